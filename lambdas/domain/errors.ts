@@ -1,0 +1,77 @@
+// Every error a caller can see, with its EC2 code and HTTP status: the one table for both.
+// Domain and use-case code throw `IpamError`; the protocol adapters turn it into EC2 XML or JSON.
+
+export const ERROR_STATUS = {
+  // request shape and values
+  InvalidParameterValue: 400,
+  InvalidParameterCombination: 400,
+  InvalidParameter: 400,
+  MissingParameter: 400,
+  UnknownParameter: 400,
+  MissingAction: 400,
+  InvalidAction: 400,
+  InvalidPaginationToken: 400,
+  InvalidID: 400,
+  // resources
+  'InvalidIpamId.NotFound': 400,
+  'InvalidIpamScopeId.NotFound': 400,
+  'InvalidIpamPoolId.NotFound': 400,
+  'InvalidIpamPoolAllocationId.NotFound': 400,
+  'InvalidIpamResourceDiscoveryId.NotFound': 400,
+  'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
+  IncorrectState: 400,
+  DependencyViolation: 400,
+  ResourceLimitExceeded: 400,
+  IdempotentParameterMismatch: 400,
+  // DryRun and authorisation
+  DryRunOperation: 412,
+  UnauthorizedOperation: 403,
+  // authentication
+  AuthFailure: 401,
+  SignatureDoesNotMatch: 403,
+  IncompleteSignature: 400,
+  MissingAuthenticationToken: 403,
+  RequestExpired: 400,
+  // service health
+  RequestLimitExceeded: 503,
+  Unavailable: 503,
+  InternalError: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class IpamError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'IpamError';
+    this.code = code;
+  }
+
+  get httpStatus(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isIpamError(error: unknown): error is IpamError {
+  return error instanceof IpamError;
+}
+
+/** Anything that is not an IpamError is a bug: it reaches the caller as InternalError. */
+export function toIpamError(error: unknown): IpamError {
+  return isIpamError(error) ? error : new IpamError('InternalError', 'An internal error has occurred');
+}
+
+// Messages EC2 words the same way everywhere; one place so they stay identical.
+export const messages = {
+  notFound: (kind: string, id: string) => `The ${kind} ID '${id}' does not exist`,
+  dryRun: () => 'Request would have succeeded, but DryRun flag is set.',
+  unauthorized: () => 'You are not authorized to perform this operation.',
+  invalidAction: (action: string) => `The action ${action} is not valid for this web service.`,
+  unknownParameter: (key: string) => `The parameter ${key} is not recognized`,
+  missingParameter: (name: string) => `The request must contain the parameter ${name}`,
+  invalidFilter: (name: string) => `The filter '${name}' is invalid`,
+  limitExceeded: (kind: string, count: number, limit: number) =>
+    `You've reached the limit for ${kind}. You have created ${count} ${kind} and you are limited to ${limit}.`,
+} as const;

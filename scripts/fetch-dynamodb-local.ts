@@ -1,0 +1,1 @@
+console.log("dynamodb-local fetch: placeholder until launcher lands");
