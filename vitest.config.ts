@@ -6,5 +6,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One JSON line per request is useful from `npm start`, noise in a test run.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });

@@ -1,0 +1,285 @@
+// The Store on one DynamoDB table. Keys come from keys.ts; every write is part of one
+// TransactWriteItems whose conditions carry the invariants the use case checked.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
+import type { ClientTokenRecord, FreeBlock, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr, IpamScope } from '../../domain/model.ts';
+import { type Entity, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
+import {
+  allocationKey,
+  clientTokenKey,
+  containingFreeBlockKeys,
+  freeBlockKey,
+  freeBlockSortFloor,
+  freeSpacePartition,
+  type ItemKey,
+  ipamKey,
+  keysOf,
+  ownerIndexKey,
+  poolChildrenPrefix,
+  poolCidrKey,
+  poolKey,
+  poolPartition,
+  scopeKey,
+} from './keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Item = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'expiresAt'];
+const BATCH_GET_LIMIT = 100;
+const TRANSACTION_LIMIT = 100;
+/** Client tokens are kept for a day, like the idempotency window of EC2. */
+const CLIENT_TOKEN_TTL_SECONDS = 24 * 3600;
+
+function recordOf<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const record: Item = {};
+  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.includes(name)) record[name] = value;
+  return record as T;
+}
+
+function itemOf(entity: Entity, version?: number): Item {
+  const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
+  if (version !== undefined) item.version = version;
+  if (entity.type === 'client-token') item.expiresAt = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  return item;
+}
+
+function isVersioned(entity: Entity): entity is Entity & { value: { version: number } } {
+  return typeof (entity.value as { version?: unknown }).version === 'number';
+}
+
+function encodePosition(key: Item | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodePosition(position: string | undefined): Item | undefined {
+  return position ? (JSON.parse(Buffer.from(position, 'base64url').toString()) as Item) : undefined;
+}
+
+export class DynamoDbStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.doc = doc;
+    this.tableName = tableName;
+  }
+
+  getIpam(ipamId: string) {
+    return this.get<Ipam>(ipamKey(ipamId));
+  }
+  listIpams(ownerId: string) {
+    return this.queryOwner<Ipam>(ownerId, 'ipam');
+  }
+  getScope(scopeId: string) {
+    return this.get<IpamScope>(scopeKey(scopeId));
+  }
+  listScopes(ownerId: string) {
+    return this.queryOwner<IpamScope>(ownerId, 'scope');
+  }
+  getPool(poolId: string) {
+    return this.get<IpamPool>(poolKey(poolId));
+  }
+  listPools(ownerId: string) {
+    return this.queryOwner<IpamPool>(ownerId, 'pool');
+  }
+  getPoolCidr(poolId: string, poolCidrId: string) {
+    return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
+  }
+  async listPoolCidrs(poolId: string) {
+    const items: IpamPoolCidr[] = [];
+    for await (const item of this.queryAll(poolPartition(poolId), poolChildrenPrefix.cidrs)) items.push(recordOf<IpamPoolCidr>(item)!);
+    return items;
+  }
+  getAllocation(poolId: string, allocationId: string) {
+    return this.get<IpamPoolAllocation>(allocationKey(poolId, allocationId));
+  }
+  async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': poolPartition(poolId), ':prefix': poolChildrenPrefix.allocations },
+        Limit: page.limit,
+        ExclusiveStartKey: decodePosition(page.after),
+        ConsistentRead: true,
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => recordOf<IpamPoolAllocation>(item)!);
+    return { items, next: encodePosition(result.LastEvaluatedKey) };
+  }
+  getClientToken(accountId: string, action: string, clientToken: string) {
+    return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
+  }
+
+  async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :from',
+          ExpressionAttributeValues: { ':pk': freeSpacePartition(spaceId, family), ':from': freeBlockSortFloor(family, prefixLength) },
+          ConsistentRead: true,
+          // Best fit is almost always the first item; later pages only matter with Allowed/DisallowedCidrs.
+          Limit: start ? 100 : 10,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) yield recordOf<FreeBlock>(item)!;
+      start = result.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
+    const keys = containingFreeBlockKeys(spaceId, cidr);
+    const batches: ItemKey[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) batches.push(keys.slice(i, i + BATCH_GET_LIMIT));
+    const found = await Promise.all(batches.map((batch) => this.batchGet(batch)));
+    // Free blocks are disjoint, so at most one ancestor is free.
+    return recordOf<FreeBlock>(found.flat()[0]);
+  }
+
+  getFreeBlock(spaceId: string, cidr: Cidr) {
+    return this.get<FreeBlock>(freeBlockKey(spaceId, cidr));
+  }
+
+  async listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]> {
+    const blocks: FreeBlock[] = [];
+    for await (const item of this.queryAll(freeSpacePartition(spaceId, family))) blocks.push(recordOf<FreeBlock>(item)!);
+    return blocks;
+  }
+
+  async commit(writes: Write[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => this.transactItem(write)) }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isLostRace(error)) throw new StoreConflict(describeCancellation(error));
+      throw error;
+    }
+  }
+
+  private transactItem(write: Write): TransactItem {
+    const TableName = this.tableName;
+    const entity = write.entity;
+    const { PK, SK } = keysOf(entity);
+    switch (write.op) {
+      case 'create':
+        // Invariant: ids, free blocks and slots are unique — never overwrite what exists.
+        return { Put: { TableName, Item: itemOf(entity), ConditionExpression: 'attribute_not_exists(PK)' } };
+      case 'update':
+        // Invariant: nothing changed the record since it was read and checked.
+        return {
+          Put: {
+            TableName,
+            Item: itemOf(entity, write.entity.value.version + 1),
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': write.entity.value.version },
+          },
+        };
+      case 'delete':
+        return isVersioned(entity)
+          ? {
+              // Invariant: the record deleted is the one whose state was checked.
+              Delete: {
+                TableName,
+                Key: { PK, SK },
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': entity.value.version },
+              },
+            }
+          : // Invariant: the item (a free block, an allocation) is still there to take.
+            { Delete: { TableName, Key: { PK, SK }, ConditionExpression: 'attribute_exists(PK)' } };
+      case 'check':
+        // Invariant: a record this decision depends on did not change.
+        return {
+          ConditionCheck: {
+            TableName,
+            Key: { PK, SK },
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': write.entity.value.version },
+          },
+        };
+    }
+  }
+
+  private async get<T>(key: ItemKey): Promise<T | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return recordOf<T>(result.Item);
+  }
+
+  private async batchGet(keys: ItemKey[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending: ItemKey[] = keys;
+    while (pending.length > 0) {
+      const result = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as ItemKey[] | undefined) ?? [];
+    }
+    return found;
+  }
+
+  private async queryOwner<T>(ownerId: string, type: 'ipam' | 'scope' | 'pool'): Promise<T[]> {
+    const records: T[] = [];
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': ownerIndexKey(ownerId, type) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) records.push(recordOf<T>(item)!);
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  private async *queryAll(partition: string, sortPrefix?: string): AsyncIterable<Item> {
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: sortPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+          ExpressionAttributeValues: sortPrefix ? { ':pk': partition, ':prefix': sortPrefix } : { ':pk': partition },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield* result.Items ?? [];
+      start = result.LastEvaluatedKey;
+    } while (start);
+  }
+}
+
+const LOST_RACE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
+
+/** A failed condition or a concurrent transaction is a lost race; anything else is a bug to surface. */
+function isLostRace(error: TransactionCanceledException): boolean {
+  return (error.CancellationReasons ?? []).every((reason) => LOST_RACE_REASONS.has(reason.Code ?? 'None'));
+}
+
+function describeCancellation(error: TransactionCanceledException): string {
+  const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return `Transaction cancelled: ${reasons.join(', ')}`;
+}

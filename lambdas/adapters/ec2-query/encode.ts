@@ -1,0 +1,57 @@
+// Output object → EC2 Query XML (§3), and IpamError → the EC2 error envelope (§4.1).
+//
+// The XML is written by the SDK's own XmlShapeSerializer (@aws-sdk/core/protocols, §11) rather
+// than a walk of ours: it already applies the schema's xmlName traits, writes lists as
+// `<xxxSet><item>…</item></xxxSet>` and empty ones as `<xxxSet/>`, omits null/undefined, writes
+// booleans lower-case and Dates as ISO 8601 UTC, and escapes text. It is an exported but
+// internal-looking class, so @aws-sdk/core is pinned and test/unit/codec checks our XML against
+// the golden samples and the real JS SDK parser. Both envelopes are expressed as static schemas
+// of their own, so no XML is assembled by string concatenation here.
+import { XmlShapeSerializer } from '@aws-sdk/core/protocols';
+import { IpamError, messages } from '../../domain/errors.ts';
+import { outputOf, rawMembers } from './schema-walk.ts';
+
+export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const SERVICE_NAMESPACE = 'com.amazonaws.ec2';
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const STRUCTURE = 3;
+const LIST = 1;
+
+type SerializerSchema = Parameters<XmlShapeSerializer['write']>[0];
+
+/** An empty `xmlNamespace` gives a root without `xmlns`, as the error envelope must be. */
+function serialize(schema: readonly unknown[], value: Record<string, unknown>, xmlNamespace = ''): string {
+  const serializer = new XmlShapeSerializer({
+    serviceNamespace: SERVICE_NAMESPACE,
+    xmlNamespace,
+    // Timestamp members without a format trait are ISO 8601 date-times (format 5).
+    timestampFormat: { useTrait: true, default: 5 },
+  });
+  serializer.write(schema as unknown as SerializerSchema, value);
+  return XML_DECLARATION + String(serializer.flush());
+}
+
+/**
+ * `<{Action}Response xmlns="…/2016-11-15/"><requestId>…</requestId>…members…</…>`: EC2 has no
+ * Result wrapper, so the envelope is the output structure with `requestId` as its first member.
+ */
+export function encodeQueryResponse(action: string, output: object, requestId: string): string {
+  const shape = outputOf(action);
+  if (!shape) throw new IpamError('InvalidAction', messages.invalidAction(action));
+  const { names, schemas } = rawMembers(shape);
+  const envelope = [STRUCTURE, SERVICE_NAMESPACE, `${action}Response`, 0, ['requestId', ...names], [0, ...schemas]];
+  return serialize(envelope, { ...output, requestId }, EC2_XML_NAMESPACE);
+}
+
+// <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>, no namespace;
+// `RequestID` with a capital ID is what botocore reads (§4.1).
+const ErrorDetail = [STRUCTURE, SERVICE_NAMESPACE, 'Error', 0, ['Code', 'Message'], [0, 0]];
+const ErrorList = [LIST, SERVICE_NAMESPACE, 'Errors', 0, [() => ErrorDetail, { xmlName: 'Error' }]];
+const ErrorEnvelope = [STRUCTURE, SERVICE_NAMESPACE, 'Response', 0, ['Errors', 'RequestID'], [[() => ErrorList, 0], 0]];
+
+export function encodeQueryError(error: IpamError, requestId: string): string {
+  return serialize(ErrorEnvelope, {
+    Errors: [{ Code: error.code, Message: error.message }],
+    RequestID: requestId,
+  });
+}

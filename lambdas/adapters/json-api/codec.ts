@@ -1,0 +1,86 @@
+// The JSON API (`POST /api/{Action}`): the body is the same input object a JS SDK caller passes,
+// as JSON, and the answer is the SDK's output object. Type checks come from the same EC2 schema
+// walk as the Query codec, and the same validateInput runs afterwards.
+import { IpamError, messages } from '../../domain/errors.ts';
+import type { DecodedRequest } from '../ec2-query/decode.ts';
+import { parseTimestamp } from '../ec2-query/scalars.ts';
+import { implementedInput, isRecord, kindOf, type Shape } from '../ec2-query/schema-walk.ts';
+import { invalidParameterValue, validateInput } from '../ec2-query/validate.ts';
+
+export function decodeJsonRequest(action: string, body: string, isImplemented: (action: string) => boolean): DecodedRequest {
+  const shape = implementedInput(action, isImplemented);
+  const input = readStructure(shape, parseBody(body), '');
+  validateInput(action, input, 'json');
+  return { action, input };
+}
+
+/** Decision: an empty body is an empty input, so `POST /api/DescribeIpams` needs no `{}`. */
+function parseBody(body: string): unknown {
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new IpamError('InvalidParameterValue', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function memberPath(parent: string, name: string): string {
+  return parent ? `${parent}.${name}` : name;
+}
+
+/** `null` members count as absent (decision: JSON clients often send null for "not set"). */
+function readStructure(shape: Shape, value: unknown, path: string): Record<string, unknown> {
+  if (!isRecord(value)) throw wrongType(path || 'body', value, 'an object');
+  const members = new Map(shape.structIterator());
+  const result: Record<string, unknown> = {};
+  for (const [name, memberValue] of Object.entries(value)) {
+    const member = members.get(name);
+    if (!member) throw new IpamError('UnknownParameter', messages.unknownParameter(memberPath(path, name)));
+    if (memberValue !== null) result[name] = readValue(member, memberValue, memberPath(path, name));
+  }
+  return result;
+}
+
+function readValue(shape: Shape, value: unknown, path: string): unknown {
+  switch (kindOf(shape)) {
+    case 'structure':
+      return readStructure(shape, value, path);
+    case 'list': {
+      if (!Array.isArray(value)) throw wrongType(path, value, 'a list');
+      const item = shape.getValueSchema();
+      return value.map((element, index) => readValue(item, element, `${path}[${index}]`));
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrongType(path, value, 'true or false');
+      return value;
+    case 'number':
+      // Integers only, as in the Query codec: no IPAM input member is a double.
+      if (!Number.isSafeInteger(value)) throw wrongType(path, value, 'an integer');
+      return value;
+    case 'timestamp': {
+      const date = typeof value === 'string' ? parseTimestamp(value) : undefined;
+      if (!date) throw wrongType(path, value, 'an ISO 8601 date-time string such as 2024-01-01T00:00:00Z');
+      return date;
+    }
+    case 'string':
+      if (typeof value !== 'string') throw wrongType(path, value, 'a string');
+      return value;
+    default:
+      throw new IpamError('UnknownParameter', messages.unknownParameter(path));
+  }
+}
+
+function wrongType(path: string, value: unknown, expected: string): IpamError {
+  const shown = JSON.stringify(value);
+  // A whole misplaced object would drown the message; its start is enough to recognise it.
+  return invalidParameterValue(path, shown.length > 80 ? `${shown.slice(0, 80)}…` : shown, `Expecting ${expected}.`);
+}
+
+/** The output object as JSON; Dates become ISO 8601 strings (Date#toJSON), undefined members vanish. */
+export function encodeJsonResponse(output: object): string {
+  return JSON.stringify(output);
+}
+
+export function encodeJsonError(error: IpamError, requestId: string): string {
+  return JSON.stringify({ code: error.code, message: error.message, requestId });
+}

@@ -1,0 +1,206 @@
+// Access keys in local mode: the administrator key (from the environment, or generated once
+// and kept in <dataDir>/credentials.json), extra accounts from IPAM_EXTRA_ACCOUNTS, and keys
+// added to the file by `bin/add-access-key.ts`, possibly while the service runs.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config, LocalConfig } from '../../config.ts';
+import type { AccessKey, CredentialStore } from '../../ports/credentials.ts';
+
+type KeyPair = Omit<AccessKey, 'accountId'>;
+
+/** What credentials.json holds. The admin key has no account: it acts as IPAM_ACCOUNT_ID. */
+interface CredentialsFile {
+  admin?: KeyPair;
+  accessKeys: AccessKey[];
+}
+
+export interface LocalCredentials {
+  store: CredentialStore;
+  admin: AccessKey;
+  /** True when the admin key was created by this call: the caller should print it. */
+  generated: boolean;
+}
+
+const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+export function credentialsFilePath(dataDir: string): string {
+  return path.join(dataDir, 'credentials.json');
+}
+
+export function isAccountId(value: string): boolean {
+  return ACCOUNT_ID_PATTERN.test(value);
+}
+
+export async function loadLocalCredentials(config: Config): Promise<LocalCredentials> {
+  if (!isAccountId(config.accountId)) {
+    throw new Error(`IPAM_ACCOUNT_ID must be a 12-digit account id, got '${config.accountId}'.`);
+  }
+  const filePath = credentialsFilePath(config.local.dataDir);
+  const { keyPair, generated } = await resolveAdminKeyPair(config.local, filePath);
+  const admin = { ...keyPair, accountId: config.accountId };
+  const configuredKeys = [admin, ...parseExtraAccounts(config.local.extraAccounts)];
+  const repeated = configuredKeys.find((key, index) =>
+    configuredKeys.findIndex((other) => other.accessKeyId === key.accessKeyId) !== index);
+  if (repeated) throw new Error(`Access key ${repeated.accessKeyId} is configured more than once.`);
+  const store = new LocalCredentialStore(configuredKeys, filePath);
+  await store.reloadFileIfChanged();
+  return { store, admin, generated };
+}
+
+/** The environment's key pair, else the stored one, else a new one stored for next time. */
+async function resolveAdminKeyPair(
+  { accessKeyId, secretAccessKey }: LocalConfig,
+  filePath: string,
+): Promise<{ keyPair: KeyPair; generated: boolean }> {
+  if (!accessKeyId !== !secretAccessKey) {
+    throw new Error('IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY must be set together.');
+  }
+  if (accessKeyId && secretAccessKey) return { keyPair: { accessKeyId, secretAccessKey }, generated: false };
+  const stored = (await readCredentialsFile(filePath)).admin;
+  if (stored) {
+    return { keyPair: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey }, generated: false };
+  }
+  const keyPair = generateKeyPair();
+  await updateCredentialsFile(filePath, (file) => ({ ...file, admin: keyPair }));
+  return { keyPair, generated: true };
+}
+
+/** Parses IPAM_EXTRA_ACCOUNTS: `AKID:SECRET:ACCOUNT` entries separated by commas. */
+export function parseExtraAccounts(value: string | undefined): AccessKey[] {
+  if (!value) return [];
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return entries.map((entry, index) => {
+    const [accessKeyId, secretAccessKey, accountId, ...excess] = entry.split(':');
+    // The message names the position, never the entry: it holds a secret.
+    if (!accessKeyId || !secretAccessKey || !accountId || excess.length > 0 || !isAccountId(accountId)) {
+      throw new Error(
+        `IPAM_EXTRA_ACCOUNTS entry ${index + 1} must be ACCESS_KEY_ID:SECRET_ACCESS_KEY:ACCOUNT_ID with a 12-digit account id.`,
+      );
+    }
+    return { accessKeyId, secretAccessKey, accountId };
+  });
+}
+
+/** Generates a key for an account and adds it to <dataDir>/credentials.json. */
+export async function addAccessKey(dataDir: string, accountId: string): Promise<AccessKey> {
+  if (!isAccountId(accountId)) throw new Error(`The account id must be 12 digits, got '${accountId}'.`);
+  const key = { ...generateKeyPair(), accountId };
+  await updateCredentialsFile(credentialsFilePath(dataDir), (file) => ({
+    ...file,
+    accessKeys: [...file.accessKeys, key],
+  }));
+  return key;
+}
+
+/** The commands that configure the AWS CLI for a key, ready to paste. */
+export function describeAwsConfigureHint(key: AccessKey, port: number, profile = 'ipam-local'): string {
+  return [
+    `Access key for account ${key.accountId}. Configure the AWS CLI with:`,
+    `  aws configure set aws_access_key_id ${key.accessKeyId} --profile ${profile}`,
+    `  aws configure set aws_secret_access_key ${key.secretAccessKey} --profile ${profile}`,
+    `  aws configure set region us-east-1 --profile ${profile}`,
+    'then call the local IPAM with:',
+    `  aws ec2 describe-ipams --profile ${profile} --endpoint-url http://127.0.0.1:${port}`,
+  ].join('\n');
+}
+
+/** Keys like AWS's: `AKIA` + 16 base32 characters, and a 40-character base64 secret. */
+function generateKeyPair(): KeyPair {
+  const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const idCharacters = [...randomBytes(16)].map((byte) => base32[byte % 32]);
+  return { accessKeyId: `AKIA${idCharacters.join('')}`, secretAccessKey: randomBytes(30).toString('base64') };
+}
+
+class LocalCredentialStore implements CredentialStore {
+  readonly #configuredKeys: Map<string, AccessKey>;
+  readonly #filePath: string;
+  #fileKeys = new Map<string, AccessKey>();
+  #fileVersion: string | undefined;
+
+  constructor(configuredKeys: AccessKey[], filePath: string) {
+    this.#configuredKeys = new Map(configuredKeys.map((key) => [key.accessKeyId, key]));
+    this.#filePath = filePath;
+  }
+
+  async lookup(accessKeyId: string): Promise<AccessKey | undefined> {
+    const known = this.#configuredKeys.get(accessKeyId) ?? this.#fileKeys.get(accessKeyId);
+    if (known) return known;
+    // A miss may be a key added by bin/add-access-key.ts since we last read the file.
+    await this.reloadFileIfChanged();
+    return this.#fileKeys.get(accessKeyId);
+  }
+
+  /** Re-reads the file only when a stat says it changed, so misses stay cheap. */
+  async reloadFileIfChanged(): Promise<void> {
+    const version = await fileVersion(this.#filePath);
+    if (version === this.#fileVersion) return;
+    const file = await readCredentialsFile(this.#filePath);
+    // Configured keys win over the file, so the file cannot re-map an administrator key.
+    this.#fileKeys = new Map(
+      file.accessKeys
+        .filter((key) => !this.#configuredKeys.has(key.accessKeyId))
+        .map(({ accessKeyId, secretAccessKey, accountId }) => [accessKeyId, { accessKeyId, secretAccessKey, accountId }]),
+    );
+    this.#fileVersion = version;
+  }
+}
+
+async function fileVersion(filePath: string): Promise<string | undefined> {
+  try {
+    const stats = await stat(filePath);
+    // The inode changes on every atomic rewrite, even within one mtime tick.
+    return `${stats.ino}:${stats.mtimeMs}:${stats.size}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readCredentialsFile(filePath: string): Promise<CredentialsFile> {
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { accessKeys: [] };
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${filePath} is not valid JSON; fix or delete it.`);
+  }
+  if (!isCredentialsFile(parsed)) {
+    throw new Error(`${filePath} does not hold an 'admin' key pair and an 'accessKeys' list; fix or delete it.`);
+  }
+  return { ...parsed, accessKeys: parsed.accessKeys ?? [] }; // a hand-written file may list none
+}
+
+// Write-then-rename so a running service never reads a half-written file. Concurrent writers
+// could still lose an update; adding keys is a rare, manual step.
+async function updateCredentialsFile(
+  filePath: string,
+  change: (file: CredentialsFile) => CredentialsFile,
+): Promise<void> {
+  await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
+  const updated = change(await readCredentialsFile(filePath));
+  const temporaryPath = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporaryPath, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
+  await chmod(temporaryPath, 0o600); // a restrictive umask could have dropped the owner's bits
+  await rename(temporaryPath, filePath);
+}
+
+function isCredentialsFile(value: unknown): value is Partial<CredentialsFile> {
+  if (typeof value !== 'object' || value === null) return false;
+  const { admin, accessKeys } = value as Record<string, unknown>;
+  const isText = (field: unknown) => typeof field === 'string' && field !== '';
+  const isKeyPair = (key: unknown): key is Record<string, unknown> =>
+    typeof key === 'object' && key !== null &&
+    isText((key as Record<string, unknown>).accessKeyId) && isText((key as Record<string, unknown>).secretAccessKey);
+  return (
+    (admin === undefined || isKeyPair(admin)) &&
+    (accessKeys === undefined || Array.isArray(accessKeys)) &&
+    (accessKeys ?? []).every((key) => isKeyPair(key) && typeof key.accountId === 'string' && isAccountId(key.accountId))
+  );
+}

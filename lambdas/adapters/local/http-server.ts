@@ -1,0 +1,75 @@
+// `npm start`'s front door: node:http in, API Gateway proxy events to the Lambda handler, out
+// again. GET /health answers once the service is ready.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { toIpamError } from '../../domain/errors.ts';
+import { encodeQueryError } from '../ec2-query/codec.ts';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return {
+    httpMethod: request.method ?? 'GET',
+    path: url.pathname,
+    resource: '/{proxy+}',
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+    requestContext: { path: url.pathname, httpMethod: request.method ?? 'GET', requestId: 'local' } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+const lambdaContext = {
+  functionName: 'ipam-api-local',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:ipam-api-local',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'local',
+  logGroupName: 'local',
+  logStreamName: 'local',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 30_000,
+} as Context;
+
+export function createLocalServer(handler: ProxyHandler): Server {
+  return createServer(async (request, response) => {
+    try {
+      if (request.method === 'GET' && request.url === '/health') {
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      const result = await handler(toProxyEvent(request, await readBody(request)), lambdaContext);
+      response.writeHead(result.statusCode, result.headers as Record<string, string>).end(result.body);
+    } catch (error) {
+      console.error('local server failure:', error);
+      const requestId = randomUUID();
+      response
+        .writeHead(500, { 'Content-Type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': requestId })
+        .end(encodeQueryError(toIpamError(error), requestId));
+    }
+  });
+}

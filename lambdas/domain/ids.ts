@@ -1,0 +1,26 @@
+// Resource ids and ARNs in the shapes AWS uses (see ../shared/protocol/ec2-query.md §6).
+import { randomBytes } from 'node:crypto';
+
+const hex = (digits: number) => randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);
+
+/** A leading 0 then 16 hex digits, like `ipam-0de83dba6694560a9`. */
+const shortId = (prefix: string) => `${prefix}-0${hex(16)}`;
+
+export const newIpamId = () => shortId('ipam');
+export const newScopeId = () => shortId('ipam-scope');
+export const newPoolId = () => shortId('ipam-pool');
+export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
+export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
+
+export type ArnResource = 'ipam' | 'ipam-scope' | 'ipam-pool';
+
+/** IPAM ARNs have an empty Region field. */
+export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
+
+/** The resource type of an id, by its prefix (longest prefix first: every pool id starts with `ipam-`). */
+export function resourceTypeOfId(id: string): ArnResource | undefined {
+  if (/^ipam-scope-[0-9a-f]+$/.test(id)) return 'ipam-scope';
+  if (/^ipam-pool-[0-9a-f]+$/.test(id)) return 'ipam-pool';
+  if (/^ipam-[0-9a-f]+$/.test(id)) return 'ipam';
+  return undefined;
+}

@@ -1,0 +1,13 @@
+// Access keys issued by this IPAM. Each key belongs to exactly one account: the account a
+// verified request acts as.
+
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+}
+
+export interface CredentialStore {
+  /** The key with this id, or undefined when no such key was issued. */
+  lookup(accessKeyId: string): Promise<AccessKey | undefined>;
+}

@@ -1,0 +1,83 @@
+// The storage contract the use cases need. One implementation (DynamoDB) today; the shared
+// contract suite in test/adapters/dynamodb runs against it.
+//
+// Writes are optimistic: a use case reads, checks its rules on what it read, and commits a list
+// of writes whose conditions (`create` = must not exist, `update`/`delete`/`check` = must still be
+// at the version read) make the commit fail with `StoreConflict` if anything it relied on changed.
+// The whole list commits atomically or not at all.
+import type {
+  ClientTokenRecord,
+  FreeBlock,
+  Ipam,
+  IpamPool,
+  IpamPoolAllocation,
+  IpamPoolCidr,
+  IpamRegionSlot,
+  IpamScope,
+} from '../domain/model.ts';
+import type { AddressFamily, Cidr } from '../domain/cidr.ts';
+
+export type Entity =
+  | { type: 'ipam'; value: Ipam }
+  | { type: 'scope'; value: IpamScope }
+  | { type: 'pool'; value: IpamPool }
+  | { type: 'pool-cidr'; value: IpamPoolCidr }
+  | { type: 'allocation'; value: IpamPoolAllocation }
+  | { type: 'free-block'; value: FreeBlock }
+  | { type: 'ipam-region-slot'; value: IpamRegionSlot }
+  | { type: 'client-token'; value: ClientTokenRecord };
+
+export type Write =
+  /** Fails if the entity already exists. */
+  | { op: 'create'; entity: Entity }
+  /** Stores `entity` with version + 1; fails unless the stored version is `entity.value.version`. */
+  | { op: 'update'; entity: Entity & { value: { version: number } } }
+  /** Fails unless the entity exists (and, for versioned entities, is at the version given). */
+  | { op: 'delete'; entity: Entity }
+  /** Writes nothing; fails unless the versioned entity is still at the version given. */
+  | { op: 'check'; entity: Entity & { value: { version: number } } };
+
+/** A commit lost a race or a condition no longer held: re-read and decide again. */
+export class StoreConflict extends Error {
+  constructor(message = 'A concurrent change won; re-read and retry') {
+    super(message);
+    this.name = 'StoreConflict';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque position after the last item; absent on the last page. */
+  next?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  after?: string;
+}
+
+export interface Store {
+  getIpam(ipamId: string): Promise<Ipam | undefined>;
+  listIpams(ownerId: string): Promise<Ipam[]>;
+  getScope(scopeId: string): Promise<IpamScope | undefined>;
+  listScopes(ownerId: string): Promise<IpamScope[]>;
+  getPool(poolId: string): Promise<IpamPool | undefined>;
+  listPools(ownerId: string): Promise<IpamPool[]>;
+  getPoolCidr(poolId: string, poolCidrId: string): Promise<IpamPoolCidr | undefined>;
+  listPoolCidrs(poolId: string): Promise<IpamPoolCidr[]>;
+  getAllocation(poolId: string, allocationId: string): Promise<IpamPoolAllocation | undefined>;
+  listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>>;
+  getClientToken(accountId: string, action: string, clientToken: string): Promise<ClientTokenRecord | undefined>;
+
+  /** Free blocks of a space in best-fit order for a /prefixLength request: smallest block first, lowest address among equals. */
+  freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock>;
+  /** The free block that contains `cidr`, if any (strongly consistent). */
+  freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
+  /** The free block that is exactly `cidr`, if any (strongly consistent). */
+  getFreeBlock(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
+  /** Every free block of a space (for accounting and tests; not on a hot path). */
+  listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
+
+  /** Applies all writes atomically, or throws StoreConflict and applies none. */
+  commit(writes: Write[]): Promise<void>;
+}

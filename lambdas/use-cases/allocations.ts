@@ -1,0 +1,212 @@
+// AllocateIpamPoolCidr, GetIpamPoolAllocations, ReleaseIpamPoolAllocation.
+//
+// The hot path: one best-fit query and one transaction (take the block, write the allocation and
+// the split-off buddies). Nothing per pool is updated, so allocations in one pool do not queue
+// behind a counter.
+import { addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import { newAllocationId } from '../domain/ids.ts';
+import type { IpamPool, IpamPoolAllocation } from '../domain/model.ts';
+import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
+import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import { findPlacement, findSpecificPlacement, giveBackWrite, mergeFreeBlock, type Placement, retryOnConflict, takeWrites } from './free-space.ts';
+import { requirePool, requireSettled } from './lookup.ts';
+import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './pagination.ts';
+
+export const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
+
+export interface AllocateIpamPoolCidrInput {
+  IpamPoolId: string;
+  Cidr?: string;
+  NetmaskLength?: number;
+  Description?: string;
+  PreviewNextCidr?: boolean;
+  AllowedCidrs?: string[];
+  DisallowedCidrs?: string[];
+  TagSpecifications?: TagSpecification[];
+}
+
+function parseCidrList(values: string[] | undefined, family: IpamPool['AddressFamily'], parameter: string): Cidr[] {
+  return (values ?? []).map((value) => {
+    const cidr = parseCidr(value);
+    if (cidr.family !== family) throw new IpamError('InvalidParameterValue', `${parameter} ${value} is not an ${family} CIDR`);
+    return cidr;
+  });
+}
+
+export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestContext, input: AllocateIpamPoolCidrInput) {
+  if (input.Cidr !== undefined && input.NetmaskLength !== undefined) {
+    throw new IpamError('InvalidParameterCombination', 'Specify either Cidr or NetmaskLength, not both');
+  }
+  if (input.Cidr !== undefined && (input.AllowedCidrs?.length || input.DisallowedCidrs?.length || input.PreviewNextCidr)) {
+    throw new IpamError('InvalidParameterCombination', 'AllowedCidrs, DisallowedCidrs and PreviewNextCidr apply only to allocations by NetmaskLength');
+  }
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
+  const pool = await requirePool(deps, context, input.IpamPoolId);
+  requireSettled('pool', pool.IpamPoolId, pool.State);
+  const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
+  if (requested && requested.family !== pool.AddressFamily) {
+    throw new IpamError('InvalidParameterValue', `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
+  }
+  const netmask = requested?.prefixLength ?? input.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
+  if (netmask === undefined) {
+    throw new IpamError('MissingParameter', `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`);
+  }
+  const bits = addressBits(pool.AddressFamily);
+  if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
+    throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
+  }
+  requireWithinNetmaskRules(pool.IpamPoolId, pool, netmask);
+  const allowed = parseCidrList(input.AllowedCidrs, pool.AddressFamily, 'AllowedCidrs');
+  const disallowed = parseCidrList(input.DisallowedCidrs, pool.AddressFamily, 'DisallowedCidrs');
+
+  if (input.PreviewNextCidr) {
+    const placement = await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed });
+    if (!placement) throw await noSpaceError(deps, pool, netmask);
+    return { IpamPoolAllocation: { Cidr: formatCidr(placement.target) } };
+  }
+
+  return retryOnConflict(async (attempt) => {
+    const placement: Placement | undefined = requested
+      ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
+      : await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed, spread: Math.min(attempt, 8) });
+    if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
+    const allocation: IpamPoolAllocation = {
+      IpamPoolAllocationId: newAllocationId(),
+      Cidr: formatCidr(placement.target),
+      Description: input.Description,
+      ResourceType: 'custom',
+      ResourceRegion: context.region,
+      ResourceOwner: context.accountId,
+      Tags: tags,
+      ipamPoolId: pool.IpamPoolId,
+      within: placement.block.within,
+      createdAt: deps.now().toISOString(),
+    };
+    await deps.store.commit([...(await takeWrites(deps.store, placement)), { op: 'create', entity: { type: 'allocation', value: allocation } }]);
+    return { IpamPoolAllocation: presentAllocation(allocation) };
+  });
+}
+
+/** Tells "too big for every CIDR of the pool" apart from "no room left". */
+async function noSpaceError(deps: Dependencies, pool: IpamPool, netmask: number): Promise<IpamError> {
+  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter((record) => record.State === 'provisioned');
+  if (provisioned.length === 0) {
+    return new IpamError('InvalidParameterValue', `Pool ${pool.IpamPoolId} has no provisioned CIDRs to allocate from`);
+  }
+  if (provisioned.every((record) => record.NetmaskLength > netmask)) {
+    return new IpamError('InvalidParameterValue', `The allocation size /${netmask} is too big for pool ${pool.IpamPoolId}`);
+  }
+  return new IpamError('InvalidParameterValue', `Pool ${pool.IpamPoolId} has no free /${netmask} CIDR left that meets the request`);
+}
+
+async function unavailableCidrError(deps: Dependencies, pool: IpamPool, cidr: Cidr): Promise<IpamError> {
+  const text = formatCidr(cidr);
+  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter((record) => record.State === 'provisioned');
+  const inside = provisioned.some((record) => containsCidr(parseCidr(record.Cidr!), cidr));
+  return inside
+    ? new IpamError('InvalidParameterValue', `The CIDR ${text} overlaps an existing allocation in pool ${pool.IpamPoolId}`)
+    : new IpamError('InvalidParameterValue', `The CIDR ${text} is not within the provisioned CIDRs of pool ${pool.IpamPoolId}`);
+}
+
+export interface GetIpamPoolAllocationsInput extends ListRequest {
+  IpamPoolId: string;
+  IpamPoolAllocationId?: string;
+  Filters?: Filter[];
+}
+
+const ALLOCATION_FILTER_FIELDS = ['IpamPoolAllocationId', 'Cidr', 'Description', 'ResourceId', 'ResourceType', 'ResourceRegion', 'ResourceOwner'] as const;
+const ALLOCATIONS_PAGE_MAX = 100_000;
+
+export async function getIpamPoolAllocations(deps: Dependencies, context: RequestContext, input: GetIpamPoolAllocationsInput) {
+  const matches = compileFilters<IpamPoolAllocation>(input.Filters, ALLOCATION_FILTER_FIELDS);
+  const pool = await requirePool(deps, context, input.IpamPoolId);
+  if (input.IpamPoolAllocationId !== undefined) {
+    const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
+    if (!allocation) {
+      throw new IpamError('InvalidIpamPoolAllocationId.NotFound', messages.notFound('ipam-pool-allocation', input.IpamPoolAllocationId));
+    }
+    return { IpamPoolAllocations: matches(allocation) ? [presentAllocation(allocation)] : [] };
+  }
+  const query = queryFingerprint(['GetIpamPoolAllocations', context.accountId, pool.IpamPoolId, input.Filters ?? []]);
+  let position = input.NextToken === undefined ? undefined : decodeNextToken(deps.paginationSecret, query, input.NextToken);
+  const limit = input.MaxResults ?? ALLOCATIONS_PAGE_MAX;
+  const found: IpamPoolAllocation[] = [];
+  // Ask the store for no more than still fits, so every item read is either returned or filtered
+  // out, and the store's position is exactly where the next page starts.
+  do {
+    const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: limit - found.length, after: position });
+    found.push(...page.items.filter(matches));
+    position = page.next;
+  } while (position && found.length < limit);
+  return {
+    IpamPoolAllocations: found.map(presentAllocation),
+    NextToken: position ? encodeNextToken(deps.paginationSecret, query, position) : undefined,
+  };
+}
+
+export interface ReleaseIpamPoolAllocationInput {
+  IpamPoolId: string;
+  Cidr: string;
+  IpamPoolAllocationId: string;
+}
+
+export async function releaseIpamPoolAllocation(deps: Dependencies, context: RequestContext, input: ReleaseIpamPoolAllocationInput) {
+  const pool = await requirePool(deps, context, input.IpamPoolId);
+  const cidr = formatCidr(parseCidr(input.Cidr));
+  const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
+  if (!allocation || allocation.Cidr !== cidr) {
+    throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
+  }
+  if (allocation.ResourceType !== 'custom') {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `Allocation ${allocation.IpamPoolAllocationId} belongs to a ${allocation.ResourceType} resource; only custom allocations can be released`,
+    );
+  }
+  if (!(await releaseAllocation(deps, allocation))) {
+    throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
+  }
+  return { Success: true };
+}
+
+/** Terraform's provider relies on this code and the words "No allocation found". */
+const noAllocationFound = (allocationId: string, cidr: string, poolId: string) =>
+  new IpamError('InvalidParameterCombination', `No allocation found for allocation ID ${allocationId} and CIDR ${cidr} in pool ${poolId}`);
+
+/**
+ * Deletes an allocation and gives its space back. Returns false when the allocation is already
+ * gone (a concurrent release won): its space was given back exactly once, by the winner.
+ */
+async function releaseAllocation(deps: Dependencies, allocation: IpamPoolAllocation): Promise<boolean> {
+  const released = await retryOnConflict(async (attempt) => {
+    const current = attempt === 0 ? allocation : await deps.store.getAllocation(allocation.ipamPoolId, allocation.IpamPoolAllocationId);
+    if (!current) return false;
+    await deps.store.commit([
+      // Invariant: the allocation still exists, so its space is given back exactly once.
+      { op: 'delete', entity: { type: 'allocation', value: current } },
+      giveBackWrite(current.ipamPoolId, current.Cidr, current.within),
+    ]);
+    return true;
+  });
+  if (released) await mergeFreeBlock(deps.store, allocation.ipamPoolId, allocation.Cidr, allocation.within);
+  return released;
+}
+
+/**
+ * Cascade: releases every allocation of a pool except child-pool ones (those go when the child
+ * deprovisions). Resources keep their CIDRs; they simply stop being IPAM allocations.
+ */
+export async function releaseAllocationsOfPool(deps: Dependencies, poolId: string): Promise<void> {
+  let after: string | undefined;
+  do {
+    const page = await deps.store.listAllocations(poolId, { limit: 1000, after });
+    for (const allocation of page.items) {
+      if (allocation.ResourceType !== 'ipam-pool') await releaseAllocation(deps, allocation);
+    }
+    after = page.next;
+  } while (after);
+}

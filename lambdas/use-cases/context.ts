@@ -1,0 +1,29 @@
+// What every use case receives: who is asking, from where, and the ports to work with.
+import type { Store } from '../ports/store.ts';
+
+export interface RequestContext {
+  accountId: string;
+  /** The SigV4 credential-scope Region of the request. */
+  region: string;
+  requestId: string;
+}
+
+export interface Dependencies {
+  store: Store;
+  /** Signs pagination tokens. */
+  paginationSecret: string;
+  now: () => Date;
+}
+
+export type Input = Record<string, unknown>;
+export type Output = Record<string, unknown>;
+export type UseCase = (deps: Dependencies, context: RequestContext, input: any) => Promise<Output>;
+
+/** Records keep API members in PascalCase and internal fields in camelCase; callers see only the former. */
+export function publicView<T extends object>(record: T): Output {
+  const view: Output = {};
+  for (const [name, value] of Object.entries(record)) {
+    if (/^[A-Z]/.test(name) && value !== undefined) view[name] = value;
+  }
+  return view;
+}

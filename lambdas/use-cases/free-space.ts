@@ -1,0 +1,137 @@
+// The allocator on the Store: finding, taking and giving back free blocks of a space (a pool, or
+// a scope for top-level pools). The planning is pure (domain/free-space.ts); this file adds the
+// reads and writes, and the retry of lost races.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { IpamError } from '../domain/errors.ts';
+import { carve, nextMergeStep, partialCarve, placeInBlock } from '../domain/free-space.ts';
+import type { FreeBlock } from '../domain/model.ts';
+import { type Store, StoreConflict, type Write } from '../ports/store.ts';
+
+/** Buddies one transaction may create, leaving room for the other items of the use case. */
+const MAX_BUDDIES_PER_COMMIT = 80;
+/** Lost races are retried this often; far more than 32 concurrent allocators on one pool ever need. */
+const MAX_ATTEMPTS = 200;
+
+export interface Placement {
+  block: FreeBlock;
+  target: Cidr;
+}
+
+export interface PlacementRequest {
+  prefixLength: number;
+  allowed?: readonly Cidr[];
+  disallowed?: readonly Cidr[];
+  /**
+   * Under contention every allocator wants the same best-fit block; after a lost race, taking one
+   * of the next few candidates spreads them out. 0 = the best fit.
+   */
+  spread?: number;
+}
+
+/** Best fit for a /n: the smallest free block that can hold it, lowest address among equals. */
+export async function findPlacement(store: Store, spaceId: string, family: AddressFamily, request: PlacementRequest): Promise<Placement | undefined> {
+  const candidates: Placement[] = [];
+  const wanted = 1 + Math.floor(Math.random() * ((request.spread ?? 0) + 1));
+  for await (const block of store.freeBlocksForPrefix(spaceId, family, request.prefixLength)) {
+    const target = placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
+    if (!target) continue;
+    candidates.push({ block, target });
+    if (candidates.length >= wanted) break;
+  }
+  return candidates[candidates.length - 1];
+}
+
+/** The free block holding exactly this CIDR, if it is entirely free. */
+export async function findSpecificPlacement(store: Store, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
+  const block = await store.freeBlockContaining(spaceId, cidr);
+  return block ? { block, target: cidr } : undefined;
+}
+
+/**
+ * Writes that take `target` out of its block. When the carve would leave more buddies than one
+ * transaction holds (an IPv6 /128 out of a /0), the block is first split in separate commits —
+ * each split keeps the free space exactly the same, so a crash in between loses nothing.
+ */
+export async function takeWrites(store: Store, placement: Placement): Promise<Write[]> {
+  let block = placement.block;
+  let blockCidr = parseCidr(block.cidr);
+  while (placement.target.prefixLength - blockCidr.prefixLength > MAX_BUDDIES_PER_COMMIT) {
+    const split = partialCarve(blockCidr, placement.target, MAX_BUDDIES_PER_COMMIT);
+    const remainder: FreeBlock = { spaceId: block.spaceId, cidr: formatCidr(split.remainder), within: block.within };
+    await store.commit([
+      { op: 'delete', entity: { type: 'free-block', value: block } },
+      ...split.freed.map((cidr) => createFree(block.spaceId, cidr, block.within)),
+      { op: 'create', entity: { type: 'free-block', value: remainder } },
+    ]);
+    block = remainder;
+    blockCidr = split.remainder;
+  }
+  return [
+    // Invariant: the block is still free, so nothing else holds any part of it.
+    { op: 'delete', entity: { type: 'free-block', value: block } },
+    ...carve(blockCidr, placement.target).map((cidr) => createFree(block.spaceId, cidr, block.within)),
+  ];
+}
+
+function createFree(spaceId: string, cidr: Cidr, within: string): Write {
+  return { op: 'create', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(cidr), within } } };
+}
+
+/** The write that returns released space; follow the commit with `mergeFreeBlock`. */
+export function giveBackWrite(spaceId: string, cidr: string, within: string): Write {
+  // Invariant (create): no free block already covers this exact CIDR.
+  return { op: 'create', entity: { type: 'free-block', value: { spaceId, cidr, within } } };
+}
+
+/**
+ * Restores buddy-system canonical form after a release: merge the block with its buddy while the
+ * buddy is free and the parent stays inside the same provisioned CIDR. Two releasers racing on
+ * buddies both see each other (each checks after its own write), and the loser of the merge
+ * finds its block gone and stops: the winner carries on upwards.
+ */
+export async function mergeFreeBlock(store: Store, spaceId: string, cidr: string, within: string): Promise<void> {
+  let block = parseCidr(cidr);
+  const boundary = parseCidr(within);
+  for (;;) {
+    const step = nextMergeStep(block, boundary);
+    if (!step) return;
+    const buddy = await store.getFreeBlock(spaceId, step.buddy);
+    if (!buddy) return;
+    try {
+      await store.commit([
+        { op: 'delete', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(block), within } } },
+        { op: 'delete', entity: { type: 'free-block', value: buddy } },
+        createFree(spaceId, step.parent, within),
+      ]);
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+      // Someone merged or took our block or its buddy: if ours is still there, look again.
+      if (await store.getFreeBlock(spaceId, block)) continue;
+      return;
+    }
+    block = step.parent;
+  }
+}
+
+/** Runs `attempt` again when it loses a race, with jittered backoff, a bounded number of times. */
+export async function retryOnConflict<T>(attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+  for (let attemptNumber = 0; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error) {
+      if (!(error instanceof StoreConflict) || attemptNumber + 1 >= MAX_ATTEMPTS) {
+        if (error instanceof StoreConflict) {
+          throw new IpamError('RequestLimitExceeded', 'Too many concurrent changes to the same resource; try again');
+        }
+        throw error;
+      }
+      await sleep(Math.random() * Math.min(50, 2 ** Math.min(attemptNumber, 6)));
+    }
+  }
+}
+
+/** The whole address space of a family: the free space a new scope starts with. */
+export function wholeAddressSpace(family: AddressFamily): Cidr {
+  return cidrFromStart(family, 0n, 0);
+}

@@ -1,0 +1,246 @@
+// CreateIpam, DescribeIpams, ModifyIpam, DeleteIpam.
+import { parseCidr } from '../domain/cidr.ts';
+import { IpamError, messages } from '../domain/errors.ts';
+import type { Filter } from '../domain/filters.ts';
+import { compileFilters } from '../domain/filters.ts';
+import { arnOf, newIpamId } from '../domain/ids.ts';
+import type { Ipam } from '../domain/model.ts';
+import { isAwsRegion } from '../domain/regions.ts';
+import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import type { Write } from '../ports/store.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import { ipamVisible, requireIpam, requireSettled } from './lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { deletePoolTree } from './pools.ts';
+import { newScope, scopeDeletionWrites } from './scopes.ts';
+import { retryOnConflict } from './free-space.ts';
+
+const MAX_OPERATING_REGIONS = 50;
+const IPAMS_PER_REGION = 1;
+const PRIVATE_GUA_SPACE = parseCidr('2000::/3');
+
+type RegionList = { RegionName?: string }[] | undefined;
+
+function regionNames(regions: RegionList, parameter: string): string[] {
+  const names = (regions ?? []).map((region) => region.RegionName ?? '');
+  if (names.length > MAX_OPERATING_REGIONS) {
+    throw new IpamError('InvalidParameterValue', `${parameter} can list at most ${MAX_OPERATING_REGIONS} Regions`);
+  }
+  for (const name of names) {
+    if (!isAwsRegion(name)) throw new IpamError('InvalidParameterValue', `The Region '${name}' in ${parameter} is not a valid Region`);
+  }
+  return names;
+}
+
+/** Cost distribution to resource owners needs AWS Organizations, which a self-hosted IPAM does not integrate. */
+function requireOwnerMetering(meteredAccount: string | undefined): void {
+  if (meteredAccount === 'resource-owner') {
+    throw new IpamError(
+      'InvalidParameterValue',
+      "MeteredAccount 'resource-owner' requires an IPAM integrated with AWS Organizations by its delegated administrator",
+    );
+  }
+}
+
+export const presentIpam = (ipam: Ipam) => publicView(ipam);
+
+export interface CreateIpamInput {
+  Description?: string;
+  OperatingRegions?: { RegionName?: string }[];
+  Tier?: 'free' | 'advanced';
+  EnablePrivateGua?: boolean;
+  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+  TagSpecifications?: TagSpecification[];
+}
+
+export async function createIpam(deps: Dependencies, context: RequestContext, input: CreateIpamInput) {
+  const requested = regionNames(input.OperatingRegions, 'OperatingRegions');
+  // The home Region is always an operating Region, listed once.
+  const operatingRegions = [...new Set([...requested, context.region])].map((RegionName) => ({ RegionName }));
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam');
+  requireOwnerMetering(input.MeteredAccount);
+
+  const ipamId = newIpamId();
+  const ipamArn = arnOf(context.accountId, 'ipam', ipamId);
+  const publicScope = newScope(context, ipamId, ipamArn, 'public', true);
+  const privateScope = newScope(context, ipamId, ipamArn, 'private', true);
+  const ipam: Ipam = {
+    OwnerId: context.accountId,
+    IpamId: ipamId,
+    IpamArn: ipamArn,
+    IpamRegion: context.region,
+    PublicDefaultScopeId: publicScope.scope.IpamScopeId,
+    PrivateDefaultScopeId: privateScope.scope.IpamScopeId,
+    ScopeCount: 2,
+    Description: input.Description,
+    OperatingRegions: operatingRegions,
+    State: 'create-complete',
+    Tags: tags,
+    Tier: input.Tier ?? 'advanced',
+    EnablePrivateGua: input.EnablePrivateGua ?? false,
+    MeteredAccount: input.MeteredAccount ?? 'ipam-owner',
+    ResourceDiscoveryAssociationCount: 0,
+    version: 1,
+  };
+  const slot = { accountId: context.accountId, region: context.region, ipamId };
+  try {
+    await deps.store.commit([
+      { op: 'create', entity: { type: 'ipam', value: ipam } },
+      // Invariant: one IPAM per account and Region — the slot exists while the IPAM does.
+      { op: 'create', entity: { type: 'ipam-region-slot', value: slot } },
+      ...publicScope.writes,
+      ...privateScope.writes,
+    ]);
+  } catch (error) {
+    const existing = (await deps.store.listIpams(context.accountId)).filter((other) => other.IpamRegion === context.region);
+    if (existing.length >= IPAMS_PER_REGION) {
+      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('ipams', existing.length, IPAMS_PER_REGION));
+    }
+    throw error;
+  }
+  return { Ipam: presentIpam(ipam) };
+}
+
+export interface DescribeIpamsInput extends ListRequest {
+  IpamIds?: string[];
+  Filters?: Filter[];
+}
+
+const IPAM_FILTER_FIELDS = ['IpamId', 'IpamArn', 'IpamRegion', 'OwnerId', 'Description', 'State', 'Tier', 'ScopeCount'] as const;
+
+export async function describeIpams(deps: Dependencies, context: RequestContext, input: DescribeIpamsInput) {
+  const matches = compileFilters<Ipam>(input.Filters, IPAM_FILTER_FIELDS, {
+    'operating-region': (ipam) => ipam.OperatingRegions.map((region) => region.RegionName),
+  });
+  const ipams = (await deps.store.listIpams(context.accountId)).filter((ipam) => ipamVisible(context, ipam));
+  const ids = input.IpamIds ?? [];
+  for (const id of ids) {
+    if (!ipams.some((ipam) => ipam.IpamId === id)) throw new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', id));
+  }
+  const selected = ipams.filter((ipam) => (ids.length === 0 || ids.includes(ipam.IpamId)) && matches(ipam));
+  const query = queryFingerprint(['DescribeIpams', context.accountId, context.region, ids, input.Filters ?? []]);
+  const page = pageOf(deps.paginationSecret, query, selected, (ipam) => ipam.IpamId, input, 1000);
+  return { Ipams: page.items.map(presentIpam), NextToken: page.nextToken };
+}
+
+export interface ModifyIpamInput {
+  IpamId: string;
+  Description?: string;
+  AddOperatingRegions?: { RegionName?: string }[];
+  RemoveOperatingRegions?: { RegionName?: string }[];
+  Tier?: 'free' | 'advanced';
+  EnablePrivateGua?: boolean;
+  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+}
+
+export async function modifyIpam(deps: Dependencies, context: RequestContext, input: ModifyIpamInput) {
+  const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
+  const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
+  requireOwnerMetering(input.MeteredAccount);
+  return retryOnConflict(async () => {
+    const ipam = await requireIpam(deps, context, input.IpamId);
+    requireSettled('IPAM', ipam.IpamId, ipam.State);
+    const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
+    if (removed.includes(ipam.IpamRegion)) {
+      throw new IpamError('InvalidParameterValue', `The home Region ${ipam.IpamRegion} of the IPAM cannot be removed from its operating Regions`);
+    }
+    for (const region of removed) {
+      const user = pools.find((pool) => pool.Locale === region);
+      if (user) {
+        throw new IpamError('InvalidParameterValue', `The Region ${region} cannot be removed: it is the locale of pool ${user.IpamPoolId}`);
+      }
+    }
+    const regions = [...new Set([...ipam.OperatingRegions.map((r) => r.RegionName), ...added])].filter((r) => !removed.includes(r));
+    if (regions.length > MAX_OPERATING_REGIONS) {
+      throw new IpamError('InvalidParameterValue', `An IPAM can have at most ${MAX_OPERATING_REGIONS} operating Regions`);
+    }
+    const checks: Write[] = [];
+    if (input.Tier === 'free' && ipam.Tier !== 'free') {
+      const blocker = pools.find((pool) => pool.IpamScopeType === 'private' || pool.Locale !== ipam.IpamRegion);
+      if (blocker) {
+        throw new IpamError(
+          'IncorrectState',
+          `The IPAM cannot move to the free tier while pool ${blocker.IpamPoolId} exists: delete private-scope pools and pools whose locale is not ${ipam.IpamRegion} first`,
+        );
+      }
+      const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId && !scope.IsDefault);
+      if (scopes.length > 0) {
+        throw new IpamError('IncorrectState', `The IPAM cannot move to the free tier while non-default scope ${scopes[0]!.IpamScopeId} exists`);
+      }
+    }
+    if (input.EnablePrivateGua === false && ipam.EnablePrivateGua) {
+      for (const pool of pools.filter((p) => p.IpamScopeType === 'private' && p.AddressFamily === 'ipv6')) {
+        const cidrs = await deps.store.listPoolCidrs(pool.IpamPoolId);
+        const gua = cidrs.find((c) => c.State === 'provisioned' && c.Cidr && isPrivateGua(c.Cidr));
+        if (gua) {
+          throw new IpamError('IncorrectState', `Private GUA cannot be disabled while pool ${pool.IpamPoolId} holds the GUA CIDR ${gua.Cidr}`);
+        }
+        // The pool's version is part of the decision: a GUA provisioned meanwhile fails the commit.
+        checks.push({ op: 'check', entity: { type: 'pool', value: pool } });
+      }
+    }
+    const updated: Ipam = {
+      ...ipam,
+      Description: input.Description ?? ipam.Description,
+      OperatingRegions: regions.map((RegionName) => ({ RegionName })),
+      Tier: input.Tier ?? ipam.Tier,
+      EnablePrivateGua: input.EnablePrivateGua ?? ipam.EnablePrivateGua,
+      MeteredAccount: input.MeteredAccount ?? ipam.MeteredAccount,
+      State: 'modify-complete',
+    };
+    await deps.store.commit([{ op: 'update', entity: { type: 'ipam', value: updated } }, ...checks]);
+    return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
+  });
+}
+
+function isPrivateGua(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return parsed.family === 'ipv6' && parsed.start >> 125n === PRIVATE_GUA_SPACE.start >> 125n;
+}
+
+export interface DeleteIpamInput {
+  IpamId: string;
+  Cascade?: boolean;
+}
+
+export async function deleteIpam(deps: Dependencies, context: RequestContext, input: DeleteIpamInput) {
+  const ipam = await requireIpam(deps, context, input.IpamId);
+  if (ipam.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The IPAM '${ipam.IpamId}' is already being deleted`);
+  const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId);
+  const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
+  if (!input.Cascade) {
+    const extraScope = scopes.find((scope) => !scope.IsDefault);
+    if (pools.length > 0 || extraScope) {
+      throw new IpamError(
+        'DependencyViolation',
+        `The IPAM '${ipam.IpamId}' still has ${pools.length > 0 ? `pools (${pools[0]!.IpamPoolId})` : `scope ${extraScope!.IpamScopeId}`}; delete them first or use Cascade`,
+      );
+    }
+  } else {
+    const publicPool = pools.find((pool) => pool.IpamScopeType === 'public');
+    if (publicPool) {
+      throw new IpamError(
+        'InvalidParameterCombination',
+        `Cascade cannot delete an IPAM with pools in its public scope (${publicPool.IpamPoolId}); delete them first`,
+      );
+    }
+    // Top-level pools first: each takes its subtree with it, bottom-up.
+    for (const pool of pools.filter((p) => p.SourceIpamPoolId === undefined)) await deletePoolTree(deps, context, pool.IpamPoolId);
+  }
+  await retryOnConflict(async () => {
+    const current = await requireIpam(deps, context, input.IpamId);
+    const currentScopes = [];
+    for (const scope of scopes) {
+      const fresh = await deps.store.getScope(scope.IpamScopeId);
+      if (fresh) currentScopes.push(fresh);
+    }
+    await deps.store.commit([
+      // Invariant: nothing changed the IPAM or its scopes (no new pool, no new scope) since the checks.
+      { op: 'delete', entity: { type: 'ipam', value: current } },
+      { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: current.OwnerId, region: current.IpamRegion, ipamId: current.IpamId } } },
+      ...currentScopes.flatMap((scope) => scopeDeletionWrites(scope)),
+    ]);
+  });
+  return { Ipam: presentIpam({ ...ipam, State: 'delete-complete' }) };
+}

@@ -1,0 +1,52 @@
+// Finding the records a request names, as the caller may see them. A record of another account
+// or outside the request's Region answers exactly like a missing one: NotFound never leaks.
+import { IpamError, messages } from '../domain/errors.ts';
+import type { Ipam, IpamPool, IpamScope, ResourceState } from '../domain/model.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+
+/** IPAM administration happens in the IPAM's home Region. */
+export const ipamVisible = (context: RequestContext, ipam: Ipam) =>
+  ipam.OwnerId === context.accountId && ipam.IpamRegion === context.region;
+
+export const scopeVisible = (context: RequestContext, scope: IpamScope) =>
+  scope.OwnerId === context.accountId && scope.IpamRegion === context.region;
+
+/** Pools answer in the home Region and in their locale, where their allocations are made. */
+export const poolVisible = (context: RequestContext, pool: IpamPool) =>
+  pool.OwnerId === context.accountId && (pool.IpamRegion === context.region || pool.Locale === context.region);
+
+export async function requireIpam(deps: Dependencies, context: RequestContext, ipamId: string): Promise<Ipam> {
+  const ipam = await deps.store.getIpam(ipamId);
+  if (!ipam || !ipamVisible(context, ipam)) throw new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', ipamId));
+  return ipam;
+}
+
+export async function requireScope(deps: Dependencies, context: RequestContext, scopeId: string): Promise<IpamScope> {
+  const scope = await deps.store.getScope(scopeId);
+  if (!scope || !scopeVisible(context, scope)) {
+    throw new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', scopeId));
+  }
+  return scope;
+}
+
+export async function requirePool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool || !poolVisible(context, pool)) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  return pool;
+}
+
+/** Administrative changes to a pool are made in the IPAM's home Region, like every IPAM change. */
+export async function requirePoolInHomeRegion(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
+  const pool = await requirePool(deps, context, poolId);
+  if (pool.IpamRegion !== context.region) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  return pool;
+}
+
+const SETTLED_STATES: ReadonlySet<ResourceState> = new Set(['create-complete', 'modify-complete']);
+
+/** Changes need a settled resource: not one still being created, changed or deleted. */
+export function requireSettled(kind: string, id: string, state: ResourceState): void {
+  if (!SETTLED_STATES.has(state)) {
+    throw new IpamError('IncorrectState', `The ${kind} '${id}' is in state '${state}' and cannot be changed now`);
+  }
+}

@@ -1,0 +1,271 @@
+// ProvisionIpamPoolCidr, GetIpamPoolCidrs, DeprovisionIpamPoolCidr.
+//
+// A pool's CIDR is always an allocation in its source space: the source pool, or the scope for a
+// top-level pool. Provisioning takes the space there and makes it the pool's own free space in
+// one transaction; deprovisioning gives it back the same way, and is only possible while the
+// pool's whole CIDR is one free block — the proof that nothing inside is allocated.
+import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
+import type { Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
+import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import {
+  findPlacement,
+  findSpecificPlacement,
+  giveBackWrite,
+  mergeFreeBlock,
+  type Placement,
+  retryOnConflict,
+  takeWrites,
+} from './free-space.ts';
+import { requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+
+const CIDRS_PER_POOL = 50;
+/** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
+const ULA_SPACE = parseCidr('fd00::/8');
+const ULA_RESERVED = parseCidr('fd00::/16');
+const ULA_BY_NETMASK = parseCidr('fd80::/9');
+const GUA_SPACE = parseCidr('2000::/3');
+const ULA_PREFIX_RANGE = { min: 9, max: 60 };
+
+export const presentPoolCidr = (record: IpamPoolCidr) => publicView(record);
+
+export interface ProvisionIpamPoolCidrInput {
+  IpamPoolId: string;
+  Cidr?: string;
+  NetmaskLength?: number;
+  CidrAuthorizationContext?: unknown;
+  VerificationMethod?: string;
+  IpamExternalResourceVerificationTokenId?: string;
+}
+
+export async function provisionIpamPoolCidr(deps: Dependencies, context: RequestContext, input: ProvisionIpamPoolCidrInput) {
+  if (input.Cidr !== undefined && input.NetmaskLength !== undefined) {
+    throw new IpamError('InvalidParameterCombination', 'Specify either Cidr or NetmaskLength, not both');
+  }
+  if (input.Cidr === undefined && input.NetmaskLength === undefined) {
+    throw new IpamError('MissingParameter', 'The request must contain the parameter Cidr or NetmaskLength');
+  }
+  if (input.CidrAuthorizationContext !== undefined || input.VerificationMethod !== undefined || input.IpamExternalResourceVerificationTokenId !== undefined) {
+    throw new IpamError('InvalidParameterValue', 'BYOIP verification is not supported by this IPAM yet; public-scope provisioning is unavailable');
+  }
+  const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
+  requireSettled('pool', pool.IpamPoolId, pool.State);
+  const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
+  const bits = addressBits(pool.AddressFamily);
+  if (requested && requested.family !== pool.AddressFamily) {
+    throw new IpamError('InvalidParameterValue', `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
+  }
+  const netmask = requested?.prefixLength ?? input.NetmaskLength!;
+  if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
+    throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
+  }
+
+  let source: IpamPool | undefined;
+  if (pool.SourceIpamPoolId) {
+    source = await requirePool(deps, context, pool.SourceIpamPoolId);
+    requireWithinNetmaskRules(source.IpamPoolId, source, netmask);
+  } else {
+    if (pool.IpamScopeType === 'public') {
+      throw new IpamError(
+        'InvalidParameterValue',
+        'Public space (BYOIP or Amazon-provided) cannot be provisioned to a top-level public-scope pool by this IPAM yet',
+      );
+    }
+    if (pool.AddressFamily === 'ipv6') requirePrivateIpv6(await requireIpam(deps, context, pool.ipamId), requested, netmask);
+    else if (!requested) {
+      throw new IpamError('InvalidParameterValue', 'NetmaskLength can only be used for pools with a source pool; give a Cidr for a top-level IPv4 pool');
+    }
+  }
+  const sourceSpaceId = source?.IpamPoolId ?? pool.ipamScopeId;
+
+  return retryOnConflict(async (attempt) => {
+    const current = await requirePoolInHomeRegion(deps, context, pool.IpamPoolId);
+    requireSettled('pool', current.IpamPoolId, current.State);
+    const record: IpamPoolCidr = {
+      IpamPoolCidrId: newPoolCidrId(),
+      Cidr: requested ? formatCidr(requested) : undefined,
+      State: 'provisioned',
+      NetmaskLength: netmask,
+      ipamPoolId: current.IpamPoolId,
+      sourceSpaceId,
+      version: 1,
+    };
+    if (current.provisionedCidrCount >= CIDRS_PER_POOL) {
+      return failProvision(deps, record, 'limit-exceeded', `Pool ${current.IpamPoolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
+    }
+    const placement = await placeProvision(deps, current, sourceSpaceId, requested, netmask, attempt);
+    if (!placement) {
+      const where = source ? `source pool ${source.IpamPoolId}` : `scope ${pool.ipamScopeId}`;
+      const what = requested ? `The CIDR ${formatCidr(requested)} is` : `No /${netmask} CIDR is`;
+      return failProvision(deps, record, 'cidr-not-available', `${what} available in ${where}`);
+    }
+    const cidr = formatCidr(placement.target);
+    const allocation: IpamPoolAllocation = {
+      IpamPoolAllocationId: newAllocationId(),
+      Cidr: cidr,
+      ResourceId: current.IpamPoolId,
+      ResourceType: 'ipam-pool',
+      ResourceRegion: current.IpamRegion,
+      ResourceOwner: current.OwnerId,
+      Tags: [],
+      ipamPoolId: sourceSpaceId,
+      within: placement.block.within,
+      createdAt: deps.now().toISOString(),
+    };
+    const provisioned: IpamPoolCidr = { ...record, Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId };
+    await deps.store.commit([
+      ...(await takeWrites(deps.store, placement)),
+      { op: 'create', entity: { type: 'allocation', value: allocation } },
+      { op: 'create', entity: { type: 'pool-cidr', value: provisioned } },
+      // The provisioned CIDR becomes the pool's free space, merging never past its edge.
+      { op: 'create', entity: { type: 'free-block', value: { spaceId: current.IpamPoolId, cidr, within: cidr } } },
+      // Invariant: the pool is still settled and its CIDR count within the quota.
+      { op: 'update', entity: { type: 'pool', value: { ...current, provisionedCidrCount: current.provisionedCidrCount + 1 } } },
+    ]);
+    return { IpamPoolCidr: presentPoolCidr(provisioned) };
+  });
+}
+
+function requirePrivateIpv6(ipam: Ipam, requested: Cidr | undefined, netmask: number): void {
+  if (!requested) {
+    if (netmask < ULA_PREFIX_RANGE.min || netmask > ULA_PREFIX_RANGE.max) {
+      throw new IpamError('InvalidParameterValue', `A ULA CIDR chosen by netmask must be /${ULA_PREFIX_RANGE.min} to /${ULA_PREFIX_RANGE.max}, not /${netmask}`);
+    }
+    return;
+  }
+  const text = formatCidr(requested);
+  if (containsCidr(ULA_SPACE, requested)) {
+    if (containsCidr(requested, ULA_RESERVED) || containsCidr(ULA_RESERVED, requested)) {
+      throw new IpamError('InvalidParameterValue', `The ULA CIDR ${text} overlaps fd00::/16, which AWS reserves`);
+    }
+    if (requested.prefixLength < ULA_PREFIX_RANGE.min || requested.prefixLength > ULA_PREFIX_RANGE.max) {
+      throw new IpamError('InvalidParameterValue', `A ULA CIDR must be /${ULA_PREFIX_RANGE.min} to /${ULA_PREFIX_RANGE.max}, not ${text}`);
+    }
+    return;
+  }
+  if (containsCidr(GUA_SPACE, requested)) {
+    if (!ipam.EnablePrivateGua) {
+      throw new IpamError('InvalidParameterValue', `Provisioning the GUA CIDR ${text} to a private pool needs EnablePrivateGua on IPAM ${ipam.IpamId}`);
+    }
+    return;
+  }
+  throw new IpamError('InvalidParameterValue', `The CIDR ${text} is neither unique local (fd00::/8) nor global unicast (2000::/3) space`);
+}
+
+async function placeProvision(
+  deps: Dependencies,
+  pool: IpamPool,
+  sourceSpaceId: string,
+  requested: Cidr | undefined,
+  netmask: number,
+  attempt: number,
+): Promise<Placement | undefined> {
+  if (requested) return findSpecificPlacement(deps.store, sourceSpaceId, requested);
+  if (pool.SourceIpamPoolId) return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, spread: attempt });
+  // A top-level ULA range by netmask: a random aligned block of fd80::/9, in the spirit of RFC 4193.
+  for (let tries = 0; tries < 16; tries++) {
+    const offset = BigInt.asUintN(128 - ULA_BY_NETMASK.prefixLength, randomBigInt()) >> BigInt(128 - netmask) << BigInt(128 - netmask);
+    const placement = await findSpecificPlacement(deps.store, sourceSpaceId, cidrFromStart('ipv6', ULA_BY_NETMASK.start | offset, netmask));
+    if (placement) return placement;
+  }
+  return undefined;
+}
+
+function randomBigInt(): bigint {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+}
+
+/** Space contention is reported on the record, as AWS does, and takes no space. */
+async function failProvision(deps: Dependencies, record: IpamPoolCidr, code: 'cidr-not-available' | 'limit-exceeded', message: string) {
+  const failed: IpamPoolCidr = { ...record, State: 'failed-provision', FailureReason: { Code: code, Message: message } };
+  await deps.store.commit([{ op: 'create', entity: { type: 'pool-cidr', value: failed } }]);
+  return { IpamPoolCidr: presentPoolCidr(failed) };
+}
+
+export interface GetIpamPoolCidrsInput extends ListRequest {
+  IpamPoolId: string;
+  Filters?: Filter[];
+}
+
+const POOL_CIDR_FILTER_FIELDS = ['Cidr', 'State', 'IpamPoolCidrId', 'NetmaskLength'] as const;
+
+export async function getIpamPoolCidrs(deps: Dependencies, context: RequestContext, input: GetIpamPoolCidrsInput) {
+  const matches = compileFilters<IpamPoolCidr & { Tags?: [] }>(input.Filters, POOL_CIDR_FILTER_FIELDS);
+  const pool = await requirePool(deps, context, input.IpamPoolId);
+  const records = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter(matches);
+  const query = queryFingerprint(['GetIpamPoolCidrs', context.accountId, pool.IpamPoolId, input.Filters ?? []]);
+  const page = pageOf(deps.paginationSecret, query, records, (record) => record.IpamPoolCidrId, input, 1000);
+  return { IpamPoolCidrs: page.items.map(presentPoolCidr), NextToken: page.nextToken };
+}
+
+export interface DeprovisionIpamPoolCidrInput {
+  IpamPoolId: string;
+  Cidr?: string;
+}
+
+export async function deprovisionIpamPoolCidr(deps: Dependencies, context: RequestContext, input: DeprovisionIpamPoolCidrInput) {
+  const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
+  const records = await deps.store.listPoolCidrs(pool.IpamPoolId);
+  const provisioned = records.filter((record) => record.State === 'provisioned');
+  let record: IpamPoolCidr | undefined;
+  if (input.Cidr === undefined) {
+    // The guide's tutorial deprovisions without --cidr: fine when there is only one to choose.
+    if (provisioned.length !== 1) throw new IpamError('MissingParameter', messages.missingParameter('Cidr'));
+    record = provisioned[0];
+  } else {
+    const cidr = formatCidr(parseCidr(input.Cidr));
+    record = provisioned.find((candidate) => candidate.Cidr === cidr);
+    if (!record) {
+      const other = records.find((candidate) => candidate.Cidr === cidr && candidate.State !== 'failed-provision');
+      if (other) throw new IpamError('IncorrectState', `The CIDR ${cidr} of pool ${pool.IpamPoolId} is in state '${other.State}'`);
+      throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned to pool ${pool.IpamPoolId}`);
+    }
+  }
+  const deprovisioned = await deprovisionCidr(deps, context, pool.IpamPoolId, record!.IpamPoolCidrId);
+  return { IpamPoolCidr: presentPoolCidr(deprovisioned) };
+}
+
+async function deprovisionCidr(deps: Dependencies, context: RequestContext, poolId: string, poolCidrId: string): Promise<IpamPoolCidr> {
+  return retryOnConflict(async () => {
+    const pool = await requirePoolInHomeRegion(deps, context, poolId);
+    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    if (!record || record.State !== 'provisioned' || !record.Cidr || !record.sourceAllocationId) {
+      throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
+    }
+    const cidr = parseCidr(record.Cidr);
+    const wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
+    if (!wholeCidrFree) {
+      throw new IpamError(
+        'DependencyViolation',
+        `The CIDR ${record.Cidr} of pool ${poolId} still has allocations (or child pool CIDRs); release them first`,
+      );
+    }
+    const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId);
+    if (!sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} lost its source allocation ${record.sourceAllocationId}`);
+    const deprovisioned: IpamPoolCidr = { ...record, State: 'deprovisioned' };
+    await deps.store.commit([
+      // Invariant: the pool's whole CIDR is one free block, so nothing inside it is allocated.
+      { op: 'delete', entity: { type: 'free-block', value: wholeCidrFree } },
+      { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },
+      { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount - 1 } } },
+      // The space goes back to the source pool (or scope) it came from.
+      { op: 'delete', entity: { type: 'allocation', value: sourceAllocation } },
+      giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
+    ]);
+    await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
+    return { ...deprovisioned, version: deprovisioned.version + 1 };
+  });
+}
+
+/** Cascade: deprovision every provisioned CIDR of a pool whose allocations are gone. */
+export async function deprovisionAllCidrs(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
+  for (const record of await deps.store.listPoolCidrs(poolId)) {
+    if (record.State === 'provisioned') await deprovisionCidr(deps, context, poolId, record.IpamPoolCidrId);
+  }
+}

@@ -1,0 +1,273 @@
+// CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import { arnOf, newPoolId } from '../domain/ids.ts';
+import type { AddressFamily, IpamPool, Tag } from '../domain/model.ts';
+import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts';
+import { mergeTags, removeTags, type TagSpecification, tagsFromSpecifications, validTag } from '../domain/tags.ts';
+import type { Write } from '../ports/store.ts';
+import { releaseAllocationsOfPool } from './allocations.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import { retryOnConflict } from './free-space.ts';
+import { poolVisible, requireIpam, requirePool, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { deprovisionAllCidrs } from './pool-cidrs.ts';
+
+const POOLS_PER_SCOPE = 50;
+const MAX_POOL_DEPTH = 10;
+const NO_LOCALE = 'None';
+
+export const presentPool = (pool: IpamPool) => publicView(pool);
+
+type ResourceTagInput = { Key?: string; Value?: string }[] | undefined;
+const resourceTags = (tags: ResourceTagInput): Tag[] => (tags ?? []).map(validTag);
+
+export interface CreateIpamPoolInput extends NetmaskRules {
+  IpamScopeId: string;
+  AddressFamily: AddressFamily;
+  Locale?: string;
+  SourceIpamPoolId?: string;
+  Description?: string;
+  AutoImport?: boolean;
+  PubliclyAdvertisable?: boolean;
+  AllocationResourceTags?: { Key?: string; Value?: string }[];
+  TagSpecifications?: TagSpecification[];
+  AwsService?: 'ec2' | 'global-services';
+  PublicIpSource?: 'amazon' | 'byoip';
+  SourceResource?: { ResourceId?: string; ResourceType?: string };
+}
+
+export async function createIpamPool(deps: Dependencies, context: RequestContext, input: CreateIpamPoolInput) {
+  const family = input.AddressFamily;
+  validateNetmaskRules(family, input);
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool');
+  const allocationResourceTags = resourceTags(input.AllocationResourceTags);
+  if (input.SourceResource !== undefined) {
+    // Planning pools need the VPC as a discovered resource; discovery is not part of this service yet.
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The resource '${input.SourceResource.ResourceId ?? ''}' has not been discovered by IPAM, so it cannot be the source of a pool`,
+    );
+  }
+  const requestedLocale = input.Locale === undefined || input.Locale === NO_LOCALE ? undefined : input.Locale;
+
+  return retryOnConflict(async () => {
+    const scope = await requireScope(deps, context, input.IpamScopeId);
+    requireSettled('scope', scope.IpamScopeId, scope.State);
+    const ipam = await requireIpam(deps, context, scope.ipamId);
+    requireSettled('IPAM', ipam.IpamId, ipam.State);
+    const isPublic = scope.IpamScopeType === 'public';
+    if (!isPublic && (input.AwsService !== undefined || input.PublicIpSource !== undefined)) {
+      throw new IpamError('InvalidParameterCombination', 'AwsService and PublicIpSource can only be set on pools in a public scope');
+    }
+    if (input.PubliclyAdvertisable !== undefined && !(isPublic && family === 'ipv6' && (input.PublicIpSource ?? 'byoip') === 'byoip')) {
+      throw new IpamError('InvalidParameterCombination', 'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip');
+    }
+    if (ipam.Tier === 'free' && !isPublic) {
+      throw new IpamError('InvalidParameterValue', 'Pools in a private scope require the advanced tier; this IPAM is on the free tier');
+    }
+
+    const source = input.SourceIpamPoolId === undefined ? undefined : await requirePoolInHomeRegion(deps, context, input.SourceIpamPoolId);
+    let locale = requestedLocale;
+    if (source) {
+      requireSettled('pool', source.IpamPoolId, source.State);
+      if (source.ipamScopeId !== scope.IpamScopeId) {
+        throw new IpamError('InvalidParameterCombination', `The source pool ${source.IpamPoolId} is in another scope than ${scope.IpamScopeId}`);
+      }
+      if (source.AddressFamily !== family) {
+        throw new IpamError('InvalidParameterCombination', `The address family ${family} differs from the source pool's ${source.AddressFamily}`);
+      }
+      if (source.PoolDepth + 1 > MAX_POOL_DEPTH) {
+        throw new IpamError('ResourceLimitExceeded', `You've reached the limit for pool depth. Pools can be nested at most ${MAX_POOL_DEPTH} deep.`);
+      }
+      if (source.Locale !== NO_LOCALE) {
+        if (locale !== undefined && locale !== source.Locale) {
+          throw new IpamError(
+            'InvalidParameterCombination',
+            `A locale can only be chosen when the source pool's locale is None; ${source.IpamPoolId} has locale ${source.Locale}`,
+          );
+        }
+        locale = source.Locale;
+      }
+    }
+    if (locale !== undefined && !ipam.OperatingRegions.some((region) => region.RegionName === locale)) {
+      throw new IpamError('InvalidParameterValue', `The locale ${locale} is not an operating Region of IPAM ${ipam.IpamId}`);
+    }
+    if (ipam.Tier === 'free' && locale !== undefined && locale !== ipam.IpamRegion) {
+      throw new IpamError('InvalidParameterValue', `On the free tier a pool's locale must be the IPAM's home Region ${ipam.IpamRegion}`);
+    }
+    if (input.AutoImport && locale === undefined) {
+      throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
+    }
+    if (scope.PoolCount >= POOLS_PER_SCOPE) {
+      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('pools', scope.PoolCount, POOLS_PER_SCOPE));
+    }
+
+    const poolId = newPoolId();
+    const pool: IpamPool = {
+      OwnerId: context.accountId,
+      IpamPoolId: poolId,
+      SourceIpamPoolId: source?.IpamPoolId,
+      IpamPoolArn: arnOf(context.accountId, 'ipam-pool', poolId),
+      IpamScopeArn: scope.IpamScopeArn,
+      IpamScopeType: scope.IpamScopeType,
+      IpamArn: ipam.IpamArn,
+      IpamRegion: ipam.IpamRegion,
+      Locale: locale ?? NO_LOCALE,
+      PoolDepth: source ? source.PoolDepth + 1 : 1,
+      State: 'create-complete',
+      Description: input.Description,
+      AutoImport: input.AutoImport ?? false,
+      PubliclyAdvertisable: input.PubliclyAdvertisable,
+      AddressFamily: family,
+      AllocationMinNetmaskLength: input.AllocationMinNetmaskLength,
+      AllocationMaxNetmaskLength: input.AllocationMaxNetmaskLength,
+      AllocationDefaultNetmaskLength: input.AllocationDefaultNetmaskLength,
+      AllocationResourceTags: allocationResourceTags,
+      Tags: tags,
+      AwsService: input.AwsService,
+      PublicIpSource: isPublic ? (input.PublicIpSource ?? 'byoip') : undefined,
+      ipamId: ipam.IpamId,
+      ipamScopeId: scope.IpamScopeId,
+      provisionedCidrCount: 0,
+      childPoolCount: 0,
+      version: 1,
+    };
+    const writes: Write[] = [
+      { op: 'create', entity: { type: 'pool', value: pool } },
+      // Invariant: PoolCount stays within the quota and the scope still exists.
+      { op: 'update', entity: { type: 'scope', value: { ...scope, PoolCount: scope.PoolCount + 1 } } },
+      // Invariant: the IPAM is not being deleted meanwhile.
+      { op: 'check', entity: { type: 'ipam', value: ipam } },
+    ];
+    if (source) {
+      // Invariant: childPoolCount counts the pools sourced from this one, so it cannot be deleted under them.
+      writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount + 1 } } });
+    }
+    await deps.store.commit(writes);
+    return { IpamPool: presentPool(pool) };
+  });
+}
+
+export interface DescribeIpamPoolsInput extends ListRequest {
+  IpamPoolIds?: string[];
+  Filters?: Filter[];
+}
+
+const POOL_FILTER_FIELDS = [
+  'IpamPoolId', 'IpamPoolArn', 'SourceIpamPoolId', 'IpamScopeArn', 'IpamScopeType', 'IpamArn', 'IpamRegion', 'Locale', 'PoolDepth',
+  'State', 'Description', 'AutoImport', 'AddressFamily', 'OwnerId', 'AwsService', 'PublicIpSource', 'PubliclyAdvertisable',
+  'ipamId', 'ipamScopeId',
+] as const;
+
+export async function describeIpamPools(deps: Dependencies, context: RequestContext, input: DescribeIpamPoolsInput) {
+  const matches = compileFilters<IpamPool>(input.Filters, POOL_FILTER_FIELDS);
+  const pools = (await deps.store.listPools(context.accountId)).filter((pool) => poolVisible(context, pool));
+  const ids = input.IpamPoolIds ?? [];
+  for (const id of ids) {
+    if (!pools.some((pool) => pool.IpamPoolId === id)) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', id));
+  }
+  const selected = pools.filter((pool) => (ids.length === 0 || ids.includes(pool.IpamPoolId)) && matches(pool));
+  const query = queryFingerprint(['DescribeIpamPools', context.accountId, context.region, ids, input.Filters ?? []]);
+  const page = pageOf(deps.paginationSecret, query, selected, (pool) => pool.IpamPoolId, input, 1000);
+  return { IpamPools: page.items.map(presentPool), NextToken: page.nextToken };
+}
+
+export interface ModifyIpamPoolInput extends NetmaskRules {
+  IpamPoolId: string;
+  Description?: string;
+  AutoImport?: boolean;
+  ClearAllocationDefaultNetmaskLength?: boolean;
+  AddAllocationResourceTags?: { Key?: string; Value?: string }[];
+  RemoveAllocationResourceTags?: { Key?: string; Value?: string }[];
+}
+
+export async function modifyIpamPool(deps: Dependencies, context: RequestContext, input: ModifyIpamPoolInput) {
+  if (input.ClearAllocationDefaultNetmaskLength && input.AllocationDefaultNetmaskLength !== undefined) {
+    throw new IpamError('InvalidParameterCombination', 'AllocationDefaultNetmaskLength and ClearAllocationDefaultNetmaskLength cannot be used together');
+  }
+  const added = resourceTags(input.AddAllocationResourceTags);
+  return retryOnConflict(async () => {
+    const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
+    requireSettled('pool', pool.IpamPoolId, pool.State);
+    const rules: NetmaskRules = {
+      AllocationMinNetmaskLength: input.AllocationMinNetmaskLength ?? pool.AllocationMinNetmaskLength,
+      AllocationMaxNetmaskLength: input.AllocationMaxNetmaskLength ?? pool.AllocationMaxNetmaskLength,
+      AllocationDefaultNetmaskLength: input.ClearAllocationDefaultNetmaskLength
+        ? undefined
+        : (input.AllocationDefaultNetmaskLength ?? pool.AllocationDefaultNetmaskLength),
+    };
+    validateNetmaskRules(pool.AddressFamily, rules);
+    const autoImport = input.AutoImport ?? pool.AutoImport;
+    if (autoImport && pool.Locale === NO_LOCALE) throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
+    // Changing rules never evicts allocations; it only changes their compliance.
+    const updated: IpamPool = {
+      ...pool,
+      ...rules,
+      Description: input.Description ?? pool.Description,
+      AutoImport: autoImport,
+      AllocationResourceTags: mergeTags(removeTags(pool.AllocationResourceTags, input.RemoveAllocationResourceTags ?? []), added),
+      State: 'modify-complete',
+    };
+    await deps.store.commit([{ op: 'update', entity: { type: 'pool', value: updated } }]);
+    return { IpamPool: presentPool({ ...updated, version: updated.version + 1 }) };
+  });
+}
+
+export interface DeleteIpamPoolInput {
+  IpamPoolId: string;
+  Cascade?: boolean;
+}
+
+export async function deleteIpamPool(deps: Dependencies, context: RequestContext, input: DeleteIpamPoolInput) {
+  const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
+  if (input.Cascade) {
+    if (pool.IpamScopeType === 'public') {
+      throw new IpamError('InvalidParameterCombination', 'Cascade deletes pools of a private scope only; deprovision public-scope pools first');
+    }
+    await deletePoolTree(deps, context, pool.IpamPoolId);
+  } else {
+    await deleteEmptyPool(deps, context, pool.IpamPoolId);
+  }
+  return { IpamPool: presentPool({ ...pool, State: 'delete-complete' }) };
+}
+
+async function deleteEmptyPool(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const pool = await requirePoolInHomeRegion(deps, context, poolId);
+    if (pool.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
+    if (pool.childPoolCount > 0) {
+      throw new IpamError('DependencyViolation', `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`);
+    }
+    if (pool.provisionedCidrCount > 0) {
+      throw new IpamError(
+        'DependencyViolation',
+        `The pool '${pool.IpamPoolId}' still has ${pool.provisionedCidrCount} provisioned CIDR(s); deprovision them first`,
+      );
+    }
+    const scope = await requireScope(deps, context, pool.ipamScopeId);
+    const writes: Write[] = [
+      // Invariant: no CIDR was provisioned and no child created since the counts were checked.
+      { op: 'delete', entity: { type: 'pool', value: pool } },
+      { op: 'update', entity: { type: 'scope', value: { ...scope, PoolCount: scope.PoolCount - 1 } } },
+    ];
+    if (pool.SourceIpamPoolId) {
+      const source = await requirePool(deps, context, pool.SourceIpamPoolId);
+      writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount - 1 } } });
+    }
+    await deps.store.commit(writes);
+  });
+}
+
+/**
+ * Cascade: children first (bottom-up), then release the pool's allocations, deprovision its CIDRs
+ * (space goes back to the source) and delete it. Every step re-reads, so a retry finishes the job.
+ */
+export async function deletePoolTree(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
+  const children = (await deps.store.listPools(context.accountId)).filter((pool) => pool.SourceIpamPoolId === poolId);
+  for (const child of children) await deletePoolTree(deps, context, child.IpamPoolId);
+  await releaseAllocationsOfPool(deps, poolId);
+  await deprovisionAllCidrs(deps, context, poolId);
+  await deleteEmptyPool(deps, context, poolId);
+}

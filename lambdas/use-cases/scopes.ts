@@ -1,0 +1,166 @@
+// CreateIpamScope, DescribeIpamScopes, ModifyIpamScope, DeleteIpamScope.
+//
+// A scope is also a space: it starts with the whole IPv4 and IPv6 address space free, and a
+// top-level pool's CIDR is allocated from it, so top-level pools of one scope never overlap.
+import { formatCidr } from '../domain/cidr.ts';
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import { arnOf, newScopeId } from '../domain/ids.ts';
+import type { IpamScope } from '../domain/model.ts';
+import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import type { Write } from '../ports/store.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
+import { requireIpam, requireScope, requireSettled, scopeVisible } from './lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+
+const SCOPES_PER_IPAM = 5;
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+
+export const presentScope = (scope: IpamScope) => publicView(scope);
+
+function rootBlocks(scopeId: string) {
+  return FAMILIES.map((family) => {
+    const whole = formatCidr(wholeAddressSpace(family));
+    return { spaceId: scopeId, cidr: whole, within: whole };
+  });
+}
+
+/** A new scope and the writes that create it with its free address space. */
+export function newScope(
+  context: RequestContext,
+  ipamId: string,
+  ipamArn: string,
+  type: 'public' | 'private',
+  isDefault: boolean,
+  extra: Partial<IpamScope> = {},
+): { scope: IpamScope; writes: Write[] } {
+  const scopeId = newScopeId();
+  const scope: IpamScope = {
+    OwnerId: context.accountId,
+    IpamScopeId: scopeId,
+    IpamScopeArn: arnOf(context.accountId, 'ipam-scope', scopeId),
+    IpamArn: ipamArn,
+    IpamRegion: context.region,
+    IpamScopeType: type,
+    IsDefault: isDefault,
+    PoolCount: 0,
+    State: 'create-complete',
+    Tags: [],
+    ipamId,
+    version: 1,
+    ...extra,
+  };
+  return {
+    scope,
+    writes: [
+      { op: 'create', entity: { type: 'scope', value: scope } },
+      ...rootBlocks(scopeId).map((block): Write => ({ op: 'create', entity: { type: 'free-block', value: block } })),
+    ],
+  };
+}
+
+/** The writes that remove an empty scope; its whole address space must be free again. */
+export function scopeDeletionWrites(scope: IpamScope): Write[] {
+  if (scope.PoolCount > 0) {
+    throw new IpamError('DependencyViolation', `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`);
+  }
+  return [
+    // Invariant: no pool was added to the scope since it was read.
+    { op: 'delete', entity: { type: 'scope', value: scope } },
+    // Invariant: the whole address space is free, so no top-level pool still holds a CIDR here.
+    ...rootBlocks(scope.IpamScopeId).map((block): Write => ({ op: 'delete', entity: { type: 'free-block', value: block } })),
+  ];
+}
+
+export interface CreateIpamScopeInput {
+  IpamId: string;
+  Description?: string;
+  TagSpecifications?: TagSpecification[];
+  ExternalAuthorityConfiguration?: unknown;
+}
+
+export async function createIpamScope(deps: Dependencies, context: RequestContext, input: CreateIpamScopeInput) {
+  if (input.ExternalAuthorityConfiguration !== undefined) {
+    throw new IpamError('InvalidParameterValue', 'External authority (Infoblox) configuration is not supported by this IPAM');
+  }
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-scope');
+  return retryOnConflict(async () => {
+    const ipam = await requireIpam(deps, context, input.IpamId);
+    requireSettled('IPAM', ipam.IpamId, ipam.State);
+    if (ipam.Tier === 'free') {
+      throw new IpamError('InvalidParameterValue', 'Additional scopes require the advanced tier; this IPAM is on the free tier');
+    }
+    if (ipam.ScopeCount >= SCOPES_PER_IPAM) {
+      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('scopes', ipam.ScopeCount, SCOPES_PER_IPAM));
+    }
+    const { scope, writes } = newScope(context, ipam.IpamId, ipam.IpamArn, 'private', false, { Description: input.Description, Tags: tags });
+    await deps.store.commit([
+      ...writes,
+      // Invariant: ScopeCount stays within the quota — the IPAM is at the version whose count was checked.
+      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount + 1 } } },
+    ]);
+    return { IpamScope: presentScope(scope) };
+  });
+}
+
+export interface DescribeIpamScopesInput extends ListRequest {
+  IpamScopeIds?: string[];
+  Filters?: Filter[];
+}
+
+const SCOPE_FILTER_FIELDS = [
+  'IpamScopeId', 'IpamScopeArn', 'IpamArn', 'IpamRegion', 'IpamScopeType', 'IsDefault', 'Description', 'OwnerId', 'State', 'PoolCount', 'ipamId',
+] as const;
+
+export async function describeIpamScopes(deps: Dependencies, context: RequestContext, input: DescribeIpamScopesInput) {
+  const matches = compileFilters<IpamScope>(input.Filters, SCOPE_FILTER_FIELDS);
+  const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scopeVisible(context, scope));
+  const ids = input.IpamScopeIds ?? [];
+  for (const id of ids) {
+    if (!scopes.some((scope) => scope.IpamScopeId === id)) {
+      throw new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', id));
+    }
+  }
+  const selected = scopes.filter((scope) => (ids.length === 0 || ids.includes(scope.IpamScopeId)) && matches(scope));
+  const query = queryFingerprint(['DescribeIpamScopes', context.accountId, context.region, ids, input.Filters ?? []]);
+  const page = pageOf(deps.paginationSecret, query, selected, (scope) => scope.IpamScopeId, input, 1000);
+  return { IpamScopes: page.items.map(presentScope), NextToken: page.nextToken };
+}
+
+export interface ModifyIpamScopeInput {
+  IpamScopeId: string;
+  Description?: string;
+  ExternalAuthorityConfiguration?: unknown;
+  RemoveExternalAuthorityConfiguration?: boolean;
+}
+
+export async function modifyIpamScope(deps: Dependencies, context: RequestContext, input: ModifyIpamScopeInput) {
+  if (input.ExternalAuthorityConfiguration !== undefined) {
+    throw new IpamError('InvalidParameterValue', 'External authority (Infoblox) configuration is not supported by this IPAM');
+  }
+  return retryOnConflict(async () => {
+    const scope = await requireScope(deps, context, input.IpamScopeId);
+    requireSettled('scope', scope.IpamScopeId, scope.State);
+    const updated: IpamScope = { ...scope, Description: input.Description ?? scope.Description, State: 'modify-complete' };
+    await deps.store.commit([{ op: 'update', entity: { type: 'scope', value: updated } }]);
+    return { IpamScope: presentScope({ ...updated, version: updated.version + 1 }) };
+  });
+}
+
+export async function deleteIpamScope(deps: Dependencies, context: RequestContext, input: { IpamScopeId: string }) {
+  return retryOnConflict(async () => {
+    const scope = await requireScope(deps, context, input.IpamScopeId);
+    if (scope.IsDefault) {
+      throw new IpamError('InvalidParameterValue', `The scope '${scope.IpamScopeId}' is a default scope of its IPAM and cannot be deleted`);
+    }
+    const ipam = await requireIpam(deps, context, scope.ipamId);
+    await deps.store.commit([
+      ...scopeDeletionWrites(scope),
+      // Invariant: ScopeCount counts exactly the scopes that exist.
+      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount - 1 } } },
+    ]);
+    return { IpamScope: presentScope({ ...scope, State: 'delete-complete' }) };
+  });
+}

@@ -1,0 +1,46 @@
+// Starts the whole local service (HTTP + handler + store) on a free port against the test run's
+// DynamoDB Local, with a fresh table and two accounts, and hands out real AWS clients for it.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { loadConfig } from '../../lambdas/config.ts';
+import { type LocalService, startLocalService } from '../../lambdas/adapters/local/service.ts';
+import { dynamoDbEndpoint } from './dynamodb.ts';
+
+export const ADMIN = { accessKeyId: 'AKIATESTADMIN0000001', secretAccessKey: 'test-admin-secret', accountId: '123456789012' };
+export const OTHER = { accessKeyId: 'AKIATESTOTHER0000002', secretAccessKey: 'test-other-secret', accountId: '111122223333' };
+
+export interface TestService extends LocalService {
+  dataDir: string;
+  tableName: string;
+  ec2(options?: { account?: typeof ADMIN; region?: string }): EC2Client;
+}
+
+export async function startTestService(): Promise<TestService> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-test-'));
+  const tableName = `ipam-e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const config = loadConfig({
+    PORT: '0',
+    IPAM_DATA_DIR: dataDir,
+    IPAM_TABLE_NAME: tableName,
+    IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+    IPAM_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    IPAM_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    IPAM_ACCOUNT_ID: ADMIN.accountId,
+    IPAM_EXTRA_ACCOUNTS: `${OTHER.accessKeyId}:${OTHER.secretAccessKey}:${OTHER.accountId}`,
+  });
+  const service = await startLocalService(config);
+  return {
+    ...service,
+    dataDir,
+    tableName,
+    ec2: ({ account = ADMIN, region = 'us-east-1' } = {}) =>
+      new EC2Client({
+        region,
+        endpoint: service.url,
+        credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
+        maxAttempts: 1,
+      }),
+  };
+}
