@@ -7,13 +7,14 @@ import { startLocalService } from '../lambdas/adapters/local/service.ts';
 try {
   const config = loadConfig();
   const service = await startLocalService(config);
-  console.log(`IPAM listening on ${service.url} (data in ${config.local.dataDir})`);
   if (service.adminGenerated) {
     console.log(`Generated an access key for account ${service.admin.accountId}; it is kept in the data directory.`);
     console.log(describeAwsConfigureHint(service.admin, service.port));
   } else {
     console.log(`Access key ${service.admin.accessKeyId} acts as account ${service.admin.accountId}.`);
   }
+  // Last, so that a script waiting for this line has everything above it too.
+  console.log(`IPAM listening on ${service.url} (data in ${config.local.dataDir})`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

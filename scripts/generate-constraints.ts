@@ -7,6 +7,7 @@
 import * as ec2 from '@aws-sdk/client-ec2';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Constraint } from '../lambdas/adapters/ec2-query/validate.ts';
 
 /** A member or list-item descriptor as ipam-actions.json writes it. */
 interface SpecMember {
@@ -26,16 +27,6 @@ interface Spec {
   enums: Record<string, string[]>;
 }
 
-/** What the validator checks for one member path; absent keys mean "no limit". */
-export interface Constraint {
-  enum?: string;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-}
 
 const NUMERIC_TYPES = new Set(['integer', 'long', 'double', 'float']);
 

@@ -6,7 +6,8 @@ import { IpamError, messages } from '../../domain/errors.ts';
 import table from './constraints.generated.json' with { type: 'json' };
 import { inputOf, isRecord, kindOf, queryName, requiredMembers, type Shape } from './schema-walk.ts';
 
-interface Constraint {
+/** What the validator checks for one member path; absent keys mean "no limit". */
+export interface Constraint {
   enum?: string;
   min?: number;
   max?: number;
