@@ -101,8 +101,8 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
     const placement = await placeProvision(deps, current, sourceSpaceId, requested, netmask, attempt);
     if (!placement) {
       const where = source ? `source pool ${source.IpamPoolId}` : `scope ${pool.ipamScopeId}`;
-      const what = requested ? `The CIDR ${formatCidr(requested)} is` : `No /${netmask} CIDR is`;
-      return failProvision(deps, record, 'cidr-not-available', `${what} available in ${where}`);
+      const message = requested ? `The CIDR ${formatCidr(requested)} is not available in ${where}` : `No /${netmask} CIDR is available in ${where}`;
+      return failProvision(deps, record, 'cidr-not-available', message);
     }
     const cidr = formatCidr(placement.target);
     const allocation: IpamPoolAllocation = {

@@ -1,0 +1,141 @@
+// boto3 against the service: a compact S1 getting-started run, the describe_ipam_pools paginator,
+// ClientError details, and a private IPv6 (ULA) pool. The Python side is
+// support/boto3_getting_started.py; it prints a JSON summary that is checked here.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestService, type TestService } from '../support/service.ts';
+
+const SCRIPT = fileURLToPath(new URL('./support/boto3_getting_started.py', import.meta.url));
+
+/** The environment without the machine's AWS settings, so only the script's explicit ones count. */
+async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ipam-boto3-'));
+  await writeFile(path.join(dir, 'config'), '');
+  await writeFile(path.join(dir, 'credentials'), '');
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name))),
+    AWS_CONFIG_FILE: path.join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+function python(args: string[], env?: NodeJS.ProcessEnv, timeout = 60_000): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('python3', args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const probe = await python(['-c', 'import boto3; print(boto3.__version__)']);
+const boto3Available = probe.status === 0;
+if (!boto3Available) console.log(`Skipping the boto3 end-to-end test: \`python3 -c "import boto3"\` failed: ${probe.stderr.trim() || `exit ${probe.status}`}`);
+const describeBoto3 = boto3Available ? describe : describe.skip;
+
+const IPAM_ID = /^ipam-0[0-9a-f]{16}$/;
+const POOL_ID = /^ipam-pool-0[0-9a-f]{16}$/;
+/** Request ids are opaque to clients: any non-empty string will do. */
+const REQUEST_ID = /^\S+$/;
+
+let service: TestService;
+let summary: any;
+let run: { status: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  if (!boto3Available) return;
+  service = await startTestService();
+  run = await python([SCRIPT, service.url, ADMIN.accessKeyId, ADMIN.secretAccessKey], await isolatedEnv(), 110_000);
+  if (run.status === 0) summary = JSON.parse(run.stdout);
+}, 120_000);
+afterAll(async () => service?.stop());
+
+describeBoto3(`boto3 ${probe.stdout.trim()}`, () => {
+  it('runs the script to the end', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(summary).toBeDefined();
+  });
+
+  it('builds the tutorial tree: IPAM, three pools with locales and depths, the ipam-pool and /26 allocations', () => {
+    const { ipam, tutorial } = summary;
+    expect(summary.createIpamRequestId).toMatch(REQUEST_ID);
+    expect(ipam.IpamId).toMatch(IPAM_ID);
+    expect(ipam).toMatchObject({ State: 'create-complete', Description: 'My IPAM', ScopeCount: 2, Tags: [], IpamRegion: 'us-east-1' });
+    expect(ipam.OperatingRegions.map((r: { RegionName: string }) => r.RegionName).sort()).toEqual(['us-east-1', 'us-west-2']);
+
+    expect(tutorial.top.IpamPoolId).toMatch(POOL_ID);
+    expect(tutorial.top).toMatchObject({ Locale: 'None', PoolDepth: 1, IpamScopeType: 'private', AddressFamily: 'ipv4', AutoImport: false });
+    expect(tutorial.topCidr).toMatchObject({ Cidr: '10.0.0.0/8', NetmaskLength: 8 });
+    expect(tutorial.regional).toMatchObject({ SourceIpamPoolId: tutorial.top.IpamPoolId, Locale: 'us-east-1', PoolDepth: 2 });
+    expect(tutorial.development).toMatchObject({ SourceIpamPoolId: tutorial.regional.IpamPoolId, Locale: 'us-east-1', PoolDepth: 3 });
+    expect(tutorial.topAllocations).toEqual([
+      expect.objectContaining({ Cidr: '10.0.0.0/16', ResourceType: 'ipam-pool', ResourceId: tutorial.regional.IpamPoolId, ResourceOwner: '123456789012' }),
+    ]);
+    expect(tutorial.tooBig).toMatchObject({ code: 'InvalidParameterValue', httpStatus: 400, operation: 'AllocateIpamPoolCidr' });
+    expect(tutorial.vpcCidr.Cidr).toBe('10.0.0.0/26');
+    expect(tutorial.developmentAllocations).toEqual([
+      expect.objectContaining({ Cidr: '10.0.0.0/26', ResourceType: 'custom', ResourceOwner: '123456789012', ResourceRegion: 'us-east-1' }),
+    ]);
+    expect(tutorial.deleteRegionalTooEarly).toMatchObject({ code: 'DependencyViolation', httpStatus: 400 });
+  });
+
+  it('allocates consecutive /56s from a ULA /48 in a private IPv6 pool', () => {
+    const { ipv6 } = summary;
+    expect(ipv6.pool).toMatchObject({ AddressFamily: 'ipv6', Locale: 'None', PoolDepth: 1 });
+    expect(ipv6.cidr).toMatchObject({ Cidr: 'fd12:3456:7800::/48', NetmaskLength: 48 });
+    expect(ipv6.cidrState).toBe('provisioned');
+    expect(ipv6.allocations).toEqual(['fd12:3456:7800::/56', 'fd12:3456:7800:100::/56']);
+    expect(ipv6.listed).toEqual(['fd12:3456:7800:100::/56', 'fd12:3456:7800::/56'].sort());
+  });
+
+  it('the describe_ipam_pools paginator walks several pages and sees every pool once', () => {
+    const { paginator } = summary;
+    expect(paginator.pageSizes).toEqual([5, 2]);
+    expect(paginator.hasNextToken).toEqual([true, false]);
+    expect(new Set(paginator.poolIds).size).toBe(7);
+    expect([...paginator.poolIds].sort()).toEqual(paginator.unpaged);
+  });
+
+  it('errors arrive as ClientError with the EC2 code, the message and a request id', () => {
+    const { unknownPool, dryRun } = summary.errors;
+    expect(unknownPool).toMatchObject({
+      code: 'InvalidIpamPoolId.NotFound',
+      httpStatus: 400,
+      operation: 'DescribeIpamPools',
+      message: "The ipam-pool ID 'ipam-pool-0123456789abcdef0' does not exist",
+    });
+    expect(unknownPool.requestId).toMatch(REQUEST_ID);
+    expect(unknownPool.str).toBe(
+      "An error occurred (InvalidIpamPoolId.NotFound) when calling the DescribeIpamPools operation: The ipam-pool ID 'ipam-pool-0123456789abcdef0' does not exist",
+    );
+    expect(dryRun).toMatchObject({
+      code: 'DryRunOperation',
+      httpStatus: 412,
+      operation: 'CreateIpamPool',
+      message: 'Request would have succeeded, but DryRun flag is set.',
+    });
+    expect(dryRun.requestId).toMatch(REQUEST_ID);
+    expect(dryRun.requestId).not.toBe(unknownPool.requestId);
+  });
+
+  it('cleans up in reverse order, then Cascade takes the rest', () => {
+    const { cleanup, tutorial, ipam } = summary;
+    expect(cleanup.pools.map((p: { pool: string }) => p.pool)).toEqual([
+      tutorial.development.IpamPoolId,
+      tutorial.regional.IpamPoolId,
+      tutorial.top.IpamPoolId,
+    ]);
+    for (const pool of cleanup.pools) {
+      expect(pool.cidrState).toBe('deprovisioned');
+      expect(['delete-in-progress', 'delete-complete']).toContain(pool.deleteState);
+    }
+    expect(cleanup.deletedIpamId).toBe(ipam.IpamId);
+    expect(cleanup.ipamsAfter).toEqual([]);
+    expect(cleanup.poolsAfter).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+// Runs the real AWS CLI against the test service, with a clean environment: only the given
+// account's keys, us-east-1 as the default Region, and empty config/credentials files so the
+// machine's own AWS set-up cannot leak in.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface CliAccount {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface CliResult {
+  /** Exit status: 0, or 255 for a service error (AWS CLI v1). */
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** The EC2 error code from `An error occurred (<Code>) when calling the <Action> operation: <Message>`. */
+  errorCode?: string;
+  errorAction?: string;
+  errorMessage?: string;
+  /** stdout parsed as JSON, when it is JSON. */
+  json?: any;
+}
+
+/** Whether `aws` runs at all; the reason when it does not. */
+export async function probeAwsCli(): Promise<{ available: boolean; version?: string; reason?: string }> {
+  return new Promise((resolve) => {
+    execFile('aws', ['--version'], { timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) resolve({ available: false, reason: `the AWS CLI is not usable: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? "'aws' is not on PATH" : error.message}` });
+      else resolve({ available: true, version: `${stdout}${stderr}`.trim() });
+    });
+  });
+}
+
+/**
+ * Splits a command line the way a POSIX shell would for the guide's commands: whitespace
+ * separates words, single and double quotes group (and are removed), a backslash-newline joins lines.
+ */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  const text = line.replace(/\\\r?\n/g, ' ');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && (text[i + 1] === '"' || text[i + 1] === '\\')) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`unbalanced quote in: ${line}`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+const ERROR_LINE = /An error occurred \(([^)]+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: (.*)/;
+
+export interface AwsCli {
+  /** Runs `aws …` (the command as the guide writes it, starting with `aws`) against the service. */
+  run(command: string): Promise<CliResult>;
+  /** Like run, but fails the test unless the command exits 0. */
+  ok(command: string): Promise<CliResult>;
+  /** Number of CLI processes started so far. */
+  readonly invocations: number;
+}
+
+export async function awsCli(endpointUrl: string, account: CliAccount, region = 'us-east-1'): Promise<AwsCli> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ipam-aws-cli-'));
+  const configFile = path.join(dir, 'config');
+  const credentialsFile = path.join(dir, 'credentials');
+  await writeFile(configFile, '');
+  await writeFile(credentialsFile, '');
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name)));
+  Object.assign(env, {
+    AWS_ACCESS_KEY_ID: account.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: configFile,
+    AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  let invocations = 0;
+
+  const run = (command: string): Promise<CliResult> => {
+    const [program, ...args] = shellWords(command);
+    if (program !== 'aws') throw new Error(`not an aws command: ${command}`);
+    invocations++;
+    return new Promise((resolve) => {
+      execFile('aws', [...args, '--endpoint-url', endpointUrl], { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        const result: CliResult = { status, stdout, stderr };
+        const match = ERROR_LINE.exec(stderr);
+        if (match) [, result.errorCode, result.errorAction, result.errorMessage] = match;
+        try {
+          if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) result.json = JSON.parse(stdout);
+        } catch {
+          // not JSON: --output text
+        }
+        resolve(result);
+      });
+    });
+  };
+
+  return {
+    run,
+    async ok(command) {
+      const result = await run(command);
+      if (result.status !== 0) throw new Error(`\`${command}\` exited ${result.status}: ${result.stderr.trim()}`);
+      return result;
+    },
+    get invocations() {
+      return invocations;
+    },
+  };
+}
