@@ -29,11 +29,12 @@ import {
   poolPartition,
   scopeKey,
 } from './keys.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'expiresAt'];
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', TIME_TO_LIVE_ATTRIBUTE];
 const BATCH_GET_LIMIT = 100;
 const TRANSACTION_LIMIT = 100;
 /** Client tokens are kept for a day, like the idempotency window of EC2. */
@@ -49,7 +50,7 @@ function recordOf<T>(item: Item | undefined): T | undefined {
 function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
-  if (entity.type === 'client-token') item.expiresAt = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
   return item;
 }
 

@@ -1,6 +1,6 @@
 // Runs AWS's DynamoDB Local (a Java jar) as a child process of this one, for `npm start` and tests.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,12 +51,12 @@ function killAllOnExit(): void {
 }
 
 function killAllOnSignal(signal: NodeJS.Signals): void {
+  // Another listener owns this signal; if it means to exit, it stops its instances itself.
+  if (process.listenerCount(signal) > 1) return;
+  // Otherwise the signal would have ended the process: let it, once the children are told to go.
   killAllOnExit();
-  // With no other listener the signal would have ended the process: let it, now that we are done.
-  if (process.listenerCount(signal) === 1) {
-    untrackAll();
-    process.kill(process.pid, signal);
-  }
+  untrackAll();
+  process.kill(process.pid, signal);
 }
 
 function untrackAll(): void {
@@ -81,8 +81,17 @@ function track(child: ChildProcess): void {
   });
 }
 
+// Exit hooks do not run when this process is SIGKILLed or crashes. On Linux, setpriv (util-linux,
+// in every Debian) asks the kernel to SIGTERM the JVM when its parent dies, whatever the cause.
+const SETPRIV = '/usr/bin/setpriv';
+
+async function javaCommand(javaArgs: string[]): Promise<[command: string, args: string[]]> {
+  const canUseSetpriv = process.platform === 'linux' && (await access(SETPRIV, constants.X_OK).then(() => true, () => false));
+  return canUseSetpriv ? [SETPRIV, ['--pdeathsig', 'TERM', '--', 'java', ...javaArgs]] : ['java', javaArgs];
+}
+
 /** A port nothing listens on right now (on any interface, as the jar binds them all). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,7 +118,8 @@ async function requireFreePort(port: number): Promise<void> {
 }
 
 async function requireWritableDir(dir: string): Promise<void> {
-  // Writing a file is the only honest test: access(W_OK) says yes to root on a read-only mount.
+  // Writing a file catches every cause at once (permissions, read-only mount, a file in the way);
+  // access(W_OK) would say yes to root whatever the permission bits.
   const probe = path.join(dir, `.write-test-${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });
@@ -156,7 +166,8 @@ async function waitUntilReady(child: ChildProcess, endpoint: string, output: () 
   child.once('error', (error: NodeJS.ErrnoException) => {
     failure = error.code === 'ENOENT' ? new LocalSetupError(JAVA_MISSING) : error;
   });
-  child.once('exit', (code, signal) => {
+  // 'close' rather than 'exit': by then its last words have been read from the pipes.
+  child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
     failure ??= exitFailure(output(), port, code, signal);
   });
   try {
@@ -184,7 +195,8 @@ async function waitUntilReady(child: ChildProcess, endpoint: string, output: () 
 }
 
 function exitFailure(output: string, port: number, code: number | null, signal: NodeJS.Signals | null): Error {
-  if (/UnsupportedClassVersionError/.test(output)) return new LocalSetupError(JAVA_MISSING);
+  // 127: setpriv found no java to execute. UnsupportedClassVersionError: this java is too old.
+  if (code === 127 || /UnsupportedClassVersionError/.test(output)) return new LocalSetupError(JAVA_MISSING);
   if (/BindException|Failed to bind/.test(output)) return new LocalSetupError(portBusy(port));
   return new LocalSetupError(
     `DynamoDB Local exited (${signal ?? `code ${code}`}) before answering; its output was:\n${output || '(nothing)'}`,
@@ -199,23 +211,20 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.port) await requireFreePort(port);
   const jarDir = await ensureDynamoDbLocal();
 
-  const child = spawn(
-    'java',
-    [
-      // C1 only: measured here, it starts in ~60% of the time and is faster on short-lived workloads.
-      '-XX:TieredStopAtLevel=1',
-      `-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(jarDir, 'DynamoDBLocal.jar'),
-      '-disableTelemetry',
-      '-port',
-      String(port),
-      ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
-      '-sharedDb',
-    ],
-    // The jar writes dynamodb-local-metadata.json into its working directory.
-    { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [command, args] = await javaCommand([
+    // C1 only: measured here, it starts in ~60% of the time and is faster on short-lived workloads.
+    '-XX:TieredStopAtLevel=1',
+    `-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(jarDir, 'DynamoDBLocal.jar'),
+    '-disableTelemetry',
+    '-port',
+    String(port),
+    ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+    '-sharedDb',
+  ]);
+  // The jar writes dynamodb-local-metadata.json into its working directory.
+  const child = spawn(command, args, { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   // Never let a forgotten instance keep this process alive; the exit hook still kills it.
   child.unref();

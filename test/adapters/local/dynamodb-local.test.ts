@@ -1,5 +1,5 @@
 // The DynamoDB Local launcher: real JVMs, started and stopped the way `npm start` does it.
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { ensureDynamoDbLocal } from '../../../scripts/fetch-dynamodb-local.ts';
 import { testDynamoDbClient } from '../../support/dynamodb.ts';
 
 const started: RunningDynamoDbLocal[] = [];
+const tempDirs: string[] = [];
 
 async function start(options: Parameters<typeof startDynamoDbLocal>[0] = {}): Promise<RunningDynamoDbLocal> {
   const instance = await startDynamoDbLocal(options);
@@ -20,6 +21,7 @@ async function start(options: Parameters<typeof startDynamoDbLocal>[0] = {}): Pr
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((instance) => instance.stop()));
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 function isAlive(pid: number): boolean {
@@ -31,7 +33,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const tempDir = () => mkdtemp(path.join(tmpdir(), 'ddb-local-test-'));
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ddb-local-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
 
 describe('ensureDynamoDbLocal', () => {
   it('finds the jar and its native libraries in place (postinstall fetched them)', async () => {
