@@ -9,6 +9,8 @@ export interface Filter {
 }
 
 const MAX_FILTER_VALUE_LENGTH = 255;
+/** Filter names are kebab-case (`ipam-pool-id`); a member name (`IpamPoolId`) is not one. */
+const FIELD_FILTER_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** `ipam-pool-id` → `IpamPoolId`: a filter name is the kebab-case of a record field. */
 const fieldOf = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -59,7 +61,7 @@ export function compileFilters<T extends FilterableRecord>(
     } else if (extra[name]) {
       const get = extra[name];
       read = (record) => [get(record)].flat();
-    } else if (known.has(fieldOf(name)) || known.has(internalFieldOf(name))) {
+    } else if (FIELD_FILTER_NAME.test(name) && (known.has(fieldOf(name)) || known.has(internalFieldOf(name)))) {
       const field = known.has(fieldOf(name)) ? fieldOf(name) : internalFieldOf(name);
       read = (record) => [(record as Record<string, unknown>)[field]].flat();
     } else {

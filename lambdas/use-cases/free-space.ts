@@ -29,23 +29,61 @@ export interface PlacementRequest {
   spread?: number;
 }
 
-/** Best fit for a /n: the smallest free block that can hold it, lowest address among equals. */
+/** Scans that may disagree before "nothing fits" is answered anyway. */
+const MAX_EMPTY_SCANS = 10;
+
+/**
+ * Best fit for a /n: the smallest free block that can hold it, lowest address among equals.
+ * A query is not a snapshot: while it reads, a concurrent allocation can delete a block it has
+ * not reached yet and put the split-off pieces where it has already been, so one scan can miss
+ * space that was free all along. "Nothing fits" is answered only when two scans in a row saw the
+ * same blocks.
+ */
 export async function findPlacement(store: Store, spaceId: string, family: AddressFamily, request: PlacementRequest): Promise<Placement | undefined> {
+  let previousScan: string | undefined;
+  for (let scan = 0; scan < MAX_EMPTY_SCANS; scan++) {
+    const { placement, seen } = await scanForPlacement(store, spaceId, family, request);
+    if (placement) return placement;
+    if (seen === previousScan) return undefined;
+    previousScan = seen;
+  }
+  return undefined;
+}
+
+async function scanForPlacement(
+  store: Store,
+  spaceId: string,
+  family: AddressFamily,
+  request: PlacementRequest,
+): Promise<{ placement?: Placement; seen: string }> {
   const candidates: Placement[] = [];
+  const seen: string[] = [];
   const wanted = 1 + Math.floor(Math.random() * ((request.spread ?? 0) + 1));
   for await (const block of store.freeBlocksForPrefix(spaceId, family, request.prefixLength)) {
+    seen.push(block.cidr);
     const target = placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
     if (!target) continue;
     candidates.push({ block, target });
     if (candidates.length >= wanted) break;
   }
-  return candidates[candidates.length - 1];
+  return { placement: candidates[candidates.length - 1], seen: seen.join(' ') };
 }
 
-/** The free block holding exactly this CIDR, if it is entirely free. */
+/** Misses in a row before "this CIDR is not free" is answered. */
+const AGREEING_MISSES = 3;
+
+/**
+ * The free block holding exactly this CIDR, if it is entirely free. The ancestors are read one by
+ * one, not as a snapshot: a concurrent split or merge can move the block that holds `cidr` from a
+ * key not read yet to one already read, so a single miss is not trusted.
+ */
 export async function findSpecificPlacement(store: Store, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
-  const block = await store.freeBlockContaining(spaceId, cidr);
-  return block ? { block, target: cidr } : undefined;
+  for (let read = 1; ; read++) {
+    const block = await store.freeBlockContaining(spaceId, cidr);
+    if (block) return { block, target: cidr };
+    if (read >= AGREEING_MISSES) return undefined;
+    await sleep(Math.random() * 5);
+  }
 }
 
 /**

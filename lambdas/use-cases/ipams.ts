@@ -4,10 +4,10 @@ import { IpamError, messages } from '../domain/errors.ts';
 import type { Filter } from '../domain/filters.ts';
 import { compileFilters } from '../domain/filters.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
-import type { Ipam } from '../domain/model.ts';
+import type { Ipam, IpamScope } from '../domain/model.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Write } from '../ports/store.ts';
+import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { ipamVisible, requireIpam, requireSettled } from './lookup.ts';
@@ -141,6 +141,8 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
+    // Scopes before pools: a pool created after this read changes its scope, which fails the checks below.
+    const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId);
     const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
     if (removed.includes(ipam.IpamRegion)) {
       throw new IpamError('InvalidParameterValue', `The home Region ${ipam.IpamRegion} of the IPAM cannot be removed from its operating Regions`);
@@ -156,6 +158,10 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       throw new IpamError('InvalidParameterValue', `An IPAM can have at most ${MAX_OPERATING_REGIONS} operating Regions`);
     }
     const checks: Write[] = [];
+    if (removed.length > 0 || (input.Tier === 'free' && ipam.Tier !== 'free')) {
+      // Invariant: no pool was created since the pools were listed (the decisions above depend on them).
+      checks.push(...scopes.map((scope): Write => ({ op: 'check', entity: { type: 'scope', value: scope } })));
+    }
     if (input.Tier === 'free' && ipam.Tier !== 'free') {
       const blocker = pools.find((pool) => pool.IpamScopeType === 'private' || pool.Locale !== ipam.IpamRegion);
       if (blocker) {
@@ -164,9 +170,9 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
           `The IPAM cannot move to the free tier while pool ${blocker.IpamPoolId} exists: delete private-scope pools and pools whose locale is not ${ipam.IpamRegion} first`,
         );
       }
-      const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId && !scope.IsDefault);
-      if (scopes.length > 0) {
-        throw new IpamError('IncorrectState', `The IPAM cannot move to the free tier while non-default scope ${scopes[0]!.IpamScopeId} exists`);
+      const extraScope = scopes.find((scope) => !scope.IsDefault);
+      if (extraScope) {
+        throw new IpamError('IncorrectState', `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`);
       }
     }
     if (input.EnablePrivateGua === false && ipam.EnablePrivateGua) {
@@ -207,17 +213,8 @@ export interface DeleteIpamInput {
 export async function deleteIpam(deps: Dependencies, context: RequestContext, input: DeleteIpamInput) {
   const ipam = await requireIpam(deps, context, input.IpamId);
   if (ipam.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The IPAM '${ipam.IpamId}' is already being deleted`);
-  const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId);
-  const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
-  if (!input.Cascade) {
-    const extraScope = scopes.find((scope) => !scope.IsDefault);
-    if (pools.length > 0 || extraScope) {
-      throw new IpamError(
-        'DependencyViolation',
-        `The IPAM '${ipam.IpamId}' still has ${pools.length > 0 ? `pools (${pools[0]!.IpamPoolId})` : `scope ${extraScope!.IpamScopeId}`}; delete them first or use Cascade`,
-      );
-    }
-  } else {
+  if (input.Cascade) {
+    const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
     const publicPool = pools.find((pool) => pool.IpamScopeType === 'public');
     if (publicPool) {
       throw new IpamError(
@@ -229,11 +226,19 @@ export async function deleteIpam(deps: Dependencies, context: RequestContext, in
     for (const pool of pools.filter((p) => p.SourceIpamPoolId === undefined)) await deletePoolTree(deps, context, pool.IpamPoolId);
   }
   await retryOnConflict(async () => {
+    // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here
+    // or makes the commit fail: nothing is left behind without its IPAM.
     const current = await requireIpam(deps, context, input.IpamId);
-    const currentScopes = [];
-    for (const scope of scopes) {
-      const fresh = await deps.store.getScope(scope.IpamScopeId);
-      if (fresh) currentScopes.push(fresh);
+    const currentScopes = await scopesOf(deps, context, current);
+    if (!input.Cascade) {
+      const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === current.IpamId);
+      const extraScope = currentScopes.find((scope) => !scope.IsDefault);
+      if (pools.length > 0 || extraScope) {
+        throw new IpamError(
+          'DependencyViolation',
+          `The IPAM '${current.IpamId}' still has ${pools.length > 0 ? `pools (${pools[0]!.IpamPoolId})` : `scope ${extraScope!.IpamScopeId}`}; delete them first or use Cascade`,
+        );
+      }
     }
     await deps.store.commit([
       // Invariant: nothing changed the IPAM or its scopes (no new pool, no new scope) since the checks.
@@ -243,4 +248,17 @@ export async function deleteIpam(deps: Dependencies, context: RequestContext, in
     ]);
   });
   return { Ipam: presentIpam({ ...ipam, State: 'delete-complete' }) };
+}
+
+/** The IPAM's scopes as they are now: the owner listing is an index that can lag behind, ScopeCount does not. */
+async function scopesOf(deps: Dependencies, context: RequestContext, ipam: Ipam): Promise<IpamScope[]> {
+  const scopes: IpamScope[] = [];
+  for (const listed of (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId)) {
+    const fresh = await deps.store.getScope(listed.IpamScopeId);
+    if (fresh) scopes.push(fresh);
+  }
+  if (scopes.length !== ipam.ScopeCount) {
+    throw new StoreConflict(`IPAM ${ipam.IpamId} has ${ipam.ScopeCount} scopes but ${scopes.length} are listed yet`);
+  }
+  return scopes;
 }

@@ -10,6 +10,7 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
 import type { Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
+import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import {
@@ -86,6 +87,14 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   return retryOnConflict(async (attempt) => {
     const current = await requirePoolInHomeRegion(deps, context, pool.IpamPoolId);
     requireSettled('pool', current.IpamPoolId, current.State);
+    const guaChecks: Write[] = [];
+    if (!source && requested && containsCidr(GUA_SPACE, requested)) {
+      // Read again with this attempt: ModifyIpam may have turned EnablePrivateGua off meanwhile.
+      const ipam = await requireIpam(deps, context, current.ipamId);
+      requirePrivateIpv6(ipam, requested, netmask);
+      // Invariant: EnablePrivateGua is still on, so no GUA CIDR lands in a pool after it was turned off.
+      guaChecks.push({ op: 'check', entity: { type: 'ipam', value: ipam } });
+    }
     const record: IpamPoolCidr = {
       IpamPoolCidrId: newPoolCidrId(),
       Cidr: requested ? formatCidr(requested) : undefined,
@@ -126,6 +135,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
       { op: 'create', entity: { type: 'free-block', value: { spaceId: current.IpamPoolId, cidr, within: cidr } } },
       // Invariant: the pool is still settled and its CIDR count within the quota.
       { op: 'update', entity: { type: 'pool', value: { ...current, provisionedCidrCount: current.provisionedCidrCount + 1 } } },
+      ...guaChecks,
     ]);
     return { IpamPoolCidr: presentPoolCidr(provisioned) };
   });

@@ -1,0 +1,96 @@
+// DryRun and ClientToken (protocol §5): a dry run answers DryRunOperation and changes nothing; a
+// retry with the same token gets the first result; other parameters with it are refused; racing
+// retries create one resource.
+import { describe, expect, it } from 'vitest';
+import { createUseCaseHarness, poolWithCidr } from '../support/use-cases.ts';
+import { expectRefusal } from './refusal.ts';
+
+describe('DryRun', () => {
+  it('answers DryRunOperation and creates nothing, without using up the ClientToken', async () => {
+    const harness = await createUseCaseHarness();
+    await expectRefusal(harness.call('CreateIpam', { DryRun: true, ClientToken: 'token-1' }), 'DryRunOperation', 'DryRun');
+    expect((await harness.call('DescribeIpams', {})).Ipams).toEqual([]);
+
+    const { Ipam } = await harness.call('CreateIpam', { DryRun: false, ClientToken: 'token-1' });
+    await expectRefusal(harness.call('CreateIpamPool', { DryRun: true, IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }), 'DryRunOperation');
+    expect((await harness.call('DescribeIpamPools', {})).IpamPools).toEqual([]);
+    await expectRefusal(harness.call('DeleteIpam', { DryRun: true, IpamId: Ipam.IpamId }), 'DryRunOperation');
+    expect((await harness.call('DescribeIpams', {})).Ipams).toHaveLength(1);
+  });
+
+  it('allocates nothing on a dry run', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', { DryRun: true, IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }), 'DryRunOperation');
+    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toEqual([]);
+    expect((await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => block.cidr)).toEqual(['10.0.0.0/24']);
+  });
+});
+
+describe('ClientToken', () => {
+  it('returns the first result to a retry and creates nothing more', async () => {
+    const harness = await createUseCaseHarness();
+    const first = await harness.call('CreateIpam', { Description: 'main', ClientToken: 'create-ipam' });
+    const retry = await harness.call('CreateIpam', { Description: 'main', ClientToken: 'create-ipam' });
+    expect(retry.Ipam.IpamId).toBe(first.Ipam.IpamId);
+    expect(retry).toEqual(first);
+
+    const scopeId = first.Ipam.PrivateDefaultScopeId;
+    const pool = await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', ClientToken: 'create-pool' });
+    const poolRetry = await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', ClientToken: 'create-pool' });
+    expect(poolRetry.IpamPool.IpamPoolId).toBe(pool.IpamPool.IpamPoolId);
+    expect((await harness.call('DescribeIpamPools', {})).IpamPools).toHaveLength(1);
+
+    const poolId = pool.IpamPool.IpamPoolId;
+    const provision = { IpamPoolId: poolId, Cidr: '10.0.0.0/16', ClientToken: 'provision' };
+    const provisioned = await harness.call('ProvisionIpamPoolCidr', provision);
+    expect((await harness.call('ProvisionIpamPoolCidr', provision)).IpamPoolCidr.IpamPoolCidrId).toBe(provisioned.IpamPoolCidr.IpamPoolCidrId);
+    expect((await harness.call('GetIpamPoolCidrs', { IpamPoolId: poolId })).IpamPoolCidrs).toHaveLength(1);
+
+    const allocate = { IpamPoolId: poolId, NetmaskLength: 24, ClientToken: 'allocate' };
+    const allocated = await harness.call('AllocateIpamPoolCidr', allocate);
+    expect(await harness.call('AllocateIpamPoolCidr', allocate)).toEqual(allocated);
+    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: poolId })).IpamPoolAllocations).toHaveLength(1);
+
+    const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: first.Ipam.IpamId, ClientToken: 'scope' });
+    expect((await harness.call('CreateIpamScope', { IpamId: first.Ipam.IpamId, ClientToken: 'scope' })).IpamScope.IpamScopeId).toBe(IpamScope.IpamScopeId);
+    expect((await harness.call('DescribeIpams', {})).Ipams[0].ScopeCount).toBe(3);
+  });
+
+  it('refuses the same token with other parameters', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', { ClientToken: 'same' });
+    const pool = { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', ClientToken: 'pool-token' };
+    await harness.call('CreateIpamPool', pool);
+    await expectRefusal(harness.call('CreateIpamPool', { ...pool, Description: 'changed' }), 'IdempotentParameterMismatch', 'pool-token');
+    await expectRefusal(harness.call('CreateIpamPool', { ...pool, AddressFamily: 'ipv6' }), 'IdempotentParameterMismatch');
+    expect((await harness.call('DescribeIpamPools', {})).IpamPools).toHaveLength(1);
+  });
+
+  it('does not remember a refused request: a retry with the token runs again', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const request = { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', Locale: 'us-west-2', ClientToken: 'after-fix' };
+    await expectRefusal(harness.call('CreateIpamPool', request), 'InvalidParameterValue', 'us-west-2');
+    await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, AddOperatingRegions: [{ RegionName: 'us-west-2' }] });
+    expect((await harness.call('CreateIpamPool', request)).IpamPool.Locale).toBe('us-west-2');
+  });
+
+  it('creates exactly one resource when identical requests race with one token', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const request = { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', ClientToken: 'racing' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => harness.call('CreateIpamPool', request)));
+    expect(new Set(results.map((result) => result.IpamPool.IpamPoolId)).size).toBe(1);
+    expect((await harness.call('DescribeIpamPools', {})).IpamPools).toHaveLength(1);
+    expect((await harness.call('DescribeIpamScopes', { IpamScopeIds: [Ipam.PrivateDefaultScopeId] })).IpamScopes[0].PoolCount).toBe(1);
+  });
+
+  it('keeps tokens per account', async () => {
+    const harness = await createUseCaseHarness();
+    const mine = await harness.call('CreateIpam', { ClientToken: 'shared-token' });
+    const theirs = await harness.call('CreateIpam', { ClientToken: 'shared-token' }, { accountId: '111122223333' });
+    expect(theirs.Ipam.IpamId).not.toBe(mine.Ipam.IpamId);
+    expect(theirs.Ipam.OwnerId).toBe('111122223333');
+  });
+});

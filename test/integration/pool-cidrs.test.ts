@@ -1,0 +1,272 @@
+// Pool CIDRs (guide §6): provisioning to top-level and child pools, failures recorded on the
+// CIDR (DN-29), the CIDRs-per-pool quota, deprovisioning (DN-31) and private IPv6 ranges (DN-30).
+import { describe, expect, it } from 'vitest';
+import { containsCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
+import { createUseCaseHarness, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
+import { expectRefusal } from './refusal.ts';
+
+async function newPool(harness: UseCaseHarness, input: Record<string, unknown>) {
+  return (await harness.call('CreateIpamPool', { AddressFamily: 'ipv4', ...input })).IpamPool as { IpamPoolId: string };
+}
+
+async function provision(harness: UseCaseHarness, IpamPoolId: string, request: Record<string, unknown>) {
+  return (await harness.call('ProvisionIpamPoolCidr', { IpamPoolId, ...request })).IpamPoolCidr as {
+    IpamPoolCidrId: string;
+    Cidr?: string;
+    State: string;
+    NetmaskLength: number;
+    FailureReason?: { Code: string; Message: string };
+  };
+}
+
+async function poolCidrs(harness: UseCaseHarness, IpamPoolId: string) {
+  return (await harness.call('GetIpamPoolCidrs', { IpamPoolId })).IpamPoolCidrs as { Cidr?: string; State: string; IpamPoolCidrId: string }[];
+}
+
+async function freeCidrs(harness: UseCaseHarness, spaceId: string, family: 'ipv4' | 'ipv6' = 'ipv4') {
+  return (await harness.store.listFreeBlocks(spaceId, family)).map((block) => block.cidr).sort();
+}
+
+/** An IPAM with a top-level pool holding `cidr` and a child pool of it with no CIDR yet. */
+async function parentAndChild(harness: UseCaseHarness, cidr: string, parentRules: Record<string, unknown> = {}) {
+  const { Ipam } = await harness.call('CreateIpam', {});
+  const parent = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId, ...parentRules });
+  expect((await provision(harness, parent.IpamPoolId, { Cidr: cidr })).State).toBe('provisioned');
+  const child = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId, SourceIpamPoolId: parent.IpamPoolId });
+  return { ipam: Ipam, parent, child };
+}
+
+describe('provisioning top-level pools', () => {
+  it('records an overlap in the same scope as failed-provision, taking no space', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const other = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
+
+    const failed = await provision(harness, other.IpamPoolId, { Cidr: '10.0.128.0/17' });
+    expect(failed).toMatchObject({ State: 'failed-provision', Cidr: '10.0.128.0/17', FailureReason: { Code: 'cidr-not-available' } });
+    expect(failed.FailureReason!.Message).toContain('10.0.128.0/17');
+    expect(await freeCidrs(harness, other.IpamPoolId)).toEqual([]);
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', { IpamPoolId: other.IpamPoolId, NetmaskLength: 24 }), 'InvalidParameterValue');
+    // A bigger CIDR around the first one overlaps too.
+    expect((await provision(harness, other.IpamPoolId, { Cidr: '10.0.0.0/8' })).State).toBe('failed-provision');
+
+    const later = await provision(harness, other.IpamPoolId, { Cidr: '10.1.0.0/16' });
+    expect(later).toMatchObject({ State: 'provisioned', Cidr: '10.1.0.0/16' });
+    expect((await poolCidrs(harness, other.IpamPoolId)).map((c) => `${c.Cidr} ${c.State}`).sort()).toEqual([
+      '10.0.0.0/8 failed-provision',
+      '10.0.128.0/17 failed-provision',
+      '10.1.0.0/16 provisioned',
+    ]);
+    // The failed records do not count as CIDRs: deleting the pool needs only the provisioned one gone.
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: other.IpamPoolId, Cidr: '10.1.0.0/16' });
+    await harness.call('DeleteIpamPool', { IpamPoolId: other.IpamPoolId });
+    expect((await poolCidrs(harness, pool.IpamPoolId)).map((c) => c.State)).toEqual(['provisioned']);
+  });
+
+  it('allows the same CIDR in two different scopes', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam } = await poolWithCidr(harness, '10.0.0.0/16');
+    const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: ipam.IpamId });
+    const elsewhere = await newPool(harness, { IpamScopeId: IpamScope.IpamScopeId });
+    expect(await provision(harness, elsewhere.IpamPoolId, { Cidr: '10.0.0.0/16' })).toMatchObject({ State: 'provisioned', Cidr: '10.0.0.0/16' });
+  });
+
+  it('needs a Cidr for a top-level IPv4 pool, and exactly one of Cidr and NetmaskLength', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const pool = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId });
+    await expectRefusal(provision(harness, pool.IpamPoolId, { NetmaskLength: 16 }), 'InvalidParameterValue', 'NetmaskLength');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16', NetmaskLength: 16 }), 'InvalidParameterCombination');
+    await expectRefusal(provision(harness, pool.IpamPoolId, {}), 'MissingParameter');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.1/16' }), 'InvalidParameterValue', '10.0.0.1/16');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd80::/48' }), 'InvalidParameterValue', 'fd80::/48');
+    expect(await poolCidrs(harness, pool.IpamPoolId)).toEqual([]);
+  });
+
+  it('stops at 50 CIDRs per pool with a limit-exceeded record', { timeout: 60_000 }, async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const pool = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId });
+    for (let i = 0; i < 50; i++) expect((await provision(harness, pool.IpamPoolId, { Cidr: `10.0.${i}.0/24` })).State).toBe('provisioned');
+    const over = await provision(harness, pool.IpamPoolId, { Cidr: '10.0.50.0/24' });
+    expect(over).toMatchObject({ State: 'failed-provision', FailureReason: { Code: 'limit-exceeded' } });
+    expect(over.FailureReason!.Message).toContain('50');
+    // The refused CIDR is still free in the scope.
+    const other = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId });
+    expect((await provision(harness, other.IpamPoolId, { Cidr: '10.0.50.0/24' })).State).toBe('provisioned');
+  });
+});
+
+describe('provisioning child pools', () => {
+  it('takes a CIDR by netmask from the source pool, best fit first, as an ipam-pool allocation there', async () => {
+    const harness = await createUseCaseHarness();
+    const { parent, child } = await parentAndChild(harness, '10.0.0.0/16');
+    await harness.call('AllocateIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.0.0/24' });
+    // Free in the parent: 10.0.1.0/24, 10.0.2.0/23, … — the /23 is the smallest block that holds a /23.
+    const record = await provision(harness, child.IpamPoolId, { NetmaskLength: 23 });
+    expect(record).toMatchObject({ State: 'provisioned', Cidr: '10.0.2.0/23', NetmaskLength: 23 });
+    const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: parent.IpamPoolId });
+    expect(IpamPoolAllocations).toContainEqual(
+      expect.objectContaining({ Cidr: '10.0.2.0/23', ResourceType: 'ipam-pool', ResourceId: child.IpamPoolId }),
+    );
+    expect(await freeCidrs(harness, child.IpamPoolId)).toEqual(['10.0.2.0/23']);
+  });
+
+  it('records a Cidr outside the source pool, or already taken there, as failed-provision', async () => {
+    const harness = await createUseCaseHarness();
+    const { parent, child } = await parentAndChild(harness, '10.0.0.0/16');
+    const outside = await provision(harness, child.IpamPoolId, { Cidr: '10.1.0.0/24' });
+    expect(outside).toMatchObject({ State: 'failed-provision', FailureReason: { Code: 'cidr-not-available' } });
+    expect(outside.FailureReason!.Message).toContain(parent.IpamPoolId);
+    await harness.call('AllocateIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.8.0/24' });
+    expect((await provision(harness, child.IpamPoolId, { Cidr: '10.0.8.0/21' })).State).toBe('failed-provision');
+    expect((await provision(harness, child.IpamPoolId, { NetmaskLength: 15 })).State).toBe('failed-provision');
+    expect(await freeCidrs(harness, child.IpamPoolId)).toEqual([]);
+    expect((await provision(harness, child.IpamPoolId, { Cidr: '10.0.16.0/20' })).State).toBe('provisioned');
+  });
+
+  it("applies the source pool's netmask rules to the child's CIDR", async () => {
+    const harness = await createUseCaseHarness();
+    const { child } = await parentAndChild(harness, '10.0.0.0/16', { AllocationMinNetmaskLength: 20, AllocationMaxNetmaskLength: 24 });
+    await expectRefusal(provision(harness, child.IpamPoolId, { NetmaskLength: 18 }), 'InvalidParameterValue', '/18', '20');
+    await expectRefusal(provision(harness, child.IpamPoolId, { Cidr: '10.0.0.0/25' }), 'InvalidParameterValue', '/25', '24');
+    expect((await provision(harness, child.IpamPoolId, { NetmaskLength: 20 })).State).toBe('provisioned');
+    expect((await provision(harness, child.IpamPoolId, { Cidr: '10.0.255.0/24' })).State).toBe('provisioned');
+  });
+});
+
+describe('deprovisioning', () => {
+  it('is blocked by an allocation inside that CIDR, not by one in another CIDR of the pool', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
+    await provision(harness, pool.IpamPoolId, { Cidr: '10.0.1.0/24' });
+    const { IpamPoolAllocation } = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.64/26' });
+
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/24' }),
+      'DependencyViolation',
+      '10.0.0.0/24',
+    );
+    const { IpamPoolCidr } = await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.1.0/24' });
+    expect(IpamPoolCidr).toMatchObject({ Cidr: '10.0.1.0/24', State: 'deprovisioned' });
+
+    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: '10.0.0.64/26' });
+    expect((await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/24' })).IpamPoolCidr.State).toBe('deprovisioned');
+    expect(await freeCidrs(harness, pool.IpamPoolId)).toEqual([]);
+  });
+
+  it("is blocked by a child pool's CIDR, and gives the space back to the source pool", async () => {
+    const harness = await createUseCaseHarness();
+    const { parent, child } = await parentAndChild(harness, '10.0.0.0/16');
+    await provision(harness, child.IpamPoolId, { Cidr: '10.0.64.0/18' });
+    expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/18', '10.0.128.0/17']);
+    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.0.0/16' }), 'DependencyViolation');
+
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, Cidr: '10.0.64.0/18' });
+    expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/16']);
+    const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: parent.IpamPoolId });
+    expect(IpamPoolAllocations).toEqual([]);
+    // The space is available again, to the child or anyone else.
+    expect((await harness.call('AllocateIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.64.0/18' })).IpamPoolAllocation.Cidr).toBe(
+      '10.0.64.0/18',
+    );
+  });
+
+  it('without Cidr takes the only provisioned CIDR, and needs Cidr when there are two', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const { IpamPoolCidr } = await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId });
+    expect(IpamPoolCidr).toMatchObject({ Cidr: '10.0.0.0/16', State: 'deprovisioned' });
+
+    await provision(harness, pool.IpamPoolId, { Cidr: '10.1.0.0/16' });
+    await provision(harness, pool.IpamPoolId, { Cidr: '10.2.0.0/16' });
+    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId }), 'MissingParameter', 'Cidr');
+  });
+
+  it('twice is refused with IncorrectState; an unknown CIDR is a bad value', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }),
+      'IncorrectState',
+      '10.0.0.0/16',
+    );
+    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.9.0.0/16' }), 'InvalidParameterValue', '10.9.0.0/16');
+    expect((await poolCidrs(harness, pool.IpamPoolId)).map((c) => c.State)).toEqual(['deprovisioned']);
+    // The space went back to the scope: another pool can take it.
+    const other = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
+    expect((await provision(harness, other.IpamPoolId, { Cidr: '10.0.0.0/16' })).State).toBe('provisioned');
+  });
+});
+
+describe('private IPv6 pools', () => {
+  async function ipv6Pool(harness: UseCaseHarness, ipamInput: Record<string, unknown> = {}) {
+    const { Ipam } = await harness.call('CreateIpam', ipamInput);
+    const pool = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv6' });
+    return { ipam: Ipam, pool };
+  }
+
+  it('accepts ULA inside fd00::/8 but outside fd00::/16, from /9 to /60', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await ipv6Pool(harness);
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: 'fd12:3456:789a::/48' })).State).toBe('provisioned');
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: 'fd01::/60' })).State).toBe('provisioned');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00::/16' }), 'InvalidParameterValue', 'fd00::/16');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00:1234::/32' }), 'InvalidParameterValue', 'fd00:1234::/32');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00::/8' }), 'InvalidParameterValue', 'fd00::/8');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd12:3456:789a::/61' }), 'InvalidParameterValue', 'fd12:3456:789a::/61');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fc00::/48' }), 'InvalidParameterValue', 'fc00::/48');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { NetmaskLength: 8 }), 'InvalidParameterValue', '/8');
+    await expectRefusal(provision(harness, pool.IpamPoolId, { NetmaskLength: 61 }), 'InvalidParameterValue', '/61');
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: 'fd80::/9' })).State).toBe('provisioned');
+  });
+
+  it('picks a ULA range by netmask inside fd80::/9', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await ipv6Pool(harness);
+    const cidrs = [];
+    for (const netmask of [48, 56, 60]) {
+      const record = await provision(harness, pool.IpamPoolId, { NetmaskLength: netmask });
+      expect(record.State).toBe('provisioned');
+      expect(record.NetmaskLength).toBe(netmask);
+      expect(containsCidr(parseCidr('fd80::/9'), parseCidr(record.Cidr!))).toBe(true);
+      cidrs.push(record.Cidr);
+    }
+    expect(new Set(cidrs).size).toBe(3);
+  });
+
+  it('provisions GUA only with EnablePrivateGua, which cannot be turned off while a GUA CIDR is provisioned', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam, pool } = await ipv6Pool(harness);
+    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' }), 'InvalidParameterValue', '2600:1f00::/40', 'EnablePrivateGua');
+
+    await harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: true });
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' })).State).toBe('provisioned');
+    await expectRefusal(harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: false }), 'IncorrectState', '2600:1f00::/40');
+
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '2600:1f00::/40' });
+    const { Ipam } = await harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: false });
+    expect(Ipam.EnablePrivateGua).toBe(false);
+  });
+
+  it('never ends with a GUA CIDR provisioned while EnablePrivateGua is off, however the two requests race', async () => {
+    const harness = await createUseCaseHarness();
+    const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 6));
+    for (let round = 0; round < 12; round++) {
+      const caller = { accountId: String(100_000_000_000 + round) };
+      const { Ipam } = await harness.call('CreateIpam', { EnablePrivateGua: true }, caller);
+      const { IpamPool } = await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv6' }, caller);
+      await Promise.allSettled([
+        jitter().then(() => harness.call('ModifyIpam', { IpamId: Ipam.IpamId, EnablePrivateGua: false }, caller)),
+        jitter().then(() => harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: '2600:1f00::/40' }, caller)),
+      ]);
+      const enabled = (await harness.call('DescribeIpams', {}, caller)).Ipams[0].EnablePrivateGua;
+      const provisioned = (await harness.call('GetIpamPoolCidrs', { IpamPoolId: IpamPool.IpamPoolId }, caller)).IpamPoolCidrs.filter(
+        (record: { State: string }) => record.State === 'provisioned',
+      );
+      // Exactly one of the two won.
+      expect(enabled ? provisioned.length === 1 : provisioned.length === 0).toBe(true);
+    }
+  });
+});
