@@ -11,7 +11,7 @@ import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { ipamVisible, requireIpam, requireSettled } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { describePage, type ListRequest } from './pagination.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
@@ -113,14 +113,18 @@ export async function describeIpams(deps: Dependencies, context: RequestContext,
   const matches = compileFilters<Ipam>(input.Filters, IPAM_FILTER_FIELDS, {
     'operating-region': (ipam) => ipam.OperatingRegions.map((region) => region.RegionName),
   });
-  const ipams = (await deps.store.listIpams(context.accountId)).filter((ipam) => ipamVisible(context, ipam));
-  const ids = input.IpamIds ?? [];
-  for (const id of ids) {
-    if (!ipams.some((ipam) => ipam.IpamId === id)) throw new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', id));
-  }
-  const selected = ipams.filter((ipam) => (ids.length === 0 || ids.includes(ipam.IpamId)) && matches(ipam));
-  const query = queryFingerprint(['DescribeIpams', context.accountId, context.region, ids, input.Filters ?? []]);
-  const page = pageOf(deps.paginationSecret, query, selected, (ipam) => ipam.IpamId, input, 1000);
+  const page = describePage(deps.paginationSecret, {
+    ...input,
+    action: 'DescribeIpams',
+    accountId: context.accountId,
+    region: context.region,
+    records: (await deps.store.listIpams(context.accountId)).filter((ipam) => ipamVisible(context, ipam)),
+    idOf: (ipam) => ipam.IpamId,
+    ids: input.IpamIds,
+    notFound: (id) => new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', id)),
+    matches,
+    filters: input.Filters,
+  });
   return { Ipams: page.items.map(presentIpam), NextToken: page.nextToken };
 }
 

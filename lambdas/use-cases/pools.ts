@@ -11,7 +11,7 @@ import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { poolVisible, requireIpam, requirePool, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { describePage, type ListRequest } from './pagination.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
 
 const POOLS_PER_SCOPE = 50;
@@ -163,14 +163,18 @@ const POOL_FILTER_FIELDS = [
 
 export async function describeIpamPools(deps: Dependencies, context: RequestContext, input: DescribeIpamPoolsInput) {
   const matches = compileFilters<IpamPool>(input.Filters, POOL_FILTER_FIELDS);
-  const pools = (await deps.store.listPools(context.accountId)).filter((pool) => poolVisible(context, pool));
-  const ids = input.IpamPoolIds ?? [];
-  for (const id of ids) {
-    if (!pools.some((pool) => pool.IpamPoolId === id)) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', id));
-  }
-  const selected = pools.filter((pool) => (ids.length === 0 || ids.includes(pool.IpamPoolId)) && matches(pool));
-  const query = queryFingerprint(['DescribeIpamPools', context.accountId, context.region, ids, input.Filters ?? []]);
-  const page = pageOf(deps.paginationSecret, query, selected, (pool) => pool.IpamPoolId, input, 1000);
+  const page = describePage(deps.paginationSecret, {
+    ...input,
+    action: 'DescribeIpamPools',
+    accountId: context.accountId,
+    region: context.region,
+    records: (await deps.store.listPools(context.accountId)).filter((pool) => poolVisible(context, pool)),
+    idOf: (pool) => pool.IpamPoolId,
+    ids: input.IpamPoolIds,
+    notFound: (id) => new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', id)),
+    matches,
+    filters: input.Filters,
+  });
   return { IpamPools: page.items.map(presentPool), NextToken: page.nextToken };
 }
 

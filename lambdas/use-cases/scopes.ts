@@ -13,7 +13,7 @@ import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
 import { requireIpam, requireScope, requireSettled, scopeVisible } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { describePage, type ListRequest } from './pagination.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -116,16 +116,18 @@ const SCOPE_FILTER_FIELDS = [
 
 export async function describeIpamScopes(deps: Dependencies, context: RequestContext, input: DescribeIpamScopesInput) {
   const matches = compileFilters<IpamScope>(input.Filters, SCOPE_FILTER_FIELDS);
-  const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scopeVisible(context, scope));
-  const ids = input.IpamScopeIds ?? [];
-  for (const id of ids) {
-    if (!scopes.some((scope) => scope.IpamScopeId === id)) {
-      throw new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', id));
-    }
-  }
-  const selected = scopes.filter((scope) => (ids.length === 0 || ids.includes(scope.IpamScopeId)) && matches(scope));
-  const query = queryFingerprint(['DescribeIpamScopes', context.accountId, context.region, ids, input.Filters ?? []]);
-  const page = pageOf(deps.paginationSecret, query, selected, (scope) => scope.IpamScopeId, input, 1000);
+  const page = describePage(deps.paginationSecret, {
+    ...input,
+    action: 'DescribeIpamScopes',
+    accountId: context.accountId,
+    region: context.region,
+    records: (await deps.store.listScopes(context.accountId)).filter((scope) => scopeVisible(context, scope)),
+    idOf: (scope) => scope.IpamScopeId,
+    ids: input.IpamScopeIds,
+    notFound: (id) => new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', id)),
+    matches,
+    filters: input.Filters,
+  });
   return { IpamScopes: page.items.map(presentScope), NextToken: page.nextToken };
 }
 
