@@ -1,5 +1,6 @@
 // The records IPAM keeps. Public fields use the EC2 API's member names so that presenting a
 // record is a pick, not a translation; camelCase fields are internal and never leave the service.
+import type { WorkflowName } from '../ports/workflows.ts';
 import type { AddressFamily } from './cidr.ts';
 
 export type { AddressFamily };
@@ -172,4 +173,21 @@ export interface ClientTokenRecord extends Versioned {
   /** JSON of the first response; absent while the first request is still running. */
   response?: string;
   startedAt: string;
+}
+
+/**
+ * One run of a workflow (statemachines/<workflow>.asl.json), recorded in the same commit as the
+ * pending state it will settle, and closed by the workflow's last task. An open record is the
+ * promise that something will finish the job: the local engine resumes open ones at start.
+ */
+export interface WorkflowExecution extends Versioned {
+  /** Also the Step Functions execution name. */
+  executionId: string;
+  workflow: WorkflowName;
+  args: Record<string, unknown>;
+  status: 'open' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** Why it failed: the error the workflow's Catch caught. */
+  error?: string;
 }

@@ -14,6 +14,7 @@ import type {
   IpamPoolCidr,
   IpamRegionSlot,
   IpamScope,
+  WorkflowExecution,
 } from '../domain/model.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 
@@ -25,7 +26,8 @@ export type Entity =
   | { type: 'allocation'; value: IpamPoolAllocation }
   | { type: 'free-block'; value: FreeBlock }
   | { type: 'ipam-region-slot'; value: IpamRegionSlot }
-  | { type: 'client-token'; value: ClientTokenRecord };
+  | { type: 'client-token'; value: ClientTokenRecord }
+  | { type: 'execution'; value: WorkflowExecution };
 
 export type Write =
   /** Fails if the entity already exists. */
@@ -68,6 +70,9 @@ export interface Store {
   getAllocation(poolId: string, allocationId: string): Promise<IpamPoolAllocation | undefined>;
   listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>>;
   getClientToken(accountId: string, action: string, clientToken: string): Promise<ClientTokenRecord | undefined>;
+  getExecution(executionId: string): Promise<WorkflowExecution | undefined>;
+  /** Executions not yet closed, oldest first (an eventually consistent index: a just-committed one may be missing). */
+  listOpenExecutions(): Promise<WorkflowExecution[]>;
 
   /** Free blocks of a space in best-fit order for a /prefixLength request: smallest block first, lowest address among equals. */
   freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock>;

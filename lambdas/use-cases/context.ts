@@ -1,5 +1,6 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { Store } from '../ports/store.ts';
+import type { Workflows } from '../ports/workflows.ts';
 
 export interface RequestContext {
   accountId: string;
@@ -10,6 +11,7 @@ export interface RequestContext {
 
 export interface Dependencies {
   store: Store;
+  workflows: Workflows;
   /** Signs pagination tokens. */
   paginationSecret: string;
   now: () => Date;

@@ -152,6 +152,18 @@ export async function mergeFreeBlock(store: Store, spaceId: string, cidr: string
   }
 }
 
+/**
+ * Merges every free block inside `within` as far as it goes. Releasing commits the freed block
+ * first and merges in later commits, so a crash in between leaves free space split; this puts
+ * it back into canonical form (each merge is conditional, so racing healers are harmless).
+ */
+export async function healFreeSpace(store: Store, spaceId: string, within: Cidr): Promise<void> {
+  const boundary = formatCidr(within);
+  for (const block of await store.listFreeBlocks(spaceId, within.family)) {
+    if (block.within === boundary) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+  }
+}
+
 /** Runs `attempt` again when it loses a race, with jittered backoff, a bounded number of times. */
 export async function retryOnConflict<T>(attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
   for (let attemptNumber = 0; ; attemptNumber++) {

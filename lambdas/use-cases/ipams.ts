@@ -4,7 +4,7 @@ import { IpamError, messages } from '../domain/errors.ts';
 import type { Filter } from '../domain/filters.ts';
 import { compileFilters } from '../domain/filters.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
-import type { Ipam, IpamScope } from '../domain/model.ts';
+import type { Ipam, IpamPool, IpamScope } from '../domain/model.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
@@ -15,6 +15,7 @@ import { describePage, type ListRequest } from './pagination.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
+import { commitAndStart } from './workflow.ts';
 
 const MAX_OPERATING_REGIONS = 50;
 const IPAMS_PER_REGION = 1;
@@ -75,7 +76,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
     ScopeCount: 2,
     Description: input.Description,
     OperatingRegions: operatingRegions,
-    State: 'create-complete',
+    State: 'create-in-progress',
     Tags: tags,
     Tier: input.Tier ?? 'advanced',
     EnablePrivateGua: input.EnablePrivateGua ?? false,
@@ -85,13 +86,18 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   };
   const slot = { accountId: context.accountId, region: context.region, ipamId };
   try {
-    await deps.store.commit([
-      { op: 'create', entity: { type: 'ipam', value: ipam } },
-      // Invariant: one IPAM per account and Region — the slot exists while the IPAM does.
-      { op: 'create', entity: { type: 'ipam-region-slot', value: slot } },
-      ...publicScope.writes,
-      ...privateScope.writes,
-    ]);
+    await commitAndStart(
+      deps,
+      [
+        { op: 'create', entity: { type: 'ipam', value: ipam } },
+        // Invariant: one IPAM per account and Region — the slot exists while the IPAM does.
+        { op: 'create', entity: { type: 'ipam-region-slot', value: slot } },
+        ...publicScope.writes,
+        ...privateScope.writes,
+      ],
+      'resource-creation',
+      { resourceType: 'ipam', id: ipamId },
+    );
   } catch (error) {
     const existing = (await deps.store.listIpams(context.accountId)).filter((other) => other.IpamRegion === context.region);
     if (existing.length >= IPAMS_PER_REGION) {
@@ -146,7 +152,7 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
     // Scopes before pools: a pool created after this read changes its scope, which fails the checks below.
-    const scopes = (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId);
+    const scopes = (await deps.store.listScopes(ipam.OwnerId)).filter((scope) => scope.ipamId === ipam.IpamId);
     const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
     if (removed.includes(ipam.IpamRegion)) {
       throw new IpamError('InvalidParameterValue', `The home Region ${ipam.IpamRegion} of the IPAM cannot be removed from its operating Regions`);
@@ -215,49 +221,71 @@ export interface DeleteIpamInput {
 }
 
 export async function deleteIpam(deps: Dependencies, context: RequestContext, input: DeleteIpamInput) {
-  const ipam = await requireIpam(deps, context, input.IpamId);
-  if (ipam.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The IPAM '${ipam.IpamId}' is already being deleted`);
-  if (input.Cascade) {
-    const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
-    const publicPool = pools.find((pool) => pool.IpamScopeType === 'public');
-    if (publicPool) {
-      throw new IpamError(
-        'InvalidParameterCombination',
-        `Cascade cannot delete an IPAM with pools in its public scope (${publicPool.IpamPoolId}); delete them first`,
-      );
+  const cascade = input.Cascade ?? false;
+  return retryOnConflict(async () => {
+    const ipam = await requireIpam(deps, context, input.IpamId);
+    if (ipam.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The IPAM '${ipam.IpamId}' is already being deleted`);
+    const pools = (await deps.store.listPools(ipam.OwnerId)).filter((pool) => pool.ipamId === ipam.IpamId);
+    if (cascade) {
+      const publicPool = pools.find((pool) => pool.IpamScopeType === 'public');
+      if (publicPool) {
+        throw new IpamError(
+          'InvalidParameterCombination',
+          `Cascade cannot delete an IPAM with pools in its public scope (${publicPool.IpamPoolId}); delete them first`,
+        );
+      }
+    } else {
+      requireNothingLeft(ipam, pools, await scopesOf(deps, ipam));
     }
-    // Top-level pools first: each takes its subtree with it, bottom-up.
-    for (const pool of pools.filter((p) => p.SourceIpamPoolId === undefined)) await deletePoolTree(deps, context, pool.IpamPoolId);
+    const deleting: Ipam = { ...ipam, State: 'delete-in-progress' };
+    // From here on the IPAM takes no new scopes or pools: both need it settled.
+    await commitAndStart(deps, [{ op: 'update', entity: { type: 'ipam', value: deleting } }], 'delete-ipam', { ipamId: ipam.IpamId, cascade });
+    return { Ipam: presentIpam(deleting) };
+  });
+}
+
+function requireNothingLeft(ipam: Ipam, pools: IpamPool[], scopes: IpamScope[]): void {
+  const extraScope = scopes.find((scope) => !scope.IsDefault);
+  if (pools.length > 0 || extraScope) {
+    throw new IpamError(
+      'DependencyViolation',
+      `The IPAM '${ipam.IpamId}' still has ${pools.length > 0 ? `pools (${pools[0]!.IpamPoolId})` : `scope ${extraScope!.IpamScopeId}`}; delete them first or use Cascade`,
+    );
   }
+}
+
+/** Workflow task: with Cascade, every pool tree of the IPAM goes, bottom-up. */
+export async function deleteIpamPools(deps: Dependencies, ipamId: string, cascade: boolean): Promise<void> {
+  const ipam = await deps.store.getIpam(ipamId);
+  if (!ipam || !cascade) return;
+  const pools = (await deps.store.listPools(ipam.OwnerId)).filter((pool) => pool.ipamId === ipamId);
+  for (const pool of pools.filter((p) => p.SourceIpamPoolId === undefined)) await deletePoolTree(deps, pool.IpamPoolId, true);
+}
+
+/** Workflow task: the IPAM, its Region slot and its (now empty) scopes, in one transaction. */
+export async function deleteIpamRecord(deps: Dependencies, ipamId: string, cascade: boolean): Promise<void> {
   await retryOnConflict(async () => {
     // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here
     // or makes the commit fail: nothing is left behind without its IPAM.
-    const current = await requireIpam(deps, context, input.IpamId);
-    const currentScopes = await scopesOf(deps, context, current);
-    if (!input.Cascade) {
-      const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === current.IpamId);
-      const extraScope = currentScopes.find((scope) => !scope.IsDefault);
-      if (pools.length > 0 || extraScope) {
-        throw new IpamError(
-          'DependencyViolation',
-          `The IPAM '${current.IpamId}' still has ${pools.length > 0 ? `pools (${pools[0]!.IpamPoolId})` : `scope ${extraScope!.IpamScopeId}`}; delete them first or use Cascade`,
-        );
-      }
-    }
+    const ipam = await deps.store.getIpam(ipamId);
+    if (!ipam) return; // deleted already: a retried task does nothing
+    const scopes = await scopesOf(deps, ipam);
+    const pools = (await deps.store.listPools(ipam.OwnerId)).filter((pool) => pool.ipamId === ipamId);
+    // Cascade takes the extra scopes along (their pools went in the task before); without it, anything left refuses.
+    requireNothingLeft(ipam, pools, cascade ? scopes.filter((scope) => scope.IsDefault) : scopes);
     await deps.store.commit([
       // Invariant: nothing changed the IPAM or its scopes (no new pool, no new scope) since the checks.
-      { op: 'delete', entity: { type: 'ipam', value: current } },
-      { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: current.OwnerId, region: current.IpamRegion, ipamId: current.IpamId } } },
-      ...currentScopes.flatMap((scope) => scopeDeletionWrites(scope)),
+      { op: 'delete', entity: { type: 'ipam', value: ipam } },
+      { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: ipam.OwnerId, region: ipam.IpamRegion, ipamId } } },
+      ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
     ]);
   });
-  return { Ipam: presentIpam({ ...ipam, State: 'delete-complete' }) };
 }
 
 /** The IPAM's scopes as they are now: the owner listing is an index that can lag behind, ScopeCount does not. */
-async function scopesOf(deps: Dependencies, context: RequestContext, ipam: Ipam): Promise<IpamScope[]> {
+async function scopesOf(deps: Dependencies, ipam: Ipam): Promise<IpamScope[]> {
   const scopes: IpamScope[] = [];
-  for (const listed of (await deps.store.listScopes(context.accountId)).filter((scope) => scope.ipamId === ipam.IpamId)) {
+  for (const listed of (await deps.store.listScopes(ipam.OwnerId)).filter((scope) => scope.ipamId === ipam.IpamId)) {
     const fresh = await deps.store.getScope(listed.IpamScopeId);
     if (fresh) scopes.push(fresh);
   }

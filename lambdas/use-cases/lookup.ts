@@ -44,6 +44,8 @@ export async function requirePoolInHomeRegion(deps: Dependencies, context: Reque
 
 const SETTLED_STATES: ReadonlySet<ResourceState> = new Set(['create-complete', 'modify-complete']);
 
+export const isSettled = (state: ResourceState) => SETTLED_STATES.has(state);
+
 /** Changes need a settled resource: not one still being created, changed or deleted. */
 export function requireSettled(kind: string, id: string, state: ResourceState): void {
   if (!SETTLED_STATES.has(state)) {

@@ -17,13 +17,17 @@ import {
   findPlacement,
   findSpecificPlacement,
   giveBackWrite,
+  healFreeSpace,
   mergeFreeBlock,
   type Placement,
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './lookup.ts';
+import { isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './lookup.ts';
+import { commitAndStart } from './workflow.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+
+type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 
 const CIDRS_PER_POOL = 50;
 /** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
@@ -65,10 +69,8 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
     throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
   }
-
-  let source: IpamPool | undefined;
   if (pool.SourceIpamPoolId) {
-    source = await requirePool(deps, context, pool.SourceIpamPoolId);
+    const source = await requirePool(deps, context, pool.SourceIpamPoolId);
     requireWithinNetmaskRules(source.IpamPoolId, source, netmask);
   } else {
     if (pool.IpamScopeType === 'public') {
@@ -82,62 +84,86 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
       throw new IpamError('InvalidParameterValue', 'NetmaskLength can only be used for pools with a source pool; give a Cidr for a top-level IPv4 pool');
     }
   }
-  const sourceSpaceId = source?.IpamPoolId ?? pool.ipamScopeId;
-
-  return retryOnConflict(async (attempt) => {
+  // Whether the space is free is the workflow's question, as in AWS: the answer arrives as
+  // `provisioned` or `failed-provision` on the record.
+  const record: IpamPoolCidr = {
+    IpamPoolCidrId: newPoolCidrId(),
+    Cidr: requested ? formatCidr(requested) : undefined,
+    State: 'pending-provision',
+    NetmaskLength: netmask,
+    ipamPoolId: pool.IpamPoolId,
+    sourceSpaceId: pool.SourceIpamPoolId ?? pool.ipamScopeId,
+    version: 1,
+  };
+  await retryOnConflict(async () => {
     const current = await requirePoolInHomeRegion(deps, context, pool.IpamPoolId);
     requireSettled('pool', current.IpamPoolId, current.State);
-    const guaChecks: Write[] = [];
-    if (!source && requested && containsCidr(GUA_SPACE, requested)) {
-      // Read again with this attempt: ModifyIpam may have turned EnablePrivateGua off meanwhile.
-      const ipam = await requireIpam(deps, context, current.ipamId);
-      requirePrivateIpv6(ipam, requested, netmask);
+    await commitAndStart(
+      deps,
+      [
+        { op: 'create', entity: { type: 'pool-cidr', value: record } },
+        // Invariant: the pool is not being deleted while the request is accepted.
+        { op: 'check', entity: { type: 'pool', value: current } },
+      ],
+      'provision-pool-cidr',
+      { poolId: record.ipamPoolId, poolCidrId: record.IpamPoolCidrId },
+    );
+  });
+  return { IpamPoolCidr: presentPoolCidr(record) };
+}
+
+/** Workflow task: take the space from the source and make it the pool's, or fail the record. */
+export async function completeProvision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
+  await retryOnConflict(async (attempt) => {
+    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    if (record?.State !== 'pending-provision') return; // settled already: a retried task does nothing
+    const pool = await deps.store.getPool(poolId);
+    if (!pool || !isSettled(pool.State)) {
+      return failProvision(deps, record, 'cidr-not-available', `Pool ${poolId} is ${pool ? pool.State : 'deleted'}`);
+    }
+    const requested = record.Cidr === undefined ? undefined : parseCidr(record.Cidr);
+    const checks: Write[] = [];
+    if (!pool.SourceIpamPoolId && requested && containsCidr(GUA_SPACE, requested)) {
+      const ipam = await deps.store.getIpam(pool.ipamId);
+      if (!ipam?.EnablePrivateGua) {
+        return failProvision(deps, record, 'cidr-not-available', `Private GUA is not enabled on IPAM ${pool.ipamId}`);
+      }
       // Invariant: EnablePrivateGua is still on, so no GUA CIDR lands in a pool after it was turned off.
-      guaChecks.push({ op: 'check', entity: { type: 'ipam', value: ipam } });
+      checks.push({ op: 'check', entity: { type: 'ipam', value: ipam } });
     }
-    const record: IpamPoolCidr = {
-      IpamPoolCidrId: newPoolCidrId(),
-      Cidr: requested ? formatCidr(requested) : undefined,
-      State: 'provisioned',
-      NetmaskLength: netmask,
-      ipamPoolId: current.IpamPoolId,
-      sourceSpaceId,
-      version: 1,
-    };
-    if (current.provisionedCidrCount >= CIDRS_PER_POOL) {
-      return failProvision(deps, record, 'limit-exceeded', `Pool ${current.IpamPoolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
+    if (pool.provisionedCidrCount >= CIDRS_PER_POOL) {
+      return failProvision(deps, record, 'limit-exceeded', `Pool ${poolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
     }
-    const placement = await placeProvision(deps, current, sourceSpaceId, requested, netmask, attempt);
+    const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt);
     if (!placement) {
-      const where = source ? `source pool ${source.IpamPoolId}` : `scope ${pool.ipamScopeId}`;
-      const message = requested ? `The CIDR ${formatCidr(requested)} is not available in ${where}` : `No /${netmask} CIDR is available in ${where}`;
+      const where = pool.SourceIpamPoolId ? `source pool ${pool.SourceIpamPoolId}` : `scope ${pool.ipamScopeId}`;
+      const message = requested ? `The CIDR ${record.Cidr} is not available in ${where}` : `No /${record.NetmaskLength} CIDR is available in ${where}`;
       return failProvision(deps, record, 'cidr-not-available', message);
     }
     const cidr = formatCidr(placement.target);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
       Cidr: cidr,
-      ResourceId: current.IpamPoolId,
+      ResourceId: pool.IpamPoolId,
       ResourceType: 'ipam-pool',
-      ResourceRegion: current.IpamRegion,
-      ResourceOwner: current.OwnerId,
+      ResourceRegion: pool.IpamRegion,
+      ResourceOwner: pool.OwnerId,
       Tags: [],
-      ipamPoolId: sourceSpaceId,
+      ipamPoolId: record.sourceSpaceId,
       within: placement.block.within,
       createdAt: deps.now().toISOString(),
     };
-    const provisioned: IpamPoolCidr = { ...record, Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId };
     await deps.store.commit([
       ...(await takeWrites(deps.store, placement)),
       { op: 'create', entity: { type: 'allocation', value: allocation } },
-      { op: 'create', entity: { type: 'pool-cidr', value: provisioned } },
+      // Invariant: the record is still pending, so the space is taken exactly once.
+      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'provisioned', Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId } } },
       // The provisioned CIDR becomes the pool's free space, merging never past its edge.
-      { op: 'create', entity: { type: 'free-block', value: { spaceId: current.IpamPoolId, cidr, within: cidr } } },
+      { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
       // Invariant: the pool is still settled and its CIDR count within the quota.
-      { op: 'update', entity: { type: 'pool', value: { ...current, provisionedCidrCount: current.provisionedCidrCount + 1 } } },
-      ...guaChecks,
+      { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount + 1 } } },
+      ...checks,
     ]);
-    return { IpamPoolCidr: presentPoolCidr(provisioned) };
   });
 }
 
@@ -192,10 +218,9 @@ function randomBigInt(): bigint {
 }
 
 /** Space contention is reported on the record, as AWS does, and takes no space. */
-async function failProvision(deps: Dependencies, record: IpamPoolCidr, code: 'cidr-not-available' | 'limit-exceeded', message: string) {
+async function failProvision(deps: Dependencies, record: IpamPoolCidr, code: PoolCidrFailure, message: string): Promise<void> {
   const failed: IpamPoolCidr = { ...record, State: 'failed-provision', FailureReason: { Code: code, Message: message } };
-  await deps.store.commit([{ op: 'create', entity: { type: 'pool-cidr', value: failed } }]);
-  return { IpamPoolCidr: presentPoolCidr(failed) };
+  await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
 }
 
 export interface GetIpamPoolCidrsInput extends ListRequest {
@@ -222,60 +247,113 @@ export interface DeprovisionIpamPoolCidrInput {
 export async function deprovisionIpamPoolCidr(deps: Dependencies, context: RequestContext, input: DeprovisionIpamPoolCidrInput) {
   const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
   const records = await deps.store.listPoolCidrs(pool.IpamPoolId);
-  const provisioned = records.filter((record) => record.State === 'provisioned');
+  const deprovisionable = records.filter((record) => DEPROVISIONABLE_STATES.has(record.State));
   let record: IpamPoolCidr | undefined;
   if (input.Cidr === undefined) {
     // The guide's tutorial deprovisions without --cidr: fine when there is only one to choose.
-    if (provisioned.length !== 1) throw new IpamError('MissingParameter', messages.missingParameter('Cidr'));
-    record = provisioned[0];
+    if (deprovisionable.length !== 1) throw new IpamError('MissingParameter', messages.missingParameter('Cidr'));
+    record = deprovisionable[0];
   } else {
     const cidr = formatCidr(parseCidr(input.Cidr));
-    record = provisioned.find((candidate) => candidate.Cidr === cidr);
+    record = deprovisionable.find((candidate) => candidate.Cidr === cidr);
     if (!record) {
       const other = records.find((candidate) => candidate.Cidr === cidr && candidate.State !== 'failed-provision');
       if (other) throw new IpamError('IncorrectState', `The CIDR ${cidr} of pool ${pool.IpamPoolId} is in state '${other.State}'`);
       throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned to pool ${pool.IpamPoolId}`);
     }
   }
-  const deprovisioned = await deprovisionCidr(deps, context, pool.IpamPoolId, record!.IpamPoolCidrId);
-  return { IpamPoolCidr: presentPoolCidr(deprovisioned) };
+  const pending = await reserveForDeprovision(deps, pool.IpamPoolId, record!.IpamPoolCidrId, (writes, args) =>
+    commitAndStart(deps, writes, 'deprovision-pool-cidr', args),
+  );
+  return { IpamPoolCidr: presentPoolCidr(pending) };
 }
 
-async function deprovisionCidr(deps: Dependencies, context: RequestContext, poolId: string, poolCidrId: string): Promise<IpamPoolCidr> {
+const DEPROVISIONABLE_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['provisioned', 'failed-deprovision']);
+
+/**
+ * Accepting a deprovision takes the pool's whole CIDR out of its free space at once: that proves
+ * nothing inside is allocated, and keeps anything from being allocated there while it goes.
+ */
+async function reserveForDeprovision(
+  deps: Dependencies,
+  poolId: string,
+  poolCidrId: string,
+  commit: (writes: Write[], args: Record<string, unknown>) => Promise<void>,
+): Promise<IpamPoolCidr> {
   return retryOnConflict(async () => {
-    const pool = await requirePoolInHomeRegion(deps, context, poolId);
     const record = await deps.store.getPoolCidr(poolId, poolCidrId);
-    if (!record || record.State !== 'provisioned' || !record.Cidr || !record.sourceAllocationId) {
+    if (!record?.Cidr || !DEPROVISIONABLE_STATES.has(record.State)) {
       throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
     }
     const cidr = parseCidr(record.Cidr);
-    const wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
+    let wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
+    if (!wholeCidrFree) {
+      // Free space a crash left split is still free: put it back together before deciding.
+      await healFreeSpace(deps.store, poolId, cidr);
+      wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
+    }
     if (!wholeCidrFree) {
       throw new IpamError(
         'DependencyViolation',
         `The CIDR ${record.Cidr} of pool ${poolId} still has allocations (or child pool CIDRs); release them first`,
       );
     }
-    const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId);
-    if (!sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} lost its source allocation ${record.sourceAllocationId}`);
-    const deprovisioned: IpamPoolCidr = { ...record, State: 'deprovisioned' };
+    const pending: IpamPoolCidr = { ...record, State: 'pending-deprovision', FailureReason: undefined };
+    await commit(
+      [
+        // Invariant: the pool's whole CIDR is one free block, so nothing inside it is allocated.
+        { op: 'delete', entity: { type: 'free-block', value: wholeCidrFree } },
+        { op: 'update', entity: { type: 'pool-cidr', value: pending } },
+      ],
+      { poolId, poolCidrId },
+    );
+    return { ...pending, version: pending.version + 1 };
+  });
+}
+
+/** Workflow task: give a reserved CIDR back to the source pool (or scope) it came from. */
+export async function completeDeprovision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    if (record?.State !== 'pending-deprovision') return; // settled already: a retried task does nothing
+    const pool = await deps.store.getPool(poolId);
+    const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
+    if (!pool || !record.Cidr || !sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
     await deps.store.commit([
-      // Invariant: the pool's whole CIDR is one free block, so nothing inside it is allocated.
-      { op: 'delete', entity: { type: 'free-block', value: wholeCidrFree } },
-      { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },
+      // Invariant: the record is still pending, so the space goes back exactly once.
+      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'deprovisioned' } } },
       { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount - 1 } } },
-      // The space goes back to the source pool (or scope) it came from.
       { op: 'delete', entity: { type: 'allocation', value: sourceAllocation } },
       giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
     ]);
     await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
-    return { ...deprovisioned, version: deprovisioned.version + 1 };
   });
 }
 
-/** Cascade: deprovision every provisioned CIDR of a pool whose allocations are gone. */
-export async function deprovisionAllCidrs(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
+/**
+ * Workflow task on the failure branch: a provision that could not finish fails without taking
+ * space; a deprovision that could not finish puts the CIDR back into the pool's free space.
+ */
+export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrId: string, reason: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    if (record?.State === 'pending-provision') return failProvision(deps, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
+    if (record?.State !== 'pending-deprovision' || !record.Cidr) return;
+    await deps.store.commit([
+      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'failed-deprovision' } } },
+      giveBackWrite(poolId, record.Cidr, record.Cidr),
+    ]);
+  });
+}
+
+/** Cascade: deprovision every provisioned CIDR of a pool whose allocations are gone, right away. */
+export async function deprovisionAllCidrs(deps: Dependencies, poolId: string): Promise<void> {
   for (const record of await deps.store.listPoolCidrs(poolId)) {
-    if (record.State === 'provisioned') await deprovisionCidr(deps, context, poolId, record.IpamPoolCidrId);
+    if (DEPROVISIONABLE_STATES.has(record.State)) {
+      await reserveForDeprovision(deps, poolId, record.IpamPoolCidrId, (writes) => deps.store.commit(writes));
+    }
+    if (DEPROVISIONABLE_STATES.has(record.State) || record.State === 'pending-deprovision') {
+      await completeDeprovision(deps, poolId, record.IpamPoolCidrId);
+    }
   }
 }

@@ -13,6 +13,7 @@ import { retryOnConflict } from './free-space.ts';
 import { poolVisible, requireIpam, requirePool, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
 import { describePage, type ListRequest } from './pagination.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
+import { commitAndStart } from './workflow.ts';
 
 const POOLS_PER_SCOPE = 50;
 const MAX_POOL_DEPTH = 10;
@@ -116,7 +117,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       IpamRegion: ipam.IpamRegion,
       Locale: locale ?? NO_LOCALE,
       PoolDepth: source ? source.PoolDepth + 1 : 1,
-      State: 'create-complete',
+      State: 'create-in-progress',
       Description: input.Description,
       AutoImport: input.AutoImport ?? false,
       PubliclyAdvertisable: input.PubliclyAdvertisable,
@@ -145,7 +146,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       // Invariant: childPoolCount counts the pools sourced from this one, so it cannot be deleted under them.
       writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount + 1 } } });
     }
-    await deps.store.commit(writes);
+    await commitAndStart(deps, writes, 'resource-creation', { resourceType: 'pool', id: poolId });
     return { IpamPool: presentPool(pool) };
   });
 }
@@ -225,53 +226,79 @@ export interface DeleteIpamPoolInput {
 }
 
 export async function deleteIpamPool(deps: Dependencies, context: RequestContext, input: DeleteIpamPoolInput) {
-  const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
-  if (input.Cascade) {
-    if (pool.IpamScopeType === 'public') {
+  const cascade = input.Cascade ?? false;
+  return retryOnConflict(async () => {
+    const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
+    if (pool.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
+    if (cascade && pool.IpamScopeType === 'public') {
       throw new IpamError('InvalidParameterCombination', 'Cascade deletes pools of a private scope only; deprovision public-scope pools first');
     }
-    await deletePoolTree(deps, context, pool.IpamPoolId);
-  } else {
-    await deleteEmptyPool(deps, context, pool.IpamPoolId);
-  }
-  return { IpamPool: presentPool({ ...pool, State: 'delete-complete' }) };
+    if (!cascade) requireEmptyPool(pool);
+    const pendingCidr = (await deps.store.listPoolCidrs(pool.IpamPoolId)).find((record) => record.State.startsWith('pending-'));
+    if (pendingCidr) {
+      throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' has CIDR ${pendingCidr.Cidr ?? pendingCidr.IpamPoolCidrId} in state '${pendingCidr.State}'; try again when it settles`);
+    }
+    const deleting: IpamPool = { ...pool, State: 'delete-in-progress' };
+    // From here on the pool takes no CIDRs, allocations or children: they all need it settled.
+    await commitAndStart(deps, [{ op: 'update', entity: { type: 'pool', value: deleting } }], 'delete-pool', { poolId: pool.IpamPoolId, cascade });
+    return { IpamPool: presentPool(deleting) };
+  });
 }
 
-async function deleteEmptyPool(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
+function requireEmptyPool(pool: IpamPool): void {
+  if (pool.childPoolCount > 0) {
+    throw new IpamError('DependencyViolation', `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`);
+  }
+  if (pool.provisionedCidrCount > 0) {
+    throw new IpamError(
+      'DependencyViolation',
+      `The pool '${pool.IpamPoolId}' still has ${pool.provisionedCidrCount} provisioned CIDR(s); deprovision them first`,
+    );
+  }
+}
+
+/**
+ * Workflow task. Cascade: children first (bottom-up, each marked as being deleted before it
+ * goes), then the pool's allocations are released and its CIDRs deprovisioned (space back to
+ * the source). Every step re-reads, so a retried task finishes the job.
+ */
+export async function deletePoolTree(deps: Dependencies, poolId: string, cascade: boolean): Promise<void> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool) return; // deleted already
+  if (cascade) {
+    for (const child of (await deps.store.listPools(pool.OwnerId)).filter((p) => p.SourceIpamPoolId === poolId)) {
+      await markDeleting(deps, child.IpamPoolId);
+      await deletePoolTree(deps, child.IpamPoolId, true);
+    }
+    await markDeleting(deps, poolId);
+    await releaseAllocationsOfPool(deps, poolId);
+    await deprovisionAllCidrs(deps, poolId);
+  }
+  await removeEmptyPool(deps, poolId);
+}
+
+async function markDeleting(deps: Dependencies, poolId: string): Promise<void> {
   await retryOnConflict(async () => {
-    const pool = await requirePoolInHomeRegion(deps, context, poolId);
-    if (pool.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
-    if (pool.childPoolCount > 0) {
-      throw new IpamError('DependencyViolation', `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`);
-    }
-    if (pool.provisionedCidrCount > 0) {
-      throw new IpamError(
-        'DependencyViolation',
-        `The pool '${pool.IpamPoolId}' still has ${pool.provisionedCidrCount} provisioned CIDR(s); deprovision them first`,
-      );
-    }
-    const scope = await requireScope(deps, context, pool.ipamScopeId);
+    const pool = await deps.store.getPool(poolId);
+    if (!pool || pool.State === 'delete-in-progress') return;
+    await deps.store.commit([{ op: 'update', entity: { type: 'pool', value: { ...pool, State: 'delete-in-progress' } } }]);
+  });
+}
+
+async function removeEmptyPool(deps: Dependencies, poolId: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const pool = await deps.store.getPool(poolId);
+    if (!pool) return;
+    requireEmptyPool(pool);
+    const scope = await deps.store.getScope(pool.ipamScopeId);
+    if (!scope) throw new Error(`Pool ${poolId} lost its scope ${pool.ipamScopeId}`);
     const writes: Write[] = [
       // Invariant: no CIDR was provisioned and no child created since the counts were checked.
       { op: 'delete', entity: { type: 'pool', value: pool } },
       { op: 'update', entity: { type: 'scope', value: { ...scope, PoolCount: scope.PoolCount - 1 } } },
     ];
-    if (pool.SourceIpamPoolId) {
-      const source = await requirePool(deps, context, pool.SourceIpamPoolId);
-      writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount - 1 } } });
-    }
+    const source = pool.SourceIpamPoolId ? await deps.store.getPool(pool.SourceIpamPoolId) : undefined;
+    if (source) writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount - 1 } } });
     await deps.store.commit(writes);
   });
-}
-
-/**
- * Cascade: children first (bottom-up), then release the pool's allocations, deprovision its CIDRs
- * (space goes back to the source) and delete it. Every step re-reads, so a retry finishes the job.
- */
-export async function deletePoolTree(deps: Dependencies, context: RequestContext, poolId: string): Promise<void> {
-  const children = (await deps.store.listPools(context.accountId)).filter((pool) => pool.SourceIpamPoolId === poolId);
-  for (const child of children) await deletePoolTree(deps, context, child.IpamPoolId);
-  await releaseAllocationsOfPool(deps, poolId);
-  await deprovisionAllCidrs(deps, context, poolId);
-  await deleteEmptyPool(deps, context, poolId);
 }

@@ -14,6 +14,7 @@ import { publicView } from './context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
 import { requireIpam, requireScope, requireSettled, scopeVisible } from './lookup.ts';
 import { describePage, type ListRequest } from './pagination.ts';
+import { commitAndStart } from './workflow.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -95,12 +96,21 @@ export async function createIpamScope(deps: Dependencies, context: RequestContex
     if (ipam.ScopeCount >= SCOPES_PER_IPAM) {
       throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('scopes', ipam.ScopeCount, SCOPES_PER_IPAM));
     }
-    const { scope, writes } = newScope(context, ipam.IpamId, ipam.IpamArn, 'private', false, { Description: input.Description, Tags: tags });
-    await deps.store.commit([
-      ...writes,
-      // Invariant: ScopeCount stays within the quota — the IPAM is at the version whose count was checked.
-      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount + 1 } } },
-    ]);
+    const { scope, writes } = newScope(context, ipam.IpamId, ipam.IpamArn, 'private', false, {
+      Description: input.Description,
+      Tags: tags,
+      State: 'create-in-progress',
+    });
+    await commitAndStart(
+      deps,
+      [
+        ...writes,
+        // Invariant: ScopeCount stays within the quota — the IPAM is at the version whose count was checked.
+        { op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount + 1 } } },
+      ],
+      'resource-creation',
+      { resourceType: 'scope', id: scope.IpamScopeId },
+    );
     return { IpamScope: presentScope(scope) };
   });
 }

@@ -2,7 +2,7 @@
 // AWS CLI exactly as the guide writes the commands, plus the CLI behaviours users rely on:
 // error lines and exit status, --dry-run, auto-paging, --max-results, tags and tag filters.
 // The VPC steps use the guide's Tier B substitute: allocate-ipam-pool-cidr --netmask-length 26.
-import { CreateIpamCommand, CreateIpamPoolCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateIpamCommand, CreateIpamPoolCommand, DescribeIpamPoolsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, type CliResult, probeAwsCli } from './support/aws-cli.ts';
@@ -192,6 +192,13 @@ describeCli('S1 getting started, with the AWS CLI', () => {
       const deleted = (await cli.ok(`aws ec2 delete-ipam-pool --ipam-pool-id ${poolId}`)).json.IpamPool;
       expect(deleted.IpamPoolId).toBe(poolId);
       expect(['delete-in-progress', 'delete-complete']).toContain(deleted.State);
+      // Deleting is asynchronous and the parent can only go once this pool is gone (the guide: retry).
+      const sdk = service.ec2();
+      await poll(
+        () => sdk.send(new DescribeIpamPoolsCommand({})).then((page) => page.IpamPools?.map((pool) => pool.IpamPoolId) ?? []),
+        (ids) => !ids.includes(poolId),
+        `pool ${poolId} to be deleted`,
+      );
     }
     await poll(async () => (await cli.ok('aws ec2 describe-ipam-pools')).json.IpamPools, (pools) => pools.length === 0, 'the pools to be gone');
 

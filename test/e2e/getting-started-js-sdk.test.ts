@@ -32,7 +32,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): 
   for (let attempt = 0; attempt < 60; attempt++) {
     const value = await read();
     if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('gave up waiting');
 }
@@ -53,8 +53,12 @@ describe('S1 getting started, with the JS SDK', () => {
     expect(Ipam?.OperatingRegions?.map((r) => r.RegionName).sort()).toEqual(['us-east-1', 'us-west-2']);
     expect(Ipam?.Tags).toEqual([]);
     expect(Ipam?.Tier).toBe('advanced');
-    const described = await ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] }));
-    expect(described.Ipams?.[0]?.State).toBe('create-complete');
+    expect(Ipam?.State).toBe('create-in-progress');
+    // The guide sleeps 20 s here; polling gets there sooner.
+    const described = await waitFor(
+      () => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })),
+      (page) => page.Ipams?.[0]?.State === 'create-complete',
+    );
     const scopeId = described.Ipams![0]!.PrivateDefaultScopeId!;
     expect(scopeId).toMatch(/^ipam-scope-0[0-9a-f]{16}$/);
 
@@ -63,11 +67,16 @@ describe('S1 getting started, with the JS SDK', () => {
     expect(top).toMatchObject({ IpamScopeType: 'private', Locale: 'None', PoolDepth: 1, AddressFamily: 'ipv4', AutoImport: false });
     expect(await waitFor(poolState(top.IpamPoolId!), (s) => s === 'create-complete')).toBe('create-complete');
     const provisioned = await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: top.IpamPoolId, Cidr: '10.0.0.0/8' }));
-    expect(provisioned.IpamPoolCidr).toMatchObject({ Cidr: '10.0.0.0/8', NetmaskLength: 8 });
+    expect(provisioned.IpamPoolCidr).toMatchObject({ Cidr: '10.0.0.0/8', NetmaskLength: 8, State: 'pending-provision' });
     expect(provisioned.IpamPoolCidr?.IpamPoolCidrId).toMatch(/^ipam-pool-cidr-0[0-9a-f]{32}$/);
     await waitFor(cidrState(top.IpamPoolId!, '10.0.0.0/8'), (s) => s === 'provisioned');
 
     // 9–12: regional pool; its CIDR becomes an ipam-pool allocation in the top-level pool.
+    const poolGone = (id: string) => async () =>
+      ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [id] })).then(
+        () => false,
+        (error: { name?: string }) => error.name === 'InvalidIpamPoolId.NotFound',
+      );
     const regional = (
       await ec2.send(
         new CreateIpamPoolCommand({
@@ -80,6 +89,7 @@ describe('S1 getting started, with the JS SDK', () => {
       )
     ).IpamPool!;
     expect(regional).toMatchObject({ SourceIpamPoolId: top.IpamPoolId, Locale: 'us-east-1', PoolDepth: 2 });
+    await waitFor(poolState(regional.IpamPoolId!), (s) => s === 'create-complete');
     await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: regional.IpamPoolId, Cidr: '10.0.0.0/16' }));
     await waitFor(cidrState(regional.IpamPoolId!, '10.0.0.0/16'), (s) => s === 'provisioned');
     const topAllocations = await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: top.IpamPoolId }));
@@ -100,6 +110,7 @@ describe('S1 getting started, with the JS SDK', () => {
       )
     ).IpamPool!;
     expect(development).toMatchObject({ Description: 'Development pool', Locale: 'us-east-1', PoolDepth: 3 });
+    await waitFor(poolState(development.IpamPoolId!), (s) => s === 'create-complete');
     await expect(
       ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, SourceIpamPoolId: regional.IpamPoolId, Locale: 'us-west-2', AddressFamily: 'ipv4' })),
     ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
@@ -132,15 +143,17 @@ describe('S1 getting started, with the JS SDK', () => {
       [top, '10.0.0.0/8'],
     ] as const) {
       const deprovisioned = await ec2.send(new DeprovisionIpamPoolCidrCommand({ IpamPoolId: pool.IpamPoolId, Cidr: cidr }));
-      expect(deprovisioned.IpamPoolCidr?.Cidr).toBe(cidr);
+      expect(deprovisioned.IpamPoolCidr).toMatchObject({ Cidr: cidr, State: 'pending-deprovision' });
       await waitFor(cidrState(pool.IpamPoolId!, cidr), (s) => s === 'deprovisioned');
-      await ec2.send(new DeleteIpamPoolCommand({ IpamPoolId: pool.IpamPoolId }));
+      const deleting = await ec2.send(new DeleteIpamPoolCommand({ IpamPoolId: pool.IpamPoolId }));
+      expect(deleting.IpamPool?.State).toBe('delete-in-progress');
+      await waitFor(poolGone(pool.IpamPoolId!), (gone) => gone);
     }
     await expect(ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: top.IpamPoolId }))).rejects.toMatchObject({
       name: 'InvalidIpamPoolId.NotFound',
     });
     const deleted = await ec2.send(new DeleteIpamCommand({ IpamId: Ipam!.IpamId }));
-    expect(deleted.Ipam?.IpamId).toBe(Ipam!.IpamId);
-    expect((await ec2.send(new DescribeIpamsCommand({}))).Ipams).toEqual([]);
+    expect(deleted.Ipam).toMatchObject({ IpamId: Ipam!.IpamId, State: 'delete-in-progress' });
+    await waitFor(() => ec2.send(new DescribeIpamsCommand({})), (page) => page.Ipams?.length === 0);
   });
 });

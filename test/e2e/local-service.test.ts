@@ -4,7 +4,17 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AllocateIpamPoolCidrCommand, CreateIpamCommand, CreateIpamPoolCommand, DescribeIpamsCommand, EC2Client, GetIpamPoolAllocationsCommand, ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
+import {
+  AllocateIpamPoolCidrCommand,
+  CreateIpamCommand,
+  CreateIpamPoolCommand,
+  DescribeIpamPoolsCommand,
+  DescribeIpamsCommand,
+  EC2Client,
+  GetIpamPoolAllocationsCommand,
+  GetIpamPoolCidrsCommand,
+  ProvisionIpamPoolCidrCommand,
+} from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
@@ -59,6 +69,32 @@ async function clientFor(url: string, dataDir: string): Promise<EC2Client> {
   return new EC2Client({ region: 'us-east-1', endpoint: url, credentials: admin, maxAttempts: 1 });
 }
 
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('gave up waiting');
+}
+
+const cidrStates = (ec2: EC2Client, poolId: string) => async () =>
+  (await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }))).IpamPoolCidrs?.map((record) => record.State) ?? [];
+
+/** An IPAM and a pool, each waited for as the guide does, with `cidr` provision requested. */
+async function poolWithCidr(ec2: EC2Client, cidr: string, settle = true) {
+  const { Ipam } = await ec2.send(new CreateIpamCommand({ Description: 'kept' }));
+  await until(() => ec2.send(new DescribeIpamsCommand({})), (page) => page.Ipams?.[0]?.State === 'create-complete');
+  const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: Ipam!.PrivateDefaultScopeId, AddressFamily: 'ipv4' }));
+  await until(
+    () => ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [IpamPool!.IpamPoolId!] })),
+    (page) => page.IpamPools?.[0]?.State === 'create-complete',
+  );
+  await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: IpamPool!.IpamPoolId, Cidr: cidr }));
+  if (settle) await until(cidrStates(ec2, IpamPool!.IpamPoolId!), (states) => states[0] === 'provisioned');
+  return { Ipam, IpamPool };
+}
+
 afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
@@ -73,9 +109,7 @@ describe('npm start (bin/local.ts)', () => {
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
 
     const ec2 = await clientFor(first.url, dataDir);
-    const { Ipam } = await ec2.send(new CreateIpamCommand({ Description: 'kept' }));
-    const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: Ipam!.PrivateDefaultScopeId, AddressFamily: 'ipv4' }));
-    await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: IpamPool!.IpamPoolId, Cidr: '10.0.0.0/16' }));
+    const { Ipam, IpamPool } = await poolWithCidr(ec2, '10.0.0.0/16');
     const { IpamPoolAllocation } = await ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: IpamPool!.IpamPoolId, NetmaskLength: 24 }));
 
     expect(await stopService(first.child)).toBe(0);
@@ -95,6 +129,23 @@ describe('npm start (bin/local.ts)', () => {
     expect(busy.stderr).toMatch(new RegExp(`Port ${port} is already in use`));
     expect(busy.stderr).not.toMatch(/\n\s+at /);
     expect(await stopService(second.child)).toBe(0);
+  });
+
+  it('finishes a workflow that a killed service left pending, after the restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-resume-'));
+    // The hook stops every provisioning workflow just before its task, as if the process died there.
+    const crashing = await startService({ IPAM_DATA_DIR: dataDir, IPAM_WORKFLOW_PAUSE_BEFORE_TASK: 'provisionPoolCidr' });
+    const ec2 = await clientFor(crashing.url, dataDir);
+    const { IpamPool } = await poolWithCidr(ec2, '10.9.0.0/16', false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await cidrStates(ec2, IpamPool!.IpamPoolId!)()).toEqual(['pending-provision']);
+    crashing.child.kill('SIGKILL');
+    await new Promise((resolve) => crashing.child.on('exit', resolve));
+
+    const restarted = await startService({ IPAM_DATA_DIR: dataDir });
+    const again = await clientFor(restarted.url, dataDir);
+    expect(await until(cidrStates(again, IpamPool!.IpamPoolId!), (states) => states[0] !== 'pending-provision')).toEqual(['provisioned']);
+    expect(await stopService(restarted.child)).toBe(0);
   });
 
   it('refuses an unwritable data directory with one sentence', async () => {

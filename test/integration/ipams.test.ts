@@ -1,6 +1,7 @@
 // IPAMs (guide §2): operating Regions, one IPAM per account and Region, ModifyIpam rules (DN-09,
 // DN-10) and DeleteIpam with and without Cascade (DN-13).
 import { describe, expect, it } from 'vitest';
+import { IpamError } from '../../lambdas/domain/errors.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -127,7 +128,7 @@ describe('deleting IPAMs', () => {
     await harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId });
 
     const { Ipam: deleted } = await harness.call('DeleteIpam', { IpamId: Ipam.IpamId });
-    expect(deleted.IpamId).toBe(Ipam.IpamId);
+    expect(deleted).toMatchObject({ IpamId: Ipam.IpamId, State: 'delete-in-progress' });
     expect((await harness.call('DescribeIpams', {})).Ipams).toEqual([]);
     expect((await harness.call('DescribeIpamScopes', {})).IpamScopes).toEqual([]);
     await expectRefusal(harness.call('DeleteIpam', { IpamId: Ipam.IpamId }), 'InvalidIpamId.NotFound', Ipam.IpamId);
@@ -155,8 +156,10 @@ describe('deleting IPAMs', () => {
     await harness.call('AllocateIpamPoolCidr', { IpamPoolId: ipv6.IpamPoolId, NetmaskLength: 56 });
 
     const { Ipam: deleted } = await harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: true });
-    expect(deleted.IpamId).toBe(Ipam.IpamId);
+    expect(deleted).toMatchObject({ IpamId: Ipam.IpamId, State: 'delete-in-progress' });
 
+    // Settled: the workflow took everything with it (a delete-failed IPAM here would show its StateMessage).
+    expect(await harness.store.getIpam(Ipam.IpamId)).toBeUndefined();
     await expectRefusal(harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] }), 'InvalidIpamId.NotFound', Ipam.IpamId);
     expect((await harness.call('DescribeIpamScopes', {})).IpamScopes).toEqual([]);
     expect((await harness.call('DescribeIpamPools', {})).IpamPools).toEqual([]);
@@ -182,24 +185,59 @@ describe('deleting IPAMs', () => {
     for (let round = 0; round < 24; round++) {
       const caller = { accountId: String(100_000_000_000 + round) };
       const { Ipam } = await harness.call('CreateIpam', {}, caller);
+      const cascade = round % 4 >= 2;
       const create =
         round % 2 === 0
-          ? () => harness.call('CreateIpamScope', { IpamId: Ipam.IpamId }, caller)
-          : () => harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }, caller);
+          ? async () => (await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId }, caller)).IpamScope.IpamScopeId as string
+          : async () =>
+              (await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }, caller)).IpamPool
+                .IpamPoolId as string;
       const [deleted, created] = await Promise.allSettled([
-        jitter().then(() => harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: round % 4 >= 2 }, caller)),
+        jitter().then(() => harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: cascade }, caller)),
         jitter().then(create),
       ]);
+      // Both settled (call() waits for the workflows): read what is left.
       const ipams = (await harness.call('DescribeIpams', {}, caller)).Ipams;
       const scopes = (await harness.call('DescribeIpamScopes', {}, caller)).IpamScopes;
       const pools = (await harness.call('DescribeIpamPools', {}, caller)).IpamPools;
-      if (deleted.status === 'fulfilled') {
-        expect([ipams, scopes, pools]).toEqual([[], [], []]);
-      } else {
-        expect(ipams).toHaveLength(1);
-        expect(created.status).toBe('fulfilled');
-        expect(ipams[0].ScopeCount).toBe(scopes.length);
+      const context = `round ${round} (cascade: ${cascade}): ${JSON.stringify({ deleted, created, ipams })}`;
+
+      // Nothing is ever left without its IPAM, nor a pool without its scope, either way.
+      for (const scope of scopes) expect(ipams.map((ipam: { IpamArn: string }) => ipam.IpamArn), context).toContain(scope.IpamArn);
+      for (const pool of pools) expect(scopes.map((scope: { IpamScopeArn: string }) => scope.IpamScopeArn), context).toContain(pool.IpamScopeArn);
+      if (deleted.status === 'fulfilled') expect(deleted.value.Ipam.State, context).toBe('delete-in-progress');
+
+      if (ipams.length === 0) {
+        expect(deleted.status, context).toBe('fulfilled');
+        expect([scopes, pools], context).toEqual([[], []]);
+        continue;
       }
+      // The IPAM stays only because something was created before the delete could take it into account.
+      const [ipam] = ipams;
+      expect(created.status, context).toBe('fulfilled');
+      const createdId = (created as PromiseFulfilledResult<string>).value;
+      // A cascade takes whatever was created before it was accepted (and refuses creations after).
+      expect(cascade, context).toBe(false);
+      expect(ipam.ScopeCount, context).toBe(scopes.length);
+      for (const scope of scopes) {
+        expect(scope.PoolCount, context).toBe(pools.filter((pool: { IpamScopeArn: string }) => pool.IpamScopeArn === scope.IpamScopeArn).length);
+      }
+      if (deleted.status === 'fulfilled') {
+        // Accepted, then the workflow found the dependant created meanwhile: the IPAM says why.
+        expect(ipam.State, context).toBe('delete-failed');
+        expect(ipam.StateMessage, context).toContain(createdId);
+      } else {
+        expect(deleted.reason, context).toBeInstanceOf(IpamError);
+        expect((deleted.reason as IpamError).code, context).toBe('DependencyViolation');
+        expect((deleted.reason as IpamError).message, context).toContain(createdId);
+        expect(ipam.State, context).toBe('create-complete');
+      }
+      // Either way the IPAM can still be deleted, with everything in it.
+      const { Ipam: retried } = await harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: true }, caller);
+      expect(retried.State).toBe('delete-in-progress');
+      expect((await harness.call('DescribeIpams', {}, caller)).Ipams, context).toEqual([]);
+      expect((await harness.call('DescribeIpamScopes', {}, caller)).IpamScopes, context).toEqual([]);
+      expect((await harness.call('DescribeIpamPools', {}, caller)).IpamPools, context).toEqual([]);
     }
   });
 

@@ -9,18 +9,44 @@ async function newPool(harness: UseCaseHarness, input: Record<string, unknown>) 
   return (await harness.call('CreateIpamPool', { AddressFamily: 'ipv4', ...input })).IpamPool as { IpamPoolId: string };
 }
 
-async function provision(harness: UseCaseHarness, IpamPoolId: string, request: Record<string, unknown>) {
-  return (await harness.call('ProvisionIpamPoolCidr', { IpamPoolId, ...request })).IpamPoolCidr as {
-    IpamPoolCidrId: string;
-    Cidr?: string;
-    State: string;
-    NetmaskLength: number;
-    FailureReason?: { Code: string; Message: string };
-  };
+interface PoolCidr {
+  IpamPoolCidrId: string;
+  Cidr?: string;
+  State: string;
+  NetmaskLength: number;
+  FailureReason?: { Code: string; Message: string };
 }
 
 async function poolCidrs(harness: UseCaseHarness, IpamPoolId: string) {
-  return (await harness.call('GetIpamPoolCidrs', { IpamPoolId })).IpamPoolCidrs as { Cidr?: string; State: string; IpamPoolCidrId: string }[];
+  return (await harness.call('GetIpamPoolCidrs', { IpamPoolId })).IpamPoolCidrs as PoolCidr[];
+}
+
+/** The record as GetIpamPoolCidrs shows it once its workflow has settled it. */
+async function settled(harness: UseCaseHarness, IpamPoolId: string, IpamPoolCidrId: string): Promise<PoolCidr> {
+  const record = (await poolCidrs(harness, IpamPoolId)).find((candidate) => candidate.IpamPoolCidrId === IpamPoolCidrId);
+  if (!record) throw new Error(`pool CIDR ${IpamPoolCidrId} of ${IpamPoolId} is not listed`);
+  return record;
+}
+
+/**
+ * Provisions like a user who waits for the answer: the request is accepted as pending-provision
+ * (with the Cidr only when one was asked for), and the record the workflow settled is returned.
+ */
+async function provision(harness: UseCaseHarness, IpamPoolId: string, request: Record<string, unknown>): Promise<PoolCidr> {
+  const accepted = (await harness.call('ProvisionIpamPoolCidr', { IpamPoolId, ...request })).IpamPoolCidr as PoolCidr;
+  expect(accepted.State).toBe('pending-provision');
+  expect(accepted.Cidr).toBe(request.Cidr);
+  expect(accepted.FailureReason).toBeUndefined();
+  const record = await settled(harness, IpamPoolId, accepted.IpamPoolCidrId);
+  expect(record.NetmaskLength).toBe(accepted.NetmaskLength);
+  return record;
+}
+
+/** Deprovisions: accepted as pending-deprovision, and returned as the workflow settled it. */
+async function deprovision(harness: UseCaseHarness, IpamPoolId: string, Cidr?: string): Promise<{ accepted: PoolCidr; record: PoolCidr }> {
+  const accepted = (await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId, Cidr })).IpamPoolCidr as PoolCidr;
+  expect(accepted.State).toBe('pending-deprovision');
+  return { accepted, record: await settled(harness, IpamPoolId, accepted.IpamPoolCidrId) };
 }
 
 async function freeCidrs(harness: UseCaseHarness, spaceId: string, family: 'ipv4' | 'ipv6' = 'ipv4') {
@@ -58,8 +84,10 @@ describe('provisioning top-level pools', () => {
       '10.1.0.0/16 provisioned',
     ]);
     // The failed records do not count as CIDRs: deleting the pool needs only the provisioned one gone.
-    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: other.IpamPoolId, Cidr: '10.1.0.0/16' });
-    await harness.call('DeleteIpamPool', { IpamPoolId: other.IpamPoolId });
+    expect((await deprovision(harness, other.IpamPoolId, '10.1.0.0/16')).record.State).toBe('deprovisioned');
+    const { IpamPool: deleting } = await harness.call('DeleteIpamPool', { IpamPoolId: other.IpamPoolId });
+    expect(deleting.State).toBe('delete-in-progress');
+    await expectRefusal(harness.call('DescribeIpamPools', { IpamPoolIds: [other.IpamPoolId] }), 'InvalidIpamPoolId.NotFound', other.IpamPoolId);
     expect((await poolCidrs(harness, pool.IpamPoolId)).map((c) => c.State)).toEqual(['provisioned']);
   });
 
@@ -139,7 +167,7 @@ describe('deprovisioning', () => {
   it('is blocked by an allocation inside that CIDR, not by one in another CIDR of the pool', async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
-    await provision(harness, pool.IpamPoolId, { Cidr: '10.0.1.0/24' });
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.0.1.0/24' })).State).toBe('provisioned');
     const { IpamPoolAllocation } = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.64/26' });
 
     await expectRefusal(
@@ -147,23 +175,25 @@ describe('deprovisioning', () => {
       'DependencyViolation',
       '10.0.0.0/24',
     );
-    const { IpamPoolCidr } = await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.1.0/24' });
-    expect(IpamPoolCidr).toMatchObject({ Cidr: '10.0.1.0/24', State: 'deprovisioned' });
+    const { accepted, record } = await deprovision(harness, pool.IpamPoolId, '10.0.1.0/24');
+    expect(accepted.Cidr).toBe('10.0.1.0/24');
+    expect(record).toMatchObject({ Cidr: '10.0.1.0/24', State: 'deprovisioned' });
 
     await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: '10.0.0.64/26' });
-    expect((await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/24' })).IpamPoolCidr.State).toBe('deprovisioned');
+    expect((await deprovision(harness, pool.IpamPoolId, '10.0.0.0/24')).record.State).toBe('deprovisioned');
     expect(await freeCidrs(harness, pool.IpamPoolId)).toEqual([]);
   });
 
   it("is blocked by a child pool's CIDR, and gives the space back to the source pool", async () => {
     const harness = await createUseCaseHarness();
     const { parent, child } = await parentAndChild(harness, '10.0.0.0/16');
-    await provision(harness, child.IpamPoolId, { Cidr: '10.0.64.0/18' });
+    expect((await provision(harness, child.IpamPoolId, { Cidr: '10.0.64.0/18' })).State).toBe('provisioned');
     expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/18', '10.0.128.0/17']);
     await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.0.0/16' }), 'DependencyViolation');
 
-    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, Cidr: '10.0.64.0/18' });
+    expect((await deprovision(harness, child.IpamPoolId, '10.0.64.0/18')).record.State).toBe('deprovisioned');
     expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/16']);
+    expect(await freeCidrs(harness, child.IpamPoolId)).toEqual([]);
     const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: parent.IpamPoolId });
     expect(IpamPoolAllocations).toEqual([]);
     // The space is available again, to the child or anyone else.
@@ -175,18 +205,19 @@ describe('deprovisioning', () => {
   it('without Cidr takes the only provisioned CIDR, and needs Cidr when there are two', async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
-    const { IpamPoolCidr } = await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId });
-    expect(IpamPoolCidr).toMatchObject({ Cidr: '10.0.0.0/16', State: 'deprovisioned' });
+    const { accepted, record } = await deprovision(harness, pool.IpamPoolId);
+    expect(accepted.Cidr).toBe('10.0.0.0/16');
+    expect(record).toMatchObject({ Cidr: '10.0.0.0/16', State: 'deprovisioned' });
 
-    await provision(harness, pool.IpamPoolId, { Cidr: '10.1.0.0/16' });
-    await provision(harness, pool.IpamPoolId, { Cidr: '10.2.0.0/16' });
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.1.0.0/16' })).State).toBe('provisioned');
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.2.0.0/16' })).State).toBe('provisioned');
     await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId }), 'MissingParameter', 'Cidr');
   });
 
   it('twice is refused with IncorrectState; an unknown CIDR is a bad value', async () => {
     const harness = await createUseCaseHarness();
     const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/16');
-    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
+    expect((await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16')).record.State).toBe('deprovisioned');
     await expectRefusal(
       harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }),
       'IncorrectState',
@@ -245,7 +276,7 @@ describe('private IPv6 pools', () => {
     expect((await provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' })).State).toBe('provisioned');
     await expectRefusal(harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: false }), 'IncorrectState', '2600:1f00::/40');
 
-    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '2600:1f00::/40' });
+    expect((await deprovision(harness, pool.IpamPoolId, '2600:1f00::/40')).record.State).toBe('deprovisioned');
     const { Ipam } = await harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: false });
     expect(Ipam.EnablePrivateGua).toBe(false);
   });

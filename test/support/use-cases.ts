@@ -1,28 +1,67 @@
 // Use cases wired to a real store on a fresh DynamoDB Local table, for tests below the HTTP layer.
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
+import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
+import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
 import type { Dependencies, RequestContext } from '../../lambdas/use-cases/context.ts';
 import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import { runWorkflowTask } from '../../lambdas/use-cases/workflow-tasks.ts';
 import { createTestTable } from './dynamodb.ts';
 
 export interface UseCaseHarness {
   deps: Dependencies;
   store: DynamoDbStore;
+  engine: LocalWorkflowEngine;
   context: RequestContext;
   /** Runs an action as the default account in us-east-1, like a decoded request would. */
   call(action: string, input: Record<string, unknown>, context?: Partial<RequestContext>): Promise<any>;
 }
 
-export async function createUseCaseHarness(): Promise<UseCaseHarness> {
-  const { doc, tableName } = await createTestTable();
-  const store = new DynamoDbStore(doc, tableName);
-  const deps: Dependencies = { store, paginationSecret: 'test-secret', now: () => new Date() };
+export interface UseCaseHarnessOptions {
+  /** Another harness's table: a second process on the same data, e.g. the one started after a crash. */
+  store?: DynamoDbStore;
+  /** Stands between the engine and the real task runner (`run`), e.g. to make a task throw or count its runs. */
+  wrapTask?: (event: TaskEvent, run: TaskRunner) => Promise<Record<string, unknown>>;
+  /**
+   * Crash rehearsal (LocalWorkflowEngineOptions.pauseBeforeTask). A paused execution keeps
+   * engine.drain(), and so call(), waiting until engine.stop(): send requests that reach the
+   * paused task with dispatch(harness.deps, harness.context, …) instead.
+   */
+  pauseBeforeTask?: string;
+}
+
+export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
+  const store = options.store ?? (await newTestStore());
+  const { deps, engine } = options.wrapTask
+    ? wrappedDependencies(store, options.wrapTask, options.pauseBeforeTask)
+    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,
     store,
     context,
-    call: (action, input, overrides = {}) => dispatch(deps, { ...context, ...overrides }, action, input),
+    engine,
+    // Like a user who waits for each operation to settle before the next (as the guide polls).
+    call: async (action, input, overrides = {}) => {
+      try {
+        return await dispatch(deps, { ...context, ...overrides }, action, input);
+      } finally {
+        await engine.drain();
+      }
+    },
   };
+}
+
+async function newTestStore(): Promise<DynamoDbStore> {
+  const { doc, tableName } = await createTestTable();
+  return new DynamoDbStore(doc, tableName);
+}
+
+/** What wireLocalDependencies wires, with `wrap` around the real task runner. */
+function wrappedDependencies(store: DynamoDbStore, wrap: NonNullable<UseCaseHarnessOptions['wrapTask']>, pauseBeforeTask?: string) {
+  const engine = new LocalWorkflowEngine({ store, runTask: (event) => wrap(event, (task) => runWorkflowTask(deps, task)), pauseBeforeTask });
+  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date() };
+  return { deps, engine };
 }
 
 /** An IPAM with one private IPv4 pool holding `cidr`, ready for allocations. */
@@ -30,6 +69,37 @@ export async function poolWithCidr(harness: UseCaseHarness, cidr: string, family
   const { Ipam } = await harness.call('CreateIpam', {});
   const { IpamPool } = await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: family });
   const { IpamPoolCidr } = await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: cidr });
-  if (IpamPoolCidr.State !== 'provisioned') throw new Error(`provisioning ${cidr} ended in ${IpamPoolCidr.State}`);
+  const state = await poolCidrState(harness, IpamPool.IpamPoolId, IpamPoolCidr.IpamPoolCidrId);
+  if (state !== 'provisioned') throw new Error(`provisioning ${cidr} ended in ${state}`);
   return { ipam: Ipam, pool: IpamPool };
+}
+
+/** The state a pool CIDR settled in, as GetIpamPoolCidrs reports it. */
+export async function poolCidrState(harness: UseCaseHarness, poolId: string, poolCidrId: string): Promise<string | undefined> {
+  const { IpamPoolCidrs } = await harness.call('GetIpamPoolCidrs', { IpamPoolId: poolId });
+  return IpamPoolCidrs.find((record: { IpamPoolCidrId: string }) => record.IpamPoolCidrId === poolCidrId)?.State;
+}
+
+/** What a wrapped task does on its nth run (1-based) before the real one: returning an error throws it instead. */
+export type TaskScript = Record<string, (nth: number, event: TaskEvent) => Error | undefined>;
+
+/**
+ * A wrapTask that records every task the engine runs and throws where `script` says (the script
+ * can be changed while the harness runs). executions() finds the executions whose args match.
+ */
+export function taskTracker(script: TaskScript = {}) {
+  const events: TaskEvent[] = [];
+  const wrapTask = async (event: TaskEvent, run: TaskRunner): Promise<Record<string, unknown>> => {
+    events.push(structuredClone(event));
+    const error = script[event.task]?.(events.filter((seen) => seen.task === event.task).length, event);
+    if (error) throw error;
+    return run(event);
+  };
+  /** Executions whose args match, in the order they first ran a task: each id and its tasks in order. */
+  const executions = (match: (args: Record<string, unknown>) => boolean) =>
+    [...new Set(events.filter((event) => match(event.args)).map((event) => event.executionId))].map((executionId) => ({
+      executionId,
+      tasks: events.filter((event) => event.executionId === executionId).map((event) => event.task),
+    }));
+  return { script, events, wrapTask, executions };
 }

@@ -11,6 +11,7 @@
 // | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); containing block: batch get of the ancestors |
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |
 // | client token     | TOKEN#<account>#<action>#<token> | META                        |                          |         | idempotent retries                       |
+// | workflow execution | EXEC#<executionId>             | META                        | EXECUTIONS#open (only while open) | <startedAt>#<id> | get by id; open executions to resume at start |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -71,6 +72,10 @@ export const clientTokenKey = (accountId: string, action: string, clientToken: s
   SK: META,
 });
 
+export const executionKey = (executionId: string): ItemKey => ({ PK: `EXEC#${executionId}`, SK: META });
+/** Sparse: only open executions carry GSI1 keys, so closing one (a put without them) drops it from the index. */
+export const OPEN_EXECUTIONS_INDEX_KEY = 'EXECUTIONS#open';
+
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {
   switch (entity.type) {
@@ -94,5 +99,9 @@ export function keysOf(entity: Entity): ItemKeys {
       return ipamRegionSlotKey(entity.value.accountId, entity.value.region);
     case 'client-token':
       return clientTokenKey(entity.value.accountId, entity.value.action, entity.value.clientToken);
+    case 'execution':
+      return entity.value.status === 'open'
+        ? { ...executionKey(entity.value.executionId), GSI1PK: OPEN_EXECUTIONS_INDEX_KEY, GSI1SK: `${entity.value.startedAt}#${entity.value.executionId}` }
+        : executionKey(entity.value.executionId);
   }
 }

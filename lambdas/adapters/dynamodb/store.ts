@@ -10,18 +10,29 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import type { ClientTokenRecord, FreeBlock, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr, IpamScope } from '../../domain/model.ts';
+import type {
+  ClientTokenRecord,
+  FreeBlock,
+  Ipam,
+  IpamPool,
+  IpamPoolAllocation,
+  IpamPoolCidr,
+  IpamScope,
+  WorkflowExecution,
+} from '../../domain/model.ts';
 import { type Entity, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import {
   allocationKey,
   clientTokenKey,
   containingFreeBlockKeys,
+  executionKey,
   freeBlockKey,
   freeBlockSortFloor,
   freeSpacePartition,
   type ItemKey,
   ipamKey,
   keysOf,
+  OPEN_EXECUTIONS_INDEX_KEY,
   ownerIndexKey,
   poolChildrenPrefix,
   poolCidrKey,
@@ -120,6 +131,12 @@ export class DynamoDbStore implements Store {
   }
   getClientToken(accountId: string, action: string, clientToken: string) {
     return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
+  }
+  getExecution(executionId: string) {
+    return this.get<WorkflowExecution>(executionKey(executionId));
+  }
+  listOpenExecutions() {
+    return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
   }
 
   async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
@@ -246,6 +263,26 @@ export class DynamoDbStore implements Store {
           IndexName: 'GSI1',
           KeyConditionExpression: 'GSI1PK = :pk',
           ExpressionAttributeValues: { ':pk': ownerIndexKey(ownerId, type) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) records.push(recordOf<T>(item)!);
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  /** Every record under one GSI1 partition, in sort-key order. */
+  private async queryIndex<T>(partition: string): Promise<T[]> {
+    const records: T[] = [];
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
           ExclusiveStartKey: start,
         }),
       );

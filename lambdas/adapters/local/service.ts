@@ -9,11 +9,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
+import type { Store } from '../../ports/store.ts';
+import type { Dependencies } from '../../use-cases/context.ts';
+import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
 import { DynamoDbStore } from '../dynamodb/store.ts';
 import { ensureTable } from '../dynamodb/table.ts';
 import { loadLocalCredentials } from './credentials-file.ts';
 import { LocalSetupError, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalServer } from './http-server.ts';
+import { LocalWorkflowEngine } from './workflow-engine.ts';
 
 export interface LocalService {
   url: string;
@@ -41,6 +45,20 @@ export function documentClient(endpoint: string | undefined): { client: DynamoDB
   return { client, doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) };
 }
 
+/** The use cases' dependencies with workflows run in-process by the local engine. */
+export function wireLocalDependencies(
+  store: Store,
+  options: { paginationSecret: string; pauseBeforeTask?: string },
+): { deps: Dependencies; engine: LocalWorkflowEngine } {
+  const engine = new LocalWorkflowEngine({
+    store,
+    runTask: (event) => runWorkflowTask(deps, event),
+    pauseBeforeTask: options.pauseBeforeTask,
+  });
+  const deps: Dependencies = { store, workflows: engine, paginationSecret: options.paginationSecret, now: () => new Date() };
+  return { deps, engine };
+}
+
 export async function startLocalService(config: Config): Promise<LocalService> {
   await requireWritableDir(config.local.dataDir);
   const dynamoDb = config.dynamoDbEndpoint
@@ -50,10 +68,13 @@ export async function startLocalService(config: Config): Promise<LocalService> {
     const { client, doc } = documentClient(dynamoDb.endpoint);
     await ensureTable(client, config.tableName);
     const credentials = await loadLocalCredentials(config);
-    const handler = createApiHandler({
-      deps: { store: new DynamoDbStore(doc, config.tableName), paginationSecret: config.paginationSecret, now: () => new Date() },
-      credentials: credentials.store,
+    const { deps, engine } = wireLocalDependencies(new DynamoDbStore(doc, config.tableName), {
+      paginationSecret: config.paginationSecret,
+      pauseBeforeTask: config.local.workflowPauseBeforeTask,
     });
+    // Work a previous run left unfinished (a crash, a kill) is finished first.
+    await engine.resumeOpenExecutions();
+    const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
@@ -75,6 +96,7 @@ export async function startLocalService(config: Config): Promise<LocalService> {
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await engine.stop();
         client.destroy();
         await dynamoDb.stop();
       },

@@ -164,6 +164,8 @@ def main():
         ec2.deprovision_ipam_pool_cidr(IpamPoolId=pool["IpamPoolId"], Cidr=cidr)
         state = wait_cidr(pool["IpamPoolId"], cidr, "deprovisioned")
         deleted = ec2.delete_ipam_pool(IpamPoolId=pool["IpamPoolId"])["IpamPool"]
+        # Deleting is asynchronous: the parent can only go once this pool is gone.
+        poll(lambda: [p["IpamPoolId"] for p in ec2.describe_ipam_pools()["IpamPools"]], lambda ids: pool["IpamPoolId"] not in ids, "pool deleted")
         cleanup.append({"pool": pool["IpamPoolId"], "cidrState": state, "deleteState": deleted["State"]})
     deleted_ipam = ec2.delete_ipam(IpamId=ipam_id, Cascade=True)["Ipam"]
     summary["cleanup"] = {

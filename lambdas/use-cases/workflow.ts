@@ -1,0 +1,27 @@
+// Starting a workflow the durable way: the execution record is committed in the same transaction
+// as the pending state it will settle, then the workflow is started. If the start is lost (a
+// crash, an unreachable engine), the open record is resumed later, so nothing stays pending.
+import { randomUUID } from 'node:crypto';
+import type { WorkflowExecution } from '../domain/model.ts';
+import type { Write } from '../ports/store.ts';
+import type { WorkflowName } from '../ports/workflows.ts';
+import type { Dependencies } from './context.ts';
+
+export async function commitAndStart(deps: Dependencies, writes: Write[], workflow: WorkflowName, args: Record<string, unknown>): Promise<void> {
+  const execution: WorkflowExecution = {
+    executionId: randomUUID(),
+    workflow,
+    args,
+    status: 'open',
+    startedAt: deps.now().toISOString(),
+    version: 1,
+  };
+  await deps.store.commit([...writes, { op: 'create', entity: { type: 'execution', value: execution } }]);
+  try {
+    await deps.workflows.start({ workflow, executionId: execution.executionId, args });
+  } catch (error) {
+    // The state change is committed and its open execution record will be resumed; the caller
+    // must not see a failure for work that will still happen.
+    console.error(`workflow ${workflow} ${execution.executionId} did not start; it stays open to be resumed:`, error);
+  }
+}
