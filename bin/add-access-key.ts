@@ -3,7 +3,8 @@
 //   node bin/add-access-key.ts --account 111122223333 [--data-dir DIR]
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lambdas/config.ts';
-import { addAccessKey, describeAwsConfigureHint, isAccountId } from '../lambdas/adapters/local/credentials-file.ts';
+import { describeAwsConfigureHint, isAccountId } from '../lambdas/adapters/access-keys.ts';
+import { addAccessKey } from '../lambdas/adapters/local/credentials-file.ts';
 
 const usage = 'Usage: node bin/add-access-key.ts --account <12-digit account id> [--data-dir <dir>]';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   }
   const key = await addAccessKey(values['data-dir'] ?? config.local.dataDir, accountId);
   // Printing the secret is the point of this command: it is shown once, to the operator.
-  console.log(describeAwsConfigureHint(key, config.local.port, `ipam-${accountId}`));
+  console.log(describeAwsConfigureHint(key, { endpointUrl: `http://${config.local.host}:${config.local.port}`, profile: `ipam-${accountId}` }));
 }
 
 try {

@@ -1,6 +1,6 @@
 // `npm start`: the IPAM on this machine, on 127.0.0.1:$PORT (default 4510).
 import { loadConfig } from '../lambdas/config.ts';
-import { describeAwsConfigureHint } from '../lambdas/adapters/local/credentials-file.ts';
+import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
 import { startLocalService } from '../lambdas/adapters/local/service.ts';
 
@@ -9,7 +9,7 @@ try {
   const service = await startLocalService(config);
   if (service.adminGenerated) {
     console.log(`Generated an access key for account ${service.admin.accountId}; it is kept in the data directory.`);
-    console.log(describeAwsConfigureHint(service.admin, service.port));
+    console.log(describeAwsConfigureHint(service.admin, { endpointUrl: service.url }));
   } else {
     console.log(`Access key ${service.admin.accessKeyId} acts as account ${service.admin.accountId}.`);
   }

@@ -12,6 +12,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEvent): HttpRequest {
     path: event.requestContext?.path ?? event.path,
     headers,
     body: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    requestId: event.requestContext?.requestId,
   };
 }
 

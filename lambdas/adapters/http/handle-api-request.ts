@@ -17,6 +17,11 @@ export interface HttpRequest {
   path: string;
   headers: Record<string, string | undefined>;
   body: Uint8Array;
+  /**
+   * API Gateway's id for the request: it sends it as `x-amzn-RequestId` whatever we say, so the
+   * body must carry the same one (botocore reads the body, the JS SDK the header).
+   */
+  requestId?: string;
 }
 
 export interface HttpResponse {
@@ -34,7 +39,7 @@ export interface ApiServices {
 const JSON_API_PATH = /^(?:\/[^/]+)?\/api\/([A-Za-z0-9]+)\/?$/;
 
 export async function handleApiRequest(services: ApiServices, request: HttpRequest): Promise<HttpResponse> {
-  const requestId = randomUUID();
+  const requestId = request.requestId ?? randomUUID();
   const jsonAction = JSON_API_PATH.exec(request.path)?.[1];
   const encoding = jsonAction === undefined ? 'query' : 'json';
   let action: string | undefined;

@@ -2,6 +2,7 @@
 // and kept in <dataDir>/credentials.json), extra accounts from IPAM_EXTRA_ACCOUNTS, and keys
 // added to the file by `bin/add-access-key.ts`, possibly while the service runs.
 import { randomBytes } from 'node:crypto';
+import { generateKeyPair, isAccountId } from '../access-keys.ts';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, LocalConfig } from '../../config.ts';
@@ -22,15 +23,11 @@ export interface LocalCredentials {
   generated: boolean;
 }
 
-const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 export function credentialsFilePath(dataDir: string): string {
   return path.join(dataDir, 'credentials.json');
 }
 
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID_PATTERN.test(value);
-}
 
 export async function loadLocalCredentials(config: Config): Promise<LocalCredentials> {
   if (!isAccountId(config.accountId)) {
@@ -94,24 +91,6 @@ export async function addAccessKey(dataDir: string, accountId: string): Promise<
 }
 
 /** The commands that configure the AWS CLI for a key, ready to paste. */
-export function describeAwsConfigureHint(key: AccessKey, port: number, profile = 'ipam-local'): string {
-  return [
-    `Access key for account ${key.accountId}. Configure the AWS CLI with:`,
-    `  aws configure set aws_access_key_id ${key.accessKeyId} --profile ${profile}`,
-    `  aws configure set aws_secret_access_key ${key.secretAccessKey} --profile ${profile}`,
-    `  aws configure set region us-east-1 --profile ${profile}`,
-    'then call the local IPAM with:',
-    `  aws ec2 describe-ipams --profile ${profile} --endpoint-url http://127.0.0.1:${port}`,
-  ].join('\n');
-}
-
-/** Keys like AWS's: `AKIA` + 16 base32 characters, and a 40-character base64 secret. */
-function generateKeyPair(): KeyPair {
-  const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const idCharacters = [...randomBytes(16)].map((byte) => base32[byte % 32]);
-  return { accessKeyId: `AKIA${idCharacters.join('')}`, secretAccessKey: randomBytes(30).toString('base64') };
-}
-
 class LocalCredentialStore implements CredentialStore {
   readonly #configuredKeys: Map<string, AccessKey>;
   readonly #filePath: string;

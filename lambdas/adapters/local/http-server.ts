@@ -39,7 +39,7 @@ function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEv
     stageVariables: null,
     body: body.toString('base64'),
     isBase64Encoded: true,
-    requestContext: { path: url.pathname, httpMethod: request.method ?? 'GET', requestId: 'local' } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { path: url.pathname, httpMethod: request.method ?? 'GET', requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
   };
 }
 

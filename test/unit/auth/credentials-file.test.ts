@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lambdas/config.ts';
 import {
-  addAccessKey, credentialsFilePath, describeAwsConfigureHint, loadLocalCredentials, parseExtraAccounts,
+  addAccessKey, credentialsFilePath, loadLocalCredentials, parseExtraAccounts,
 } from '../../../lambdas/adapters/local/credentials-file.ts';
+import { describeAwsConfigureHint } from '../../../lambdas/adapters/access-keys.ts';
 
 let workDir: string;
 let dataDir: string;
@@ -149,7 +150,7 @@ describe('keys added to the data dir', () => {
 describe('the AWS CLI hint', () => {
   it('gives ready-to-paste configure commands and the endpoint', () => {
     const key = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret/with+chars', accountId: '123456789012' };
-    const hint = describeAwsConfigureHint(key, 4510);
+    const hint = describeAwsConfigureHint(key, { endpointUrl: 'http://127.0.0.1:4510' });
     expect(hint).toContain('aws configure set aws_access_key_id AKIAEXAMPLE --profile ipam-local');
     expect(hint).toContain('aws configure set aws_secret_access_key secret/with+chars --profile ipam-local');
     expect(hint).toContain('aws configure set region us-east-1 --profile ipam-local');

@@ -1,0 +1,59 @@
+// The `api` Lambda as deployed (lib/stateless-stack.ts bundles this file): cloud services wired
+// into the same handler `npm start` serves — DynamoDB, Step Functions, the access-key secret, the
+// clock — plus Powertools tracing and metrics around it. No request logic lives here.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
+import { SecretsManagerCredentialStore } from '../adapters/secrets-manager/credential-store.ts';
+import { StepFunctionsWorkflows } from '../adapters/step-functions/workflows.ts';
+import { loadConfig } from '../config.ts';
+import { createApiHandler } from './api.ts';
+
+const config = loadConfig();
+const secretId = config.cloud.accessKeysSecretId;
+if (!secretId) throw new Error('IPAM_ACCESS_KEYS_SECRET_ID must name the access-key secret.');
+
+const tracer = new Tracer({ serviceName: 'ipam-api' });
+const metrics = new Metrics({ serviceName: 'ipam-api' });
+
+const dynamoDb = tracer.captureAWSv3Client(new DynamoDBClient(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}));
+// Same marshalling as the local service (lambdas/adapters/local/service.ts).
+const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+const credentials = new SecretsManagerCredentialStore({
+  client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  secretId,
+  cacheMs: config.cloud.accessKeysCacheSeconds * 1000,
+  missRefreshMs: config.cloud.accessKeysMissRefreshSeconds * 1000,
+});
+// Read once per cold start: the pagination secret lives in the same secret as the keys, and this
+// read also fills the key cache for the first request.
+const { paginationSecret } = await credentials.load();
+
+/** One count per response, by class, so dashboards and alarms need not parse logs. */
+const countResponses: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: ({ response }) => {
+    const status = response?.statusCode ?? 500;
+    metrics.addMetric(status >= 500 ? 'ServerErrors' : status >= 400 ? 'ClientErrors' : 'Successes', MetricUnit.Count, 1);
+  },
+};
+
+export const handler = createApiHandler({
+  deps: {
+    store: new DynamoDbStore(doc, config.tableName),
+    workflows: new StepFunctionsWorkflows({ client: tracer.captureAWSv3Client(new SFNClient({})), stateMachineArns: config.stateMachineArns }),
+    paginationSecret,
+    now: () => new Date(),
+  },
+  credentials,
+})
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(countResponses);

@@ -1,0 +1,144 @@
+// Code and wiring, safe to destroy and redeploy: the API and its Lambda, the workflow task Lambda
+// and one state machine per statemachines/*.asl.json, the discovery schedule, and the alarms.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from './config.ts';
+import { grantSecretRead, grantTableReadWrite, type TableAccess } from './constructs/grants.ts';
+import { IpamAlarms } from './constructs/ipam-alarms.ts';
+import { IpamApi } from './constructs/ipam-api.ts';
+import { IpamFunction } from './constructs/ipam-function.ts';
+import { findWorkflowDefinitions, Workflows } from './constructs/workflows.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface StatelessStackProps extends StackProps {
+  config: DeploymentConfig;
+  stateful: Pick<StatefulStack, 'table' | 'tableIndexNames' | 'key' | 'accessKeysSecret'>;
+  /** Overrides for tests; the defaults are this repository's folders. */
+  sources?: Partial<LambdaSources>;
+}
+
+export interface LambdaSources {
+  projectRoot: string;
+  apiEntry: string;
+  workflowTaskEntry: string;
+  discoverySweepEntry: string;
+  /** Folder of *.asl.json files. */
+  stateMachinesDir: string;
+}
+
+export function defaultSources(projectRoot = PROJECT_ROOT): LambdaSources {
+  return {
+    projectRoot,
+    apiEntry: path.join(projectRoot, 'lambdas/handlers/api-lambda.ts'),
+    workflowTaskEntry: path.join(projectRoot, 'lambdas/handlers/workflow-task.ts'),
+    discoverySweepEntry: path.join(projectRoot, 'lambdas/handlers/discovery-sweep.ts'),
+    stateMachinesDir: path.join(projectRoot, 'statemachines'),
+  };
+}
+
+export class StatelessStack extends Stack {
+  readonly api: IpamApi;
+  readonly functions: Record<string, IpamFunction> = {};
+  readonly stateMachines: Record<string, sfn.StateMachine> = {};
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const sources = { ...defaultSources(), ...props.sources };
+    const namespace = config.namePrefix;
+    const tableAccess: TableAccess = { table: stateful.table, indexNames: stateful.tableIndexNames, key: stateful.key };
+    const common = { projectRoot: sources.projectRoot, metricsNamespace: namespace };
+
+    // Workflows: the task Lambda and one state machine per ASL file. Without the task handler
+    // (it is developed separately) Task states would have nothing to call: then no state machines.
+    const definitions = findWorkflowDefinitions(sources.stateMachinesDir);
+    if (existsSync(sources.workflowTaskEntry)) {
+      const task = new IpamFunction(this, 'WorkflowTask', {
+        ...common,
+        entry: sources.workflowTaskEntry,
+        description: 'IPAM workflow task runner (every Task state of statemachines/*.asl.json)',
+        serviceName: 'ipam-workflow-task',
+        timeout: Duration.minutes(1),
+        memorySize: 1024,
+        environment: { IPAM_TABLE_NAME: stateful.table.tableName },
+      });
+      grantTableReadWrite(task.role, tableAccess);
+      this.functions['workflow-task'] = task;
+      const workflows = new Workflows(this, 'Workflows', { definitions, taskFunction: task.function, namePrefix: config.namePrefix });
+      Object.assign(this.stateMachines, workflows.stateMachines);
+    } else {
+      Annotations.of(this).addWarningV2(
+        'ipam:workflowTaskMissing',
+        `${path.relative(sources.projectRoot, sources.workflowTaskEntry)} does not exist: no workflow task Lambda and none of the ` +
+          `${definitions.length} state machine(s) in ${path.relative(sources.projectRoot, sources.stateMachinesDir)}/ are deployed.`,
+      );
+    }
+
+    const api = new IpamFunction(this, 'ApiHandler', {
+      ...common,
+      entry: sources.apiEntry,
+      description: 'IPAM API: EC2 Query and JSON requests from API Gateway',
+      serviceName: 'ipam-api',
+      // Under API Gateway's 29 s integration timeout, so a slow request ends as our own error.
+      timeout: Duration.seconds(25),
+      memorySize: 1024,
+      environment: {
+        IPAM_TABLE_NAME: stateful.table.tableName,
+        IPAM_ACCESS_KEYS_SECRET_ID: stateful.accessKeysSecret.secretArn,
+        IPAM_STATE_MACHINE_ARNS: this.toJsonString(
+          Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
+        ),
+      },
+    });
+    grantTableReadWrite(api.role, tableAccess);
+    grantSecretRead(api.role, stateful.accessKeysSecret, stateful.key);
+    for (const stateMachine of Object.values(this.stateMachines)) stateMachine.grantStartExecution(api.role);
+    this.functions.api = api;
+
+    const sweep = new IpamFunction(this, 'DiscoverySweep', {
+      ...common,
+      entry: sources.discoverySweepEntry,
+      description: 'IPAM discovery sweep (scheduled; discovery is not implemented yet)',
+      serviceName: 'ipam-discovery',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+    });
+    new events.Rule(this, 'DiscoverySchedule', {
+      description: `Runs the IPAM discovery sweep every ${config.discoveryRateMinutes} minute(s)`,
+      schedule: events.Schedule.rate(Duration.minutes(config.discoveryRateMinutes)),
+      targets: [new targets.LambdaFunction(sweep.function, { retryAttempts: 0 })],
+    });
+    this.functions['discovery-sweep'] = sweep;
+
+    this.api = new IpamApi(this, 'Api', {
+      handler: api.function,
+      restApiName: `${config.namePrefix}-api`,
+      stageName: config.stageName,
+      throttlingRateLimit: config.throttlingRateLimit,
+      throttlingBurstLimit: config.throttlingBurstLimit,
+      allowedSourceCidrs: config.allowedSourceCidrs,
+      metricsNamespace: namespace,
+    });
+
+    new IpamAlarms(this, 'Alarms', {
+      namePrefix: config.namePrefix,
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]): [string, lambda.IFunction] => [name, fn.function])),
+      api: this.api.api,
+      throttledRequests: this.api.throttledRequests,
+      stateMachines: this.stateMachines,
+    });
+
+    new CfnOutput(this, 'EndpointUrl', {
+      value: this.api.api.url,
+      description: 'aws ec2 … --endpoint-url <this>; Terraform: provider "aws" { endpoints { ec2 = "<this>" } }',
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// The one synthesis with bundling on, over the repository's real handlers and statemachines/:
+// esbuild (local, never Docker) must produce an ESM bundle per Lambda, and the api bundle must
+// actually run — loaded by plain Node as Lambda would, against DynamoDB Local and a stand-in for
+// the Secrets Manager and Step Functions endpoints — and answer a signed CreateIpam.
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
+import { lambdaContext, signedQueryEvent } from './support/api-gateway-event.ts';
+import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './support/fake-aws-endpoint.ts';
+import { removeTemporaryDirs, type Synthesised, synthesise } from './support/synth.ts';
+
+const CALLER = { accessKeyId: 'AKIABUNDLETEST000001', secretAccessKey: 'bundle-test-secret-0123456789abcdefghij', accountId: '210987654321' };
+
+let synth: Synthesised;
+let synthMs: number;
+let table: TestTable;
+let fakeAws: FakeAwsEndpoint | undefined;
+
+beforeAll(async () => {
+  const started = Date.now();
+  synth = synthesise({ bundling: true });
+  synthMs = Date.now() - started;
+  table = await createTestTable();
+});
+
+afterAll(async () => {
+  table?.client.destroy();
+  await fakeAws?.close();
+  removeTemporaryDirs();
+});
+
+/** The folder esbuild wrote a function's code to, found through the stack's asset manifest. */
+function bundleDir(functionName: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(synth.outdir, `${synth.stateless.artifactId}.assets.json`), 'utf8'));
+  const asset = Object.values(manifest.files as Record<string, { displayName: string; source: { path: string } }>).find(
+    (file) => file.displayName === `${functionName}/Function/Code`,
+  );
+  expect(asset, functionName).toBeDefined();
+  return path.join(synth.outdir, asset!.source.path);
+}
+
+test('synthesis with esbuild bundling stays well under a minute', () => {
+  console.info(`synth with bundling: ${synthMs} ms`);
+  expect(synthMs).toBeLessThan(45_000);
+});
+
+test.each(['ApiHandler', 'WorkflowTask', 'DiscoverySweep'])('%s is bundled to one ESM file with a source map', (name) => {
+  const dir = bundleDir(name);
+  const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+  expect(code.startsWith("import { createRequire as __ipamCreateRequire } from 'node:module';")).toBe(true);
+  expect(statSync(path.join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
+  expect(code.length).toBeLessThan(5 * 1024 * 1024);
+});
+
+test('the bundled api Lambda runs under plain Node and answers a signed CreateIpam with EC2 XML', async () => {
+  // Answers the two JSON-protocol calls the api Lambda makes besides DynamoDB.
+  fakeAws = await startFakeAwsEndpoint(({ target }) =>
+    target === 'secretsmanager.GetSecretValue'
+      ? { SecretString: JSON.stringify({ accessKeys: [CALLER], paginationSecret: 'b'.repeat(64) }) }
+      : target === 'AWSStepFunctions.StartExecution'
+        ? { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:ipam-resource-creation:x', startDate: Date.now() / 1000 }
+        : undefined,
+  );
+  const endpoint = fakeAws.url;
+  const event = await signedQueryEvent({ body: 'Action=CreateIpam&Version=2016-11-15&Description=bundled', credentials: CALLER });
+  const script = `
+    const { handler } = await import(${JSON.stringify(path.join(bundleDir('ApiHandler'), 'index.mjs'))});
+    const result = await handler(JSON.parse(process.env.TEST_EVENT), { ...JSON.parse(process.env.TEST_CONTEXT), getRemainingTimeInMillis: () => 25000 });
+    process.stdout.write(JSON.stringify(result));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      TEST_EVENT: JSON.stringify(event),
+      TEST_CONTEXT: JSON.stringify(lambdaContext),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_ENDPOINT_URL_SFN: endpoint,
+      IPAM_TABLE_NAME: table.tableName,
+      IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+      IPAM_ACCESS_KEYS_SECRET_ID: 'ipam-access-keys',
+      IPAM_STATE_MACHINE_ARNS: JSON.stringify({ 'resource-creation': 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation' }),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    },
+  });
+  const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{"statusCode"')));
+  expect(result.statusCode).toBe(200);
+  const body = new XMLParser({ parseTagValue: false }).parse(result.body).CreateIpamResponse;
+  expect(body.requestId).toBe(result.headers['x-amzn-RequestId']);
+  expect(body.ipam.ipamId).toMatch(/^ipam-[0-9a-f]{17}$/);
+  expect(fakeAws.calls.map((call) => call.target)).toEqual(['secretsmanager.GetSecretValue', 'AWSStepFunctions.StartExecution']);
+});
+
+test('with the real handlers and statemachines/, every ASL file becomes a state machine', () => {
+  const machines = Object.values(synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')).map((machine) => machine.Properties.StateMachineName);
+  const files = Object.keys(synth.stateless.stateMachines).map((name) => `ipam-${name}`);
+  expect(machines.sort()).toEqual(files.sort());
+  // No allow-list by default: no resource policy.
+  expect(Object.values(synth.statelessTemplate.findResources('AWS::ApiGateway::RestApi'))[0].Properties.Policy).toBeUndefined();
+});
