@@ -90,19 +90,19 @@ export class DynamoDbStore implements Store {
     return this.get<Ipam>(ipamKey(ipamId));
   }
   listIpams(ownerId: string) {
-    return this.queryOwner<Ipam>(ownerId, 'ipam');
+    return this.queryIndex<Ipam>(ownerIndexKey(ownerId, 'ipam'));
   }
   getScope(scopeId: string) {
     return this.get<IpamScope>(scopeKey(scopeId));
   }
   listScopes(ownerId: string) {
-    return this.queryOwner<IpamScope>(ownerId, 'scope');
+    return this.queryIndex<IpamScope>(ownerIndexKey(ownerId, 'scope'));
   }
   getPool(poolId: string) {
     return this.get<IpamPool>(poolKey(poolId));
   }
   listPools(ownerId: string) {
-    return this.queryOwner<IpamPool>(ownerId, 'pool');
+    return this.queryIndex<IpamPool>(ownerIndexKey(ownerId, 'pool'));
   }
   getPoolCidr(poolId: string, poolCidrId: string) {
     return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
@@ -251,25 +251,6 @@ export class DynamoDbStore implements Store {
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as ItemKey[] | undefined) ?? [];
     }
     return found;
-  }
-
-  private async queryOwner<T>(ownerId: string, type: 'ipam' | 'scope' | 'pool'): Promise<T[]> {
-    const records: T[] = [];
-    let start: Item | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': ownerIndexKey(ownerId, type) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of result.Items ?? []) records.push(recordOf<T>(item)!);
-      start = result.LastEvaluatedKey;
-    } while (start);
-    return records;
   }
 
   /** Every record under one GSI1 partition, in sort-key order. */
