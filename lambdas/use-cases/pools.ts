@@ -10,7 +10,7 @@ import { releaseAllocationsOfPool } from './allocations.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { poolVisible, requireIpam, requirePool, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
+import { poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
 import { describePage, type ListRequest } from './pagination.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
 import { commitAndStart } from './workflow.ts';
