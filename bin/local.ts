@@ -13,6 +13,12 @@ try {
   } else {
     console.log(`Access key ${service.admin.accessKeyId} acts as account ${service.admin.accountId}.`);
   }
+  const { intervalSeconds } = config.discovery;
+  console.log(
+    intervalSeconds > 0
+      ? `Discovery sweeps every ${intervalSeconds} s; npm run sweep runs one now.`
+      : 'Discovery sweeps on demand only (IPAM_DISCOVERY_INTERVAL_S=0): npm run sweep runs one.',
+  );
   // Last, so that a script waiting for this line has everything above it too.
   console.log(`IPAM listening on ${service.url} (data in ${config.local.dataDir})`);
   let stopping = false;

@@ -13,8 +13,42 @@ export interface Config {
   accountId: string;
   /** Step Functions state machine of each workflow, by file basename (statemachines/<name>.asl.json); empty locally. */
   stateMachineArns: Record<string, string>;
+  /** EventBridge bus the events go to (cloud); locally they go to <data dir>/events.jsonl. */
+  eventBusName: string | undefined;
+  /** CloudWatch namespace of the EMF metrics (AWS/ namespaces are reserved for AWS). */
+  metricsNamespace: string;
+  discovery: DiscoveryConfig;
+  publicSpace: PublicSpaceConfig;
   local: LocalConfig;
   cloud: CloudConfig;
+}
+
+export interface DiscoveryConfig {
+  /** Seconds between sweeps: the EventBridge schedule in the cloud, a timer locally (0 = no timer). */
+  intervalSeconds: number;
+  /** Accounts every resource discovery reads besides its owner's, through roleName. */
+  memberAccounts: string[];
+  /** Role assumed in member accounts: arn:aws:iam::<account>:role/<roleName>. */
+  roleName: string;
+  /** EC2 and STS endpoint overrides (moto in tests); undefined = AWS. */
+  ec2Endpoint: string | undefined;
+  stsEndpoint: string | undefined;
+  /** A static inventory file (JSON, see README) read instead of EC2. */
+  inventoryFile: string | undefined;
+  /** Percent-used thresholds whose crossing emits a pool utilisation event. */
+  utilisationThresholds: number[];
+}
+
+/** Where BYOIP ownership is checked, and the simulated Amazon-provided space (spec DN-28). */
+export interface PublicSpaceConfig {
+  /** DNS server (`host` or `host:port`) asked for BYOIP dns-token TXT records; undefined = the system resolver. */
+  dnsResolver: string | undefined;
+  /** RDAP base URL: `<base>/ip/<cidr>` and `<base>/autnum/<asn>` carry the X.509 certificate. */
+  rdapBaseUrl: string;
+  /** Simulated Amazon-provided IPv6 space that public IPv6 pools with PublicIpSource amazon draw from. */
+  amazonIpv6Space: string;
+  /** Simulated Amazon-owned IPv4 space for contiguous Elastic IP blocks. */
+  amazonIpv4Space: string;
 }
 
 export interface LocalConfig {
@@ -65,6 +99,41 @@ function stringRecord(env: Env, name: string): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function accountList(env: Env, name: string): string[] {
+  const accounts = list(env, name);
+  const bad = accounts.find((account) => !/^\d{12}$/.test(account));
+  if (bad) throw new Error(`${name} must list 12-digit account ids, got '${bad}'`);
+  return accounts;
+}
+
+function percentList(env: Env, name: string, fallback: number[]): number[] {
+  const raw = list(env, name);
+  if (raw.length === 0) return fallback;
+  const values = raw.map(Number);
+  if (values.some((value) => !Number.isFinite(value) || value <= 0 || value > 100)) throw new Error(`${name} must list percentages in (0, 100], got '${env[name]}'`);
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function sweepInterval(env: Env): number {
+  const seconds = integer(env, 'IPAM_DISCOVERY_INTERVAL_S', 300);
+  if (seconds !== 0 && seconds < 60) throw new Error(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'`);
+  return seconds;
+}
+
+/** CloudWatch refuses custom metrics in the AWS/ namespaces, so AWS/IPAM itself cannot be ours. */
+function metricsNamespace(env: Env): string {
+  const namespace = env.IPAM_METRICS_NAMESPACE || 'SelfHostedIPAM';
+  if (namespace.startsWith('AWS/')) throw new Error(`IPAM_METRICS_NAMESPACE cannot start with AWS/ (reserved by CloudWatch), got '${namespace}'`);
+  return namespace;
+}
+
 export function loadConfig(env: Env = process.env, projectRoot = process.cwd()): Config {
   return {
     tableName: env.IPAM_TABLE_NAME || 'ipam',
@@ -72,6 +141,24 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
     paginationSecret: env.IPAM_PAGINATION_SECRET || 'local-pagination-secret',
     accountId: env.IPAM_ACCOUNT_ID || '123456789012',
     stateMachineArns: stringRecord(env, 'IPAM_STATE_MACHINE_ARNS'),
+    eventBusName: env.IPAM_EVENT_BUS_NAME || undefined,
+    metricsNamespace: metricsNamespace(env),
+    discovery: {
+      intervalSeconds: sweepInterval(env),
+      memberAccounts: accountList(env, 'IPAM_DISCOVERY_MEMBER_ACCOUNTS'),
+      roleName: env.IPAM_DISCOVERY_ROLE_NAME || 'IpamDiscoveryRole',
+      ec2Endpoint: env.IPAM_EC2_ENDPOINT || undefined,
+      stsEndpoint: env.IPAM_STS_ENDPOINT || env.IPAM_EC2_ENDPOINT || undefined,
+      inventoryFile: env.IPAM_INVENTORY_FILE ? path.resolve(projectRoot, env.IPAM_INVENTORY_FILE) : undefined,
+      utilisationThresholds: percentList(env, 'IPAM_UTILIZATION_THRESHOLDS', [80, 90]),
+    },
+    publicSpace: {
+      dnsResolver: env.IPAM_BYOIP_DNS_RESOLVER || undefined,
+      rdapBaseUrl: env.IPAM_BYOIP_RDAP_URL || 'https://rdap.org',
+      // Documentation ranges (RFC 3849, RFC 5737): nothing real is ever handed out.
+      amazonIpv6Space: env.IPAM_AMAZON_IPV6_SPACE || '2001:db8::/32',
+      amazonIpv4Space: env.IPAM_AMAZON_IPV4_SPACE || '198.51.100.0/24',
+    },
     local: {
       port: integer(env, 'PORT', 4510),
       host: env.IPAM_HOST || '127.0.0.1',

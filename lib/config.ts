@@ -19,6 +19,16 @@ export interface DeploymentConfig {
   allowedSourceCidrs: string[];
   /** Minutes between discovery sweeps. */
   discoveryRateMinutes: number;
+  /** Accounts every resource discovery reads besides its owner's (IPAM_DISCOVERY_MEMBER_ACCOUNTS of the sweep). */
+  discoveryMemberAccounts: string[];
+  /** Role the sweep assumes in every other account: arn:aws:iam::<account>:role/<this>. */
+  discoveryRoleName: string;
+  /** CloudWatch namespace of the IPAM's metrics (never AWS/…, which AWS reserves); default the name prefix. */
+  metricsNamespace: string;
+  /** Percent-used levels whose crossing by a pool emits an `IPAM Pool Utilization Threshold Crossed` event. */
+  utilizationThresholds: number[];
+  /** Percent used by any pool at which the pool-utilization alarm goes off. */
+  utilizationAlarmPercent: number;
   /** Stage-wide steady request rate (requests per second) before API Gateway throttles. */
   throttlingRateLimit: number;
   /** Stage-wide burst (token bucket size) before API Gateway throttles. */
@@ -32,6 +42,11 @@ const SOURCES = {
   removalPolicy: ['removalPolicy', 'IPAM_REMOVAL_POLICY'],
   allowedSourceCidrs: ['allowedSourceCidrs', 'IPAM_ALLOWED_SOURCE_CIDRS'],
   discoveryRateMinutes: ['discoveryRateMinutes', 'IPAM_DISCOVERY_RATE_MINUTES'],
+  discoveryMemberAccounts: ['discoveryMemberAccounts', 'IPAM_DISCOVERY_MEMBER_ACCOUNTS'],
+  discoveryRoleName: ['discoveryRoleName', 'IPAM_DISCOVERY_ROLE_NAME'],
+  metricsNamespace: ['metricsNamespace', 'IPAM_METRICS_NAMESPACE'],
+  utilizationThresholds: ['utilizationThresholds', 'IPAM_UTILIZATION_THRESHOLDS'],
+  utilizationAlarmPercent: ['utilizationAlarmPercent', 'IPAM_UTILIZATION_ALARM_PERCENT'],
   throttlingRateLimit: ['throttlingRateLimit', 'IPAM_THROTTLING_RATE_LIMIT'],
   throttlingBurstLimit: ['throttlingBurstLimit', 'IPAM_THROTTLING_BURST_LIMIT'],
 } as const satisfies Record<keyof DeploymentConfig, readonly [string, string]>;
@@ -69,12 +84,20 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
     return number;
   };
 
+  const namePrefix = text('namePrefix', 'ipam', /^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and - (at most 30, starting with a letter)');
   return {
     stageName: text('stageName', 'prod', /^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - or _ (at most 128)'),
-    namePrefix: text('namePrefix', 'ipam', /^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and - (at most 30, starting with a letter)'),
+    namePrefix,
     removalPolicy: text('removalPolicy', 'retain', /^(retain|destroy)$/, "'retain' or 'destroy'") as RemovalMode,
-    allowedSourceCidrs: cidrList(raw('allowedSourceCidrs'), describe('allowedSourceCidrs')),
+    allowedSourceCidrs: list(raw('allowedSourceCidrs'), describe('allowedSourceCidrs'), (entry) => CIDR.test(entry), 'CIDRs like 203.0.113.0/24'),
     discoveryRateMinutes: count('discoveryRateMinutes', 5, 1, 24 * 60),
+    discoveryMemberAccounts: list(raw('discoveryMemberAccounts'), describe('discoveryMemberAccounts'), (entry) => /^\d{12}$/.test(entry), '12-digit account ids'),
+    // IAM's role-name characters and length.
+    discoveryRoleName: text('discoveryRoleName', 'IpamDiscoveryRole', /^[\w+=,.@-]{1,64}$/, 'an IAM role name (letters, digits and +=,.@_-, at most 64)'),
+    // CloudWatch's namespace characters; AWS/ is reserved for AWS's own services.
+    metricsNamespace: text('metricsNamespace', namePrefix, /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/, 'a CloudWatch namespace not starting with AWS/'),
+    utilizationThresholds: percentList(raw('utilizationThresholds'), describe('utilizationThresholds'), [80, 90]),
+    utilizationAlarmPercent: count('utilizationAlarmPercent', 90, 1, 100),
     throttlingRateLimit: count('throttlingRateLimit', DEFAULT_RATE_LIMIT, 1, 10_000),
     throttlingBurstLimit: count('throttlingBurstLimit', DEFAULT_BURST_LIMIT, 1, 5_000),
   };
@@ -82,12 +105,19 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
 
 const CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}|[0-9A-Fa-f:]+\/\d{1,3})$/;
 
-/** A JSON list (cdk.json) or a comma-separated string (-c, environment). */
-function cidrList(value: unknown, source: string): string[] {
+/** A JSON list (cdk.json) or a comma-separated string (-c, environment), each entry checked. */
+function list(value: unknown, source: string, valid: (entry: string) => boolean, what: string): string[] {
   if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : String(value).split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-  for (const entry of list) {
-    if (typeof entry !== 'string' || !CIDR.test(entry)) throw new Error(`${source} must list CIDRs like 203.0.113.0/24, got '${String(entry)}'`);
+  const entries: unknown[] = Array.isArray(value) ? value : String(value).split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const texts = entries.map((entry) => (typeof entry === 'number' ? String(entry) : entry));
+  for (const entry of texts) {
+    if (typeof entry !== 'string' || !valid(entry)) throw new Error(`${source} must list ${what}, got '${String(entry)}'`);
   }
-  return list as string[];
+  return texts as string[];
+}
+
+/** Percentages in (0, 100], ascending, each once — as the sweep reads IPAM_UTILIZATION_THRESHOLDS. */
+function percentList(value: unknown, source: string, fallback: number[]): number[] {
+  const percentages = list(value, source, (entry) => Number(entry) > 0 && Number(entry) <= 100, 'percentages in (0, 100]').map(Number);
+  return percentages.length === 0 ? fallback : [...new Set(percentages)].sort((a, b) => a - b);
 }

@@ -9,7 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
-import { grantSecretRead, grantTableReadWrite, type TableAccess } from './constructs/grants.ts';
+import { grantInventoryRead, grantSecretRead, grantTableReadWrite, type TableAccess } from './constructs/grants.ts';
 import { IpamAlarms } from './constructs/ipam-alarms.ts';
 import { IpamApi } from './constructs/ipam-api.ts';
 import { IpamFunction } from './constructs/ipam-function.ts';
@@ -20,7 +20,7 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface StatelessStackProps extends StackProps {
   config: DeploymentConfig;
-  stateful: Pick<StatefulStack, 'table' | 'tableIndexNames' | 'key' | 'accessKeysSecret'>;
+  stateful: Pick<StatefulStack, 'table' | 'tableIndexNames' | 'key' | 'accessKeysSecret' | 'eventBus'>;
   /** Overrides for tests; the defaults are this repository's folders. */
   sources?: Partial<LambdaSources>;
 }
@@ -53,24 +53,30 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { config, stateful } = props;
     const sources = { ...defaultSources(), ...props.sources };
-    const namespace = config.namePrefix;
+    const namespace = config.metricsNamespace;
     const tableAccess: TableAccess = { table: stateful.table, indexNames: stateful.tableIndexNames, key: stateful.key };
     const common = { projectRoot: sources.projectRoot, metricsNamespace: namespace };
+    // Every function that runs use cases announces their changes on the bus.
+    const withUseCases = (fn: IpamFunction): IpamFunction => {
+      grantTableReadWrite(fn.role, tableAccess);
+      stateful.eventBus.grantPutEventsTo(fn.role);
+      return fn;
+    };
+    const useCaseEnvironment = { IPAM_TABLE_NAME: stateful.table.tableName, IPAM_EVENT_BUS_NAME: stateful.eventBus.eventBusName };
 
     // Workflows: the task Lambda and one state machine per ASL file. Without the task handler
     // (it is developed separately) Task states would have nothing to call: then no state machines.
     const definitions = findWorkflowDefinitions(sources.stateMachinesDir);
     if (existsSync(sources.workflowTaskEntry)) {
-      const task = new IpamFunction(this, 'WorkflowTask', {
+      const task = withUseCases(new IpamFunction(this, 'WorkflowTask', {
         ...common,
         entry: sources.workflowTaskEntry,
         description: 'IPAM workflow task runner (every Task state of statemachines/*.asl.json)',
         serviceName: 'ipam-workflow-task',
         timeout: Duration.minutes(1),
         memorySize: 1024,
-        environment: { IPAM_TABLE_NAME: stateful.table.tableName },
-      });
-      grantTableReadWrite(task.role, tableAccess);
+        environment: useCaseEnvironment,
+      }));
       this.functions['workflow-task'] = task;
       const workflows = new Workflows(this, 'Workflows', { definitions, taskFunction: task.function, namePrefix: config.namePrefix });
       Object.assign(this.stateMachines, workflows.stateMachines);
@@ -82,7 +88,7 @@ export class StatelessStack extends Stack {
       );
     }
 
-    const api = new IpamFunction(this, 'ApiHandler', {
+    const api = withUseCases(new IpamFunction(this, 'ApiHandler', {
       ...common,
       entry: sources.apiEntry,
       description: 'IPAM API: EC2 Query and JSON requests from API Gateway',
@@ -91,26 +97,36 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(25),
       memorySize: 1024,
       environment: {
-        IPAM_TABLE_NAME: stateful.table.tableName,
+        ...useCaseEnvironment,
         IPAM_ACCESS_KEYS_SECRET_ID: stateful.accessKeysSecret.secretArn,
         IPAM_STATE_MACHINE_ARNS: this.toJsonString(
           Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
         ),
       },
-    });
-    grantTableReadWrite(api.role, tableAccess);
+    }));
     grantSecretRead(api.role, stateful.accessKeysSecret, stateful.key);
     for (const stateMachine of Object.values(this.stateMachines)) stateMachine.grantStartExecution(api.role);
     this.functions.api = api;
 
-    const sweep = new IpamFunction(this, 'DiscoverySweep', {
+    // No reserved concurrency: the sweep's lease in the table already keeps sweeps from
+    // overlapping, and reserving even 1 fails to deploy in accounts whose concurrency limit is 10.
+    const sweep = withUseCases(new IpamFunction(this, 'DiscoverySweep', {
       ...common,
       entry: sources.discoverySweepEntry,
-      description: 'IPAM discovery sweep (scheduled; discovery is not implemented yet)',
+      description: 'IPAM discovery sweep: reads EC2 in every account and Region the resource discoveries cover',
       serviceName: 'ipam-discovery',
-      timeout: Duration.minutes(1),
-      memorySize: 256,
-    });
+      // Many accounts × Regions of EC2 reads; well under the sweep lease (15 minutes).
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: {
+        ...useCaseEnvironment,
+        IPAM_METRICS_NAMESPACE: config.metricsNamespace,
+        IPAM_DISCOVERY_MEMBER_ACCOUNTS: config.discoveryMemberAccounts.join(','),
+        IPAM_DISCOVERY_ROLE_NAME: config.discoveryRoleName,
+        IPAM_UTILIZATION_THRESHOLDS: config.utilizationThresholds.join(','),
+      },
+    }));
+    grantInventoryRead(sweep.role, config.discoveryRoleName);
     new events.Rule(this, 'DiscoverySchedule', {
       description: `Runs the IPAM discovery sweep every ${config.discoveryRateMinutes} minute(s)`,
       schedule: events.Schedule.rate(Duration.minutes(config.discoveryRateMinutes)),
@@ -134,6 +150,7 @@ export class StatelessStack extends Stack {
       api: this.api.api,
       throttledRequests: this.api.throttledRequests,
       stateMachines: this.stateMachines,
+      poolUtilization: { namespace, alarmPercent: config.utilizationAlarmPercent, sweepRateMinutes: config.discoveryRateMinutes },
     });
 
     new CfnOutput(this, 'EndpointUrl', {

@@ -11,14 +11,18 @@ export const newScopeId = () => shortId('ipam-scope');
 export const newPoolId = () => shortId('ipam-pool');
 export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
+export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
+export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 
-export type ArnResource = 'ipam' | 'ipam-scope' | 'ipam-pool';
+export type ArnResource = 'ipam' | 'ipam-scope' | 'ipam-pool' | 'ipam-resource-discovery' | 'ipam-resource-discovery-association';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
 
-/** The resource type of an id, by its prefix (longest prefix first: every pool id starts with `ipam-`). */
+/** The resource type of an id, by its prefix (longest prefix first: every other id starts with `ipam-`). */
 export function resourceTypeOfId(id: string): ArnResource | undefined {
+  if (/^ipam-res-disco-assoc-[0-9a-f]+$/.test(id)) return 'ipam-resource-discovery-association';
+  if (/^ipam-res-disco-[0-9a-f]+$/.test(id)) return 'ipam-resource-discovery';
   if (/^ipam-scope-[0-9a-f]+$/.test(id)) return 'ipam-scope';
   if (/^ipam-pool-[0-9a-f]+$/.test(id)) return 'ipam-pool';
   if (/^ipam-[0-9a-f]+$/.test(id)) return 'ipam';

@@ -66,6 +66,9 @@ export interface Ipam extends Versioned {
   EnablePrivateGua: boolean;
   MeteredAccount: 'ipam-owner' | 'resource-owner';
   ResourceDiscoveryAssociationCount: number;
+  /** Created with the IPAM, deleted with it (spec §10.2); absent only on IPAMs stored before resource discoveries existed. */
+  DefaultResourceDiscoveryId?: string;
+  DefaultResourceDiscoveryAssociationId?: string;
 }
 
 export interface IpamScope extends Versioned {
@@ -190,4 +193,221 @@ export interface WorkflowExecution extends Versioned {
   finishedAt?: string;
   /** Why it failed: the error the workflow's Catch caught. */
   error?: string;
+}
+
+// ---- Discovery and monitoring (spec §8, §10, §17, §18) ----
+
+export type AssociationState =
+  | 'associate-in-progress'
+  | 'associate-complete'
+  | 'associate-failed'
+  | 'disassociate-in-progress'
+  | 'disassociate-complete'
+  | 'disassociate-failed'
+  | 'isolate-in-progress'
+  | 'isolate-complete'
+  | 'restore-in-progress';
+
+export interface IpamResourceDiscovery extends Versioned {
+  OwnerId: string;
+  IpamResourceDiscoveryId: string;
+  IpamResourceDiscoveryArn: string;
+  IpamResourceDiscoveryRegion: string;
+  Description?: string;
+  OperatingRegions: { RegionName: string }[];
+  IsDefault: boolean;
+  State: ResourceState;
+  Tags: Tag[];
+  OrganizationalUnitExclusions: { OrganizationsEntityPath: string }[];
+  /** Internal: the IPAM a default resource discovery was created with (it goes with that IPAM). */
+  ipamId?: string;
+  /** Internal: associations that name it; deletion needs zero. */
+  associationCount: number;
+}
+
+/** The slot that makes "one created resource discovery per account and Region" a conditional write. */
+export interface ResourceDiscoverySlot {
+  accountId: string;
+  region: string;
+  resourceDiscoveryId: string;
+}
+
+export interface IpamResourceDiscoveryAssociation extends Versioned {
+  OwnerId: string;
+  IpamResourceDiscoveryAssociationId: string;
+  IpamResourceDiscoveryAssociationArn: string;
+  IpamResourceDiscoveryId: string;
+  IpamId: string;
+  IpamArn: string;
+  IpamRegion: string;
+  IsDefault: boolean;
+  ResourceDiscoveryStatus: 'active' | 'not-found';
+  State: AssociationState;
+  Tags: Tag[];
+}
+
+/** Resource types a discovery reports (GetIpamDiscoveredResourceCidrs / GetIpamResourceCidrs). */
+export type DiscoveredResourceType = 'vpc' | 'subnet' | 'eip' | 'public-ipv4-pool' | 'ipv6-pool' | 'eni' | 'anycast-ip-list';
+
+/** One CIDR one resource discovery saw in one account and Region (IpamDiscoveredResourceCidr). */
+export interface DiscoveredResourceCidr {
+  IpamResourceDiscoveryId: string;
+  ResourceRegion: string;
+  ResourceId: string;
+  ResourceOwnerId: string;
+  ResourceCidr: string;
+  IpSource?: 'amazon' | 'byoip' | 'none';
+  ResourceType: DiscoveredResourceType;
+  ResourceTags: Tag[];
+  /** 0–1: share of the resource's space in use (VPC: covered by subnets; subnet: addresses in use; pool: allocated to EIPs). */
+  IpUsage?: number;
+  VpcId?: string;
+  SubnetId?: string;
+  NetworkInterfaceAttachmentStatus?: 'available' | 'in-use';
+  /** Last successful discovery that saw it. */
+  SampleTime: string;
+  AvailabilityZoneId?: string;
+  /** Internal: the resource's Name tag, for GetIpamResourceCidrs and history. */
+  resourceName?: string;
+}
+
+/** One account in one Region of one resource discovery, with how its last discovery went (IpamDiscoveredAccount). */
+export interface DiscoveredAccount {
+  AccountId: string;
+  DiscoveryRegion: string;
+  FailureReason?: { Code: 'assume-role-failure' | 'throttling-failure' | 'unauthorized-failure'; Message: string };
+  LastAttemptedDiscoveryTime: string;
+  LastSuccessfulDiscoveryTime?: string;
+  OrganizationalUnitId?: string;
+  /** Internal: the resource discovery that reports it. */
+  resourceDiscoveryId: string;
+}
+
+export type PublicAddressType =
+  | 'service-managed-ip'
+  | 'service-managed-byoip'
+  | 'amazon-owned-eip'
+  | 'amazon-owned-contig'
+  | 'byoip'
+  | 'ec2-public-ip'
+  | 'anycast-ip-list-ip';
+
+export type PublicAddressService =
+  | 'nat-gateway'
+  | 'database-migration-service'
+  | 'redshift'
+  | 'elastic-container-service'
+  | 'relational-database-service'
+  | 'site-to-site-vpn'
+  | 'load-balancer'
+  | 'global-accelerator'
+  | 'cloudfront'
+  | 'other';
+
+/** One public IPv4 address a resource discovery saw (IpamDiscoveredPublicAddress). */
+export interface DiscoveredPublicAddress {
+  IpamResourceDiscoveryId: string;
+  AddressRegion: string;
+  Address: string;
+  AddressOwnerId: string;
+  AddressAllocationId?: string;
+  AssociationStatus: 'associated' | 'disassociated';
+  AddressType: PublicAddressType;
+  Service: PublicAddressService;
+  ServiceResource?: string;
+  VpcId?: string;
+  SubnetId?: string;
+  PublicIpv4PoolId?: string;
+  NetworkInterfaceId?: string;
+  NetworkInterfaceDescription?: string;
+  InstanceId?: string;
+  Tags?: { EipTags: Tag[] };
+  NetworkBorderGroup?: string;
+  SecurityGroups?: { GroupName: string; GroupId: string }[];
+  SampleTime: string;
+}
+
+export type ManagementState = 'managed' | 'unmanaged' | 'ignored';
+export type ComplianceStatus = 'compliant' | 'noncompliant' | 'unmanaged' | 'ignored';
+export type OverlapStatus = 'overlapping' | 'nonoverlapping' | 'ignored';
+
+/**
+ * A resource CIDR as an IPAM sees it in one of its scopes (IpamResourceCidr): the discovered
+ * CIDR judged against the IPAM's pools. Rewritten by every sweep; its last state is also the
+ * open address-history record of the CIDR (AddressHistoryRecord from historyStartedAt).
+ */
+export interface IpamResourceCidr extends Versioned {
+  IpamId: string;
+  IpamScopeId: string;
+  IpamPoolId?: string;
+  ResourceRegion: string;
+  ResourceOwnerId: string;
+  ResourceId: string;
+  ResourceName?: string;
+  ResourceCidr: string;
+  ResourceType: DiscoveredResourceType;
+  ResourceTags: Tag[];
+  IpUsage?: number;
+  /** Absent for types IPAM cannot manage (subnets): "-" in the console. */
+  ComplianceStatus?: ComplianceStatus;
+  ManagementState?: ManagementState;
+  OverlapStatus?: OverlapStatus;
+  VpcId?: string;
+  AvailabilityZoneId?: string;
+  /** Internal: SampledStartTime of the open history record that describes this state. */
+  historyStartedAt: string;
+}
+
+/**
+ * What a user decided about one resource CIDR with ModifyIpamResourceCidr (spec §8.6, §9): it is
+ * ignored, and/or it lives in another private scope than the default one. Sweeps read it; only
+ * ModifyIpamResourceCidr writes it. Keyed by IPAM, Region, resource and CIDR.
+ */
+export interface ResourceCidrOverride extends Versioned {
+  ipamId: string;
+  resourceRegion: string;
+  resourceId: string;
+  resourceCidr: string;
+  ignored: boolean;
+  /** The private scope the CIDR was moved to (absent: the default scope for its kind). */
+  scopeId?: string;
+  /** A requested move that waits for the CIDR's allocation to be released (spec DN-38). */
+  pendingMoveToScopeId?: string;
+}
+
+/**
+ * One stretch of time during which a CIDR had one resource, owner and state (IpamAddressHistoryRecord).
+ * Version 1 while open; closing it (SampledEndTime) is an update, so a repeated sweep cannot close or open it twice.
+ */
+export interface AddressHistoryRecord extends Versioned {
+  ResourceOwnerId: string;
+  ResourceRegion: string;
+  ResourceType: 'vpc' | 'subnet' | 'eip' | 'instance' | 'network-interface';
+  ResourceId: string;
+  ResourceCidr: string;
+  ResourceName?: string;
+  /** VPC records only. */
+  ResourceComplianceStatus?: ComplianceStatus;
+  /** VPC records only. */
+  ResourceOverlapStatus?: OverlapStatus;
+  VpcId?: string;
+  SampledStartTime: string;
+  /** Absent while the record is still current. */
+  SampledEndTime?: string;
+  /** Internal: the scope the record belongs to. */
+  ipamScopeId: string;
+}
+
+/** Per pool: the utilisation band last reported, so a sweep emits an event only when a threshold is crossed. */
+export interface PoolMonitorState extends Versioned {
+  ipamPoolId: string;
+  /** Highest configured threshold (percent) the pool's used share was at or above; 0 when below all. */
+  thresholdReached: number;
+}
+
+/** "One sweep at a time": a lease item taken with a conditional write. */
+export interface SweepLease extends Versioned {
+  holder: string;
+  /** ISO time after which another sweep may take the lease (a crashed sweep never blocks for long). */
+  leaseUntil: string;
 }

@@ -1,21 +1,18 @@
 // The `api` Lambda as deployed (lib/stateless-stack.ts bundles this file): cloud services wired
-// into the same handler `npm start` serves — DynamoDB, Step Functions, the access-key secret, the
-// clock — plus Powertools tracing and metrics around it. No request logic lives here.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// into the same handler `npm start` serves — DynamoDB, Step Functions, the event bus, the
+// access-key secret, the clock — plus Powertools tracing and metrics around it. No request logic
+// lives here.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { SecretsManagerCredentialStore } from '../adapters/secrets-manager/credential-store.ts';
-import { StepFunctionsWorkflows } from '../adapters/step-functions/workflows.ts';
 import { loadConfig } from '../config.ts';
 import { createApiHandler } from './api.ts';
+import { cloudDependencies } from './cloud-wiring.ts';
 
 const config = loadConfig();
 const secretId = config.cloud.accessKeysSecretId;
@@ -24,9 +21,6 @@ if (!secretId) throw new Error('IPAM_ACCESS_KEYS_SECRET_ID must name the access-
 const tracer = new Tracer({ serviceName: 'ipam-api' });
 const metrics = new Metrics({ serviceName: 'ipam-api' });
 
-const dynamoDb = tracer.captureAWSv3Client(new DynamoDBClient(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}));
-// Same marshalling as the local service (lambdas/adapters/local/service.ts).
-const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
 const credentials = new SecretsManagerCredentialStore({
   client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
   secretId,
@@ -46,12 +40,7 @@ const countResponses: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>
 };
 
 export const handler = createApiHandler({
-  deps: {
-    store: new DynamoDbStore(doc, config.tableName),
-    workflows: new StepFunctionsWorkflows({ client: tracer.captureAWSv3Client(new SFNClient({})), stateMachineArns: config.stateMachineArns }),
-    paginationSecret,
-    now: () => new Date(),
-  },
+  deps: cloudDependencies(config, { paginationSecret, wrap: (client) => tracer.captureAWSv3Client(client) }),
   credentials,
 })
   .use(captureLambdaHandler(tracer))

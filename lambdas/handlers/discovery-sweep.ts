@@ -1,12 +1,27 @@
-// The scheduled discovery sweep (EventBridge rule, lib/stateless-stack.ts). Discovery itself is a
-// later issue: until then the sweep only says so, and the schedule and its alarm are in place.
+// The scheduled discovery sweep (EventBridge schedule, lib/stateless-stack.ts). Thin: the
+// dependencies are wired once per cold start — the shared cloud adapters plus the sweep's own
+// (inventory as configured, EMF metrics on stdout) — and each invocation runs one sweep and logs
+// its report.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
+import { sweepPorts } from '../adapters/sweep-ports.ts';
+import { loadConfig } from '../config.ts';
+import { runDiscoverySweep, type SweepDependencies, type SweepReport } from '../use-cases/discovery-sweep.ts';
+import { cloudDependencies } from './cloud-wiring.ts';
 
 const logger = new Logger({ serviceName: 'ipam-discovery' });
 
-export const handler = middy(async (event: ScheduledEvent): Promise<void> => {
-  logger.info('discovery not implemented yet', { scheduledAt: event.time });
+const config = loadConfig();
+const deps: SweepDependencies = {
+  // A sweep builds no pagination tokens; the configured (default) secret satisfies the type.
+  ...cloudDependencies(config, { paginationSecret: config.paginationSecret }),
+  ...sweepPorts(config),
+};
+
+export const handler = middy(async (event: ScheduledEvent): Promise<SweepReport> => {
+  const report = await runDiscoverySweep(deps);
+  logger.info(report.skipped ? 'sweep skipped' : 'sweep done', { scheduledAt: event.time, report });
+  return report;
 }).use(injectLambdaContext(logger));

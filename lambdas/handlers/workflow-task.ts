@@ -2,17 +2,12 @@
 // { task, executionId, args, error? }. Thin by design: logging context, then one call into the
 // task runner. A thrown error leaves with its `name` as the Lambda errorType, which is what the
 // state machines' Retry (StoreConflict) and Catch match on.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
-import { StepFunctionsWorkflows } from '../adapters/step-functions/workflows.ts';
 import { loadConfig } from '../config.ts';
 import type { TaskEvent } from '../ports/workflows.ts';
-import type { Dependencies } from '../use-cases/context.ts';
+import { cloudDependencies } from './cloud-wiring.ts';
 
 export type TaskRunner = (event: TaskEvent) => Promise<Record<string, unknown>>;
 
@@ -38,17 +33,9 @@ export function createWorkflowTaskHandler(runTask: TaskRunner) {
 async function cloudTaskRunner(): Promise<TaskRunner> {
   const config = loadConfig();
   const { runWorkflowTask } = await import('../use-cases/workflow-tasks.ts');
-  const dynamoDb = new DynamoDBClient(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {});
-  // Same marshalling as the api Lambda and the local service.
-  const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
-  const deps: Dependencies = {
-    store: new DynamoDbStore(doc, config.tableName),
-    // Tasks do not start workflows: the state machines invoke this function, so it is not given their ARNs.
-    workflows: new StepFunctionsWorkflows({ client: new SFNClient({}), stateMachineArns: config.stateMachineArns }),
-    // Tasks build no pagination tokens; the configured (default) secret satisfies the type.
-    paginationSecret: config.paginationSecret,
-    now: () => new Date(),
-  };
+  // Tasks start no workflows (the state machines invoke this function, so it is not given their
+  // ARNs) and build no pagination tokens (the configured default secret satisfies the type).
+  const deps = cloudDependencies(config, { paginationSecret: config.paginationSecret });
   return (event) => runWorkflowTask(deps, event);
 }
 

@@ -6,14 +6,25 @@
 // at the version read) make the commit fail with `StoreConflict` if anything it relied on changed.
 // The whole list commits atomically or not at all.
 import type {
+  AddressHistoryRecord,
   ClientTokenRecord,
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
   FreeBlock,
   Ipam,
   IpamPool,
   IpamPoolAllocation,
   IpamPoolCidr,
   IpamRegionSlot,
+  IpamResourceCidr,
+  IpamResourceDiscovery,
+  IpamResourceDiscoveryAssociation,
   IpamScope,
+  PoolMonitorState,
+  ResourceCidrOverride,
+  ResourceDiscoverySlot,
+  SweepLease,
   WorkflowExecution,
 } from '../domain/model.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
@@ -27,7 +38,30 @@ export type Entity =
   | { type: 'free-block'; value: FreeBlock }
   | { type: 'ipam-region-slot'; value: IpamRegionSlot }
   | { type: 'client-token'; value: ClientTokenRecord }
-  | { type: 'execution'; value: WorkflowExecution };
+  | { type: 'execution'; value: WorkflowExecution }
+  | { type: 'resource-discovery'; value: IpamResourceDiscovery }
+  | { type: 'resource-discovery-slot'; value: ResourceDiscoverySlot }
+  | { type: 'resource-discovery-association'; value: IpamResourceDiscoveryAssociation }
+  | { type: 'resource-cidr'; value: IpamResourceCidr }
+  | { type: 'resource-cidr-override'; value: ResourceCidrOverride }
+  | { type: 'address-history'; value: AddressHistoryRecord }
+  | { type: 'pool-monitor-state'; value: PoolMonitorState }
+  | { type: 'sweep-lease'; value: SweepLease }
+  | Observation;
+
+/**
+ * What a discovery sweep saw. Observations are replaced wholesale by the next sweep of the same
+ * resource discovery, Region and account, so they are written without conditions (last sweep wins).
+ */
+export type Observation =
+  | { type: 'discovered-resource-cidr'; value: DiscoveredResourceCidr }
+  | { type: 'discovered-account'; value: DiscoveredAccount }
+  | { type: 'discovered-public-address'; value: DiscoveredPublicAddress };
+
+export interface ObservationWrite {
+  op: 'put' | 'delete';
+  entity: Observation;
+}
 
 export type Write =
   /** Fails if the entity already exists. */
@@ -85,4 +119,27 @@ export interface Store {
 
   /** Applies all writes atomically, or throws StoreConflict and applies none. */
   commit(writes: Write[]): Promise<void>;
+
+  // ---- Discovery and monitoring ----
+  getResourceDiscovery(resourceDiscoveryId: string): Promise<IpamResourceDiscovery | undefined>;
+  /** One owner's resource discoveries, or every owner's (the sweep) when ownerId is undefined. */
+  listResourceDiscoveries(ownerId?: string): Promise<IpamResourceDiscovery[]>;
+  getResourceDiscoveryAssociation(associationId: string): Promise<IpamResourceDiscoveryAssociation | undefined>;
+  /** One owner's associations, or every owner's (the sweep) when ownerId is undefined. */
+  listResourceDiscoveryAssociations(ownerId?: string): Promise<IpamResourceDiscoveryAssociation[]>;
+  /** What a resource discovery saw in one Region (every account), optionally only one account's. */
+  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string): Promise<DiscoveredResourceCidr[]>;
+  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string): Promise<DiscoveredPublicAddress[]>;
+  /** Every account × Region the resource discovery tried, optionally one Region's. */
+  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string): Promise<DiscoveredAccount[]>;
+  /** Puts and deletes observations in batches: not atomic, not conditional (see Observation). */
+  writeObservations(writes: ObservationWrite[]): Promise<void>;
+  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string): Promise<IpamResourceCidr | undefined>;
+  listResourceCidrs(scopeId: string): Promise<IpamResourceCidr[]>;
+  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string): Promise<ResourceCidrOverride | undefined>;
+  listResourceCidrOverrides(ipamId: string): Promise<ResourceCidrOverride[]>;
+  /** History of exactly one CIDR in one scope, oldest first. */
+  listAddressHistory(scopeId: string, cidr: string): Promise<AddressHistoryRecord[]>;
+  getPoolMonitorState(poolId: string): Promise<PoolMonitorState | undefined>;
+  getSweepLease(): Promise<SweepLease | undefined>;
 }

@@ -1,10 +1,22 @@
 // The action table: every EC2 action this service answers, and the use case behind it.
 // Adding an action = one line here and one use-case function.
+import { getIpamAddressHistory } from './address-history.ts';
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from './allocations.ts';
 import type { UseCase } from './context.ts';
+import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from './discovered.ts';
 import { createIpam, deleteIpam, describeIpams, modifyIpam } from './ipams.ts';
 import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from './pool-cidrs.ts';
 import { createIpamPool, deleteIpamPool, describeIpamPools, modifyIpamPool } from './pools.ts';
+import { getIpamResourceCidrs, modifyIpamResourceCidr } from './resource-cidrs.ts';
+import {
+  associateIpamResourceDiscovery,
+  createIpamResourceDiscovery,
+  deleteIpamResourceDiscovery,
+  describeIpamResourceDiscoveries,
+  describeIpamResourceDiscoveryAssociations,
+  disassociateIpamResourceDiscovery,
+  modifyIpamResourceDiscovery,
+} from './resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, describeIpamScopes, modifyIpamScope } from './scopes.ts';
 import { createTags, deleteTags } from './tags.ts';
 
@@ -33,6 +45,19 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateIpamPoolCidr: { run: allocateIpamPoolCidr, idempotent: true },
   GetIpamPoolAllocations: { run: getIpamPoolAllocations },
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
+  CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
+  DescribeIpamResourceDiscoveries: { run: describeIpamResourceDiscoveries },
+  ModifyIpamResourceDiscovery: { run: modifyIpamResourceDiscovery },
+  DeleteIpamResourceDiscovery: { run: deleteIpamResourceDiscovery },
+  AssociateIpamResourceDiscovery: { run: associateIpamResourceDiscovery, idempotent: true },
+  DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
+  DescribeIpamResourceDiscoveryAssociations: { run: describeIpamResourceDiscoveryAssociations },
+  GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs },
+  GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts },
+  GetIpamDiscoveredPublicAddresses: { run: getIpamDiscoveredPublicAddresses },
+  GetIpamResourceCidrs: { run: getIpamResourceCidrs },
+  ModifyIpamResourceCidr: { run: modifyIpamResourceCidr },
+  GetIpamAddressHistory: { run: getIpamAddressHistory },
   CreateTags: { run: createTags },
   DeleteTags: { run: deleteTags },
 };

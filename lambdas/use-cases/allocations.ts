@@ -8,6 +8,7 @@ import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
 import type { IpamPool, IpamPoolAllocation } from '../domain/model.ts';
+import type { PoolAllocationChange } from '../ports/events.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Dependencies, RequestContext } from './context.ts';
@@ -87,8 +88,80 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
       createdAt: deps.now().toISOString(),
     };
     await deps.store.commit([...(await takeWrites(deps.store, placement)), { op: 'create', entity: { type: 'allocation', value: allocation } }]);
+    await announce(deps, pool, allocation, 'created', 'api');
     return { IpamPoolAllocation: presentAllocation(allocation) };
   });
+}
+
+export interface AllocatedResource {
+  type: 'vpc' | 'eip' | 'ec2-public-ipv4-pool' | 'subnet';
+  id: string;
+  owner: string;
+  region: string;
+}
+
+/**
+ * Auto-import (spec §5.5): the exact CIDR of a discovered resource becomes an allocation of the
+ * pool if that space is still free there. Pool rules are not checked (an imported CIDR may be
+ * noncompliant). Returns undefined when the space is taken or outside the pool's CIDRs.
+ */
+export async function importResourceAllocation(
+  deps: Dependencies,
+  pool: IpamPool,
+  cidr: Cidr,
+  resource: AllocatedResource,
+): Promise<IpamPoolAllocation | undefined> {
+  const allocation = await retryOnConflict(async () => {
+    const placement = await findSpecificPlacement(deps.store, pool.IpamPoolId, cidr);
+    if (!placement) return undefined;
+    const allocation: IpamPoolAllocation = {
+      IpamPoolAllocationId: newAllocationId(),
+      Cidr: formatCidr(cidr),
+      ResourceType: resource.type,
+      ResourceId: resource.id,
+      ResourceOwner: resource.owner,
+      ResourceRegion: resource.region,
+      Tags: [],
+      ipamPoolId: pool.IpamPoolId,
+      within: placement.block.within,
+      createdAt: deps.now().toISOString(),
+    };
+    // Invariant (takeWrites): the free block is still there, so the space is given out once.
+    await deps.store.commit([...(await takeWrites(deps.store, placement)), { op: 'create', entity: { type: 'allocation', value: allocation } }]);
+    return allocation;
+  });
+  if (allocation) await announce(deps, pool, allocation, 'created', 'auto-import');
+  return allocation;
+}
+
+/** Publishes an allocation change of `pool` (after its commit). */
+async function announce(
+  deps: Dependencies,
+  pool: IpamPool,
+  allocation: IpamPoolAllocation,
+  change: PoolAllocationChange['detail']['change'],
+  cause: PoolAllocationChange['detail']['cause'],
+): Promise<void> {
+  await deps.events.publish(
+    [
+      {
+        'detail-type': 'IPAM Pool Allocation Change',
+        detail: {
+          ipamId: pool.ipamId,
+          ipamPoolId: pool.IpamPoolId,
+          ipamPoolAllocationId: allocation.IpamPoolAllocationId,
+          cidr: allocation.Cidr,
+          change,
+          cause,
+          resourceType: allocation.ResourceType,
+          resourceId: allocation.ResourceId,
+          resourceOwner: allocation.ResourceOwner,
+          resourceRegion: allocation.ResourceRegion,
+        },
+      },
+    ],
+    { accountId: pool.OwnerId, region: pool.IpamRegion, time: deps.now() },
+  );
 }
 
 /** Tells "too big for every CIDR of the pool" apart from "no room left". */
@@ -167,7 +240,7 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
       `Allocation ${allocation.IpamPoolAllocationId} belongs to a ${allocation.ResourceType} resource; only custom allocations can be released`,
     );
   }
-  if (!(await releaseAllocation(deps, allocation))) {
+  if (!(await releaseAllocation(deps, pool, allocation, 'api'))) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
   return { Success: true };
@@ -181,7 +254,12 @@ const noAllocationFound = (allocationId: string, cidr: string, poolId: string) =
  * Deletes an allocation and gives its space back. Returns false when the allocation is already
  * gone (a concurrent release won): its space was given back exactly once, by the winner.
  */
-async function releaseAllocation(deps: Dependencies, allocation: IpamPoolAllocation): Promise<boolean> {
+export async function releaseAllocation(
+  deps: Dependencies,
+  pool: IpamPool,
+  allocation: IpamPoolAllocation,
+  cause: PoolAllocationChange['detail']['cause'],
+): Promise<boolean> {
   const released = await retryOnConflict(async (attempt) => {
     const current = attempt === 0 ? allocation : await deps.store.getAllocation(allocation.ipamPoolId, allocation.IpamPoolAllocationId);
     if (!current) return false;
@@ -192,7 +270,10 @@ async function releaseAllocation(deps: Dependencies, allocation: IpamPoolAllocat
     ]);
     return true;
   });
-  if (released) await mergeFreeBlock(deps.store, allocation.ipamPoolId, allocation.Cidr, allocation.within);
+  if (released) {
+    await mergeFreeBlock(deps.store, allocation.ipamPoolId, allocation.Cidr, allocation.within);
+    await announce(deps, pool, allocation, 'released', cause);
+  }
   return released;
 }
 
@@ -201,11 +282,13 @@ async function releaseAllocation(deps: Dependencies, allocation: IpamPoolAllocat
  * deprovisions). Resources keep their CIDRs; they simply stop being IPAM allocations.
  */
 export async function releaseAllocationsOfPool(deps: Dependencies, poolId: string): Promise<void> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool) return;
   let after: string | undefined;
   do {
     const page = await deps.store.listAllocations(poolId, { limit: 1000, after });
     for (const allocation of page.items) {
-      if (allocation.ResourceType !== 'ipam-pool') await releaseAllocation(deps, allocation);
+      if (allocation.ResourceType !== 'ipam-pool') await releaseAllocation(deps, pool, allocation, 'api');
     }
     after = page.next;
   } while (after);

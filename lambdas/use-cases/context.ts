@@ -1,4 +1,5 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
+import type { EventPublisher } from '../ports/events.ts';
 import type { Store } from '../ports/store.ts';
 import type { Workflows } from '../ports/workflows.ts';
 
@@ -15,6 +16,8 @@ export interface Dependencies {
   /** Signs pagination tokens. */
   paginationSecret: string;
   now: () => Date;
+  /** Where committed changes are announced (EventBridge; locally a JSON-lines file). */
+  events: EventPublisher;
 }
 
 export type Input = Record<string, unknown>;

@@ -16,14 +16,25 @@ import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { commitAndStart } from './workflow.ts';
+import {
+  associationsOf,
+  defaultDiscoveryOf,
+  defaultResourceDiscovery,
+  deleteObservations,
+  ipamDiscoveryDeletion,
+  purgeIpamMonitoringData,
+} from './resource-discovery-records.ts';
 
-const MAX_OPERATING_REGIONS = 50;
+export const MAX_OPERATING_REGIONS = 50;
 const IPAMS_PER_REGION = 1;
+/** The free tier keeps only the default association: other resource discoveries need the advanced tier (DN-10). */
+const FREE_TIER_ASSOCIATIONS = 1;
 const PRIVATE_GUA_SPACE = parseCidr('2000::/3');
 
 type RegionList = { RegionName?: string }[] | undefined;
 
-function regionNames(regions: RegionList, parameter: string): string[] {
+/** The Region names of an OperatingRegions-style list, each a valid Region, at most 50. */
+export function regionNames(regions: RegionList, parameter: string): string[] {
   const names = (regions ?? []).map((region) => region.RegionName ?? '');
   if (names.length > MAX_OPERATING_REGIONS) {
     throw new IpamError('InvalidParameterValue', `${parameter} can list at most ${MAX_OPERATING_REGIONS} Regions`);
@@ -66,6 +77,13 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   const ipamArn = arnOf(context.accountId, 'ipam', ipamId);
   const publicScope = newScope(context, ipamId, ipamArn, 'public', true);
   const privateScope = newScope(context, ipamId, ipamArn, 'private', true);
+  const discovery = defaultResourceDiscovery(context, {
+    OwnerId: context.accountId,
+    IpamId: ipamId,
+    IpamArn: ipamArn,
+    IpamRegion: context.region,
+    OperatingRegions: operatingRegions,
+  });
   const ipam: Ipam = {
     OwnerId: context.accountId,
     IpamId: ipamId,
@@ -81,7 +99,9 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
     Tier: input.Tier ?? 'advanced',
     EnablePrivateGua: input.EnablePrivateGua ?? false,
     MeteredAccount: input.MeteredAccount ?? 'ipam-owner',
-    ResourceDiscoveryAssociationCount: 0,
+    ResourceDiscoveryAssociationCount: 1,
+    DefaultResourceDiscoveryId: discovery.resourceDiscovery.IpamResourceDiscoveryId,
+    DefaultResourceDiscoveryAssociationId: discovery.association.IpamResourceDiscoveryAssociationId,
     version: 1,
   };
   const slot = { accountId: context.accountId, region: context.region, ipamId };
@@ -94,6 +114,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
         { op: 'create', entity: { type: 'ipam-region-slot', value: slot } },
         ...publicScope.writes,
         ...privateScope.writes,
+        ...discovery.writes,
       ],
       'resource-creation',
       { resourceType: 'ipam', id: ipamId },
@@ -184,6 +205,13 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       if (extraScope) {
         throw new IpamError('IncorrectState', `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`);
       }
+      if (ipam.ResourceDiscoveryAssociationCount > FREE_TIER_ASSOCIATIONS) {
+        const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
+        throw new IpamError(
+          'IncorrectState',
+          `The IPAM cannot move to the free tier while it is associated with resource discoveries other than its default (${extra?.IpamResourceDiscoveryAssociationId}); disassociate them first`,
+        );
+      }
     }
     if (input.EnablePrivateGua === false && ipam.EnablePrivateGua) {
       for (const pool of pools.filter((p) => p.IpamScopeType === 'private' && p.AddressFamily === 'ipv6')) {
@@ -205,9 +233,23 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       MeteredAccount: input.MeteredAccount ?? ipam.MeteredAccount,
       State: 'modify-complete',
     };
-    await deps.store.commit([{ op: 'update', entity: { type: 'ipam', value: updated } }, ...checks]);
+    await deps.store.commit([
+      { op: 'update', entity: { type: 'ipam', value: updated } },
+      ...checks,
+      ...(await defaultDiscoveryRegionWrites(deps, ipam, regions)),
+    ]);
     return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
   });
+}
+
+/** The default resource discovery discovers where its IPAM operates: it follows every change. */
+async function defaultDiscoveryRegionWrites(deps: Dependencies, ipam: Ipam, regions: string[]): Promise<Write[]> {
+  const discovery = await defaultDiscoveryOf(deps, ipam);
+  const current = discovery?.OperatingRegions.map((region) => region.RegionName) ?? [];
+  if (!discovery || (current.length === regions.length && current.every((region) => regions.includes(region)))) return [];
+  const OperatingRegions = regions.map((RegionName) => ({ RegionName }));
+  // Invariant: the default discovery's Regions are its IPAM's; a concurrent change to it retries.
+  return [{ op: 'update', entity: { type: 'resource-discovery', value: { ...discovery, OperatingRegions } } }];
 }
 
 function isPrivateGua(cidr: string): boolean {
@@ -262,9 +304,13 @@ export async function deleteIpamPools(deps: Dependencies, ipamId: string, cascad
   for (const pool of pools.filter((p) => p.SourceIpamPoolId === undefined)) await deletePoolTree(deps, pool.IpamPoolId, true);
 }
 
-/** Workflow task: the IPAM, its Region slot and its (now empty) scopes, in one transaction. */
+/**
+ * Workflow task: the IPAM, its Region slot, its (now empty) scopes, its resource discovery
+ * associations and default resource discovery, in one transaction; then, best effort, what
+ * discovery and monitoring recorded for it.
+ */
 export async function deleteIpamRecord(deps: Dependencies, ipamId: string, cascade: boolean): Promise<void> {
-  await retryOnConflict(async () => {
+  const deleted = await retryOnConflict(async () => {
     // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here
     // or makes the commit fail: nothing is left behind without its IPAM.
     const ipam = await deps.store.getIpam(ipamId);
@@ -273,13 +319,19 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
     const pools = (await deps.store.listPools(ipam.OwnerId)).filter((pool) => pool.ipamId === ipamId);
     // Cascade takes the extra scopes along (their pools went in the task before); without it, anything left refuses.
     requireNothingLeft(ipam, pools, cascade ? scopes.filter((scope) => scope.IsDefault) : scopes);
+    const discovery = await ipamDiscoveryDeletion(deps, ipam);
     await deps.store.commit([
-      // Invariant: nothing changed the IPAM or its scopes (no new pool, no new scope) since the checks.
+      // Invariant: nothing changed the IPAM or its scopes (no new pool, scope or association) since the checks.
       { op: 'delete', entity: { type: 'ipam', value: ipam } },
       { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: ipam.OwnerId, region: ipam.IpamRegion, ipamId } } },
       ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
+      ...discovery.writes,
     ]);
+    return { defaultDiscovery: discovery.defaultDiscovery, scopeIds: scopes.map((scope) => scope.IpamScopeId) };
   });
+  if (!deleted) return;
+  if (deleted.defaultDiscovery) await deleteObservations(deps, deleted.defaultDiscovery);
+  await purgeIpamMonitoringData(deps, ipamId, deleted.scopeIds);
 }
 
 /** The IPAM's scopes as they are now: the owner listing is an index that can lag behind, ScopeCount does not. */

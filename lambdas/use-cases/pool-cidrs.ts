@@ -10,6 +10,7 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
 import type { Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
+import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
@@ -109,36 +110,37 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
       { poolId: record.ipamPoolId, poolCidrId: record.IpamPoolCidrId },
     );
   });
+  await announceStateChange(deps, pool, record);
   return { IpamPoolCidr: presentPoolCidr(record) };
 }
 
 /** Workflow task: take the space from the source and make it the pool's, or fail the record. */
 export async function completeProvision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
-  await retryOnConflict(async (attempt) => {
+  await retryOnConflict(async (attempt): Promise<void> => {
     const record = await deps.store.getPoolCidr(poolId, poolCidrId);
     if (record?.State !== 'pending-provision') return; // settled already: a retried task does nothing
     const pool = await deps.store.getPool(poolId);
     if (!pool || !isSettled(pool.State)) {
-      return failProvision(deps, record, 'cidr-not-available', `Pool ${poolId} is ${pool ? pool.State : 'deleted'}`);
+      return failProvision(deps, pool, record, 'cidr-not-available', `Pool ${poolId} is ${pool ? pool.State : 'deleted'}`);
     }
     const requested = record.Cidr === undefined ? undefined : parseCidr(record.Cidr);
     const checks: Write[] = [];
     if (!pool.SourceIpamPoolId && requested && containsCidr(GUA_SPACE, requested)) {
       const ipam = await deps.store.getIpam(pool.ipamId);
       if (!ipam?.EnablePrivateGua) {
-        return failProvision(deps, record, 'cidr-not-available', `Private GUA is not enabled on IPAM ${pool.ipamId}`);
+        return failProvision(deps, pool, record, 'cidr-not-available', `Private GUA is not enabled on IPAM ${pool.ipamId}`);
       }
       // Invariant: EnablePrivateGua is still on, so no GUA CIDR lands in a pool after it was turned off.
       checks.push({ op: 'check', entity: { type: 'ipam', value: ipam } });
     }
     if (pool.provisionedCidrCount >= CIDRS_PER_POOL) {
-      return failProvision(deps, record, 'limit-exceeded', `Pool ${poolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
+      return failProvision(deps, pool, record, 'limit-exceeded', `Pool ${poolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
     }
     const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt);
     if (!placement) {
       const where = pool.SourceIpamPoolId ? `source pool ${pool.SourceIpamPoolId}` : `scope ${pool.ipamScopeId}`;
       const message = requested ? `The CIDR ${record.Cidr} is not available in ${where}` : `No /${record.NetmaskLength} CIDR is available in ${where}`;
-      return failProvision(deps, record, 'cidr-not-available', message);
+      return failProvision(deps, pool, record, 'cidr-not-available', message);
     }
     const cidr = formatCidr(placement.target);
     const allocation: IpamPoolAllocation = {
@@ -153,17 +155,19 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       within: placement.block.within,
       createdAt: deps.now().toISOString(),
     };
+    const provisioned: IpamPoolCidr = { ...record, State: 'provisioned', Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId };
     await deps.store.commit([
       ...(await takeWrites(deps.store, placement)),
       { op: 'create', entity: { type: 'allocation', value: allocation } },
       // Invariant: the record is still pending, so the space is taken exactly once.
-      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'provisioned', Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId } } },
+      { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },
       // The provisioned CIDR becomes the pool's free space, merging never past its edge.
       { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
       // Invariant: the pool is still settled and its CIDR count within the quota.
       { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount + 1 } } },
       ...checks,
     ]);
+    await announceStateChange(deps, pool, provisioned, record.State);
   });
 }
 
@@ -218,9 +222,39 @@ function randomBigInt(): bigint {
 }
 
 /** Space contention is reported on the record, as AWS does, and takes no space. */
-async function failProvision(deps: Dependencies, record: IpamPoolCidr, code: PoolCidrFailure, message: string): Promise<void> {
+async function failProvision(
+  deps: Dependencies,
+  pool: IpamPool | undefined,
+  record: IpamPoolCidr,
+  code: PoolCidrFailure,
+  message: string,
+): Promise<void> {
   const failed: IpamPoolCidr = { ...record, State: 'failed-provision', FailureReason: { Code: code, Message: message } };
+  // Invariant: the record is still pending, so it settles exactly once.
   await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
+  // A deleted pool has no owner or Region left to announce to.
+  if (pool) await announceStateChange(deps, pool, failed, record.State);
+}
+
+/**
+ * Publishes a pool CIDR's committed state change, as the pool's owner in its IPAM's home Region.
+ * Called only right after the commit that made the change, so a re-run task that finds the
+ * work done announces nothing.
+ */
+async function announceStateChange(deps: Dependencies, pool: IpamPool, record: IpamPoolCidr, previousState?: IpamPoolCidr['State']): Promise<void> {
+  const event: PoolCidrStateChange = {
+    'detail-type': 'IPAM Pool CIDR State Change',
+    detail: {
+      ipamId: pool.ipamId,
+      ipamPoolId: pool.IpamPoolId,
+      ipamPoolCidrId: record.IpamPoolCidrId,
+      cidr: record.Cidr,
+      previousState,
+      state: record.State,
+      failureReason: record.FailureReason?.Message,
+    },
+  };
+  await deps.events.publish([event], { accountId: pool.OwnerId, region: pool.IpamRegion, time: deps.now() });
 }
 
 export interface GetIpamPoolCidrsInput extends ListRequest {
@@ -262,7 +296,7 @@ export async function deprovisionIpamPoolCidr(deps: Dependencies, context: Reque
       throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned to pool ${pool.IpamPoolId}`);
     }
   }
-  const pending = await reserveForDeprovision(deps, pool.IpamPoolId, record!.IpamPoolCidrId, (writes, args) =>
+  const pending = await reserveForDeprovision(deps, pool, record!.IpamPoolCidrId, (writes, args) =>
     commitAndStart(deps, writes, 'deprovision-pool-cidr', args),
   );
   return { IpamPoolCidr: presentPoolCidr(pending) };
@@ -276,11 +310,12 @@ const DEPROVISIONABLE_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['pro
  */
 async function reserveForDeprovision(
   deps: Dependencies,
-  poolId: string,
+  pool: IpamPool,
   poolCidrId: string,
   commit: (writes: Write[], args: Record<string, unknown>) => Promise<void>,
 ): Promise<IpamPoolCidr> {
-  return retryOnConflict(async () => {
+  const poolId = pool.IpamPoolId;
+  const { pending, previousState } = await retryOnConflict(async () => {
     const record = await deps.store.getPoolCidr(poolId, poolCidrId);
     if (!record?.Cidr || !DEPROVISIONABLE_STATES.has(record.State)) {
       throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
@@ -307,8 +342,10 @@ async function reserveForDeprovision(
       ],
       { poolId, poolCidrId },
     );
-    return { ...pending, version: pending.version + 1 };
+    return { pending: { ...pending, version: pending.version + 1 }, previousState: record.State };
   });
+  await announceStateChange(deps, pool, pending, previousState);
+  return pending;
 }
 
 /** Workflow task: give a reserved CIDR back to the source pool (or scope) it came from. */
@@ -319,13 +356,15 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
     const pool = await deps.store.getPool(poolId);
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
     if (!pool || !record.Cidr || !sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
+    const deprovisioned: IpamPoolCidr = { ...record, State: 'deprovisioned' };
     await deps.store.commit([
       // Invariant: the record is still pending, so the space goes back exactly once.
-      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'deprovisioned' } } },
+      { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },
       { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount - 1 } } },
       { op: 'delete', entity: { type: 'allocation', value: sourceAllocation } },
       giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
     ]);
+    await announceStateChange(deps, pool, deprovisioned, record.State);
     await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
   });
 }
@@ -335,22 +374,29 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
  * space; a deprovision that could not finish puts the CIDR back into the pool's free space.
  */
 export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrId: string, reason: string): Promise<void> {
-  await retryOnConflict(async () => {
+  await retryOnConflict(async (): Promise<void> => {
     const record = await deps.store.getPoolCidr(poolId, poolCidrId);
-    if (record?.State === 'pending-provision') return failProvision(deps, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
-    if (record?.State !== 'pending-deprovision' || !record.Cidr) return;
+    if (record?.State !== 'pending-provision' && record?.State !== 'pending-deprovision') return;
+    const pool = await deps.store.getPool(poolId);
+    if (record.State === 'pending-provision') return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
+    if (!record.Cidr) return;
+    const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision' };
     await deps.store.commit([
-      { op: 'update', entity: { type: 'pool-cidr', value: { ...record, State: 'failed-deprovision' } } },
+      // Invariant: the record is still pending, so the CIDR goes back to the pool exactly once.
+      { op: 'update', entity: { type: 'pool-cidr', value: failed } },
       giveBackWrite(poolId, record.Cidr, record.Cidr),
     ]);
+    if (pool) await announceStateChange(deps, pool, failed, record.State);
   });
 }
 
 /** Cascade: deprovision every provisioned CIDR of a pool whose allocations are gone, right away. */
 export async function deprovisionAllCidrs(deps: Dependencies, poolId: string): Promise<void> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool) return;
   for (const record of await deps.store.listPoolCidrs(poolId)) {
     if (DEPROVISIONABLE_STATES.has(record.State)) {
-      await reserveForDeprovision(deps, poolId, record.IpamPoolCidrId, (writes) => deps.store.commit(writes));
+      await reserveForDeprovision(deps, pool, record.IpamPoolCidrId, (writes) => deps.store.commit(writes));
     }
     if (DEPROVISIONABLE_STATES.has(record.State) || record.State === 'pending-deprovision') {
       await completeDeprovision(deps, poolId, record.IpamPoolCidrId);

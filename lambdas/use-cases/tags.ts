@@ -1,4 +1,4 @@
-// CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools).
+// CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their associations).
 import { IpamError } from '../domain/errors.ts';
 import { resourceTypeOfId } from '../domain/ids.ts';
 import type { Tag } from '../domain/model.ts';
@@ -7,6 +7,7 @@ import type { Entity, Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { requireIpam, requirePoolInHomeRegion, requireScope } from './lookup.ts';
+import { requireAssociation, requireResourceDiscovery } from './resource-discoveries.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -16,7 +17,7 @@ interface TagsInput {
   Tags?: { Key?: string; Value?: string }[];
 }
 
-type TaggableEntity = Extract<Entity, { type: 'ipam' | 'scope' | 'pool' }>;
+type TaggableEntity = Extract<Entity, { type: 'ipam' | 'scope' | 'pool' | 'resource-discovery' | 'resource-discovery-association' }>;
 
 async function taggable(deps: Dependencies, context: RequestContext, id: string): Promise<TaggableEntity> {
   switch (resourceTypeOfId(id)) {
@@ -26,6 +27,10 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'scope', value: await requireScope(deps, context, id) };
     case 'ipam-pool':
       return { type: 'pool', value: await requirePoolInHomeRegion(deps, context, id) };
+    case 'ipam-resource-discovery':
+      return { type: 'resource-discovery', value: await requireResourceDiscovery(deps, context, id) };
+    case 'ipam-resource-discovery-association':
+      return { type: 'resource-discovery-association', value: await requireAssociation(deps, context, id) };
     default:
       throw new IpamError('InvalidID', `The ID '${id}' is not valid`);
   }

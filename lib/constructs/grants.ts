@@ -58,3 +58,39 @@ export function grantSecretRead(role: iam.Role, secret: secretsmanager.ISecret, 
     conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
   }));
 }
+
+/** What lambdas/adapters/ec2-inventory reads in each account and Region. */
+const INVENTORY_READ_ACTIONS = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeAddresses',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribePublicIpv4Pools',
+];
+
+/**
+ * The discovery sweep's reads: EC2's Describe calls in this account, and the role it assumes in
+ * every other one (member accounts, and accounts that own resource discoveries). Which accounts
+ * those are is data, not deployment, so the account is a wildcard; the role name is not.
+ * sts:GetCallerIdentity needs no permission.
+ */
+export function grantInventoryRead(role: iam.Role, discoveryRoleName: string): void {
+  role.addToPolicy(new iam.PolicyStatement({ actions: INVENTORY_READ_ACTIONS, resources: ['*'] }));
+  const memberRoles = `arn:${Aws.PARTITION}:iam::*:role/${discoveryRoleName}`;
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [memberRoles] }));
+  Validations.of(role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'EC2 Describe actions (DescribeVpcs, DescribeSubnets, DescribeAddresses, DescribeNetworkInterfaces, ' +
+        'DescribePublicIpv4Pools) support no resource-level permissions; the statement lists exactly those five read-only actions.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${discoveryRoleName}]`,
+      reason:
+        `Discovery reads every account that owns a resource discovery or is a configured member account through the role ` +
+        `${discoveryRoleName}; those accounts are data that changes at run time, so only the role name is fixed. Each member ` +
+        'account decides who may assume its role in the role’s trust policy.',
+    },
+  );
+}

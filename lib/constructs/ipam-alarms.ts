@@ -1,6 +1,6 @@
 // Alarms for what needs a human: any Lambda error or throttle, any 5xx from the API, sustained
-// API throttling, any failed or timed-out workflow. No alarm action is attached: subscribe a
-// topic in the console or extend this construct.
+// API throttling, any failed or timed-out workflow, and a pool running out of space. No alarm
+// action is attached: subscribe a topic in the console or extend this construct.
 import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,6 +15,8 @@ export interface IpamAlarmsProps {
   api: apigateway.RestApi;
   throttledRequests: cloudwatch.Metric;
   stateMachines: Record<string, sfn.IStateMachine>;
+  /** The pool metrics the discovery sweep publishes, and the percent used that needs a human. */
+  poolUtilization: { namespace: string; alarmPercent: number; sweepRateMinutes: number };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -48,6 +50,7 @@ export class IpamAlarms extends Construct {
       props.throttledRequests.with({ period: PERIOD }),
       THROTTLED_REQUESTS_THRESHOLD,
     );
+    this.alarms.push(poolUtilizationAlarm(this, props.namePrefix, props.poolUtilization));
     for (const [name, stateMachine] of Object.entries(props.stateMachines)) {
       alarm(
         `${name}-failed`,
@@ -61,4 +64,31 @@ export class IpamAlarms extends Construct {
       );
     }
   }
+}
+
+/**
+ * Any pool whose used share (100 − PercentAvailable, as the threshold events count it) reaches
+ * the configured percent. One CloudWatch Metrics Insights query over every pool's series — the
+ * sweep publishes them with exactly these dimensions — so pools created later are covered
+ * without redeploying.
+ */
+function poolUtilizationAlarm(scope: Construct, namePrefix: string, settings: IpamAlarmsProps['poolUtilization']): cloudwatch.Alarm {
+  // A point per sweep: a shorter period would have empty ones. Metrics Insights reads at most the
+  // last three hours, which caps the period.
+  const period = Duration.minutes(Math.min(Math.max(settings.sweepRateMinutes, PERIOD.toMinutes()), 180));
+  return new cloudwatch.Alarm(scope, 'pool-utilization', {
+    alarmName: `${namePrefix}-pool-utilization`,
+    alarmDescription: `An IPAM pool has ${settings.alarmPercent}% or more of its space allocated (less than ${100 - settings.alarmPercent}% available): provision more CIDRs or release allocations.`,
+    metric: new cloudwatch.MathExpression({
+      expression: `SELECT MIN(PercentAvailable) FROM SCHEMA("${settings.namespace}", AddressFamily, Locale, PoolID, ScopeID)`,
+      usingMetrics: {},
+      period,
+      label: 'least available space of any pool (%)',
+    }),
+    threshold: 100 - settings.alarmPercent,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    // Between sweeps (or with no pool at all) there is simply no news: keep the last state.
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
 }

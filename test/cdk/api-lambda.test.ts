@@ -34,6 +34,7 @@ beforeAll(async () => {
   vi.stubEnv('IPAM_TABLE_NAME', table.tableName);
   vi.stubEnv('IPAM_DYNAMODB_ENDPOINT', dynamoDbEndpoint());
   vi.stubEnv('IPAM_ACCESS_KEYS_SECRET_ID', SECRET_ARN);
+  vi.stubEnv('IPAM_EVENT_BUS_NAME', 'ipam-events');
   vi.stubEnv('IPAM_STATE_MACHINE_ARNS', JSON.stringify({ 'resource-creation': RESOURCE_CREATION_ARN }));
   stepFunctions.on(StartExecutionCommand).resolves({ executionArn: `${RESOURCE_CREATION_ARN}:run`, startDate: new Date() });
   vi.stubEnv('AWS_REGION', 'us-east-1');

@@ -1,9 +1,10 @@
 // The one synthesis with bundling on, over the repository's real handlers and statemachines/:
-// esbuild (local, never Docker) must produce an ESM bundle per Lambda, and the api bundle must
-// actually run — loaded by plain Node as Lambda would, against DynamoDB Local and a stand-in for
-// the Secrets Manager and Step Functions endpoints — and answer a signed CreateIpam.
+// esbuild (local, never Docker) must produce an ESM bundle per Lambda, and the api and discovery
+// sweep bundles must actually run — loaded by plain Node as Lambda would, against DynamoDB Local
+// and a stand-in for the Secrets Manager and Step Functions endpoints — the one answering a
+// signed CreateIpam, the other sweeping a static inventory file.
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
@@ -11,7 +12,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
 import { lambdaContext, signedQueryEvent } from './support/api-gateway-event.ts';
 import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './support/fake-aws-endpoint.ts';
-import { removeTemporaryDirs, type Synthesised, synthesise } from './support/synth.ts';
+import { createUseCaseHarness } from '../support/use-cases.ts';
+import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { removeTemporaryDirs, type Synthesised, synthesise, temporaryDir } from './support/synth.ts';
 
 const CALLER = { accessKeyId: 'AKIABUNDLETEST000001', secretAccessKey: 'bundle-test-secret-0123456789abcdefghij', accountId: '210987654321' };
 
@@ -84,6 +87,7 @@ test('the bundled api Lambda runs under plain Node and answers a signed CreateIp
       IPAM_TABLE_NAME: table.tableName,
       IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
       IPAM_ACCESS_KEYS_SECRET_ID: 'ipam-access-keys',
+      IPAM_EVENT_BUS_NAME: 'ipam-events',
       IPAM_STATE_MACHINE_ARNS: JSON.stringify({ 'resource-creation': 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation' }),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -103,4 +107,47 @@ test('with the real handlers and statemachines/, every ASL file becomes a state 
   expect(machines.sort()).toEqual(files.sort());
   // No allow-list by default: no resource policy.
   expect(Object.values(synth.statelessTemplate.findResources('AWS::ApiGateway::RestApi'))[0].Properties.Policy).toBeUndefined();
+});
+
+test('the bundled discovery sweep runs under plain Node: one sweep of the inventory file, its report logged, EMF on stdout', async () => {
+  // A table with one IPAM (its default resource discovery covers us-east-1), and what exists there.
+  const sweepTable = await createTestTable();
+  const harness = await createUseCaseHarness({ store: new DynamoDbStore(sweepTable.doc, sweepTable.tableName) });
+  const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
+  const inventoryFile = path.join(temporaryDir('ipam-inventory-'), 'inventory.json');
+  writeFileSync(inventoryFile, JSON.stringify({ accounts: { '123456789012': { 'us-east-1': { vpcs: [{ VpcId: 'vpc-0a1b2c3d4e5f60718', Cidrs: ['10.0.0.0/16'] }] } } } }));
+  const script = `
+    const { handler } = await import(${JSON.stringify(path.join(bundleDir('DiscoverySweep'), 'index.mjs'))});
+    const report = await handler({ 'detail-type': 'Scheduled Event', time: '2026-11-23T08:00:00Z' }, { ...JSON.parse(process.env.TEST_CONTEXT), getRemainingTimeInMillis: () => 300000 });
+    process.stdout.write('REPORT ' + JSON.stringify(report));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      TEST_CONTEXT: JSON.stringify({ ...lambdaContext, functionName: 'ipam-stateless-DiscoverySweepFunction' }),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      // As the stack sets them (lib/stateless-stack.ts), with DynamoDB Local and the static inventory.
+      IPAM_TABLE_NAME: sweepTable.tableName,
+      IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+      IPAM_EVENT_BUS_NAME: 'ipam-events',
+      IPAM_INVENTORY_FILE: inventoryFile,
+      IPAM_METRICS_NAMESPACE: 'ipam',
+      IPAM_DISCOVERY_MEMBER_ACCOUNTS: '',
+      IPAM_DISCOVERY_ROLE_NAME: 'IpamDiscoveryRole',
+      IPAM_UTILIZATION_THRESHOLDS: '80,90',
+      POWERTOOLS_SERVICE_NAME: 'ipam-discovery',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    },
+  });
+  sweepTable.client.destroy();
+  const report = JSON.parse(stdout.slice(stdout.lastIndexOf('REPORT ') + 'REPORT '.length));
+  expect(report).toEqual({ resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
+  const lines = stdout.slice(0, stdout.lastIndexOf('REPORT ')).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  expect(lines).toContainEqual(expect.objectContaining({ message: 'sweep done', report, function_name: 'ipam-stateless-DiscoverySweepFunction' }));
+  // EMF on stdout, in the configured namespace, e.g. the private scope's count of unmanaged VPC CIDRs.
+  const emf = lines.filter((line) => line._aws);
+  expect(emf.length).toBeGreaterThan(0);
+  expect(emf.every((line) => line._aws.CloudWatchMetrics[0].Namespace === 'ipam')).toBe(true);
+  expect(emf.find((line) => line.ScopeID === Ipam.PrivateDefaultScopeId && line.AddressFamily === 'IPv4')).toMatchObject({ UnmanagedResourceCidrs: 1 });
 });

@@ -71,6 +71,7 @@ test('every acknowledgment carries a written reason', () => {
     'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
     'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
     'AwsSolutions-IAM5[Resource::*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/IpamDiscoveryRole]',
     'AwsSolutions-SMG4',
   ]);
 });

@@ -6,15 +6,40 @@ import { loadDeploymentConfig } from '../../lib/config.ts';
 const load = (context: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
   loadDeploymentConfig({ tryGetContext: (key: string) => context[key] }, env);
 
-test('defaults: stage prod, prefix ipam, retain, open to all, 5-minute sweeps, EC2’s Describe* bucket (20/s, burst 100)', () => {
+test('defaults: stage prod, prefix ipam, retain, open to all, 5-minute sweeps, EC2’s Describe* bucket (20/s, burst 100), metrics under the prefix', () => {
   expect(load()).toEqual({
     stageName: 'prod',
     namePrefix: 'ipam',
     removalPolicy: 'retain',
     allowedSourceCidrs: [],
     discoveryRateMinutes: 5,
+    discoveryMemberAccounts: [],
+    discoveryRoleName: 'IpamDiscoveryRole',
+    metricsNamespace: 'ipam',
+    utilizationThresholds: [80, 90],
+    utilizationAlarmPercent: 90,
     throttlingRateLimit: 20,
     throttlingBurstLimit: 100,
+  });
+  expect(load({ namePrefix: 'team-a' }).metricsNamespace).toBe('team-a');
+});
+
+test('discovery and monitoring settings: lists as JSON or comma-separated, thresholds sorted and unique', () => {
+  expect(
+    load(
+      { discoveryMemberAccounts: ['111122223333'], utilizationThresholds: [95, 75, 95], metricsNamespace: 'Team/IPAM' },
+      { IPAM_DISCOVERY_ROLE_NAME: 'OrgIpamReader', IPAM_UTILIZATION_ALARM_PERCENT: '85' },
+    ),
+  ).toMatchObject({
+    discoveryMemberAccounts: ['111122223333'],
+    discoveryRoleName: 'OrgIpamReader',
+    metricsNamespace: 'Team/IPAM',
+    utilizationThresholds: [75, 95],
+    utilizationAlarmPercent: 85,
+  });
+  expect(load({}, { IPAM_DISCOVERY_MEMBER_ACCOUNTS: '111122223333, 444455556666', IPAM_UTILIZATION_THRESHOLDS: '50,99.5' })).toMatchObject({
+    discoveryMemberAccounts: ['111122223333', '444455556666'],
+    utilizationThresholds: [50, 99.5],
   });
 });
 
@@ -41,6 +66,11 @@ describe('bad values name the setting and the value', () => {
     [{ allowedSourceCidrs: '10.0.0.0' }, /allowedSourceCidrs .* must list CIDRs like 203\.0\.113\.0\/24, got '10\.0\.0\.0'/],
     [{ discoveryRateMinutes: '0' }, /discoveryRateMinutes .* must be an integer from 1 to 1440, got '0'/],
     [{ throttlingBurstLimit: 'lots' }, /throttlingBurstLimit .* must be an integer from 1 to 5000, got 'lots'/],
+    [{ discoveryMemberAccounts: '1111-2222-3333' }, /discoveryMemberAccounts .* must list 12-digit account ids, got '1111-2222-3333'/],
+    [{ discoveryRoleName: 'role/with/path' }, /discoveryRoleName .* must be an IAM role name/],
+    [{ metricsNamespace: 'AWS/IPAM' }, /metricsNamespace .* must be a CloudWatch namespace not starting with AWS\/, got 'AWS\/IPAM'/],
+    [{ utilizationThresholds: '80,120' }, /utilizationThresholds .* must list percentages in \(0, 100\], got '120'/],
+    [{ utilizationAlarmPercent: '0' }, /utilizationAlarmPercent .* must be an integer from 1 to 100, got '0'/],
   ])('%o', (context, message) => {
     expect(() => load(context)).toThrow(message);
   });

@@ -20,7 +20,7 @@ let workflows: WorkflowFixture;
 beforeAll(() => {
   workflows = workflowFixture();
   synth = synthesise({
-    context: { stageName: 'prod', allowedSourceCidrs: '203.0.113.0/24, 2001:db8::/32' },
+    context: { stageName: 'prod', allowedSourceCidrs: '203.0.113.0/24, 2001:db8::/32', discoveryMemberAccounts: ['111122223333', '444455556666'] },
     sources: { stateMachinesDir: workflows.stateMachinesDir, workflowTaskEntry: workflows.workflowTaskEntry },
   });
   template = synth.statelessTemplate;
@@ -44,6 +44,8 @@ function statementsOf(rolePrefix: string): Statement[] {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 const actionsOf = (statement: Statement) => [statement.Action].flat();
+const variablesOf = (name: string): Record<string, unknown> => template.findResources('AWS::Lambda::Function')[functionId(name)].Properties.Environment.Variables;
+const stackOutput = (pattern: RegExp) => ({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'ipam-stateful', OutputName: expect.stringMatching(pattern) }) });
 const statementWith = (statements: Statement[], action: string) => statements.filter((statement) => actionsOf(statement).includes(action));
 
 describe('Lambda functions', () => {
@@ -63,10 +65,8 @@ describe('Lambda functions', () => {
   });
 
   test('the api Lambda learns the table, the secret and every state machine ARN by workflow name', () => {
-    const api = template.findResources('AWS::Lambda::Function')[functionId('ApiHandler')];
-    const variables = api.Properties.Environment.Variables;
+    const variables = variablesOf('ApiHandler') as Record<string, any>;
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('ipam-api');
-    const stackOutput = (pattern: RegExp) => ({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'ipam-stateful', OutputName: expect.stringMatching(pattern) }) });
     expect(variables.IPAM_TABLE_NAME).toEqual(stackOutput(/^PublishOutputRefItemsTable/));
     expect(variables.IPAM_ACCESS_KEYS_SECRET_ID).toEqual(stackOutput(/^PublishOutputRefAccessKeys/));
     const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
@@ -79,6 +79,29 @@ describe('Lambda functions', () => {
       expect(machines).toContain(ref.slice(1));
       expect(ref).toMatch(new RegExp(`^@Workflows${name.replace(/-/g, '')}`));
     }
+  });
+
+  test('every Lambda that runs use cases learns the table and the event bus', () => {
+    for (const name of ['ApiHandler', 'WorkflowTask', 'DiscoverySweep']) {
+      expect(variablesOf(name)).toMatchObject({
+        IPAM_TABLE_NAME: stackOutput(/^PublishOutputRefItemsTable/),
+        IPAM_EVENT_BUS_NAME: stackOutput(/^PublishOutputRefEvents/),
+      });
+    }
+  });
+
+  test('the discovery sweep: 5 minutes to run, the discovery settings of the deployment config, metrics in its namespace', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: arnOf(logicalId('AWS::IAM::Role', 'DiscoverySweepRole')), Timeout: 300 });
+    expect(variablesOf('DiscoverySweep')).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'ipam-discovery',
+      IPAM_METRICS_NAMESPACE: 'ipam',
+      POWERTOOLS_METRICS_NAMESPACE: 'ipam',
+      IPAM_DISCOVERY_MEMBER_ACCOUNTS: '111122223333,444455556666',
+      IPAM_DISCOVERY_ROLE_NAME: 'IpamDiscoveryRole',
+      IPAM_UTILIZATION_THRESHOLDS: '80,90',
+    });
+    // The lease in the table serialises sweeps; a reservation could not deploy in a 10-concurrency account.
+    expect(template.findResources('AWS::Lambda::Function')[functionId('DiscoverySweep')].Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 });
 
@@ -196,12 +219,18 @@ describe('API Gateway', () => {
 });
 
 describe('least-privilege IAM', () => {
-  test('no statement has a wildcard resource except X-Ray and log delivery, which have no resource-level permissions', () => {
+  const memberRoles = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/IpamDiscoveryRole']] };
+
+  test('no statement has a wildcard resource except X-Ray, log delivery and EC2 Describe, which have no resource-level permissions, and the discovery role of any account', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const wildcard = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]).filter((statement) => JSON.stringify(statement.Resource).includes('*'));
     for (const statement of wildcard) {
+      if (actionsOf(statement).includes('sts:AssumeRole')) {
+        expect(statement).toEqual({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles });
+        continue;
+      }
       expect(statement.Resource).toBe('*');
-      for (const action of actionsOf(statement)) expect(action).toMatch(/^(xray|logs):/);
+      for (const action of actionsOf(statement)) expect(action).toMatch(/^(xray:|logs:|ec2:Describe)/);
     }
     const logDelivery = wildcard.flatMap(actionsOf).filter((action) => action.startsWith('logs:'));
     expect(logDelivery.every((action) => /Log(Delivery|Deliveries)|DescribeLogGroups|ResourcePolic/.test(action))).toBe(true);
@@ -237,9 +266,26 @@ describe('least-privilege IAM', () => {
     expect(actions.some((action) => action.startsWith('secretsmanager:') || action.startsWith('states:'))).toBe(false);
   });
 
-  test('the discovery sweep may only log and trace', () => {
-    const actions = statementsOf('DiscoverySweepRole').flatMap(actionsOf).sort();
-    expect(actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  test('api, workflow task and discovery sweep may put events on our bus, and only there', () => {
+    for (const role of ['ApiHandlerRole', 'WorkflowTaskRole', 'DiscoverySweepRole']) {
+      expect(statementWith(statementsOf(role), 'events:PutEvents')).toEqual([
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/^PublishOutputFnGetAttEvents.*Arn/) }) } },
+      ]);
+    }
+  });
+
+  test('the discovery sweep: the table, the five EC2 reads, the discovery role in other accounts, and nothing else', () => {
+    const statements = statementsOf('DiscoverySweepRole');
+    const actions = statements.flatMap(actionsOf);
+    // CDK merges the EC2 reads into X-Ray's statement: both can only name `*`.
+    expect(statementWith(statements, 'ec2:DescribeVpcs').map((statement) => statement.Resource)).toEqual(['*']);
+    expect(actions.filter((action) => action.startsWith('ec2:')).sort()).toEqual(
+      ['ec2:DescribeAddresses', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribePublicIpv4Pools', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+    );
+    expect(statementWith(statements, 'sts:AssumeRole')).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles }]);
+    expect(actions).toContain('dynamodb:ConditionCheckItem');
+    expect(new Set(actions.map((action) => action.split(':')[0]))).toEqual(new Set(['logs', 'xray', 'dynamodb', 'kms', 'events', 'ec2', 'sts']));
+    expect(actions.some((action) => action.startsWith('secretsmanager:') || action.startsWith('states:'))).toBe(false);
   });
 
   test('state machines may invoke the task Lambda — its unqualified ARN only', () => {
@@ -263,7 +309,7 @@ test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, ev
   expect(names).toEqual(
     [
       'ipam-api-errors', 'ipam-api-throttles', 'ipam-workflow-task-errors', 'ipam-workflow-task-throttles',
-      'ipam-discovery-sweep-errors', 'ipam-discovery-sweep-throttles', 'ipam-api-5xx', 'ipam-api-throttled',
+      'ipam-discovery-sweep-errors', 'ipam-discovery-sweep-throttles', 'ipam-api-5xx', 'ipam-api-throttled', 'ipam-pool-utilization',
       ...Object.keys(workflows.definitions).map((name) => `ipam-${name}-failed`),
     ].sort(),
   );
@@ -273,6 +319,24 @@ test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, ev
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
     AlarmName: 'ipam-alpha-flow-failed',
     Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) })]),
+  });
+});
+
+test('pool utilization: a Metrics Insights query over every pool’s PercentAvailable alarms at 90% used', () => {
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'ipam-pool-utilization',
+    // The pool metrics' exact dimension set (lambdas/domain/monitoring.ts), in the metrics namespace.
+    Metrics: [
+      Match.objectLike({
+        Expression: 'SELECT MIN(PercentAvailable) FROM SCHEMA("ipam", AddressFamily, Locale, PoolID, ScopeID)',
+        Period: 300,
+        ReturnData: true,
+      }),
+    ],
+    ComparisonOperator: 'LessThanOrEqualToThreshold',
+    Threshold: 10,
+    EvaluationPeriods: 1,
+    TreatMissingData: 'ignore',
   });
 });
 

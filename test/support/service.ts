@@ -1,5 +1,6 @@
 // Starts the whole local service (HTTP + handler + store) on a free port against the test run's
-// DynamoDB Local, with a fresh table and two accounts, and hands out real AWS clients for it.
+// DynamoDB Local, with a fresh table and two accounts and no sweep timer, and hands out real AWS
+// clients for it.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,10 +18,18 @@ export interface TestService extends LocalService {
   ec2(options?: { account?: typeof ADMIN; region?: string }): EC2Client;
 }
 
-export async function startTestService(): Promise<TestService> {
+export interface TestServiceOptions {
+  /** More settings, e.g. IPAM_INVENTORY_FILE, as the environment would give them. */
+  env?: Record<string, string>;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-test-'));
   const tableName = `ipam-e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const config = loadConfig({
+    // Sweeps run when a test asks for one (service.sweep() or the endpoint), never by timer.
+    IPAM_DISCOVERY_INTERVAL_S: '0',
+    ...options.env,
     PORT: '0',
     IPAM_DATA_DIR: dataDir,
     IPAM_TABLE_NAME: tableName,

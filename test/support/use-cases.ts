@@ -1,5 +1,6 @@
 // Use cases wired to a real store on a fresh DynamoDB Local table, for tests below the HTTP layer.
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
@@ -13,6 +14,8 @@ export interface UseCaseHarness {
   store: DynamoDbStore;
   engine: LocalWorkflowEngine;
   context: RequestContext;
+  /** Every event the use cases published, in memory. */
+  events: LocalEventLog;
   /** Runs an action as the default account in us-east-1, like a decoded request would. */
   call(action: string, input: Record<string, unknown>, context?: Partial<RequestContext>): Promise<any>;
 }
@@ -32,15 +35,17 @@ export interface UseCaseHarnessOptions {
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
   const store = options.store ?? (await newTestStore());
+  const events = new LocalEventLog();
   const { deps, engine } = options.wrapTask
-    ? wrappedDependencies(store, options.wrapTask, options.pauseBeforeTask)
-    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask });
+    ? wrappedDependencies(store, events, options.wrapTask, options.pauseBeforeTask)
+    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,
     store,
     context,
     engine,
+    events,
     // Like a user who waits for each operation to settle before the next (as the guide polls).
     call: async (action, input, overrides = {}) => {
       try {
@@ -58,9 +63,14 @@ async function newTestStore(): Promise<DynamoDbStore> {
 }
 
 /** What wireLocalDependencies wires, with `wrap` around the real task runner. */
-function wrappedDependencies(store: DynamoDbStore, wrap: NonNullable<UseCaseHarnessOptions['wrapTask']>, pauseBeforeTask?: string) {
+function wrappedDependencies(
+  store: DynamoDbStore,
+  events: LocalEventLog,
+  wrap: NonNullable<UseCaseHarnessOptions['wrapTask']>,
+  pauseBeforeTask?: string,
+) {
   const engine = new LocalWorkflowEngine({ store, runTask: (event) => wrap(event, (task) => runWorkflowTask(deps, task)), pauseBeforeTask });
-  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date() };
+  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events };
   return { deps, engine };
 }
 

@@ -12,6 +12,17 @@
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |
 // | client token     | TOKEN#<account>#<action>#<token> | META                        |                          |         | idempotent retries                       |
 // | workflow execution | EXEC#<executionId>             | META                        | EXECUTIONS#open (only while open) | <startedAt>#<id> | get by id; open executions to resume at start |
+// | resource discovery | RD#<id>                        | META                        | RESOURCE-DISCOVERIES     | <owner>#<id> | get by id; per owner (begins_with); every one (sweep) |
+// | RD slot          | RDSLOT#<account>#<region>        | META                        |                          |         | one created resource discovery per account and Region |
+// | RD association   | RDASSOC#<id>                     | META                        | RESOURCE-DISCOVERY-ASSOCIATIONS | <owner>#<id> | get by id; per owner; every one (sweep) |
+// | discovered CIDR  | DISCOVERED#<rd>#<region>#resource-cidr  | <account>#<resourceId>#<cidr> |              |         | GetIpamDiscoveredResourceCidrs; one account's part replaced per sweep |
+// | discovered address | DISCOVERED#<rd>#<region>#public-address | <account>#<address>       |              |         | GetIpamDiscoveredPublicAddresses          |
+// | discovered account | DISCOVERED#<rd>#account          | <region>#<account>          |                          |         | GetIpamDiscoveredAccounts                |
+// | resource CIDR    | RESOURCE-CIDRS#<scopeId>          | <region>#<resourceId>#<cidr> |                         |         | GetIpamResourceCidrs; the sweep's last verdict per CIDR |
+// | CIDR override    | RESOURCE-CIDR-OVERRIDES#<ipamId>  | <region>#<resourceId>#<cidr> |                         |         | ignored / moved CIDRs (ModifyIpamResourceCidr) |
+// | address history  | HISTORY#<scopeId>#<cidr>          | <SampledStartTime>#<resourceId> |                      |         | GetIpamAddressHistory (exact CIDR); TTL 3 years after the end |
+// | pool monitor     | MONITOR#<poolId>                  | META                        |                          |         | utilisation threshold last reported      |
+// | sweep lease      | SWEEP                             | LEASE                       |                          |         | one discovery sweep at a time            |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -76,6 +87,36 @@ export const executionKey = (executionId: string): ItemKey => ({ PK: `EXEC#${exe
 /** Sparse: only open executions carry GSI1 keys, so closing one (a put without them) drops it from the index. */
 export const OPEN_EXECUTIONS_INDEX_KEY = 'EXECUTIONS#open';
 
+export const RESOURCE_DISCOVERIES_INDEX_KEY = 'RESOURCE-DISCOVERIES';
+export const ASSOCIATIONS_INDEX_KEY = 'RESOURCE-DISCOVERY-ASSOCIATIONS';
+export const resourceDiscoveryKey = (id: string): ItemKey => ({ PK: `RD#${id}`, SK: META });
+export const associationKey = (id: string): ItemKey => ({ PK: `RDASSOC#${id}`, SK: META });
+export const resourceDiscoverySlotKey = (accountId: string, region: string): ItemKey => ({ PK: `RDSLOT#${accountId}#${region}`, SK: META });
+/** GSI1 sort key of owned records listed across owners: `<owner>#<id>`, so one owner's are a begins_with. */
+export const ownedSortKey = (ownerId: string, id: string) => `${ownerId}#${id}`;
+export const ownedSortPrefix = (ownerId: string) => `${ownerId}#`;
+
+export const discoveredResourceCidrPartition = (rdId: string, region: string) => `DISCOVERED#${rdId}#${region}#resource-cidr`;
+export const discoveredPublicAddressPartition = (rdId: string, region: string) => `DISCOVERED#${rdId}#${region}#public-address`;
+export const discoveredAccountPartition = (rdId: string) => `DISCOVERED#${rdId}#account`;
+export const accountSortPrefix = (accountId: string) => `${accountId}#`;
+export const regionSortPrefix = (region: string) => `${region}#`;
+
+export const resourceCidrPartition = (scopeId: string) => `RESOURCE-CIDRS#${scopeId}`;
+const resourceCidrSortKey = (region: string, resourceId: string, cidr: string) => `${region}#${resourceId}#${cidr}`;
+export const resourceCidrKey = (scopeId: string, region: string, resourceId: string, cidr: string): ItemKey => ({
+  PK: resourceCidrPartition(scopeId),
+  SK: resourceCidrSortKey(region, resourceId, cidr),
+});
+export const overridePartition = (ipamId: string) => `RESOURCE-CIDR-OVERRIDES#${ipamId}`;
+export const overrideKey = (ipamId: string, region: string, resourceId: string, cidr: string): ItemKey => ({
+  PK: overridePartition(ipamId),
+  SK: resourceCidrSortKey(region, resourceId, cidr),
+});
+export const historyPartition = (scopeId: string, cidr: string) => `HISTORY#${scopeId}#${cidr}`;
+export const poolMonitorKey = (poolId: string): ItemKey => ({ PK: `MONITOR#${poolId}`, SK: META });
+export const sweepLeaseKey: ItemKey = { PK: 'SWEEP', SK: 'LEASE' };
+
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {
   switch (entity.type) {
@@ -103,5 +144,48 @@ export function keysOf(entity: Entity): ItemKeys {
       return entity.value.status === 'open'
         ? { ...executionKey(entity.value.executionId), GSI1PK: OPEN_EXECUTIONS_INDEX_KEY, GSI1SK: `${entity.value.startedAt}#${entity.value.executionId}` }
         : executionKey(entity.value.executionId);
+    case 'resource-discovery': {
+      const rd = entity.value;
+      return { ...resourceDiscoveryKey(rd.IpamResourceDiscoveryId), GSI1PK: RESOURCE_DISCOVERIES_INDEX_KEY, GSI1SK: ownedSortKey(rd.OwnerId, rd.IpamResourceDiscoveryId) };
+    }
+    case 'resource-discovery-slot':
+      return resourceDiscoverySlotKey(entity.value.accountId, entity.value.region);
+    case 'resource-discovery-association': {
+      const association = entity.value;
+      return {
+        ...associationKey(association.IpamResourceDiscoveryAssociationId),
+        GSI1PK: ASSOCIATIONS_INDEX_KEY,
+        GSI1SK: ownedSortKey(association.OwnerId, association.IpamResourceDiscoveryAssociationId),
+      };
+    }
+    case 'discovered-resource-cidr': {
+      const found = entity.value;
+      return {
+        PK: discoveredResourceCidrPartition(found.IpamResourceDiscoveryId, found.ResourceRegion),
+        SK: `${accountSortPrefix(found.ResourceOwnerId)}${found.ResourceId}#${found.ResourceCidr}`,
+      };
+    }
+    case 'discovered-public-address': {
+      const found = entity.value;
+      return { PK: discoveredPublicAddressPartition(found.IpamResourceDiscoveryId, found.AddressRegion), SK: `${accountSortPrefix(found.AddressOwnerId)}${found.Address}` };
+    }
+    case 'discovered-account':
+      return { PK: discoveredAccountPartition(entity.value.resourceDiscoveryId), SK: `${regionSortPrefix(entity.value.DiscoveryRegion)}${entity.value.AccountId}` };
+    case 'resource-cidr': {
+      const record = entity.value;
+      return resourceCidrKey(record.IpamScopeId, record.ResourceRegion, record.ResourceId, record.ResourceCidr);
+    }
+    case 'resource-cidr-override': {
+      const override = entity.value;
+      return overrideKey(override.ipamId, override.resourceRegion, override.resourceId, override.resourceCidr);
+    }
+    case 'address-history': {
+      const record = entity.value;
+      return { PK: historyPartition(record.ipamScopeId, record.ResourceCidr), SK: `${record.SampledStartTime}#${record.ResourceId}` };
+    }
+    case 'pool-monitor-state':
+      return poolMonitorKey(entity.value.ipamPoolId);
+    case 'sweep-lease':
+      return sweepLeaseKey;
   }
 }

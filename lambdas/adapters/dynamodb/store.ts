@@ -3,6 +3,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -11,34 +12,61 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import type {
+  AddressHistoryRecord,
   ClientTokenRecord,
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
   FreeBlock,
   Ipam,
   IpamPool,
   IpamPoolAllocation,
   IpamPoolCidr,
+  IpamResourceCidr,
+  IpamResourceDiscovery,
+  IpamResourceDiscoveryAssociation,
   IpamScope,
+  PoolMonitorState,
+  ResourceCidrOverride,
+  SweepLease,
   WorkflowExecution,
 } from '../../domain/model.ts';
-import { type Entity, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
+import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import {
+  accountSortPrefix,
   allocationKey,
+  ASSOCIATIONS_INDEX_KEY,
+  associationKey,
   clientTokenKey,
   containingFreeBlockKeys,
+  discoveredAccountPartition,
+  discoveredPublicAddressPartition,
+  discoveredResourceCidrPartition,
   executionKey,
   freeBlockKey,
   freeBlockSortFloor,
   freeSpacePartition,
+  historyPartition,
   type ItemKey,
   ipamKey,
   keysOf,
   OPEN_EXECUTIONS_INDEX_KEY,
+  overrideKey,
+  overridePartition,
+  ownedSortPrefix,
   ownerIndexKey,
   poolChildrenPrefix,
   poolCidrKey,
   poolKey,
+  poolMonitorKey,
   poolPartition,
+  RESOURCE_DISCOVERIES_INDEX_KEY,
+  resourceCidrKey,
+  resourceCidrPartition,
+  resourceDiscoveryKey,
+  regionSortPrefix,
   scopeKey,
+  sweepLeaseKey,
 } from './keys.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
 
@@ -47,6 +75,9 @@ type Item = Record<string, unknown>;
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', TIME_TO_LIVE_ATTRIBUTE];
 const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+/** History is kept for three years after it ends (spec §17). */
+const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
 const TRANSACTION_LIMIT = 100;
 /** Client tokens are kept for a day, like the idempotency window of EC2. */
 const CLIENT_TOKEN_TTL_SECONDS = 24 * 3600;
@@ -62,6 +93,9 @@ function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
   if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  if (entity.type === 'address-history' && entity.value.SampledEndTime) {
+    item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
+  }
   return item;
 }
 
@@ -188,6 +222,77 @@ export class DynamoDbStore implements Store {
     }
   }
 
+  // ---- Discovery and monitoring ----
+  getResourceDiscovery(resourceDiscoveryId: string) {
+    return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
+  }
+  listResourceDiscoveries(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscovery>(RESOURCE_DISCOVERIES_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+  }
+  getResourceDiscoveryAssociation(associationId: string) {
+    return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
+  }
+  listResourceDiscoveryAssociations(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscoveryAssociation>(ASSOCIATIONS_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+  }
+  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredResourceCidr>(
+      discoveredResourceCidrPartition(resourceDiscoveryId, region),
+      accountId === undefined ? undefined : accountSortPrefix(accountId),
+    );
+  }
+  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredPublicAddress>(
+      discoveredPublicAddressPartition(resourceDiscoveryId, region),
+      accountId === undefined ? undefined : accountSortPrefix(accountId),
+    );
+  }
+  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
+    return this.queryRecords<DiscoveredAccount>(discoveredAccountPartition(resourceDiscoveryId), region === undefined ? undefined : regionSortPrefix(region));
+  }
+  async writeObservations(writes: ObservationWrite[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
+      let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = writes
+        .slice(i, i + BATCH_WRITE_LIMIT)
+        .map((write) => {
+          const { PK, SK } = keysOf(write.entity);
+          return write.op === 'put' ? { PutRequest: { Item: itemOf(write.entity) } } : { DeleteRequest: { Key: { PK, SK } } };
+        });
+      // Observations only: the last sweep wins, so no condition guards these writes.
+      while (pending.length > 0) {
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = result.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+  }
+  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<IpamResourceCidr>(resourceCidrKey(scopeId, region, resourceId, cidr));
+  }
+  listResourceCidrs(scopeId: string) {
+    return this.queryRecords<IpamResourceCidr>(resourceCidrPartition(scopeId));
+  }
+  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<ResourceCidrOverride>(overrideKey(ipamId, region, resourceId, cidr));
+  }
+  listResourceCidrOverrides(ipamId: string) {
+    return this.queryRecords<ResourceCidrOverride>(overridePartition(ipamId));
+  }
+  listAddressHistory(scopeId: string, cidr: string) {
+    return this.queryRecords<AddressHistoryRecord>(historyPartition(scopeId, cidr));
+  }
+  getPoolMonitorState(poolId: string) {
+    return this.get<PoolMonitorState>(poolMonitorKey(poolId));
+  }
+  getSweepLease() {
+    return this.get<SweepLease>(sweepLeaseKey);
+  }
+
+  private async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+    const records: T[] = [];
+    for await (const item of this.queryAll(partition, sortPrefix)) records.push(recordOf<T>(item)!);
+    return records;
+  }
+
   private transactItem(write: Write): TransactItem {
     const TableName = this.tableName;
     const entity = write.entity;
@@ -253,8 +358,8 @@ export class DynamoDbStore implements Store {
     return found;
   }
 
-  /** Every record under one GSI1 partition, in sort-key order. */
-  private async queryIndex<T>(partition: string): Promise<T[]> {
+  /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
+  private async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
     const records: T[] = [];
     let start: Item | undefined;
     do {
@@ -262,8 +367,8 @@ export class DynamoDbStore implements Store {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
+          KeyConditionExpression: sortPrefix ? 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)' : 'GSI1PK = :pk',
+          ExpressionAttributeValues: sortPrefix ? { ':pk': partition, ':prefix': sortPrefix } : { ':pk': partition },
           ExclusiveStartKey: start,
         }),
       );

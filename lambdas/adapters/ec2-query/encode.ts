@@ -9,7 +9,7 @@
 // of their own, so no XML is assembled by string concatenation here.
 import { XmlShapeSerializer } from '@aws-sdk/core/protocols';
 import { IpamError, messages } from '../../domain/errors.ts';
-import { outputOf, rawMembers } from './schema-walk.ts';
+import { isRecord, kindOf, outputOf, rawMembers, type Shape } from './schema-walk.ts';
 
 export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const SERVICE_NAMESPACE = 'com.amazonaws.ec2';
@@ -40,7 +40,30 @@ export function encodeQueryResponse(action: string, output: object, requestId: s
   if (!shape) throw new IpamError('InvalidAction', messages.invalidAction(action));
   const { names, schemas } = rawMembers(shape);
   const envelope = [STRUCTURE, SERVICE_NAMESPACE, `${action}Response`, 0, ['requestId', ...names], [0, ...schemas]];
-  return serialize(envelope, { ...output, requestId }, EC2_XML_NAMESPACE);
+  return serialize(envelope, { ...(withDates(shape, output) as object), requestId }, EC2_XML_NAMESPACE);
+}
+
+/**
+ * Records keep times as ISO 8601 strings (they round-trip through JSON and DynamoDB); the XML
+ * serializer wants Dates in timestamp members, so they are converted here, by the schema.
+ */
+function withDates(shape: Shape, value: unknown): unknown {
+  switch (kindOf(shape)) {
+    case 'timestamp':
+      return typeof value === 'string' ? new Date(value) : value;
+    case 'list':
+      return Array.isArray(value) ? value.map((item) => withDates(shape.getValueSchema(), item)) : value;
+    case 'structure': {
+      if (!isRecord(value)) return value;
+      const converted: Record<string, unknown> = { ...value };
+      for (const [name, member] of shape.structIterator()) {
+        if (converted[name] !== undefined) converted[name] = withDates(member, converted[name]);
+      }
+      return converted;
+    }
+    default:
+      return value;
+  }
 }
 
 // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>, no namespace;

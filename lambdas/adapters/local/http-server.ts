@@ -1,12 +1,17 @@
 // `npm start`'s front door: node:http in, API Gateway proxy events to the Lambda handler, out
-// again. GET /health answers once the service is ready.
+// again. GET /health answers once the service is ready; local-only routes (the on-demand
+// discovery sweep) are answered here, before the API, with the raw request.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { toIpamError } from '../../domain/errors.ts';
 import { encodeQueryError } from '../ec2-query/codec.ts';
+import type { HttpRequest, HttpResponse } from '../http/handle-api-request.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** A route only `npm start` has, by `<METHOD> <path>`, e.g. `POST /local/discovery-sweeps`. */
+export type LocalRoutes = Record<string, (request: HttpRequest) => Promise<HttpResponse>>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,17 +26,21 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = new URL(request.url ?? '/', 'http://local');
+function headersOf(request: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  return headers;
+}
+
+function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+  const url = new URL(request.url ?? '/', 'http://local');
   return {
     httpMethod: request.method ?? 'GET',
     path: url.pathname,
     resource: '/{proxy+}',
-    headers,
+    headers: headersOf(request),
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -55,11 +64,20 @@ const lambdaContext = {
   getRemainingTimeInMillis: () => 30_000,
 } as Context;
 
-export function createLocalServer(handler: ProxyHandler): Server {
+export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {}): Server {
   return createServer(async (request, response) => {
     try {
       if (request.method === 'GET' && request.url === '/health') {
         response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      const url = new URL(request.url ?? '/', 'http://local');
+      const route = routes[`${request.method} ${url.pathname}`];
+      if (route) {
+        // The path as sent (still percent-encoded): SigV4 signs it.
+        const path = (request.url ?? '/').split('?')[0];
+        const result = await route({ method: request.method ?? 'GET', path, headers: headersOf(request), body: await readBody(request) });
+        response.writeHead(result.statusCode, result.headers).end(result.body);
         return;
       }
       const result = await handler(toProxyEvent(request, await readBody(request)), lambdaContext);

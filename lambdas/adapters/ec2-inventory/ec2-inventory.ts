@@ -1,0 +1,120 @@
+// The inventory port over the EC2 read APIs: one account in one Region per read, the service's
+// own account with its own credentials, others through the discovery role (account-credentials.ts).
+// With endpoints configured (moto in tests) every Region is read from that one endpoint.
+import {
+  type Address,
+  DescribeAddressesCommand,
+  EC2Client,
+  type NetworkInterface,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribePublicIpv4Pools,
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+  type PublicIpv4Pool,
+  type Subnet,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import type { InventorySnapshot, InventorySource } from '../../ports/inventory.ts';
+import { AccountCredentials, type BaseCredentials } from './account-credentials.ts';
+import { readFailure } from './failures.ts';
+import { addressOf, hasPublicIp, isVpcAddress, networkInterfaceOf, publicIpv4PoolOf, subnetOf, vpcOf } from './snapshot-shapes.ts';
+
+export interface Ec2InventoryOptions {
+  /** Role assumed in every account but the service's own: arn:aws:iam::<account>:role/<roleName>. */
+  roleName: string;
+  ec2Endpoint?: string;
+  stsEndpoint?: string;
+  /** The service's own credentials; absent = the SDK's default chain. */
+  credentials?: BaseCredentials;
+  /** RoleSessionName of the assumed sessions, as member accounts see it in CloudTrail. */
+  sessionName?: string;
+}
+
+// The largest page each paged describe allows: fewer round trips for big accounts.
+const PAGE_SIZE = 1000;
+
+export class Ec2Inventory implements InventorySource {
+  readonly #ec2Endpoint: string | undefined;
+  readonly #credentials: AccountCredentials;
+  #endpointLacksPublicIpv4Pools = false;
+
+  constructor(options: Ec2InventoryOptions) {
+    this.#ec2Endpoint = options.ec2Endpoint;
+    this.#credentials = new AccountCredentials({
+      roleName: options.roleName,
+      stsEndpoint: options.stsEndpoint,
+      credentials: options.credentials,
+      sessionName: options.sessionName ?? 'self-hosted-ipam-discovery',
+    });
+  }
+
+  async read(accountId: string, region: string): Promise<InventorySnapshot> {
+    const credentials = await this.#credentials.forAccount(accountId, region);
+    const ec2 = new EC2Client({ region, endpoint: this.#ec2Endpoint, credentials });
+    try {
+      const [vpcs, subnets, addresses, networkInterfaces, publicIpv4Pools] = await Promise.all([
+        describeVpcs(ec2),
+        describeSubnets(ec2),
+        describeAddresses(ec2),
+        describeNetworkInterfaces(ec2),
+        this.#describePublicIpv4Pools(ec2),
+      ]);
+      return {
+        vpcs: vpcs.map(vpcOf),
+        subnets: subnets.map(subnetOf),
+        addresses: addresses.filter(isVpcAddress).map(addressOf),
+        networkInterfaces: networkInterfaces.filter(hasPublicIp).map(networkInterfaceOf),
+        publicIpv4Pools: publicIpv4Pools.map(publicIpv4PoolOf),
+      };
+    } catch (error) {
+      throw readFailure(error, accountId, region) ?? error;
+    } finally {
+      ec2.destroy();
+    }
+  }
+
+  async #describePublicIpv4Pools(ec2: EC2Client): Promise<PublicIpv4Pool[]> {
+    if (this.#endpointLacksPublicIpv4Pools) return [];
+    try {
+      return await collect(paginateDescribePublicIpv4Pools({ client: ec2 }, {}), (page) => page.PublicIpv4Pools);
+    } catch (error) {
+      if (this.#ec2Endpoint === undefined || !isMissingActionOnMoto(error)) throw error;
+      this.#endpointLacksPublicIpv4Pools = true;
+      return [];
+    }
+  }
+}
+
+/**
+ * moto (5.2.1) has no DescribePublicIpv4Pools: it raises NotImplementedError, which its server
+ * answers with Werkzeug's bare HTML "500 Internal Server Error" page. Only a configured endpoint
+ * answering exactly that reads as "no pools"; EC2 always has the API and answers errors in XML,
+ * so there any failure stays an outage.
+ */
+function isMissingActionOnMoto(error: unknown): boolean {
+  const response = (error as { $response?: { statusCode?: number; headers?: Record<string, string> } } | undefined)?.$response;
+  return response?.statusCode === 500 && (response.headers?.['content-type'] ?? '').startsWith('text/html');
+}
+
+async function collect<Page, Item>(pages: AsyncIterable<Page>, itemsOf: (page: Page) => Item[] | undefined): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of pages) items.push(...(itemsOf(page) ?? []));
+  return items;
+}
+
+function describeVpcs(ec2: EC2Client): Promise<Vpc[]> {
+  return collect(paginateDescribeVpcs({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.Vpcs);
+}
+
+function describeSubnets(ec2: EC2Client): Promise<Subnet[]> {
+  return collect(paginateDescribeSubnets({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.Subnets);
+}
+
+/** DescribeAddresses does not page: one call answers every Elastic IP. */
+async function describeAddresses(ec2: EC2Client): Promise<Address[]> {
+  return (await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
+}
+
+function describeNetworkInterfaces(ec2: EC2Client): Promise<NetworkInterface[]> {
+  return collect(paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.NetworkInterfaces);
+}

@@ -1,0 +1,222 @@
+// The discovery sweep (spec §8, §10.7, §15, §17): what exists → discovered records → each IPAM's
+// verdicts (resource CIDRs, history), auto-import and auto-release, events and metrics.
+// Run by the EventBridge schedule in the cloud and by a timer (or on demand) locally.
+//
+// Every step can be repeated after a crash: observations are replaced wholesale, releases and
+// imports re-check the allocations, and resource-CIDR and history writes are conditional with
+// deterministic keys — so the next sweep finishes whatever a crashed one left half done.
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../domain/discovery.ts';
+import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, SweepLease } from '../domain/model.ts';
+import { InventoryFailure, type InventorySnapshot, type InventorySource } from '../ports/inventory.ts';
+import type { MetricsSink } from '../ports/metrics.ts';
+import { type ObservationWrite, StoreConflict } from '../ports/store.ts';
+import type { Dependencies } from './context.ts';
+import { forEachConcurrently } from './concurrency.ts';
+import { type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
+import { isSettled } from './lookup.ts';
+
+export interface SweepDependencies extends Dependencies {
+  inventory: InventorySource;
+  metrics: MetricsSink;
+  discovery: {
+    /**
+     * The account that plays the organisation's delegated administrator: its resource
+     * discoveries also read memberAccounts; everyone else's read only their owner's account.
+     */
+    administratorAccount: string;
+    /** Accounts the administrator's resource discoveries read besides its own. */
+    memberAccounts: string[];
+    /** Percent-used thresholds whose crossing emits a pool utilisation event. */
+    utilisationThresholds: number[];
+  };
+}
+
+export interface SweepReport {
+  /** Set when another sweep holds the lease: this one did nothing. */
+  skipped?: 'another sweep is running';
+  resourceDiscoveries: number;
+  accountsRead: number;
+  accountsFailed: number;
+  ipamsEvaluated: number;
+  imported: number;
+  released: number;
+}
+
+const logger = new Logger({ serviceName: 'ipam-discovery' });
+
+/** A crashed sweep blocks the next ones for this long at most. */
+const LEASE_MILLISECONDS = 15 * 60 * 1000;
+/** Accounts × Regions read at the same time: EC2 reads are slow, but each account has its own rate limits. */
+const READ_CONCURRENCY = 8;
+
+const NOTHING_DONE = { resourceDiscoveries: 0, accountsRead: 0, accountsFailed: 0, ipamsEvaluated: 0, imported: 0, released: 0 };
+
+export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepReport> {
+  const lease = await takeLease(deps);
+  if (!lease) return { skipped: 'another sweep is running', ...NOTHING_DONE };
+  try {
+    const sampleTime = deps.now().toISOString();
+    const discoveries = (await deps.store.listResourceDiscoveries()).filter((discovery) => isSettled(discovery.State));
+    const reads = await discoverAccounts(deps, discoveries, sampleTime);
+    const report: SweepReport = { ...NOTHING_DONE, resourceDiscoveries: discoveries.length, accountsRead: reads.read, accountsFailed: reads.failed };
+    for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
+      const associated = associations.flatMap((association) => discoveries.filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId));
+      try {
+        const outcome = await sweepIpam(deps, ipamId, associated, reads.succeeded, sampleTime);
+        if (!outcome) continue;
+        report.ipamsEvaluated++;
+        report.imported += outcome.imported;
+        report.released += outcome.released;
+      } catch (error) {
+        // One IPAM's trouble must not stop the others; the next sweep tries it again.
+        logger.error('could not sweep an IPAM', { ipamId, error: error as Error });
+      }
+    }
+    return report;
+  } finally {
+    await releaseLease(deps, lease);
+  }
+}
+
+// ---- One sweep at a time ----
+
+async function takeLease(deps: SweepDependencies): Promise<SweepLease | undefined> {
+  const now = deps.now().getTime();
+  const held = await deps.store.getSweepLease();
+  if (held && Date.parse(held.leaseUntil) > now) return undefined;
+  const lease: SweepLease = { holder: randomUUID(), leaseUntil: new Date(now + LEASE_MILLISECONDS).toISOString(), version: held?.version ?? 1 };
+  try {
+    // Invariant: one sweep at a time — the lease is taken only if nobody took it since it was read.
+    await deps.store.commit([held ? { op: 'update', entity: { type: 'sweep-lease', value: lease } } : { op: 'create', entity: { type: 'sweep-lease', value: lease } }]);
+  } catch (error) {
+    if (error instanceof StoreConflict) return undefined;
+    throw error;
+  }
+  return { ...lease, version: held ? held.version + 1 : lease.version };
+}
+
+async function releaseLease(deps: SweepDependencies, lease: SweepLease): Promise<void> {
+  try {
+    // Invariant: only the holder gives the lease back (after it expired, another sweep may hold it).
+    await deps.store.commit([{ op: 'delete', entity: { type: 'sweep-lease', value: lease } }]);
+  } catch (error) {
+    if (!(error instanceof StoreConflict)) throw error;
+  }
+}
+
+// ---- Reading every account ----
+
+interface Reads {
+  succeeded: SuccessfulRead[];
+  read: number;
+  failed: number;
+}
+
+interface AccountRead {
+  discovery: IpamResourceDiscovery;
+  region: string;
+  accountId: string;
+  /** The discovered-account record of the previous sweep. */
+  before?: DiscoveredAccount;
+}
+
+async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResourceDiscovery[], sampleTime: string): Promise<Reads> {
+  const reads: Reads = { succeeded: [], read: 0, failed: 0 };
+  // Resource discoveries that cover the same account and Region share one read of it.
+  const snapshots = new Map<string, Promise<InventorySnapshot>>();
+  const readOnce = (accountId: string, region: string) => {
+    const key = accountRegionKey(accountId, region);
+    if (!snapshots.has(key)) snapshots.set(key, deps.inventory.read(accountId, region));
+    return snapshots.get(key)!;
+  };
+  const work: AccountRead[] = [];
+  for (const discovery of discoveries) {
+    const before = await deps.store.listDiscoveredAccounts(discovery.IpamResourceDiscoveryId);
+    const members = discovery.OwnerId === deps.discovery.administratorAccount ? deps.discovery.memberAccounts : [];
+    const accounts = [...new Set([discovery.OwnerId, ...members])];
+    for (const { RegionName: region } of discovery.OperatingRegions) {
+      for (const accountId of accounts) {
+        work.push({ discovery, region, accountId, before: before.find((record) => record.AccountId === accountId && record.DiscoveryRegion === region) });
+      }
+    }
+  }
+  await forEachConcurrently(work, READ_CONCURRENCY, async (task) => {
+    if (!(await discoverAccount(deps, task, readOnce, sampleTime))) {
+      reads.failed++;
+      return;
+    }
+    reads.read++;
+    reads.succeeded.push({ resourceDiscoveryId: task.discovery.IpamResourceDiscoveryId, accountId: task.accountId, region: task.region });
+  });
+  return reads;
+}
+
+/** Reads one account in one Region for one resource discovery and records what it saw, or why it could not see. */
+async function discoverAccount(
+  deps: SweepDependencies,
+  { discovery, region, accountId, before }: AccountRead,
+  read: (accountId: string, region: string) => Promise<InventorySnapshot>,
+  sampleTime: string,
+): Promise<boolean> {
+  const account: DiscoveredAccount = {
+    AccountId: accountId,
+    DiscoveryRegion: region,
+    LastAttemptedDiscoveryTime: sampleTime,
+    LastSuccessfulDiscoveryTime: before?.LastSuccessfulDiscoveryTime,
+    OrganizationalUnitId: before?.OrganizationalUnitId,
+    resourceDiscoveryId: discovery.IpamResourceDiscoveryId,
+  };
+  try {
+    const seen = discoveredFromSnapshot(discovery.IpamResourceDiscoveryId, region, accountId, await read(accountId, region), sampleTime);
+    await replaceObservations(deps, discovery.IpamResourceDiscoveryId, region, accountId, seen);
+    await deps.store.writeObservations([{ op: 'put', entity: { type: 'discovered-account', value: { ...account, LastSuccessfulDiscoveryTime: sampleTime } } }]);
+    return true;
+  } catch (error) {
+    if (error instanceof InventoryFailure) {
+      // What it saw last time stays: a failed read says nothing about what exists.
+      const failed = { ...account, FailureReason: { Code: error.code, Message: error.message } };
+      await deps.store.writeObservations([{ op: 'put', entity: { type: 'discovered-account', value: failed } }]);
+    } else {
+      logger.error('could not discover an account', { resourceDiscoveryId: discovery.IpamResourceDiscoveryId, accountId, region, error: error as Error });
+    }
+    return false;
+  }
+}
+
+/**
+ * Puts what one account shows and deletes what it no longer shows. Records are keyed by their
+ * owner, so only the account's own resources are kept: a resource shared with it from another
+ * account is recorded when its owner's account is read.
+ */
+async function replaceObservations(deps: SweepDependencies, resourceDiscoveryId: string, region: string, accountId: string, seen: DiscoveredRecords): Promise<void> {
+  const [cidrsBefore, addressesBefore] = await Promise.all([
+    deps.store.listDiscoveredResourceCidrs(resourceDiscoveryId, region, accountId),
+    deps.store.listDiscoveredPublicAddresses(resourceDiscoveryId, region, accountId),
+  ]);
+  const cidrs = seen.resourceCidrs.filter((record) => record.ResourceOwnerId === accountId);
+  const seenCidrs = new Set(cidrs.map((record) => `${record.ResourceId}#${record.ResourceCidr}`));
+  const seenAddresses = new Set(seen.publicAddresses.map((record) => record.Address));
+  const writes: ObservationWrite[] = [
+    ...cidrs.map((value): ObservationWrite => ({ op: 'put', entity: { type: 'discovered-resource-cidr', value } })),
+    ...seen.publicAddresses.map((value): ObservationWrite => ({ op: 'put', entity: { type: 'discovered-public-address', value } })),
+    ...cidrsBefore
+      .filter((record) => !seenCidrs.has(`${record.ResourceId}#${record.ResourceCidr}`))
+      .map((value): ObservationWrite => ({ op: 'delete', entity: { type: 'discovered-resource-cidr', value } })),
+    ...addressesBefore
+      .filter((record) => !seenAddresses.has(record.Address))
+      .map((value): ObservationWrite => ({ op: 'delete', entity: { type: 'discovered-public-address', value } })),
+  ];
+  await deps.store.writeObservations(writes);
+}
+
+/** Associations in effect, by IPAM. */
+function associationsByIpam(associations: IpamResourceDiscoveryAssociation[]): Map<string, IpamResourceDiscoveryAssociation[]> {
+  const byIpam = new Map<string, IpamResourceDiscoveryAssociation[]>();
+  for (const association of associations) {
+    if (association.State !== 'associate-complete' || association.ResourceDiscoveryStatus !== 'active') continue;
+    byIpam.set(association.IpamId, [...(byIpam.get(association.IpamId) ?? []), association]);
+  }
+  return byIpam;
+}

@@ -1,0 +1,257 @@
+// One IPAM's part of a discovery sweep, in order: complete pending scope moves (DN-38), release
+// allocations whose resource is gone or ignored, import what auto-import pools may take (DN-23),
+// write each scope's verdicts with their history and events, publish its monitoring.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { parseCidr } from '../domain/cidr.ts';
+import {
+  accountRegionKey,
+  dedupeDiscovered,
+  type EvaluatedResourceCidr,
+  evaluateIpam,
+  importCandidates,
+  type IpamView,
+  resourceCidrKey,
+  vanishedAllocations,
+} from '../domain/discovery.ts';
+import type { DiscoveredPublicAddress, Ipam, IpamPool, IpamPoolAllocation, IpamResourceCidr, IpamResourceDiscovery } from '../domain/model.ts';
+import type { IpamEvent } from '../ports/events.ts';
+import { StoreConflict } from '../ports/store.ts';
+import { importResourceAllocation, releaseAllocation } from './allocations.ts';
+import { forEachConcurrently } from './concurrency.ts';
+import type { SweepDependencies } from './discovery-sweep.ts';
+import { retryOnConflict } from './free-space.ts';
+import { isSettled } from './lookup.ts';
+import { publishIpamMonitoring } from './monitoring.ts';
+import { resourceCidrWrites } from './resource-cidr-records.ts';
+
+const logger = new Logger({ serviceName: 'ipam-discovery' });
+
+/** Resource-CIDR commits in flight at once: each is a small transaction on its own CIDR. */
+const WRITE_CONCURRENCY = 8;
+const ALLOCATIONS_PAGE = 1000;
+
+export interface IpamSweepOutcome {
+  imported: number;
+  released: number;
+}
+
+/** One account in one Region that a resource discovery read successfully in this sweep. */
+export interface SuccessfulRead {
+  resourceDiscoveryId: string;
+  accountId: string;
+  region: string;
+}
+
+/** Sweeps one IPAM with what its associated resource discoveries saw. Undefined when the IPAM is gone or not settled. */
+export async function sweepIpam(
+  deps: SweepDependencies,
+  ipamId: string,
+  discoveries: IpamResourceDiscovery[],
+  succeeded: readonly SuccessfulRead[],
+  sampleTime: string,
+): Promise<IpamSweepOutcome | undefined> {
+  const ipam = await deps.store.getIpam(ipamId);
+  if (!ipam || !isSettled(ipam.State)) return undefined;
+  const sources = discoverySources(ipam, discoveries);
+  const discovered = dedupeDiscovered(
+    (await Promise.all(sources.map(({ discovery, region }) => deps.store.listDiscoveredResourceCidrs(discovery.IpamResourceDiscoveryId, region)))).flat(),
+  );
+  const sourceKeys = new Set(sources.map(({ discovery, region }) => `${discovery.IpamResourceDiscoveryId}#${region}`));
+  const readAccounts = new Set(
+    succeeded.filter((read) => sourceKeys.has(`${read.resourceDiscoveryId}#${read.region}`)).map((read) => accountRegionKey(read.accountId, read.region)),
+  );
+
+  let view = await loadView(deps, ipam, discovered);
+  if (await completePendingMoves(deps, view)) view = { ...view, overrides: await deps.store.listResourceCidrOverrides(ipam.IpamId) };
+  const released = await releaseVanished(deps, view, readAccounts);
+  view = { ...view, allocations: await allocationsOf(deps, view.pools) };
+  const imported = await importDiscovered(deps, view);
+  view = { ...view, allocations: await allocationsOf(deps, view.pools) };
+
+  await writeVerdicts(deps, view, evaluateIpam(view), sampleTime);
+  await publishMonitoring(deps, view, sources);
+  return { imported, released };
+}
+
+interface DiscoverySource {
+  discovery: IpamResourceDiscovery;
+  region: string;
+}
+
+/** The Regions each resource discovery reports to this IPAM: those both operate in. */
+function discoverySources(ipam: Ipam, discoveries: IpamResourceDiscovery[]): DiscoverySource[] {
+  const ipamRegions = new Set(ipam.OperatingRegions.map((region) => region.RegionName));
+  return discoveries.flatMap((discovery) =>
+    discovery.OperatingRegions.filter((region) => ipamRegions.has(region.RegionName)).map((region) => ({ discovery, region: region.RegionName })),
+  );
+}
+
+async function loadView(deps: SweepDependencies, ipam: Ipam, discovered: IpamView['discovered']): Promise<IpamView> {
+  const [scopes, pools, overrides] = await Promise.all([
+    deps.store.listScopes(ipam.OwnerId),
+    deps.store.listPools(ipam.OwnerId),
+    deps.store.listResourceCidrOverrides(ipam.IpamId),
+  ]);
+  const ipamPools = pools.filter((pool) => pool.ipamId === ipam.IpamId);
+  const poolCidrs = new Map(await Promise.all(ipamPools.map(async (pool) => [pool.IpamPoolId, await deps.store.listPoolCidrs(pool.IpamPoolId)] as const)));
+  return {
+    ipam,
+    scopes: scopes.filter((scope) => scope.ipamId === ipam.IpamId),
+    pools: ipamPools,
+    poolCidrs,
+    allocations: await allocationsOf(deps, ipamPools),
+    discovered,
+    overrides,
+  };
+}
+
+async function allocationsOf(deps: SweepDependencies, pools: IpamPool[]): Promise<IpamPoolAllocation[]> {
+  const perPool = await Promise.all(
+    pools.map(async (pool) => {
+      const allocations: IpamPoolAllocation[] = [];
+      let after: string | undefined;
+      do {
+        const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: ALLOCATIONS_PAGE, after });
+        allocations.push(...page.items);
+        after = page.next;
+      } while (after);
+      return allocations;
+    }),
+  );
+  return perPool.flat();
+}
+
+/** DN-38: a move waits until the CIDR has no allocation left; then it happens. True when any completed. */
+async function completePendingMoves(deps: SweepDependencies, view: IpamView): Promise<boolean> {
+  let moved = false;
+  for (const override of view.overrides) {
+    if (override.pendingMoveToScopeId === undefined) continue;
+    const allocated = view.allocations.some((allocation) => allocation.ResourceId === override.resourceId && allocation.Cidr === override.resourceCidr);
+    if (allocated) continue;
+    try {
+      // Invariant: the override is as read — a concurrent ModifyIpamResourceCidr decides again on the next sweep.
+      await deps.store.commit([
+        { op: 'update', entity: { type: 'resource-cidr-override', value: { ...override, scopeId: override.pendingMoveToScopeId, pendingMoveToScopeId: undefined } } },
+      ]);
+      moved = true;
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+    }
+  }
+  return moved;
+}
+
+async function releaseVanished(deps: SweepDependencies, view: IpamView, readAccounts: ReadonlySet<string>): Promise<number> {
+  const pools = new Map(view.pools.map((pool) => [pool.IpamPoolId, pool]));
+  let released = 0;
+  for (const { allocation, cause } of vanishedAllocations(view, readAccounts)) {
+    const pool = pools.get(allocation.ipamPoolId);
+    if (pool && (await releaseAllocation(deps, pool, allocation, cause))) released++;
+  }
+  return released;
+}
+
+/** Candidates overlapping one imported before them find their space taken: that is how the largest wins. */
+async function importDiscovered(deps: SweepDependencies, view: IpamView): Promise<number> {
+  const importing = view.pools.filter((pool) => pool.AutoImport && isSettled(pool.State));
+  let imported = 0;
+  for (const { pool, found } of importCandidates(view, importing)) {
+    const resource = { type: 'vpc' as const, id: found.ResourceId, owner: found.ResourceOwnerId, region: found.ResourceRegion };
+    if (await importResourceAllocation(deps, pool, parseCidr(found.ResourceCidr), resource)) imported++;
+  }
+  return imported;
+}
+
+// ---- Verdicts, history, events ----
+
+type CidrIdentity = Pick<IpamResourceCidr, 'ResourceRegion' | 'ResourceId' | 'ResourceCidr'>;
+const keyOf = (record: CidrIdentity) => resourceCidrKey(record.ResourceRegion, record.ResourceId, record.ResourceCidr);
+
+/** Each scope's records brought to the new verdicts, one CIDR per commit (its history moves with it). */
+async function writeVerdicts(deps: SweepDependencies, view: IpamView, evaluated: EvaluatedResourceCidr[], sampleTime: string): Promise<void> {
+  const events: IpamEvent[] = [];
+  for (const scope of view.scopes) {
+    const previous = new Map((await deps.store.listResourceCidrs(scope.IpamScopeId)).map((record) => [keyOf(record), record]));
+    const next = new Map(evaluated.filter((entry) => entry.verdict.IpamScopeId === scope.IpamScopeId).map((entry) => [keyOf(entry.verdict), entry]));
+    const keys = [...new Set([...previous.keys(), ...next.keys()])];
+    await forEachConcurrently(keys, WRITE_CONCURRENCY, async (key) => {
+      const entry = next.get(key);
+      const first = previous.get(key);
+      const identity: CidrIdentity = first ?? entry!.verdict;
+      const before = await retryOnConflict(async (attempt) => {
+        const current =
+          attempt === 0 ? first : await deps.store.getResourceCidr(scope.IpamScopeId, identity.ResourceRegion, identity.ResourceId, identity.ResourceCidr);
+        const writes = resourceCidrWrites(current, entry?.verdict, sampleTime);
+        await deps.store.commit(writes);
+        return writes.length > 0 ? { record: current } : undefined;
+      });
+      if (before && entry) events.push(...changeEvents(before.record, entry));
+    });
+  }
+  await deps.events.publish(events, { accountId: view.ipam.OwnerId, region: view.ipam.IpamRegion, time: deps.now() });
+}
+
+/** Compliance changes (and CIDRs that arrive noncompliant), and CIDRs that start overlapping. */
+function changeEvents(before: IpamResourceCidr | undefined, { verdict, overlapsWith }: EvaluatedResourceCidr): IpamEvent[] {
+  const resource = {
+    ipamId: verdict.IpamId,
+    ipamScopeId: verdict.IpamScopeId,
+    resourceId: verdict.ResourceId,
+    resourceType: verdict.ResourceType,
+    resourceCidr: verdict.ResourceCidr,
+    resourceRegion: verdict.ResourceRegion,
+    resourceOwnerId: verdict.ResourceOwnerId,
+  };
+  const events: IpamEvent[] = [];
+  const status = verdict.ComplianceStatus;
+  if (status !== undefined && status !== before?.ComplianceStatus && (before !== undefined || status === 'noncompliant')) {
+    events.push({
+      'detail-type': 'IPAM Resource CIDR Compliance Change',
+      detail: { ...resource, ipamPoolId: verdict.IpamPoolId, previousStatus: before?.ComplianceStatus, status },
+    });
+  }
+  if (verdict.OverlapStatus === 'overlapping' && before?.OverlapStatus !== 'overlapping') {
+    events.push({ 'detail-type': 'IPAM Resource CIDR Overlap Detected', detail: { ...resource, overlapsWith } });
+  }
+  return events;
+}
+
+// ---- Monitoring ----
+
+async function publishMonitoring(deps: SweepDependencies, view: IpamView, sources: DiscoverySource[]): Promise<void> {
+  try {
+    const resourceCidrs = (await Promise.all(view.scopes.map((scope) => deps.store.listResourceCidrs(scope.IpamScopeId)))).flat();
+    const addresses = (
+      await Promise.all(sources.map(({ discovery, region }) => deps.store.listDiscoveredPublicAddresses(discovery.IpamResourceDiscoveryId, region)))
+    ).flat();
+    await publishIpamMonitoring(deps, {
+      ipam: view.ipam,
+      scopes: view.scopes,
+      pools: view.pools,
+      poolCidrs: new Map(view.poolCidrs),
+      allocations: byPool(view.pools, view.allocations),
+      resourceCidrs,
+      publicAddresses: latestAddresses(addresses),
+    });
+  } catch (error) {
+    // Monitoring must never break a sweep: its verdicts are written already.
+    logger.error('could not publish IPAM monitoring', { ipamId: view.ipam.IpamId, error: error as Error });
+  }
+}
+
+function byPool(pools: IpamPool[], allocations: IpamPoolAllocation[]): Map<string, IpamPoolAllocation[]> {
+  const grouped = new Map<string, IpamPoolAllocation[]>(pools.map((pool) => [pool.IpamPoolId, []]));
+  for (const allocation of allocations) grouped.get(allocation.ipamPoolId)?.push(allocation);
+  return grouped;
+}
+
+/** One record per Region and address: several resource discoveries may see the same one. */
+function latestAddresses(addresses: DiscoveredPublicAddress[]): DiscoveredPublicAddress[] {
+  const latest = new Map<string, DiscoveredPublicAddress>();
+  for (const address of addresses) {
+    const key = `${address.AddressRegion}#${address.Address}`;
+    const kept = latest.get(key);
+    if (!kept || kept.SampleTime < address.SampleTime) latest.set(key, address);
+  }
+  return [...latest.values()];
+}

@@ -1,0 +1,318 @@
+// CreateIpamResourceDiscovery, DescribeIpamResourceDiscoveries, ModifyIpamResourceDiscovery,
+// DeleteIpamResourceDiscovery, AssociateIpamResourceDiscovery, DisassociateIpamResourceDiscovery,
+// DescribeIpamResourceDiscoveryAssociations (spec §10, §11).
+//
+// A resource discovery answers in its own Region, an association in its IPAM's home Region
+// (DN-05). Resource discoveries are not shared yet, so only their owner sees or associates them.
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model.ts';
+import { changeOuExclusions } from '../domain/ou-exclusions.ts';
+import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import { StoreConflict, type Write } from '../ports/store.ts';
+import type { Dependencies, RequestContext } from './context.ts';
+import { publicView } from './context.ts';
+import { retryOnConflict } from './free-space.ts';
+import { MAX_OPERATING_REGIONS, regionNames } from './ipams.ts';
+import { requireIpam, requireSettled } from './lookup.ts';
+import { describePage, type ListRequest } from './pagination.ts';
+import { associationsOf, deleteObservations, newAssociation, newResourceDiscovery } from './resource-discovery-records.ts';
+
+/** Not adjustable (UG L2360); an IPAM's default discovery does not count (see the report of issue 6). */
+const RESOURCE_DISCOVERIES_PER_REGION = 1;
+/** The default association included (UG L2508). */
+const ASSOCIATIONS_PER_IPAM = 5;
+
+export const presentResourceDiscovery = (record: IpamResourceDiscovery) => publicView(record);
+export const presentAssociation = (record: IpamResourceDiscoveryAssociation) => publicView(record);
+
+const resourceDiscoveryNotFound = (id: string) =>
+  new IpamError('InvalidIpamResourceDiscoveryId.NotFound', messages.notFound('ipam-resource-discovery', id));
+const associationNotFound = (id: string) =>
+  new IpamError('InvalidIpamResourceDiscoveryAssociationId.NotFound', messages.notFound('ipam-resource-discovery-association', id));
+
+const resourceDiscoveryVisible = (context: RequestContext, record: IpamResourceDiscovery) =>
+  record.OwnerId === context.accountId && record.IpamResourceDiscoveryRegion === context.region;
+const associationVisible = (context: RequestContext, record: IpamResourceDiscoveryAssociation) =>
+  record.OwnerId === context.accountId && record.IpamRegion === context.region;
+
+export async function requireResourceDiscovery(deps: Dependencies, context: RequestContext, id: string): Promise<IpamResourceDiscovery> {
+  const record = await deps.store.getResourceDiscovery(id);
+  if (!record || !resourceDiscoveryVisible(context, record)) throw resourceDiscoveryNotFound(id);
+  return record;
+}
+
+export async function requireAssociation(deps: Dependencies, context: RequestContext, id: string): Promise<IpamResourceDiscoveryAssociation> {
+  const record = await deps.store.getResourceDiscoveryAssociation(id);
+  if (!record || !associationVisible(context, record)) throw associationNotFound(id);
+  return record;
+}
+
+export interface CreateIpamResourceDiscoveryInput {
+  Description?: string;
+  OperatingRegions?: { RegionName?: string }[];
+  TagSpecifications?: TagSpecification[];
+}
+
+export async function createIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: CreateIpamResourceDiscoveryInput) {
+  const requested = regionNames(input.OperatingRegions, 'OperatingRegions');
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-resource-discovery');
+  // The current Region is always an operating Region, listed once (UG L2380).
+  const regions = [...new Set([...requested, context.region])];
+  const record = newResourceDiscovery(context, regions, { IsDefault: false, Tags: tags, Description: input.Description });
+  const slot = { accountId: context.accountId, region: context.region, resourceDiscoveryId: record.IpamResourceDiscoveryId };
+  try {
+    await deps.store.commit([
+      { op: 'create', entity: { type: 'resource-discovery', value: record } },
+      // Invariant: one resource discovery per account and Region — the slot exists while it does.
+      { op: 'create', entity: { type: 'resource-discovery-slot', value: slot } },
+    ]);
+  } catch (error) {
+    // The ids are new, so only the slot can be taken.
+    if (error instanceof StoreConflict) {
+      throw new IpamError(
+        'ResourceLimitExceeded',
+        messages.limitExceeded('resource discoveries', RESOURCE_DISCOVERIES_PER_REGION, RESOURCE_DISCOVERIES_PER_REGION),
+      );
+    }
+    throw error;
+  }
+  return { IpamResourceDiscovery: presentResourceDiscovery(record) };
+}
+
+export interface DescribeIpamResourceDiscoveriesInput extends ListRequest {
+  IpamResourceDiscoveryIds?: string[];
+  Filters?: Filter[];
+}
+
+const RESOURCE_DISCOVERY_FILTER_FIELDS = [
+  'IpamResourceDiscoveryId',
+  'IpamResourceDiscoveryArn',
+  'IpamResourceDiscoveryRegion',
+  'OwnerId',
+  'Description',
+  'IsDefault',
+  'State',
+] as const;
+
+export async function describeIpamResourceDiscoveries(deps: Dependencies, context: RequestContext, input: DescribeIpamResourceDiscoveriesInput) {
+  const matches = compileFilters<IpamResourceDiscovery>(input.Filters, RESOURCE_DISCOVERY_FILTER_FIELDS, {
+    'operating-region': (record) => record.OperatingRegions.map((region) => region.RegionName),
+    'organizational-unit-exclusion': (record) => record.OrganizationalUnitExclusions.map((exclusion) => exclusion.OrganizationsEntityPath),
+  });
+  const page = describePage(deps.paginationSecret, {
+    ...input,
+    action: 'DescribeIpamResourceDiscoveries',
+    accountId: context.accountId,
+    region: context.region,
+    records: (await deps.store.listResourceDiscoveries(context.accountId)).filter((record) => resourceDiscoveryVisible(context, record)),
+    idOf: (record) => record.IpamResourceDiscoveryId,
+    ids: input.IpamResourceDiscoveryIds,
+    notFound: resourceDiscoveryNotFound,
+    matches,
+    filters: input.Filters,
+  });
+  return { IpamResourceDiscoveries: page.items.map(presentResourceDiscovery), NextToken: page.nextToken };
+}
+
+export interface ModifyIpamResourceDiscoveryInput {
+  IpamResourceDiscoveryId: string;
+  Description?: string;
+  AddOperatingRegions?: { RegionName?: string }[];
+  RemoveOperatingRegions?: { RegionName?: string }[];
+  AddOrganizationalUnitExclusions?: { OrganizationsEntityPath?: string }[];
+  RemoveOrganizationalUnitExclusions?: { OrganizationsEntityPath?: string }[];
+}
+
+const entityPaths = (list: { OrganizationsEntityPath?: string }[] | undefined) => (list ?? []).map((item) => item.OrganizationsEntityPath ?? '');
+
+export async function modifyIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: ModifyIpamResourceDiscoveryInput) {
+  const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
+  const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
+  return retryOnConflict(async () => {
+    const record = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
+    requireSettled('resource discovery', record.IpamResourceDiscoveryId, record.State);
+    if (record.IsDefault && (added.length > 0 || removed.length > 0)) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The default resource discovery '${record.IpamResourceDiscoveryId}' operates in the Regions of IPAM ${record.ipamId}; change them with ModifyIpam`,
+      );
+    }
+    if (removed.includes(record.IpamResourceDiscoveryRegion)) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The Region ${record.IpamResourceDiscoveryRegion} of the resource discovery cannot be removed from its operating Regions`,
+      );
+    }
+    const regions = [...new Set([...record.OperatingRegions.map((region) => region.RegionName), ...added])].filter((region) => !removed.includes(region));
+    if (regions.length > MAX_OPERATING_REGIONS) {
+      throw new IpamError('InvalidParameterValue', `A resource discovery can have at most ${MAX_OPERATING_REGIONS} operating Regions`);
+    }
+    const exclusions = changeOuExclusions(
+      record.OrganizationalUnitExclusions.map((exclusion) => exclusion.OrganizationsEntityPath),
+      entityPaths(input.AddOrganizationalUnitExclusions),
+      entityPaths(input.RemoveOrganizationalUnitExclusions),
+    );
+    const updated: IpamResourceDiscovery = {
+      ...record,
+      Description: input.Description ?? record.Description,
+      OperatingRegions: regions.map((RegionName) => ({ RegionName })),
+      OrganizationalUnitExclusions: exclusions.map((OrganizationsEntityPath) => ({ OrganizationsEntityPath })),
+      State: 'modify-complete',
+    };
+    // Invariant: the change applies to the exclusions and Regions it was validated against.
+    await deps.store.commit([{ op: 'update', entity: { type: 'resource-discovery', value: updated } }]);
+    return { IpamResourceDiscovery: presentResourceDiscovery({ ...updated, version: updated.version + 1 }) };
+  });
+}
+
+export interface DeleteIpamResourceDiscoveryInput {
+  IpamResourceDiscoveryId: string;
+}
+
+export async function deleteIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: DeleteIpamResourceDiscoveryInput) {
+  const deleted = await retryOnConflict(async () => {
+    const record = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
+    if (record.IsDefault) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The resource discovery '${record.IpamResourceDiscoveryId}' is the default resource discovery of IPAM ${record.ipamId}: a default resource discovery cannot be deleted; it goes with its IPAM`,
+      );
+    }
+    if (record.associationCount > 0) {
+      throw new IpamError(
+        'DependencyViolation',
+        `The resource discovery '${record.IpamResourceDiscoveryId}' is still associated with ${record.associationCount} IPAM(s); disassociate it first`,
+      );
+    }
+    const slot = { accountId: record.OwnerId, region: record.IpamResourceDiscoveryRegion, resourceDiscoveryId: record.IpamResourceDiscoveryId };
+    await deps.store.commit([
+      // Invariant: still associated with no IPAM (an association updates the record).
+      { op: 'delete', entity: { type: 'resource-discovery', value: record } },
+      { op: 'delete', entity: { type: 'resource-discovery-slot', value: slot } },
+    ]);
+    return record;
+  });
+  await deleteObservations(deps, deleted);
+  return { IpamResourceDiscovery: presentResourceDiscovery({ ...deleted, State: 'delete-complete' }) };
+}
+
+export interface AssociateIpamResourceDiscoveryInput {
+  IpamId: string;
+  IpamResourceDiscoveryId: string;
+  TagSpecifications?: TagSpecification[];
+}
+
+export async function associateIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: AssociateIpamResourceDiscoveryInput) {
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-resource-discovery-association');
+  return retryOnConflict(async () => {
+    const ipam = await requireIpam(deps, context, input.IpamId);
+    requireSettled('IPAM', ipam.IpamId, ipam.State);
+    // Looked up in every Region of the owner, so that a discovery in the wrong Region gets the reason below.
+    const record = await deps.store.getResourceDiscovery(input.IpamResourceDiscoveryId);
+    if (!record || record.OwnerId !== context.accountId) throw resourceDiscoveryNotFound(input.IpamResourceDiscoveryId);
+    requireSettled('resource discovery', record.IpamResourceDiscoveryId, record.State);
+    if (record.IpamResourceDiscoveryRegion !== ipam.IpamRegion) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The resource discovery '${record.IpamResourceDiscoveryId}' was created in ${record.IpamResourceDiscoveryRegion}; it can only be associated with an IPAM whose home Region is ${record.IpamResourceDiscoveryRegion}, not ${ipam.IpamRegion}`,
+      );
+    }
+    if (ipam.Tier === 'free') {
+      throw new IpamError('InvalidParameterValue', `The IPAM '${ipam.IpamId}' is in the free tier, which has only its default resource discovery; move it to the advanced tier first`);
+    }
+    const existing = (await associationsOf(deps, ipam)).find((association) => association.IpamResourceDiscoveryId === record.IpamResourceDiscoveryId);
+    if (existing) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The resource discovery '${record.IpamResourceDiscoveryId}' is already associated with IPAM ${ipam.IpamId} (${existing.IpamResourceDiscoveryAssociationId})`,
+      );
+    }
+    if (ipam.ResourceDiscoveryAssociationCount >= ASSOCIATIONS_PER_IPAM) {
+      throw new IpamError(
+        'ResourceLimitExceeded',
+        messages.limitExceeded('resource discovery associations', ipam.ResourceDiscoveryAssociationCount, ASSOCIATIONS_PER_IPAM),
+      );
+    }
+    const association = newAssociation(ipam, record.IpamResourceDiscoveryId, false, tags);
+    await deps.store.commit([
+      { op: 'create', entity: { type: 'resource-discovery-association', value: association } },
+      // Invariant: the IPAM's version serialises its associations — the count, the limit and "not yet associated" hold.
+      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount + 1 } } },
+      // Invariant: the discovery's association count stays exact, so it cannot be deleted while associated.
+      { op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount + 1 } } },
+    ]);
+    return { IpamResourceDiscoveryAssociation: presentAssociation(association) };
+  });
+}
+
+export interface DisassociateIpamResourceDiscoveryInput {
+  IpamResourceDiscoveryAssociationId: string;
+}
+
+export async function disassociateIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: DisassociateIpamResourceDiscoveryInput) {
+  return retryOnConflict(async () => {
+    const association = await requireAssociation(deps, context, input.IpamResourceDiscoveryAssociationId);
+    if (association.IsDefault) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The association '${association.IpamResourceDiscoveryAssociationId}' is the default association of IPAM ${association.IpamId}: it cannot be disassociated; it goes with its IPAM`,
+      );
+    }
+    const writes: Write[] = [
+      // Invariant: the association is the one read; a second disassociation of it fails.
+      { op: 'delete', entity: { type: 'resource-discovery-association', value: association } },
+    ];
+    const ipam = await deps.store.getIpam(association.IpamId);
+    if (ipam) {
+      // Invariant: the IPAM's association count stays exact.
+      writes.push({ op: 'update', entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount - 1 } } });
+    }
+    const record = await deps.store.getResourceDiscovery(association.IpamResourceDiscoveryId);
+    if (record) {
+      // Invariant: the discovery's association count stays exact.
+      writes.push({ op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount - 1 } } });
+    }
+    await deps.store.commit(writes);
+    return { IpamResourceDiscoveryAssociation: presentAssociation({ ...association, State: 'disassociate-complete' }) };
+  });
+}
+
+export interface DescribeIpamResourceDiscoveryAssociationsInput extends ListRequest {
+  IpamResourceDiscoveryAssociationIds?: string[];
+  Filters?: Filter[];
+}
+
+const ASSOCIATION_FILTER_FIELDS = [
+  'IpamResourceDiscoveryAssociationId',
+  'IpamResourceDiscoveryAssociationArn',
+  'IpamResourceDiscoveryId',
+  'IpamId',
+  'IpamArn',
+  'IpamRegion',
+  'OwnerId',
+  'IsDefault',
+  'State',
+  'ResourceDiscoveryStatus',
+] as const;
+
+export async function describeIpamResourceDiscoveryAssociations(
+  deps: Dependencies,
+  context: RequestContext,
+  input: DescribeIpamResourceDiscoveryAssociationsInput,
+) {
+  const matches = compileFilters<IpamResourceDiscoveryAssociation>(input.Filters, ASSOCIATION_FILTER_FIELDS);
+  const page = describePage(deps.paginationSecret, {
+    ...input,
+    action: 'DescribeIpamResourceDiscoveryAssociations',
+    accountId: context.accountId,
+    region: context.region,
+    records: (await deps.store.listResourceDiscoveryAssociations(context.accountId)).filter((record) => associationVisible(context, record)),
+    idOf: (record) => record.IpamResourceDiscoveryAssociationId,
+    ids: input.IpamResourceDiscoveryAssociationIds,
+    notFound: associationNotFound,
+    matches,
+    filters: input.Filters,
+  });
+  return { IpamResourceDiscoveryAssociations: page.items.map(presentAssociation), NextToken: page.nextToken };
+}

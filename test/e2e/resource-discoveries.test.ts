@@ -1,0 +1,150 @@
+// Resource discoveries through the real HTTP service (spec §10): the JS SDK creates an IPAM,
+// finds its default discovery and association, creates discoveries, associates, disassociates
+// and deletes them; the AWS CLI lists them.
+import {
+  AssociateIpamResourceDiscoveryCommand,
+  CreateIpamCommand,
+  CreateIpamResourceDiscoveryCommand,
+  DeleteIpamResourceDiscoveryCommand,
+  DescribeIpamResourceDiscoveriesCommand,
+  DescribeIpamResourceDiscoveryAssociationsCommand,
+  DescribeIpamsCommand,
+  DisassociateIpamResourceDiscoveryCommand,
+  type EC2Client,
+  GetIpamDiscoveredAccountsCommand,
+  GetIpamDiscoveredPublicAddressesCommand,
+  GetIpamDiscoveredResourceCidrsCommand,
+  ModifyIpamResourceDiscoveryCommand,
+} from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestService, type TestService } from '../support/service.ts';
+import { awsCli, probeAwsCli } from './support/aws-cli.ts';
+import { poll } from './support/poll.ts';
+
+let service: TestService;
+let ec2: EC2Client;
+
+beforeAll(async () => {
+  service = await startTestService();
+  ec2 = service.ec2();
+});
+afterAll(async () => service?.stop());
+
+async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error('expected the request to fail');
+}
+
+const regionNames = (regions: { RegionName?: string }[] | undefined) => (regions ?? []).map((region) => region.RegionName).sort();
+
+describe('resource discoveries with the JS SDK', () => {
+  it('finds the default pair, associates a discovery of the home Region, then takes it apart', async () => {
+    const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-west-2' }] }));
+    const ipamId = Ipam!.IpamId!;
+    expect(Ipam?.ResourceDiscoveryAssociationCount).toBe(1);
+    await poll(
+      async () => (await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.State,
+      (state) => state === 'create-complete',
+      'the IPAM to be created',
+      { intervalMs: 200 },
+    );
+
+    const { IpamResourceDiscoveries } = await ec2.send(new DescribeIpamResourceDiscoveriesCommand({}));
+    expect(IpamResourceDiscoveries).toHaveLength(1);
+    const defaultDiscovery = IpamResourceDiscoveries![0]!;
+    expect(defaultDiscovery).toMatchObject({
+      IpamResourceDiscoveryId: Ipam!.DefaultResourceDiscoveryId,
+      IsDefault: true,
+      IpamResourceDiscoveryRegion: 'us-east-1',
+      OwnerId: ADMIN.accountId,
+      State: 'create-complete',
+    });
+    expect(regionNames(defaultDiscovery.OperatingRegions)).toEqual(['us-east-1', 'us-west-2']);
+    const { IpamResourceDiscoveryAssociations } = await ec2.send(new DescribeIpamResourceDiscoveryAssociationsCommand({}));
+    expect(IpamResourceDiscoveryAssociations).toEqual([
+      expect.objectContaining({
+        IpamResourceDiscoveryAssociationId: Ipam!.DefaultResourceDiscoveryAssociationId,
+        IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId,
+        IpamId: ipamId,
+        IsDefault: true,
+        ResourceDiscoveryStatus: 'active',
+        State: 'associate-complete',
+      }),
+    ]);
+    const refusedDelete = await rejection(ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId })));
+    expect({ name: refusedDelete.name, status: refusedDelete.$metadata.httpStatusCode }).toEqual({ name: 'InvalidParameterValue', status: 400 });
+
+    // A discovery of another Region cannot join the IPAM (DN-40).
+    const west = (await service.ec2({ region: 'us-west-2' }).send(new CreateIpamResourceDiscoveryCommand({ Description: 'west' }))).IpamResourceDiscovery!;
+    expect(west.IpamResourceDiscoveryRegion).toBe('us-west-2');
+    const refusedWest = await rejection(
+      ec2.send(new AssociateIpamResourceDiscoveryCommand({ IpamId: ipamId, IpamResourceDiscoveryId: west.IpamResourceDiscoveryId })),
+    );
+    expect(refusedWest.name).toBe('InvalidParameterValue');
+    expect(refusedWest.message).toContain('us-west-2');
+
+    const created = (
+      await ec2.send(
+        new CreateIpamResourceDiscoveryCommand({
+          Description: 'secondary org',
+          OperatingRegions: [{ RegionName: 'us-west-2' }],
+          TagSpecifications: [{ ResourceType: 'ipam-resource-discovery', Tags: [{ Key: 'Name', Value: 'secondary' }] }],
+        }),
+      )
+    ).IpamResourceDiscovery!;
+    expect(created).toMatchObject({ IsDefault: false, State: 'create-complete', Tags: [{ Key: 'Name', Value: 'secondary' }] });
+    expect(regionNames(created.OperatingRegions)).toEqual(['us-east-1', 'us-west-2']);
+    const modified = await ec2.send(
+      new ModifyIpamResourceDiscoveryCommand({
+        IpamResourceDiscoveryId: created.IpamResourceDiscoveryId,
+        AddOrganizationalUnitExclusions: [{ OrganizationsEntityPath: 'o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccecc/*' }],
+      }),
+    );
+    expect(modified.IpamResourceDiscovery?.OrganizationalUnitExclusions).toEqual([
+      { OrganizationsEntityPath: 'o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccecc/*' },
+    ]);
+
+    const { IpamResourceDiscoveryAssociation: association } = await ec2.send(
+      new AssociateIpamResourceDiscoveryCommand({ IpamId: ipamId, IpamResourceDiscoveryId: created.IpamResourceDiscoveryId }),
+    );
+    expect(association).toMatchObject({ IpamId: ipamId, IsDefault: false, State: 'associate-complete', ResourceDiscoveryStatus: 'active' });
+    expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(2);
+
+    const { IpamDiscoveredResourceCidrs, NextToken } = await ec2.send(
+      new GetIpamDiscoveredResourceCidrsCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, ResourceRegion: 'us-east-1', MaxResults: 5 }),
+    );
+    expect({ IpamDiscoveredResourceCidrs, NextToken }).toEqual({ IpamDiscoveredResourceCidrs: [], NextToken: undefined });
+    const accounts = await ec2.send(new GetIpamDiscoveredAccountsCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, DiscoveryRegion: 'us-east-1' }));
+    expect(accounts.IpamDiscoveredAccounts).toEqual([]);
+    const addresses = await ec2.send(
+      new GetIpamDiscoveredPublicAddressesCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, AddressRegion: 'us-east-1' }),
+    );
+    expect(addresses.IpamDiscoveredPublicAddresses).toEqual([]);
+
+    const { IpamResourceDiscoveryAssociation: gone } = await ec2.send(
+      new DisassociateIpamResourceDiscoveryCommand({ IpamResourceDiscoveryAssociationId: association!.IpamResourceDiscoveryAssociationId }),
+    );
+    expect(gone?.State).toBe('disassociate-complete');
+    expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(1);
+    const deleted = await ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId }));
+    expect(deleted.IpamResourceDiscovery?.State).toBe('delete-complete');
+    const missing = await rejection(ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [created.IpamResourceDiscoveryId!] })));
+    expect(missing.name).toBe('InvalidIpamResourceDiscoveryId.NotFound');
+    await service.ec2({ region: 'us-west-2' }).send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: west.IpamResourceDiscoveryId }));
+
+    const probe = await probeAwsCli();
+    if (!probe.available) {
+      console.log(`Skipping the AWS CLI step: ${probe.reason}`);
+      return;
+    }
+    const cli = await awsCli(service.url, ADMIN);
+    const listed = await cli.ok('aws ec2 describe-ipam-resource-discoveries --filters Name=is-default,Values=true');
+    expect(listed.json.IpamResourceDiscoveries).toEqual([
+      expect.objectContaining({ IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId, IsDefault: true, IpamResourceDiscoveryRegion: 'us-east-1' }),
+    ]);
+  });
+});
