@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   'InvalidIpamPoolAllocationId.NotFound': 400,
   'InvalidIpamResourceDiscoveryId.NotFound': 400,
   'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
+  'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
   IncorrectState: 400,
   DependencyViolation: 400,
   ResourceLimitExceeded: 400,

@@ -13,8 +13,15 @@ export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
+export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 
-export type ArnResource = 'ipam' | 'ipam-scope' | 'ipam-pool' | 'ipam-resource-discovery' | 'ipam-resource-discovery-association';
+export type ArnResource =
+  | 'ipam'
+  | 'ipam-scope'
+  | 'ipam-pool'
+  | 'ipam-resource-discovery'
+  | 'ipam-resource-discovery-association'
+  | 'ipam-external-resource-verification-token';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;

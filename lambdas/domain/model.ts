@@ -69,6 +69,8 @@ export interface Ipam extends Versioned {
   /** Created with the IPAM, deleted with it (spec §10.2); absent only on IPAMs stored before resource discoveries existed. */
   DefaultResourceDiscoveryId?: string;
   DefaultResourceDiscoveryAssociationId?: string;
+  /** Internal: verification tokens of this IPAM (quota 100); absent = 0. */
+  verificationTokenCount?: number;
 }
 
 export interface IpamScope extends Versioned {
@@ -130,6 +132,8 @@ export interface IpamPoolCidr extends Versioned {
   sourceSpaceId: string;
   /** The allocation that holds this CIDR in the source space while it is provisioned. */
   sourceAllocationId?: string;
+  /** BYOIP only: the proof of control the provisioning workflow verifies before taking the space. */
+  byoipProof?: ByoipProof;
 }
 
 export interface IpamPoolAllocation {
@@ -411,3 +415,75 @@ export interface SweepLease extends Versioned {
   /** ISO time after which another sweep may take the lease (a crashed sweep never blocks for long). */
   leaseUntil: string;
 }
+
+// ---- BYOASN and BYOIP advertising (issue 7) ----
+
+export type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+
+/** An autonomous system number an account brought to one of its IPAMs (Byoasn). One record per account and ASN. */
+export interface Byoasn extends Versioned {
+  Asn: string;
+  IpamId: string;
+  State: AsnState;
+  StatusMessage?: string;
+  /** Internal: the owner, and the IPAM's home Region (where DescribeIpamByoasn lists it). */
+  ownerId: string;
+  ipamRegion: string;
+  /** Internal: BYOIP CIDRs it is associated with; deprovisioning needs zero. */
+  associationCount: number;
+}
+
+export type AsnAssociationState =
+  | 'pending-association'
+  | 'associated'
+  | 'failed-association'
+  | 'pending-disassociation'
+  | 'disassociated'
+  | 'failed-disassociation';
+
+/**
+ * What IPAM remembers of one BYOIP CIDR beyond its pool CIDR record: whether it is advertised,
+ * with which origin ASN, and the ASNs associated with it. Keyed by owner, Region (the pool's
+ * locale) and CIDR; created on first use — no record means withdrawn, with no associations.
+ */
+export interface ByoipCidrAdvertisement extends Versioned {
+  ownerId: string;
+  region: string;
+  cidr: string;
+  advertised: boolean;
+  /** Origin ASN while advertised: `AWS` (Amazon's) or an associated custom ASN. */
+  originAsn?: string;
+  /** When the origin last switched from Amazon's ASN to a custom one (at most once an hour). */
+  customAsnSwitchedAt?: string;
+  /** ASNs currently associated (State associated). */
+  associatedAsns: string[];
+}
+
+// ---- BYOIP verification tokens (issue 7) ----
+
+export type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
+
+/**
+ * A token an IPAM issues for the dns-token BYOIP method: TokenValue goes into TXT records named
+ * after TokenName. `Status` (valid | expired) is not stored: it follows from NotAfter at read time.
+ */
+export interface IpamExternalResourceVerificationToken extends Versioned {
+  IpamExternalResourceVerificationTokenId: string;
+  IpamExternalResourceVerificationTokenArn: string;
+  IpamId: string;
+  IpamArn: string;
+  IpamRegion: string;
+  TokenValue: string;
+  TokenName: string;
+  /** ISO time after which the token no longer proves anything. */
+  NotAfter: string;
+  State: VerificationTokenState;
+  Tags: Tag[];
+  /** Internal: the IPAM's owner, who alone sees and uses the token. */
+  ownerId: string;
+}
+
+/** What a BYOIP provisioning request offered as proof of control (VerificationMethod). */
+export type ByoipProof =
+  | { method: 'remarks-x509'; message: string; signature: string }
+  | { method: 'dns-token'; tokenId: string };

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { EventBridgeBus } from '../adapters/eventbridge/event-bus.ts';
 import { StepFunctionsWorkflows } from '../adapters/step-functions/workflows.ts';
+import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config } from '../config.ts';
 import type { Dependencies } from '../use-cases/context.ts';
 
@@ -34,5 +35,7 @@ export function cloudDependencies(config: Config, options: { paginationSecret: s
     paginationSecret: options.paginationSecret,
     now: () => new Date(),
     events: eventBus(config, wrap),
+    registry: createRegistryLookup(config.publicSpace),
+    publicSpace: config.publicSpace,
   };
 }

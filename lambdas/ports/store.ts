@@ -7,6 +7,8 @@
 // The whole list commits atomically or not at all.
 import type {
   AddressHistoryRecord,
+  Byoasn,
+  ByoipCidrAdvertisement,
   ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
@@ -20,6 +22,7 @@ import type {
   IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
+  IpamExternalResourceVerificationToken,
   IpamScope,
   PoolMonitorState,
   ResourceCidrOverride,
@@ -47,6 +50,9 @@ export type Entity =
   | { type: 'address-history'; value: AddressHistoryRecord }
   | { type: 'pool-monitor-state'; value: PoolMonitorState }
   | { type: 'sweep-lease'; value: SweepLease }
+  | { type: 'byoasn'; value: Byoasn }
+  | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
+  | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
   | Observation;
 
 /**
@@ -142,4 +148,16 @@ export interface Store {
   listAddressHistory(scopeId: string, cidr: string): Promise<AddressHistoryRecord[]>;
   getPoolMonitorState(poolId: string): Promise<PoolMonitorState | undefined>;
   getSweepLease(): Promise<SweepLease | undefined>;
+
+  // ---- BYOASN and BYOIP advertising ----
+  getByoasn(ownerId: string, asn: string): Promise<Byoasn | undefined>;
+  /** Every ASN an account brought, in any Region. */
+  listByoasns(ownerId: string): Promise<Byoasn[]>;
+  getByoipAdvertisement(ownerId: string, region: string, cidr: string): Promise<ByoipCidrAdvertisement | undefined>;
+  listByoipAdvertisements(ownerId: string, region: string): Promise<ByoipCidrAdvertisement[]>;
+
+  // ---- BYOIP verification tokens ----
+  getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
+  /** Every token of an account's IPAMs, in any Region. */
+  listVerificationTokens(ownerId: string): Promise<IpamExternalResourceVerificationToken[]>;
 }

@@ -4,7 +4,14 @@
 // starts the workflow; every Task state calls one task runner with a task name.
 
 /** One workflow per file: statemachines/<name>.asl.json. */
-export type WorkflowName = 'resource-creation' | 'provision-pool-cidr' | 'deprovision-pool-cidr' | 'delete-pool' | 'delete-ipam';
+export type WorkflowName =
+  | 'resource-creation'
+  | 'provision-pool-cidr'
+  | 'provision-byoip-cidr'
+  | 'provision-byoasn'
+  | 'deprovision-pool-cidr'
+  | 'delete-pool'
+  | 'delete-ipam';
 
 export interface WorkflowStart {
   workflow: WorkflowName;

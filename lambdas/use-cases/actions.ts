@@ -1,6 +1,8 @@
 // The action table: every EC2 action this service answers, and the use case behind it.
 // Adding an action = one line here and one use-case function.
 import { getIpamAddressHistory } from './address-history.ts';
+import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from './byoasn.ts';
+import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from './byoip-cidrs.ts';
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from './allocations.ts';
 import type { UseCase } from './context.ts';
 import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from './discovered.ts';
@@ -19,6 +21,11 @@ import {
 } from './resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, describeIpamScopes, modifyIpamScope } from './scopes.ts';
 import { createTags, deleteTags } from './tags.ts';
+import {
+  createIpamExternalResourceVerificationToken,
+  deleteIpamExternalResourceVerificationToken,
+  describeIpamExternalResourceVerificationTokens,
+} from './verification-tokens.ts';
 
 export interface ActionSpec {
   run: UseCase;
@@ -60,6 +67,19 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamAddressHistory: { run: getIpamAddressHistory },
   CreateTags: { run: createTags },
   DeleteTags: { run: deleteTags },
+  // BYOASN and BYOIP advertising
+  ProvisionIpamByoasn: { run: provisionIpamByoasn },
+  DescribeIpamByoasn: { run: describeIpamByoasn },
+  DeprovisionIpamByoasn: { run: deprovisionIpamByoasn },
+  AssociateIpamByoasn: { run: associateIpamByoasn },
+  DisassociateIpamByoasn: { run: disassociateIpamByoasn },
+  AdvertiseByoipCidr: { run: advertiseByoipCidr },
+  WithdrawByoipCidr: { run: withdrawByoipCidr },
+  DescribeByoipCidrs: { run: describeByoipCidrs },
+  // BYOIP verification tokens
+  CreateIpamExternalResourceVerificationToken: { run: createIpamExternalResourceVerificationToken, idempotent: true },
+  DescribeIpamExternalResourceVerificationTokens: { run: describeIpamExternalResourceVerificationTokens },
+  DeleteIpamExternalResourceVerificationToken: { run: deleteIpamExternalResourceVerificationToken },
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);

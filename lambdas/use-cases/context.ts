@@ -1,5 +1,6 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { EventPublisher } from '../ports/events.ts';
+import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { Workflows } from '../ports/workflows.ts';
 
@@ -18,6 +19,16 @@ export interface Dependencies {
   now: () => Date;
   /** Where committed changes are announced (EventBridge; locally a JSON-lines file). */
   events: EventPublisher;
+  /** Reverse DNS and RDAP, where BYOIP/BYOASN ownership is proved. */
+  registry: RegistryLookup;
+  /** The simulated Amazon-provided space that public pools with PublicIpSource amazon draw from (spec DN-28). */
+  publicSpace: AmazonProvidedSpace;
+}
+
+/** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */
+export interface AmazonProvidedSpace {
+  amazonIpv6Space: string;
+  amazonIpv4Space: string;
 }
 
 export type Input = Record<string, unknown>;

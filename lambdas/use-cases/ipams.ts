@@ -15,6 +15,7 @@ import { describePage, type ListRequest } from './pagination.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
+import { purgeVerificationTokens } from './verification-tokens.ts';
 import { commitAndStart } from './workflow.ts';
 import {
   associationsOf,
@@ -327,11 +328,12 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
       ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
       ...discovery.writes,
     ]);
-    return { defaultDiscovery: discovery.defaultDiscovery, scopeIds: scopes.map((scope) => scope.IpamScopeId) };
+    return { ownerId: ipam.OwnerId, defaultDiscovery: discovery.defaultDiscovery, scopeIds: scopes.map((scope) => scope.IpamScopeId) };
   });
   if (!deleted) return;
   if (deleted.defaultDiscovery) await deleteObservations(deps, deleted.defaultDiscovery);
   await purgeIpamMonitoringData(deps, ipamId, deleted.scopeIds);
+  await purgeVerificationTokens(deps, deleted.ownerId, ipamId);
 }
 
 /** The IPAM's scopes as they are now: the owner listing is an index that can lag behind, ScopeCount does not. */

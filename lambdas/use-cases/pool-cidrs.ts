@@ -8,10 +8,12 @@ import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseC
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
-import type { Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
+import type { ByoipProof, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
+import { byoipCidrInUse } from './byoip-cidrs.ts';
+import { byoipProofOf, isByoipPool, requireNoProof } from './byoip-provisioning.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import {
@@ -37,6 +39,14 @@ const ULA_RESERVED = parseCidr('fd00::/16');
 const ULA_BY_NETMASK = parseCidr('fd80::/9');
 const GUA_SPACE = parseCidr('2000::/3');
 const ULA_PREFIX_RANGE = { min: 9, max: 60 };
+/**
+ * Amazon-provided space (spec DN-28, DN-308; UG L838, L9649–9652): IPv6 /40–/52 in the console's
+ * range, one block per Regional pool; contiguous IPv4 /29–/30, two blocks per account and locale.
+ */
+const AMAZON_IPV6_PREFIX_RANGE = { min: 40, max: 52 };
+const AMAZON_IPV6_BLOCKS_PER_POOL = 1;
+const AMAZON_IPV4_PREFIX_RANGE = { min: 29, max: 30 };
+const AMAZON_IPV4_BLOCKS_PER_LOCALE = 2;
 
 export const presentPoolCidr = (record: IpamPoolCidr) => publicView(record);
 
@@ -56,9 +66,6 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   if (input.Cidr === undefined && input.NetmaskLength === undefined) {
     throw new IpamError('MissingParameter', 'The request must contain the parameter Cidr or NetmaskLength');
   }
-  if (input.CidrAuthorizationContext !== undefined || input.VerificationMethod !== undefined || input.IpamExternalResourceVerificationTokenId !== undefined) {
-    throw new IpamError('InvalidParameterValue', 'BYOIP verification is not supported by this IPAM yet; public-scope provisioning is unavailable');
-  }
   const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
   requireSettled('pool', pool.IpamPoolId, pool.State);
   const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
@@ -70,16 +77,17 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
     throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
   }
+  // BYOIP (byoip-provisioning.ts): proof of control, verified by its own workflow before the space is taken.
+  let byoipProof: ByoipProof | undefined;
+  if (!isByoipPool(pool)) requireNoProof(pool, input);
   if (pool.SourceIpamPoolId) {
     const source = await requirePool(deps, context, pool.SourceIpamPoolId);
     requireWithinNetmaskRules(source.IpamPoolId, source, netmask);
+  } else if (pool.PublicIpSource === 'amazon') {
+    requireAmazonProvidedRequest(pool, requested, netmask);
+  } else if (isByoipPool(pool)) {
+    byoipProof = await byoipProofOf(deps, context, pool, requested, input);
   } else {
-    if (pool.IpamScopeType === 'public') {
-      throw new IpamError(
-        'InvalidParameterValue',
-        'Public space (BYOIP or Amazon-provided) cannot be provisioned to a top-level public-scope pool by this IPAM yet',
-      );
-    }
     if (pool.AddressFamily === 'ipv6') requirePrivateIpv6(await requireIpam(deps, context, pool.ipamId), requested, netmask);
     else if (!requested) {
       throw new IpamError('InvalidParameterValue', 'NetmaskLength can only be used for pools with a source pool; give a Cidr for a top-level IPv4 pool');
@@ -94,6 +102,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
     NetmaskLength: netmask,
     ipamPoolId: pool.IpamPoolId,
     sourceSpaceId: pool.SourceIpamPoolId ?? pool.ipamScopeId,
+    byoipProof,
     version: 1,
   };
   await retryOnConflict(async () => {
@@ -106,7 +115,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
         // Invariant: the pool is not being deleted while the request is accepted.
         { op: 'check', entity: { type: 'pool', value: current } },
       ],
-      'provision-pool-cidr',
+      byoipProof ? 'provision-byoip-cidr' : 'provision-pool-cidr',
       { poolId: record.ipamPoolId, poolCidrId: record.IpamPoolCidrId },
     );
   });
@@ -125,7 +134,8 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
     }
     const requested = record.Cidr === undefined ? undefined : parseCidr(record.Cidr);
     const checks: Write[] = [];
-    if (!pool.SourceIpamPoolId && requested && containsCidr(GUA_SPACE, requested)) {
+    // Private GUA only: public-scope GUA is BYOIP, proved by its own workflow.
+    if (!pool.SourceIpamPoolId && pool.IpamScopeType === 'private' && requested && containsCidr(GUA_SPACE, requested)) {
       const ipam = await deps.store.getIpam(pool.ipamId);
       if (!ipam?.EnablePrivateGua) {
         return failProvision(deps, pool, record, 'cidr-not-available', `Private GUA is not enabled on IPAM ${pool.ipamId}`);
@@ -136,9 +146,16 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
     if (pool.provisionedCidrCount >= CIDRS_PER_POOL) {
       return failProvision(deps, pool, record, 'limit-exceeded', `Pool ${poolId} already has the maximum of ${CIDRS_PER_POOL} CIDRs`);
     }
+    if (isAmazonProvided(pool)) {
+      const quota = await amazonQuota(deps, pool, record.NetmaskLength);
+      if (quota.refusal) return failProvision(deps, pool, record, 'limit-exceeded', quota.refusal);
+      checks.push(...quota.checks);
+    }
     const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt);
     if (!placement) {
-      const where = pool.SourceIpamPoolId ? `source pool ${pool.SourceIpamPoolId}` : `scope ${pool.ipamScopeId}`;
+      const where = pool.SourceIpamPoolId
+        ? `source pool ${pool.SourceIpamPoolId}`
+        : isAmazonProvided(pool) ? `the Amazon-provided space of scope ${pool.ipamScopeId}` : `scope ${pool.ipamScopeId}`;
       const message = requested ? `The CIDR ${record.Cidr} is not available in ${where}` : `No /${record.NetmaskLength} CIDR is available in ${where}`;
       return failProvision(deps, pool, record, 'cidr-not-available', message);
     }
@@ -169,6 +186,53 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
     ]);
     await announceStateChange(deps, pool, provisioned, record.State);
   });
+}
+
+/** A top-level public pool whose space AWS provides, rather than the customer (BYOIP). */
+const isAmazonProvided = (pool: IpamPool) => !pool.SourceIpamPoolId && pool.PublicIpSource === 'amazon';
+
+/** What is wrong with the request itself is refused at once; quotas are the workflow's (DN-29, DN-308). */
+function requireAmazonProvidedRequest(pool: IpamPool, requested: Cidr | undefined, netmask: number): void {
+  if (requested) {
+    throw new IpamError('InvalidParameterValue', `Amazon-provided space is chosen by the service: give pool ${pool.IpamPoolId} a NetmaskLength, not a Cidr`);
+  }
+  if (pool.Locale === 'None') {
+    throw new IpamError('InvalidParameterCombination', `Amazon-provided space can only be provisioned to a pool with a locale; ${pool.IpamPoolId} has none`);
+  }
+  if (pool.AddressFamily === 'ipv4' && pool.AwsService !== 'ec2') {
+    throw new IpamError('InvalidParameterCombination', `Amazon-provided contiguous IPv4 needs a pool with AwsService ec2; ${pool.IpamPoolId} has ${pool.AwsService ?? 'none'}`);
+  }
+  if (pool.AddressFamily === 'ipv6' && (netmask < AMAZON_IPV6_PREFIX_RANGE.min || netmask > AMAZON_IPV6_PREFIX_RANGE.max)) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `An Amazon-provided IPv6 CIDR must be /${AMAZON_IPV6_PREFIX_RANGE.min} to /${AMAZON_IPV6_PREFIX_RANGE.max}, not /${netmask}`,
+    );
+  }
+}
+
+/**
+ * The Amazon-provided block quotas, read when the space is about to be taken. The pool's own
+ * count is guarded by the pool update of the provisioning commit; the contiguous IPv4 count
+ * spans the account's other such pools in the locale, so they are checked unchanged too.
+ */
+async function amazonQuota(deps: Dependencies, pool: IpamPool, netmask: number): Promise<{ refusal?: string; checks: Write[] }> {
+  if (pool.AddressFamily === 'ipv6') {
+    const refusal = pool.provisionedCidrCount >= AMAZON_IPV6_BLOCKS_PER_POOL
+      ? `Pool ${pool.IpamPoolId} already has the maximum of ${AMAZON_IPV6_BLOCKS_PER_POOL} Amazon-provided IPv6 CIDR block(s)`
+      : undefined;
+    return { refusal, checks: [] };
+  }
+  const others = (await deps.store.listPools(pool.OwnerId)).filter(
+    (other) => other.IpamPoolId !== pool.IpamPoolId && isAmazonProvided(other) && other.AddressFamily === 'ipv4' && other.Locale === pool.Locale,
+  );
+  const blocks = others.reduce((sum, other) => sum + other.provisionedCidrCount, pool.provisionedCidrCount);
+  const allowedSize = netmask >= AMAZON_IPV4_PREFIX_RANGE.min && netmask <= AMAZON_IPV4_PREFIX_RANGE.max;
+  // AWS's own wording for this refusal (spec DN-308).
+  const refusal = allowedSize && blocks < AMAZON_IPV4_BLOCKS_PER_LOCALE
+    ? undefined
+    : `account ${pool.OwnerId} cannot provision a ipv4 contiguous block of size /${netmask} in locale ${pool.Locale}`;
+  // Invariant: no other contiguous block of this account and locale was provisioned meanwhile.
+  return { refusal, checks: others.map((other): Write => ({ op: 'check', entity: { type: 'pool', value: other } })) };
 }
 
 function requirePrivateIpv6(ipam: Ipam, requested: Cidr | undefined, netmask: number): void {
@@ -207,6 +271,11 @@ async function placeProvision(
 ): Promise<Placement | undefined> {
   if (requested) return findSpecificPlacement(deps.store, sourceSpaceId, requested);
   if (pool.SourceIpamPoolId) return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, spread: attempt });
+  if (isAmazonProvided(pool)) {
+    // The scope's free space, restricted to the (simulated) Amazon space: lowest free block first.
+    const allowed = [parseCidr(pool.AddressFamily === 'ipv6' ? deps.publicSpace.amazonIpv6Space : deps.publicSpace.amazonIpv4Space)];
+    return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, allowed, spread: attempt });
+  }
   // A top-level ULA range by netmask: a random aligned block of fd80::/9, in the spirit of RFC 4193.
   for (let tries = 0; tries < 16; tries++) {
     const offset = BigInt.asUintN(128 - ULA_BY_NETMASK.prefixLength, randomBigInt()) >> BigInt(128 - netmask) << BigInt(128 - netmask);
@@ -320,6 +389,9 @@ async function reserveForDeprovision(
     if (!record?.Cidr || !DEPROVISIONABLE_STATES.has(record.State)) {
       throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
     }
+    // A BYOIP CIDR must be withdrawn and rid of its ASN associations first (spec S5 C4).
+    const inUse = await byoipCidrInUse(deps, pool, record.Cidr);
+    if (inUse) throw inUse;
     const cidr = parseCidr(record.Cidr);
     let wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
     if (!wholeCidrFree) {

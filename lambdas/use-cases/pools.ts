@@ -62,9 +62,6 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     if (!isPublic && (input.AwsService !== undefined || input.PublicIpSource !== undefined)) {
       throw new IpamError('InvalidParameterCombination', 'AwsService and PublicIpSource can only be set on pools in a public scope');
     }
-    if (input.PubliclyAdvertisable !== undefined && !(isPublic && family === 'ipv6' && (input.PublicIpSource ?? 'byoip') === 'byoip')) {
-      throw new IpamError('InvalidParameterCombination', 'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip');
-    }
     if (ipam.Tier === 'free' && !isPublic) {
       throw new IpamError('InvalidParameterValue', 'Pools in a private scope require the advanced tier; this IPAM is on the free tier');
     }
@@ -91,6 +88,13 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
         }
         locale = source.Locale;
       }
+    }
+    const publicIpSource = isPublic ? publicIpSourceOf(input, source) : undefined;
+    if (input.PubliclyAdvertisable !== undefined && !(family === 'ipv6' && publicIpSource === 'byoip')) {
+      throw new IpamError('InvalidParameterCombination', 'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip');
+    }
+    if (publicIpSource === 'amazon' && input.AwsService === 'global-services') {
+      throw new IpamError('InvalidParameterCombination', 'AwsService global-services is for BYOIP space only, not Amazon-provided space');
     }
     if (locale !== undefined && !ipam.OperatingRegions.some((region) => region.RegionName === locale)) {
       throw new IpamError('InvalidParameterValue', `The locale ${locale} is not an operating Region of IPAM ${ipam.IpamId}`);
@@ -120,7 +124,8 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       State: 'create-in-progress',
       Description: input.Description,
       AutoImport: input.AutoImport ?? false,
-      PubliclyAdvertisable: input.PubliclyAdvertisable,
+      // Amazon-provided IPv6 is always advertised (UG L823).
+      PubliclyAdvertisable: input.PubliclyAdvertisable ?? (publicIpSource === 'amazon' && family === 'ipv6' ? true : undefined),
       AddressFamily: family,
       AllocationMinNetmaskLength: input.AllocationMinNetmaskLength,
       AllocationMaxNetmaskLength: input.AllocationMaxNetmaskLength,
@@ -128,7 +133,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       AllocationResourceTags: allocationResourceTags,
       Tags: tags,
       AwsService: input.AwsService,
-      PublicIpSource: isPublic ? (input.PublicIpSource ?? 'byoip') : undefined,
+      PublicIpSource: publicIpSource,
       ipamId: ipam.IpamId,
       ipamScopeId: scope.IpamScopeId,
       provisionedCidrCount: 0,
@@ -149,6 +154,18 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     await commitAndStart(deps, writes, 'resource-creation', { resourceType: 'pool', id: poolId });
     return { IpamPool: presentPool(pool) };
   });
+}
+
+/** Public pools hold BYOIP space unless AWS provides it; a child pool holds what its source holds. */
+function publicIpSourceOf(input: CreateIpamPoolInput, source: IpamPool | undefined): 'amazon' | 'byoip' {
+  const inherited = source?.PublicIpSource;
+  if (inherited !== undefined && input.PublicIpSource !== undefined && input.PublicIpSource !== inherited) {
+    throw new IpamError(
+      'InvalidParameterCombination',
+      `PublicIpSource ${input.PublicIpSource} differs from the source pool ${source!.IpamPoolId}'s ${inherited}`,
+    );
+  }
+  return inherited ?? input.PublicIpSource ?? 'byoip';
 }
 
 export interface DescribeIpamPoolsInput extends ListRequest {

@@ -4,6 +4,8 @@
 // execution finishes the job without doing it twice.
 import type { TaskEvent } from '../ports/workflows.ts';
 import type { Dependencies } from './context.ts';
+import { failByoasnProvision, verifyByoasnProvision } from './byoasn.ts';
+import { verifyByoipCidr } from './byoip-provisioning.ts';
 import { retryOnConflict } from './free-space.ts';
 import { deleteIpamPools, deleteIpamRecord } from './ipams.ts';
 import { type LifecycleResource, moveState } from './lifecycle.ts';
@@ -43,6 +45,9 @@ const TASKS: Readonly<Record<string, Task>> = {
   markCreateFailed: (deps, args, event) =>
     moveState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), 'create-in-progress', 'create-failed', reasonOf(event)),
   provisionPoolCidr: (deps, args) => completeProvision(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
+  verifyByoipCidr: (deps, args) => verifyByoipCidr(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
+  verifyByoasn: (deps, args) => verifyByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), text(args, 'message'), text(args, 'signature')),
+  failByoasn: (deps, args, event) => failByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), reasonOf(event)),
   deprovisionPoolCidr: (deps, args) => completeDeprovision(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
   failPoolCidr: (deps, args, event) => failPoolCidr(deps, text(args, 'poolId'), text(args, 'poolCidrId'), reasonOf(event)),
   deletePoolTree: (deps, args) => deletePoolTree(deps, text(args, 'poolId'), args.cascade === true),

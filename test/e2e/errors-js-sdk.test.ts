@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { poll } from './support/poll.ts';
 import { parseEc2Error, rawPost } from './support/signed-fetch.ts';
+import { rejection } from './support/rejection.ts';
 
 const UNKNOWN = {
   ipam: 'ipam-0123456789abcdef0',
@@ -44,14 +45,6 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.stop());
 
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 /** The SDK's view of an EC2 error: code as name, the HTTP status, a client fault, a request id, and the message. */
 async function expectEc2Error(promise: Promise<unknown>, code: string, status: number, ...messageParts: (string | RegExp)[]): Promise<any> {

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { awsCli, probeAwsCli } from './support/aws-cli.ts';
 import { poll } from './support/poll.ts';
+import { rejection } from './support/rejection.ts';
 
 let service: TestService;
 let ec2: EC2Client;
@@ -30,14 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.stop());
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected the request to fail');
-}
 
 const regionNames = (regions: { RegionName?: string }[] | undefined) => (regions ?? []).map((region) => region.RegionName).sort();
 

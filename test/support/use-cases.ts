@@ -2,9 +2,12 @@
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
+import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
+import { loadConfig } from '../../lambdas/config.ts';
+import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
-import type { Dependencies, RequestContext } from '../../lambdas/use-cases/context.ts';
+import type { AmazonProvidedSpace, Dependencies, RequestContext } from '../../lambdas/use-cases/context.ts';
 import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
 import { runWorkflowTask } from '../../lambdas/use-cases/workflow-tasks.ts';
 import { createTestTable } from './dynamodb.ts';
@@ -31,14 +34,18 @@ export interface UseCaseHarnessOptions {
    * paused task with dispatch(harness.deps, harness.context, …) instead.
    */
   pauseBeforeTask?: string;
+  /** Where BYOIP verification looks; tests point it at test/support/registry-servers.ts. Default: the configured one. */
+  registry?: RegistryLookup;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
   const store = options.store ?? (await newTestStore());
   const events = new LocalEventLog();
+  const registry = options.registry ?? createRegistryLookup(loadConfig().publicSpace);
+  const { publicSpace } = loadConfig();
   const { deps, engine } = options.wrapTask
-    ? wrappedDependencies(store, events, options.wrapTask, options.pauseBeforeTask)
-    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events });
+    ? wrappedDependencies(store, events, registry, publicSpace, options.wrapTask, options.pauseBeforeTask)
+    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events, registry, publicSpace });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,
@@ -66,11 +73,13 @@ async function newTestStore(): Promise<DynamoDbStore> {
 function wrappedDependencies(
   store: DynamoDbStore,
   events: LocalEventLog,
+  registry: RegistryLookup,
+  publicSpace: AmazonProvidedSpace,
   wrap: NonNullable<UseCaseHarnessOptions['wrapTask']>,
   pauseBeforeTask?: string,
 ) {
   const engine = new LocalWorkflowEngine({ store, runTask: (event) => wrap(event, (task) => runWorkflowTask(deps, task)), pauseBeforeTask });
-  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events };
+  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events, registry, publicSpace };
   return { deps, engine };
 }
 

@@ -37,6 +37,12 @@ async function startWorkflow(engine: LocalWorkflowEngine, workflow: WorkflowName
 const PATHS: Record<WorkflowName, { success: string[]; failing: string; failure: string[] }> = {
   'resource-creation': { success: ['completeCreation', 'finishExecution'], failing: 'completeCreation', failure: ['completeCreation', 'markCreateFailed', 'finishExecution'] },
   'provision-pool-cidr': { success: ['provisionPoolCidr', 'finishExecution'], failing: 'provisionPoolCidr', failure: ['provisionPoolCidr', 'failPoolCidr', 'finishExecution'] },
+  'provision-byoip-cidr': {
+    success: ['verifyByoipCidr', 'provisionPoolCidr', 'finishExecution'],
+    failing: 'verifyByoipCidr',
+    failure: ['verifyByoipCidr', 'failPoolCidr', 'finishExecution'],
+  },
+  'provision-byoasn': { success: ['verifyByoasn', 'finishExecution'], failing: 'verifyByoasn', failure: ['verifyByoasn', 'failByoasn', 'finishExecution'] },
   'deprovision-pool-cidr': {
     success: ['deprovisionPoolCidr', 'finishExecution'],
     failing: 'deprovisionPoolCidr',

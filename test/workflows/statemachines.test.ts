@@ -24,6 +24,14 @@ const RETRIED_ERRORS = ['StoreConflict', 'Lambda.ServiceException', 'Lambda.AWSL
 const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; failure: [state: string, task: string] }> = {
   'resource-creation': { steps: [['CompleteCreation', 'completeCreation']], failure: ['MarkCreateFailed', 'markCreateFailed'] },
   'provision-pool-cidr': { steps: [['ProvisionCidr', 'provisionPoolCidr']], failure: ['FailProvision', 'failPoolCidr'] },
+  'provision-byoip-cidr': {
+    steps: [
+      ['VerifyCidr', 'verifyByoipCidr'],
+      ['ProvisionCidr', 'provisionPoolCidr'],
+    ],
+    failure: ['FailProvision', 'failPoolCidr'],
+  },
+  'provision-byoasn': { steps: [['VerifyAsn', 'verifyByoasn']], failure: ['FailAsn', 'failByoasn'] },
   'deprovision-pool-cidr': { steps: [['DeprovisionCidr', 'deprovisionPoolCidr']], failure: ['FailDeprovision', 'failPoolCidr'] },
   'delete-pool': { steps: [['DeletePoolTree', 'deletePoolTree']], failure: ['MarkDeleteFailed', 'markDeleteFailed'] },
   'delete-ipam': {

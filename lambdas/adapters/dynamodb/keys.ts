@@ -23,6 +23,9 @@
 // | address history  | HISTORY#<scopeId>#<cidr>          | <SampledStartTime>#<resourceId> |                      |         | GetIpamAddressHistory (exact CIDR); TTL 3 years after the end |
 // | pool monitor     | MONITOR#<poolId>                  | META                        |                          |         | utilisation threshold last reported      |
 // | sweep lease      | SWEEP                             | LEASE                       |                          |         | one discovery sweep at a time            |
+// | BYOASN           | BYOASN#<account>                  | <asn>                       |                          |         | one record per account and ASN; DescribeIpamByoasn |
+// | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
+// | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -117,6 +120,17 @@ export const historyPartition = (scopeId: string, cidr: string) => `HISTORY#${sc
 export const poolMonitorKey = (poolId: string): ItemKey => ({ PK: `MONITOR#${poolId}`, SK: META });
 export const sweepLeaseKey: ItemKey = { PK: 'SWEEP', SK: 'LEASE' };
 
+export const byoasnPartition = (accountId: string) => `BYOASN#${accountId}`;
+export const byoasnKey = (accountId: string, asn: string): ItemKey => ({ PK: byoasnPartition(accountId), SK: asn });
+export const byoipAdvertisementPartition = (accountId: string, region: string) => `BYOIP#${accountId}#${region}`;
+export const byoipAdvertisementKey = (accountId: string, region: string, cidr: string): ItemKey => ({
+  PK: byoipAdvertisementPartition(accountId, region),
+  SK: cidr,
+});
+
+export const VERIFICATION_TOKENS_INDEX_KEY = 'VERIFICATION-TOKENS';
+export const verificationTokenKey = (tokenId: string): ItemKey => ({ PK: `VERTOKEN#${tokenId}`, SK: META });
+
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {
   switch (entity.type) {
@@ -187,5 +201,17 @@ export function keysOf(entity: Entity): ItemKeys {
       return poolMonitorKey(entity.value.ipamPoolId);
     case 'sweep-lease':
       return sweepLeaseKey;
+    case 'byoasn':
+      return byoasnKey(entity.value.ownerId, entity.value.Asn);
+    case 'byoip-advertisement':
+      return byoipAdvertisementKey(entity.value.ownerId, entity.value.region, entity.value.cidr);
+    case 'verification-token': {
+      const token = entity.value;
+      return {
+        ...verificationTokenKey(token.IpamExternalResourceVerificationTokenId),
+        GSI1PK: VERIFICATION_TOKENS_INDEX_KEY,
+        GSI1SK: ownedSortKey(token.ownerId, token.IpamExternalResourceVerificationTokenId),
+      };
+    }
   }
 }

@@ -13,6 +13,8 @@ import {
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import type {
   AddressHistoryRecord,
+  Byoasn,
+  ByoipCidrAdvertisement,
   ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
@@ -25,6 +27,7 @@ import type {
   IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
+  IpamExternalResourceVerificationToken,
   IpamScope,
   PoolMonitorState,
   ResourceCidrOverride,
@@ -37,6 +40,10 @@ import {
   allocationKey,
   ASSOCIATIONS_INDEX_KEY,
   associationKey,
+  byoasnKey,
+  byoasnPartition,
+  byoipAdvertisementKey,
+  byoipAdvertisementPartition,
   clientTokenKey,
   containingFreeBlockKeys,
   discoveredAccountPartition,
@@ -61,6 +68,8 @@ import {
   poolMonitorKey,
   poolPartition,
   RESOURCE_DISCOVERIES_INDEX_KEY,
+  VERIFICATION_TOKENS_INDEX_KEY,
+  verificationTokenKey,
   resourceCidrKey,
   resourceCidrPartition,
   resourceDiscoveryKey,
@@ -285,6 +294,26 @@ export class DynamoDbStore implements Store {
   }
   getSweepLease() {
     return this.get<SweepLease>(sweepLeaseKey);
+  }
+
+  // ---- BYOASN and BYOIP advertising ----
+  getByoasn(ownerId: string, asn: string) {
+    return this.get<Byoasn>(byoasnKey(ownerId, asn));
+  }
+  listByoasns(ownerId: string) {
+    return this.queryRecords<Byoasn>(byoasnPartition(ownerId));
+  }
+  getByoipAdvertisement(ownerId: string, region: string, cidr: string) {
+    return this.get<ByoipCidrAdvertisement>(byoipAdvertisementKey(ownerId, region, cidr));
+  }
+  listByoipAdvertisements(ownerId: string, region: string) {
+    return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
+  }
+  getVerificationToken(tokenId: string) {
+    return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));
+  }
+  listVerificationTokens(ownerId: string) {
+    return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
   }
 
   private async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {

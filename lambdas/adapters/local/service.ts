@@ -10,11 +10,13 @@ import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
 import type { EventPublisher } from '../../ports/events.ts';
+import type { RegistryLookup } from '../../ports/registry.ts';
 import type { Store } from '../../ports/store.ts';
-import type { Dependencies } from '../../use-cases/context.ts';
+import type { AmazonProvidedSpace, Dependencies } from '../../use-cases/context.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/discovery-sweep.ts';
 import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
 import { DynamoDbStore } from '../dynamodb/store.ts';
+import { createRegistryLookup } from '../registry/registry-lookup.ts';
 import { ensureTable } from '../dynamodb/table.ts';
 import { sweepPorts } from '../sweep-ports.ts';
 import { loadLocalCredentials } from './credentials-file.ts';
@@ -56,7 +58,7 @@ export function documentClient(endpoint: string | undefined): { client: DynamoDB
 /** The use cases' dependencies with workflows run in-process by the local engine. */
 export function wireLocalDependencies(
   store: Store,
-  options: { paginationSecret: string; pauseBeforeTask?: string; events?: EventPublisher },
+  options: { paginationSecret: string; pauseBeforeTask?: string; events?: EventPublisher; registry: RegistryLookup; publicSpace: AmazonProvidedSpace },
 ): { deps: Dependencies; engine: LocalWorkflowEngine } {
   const engine = new LocalWorkflowEngine({
     store,
@@ -69,6 +71,8 @@ export function wireLocalDependencies(
     paginationSecret: options.paginationSecret,
     now: () => new Date(),
     events: options.events ?? new LocalEventLog(),
+    registry: options.registry,
+    publicSpace: options.publicSpace,
   };
   return { deps, engine };
 }
@@ -86,6 +90,8 @@ export async function startLocalService(config: Config): Promise<LocalService> {
       paginationSecret: config.paginationSecret,
       pauseBeforeTask: config.local.workflowPauseBeforeTask,
       events: new LocalEventLog(path.join(config.local.dataDir, 'events.jsonl')),
+      registry: createRegistryLookup(config.publicSpace),
+      publicSpace: config.publicSpace,
     });
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();

@@ -1,0 +1,115 @@
+// The outside registries BYOIP verification talks to, run locally: an authoritative DNS server
+// answering TXT queries from a map (a small hand-written responder on node:dgram) and an RDAP
+// HTTP server answering `/ip/<cidr>` and `/autnum/<asn>` from a map. No internet involved.
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
+import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
+
+export interface RegistryServers {
+  /** TXT strings by record name (lower case, no trailing dot). */
+  txt: Map<string, string[]>;
+  /** RDAP JSON by `ip/<cidr>` or `autnum/<asn>`. */
+  rdap: Map<string, unknown>;
+  /** The production adapter, pointed at these servers. */
+  registry: RegistryLookup;
+  close(): Promise<void>;
+}
+
+export async function startRegistryServers(): Promise<RegistryServers> {
+  const txt = new Map<string, string[]>();
+  const rdap = new Map<string, unknown>();
+  const dns = await startDnsServer(txt);
+  const http = await startRdapServer(rdap);
+  const dnsPort = (dns.address() as AddressInfo).port;
+  const httpPort = (http.address() as AddressInfo).port;
+  return {
+    txt,
+    rdap,
+    registry: createRegistryLookup({ dnsResolver: `127.0.0.1:${dnsPort}`, rdapBaseUrl: `http://127.0.0.1:${httpPort}` }),
+    close: async () => {
+      await new Promise<void>((resolve) => dns.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+// ---- DNS (RFC 1035 §4) --------------------------------------------------------------------------
+
+const TYPE_TXT = 16;
+const CLASS_IN = 1;
+const RCODE_NXDOMAIN = 3;
+
+async function startDnsServer(records: Map<string, string[]>): Promise<Socket> {
+  const socket = createSocket('udp4');
+  socket.on('message', (query, peer) => {
+    const answer = dnsAnswer(query, records);
+    if (answer) socket.send(answer, peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return socket;
+}
+
+/** Answers the query's single question: its TXT strings, NXDOMAIN for an unknown name, no data for other types. */
+function dnsAnswer(query: Buffer, records: Map<string, string[]>): Buffer | undefined {
+  if (query.length < 12 || query.readUInt16BE(4) !== 1) return undefined;
+  const { name, end } = readName(query, 12);
+  const type = query.readUInt16BE(end);
+  const question = query.subarray(12, end + 4);
+  const values = records.get(name.toLowerCase());
+  // One TXT record per value, as a zone with several TXT records at one name answers.
+  const answers = values && type === TYPE_TXT ? values.map(txtRecord) : [];
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(query.readUInt16BE(0), 0); // id
+  const recursionDesired = query.readUInt16BE(2) & 0x0100;
+  header.writeUInt16BE(0x8400 | recursionDesired | (values ? 0 : RCODE_NXDOMAIN), 2); // response, authoritative
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(answers.length, 6);
+  return Buffer.concat([header, question, ...answers]);
+}
+
+function readName(message: Buffer, offset: number): { name: string; end: number } {
+  const labels: string[] = [];
+  let position = offset;
+  while (message[position] !== 0) {
+    const length = message[position]!;
+    labels.push(message.subarray(position + 1, position + 1 + length).toString('ascii'));
+    position += 1 + length;
+  }
+  return { name: labels.join('.'), end: position + 1 };
+}
+
+/** One TXT record (name = pointer to the question) holding one character-string (≤ 255 bytes). */
+function txtRecord(value: string): Buffer {
+  const rdata = Buffer.concat([Buffer.from([Buffer.byteLength(value)]), Buffer.from(value)]);
+  const fixed = Buffer.alloc(12);
+  fixed.writeUInt16BE(0xc00c, 0);
+  fixed.writeUInt16BE(TYPE_TXT, 2);
+  fixed.writeUInt16BE(CLASS_IN, 4);
+  fixed.writeUInt32BE(60, 6);
+  fixed.writeUInt16BE(rdata.length, 10);
+  return Buffer.concat([fixed, rdata]);
+}
+
+// ---- RDAP ----------------------------------------------------------------------------------------
+
+async function startRdapServer(records: Map<string, unknown>): Promise<Server> {
+  const server = createServer((request, response) => {
+    const key = decodeURIComponent((request.url ?? '/').slice(1));
+    const record = records.get(key);
+    response.writeHead(record === undefined ? 404 : 200, { 'content-type': 'application/rdap+json' });
+    response.end(JSON.stringify(record ?? { errorCode: 404, title: 'Not Found' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return server;
+}
+
+/** An RDAP `ip` record the way ARIN publishes one: the certificate as lines of a Public Comments remark. */
+export function rdapIpRecord(cidr: string, certificatePem: string): unknown {
+  return {
+    objectClassName: 'ip network',
+    handle: `NET-${cidr}`,
+    remarks: [{ title: 'Public Comments', description: certificatePem.trim().split('\n') }],
+  };
+}
