@@ -20,6 +20,11 @@ export const ERROR_STATUS = {
   'InvalidIpamResourceDiscoveryId.NotFound': 400,
   'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
   'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
+  // Elastic IPs from IPAM pools
+  'InvalidAllocationID.NotFound': 400,
+  'InvalidAddress.NotFound': 400,
+  'InvalidIPAddress.InUse': 400,
+  InsufficientAddressCapacity: 400,
   IncorrectState: 400,
   DependencyViolation: 400,
   ResourceLimitExceeded: 400,

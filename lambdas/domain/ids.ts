@@ -11,6 +11,8 @@ export const newScopeId = () => shortId('ipam-scope');
 export const newPoolId = () => shortId('ipam-pool');
 export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
+/** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
+export const newElasticIpAllocationId = () => shortId('eipalloc');
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');

@@ -487,3 +487,24 @@ export interface IpamExternalResourceVerificationToken extends Versioned {
 export type ByoipProof =
   | { method: 'remarks-x509'; message: string; signature: string }
   | { method: 'dns-token'; tokenId: string };
+
+// ---- Elastic IPs from IPAM pools (issue 7, 30-eips-iam-quotas §1) ----
+
+/**
+ * An Elastic IP handed out from an IPAM pool (AllocateAddress with IpamPoolId). The address is
+ * held by the `eip` allocation `ipamPoolAllocationId`, written in the same commit.
+ */
+export interface ElasticIp {
+  AllocationId: string;
+  PublicIp: string;
+  /** The IPAM pool id, not an `ipv4pool-ec2-` id (UG L9272–9278). */
+  PublicIpv4Pool: string;
+  NetworkBorderGroup: string;
+  Domain: 'vpc';
+  Tags: Tag[];
+  /** Internal: the allocating account and the Region it was made in (the pool's locale). */
+  ownerId: string;
+  region: string;
+  ipamPoolId: string;
+  ipamPoolAllocationId: string;
+}

@@ -13,6 +13,7 @@ import type {
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
+  ElasticIp,
   FreeBlock,
   Ipam,
   IpamPool,
@@ -53,6 +54,7 @@ export type Entity =
   | { type: 'byoasn'; value: Byoasn }
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
+  | { type: 'elastic-ip'; value: ElasticIp }
   | Observation;
 
 /**
@@ -160,4 +162,9 @@ export interface Store {
   getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
   /** Every token of an account's IPAMs, in any Region. */
   listVerificationTokens(ownerId: string): Promise<IpamExternalResourceVerificationToken[]>;
+
+  // ---- Elastic IPs from IPAM pools ----
+  getElasticIp(ownerId: string, region: string, allocationId: string): Promise<ElasticIp | undefined>;
+  /** Every IPAM-pool Elastic IP of an account in one Region. */
+  listElasticIps(ownerId: string, region: string): Promise<ElasticIp[]>;
 }

@@ -6,6 +6,7 @@ import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from './byo
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from './allocations.ts';
 import type { UseCase } from './context.ts';
 import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from './discovered.ts';
+import { allocateAddress, describeAddresses, releaseAddress } from './elastic-ips.ts';
 import { createIpam, deleteIpam, describeIpams, modifyIpam } from './ipams.ts';
 import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from './pool-cidrs.ts';
 import { createIpamPool, deleteIpamPool, describeIpamPools, modifyIpamPool } from './pools.ts';
@@ -80,6 +81,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpamExternalResourceVerificationToken: { run: createIpamExternalResourceVerificationToken, idempotent: true },
   DescribeIpamExternalResourceVerificationTokens: { run: describeIpamExternalResourceVerificationTokens },
   DeleteIpamExternalResourceVerificationToken: { run: deleteIpamExternalResourceVerificationToken },
+  // Elastic IPs from IPAM pools
+  AllocateAddress: { run: allocateAddress },
+  ReleaseAddress: { run: releaseAddress },
+  DescribeAddresses: { run: describeAddresses },
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);

@@ -9,6 +9,7 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
 import type { IpamPool, IpamPoolAllocation } from '../domain/model.ts';
 import type { PoolAllocationChange } from '../ports/events.ts';
+import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Dependencies, RequestContext } from './context.ts';
@@ -111,26 +112,44 @@ export async function importResourceAllocation(
   cidr: Cidr,
   resource: AllocatedResource,
 ): Promise<IpamPoolAllocation | undefined> {
-  const allocation = await retryOnConflict(async () => {
+  return retryOnConflict(async () => {
     const placement = await findSpecificPlacement(deps.store, pool.IpamPoolId, cidr);
-    if (!placement) return undefined;
-    const allocation: IpamPoolAllocation = {
-      IpamPoolAllocationId: newAllocationId(),
-      Cidr: formatCidr(cidr),
-      ResourceType: resource.type,
-      ResourceId: resource.id,
-      ResourceOwner: resource.owner,
-      ResourceRegion: resource.region,
-      Tags: [],
-      ipamPoolId: pool.IpamPoolId,
-      within: placement.block.within,
-      createdAt: deps.now().toISOString(),
-    };
-    // Invariant (takeWrites): the free block is still there, so the space is given out once.
-    await deps.store.commit([...(await takeWrites(deps.store, placement)), { op: 'create', entity: { type: 'allocation', value: allocation } }]);
-    return allocation;
+    return placement && takeForResource(deps, pool, placement, resource, 'auto-import');
   });
-  if (allocation) await announce(deps, pool, allocation, 'created', 'auto-import');
+}
+
+/**
+ * Gives `placement` to a resource as an allocation, committing `alongside` (the resource's own
+ * records) in the same transaction, and announces it. A lost race throws StoreConflict: call it
+ * inside retryOnConflict, after finding the placement.
+ */
+export async function takeForResource(
+  deps: Dependencies,
+  pool: IpamPool,
+  placement: Placement,
+  resource: AllocatedResource,
+  cause: PoolAllocationChange['detail']['cause'],
+  alongside: (allocation: IpamPoolAllocation) => Write[] = () => [],
+): Promise<IpamPoolAllocation> {
+  const allocation: IpamPoolAllocation = {
+    IpamPoolAllocationId: newAllocationId(),
+    Cidr: formatCidr(placement.target),
+    ResourceType: resource.type,
+    ResourceId: resource.id,
+    ResourceOwner: resource.owner,
+    ResourceRegion: resource.region,
+    Tags: [],
+    ipamPoolId: pool.IpamPoolId,
+    within: placement.block.within,
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.store.commit([
+    // Invariant (takeWrites): the free block is still there, so the space is given out once.
+    ...(await takeWrites(deps.store, placement)),
+    { op: 'create', entity: { type: 'allocation', value: allocation } },
+    ...alongside(allocation),
+  ]);
+  await announce(deps, pool, allocation, 'created', cause);
   return allocation;
 }
 

@@ -26,6 +26,7 @@
 // | BYOASN           | BYOASN#<account>                  | <asn>                       |                          |         | one record per account and ASN; DescribeIpamByoasn |
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
+// | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -131,6 +132,12 @@ export const byoipAdvertisementKey = (accountId: string, region: string, cidr: s
 export const VERIFICATION_TOKENS_INDEX_KEY = 'VERIFICATION-TOKENS';
 export const verificationTokenKey = (tokenId: string): ItemKey => ({ PK: `VERTOKEN#${tokenId}`, SK: META });
 
+export const elasticIpPartition = (accountId: string, region: string) => `EIP#${accountId}#${region}`;
+export const elasticIpKey = (accountId: string, region: string, allocationId: string): ItemKey => ({
+  PK: elasticIpPartition(accountId, region),
+  SK: allocationId,
+});
+
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {
   switch (entity.type) {
@@ -213,5 +220,7 @@ export function keysOf(entity: Entity): ItemKeys {
         GSI1SK: ownedSortKey(token.ownerId, token.IpamExternalResourceVerificationTokenId),
       };
     }
+    case 'elastic-ip':
+      return elasticIpKey(entity.value.ownerId, entity.value.region, entity.value.AllocationId);
   }
 }

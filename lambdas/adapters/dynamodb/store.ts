@@ -19,6 +19,7 @@ import type {
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
+  ElasticIp,
   FreeBlock,
   Ipam,
   IpamPool,
@@ -49,6 +50,8 @@ import {
   discoveredAccountPartition,
   discoveredPublicAddressPartition,
   discoveredResourceCidrPartition,
+  elasticIpKey,
+  elasticIpPartition,
   executionKey,
   freeBlockKey,
   freeBlockSortFloor,
@@ -314,6 +317,14 @@ export class DynamoDbStore implements Store {
   }
   listVerificationTokens(ownerId: string) {
     return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+
+  // ---- Elastic IPs from IPAM pools ----
+  getElasticIp(ownerId: string, region: string, allocationId: string) {
+    return this.get<ElasticIp>(elasticIpKey(ownerId, region, allocationId));
+  }
+  listElasticIps(ownerId: string, region: string) {
+    return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
   }
 
   private async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {

@@ -1,0 +1,174 @@
+// AllocateAddress, ReleaseAddress and DescribeAddresses for Elastic IPs drawn from an IPAM pool
+// (30-eips-iam-quotas §1, scenario S14): each EIP is an `eip` allocation of one /32 of the pool.
+// Only this form of Elastic IP is served here; EC2's own address pools are not simulated.
+import { type Cidr, cidrFromStart, containsCidr, formatAddress, parseAddress, parseCidr } from '../domain/cidr.ts';
+import { IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import { newElasticIpAllocationId } from '../domain/ids.ts';
+import type { ElasticIp, IpamPool } from '../domain/model.ts';
+import { StoreConflict } from '../ports/store.ts';
+import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import { releaseAllocation, takeForResource } from './allocations.ts';
+import { type Dependencies, publicView, type RequestContext } from './context.ts';
+import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
+import { isSettled } from './lookup.ts';
+
+
+const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));
+
+export interface AllocateAddressInput {
+  IpamPoolId?: string;
+  Address?: string;
+  Domain?: string;
+  NetworkBorderGroup?: string;
+  PublicIpv4Pool?: string;
+  CustomerOwnedIpv4Pool?: string;
+  TagSpecifications?: TagSpecification[];
+}
+
+/** Checks in the order of DN-302; each step names what was wrong. */
+export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
+  if (input.IpamPoolId === undefined) {
+    throw new IpamError('InvalidParameterValue', 'This service allocates only Elastic IP addresses from an IPAM pool: IpamPoolId is required');
+  }
+  if (input.PublicIpv4Pool !== undefined || input.CustomerOwnedIpv4Pool !== undefined) {
+    throw new IpamError('InvalidParameterCombination', 'IpamPoolId cannot be combined with PublicIpv4Pool or CustomerOwnedIpv4Pool');
+  }
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'elastic-ip');
+  const pool = await requireEipPool(deps, context, input.IpamPoolId);
+  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter((record) => record.State === 'provisioned').map((record) => parseCidr(record.Cidr!));
+  if (!isSettled(pool.State) || provisioned.length === 0) {
+    throw new IpamError('IncorrectState', `The IPAM pool ${pool.IpamPoolId} is in state '${pool.State}' with ${provisioned.length} provisioned CIDRs; Elastic IPs need a provisioned CIDR`);
+  }
+  if (context.region !== pool.Locale) throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+  if (input.Domain !== undefined && input.Domain !== 'vpc') {
+    throw new IpamError('InvalidParameterValue', `Domain '${input.Domain}' is not supported for Elastic IPs from an IPAM pool; use 'vpc'`);
+  }
+  if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== pool.Locale) {
+    throw new IpamError('InvalidParameterValue', `NetworkBorderGroup '${input.NetworkBorderGroup}' must be the pool's locale ${pool.Locale}`);
+  }
+  const requested = input.Address === undefined ? undefined : addressInPool(input.Address, pool, provisioned);
+
+  const AllocationId = newElasticIpAllocationId();
+  const elasticIpOf = (placement: Placement, ipamPoolAllocationId: string): ElasticIp => ({
+    AllocationId,
+    PublicIp: formatAddress('ipv4', placement.target.start),
+    PublicIpv4Pool: pool.IpamPoolId,
+    NetworkBorderGroup: pool.Locale,
+    Domain: 'vpc',
+    Tags: tags,
+    ownerId: context.accountId,
+    region: context.region,
+    ipamPoolId: pool.IpamPoolId,
+    ipamPoolAllocationId,
+  });
+  const resource = { type: 'eip' as const, id: AllocationId, owner: context.accountId, region: pool.Locale };
+  const elasticIp = await retryOnConflict(async () => {
+    const placement = requested ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested) : await lowestFreeAddress(deps, pool);
+    if (!placement) {
+      throw requested
+        ? new IpamError('InvalidIPAddress.InUse', `The address ${input.Address} is already in use in IPAM pool ${pool.IpamPoolId}`)
+        : new IpamError('InsufficientAddressCapacity', `IPAM pool ${pool.IpamPoolId} has no free address left`);
+    }
+    // Invariant (create): the EIP and the allocation holding its address exist together or not at all.
+    const allocation = await takeForResource(deps, pool, placement, resource, 'api', ({ IpamPoolAllocationId }) => [
+      { op: 'create', entity: { type: 'elastic-ip', value: elasticIpOf(placement, IpamPoolAllocationId) } },
+    ]);
+    return elasticIpOf(placement, allocation.IpamPoolAllocationId);
+  });
+  const { Tags: _tags, ...answer } = publicView(elasticIp);
+  return answer;
+}
+
+/** The /32 of a requested Address, which must lie in a provisioned CIDR of the pool (DN-302 step 7). */
+function addressInPool(text: string, pool: IpamPool, provisioned: Cidr[]): Cidr {
+  const address = parseAddress(text);
+  const single = cidrFromStart('ipv4', address.value, 32);
+  if (address.family !== 'ipv4' || !provisioned.some((cidr) => containsCidr(cidr, single))) {
+    throw new IpamError('InvalidParameterValue', `The address ${text} is not within the provisioned CIDRs of IPAM pool ${pool.IpamPoolId}`);
+  }
+  return single;
+}
+
+/** Step 2 and 3 of DN-302: the caller's own public IPv4 pool serving EC2. */
+async function requireEipPool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool || pool.OwnerId !== context.accountId) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  if (pool.IpamScopeType !== 'public' || pool.AddressFamily !== 'ipv4') {
+    throw new IpamError('InvalidParameterValue', `IPAM pool ${poolId} is not a public IPv4 pool; Elastic IPs come only from those`);
+  }
+  if (pool.AwsService !== 'ec2') {
+    throw new IpamError('InvalidParameterCombination', `IPAM pool ${poolId} must have AwsService ec2 to allocate Elastic IPs`);
+  }
+  return pool;
+}
+
+/**
+ * DN-301: the lowest free address of the pool, not the allocator's best fit (which prefers the
+ * smallest free block), so EIPs come out in address order. EIP pools are /29–/30 blocks or a few
+ * BYOIP CIDRs, so reading every free block is cheap.
+ */
+async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Placement | undefined> {
+  const blocks = (await deps.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => ({ block, cidr: parseCidr(block.cidr) }));
+  const lowest = blocks.reduce<(typeof blocks)[number] | undefined>((best, next) => (!best || next.cidr.start < best.cidr.start ? next : best), undefined);
+  return lowest && { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
+}
+
+export interface ReleaseAddressInput {
+  AllocationId?: string;
+  PublicIp?: string;
+  NetworkBorderGroup?: string;
+}
+
+/**
+ * Gives the address back, then deletes the EIP. In this order a crash in between leaves an EIP
+ * without an allocation, which the next ReleaseAddress cleans up; the other order would leave an
+ * address held by nothing anyone can release.
+ */
+export async function releaseAddress(deps: Dependencies, context: RequestContext, input: ReleaseAddressInput) {
+  const elasticIp = await requireElasticIp(deps, context, input);
+  const pool = await deps.store.getPool(elasticIp.ipamPoolId);
+  const allocation = pool && (await deps.store.getAllocation(pool.IpamPoolId, elasticIp.ipamPoolAllocationId));
+  if (pool && allocation) await releaseAllocation(deps, pool, allocation, 'api');
+  try {
+    // Invariant (delete): the EIP still exists, so exactly one concurrent release succeeds.
+    await deps.store.commit([{ op: 'delete', entity: { type: 'elastic-ip', value: elasticIp } }]);
+  } catch (error) {
+    if (error instanceof StoreConflict) throw notFound(elasticIp.AllocationId);
+    throw error;
+  }
+  return { Return: true };
+}
+
+async function requireElasticIp(deps: Dependencies, context: RequestContext, input: ReleaseAddressInput): Promise<ElasticIp> {
+  if (input.AllocationId !== undefined) {
+    const elasticIp = await deps.store.getElasticIp(context.accountId, context.region, input.AllocationId);
+    if (!elasticIp) throw notFound(input.AllocationId);
+    return elasticIp;
+  }
+  if (input.PublicIp === undefined) throw new IpamError('MissingParameter', 'The request must contain the parameter AllocationId');
+  const elasticIp = (await deps.store.listElasticIps(context.accountId, context.region)).find((eip) => eip.PublicIp === input.PublicIp);
+  if (!elasticIp) throw addressNotFound(input.PublicIp);
+  return elasticIp;
+}
+
+const addressNotFound = (publicIp: string) => new IpamError('InvalidAddress.NotFound', `Address '${publicIp}' not found.`);
+
+export interface DescribeAddressesInput {
+  AllocationIds?: string[];
+  PublicIps?: string[];
+  Filters?: Filter[];
+}
+
+const ADDRESS_FILTER_FIELDS = ['AllocationId', 'PublicIp', 'Domain', 'NetworkBorderGroup', 'PublicIpv4Pool'] as const;
+
+/** EC2 does not page DescribeAddresses: every matching address in the Region is answered. */
+export async function describeAddresses(deps: Dependencies, context: RequestContext, input: DescribeAddressesInput) {
+  const matches = compileFilters<ElasticIp>(input.Filters, ADDRESS_FILTER_FIELDS);
+  const elasticIps = await deps.store.listElasticIps(context.accountId, context.region);
+  for (const id of input.AllocationIds ?? []) if (!elasticIps.some((eip) => eip.AllocationId === id)) throw notFound(id);
+  for (const ip of input.PublicIps ?? []) if (!elasticIps.some((eip) => eip.PublicIp === ip)) throw addressNotFound(ip);
+  const named = (eip: ElasticIp) =>
+    (!input.AllocationIds?.length || input.AllocationIds.includes(eip.AllocationId)) && (!input.PublicIps?.length || input.PublicIps.includes(eip.PublicIp));
+  return { Addresses: elasticIps.filter((eip) => named(eip) && matches(eip)).map((eip) => publicView(eip)) };
+}
