@@ -6,6 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EVENT_SOURCE, type EventPublisher, type IpamEvent } from '../../ports/events.ts';
 
 const logger = new Logger({ serviceName: 'ipam-events' });
+/** The file is the record; memory keeps only the latest events, so a long `npm start` does not grow. */
+const KEPT_IN_MEMORY = 1000;
 
 /** One line of events.jsonl: the EventBridge envelope fields a rule would match on. */
 export interface LoggedEvent {
@@ -38,6 +40,7 @@ export class LocalEventLog implements EventPublisher {
       }),
     );
     this.kept.push(...lines);
+    if (this.kept.length > KEPT_IN_MEMORY) this.kept.splice(0, this.kept.length - KEPT_IN_MEMORY);
     for (const line of lines) logger.debug('event', { event: line });
     if (!this.file) return;
     try {
@@ -47,7 +50,7 @@ export class LocalEventLog implements EventPublisher {
     }
   }
 
-  /** Every event published through this instance, oldest first. */
+  /** The latest events (up to 1,000) published through this instance, oldest first. */
   published(): readonly LoggedEvent[] {
     return this.kept;
   }

@@ -1,0 +1,142 @@
+// The bench itself (run.ts is the entry): starts DynamoDB Local, measures the allocator against
+// the store's physical limit, prints a table and writes bench-results/<timestamp>/{report.json,chart.svg}.
+// Settings: BENCH_ALLOCATIONS (allocations in the "full" pools, default 100000), BENCH_SAMPLES
+// (sequential samples per latency, 300), BENCH_SEED_CLIENTS (callers filling the full pools, 16),
+// BENCH_CONCURRENCY_ALLOCATIONS (allocations per concurrency run, 400), BENCH_PROVISIONS (20).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { startDynamoDbLocal } from '../../lambdas/adapters/local/dynamodb-local.ts';
+import { startLocalService } from '../../lambdas/adapters/local/service.ts';
+import { loadConfig } from '../../lambdas/config.ts';
+import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
+import { type Measure, table, writeResults } from './report.ts';
+import { measureConcurrency, measureLatencies, measureProtocol, measureProvisioning, residentMiB, seedLargePool } from './scenarios.ts';
+import { round } from './stats.ts';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const setting = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const ALLOCATIONS = setting('BENCH_ALLOCATIONS', 100_000);
+const SAMPLES = setting('BENCH_SAMPLES', 300);
+const SEED_CLIENTS = setting('BENCH_SEED_CLIENTS', 16);
+const CONCURRENCY_ALLOCATIONS = setting('BENCH_CONCURRENCY_ALLOCATIONS', 400);
+const PROVISIONS = setting('BENCH_PROVISIONS', 20);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const step = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ipam-bench-'));
+  step('starting DynamoDB Local (in memory)');
+  const dynamoDb = await startDynamoDbLocal({});
+  const config = loadConfig({});
+  const bench = await createBenchContext(dynamoDb.endpoint, config, path.join(dataDir, 'events.jsonl'));
+  const admin = { accessKeyId: 'AKIABENCHADMIN000001', secretAccessKey: 'bench-admin-secret' };
+  const service = await startLocalService(
+    loadConfig({
+      PORT: '0',
+      IPAM_DISCOVERY_INTERVAL_S: '0',
+      IPAM_DATA_DIR: path.join(dataDir, 'service'),
+      IPAM_TABLE_NAME: `bench-http-${Date.now()}`,
+      IPAM_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+      IPAM_ACCESS_KEY_ID: admin.accessKeyId,
+      IPAM_SECRET_ACCESS_KEY: admin.secretAccessKey,
+      IPAM_ACCOUNT_ID: '123456789012',
+    }),
+  );
+  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: service.url, credentials: admin, maxAttempts: 1 });
+  try {
+    step(`seeding an IPv4 and an IPv6 pool with ${ALLOCATIONS} allocations each (${SEED_CLIENTS} concurrent callers)`);
+    const ipv4 = await seedLargePool(bench, 'ipv4', ALLOCATIONS, SEED_CLIENTS);
+    const ipv6 = await seedLargePool(bench, 'ipv6', ALLOCATIONS, SEED_CLIENTS);
+    const memory = { serviceMiB: round(process.memoryUsage().rss / 2 ** 20, 0), dynamoDbLocalMiB: await residentMiB(dynamoDb.pid) };
+
+    step(`sequential latencies, ${SAMPLES} samples each`);
+    const latencies = await measureLatencies(bench, { ipv4, ipv6 }, SAMPLES);
+
+    step('concurrency');
+    const concurrency = [];
+    for (const pools of [1, 16]) {
+      for (const clients of [1, 4, 16, 64]) {
+        concurrency.push(await measureConcurrency(bench, clients, pools, CONCURRENCY_ALLOCATIONS));
+        step(`  ${clients} clients on ${pools} pool(s): ${concurrency.at(-1)!.perSecond}/s`);
+      }
+    }
+
+    step('HTTP vs in-process');
+    const protocol = await measureProtocol(bench, ec2, SAMPLES);
+    step('provisioning');
+    const provisioning = await measureProvisioning(bench, PROVISIONS);
+
+    step('overlap check of the full pools');
+    const seededOverlaps = overlaps(await allAllocations(bench.store, ipv4.poolId)).length + overlaps(await allAllocations(bench.store, ipv6.poolId)).length;
+
+    const floor = latencies.floor;
+    const measures: Measure[] = [
+      { item: '1', name: 'floor: TransactWriteItems, 3 conditional items', value: `p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}` },
+      { item: '1', name: 'allocate by netmask p50 / floor p50', value: ms(latencies.allocateEmptyIpv4.p50), ratio: latencies.allocateEmptyIpv4.p50 / floor.p50, target: 2 },
+      { item: '1', name: 'release p50 / floor p50', value: ms(latencies.release.p50), ratio: latencies.release.p50 / floor.p50, target: 2 },
+      { item: '1', name: 'allocate with ClientToken p50 / floor p50', value: ms(latencies.allocateWithClientToken.p50), ratio: latencies.allocateWithClientToken.p50 / floor.p50 },
+      {
+        item: '2',
+        name: `IPv4 /28 allocate p50: ${ALLOCATIONS} vs 0 allocations`,
+        value: `${ms(latencies.allocateFullIpv4.p50)} vs ${ms(latencies.allocateEmptyIpv4.p50)}`,
+        ratio: latencies.allocateFullIpv4.p50 / latencies.allocateEmptyIpv4.p50,
+        target: 1.2,
+      },
+      {
+        item: '2',
+        name: `IPv6 /64 allocate p50: ${ALLOCATIONS} vs 0 allocations`,
+        value: `${ms(latencies.allocateFullIpv6.p50)} vs ${ms(latencies.allocateEmptyIpv6.p50)}`,
+        ratio: latencies.allocateFullIpv6.p50 / latencies.allocateEmptyIpv6.p50,
+        target: 1.2,
+      },
+      ...concurrency.map(
+        (run): Measure => ({
+          item: '3',
+          name: `${run.clients} clients, ${run.pools} pool${run.pools > 1 ? 's' : ''}`,
+          value: `${run.perSecond}/s, ${run.conflicts} conflict retries, ${run.failures} failed, ${run.overlaps} overlaps`,
+          ok: run.overlaps === 0 && run.failures === 0,
+        }),
+      ),
+      { item: '3', name: 'overlaps in the full pools', value: String(seededOverlaps), ok: seededOverlaps === 0 },
+      { item: '4', name: 'CreateIpamPool p50: HTTP / in-process', value: `${ms(protocol.createPoolHttp.p50)} vs ${ms(protocol.createPoolInProcess.p50)}`, ratio: protocol.createPoolHttp.p50 / protocol.createPoolInProcess.p50, target: 1.5 },
+      { item: '4', name: 'AllocateIpamPoolCidr p50: HTTP / in-process', value: `${ms(protocol.allocateHttp.p50)} vs ${ms(protocol.allocateInProcess.p50)}`, ratio: protocol.allocateHttp.p50 / protocol.allocateInProcess.p50, target: 1.5 },
+      { item: '5', name: 'ProvisionIpamPoolCidr → provisioned', value: `p50 ${ms(provisioning.p50)}, p99 ${ms(provisioning.p99)}` },
+      { item: '6', name: `RSS after seeding ${2 * ALLOCATIONS} allocations`, value: `service ${memory.serviceMiB} MiB, DynamoDB Local ${memory.dynamoDbLocalMiB ?? '?'} MiB` },
+      { item: '7', name: 'capacity per allocation', value: capacityText(latencies.allocateEmptyIpv4) },
+      { item: '7', name: 'capacity per allocation with ClientToken', value: capacityText(latencies.allocateWithClientToken) },
+      { item: '7', name: 'capacity per release', value: capacityText(latencies.release) },
+      { item: '7', name: 'capacity per floor transaction', value: capacityText(floor) },
+      { item: 'seed', name: `fill ${ALLOCATIONS} IPv4 /28 (${SEED_CLIENTS} callers)`, value: seedText(ipv4) },
+      { item: 'seed', name: `fill ${ALLOCATIONS} IPv6 /64 (${SEED_CLIENTS} callers)`, value: seedText(ipv6) },
+    ];
+    const machine = { cpus: os.availableParallelism(), memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+    const settings = { ALLOCATIONS, SAMPLES, SEED_CLIENTS, CONCURRENCY_ALLOCATIONS, PROVISIONS };
+    const folder = await writeResults(projectRoot, measures, { machine, settings, latencies, seeded: { ipv4: seedSummary(ipv4), ipv6: seedSummary(ipv6) }, concurrency, protocol, provisioning, memory });
+    console.log(table(measures));
+    console.log(`\nmachine: ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}; report: ${path.relative(projectRoot, folder)}/`);
+  } finally {
+    ec2.destroy();
+    await service.stop();
+    bench.stop();
+    await dynamoDb.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Probed = { capacityUnits: number; requests: number; byOperation: Record<string, number> };
+const capacityText = (probe: Probed) =>
+  `${probe.capacityUnits} CU, ${probe.requests} requests (${Object.entries(probe.byOperation)
+    .map(([name, count]) => `${name} ${round(count)}`)
+    .join(', ')})`;
+const seedText = (seed: { seconds: number; perSecond: number; conflicts: number; failures: number }) =>
+  `${seed.seconds} s (${seed.perSecond}/s), ${seed.conflicts} conflict retries, ${seed.failures} failed`;
+const seedSummary = ({ account, ...rest }: Awaited<ReturnType<typeof seedLargePool>>) => rest;
+
+export const runBench = main;

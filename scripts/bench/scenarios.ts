@@ -1,0 +1,293 @@
+// The measures of issue 8. Each scenario returns plain numbers; run.ts turns them into ratios.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  AllocateIpamPoolCidrCommand,
+  CreateIpamCommand,
+  CreateIpamPoolCommand,
+  DescribeIpamPoolsCommand,
+  type EC2Client,
+  GetIpamPoolCidrsCommand,
+  ProvisionIpamPoolCidrCommand,
+} from '@aws-sdk/client-ec2';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { allAllocations, type BenchContext, overlaps, provision } from './bench-context.ts';
+import { type CapacityTotals, CapacityMeter } from './capacity.ts';
+import { type Latency, latency, round, runConcurrently, timed } from './stats.ts';
+
+type Account = Awaited<ReturnType<BenchContext['newAccount']>>;
+interface Allocated {
+  IpamPoolAllocation: { IpamPoolAllocationId: string; Cidr: string };
+}
+
+async function allocate(bench: BenchContext, account: Account, poolId: string, netmask: number, clientToken?: string): Promise<Allocated> {
+  const input = { IpamPoolId: poolId, NetmaskLength: netmask, ...(clientToken ? { ClientToken: clientToken } : {}) };
+  return (await bench.call('AllocateIpamPoolCidr', input, account.accountId)) as unknown as Allocated;
+}
+
+/** Latency, requests and consumed capacity of one kind of operation, measured one at a time. */
+class Probe {
+  readonly samples: number[] = [];
+  private used: CapacityTotals;
+  private readonly meter: CapacityMeter;
+
+  constructor(meter: CapacityMeter) {
+    this.meter = meter;
+    this.used = { requests: 0, capacityUnits: 0, byOperation: {} };
+  }
+
+  async measure<T>(run: () => Promise<T>): Promise<T> {
+    const before = this.meter.snapshot();
+    const start = performance.now();
+    const result = await run();
+    this.samples.push(performance.now() - start);
+    const after = this.meter.snapshot();
+    this.used.requests += after.requests - before.requests;
+    this.used.capacityUnits += after.capacityUnits - before.capacityUnits;
+    for (const [name, count] of Object.entries(after.byOperation)) {
+      const delta = count - (before.byOperation[name] ?? 0);
+      if (delta) this.used.byOperation[name] = (this.used.byOperation[name] ?? 0) + delta;
+    }
+    return result;
+  }
+
+  summary() {
+    const per = CapacityMeter.per({ requests: 0, capacityUnits: 0, byOperation: {} }, this.used, this.samples.length);
+    return { ...latency(this.samples), capacityUnits: round(per.capacityUnits), requests: round(per.requests), byOperation: per.byOperation };
+  }
+}
+
+export type ProbeSummary = ReturnType<Probe['summary']>;
+
+/**
+ * A raw TransactWriteItems with 3 conditional items, shaped like an allocation: delete a block
+ * that must exist, create the allocation and a split-off block that must not.
+ */
+function floorTransaction(bench: BenchContext) {
+  const key = (name: string) => ({ PK: `BENCH#floor`, SK: name });
+  let current = 0;
+  return {
+    async prepare() {
+      await bench.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: bench.tableName, Item: { ...key('block#0') } } }] }));
+    },
+    async run() {
+      const next = current + 1;
+      await bench.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: bench.tableName, Key: key(`block#${current}`), ConditionExpression: 'attribute_exists(PK)' } },
+            { Put: { TableName: bench.tableName, Item: { ...key(`allocation#${current}`), cidr: '10.0.0.0/28' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: bench.tableName, Item: { ...key(`block#${next}`), cidr: '10.0.0.16/28' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+      current = next;
+    },
+  };
+}
+
+export interface SeededPool {
+  family: 'ipv4' | 'ipv6';
+  account: Account;
+  poolId: string;
+  netmask: number;
+  allocations: number;
+  seconds: number;
+  perSecond: number;
+  conflicts: number;
+  failures: number;
+}
+
+/** A pool holding `count` allocations, filled through the real use case by `clients` concurrent callers. */
+export async function seedLargePool(bench: BenchContext, family: 'ipv4' | 'ipv6', count: number, clients: number): Promise<SeededPool> {
+  const account = await bench.newAccount();
+  const cidr = family === 'ipv4' ? '10.0.0.0/8' : 'fd12:3456::/32';
+  const netmask = family === 'ipv4' ? 28 : 64;
+  const poolId = await bench.newPool(account, cidr);
+  const conflictsBefore = bench.conflicts();
+  let failures = 0;
+  let done = 0;
+  const started = performance.now();
+  await runConcurrently(count, clients, async () => {
+    try {
+      await allocate(bench, account, poolId, netmask);
+    } catch {
+      failures++;
+    }
+    if (++done % 10_000 === 0) process.stderr.write(`  seeded ${done}/${count} ${family}\n`);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { family, account, poolId, netmask, allocations: count - failures, seconds: round(seconds, 1), perSecond: round(count / seconds, 0), conflicts: bench.conflicts() - conflictsBefore, failures };
+}
+
+export interface LatencyResults {
+  floor: ProbeSummary;
+  allocateEmptyIpv4: ProbeSummary;
+  allocateFullIpv4: ProbeSummary;
+  allocateEmptyIpv6: ProbeSummary;
+  allocateFullIpv6: ProbeSummary;
+  allocateWithClientToken: ProbeSummary;
+  release: ProbeSummary;
+}
+
+/**
+ * Measures (1), (2) and (7) one operation at a time, interleaved so that drift of the machine or
+ * of DynamoDB Local hits every kind alike: the raw floor transaction, allocations in an empty and
+ * in a full pool of each family, allocations with a ClientToken, then the releases.
+ */
+export async function measureLatencies(bench: BenchContext, seeded: { ipv4: SeededPool; ipv6: SeededPool }, samples: number): Promise<LatencyResults> {
+  const probe = () => new Probe(bench.meter);
+  const floor = floorTransaction(bench);
+  await floor.prepare();
+  const emptyAccount = await bench.newAccount();
+  const emptyIpv4 = await bench.newPool(emptyAccount, '10.0.0.0/8');
+  const emptyIpv6 = await bench.newPool(emptyAccount, 'fd12:3456::/32');
+  const tokenAccount = await bench.newAccount();
+  const tokenPool = await bench.newPool(tokenAccount, '10.0.0.0/8');
+  const probes = {
+    floor: probe(),
+    allocateEmptyIpv4: probe(),
+    allocateFullIpv4: probe(),
+    allocateEmptyIpv6: probe(),
+    allocateFullIpv6: probe(),
+    allocateWithClientToken: probe(),
+    release: probe(),
+  };
+  const toRelease: Allocated['IpamPoolAllocation'][] = [];
+  for (let index = 0; index < samples; index++) {
+    await probes.floor.measure(() => floor.run());
+    const taken = await probes.allocateEmptyIpv4.measure(() => allocate(bench, emptyAccount, emptyIpv4, 28));
+    toRelease.push(taken.IpamPoolAllocation);
+    await probes.allocateFullIpv4.measure(() => allocate(bench, seeded.ipv4.account, seeded.ipv4.poolId, 28));
+    await probes.allocateEmptyIpv6.measure(() => allocate(bench, emptyAccount, emptyIpv6, 64));
+    await probes.allocateFullIpv6.measure(() => allocate(bench, seeded.ipv6.account, seeded.ipv6.poolId, 64));
+    await probes.allocateWithClientToken.measure(() => allocate(bench, tokenAccount, tokenPool, 28, randomUUID()));
+  }
+  for (const allocation of toRelease) {
+    await probes.release.measure(() =>
+      bench.call('ReleaseIpamPoolAllocation', { IpamPoolId: emptyIpv4, IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: allocation.Cidr }, emptyAccount.accountId),
+    );
+  }
+  return Object.fromEntries(Object.entries(probes).map(([name, each]) => [name, each.summary()])) as unknown as LatencyResults;
+}
+
+export interface ConcurrencyRun {
+  clients: number;
+  pools: number;
+  allocations: number;
+  perSecond: number;
+  conflicts: number;
+  failures: number;
+  overlaps: number;
+}
+
+/** (3): allocations per second with `clients` callers spread over `poolCount` pools, then the overlap check. */
+export async function measureConcurrency(bench: BenchContext, clients: number, poolCount: number, total: number): Promise<ConcurrencyRun> {
+  const account = await bench.newAccount();
+  const pools: string[] = [];
+  for (let index = 0; index < poolCount; index++) pools.push(await bench.newPool(account, `10.${index}.0.0/16`));
+  const conflictsBefore = bench.conflicts();
+  let failures = 0;
+  const seconds =
+    (await timed(() =>
+      runConcurrently(total, clients, async (job) => {
+        try {
+          await allocate(bench, account, pools[job % poolCount], 28);
+        } catch {
+          failures++;
+        }
+      }),
+    )) / 1000;
+  const conflicts = bench.conflicts() - conflictsBefore;
+  const allocations = (await Promise.all(pools.map((poolId) => allAllocations(bench.store, poolId)))).flat();
+  if (allocations.length !== total - failures) throw new Error(`expected ${total - failures} allocations, found ${allocations.length}`);
+  return { clients, pools: poolCount, allocations: allocations.length, perSecond: round(allocations.length / seconds, 0), conflicts, failures, overlaps: overlaps(allocations).length };
+}
+
+/** (5): from ProvisionIpamPoolCidr to the pool CIDR being `provisioned`, on the local workflow engine. */
+export async function measureProvisioning(bench: BenchContext, count: number): Promise<Latency> {
+  const account = await bench.newAccount();
+  const pools: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const { IpamPool } = (await bench.call('CreateIpamPool', { IpamScopeId: account.scopeId, AddressFamily: 'ipv4' }, account.accountId)) as { IpamPool: { IpamPoolId: string } };
+    pools.push(IpamPool.IpamPoolId);
+  }
+  await bench.engine.drain();
+  const samples: number[] = [];
+  for (const [index, poolId] of pools.entries()) {
+    samples.push(await timed(() => provision(bench.call, bench.engine, account.accountId, poolId, `10.${index}.0.0/16`)));
+  }
+  return latency(samples);
+}
+
+export interface ProtocolResults {
+  createPoolHttp: Latency;
+  createPoolInProcess: Latency;
+  allocateHttp: Latency;
+  allocateInProcess: Latency;
+}
+
+/**
+ * (4): the same calls through HTTP (SigV4, EC2 Query codec, the Lambda handler) and straight to
+ * the use case, interleaved. The SDK always sends a ClientToken for these two actions, so the
+ * in-process calls carry one too: the ratio is the protocol alone.
+ */
+export async function measureProtocol(bench: BenchContext, ec2: EC2Client, samples: number): Promise<ProtocolResults> {
+  const { Ipam } = await ec2.send(new CreateIpamCommand({}));
+  const httpScope = Ipam!.PrivateDefaultScopeId!;
+  const account = await bench.newAccount();
+  // A scope holds at most 50 pools.
+  const poolSamples = Math.min(samples, 45);
+  const createHttp: number[] = [];
+  const createLocal: number[] = [];
+  for (let index = 0; index < poolSamples; index++) {
+    createHttp.push(await timed(() => ec2.send(new CreateIpamPoolCommand({ IpamScopeId: httpScope, AddressFamily: 'ipv4' }))));
+    createLocal.push(await timed(() => bench.call('CreateIpamPool', { IpamScopeId: account.scopeId, AddressFamily: 'ipv4', ClientToken: randomUUID() }, account.accountId)));
+  }
+  await bench.engine.drain();
+  const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: httpScope, AddressFamily: 'ipv4' }));
+  const httpPool = IpamPool!.IpamPoolId!;
+  await waitForPool(ec2, httpPool);
+  const { IpamPoolCidr } = await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: httpPool, Cidr: '10.0.0.0/8' }));
+  await waitForPoolCidr(ec2, httpPool, IpamPoolCidr!.IpamPoolCidrId!);
+  const localAccount = await bench.newAccount();
+  const localPool = await bench.newPool(localAccount, '10.0.0.0/8');
+  const allocateHttp: number[] = [];
+  const allocateLocal: number[] = [];
+  for (let index = 0; index < samples; index++) {
+    allocateHttp.push(await timed(() => ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: httpPool, NetmaskLength: 28 }))));
+    allocateLocal.push(await timed(() => allocate(bench, localAccount, localPool, 28, randomUUID())));
+  }
+  return { createPoolHttp: latency(createHttp), createPoolInProcess: latency(createLocal), allocateHttp: latency(allocateHttp), allocateInProcess: latency(allocateLocal) };
+}
+
+async function waitForPool(ec2: EC2Client, poolId: string): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const { IpamPools } = await ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [poolId] }));
+    if (IpamPools?.[0]?.State === 'create-complete') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`pool ${poolId} never became create-complete`);
+}
+
+async function waitForPoolCidr(ec2: EC2Client, poolId: string, poolCidrId: string): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const { IpamPoolCidrs } = await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }));
+    const state = IpamPoolCidrs?.find((record) => record.IpamPoolCidrId === poolCidrId)?.State;
+    if (state === 'provisioned') return;
+    if (state?.startsWith('failed')) throw new Error(`provisioning ended in ${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`pool CIDR ${poolCidrId} was never provisioned`);
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux). */
+export async function residentMiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kib) ? round(kib / 1024, 0) : undefined;
+  } catch {
+    return undefined;
+  }
+}
