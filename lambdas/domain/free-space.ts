@@ -75,6 +75,45 @@ export function nextMergeStep(block: Cidr, within: Cidr): { buddy: Cidr; parent:
 }
 
 /**
+ * The buddies a released block would merge with over its next `levels` merge steps, if each
+ * merged: what a release reads ahead. Stops at /0; planMerge ignores any beyond the boundary.
+ */
+export function mergeBuddies(block: Cidr, levels: number): Cidr[] {
+  const buddies: Cidr[] = [];
+  for (let current = block; buddies.length < levels && current.prefixLength > 0; current = parentOf(current)) buddies.push(buddyOf(current));
+  return buddies;
+}
+
+export interface MergePlan {
+  /** Free buddies that join the block, lowest level first. */
+  absorbed: Cidr[];
+  /** The free block the release leaves: the block itself, or the parent the merges reach. */
+  merged: Cidr;
+  /** The first buddy seen not free: the plan holds only while it stays so. */
+  blockedBy?: Cidr;
+  /** Merging stopped at a buddy that was not read: it may go on above `merged`. */
+  unread: boolean;
+}
+
+/**
+ * How far a released block merges, given what was read of its buddies: `isFree` answers true,
+ * false, or undefined for a buddy that was not read. Never crosses `within` (see nextMergeStep).
+ */
+export function planMerge(block: Cidr, within: Cidr, isFree: (buddy: Cidr) => boolean | undefined): MergePlan {
+  const absorbed: Cidr[] = [];
+  let merged = block;
+  for (;;) {
+    const step = nextMergeStep(merged, within);
+    if (!step) return { absorbed, merged, unread: false };
+    const free = isFree(step.buddy);
+    if (free === undefined) return { absorbed, merged, unread: true };
+    if (!free) return { absorbed, merged, blockedBy: step.buddy, unread: false };
+    absorbed.push(step.buddy);
+    merged = step.parent;
+  }
+}
+
+/**
  * Best-fit order of free blocks for a request: smallest block first (longest prefix), lowest
  * address among equals; keeps large blocks whole for large requests. Family first for totality.
  */

@@ -79,7 +79,9 @@ export type Write =
   /** Fails unless the entity exists (and, for versioned entities, is at the version given). */
   | { op: 'delete'; entity: Entity }
   /** Writes nothing; fails unless the versioned entity is still at the version given. */
-  | { op: 'check'; entity: Entity & { value: { version: number } } };
+  | { op: 'check'; entity: Entity & { value: { version: number } } }
+  /** Writes nothing; fails if the entity exists (it appeared since it was read as missing). */
+  | { op: 'absent'; entity: Entity };
 
 /** A commit lost a race or a condition no longer held: re-read and decide again. */
 export class StoreConflict extends Error {
@@ -122,6 +124,13 @@ export interface Store {
   freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
   /** The free block that is exactly `cidr`, if any (strongly consistent). */
   getFreeBlock(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
+  /** Those of `cidrs` that are free blocks exactly, in one strongly consistent read. */
+  getFreeBlocks(spaceId: string, cidrs: readonly Cidr[]): Promise<FreeBlock[]>;
+  /**
+   * Everything a release reads, in one strongly consistent read: the pool, the allocation, and
+   * those of `buddies` that are free blocks of the pool.
+   */
+  getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
   /** Every free block of a space (for accounting and tests; not on a hot path). */
   listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
 

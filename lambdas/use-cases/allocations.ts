@@ -1,21 +1,33 @@
 // AllocateIpamPoolCidr, GetIpamPoolAllocations, ReleaseIpamPoolAllocation.
 //
-// The hot path: one best-fit query and one transaction (take the block, write the allocation and
-// the split-off buddies). Nothing per pool is updated, so allocations in one pool do not queue
-// behind a counter.
-import { addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+// The hot path: the pool read and the best-fit query at once, then one transaction (take the
+// block, write the allocation, the split-off buddies and the ClientToken's answer). Nothing per
+// pool is updated, so allocations in one pool do not queue behind a counter. A release is one
+// read round and one transaction too: it merges with the buddies it read ahead (free-space.ts).
+import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
-import type { IpamPool, IpamPoolAllocation } from '../domain/model.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model.ts';
 import type { PoolAllocationChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
-import { findPlacement, findSpecificPlacement, giveBackWrite, mergeFreeBlock, type Placement, retryOnConflict, takeWrites } from './free-space.ts';
-import { requirePool, requireSettled } from './lookup.ts';
+import {
+  contention,
+  findPlacement,
+  findSpecificPlacement,
+  giveBackWrites,
+  mergeCandidates,
+  mergeFreeBlock,
+  type Placement,
+  readMergeBuddies,
+  retryOnConflict,
+  takeWrites,
+} from './free-space.ts';
+import { requirePool, requireSettled, visiblePool } from './lookup.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './pagination.ts';
 
 export const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
@@ -47,7 +59,9 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     throw new IpamError('InvalidParameterCombination', 'AllowedCidrs, DisallowedCidrs and PreviewNextCidr apply only to allocations by NetmaskLength');
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
+  const early = searchEarly(deps, input);
   const pool = await requirePool(deps, context, input.IpamPoolId);
+  rememberFamily(pool);
   requireSettled('pool', pool.IpamPoolId, pool.State);
   const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
   if (requested && requested.family !== pool.AddressFamily) {
@@ -72,9 +86,11 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   }
 
   return retryOnConflict(async (attempt) => {
+    if (attempt > 0) await context.clientToken?.recheck();
     const placement: Placement | undefined = requested
       ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
-      : await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed, spread: Math.min(attempt, 8) });
+      : ((attempt === 0 ? await early : undefined) ??
+        (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed, spread: contention.spread(pool.IpamPoolId, attempt) })));
     if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
@@ -88,10 +104,38 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
       within: placement.block.within,
       createdAt: deps.now().toISOString(),
     };
-    await deps.store.commit([...(await takeWrites(deps.store, placement)), { op: 'create', entity: { type: 'allocation', value: allocation } }]);
+    const output = { IpamPoolAllocation: presentAllocation(allocation) };
+    await deps.store.commit([
+      ...(await takeWrites(deps.store, placement)),
+      { op: 'create', entity: { type: 'allocation', value: allocation } },
+      ...(context.clientToken ? [context.clientToken.record(output)] : []),
+    ]);
+    contention.settled(pool.IpamPoolId, attempt);
     await announce(deps, pool, allocation, 'created', 'api');
-    return { IpamPoolAllocation: presentAllocation(allocation) };
+    return output;
   });
+}
+
+/**
+ * Starts the best-fit search of an allocation by netmask before the pool is read, when this
+ * process already knows the pool's address family (it never changes): both reads then take one
+ * round trip. The result is used only after the pool allowed the request; undefined = search again.
+ */
+function searchEarly(deps: Dependencies, input: AllocateIpamPoolCidrInput): Promise<Placement | undefined> {
+  const family = poolFamilies.get(input.IpamPoolId);
+  const plain = input.Cidr === undefined && !input.PreviewNextCidr && !input.AllowedCidrs?.length && !input.DisallowedCidrs?.length;
+  if (!family || input.NetmaskLength === undefined || !plain) return Promise.resolve(undefined);
+  const spread = contention.spread(input.IpamPoolId, 0);
+  return findPlacement(deps.store, input.IpamPoolId, family, { prefixLength: input.NetmaskLength, spread }).catch(() => undefined);
+}
+
+/** Address family by pool id, as learned from pools read by this process (bounded). */
+const poolFamilies = new Map<string, AddressFamily>();
+const POOL_FAMILIES_KEPT = 100_000;
+
+function rememberFamily(pool: IpamPool): void {
+  if (poolFamilies.size >= POOL_FAMILIES_KEPT) poolFamilies.clear();
+  poolFamilies.set(pool.IpamPoolId, pool.AddressFamily);
 }
 
 export interface AllocatedResource {
@@ -247,9 +291,12 @@ export interface ReleaseIpamPoolAllocationInput {
 }
 
 export async function releaseIpamPoolAllocation(deps: Dependencies, context: RequestContext, input: ReleaseIpamPoolAllocationInput) {
-  const pool = await requirePool(deps, context, input.IpamPoolId);
   const cidr = formatCidr(parseCidr(input.Cidr));
-  const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
+  // Everything the release reads is named by the request, so it is one read; what belongs to a
+  // pool the caller may not see is thrown away unused.
+  const view = await deps.store.getReleaseView(input.IpamPoolId, input.IpamPoolAllocationId, mergeCandidates(cidr));
+  const pool = visiblePool(context, input.IpamPoolId, view.pool);
+  const allocation = view.allocation;
   if (!allocation || allocation.Cidr !== cidr) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
@@ -259,7 +306,7 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
       `Allocation ${allocation.IpamPoolAllocationId} belongs to a ${allocation.ResourceType} resource; only custom allocations can be released`,
     );
   }
-  if (!(await releaseAllocation(deps, pool, allocation, 'api'))) {
+  if (!(await releaseAllocation(deps, pool, allocation, 'api', view.freeBuddies))) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
   return { Success: true };
@@ -270,30 +317,37 @@ const noAllocationFound = (allocationId: string, cidr: string, poolId: string) =
   new IpamError('InvalidParameterCombination', `No allocation found for allocation ID ${allocationId} and CIDR ${cidr} in pool ${poolId}`);
 
 /**
- * Deletes an allocation and gives its space back. Returns false when the allocation is already
- * gone (a concurrent release won): its space was given back exactly once, by the winner.
+ * Deletes an allocation and gives its space back, merged with its free buddies, in one commit
+ * (deeper merges follow). `freeBuddies` is readMergeBuddies of the allocation, if already read.
+ * Returns false when the allocation is already gone (a concurrent release won): its space was
+ * given back exactly once, by the winner.
  */
 export async function releaseAllocation(
   deps: Dependencies,
   pool: IpamPool,
   allocation: IpamPoolAllocation,
   cause: PoolAllocationChange['detail']['cause'],
+  freeBuddies?: FreeBlock[],
 ): Promise<boolean> {
+  const { ipamPoolId, IpamPoolAllocationId, Cidr, within } = allocation;
   const released = await retryOnConflict(async (attempt) => {
-    const current = attempt === 0 ? allocation : await deps.store.getAllocation(allocation.ipamPoolId, allocation.IpamPoolAllocationId);
-    if (!current) return false;
+    const [current, buddies] =
+      attempt === 0
+        ? [allocation, freeBuddies ?? (await readMergeBuddies(deps.store, ipamPoolId, Cidr))]
+        : await Promise.all([deps.store.getAllocation(ipamPoolId, IpamPoolAllocationId), readMergeBuddies(deps.store, ipamPoolId, Cidr)]);
+    if (!current) return undefined;
+    const giveBack = giveBackWrites(ipamPoolId, Cidr, within, buddies);
     await deps.store.commit([
       // Invariant: the allocation still exists, so its space is given back exactly once.
       { op: 'delete', entity: { type: 'allocation', value: current } },
-      giveBackWrite(current.ipamPoolId, current.Cidr, current.within),
+      ...giveBack.writes,
     ]);
-    return true;
+    return giveBack;
   });
-  if (released) {
-    await mergeFreeBlock(deps.store, allocation.ipamPoolId, allocation.Cidr, allocation.within);
-    await announce(deps, pool, allocation, 'released', cause);
-  }
-  return released;
+  if (!released) return false;
+  if (released.mergeOn) await mergeFreeBlock(deps.store, ipamPoolId, released.merged, within);
+  await announce(deps, pool, allocation, 'released', cause);
+  return true;
 }
 
 /**

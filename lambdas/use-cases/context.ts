@@ -1,7 +1,7 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { EventPublisher } from '../ports/events.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
-import type { Store } from '../ports/store.ts';
+import type { Store, Write } from '../ports/store.ts';
 import type { Workflows } from '../ports/workflows.ts';
 
 export interface RequestContext {
@@ -9,6 +9,19 @@ export interface RequestContext {
   /** The SigV4 credential-scope Region of the request. */
   region: string;
   requestId: string;
+  /** Set when a ClientToken is to be remembered in the use case's own commit (see idempotency.ts). */
+  clientToken?: TokenInCommit;
+}
+
+/**
+ * A ClientToken an action records atomically with its result: the use case adds `record(output)`
+ * to its final commit, and after a lost race calls `recheck()` before trying again.
+ */
+export interface TokenInCommit {
+  /** The write that stores `output` as the token's answer; it fails if another request took the token. */
+  record(output: Output): Write;
+  /** Throws TokenTaken when a request with the same token has committed meanwhile. */
+  recheck(): Promise<void>;
 }
 
 export interface Dependencies {

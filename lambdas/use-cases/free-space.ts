@@ -4,12 +4,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import { carve, nextMergeStep, partialCarve, placeInBlock } from '../domain/free-space.ts';
+import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model.ts';
 import { type Store, StoreConflict, type Write } from '../ports/store.ts';
 
 /** Buddies one transaction may create, leaving room for the other items of the use case. */
 const MAX_BUDDIES_PER_COMMIT = 80;
+/** Merge levels a release reads ahead, so that its usual merges commit with it (a deeper one goes on after). */
+const MERGE_LOOKAHEAD = 4;
 /** Lost races are retried this often; far more than 32 concurrent allocators on one pool ever need. */
 const MAX_ATTEMPTS = 200;
 
@@ -28,6 +30,32 @@ export interface PlacementRequest {
    */
   spread?: number;
 }
+
+/** The most candidates a placement spreads over. */
+const MAX_SPREAD = 16;
+
+/**
+ * Lost races per space, as seen by this process. A pool whose allocations keep losing races
+ * starts the next ones already spread over more candidate blocks, instead of all callers first
+ * colliding on the single best fit; the memory fades by one with every first-try success.
+ */
+class Contention {
+  private readonly level = new Map<string, number>();
+
+  /** The `spread` for this attempt at placing in `spaceId`. */
+  spread(spaceId: string, attempt: number): number {
+    return Math.min(MAX_SPREAD, attempt + (this.level.get(spaceId) ?? 0));
+  }
+
+  /** Records that a placement in `spaceId` committed after `attempt` lost races. */
+  settled(spaceId: string, attempt: number): void {
+    const next = Math.min(MAX_SPREAD, Math.max(0, (this.level.get(spaceId) ?? 0) + (attempt > 0 ? attempt : -1)));
+    if (next === 0) this.level.delete(spaceId);
+    else this.level.set(spaceId, next);
+  }
+}
+
+export const contention = new Contention();
 
 /** Scans that may disagree before "nothing fits" is answered anyway. */
 const MAX_EMPTY_SCANS = 10;
@@ -120,6 +148,43 @@ function createFree(spaceId: string, cidr: Cidr, within: string): Write {
 export function giveBackWrite(spaceId: string, cidr: string, within: string): Write {
   // Invariant (create): no free block already covers this exact CIDR.
   return { op: 'create', entity: { type: 'free-block', value: { spaceId, cidr, within } } };
+}
+
+/** The buddies giving `cidr` back may merge with in its own commit: read them with the release's other reads. */
+export function mergeCandidates(cidr: string): Cidr[] {
+  return mergeBuddies(parseCidr(cidr), MERGE_LOOKAHEAD);
+}
+
+/** Those of mergeCandidates(cidr) that are free blocks. */
+export function readMergeBuddies(store: Store, spaceId: string, cidr: string): Promise<FreeBlock[]> {
+  return store.getFreeBlocks(spaceId, mergeCandidates(cidr));
+}
+
+/**
+ * The writes that give `cidr` back already merged with the free buddies read (readMergeBuddies),
+ * so the usual release is one commit. `merged` is the free block they leave; when `mergeOn` is
+ * set, call mergeFreeBlock on it after the commit, because buddies above it were not read.
+ */
+export function giveBackWrites(spaceId: string, cidr: string, within: string, freeBuddies: readonly FreeBlock[]): { writes: Write[]; merged: string; mergeOn: boolean } {
+  const read = new Set(mergeCandidates(cidr).map(formatCidr));
+  const free = new Set(freeBuddies.map((block) => block.cidr));
+  const plan = planMerge(parseCidr(cidr), parseCidr(within), (buddy) => {
+    const text = formatCidr(buddy);
+    return read.has(text) ? free.has(text) : undefined;
+  });
+  const writes: Write[] = [
+    // Invariant (delete): each buddy is still free, so merging it takes nobody's space.
+    ...plan.absorbed.map((buddy): Write => ({ op: 'delete', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(buddy), within } } })),
+    // Invariant (create): no free block already covers the space given back.
+    createFree(spaceId, plan.merged, within),
+  ];
+  if (plan.blockedBy) {
+    // Invariant: the buddy that stopped the merge has not become free since it was read. A
+    // concurrent release of it commits either first (this fails, re-reads and merges) or after
+    // (its own check fails), so two free buddies never stay apart.
+    writes.push({ op: 'absent', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(plan.blockedBy), within } } });
+  }
+  return { writes, merged: formatCidr(plan.merged), mergeOn: plan.unread };
 }
 
 /**

@@ -1,11 +1,18 @@
 // ClientToken idempotency: the first request with a token runs; a retry with the same token and
 // the same parameters gets the first result again; other parameters get IdempotentParameterMismatch.
+//
+// Two ways to remember the result. Most actions claim the token first, run, then store the
+// result (the claim makes a concurrent twin wait). Actions marked 'in-commit' — the hot path,
+// AllocateIpamPoolCidr, which every SDK sends with a token — write the token with the result in
+// their own commit instead, and run without reading the token first: a retry or a twin runs
+// too, its commit fails whole on the token, and only then is the token read for the first
+// answer (or IdempotentParameterMismatch). The usual request costs no extra round trip.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../domain/errors.ts';
 import type { ClientTokenRecord } from '../domain/model.ts';
 import { StoreConflict } from '../ports/store.ts';
-import type { Dependencies, Input, Output, RequestContext } from './context.ts';
+import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 
 /** A claim older than this belongs to a request that died; a retry may take it over. */
 const ABANDONED_AFTER_MS = 60_000;
@@ -22,20 +29,33 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+export interface TokenRequest {
+  action: string;
+  clientToken: string;
+  params: Input;
+  /** The action records the token in its own commit (ActionSpec idempotent: 'in-commit'). */
+  inCommit: boolean;
+}
+
+/** A request with the same token committed while this one ran; this one's commit was undone. */
+export class TokenTaken extends Error {
+  constructor() {
+    super('The client token was taken by a concurrent request');
+    this.name = 'TokenTaken';
+  }
+}
+
 export async function runOnce(
   deps: Dependencies,
   context: RequestContext,
-  action: string,
-  clientToken: string,
-  params: Input,
-  run: () => Promise<Output>,
+  { action, clientToken, params, inCommit }: TokenRequest,
+  run: (context: RequestContext) => Promise<Output>,
 ): Promise<Output> {
   const requestHash = createHash('sha256').update(canonicalJson(params)).digest('hex');
+  if (inCommit) return runWithTokenInCommit(deps, context, action, clientToken, requestHash, run);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const existing = await deps.store.getClientToken(context.accountId, action, clientToken);
-    if (existing && existing.requestHash !== requestHash) {
-      throw new IpamError('IdempotentParameterMismatch', `The client token '${clientToken}' was already used with different parameters`);
-    }
+    if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
     if (existing?.response) return JSON.parse(existing.response) as Output;
     if (existing && deps.now().getTime() - Date.parse(existing.startedAt) < ABANDONED_AFTER_MS) {
       await sleep(WAIT_FOR_FIRST_MS); // the first request is still running
@@ -59,7 +79,7 @@ export async function runOnce(
     const claimed = { ...claim, version: existing ? existing.version + 1 : 1 };
     let output: Output;
     try {
-      output = await run();
+      output = await run(context);
     } catch (error) {
       // Errors are not remembered: a retry with the same token runs again.
       await deps.store.commit([{ op: 'delete', entity: { type: 'client-token', value: claimed } }]).catch(() => undefined);
@@ -69,4 +89,44 @@ export async function runOnce(
     return output;
   }
   throw new IpamError('RequestLimitExceeded', `The request with client token '${clientToken}' is still in progress; try again`);
+}
+
+const parameterMismatch = (clientToken: string) =>
+  new IpamError('IdempotentParameterMismatch', `The client token '${clientToken}' was already used with different parameters`);
+
+async function runWithTokenInCommit(
+  deps: Dependencies,
+  context: RequestContext,
+  action: string,
+  clientToken: string,
+  requestHash: string,
+  run: (context: RequestContext) => Promise<Output>,
+): Promise<Output> {
+  const token = tokenInCommit(deps, context, action, clientToken, requestHash);
+  try {
+    return await run({ ...context, clientToken: token });
+  } catch (error) {
+    // A token with an answer decides, whatever this run ran into: a retry of an allocation gets
+    // its first answer even once the pool is full.
+    const existing = await deps.store.getClientToken(context.accountId, action, clientToken);
+    if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
+    if (existing?.response) return JSON.parse(existing.response) as Output;
+    throw error;
+  }
+}
+
+function tokenInCommit(deps: Dependencies, context: RequestContext, action: string, clientToken: string, requestHash: string): TokenInCommit {
+  return {
+    record: (output) => ({
+      // Invariant (create): one result per token — of two requests with it, the second commit fails whole.
+      op: 'create',
+      entity: {
+        type: 'client-token',
+        value: { accountId: context.accountId, action, clientToken, requestHash, startedAt: deps.now().toISOString(), version: 1, response: JSON.stringify(output) },
+      },
+    }),
+    async recheck() {
+      if (await deps.store.getClientToken(context.accountId, action, clientToken)) throw new TokenTaken();
+    },
+  };
 }

@@ -30,7 +30,11 @@ export async function requireScope(deps: Dependencies, context: RequestContext, 
 }
 
 export async function requirePool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
-  const pool = await deps.store.getPool(poolId);
+  return visiblePool(context, poolId, await deps.store.getPool(poolId));
+}
+
+/** `pool` (read as `poolId`) if the caller may see it; NotFound otherwise. */
+export function visiblePool(context: RequestContext, poolId: string, pool: IpamPool | undefined): IpamPool {
   if (!pool || !poolVisible(context, pool)) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
   return pool;
 }

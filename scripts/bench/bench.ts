@@ -1,7 +1,7 @@
 // The bench itself (run.ts is the entry): starts DynamoDB Local, measures the allocator against
 // the store's physical limit, prints a table and writes bench-results/<timestamp>/{report.json,chart.svg}.
 // Settings: BENCH_ALLOCATIONS (allocations in the "full" pools, default 100000), BENCH_SAMPLES
-// (sequential samples per latency, 300), BENCH_SEED_CLIENTS (callers filling the full pools, 16),
+// (sequential samples per latency, 300), BENCH_SEED_CLIENTS (callers filling the full pools, 4),
 // BENCH_CONCURRENCY_ALLOCATIONS (allocations per concurrency run, 400), BENCH_PROVISIONS (20).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,7 +24,7 @@ const setting = (name: string, fallback: number) => {
 };
 const ALLOCATIONS = setting('BENCH_ALLOCATIONS', 100_000);
 const SAMPLES = setting('BENCH_SAMPLES', 300);
-const SEED_CLIENTS = setting('BENCH_SEED_CLIENTS', 16);
+const SEED_CLIENTS = setting('BENCH_SEED_CLIENTS', 4);
 const CONCURRENCY_ALLOCATIONS = setting('BENCH_CONCURRENCY_ALLOCATIONS', 400);
 const PROVISIONS = setting('BENCH_PROVISIONS', 20);
 const ms = (value: number) => `${value.toFixed(1)} ms`;

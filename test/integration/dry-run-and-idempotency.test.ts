@@ -86,6 +86,48 @@ describe('ClientToken', () => {
     expect((await harness.call('DescribeIpamScopes', { IpamScopeIds: [Ipam.PrivateDefaultScopeId] })).IpamScopes[0].PoolCount).toBe(1);
   });
 
+  it('records an allocation\'s token in the allocation\'s own commit, and answers retries from it', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
+    const commits: unknown[][] = [];
+    const commit = harness.store.commit.bind(harness.store);
+    harness.store.commit = async (writes) => {
+      commits.push(writes.map((write) => `${write.op} ${write.entity.type}`));
+      return commit(writes);
+    };
+    const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24, ClientToken: 'whole-pool' };
+    const first = await harness.call('AllocateIpamPoolCidr', request);
+    expect(commits).toEqual([['delete free-block', 'create allocation', 'create client-token']]);
+
+    // The pool is full now, yet the retry gets the first answer; other parameters are refused.
+    expect(await harness.call('AllocateIpamPoolCidr', request)).toEqual(first);
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', { ...request, NetmaskLength: 25 }), 'IdempotentParameterMismatch', 'whole-pool');
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', { ...request, ClientToken: 'other' }), 'InvalidParameterValue', 'no free /24');
+    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(1);
+  });
+
+  it('does not use up an allocation\'s token when the allocation is refused', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
+    const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 25, ClientToken: 'after-release' };
+    const blocker = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 });
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'no free /25');
+    const { Cidr, IpamPoolAllocationId } = blocker.IpamPoolAllocation;
+    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, Cidr, IpamPoolAllocationId });
+    expect((await harness.call('AllocateIpamPoolCidr', request)).IpamPoolAllocation.Cidr).toBe('10.0.0.0/25');
+  });
+
+  it('allocates once when identical allocations race with one token', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 28, ClientToken: 'racing-allocation' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => harness.call('AllocateIpamPoolCidr', request)));
+    expect(new Set(results.map((result) => result.IpamPoolAllocation.IpamPoolAllocationId)).size).toBe(1);
+    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(1);
+    expect(harness.events.published().filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change')).toHaveLength(1);
+    expect((await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => block.cidr)).toHaveLength(12);
+  });
+
   it('keeps tokens per account', async () => {
     const harness = await createUseCaseHarness();
     const mine = await harness.call('CreateIpam', { ClientToken: 'shared-token' });

@@ -205,16 +205,24 @@ export class DynamoDbStore implements Store {
   }
 
   async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
-    const keys = containingFreeBlockKeys(spaceId, cidr);
-    const batches: ItemKey[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) batches.push(keys.slice(i, i + BATCH_GET_LIMIT));
-    const found = await Promise.all(batches.map((batch) => this.batchGet(batch)));
+    const found = await this.batchGetAll(containingFreeBlockKeys(spaceId, cidr));
     // Free blocks are disjoint, so at most one ancestor is free.
-    return recordOf<FreeBlock>(found.flat()[0]);
+    return recordOf<FreeBlock>(found[0]);
   }
 
   getFreeBlock(spaceId: string, cidr: Cidr) {
     return this.get<FreeBlock>(freeBlockKey(spaceId, cidr));
+  }
+
+  async getFreeBlocks(spaceId: string, cidrs: readonly Cidr[]): Promise<FreeBlock[]> {
+    const found = await this.batchGetAll(cidrs.map((cidr) => freeBlockKey(spaceId, cidr)));
+    return found.map((item) => recordOf<FreeBlock>(item)!);
+  }
+
+  async getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]) {
+    const items = await this.batchGetAll([poolKey(poolId), allocationKey(poolId, allocationId), ...buddies.map((cidr) => freeBlockKey(poolId, cidr))]);
+    const ofType = <T>(type: Entity['type']) => items.filter((item) => item.type === type).map((item) => recordOf<T>(item)!);
+    return { pool: ofType<IpamPool>('pool')[0], allocation: ofType<IpamPoolAllocation>('allocation')[0], freeBuddies: ofType<FreeBlock>('free-block') };
   }
 
   async listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]> {
@@ -366,6 +374,9 @@ export class DynamoDbStore implements Store {
             }
           : // Invariant: the item (a free block, an allocation) is still there to take.
             { Delete: { TableName, Key: { PK, SK }, ConditionExpression: 'attribute_exists(PK)' } };
+      case 'absent':
+        // Invariant: a record this decision saw missing has not appeared since.
+        return { ConditionCheck: { TableName, Key: { PK, SK }, ConditionExpression: 'attribute_not_exists(PK)' } };
       case 'check':
         // Invariant: a record this decision depends on did not change.
         return {
@@ -383,6 +394,13 @@ export class DynamoDbStore implements Store {
   private async get<T>(key: ItemKey): Promise<T | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return recordOf<T>(result.Item);
+  }
+
+  /** Any number of keys, in parallel batches of the BatchGetItem limit. */
+  private async batchGetAll(keys: ItemKey[]): Promise<Item[]> {
+    const batches: ItemKey[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) batches.push(keys.slice(i, i + BATCH_GET_LIMIT));
+    return (await Promise.all(batches.map((batch) => this.batchGet(batch)))).flat();
   }
 
   private async batchGet(keys: ItemKey[]): Promise<Item[]> {

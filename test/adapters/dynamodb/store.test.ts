@@ -57,6 +57,25 @@ describe('DynamoDbStore', () => {
     expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(StoreConflict);
   });
 
+  it("checks that a record is still absent, and reads several free blocks by CIDR at once", async () => {
+    await store.commit([freeBlock('space-absent', '10.0.0.0/28'), freeBlock('space-absent', '10.0.0.32/27')]);
+    const absent = (cidr: string): Write => ({ op: 'absent', entity: { type: 'free-block', value: { spaceId: 'space-absent', cidr, within: cidr } } });
+    await store.commit([absent('10.0.0.16/28'), freeBlock('space-absent', '10.0.0.64/26')]);
+    await expect(store.commit([absent('10.0.0.0/28'), freeBlock('space-absent', '10.0.0.128/25')])).rejects.toBeInstanceOf(StoreConflict);
+    expect(await store.getFreeBlock('space-absent', parseCidr('10.0.0.128/25'))).toBeUndefined();
+    const found = await store.getFreeBlocks('space-absent', ['10.0.0.0/28', '10.0.0.16/28', '10.0.0.64/26'].map(parseCidr));
+    expect(found.map((block) => block.cidr).sort()).toEqual(['10.0.0.0/28', '10.0.0.64/26']);
+    expect(await store.getFreeBlocks('space-absent', [])).toEqual([]);
+  });
+
+  it('reads what a release needs in one go: the pool, the allocation and the free buddies', async () => {
+    const taken = allocation('pool-release', 1);
+    await store.commit([{ op: 'create', entity: { type: 'allocation', value: taken } }, freeBlock('pool-release', '10.0.0.0/24', '10.0.0.0/16')]);
+    const view = await store.getReleaseView('pool-release', taken.IpamPoolAllocationId, ['10.0.0.0/24', '10.0.2.0/23'].map(parseCidr));
+    expect(view).toEqual({ pool: undefined, allocation: taken, freeBuddies: [{ spaceId: 'pool-release', cidr: '10.0.0.0/24', within: '10.0.0.0/16' }] });
+    expect((await store.getReleaseView('pool-release', 'ipam-pool-alloc-missing', [])).allocation).toBeUndefined();
+  });
+
   it('lists free blocks in best-fit order: smallest that fits first, lowest address among equals', async () => {
     await store.commit(['10.2.0.0/16', '10.1.0.0/24', '10.0.0.0/24', '10.3.0.0/28', '10.4.0.0/25'].map((c) => freeBlock('space-order', c)));
     const order: string[] = [];

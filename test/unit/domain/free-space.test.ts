@@ -18,9 +18,11 @@ import {
   bestFitOrder,
   carve,
   carvedBlockCount,
+  mergeBuddies,
   nextMergeStep,
   partialCarve,
   placeInBlock,
+  planMerge,
 } from '../../../lambdas/domain/free-space.ts';
 import { anyCidr, anyFamily, blockAndTarget, cidrInside } from './arbitraries.ts';
 
@@ -120,6 +122,41 @@ describe('merging on release stops at the provisioned CIDR', () => {
 
   it('refuses a block outside the provisioned CIDR', () => {
     expect(() => nextMergeStep(parseCidr('10.128.0.0/10'), parseCidr('10.0.0.0/9'))).toThrow(RangeError);
+  });
+});
+
+describe('planning the merges of a release from the buddies read ahead', () => {
+  const known = (free: string[], read: string[]) => (buddy: Cidr) => (read.includes(formatCidr(buddy)) ? free.includes(formatCidr(buddy)) : undefined);
+
+  it('reads the buddies of the next levels, and none above /0', () => {
+    expect(texts(mergeBuddies(parseCidr('10.0.0.16/28'), 3))).toEqual(['10.0.0.0/28', '10.0.0.32/27', '10.0.0.64/26']);
+    expect(texts(mergeBuddies(parseCidr('128.0.0.0/1'), 4))).toEqual(['0.0.0.0/1']);
+  });
+
+  it('absorbs free buddies up to the first one that is not free, and is conditional on that one', () => {
+    const read = texts(mergeBuddies(parseCidr('10.0.0.16/28'), 4));
+    const plan = planMerge(parseCidr('10.0.0.16/28'), parseCidr('10.0.0.0/16'), known(['10.0.0.0/28', '10.0.0.32/27'], read));
+    expect(texts(plan.absorbed)).toEqual(['10.0.0.0/28', '10.0.0.32/27']);
+    expect(formatCidr(plan.merged)).toBe('10.0.0.0/26');
+    expect(plan.blockedBy && formatCidr(plan.blockedBy)).toBe('10.0.0.64/26');
+    expect(plan.unread).toBe(false);
+  });
+
+  it('stops at the provisioned CIDR without a condition, and says when buddies above were not read', () => {
+    const read = texts(mergeBuddies(parseCidr('10.0.0.16/28'), 2));
+    const atBoundary = planMerge(parseCidr('10.0.0.16/28'), parseCidr('10.0.0.0/27'), known(['10.0.0.0/28'], read));
+    expect([atBoundary.blockedBy, atBoundary.unread]).toEqual([undefined, false]);
+    expect(formatCidr(atBoundary.merged)).toBe('10.0.0.0/27');
+    const beyondRead = planMerge(parseCidr('10.0.0.16/28'), parseCidr('10.0.0.0/16'), known(read, read));
+    expect(formatCidr(beyondRead.merged)).toBe('10.0.0.0/26');
+    expect([beyondRead.blockedBy, beyondRead.unread]).toEqual([undefined, true]);
+  });
+
+  it('leaves the block as it is when its buddy is taken', () => {
+    const plan = planMerge(parseCidr('2001:db8::/64'), parseCidr('2001:db8::/48'), () => false);
+    expect(plan.absorbed).toEqual([]);
+    expect(formatCidr(plan.merged)).toBe('2001:db8::/64');
+    expect(plan.blockedBy && formatCidr(plan.blockedBy)).toBe('2001:db8:0:1::/64');
   });
 });
 
