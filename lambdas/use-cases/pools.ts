@@ -316,6 +316,9 @@ async function removeEmptyPool(deps: Dependencies, poolId: string): Promise<void
     ];
     const source = pool.SourceIpamPoolId ? await deps.store.getPool(pool.SourceIpamPoolId) : undefined;
     if (source) writes.push({ op: 'update', entity: { type: 'pool', value: { ...source, childPoolCount: source.childPoolCount - 1 } } });
+    // The sweep's memory of the pool's utilisation threshold goes with it (a sweep changing it meanwhile retries this).
+    const monitor = await deps.store.getPoolMonitorState(poolId);
+    if (monitor) writes.push({ op: 'delete', entity: { type: 'pool-monitor-state', value: monitor } });
     await deps.store.commit(writes);
   });
 }

@@ -164,5 +164,10 @@ describe('utilisation threshold events', () => {
       [{ ipamId: ipam.IpamId, ipamScopeId: ipam.PrivateDefaultScopeId, ipamPoolId: child.IpamPoolId, percentUsed: 50, threshold: 60, direction: 'below' }, harness.context.accountId, 'us-east-1'],
     ]);
     expect(await harness.store.getPoolMonitorState(child.IpamPoolId)).toMatchObject({ thresholdReached: 0 });
+
+    // The threshold memory is deleted with its pool.
+    await harness.call('DeleteIpamPool', { IpamPoolId: child.IpamPoolId, Cascade: true });
+    expect(await harness.store.getPool(child.IpamPoolId)).toBeUndefined();
+    expect(await harness.store.getPoolMonitorState(child.IpamPoolId)).toBeUndefined();
   });
 });
