@@ -33,6 +33,14 @@ export interface DeploymentConfig {
   throttlingRateLimit: number;
   /** Stage-wide burst (token bucket size) before API Gateway throttles. */
   throttlingBurstLimit: number;
+  /** DNS server (`host` or `host:port`) that BYOIP's dns-token proofs are looked up on; undefined = the Lambda's resolver. */
+  byoipDnsResolver?: string;
+  /** RDAP service that BYOIP/BYOASN remarks-x509 proofs are read from. */
+  byoipRdapUrl: string;
+  /** The simulated Amazon-provided IPv6 space public pools draw from (IPAM_AMAZON_IPV6_SPACE). */
+  amazonIpv6Space: string;
+  /** The simulated Amazon-provided IPv4 space of contiguous blocks (IPAM_AMAZON_IPV4_SPACE). */
+  amazonIpv4Space: string;
 }
 
 /** Where each setting comes from: [context key, environment variable]. */
@@ -49,6 +57,10 @@ const SOURCES = {
   utilizationAlarmPercent: ['utilizationAlarmPercent', 'IPAM_UTILIZATION_ALARM_PERCENT'],
   throttlingRateLimit: ['throttlingRateLimit', 'IPAM_THROTTLING_RATE_LIMIT'],
   throttlingBurstLimit: ['throttlingBurstLimit', 'IPAM_THROTTLING_BURST_LIMIT'],
+  byoipDnsResolver: ['byoipDnsResolver', 'IPAM_BYOIP_DNS_RESOLVER'],
+  byoipRdapUrl: ['byoipRdapUrl', 'IPAM_BYOIP_RDAP_URL'],
+  amazonIpv6Space: ['amazonIpv6Space', 'IPAM_AMAZON_IPV6_SPACE'],
+  amazonIpv4Space: ['amazonIpv4Space', 'IPAM_AMAZON_IPV4_SPACE'],
 } as const satisfies Record<keyof DeploymentConfig, readonly [string, string]>;
 
 // EC2's documented token bucket for non-mutating actions (Describe*): 100 tokens, refilled at 20
@@ -84,6 +96,9 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
     return number;
   };
 
+  const optionalText = (setting: Setting, pattern: RegExp, rule: string): string | undefined =>
+    raw(setting) === undefined ? undefined : text(setting, '', pattern, rule);
+
   const namePrefix = text('namePrefix', 'ipam', /^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and - (at most 30, starting with a letter)');
   return {
     stageName: text('stageName', 'prod', /^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - or _ (at most 128)'),
@@ -100,10 +115,17 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
     utilizationAlarmPercent: count('utilizationAlarmPercent', 90, 1, 100),
     throttlingRateLimit: count('throttlingRateLimit', DEFAULT_RATE_LIMIT, 1, 10_000),
     throttlingBurstLimit: count('throttlingBurstLimit', DEFAULT_BURST_LIMIT, 1, 5_000),
+    byoipDnsResolver: optionalText('byoipDnsResolver', /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/, 'a DNS server as host or host:port ([IPv6]:port)'),
+    byoipRdapUrl: text('byoipRdapUrl', 'https://rdap.org', /^https?:\/\/[^\s]+$/, 'an http(s) URL'),
+    // Documentation ranges (RFC 3849, RFC 5737) by default, as under npm start: nothing real is handed out.
+    amazonIpv6Space: text('amazonIpv6Space', '2001:db8::/32', IPV6_CIDR, 'an IPv6 CIDR'),
+    amazonIpv4Space: text('amazonIpv4Space', '198.51.100.0/24', IPV4_CIDR, 'an IPv4 CIDR'),
   };
 }
 
-const CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}|[0-9A-Fa-f:]+\/\d{1,3})$/;
+const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
+const IPV6_CIDR = /^[0-9A-Fa-f:]+\/\d{1,3}$/;
+const CIDR = new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`);
 
 /** A JSON list (cdk.json) or a comma-separated string (-c, environment), each entry checked. */
 function list(value: unknown, source: string, valid: (entry: string) => boolean, what: string): string[] {

@@ -62,7 +62,15 @@ export class StatelessStack extends Stack {
       stateful.eventBus.grantPutEventsTo(fn.role);
       return fn;
     };
-    const useCaseEnvironment = { IPAM_TABLE_NAME: stateful.table.tableName, IPAM_EVENT_BUS_NAME: stateful.eventBus.eventBusName };
+    const useCaseEnvironment = {
+      IPAM_TABLE_NAME: stateful.table.tableName,
+      IPAM_EVENT_BUS_NAME: stateful.eventBus.eventBusName,
+      // Where public-space proofs are checked and what "Amazon-provided" space is (lambdas/config.ts publicSpace).
+      ...(config.byoipDnsResolver ? { IPAM_BYOIP_DNS_RESOLVER: config.byoipDnsResolver } : {}),
+      IPAM_BYOIP_RDAP_URL: config.byoipRdapUrl,
+      IPAM_AMAZON_IPV6_SPACE: config.amazonIpv6Space,
+      IPAM_AMAZON_IPV4_SPACE: config.amazonIpv4Space,
+    };
 
     // Workflows: the task Lambda and one state machine per ASL file. Without the task handler
     // (it is developed separately) Task states would have nothing to call: then no state machines.

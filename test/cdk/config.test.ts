@@ -20,8 +20,28 @@ test('defaults: stage prod, prefix ipam, retain, open to all, 5-minute sweeps, E
     utilizationAlarmPercent: 90,
     throttlingRateLimit: 20,
     throttlingBurstLimit: 100,
+    byoipDnsResolver: undefined,
+    byoipRdapUrl: 'https://rdap.org',
+    amazonIpv6Space: '2001:db8::/32',
+    amazonIpv4Space: '198.51.100.0/24',
   });
   expect(load({ namePrefix: 'team-a' }).metricsNamespace).toBe('team-a');
+});
+
+test('public-space settings: where BYOIP proofs are checked and the simulated Amazon-provided space', () => {
+  expect(
+    load({ byoipDnsResolver: '10.0.0.2:53', amazonIpv4Space: '192.0.2.0/24' }, { IPAM_BYOIP_RDAP_URL: 'https://rdap.arin.net/registry', IPAM_AMAZON_IPV6_SPACE: '2001:db8:100::/40' }),
+  ).toMatchObject({
+    byoipDnsResolver: '10.0.0.2:53',
+    byoipRdapUrl: 'https://rdap.arin.net/registry',
+    amazonIpv6Space: '2001:db8:100::/40',
+    amazonIpv4Space: '192.0.2.0/24',
+  });
+  expect(load({ byoipDnsResolver: '[fd00::53]:5353' }).byoipDnsResolver).toBe('[fd00::53]:5353');
+  expect(() => load({ byoipDnsResolver: 'dns server' })).toThrow(/byoipDnsResolver \(context\) \/ IPAM_BYOIP_DNS_RESOLVER \(environment\) must be a DNS server/);
+  expect(() => load({ byoipRdapUrl: 'rdap.org' })).toThrow(/must be an http\(s\) URL/);
+  expect(() => load({ amazonIpv6Space: '198.51.100.0/24' })).toThrow(/amazonIpv6Space .* must be an IPv6 CIDR/);
+  expect(() => load({}, { IPAM_AMAZON_IPV4_SPACE: '2001:db8::/32' })).toThrow(/must be an IPv4 CIDR/);
 });
 
 test('discovery and monitoring settings: lists as JSON or comma-separated, thresholds sorted and unique', () => {

@@ -86,7 +86,12 @@ describe('Lambda functions', () => {
       expect(variablesOf(name)).toMatchObject({
         IPAM_TABLE_NAME: stackOutput(/^PublishOutputRefItemsTable/),
         IPAM_EVENT_BUS_NAME: stackOutput(/^PublishOutputRefEvents/),
+        IPAM_BYOIP_RDAP_URL: 'https://rdap.org',
+        IPAM_AMAZON_IPV6_SPACE: '2001:db8::/32',
+        IPAM_AMAZON_IPV4_SPACE: '198.51.100.0/24',
       });
+      // No resolver configured: the Lambda's own.
+      expect(variablesOf(name)).not.toHaveProperty('IPAM_BYOIP_DNS_RESOLVER');
     }
   });
 
