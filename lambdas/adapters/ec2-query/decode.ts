@@ -5,6 +5,7 @@ import { IpamError, messages } from '../../domain/errors.ts';
 import { parseBoolean, parseInteger, parseTimestamp } from './scalars.ts';
 import { implementedInput, kindOf, queryName, type Shape } from './schema-walk.ts';
 import { invalidParameterValue } from './validate.ts';
+import { forbiddenXmlCharacter, unsafeTextMessage } from './xml-text.ts';
 
 export const API_VERSION = '2016-11-15';
 
@@ -32,10 +33,24 @@ export function decodeQueryRequest(body: string, isImplemented: (action: string)
   return { action, input };
 }
 
-/** URLSearchParams semantics (`+` is a space, UTF-8 percent-decoding); no client repeats a key. */
+/** The longest wire key of any IPAM input is under 100 characters; a longer one is no parameter of ours. */
+const MAX_PARAMETER_NAME_CHARACTERS = 256;
+
+/**
+ * URLSearchParams semantics (`+` is a space, UTF-8 percent-decoding); no client repeats a key.
+ * Names and values XML cannot carry are refused here, before anything repeats them in a message
+ * or stores them.
+ */
 function parseForm(body: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const [key, value] of new URLSearchParams(body)) {
+    const badInKey = forbiddenXmlCharacter(key);
+    if (badInKey) throw new IpamError('InvalidParameterValue', unsafeTextMessage('A parameter name', badInKey));
+    if (key.length > MAX_PARAMETER_NAME_CHARACTERS) {
+      throw new IpamError('InvalidParameterValue', `A parameter name is longer than ${MAX_PARAMETER_NAME_CHARACTERS} characters (it starts ${key.slice(0, 64)}…).`);
+    }
+    const badInValue = forbiddenXmlCharacter(value);
+    if (badInValue) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`The value for ${key}`, badInValue));
     if (params.has(key)) {
       throw new IpamError('InvalidParameterValue', `The parameter ${key} is specified more than once in the request.`);
     }

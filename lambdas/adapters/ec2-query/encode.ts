@@ -7,9 +7,15 @@
 // internal-looking class, so @aws-sdk/core is pinned and test/unit/codec checks our XML against
 // the golden samples and the real JS SDK parser. Both envelopes are expressed as static schemas
 // of their own, so no XML is assembled by string concatenation here.
+//
+// The serializer escapes markup but passes on characters XML 1.0 cannot carry at all (control
+// characters, U+FFFE/U+FFFF, lone surrogates), so every string is made safe first: whatever was
+// stored before the edge refused such text, or an error message that quotes input, the XML
+// stays well-formed.
 import { XmlShapeSerializer } from '@aws-sdk/core/protocols';
 import { IpamError, messages } from '../../domain/errors.ts';
 import { isRecord, kindOf, outputOf, rawMembers, type Shape } from './schema-walk.ts';
+import { xmlSafe } from './xml-text.ts';
 
 export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const SERVICE_NAMESPACE = 'com.amazonaws.ec2';
@@ -27,8 +33,16 @@ function serialize(schema: readonly unknown[], value: Record<string, unknown>, x
     // Timestamp members without a format trait are ISO 8601 date-times (format 5).
     timestampFormat: { useTrait: true, default: 5 },
   });
-  serializer.write(schema as unknown as SerializerSchema, value);
+  serializer.write(schema as unknown as SerializerSchema, xmlSafeStrings(value));
   return XML_DECLARATION + String(serializer.flush());
+}
+
+/** A copy of `value` with every string XML-safe; Dates, numbers and booleans as they are. */
+function xmlSafeStrings<T>(value: T): T {
+  if (typeof value === 'string') return xmlSafe(value) as T;
+  if (Array.isArray(value)) return value.map(xmlSafeStrings) as T;
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([name, member]) => [name, xmlSafeStrings(member)])) as T;
+  return value;
 }
 
 /**

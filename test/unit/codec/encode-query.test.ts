@@ -1,5 +1,5 @@
 // Our XML must read back identically in the real JS SDK, and look like the verified samples.
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2_XML_NAMESPACE, encodeQueryError, encodeQueryResponse, outputOf } from '../../../lambdas/adapters/ec2-query/codec.ts';
 import { ERROR_STATUS, IpamError, messages, type ErrorCode } from '../../../lambdas/domain/errors.ts';
@@ -134,5 +134,36 @@ describe('error envelope', () => {
       $fault: error.httpStatus >= 500 ? 'server' : 'client',
       $metadata: { httpStatusCode: error.httpStatus, requestId: 'req-err' },
     });
+  });
+});
+
+describe('text XML 1.0 cannot carry, already stored or quoted in a message', () => {
+  const stored = 'a\u0001b\u000bc\uFFFFd\uFFFEe\uD800f';
+  const readable = 'a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf';
+
+  it('is replaced by U+FFFD, so a pool listing stays well-formed and every client can read it', async () => {
+    const output = {
+      IpamPools: [
+        { IpamPoolId: 'ipam-pool-1', Description: stored, Tags: [{ Key: 'k\u0001', Value: stored }], AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }] },
+      ],
+    };
+    const body = encodeQueryResponse('DescribeIpamPools', output, 'r');
+    expect(XMLValidator.validate(body)).toBe(true);
+    expect(await ec2.send('DescribeIpamPools', { xml: body })).toEqual({
+      IpamPools: [
+        { IpamPoolId: 'ipam-pool-1', Description: readable, Tags: [{ Key: 'k\uFFFD', Value: readable }], AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }] },
+      ],
+    });
+  });
+
+  it('in an error message (raw input quoted), the error envelope stays well-formed', () => {
+    const body = encodeQueryError(new IpamError('InvalidAction', messages.invalidAction('DescribeIpams\u0000')), 'r\u0001');
+    expect(XMLValidator.validate(body)).toBe(true);
+    expect(body).toContain('<Message>The action DescribeIpams\uFFFD is not valid for this web service.</Message>');
+  });
+
+  it('paired surrogates (emoji) pass unchanged', () => {
+    const body = encodeQueryResponse('DescribeIpams', { Ipams: [{ IpamId: 'ipam-1', Description: 'pool 🐙' }] }, 'r');
+    expect(body).toContain('<description>pool 🐙</description>');
   });
 });
