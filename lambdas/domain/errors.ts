@@ -12,6 +12,9 @@ export const ERROR_STATUS = {
   InvalidAction: 400,
   InvalidPaginationToken: 400,
   InvalidID: 400,
+  // HTTP limits (docs/limits.md); EC2 documents no codes for them, these name the HTTP status.
+  RequestEntityTooLarge: 413,
+  RequestTimeout: 408,
   // resources
   'InvalidIpamId.NotFound': 400,
   'InvalidIpamScopeId.NotFound': 400,

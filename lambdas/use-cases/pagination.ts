@@ -24,9 +24,15 @@ export function decodeNextToken(secret: string, query: string, token: string): s
   const expected = signature(secret, payload);
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken();
-  const { q, p } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { q: string; p: string };
-  if (q !== query || typeof p !== 'string') throw invalidToken();
-  return p;
+  // Signed by us, so it parses — unless the secret was ever shared with something else: still a 400.
+  let decoded: { q?: unknown; p?: unknown } | null;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { q?: unknown; p?: unknown } | null;
+  } catch {
+    throw invalidToken();
+  }
+  if (decoded?.q !== query || typeof decoded.p !== 'string') throw invalidToken();
+  return decoded.p;
 }
 
 export interface ListRequest {

@@ -48,7 +48,7 @@ export const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec
   [apigateway.ResponseType.RESOURCE_NOT_FOUND, unsupportedRequest],
   [apigateway.ResponseType.BAD_REQUEST_PARAMETERS, { code: 'InvalidParameterValue', message: 'The request parameters are not valid.' }],
   [apigateway.ResponseType.BAD_REQUEST_BODY, { code: 'InvalidParameterValue', message: 'The request body is not valid.' }],
-  [apigateway.ResponseType.REQUEST_TOO_LARGE, { code: 'InvalidParameterValue', message: 'The request is too large.' }],
+  [apigateway.ResponseType.REQUEST_TOO_LARGE, { code: 'RequestEntityTooLarge', message: 'The request is larger than API Gateway accepts (10 MB).' }],
   [apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, { code: 'InvalidParameterValue', message: 'The request content type is not supported; send application/x-www-form-urlencoded.' }],
   [apigateway.ResponseType.DEFAULT_4XX, { code: 'InvalidParameterValue', message: 'The request could not be processed.' }],
 ];

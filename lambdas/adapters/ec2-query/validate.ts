@@ -1,9 +1,11 @@
 // Checks a decoded input against what the model allows: required members (from the JS schemas)
 // and enums, numeric ranges, list sizes and string lengths (from constraints.generated.json,
-// made by scripts/generate-constraints.ts because the JS schemas lack them). Shared by the EC2
-// Query and JSON adapters: the JS SDK sends anything (§2.5), so every check lives here.
+// made by scripts/generate-constraints.ts because the JS schemas lack them), plus the caps of
+// input-limits.ts where the model has none. Shared by the EC2 Query and JSON adapters: the JS
+// SDK sends anything (§2.5), so every check lives here.
 import { IpamError, messages } from '../../domain/errors.ts';
 import table from './constraints.generated.json' with { type: 'json' };
+import { listItemLimit, measure, textLimit } from './input-limits.ts';
 import { inputOf, isRecord, kindOf, queryName, requiredMembers, type Shape } from './schema-walk.ts';
 
 /** What the validator checks for one member path; absent keys mean "no limit". */
@@ -37,8 +39,12 @@ interface Walk {
   naming: ParameterNaming;
 }
 
+/** Values longer than this are shown by their start and length: a message must stay readable. */
+const SHOWN_VALUE_CHARACTERS = 64;
+
 export function invalidParameterValue(parameter: string, value: unknown, expectation: string): IpamError {
-  const shown = value instanceof Date ? value.toISOString() : String(value);
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  const shown = text.length > SHOWN_VALUE_CHARACTERS ? `${text.slice(0, SHOWN_VALUE_CHARACTERS)}… (${text.length} characters)` : text;
   return new IpamError('InvalidParameterValue', `Value (${shown}) for parameter ${parameter} is invalid. ${expectation}`);
 }
 
@@ -82,14 +88,27 @@ function checkValue(shape: Shape, value: unknown, at: Location, walk: Walk): voi
   const kind = kindOf(shape);
   if (kind === 'structure' && isRecord(value)) return checkStructure(shape, value, at, walk);
   if (kind === 'list' && Array.isArray(value)) {
-    if (rule) checkCount(rule, value.length, at);
+    checkCount({ maxItems: listItemLimit(at.rule), ...rule }, value.length, at);
     const item = shape.getValueSchema();
     value.forEach((element, index) => {
       if (element != null) checkValue(item, element, elementLocation(at, index, walk), walk);
     });
     return;
   }
+  if (typeof value === 'string' && rule?.maxLength === undefined) checkTextLimit(value, at);
   if (rule) checkScalar(rule, value, at);
+}
+
+function checkTextLimit(value: string, at: Location): void {
+  const limit = textLimit(at.rule);
+  if (!limit) return;
+  if (limit.ascii && !/^[\x20-\x7E]*$/.test(value)) {
+    throw invalidParameterValue(at.display, value, 'Expecting printable ASCII characters only.');
+  }
+  if (measure(value, limit.unit) > limit.max) {
+    const unit = limit.unit === 'bytes' ? 'bytes of UTF-8' : 'characters';
+    throw invalidParameterValue(at.display, value, `Expecting a length at most ${limit.max} ${unit}.`);
+  }
 }
 
 function checkCount(rule: Constraint, count: number, at: Location): void {

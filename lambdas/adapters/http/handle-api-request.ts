@@ -36,6 +36,16 @@ export interface ApiServices {
   log?: (entry: { requestId: string; action?: string; accountId?: string; status: number; code?: string }) => void;
 }
 
+/**
+ * The largest request body served, the same behind API Gateway (whose own limit is 10 MB) and
+ * locally. The largest body an SDK sends for an IPAM action is a few KB; the limit leaves room
+ * for the longest values input-limits.ts allows.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export const bodyTooLarge = () =>
+  new IpamError('RequestEntityTooLarge', `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes, the most this service accepts.`);
+
 const JSON_API_PATH = /^(?:\/[^/]+)?\/api\/([A-Za-z0-9]+)\/?$/;
 
 export async function handleApiRequest(services: ApiServices, request: HttpRequest): Promise<HttpResponse> {
@@ -45,6 +55,7 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
   let action: string | undefined;
   let accountId: string | undefined;
   try {
+    if (request.body.length > MAX_REQUEST_BODY_BYTES) throw bodyTooLarge();
     if (request.method !== 'POST') {
       throw new IpamError('InvalidAction', `The HTTP method ${request.method} is not supported; send POST requests`);
     }
@@ -62,13 +73,14 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
     const error = toIpamError(thrown);
     if (!(thrown instanceof IpamError)) console.error(`request ${requestId} failed:`, thrown);
     services.log?.({ requestId, action, accountId, status: error.httpStatus, code: error.code });
-    return respond(
-      error.httpStatus,
-      requestId,
-      encoding,
-      encoding === 'query' ? encodeQueryError(error, requestId) : encodeJsonError(error, requestId),
-    );
+    return errorResponse(request.path, error, requestId);
   }
+}
+
+/** An error answer outside the pipeline (the local server's body limit), encoded as the path's API encodes errors. */
+export function errorResponse(path: string, error: IpamError, requestId: string = randomUUID()): HttpResponse {
+  const encoding = JSON_API_PATH.test(path) ? 'json' : 'query';
+  return respond(error.httpStatus, requestId, encoding, encoding === 'query' ? encodeQueryError(error, requestId) : encodeJsonError(error, requestId));
 }
 
 function respond(statusCode: number, requestId: string, encoding: 'query' | 'json', body: string): HttpResponse {

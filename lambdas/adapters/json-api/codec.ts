@@ -6,6 +6,7 @@ import type { DecodedRequest } from '../ec2-query/decode.ts';
 import { parseTimestamp } from '../ec2-query/scalars.ts';
 import { implementedInput, isRecord, kindOf, type Shape } from '../ec2-query/schema-walk.ts';
 import { invalidParameterValue, validateInput } from '../ec2-query/validate.ts';
+import { forbiddenXmlCharacter, unsafeTextMessage } from '../ec2-query/xml-text.ts';
 
 export function decodeJsonRequest(action: string, body: string, isImplemented: (action: string) => boolean): DecodedRequest {
   const shape = implementedInput(action, isImplemented);
@@ -14,13 +15,65 @@ export function decodeJsonRequest(action: string, body: string, isImplemented: (
   return { action, input };
 }
 
-/** Decision: an empty body is an empty input, so `POST /api/DescribeIpams` needs no `{}`. */
+/**
+ * Decision: an empty body is an empty input, so `POST /api/DescribeIpams` needs no `{}`. The
+ * nesting is checked on the text, before JSON.parse and our recursive walks see it.
+ */
 function parseBody(body: string): unknown {
   if (body.trim() === '') return {};
+  checkNesting(body);
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (error) {
-    throw new IpamError('InvalidParameterValue', `The request body is not valid JSON: ${(error as Error).message}`);
+    // V8's message quotes the text around the mistake, which may hold anything: name the position only.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new IpamError('InvalidParameterValue', `The request body is not valid JSON${position ? ` (at position ${position})` : ''}.`);
+  }
+  checkText(value, '');
+  return value;
+}
+
+/** Every IPAM input nests at most 5 deep (body → TagSpecifications → item → Tags → item). */
+const MAX_JSON_DEPTH = 32;
+
+/** Arrays and objects open at most MAX_JSON_DEPTH deep, counted outside strings. */
+function checkNesting(body: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < body.length; index++) {
+    const char = body[index];
+    if (inString) {
+      if (char === '\\') index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw new IpamError('InvalidParameterValue', `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`);
+      }
+    } else if (char === ']' || char === '}') depth--;
+  }
+}
+
+/** No member of any IPAM input is named with more than 50 characters. */
+const MAX_MEMBER_NAME_CHARACTERS = 256;
+
+/** Member names and strings XML cannot carry are refused, as in the Query API: stored, they would break its answers. */
+function checkText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    const bad = forbiddenXmlCharacter(value);
+    if (bad) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`The value for ${path || 'the body'}`, bad));
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => checkText(element, `${path}[${index}]`));
+  } else if (isRecord(value)) {
+    for (const [name, member] of Object.entries(value)) {
+      const bad = forbiddenXmlCharacter(name);
+      if (bad) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`A member name${path ? ` in ${path}` : ''}`, bad));
+      if (name.length > MAX_MEMBER_NAME_CHARACTERS) {
+        throw new IpamError('InvalidParameterValue', `A member name is longer than ${MAX_MEMBER_NAME_CHARACTERS} characters (it starts ${name.slice(0, 64)}…).`);
+      }
+      checkText(member, memberPath(path, name));
+    }
   }
 }
 

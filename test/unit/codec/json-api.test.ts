@@ -121,3 +121,31 @@ describe('encoding', () => {
     });
   });
 });
+
+describe('hostile bodies', () => {
+  it('nesting deeper than 32 levels → InvalidParameterValue, before any walk (100,000 deep)', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const body of [deep, `{"Description":${deep}}`, `{"Filters":${deep}}`]) {
+      expect(rejection('DescribeIpamPools', body)).toEqual({
+        code: 'InvalidParameterValue',
+        message: 'The request body nests arrays and objects deeper than 32 levels.',
+      });
+    }
+    // Brackets inside strings do not count.
+    expect(() => decodeJsonRequest('CreateIpam', JSON.stringify({ Description: '['.repeat(100) }), all)).not.toThrow();
+  });
+
+  it.each([
+    ['{"Description":"a\\u0001"}', 'The value for Description contains a character XML cannot carry (U+0001).'],
+    ['{"Description":"a\\ud800"}', 'The value for Description contains a character XML cannot carry (U+D800).'],
+    ['{"Description":"a\\udc00b"}', 'The value for Description contains a character XML cannot carry (U+DC00).'],
+    ['{"TagSpecifications":[{"ResourceType":"ipam","Tags":[{"Key":"k","Value":"\\uffff"}]}]}', 'The value for TagSpecifications[0].Tags[0].Value contains a character XML cannot carry (U+FFFF).'],
+    ['{"Descr\\u0000iption":"x"}', 'A member name contains a character XML cannot carry (U+0000).'],
+  ])('%s → InvalidParameterValue naming the code point', (body, message) => {
+    expect(rejection('CreateIpam', body)).toEqual({ code: 'InvalidParameterValue', message });
+  });
+
+  it('a paired surrogate (emoji) is fine', () => {
+    expect(decodeJsonRequest('CreateIpam', '{"Description":"\\ud83d\\udc19"}', all).input).toEqual({ Description: '🐙' });
+  });
+});

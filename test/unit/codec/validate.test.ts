@@ -149,3 +149,58 @@ describe('constraints.generated.json', () => {
     }
   });
 });
+
+describe('caps where the model has none (input-limits.ts)', () => {
+  it('ClientToken: at most 64 printable ASCII characters, as EC2 documents', () => {
+    expect(() => validateInput('CreateIpam', { ClientToken: 't'.repeat(64) })).not.toThrow();
+    expect(queryRejection(`Action=CreateIpam&ClientToken=${'t'.repeat(65)}`)).toEqual(
+      invalid(`Value (${'t'.repeat(64)}… (65 characters)) for parameter ClientToken is invalid. Expecting a length at most 64 characters.`),
+    );
+    expect(queryRejection('Action=CreateIpam&ClientToken=t%C3%A9')?.message).toContain('printable ASCII');
+  });
+
+  it('Description: 64 KiB of UTF-8, counted in bytes', () => {
+    expect(() => validateInput('CreateIpam', { Description: 'd'.repeat(65_536) })).not.toThrow();
+    expect(queryRejection(`Action=CreateIpam&Description=${'d'.repeat(65_537)}`)?.message).toMatch(
+      /^Value \(d{64}… \(65537 characters\)\) for parameter Description is invalid\. Expecting a length at most 65536 bytes of UTF-8\.$/,
+    );
+    // 16,385 four-byte characters are 65,540 bytes.
+    expect(queryRejection(`Action=CreateIpam&Description=${'%F0%9F%90%99'.repeat(16_385)}`)?.code).toBe('InvalidParameterValue');
+  });
+
+  it('ids and other short strings: 255 bytes; tags 128/256 characters; filter values 255', () => {
+    expect(queryRejection(`Action=DescribeIpamPools&IpamPoolId.1=${'i'.repeat(256)}`)?.message).toContain('parameter IpamPoolId.1 is invalid. Expecting a length at most 255 bytes');
+    expect(queryRejection(`Action=CreateIpam&TagSpecification.1.ResourceType=ipam&TagSpecification.1.Tag.1.Key=${'k'.repeat(129)}`)?.message).toContain(
+      'TagSpecification.1.Tag.1.Key is invalid. Expecting a length at most 128 characters.',
+    );
+    expect(queryRejection(`Action=DescribeIpams&Filter.1.Name=state&Filter.1.Value.1=${'v'.repeat(256)}`)?.message).toContain('Filter.1.Value.1 is invalid');
+    expect(() => validateInput('DescribeIpams', { NextToken: 'n'.repeat(10_000) })).not.toThrow();
+  });
+
+  it('lists: 50 tags, else 1000 elements', () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    expect(rejection(() => validateInput('CreateIpam', { TagSpecifications: [{ ResourceType: 'ipam', Tags: tags }] }))).toEqual(
+      invalid('Value (51 items) for parameter TagSpecification.1.Tag is invalid. Expecting at most 50 items.'),
+    );
+    const ids = Array.from({ length: 1001 }, (_, i) => `ipam-pool-${i}`);
+    expect(rejection(() => validateInput('DescribeIpamPools', { IpamPoolIds: ids }))?.message).toContain('Expecting at most 1000 items.');
+  });
+});
+
+describe('text XML cannot carry, in the Query body', () => {
+  it.each([
+    ['Description=a%01b', 'The value for Description contains a character XML cannot carry (U+0001).'],
+    ['Description=a%EF%BF%BF', 'The value for Description contains a character XML cannot carry (U+FFFF).'],
+    ['Fo%00o=1', 'A parameter name contains a character XML cannot carry (U+0000).'],
+  ])('%s → InvalidParameterValue without the character', (params, message) => {
+    expect(queryRejection(`Action=CreateIpam&${params}`)).toEqual(invalid(message));
+  });
+
+  it('the action name is checked before it is looked up', () => {
+    expect(queryRejection('Action=DescribeIpams%00')).toEqual(invalid('The value for Action contains a character XML cannot carry (U+0000).'));
+  });
+
+  it('tab, line feed, carriage return and emoji are fine', () => {
+    expect(() => decodeQueryRequest('Action=CreateIpam&Version=2016-11-15&Description=a%09b%0Ac%0Dd%F0%9F%90%99', () => true)).not.toThrow();
+  });
+});
