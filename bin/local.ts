@@ -3,7 +3,26 @@ import { loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
 import { startLocalService } from '../lambdas/adapters/local/service.ts';
+import { defineCommand, parseCommandLine } from './cli.ts';
 
+const command = defineCommand({
+  invocation: 'npm start',
+  synopsis: '',
+  summary:
+    'Runs the IPAM on this machine: the EC2 Query API on http://$IPAM_HOST:$PORT, its own DynamoDB Local, ' +
+    'and the data and access keys in $IPAM_DATA_DIR. Ctrl-C stops it.',
+  flags: {},
+  environment: [
+    'PORT', 'IPAM_HOST', 'IPAM_DATA_DIR', 'IPAM_ACCESS_KEY_ID', 'IPAM_SECRET_ACCESS_KEY', 'IPAM_ACCOUNT_ID',
+    'IPAM_EXTRA_ACCOUNTS', 'IPAM_DYNAMODB_ENDPOINT', 'IPAM_DYNAMODB_PORT', 'IPAM_TABLE_NAME',
+    'IPAM_DISCOVERY_INTERVAL_S', 'IPAM_DISCOVERY_MEMBER_ACCOUNTS', 'IPAM_DISCOVERY_ROLE_NAME', 'IPAM_EC2_ENDPOINT',
+    'IPAM_STS_ENDPOINT', 'IPAM_INVENTORY_FILE', 'IPAM_UTILIZATION_THRESHOLDS', 'IPAM_METRICS_NAMESPACE',
+    'IPAM_BYOIP_DNS_RESOLVER', 'IPAM_BYOIP_RDAP_URL', 'IPAM_AMAZON_IPV6_SPACE', 'IPAM_AMAZON_IPV4_SPACE',
+    'POWERTOOLS_LOG_LEVEL',
+  ],
+});
+
+parseCommandLine(command);
 try {
   const config = loadConfig();
   const service = await startLocalService(config);
