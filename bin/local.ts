@@ -1,6 +1,7 @@
 // `npm start`: the IPAM on this machine, on 127.0.0.1:$PORT (default 4510).
-import { loadConfig } from '../lambdas/config.ts';
+import { ConfigError, loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
+import { checkCredentialsFile } from '../lambdas/adapters/local/credentials-file.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
 import { startLocalService } from '../lambdas/adapters/local/service.ts';
 import { defineCommand, parseCommandLine } from './cli.ts';
@@ -25,6 +26,8 @@ const command = defineCommand({
 parseCommandLine(command);
 try {
   const config = loadConfig();
+  // A key file that cannot be read is reported before DynamoDB Local's JVM is started for nothing.
+  await checkCredentialsFile(config.local.dataDir);
   const service = await startLocalService(config);
   if (service.adminGenerated) {
     console.log(`Generated an access key for account ${service.admin.accountId}; it is kept in the data directory.`);
@@ -51,8 +54,9 @@ try {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (error) {
-  // Set-up problems (no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
+  // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof LocalSetupError ? message : `The IPAM could not start: ${message}`);
+  const setUp = error instanceof ConfigError || error instanceof LocalSetupError;
+  console.error(setUp ? message : `The IPAM could not start: ${message}`);
   process.exit(1);
 }
