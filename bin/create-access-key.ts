@@ -1,33 +1,35 @@
 // Issues an access key for an account in a deployed IPAM: generates it and adds it to the
 // access-key secret (GetSecretValue + PutSecretValue) with your own AWS credentials. The api
 // Lambda accepts the new key within seconds (it re-reads the secret on an unknown key).
-//   node bin/create-access-key.ts --secret-id ipam-access-keys --account 111122223333 --region eu-west-1 \
+//   npm run create-access-key -- --secret-id ipam-access-keys --account 111122223333 --region eu-west-1 \
 //     [--endpoint-url https://abc123.execute-api.eu-west-1.amazonaws.com/prod]
-import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeAwsConfigureHint, isAccountId } from '../lambdas/adapters/access-keys.ts';
 import { addAccessKeyToSecret } from '../lambdas/adapters/secrets-manager/access-keys-secret.ts';
+import { defineCommand, parseCommandLine, runCommand, UsageError } from './cli.ts';
 
-const usage =
-  'Usage: node bin/create-access-key.ts --secret-id <secret name or ARN> --account <12-digit account id> ' +
-  '[--region <region of the deployment>] [--endpoint-url <EndpointUrl output of the stateless stack>]';
+const command = defineCommand({
+  invocation: 'npm run create-access-key',
+  synopsis:
+    '--secret-id <secret name or ARN> --account <12-digit account id> ' +
+    '[--region <region of the deployment>] [--endpoint-url <EndpointUrl output of the stateless stack>]',
+  summary: "Adds an access key for an account to a deployed IPAM's access-key secret, with your own AWS credentials, and prints how to use it.",
+  flags: {
+    'secret-id': { type: 'string', value: '<name or ARN>', description: 'the AccessKeysSecretName output of the stateful stack (required)' },
+    account: { type: 'string', value: '<12 digits>', description: 'the account the key acts as (required)' },
+    region: { type: 'string', value: '<region>', description: 'the Region of the deployment (default: AWS_REGION)' },
+    'endpoint-url': { type: 'string', value: '<url>', description: 'the EndpointUrl output of the stateless stack, for the printed commands' },
+  },
+  environment: ['AWS_PROFILE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'],
+});
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'secret-id': { type: 'string' },
-      account: { type: 'string' },
-      region: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+const values = parseCommandLine(command);
+await runCommand(command, async () => {
   const secretId = values['secret-id'];
-  if (!secretId) throw new Error('--secret-id is required (the AccessKeysSecretName output of the stateful stack).');
+  if (!secretId) throw new UsageError('--secret-id is required (the AccessKeysSecretName output of the stateful stack).');
   const accountId = values.account;
   if (accountId === undefined || !isAccountId(accountId)) {
-    throw new Error(`--account must be a 12-digit account id, got '${accountId ?? ''}'.`);
+    throw new UsageError(`--account must be a 12-digit account id, got '${accountId ?? ''}'.`);
   }
   const client = new SecretsManagerClient(values.region ? { region: values.region } : {});
   const key = await addAccessKeyToSecret(client, secretId, accountId);
@@ -39,12 +41,4 @@ async function main(): Promise<void> {
       profile: `ipam-${key.accountId}`,
     }),
   );
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  console.error(usage);
-  process.exitCode = 1;
-}
+});

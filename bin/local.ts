@@ -1,11 +1,33 @@
 // `npm start`: the IPAM on this machine, on 127.0.0.1:$PORT (default 4510).
-import { loadConfig } from '../lambdas/config.ts';
+import { ConfigError, loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
+import { checkCredentialsFile } from '../lambdas/adapters/local/credentials-file.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
 import { startLocalService } from '../lambdas/adapters/local/service.ts';
+import { defineCommand, parseCommandLine } from './cli.ts';
 
+const command = defineCommand({
+  invocation: 'npm start',
+  synopsis: '',
+  summary:
+    'Runs the IPAM on this machine: the EC2 Query API on http://$IPAM_HOST:$PORT, its own DynamoDB Local, ' +
+    'and the data and access keys in $IPAM_DATA_DIR. Ctrl-C stops it.',
+  flags: {},
+  environment: [
+    'PORT', 'IPAM_HOST', 'IPAM_DATA_DIR', 'IPAM_ACCESS_KEY_ID', 'IPAM_SECRET_ACCESS_KEY', 'IPAM_ACCOUNT_ID',
+    'IPAM_EXTRA_ACCOUNTS', 'IPAM_DYNAMODB_ENDPOINT', 'IPAM_DYNAMODB_PORT', 'IPAM_TABLE_NAME',
+    'IPAM_DISCOVERY_INTERVAL_S', 'IPAM_DISCOVERY_MEMBER_ACCOUNTS', 'IPAM_DISCOVERY_ROLE_NAME', 'IPAM_EC2_ENDPOINT',
+    'IPAM_STS_ENDPOINT', 'IPAM_INVENTORY_FILE', 'IPAM_UTILIZATION_THRESHOLDS', 'IPAM_METRICS_NAMESPACE',
+    'IPAM_BYOIP_DNS_RESOLVER', 'IPAM_BYOIP_RDAP_URL', 'IPAM_AMAZON_IPV6_SPACE', 'IPAM_AMAZON_IPV4_SPACE',
+    'POWERTOOLS_LOG_LEVEL',
+  ],
+});
+
+parseCommandLine(command);
 try {
   const config = loadConfig();
+  // A key file that cannot be read is reported before DynamoDB Local's JVM is started for nothing.
+  await checkCredentialsFile(config.local.dataDir);
   const service = await startLocalService(config);
   if (service.adminGenerated) {
     console.log(`Generated an access key for account ${service.admin.accountId}; it is kept in the data directory.`);
@@ -32,8 +54,9 @@ try {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (error) {
-  // Set-up problems (no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
+  // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof LocalSetupError ? message : `The IPAM could not start: ${message}`);
+  const setUp = error instanceof ConfigError || error instanceof LocalSetupError;
+  console.error(setUp ? message : `The IPAM could not start: ${message}`);
   process.exit(1);
 }

@@ -4,18 +4,27 @@
 // `npm start` reads them, or at --endpoint-url.
 //   npm run sweep [-- --endpoint-url http://127.0.0.1:4510]
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { loadConfig } from '../lambdas/config.ts';
 import { credentialsFilePath, loadLocalCredentials } from '../lambdas/adapters/local/credentials-file.ts';
+import { defineCommand, parseCommandLine, runCommand } from './cli.ts';
 
-const usage = 'Usage: npm run sweep [-- --endpoint-url <http://host:port>]';
 const SWEEP_PATH = '/local/discovery-sweeps';
 
-async function main(): Promise<void> {
+const command = defineCommand({
+  invocation: 'npm run sweep',
+  synopsis: '[--endpoint-url <http://host:port>]',
+  summary: 'Runs one discovery sweep now on the service npm start runs, and prints its report.',
+  flags: {
+    'endpoint-url': { type: 'string', value: '<url>', description: 'the service (default: http://$IPAM_HOST:$PORT)' },
+  },
+  environment: ['IPAM_HOST', 'PORT', 'IPAM_DATA_DIR', 'IPAM_ACCESS_KEY_ID', 'IPAM_SECRET_ACCESS_KEY', 'IPAM_ACCOUNT_ID'],
+});
+
+const values = parseCommandLine(command);
+await runCommand(command, async () => {
   const config = loadConfig();
-  const { values } = parseArgs({ options: { 'endpoint-url': { type: 'string' } }, strict: true, allowPositionals: false });
   // Reading the key must not create one: only `npm start` generates the administrator key.
   if (!config.local.accessKeyId && !existsSync(credentialsFilePath(config.local.dataDir))) {
     throw new Error(`No access key: set IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY, or IPAM_DATA_DIR to the data directory of a running npm start (not ${config.local.dataDir}).`);
@@ -35,12 +44,4 @@ async function main(): Promise<void> {
   const text = await response.text();
   if (!response.ok) throw new Error(`The sweep was refused (HTTP ${response.status}): ${text}`);
   console.log(JSON.stringify(JSON.parse(text), null, 2));
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  console.error(usage);
-  process.exitCode = 1;
-}
+});

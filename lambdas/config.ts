@@ -74,13 +74,18 @@ export interface CloudConfig {
   accessKeysMissRefreshSeconds: number;
 }
 
+/** A variable holds a value the service cannot use: the message names it and what is allowed. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'.`);
   return value;
 }
 
@@ -94,7 +99,7 @@ function stringRecord(env: Env, name: string): Record<string, string> {
     // not JSON: reported below with everything else that is not an object of strings
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
-    throw new Error(`${name} must be a JSON object of strings, got '${raw}'`);
+    throw new ConfigError(`${name} must be a JSON object of strings, got '${raw}'.`);
   }
   return parsed as Record<string, string>;
 }
@@ -109,7 +114,7 @@ function list(env: Env, name: string): string[] {
 function accountList(env: Env, name: string): string[] {
   const accounts = list(env, name);
   const bad = accounts.find((account) => !/^\d{12}$/.test(account));
-  if (bad) throw new Error(`${name} must list 12-digit account ids, got '${bad}'`);
+  if (bad) throw new ConfigError(`${name} must list 12-digit account ids, got '${bad}'.`);
   return accounts;
 }
 
@@ -117,20 +122,38 @@ function percentList(env: Env, name: string, fallback: number[]): number[] {
   const raw = list(env, name);
   if (raw.length === 0) return fallback;
   const values = raw.map(Number);
-  if (values.some((value) => !Number.isFinite(value) || value <= 0 || value > 100)) throw new Error(`${name} must list percentages in (0, 100], got '${env[name]}'`);
+  if (values.some((value) => !Number.isFinite(value) || value <= 0 || value > 100)) throw new ConfigError(`${name} must list percentages in (0, 100], got '${env[name]}'.`);
   return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/** A TCP port; unset or empty means the default. Listening on a port above 65535 would fail late, with Node's words. */
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value <= 65535)) throw new ConfigError(`${name} must be a port number from 0 to 65535 (0 picks a free port), got '${raw}'.`);
+  return value;
+}
+
+/** Unset means .ipam-local; set but empty is more likely a mistake (`IPAM_DATA_DIR=$UNSET_VAR`) than a wish for the default. */
+function dataDir(env: Env, projectRoot: string): string {
+  const raw = env.IPAM_DATA_DIR;
+  if (raw === '') {
+    throw new ConfigError("IPAM_DATA_DIR is set but empty; set it to a directory for the data and access keys, or unset it for the default '.ipam-local'.");
+  }
+  return path.resolve(projectRoot, raw ?? '.ipam-local');
 }
 
 function sweepInterval(env: Env): number {
   const seconds = integer(env, 'IPAM_DISCOVERY_INTERVAL_S', 300);
-  if (seconds !== 0 && seconds < 60) throw new Error(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'`);
+  if (seconds !== 0 && seconds < 60) throw new ConfigError(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'.`);
   return seconds;
 }
 
 /** CloudWatch refuses custom metrics in the AWS/ namespaces, so AWS/IPAM itself cannot be ours. */
 function metricsNamespace(env: Env): string {
   const namespace = env.IPAM_METRICS_NAMESPACE || 'SelfHostedIPAM';
-  if (namespace.startsWith('AWS/')) throw new Error(`IPAM_METRICS_NAMESPACE cannot start with AWS/ (reserved by CloudWatch), got '${namespace}'`);
+  if (namespace.startsWith('AWS/')) throw new ConfigError(`IPAM_METRICS_NAMESPACE cannot start with AWS/ (reserved by CloudWatch), got '${namespace}'.`);
   return namespace;
 }
 
@@ -160,13 +183,13 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       amazonIpv4Space: env.IPAM_AMAZON_IPV4_SPACE || '198.51.100.0/24',
     },
     local: {
-      port: integer(env, 'PORT', 4510),
+      port: port(env, 'PORT', 4510),
       host: env.IPAM_HOST || '127.0.0.1',
-      dataDir: path.resolve(projectRoot, env.IPAM_DATA_DIR || '.ipam-local'),
+      dataDir: dataDir(env, projectRoot),
       accessKeyId: env.IPAM_ACCESS_KEY_ID || undefined,
       secretAccessKey: env.IPAM_SECRET_ACCESS_KEY || undefined,
       extraAccounts: env.IPAM_EXTRA_ACCOUNTS || undefined,
-      dynamoDbPort: integer(env, 'IPAM_DYNAMODB_PORT', 0),
+      dynamoDbPort: port(env, 'IPAM_DYNAMODB_PORT', 0),
       workflowPauseBeforeTask: env.IPAM_WORKFLOW_PAUSE_BEFORE_TASK || undefined,
     },
     cloud: {

@@ -70,7 +70,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'AccessKeysSecretName', {
       value: `${namePrefix}-access-keys`,
-      description: 'node bin/create-access-key.ts --secret-id <this> --account <12 digits> --region <region>',
+      description: 'npm run create-access-key -- --secret-id <this> --account <12 digits> --region <region>',
     });
   }
 }

@@ -1,9 +1,9 @@
 // Writes lambdas/adapters/ec2-query/constraints.generated.json: the input constraints the JS SDK's
 // static schemas do not carry (enum values, numeric ranges, list sizes, string lengths), taken from
-// the botocore model extract in ../shared/spec/ipam-actions.json. The output is checked in, so
+// the botocore model extract in test/fixtures/ipam-actions.json. The output is checked in, so
 // the service never reads the spec at run time.
 //
-//   node scripts/generate-constraints.ts [path/to/ipam-actions.json]
+//   npm run generate:constraints [-- path/to/ipam-actions.json]
 import * as ec2 from '@aws-sdk/client-ec2';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -108,7 +108,7 @@ function format(table: ReturnType<typeof buildConstraints>): string {
 }
 
 async function main(): Promise<void> {
-  const specPath = process.argv[2] ?? fileURLToPath(new URL('../../shared/spec/ipam-actions.json', import.meta.url));
+  const specPath = process.argv[2] ?? fileURLToPath(new URL('../test/fixtures/ipam-actions.json', import.meta.url));
   const outPath = fileURLToPath(new URL('../lambdas/adapters/ec2-query/constraints.generated.json', import.meta.url));
   const spec = JSON.parse(await readFile(specPath, 'utf8')) as Spec;
   const table = buildConstraints(spec);

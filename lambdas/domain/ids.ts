@@ -1,4 +1,4 @@
-// Resource ids and ARNs in the shapes AWS uses (see ../shared/protocol/ec2-query.md §6).
+// Resource ids and ARNs in the shapes AWS uses (the project's shared protocol notes, protocol/ec2-query.md §6).
 import { randomBytes } from 'node:crypto';
 
 const hex = (digits: number) => randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);

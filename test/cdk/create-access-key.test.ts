@@ -61,6 +61,6 @@ test('a bad account id is refused with the usage, before any call', async () => 
   const failure = await run('--secret-id', 'ipam-access-keys', '--account', '12345', '--region', 'eu-west-1').catch((error) => error);
   expect(failure.code).toBe(1);
   expect(failure.stderr).toMatch(/--account must be a 12-digit account id, got '12345'/);
-  expect(failure.stderr).toMatch(/Usage: node bin\/create-access-key.ts --secret-id/);
+  expect(failure.stderr).toMatch(/Usage: npm run create-access-key -- --secret-id/);
   expect(secretsManager.calls.length).toBe(calls);
 });

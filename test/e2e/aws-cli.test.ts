@@ -4,13 +4,13 @@
 // The VPC steps use the guide's Tier B substitute: allocate-ipam-pool-cidr --netmask-length 26.
 import { CreateIpamCommand, CreateIpamPoolCommand, DescribeIpamPoolsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, type CliResult, probeAwsCli } from './support/aws-cli.ts';
 import { poll } from './support/poll.ts';
 
 const probe = await probeAwsCli();
-if (!probe.available) console.log(`Skipping the AWS CLI end-to-end tests: ${probe.reason}`);
-const describeCli = probe.available ? describe : describe.skip;
+const describeCli = describe.skipIf(skipUnless(probe.available, 'the AWS CLI end-to-end tests', probe.reason));
 
 const IPAM_ID = /^ipam-0[0-9a-f]{16}$/;
 const SCOPE_ID = /^ipam-scope-0[0-9a-f]{16}$/;

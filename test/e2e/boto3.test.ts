@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 
 const SCRIPT = fileURLToPath(new URL('./support/boto3_getting_started.py', import.meta.url));
@@ -24,18 +25,32 @@ async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
   };
 }
 
-function python(args: string[], env?: NodeJS.ProcessEnv, timeout = 60_000): Promise<{ status: number; stdout: string; stderr: string }> {
+interface PythonRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** Set when python3 could not be started at all (ENOENT: not on PATH). */
+  startError?: string;
+}
+
+function python(args: string[], env?: NodeJS.ProcessEnv, timeout = 60_000): Promise<PythonRun> {
   return new Promise((resolve) => {
     execFile('python3', args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      const startError = typeof error?.code === 'string' ? error.code : undefined;
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, startError });
     });
   });
 }
 
 const probe = await python(['-c', 'import boto3; print(boto3.__version__)']);
 const boto3Available = probe.status === 0;
-if (!boto3Available) console.log(`Skipping the boto3 end-to-end test: \`python3 -c "import boto3"\` failed: ${probe.stderr.trim() || `exit ${probe.status}`}`);
-const describeBoto3 = boto3Available ? describe : describe.skip;
+const describeBoto3 = describe.skipIf(skipUnless(boto3Available, 'the boto3 end-to-end test', boto3Missing(probe)));
+
+function boto3Missing({ status, stderr, startError }: PythonRun): string {
+  if (startError === 'ENOENT') return "'python3' is not on PATH (install Python 3, then pip install boto3)";
+  const lastLine = stderr.trim().split('\n').at(-1) || startError || `exit status ${status}`;
+  return `python3 cannot import boto3 (pip install boto3): ${lastLine}`;
+}
 
 const IPAM_ID = /^ipam-0[0-9a-f]{16}$/;
 const POOL_ID = /^ipam-pool-0[0-9a-f]{16}$/;

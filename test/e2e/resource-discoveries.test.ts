@@ -17,6 +17,7 @@ import {
   ModifyIpamResourceDiscoveryCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { awsCli, probeAwsCli } from './support/aws-cli.ts';
 import { poll } from './support/poll.ts';
@@ -130,10 +131,7 @@ describe('resource discoveries with the JS SDK', () => {
     await service.ec2({ region: 'us-west-2' }).send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: west.IpamResourceDiscoveryId }));
 
     const probe = await probeAwsCli();
-    if (!probe.available) {
-      console.log(`Skipping the AWS CLI step: ${probe.reason}`);
-      return;
-    }
+    if (skipUnless(probe.available, 'the AWS CLI step of this test', probe.reason)) return;
     const cli = await awsCli(service.url, ADMIN);
     const listed = await cli.ok('aws ec2 describe-ipam-resource-discoveries --filters Name=is-default,Values=true');
     expect(listed.json.IpamResourceDiscoveries).toEqual([

@@ -28,6 +28,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { skipUnless } from './optional-client.ts';
 
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';
 /** Keys moto accepts (and ignores) while IAM is not enforced. */
@@ -52,14 +53,9 @@ export function motoServerPath(): string | undefined {
   return directories.map((directory) => path.join(directory, 'moto_server')).find(isExecutable);
 }
 
-let skipReasonPrinted = false;
-
 /** For `describe.skipIf(motoMissing())`: true when moto_server is absent, saying so once. */
 export function motoMissing(): boolean {
-  if (motoServerPath()) return false;
-  if (!skipReasonPrinted) console.log('Skipping the moto tests: moto_server is not on PATH (pip install "moto[server]" to run them).');
-  skipReasonPrinted = true;
-  return true;
+  return skipUnless(motoServerPath() !== undefined, 'the moto tests', 'moto_server is not on PATH (pip install "moto[server]" to run them)');
 }
 
 export interface MotoServer {

@@ -1,5 +1,6 @@
 // The EC2 Query codec: one generic decoder/validator/encoder for every action, driven by the
-// static schemas of @aws-sdk/client-ec2. See /work/shared/protocol/ec2-query.md §2–4, 7, 11.
+// static schemas of @aws-sdk/client-ec2. See the project's shared protocol notes,
+// protocol/ec2-query.md §2–4, 7, 11.
 export { API_VERSION, decodeQueryRequest, type DecodedRequest } from './decode.ts';
 export { EC2_XML_NAMESPACE, encodeQueryError, encodeQueryResponse } from './encode.ts';
 export { inputOf, outputOf } from './schema-walk.ts';

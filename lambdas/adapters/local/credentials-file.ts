@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { generateKeyPair, isAccountId } from '../access-keys.ts';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config, LocalConfig } from '../../config.ts';
+import { type Config, ConfigError, type LocalConfig } from '../../config.ts';
 import type { AccessKey, CredentialStore } from '../../ports/credentials.ts';
+import { LocalSetupError } from './dynamodb-local.ts';
 
 type KeyPair = Omit<AccessKey, 'accountId'>;
 
@@ -29,9 +30,17 @@ export function credentialsFilePath(dataDir: string): string {
 }
 
 
+/**
+ * Reads the key file without changing it, so that one that cannot be used is reported before
+ * anything is started; a missing file is fine (the first start writes it).
+ */
+export async function checkCredentialsFile(dataDir: string): Promise<void> {
+  await readCredentialsFile(credentialsFilePath(dataDir));
+}
+
 export async function loadLocalCredentials(config: Config): Promise<LocalCredentials> {
   if (!isAccountId(config.accountId)) {
-    throw new Error(`IPAM_ACCOUNT_ID must be a 12-digit account id, got '${config.accountId}'.`);
+    throw new ConfigError(`IPAM_ACCOUNT_ID must be a 12-digit account id, got '${config.accountId}'.`);
   }
   const filePath = credentialsFilePath(config.local.dataDir);
   const { keyPair, generated } = await resolveAdminKeyPair(config.local, filePath);
@@ -39,7 +48,7 @@ export async function loadLocalCredentials(config: Config): Promise<LocalCredent
   const configuredKeys = [admin, ...parseExtraAccounts(config.local.extraAccounts)];
   const repeated = configuredKeys.find((key, index) =>
     configuredKeys.findIndex((other) => other.accessKeyId === key.accessKeyId) !== index);
-  if (repeated) throw new Error(`Access key ${repeated.accessKeyId} is configured more than once.`);
+  if (repeated) throw new ConfigError(`Access key ${repeated.accessKeyId} is configured more than once.`);
   const store = new LocalCredentialStore(configuredKeys, filePath);
   await store.reloadFileIfChanged();
   return { store, admin, generated };
@@ -51,7 +60,7 @@ async function resolveAdminKeyPair(
   filePath: string,
 ): Promise<{ keyPair: KeyPair; generated: boolean }> {
   if (!accessKeyId !== !secretAccessKey) {
-    throw new Error('IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY must be set together.');
+    throw new ConfigError('IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY must be set together.');
   }
   if (accessKeyId && secretAccessKey) return { keyPair: { accessKeyId, secretAccessKey }, generated: false };
   const stored = (await readCredentialsFile(filePath)).admin;
@@ -71,7 +80,7 @@ export function parseExtraAccounts(value: string | undefined): AccessKey[] {
     const [accessKeyId, secretAccessKey, accountId, ...excess] = entry.split(':');
     // The message names the position, never the entry: it holds a secret.
     if (!accessKeyId || !secretAccessKey || !accountId || excess.length > 0 || !isAccountId(accountId)) {
-      throw new Error(
+      throw new ConfigError(
         `IPAM_EXTRA_ACCOUNTS entry ${index + 1} must be ACCESS_KEY_ID:SECRET_ACCESS_KEY:ACCOUNT_ID with a 12-digit account id.`,
       );
     }
@@ -141,17 +150,22 @@ async function readCredentialsFile(filePath: string): Promise<CredentialsFile> {
   try {
     text = await readFile(filePath, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { accessKeys: [] };
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // No file yet; if the data dir itself is unusable, creating it says so (service.ts).
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { accessKeys: [] };
+    if (code === 'EISDIR') {
+      throw new LocalSetupError(`${filePath} is a directory, not the access-key file; remove it, or set IPAM_DATA_DIR to another directory.`);
+    }
+    throw new LocalSetupError(`The access-key file ${filePath} cannot be read (${code ?? String(error)}); fix its permissions, or set IPAM_DATA_DIR to another directory.`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${filePath} is not valid JSON; fix or delete it.`);
+    throw new LocalSetupError(`${filePath} is not valid JSON; fix or delete it.`);
   }
   if (!isCredentialsFile(parsed)) {
-    throw new Error(`${filePath} does not hold an 'admin' key pair and an 'accessKeys' list; fix or delete it.`);
+    throw new LocalSetupError(`${filePath} does not hold an 'admin' key pair and an 'accessKeys' list; fix or delete it.`);
   }
   return { ...parsed, accessKeys: parsed.accessKeys ?? [] }; // a hand-written file may list none
 }

@@ -28,7 +28,13 @@ export interface CliResult {
 export async function probeAwsCli(): Promise<{ available: boolean; version?: string; reason?: string }> {
   return new Promise((resolve) => {
     execFile('aws', ['--version'], { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) resolve({ available: false, reason: `the AWS CLI is not usable: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? "'aws' is not on PATH" : error.message}` });
+      if (error) {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        const reason = missing
+          ? "'aws' is not on PATH (pip install awscli for AWS CLI v1, or install v2 from https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+          : `'aws --version' failed: ${(stderr.trim().split('\n').at(-1) || error.message).trim()}`;
+        resolve({ available: false, reason });
+      }
       else resolve({ available: true, version: `${stdout}${stderr}`.trim() });
     });
   });

@@ -1,4 +1,4 @@
-// The `bin/add-access-key.ts` command, run as an operator would.
+// `npm run add-access-key` (bin/add-access-key.ts), run as an operator would.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,12 +39,12 @@ describe('bin/add-access-key.ts', () => {
   });
 
   it.each([
-    [['--account', '1111'], "--account must be a 12-digit account id, got '1111'."],
-    [['--data-dir', '/tmp/x'], "--account must be a 12-digit account id, got ''."],
-    [['--account', '111122223333', '--acount'], "Unknown option '--acount'"],
-  ])('refuses %j with one sentence and exit status 1', async (args, message) => {
+    [['--account', '1111'], 1, "--account must be a 12-digit account id, got '1111'."],
+    [['--data-dir', '/tmp/x'], 1, "--account must be a 12-digit account id, got ''."],
+    [['--account', '111122223333', '--acount'], 2, "Unknown option '--acount'; see npm run add-access-key -- --help."],
+  ])('refuses %j with one sentence and exit status %i', async (args, status, message) => {
     const { code, stdout, stderr } = await run(...args);
-    expect(code).toBe(1);
+    expect(code).toBe(status);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toContain(message);
   });

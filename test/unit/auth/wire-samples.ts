@@ -1,12 +1,12 @@
-// Loads the captured client requests in ../shared/protocol/wire-samples/requests (beside the
-// repository) as inputs for the SigV4 verifier.
+// Loads the captured client requests in test/fixtures/wire-samples/requests as inputs for the
+// SigV4 verifier.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SignedRequest } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
 import type { IpamError } from '../../../lambdas/domain/errors.ts';
 import type { AccessKey, CredentialStore } from '../../../lambdas/ports/credentials.ts';
 
-export const SAMPLES_DIR = fileURLToPath(new URL('../../../../shared/protocol/wire-samples/requests/', import.meta.url));
+export const SAMPLES_DIR = fileURLToPath(new URL('../../fixtures/wire-samples/requests/', import.meta.url));
 
 /** The key every sample was signed with (the AWS documentation example). */
 export const EXAMPLE_KEY: AccessKey = {

@@ -92,7 +92,7 @@ describe('representative inputs survive the JS SDK serializer and our decoder', 
 });
 
 // Every IPAM action of the spec plus every JS-SDK-only IPAM action (§11: 79 + companions).
-const spec = JSON.parse(readFileSync(new URL('../../../../shared/spec/ipam-actions.json', import.meta.url), 'utf8')) as {
+const spec = JSON.parse(readFileSync(new URL('../../fixtures/ipam-actions.json', import.meta.url), 'utf8')) as {
   actions: { name: string }[];
   notInBotocoreModel: { operations: { name: string }[] };
 };

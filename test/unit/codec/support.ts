@@ -1,4 +1,4 @@
-// Fixtures and real-SDK harnesses for the codec tests: the captured wire samples, the JS SDK's
+// Fixtures and real-SDK harnesses for the codec tests: the captured wire samples (test/fixtures), the JS SDK's
 // own query serializer (to get the exact bytes it sends) and its own XML parser (via a stub
 // HTTP server it talks to).
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const samplesDir = fileURLToPath(new URL('../../../../shared/protocol/wire-samples/', import.meta.url));
+export const samplesDir = fileURLToPath(new URL('../../fixtures/wire-samples/', import.meta.url));
 
 export interface CapturedRequest {
   file: string;

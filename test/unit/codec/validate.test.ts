@@ -110,7 +110,7 @@ describe('missing required members', () => {
 
 describe('constraints.generated.json', () => {
   it('is what the generator makes from the spec', () => {
-    const spec = JSON.parse(readFileSync(new URL('../../../../shared/spec/ipam-actions.json', import.meta.url), 'utf8'));
+    const spec = JSON.parse(readFileSync(new URL('../../fixtures/ipam-actions.json', import.meta.url), 'utf8'));
     expect(buildConstraints(spec)).toEqual(table);
   });
 
