@@ -7,6 +7,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { parseEc2Error, rawPost, type RawResponse } from './support/signed-fetch.ts';
+import { skipUnless } from '../support/optional-client.ts';
 
 let service: TestService;
 let ipamId: string;
@@ -228,9 +229,9 @@ function python(args: string[]): Promise<{ status: number; stdout: string; stder
 }
 
 const probe = await python(['-c', 'import boto3']);
-if (probe.status !== 0) console.log('Skipping the boto3 check of refused text: `python3 -c "import boto3"` failed.');
+const boto3Missing = '`python3 -c "import boto3"` failed (pip install boto3 to run it)';
 
-describe.skipIf(probe.status !== 0)('boto3', () => {
+describe.skipIf(skipUnless(probe.status === 0, 'the boto3 check of refused text', boto3Missing))('boto3', () => {
   it('after refused Descriptions with \\x01, \\x0b and U+FFFF, describe_ipam_pools still parses', async () => {
     const run = await python(['-c', BOTO3_SCRIPT, service.url, ADMIN.accessKeyId, ADMIN.secretAccessKey, scopeId]);
     expect(run.stderr).toBe('');
