@@ -20,6 +20,7 @@ import { createRegistryLookup } from '../registry/registry-lookup.ts';
 import { ensureTable } from '../dynamodb/table.ts';
 import { sweepPorts } from '../sweep-ports.ts';
 import { loadLocalCredentials } from './credentials-file.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { LocalEventLog } from './event-log.ts';
 import { LocalSetupError, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalServer } from './http-server.ts';
@@ -79,10 +80,17 @@ export function wireLocalDependencies(
 
 export async function startLocalService(config: Config): Promise<LocalService> {
   await requireWritableDir(config.local.dataDir);
-  const dynamoDb = config.dynamoDbEndpoint
-    ? { endpoint: config.dynamoDbEndpoint, stop: async () => {} }
-    : await startDynamoDbLocal({ port: config.local.dynamoDbPort, dataDir: path.join(config.local.dataDir, 'dynamodb') });
+  // Before DynamoDB Local starts: a second one on the same database file would lose allocations.
+  const lock = await lockDataDir(config.local.dataDir);
+  let dynamoDb: { endpoint: string; stop(): Promise<void> } | undefined;
   try {
+    if (config.dynamoDbEndpoint) {
+      dynamoDb = { endpoint: config.dynamoDbEndpoint, stop: async () => {} };
+    } else {
+      const started = await startDynamoDbLocal({ port: config.local.dynamoDbPort, dataDir: path.join(config.local.dataDir, 'dynamodb') });
+      dynamoDb = started;
+      await lock.recordStorePid(started.pid);
+    }
     const { client, doc } = documentClient(dynamoDb.endpoint);
     await ensureTable(client, config.tableName);
     const credentials = await loadLocalCredentials(config);
@@ -126,11 +134,13 @@ export async function startLocalService(config: Config): Promise<LocalService> {
         await sweeps.stop();
         await engine.stop();
         client.destroy();
-        await dynamoDb.stop();
+        await dynamoDb?.stop();
+        await lock.release();
       },
     };
   } catch (error) {
-    await dynamoDb.stop();
+    await dynamoDb?.stop();
+    await lock.release();
     throw error;
   }
 }
