@@ -1,6 +1,6 @@
 // `npm start` is safe to run on a shared machine: one service per data directory, a crash does
 // not lock the directory for good, and its keys and data are readable by its user alone.
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,5 +31,23 @@ describe('one data directory, one service', () => {
     expect((await fetch(`${third.url}/health`)).status).toBe(200);
     expect(await stopService(third)).toBe(0);
     expect(await readdir(dataDir)).not.toContain('service.lock');
+  });
+});
+
+describe('file modes', () => {
+  it('keeps the data directory 0700 and every file the service writes in it 0600', async () => {
+    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'ipam-modes-')), 'data');
+    const service = await startService({ IPAM_DATA_DIR: dataDir });
+    const modeOf = async (file: string) => ((await stat(path.join(dataDir, file))).mode & 0o777).toString(8);
+
+    expect(await modeOf('.')).toBe('700');
+    expect(await modeOf('dynamodb')).toBe('700');
+    for (const file of ['service.lock', 'credentials.json', 'events.jsonl', 'metrics.jsonl']) {
+      expect([file, await modeOf(file)]).toEqual([file, '600']);
+    }
+    const databaseFiles = await readdir(path.join(dataDir, 'dynamodb'));
+    expect(databaseFiles).toContain('shared-local-instance.db');
+    for (const file of databaseFiles) expect([file, await modeOf(path.join('dynamodb', file))]).toEqual([file, '600']);
+    expect(await stopService(service)).toBe(0);
   });
 });

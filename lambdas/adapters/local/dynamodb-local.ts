@@ -1,11 +1,12 @@
 // Runs AWS's DynamoDB Local (a Java jar) as a child process of this one, for `npm start` and tests.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, constants, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureDynamoDbLocal } from '../../../scripts/fetch-dynamodb-local.ts';
+import { ensurePrivateDir, makeFilesPrivate, withPrivateUmask } from './private-files.ts';
 
 /** A problem with this machine's set-up; the message is one sentence meant for stderr. */
 export class LocalSetupError extends Error {
@@ -122,7 +123,7 @@ async function requireWritableDir(dir: string): Promise<void> {
   // access(W_OK) would say yes to root whatever the permission bits.
   const probe = path.join(dir, `.write-test-${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
@@ -223,8 +224,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
     '-sharedDb',
   ]);
-  // The jar writes dynamodb-local-metadata.json into its working directory.
-  const child = spawn(command, args, { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The jar writes dynamodb-local-metadata.json into its working directory. Under umask 077 what
+  // it creates there (the database file, its journal) is its user's alone.
+  const child = withPrivateUmask(() => spawn(command, args, { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] }));
   track(child);
   // Never let a forgotten instance keep this process alive; the exit hook still kills it.
   child.unref();
@@ -236,6 +238,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   try {
     await waitUntilReady(child, endpoint, output, port);
+    // Files an older version (or a JVM started outside this process's umask) left readable.
+    if (dataDir) await makeFilesPrivate(dataDir);
   } catch (error) {
     await stopChild(child);
     throw error;

@@ -1,7 +1,7 @@
 // The whole service on one machine: DynamoDB Local (or a given endpoint), the table, local
 // access keys, the Lambda handler behind node:http, and discovery sweeps on a timer and on
 // demand. `npm start` and the end-to-end tests both start it through here.
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,10 +20,11 @@ import { createRegistryLookup } from '../registry/registry-lookup.ts';
 import { ensureTable } from '../dynamodb/table.ts';
 import { sweepPorts } from '../sweep-ports.ts';
 import { loadLocalCredentials } from './credentials-file.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts';
 import { LocalEventLog } from './event-log.ts';
 import { LocalSetupError, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalServer } from './http-server.ts';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.ts';
 import { DISCOVERY_SWEEP_ROUTE, discoverySweepEndpoint } from './sweep-endpoint.ts';
 import { SweepScheduler } from './sweep-scheduler.ts';
 import { LocalWorkflowEngine } from './workflow-engine.ts';
@@ -40,9 +41,13 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
+/** A data directory made by an earlier start holds one of these. */
+const isDataDirOfOurs = (dir: string) => async () =>
+  (await readdir(dir).catch(() => [] as string[])).some((name) => ['credentials.json', 'dynamodb', LOCK_FILE].includes(name));
+
 async function requireWritableDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir, isDataDirOfOurs(dir));
     await access(dir, constants.W_OK);
   } catch {
     throw new LocalSetupError(`The data directory ${dir} is not writable; set IPAM_DATA_DIR to a writable directory.`);
@@ -91,19 +96,23 @@ export async function startLocalService(config: Config): Promise<LocalService> {
       dynamoDb = started;
       await lock.recordStorePid(started.pid);
     }
+    const eventsFile = path.join(config.local.dataDir, 'events.jsonl');
+    const metricsFile = path.join(config.local.dataDir, 'metrics.jsonl');
+    // Created here rather than on first append, so that they are 0600 from the start.
+    for (const file of [eventsFile, metricsFile]) await ensurePrivateFile(file);
     const { client, doc } = documentClient(dynamoDb.endpoint);
     await ensureTable(client, config.tableName);
     const credentials = await loadLocalCredentials(config);
     const { deps, engine } = wireLocalDependencies(new DynamoDbStore(doc, config.tableName), {
       paginationSecret: config.paginationSecret,
       pauseBeforeTask: config.local.workflowPauseBeforeTask,
-      events: new LocalEventLog(path.join(config.local.dataDir, 'events.jsonl')),
+      events: new LocalEventLog(eventsFile),
       registry: createRegistryLookup(config.publicSpace),
       publicSpace: config.publicSpace,
     });
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
-    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile: path.join(config.local.dataDir, 'metrics.jsonl') }) };
+    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile }) };
     const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(sweepDeps), intervalMs: config.discovery.intervalSeconds * 1000 });
     const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(handler, {
