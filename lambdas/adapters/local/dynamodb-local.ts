@@ -29,8 +29,15 @@ export interface RunningDynamoDbLocal {
   port: number;
   /** Process id of the JVM. */
   pid: number;
+  /** Resolves if the JVM exits without stop() having been called (a crash, a kill); else never. */
+  unexpectedExit: Promise<DynamoDbLocalExit>;
   /** Ends the JVM (SIGTERM, then SIGKILL after a grace period) and resolves once it has exited. */
   stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -297,5 +304,22 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stopChild(child);
     throw error;
   }
-  return { endpoint, port, pid: child.pid as number, stop: () => stopChild(child) };
+  let stopping = false;
+  const unexpectedExit = new Promise<DynamoDbLocalExit>((resolve) => {
+    const report = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!stopping) resolve({ code, signal });
+    };
+    if (hasEnded(child)) report(child.exitCode, child.signalCode);
+    else child.once('exit', report);
+  });
+  return {
+    endpoint,
+    port,
+    pid: child.pid as number,
+    unexpectedExit,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }

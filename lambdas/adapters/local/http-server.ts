@@ -64,11 +64,21 @@ const lambdaContext = {
   getRemainingTimeInMillis: () => 30_000,
 } as Context;
 
-export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {}): Server {
+export interface LocalServerOptions {
+  /** The store's health for GET /health: `ok`, or why it cannot serve (e.g. `restarting`). */
+  storeState?: () => string;
+}
+
+export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {}, options: LocalServerOptions = {}): Server {
   return createServer(async (request, response) => {
     try {
       if (request.method === 'GET' && request.url === '/health') {
-        response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+        // 503 while the store is down, so that a load balancer or a script waits.
+        const store = options.storeState?.() ?? 'ok';
+        const healthy = store === 'ok';
+        response
+          .writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', store }));
         return;
       }
       const url = new URL(request.url ?? '/', 'http://local');
