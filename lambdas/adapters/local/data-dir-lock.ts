@@ -30,6 +30,19 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
+// Exit hooks do not run on SIGKILL; the next start then finds those locks stale.
+const heldByThisProcess = new Set<string>();
+
+function releaseAllOnExit(): void {
+  for (const file of heldByThisProcess) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** The start time of a process, which with its pid names it uniquely; undefined without /proc. */
 async function processStartTicks(pid: number): Promise<string | undefined> {
   try {
@@ -130,15 +143,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   } finally {
     await rm(draft, { force: true });
   }
-  // Exit hooks do not run on SIGKILL; the next start then finds the lock stale.
-  const releaseOnExit = () => {
-    try {
-      unlinkSync(file);
-    } catch {
-      // already gone
-    }
-  };
-  process.once('exit', releaseOnExit);
+  heldByThisProcess.add(file);
+  if (heldByThisProcess.size === 1) process.once('exit', releaseAllOnExit);
   let released = false;
   return {
     file,
@@ -151,7 +157,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     async release() {
       if (released) return;
       released = true;
-      process.off('exit', releaseOnExit);
+      heldByThisProcess.delete(file);
+      if (heldByThisProcess.size === 0) process.off('exit', releaseAllOnExit);
       const current = await readOwner(file).catch(() => undefined);
       if (current?.token === owner.token) await unlink(file).catch(() => {});
     },
