@@ -138,7 +138,9 @@ async function compileLoopbackMain(classPath: string, classDir: string): Promise
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LocalSetupError(JAVA_MISSING);
     const stderr = String((error as { stderr?: string }).stderr ?? '');
     if (/UnsupportedClassVersionError/.test(stderr)) throw new LocalSetupError(JAVA_MISSING);
-    return /jdk\.compiler|compiler/.test(stderr) ? 'this Java has no compiler (the jdk.compiler module)' : `its loopback launcher did not compile: ${stderr.trim().split('\n')[0] ?? error}`;
+    // Typically a Java without the jdk.compiler module; its own words say which.
+    const cause = stderr.trim().split('\n')[0] || (error instanceof Error ? error.message : String(error));
+    return `its loopback launcher could not be compiled (${cause})`;
   } finally {
     await rm(draftDir, { recursive: true, force: true });
   }
