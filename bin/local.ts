@@ -53,6 +53,14 @@ try {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // DynamoDB Local died and could not be restarted: a service that cannot serve should not linger.
+  void service.failed.then(async (error) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(error.message);
+    await service.stop().catch(() => {});
+    process.exit(1);
+  });
 } catch (error) {
   // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
   const message = error instanceof Error ? error.message : String(error);

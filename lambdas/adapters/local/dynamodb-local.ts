@@ -1,11 +1,16 @@
-// Runs AWS's DynamoDB Local (a Java jar) as a child process of this one, for `npm start` and tests.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+// Runs AWS's DynamoDB Local (a Java jar) as a child process of this one, for `npm start` and tests,
+// listening on 127.0.0.1 only.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, constants, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureDynamoDbLocal } from '../../../scripts/fetch-dynamodb-local.ts';
+import { ensurePrivateDir, makeFilesPrivate, withPrivateUmask } from './private-files.ts';
 
 /** A problem with this machine's set-up; the message is one sentence meant for stderr. */
 export class LocalSetupError extends Error {
@@ -17,11 +22,6 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Directory the database persists in; absent: in memory. */
   dataDir?: string;
-  /**
-   * Host in the endpoint URL. The jar has no option to choose its bind address: it always
-   * listens on all interfaces.
-   */
-  host?: string;
 }
 
 export interface RunningDynamoDbLocal {
@@ -29,14 +29,23 @@ export interface RunningDynamoDbLocal {
   port: number;
   /** Process id of the JVM. */
   pid: number;
+  /** Resolves if the JVM exits without stop() having been called (a crash, a kill); else never. */
+  unexpectedExit: Promise<DynamoDbLocalExit>;
   /** Ends the JVM (SIGTERM, then SIGKILL after a grace period) and resolves once it has exited. */
   stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 const READY_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 100;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
+
+const execFileAsync = promisify(execFile);
 
 const JAVA_MISSING = 'Java 17+ is required to run DynamoDB Local; install openjdk-17-jre-headless';
 const portBusy = (port: number) =>
@@ -81,6 +90,62 @@ function track(child: ChildProcess): void {
   });
 }
 
+const LOOPBACK = '127.0.0.1';
+const LOOPBACK_MAIN_SOURCE = fileURLToPath(new URL('DynamoDbLocalOnLoopback.java', import.meta.url));
+const LOOPBACK_MAIN_CLASS = 'DynamoDbLocalOnLoopback';
+let warnedAllInterfaces = false;
+
+/**
+ * The JVM arguments naming the main class: DynamoDbLocalOnLoopback (beside this file), which
+ * starts DynamoDB Local bound to 127.0.0.1, since the jar's own main listens on every interface
+ * with no way to choose. It is compiled once per version of its source and of the jar, into the
+ * jar's directory, by the JDK's compiler (the jdk.compiler module, which Debian's
+ * openjdk-17-jre-headless has): compiling it on every start would add about a second.
+ */
+async function loopbackMain(jarDir: string): Promise<string[]> {
+  const source = await readFile(LOOPBACK_MAIN_SOURCE);
+  const jar = await stat(path.join(jarDir, 'DynamoDBLocal.jar'));
+  const version = createHash('sha256').update(source).update(`${jar.size}:${jar.mtimeMs}`).digest('hex').slice(0, 16);
+  const classDir = path.join(jarDir, 'loopback-main', version);
+  const classPath = [classDir, path.join(jarDir, 'DynamoDBLocal.jar'), path.join(jarDir, 'DynamoDBLocal_lib', '*')].join(path.delimiter);
+  const compiled = await access(path.join(classDir, `${LOOPBACK_MAIN_CLASS}.class`)).then(() => true, () => false);
+  if (!compiled) {
+    const failure = await compileLoopbackMain(classPath, classDir);
+    if (failure) {
+      // Still usable, but reachable from the network with no authentication: say so loudly.
+      if (!warnedAllInterfaces) {
+        console.warn(`WARNING: DynamoDB Local will listen on ALL network interfaces, with no authentication, because ${failure}.`);
+        warnedAllInterfaces = true;
+      }
+      return ['-jar', path.join(jarDir, 'DynamoDBLocal.jar')];
+    }
+  }
+  // IPv4 sockets, so the listening address reads 127.0.0.1 (not ::ffff:127.0.0.1) in netstat and ss.
+  return ['-Djava.net.preferIPv4Stack=true', '-cp', classPath, LOOPBACK_MAIN_CLASS];
+}
+
+/** Compiles the loopback main into `classDir`; undefined on success, else why not. */
+async function compileLoopbackMain(classPath: string, classDir: string): Promise<string | undefined> {
+  // Into a directory of our own, then renamed into place: parallel starts (test workers) race safely.
+  const draftDir = `${classDir}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await execFileAsync('java', ['-cp', classPath, LOOPBACK_MAIN_SOURCE, '--compile-into', draftDir, LOOPBACK_MAIN_SOURCE], { timeout: 60_000 });
+    await rename(draftDir, classDir).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error; // another start won the race
+    });
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LocalSetupError(JAVA_MISSING);
+    const stderr = String((error as { stderr?: string }).stderr ?? '');
+    if (/UnsupportedClassVersionError/.test(stderr)) throw new LocalSetupError(JAVA_MISSING);
+    // Typically a Java without the jdk.compiler module; its own words say which.
+    const cause = stderr.trim().split('\n')[0] || (error instanceof Error ? error.message : String(error));
+    return `its loopback launcher could not be compiled (${cause})`;
+  } finally {
+    await rm(draftDir, { recursive: true, force: true });
+  }
+}
+
 // Exit hooks do not run when this process is SIGKILLed or crashes. On Linux, setpriv (util-linux,
 // in every Debian) asks the kernel to SIGTERM the JVM when its parent dies, whatever the cause.
 const SETPRIV = '/usr/bin/setpriv';
@@ -90,7 +155,7 @@ async function javaCommand(javaArgs: string[]): Promise<[command: string, args: 
   return canUseSetpriv ? [SETPRIV, ['--pdeathsig', 'TERM', '--', 'java', ...javaArgs]] : ['java', javaArgs];
 }
 
-/** A port nothing listens on right now (on any interface, as the jar binds them all). */
+/** A port nothing listens on right now, on any interface (so also free on the loopback one). */
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -122,7 +187,7 @@ async function requireWritableDir(dir: string): Promise<void> {
   // access(W_OK) would say yes to root whatever the permission bits.
   const probe = path.join(dir, `.write-test-${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
@@ -204,7 +269,6 @@ function exitFailure(output: string, port: number, code: number | null, signal: 
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
-  const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
   if (dataDir) await requireWritableDir(dataDir);
   const port = options.port ? options.port : await freePort();
@@ -215,16 +279,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     // C1 only: measured here, it starts in ~60% of the time and is faster on short-lived workloads.
     '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(jarDir, 'DynamoDBLocal.jar'),
+    ...(await loopbackMain(jarDir)),
     '-disableTelemetry',
     '-port',
     String(port),
     ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
     '-sharedDb',
   ]);
-  // The jar writes dynamodb-local-metadata.json into its working directory.
-  const child = spawn(command, args, { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The jar writes dynamodb-local-metadata.json into its working directory. Under umask 077 what
+  // it creates there (the database file, its journal) is its user's alone.
+  const child = withPrivateUmask(() => spawn(command, args, { cwd: dataDir ?? jarDir, stdio: ['ignore', 'pipe', 'pipe'] }));
   track(child);
   // Never let a forgotten instance keep this process alive; the exit hook still kills it.
   child.unref();
@@ -233,12 +297,31 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const stderr = tail(child.stderr);
   const output = () => [stderr(), stdout()].filter(Boolean).join('\n');
 
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const endpoint = `http://${LOOPBACK}:${port}`;
   try {
     await waitUntilReady(child, endpoint, output, port);
+    // Files an older version (or a JVM started outside this process's umask) left readable.
+    if (dataDir) await makeFilesPrivate(dataDir);
   } catch (error) {
     await stopChild(child);
     throw error;
   }
-  return { endpoint, port, pid: child.pid as number, stop: () => stopChild(child) };
+  let stopping = false;
+  const unexpectedExit = new Promise<DynamoDbLocalExit>((resolve) => {
+    const report = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!stopping) resolve({ code, signal });
+    };
+    if (hasEnded(child)) report(child.exitCode, child.signalCode);
+    else child.once('exit', report);
+  });
+  return {
+    endpoint,
+    port,
+    pid: child.pid as number,
+    unexpectedExit,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }

@@ -44,7 +44,7 @@ export class LocalEventLog implements EventPublisher {
     for (const line of lines) logger.debug('event', { event: line });
     if (!this.file) return;
     try {
-      await appendFile(this.file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+      await appendFile(this.file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), { mode: 0o600 });
     } catch (error) {
       logger.error('could not append events', { file: this.file, error: error as Error });
     }

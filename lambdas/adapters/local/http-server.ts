@@ -30,6 +30,8 @@ export interface LocalServerOptions {
   keepAliveTimeoutMs?: number;
   /** Sockets open at once; more are closed as they arrive. Default 256. */
   maxConnections?: number;
+  /** The store's health for GET /health: `ok`, or why it cannot serve (e.g. `restarting`). */
+  storeState?: () => string;
 }
 
 /** After a 413 the rest of the body is read and dropped, so the client sees the answer; past this much, the socket is closed. */
@@ -154,7 +156,12 @@ export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {
       const path = (request.url ?? '/').split('?')[0];
       try {
         if (request.method === 'GET' && request.url === '/health') {
-          response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+          // 503 while the store is down, so that a load balancer or a script waits.
+          const store = options.storeState?.() ?? 'ok';
+          const healthy = store === 'ok';
+          response
+            .writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', store }));
           return;
         }
         if (wantsHomePage(request)) {

@@ -63,7 +63,7 @@ export class EmfMetrics implements MetricsSink {
 
   private async append(file: string, objects: string[]): Promise<void> {
     try {
-      await appendFile(file, objects.map((object) => `${object}\n`).join(''));
+      await appendFile(file, objects.map((object) => `${object}\n`).join(''), { mode: 0o600 });
     } catch (error) {
       // Metrics are observations, not state: losing one batch must not fail a sweep.
       logger.error('could not append metrics', { file, error: error as Error });

@@ -1,5 +1,5 @@
 // The DynamoDB Local launcher: real JVMs, started and stopped the way `npm start` does it.
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,48 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** Local addresses of the sockets listening on `port`, from the kernel's tables (Linux). */
+async function listeningAddresses(port: number): Promise<string[]> {
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const lines = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const line of lines) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== '0A') continue; // 0A: LISTEN
+      const [hex, portHex] = local.split(':');
+      if (Number.parseInt(portHex!, 16) === port) addresses.push(decodeProcAddress(hex!));
+    }
+  }
+  return addresses;
+}
+
+/** /proc/net/tcp{,6} print each 32-bit word of an address in host (little-endian) order. */
+function decodeProcAddress(hex: string): string {
+  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse().map((byte) => Number.parseInt(byte, 16)));
+  if (bytes.length === 4) return bytes.join('.');
+  const v4Mapped = bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  if (v4Mapped) return `::ffff:${bytes.slice(12).join('.')}`;
+  if (bytes.every((byte) => byte === 0)) return '::';
+  const groups = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return groups.join(':');
+}
+
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 describe('ensureDynamoDbLocal', () => {
   it('finds the jar and its native libraries in place (postinstall fetched them)', async () => {
     const dir = await ensureDynamoDbLocal();
@@ -70,6 +112,14 @@ describe('startDynamoDbLocal', () => {
     );
     secondClient.destroy();
     expect(Item).toEqual(item);
+  });
+
+  // The kernel's own table of listening sockets says which address the JVM bound; no traffic
+  // is sent to the machine's other addresses (tests only ever talk to loopback).
+  it.skipIf(process.platform !== 'linux')('listens on 127.0.0.1 only, never on the other addresses of the machine', async () => {
+    const instance = await start();
+    expect(await connects('127.0.0.1', instance.port)).toBe(true);
+    expect(await listeningAddresses(instance.port)).toEqual(['127.0.0.1']);
   });
 
   it('says so when the port is taken', async () => {
