@@ -95,7 +95,7 @@ export async function startLocalService(config: Config): Promise<LocalService> {
     });
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
-    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile: path.join(config.local.dataDir, 'metrics.jsonl') }) };
+    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile: path.join(config.local.dataDir, 'metrics.jsonl'), defaultSource: 'none' }) };
     const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(sweepDeps), intervalMs: config.discovery.intervalSeconds * 1000 });
     const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(handler, {
