@@ -38,7 +38,7 @@ type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 
 const CIDRS_PER_POOL = 50;
 /** How long a finished record (deprovisioned, failed-provision) stays visible: long enough to see how it ended. */
-export const FINISHED_POOL_CIDR_RETENTION_MS = 24 * 3600 * 1000;
+const FINISHED_POOL_CIDR_RETENTION_MS = 24 * 3600 * 1000;
 /** States after which nothing happens to a record: provisioning its CIDR again replaces it. */
 const FINISHED_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['deprovisioned', 'failed-provision']);
 /** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
