@@ -6,7 +6,7 @@
 // No network: the provider comes from a local filesystem mirror, found at run time (below), and
 // talks only to the service on loopback.
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeIpamPoolsCommand, DescribeIpamsCommand, GetIpamPoolCidrsCommand } from '@aws-sdk/client-ec2';
@@ -156,7 +156,10 @@ beforeAll(async () => {
   await terraform('init', '-input=false', '-no-color');
 }, 120_000);
 
-afterAll(async () => service?.stop());
+afterAll(async () => {
+  await service?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
 
 describeTerraform('Terraform (hashicorp/aws)', () => {
   let poolId: string;
