@@ -35,6 +35,11 @@ export interface DiscoveryConfig {
   stsEndpoint: string | undefined;
   /** A static inventory file (JSON, see README) read instead of EC2. */
   inventoryFile: string | undefined;
+  /**
+   * IPAM_DISCOVERY_SOURCE: `aws` = the EC2 read APIs, `none` = nothing exists; undefined = the
+   * host's default (the cloud reads EC2; `npm start` reads EC2 only given IPAM_EC2_ENDPOINT).
+   */
+  source: 'aws' | 'none' | undefined;
   /** Percent-used thresholds whose crossing emits a pool utilisation event. */
   utilisationThresholds: number[];
 }
@@ -144,6 +149,13 @@ function dataDir(env: Env, projectRoot: string): string {
   return path.resolve(projectRoot, raw ?? '.ipam-local');
 }
 
+function discoverySource(env: Env): DiscoveryConfig['source'] {
+  const source = env.IPAM_DISCOVERY_SOURCE || undefined;
+  if (source !== undefined && source !== 'aws' && source !== 'none') throw new ConfigError(`IPAM_DISCOVERY_SOURCE must be 'aws' or 'none', got '${source}'.`);
+  if (source && env.IPAM_INVENTORY_FILE) throw new ConfigError('Set IPAM_INVENTORY_FILE or IPAM_DISCOVERY_SOURCE, not both.');
+  return source;
+}
+
 function sweepInterval(env: Env): number {
   const seconds = integer(env, 'IPAM_DISCOVERY_INTERVAL_S', 300);
   if (seconds !== 0 && seconds < 60) throw new ConfigError(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'.`);
@@ -173,6 +185,7 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       ec2Endpoint: env.IPAM_EC2_ENDPOINT || undefined,
       stsEndpoint: env.IPAM_STS_ENDPOINT || env.IPAM_EC2_ENDPOINT || undefined,
       inventoryFile: env.IPAM_INVENTORY_FILE ? path.resolve(projectRoot, env.IPAM_INVENTORY_FILE) : undefined,
+      source: discoverySource(env),
       utilisationThresholds: percentList(env, 'IPAM_UTILIZATION_THRESHOLDS', [80, 90]),
     },
     publicSpace: {

@@ -134,6 +134,11 @@ export interface IpamPoolCidr extends Versioned {
   sourceAllocationId?: string;
   /** BYOIP only: the proof of control the provisioning workflow verifies before taking the space. */
   byoipProof?: ByoipProof;
+  /**
+   * Finished records only (deprovisioned, failed-provision): when the record is forgotten. Reads
+   * ignore it from then on; DynamoDB's TTL deletes it some time later.
+   */
+  retainedUntil?: string;
 }
 
 export interface IpamPoolAllocation {

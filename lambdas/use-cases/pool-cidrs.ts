@@ -4,6 +4,10 @@
 // top-level pool. Provisioning takes the space there and makes it the pool's own free space in
 // one transaction; deprovisioning gives it back the same way, and is only possible while the
 // pool's whole CIDR is one free block — the proof that nothing inside is allocated.
+//
+// A pool keeps at most one record per CIDR, as clients that look a pool CIDR up by its CIDR need
+// (Terraform's aws_vpc_ipam_pool_cidr): provisioning a CIDR again replaces its finished record
+// (deprovisioned or failed-provision), and finished records are forgotten after a day.
 import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -33,6 +37,10 @@ import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
 type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 
 const CIDRS_PER_POOL = 50;
+/** How long a finished record (deprovisioned, failed-provision) stays visible: long enough to see how it ended. */
+const FINISHED_POOL_CIDR_RETENTION_MS = 24 * 3600 * 1000;
+/** States after which nothing happens to a record: provisioning its CIDR again replaces it. */
+const FINISHED_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['deprovisioned', 'failed-provision']);
 /** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
 const ULA_SPACE = parseCidr('fd00::/8');
 const ULA_RESERVED = parseCidr('fd00::/16');
@@ -49,6 +57,30 @@ const AMAZON_IPV4_PREFIX_RANGE = { min: 29, max: 30 };
 const AMAZON_IPV4_BLOCKS_PER_LOCALE = 2;
 
 export const presentPoolCidr = (record: IpamPoolCidr) => publicView(record);
+
+/** A record settling in a finished state, with the time it is forgotten. */
+function finished(deps: Dependencies, record: IpamPoolCidr, change: Pick<IpamPoolCidr, 'State'> & Partial<IpamPoolCidr>): IpamPoolCidr {
+  return { ...record, ...change, retainedUntil: new Date(deps.now().getTime() + FINISHED_POOL_CIDR_RETENTION_MS).toISOString() };
+}
+
+const isForgotten = (deps: Dependencies, record: IpamPoolCidr) =>
+  record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= deps.now().getTime();
+
+/** The pool's CIDR records as readers see them: DynamoDB's TTL deletes lazily, so forgotten ones are skipped here. */
+async function visiblePoolCidrs(deps: Dependencies, poolId: string): Promise<IpamPoolCidr[]> {
+  return (await deps.store.listPoolCidrs(poolId)).filter((record) => !isForgotten(deps, record));
+}
+
+/**
+ * Deletes of the finished records of `cidr` (forgotten ones included) that a record taking the
+ * CIDR replaces. A record still in use holding it is the caller's to refuse or avoid.
+ */
+function replacedRecordWrites(records: IpamPoolCidr[], cidr: string, keep: string): Write[] {
+  return records
+    .filter((record) => record.Cidr === cidr && record.IpamPoolCidrId !== keep && FINISHED_STATES.has(record.State))
+    // Invariant: the record replaced is still the finished one read, so one (pool, CIDR) keeps one record.
+    .map((record): Write => ({ op: 'delete', entity: { type: 'pool-cidr', value: record } }));
+}
 
 export interface ProvisionIpamPoolCidrInput {
   IpamPoolId: string;
@@ -108,12 +140,19 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   await retryOnConflict(async () => {
     const current = await requirePoolInHomeRegion(deps, context, pool.IpamPoolId);
     requireSettled('pool', current.IpamPoolId, current.State);
+    const records = record.Cidr === undefined ? [] : await deps.store.listPoolCidrs(pool.IpamPoolId);
+    const holder = records.find((other) => other.Cidr === record.Cidr && !FINISHED_STATES.has(other.State));
+    if (holder) {
+      throw new IpamError('IncorrectState', `The CIDR ${record.Cidr} is already in pool ${pool.IpamPoolId}, in state '${holder.State}'`);
+    }
     await commitAndStart(
       deps,
       [
         { op: 'create', entity: { type: 'pool-cidr', value: record } },
-        // Invariant: the pool is not being deleted while the request is accepted.
-        { op: 'check', entity: { type: 'pool', value: current } },
+        ...(record.Cidr === undefined ? [] : replacedRecordWrites(records, record.Cidr, record.IpamPoolCidrId)),
+        // Invariant: the pool is not being deleted, and no other record of it took this CIDR since
+        // the records were read — every write that gives a record its CIDR updates the pool.
+        { op: 'update', entity: { type: 'pool', value: current } },
       ],
       byoipProof ? 'provision-byoip-cidr' : 'provision-pool-cidr',
       { poolId: record.ipamPoolId, poolCidrId: record.IpamPoolCidrId },
@@ -151,7 +190,12 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       if (quota.refusal) return failProvision(deps, pool, record, 'limit-exceeded', quota.refusal);
       checks.push(...quota.checks);
     }
-    const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt);
+    const records = await deps.store.listPoolCidrs(poolId);
+    // CIDRs other requests to this pool are waiting for: a CIDR chosen by netmask avoids them.
+    const held = records
+      .filter((other) => other.IpamPoolCidrId !== poolCidrId && other.Cidr !== undefined && !FINISHED_STATES.has(other.State))
+      .map((other) => parseCidr(other.Cidr!));
+    const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt, held);
     if (!placement) {
       const where = pool.SourceIpamPoolId
         ? `source pool ${pool.SourceIpamPoolId}`
@@ -180,7 +224,9 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },
       // The provisioned CIDR becomes the pool's free space, merging never past its edge.
       { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
-      // Invariant: the pool is still settled and its CIDR count within the quota.
+      ...replacedRecordWrites(records, cidr, poolCidrId),
+      // Invariant: the pool is still settled, its CIDR count within the quota, and no other record
+      // of it took this CIDR since the records were read (every such write updates the pool).
       { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount + 1 } } },
       ...checks,
     ]);
@@ -268,18 +314,21 @@ async function placeProvision(
   requested: Cidr | undefined,
   netmask: number,
   attempt: number,
+  disallowed: readonly Cidr[],
 ): Promise<Placement | undefined> {
   if (requested) return findSpecificPlacement(deps.store, sourceSpaceId, requested);
-  if (pool.SourceIpamPoolId) return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, spread: attempt });
+  if (pool.SourceIpamPoolId) return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, disallowed, spread: attempt });
   if (isAmazonProvided(pool)) {
     // The scope's free space, restricted to the (simulated) Amazon space: lowest free block first.
     const allowed = [parseCidr(pool.AddressFamily === 'ipv6' ? deps.publicSpace.amazonIpv6Space : deps.publicSpace.amazonIpv4Space)];
-    return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, allowed, spread: attempt });
+    return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed, spread: attempt });
   }
   // A top-level ULA range by netmask: a random aligned block of fd80::/9, in the spirit of RFC 4193.
   for (let tries = 0; tries < 16; tries++) {
     const offset = BigInt.asUintN(128 - ULA_BY_NETMASK.prefixLength, randomBigInt()) >> BigInt(128 - netmask) << BigInt(128 - netmask);
-    const placement = await findSpecificPlacement(deps.store, sourceSpaceId, cidrFromStart('ipv6', ULA_BY_NETMASK.start | offset, netmask));
+    const candidate = cidrFromStart('ipv6', ULA_BY_NETMASK.start | offset, netmask);
+    if (disallowed.some((cidr) => containsCidr(cidr, candidate) || containsCidr(candidate, cidr))) continue;
+    const placement = await findSpecificPlacement(deps.store, sourceSpaceId, candidate);
     if (placement) return placement;
   }
   return undefined;
@@ -298,7 +347,7 @@ async function failProvision(
   code: PoolCidrFailure,
   message: string,
 ): Promise<void> {
-  const failed: IpamPoolCidr = { ...record, State: 'failed-provision', FailureReason: { Code: code, Message: message } };
+  const failed = finished(deps, record, { State: 'failed-provision', FailureReason: { Code: code, Message: message } });
   // Invariant: the record is still pending, so it settles exactly once.
   await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
   // A deleted pool has no owner or Region left to announce to.
@@ -336,7 +385,7 @@ const POOL_CIDR_FILTER_FIELDS = ['Cidr', 'State', 'IpamPoolCidrId', 'NetmaskLeng
 export async function getIpamPoolCidrs(deps: Dependencies, context: RequestContext, input: GetIpamPoolCidrsInput) {
   const matches = compileFilters<IpamPoolCidr & { Tags?: [] }>(input.Filters, POOL_CIDR_FILTER_FIELDS);
   const pool = await requirePool(deps, context, input.IpamPoolId);
-  const records = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter(matches);
+  const records = (await visiblePoolCidrs(deps, pool.IpamPoolId)).filter(matches);
   const query = queryFingerprint(['GetIpamPoolCidrs', context.accountId, pool.IpamPoolId, input.Filters ?? []]);
   const page = pageOf(deps.paginationSecret, query, records, (record) => record.IpamPoolCidrId, input, 1000);
   return { IpamPoolCidrs: page.items.map(presentPoolCidr), NextToken: page.nextToken };
@@ -349,7 +398,7 @@ export interface DeprovisionIpamPoolCidrInput {
 
 export async function deprovisionIpamPoolCidr(deps: Dependencies, context: RequestContext, input: DeprovisionIpamPoolCidrInput) {
   const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
-  const records = await deps.store.listPoolCidrs(pool.IpamPoolId);
+  const records = await visiblePoolCidrs(deps, pool.IpamPoolId);
   const deprovisionable = records.filter((record) => DEPROVISIONABLE_STATES.has(record.State));
   let record: IpamPoolCidr | undefined;
   if (input.Cidr === undefined) {
@@ -428,7 +477,7 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
     const pool = await deps.store.getPool(poolId);
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
     if (!pool || !record.Cidr || !sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
-    const deprovisioned: IpamPoolCidr = { ...record, State: 'deprovisioned' };
+    const deprovisioned = finished(deps, record, { State: 'deprovisioned' });
     await deps.store.commit([
       // Invariant: the record is still pending, so the space goes back exactly once.
       { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../support/optional-client.ts';
-import { ADMIN, startTestService, type TestService } from '../support/service.ts';
+import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 
 const SCRIPT = fileURLToPath(new URL('./support/boto3_getting_started.py', import.meta.url));
+const REPROVISION_SCRIPT = fileURLToPath(new URL('./support/boto3_reprovision.py', import.meta.url));
 
 /** The environment without the machine's AWS settings, so only the script's explicit ones count. */
 async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
@@ -152,5 +153,36 @@ describeBoto3(`boto3 ${probe.stdout.trim()}`, () => {
     expect(cleanup.deletedIpamId).toBe(ipam.IpamId);
     expect(cleanup.ipamsAfter).toEqual([]);
     expect(cleanup.poolsAfter).toEqual([]);
+  });
+});
+
+describeBoto3('boto3: a CIDR provisioned again is one record', () => {
+  let reprovision: { status: number; stdout: string; stderr: string };
+  let result: any;
+
+  beforeAll(async () => {
+    // Another account than the getting-started run's, so the two never meet.
+    reprovision = await python([REPROVISION_SCRIPT, service.url, OTHER.accessKeyId, OTHER.secretAccessKey], await isolatedEnv());
+    if (reprovision.status === 0) result = JSON.parse(reprovision.stdout);
+  }, 90_000);
+
+  it('runs the script to the end', () => {
+    expect(reprovision.stderr).toBe('');
+    expect(reprovision.status).toBe(0);
+  });
+
+  it('provision → deprovision → provision: get_ipam_pool_cidrs with the cidr filter answers one row, provisioned', () => {
+    const { first, deprovisioned, again, rows } = result.reprovisioned;
+    expect([first.state, deprovisioned.state, again.state]).toEqual(['provisioned', 'deprovisioned', 'provisioned']);
+    expect(rows).toEqual([{ IpamPoolCidrId: again.id, State: 'provisioned' }]);
+  });
+
+  it('failed-provision twice, then provisioned once the space is free: always one row', () => {
+    const { attempts, rows } = result.failed;
+    expect(attempts.map((attempt: { state: string }) => attempt.state)).toEqual(['failed-provision', 'failed-provision']);
+    expect(rows).toEqual([{ IpamPoolCidrId: attempts[1].id, State: 'failed-provision' }]);
+    const { provision, rows: after } = result.afterRelease;
+    expect(provision.state).toBe('provisioned');
+    expect(after).toEqual([{ IpamPoolCidrId: provision.id, State: 'provisioned' }]);
   });
 });

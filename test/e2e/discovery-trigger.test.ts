@@ -1,8 +1,9 @@
-// Sweeps on demand under `npm start`: POST /local/discovery-sweeps, signed like any request, runs
-// one sweep of the configured inventory (here a static file) and answers with its report; the
-// sweep's events and EMF metrics land in the data directory. `npm run sweep` does the same from
-// the command line, and LocalService.sweep() in-process.
-import { execFile } from 'node:child_process';
+// Sweeps on demand under `npm start`: POST /local/discovery-sweeps, signed by the administrator,
+// runs one sweep of the configured inventory (here a static file) and answers with its id and
+// report; a trigger while a sweep runs answers at once with that sweep's id. The sweep's events
+// and EMF metrics land in the data directory. `npm run sweep` does the same from the command
+// line, and LocalService.sweep() in-process.
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,7 @@ describe('POST /local/discovery-sweeps', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
     const report = JSON.parse(response.text) as SweepReport;
-    expect(report).toEqual({ resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
+    expect(report).toEqual({ sweepId: expect.stringMatching(/^sweep-/), resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
 
     // What the sweep found is there as soon as the answer is.
     const { IpamResourceCidrs } = await service.ec2().send(new GetIpamResourceCidrsCommand({ IpamScopeId: scopeId }));
@@ -90,10 +91,14 @@ describe('POST /local/discovery-sweeps', () => {
     expect(states[0]).toMatchObject({ source: 'self-hosted.ipam', account: ADMIN.accountId, region: 'us-east-1', detail: { ipamId, ipamPoolId: poolId } });
   });
 
-  test('any configured key may ask for a sweep', async () => {
+  test("another account's key: 403 UnauthorizedOperation, no sweep and no counts", async () => {
+    const sweepsBefore = (await jsonLines('metrics.jsonl')).length;
     const response = await rawPost(service.url, { ...SWEEP, account: OTHER });
-    expect(response.status).toBe(200);
-    expect(JSON.parse(response.text)).toMatchObject({ accountsFailed: 0 });
+    expect(response.status).toBe(403);
+    const body = JSON.parse(response.text);
+    expect(body).toEqual({ code: 'UnauthorizedOperation', message: expect.stringContaining(OTHER.accessKeyId), requestId: response.headers.get('x-amzn-requestid') });
+    expect(response.text).not.toMatch(/accountsRead|resourceDiscoveries/);
+    expect((await jsonLines('metrics.jsonl')).length).toBe(sweepsBefore);
   });
 
   test('unsigned: 403 MissingAuthenticationToken; an unknown key: 401 AuthFailure; a wrong secret: 403 SignatureDoesNotMatch — as JSON, no sweep', async () => {
@@ -132,5 +137,47 @@ describe('npm run sweep', () => {
     const failure = await runSweep({ PORT: String(service.port), IPAM_DATA_DIR: dataDir }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('No access key: set IPAM_ACCESS_KEY_ID') });
     await expect(readFile(path.join(dataDir, 'credentials.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('one sweep at a time', () => {
+  // The inventory is a named pipe: the sweep's read of it blocks until the test writes the inventory.
+  let slow: TestService;
+  let inventoryPipe: string;
+
+  beforeAll(async () => {
+    inventoryPipe = path.join(await mkdtemp(path.join(tmpdir(), 'ipam-inventory-pipe-')), 'inventory.json');
+    execFileSync('mkfifo', [inventoryPipe]);
+    slow = await startTestService({ env: { IPAM_INVENTORY_FILE: inventoryPipe } });
+    const ec2 = slow.ec2();
+    const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }] }));
+    await poll(() => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })), (page) => page.Ipams?.[0]?.State === 'create-complete', 'the IPAM');
+  });
+  afterAll(async () => slow?.stop());
+
+  test("a trigger while a sweep runs answers at once with the running sweep's id; nothing queues behind it", { timeout: 20_000 }, async () => {
+    const first = rawPost(slow.url, { ...SWEEP, account: ADMIN });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the first sweep is now waiting on the pipe
+    const started = Date.now();
+    const joined = await Promise.all(Array.from({ length: 5 }, () => rawPost(slow.url, { ...SWEEP, account: ADMIN })));
+    expect(Date.now() - started).toBeLessThan(5000);
+    const ids = joined.map((response) => {
+      expect(response.status).toBe(202);
+      return JSON.parse(response.text) as { sweepId: string; status: string };
+    });
+    expect(new Set(ids.map((answer) => answer.sweepId)).size).toBe(1);
+    expect(ids[0]).toEqual({ sweepId: expect.stringMatching(/^sweep-/), status: 'running' });
+
+    await writeFile(inventoryPipe, JSON.stringify({ accounts: { [ADMIN.accountId]: { 'us-east-1': {} } } }));
+    const done = await first;
+    expect(done.status).toBe(200);
+    expect(JSON.parse(done.text)).toMatchObject({ sweepId: ids[0]!.sweepId, accountsRead: 1, accountsFailed: 0 });
+
+    // Finished: the next trigger starts a sweep of its own, under a new id.
+    const next = rawPost(slow.url, { ...SWEEP, account: ADMIN });
+    await writeFile(inventoryPipe, JSON.stringify({ accounts: { [ADMIN.accountId]: { 'us-east-1': {} } } }));
+    const nextAnswer = await next;
+    expect(nextAnswer.status).toBe(200);
+    expect(JSON.parse(nextAnswer.text).sweepId).not.toBe(ids[0]!.sweepId);
   });
 });

@@ -301,3 +301,99 @@ describe('private IPv6 pools', () => {
     }
   });
 });
+
+describe('one record per pool CIDR (what Terraform looks a pool CIDR up by)', () => {
+  const rowsFor = async (harness: UseCaseHarness, IpamPoolId: string, cidr: string) =>
+    (await harness.call('GetIpamPoolCidrs', { IpamPoolId, Filters: [{ Name: 'cidr', Values: [cidr] }] })).IpamPoolCidrs as PoolCidr[];
+
+  it('provision → deprovision → provision of the same CIDR leaves one row, provisioned', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const { record: gone } = await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16');
+    expect((await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).map((row) => row.State)).toEqual(['deprovisioned']);
+
+    const again = await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' });
+    expect(again.State).toBe('provisioned');
+    const rows = await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16');
+    expect(rows).toEqual([expect.objectContaining({ IpamPoolCidrId: again.IpamPoolCidrId, Cidr: '10.0.0.0/16', State: 'provisioned' })]);
+    expect(rows[0]!.IpamPoolCidrId).not.toBe(gone.IpamPoolCidrId);
+    // And once more round the loop, for Terraform's `apply -replace`.
+    expect((await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16')).record.State).toBe('deprovisioned');
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' })).State).toBe('provisioned');
+    expect((await poolCidrs(harness, pool.IpamPoolId)).map((row) => `${row.Cidr} ${row.State}`)).toEqual(['10.0.0.0/16 provisioned']);
+  });
+
+  it('a failed-provision record is replaced by the next provisioning of its CIDR, failed or not', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam, pool: holder } = await poolWithCidr(harness, '10.0.0.0/16');
+    const pool = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' })).State).toBe('failed-provision');
+    const failedAgain = await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' });
+    expect(failedAgain.State).toBe('failed-provision');
+    expect((await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).map((row) => row.IpamPoolCidrId)).toEqual([failedAgain.IpamPoolCidrId]);
+
+    expect((await deprovision(harness, holder.IpamPoolId, '10.0.0.0/16')).record.State).toBe('deprovisioned');
+    const provisioned = await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' });
+    expect(provisioned.State).toBe('provisioned');
+    expect(await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).toEqual([
+      expect.objectContaining({ IpamPoolCidrId: provisioned.IpamPoolCidrId, State: 'provisioned' }),
+    ]);
+  });
+
+  it('refuses a CIDR the pool already holds, so the one record stays the live one', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    await expectRefusal(harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }), 'IncorrectState', '10.0.0.0/16', 'provisioned');
+    expect((await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).map((row) => row.State)).toEqual(['provisioned']);
+  });
+
+  it('a CIDR chosen by netmask replaces the finished record of the same CIDR', async () => {
+    const harness = await createUseCaseHarness();
+    const { child } = await parentAndChild(harness, '10.0.0.0/16');
+    const first = await provision(harness, child.IpamPoolId, { NetmaskLength: 24 });
+    expect(first.State).toBe('provisioned');
+    expect((await deprovision(harness, child.IpamPoolId, first.Cidr)).record.State).toBe('deprovisioned');
+    // Best fit picks the same block again.
+    const second = await provision(harness, child.IpamPoolId, { NetmaskLength: 24 });
+    expect(second).toMatchObject({ State: 'provisioned', Cidr: first.Cidr });
+    expect((await rowsFor(harness, child.IpamPoolId, first.Cidr!)).map((row) => row.IpamPoolCidrId)).toEqual([second.IpamPoolCidrId]);
+  });
+
+  it('concurrent provisionings of one CIDR leave one record', async () => {
+    const harness = await createUseCaseHarness();
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16');
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' })),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    expect((await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).map((row) => row.State)).toEqual(['provisioned']);
+  });
+
+  it('forgets finished records a day after they finish, though the table deletes them later', async () => {
+    const harness = await createUseCaseHarness();
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    harness.deps.now = () => new Date(now);
+    const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const other = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
+    expect((await provision(harness, other.IpamPoolId, { Cidr: '10.0.0.0/24' })).State).toBe('failed-provision');
+    now += 3600_000;
+    expect((await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16')).record.State).toBe('deprovisioned');
+
+    now += 23 * 3600_000 - 1000; // the failed record is a second short of a day old
+    expect((await poolCidrs(harness, other.IpamPoolId)).map((row) => row.State)).toEqual(['failed-provision']);
+    now += 1000;
+    expect(await poolCidrs(harness, other.IpamPoolId)).toEqual([]);
+    expect((await poolCidrs(harness, pool.IpamPoolId)).map((row) => row.State)).toEqual(['deprovisioned']);
+    now += 3600_000;
+    expect(await poolCidrs(harness, pool.IpamPoolId)).toEqual([]);
+    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }), 'InvalidParameterValue', '10.0.0.0/16');
+
+    // Still in the table until DynamoDB's TTL gets to them, marked for it.
+    const stored = await harness.store.listPoolCidrs(pool.IpamPoolId);
+    expect(stored.map((record) => record.retainedUntil)).toEqual(['2030-01-02T01:00:00.000Z']);
+    // Provisioning the CIDR again replaces the forgotten record too.
+    expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' })).State).toBe('provisioned');
+    expect((await harness.store.listPoolCidrs(pool.IpamPoolId)).map((record) => record.State)).toEqual(['provisioned']);
+  });
+});

@@ -6,7 +6,7 @@
 // | IPAM             | IPAM#<ipamId>                    | META                        | OWNER#<account>#ipam     | <id>    | get by id; DescribeIpams per owner       |
 // | scope            | SCOPE#<scopeId>                  | META                        | OWNER#<account>#scope    | <id>    | get by id; DescribeIpamScopes per owner  |
 // | pool             | POOL#<poolId>                    | META                        | OWNER#<account>#pool     | <id>    | get by id; DescribeIpamPools per owner   |
-// | pool CIDR        | POOL#<poolId>                    | CIDR#<poolCidrId>           |                          |         | GetIpamPoolCidrs                         |
+// | pool CIDR        | POOL#<poolId>                    | CIDR#<poolCidrId>           |                          |         | GetIpamPoolCidrs; at most one per (pool, CIDR); finished ones TTL 24 h |
 // | allocation       | POOL#<poolId>                    | ALLOC#<allocationId>        |                          |         | GetIpamPoolAllocations (paged)           |
 // | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); containing block: batch get of the ancestors |
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |

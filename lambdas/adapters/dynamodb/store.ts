@@ -105,6 +105,7 @@ function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
   if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  if (entity.type === 'pool-cidr' && entity.value.retainedUntil) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
   }

@@ -13,7 +13,11 @@ import {
 export const PARTITION_KEY = 'PK';
 export const SORT_KEY = 'SK';
 export const GSI1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
-/** Epoch seconds after which DynamoDB may delete an item (client tokens). DynamoDB Local ignores it. */
+/**
+ * Epoch seconds after which DynamoDB may delete an item (client tokens, address history, finished
+ * pool CIDRs). Deletion is lazy (typically within days) and DynamoDB Local ignores it, so readers of
+ * items that expire must treat expired ones as gone themselves.
+ */
 export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {

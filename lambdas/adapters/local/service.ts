@@ -41,7 +41,7 @@ export interface LocalService {
   store: { state(): StoreState; pid(): number | undefined };
   /** Resolves with a one-sentence error once the service can no longer serve (its store could not be restarted); else never. */
   failed: Promise<LocalSetupError>;
-  /** One discovery sweep now (after any running one), as POST /local/discovery-sweeps runs it. */
+  /** One discovery sweep now, or the running one's report if a sweep is running (sweeps never queue). */
   sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
@@ -162,12 +162,18 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
     resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => console.error('could not resume workflows:', error));
-    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile }) };
+    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile, defaultSource: 'none' }) };
     const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(sweepDeps), intervalMs: config.discovery.intervalSeconds * 1000 });
     const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(
       handler,
-      { [DISCOVERY_SWEEP_ROUTE]: discoverySweepEndpoint({ credentials: credentials.store, sweep: () => sweeps.sweepNow() }) },
+      {
+        [DISCOVERY_SWEEP_ROUTE]: discoverySweepEndpoint({
+          credentials: credentials.store,
+          administratorAccount: credentials.admin.accountId,
+          trigger: () => sweeps.trigger(),
+        }),
+      },
       { storeState: () => store.state },
     );
     await new Promise<void>((resolve, reject) => {

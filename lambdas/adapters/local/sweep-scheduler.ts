@@ -1,7 +1,9 @@
 // The EventBridge schedule's stand-in under `npm start`: a timer that runs a discovery sweep every
-// interval, and sweeps on demand (POST /local/discovery-sweeps, LocalService.sweep()). Sweeps in
-// this process never overlap: a tick while one runs is skipped, as a scheduled Lambda finding the
-// lease taken would be, and an on-demand sweep waits for the running one, then runs its own.
+// interval, and sweeps on demand (POST /local/discovery-sweeps, LocalService.sweep()). One sweep
+// runs at a time in this process, and nothing queues: a tick while one runs is skipped, as a
+// scheduled Lambda finding the lease taken would be, and an on-demand trigger while one runs joins
+// it (the same id and report) instead of starting another.
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SweepReport } from '../../use-cases/discovery-sweep.ts';
 
@@ -13,13 +15,21 @@ export interface SweepSchedulerOptions {
   intervalMs: number;
 }
 
+/** A sweep of this process: its id, and its report once it has finished. */
+export interface RunningSweep {
+  sweepId: string;
+  report: Promise<SweepReport>;
+}
+
+export interface TriggeredSweep extends RunningSweep {
+  /** True when a sweep was already running and this trigger joined it. */
+  joined: boolean;
+}
+
 export class SweepScheduler {
   private readonly run: () => Promise<SweepReport>;
   private readonly timer: NodeJS.Timeout | undefined;
-  /** The last sweep asked for; each one starts after the one before it settles. */
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Sweeps running or waiting to run. */
-  private pending = 0;
+  private running: RunningSweep | undefined;
   private stopped = false;
 
   constructor(options: SweepSchedulerOptions) {
@@ -31,30 +41,38 @@ export class SweepScheduler {
     }
   }
 
-  /** One sweep now, after any sweep already running; resolves with its report. */
-  sweepNow(): Promise<SweepReport> {
-    if (this.stopped) return Promise.reject(new Error('The local service is stopping; no more sweeps'));
-    this.pending++;
-    const sweep = this.queue.then(() => this.run());
-    // The queue only orders sweeps: a failed one is its caller's to handle, not the next one's.
-    this.queue = sweep.finally(() => this.pending--).catch(() => {});
-    return sweep;
+  /** Starts a sweep, or joins the one running. Throws once the service is stopping. */
+  trigger(): TriggeredSweep {
+    if (this.stopped) throw new Error('The local service is stopping; no more sweeps');
+    if (this.running) return { ...this.running, joined: true };
+    const sweepId = `sweep-${randomUUID()}`;
+    const report = this.run().finally(() => {
+      this.running = undefined;
+    });
+    this.running = { sweepId, report };
+    return { sweepId, report, joined: false };
   }
 
-  /** No more timer sweeps; resolves once the running (and waiting) sweeps have settled. */
+  /** The report of a sweep started now, or of the one already running. */
+  async sweepNow(): Promise<SweepReport> {
+    return this.trigger().report;
+  }
+
+  /** No more sweeps; resolves once the running one has settled. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.queue;
+    await this.running?.report.catch(() => {});
   }
 
   private async tick(): Promise<void> {
-    if (this.pending > 0 || this.stopped) return;
+    if (this.running || this.stopped) return;
+    const { sweepId, report } = this.trigger();
     try {
-      const report = await this.sweepNow();
-      logger.info(report.skipped ? 'sweep skipped' : 'sweep done', { report });
+      const done = await report;
+      logger.info(done.skipped ? 'sweep skipped' : 'sweep done', { sweepId, report: done });
     } catch (error) {
-      logger.error('sweep failed', error as Error);
+      logger.error('sweep failed', { sweepId, error: error as Error });
     }
   }
 }

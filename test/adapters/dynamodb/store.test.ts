@@ -1,17 +1,22 @@
 // The store contract on DynamoDB Local: conditional writes, atomic commits, best-fit order and
 // the containing-block lookup the allocator relies on.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { poolCidrKey } from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table.ts';
 import { parseCidr } from '../../../lambdas/domain/cidr.ts';
 import type { FreeBlock, IpamPoolAllocation, IpamRegionSlot } from '../../../lambdas/domain/model.ts';
 import { StoreConflict, type Write } from '../../../lambdas/ports/store.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 
 let store: DynamoDbStore;
+let rawItem: (key: { PK: string; SK: string }) => Promise<Record<string, unknown> | undefined>;
 
 beforeAll(async () => {
   const { doc, tableName } = await createTestTable();
   store = new DynamoDbStore(doc, tableName);
+  rawItem = async (key) => (await doc.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
 });
 
 const freeBlock = (spaceId: string, cidr: string, within = cidr): Write => ({ op: 'create', entity: { type: 'free-block', value: { spaceId, cidr, within } } });
@@ -47,6 +52,16 @@ describe('DynamoDbStore', () => {
     await expect(store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...cidr, State: 'provisioned' } } }])).rejects.toBeInstanceOf(StoreConflict);
     await expect(store.commit([{ op: 'check', entity: { type: 'pool-cidr', value: cidr } }])).rejects.toBeInstanceOf(StoreConflict);
     await expect(store.commit([{ op: 'delete', entity: { type: 'pool-cidr', value: cidr } }])).rejects.toBeInstanceOf(StoreConflict);
+  });
+
+  it("marks a finished pool CIDR for DynamoDB's TTL at its retainedUntil, and a live one not at all", async () => {
+    const live = { IpamPoolCidrId: 'ipam-pool-cidr-ttl', State: 'provisioned' as const, NetmaskLength: 16, ipamPoolId: 'pool-ttl', sourceSpaceId: 's', version: 1 };
+    await store.commit([{ op: 'create', entity: { type: 'pool-cidr', value: live } }]);
+    expect((await rawItem(poolCidrKey('pool-ttl', 'ipam-pool-cidr-ttl')))?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
+    const retainedUntil = '2030-01-02T00:00:00.000Z';
+    await store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...live, State: 'deprovisioned', retainedUntil } } }]);
+    expect((await rawItem(poolCidrKey('pool-ttl', 'ipam-pool-cidr-ttl')))?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
+    expect(await store.getPoolCidr('pool-ttl', 'ipam-pool-cidr-ttl')).toMatchObject({ State: 'deprovisioned', retainedUntil });
   });
 
   it('deletes a free block only while it exists: two takers of one block, one wins', async () => {

@@ -1,5 +1,6 @@
 // The local stand-in for the sweep schedule: a timer every interval (none at 0), sweeps that never
-// overlap, on-demand sweeps that wait their turn, and a stop that lets the running sweep finish.
+// overlap, on-demand sweeps that join the running one instead of queueing behind it, and a stop
+// that lets the running sweep finish.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { SweepScheduler } from '../../../lambdas/adapters/local/sweep-scheduler.ts';
 import type { SweepReport } from '../../../lambdas/use-cases/discovery-sweep.ts';
@@ -65,18 +66,41 @@ test('interval 0: no timer, sweeps only on demand', async () => {
   expect(await report).toEqual({ ...REPORT, imported: 1 });
 });
 
-test('an on-demand sweep during a running one waits for it, then runs its own and answers with its own report', async () => {
+test('a trigger during a running sweep joins it: the same id and report, and nothing queued behind it', async () => {
   const sweeps = timedSweeps(500);
+  scheduler = new SweepScheduler({ run: sweeps.run, intervalMs: 0 });
+  const first = scheduler.trigger();
+  expect(first.joined).toBe(false);
+  expect(first.sweepId).toMatch(/^sweep-[0-9a-f-]{36}$/);
+  await vi.advanceTimersByTimeAsync(200);
+  const triggers = Array.from({ length: 50 }, () => scheduler!.trigger());
+  expect(triggers.every((trigger) => trigger.joined && trigger.sweepId === first.sweepId)).toBe(true);
+  const joined = scheduler.sweepNow();
+  await vi.advanceTimersByTimeAsync(300);
+  expect(await joined).toEqual({ ...REPORT, imported: 1 });
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(sweeps.log).toEqual(['start 1 @0', 'end 1 @500']);
+
+  // Once it has finished, the next trigger starts a new sweep with a new id.
+  const next = scheduler.trigger();
+  expect(next).toMatchObject({ joined: false });
+  expect(next.sweepId).not.toBe(first.sweepId);
+  await vi.advanceTimersByTimeAsync(500);
+  expect((await next.report).imported).toBe(2);
+});
+
+test('a timer tick during an on-demand sweep is skipped', async () => {
+  const sweeps = timedSweeps(1500);
   scheduler = new SweepScheduler({ run: sweeps.run, intervalMs: 1000 });
-  await vi.advanceTimersByTimeAsync(1200); // the timer sweep runs 1000–1500
-  const onDemand = scheduler.sweepNow();
-  await vi.advanceTimersByTimeAsync(900);
-  expect((await onDemand).imported).toBe(2);
-  expect(sweeps.log.slice(0, 4)).toEqual(['start 1 @1000', 'end 1 @1500', 'start 2 @1500', 'end 2 @2000']);
+  await vi.advanceTimersByTimeAsync(200);
+  const onDemand = scheduler.sweepNow(); // runs 200–1700, over the tick at 1000
+  await vi.advanceTimersByTimeAsync(1900);
+  expect((await onDemand).imported).toBe(1);
+  expect(sweeps.log.slice(0, 3)).toEqual(['start 1 @200', 'end 1 @1700', 'start 2 @2000']);
   expect(sweeps.maxRunning()).toBe(1);
 });
 
-test('a failed sweep rejects its caller only; the next one runs', async () => {
+test('a failed sweep rejects the callers that joined it; the next one runs', async () => {
   let calls = 0;
   scheduler = new SweepScheduler({
     run: async () => {
@@ -86,9 +110,10 @@ test('a failed sweep rejects its caller only; the next one runs', async () => {
     intervalMs: 0,
   });
   const first = scheduler.sweepNow();
-  const second = scheduler.sweepNow();
+  const joined = scheduler.sweepNow();
   await expect(first).rejects.toThrow('inventory unreachable');
-  await expect(second).resolves.toEqual(REPORT);
+  await expect(joined).rejects.toThrow('inventory unreachable');
+  await expect(scheduler.sweepNow()).resolves.toEqual(REPORT);
 });
 
 test('stop() ends the timer and waits for the running sweep; later requests are refused', async () => {
