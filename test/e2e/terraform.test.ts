@@ -11,6 +11,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeIpamPoolsCommand, DescribeIpamsCommand, GetIpamPoolCidrsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 
 const PROVIDER = 'registry.terraform.io/hashicorp/aws';
@@ -68,8 +69,7 @@ const skipReason = !terraformPath
   : !mirror
     ? `no local mirror of ${PROVIDER} (set IPAM_TF_PROVIDER_MIRROR to the directory holding registry.terraform.io)`
     : undefined;
-if (skipReason) console.log(`Skipping the Terraform end-to-end test: ${skipReason}`);
-const describeTerraform = skipReason ? describe.skip : describe;
+const describeTerraform = describe.skipIf(skipUnless(!skipReason, 'the Terraform end-to-end test', skipReason));
 
 function configuration(endpoint: string): string {
   return `
