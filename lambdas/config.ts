@@ -33,7 +33,7 @@ export interface DiscoveryConfig {
   /** EC2 and STS endpoint overrides (moto in tests); undefined = AWS. */
   ec2Endpoint: string | undefined;
   stsEndpoint: string | undefined;
-  /** A static inventory file (JSON, see README) read instead of EC2. */
+  /** A static inventory file (JSON, see docs/discovery-and-metrics.md) read instead of EC2. */
   inventoryFile: string | undefined;
   /**
    * IPAM_DISCOVERY_SOURCE: `aws` = the EC2 read APIs, `none` = nothing exists; undefined = the

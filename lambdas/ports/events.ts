@@ -1,5 +1,5 @@
 // Events other systems react to: EventBridge PutEvents on our bus in the cloud, a JSON-lines file
-// in the data dir locally. One detail type per kind of change; the README documents each schema.
+// in the data dir locally. One detail type per kind of change; docs/events.md documents each schema.
 // Events are published after the change is committed, best effort: a failed publish is logged and
 // never undoes or fails the change.
 

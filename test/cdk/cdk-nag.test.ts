@@ -61,7 +61,7 @@ test('every acknowledgment carries a written reason', () => {
     );
   expect(acknowledgments.length).toBeGreaterThan(0);
   for (const { path: at, id, reason } of acknowledgments) expect(reason.length, `${id} at ${at}`).toBeGreaterThan(40);
-  // The list the README's deployment notes explain; a new acknowledgment must be added there too.
+  // The list docs/deploy-and-operations.md (Operating it) explains; a new acknowledgment must be added there too.
   expect([...new Set(acknowledgments.map(({ id }) => id.replace(/^(Annotation|AwsSolutions)::/, '')))].sort()).toEqual([
     'AwsSolutions-APIG2',
     'AwsSolutions-APIG3',

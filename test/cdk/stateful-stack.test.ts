@@ -86,7 +86,7 @@ test('the access-key secret is KMS-encrypted and created as an empty key list wi
   expect(JSON.stringify(template.toJSON())).not.toMatch(/"SecretString"/);
 });
 
-test('outputs name what the README tells operators to use', () => {
+test('outputs name what docs/deploy-and-operations.md tells operators to use', () => {
   template.hasOutput('AccessKeysSecretName', { Value: 'ipam-access-keys' });
   template.hasOutput('TableName', {});
 });

@@ -1,4 +1,4 @@
-// Events the use cases publish after a committed change (README "Events"): pool CIDR state
+// Events the use cases publish after a committed change (docs/events.md): pool CIDR state
 // changes through provisioning and deprovisioning, including their failures, and allocation
 // changes from the API. Each carries the pool owner's account and the IPAM's home Region.
 import { describe, expect, it } from 'vitest';
