@@ -57,7 +57,7 @@ const NUMBER_SCHEMAS: Record<string, JsonSchema> = {
 };
 
 /** Turns shapes into schemas; every structure and enum becomes a named component, so recursive shapes end in a $ref. */
-class SchemaBuilder {
+export class SchemaBuilder {
   readonly schemas: Record<string, JsonSchema> = {};
 
   /** A structure, by $ref to its component (built the first time it is seen). */
@@ -71,7 +71,8 @@ class SchemaBuilder {
       const properties: Record<string, JsonSchema> = {};
       for (const [member, memberShape] of shape.structIterator()) properties[member] = this.value(memberShape, `${name}.${member}`);
       const required = requiredMembers(shape);
-      // The codec answers UnknownParameter for any member the model lacks, and writes only the model's members.
+      // Closed: the codec answers UnknownParameter for a member the model lacks, and answers hold only
+      // the model's members (test/e2e/openapi.test.ts holds real answers against these schemas).
       this.schemas[name] = { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
     }
     return ref(name);

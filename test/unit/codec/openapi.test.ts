@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { outputOf } from '../../../lambdas/adapters/ec2-query/schema-walk.ts';
 import { decodeJsonRequest } from '../../../lambdas/adapters/json-api/codec.ts';
 import details from '../../../lambdas/adapters/json-api/model-details.generated.json' with { type: 'json' };
-import { type JsonSchema, openApiDocument } from '../../../lambdas/adapters/json-api/openapi.ts';
+import { type JsonSchema, openApiDocument, SchemaBuilder } from '../../../lambdas/adapters/json-api/openapi.ts';
+import { NormalizedSchema } from '@smithy/core/schema';
 import { ERROR_STATUS } from '../../../lambdas/domain/errors.ts';
 import { ACTIONS, isImplementedAction } from '../../../lambdas/use-cases/actions.ts';
 import { buildModelDetails } from '../../../scripts/generate-constraints.ts';
@@ -120,6 +121,21 @@ describe('schemas say what the codec reads and writes', () => {
     expect(schemas.GetIpamAddressHistoryRequest.properties!.StartTime).toEqual({ type: 'string', format: 'date-time' });
     expect(schemaAt('DescribeIpamPoolsResult', 'IpamPools.AllocationMinNetmaskLength')).toEqual({ type: 'integer', format: 'int32' });
     expect(schemaAt('ProvisionIpamByoasnRequest', 'AsnAuthorizationContext.Message')).toEqual({ type: 'string' });
+  });
+
+  it('a shape that contains itself ends in a $ref to its own component', () => {
+    // Static schemas as the SDK writes them: a tree node whose Children are a list of nodes.
+    const node: unknown[] = [3, 'test', 'TreeNode', 0, ['Name', 'Children'], [0, [() => nodeList, 0]]];
+    const nodeList: unknown[] = [1, 'test', 'TreeNodeList', 0, () => node];
+    const builder = new SchemaBuilder();
+    expect(builder.structure(NormalizedSchema.of(node as Parameters<typeof NormalizedSchema.of>[0]))).toEqual({ $ref: '#/components/schemas/TreeNode' });
+    expect(builder.schemas).toEqual({
+      TreeNode: {
+        type: 'object',
+        properties: { Name: { type: 'string' }, Children: { type: 'array', items: { $ref: '#/components/schemas/TreeNode' } } },
+        additionalProperties: false,
+      },
+    });
   });
 
   it('enums are named components with the model values, on inputs and outputs alike', () => {
