@@ -56,7 +56,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('behind a stage prefix, as API Gateway passes the path, the server is the stage', async () => {
-    const staged = await (await fetch(new URL('/prod/api/openapi.json', service.url))).json();
+    const staged = (await (await fetch(new URL('/prod/api/openapi.json', service.url))).json()) as OpenApiDocument;
     expect(staged.servers).toEqual([{ url: '/prod' }]);
     expect(staged.paths).toEqual(document.paths);
   });
