@@ -1,7 +1,10 @@
-// Writes lambdas/adapters/ec2-query/constraints.generated.json: the input constraints the JS SDK's
-// static schemas do not carry (enum values, numeric ranges, list sizes, string lengths), taken from
-// the botocore model extract in test/fixtures/ipam-actions.json. The output is checked in, so
-// the service never reads the spec at run time.
+// Writes what the JS SDK's static schemas do not carry, taken from the botocore model extract in
+// test/fixtures/ipam-actions.json, as two checked-in tables, so the service never reads the spec
+// at run time:
+//   lambdas/adapters/ec2-query/constraints.generated.json — the input constraints the validator
+//     checks (enum values, numeric ranges, list sizes, string lengths), by action and member path;
+//   lambdas/adapters/json-api/model-details.generated.json — what the OpenAPI document describes
+//     beyond the schemas (enum names, integer/long/double, each action's purpose), by shape member.
 //
 //   npm run generate:constraints [-- path/to/ipam-actions.json]
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -21,8 +24,12 @@ interface SpecMember {
   items?: SpecMember;
 }
 
+interface SpecOutputMember extends SpecMember {
+  name: string;
+}
+
 interface Spec {
-  actions: { name: string; input: Record<string, SpecMember> }[];
+  actions: { name: string; purpose: string; inputShape: string; outputShape: string; input: Record<string, SpecMember>; output: SpecOutputMember[] }[];
   structures: Record<string, { members: Record<string, SpecMember> }>;
   enums: Record<string, string[]>;
 }
@@ -98,22 +105,70 @@ export function buildConstraints(spec: Spec) {
   return { enums, actions };
 }
 
+/** What a member's JS schema cannot say: the enum its strings come from, or which kind of number it is. */
+export interface MemberDetail {
+  enum?: string;
+  number?: 'integer' | 'long' | 'double';
+}
+
+/** The detail of a value (not of its children), or undefined if the JS schema already says it all. */
+function detailOf(member: SpecMember): MemberDetail | undefined {
+  if (member.enum) return { enum: member.enum };
+  if (member.type === 'integer' || member.type === 'long') return { number: member.type };
+  if (member.type === 'double' || member.type === 'float') return { number: 'double' };
+  return undefined;
+}
+
+/**
+ * Keyed `Shape.Member` (`Shape.Member[]` for list elements), with the structure names the JS
+ * schemas use too (`CreateIpamRequest`, `Ipam`): a member reads the same wherever its structure
+ * occurs, so one table serves inputs and outputs.
+ */
+export function buildModelDetails(spec: Spec) {
+  const members: Record<string, MemberDetail> = {};
+  const usedEnums = new Set<string>();
+  const add = (key: string, member: SpecMember) => {
+    const detail = detailOf(member);
+    if (detail) {
+      members[key] = detail;
+      if (detail.enum) usedEnums.add(detail.enum);
+    }
+    if (member.type === 'list' && member.items) add(`${key}[]`, member.items);
+  };
+  const structures: [string, [string, SpecMember][]][] = [
+    ...spec.actions.map((action): [string, [string, SpecMember][]] => [action.inputShape, Object.entries(action.input)]),
+    ...spec.actions.map((action): [string, [string, SpecMember][]] => [action.outputShape, action.output.map((member) => [member.name, member])]),
+    ...Object.entries(spec.structures).map(([name, structure]): [string, [string, SpecMember][]] => [name, Object.entries(structure.members)]),
+  ];
+  for (const [shape, entries] of structures) for (const [name, member] of entries) add(`${shape}.${name}`, member);
+  const enums: Record<string, string[]> = {};
+  for (const name of [...usedEnums].sort()) enums[name] = [...new Set([...(spec.enums[name] ?? []), ...sdkEnumValues(name)])];
+  const purposes = Object.fromEntries([...spec.actions].sort((a, b) => a.name.localeCompare(b.name)).map((action) => [action.name, action.purpose]));
+  const sorted = Object.fromEntries(Object.entries(members).sort(([a], [b]) => a.localeCompare(b)));
+  return { enums, members: sorted, purposes };
+}
+
 /** JSON with one line per enum and per action: compact, and diffs show which action changed. */
-function format(table: ReturnType<typeof buildConstraints>): string {
+function format(table: Record<string, Record<string, unknown>>): string {
   const block = (entries: Record<string, unknown>) =>
     Object.entries(entries)
       .map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
       .join(',\n');
-  return `{\n  "enums": {\n${block(table.enums)}\n  },\n  "actions": {\n${block(table.actions)}\n  }\n}\n`;
+  const sections = Object.entries(table).map(([name, entries]) => `  ${JSON.stringify(name)}: {\n${block(entries)}\n  }`);
+  return `{\n${sections.join(',\n')}\n}\n`;
 }
 
 async function main(): Promise<void> {
   const specPath = process.argv[2] ?? fileURLToPath(new URL('../test/fixtures/ipam-actions.json', import.meta.url));
-  const outPath = fileURLToPath(new URL('../lambdas/adapters/ec2-query/constraints.generated.json', import.meta.url));
+  const constraintsPath = fileURLToPath(new URL('../lambdas/adapters/ec2-query/constraints.generated.json', import.meta.url));
+  const detailsPath = fileURLToPath(new URL('../lambdas/adapters/json-api/model-details.generated.json', import.meta.url));
   const spec = JSON.parse(await readFile(specPath, 'utf8')) as Spec;
   const table = buildConstraints(spec);
-  await writeFile(outPath, format(table));
-  console.log(`wrote ${outPath}: ${Object.keys(table.actions).length} actions, ${Object.keys(table.enums).length} enums`);
+  await writeFile(constraintsPath, format(table));
+  console.log(`wrote ${constraintsPath}: ${Object.keys(table.actions).length} actions, ${Object.keys(table.enums).length} enums`);
+  const details = buildModelDetails(spec);
+  await writeFile(detailsPath, format(details));
+  console.log(`wrote ${detailsPath}: ${Object.keys(details.members).length} members, ${Object.keys(details.enums).length} enums`);
 }
 
 if (import.meta.main) await main();

@@ -43,7 +43,7 @@ export const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec
     message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   }],
   [apigateway.ResponseType.EXPIRED_TOKEN, { code: 'RequestExpired', message: 'Request has expired.' }],
-  // Only POST is routed: API Gateway calls any other method a "missing authentication token".
+  // Only POST (and GET below /, for the OpenAPI document) is routed: API Gateway calls any other method a "missing authentication token".
   [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, unsupportedRequest],
   [apigateway.ResponseType.RESOURCE_NOT_FOUND, unsupportedRequest],
   [apigateway.ResponseType.BAD_REQUEST_PARAMETERS, { code: 'InvalidParameterValue', message: 'The request parameters are not valid.' }],

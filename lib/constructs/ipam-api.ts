@@ -1,5 +1,5 @@
 // The public front door: a REST API whose every route is a Lambda proxy to the `api` function
-// (EC2 Query at `/`, the JSON API at `/api/{Action}`), stage-wide throttling, JSON access logs,
+// (EC2 Query at `/`, the JSON API at `/api/{Action}` and its OpenAPI document at `GET /api/openapi.json`), stage-wide throttling, JSON access logs,
 // EC2-shaped gateway errors and, optionally, a source-IP allow-list.
 import { Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -69,7 +69,11 @@ export class IpamApi extends Construct {
 
     const integration = new apigateway.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
     this.api.root.addMethod('POST', integration);
-    this.api.root.addResource('{proxy+}').addMethod('POST', integration);
+    const proxy = this.api.root.addResource('{proxy+}');
+    proxy.addMethod('POST', integration);
+    // For GET /api/openapi.json, the JSON API's contract (unsigned; the Lambda answers any other GET
+    // as EC2 does). A static /api resource would take /api/{Action} away from {proxy+}.
+    proxy.addMethod('GET', integration);
     addEc2GatewayResponses(this.api);
 
     new logs.MetricFilter(this, 'ThrottledFilter', {

@@ -1,6 +1,7 @@
 // The API in one function, the same in Lambda and locally: authenticate (SigV4) → decode and
 // validate (EC2 Query at any path, JSON at /api/{Action}) → dispatch → encode. Every error,
-// whatever its cause, leaves as an EC2 error body with its status and the request id.
+// whatever its cause, leaves as an EC2 error body with its status and the request id. The one
+// unsigned route is `GET /api/openapi.json`, the JSON API's contract: public information.
 import { randomUUID } from 'node:crypto';
 import { IpamError, toIpamError } from '../../domain/errors.ts';
 import type { CredentialStore } from '../../ports/credentials.ts';
@@ -10,6 +11,7 @@ import { dispatch } from '../../use-cases/dispatch.ts';
 import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInput } from '../ec2-query/codec.ts';
 import { verifySignature } from '../ec2-query/sigv4.ts';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
+import { SERVED_OPENAPI_PATH, servedOpenApiDocument } from '../json-api/openapi.ts';
 
 export interface HttpRequest {
   method: string;
@@ -50,6 +52,11 @@ const JSON_API_PATH = /^(?:\/[^/]+)?\/api\/([A-Za-z0-9]+)\/?$/;
 
 export async function handleApiRequest(services: ApiServices, request: HttpRequest): Promise<HttpResponse> {
   const requestId = request.requestId ?? randomUUID();
+  const openApiPath = request.method === 'GET' ? SERVED_OPENAPI_PATH.exec(request.path) : null;
+  if (openApiPath) {
+    services.log?.({ requestId, status: 200 });
+    return respond(200, requestId, 'json', servedOpenApiDocument(openApiPath[1] ?? ''));
+  }
   const jsonAction = JSON_API_PATH.exec(request.path)?.[1];
   const encoding = jsonAction === undefined ? 'query' : 'json';
   let action: string | undefined;
