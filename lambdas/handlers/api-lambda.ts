@@ -9,9 +9,10 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { PowertoolsLog } from '../adapters/log/powertools-log.ts';
 import { SecretsManagerCredentialStore } from '../adapters/secrets-manager/credential-store.ts';
 import { loadConfig } from '../config.ts';
-import { createApiHandler } from './api.ts';
+import { createApiHandler, logger } from './api.ts';
 import { cloudDependencies } from './cloud-wiring.ts';
 
 const config = loadConfig();
@@ -40,7 +41,7 @@ const countResponses: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>
 };
 
 export const handler = createApiHandler({
-  deps: cloudDependencies(config, { paginationSecret, wrap: (client) => tracer.captureAWSv3Client(client) }),
+  deps: cloudDependencies(config, { paginationSecret, log: new PowertoolsLog(logger), wrap: (client) => tracer.captureAWSv3Client(client) }),
   credentials,
 })
   .use(captureLambdaHandler(tracer))

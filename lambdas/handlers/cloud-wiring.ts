@@ -9,6 +9,7 @@ import { EventBridgeBus } from '../adapters/eventbridge/event-bus.ts';
 import { StepFunctionsWorkflows } from '../adapters/step-functions/workflows.ts';
 import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config } from '../config.ts';
+import type { Log } from '../ports/log.ts';
 import type { Dependencies } from '../use-cases/context.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
@@ -27,7 +28,7 @@ export function dynamoDbStore(config: Config, wrap: ClientWrapper = unwrapped): 
 }
 
 /** What every use case needs, in the cloud. Called once per cold start. */
-export function cloudDependencies(config: Config, options: { paginationSecret: string; wrap?: ClientWrapper }): Dependencies {
+export function cloudDependencies(config: Config, options: { paginationSecret: string; log: Log; wrap?: ClientWrapper }): Dependencies {
   const wrap = options.wrap ?? unwrapped;
   return {
     store: dynamoDbStore(config, wrap),
@@ -37,5 +38,6 @@ export function cloudDependencies(config: Config, options: { paginationSecret: s
     events: eventBus(config, wrap),
     registry: createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
+    log: options.log,
   };
 }

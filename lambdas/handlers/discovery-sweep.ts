@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
+import { PowertoolsLog } from '../adapters/log/powertools-log.ts';
 import { sweepPorts } from '../adapters/sweep-ports.ts';
 import { loadConfig } from '../config.ts';
 import { runDiscoverySweep, type SweepDependencies, type SweepReport } from '../use-cases/discovery-sweep.ts';
@@ -16,7 +17,7 @@ const logger = new Logger({ serviceName: 'ipam-discovery' });
 const config = loadConfig();
 const deps: SweepDependencies = {
   // A sweep builds no pagination tokens; the configured (default) secret satisfies the type.
-  ...cloudDependencies(config, { paginationSecret: config.paginationSecret }),
+  ...cloudDependencies(config, { paginationSecret: config.paginationSecret, log: new PowertoolsLog(logger) }),
   ...sweepPorts(config),
 };
 

@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { PowertoolsLog } from '../adapters/log/powertools-log.ts';
 import { loadConfig } from '../config.ts';
 import type { TaskEvent } from '../ports/workflows.ts';
 import { cloudDependencies } from './cloud-wiring.ts';
@@ -35,7 +36,7 @@ async function cloudTaskRunner(): Promise<TaskRunner> {
   const { runWorkflowTask } = await import('../use-cases/workflow-tasks.ts');
   // Tasks start no workflows (the state machines invoke this function, so it is not given their
   // ARNs) and build no pagination tokens (the configured default secret satisfies the type).
-  const deps = cloudDependencies(config, { paginationSecret: config.paginationSecret });
+  const deps = cloudDependencies(config, { paginationSecret: config.paginationSecret, log: new PowertoolsLog(logger) });
   return (event) => runWorkflowTask(deps, event);
 }
 

@@ -1,8 +1,10 @@
 // What every scenario works with: the real use cases on a fresh DynamoDB Local table, metered
 // (requests, consumed capacity, lost transaction races), and small helpers to set pools up.
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/table.ts';
+import { PowertoolsLog } from '../../lambdas/adapters/log/powertools-log.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { documentClient, wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
 import type { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
@@ -66,6 +68,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
     events: new LocalEventLog(eventsFile),
     registry: createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
+    log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
   });
   let accounts = 0;
   const call = (action: string, input: Input, accountId: string) => dispatch(deps, { accountId, region: 'us-east-1', requestId: randomUUID() }, action, input);

@@ -11,6 +11,7 @@ import type { AmazonProvidedSpace, Dependencies, RequestContext } from '../../la
 import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
 import { runWorkflowTask } from '../../lambdas/use-cases/workflow-tasks.ts';
 import { createTestTable } from './dynamodb.ts';
+import { RecordingLog } from './recording-log.ts';
 
 export interface UseCaseHarness {
   deps: Dependencies;
@@ -45,7 +46,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
   const { publicSpace } = loadConfig();
   const { deps, engine } = options.wrapTask
     ? wrappedDependencies(store, events, registry, publicSpace, options.wrapTask, options.pauseBeforeTask)
-    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events, registry, publicSpace });
+    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events, registry, publicSpace, log: new RecordingLog() });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,
@@ -79,7 +80,7 @@ function wrappedDependencies(
   pauseBeforeTask?: string,
 ) {
   const engine = new LocalWorkflowEngine({ store, runTask: (event) => wrap(event, (task) => runWorkflowTask(deps, task)), pauseBeforeTask });
-  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events, registry, publicSpace };
+  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events, registry, publicSpace, log: new RecordingLog() };
   return { deps, engine };
 }
 

@@ -4,18 +4,21 @@
 import { access, constants, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
 import type { EventPublisher } from '../../ports/events.ts';
+import type { Log } from '../../ports/log.ts';
 import type { RegistryLookup } from '../../ports/registry.ts';
 import type { Store } from '../../ports/store.ts';
 import type { AmazonProvidedSpace, Dependencies } from '../../use-cases/context.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/discovery-sweep.ts';
 import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
 import { DynamoDbStore } from '../dynamodb/store.ts';
+import { PowertoolsLog } from '../log/powertools-log.ts';
 import { createRegistryLookup } from '../registry/registry-lookup.ts';
 import { ensureTable } from '../dynamodb/table.ts';
 import { sweepPorts } from '../sweep-ports.ts';
@@ -91,7 +94,7 @@ export function documentClient(endpoint: string | undefined): { client: DynamoDB
 /** The use cases' dependencies with workflows run in-process by the local engine. */
 export function wireLocalDependencies(
   store: Store,
-  options: { paginationSecret: string; pauseBeforeTask?: string; events?: EventPublisher; registry: RegistryLookup; publicSpace: AmazonProvidedSpace },
+  options: { paginationSecret: string; pauseBeforeTask?: string; events?: EventPublisher; registry: RegistryLookup; publicSpace: AmazonProvidedSpace; log: Log },
 ): { deps: Dependencies; engine: LocalWorkflowEngine } {
   const engine = new LocalWorkflowEngine({
     store,
@@ -106,6 +109,7 @@ export function wireLocalDependencies(
     events: options.events ?? new LocalEventLog(),
     registry: options.registry,
     publicSpace: options.publicSpace,
+    log: options.log,
   };
   return { deps, engine };
 }
@@ -158,6 +162,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
       events: new LocalEventLog(eventsFile),
       registry: createRegistryLookup(config.publicSpace),
       publicSpace: config.publicSpace,
+      log: new PowertoolsLog(new Logger({ serviceName: 'ipam-local' })),
     });
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
