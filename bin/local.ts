@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
 import { checkCredentialsFile } from '../lambdas/adapters/local/credentials-file.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
-import { startLocalService } from '../lambdas/adapters/local/service.ts';
+import { startLocalService } from '../lambdas/hosts/local/service.ts';
 import { defineCommand, parseCommandLine } from './cli.ts';
 
 const command = defineCommand({
