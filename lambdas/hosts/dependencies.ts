@@ -24,7 +24,7 @@ import { runWorkflowTask } from '../use-cases/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
 export type ClientWrapper = <Client>(client: Client) => Client;
-const unwrapped: ClientWrapper = (client) => client;
+export const unwrapped: ClientWrapper = (client) => client;
 
 /** Where discovery reads when the configuration names no source: EC2 in the cloud, nothing under `npm start`. */
 export type DiscoveryDefault = 'aws' | 'none';

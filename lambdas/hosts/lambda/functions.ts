@@ -24,9 +24,7 @@ import type { Log } from '../../ports/log.ts';
 import type { TaskRunner } from '../../ports/workflows.ts';
 import type { SweepDependencies } from '../../use-cases/discovery-sweep.ts';
 import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
-import { type ClientWrapper, dependencies } from '../dependencies.ts';
-
-const unwrapped: ClientWrapper = (client) => client;
+import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts';
 
 /** The shared dependencies with the cloud's adapters. */
 export function lambdaDependencies(config: Config, options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper }): SweepDependencies {
