@@ -123,16 +123,23 @@ export function parseCommandLine<Flags extends Record<string, Flag>>(command: Co
   return flags as Values<Flags>;
 }
 
+export interface FailureWording {
+  /** The sentence printed for a failure, given the error and its message; default the message itself. */
+  describe?: (error: unknown, message: string) => string;
+}
+
 /**
  * Runs the command's work and turns a failure into one sentence on stderr and status 1 — never
- * a stack trace. Wrong flag values are followed by the usage line.
+ * a stack trace. Wrong flag values are followed by the usage line. A failed command ends at once:
+ * whatever it had started (npm start's DynamoDB Local, a socket) must not keep it alive.
  */
-export async function runCommand(command: Command<Record<string, Flag>>, work: () => Promise<void>): Promise<void> {
+export async function runCommand(command: Command<Record<string, Flag>>, work: () => Promise<void>, wording: FailureWording = {}): Promise<void> {
   try {
     await work();
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(wording.describe ? wording.describe(error, message) : message);
     if (error instanceof UsageError) console.error(usageLine(command));
-    process.exitCode = EXIT_FAILED;
+    process.exit(EXIT_FAILED);
   }
 }

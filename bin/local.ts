@@ -3,8 +3,8 @@ import { ConfigError, loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
 import { checkCredentialsFile } from '../lambdas/adapters/local/credentials-file.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
-import { startLocalService } from '../lambdas/adapters/local/service.ts';
-import { defineCommand, parseCommandLine } from './cli.ts';
+import { startLocalService } from '../lambdas/hosts/local/service.ts';
+import { defineCommand, parseCommandLine, runCommand } from './cli.ts';
 
 const command = defineCommand({
   invocation: 'npm start',
@@ -23,8 +23,8 @@ const command = defineCommand({
   ],
 });
 
-parseCommandLine(command);
-try {
+/** Starts the service and stays up until Ctrl-C (or SIGTERM), or until its store is gone for good. */
+async function start(): Promise<void> {
   const config = loadConfig();
   // A key file that cannot be read is reported before DynamoDB Local's JVM is started for nothing.
   await checkCredentialsFile(config.local.dataDir);
@@ -61,10 +61,10 @@ try {
     await service.stop().catch(() => {});
     process.exit(1);
   });
-} catch (error) {
-  // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) are one sentence, not a stack trace.
-  const message = error instanceof Error ? error.message : String(error);
-  const setUp = error instanceof ConfigError || error instanceof LocalSetupError;
-  console.error(setUp ? message : `The IPAM could not start: ${message}`);
-  process.exit(1);
 }
+
+parseCommandLine(command);
+await runCommand(command, start, {
+  // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) say what to change; anything else says what failed.
+  describe: (error, message) => (error instanceof ConfigError || error instanceof LocalSetupError ? message : `The IPAM could not start: ${message}`),
+});

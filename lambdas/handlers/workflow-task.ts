@@ -5,11 +5,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { loadConfig } from '../config.ts';
-import type { TaskEvent } from '../ports/workflows.ts';
-import { cloudDependencies } from './cloud-wiring.ts';
-
-export type TaskRunner = (event: TaskEvent) => Promise<Record<string, unknown>>;
+import { workflowTaskRunner } from '../hosts/lambda/functions.ts';
+import type { TaskEvent, TaskRunner } from '../ports/workflows.ts';
 
 export const logger = new Logger({ serviceName: 'ipam-workflow-task' });
 
@@ -29,19 +26,10 @@ export function createWorkflowTaskHandler(runTask: TaskRunner) {
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-/** Wired once per cold start, as the api Lambda wires its dependencies. */
-async function cloudTaskRunner(): Promise<TaskRunner> {
-  const config = loadConfig();
-  const { runWorkflowTask } = await import('../use-cases/workflow-tasks.ts');
-  // Tasks start no workflows (the state machines invoke this function, so it is not given their
-  // ARNs) and build no pagination tokens (the configured default secret satisfies the type).
-  const deps = cloudDependencies(config, { paginationSecret: config.paginationSecret });
-  return (event) => runWorkflowTask(deps, event);
-}
+let runner: TaskRunner | undefined;
 
-let runner: Promise<TaskRunner> | undefined;
-
+// Wired on the first task rather than on import: the handler above is tested without any configuration.
 export const handler = createWorkflowTaskHandler(async (event) => {
-  runner ??= cloudTaskRunner();
-  return (await runner)(event);
+  runner ??= workflowTaskRunner(logger);
+  return runner(event);
 });

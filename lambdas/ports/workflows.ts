@@ -35,6 +35,9 @@ export interface TaskEvent {
   error?: { Error?: string; Cause?: string };
 }
 
+/** Runs one Task state: the workflow-task Lambda in the cloud, the local engine in-process. */
+export type TaskRunner = (event: TaskEvent) => Promise<Record<string, unknown>>;
+
 export interface Workflows {
   start(start: WorkflowStart): Promise<void>;
 }

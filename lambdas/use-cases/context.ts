@@ -1,5 +1,6 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { EventPublisher } from '../ports/events.ts';
+import type { Log } from '../ports/log.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store, Write } from '../ports/store.ts';
 import type { Workflows } from '../ports/workflows.ts';
@@ -36,6 +37,8 @@ export interface Dependencies {
   registry: RegistryLookup;
   /** The simulated Amazon-provided space that public pools with PublicIpSource amazon draw from (spec DN-28). */
   publicSpace: AmazonProvidedSpace;
+  /** Where the use cases report what they cannot return to a caller (a sweep's skipped IPAM, a workflow that did not start). */
+  log: Log;
 }
 
 /** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */

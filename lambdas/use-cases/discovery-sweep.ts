@@ -6,7 +6,6 @@
 // imports re-check the allocations, and resource-CIDR and history writes are conditional with
 // deterministic keys — so the next sweep finishes whatever a crashed one left half done.
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../domain/discovery.ts';
 import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, SweepLease } from '../domain/model.ts';
 import { InventoryFailure, type InventorySnapshot, type InventorySource } from '../ports/inventory.ts';
@@ -44,8 +43,6 @@ export interface SweepReport {
   released: number;
 }
 
-const logger = new Logger({ serviceName: 'ipam-discovery' });
-
 /** A crashed sweep blocks the next ones for this long at most. */
 const LEASE_MILLISECONDS = 15 * 60 * 1000;
 /** Accounts × Regions read at the same time: EC2 reads are slow, but each account has its own rate limits. */
@@ -71,7 +68,7 @@ export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepR
         report.released += outcome.released;
       } catch (error) {
         // One IPAM's trouble must not stop the others; the next sweep tries it again.
-        logger.error('could not sweep an IPAM', { ipamId, error: error as Error });
+        deps.log.error('could not sweep an IPAM', { ipamId, error });
       }
     }
     return report;
@@ -179,7 +176,7 @@ async function discoverAccount(
       const failed = { ...account, FailureReason: { Code: error.code, Message: error.message } };
       await deps.store.writeObservations([{ op: 'put', entity: { type: 'discovered-account', value: failed } }]);
     } else {
-      logger.error('could not discover an account', { resourceDiscoveryId: discovery.IpamResourceDiscoveryId, accountId, region, error: error as Error });
+      deps.log.error('could not discover an account', { resourceDiscoveryId: discovery.IpamResourceDiscoveryId, accountId, region, error });
     }
     return false;
   }

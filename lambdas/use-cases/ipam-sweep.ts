@@ -1,7 +1,6 @@
 // One IPAM's part of a discovery sweep, in order: complete pending scope moves (DN-38), release
 // allocations whose resource is gone or ignored, import what auto-import pools may take (DN-23),
 // write each scope's verdicts with their history and events, publish its monitoring.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { parseCidr } from '../domain/cidr.ts';
 import {
   accountRegionKey,
@@ -23,8 +22,6 @@ import { retryOnConflict } from './free-space.ts';
 import { isSettled } from './lookup.ts';
 import { publishIpamMonitoring } from './monitoring.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
-
-const logger = new Logger({ serviceName: 'ipam-discovery' });
 
 /** Resource-CIDR commits in flight at once: each is a small transaction on its own CIDR. */
 const WRITE_CONCURRENCY = 8;
@@ -235,7 +232,7 @@ async function publishMonitoring(deps: SweepDependencies, view: IpamView, source
     });
   } catch (error) {
     // Monitoring must never break a sweep: its verdicts are written already.
-    logger.error('could not publish IPAM monitoring', { ipamId: view.ipam.IpamId, error: error as Error });
+    deps.log.error('could not publish IPAM monitoring', { ipamId: view.ipam.IpamId, error });
   }
 }
 

@@ -22,6 +22,6 @@ export async function commitAndStart(deps: Dependencies, writes: Write[], workfl
   } catch (error) {
     // The state change is committed and its open execution record will be resumed; the caller
     // must not see a failure for work that will still happen.
-    console.error(`workflow ${workflow} ${execution.executionId} did not start; it stays open to be resumed:`, error);
+    deps.log.error('workflow did not start; it stays open to be resumed', { workflow, executionId: execution.executionId, error });
   }
 }

@@ -1,13 +1,16 @@
 // What every scenario works with: the real use cases on a fresh DynamoDB Local table, metered
 // (requests, consumed capacity, lost transaction races), and small helpers to set pools up.
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/table.ts';
+import { PowertoolsLog } from '../../lambdas/adapters/log/powertools-log.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
-import { documentClient, wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
-import type { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
-import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
+import { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
+import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
 import type { Config } from '../../lambdas/config.ts';
+import { dependencies, documentClient, dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { compareCidrs, lastAddress, parseCidr } from '../../lambdas/domain/cidr.ts';
 import type { IpamPoolAllocation } from '../../lambdas/domain/model.ts';
 import { type Store, StoreConflict } from '../../lambdas/ports/store.ts';
@@ -19,7 +22,7 @@ export interface BenchContext {
   deps: Dependencies;
   engine: LocalWorkflowEngine;
   store: Store;
-  doc: ReturnType<typeof documentClient>['doc'];
+  doc: DynamoDBDocumentClient;
   tableName: string;
   meter: CapacityMeter;
   /** Commits that lost a race (StoreConflict) so far; each one is retried by the use case. */
@@ -54,19 +57,23 @@ function countingConflicts(store: Store, counter: { conflicts: number }): Store 
 }
 
 export async function createBenchContext(endpoint: string, config: Config, eventsFile: string): Promise<BenchContext> {
-  const { client, doc } = documentClient(endpoint);
+  const client = dynamoDbClient(endpoint);
+  const doc = documentClient(client);
   const meter = new CapacityMeter(client);
   const tableName = `bench-${Date.now()}`;
   await ensureTable(client, tableName);
   const counter = { conflicts: 0 };
   const store = countingConflicts(new DynamoDbStore(doc, tableName), counter);
   // Wired as `npm start` wires it: events appended to a file, workflows on the local engine.
-  const { deps, engine } = wireLocalDependencies(store, {
-    paginationSecret: config.paginationSecret,
+  const deps = dependencies(config, {
+    store,
+    workflows: (_, runTask) => new LocalWorkflowEngine({ store, runTask }),
     events: new LocalEventLog(eventsFile),
-    registry: createRegistryLookup(config.publicSpace),
-    publicSpace: config.publicSpace,
+    metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
+    log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
+    defaultDiscoverySource: 'none',
   });
+  const engine = deps.workflows;
   let accounts = 0;
   const call = (action: string, input: Input, accountId: string) => dispatch(deps, { accountId, region: 'us-east-1', requestId: randomUUID() }, action, input);
   return {

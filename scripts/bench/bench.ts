@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { startDynamoDbLocal } from '../../lambdas/adapters/local/dynamodb-local.ts';
-import { startLocalService } from '../../lambdas/adapters/local/service.ts';
+import { startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
 import { type Measure, table, writeResults } from './report.ts';

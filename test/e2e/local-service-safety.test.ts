@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateIpamCommand, CreateIpamResourceDiscoveryCommand, DescribeIpamsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../lambdas/adapters/local/service.ts';
+import { type LocalService, startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { parseEc2Error, rawPost } from './support/signed-fetch.ts';
 import { adminKeyOf, isAlive, javaPidsUsing, killSpawned, runToExit, startService, stopService, waitFor } from './support/local-process.ts';

@@ -34,7 +34,7 @@ export async function createTestTable(): Promise<TestTable> {
   const client = testDynamoDbClient();
   const tableName = `test-${randomUUID()}`;
   await ensureTable(client, tableName);
-  // Same marshalling as the service's own document client (lambdas/adapters/local/service.ts).
+  // Same marshalling as the service's own document client (lambdas/hosts/dependencies.ts).
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, doc, tableName };
 }

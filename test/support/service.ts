@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { loadConfig } from '../../lambdas/config.ts';
-import { type LocalService, startLocalService } from '../../lambdas/adapters/local/service.ts';
+import { type LocalService, startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { dynamoDbEndpoint } from './dynamodb.ts';
 
 export const ADMIN = { accessKeyId: 'AKIATESTADMIN0000001', secretAccessKey: 'test-admin-secret', accountId: '123456789012' };

@@ -1,16 +1,16 @@
 // Use cases wired to a real store on a fresh DynamoDB Local table, for tests below the HTTP layer.
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
-import { wireLocalDependencies } from '../../lambdas/adapters/local/service.ts';
-import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
-import type { AmazonProvidedSpace, Dependencies, RequestContext } from '../../lambdas/use-cases/context.ts';
+import { dependencies } from '../../lambdas/hosts/dependencies.ts';
+import type { Dependencies, RequestContext } from '../../lambdas/use-cases/context.ts';
 import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
-import { runWorkflowTask } from '../../lambdas/use-cases/workflow-tasks.ts';
 import { createTestTable } from './dynamodb.ts';
+import { RecordingLog } from './recording-log.ts';
+import { RecordingMetrics } from './recording-metrics.ts';
 
 export interface UseCaseHarness {
   deps: Dependencies;
@@ -41,11 +41,19 @@ export interface UseCaseHarnessOptions {
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
   const store = options.store ?? (await newTestStore());
   const events = new LocalEventLog();
-  const registry = options.registry ?? createRegistryLookup(loadConfig().publicSpace);
-  const { publicSpace } = loadConfig();
-  const { deps, engine } = options.wrapTask
-    ? wrappedDependencies(store, events, registry, publicSpace, options.wrapTask, options.pauseBeforeTask)
-    : wireLocalDependencies(store, { paginationSecret: 'test-secret', pauseBeforeTask: options.pauseBeforeTask, events, registry, publicSpace });
+  const { wrapTask, pauseBeforeTask } = options;
+  // Wired as `npm start` wires it (lambdas/hosts/local/service.ts), with the events kept in memory.
+  const deps = dependencies(loadConfig(), {
+    store,
+    registry: options.registry,
+    paginationSecret: 'test-secret',
+    workflows: (_, runTask) => new LocalWorkflowEngine({ store, runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
+    events,
+    metrics: new RecordingMetrics(),
+    log: new RecordingLog(),
+    defaultDiscoverySource: 'none',
+  });
+  const engine = deps.workflows;
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,
@@ -67,20 +75,6 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
 async function newTestStore(): Promise<DynamoDbStore> {
   const { doc, tableName } = await createTestTable();
   return new DynamoDbStore(doc, tableName);
-}
-
-/** What wireLocalDependencies wires, with `wrap` around the real task runner. */
-function wrappedDependencies(
-  store: DynamoDbStore,
-  events: LocalEventLog,
-  registry: RegistryLookup,
-  publicSpace: AmazonProvidedSpace,
-  wrap: NonNullable<UseCaseHarnessOptions['wrapTask']>,
-  pauseBeforeTask?: string,
-) {
-  const engine = new LocalWorkflowEngine({ store, runTask: (event) => wrap(event, (task) => runWorkflowTask(deps, task)), pauseBeforeTask });
-  const deps: Dependencies = { store, workflows: engine, paginationSecret: 'test-secret', now: () => new Date(), events, registry, publicSpace };
-  return { deps, engine };
 }
 
 /** An IPAM with one private IPv4 pool holding `cidr`, ready for allocations. */

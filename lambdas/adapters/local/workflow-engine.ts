@@ -12,9 +12,9 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Store } from '../../ports/store.ts';
-import type { TaskEvent, WorkflowInput, WorkflowName, WorkflowStart, Workflows } from '../../ports/workflows.ts';
+import type { TaskEvent, TaskRunner, WorkflowInput, WorkflowName, WorkflowStart, Workflows } from '../../ports/workflows.ts';
 
-export type TaskRunner = (event: TaskEvent) => Promise<Record<string, unknown>>;
+export type { TaskRunner };
 
 /** A Powertools Logger fits. */
 export interface WorkflowLog {

@@ -1,7 +1,8 @@
 // Makes AWS's DynamoDB Local (DynamoDBLocal.jar + DynamoDBLocal_lib/) available under
 // node_modules/.cache/dynamodb-local/. It ships inside the npm package amplify-dynamodb-simulator;
 // we take only its emulator/ folder rather than depending on the package, whose own
-// dependencies weigh ~300 MB. Runs as postinstall and lazily from the launcher.
+// dependencies weigh ~300 MB. Runs as postinstall (package.json) and lazily from the launcher
+// (dynamodb-local.ts); it needs nothing but Node's own modules.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -17,7 +18,7 @@ const JAR_SHA256 = '454305e9bc3e6ebcca5b62569869e31563b8d7e346474e94557b26007021
 /** Records which package the directory came from, so a version bump refreshes it. */
 const MARKER_FILE = '.source';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const cacheRoot = path.join(projectRoot, 'node_modules', '.cache');
 
 export const dynamoDbLocalDir = path.join(cacheRoot, 'dynamodb-local');

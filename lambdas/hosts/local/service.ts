@@ -1,34 +1,34 @@
-// The whole service on one machine: DynamoDB Local (or a given endpoint), the table, local
-// access keys, the Lambda handler behind node:http, and discovery sweeps on a timer and on
-// demand. `npm start` and the end-to-end tests both start it through here.
+// The composition root of `npm start` (bin/local.ts; the end-to-end tests start it too): the
+// whole service on one machine, read top to bottom — the data directory and its lock, DynamoDB
+// Local under supervision (or a given endpoint), the table, the local access keys, the shared
+// dependencies (../dependencies.ts) with what this host adds — workflows on the in-process
+// engine, events and EMF metrics appended to files in the data directory, discovery reading
+// nothing unless configured — the Lambda handler behind node:http, and discovery sweeps on a
+// timer and on demand.
 import { access, constants, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../../adapters/dynamodb/table.ts';
+import { loadLocalCredentials } from '../../adapters/local/credentials-file.ts';
+import { LOCK_FILE, lockDataDir } from '../../adapters/local/data-dir-lock.ts';
+import { LocalSetupError, startDynamoDbLocal } from '../../adapters/local/dynamodb-local.ts';
+import { LocalEventLog } from '../../adapters/local/event-log.ts';
+import { createLocalServer } from '../../adapters/local/http-server.ts';
+import { ensurePrivateDir, ensurePrivateFile } from '../../adapters/local/private-files.ts';
+import { failWhileStoreDown, type StoreState, SupervisedDynamoDbLocal } from '../../adapters/local/supervised-dynamodb-local.ts';
+import { DISCOVERY_SWEEP_ROUTE, discoverySweepEndpoint } from '../../adapters/local/sweep-endpoint.ts';
+import { SweepScheduler } from '../../adapters/local/sweep-scheduler.ts';
+import { LocalWorkflowEngine } from '../../adapters/local/workflow-engine.ts';
+import { PowertoolsLog } from '../../adapters/log/powertools-log.ts';
+import { EmfMetrics } from '../../adapters/metrics/emf-metrics.ts';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
-import type { EventPublisher } from '../../ports/events.ts';
-import type { RegistryLookup } from '../../ports/registry.ts';
-import type { Store } from '../../ports/store.ts';
-import type { AmazonProvidedSpace, Dependencies } from '../../use-cases/context.ts';
+import type { Log } from '../../ports/log.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/discovery-sweep.ts';
-import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
-import { DynamoDbStore } from '../dynamodb/store.ts';
-import { createRegistryLookup } from '../registry/registry-lookup.ts';
-import { ensureTable } from '../dynamodb/table.ts';
-import { sweepPorts } from '../sweep-ports.ts';
-import { loadLocalCredentials } from './credentials-file.ts';
-import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts';
-import { LocalEventLog } from './event-log.ts';
-import { LocalSetupError, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createLocalServer } from './http-server.ts';
-import { failWhileStoreDown, type StoreState, SupervisedDynamoDbLocal } from './supervised-dynamodb-local.ts';
-import { ensurePrivateDir, ensurePrivateFile } from './private-files.ts';
-import { DISCOVERY_SWEEP_ROUTE, discoverySweepEndpoint } from './sweep-endpoint.ts';
-import { SweepScheduler } from './sweep-scheduler.ts';
-import { LocalWorkflowEngine } from './workflow-engine.ts';
+import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
 export interface LocalService {
   url: string;
@@ -81,33 +81,20 @@ const externalStore = (endpoint: string): ExternalStore => ({
   stop: async () => {},
 });
 
-export function documentClient(endpoint: string | undefined): { client: DynamoDBClient; doc: DynamoDBDocumentClient } {
-  const client = new DynamoDBClient(
-    endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
-  return { client, doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) };
-}
-
-/** The use cases' dependencies with workflows run in-process by the local engine. */
-export function wireLocalDependencies(
-  store: Store,
-  options: { paginationSecret: string; pauseBeforeTask?: string; events?: EventPublisher; registry: RegistryLookup; publicSpace: AmazonProvidedSpace },
-): { deps: Dependencies; engine: LocalWorkflowEngine } {
-  const engine = new LocalWorkflowEngine({
-    store,
-    runTask: (event) => runWorkflowTask(deps, event),
-    pauseBeforeTask: options.pauseBeforeTask,
+/**
+ * The shared dependencies with this host's adapters: workflows on the in-process engine, events
+ * and EMF metrics appended to files in the data directory, discovery reading nothing unless
+ * configured to.
+ */
+export function localDependencies(config: Config, host: { dynamoDb: DynamoDBClient; eventsFile: string; metricsFile: string; log: Log }) {
+  return dependencies(config, {
+    dynamoDb: host.dynamoDb,
+    workflows: (store, runTask) => new LocalWorkflowEngine({ store, runTask, pauseBeforeTask: config.local.workflowPauseBeforeTask }),
+    events: new LocalEventLog(host.eventsFile),
+    metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
+    log: host.log,
+    defaultDiscoverySource: 'none',
   });
-  const deps: Dependencies = {
-    store,
-    workflows: engine,
-    paginationSecret: options.paginationSecret,
-    now: () => new Date(),
-    events: options.events ?? new LocalEventLog(),
-    registry: options.registry,
-    publicSpace: options.publicSpace,
-  };
-  return { deps, engine };
 }
 
 export async function startLocalService(config: Config, options: LocalServiceOptions = {}): Promise<LocalService> {
@@ -132,7 +119,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
           return started;
         },
         recover: async (started) => {
-          const { client } = documentClient(started.endpoint);
+          const client = dynamoDbClient(started.endpoint);
           try {
             await ensureTable(client, config.tableName);
           } finally {
@@ -148,22 +135,17 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     const metricsFile = path.join(config.local.dataDir, 'metrics.jsonl');
     // Created here rather than on first append, so that they are 0600 from the start.
     for (const file of [eventsFile, metricsFile]) await ensurePrivateFile(file);
-    const { client, doc } = documentClient(store.endpoint);
+    const client = dynamoDbClient(store.endpoint);
     failWhileStoreDown(client, () => store.state);
     await ensureTable(client, config.tableName);
     const credentials = await loadLocalCredentials(config);
-    const { deps, engine } = wireLocalDependencies(new DynamoDbStore(doc, config.tableName), {
-      paginationSecret: config.paginationSecret,
-      pauseBeforeTask: config.local.workflowPauseBeforeTask,
-      events: new LocalEventLog(eventsFile),
-      registry: createRegistryLookup(config.publicSpace),
-      publicSpace: config.publicSpace,
-    });
+    const log = new PowertoolsLog(new Logger({ serviceName: 'ipam-local' }));
+    const deps = localDependencies(config, { dynamoDb: client, eventsFile, metricsFile, log });
+    const engine = deps.workflows;
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
-    resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => console.error('could not resume workflows:', error));
-    const sweepDeps = { ...deps, ...sweepPorts(config, { metricsFile, defaultSource: 'none' }) };
-    const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(sweepDeps), intervalMs: config.discovery.intervalSeconds * 1000 });
+    resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => log.error('could not resume workflows', { error }));
+    const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(deps), intervalMs: config.discovery.intervalSeconds * 1000 });
     const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(
       handler,

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import { EmptyInventory } from '../../lambdas/adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file.ts';
-import { sweepPorts } from '../../lambdas/adapters/sweep-ports.ts';
 import { loadConfig } from '../../lambdas/config.ts';
+import { inventorySource } from '../../lambdas/hosts/dependencies.ts';
 
-const inventoryOf = (env: Record<string, string>, defaultSource?: 'aws' | 'none') => sweepPorts(loadConfig(env, '/project'), { defaultSource }).inventory;
+const inventoryOf = (env: Record<string, string>, defaultSource: 'aws' | 'none' = 'aws') => inventorySource(loadConfig(env, '/project').discovery, defaultSource);
 
 describe('the discovery inventory', () => {
   it('under npm start (default none): nothing, unless told to read a file or EC2', async () => {

@@ -1,0 +1,95 @@
+// The use cases' dependencies, built one way for every host: the DynamoDB store, the BYOIP
+// registry lookups, the simulated Amazon space, the clock, the pagination secret, and what a
+// discovery sweep reads (the inventory as configured, its accounts and thresholds) — all from the
+// configuration. What differs by host comes in as HostAdapters: the Lambda host
+// (hosts/lambda/functions.ts) passes Step Functions, EventBridge, EMF on stdout and X-Ray; the
+// local host (hosts/local/service.ts) the in-process engine, the event and metrics files.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
+import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
+import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
+import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
+import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
+import type { Config, DiscoveryConfig } from '../config.ts';
+import type { EventPublisher } from '../ports/events.ts';
+import type { InventorySource } from '../ports/inventory.ts';
+import type { Log } from '../ports/log.ts';
+import type { MetricsSink } from '../ports/metrics.ts';
+import type { RegistryLookup } from '../ports/registry.ts';
+import type { Store } from '../ports/store.ts';
+import type { TaskRunner, Workflows } from '../ports/workflows.ts';
+import type { SweepDependencies } from '../use-cases/discovery-sweep.ts';
+import { runWorkflowTask } from '../use-cases/workflow-tasks.ts';
+
+/** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
+export type ClientWrapper = <Client>(client: Client) => Client;
+export const unwrapped: ClientWrapper = (client) => client;
+
+/** Where discovery reads when the configuration names no source: EC2 in the cloud, nothing under `npm start`. */
+export type DiscoveryDefault = 'aws' | 'none';
+
+export interface HostAdapters<HostWorkflows extends Workflows> {
+  /** How this host runs workflows. `runTask` runs a Task state with the dependencies built here (the local engine calls it in-process). */
+  workflows(store: Store, runTask: TaskRunner): HostWorkflows;
+  events: EventPublisher;
+  metrics: MetricsSink;
+  log: Log;
+  defaultDiscoverySource: DiscoveryDefault;
+  /** Signs pagination tokens; default config.paginationSecret (the api Lambda's comes from its secret). */
+  paginationSecret?: string;
+  /** The client the store uses, when the host needs it too (the local host creates the table with it); default dynamoDbClient(config.dynamoDbEndpoint). */
+  dynamoDb?: DynamoDBClient;
+  /** Wraps the SDK clients made here. */
+  wrap?: ClientWrapper;
+  /** A store the caller made instead of the configured DynamoDB one (the bench counts its conflicts; tests bring their table). */
+  store?: Store;
+  /** Instead of the configured DNS and RDAP lookups (tests point at local servers). */
+  registry?: RegistryLookup;
+}
+
+/**
+ * The one DynamoDB client set-up. An endpoint is DynamoDB Local (or another stand-in): it takes
+ * any credentials and one Region, so none need to be configured on this machine.
+ */
+export function dynamoDbClient(endpoint: string | undefined, wrap: ClientWrapper = unwrapped): DynamoDBClient {
+  return wrap(new DynamoDBClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}));
+}
+
+/** The store's marshalling: optional members of records are left out, not stored as NULL. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function inventorySource(discovery: DiscoveryConfig, defaultSource: DiscoveryDefault): InventorySource {
+  if (discovery.inventoryFile) return new StaticInventoryFile(discovery.inventoryFile);
+  const source = discovery.source ?? (discovery.ec2Endpoint ? 'aws' : defaultSource);
+  if (source === 'none') return new EmptyInventory();
+  return new Ec2Inventory({ roleName: discovery.roleName, ec2Endpoint: discovery.ec2Endpoint, stsEndpoint: discovery.stsEndpoint });
+}
+
+/** What every use case, workflow task and discovery sweep needs, on this host. Called once per process (per cold start). */
+export function dependencies<HostWorkflows extends Workflows>(
+  config: Config,
+  host: HostAdapters<HostWorkflows>,
+): SweepDependencies & { workflows: HostWorkflows } {
+  const store = host.store ?? new DynamoDbStore(documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap)), config.tableName);
+  const deps: SweepDependencies & { workflows: HostWorkflows } = {
+    store,
+    workflows: host.workflows(store, (event) => runWorkflowTask(deps, event)),
+    paginationSecret: host.paginationSecret ?? config.paginationSecret,
+    now: () => new Date(),
+    events: host.events,
+    registry: host.registry ?? createRegistryLookup(config.publicSpace),
+    publicSpace: config.publicSpace,
+    log: host.log,
+    inventory: inventorySource(config.discovery, host.defaultDiscoverySource),
+    metrics: host.metrics,
+    discovery: {
+      administratorAccount: config.accountId,
+      memberAccounts: config.discovery.memberAccounts,
+      utilisationThresholds: config.discovery.utilisationThresholds,
+    },
+  };
+  return deps;
+}

@@ -1,0 +1,99 @@
+// One builder, two hosts: from the same configuration, the Lambda host and `npm start` get the
+// same DynamoDB store (one client, on the configured endpoint and table) and differ only where a
+// host must — Step Functions or the in-process engine, EventBridge or the events file, EC2 or no
+// discovery by default. Work one host leaves open on the table, the other finishes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
+import { EventBridgeBus } from '../../lambdas/adapters/eventbridge/event-bus.ts';
+import { EmptyInventory } from '../../lambdas/adapters/local/empty-inventory.ts';
+import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
+import { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
+import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
+import { StepFunctionsWorkflows } from '../../lambdas/adapters/step-functions/workflows.ts';
+import { type Config, loadConfig } from '../../lambdas/config.ts';
+import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
+import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
+import { localDependencies } from '../../lambdas/hosts/local/service.ts';
+import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
+import { RecordingLog } from '../support/recording-log.ts';
+
+const CONTEXT = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
+
+let table: TestTable;
+let dir: string;
+let config: Config;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  dir = await mkdtemp(path.join(tmpdir(), 'ipam-hosts-'));
+  // What both hosts read: DynamoDB Local, the test's table, a bus name (no state machine ARNs).
+  config = loadConfig({ IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(), IPAM_TABLE_NAME: table.tableName, IPAM_EVENT_BUS_NAME: 'ipam-events' }, dir);
+});
+
+afterAll(async () => {
+  table.client.destroy();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Both hosts' dependencies from `config`; the Lambda host's SDK clients as its X-Ray wrapper sees them. */
+function bothHosts() {
+  const wrapped: unknown[] = [];
+  const lambdaLog = new RecordingLog();
+  const lambda = lambdaDependencies(config, { log: lambdaLog, wrap: (client) => (wrapped.push(client), client) });
+  const localClient = dynamoDbClient(config.dynamoDbEndpoint);
+  const local = localDependencies(config, { dynamoDb: localClient, eventsFile: path.join(dir, 'events.jsonl'), metricsFile: path.join(dir, 'metrics.jsonl'), log: new RecordingLog() });
+  return { lambda, lambdaLog, wrapped, local, localClient };
+}
+
+test('each host gets the DynamoDB store on one client for the configured endpoint, and its own workflows, events and inventory', async () => {
+  const { lambda, wrapped, local, localClient } = bothHosts();
+  expect(lambda.store).toBeInstanceOf(DynamoDbStore);
+  expect(local.store).toBeInstanceOf(DynamoDbStore);
+  // The Lambda host makes exactly one DynamoDB client (traced like its other SDK clients), for the configured endpoint.
+  const dynamoDbClients = wrapped.filter((client) => client instanceof DynamoDBClient);
+  expect(dynamoDbClients).toHaveLength(1);
+  for (const client of [dynamoDbClients[0], localClient]) {
+    const { hostname, port } = await client.config.endpoint!();
+    expect(`http://${hostname}:${port}`).toBe(dynamoDbEndpoint());
+    expect(await client.config.region()).toBe('us-east-1');
+  }
+  expect(lambda.workflows).toBeInstanceOf(StepFunctionsWorkflows);
+  expect(local.workflows).toBeInstanceOf(LocalWorkflowEngine);
+  expect(lambda.events).toBeInstanceOf(EventBridgeBus);
+  expect(local.events).toBeInstanceOf(LocalEventLog);
+  expect(lambda.metrics).toBeInstanceOf(EmfMetrics);
+  expect(local.metrics).toBeInstanceOf(EmfMetrics);
+  expect(lambda.inventory).toBeInstanceOf(Ec2Inventory);
+  expect(local.inventory).toBeInstanceOf(EmptyInventory);
+  // The rest comes from the configuration, the same for both.
+  for (const deps of [lambda, local]) {
+    expect(deps.publicSpace).toEqual(config.publicSpace);
+    expect(deps.paginationSecret).toBe(config.paginationSecret);
+    expect(deps.discovery).toEqual({ administratorAccount: config.accountId, memberAccounts: [], utilisationThresholds: [80, 90] });
+  }
+  await local.workflows.stop();
+  localClient.destroy();
+});
+
+test('an IPAM whose Step Functions start failed is logged, left open on the table, and finished by the local engine', async () => {
+  const { lambda, lambdaLog, local, localClient } = bothHosts();
+  // No state machine ARNs are configured, so the Lambda host's start fails after the commit.
+  const { Ipam } = (await dispatch(lambda, CONTEXT, 'CreateIpam', {})) as { Ipam: { IpamId: string; State: string } };
+  expect(Ipam.State).toBe('create-in-progress');
+  expect(lambdaLog.entries).toEqual([
+    { level: 'error', message: 'workflow did not start; it stays open to be resumed', fields: expect.objectContaining({ workflow: 'resource-creation' }) },
+  ]);
+
+  await local.workflows.resumeOpenExecutions();
+  await local.workflows.drain();
+  const { Ipams } = (await dispatch(lambda, CONTEXT, 'DescribeIpams', { IpamIds: [Ipam.IpamId] })) as { Ipams: { State: string }[] };
+  expect(Ipams.map((ipam) => ipam.State)).toEqual(['create-complete']);
+  await local.workflows.stop();
+  localClient.destroy();
+});
