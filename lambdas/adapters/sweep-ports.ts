@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import type { InventorySource } from '../ports/inventory.ts';
 import type { Dependencies } from '../use-cases/context.ts';
-import type { SweepDependencies } from '../use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../use-cases/context.ts';
 import { Ec2Inventory } from './ec2-inventory/ec2-inventory.ts';
 import { EmptyInventory } from './local/empty-inventory.ts';
 import { StaticInventoryFile } from './local/inventory-file.ts';

@@ -8,7 +8,8 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { sweepPorts } from '../adapters/sweep-ports.ts';
 import { loadConfig } from '../config.ts';
-import { runDiscoverySweep, type SweepDependencies, type SweepReport } from '../use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../use-cases/context.ts';
+import { runDiscoverySweep, type SweepReport } from '../use-cases/discovery-sweep.ts';
 import { cloudDependencies } from './cloud-wiring.ts';
 
 const logger = new Logger({ serviceName: 'ipam-discovery' });
