@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureDynamoDbLocal } from '../../../scripts/fetch-dynamodb-local.ts';
+import { ensureDynamoDbLocal } from './fetch-dynamodb-local.ts';
 import { ensurePrivateDir, makeFilesPrivate, withPrivateUmask } from './private-files.ts';
 
 /** A problem with this machine's set-up; the message is one sentence meant for stderr. */

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../../lambdas/adapters/dynamodb/table.ts';
 import { LocalSetupError, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../../lambdas/adapters/local/dynamodb-local.ts';
-import { ensureDynamoDbLocal } from '../../../scripts/fetch-dynamodb-local.ts';
+import { ensureDynamoDbLocal } from '../../../lambdas/adapters/local/fetch-dynamodb-local.ts';
 import { testDynamoDbClient } from '../../support/dynamodb.ts';
 
 const started: RunningDynamoDbLocal[] = [];
