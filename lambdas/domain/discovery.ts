@@ -24,7 +24,7 @@ import type {
   InventorySnapshot,
   InventorySubnet,
   InventoryVpc,
-} from '../ports/inventory.ts';
+} from './inventory.ts';
 
 /** A judgement on one resource CIDR in one scope: the record without the bookkeeping the store and history add. */
 export type ResourceCidrVerdict = Omit<IpamResourceCidr, 'version' | 'historyStartedAt'>;

@@ -1,6 +1,5 @@
 // The records IPAM keeps. Public fields use the EC2 API's member names so that presenting a
 // record is a pick, not a translation; camelCase fields are internal and never leave the service.
-import type { WorkflowName } from '../ports/workflows.ts';
 import type { AddressFamily } from './cidr.ts';
 
 export type { AddressFamily };
@@ -186,6 +185,16 @@ export interface ClientTokenRecord extends Versioned {
   response?: string;
   startedAt: string;
 }
+
+/** One workflow per file: statemachines/<name>.asl.json. */
+export type WorkflowName =
+  | 'resource-creation'
+  | 'provision-pool-cidr'
+  | 'provision-byoip-cidr'
+  | 'provision-byoasn'
+  | 'deprovision-pool-cidr'
+  | 'delete-pool'
+  | 'delete-ipam';
 
 /**
  * One run of a workflow (statemachines/<workflow>.asl.json), recorded in the same commit as the

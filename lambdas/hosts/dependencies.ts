@@ -19,7 +19,7 @@ import type { MetricsSink } from '../ports/metrics.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
-import type { SweepDependencies } from '../use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../use-cases/context.ts';
 import { runWorkflowTask } from '../use-cases/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */

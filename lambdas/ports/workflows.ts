@@ -2,16 +2,7 @@
 // Step Functions in the cloud and by a local engine under `npm start`. A use case commits the
 // pending state together with an execution record (so nothing is lost if the start fails), then
 // starts the workflow; every Task state calls one task runner with a task name.
-
-/** One workflow per file: statemachines/<name>.asl.json. */
-export type WorkflowName =
-  | 'resource-creation'
-  | 'provision-pool-cidr'
-  | 'provision-byoip-cidr'
-  | 'provision-byoasn'
-  | 'deprovision-pool-cidr'
-  | 'delete-pool'
-  | 'delete-ipam';
+import type { WorkflowName } from '../domain/model.ts';
 
 export interface WorkflowStart {
   workflow: WorkflowName;

@@ -1,6 +1,8 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { EventPublisher } from '../ports/events.ts';
+import type { InventorySource } from '../ports/inventory.ts';
 import type { Log } from '../ports/log.ts';
+import type { MetricsSink } from '../ports/metrics.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store, Write } from '../ports/store.ts';
 import type { Workflows } from '../ports/workflows.ts';
@@ -39,6 +41,23 @@ export interface Dependencies {
   publicSpace: AmazonProvidedSpace;
   /** Where the use cases report what they cannot return to a caller (a sweep's skipped IPAM, a workflow that did not start). */
   log: Log;
+}
+
+/** What the discovery sweep (discovery-sweep.ts, ipam-sweep.ts, monitoring.ts) needs besides the ports every use case has. */
+export interface SweepDependencies extends Dependencies {
+  inventory: InventorySource;
+  metrics: MetricsSink;
+  discovery: {
+    /**
+     * The account that plays the organisation's delegated administrator: its resource
+     * discoveries also read memberAccounts; everyone else's read only their owner's account.
+     */
+    administratorAccount: string;
+    /** Accounts the administrator's resource discoveries read besides its own. */
+    memberAccounts: string[];
+    /** Percent-used thresholds whose crossing emits a pool utilisation event. */
+    utilisationThresholds: number[];
+  };
 }
 
 /** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */

@@ -8,29 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../domain/discovery.ts';
 import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, SweepLease } from '../domain/model.ts';
-import { InventoryFailure, type InventorySnapshot, type InventorySource } from '../ports/inventory.ts';
-import type { MetricsSink } from '../ports/metrics.ts';
+import type { InventorySnapshot } from '../domain/inventory.ts';
+import { InventoryFailure } from '../ports/inventory.ts';
 import { type ObservationWrite, StoreConflict } from '../ports/store.ts';
-import type { Dependencies } from './context.ts';
+import type { SweepDependencies } from './context.ts';
 import { forEachConcurrently } from './concurrency.ts';
 import { type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
 import { isSettled } from './lookup.ts';
-
-export interface SweepDependencies extends Dependencies {
-  inventory: InventorySource;
-  metrics: MetricsSink;
-  discovery: {
-    /**
-     * The account that plays the organisation's delegated administrator: its resource
-     * discoveries also read memberAccounts; everyone else's read only their owner's account.
-     */
-    administratorAccount: string;
-    /** Accounts the administrator's resource discoveries read besides its own. */
-    memberAccounts: string[];
-    /** Percent-used thresholds whose crossing emits a pool utilisation event. */
-    utilisationThresholds: number[];
-  };
-}
 
 export interface SweepReport {
   /** Set when another sweep holds the lease: this one did nothing. */

@@ -17,7 +17,7 @@ import type { IpamEvent } from '../ports/events.ts';
 import { StoreConflict } from '../ports/store.ts';
 import { importResourceAllocation, releaseAllocation } from './allocations.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import type { SweepDependencies } from './discovery-sweep.ts';
+import type { SweepDependencies } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { isSettled } from './lookup.ts';
 import { publishIpamMonitoring } from './monitoring.ts';

@@ -19,7 +19,7 @@ import {
   thresholdCrossing,
   thresholdReached,
 } from '../domain/monitoring.ts';
-import type { SweepDependencies } from './discovery-sweep.ts';
+import type { SweepDependencies } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
 
 /** Everything a sweep knows about one IPAM once its verdicts are written. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowExecution } from '../domain/model.ts';
 import type { Write } from '../ports/store.ts';
-import type { WorkflowName } from '../ports/workflows.ts';
+import type { WorkflowName } from '../domain/model.ts';
 import type { Dependencies } from './context.ts';
 
 export async function commitAndStart(deps: Dependencies, writes: Write[], workflow: WorkflowName, args: Record<string, unknown>): Promise<void> {

@@ -4,7 +4,7 @@
 // encoder, with the status our error table gives the code (protocol notes §4.2, §4.3).
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { type ErrorCode, ERROR_STATUS, IpamError, messages } from '../../lambdas/domain/errors.ts';
-import { encodeQueryError } from '../../lambdas/adapters/ec2-query/encode.ts';
+import { encodeQueryError } from '../../lambdas/adapters/ec2-query/error-envelope.ts';
 
 interface Ec2Error {
   code: ErrorCode;

@@ -1,11 +1,15 @@
-// The single DynamoDB table, built from the same definition DynamoDB Local and the tests use
-// (lambdas/adapters/dynamodb/table.ts): keys, GSIs and the TTL attribute are not restated here.
+// The single DynamoDB table, built from the same schema DynamoDB Local and the tests use
+// (lambdas/adapters/dynamodb/table-schema.ts): keys, GSIs and the TTL attribute are not restated here.
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { TIME_TO_LIVE_ATTRIBUTE, tableDefinition } from '../../lambdas/adapters/dynamodb/table.ts';
+import {
+  GLOBAL_SECONDARY_INDEXES,
+  PARTITION_KEY,
+  SORT_KEY,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '../../lambdas/adapters/dynamodb/table-schema.ts';
 
 export interface IpamTableProps {
   tableName: string;
@@ -21,17 +25,13 @@ export class IpamTable extends Construct {
 
   constructor(scope: Construct, id: string, props: IpamTableProps) {
     super(scope, id);
-    const definition = tableDefinition(props.tableName);
-    if (definition.BillingMode !== 'PAY_PER_REQUEST') throw new Error('The table definition must be on-demand (PAY_PER_REQUEST).');
-    const attribute = attributeResolver(definition.AttributeDefinitions ?? []);
-    const keys = (schema: KeySchemaElement[] | undefined) => ({
-      partitionKey: attribute(schema?.find((key) => key.KeyType === 'HASH')?.AttributeName),
-      sortKey: schema?.some((key) => key.KeyType === 'RANGE') ? attribute(schema.find((key) => key.KeyType === 'RANGE')?.AttributeName) : undefined,
-    });
+    // Every key attribute of the schema is a string.
+    const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
 
     this.table = new dynamodb.Table(this, 'Table', {
       tableName: props.tableName,
-      ...keys(definition.KeySchema),
+      partitionKey: stringKey(PARTITION_KEY),
+      sortKey: stringKey(SORT_KEY),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection,
@@ -41,20 +41,14 @@ export class IpamTable extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.indexNames = [];
-    for (const index of definition.GlobalSecondaryIndexes ?? []) {
-      if (!index.IndexName) throw new Error('Every GSI in the table definition needs a name.');
-      if (index.Projection?.ProjectionType !== 'ALL') throw new Error(`GSI ${index.IndexName}: only ALL projections are supported here.`);
-      this.table.addGlobalSecondaryIndex({ indexName: index.IndexName, ...keys(index.KeySchema), projectionType: dynamodb.ProjectionType.ALL });
-      this.indexNames.push(index.IndexName);
+    for (const index of GLOBAL_SECONDARY_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+      this.indexNames.push(index.indexName);
     }
   }
-}
-
-function attributeResolver(definitions: AttributeDefinition[]): (name: string | undefined) => dynamodb.Attribute {
-  const types: Record<string, dynamodb.AttributeType> = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER, B: dynamodb.AttributeType.BINARY };
-  return (name) => {
-    const type = definitions.find((definition) => definition.AttributeName === name)?.AttributeType;
-    if (!name || !type) throw new Error(`The table definition has no attribute definition for key '${name}'.`);
-    return { name, type: types[type] };
-  };
 }

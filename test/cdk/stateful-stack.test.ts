@@ -4,7 +4,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GSI1, TIME_TO_LIVE_ATTRIBUTE, tableDefinition } from '../../lambdas/adapters/dynamodb/table.ts';
+import { tableDefinition } from '../../lambdas/adapters/dynamodb/table.ts';
+import { GSI1, TIME_TO_LIVE_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema.ts';
 import { loadDeploymentConfig } from '../../lib/config.ts';
 import { StatefulStack } from '../../lib/stateful-stack.ts';
 import { removeTemporaryDirs, synthesise, temporaryDir, workflowFixture } from './support/synth.ts';

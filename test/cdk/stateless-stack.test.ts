@@ -7,7 +7,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GSI1 } from '../../lambdas/adapters/dynamodb/table.ts';
+import { GSI1 } from '../../lambdas/adapters/dynamodb/table-schema.ts';
 import { ERROR_STATUS } from '../../lambdas/domain/errors.ts';
 import { removeTemporaryDirs, type Synthesised, synthesise, type WorkflowFixture, workflowFixture } from './support/synth.ts';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model.ts';
 import type { InventorySource } from '../../lambdas/ports/inventory.ts';
-import type { SweepDependencies } from '../../lambdas/use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../../lambdas/use-cases/context.ts';
 import { type IpamObservation, publishIpamMonitoring } from '../../lambdas/use-cases/monitoring.ts';
 import { resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
 import { RecordingMetrics } from '../support/recording-metrics.ts';

@@ -2,7 +2,8 @@
 // record on finishExecution the way the real task runner does.
 import type { WorkflowExecution } from '../../lambdas/domain/model.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
-import type { TaskEvent, WorkflowName } from '../../lambdas/ports/workflows.ts';
+import type { WorkflowName } from '../../lambdas/domain/model.ts';
+import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
 
 /** What a scripted task does on its nth call (1-based); throwing fails the task. */
 export type ScriptedTask = (event: TaskEvent, call: number) => unknown;

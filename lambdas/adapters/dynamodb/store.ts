@@ -80,7 +80,7 @@ import {
   scopeKey,
   sweepLeaseKey,
 } from './keys.ts';
-import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;

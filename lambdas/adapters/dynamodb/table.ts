@@ -1,5 +1,5 @@
-// The single table's definition, in one place: DynamoDB Local and tests create it from here, and
-// the CDK stack reads the same names. Keys themselves are built in keys.ts.
+// Creates the single table (DynamoDB Local, tests) from its schema in table-schema.ts, which the
+// CDK stack reads too.
 import {
   type CreateTableCommandInput,
   CreateTableCommand,
@@ -9,22 +9,13 @@ import {
   ResourceNotFoundException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-
-export const PARTITION_KEY = 'PK';
-export const SORT_KEY = 'SK';
-export const GSI1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
-/**
- * Epoch seconds after which DynamoDB may delete an item (client tokens, address history, finished
- * pool CIDRs). Deletion is lazy (typically within days) and DynamoDB Local ignores it, so readers of
- * items that expire must treat expired ones as gone themselves.
- */
-export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
+import { GLOBAL_SECONDARY_INDEXES, PARTITION_KEY, SORT_KEY } from './table-schema.ts';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, GSI1.partitionKey, GSI1.sortKey].map((AttributeName) => ({
+    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, ...GLOBAL_SECONDARY_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])].map((AttributeName) => ({
       AttributeName,
       AttributeType: 'S',
     })),
@@ -32,16 +23,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SORT_KEY, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: GSI1.indexName,
-        KeySchema: [
-          { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
-          { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
+    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
   };
 }
 

@@ -14,7 +14,8 @@ import {
   type Subnet,
   type Vpc,
 } from '@aws-sdk/client-ec2';
-import type { InventorySnapshot, InventorySource } from '../../ports/inventory.ts';
+import type { InventorySnapshot } from '../../domain/inventory.ts';
+import type { InventorySource } from '../../ports/inventory.ts';
 import { AccountCredentials, type BaseCredentials } from './account-credentials.ts';
 import { readFailure } from './failures.ts';
 import { addressOf, hasPublicIp, isVpcAddress, networkInterfaceOf, publicIpv4PoolOf, subnetOf, vpcOf } from './snapshot-shapes.ts';

@@ -16,7 +16,7 @@ import type {
   InventoryPublicIpv4Pool,
   InventorySubnet,
   InventoryVpc,
-} from '../../ports/inventory.ts';
+} from '../../domain/inventory.ts';
 import { cidrsOfRange } from './address-range.ts';
 
 function required<T>(value: T | undefined, what: string): T {

@@ -5,11 +5,12 @@
 //   { "accounts": { "<12-digit account>": { "<region>": {
 //       "vpcs": [...], "subnets": [...], "addresses": [...], "networkInterfaces": [...], "publicIpv4Pools": [...] } } } }
 //
-// Records have the port's shapes (lambdas/ports/inventory.ts); lists, Tags and Groups may be
+// Records have the snapshot's shapes (lambdas/domain/inventory.ts); lists, Tags and Groups may be
 // omitted, and a VPC's or subnet's OwnerId defaults to the account it is listed under.
 import { readFile } from 'node:fs/promises';
 import { formatCidr, parseCidr } from '../../domain/cidr.ts';
-import { InventoryFailure, type InventorySnapshot, type InventorySource } from '../../ports/inventory.ts';
+import type { InventorySnapshot } from '../../domain/inventory.ts';
+import { InventoryFailure, type InventorySource } from '../../ports/inventory.ts';
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'cidrs' | 'tags' | 'groups';
 /** A field of a record: its kind, and whether it may be left out. */

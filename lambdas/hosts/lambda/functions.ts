@@ -22,7 +22,7 @@ import { StepFunctionsWorkflows } from '../../adapters/step-functions/workflows.
 import { type Config, loadConfig } from '../../config.ts';
 import type { Log } from '../../ports/log.ts';
 import type { TaskRunner } from '../../ports/workflows.ts';
-import type { SweepDependencies } from '../../use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../../use-cases/context.ts';
 import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
 import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts';
 

@@ -4,7 +4,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { poolCidrKey } from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
-import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table-schema.ts';
 import { parseCidr } from '../../../lambdas/domain/cidr.ts';
 import type { FreeBlock, IpamPoolAllocation, IpamRegionSlot } from '../../../lambdas/domain/model.ts';
 import { StoreConflict, type Write } from '../../../lambdas/ports/store.ts';

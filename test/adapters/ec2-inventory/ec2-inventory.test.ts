@@ -7,7 +7,8 @@ import { DisassociateVpcCidrBlockCommand, type NetworkInterface, type Subnet, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ec2Inventory } from '../../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import { formatCidr, parseCidr } from '../../../lambdas/domain/cidr.ts';
-import { InventoryFailure, type InventorySnapshot } from '../../../lambdas/ports/inventory.ts';
+import type { InventorySnapshot } from '../../../lambdas/domain/inventory.ts';
+import { InventoryFailure } from '../../../lambdas/ports/inventory.ts';
 import {
   allocateElasticIp,
   createNetworkInterface,

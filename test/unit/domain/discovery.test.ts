@@ -22,7 +22,7 @@ import type {
   IpamScope,
   ResourceCidrOverride,
 } from '../../../lambdas/domain/model.ts';
-import type { InventorySnapshot } from '../../../lambdas/ports/inventory.ts';
+import type { InventorySnapshot } from '../../../lambdas/domain/inventory.ts';
 
 const ACCOUNT = '123456789012';
 const TIME = '2024-05-01T12:00:00.000Z';
