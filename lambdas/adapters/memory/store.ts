@@ -297,10 +297,20 @@ export class InMemoryStore implements Store {
     if (writes.length === 0) return;
     if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
     const planned = writes.map((write) => ({ write, item: this.itemToWrite(write) }));
-    refuseDuplicates(planned.map(({ item }) => item), 'A transaction');
-    // Every condition is judged on the state before the commit; nothing is applied unless all hold.
-    const reasons = planned.map(({ write, item }) => (this.conditionHolds(write, item) ? 'None' : 'ConditionalCheckFailed'));
+    // Conditions are judged in order, each seeing the writes before it in the commit, as DynamoDB
+    // Local does. Only a commit that names one item twice can tell: real DynamoDB refuses it outright
+    // (ValidationException), DynamoDB Local reports a failed condition when there is one. Either
+    // way nothing is applied unless every condition holds.
+    const seen = new Map<string, Item | undefined>();
+    const reasons = planned.map(({ write, item }) => {
+      const id = itemId(item);
+      if (!this.conditionHolds(write, seen.has(id) ? seen.get(id) : this.item(item))) return 'ConditionalCheckFailed';
+      if (write.op === 'create' || write.op === 'update') seen.set(id, item);
+      else if (write.op === 'delete') seen.set(id, undefined);
+      return 'None';
+    });
     if (reasons.some((reason) => reason !== 'None')) throw new StoreConflict(`Transaction cancelled: ${reasons.join(', ')}`);
+    refuseDuplicates(planned.map(({ item }) => item), 'A transaction');
     for (const { write, item } of planned) {
       if (write.op === 'create' || write.op === 'update') this.put(item);
       else if (write.op === 'delete') this.remove(item);
@@ -339,10 +349,7 @@ export class InMemoryStore implements Store {
     // Batch by batch like BatchWriteItem: a refused batch leaves the earlier ones written.
     for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
       const batch = writes.slice(i, i + BATCH_WRITE_LIMIT).map((write) => ({ op: write.op, item: itemOf(write.entity) }));
-      refuseDuplicates(
-        batch.map(({ item }) => item),
-        'A batch of observation writes',
-      );
+      refuseDuplicates(batch.map(({ item }) => item), 'A batch of observation writes');
       // Observations only: the last sweep wins, so no condition guards these writes.
       for (const { op, item } of batch) {
         if (op === 'put') this.put(item);
@@ -405,8 +412,7 @@ export class InMemoryStore implements Store {
     return write.op === 'update' ? itemOf(write.entity, write.entity.value.version + 1) : itemOf(write.entity);
   }
 
-  private conditionHolds(write: Write, item: Item): boolean {
-    const stored = this.item(item);
+  private conditionHolds(write: Write, stored: Item | undefined): boolean {
     const storedVersion = stored?.value.version;
     switch (write.op) {
       case 'create':
