@@ -157,7 +157,7 @@ function encodePosition(key: ItemKey | undefined): string | undefined {
 function decodePosition(position: string | undefined, partition: string): string | undefined {
   if (!position) return undefined;
   const key = JSON.parse(Buffer.from(position, 'base64url').toString()) as Partial<ItemKey>;
-  // DynamoDB refuses a start key outside the queried partition with a ValidationException.
+  // DynamoDB refuses (ValidationException) a start key that does not belong to the query.
   if (key.PK !== partition || typeof key.SK !== 'string') throw new Error('The provided starting key is invalid');
   return key.SK;
 }
