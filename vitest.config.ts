@@ -1,12 +1,28 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_STORE } from './test/support/test-store.ts';
+
+// Test files that never reach DynamoDB Local. Vitest runs a project's global setup only when the
+// run selected one of its files, so a run of only these starts no Java (test/global-setup.ts).
+// A file here that asks for DynamoDB Local anyway fails at once (test/support/dynamodb.ts).
+const WITHOUT_DYNAMODB_LOCAL = [
+  'test/unit/**/*.test.ts',
+  'test/adapters/memory/**/*.test.ts',
+  // The use-case rule tests, on the store IPAM_TEST_STORE selects (test/support/test-store.ts).
+  ...(TEST_STORE === 'memory' ? ['test/integration/**/*.test.ts'] : []),
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // One JSON line per request is useful from `npm start`, noise in a test run.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'dynamodb-local', include: ['test/**/*.test.ts'], exclude: WITHOUT_DYNAMODB_LOCAL, globalSetup: ['test/global-setup.ts'] },
+      },
+      { extends: true, test: { name: 'in-process', include: WITHOUT_DYNAMODB_LOCAL } },
+    ],
   },
 });

@@ -1,5 +1,5 @@
-// The storage contract the use cases need. One implementation (DynamoDB) today; the shared
-// contract suite in test/adapters/dynamodb runs against it.
+// The storage contract the use cases need. Two adapters, DynamoDB (adapters/dynamodb) and in
+// memory (adapters/memory); one contract suite, test/adapters/store-contract.ts, runs against both.
 //
 // Writes are optimistic: a use case reads, checks its rules on what it read, and commits a list
 // of writes whose conditions (`create` = must not exist, `update`/`delete`/`check` = must still be

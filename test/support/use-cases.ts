@@ -1,8 +1,11 @@
-// Use cases wired to a real store on a fresh DynamoDB Local table, for tests below the HTTP layer.
+// Use cases wired to a fresh store, for tests below the HTTP layer: in memory, or a new DynamoDB
+// Local table with IPAM_TEST_STORE=dynamodb (test/support/test-store.ts).
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
+import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
+import type { Store } from '../../lambdas/ports/store.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
 import { dependencies } from '../../lambdas/hosts/dependencies.ts';
@@ -11,10 +14,11 @@ import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
 import { createTestTable } from './dynamodb.ts';
 import { RecordingLog } from './recording-log.ts';
 import { RecordingMetrics } from './recording-metrics.ts';
+import { TEST_STORE } from './test-store.ts';
 
 export interface UseCaseHarness {
   deps: Dependencies;
-  store: DynamoDbStore;
+  store: Store;
   engine: LocalWorkflowEngine;
   context: RequestContext;
   /** Every event the use cases published, in memory. */
@@ -24,8 +28,8 @@ export interface UseCaseHarness {
 }
 
 export interface UseCaseHarnessOptions {
-  /** Another harness's table: a second process on the same data, e.g. the one started after a crash. */
-  store?: DynamoDbStore;
+  /** Another harness's store: a second process on the same data, e.g. the one started after a crash. */
+  store?: Store;
   /** Stands between the engine and the real task runner (`run`), e.g. to make a task throw or count its runs. */
   wrapTask?: (event: TaskEvent, run: TaskRunner) => Promise<Record<string, unknown>>;
   /**
@@ -72,7 +76,9 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
   };
 }
 
-async function newTestStore(): Promise<DynamoDbStore> {
+/** An empty store of the kind the run selected. */
+export async function newTestStore(): Promise<Store> {
+  if (TEST_STORE === 'memory') return new InMemoryStore();
   const { doc, tableName } = await createTestTable();
   return new DynamoDbStore(doc, tableName);
 }

@@ -1,0 +1,500 @@
+// The Store in process memory, with the DynamoDB adapter's observable semantics: the same key
+// builders (keys.ts) decide identity and order, listings come back in sort-key order, pages end
+// where DynamoDB's would, and commits check every condition before applying any write. What it
+// does not copy is durability and DynamoDB's limits on item size and throughput: it is for tests
+// and throwaway runs. The shared contract suite (test/adapters/store-contract.ts) holds both to
+// the same behaviour.
+import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
+import type {
+  AddressHistoryRecord,
+  Byoasn,
+  ByoipCidrAdvertisement,
+  ClientTokenRecord,
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
+  ElasticIp,
+  FreeBlock,
+  Ipam,
+  IpamExternalResourceVerificationToken,
+  IpamPool,
+  IpamPoolAllocation,
+  IpamPoolCidr,
+  IpamResourceCidr,
+  IpamResourceDiscovery,
+  IpamResourceDiscoveryAssociation,
+  IpamScope,
+  PoolMonitorState,
+  ResourceCidrOverride,
+  SweepLease,
+  WorkflowExecution,
+} from '../../domain/model.ts';
+import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
+import {
+  accountSortPrefix,
+  allocationKey,
+  ASSOCIATIONS_INDEX_KEY,
+  associationKey,
+  byoasnKey,
+  byoasnPartition,
+  byoipAdvertisementKey,
+  byoipAdvertisementPartition,
+  clientTokenKey,
+  containingFreeBlockKeys,
+  discoveredAccountPartition,
+  discoveredPublicAddressPartition,
+  discoveredResourceCidrPartition,
+  elasticIpKey,
+  elasticIpPartition,
+  executionKey,
+  freeBlockKey,
+  freeBlockSortFloor,
+  freeSpacePartition,
+  historyPartition,
+  type ItemKey,
+  type ItemKeys,
+  ipamKey,
+  keysOf,
+  OPEN_EXECUTIONS_INDEX_KEY,
+  overrideKey,
+  overridePartition,
+  ownedSortPrefix,
+  ownerIndexKey,
+  poolChildrenPrefix,
+  poolCidrKey,
+  poolKey,
+  poolMonitorKey,
+  poolPartition,
+  regionSortPrefix,
+  RESOURCE_DISCOVERIES_INDEX_KEY,
+  resourceCidrKey,
+  resourceCidrPartition,
+  resourceDiscoveryKey,
+  scopeKey,
+  sweepLeaseKey,
+  VERIFICATION_TOKENS_INDEX_KEY,
+  verificationTokenKey,
+} from '../dynamodb/keys.ts';
+
+type StoredValue = Record<string, unknown>;
+
+interface Item extends ItemKeys {
+  type: Entity['type'];
+  /** The record as a reader gets it back: a private copy, never handed out. */
+  value: StoredValue;
+}
+
+/**
+ * Attribute names the DynamoDB item uses for itself (keys, `type`, and the TTL attribute of
+ * dynamodb/table.ts): a record field of the same name would not survive a round trip there, so it
+ * does not here either.
+ */
+const ITEM_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'expiresAt']);
+/** DynamoDB's TransactWriteItems, BatchGetItem and BatchWriteItem limits. */
+const TRANSACTION_LIMIT = 100;
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+/** The DynamoDB adapter's page sizes for the best-fit query: later pages see writes made meanwhile. */
+const FIRST_FREE_BLOCK_PAGE = 10;
+const LATER_FREE_BLOCK_PAGE = 100;
+
+/**
+ * DynamoDB orders string keys by their UTF-8 bytes, which is code point order; JavaScript's `<`
+ * compares UTF-16 code units, which differs for surrogate pairs against U+E000–U+FFFF.
+ */
+export function compareKeys(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
+
+/**
+ * A deep copy of what DynamoDB would store (the document client's marshalling with
+ * removeUndefinedValues): undefined members dropped, values it cannot store refused.
+ */
+function storable(value: unknown, path: string): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`${path}: DynamoDB cannot store the number ${value}`);
+    return value;
+  }
+  if (Array.isArray(value)) return value.filter((member) => member !== undefined).map((member, i) => storable(member, `${path}[${i}]`));
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  if (value instanceof Set) return new Set([...value].map((member) => storable(member, `${path}{}`)));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const copy: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(value)) if (member !== undefined) copy[name] = storable(member, `${path}.${name}`);
+    return copy;
+  }
+  throw new TypeError(`${path}: DynamoDB's document client does not store ${typeof value === 'object' ? 'class instances' : typeof value}s`);
+}
+
+function itemOf(entity: Entity, version?: number): Item {
+  const value = storable(entity.value, entity.type) as StoredValue;
+  for (const name of ITEM_ATTRIBUTES) delete value[name];
+  if (version !== undefined) value.version = version;
+  return { ...keysOf(entity), type: entity.type, value };
+}
+
+const recordOf = <T>(item: Item | undefined): T | undefined => (item ? (structuredClone(item.value) as T) : undefined);
+
+const isVersioned = (entity: Entity): entity is Entity & { value: { version: number } } =>
+  typeof (entity.value as { version?: unknown }).version === 'number';
+
+const itemId = (key: ItemKey) => JSON.stringify([key.PK, key.SK]);
+
+/** The same opaque position as the DynamoDB adapter's: its LastEvaluatedKey, base64url JSON. */
+function encodePosition(key: ItemKey | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify({ PK: key.PK, SK: key.SK })).toString('base64url') : undefined;
+}
+
+function decodePosition(position: string | undefined, partition: string): string | undefined {
+  if (!position) return undefined;
+  const key = JSON.parse(Buffer.from(position, 'base64url').toString()) as Partial<ItemKey>;
+  // DynamoDB refuses (ValidationException) a start key that does not belong to the query.
+  if (key.PK !== partition || typeof key.SK !== 'string') throw new Error('The provided starting key is invalid');
+  return key.SK;
+}
+
+/** Refuses a batch that names one item twice, as BatchGetItem, BatchWriteItem and TransactWriteItems do. */
+function refuseDuplicates(keys: ItemKey[], what: string): void {
+  const ids = new Set(keys.map(itemId));
+  if (ids.size !== keys.length) throw new Error(`${what} names the same item more than once`);
+}
+
+interface SortKeyCondition {
+  /** begins_with(SK, prefix) */
+  prefix?: string;
+  /** SK >= from */
+  from?: string;
+}
+
+/** Index of the first of the sorted `keys` at or after `key` (strictly after it when `exclusive`). */
+function firstAtOrAfter(keys: string[], key: string, exclusive = false): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = compareKeys(keys[middle], key);
+    if (order < 0 || (exclusive && order === 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+class Partition {
+  readonly items = new Map<string, Item>();
+  private sorted: string[] | undefined;
+
+  put(item: Item): void {
+    if (!this.items.has(item.SK)) this.sorted = undefined;
+    this.items.set(item.SK, item);
+  }
+
+  delete(sortKey: string): void {
+    if (this.items.delete(sortKey)) this.sorted = undefined;
+  }
+
+  sortKeys(): string[] {
+    this.sorted ??= [...this.items.keys()].sort(compareKeys);
+    return this.sorted;
+  }
+}
+
+export class InMemoryStore implements Store {
+  private readonly partitions = new Map<string, Partition>();
+  /** GSI1: index partition key → items by id. Updated with the table, so never lags (like DynamoDB Local). */
+  private readonly index = new Map<string, Map<string, Item>>();
+
+  getIpam(ipamId: string) {
+    return this.get<Ipam>(ipamKey(ipamId));
+  }
+  listIpams(ownerId: string) {
+    return this.queryIndex<Ipam>(ownerIndexKey(ownerId, 'ipam'));
+  }
+  getScope(scopeId: string) {
+    return this.get<IpamScope>(scopeKey(scopeId));
+  }
+  listScopes(ownerId: string) {
+    return this.queryIndex<IpamScope>(ownerIndexKey(ownerId, 'scope'));
+  }
+  getPool(poolId: string) {
+    return this.get<IpamPool>(poolKey(poolId));
+  }
+  listPools(ownerId: string) {
+    return this.queryIndex<IpamPool>(ownerIndexKey(ownerId, 'pool'));
+  }
+  getPoolCidr(poolId: string, poolCidrId: string) {
+    return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
+  }
+  listPoolCidrs(poolId: string) {
+    return this.queryRecords<IpamPoolCidr>(poolPartition(poolId), { prefix: poolChildrenPrefix.cidrs });
+  }
+  getAllocation(poolId: string, allocationId: string) {
+    return this.get<IpamPoolAllocation>(allocationKey(poolId, allocationId));
+  }
+  async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
+    // DynamoDB refuses a Query Limit below 1 with a ValidationException.
+    if (!(page.limit >= 1)) throw new Error(`A page limit of ${page.limit} is not at least 1`);
+    const partition = poolPartition(poolId);
+    const result = this.query(partition, { prefix: poolChildrenPrefix.allocations }, decodePosition(page.after, partition), page.limit);
+    return { items: result.items.map((item) => recordOf<IpamPoolAllocation>(item)!), next: encodePosition(result.lastEvaluated) };
+  }
+  getClientToken(accountId: string, action: string, clientToken: string) {
+    return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
+  }
+  getExecution(executionId: string) {
+    return this.get<WorkflowExecution>(executionKey(executionId));
+  }
+  listOpenExecutions() {
+    return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
+  }
+
+  async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    const partition = freeSpacePartition(spaceId, family);
+    const from = freeBlockSortFloor(family, prefixLength);
+    let start: string | undefined;
+    let limit = FIRST_FREE_BLOCK_PAGE;
+    do {
+      // One page at a time from the current state, as the DynamoDB adapter reads its pages.
+      const result = this.query(partition, { from }, start, limit);
+      for (const item of result.items) yield recordOf<FreeBlock>(item)!;
+      start = result.lastEvaluated?.SK;
+      limit = LATER_FREE_BLOCK_PAGE;
+    } while (start !== undefined);
+  }
+
+  async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
+    // Free blocks are disjoint, so at most one ancestor is free.
+    return recordOf<FreeBlock>(this.batchGet(containingFreeBlockKeys(spaceId, cidr))[0]);
+  }
+
+  getFreeBlock(spaceId: string, cidr: Cidr) {
+    return this.get<FreeBlock>(freeBlockKey(spaceId, cidr));
+  }
+
+  async getFreeBlocks(spaceId: string, cidrs: readonly Cidr[]): Promise<FreeBlock[]> {
+    return this.batchGet(cidrs.map((cidr) => freeBlockKey(spaceId, cidr))).map((item) => recordOf<FreeBlock>(item)!);
+  }
+
+  async getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]) {
+    const items = this.batchGet([poolKey(poolId), allocationKey(poolId, allocationId), ...buddies.map((cidr) => freeBlockKey(poolId, cidr))]);
+    const ofType = <T>(type: Entity['type']) => items.filter((item) => item.type === type).map((item) => recordOf<T>(item)!);
+    return { pool: ofType<IpamPool>('pool')[0], allocation: ofType<IpamPoolAllocation>('allocation')[0], freeBuddies: ofType<FreeBlock>('free-block') };
+  }
+
+  listFreeBlocks(spaceId: string, family: AddressFamily) {
+    return this.queryRecords<FreeBlock>(freeSpacePartition(spaceId, family));
+  }
+
+  async commit(writes: Write[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
+    const planned = writes.map((write) => ({ write, item: this.itemToWrite(write) }));
+    // Conditions are judged in order, each seeing the writes before it in the commit, as DynamoDB
+    // Local does. Only a commit that names one item twice can tell: real DynamoDB refuses it outright
+    // (ValidationException), DynamoDB Local reports a failed condition when there is one. Either
+    // way nothing is applied unless every condition holds.
+    const seen = new Map<string, Item | undefined>();
+    const reasons = planned.map(({ write, item }) => {
+      const id = itemId(item);
+      if (!this.conditionHolds(write, seen.has(id) ? seen.get(id) : this.item(item))) return 'ConditionalCheckFailed';
+      if (write.op === 'create' || write.op === 'update') seen.set(id, item);
+      else if (write.op === 'delete') seen.set(id, undefined);
+      return 'None';
+    });
+    if (reasons.some((reason) => reason !== 'None')) throw new StoreConflict(`Transaction cancelled: ${reasons.join(', ')}`);
+    refuseDuplicates(planned.map(({ item }) => item), 'A transaction');
+    for (const { write, item } of planned) {
+      if (write.op === 'create' || write.op === 'update') this.put(item);
+      else if (write.op === 'delete') this.remove(item);
+    }
+  }
+
+  // ---- Discovery and monitoring ----
+  getResourceDiscovery(resourceDiscoveryId: string) {
+    return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
+  }
+  listResourceDiscoveries(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscovery>(RESOURCE_DISCOVERIES_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+  }
+  getResourceDiscoveryAssociation(associationId: string) {
+    return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
+  }
+  listResourceDiscoveryAssociations(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscoveryAssociation>(ASSOCIATIONS_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+  }
+  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredResourceCidr>(discoveredResourceCidrPartition(resourceDiscoveryId, region), {
+      prefix: accountId === undefined ? undefined : accountSortPrefix(accountId),
+    });
+  }
+  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredPublicAddress>(discoveredPublicAddressPartition(resourceDiscoveryId, region), {
+      prefix: accountId === undefined ? undefined : accountSortPrefix(accountId),
+    });
+  }
+  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
+    return this.queryRecords<DiscoveredAccount>(discoveredAccountPartition(resourceDiscoveryId), {
+      prefix: region === undefined ? undefined : regionSortPrefix(region),
+    });
+  }
+  async writeObservations(writes: ObservationWrite[]): Promise<void> {
+    // Batch by batch like BatchWriteItem: a refused batch leaves the earlier ones written.
+    for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
+      const batch = writes.slice(i, i + BATCH_WRITE_LIMIT).map((write) => ({ op: write.op, item: itemOf(write.entity) }));
+      refuseDuplicates(batch.map(({ item }) => item), 'A batch of observation writes');
+      // Observations only: the last sweep wins, so no condition guards these writes.
+      for (const { op, item } of batch) {
+        if (op === 'put') this.put(item);
+        else this.remove(item);
+      }
+    }
+  }
+  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<IpamResourceCidr>(resourceCidrKey(scopeId, region, resourceId, cidr));
+  }
+  listResourceCidrs(scopeId: string) {
+    return this.queryRecords<IpamResourceCidr>(resourceCidrPartition(scopeId));
+  }
+  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<ResourceCidrOverride>(overrideKey(ipamId, region, resourceId, cidr));
+  }
+  listResourceCidrOverrides(ipamId: string) {
+    return this.queryRecords<ResourceCidrOverride>(overridePartition(ipamId));
+  }
+  listAddressHistory(scopeId: string, cidr: string) {
+    return this.queryRecords<AddressHistoryRecord>(historyPartition(scopeId, cidr));
+  }
+  getPoolMonitorState(poolId: string) {
+    return this.get<PoolMonitorState>(poolMonitorKey(poolId));
+  }
+  getSweepLease() {
+    return this.get<SweepLease>(sweepLeaseKey);
+  }
+
+  // ---- BYOASN and BYOIP advertising ----
+  getByoasn(ownerId: string, asn: string) {
+    return this.get<Byoasn>(byoasnKey(ownerId, asn));
+  }
+  listByoasns(ownerId: string) {
+    return this.queryRecords<Byoasn>(byoasnPartition(ownerId));
+  }
+  getByoipAdvertisement(ownerId: string, region: string, cidr: string) {
+    return this.get<ByoipCidrAdvertisement>(byoipAdvertisementKey(ownerId, region, cidr));
+  }
+  listByoipAdvertisements(ownerId: string, region: string) {
+    return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
+  }
+  getVerificationToken(tokenId: string) {
+    return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));
+  }
+  listVerificationTokens(ownerId: string) {
+    return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+
+  // ---- Elastic IPs from IPAM pools ----
+  getElasticIp(ownerId: string, region: string, allocationId: string) {
+    return this.get<ElasticIp>(elasticIpKey(ownerId, region, allocationId));
+  }
+  listElasticIps(ownerId: string, region: string) {
+    return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
+  }
+
+  /** The item a write stores (create, update) or names (delete, check, absent). */
+  private itemToWrite(write: Write): Item {
+    return write.op === 'update' ? itemOf(write.entity, write.entity.value.version + 1) : itemOf(write.entity);
+  }
+
+  private conditionHolds(write: Write, stored: Item | undefined): boolean {
+    const storedVersion = stored?.value.version;
+    switch (write.op) {
+      case 'create':
+      case 'absent':
+        return stored === undefined;
+      case 'update':
+      case 'check':
+        return stored !== undefined && storedVersion === write.entity.value.version;
+      case 'delete':
+        return isVersioned(write.entity) ? stored !== undefined && storedVersion === write.entity.value.version : stored !== undefined;
+    }
+  }
+
+  private item(key: ItemKey): Item | undefined {
+    return this.partitions.get(key.PK)?.items.get(key.SK);
+  }
+
+  private put(item: Item): void {
+    // A put replaces the whole item, index keys included (a closed execution leaves the open index).
+    const replaced = this.item(item);
+    if (replaced?.GSI1PK !== undefined) this.index.get(replaced.GSI1PK)!.delete(itemId(replaced));
+    let partition = this.partitions.get(item.PK);
+    if (!partition) this.partitions.set(item.PK, (partition = new Partition()));
+    partition.put(item);
+    if (item.GSI1PK !== undefined && item.GSI1SK !== undefined) {
+      let indexed = this.index.get(item.GSI1PK);
+      if (!indexed) this.index.set(item.GSI1PK, (indexed = new Map()));
+      indexed.set(itemId(item), item);
+    }
+  }
+
+  private remove(key: ItemKey): void {
+    const partition = this.partitions.get(key.PK);
+    const existing = partition?.items.get(key.SK);
+    if (!partition || !existing) return;
+    partition.delete(key.SK);
+    if (partition.items.size === 0) this.partitions.delete(key.PK);
+    if (existing.GSI1PK !== undefined) {
+      const indexed = this.index.get(existing.GSI1PK);
+      indexed?.delete(itemId(existing));
+      if (indexed?.size === 0) this.index.delete(existing.GSI1PK);
+    }
+  }
+
+  private async get<T>(key: ItemKey): Promise<T | undefined> {
+    return recordOf<T>(this.item(key));
+  }
+
+  /** BatchGetItem: the items found (in no promised order), refusing a batch that repeats a key. */
+  private batchGet(keys: ItemKey[]): Item[] {
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) refuseDuplicates(keys.slice(i, i + BATCH_GET_LIMIT), 'A batch get');
+    return keys.map((key) => this.item(key)).filter((item): item is Item => item !== undefined);
+  }
+
+  /** Query on the table: ascending sort keys after `exclusiveStart`, at most `limit` of them. */
+  private query(partition: string, condition: SortKeyCondition, exclusiveStart?: string, limit = Infinity): { items: Item[]; lastEvaluated?: Item } {
+    const stored = this.partitions.get(partition);
+    if (!stored) return { items: [] };
+    const sortKeys = stored.sortKeys();
+    // Keys sharing a prefix are contiguous in sort order, starting at the first key >= the prefix.
+    let i = Math.max(
+      condition.from === undefined ? 0 : firstAtOrAfter(sortKeys, condition.from),
+      condition.prefix === undefined ? 0 : firstAtOrAfter(sortKeys, condition.prefix),
+      exclusiveStart === undefined ? 0 : firstAtOrAfter(sortKeys, exclusiveStart, true),
+    );
+    const items: Item[] = [];
+    for (; i < sortKeys.length && items.length < limit; i++) {
+      if (condition.prefix !== undefined && !sortKeys[i].startsWith(condition.prefix)) break;
+      items.push(stored.items.get(sortKeys[i])!);
+    }
+    // Like DynamoDB, a page that reached its limit names its last key, even if nothing follows.
+    return items.length === limit ? { items, lastEvaluated: items.at(-1) } : { items };
+  }
+
+  private async queryRecords<T>(partition: string, condition: SortKeyCondition = {}): Promise<T[]> {
+    return this.query(partition, condition).items.map((item) => recordOf<T>(item)!);
+  }
+
+  /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
+  private async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+    const items = [...(this.index.get(partition)?.values() ?? [])].filter((item) => sortPrefix === undefined || item.GSI1SK!.startsWith(sortPrefix));
+    items.sort((a, b) => compareKeys(a.GSI1SK!, b.GSI1SK!) || compareKeys(a.PK, b.PK) || compareKeys(a.SK, b.SK));
+    return items.map((item) => recordOf<T>(item)!);
+  }
+}

@@ -1,0 +1,518 @@
+// The store contract (lambdas/ports/store.ts), one suite for every adapter: each adapter's test
+// file calls describeStoreContract with a factory for a fresh, empty store. What a test here
+// asserts, every adapter must do; what only one adapter does (DynamoDB's TTL attribute) is tested
+// beside that adapter.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseCidr } from '../../lambdas/domain/cidr.ts';
+import type {
+  AddressHistoryRecord,
+  Byoasn,
+  ByoipCidrAdvertisement,
+  ClientTokenRecord,
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
+  ElasticIp,
+  FreeBlock,
+  Ipam,
+  IpamExternalResourceVerificationToken,
+  IpamPool,
+  IpamPoolAllocation,
+  IpamPoolCidr,
+  IpamRegionSlot,
+  IpamResourceCidr,
+  IpamResourceDiscovery,
+  IpamResourceDiscoveryAssociation,
+  IpamScope,
+  ResourceCidrOverride,
+  WorkflowExecution,
+} from '../../lambdas/domain/model.ts';
+import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
+
+const OWNER = '123456789012';
+const OTHER = '111122223333';
+
+// Records carry only what the store looks at (keys, version) and a field or two to tell them apart.
+const ipam = (IpamId: string, OwnerId = OWNER) => ({ IpamId, OwnerId, version: 1 }) as Ipam;
+const scope = (IpamScopeId: string, OwnerId = OWNER) => ({ IpamScopeId, OwnerId, version: 1 }) as IpamScope;
+const pool = (IpamPoolId: string, OwnerId = OWNER) => ({ IpamPoolId, OwnerId, version: 1 }) as IpamPool;
+const poolCidr = (ipamPoolId: string, IpamPoolCidrId: string, extra: Partial<IpamPoolCidr> = {}): IpamPoolCidr => ({
+  IpamPoolCidrId,
+  State: 'provisioned',
+  NetmaskLength: 16,
+  ipamPoolId,
+  sourceSpaceId: 'scope-1',
+  version: 1,
+  ...extra,
+});
+const allocationId = (n: number) => `ipam-pool-alloc-${String(n).padStart(32, '0')}`;
+const allocation = (ipamPoolId: string, n: number): IpamPoolAllocation => ({
+  IpamPoolAllocationId: allocationId(n),
+  Cidr: `10.0.${n}.0/24`,
+  ResourceType: 'custom',
+  ResourceOwner: OWNER,
+  Tags: [],
+  ipamPoolId,
+  within: '10.0.0.0/16',
+  createdAt: '2030-01-01T00:00:00.000Z',
+});
+const block = (spaceId: string, cidr: string, within = cidr): FreeBlock => ({ spaceId, cidr, within });
+const slot = (region = 'us-east-1'): IpamRegionSlot => ({ accountId: OWNER, region, ipamId: 'ipam-1' });
+const execution = (executionId: string, startedAt: string, status: WorkflowExecution['status'] = 'open'): WorkflowExecution => ({
+  executionId,
+  workflow: 'provision-pool-cidr',
+  args: { poolId: 'pool-1', nested: { list: [1, 2] } },
+  status,
+  startedAt,
+  version: 1,
+});
+const resourceDiscovery = (id: string, OwnerId = OWNER) => ({ IpamResourceDiscoveryId: id, OwnerId, associationCount: 0, version: 1 }) as IpamResourceDiscovery;
+const association = (id: string, OwnerId = OWNER) => ({ IpamResourceDiscoveryAssociationId: id, OwnerId, version: 1 }) as IpamResourceDiscoveryAssociation;
+const token = (id: string, ownerId = OWNER) => ({ IpamExternalResourceVerificationTokenId: id, ownerId, version: 1 }) as IpamExternalResourceVerificationToken;
+
+const create = (entity: Entity): Write => ({ op: 'create', entity });
+const createFree = (spaceId: string, cidr: string, within = cidr) => create({ type: 'free-block', value: block(spaceId, cidr, within) });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`${name} keeps the store contract`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    describe('conditional writes', () => {
+      it('creates what does not exist, and refuses to create it again', async () => {
+        await store.commit([create({ type: 'ipam', value: ipam('ipam-1') })]);
+        expect(await store.getIpam('ipam-1')).toEqual(ipam('ipam-1'));
+        await expect(store.commit([create({ type: 'ipam', value: { ...ipam('ipam-1'), Description: 'second' } })])).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getIpam('ipam-1')).toEqual(ipam('ipam-1'));
+      });
+
+      it('updates only the version it read, and stores the next version', async () => {
+        const read = poolCidr('pool-v', 'ipam-pool-cidr-1');
+        await store.commit([create({ type: 'pool-cidr', value: read })]);
+        await store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...read, State: 'deprovisioned' } } }]);
+        expect(await store.getPoolCidr('pool-v', 'ipam-pool-cidr-1')).toEqual({ ...read, State: 'deprovisioned', version: 2 });
+        await expect(store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...read, State: 'failed-provision' } } }])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
+        expect(await store.getPoolCidr('pool-v', 'ipam-pool-cidr-1')).toMatchObject({ State: 'deprovisioned', version: 2 });
+      });
+
+      it('refuses to update a record that is not there', async () => {
+        await expect(store.commit([{ op: 'update', entity: { type: 'pool', value: pool('pool-missing') } }])).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getPool('pool-missing')).toBeUndefined();
+      });
+
+      it('deletes a versioned record only at the version read', async () => {
+        await store.commit([create({ type: 'pool', value: pool('pool-d') })]);
+        await expect(store.commit([{ op: 'delete', entity: { type: 'pool', value: { ...pool('pool-d'), version: 7 } } }])).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getPool('pool-d')).toEqual(pool('pool-d'));
+        await store.commit([{ op: 'delete', entity: { type: 'pool', value: pool('pool-d') } }]);
+        expect(await store.getPool('pool-d')).toBeUndefined();
+        await expect(store.commit([{ op: 'delete', entity: { type: 'pool', value: pool('pool-d') } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('deletes an unversioned record only while it exists: of two takers of one free block, one wins', async () => {
+        await store.commit([createFree('space-race', '10.0.0.0/24')]);
+        const take: Write = { op: 'delete', entity: { type: 'free-block', value: block('space-race', '10.0.0.0/24') } };
+        const results = await Promise.allSettled([store.commit([take]), store.commit([take])]);
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(results.find((result) => result.status === 'rejected')?.reason).toBeInstanceOf(StoreConflict);
+        expect(await store.getFreeBlock('space-race', parseCidr('10.0.0.0/24'))).toBeUndefined();
+      });
+
+      it('checks a version without writing, and fails the commit when it moved on or the record is gone', async () => {
+        await store.commit([create({ type: 'scope', value: scope('scope-c') })]);
+        await store.commit([{ op: 'check', entity: { type: 'scope', value: scope('scope-c') } }, createFree('space-check', '10.0.0.0/8')]);
+        expect(await store.getScope('scope-c')).toEqual(scope('scope-c'));
+        expect(await store.getFreeBlock('space-check', parseCidr('10.0.0.0/8'))).toEqual(block('space-check', '10.0.0.0/8'));
+        await expect(store.commit([{ op: 'check', entity: { type: 'scope', value: { ...scope('scope-c'), version: 2 } } }])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(store.commit([{ op: 'check', entity: { type: 'scope', value: scope('scope-missing') } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('checks that a record is still absent, without creating it', async () => {
+        const absent = (cidr: string): Write => ({ op: 'absent', entity: { type: 'free-block', value: block('space-absent', cidr) } });
+        await store.commit([createFree('space-absent', '10.0.0.0/28')]);
+        await store.commit([absent('10.0.0.16/28'), createFree('space-absent', '10.0.0.64/26')]);
+        expect(await store.getFreeBlock('space-absent', parseCidr('10.0.0.16/28'))).toBeUndefined();
+        expect(await store.getFreeBlock('space-absent', parseCidr('10.0.0.64/26'))).toBeDefined();
+        await expect(store.commit([absent('10.0.0.0/28')])).rejects.toBeInstanceOf(StoreConflict);
+      });
+    });
+
+    describe('atomic commits', () => {
+      it('applies none of the writes when the last condition fails', async () => {
+        await store.commit([create({ type: 'pool', value: pool('pool-a') }), createFree('space-atomic', '10.0.0.0/24'), create({ type: 'ipam-region-slot', value: slot() })]);
+        await expect(
+          store.commit([
+            createFree('space-atomic', '10.1.0.0/16'),
+            { op: 'update', entity: { type: 'pool', value: { ...pool('pool-a'), Description: 'changed' } } },
+            { op: 'delete', entity: { type: 'free-block', value: block('space-atomic', '10.0.0.0/24') } },
+            create({ type: 'ipam-region-slot', value: slot() }),
+          ]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getFreeBlock('space-atomic', parseCidr('10.1.0.0/16'))).toBeUndefined();
+        expect(await store.getPool('pool-a')).toEqual(pool('pool-a'));
+        expect(await store.getFreeBlock('space-atomic', parseCidr('10.0.0.0/24'))).toEqual(block('space-atomic', '10.0.0.0/24'));
+      });
+
+      it('commits nothing for an empty list, and refuses (not as a conflict) more than 100 writes', async () => {
+        await store.commit([]);
+        const tooMany = Array.from({ length: 101 }, (_, n) => createFree('space-limit', `10.0.${n}.0/24`));
+        const refused = await store.commit(tooMany).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(Error);
+        expect(refused).not.toBeInstanceOf(StoreConflict);
+        expect(await store.listFreeBlocks('space-limit', 'ipv4')).toEqual([]);
+      });
+
+      // DynamoDB refuses such a transaction with a ValidationException; DynamoDB Local reports a
+      // StoreConflict instead when a condition fails against the earlier write. Either way: nothing.
+      it('refuses a commit that writes one item twice, and applies none of it', async () => {
+        await expect(store.commit([createFree('space-twice', '10.0.0.0/24'), createFree('space-twice', '10.0.0.0/24')])).rejects.toThrow();
+        await store.commit([createFree('space-twice', '10.1.0.0/24')]);
+        const replace = [{ op: 'delete', entity: { type: 'free-block', value: block('space-twice', '10.1.0.0/24') } } as const, createFree('space-twice', '10.1.0.0/24', '10.0.0.0/8')];
+        await expect(store.commit(replace)).rejects.toThrow();
+        expect(await store.listFreeBlocks('space-twice', 'ipv4')).toEqual([block('space-twice', '10.1.0.0/24')]);
+      });
+    });
+
+    describe('values', () => {
+      it('stores a copy: changing what was committed, or what was read, changes nothing stored', async () => {
+        const value = execution('exec-copy', '2030-01-01T00:00:00.000Z');
+        await store.commit([create({ type: 'execution', value })]);
+        (value.args.nested as { list: number[] }).list.push(3);
+        const read = (await store.getExecution('exec-copy'))!;
+        expect(read.args).toEqual({ poolId: 'pool-1', nested: { list: [1, 2] } });
+        (read.args.nested as { list: number[] }).list.push(4);
+        read.status = 'failed';
+        expect(await store.getExecution('exec-copy')).toEqual(execution('exec-copy', '2030-01-01T00:00:00.000Z'));
+      });
+
+      it('drops members that are undefined, as DynamoDB stores them', async () => {
+        await store.commit([create({ type: 'pool-cidr', value: poolCidr('pool-u', 'ipam-pool-cidr-u', { Cidr: undefined, FailureReason: undefined }) })]);
+        const read = await store.getPoolCidr('pool-u', 'ipam-pool-cidr-u');
+        expect(Object.keys(read!).sort()).toEqual(['IpamPoolCidrId', 'NetmaskLength', 'State', 'ipamPoolId', 'sourceSpaceId', 'version']);
+      });
+    });
+
+    describe('free blocks', () => {
+      it('lists free blocks in best-fit order: smallest that fits first, lowest address among equals', async () => {
+        await store.commit(['10.2.0.0/16', '10.1.0.0/24', '10.0.0.0/24', '10.3.0.0/28', '10.4.0.0/25'].map((cidr) => createFree('space-order', cidr)));
+        const order = (await collect(store.freeBlocksForPrefix('space-order', 'ipv4', 26))).map((found) => found.cidr);
+        expect(order).toEqual(['10.4.0.0/25', '10.0.0.0/24', '10.1.0.0/24', '10.2.0.0/16']);
+        expect(await collect(store.freeBlocksForPrefix('space-order', 'ipv6', 64))).toEqual([]);
+        expect(await collect(store.freeBlocksForPrefix('space-other', 'ipv4', 26))).toEqual([]);
+        expect((await store.listFreeBlocks('space-order', 'ipv4')).map((found) => found.cidr)).toEqual([
+          '10.3.0.0/28',
+          '10.4.0.0/25',
+          '10.0.0.0/24',
+          '10.1.0.0/24',
+          '10.2.0.0/16',
+        ]);
+      });
+
+      it('keeps best-fit order past the first page of candidates', async () => {
+        const cidrs = Array.from({ length: 30 }, (_, n) => `10.${n}.0.0/${n % 2 === 0 ? 24 : 20}`);
+        await store.commit(cidrs.map((cidr) => createFree('space-many', cidr)));
+        const order = (await collect(store.freeBlocksForPrefix('space-many', 'ipv4', 24))).map((found) => found.cidr);
+        const expected = [...cidrs.filter((_, n) => n % 2 === 0), ...cidrs.filter((_, n) => n % 2 === 1)];
+        expect(order).toEqual(expected);
+        expect((await collect(store.freeBlocksForPrefix('space-many', 'ipv4', 22))).map((found) => found.cidr)).toEqual(cidrs.filter((_, n) => n % 2 === 1));
+      });
+
+      it('finds the free block containing a CIDR, for IPv4 and for an IPv6 /128 (more ancestors than one batch)', async () => {
+        await store.commit([createFree('space-contain', '10.2.0.0/16'), createFree('space-contain', '2001:db8::/32')]);
+        expect((await store.freeBlockContaining('space-contain', parseCidr('10.2.5.0/24')))?.cidr).toBe('10.2.0.0/16');
+        expect((await store.freeBlockContaining('space-contain', parseCidr('10.2.0.0/16')))?.cidr).toBe('10.2.0.0/16');
+        expect(await store.freeBlockContaining('space-contain', parseCidr('10.3.0.0/24'))).toBeUndefined();
+        expect(await store.freeBlockContaining('space-contain', parseCidr('10.0.0.0/8'))).toBeUndefined();
+        expect((await store.freeBlockContaining('space-contain', parseCidr('2001:db8:1:2::7/128')))?.cidr).toBe('2001:db8::/32');
+        expect(await store.freeBlockContaining('space-other', parseCidr('10.2.5.0/24'))).toBeUndefined();
+      });
+
+      it('reads free blocks by exact CIDR, one or several at once', async () => {
+        await store.commit([createFree('space-exact', '10.0.0.0/28', '10.0.0.0/24'), createFree('space-exact', '10.0.0.64/26', '10.0.0.0/24')]);
+        expect(await store.getFreeBlock('space-exact', parseCidr('10.0.0.0/28'))).toEqual(block('space-exact', '10.0.0.0/28', '10.0.0.0/24'));
+        expect(await store.getFreeBlock('space-exact', parseCidr('10.0.0.0/27'))).toBeUndefined();
+        const found = await store.getFreeBlocks('space-exact', ['10.0.0.0/28', '10.0.0.16/28', '10.0.0.64/26'].map(parseCidr));
+        expect(found.map((free) => free.cidr).sort()).toEqual(['10.0.0.0/28', '10.0.0.64/26']);
+        expect(await store.getFreeBlocks('space-exact', [])).toEqual([]);
+      });
+
+      it('refuses to read the same CIDR twice in one batch, as BatchGetItem does', async () => {
+        await expect(store.getFreeBlocks('space-twice', ['10.0.0.0/28', '10.0.0.0/28'].map(parseCidr))).rejects.toThrow();
+      });
+
+      it('reads what a release needs in one go: the pool, the allocation and the free buddies', async () => {
+        const taken = allocation('pool-release', 1);
+        await store.commit([
+          create({ type: 'pool', value: pool('pool-release') }),
+          create({ type: 'allocation', value: taken }),
+          createFree('pool-release', '10.0.0.0/24', '10.0.0.0/16'),
+        ]);
+        const view = await store.getReleaseView('pool-release', taken.IpamPoolAllocationId, ['10.0.0.0/24', '10.0.2.0/23'].map(parseCidr));
+        expect(view).toEqual({ pool: pool('pool-release'), allocation: taken, freeBuddies: [block('pool-release', '10.0.0.0/24', '10.0.0.0/16')] });
+        expect(await store.getReleaseView('pool-missing', allocationId(9), [])).toEqual({ pool: undefined, allocation: undefined, freeBuddies: [] });
+      });
+    });
+
+    describe('pages of allocations', () => {
+      async function allPages(poolId: string, limit: number) {
+        const pages: string[][] = [];
+        let after: string | undefined;
+        do {
+          const page = await store.listAllocations(poolId, { limit, after });
+          pages.push(page.items.map((item) => item.IpamPoolAllocationId));
+          after = page.next;
+        } while (after);
+        return pages;
+      }
+
+      it('pages through allocations in id order, without losing or repeating any, and only the pool’s allocations', async () => {
+        await store.commit([
+          create({ type: 'pool', value: pool('pool-pages') }),
+          create({ type: 'pool-cidr', value: poolCidr('pool-pages', 'ipam-pool-cidr-1') }),
+          create({ type: 'allocation', value: allocation('pool-neighbour', 99) }),
+        ]);
+        await store.commit(Array.from({ length: 25 }, (_, n) => create({ type: 'allocation', value: allocation('pool-pages', 24 - n) })));
+        const pages = await allPages('pool-pages', 10);
+        expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
+        expect(pages.flat()).toEqual(Array.from({ length: 25 }, (_, n) => allocationId(n)));
+        expect((await store.listAllocations('pool-pages', { limit: 100 })).next).toBeUndefined();
+      });
+
+      it('names a next page when a page is full, even if it turns out empty', async () => {
+        await store.commit(Array.from({ length: 20 }, (_, n) => create({ type: 'allocation', value: allocation('pool-even', n) })));
+        expect((await allPages('pool-even', 10)).map((page) => page.length)).toEqual([10, 10, 0]);
+        expect(await store.listAllocations('pool-empty', { limit: 10 })).toEqual({ items: [] });
+      });
+
+      it('continues after the position even when that allocation was released meanwhile', async () => {
+        await store.commit(Array.from({ length: 6 }, (_, n) => create({ type: 'allocation', value: allocation('pool-moving', n) })));
+        const first = await store.listAllocations('pool-moving', { limit: 3 });
+        await store.commit([{ op: 'delete', entity: { type: 'allocation', value: allocation('pool-moving', 2) } }]);
+        const second = await store.listAllocations('pool-moving', { limit: 3, after: first.next });
+        expect(second.items.map((item) => item.IpamPoolAllocationId)).toEqual([3, 4, 5].map(allocationId));
+      });
+    });
+
+    describe('records of one pool, owner or index', () => {
+      it('lists IPAMs, scopes and pools of one owner, in id order', async () => {
+        await store.commit([
+          create({ type: 'ipam', value: ipam('ipam-b') }),
+          create({ type: 'ipam', value: ipam('ipam-a') }),
+          create({ type: 'ipam', value: ipam('ipam-c', OTHER) }),
+          create({ type: 'scope', value: scope('scope-b') }),
+          create({ type: 'scope', value: scope('scope-a') }),
+          create({ type: 'pool', value: pool('pool-b') }),
+          create({ type: 'pool', value: pool('pool-a', OTHER) }),
+        ]);
+        expect((await store.listIpams(OWNER)).map((found) => found.IpamId)).toEqual(['ipam-a', 'ipam-b']);
+        expect((await store.listIpams(OTHER)).map((found) => found.IpamId)).toEqual(['ipam-c']);
+        expect((await store.listScopes(OWNER)).map((found) => found.IpamScopeId)).toEqual(['scope-a', 'scope-b']);
+        expect((await store.listPools(OWNER)).map((found) => found.IpamPoolId)).toEqual(['pool-b']);
+        expect(await store.listScopes(OTHER)).toEqual([]);
+        await store.commit([{ op: 'delete', entity: { type: 'ipam', value: ipam('ipam-a') } }]);
+        expect((await store.listIpams(OWNER)).map((found) => found.IpamId)).toEqual(['ipam-b']);
+      });
+
+      it("lists a pool's CIDRs, apart from its allocations", async () => {
+        await store.commit([
+          create({ type: 'pool', value: pool('pool-c') }),
+          create({ type: 'pool-cidr', value: poolCidr('pool-c', 'ipam-pool-cidr-b') }),
+          create({ type: 'pool-cidr', value: poolCidr('pool-c', 'ipam-pool-cidr-a') }),
+          create({ type: 'pool-cidr', value: poolCidr('pool-c2', 'ipam-pool-cidr-c') }),
+          create({ type: 'allocation', value: allocation('pool-c', 1) }),
+        ]);
+        expect((await store.listPoolCidrs('pool-c')).map((found) => found.IpamPoolCidrId)).toEqual(['ipam-pool-cidr-a', 'ipam-pool-cidr-b']);
+        expect(await store.getAllocation('pool-c', allocationId(1))).toEqual(allocation('pool-c', 1));
+        expect(await store.getAllocation('pool-c2', allocationId(1))).toBeUndefined();
+      });
+
+      it('lists resource discoveries, associations and verification tokens of one owner, or of every owner by owner then id', async () => {
+        await store.commit([
+          create({ type: 'resource-discovery', value: resourceDiscovery('ipam-res-disco-b') }),
+          create({ type: 'resource-discovery', value: resourceDiscovery('ipam-res-disco-a', OTHER) }),
+          create({ type: 'resource-discovery', value: resourceDiscovery('ipam-res-disco-c') }),
+          create({ type: 'resource-discovery-association', value: association('ipam-res-disco-assoc-b') }),
+          create({ type: 'resource-discovery-association', value: association('ipam-res-disco-assoc-a', OTHER) }),
+          create({ type: 'verification-token', value: token('ipam-ext-res-ver-token-b') }),
+          create({ type: 'verification-token', value: token('ipam-ext-res-ver-token-a') }),
+          create({ type: 'verification-token', value: token('ipam-ext-res-ver-token-c', OTHER) }),
+        ]);
+        const ids = (records: IpamResourceDiscovery[]) => records.map((record) => record.IpamResourceDiscoveryId);
+        expect(ids(await store.listResourceDiscoveries(OWNER))).toEqual(['ipam-res-disco-b', 'ipam-res-disco-c']);
+        expect(ids(await store.listResourceDiscoveries())).toEqual(['ipam-res-disco-a', 'ipam-res-disco-b', 'ipam-res-disco-c']);
+        expect(await store.getResourceDiscovery('ipam-res-disco-a')).toEqual(resourceDiscovery('ipam-res-disco-a', OTHER));
+        const associationIds = (records: IpamResourceDiscoveryAssociation[]) => records.map((record) => record.IpamResourceDiscoveryAssociationId);
+        expect(associationIds(await store.listResourceDiscoveryAssociations(OTHER))).toEqual(['ipam-res-disco-assoc-a']);
+        expect(associationIds(await store.listResourceDiscoveryAssociations())).toEqual(['ipam-res-disco-assoc-a', 'ipam-res-disco-assoc-b']);
+        expect(await store.getResourceDiscoveryAssociation('ipam-res-disco-assoc-b')).toEqual(association('ipam-res-disco-assoc-b'));
+        expect((await store.listVerificationTokens(OWNER)).map((found) => found.IpamExternalResourceVerificationTokenId)).toEqual([
+          'ipam-ext-res-ver-token-a',
+          'ipam-ext-res-ver-token-b',
+        ]);
+        expect(await store.getVerificationToken('ipam-ext-res-ver-token-c')).toEqual(token('ipam-ext-res-ver-token-c', OTHER));
+      });
+
+      it('lists open executions oldest first; a closed one leaves the list but stays readable', async () => {
+        await store.commit([
+          create({ type: 'execution', value: execution('exec-b', '2030-01-01T00:00:02.000Z') }),
+          create({ type: 'execution', value: execution('exec-a', '2030-01-01T00:00:03.000Z') }),
+          create({ type: 'execution', value: execution('exec-c', '2030-01-01T00:00:01.000Z') }),
+          create({ type: 'execution', value: execution('exec-done', '2030-01-01T00:00:00.000Z', 'succeeded') }),
+        ]);
+        expect((await store.listOpenExecutions()).map((found) => found.executionId)).toEqual(['exec-c', 'exec-b', 'exec-a']);
+        const closed = { ...execution('exec-b', '2030-01-01T00:00:02.000Z'), status: 'succeeded' as const, finishedAt: '2030-01-01T00:01:00.000Z' };
+        await store.commit([{ op: 'update', entity: { type: 'execution', value: closed } }]);
+        expect((await store.listOpenExecutions()).map((found) => found.executionId)).toEqual(['exec-c', 'exec-a']);
+        expect(await store.getExecution('exec-b')).toEqual({ ...closed, version: 2 });
+      });
+
+      it('lists BYOASNs of an account, BYOIP advertisements and Elastic IPs of an account in one Region', async () => {
+        const byoasn = (Asn: string, ownerId = OWNER) => ({ Asn, ownerId, version: 1 }) as Byoasn;
+        const advertisement = (cidr: string, region = 'us-east-1', ownerId = OWNER) => ({ cidr, region, ownerId, associatedAsns: [], version: 1 }) as unknown as ByoipCidrAdvertisement;
+        const eip = (AllocationId: string, region = 'us-east-1', ownerId = OWNER) => ({ AllocationId, region, ownerId, Tags: [] }) as unknown as ElasticIp;
+        await store.commit([
+          create({ type: 'byoasn', value: byoasn('65002') }),
+          create({ type: 'byoasn', value: byoasn('65001') }),
+          create({ type: 'byoasn', value: byoasn('65003', OTHER) }),
+          create({ type: 'byoip-advertisement', value: advertisement('198.51.100.0/24') }),
+          create({ type: 'byoip-advertisement', value: advertisement('192.0.2.0/24') }),
+          create({ type: 'byoip-advertisement', value: advertisement('203.0.113.0/24', 'eu-west-1') }),
+          create({ type: 'elastic-ip', value: eip('eipalloc-2') }),
+          create({ type: 'elastic-ip', value: eip('eipalloc-1') }),
+          create({ type: 'elastic-ip', value: eip('eipalloc-3', 'us-east-1', OTHER) }),
+        ]);
+        expect((await store.listByoasns(OWNER)).map((found) => found.Asn)).toEqual(['65001', '65002']);
+        expect(await store.getByoasn(OTHER, '65003')).toEqual(byoasn('65003', OTHER));
+        expect(await store.getByoasn(OWNER, '65003')).toBeUndefined();
+        expect((await store.listByoipAdvertisements(OWNER, 'us-east-1')).map((found) => found.cidr)).toEqual(['192.0.2.0/24', '198.51.100.0/24']);
+        expect(await store.getByoipAdvertisement(OWNER, 'eu-west-1', '203.0.113.0/24')).toEqual(advertisement('203.0.113.0/24', 'eu-west-1'));
+        expect((await store.listElasticIps(OWNER, 'us-east-1')).map((found) => found.AllocationId)).toEqual(['eipalloc-1', 'eipalloc-2']);
+        expect(await store.getElasticIp(OTHER, 'us-east-1', 'eipalloc-3')).toEqual(eip('eipalloc-3', 'us-east-1', OTHER));
+        expect(await store.listElasticIps(OWNER, 'eu-west-1')).toEqual([]);
+      });
+
+      it('keeps resource CIDRs per scope, overrides per IPAM, and the history of one CIDR oldest first', async () => {
+        const resourceCidr = (IpamScopeId: string, ResourceId: string, ResourceCidr: string) =>
+          ({ IpamScopeId, ResourceRegion: 'us-east-1', ResourceId, ResourceCidr, version: 1 }) as IpamResourceCidr;
+        const override = (ipamId: string, resourceId: string): ResourceCidrOverride => ({ ipamId, resourceRegion: 'us-east-1', resourceId, resourceCidr: '10.0.0.0/16', ignored: true, version: 1 });
+        const history = (SampledStartTime: string, ResourceId: string) =>
+          ({ ipamScopeId: 'scope-h', ResourceCidr: '10.0.0.0/16', SampledStartTime, ResourceId, version: 1 }) as AddressHistoryRecord;
+        await store.commit([
+          create({ type: 'resource-cidr', value: resourceCidr('scope-r', 'vpc-2', '10.0.0.0/16') }),
+          create({ type: 'resource-cidr', value: resourceCidr('scope-r', 'vpc-1', '10.1.0.0/16') }),
+          create({ type: 'resource-cidr', value: resourceCidr('scope-s', 'vpc-3', '10.2.0.0/16') }),
+          create({ type: 'resource-cidr-override', value: override('ipam-o', 'vpc-1') }),
+          create({ type: 'resource-cidr-override', value: override('ipam-p', 'vpc-2') }),
+          create({ type: 'address-history', value: history('2030-01-02T00:00:00.000Z', 'vpc-2') }),
+          create({ type: 'address-history', value: history('2030-01-01T00:00:00.000Z', 'vpc-1') }),
+        ]);
+        expect((await store.listResourceCidrs('scope-r')).map((found) => found.ResourceId)).toEqual(['vpc-1', 'vpc-2']);
+        expect(await store.getResourceCidr('scope-s', 'us-east-1', 'vpc-3', '10.2.0.0/16')).toEqual(resourceCidr('scope-s', 'vpc-3', '10.2.0.0/16'));
+        expect(await store.getResourceCidr('scope-r', 'us-east-1', 'vpc-3', '10.2.0.0/16')).toBeUndefined();
+        expect(await store.listResourceCidrOverrides('ipam-o')).toEqual([override('ipam-o', 'vpc-1')]);
+        expect(await store.getResourceCidrOverride('ipam-p', 'us-east-1', 'vpc-2', '10.0.0.0/16')).toEqual(override('ipam-p', 'vpc-2'));
+        expect((await store.listAddressHistory('scope-h', '10.0.0.0/16')).map((found) => found.ResourceId)).toEqual(['vpc-1', 'vpc-2']);
+        expect(await store.listAddressHistory('scope-h', '10.0.0.0/8')).toEqual([]);
+      });
+
+      it('keeps singletons: the client token, the IPAM region slot, a pool monitor state and the sweep lease', async () => {
+        const clientToken: ClientTokenRecord = { accountId: OWNER, action: 'CreateIpam', clientToken: 'token-1', requestHash: 'h', startedAt: '2030-01-01T00:00:00.000Z', version: 1 };
+        await store.commit([
+          create({ type: 'client-token', value: clientToken }),
+          create({ type: 'pool-monitor-state', value: { ipamPoolId: 'pool-m', thresholdReached: 80, version: 1 } }),
+          create({ type: 'sweep-lease', value: { holder: 'sweep-1', leaseUntil: '2030-01-01T00:05:00.000Z', version: 1 } }),
+        ]);
+        expect(await store.getClientToken(OWNER, 'CreateIpam', 'token-1')).toEqual(clientToken);
+        expect(await store.getClientToken(OWNER, 'DeleteIpam', 'token-1')).toBeUndefined();
+        expect(await store.getPoolMonitorState('pool-m')).toEqual({ ipamPoolId: 'pool-m', thresholdReached: 80, version: 1 });
+        expect(await store.getSweepLease()).toEqual({ holder: 'sweep-1', leaseUntil: '2030-01-01T00:05:00.000Z', version: 1 });
+        await expect(store.commit([create({ type: 'sweep-lease', value: { holder: 'sweep-2', leaseUntil: '2030-01-01T00:06:00.000Z', version: 1 } })])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
+        await expect(store.commit([create({ type: 'ipam-region-slot', value: slot('eu-west-1') }), create({ type: 'ipam-region-slot', value: slot('us-east-1') })])).resolves.toBeUndefined();
+        await expect(store.commit([create({ type: 'ipam-region-slot', value: { ...slot('eu-west-1'), ipamId: 'ipam-2' } })])).rejects.toBeInstanceOf(StoreConflict);
+      });
+    });
+
+    describe('observations', () => {
+      const RD = 'ipam-res-disco-1';
+      const cidr = (ResourceOwnerId: string, ResourceId: string, region = 'us-east-1', IpUsage = 0.5) =>
+        ({ IpamResourceDiscoveryId: RD, ResourceRegion: region, ResourceOwnerId, ResourceId, ResourceCidr: '10.0.0.0/16', IpUsage }) as DiscoveredResourceCidr;
+      const address = (AddressOwnerId: string, Address: string) => ({ IpamResourceDiscoveryId: RD, AddressRegion: 'us-east-1', AddressOwnerId, Address }) as DiscoveredPublicAddress;
+      const account = (AccountId: string, DiscoveryRegion: string) => ({ resourceDiscoveryId: RD, AccountId, DiscoveryRegion, LastAttemptedDiscoveryTime: '2030-01-01T00:00:00.000Z' }) as DiscoveredAccount;
+      const put = (entity: ObservationWrite['entity']): ObservationWrite => ({ op: 'put', entity });
+
+      it('writes observations without conditions: the last put wins, deleting a missing one is no error', async () => {
+        await store.writeObservations([put({ type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-1', 'us-east-1', 0.5) })]);
+        await store.writeObservations([
+          put({ type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-1', 'us-east-1', 0.9) }),
+          { op: 'delete', entity: { type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-gone') } },
+        ]);
+        expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toEqual([cidr(OWNER, 'vpc-1', 'us-east-1', 0.9)]);
+        await store.writeObservations([{ op: 'delete', entity: { type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-1') } }]);
+        expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toEqual([]);
+        await store.writeObservations([]);
+      });
+
+      it('lists what a discovery saw per Region, optionally per account, in account then resource order', async () => {
+        await store.writeObservations([
+          put({ type: 'discovered-resource-cidr', value: cidr(OTHER, 'vpc-9') }),
+          put({ type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-2') }),
+          put({ type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-1') }),
+          put({ type: 'discovered-resource-cidr', value: cidr(OWNER, 'vpc-3', 'eu-west-1') }),
+          put({ type: 'discovered-public-address', value: address(OWNER, '198.51.100.2') }),
+          put({ type: 'discovered-public-address', value: address(OTHER, '198.51.100.1') }),
+          put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') }),
+          put({ type: 'discovered-account', value: account(OTHER, 'us-east-1') }),
+          put({ type: 'discovered-account', value: account(OWNER, 'eu-west-1') }),
+        ]);
+        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).map((found) => found.ResourceId)).toEqual(['vpc-9', 'vpc-1', 'vpc-2']);
+        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1', OWNER)).map((found) => found.ResourceId)).toEqual(['vpc-1', 'vpc-2']);
+        expect((await store.listDiscoveredResourceCidrs(RD, 'eu-west-1')).map((found) => found.ResourceId)).toEqual(['vpc-3']);
+        expect((await store.listDiscoveredPublicAddresses(RD, 'us-east-1')).map((found) => found.Address)).toEqual(['198.51.100.1', '198.51.100.2']);
+        expect((await store.listDiscoveredPublicAddresses(RD, 'us-east-1', OWNER)).map((found) => found.Address)).toEqual(['198.51.100.2']);
+        const accounts = (found: DiscoveredAccount[]) => found.map((one) => `${one.DiscoveryRegion}/${one.AccountId}`);
+        expect(accounts(await store.listDiscoveredAccounts(RD))).toEqual([`eu-west-1/${OWNER}`, `us-east-1/${OTHER}`, `us-east-1/${OWNER}`]);
+        expect(accounts(await store.listDiscoveredAccounts(RD, 'eu-west-1'))).toEqual([`eu-west-1/${OWNER}`]);
+        expect(await store.listDiscoveredAccounts('ipam-res-disco-2')).toEqual([]);
+      });
+
+      it('refuses a batch that names one observation twice, as BatchWriteItem does', async () => {
+        const twice = [put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') }), put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') })];
+        await expect(store.writeObservations(twice)).rejects.toThrow();
+        expect(await store.listDiscoveredAccounts(RD)).toEqual([]);
+      });
+
+      it('writes any number of observations (more than one batch)', async () => {
+        const many = Array.from({ length: 60 }, (_, n) => put({ type: 'discovered-resource-cidr', value: cidr(OWNER, `vpc-${String(n).padStart(2, '0')}`) }));
+        await store.writeObservations(many);
+        expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toHaveLength(60);
+        await store.writeObservations(many.map((write) => ({ ...write, op: 'delete' })));
+        expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toEqual([]);
+      });
+    });
+
+    describe('expiry', () => {
+      it('keeps returning records past their expiry: hiding them is the reader’s rule, as deletion by TTL is late or never', async () => {
+        const forgotten = poolCidr('pool-old', 'ipam-pool-cidr-old', { State: 'deprovisioned', retainedUntil: '2000-01-01T00:00:00.000Z' });
+        const oldToken: ClientTokenRecord = { accountId: OWNER, action: 'CreateIpam', clientToken: 'old', requestHash: 'h', startedAt: '2000-01-01T00:00:00.000Z', version: 1 };
+        await store.commit([create({ type: 'pool-cidr', value: forgotten }), create({ type: 'client-token', value: oldToken })]);
+        expect(await store.getPoolCidr('pool-old', 'ipam-pool-cidr-old')).toEqual(forgotten);
+        expect(await store.listPoolCidrs('pool-old')).toEqual([forgotten]);
+        expect(await store.getClientToken(OWNER, 'CreateIpam', 'old')).toEqual(oldToken);
+        // Conditions see it too: an expired record still occupies its key until it is deleted.
+        await expect(store.commit([create({ type: 'pool-cidr', value: forgotten })])).rejects.toBeInstanceOf(StoreConflict);
+      });
+    });
+  });
+}
