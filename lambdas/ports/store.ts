@@ -102,22 +102,38 @@ export interface PageRequest {
   after?: string;
 }
 
-export interface Store {
+/**
+ * The IPAM resource tree: IPAMs, their scopes, pools, the CIDRs provisioned to pools, and the
+ * allocations made from them.
+ */
+export interface PoolTreeStore {
+  /** One IPAM, by id. */
   getIpam(ipamId: string): Promise<Ipam | undefined>;
+  /** Every IPAM an account owns. */
   listIpams(ownerId: string): Promise<Ipam[]>;
+  /** One scope, by id. */
   getScope(scopeId: string): Promise<IpamScope | undefined>;
+  /** Every scope an account owns. */
   listScopes(ownerId: string): Promise<IpamScope[]>;
+  /** One pool, by id. */
   getPool(poolId: string): Promise<IpamPool | undefined>;
+  /** Every pool an account owns. */
   listPools(ownerId: string): Promise<IpamPool[]>;
+  /** One CIDR provisioned to a pool. */
   getPoolCidr(poolId: string, poolCidrId: string): Promise<IpamPoolCidr | undefined>;
+  /** Every CIDR provisioned to a pool. */
   listPoolCidrs(poolId: string): Promise<IpamPoolCidr[]>;
+  /** One allocation of a pool. */
   getAllocation(poolId: string, allocationId: string): Promise<IpamPoolAllocation | undefined>;
+  /** A pool's allocations, one page at a time. */
   listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>>;
-  getClientToken(accountId: string, action: string, clientToken: string): Promise<ClientTokenRecord | undefined>;
-  getExecution(executionId: string): Promise<WorkflowExecution | undefined>;
-  /** Executions not yet closed, oldest first (an eventually consistent index: a just-committed one may be missing). */
-  listOpenExecutions(): Promise<WorkflowExecution[]>;
+}
 
+/**
+ * The allocator's view of a space (a pool, or a scope for top-level pools): its free blocks, which
+ * allocations and provisions take from and releases give back to.
+ */
+export interface FreeSpaceStore {
   /** Free blocks of a space in best-fit order for a /prefixLength request: smallest block first, lowest address among equals. */
   freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock>;
   /** The free block that contains `cidr`, if any (strongly consistent). */
@@ -133,47 +149,88 @@ export interface Store {
   getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
   /** Every free block of a space (for accounting and tests; not on a hot path). */
   listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
+}
 
-  /** Applies all writes atomically, or throws StoreConflict and applies none. */
-  commit(writes: Write[]): Promise<void>;
+/** The answers remembered for ClientTokens (see use-cases/idempotency.ts). */
+export interface ClientTokenStore {
+  /** The ClientToken an account used on one action, with the request's hash and its first result. */
+  getClientToken(accountId: string, action: string, clientToken: string): Promise<ClientTokenRecord | undefined>;
+}
 
-  // ---- Discovery and monitoring ----
+/** The records of workflow executions, which make workflows durable (see ports/workflows.ts). */
+export interface ExecutionStore {
+  /** One execution record, open or closed. */
+  getExecution(executionId: string): Promise<WorkflowExecution | undefined>;
+  /** Executions not yet closed, oldest first (an eventually consistent index: a just-committed one may be missing). */
+  listOpenExecutions(): Promise<WorkflowExecution[]>;
+}
+
+/**
+ * What discovery and monitoring keep: resource discoveries and their associations with IPAMs,
+ * what the sweeps observed, the resource CIDRs and address history derived from it, manual
+ * overrides, pool monitoring state and the sweep's lease.
+ */
+export interface DiscoveryStore {
+  /** One resource discovery, by id. */
   getResourceDiscovery(resourceDiscoveryId: string): Promise<IpamResourceDiscovery | undefined>;
   /** One owner's resource discoveries, or every owner's (the sweep) when ownerId is undefined. */
   listResourceDiscoveries(ownerId?: string): Promise<IpamResourceDiscovery[]>;
+  /** One association of a resource discovery with an IPAM, by id. */
   getResourceDiscoveryAssociation(associationId: string): Promise<IpamResourceDiscoveryAssociation | undefined>;
   /** One owner's associations, or every owner's (the sweep) when ownerId is undefined. */
   listResourceDiscoveryAssociations(ownerId?: string): Promise<IpamResourceDiscoveryAssociation[]>;
   /** What a resource discovery saw in one Region (every account), optionally only one account's. */
   listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string): Promise<DiscoveredResourceCidr[]>;
+  /** The public addresses a resource discovery saw in one Region (every account), optionally only one account's. */
   listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string): Promise<DiscoveredPublicAddress[]>;
   /** Every account × Region the resource discovery tried, optionally one Region's. */
   listDiscoveredAccounts(resourceDiscoveryId: string, region?: string): Promise<DiscoveredAccount[]>;
   /** Puts and deletes observations in batches: not atomic, not conditional (see Observation). */
   writeObservations(writes: ObservationWrite[]): Promise<void>;
+  /** One resource's CIDR as an IPAM scope tracks it. */
   getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string): Promise<IpamResourceCidr | undefined>;
+  /** Every resource CIDR a scope tracks. */
   listResourceCidrs(scopeId: string): Promise<IpamResourceCidr[]>;
+  /** What a user decided about one resource CIDR of an IPAM (ignored, moved scope), if anything. */
   getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string): Promise<ResourceCidrOverride | undefined>;
+  /** Every resource CIDR override of an IPAM. */
   listResourceCidrOverrides(ipamId: string): Promise<ResourceCidrOverride[]>;
   /** History of exactly one CIDR in one scope, oldest first. */
   listAddressHistory(scopeId: string, cidr: string): Promise<AddressHistoryRecord[]>;
+  /** The utilisation band last reported for a pool, if a sweep has reported one. */
   getPoolMonitorState(poolId: string): Promise<PoolMonitorState | undefined>;
+  /** The lease that keeps discovery sweeps to one at a time, if a sweep has ever taken it. */
   getSweepLease(): Promise<SweepLease | undefined>;
+}
 
-  // ---- BYOASN and BYOIP advertising ----
+/** Public address space an account brings or takes: BYOASN, BYOIP advertising and verification, Elastic IPs from pools. */
+export interface PublicSpaceStore {
+  /** One ASN an account brought. */
   getByoasn(ownerId: string, asn: string): Promise<Byoasn | undefined>;
   /** Every ASN an account brought, in any Region. */
   listByoasns(ownerId: string): Promise<Byoasn[]>;
+  /** The advertising record of one BYOIP CIDR of an account in one Region (none: withdrawn, no ASNs). */
   getByoipAdvertisement(ownerId: string, region: string, cidr: string): Promise<ByoipCidrAdvertisement | undefined>;
+  /** Every BYOIP CIDR advertisement of an account in one Region. */
   listByoipAdvertisements(ownerId: string, region: string): Promise<ByoipCidrAdvertisement[]>;
-
-  // ---- BYOIP verification tokens ----
+  /** One external resource verification token, by id. */
   getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
   /** Every token of an account's IPAMs, in any Region. */
   listVerificationTokens(ownerId: string): Promise<IpamExternalResourceVerificationToken[]>;
-
-  // ---- Elastic IPs from IPAM pools ----
+  /** One IPAM-pool Elastic IP of an account in one Region, by allocation id. */
   getElasticIp(ownerId: string, region: string, allocationId: string): Promise<ElasticIp | undefined>;
   /** Every IPAM-pool Elastic IP of an account in one Region. */
   listElasticIps(ownerId: string, region: string): Promise<ElasticIp[]>;
 }
+
+/** The one way every role's entities are written (see the top of this file). */
+export interface Committer {
+  /** Applies all writes atomically, or throws StoreConflict and applies none. */
+  commit(writes: Write[]): Promise<void>;
+}
+
+/**
+ * The whole contract, which both adapters implement. Code that needs only part of storage names
+ * the roles it uses instead (e.g. `FreeSpaceStore & Committer`).
+ */
+export interface Store extends PoolTreeStore, FreeSpaceStore, ClientTokenStore, ExecutionStore, DiscoveryStore, PublicSpaceStore, Committer {}

@@ -6,7 +6,7 @@ import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } f
 import { IpamError } from '../domain/errors.ts';
 import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model.ts';
-import { type Store, StoreConflict, type Write } from '../ports/store.ts';
+import { type Committer, type FreeSpaceStore, StoreConflict, type Write } from '../ports/store.ts';
 
 /** Buddies one transaction may create, leaving room for the other items of the use case. */
 const MAX_BUDDIES_PER_COMMIT = 80;
@@ -67,7 +67,7 @@ const MAX_EMPTY_SCANS = 10;
  * space that was free all along. "Nothing fits" is answered only when two scans in a row saw the
  * same blocks.
  */
-export async function findPlacement(store: Store, spaceId: string, family: AddressFamily, request: PlacementRequest): Promise<Placement | undefined> {
+export async function findPlacement(store: FreeSpaceStore, spaceId: string, family: AddressFamily, request: PlacementRequest): Promise<Placement | undefined> {
   let previousScan: string | undefined;
   for (let scan = 0; scan < MAX_EMPTY_SCANS; scan++) {
     const { placement, seen } = await scanForPlacement(store, spaceId, family, request);
@@ -79,7 +79,7 @@ export async function findPlacement(store: Store, spaceId: string, family: Addre
 }
 
 async function scanForPlacement(
-  store: Store,
+  store: FreeSpaceStore,
   spaceId: string,
   family: AddressFamily,
   request: PlacementRequest,
@@ -105,7 +105,7 @@ const AGREEING_MISSES = 3;
  * one, not as a snapshot: a concurrent split or merge can move the block that holds `cidr` from a
  * key not read yet to one already read, so a single miss is not trusted.
  */
-export async function findSpecificPlacement(store: Store, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
+export async function findSpecificPlacement(store: FreeSpaceStore, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
   for (let read = 1; ; read++) {
     const block = await store.freeBlockContaining(spaceId, cidr);
     if (block) return { block, target: cidr };
@@ -119,7 +119,7 @@ export async function findSpecificPlacement(store: Store, spaceId: string, cidr:
  * transaction holds (an IPv6 /128 out of a /0), the block is first split in separate commits —
  * each split keeps the free space exactly the same, so a crash in between loses nothing.
  */
-export async function takeWrites(store: Store, placement: Placement): Promise<Write[]> {
+export async function takeWrites(store: Committer, placement: Placement): Promise<Write[]> {
   let block = placement.block;
   let blockCidr = parseCidr(block.cidr);
   while (placement.target.prefixLength - blockCidr.prefixLength > MAX_BUDDIES_PER_COMMIT) {
@@ -156,7 +156,7 @@ export function mergeCandidates(cidr: string): Cidr[] {
 }
 
 /** Those of mergeCandidates(cidr) that are free blocks. */
-export function readMergeBuddies(store: Store, spaceId: string, cidr: string): Promise<FreeBlock[]> {
+export function readMergeBuddies(store: FreeSpaceStore, spaceId: string, cidr: string): Promise<FreeBlock[]> {
   return store.getFreeBlocks(spaceId, mergeCandidates(cidr));
 }
 
@@ -193,7 +193,7 @@ export function giveBackWrites(spaceId: string, cidr: string, within: string, fr
  * buddies both see each other (each checks after its own write), and the loser of the merge
  * finds its block gone and stops: the winner carries on upwards.
  */
-export async function mergeFreeBlock(store: Store, spaceId: string, cidr: string, within: string): Promise<void> {
+export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId: string, cidr: string, within: string): Promise<void> {
   let block = parseCidr(cidr);
   const boundary = parseCidr(within);
   for (;;) {
@@ -222,7 +222,7 @@ export async function mergeFreeBlock(store: Store, spaceId: string, cidr: string
  * first and merges in later commits, so a crash in between leaves free space split; this puts
  * it back into canonical form (each merge is conditional, so racing healers are harmless).
  */
-export async function healFreeSpace(store: Store, spaceId: string, within: Cidr): Promise<void> {
+export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, within: Cidr): Promise<void> {
   const boundary = formatCidr(within);
   for (const block of await store.listFreeBlocks(spaceId, within.family)) {
     if (block.within === boundary) await mergeFreeBlock(store, spaceId, block.cidr, block.within);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { Store } from '../../ports/store.ts';
+import type { ExecutionStore } from '../../ports/store.ts';
 import type { WorkflowName } from '../../domain/model.ts';
 import type { TaskEvent, TaskRunner, WorkflowInput, WorkflowStart, Workflows } from '../../ports/workflows.ts';
 
@@ -25,7 +25,8 @@ export interface WorkflowLog {
 }
 
 export interface LocalWorkflowEngineOptions {
-  store: Store;
+  /** Where the open executions to resume are listed. */
+  store: ExecutionStore;
   runTask: TaskRunner;
   /** Where the *.asl.json files are; defaults to the project's statemachines/. */
   statemachinesDir?: string;
@@ -86,7 +87,7 @@ function asLambdaError(error: unknown): Error {
 }
 
 export class LocalWorkflowEngine implements Workflows {
-  private readonly store: Store;
+  private readonly store: ExecutionStore;
   private readonly runTask: TaskRunner;
   private readonly statemachinesDir: string;
   private readonly retryIntervalMs: number;
