@@ -55,9 +55,16 @@ interface StateDefinition {
 
 interface LoadedWorkflow {
   machine: StateMachine;
-  taskStates: string[];
-  retryingStates: string[];
+  taskStates: readonly string[];
+  retryingStates: readonly string[];
 }
+
+/**
+ * Loaded workflows by file, shared by every engine of the process: validating a definition
+ * (asl-validator) takes hundreds of milliseconds, and a StateMachine keeps nothing of a run —
+ * each run() has its own state and options — so one instance serves all concurrent executions.
+ */
+const loadedWorkflows = new Map<string, Promise<LoadedWorkflow>>();
 
 interface Running {
   /** Settles when the execution has ended (or, if paused, when the engine stops). */
@@ -93,7 +100,6 @@ export class LocalWorkflowEngine implements Workflows {
   private readonly retryIntervalMs: number;
   private readonly pauseBeforeTask: string | undefined;
   private readonly log: WorkflowLog;
-  private readonly workflows = new Map<WorkflowName, Promise<LoadedWorkflow>>();
   private readonly running = new Map<string, Running>();
   /** Releases every paused execution; called by stop(). */
   private readonly releasePaused = new Set<() => void>();
@@ -211,29 +217,29 @@ export class LocalWorkflowEngine implements Workflows {
   }
 
   private load(name: WorkflowName): Promise<LoadedWorkflow> {
-    let loaded = this.workflows.get(name);
+    const file = path.join(this.statemachinesDir, `${name}.asl.json`);
+    let loaded = loadedWorkflows.get(file);
     if (!loaded) {
-      loaded = this.readDefinition(name);
+      loaded = readDefinition(file);
       // A failed load is not cached: the file may be fixed before the next start.
-      loaded.catch(() => this.workflows.delete(name));
-      this.workflows.set(name, loaded);
+      loaded.catch(() => loadedWorkflows.delete(file));
+      loadedWorkflows.set(file, loaded);
     }
     return loaded;
   }
+}
 
-  private async readDefinition(name: WorkflowName): Promise<LoadedWorkflow> {
-    const file = path.join(this.statemachinesDir, `${name}.asl.json`);
-    // The same substitution CDK makes with definitionSubstitutions.
-    const text = (await readFile(file, 'utf8')).replaceAll('${WorkflowTaskFunctionArn}', LOCAL_TASK_FUNCTION_ARN);
-    const unsubstituted = text.match(/\$\{[A-Za-z0-9_]+\}/);
-    if (unsubstituted) throw new Error(`${file} uses ${unsubstituted[0]}, which the local engine does not substitute`);
-    const definition = JSON.parse(text) as StateMachineDefinition;
-    const states = Object.entries(definition.States as Record<string, StateDefinition>);
-    return {
-      // The constructor validates the definition (asl-validator) and throws if it is invalid.
-      machine: new StateMachine(definition),
-      taskStates: states.filter(([, state]) => state.Type === 'Task').map(([stateName]) => stateName),
-      retryingStates: states.filter(([, state]) => state.Retry !== undefined).map(([stateName]) => stateName),
-    };
-  }
+async function readDefinition(file: string): Promise<LoadedWorkflow> {
+  // The same substitution CDK makes with definitionSubstitutions.
+  const text = (await readFile(file, 'utf8')).replaceAll('${WorkflowTaskFunctionArn}', LOCAL_TASK_FUNCTION_ARN);
+  const unsubstituted = text.match(/\$\{[A-Za-z0-9_]+\}/);
+  if (unsubstituted) throw new Error(`${file} uses ${unsubstituted[0]}, which the local engine does not substitute`);
+  const definition = JSON.parse(text) as StateMachineDefinition;
+  const states = Object.entries(definition.States as Record<string, StateDefinition>);
+  return {
+    // The constructor validates the definition (asl-validator) and throws if it is invalid.
+    machine: new StateMachine(definition),
+    taskStates: states.filter(([, state]) => state.Type === 'Task').map(([stateName]) => stateName),
+    retryingStates: states.filter(([, state]) => state.Retry !== undefined).map(([stateName]) => stateName),
+  };
 }
