@@ -235,6 +235,7 @@ export class DynamoDbStore implements Store {
   async commit(writes: Write[]): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
+    refuseRepeatedItems(writes);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => this.transactItem(write)) }));
     } catch (error) {
@@ -452,6 +453,21 @@ export class DynamoDbStore implements Store {
       yield* result.Items ?? [];
       start = result.LastEvaluatedKey;
     } while (start);
+  }
+}
+
+/**
+ * DynamoDB refuses a transaction that names one item twice with a ValidationException (DynamoDB
+ * Local may cancel it as a failed condition instead, which would be retried as a lost race). Such
+ * a write plan is a bug: say so before sending it, the same way everywhere.
+ */
+function refuseRepeatedItems(writes: Write[]): void {
+  const seen = new Set<string>();
+  for (const write of writes) {
+    const { PK, SK } = keysOf(write.entity);
+    const id = JSON.stringify([PK, SK]);
+    if (seen.has(id)) throw new Error(`A transaction names the same item more than once: ${id}`);
+    seen.add(id);
   }
 }
 
