@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
+import { clientTokenExpiresAt } from '../../domain/expiry.ts';
 import type {
   AddressHistoryRecord,
   Byoasn,
@@ -91,8 +92,6 @@ const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
 const TRANSACTION_LIMIT = 100;
-/** Client tokens are kept for a day, like the idempotency window of EC2. */
-const CLIENT_TOKEN_TTL_SECONDS = 24 * 3600;
 
 function recordOf<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -104,7 +103,7 @@ function recordOf<T>(item: Item | undefined): T | undefined {
 function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
-  if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(clientTokenExpiresAt(entity.value) / 1000);
   if (entity.type === 'pool-cidr' && entity.value.retainedUntil) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
