@@ -22,7 +22,7 @@ export function historyRecordOf(resourceCidr: IpamResourceCidr, sampledEndTime?:
     SampledStartTime: resourceCidr.historyStartedAt,
     SampledEndTime: sampledEndTime,
     ipamScopeId: resourceCidr.IpamScopeId,
-    version: 1,
+    version: resourceCidr.historyVersion ?? 1,
   };
 }
 

@@ -27,7 +27,7 @@ import type {
 } from './inventory.ts';
 
 /** A judgement on one resource CIDR in one scope: the record without the bookkeeping the store and history add. */
-export type ResourceCidrVerdict = Omit<IpamResourceCidr, 'version' | 'historyStartedAt'>;
+export type ResourceCidrVerdict = Omit<IpamResourceCidr, 'version' | 'historyStartedAt' | 'historyVersion'>;
 
 // ---- Inventory snapshot → discovered records ----
 

@@ -374,6 +374,8 @@ export interface IpamResourceCidr extends Versioned {
   AvailabilityZoneId?: string;
   /** Internal: SampledStartTime of the open history record that describes this state. */
   historyStartedAt: string;
+  /** Internal: that record's version when more than 1 (it was replaced in the instant it began). */
+  historyVersion?: number;
 }
 
 /**
@@ -395,7 +397,9 @@ export interface ResourceCidrOverride extends Versioned {
 
 /**
  * One stretch of time during which a CIDR had one resource, owner and state (IpamAddressHistoryRecord).
- * Version 1 while open; closing it (SampledEndTime) is an update, so a repeated sweep cannot close or open it twice.
+ * Created at version 1 (replacing the state of a record in the instant it began moves it on, see
+ * IpamResourceCidr.historyVersion); closing it (SampledEndTime) is an update, so a repeated sweep
+ * cannot close or open it twice.
  */
 export interface AddressHistoryRecord extends Versioned {
   ResourceOwnerId: string;

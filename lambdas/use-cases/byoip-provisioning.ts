@@ -12,6 +12,7 @@ import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import type { ByoipProof, IpamPool } from '../domain/model.ts';
 import type { Dependencies, RequestContext } from './context.ts';
+import { findPoolCidr } from './lookup.ts';
 import { requireVerificationToken, tokenStatus } from './verification-tokens.ts';
 
 /** Most specific BYOIP blocks (S6.A/S6.B): /24 IPv4; /48 IPv6 if advertisable, /60 if not. */
@@ -90,7 +91,7 @@ export class ByoipVerificationFailed extends Error {
 
 /** Workflow task: checks the proof of a pending BYOIP CIDR against DNS or RDAP; throws when it fails. */
 export async function verifyByoipCidr(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
-  const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+  const record = await findPoolCidr(deps, poolId, poolCidrId);
   const pool = await deps.store.getPool(poolId);
   // Settled already, or the pool went: the provisioning task decides what that means.
   if (record?.State !== 'pending-provision' || !record.byoipProof || !record.Cidr || !pool) return;

@@ -7,9 +7,13 @@
 // their own commit instead, and run without reading the token first: a retry or a twin runs
 // too, its commit fails whole on the token, and only then is the token read for the first
 // answer (or IdempotentParameterMismatch). The usual request costs no extra round trip.
+//
+// A token is honoured for a day (domain/expiry.ts). An expired token still in the table (DynamoDB's
+// TTL deletes late, DynamoDB Local never) reads as absent, and the next request with it replaces it.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../domain/errors.ts';
+import { isExpiredClientToken } from '../domain/expiry.ts';
 import type { ClientTokenRecord } from '../domain/model.ts';
 import { StoreConflict } from '../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
@@ -54,7 +58,8 @@ export async function runOnce(
   const requestHash = createHash('sha256').update(canonicalJson(params)).digest('hex');
   if (inCommit) return runWithTokenInCommit(deps, context, action, clientToken, requestHash, run);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const existing = await deps.store.getClientToken(context.accountId, action, clientToken);
+    const stored = await deps.store.getClientToken(context.accountId, action, clientToken);
+    const existing = unexpired(deps, stored);
     if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
     if (existing?.response) return JSON.parse(existing.response) as Output;
     if (existing && deps.now().getTime() - Date.parse(existing.startedAt) < ABANDONED_AFTER_MS) {
@@ -67,16 +72,17 @@ export async function runOnce(
       clientToken,
       requestHash,
       startedAt: deps.now().toISOString(),
-      version: existing ? existing.version : 1,
+      version: stored ? stored.version : 1,
     };
     try {
-      // Invariant: exactly one request holds the token's claim at a time.
-      await deps.store.commit([existing ? { op: 'update', entity: { type: 'client-token', value: claim } } : { op: 'create', entity: { type: 'client-token', value: claim } }]);
+      // Invariant: exactly one request holds the token's claim at a time. Taking over an abandoned
+      // claim or an expired token updates the one read, so of two requests taking it over one wins.
+      await deps.store.commit([stored ? { op: 'update', entity: { type: 'client-token', value: claim } } : { op: 'create', entity: { type: 'client-token', value: claim } }]);
     } catch (error) {
       if (error instanceof StoreConflict) continue;
       throw error;
     }
-    const claimed = { ...claim, version: existing ? existing.version + 1 : 1 };
+    const claimed = { ...claim, version: stored ? stored.version + 1 : 1 };
     let output: Output;
     try {
       output = await run(context);
@@ -90,6 +96,9 @@ export async function runOnce(
   }
   throw new IpamError('RequestLimitExceeded', `The request with client token '${clientToken}' is still in progress; try again`);
 }
+
+/** The token as readers see it: gone once it expired, whether or not TTL deleted it yet. */
+const unexpired = (deps: Dependencies, token: ClientTokenRecord | undefined) => (token && !isExpiredClientToken(token, deps.now()) ? token : undefined);
 
 const parameterMismatch = (clientToken: string) =>
   new IpamError('IdempotentParameterMismatch', `The client token '${clientToken}' was already used with different parameters`);
@@ -108,7 +117,7 @@ async function runWithTokenInCommit(
   } catch (error) {
     // A token with an answer decides, whatever this run ran into: a retry of an allocation gets
     // its first answer even once the pool is full.
-    const existing = await deps.store.getClientToken(context.accountId, action, clientToken);
+    const existing = unexpired(deps, await deps.store.getClientToken(context.accountId, action, clientToken));
     if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
     if (existing?.response) return JSON.parse(existing.response) as Output;
     throw error;
@@ -116,17 +125,21 @@ async function runWithTokenInCommit(
 }
 
 function tokenInCommit(deps: Dependencies, context: RequestContext, action: string, clientToken: string, requestHash: string): TokenInCommit {
+  /** An expired token the last recheck found still stored: the next commit replaces it. */
+  let expired: ClientTokenRecord | undefined;
   return {
-    record: (output) => ({
-      // Invariant (create): one result per token — of two requests with it, the second commit fails whole.
-      op: 'create',
-      entity: {
-        type: 'client-token',
-        value: { accountId: context.accountId, action, clientToken, requestHash, startedAt: deps.now().toISOString(), version: 1, response: JSON.stringify(output) },
-      },
-    }),
+    record: (output) => {
+      const value = { accountId: context.accountId, action, clientToken, requestHash, startedAt: deps.now().toISOString(), response: JSON.stringify(output) };
+      return expired
+        ? // Invariant: the expired token is still the one read; a request that replaced it meanwhile makes this commit fail whole.
+          { op: 'update', entity: { type: 'client-token', value: { ...value, version: expired.version } } }
+        : // Invariant (create): one result per token — of two requests with it, the second commit fails whole.
+          { op: 'create', entity: { type: 'client-token', value: { ...value, version: 1 } } };
+    },
     async recheck() {
-      if (await deps.store.getClientToken(context.accountId, action, clientToken)) throw new TokenTaken();
+      const stored = await deps.store.getClientToken(context.accountId, action, clientToken);
+      if (unexpired(deps, stored)) throw new TokenTaken();
+      expired = stored;
     },
   };
 }

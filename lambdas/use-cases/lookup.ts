@@ -1,7 +1,8 @@
 // Finding the records a request names, as the caller may see them. A record of another account
 // or outside the request's Region answers exactly like a missing one: NotFound never leaks.
 import { IpamError, messages } from '../domain/errors.ts';
-import type { Ipam, IpamPool, IpamScope, ResourceState } from '../domain/model.ts';
+import { isForgottenPoolCidr } from '../domain/expiry.ts';
+import type { Ipam, IpamPool, IpamPoolCidr, IpamScope, ResourceState } from '../domain/model.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 
 /** IPAM administration happens in the IPAM's home Region. */
@@ -55,4 +56,20 @@ export function requireSettled(kind: string, id: string, state: ResourceState): 
   if (!SETTLED_STATES.has(state)) {
     throw new IpamError('IncorrectState', `The ${kind} '${id}' is in state '${state}' and cannot be changed now`);
   }
+}
+
+// Pool CIDR records as every reader sees them: DynamoDB's TTL deletes a forgotten (finished, past
+// retainedUntil) record late, and DynamoDB Local and memory never, so these skip it. Writes that
+// replace such a record (provisioning its CIDR again) read the store's list, forgotten ones included.
+
+/** One pool CIDR by id, or undefined if there is none or it was forgotten. */
+export async function findPoolCidr(deps: Dependencies, poolId: string, poolCidrId: string): Promise<IpamPoolCidr | undefined> {
+  const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+  return record && !isForgottenPoolCidr(record, deps.now()) ? record : undefined;
+}
+
+/** The pool's CIDR records that are not forgotten. */
+export async function visiblePoolCidrs(deps: Dependencies, poolId: string): Promise<IpamPoolCidr[]> {
+  const now = deps.now();
+  return (await deps.store.listPoolCidrs(poolId)).filter((record) => !isForgottenPoolCidr(record, now));
 }

@@ -30,7 +30,7 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './lookup.ts';
+import { findPoolCidr, isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled, visiblePoolCidrs } from './lookup.ts';
 import { commitAndStart } from './workflow.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
 
@@ -61,14 +61,6 @@ export const presentPoolCidr = (record: IpamPoolCidr) => publicView(record);
 /** A record settling in a finished state, with the time it is forgotten. */
 function finished(deps: Dependencies, record: IpamPoolCidr, change: Pick<IpamPoolCidr, 'State'> & Partial<IpamPoolCidr>): IpamPoolCidr {
   return { ...record, ...change, retainedUntil: new Date(deps.now().getTime() + FINISHED_POOL_CIDR_RETENTION_MS).toISOString() };
-}
-
-const isForgotten = (deps: Dependencies, record: IpamPoolCidr) =>
-  record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= deps.now().getTime();
-
-/** The pool's CIDR records as readers see them: DynamoDB's TTL deletes lazily, so forgotten ones are skipped here. */
-async function visiblePoolCidrs(deps: Dependencies, poolId: string): Promise<IpamPoolCidr[]> {
-  return (await deps.store.listPoolCidrs(poolId)).filter((record) => !isForgotten(deps, record));
 }
 
 /**
@@ -165,7 +157,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
 /** Workflow task: take the space from the source and make it the pool's, or fail the record. */
 export async function completeProvision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
   await retryOnConflict(async (attempt): Promise<void> => {
-    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-provision') return; // settled already: a retried task does nothing
     const pool = await deps.store.getPool(poolId);
     if (!pool || !isSettled(pool.State)) {
@@ -434,7 +426,7 @@ async function reserveForDeprovision(
 ): Promise<IpamPoolCidr> {
   const poolId = pool.IpamPoolId;
   const { pending, previousState } = await retryOnConflict(async () => {
-    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (!record?.Cidr || !DEPROVISIONABLE_STATES.has(record.State)) {
       throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
     }
@@ -472,7 +464,7 @@ async function reserveForDeprovision(
 /** Workflow task: give a reserved CIDR back to the source pool (or scope) it came from. */
 export async function completeDeprovision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
   await retryOnConflict(async () => {
-    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-deprovision') return; // settled already: a retried task does nothing
     const pool = await deps.store.getPool(poolId);
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
@@ -496,7 +488,7 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
  */
 export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrId: string, reason: string): Promise<void> {
   await retryOnConflict(async (): Promise<void> => {
-    const record = await deps.store.getPoolCidr(poolId, poolCidrId);
+    const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-provision' && record?.State !== 'pending-deprovision') return;
     const pool = await deps.store.getPool(poolId);
     if (record.State === 'pending-provision') return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);

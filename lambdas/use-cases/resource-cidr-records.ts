@@ -23,7 +23,12 @@ export function resourceCidrWrites(previous: IpamResourceCidr | undefined, next:
       ...(closed ? [{ op: 'update', entity: { type: 'address-history', value: closed } } as Write] : []),
     ];
   }
-  const candidate: IpamResourceCidr = { ...next!, historyStartedAt: previous?.historyStartedAt ?? now, version: previous?.version ?? 1 };
+  const candidate: IpamResourceCidr = {
+    ...next!,
+    historyStartedAt: previous?.historyStartedAt ?? now,
+    historyVersion: previous?.historyVersion,
+    version: previous?.version ?? 1,
+  };
   if (!previous) {
     const opened = historyRecordOf(candidate);
     return [
@@ -36,14 +41,31 @@ export function resourceCidrWrites(previous: IpamResourceCidr | undefined, next:
     if (isDeepStrictEqual(withoutUndefined(previous), withoutUndefined(candidate))) return [];
     return [{ op: 'update', entity: { type: 'resource-cidr', value: candidate } }];
   }
-  const restarted: IpamResourceCidr = { ...candidate, historyStartedAt: now };
+  if (previous.historyStartedAt === now) return replacedInPlace(candidate);
+  const restarted: IpamResourceCidr = { ...candidate, historyStartedAt: now, historyVersion: undefined };
   const closed = historyRecordOf(previous, now);
   const opened = historyRecordOf(restarted);
   return [
     { op: 'update', entity: { type: 'resource-cidr', value: restarted } },
-    // Invariant: the open record (version 1) is closed once; its successor is created once.
+    // Invariant: the open record (at the version read) is closed once; its successor is created once.
     ...(closed ? [{ op: 'update', entity: { type: 'address-history', value: closed } } as Write] : []),
     ...(opened ? [{ op: 'create', entity: { type: 'address-history', value: opened } } as Write] : []),
+  ];
+}
+
+/**
+ * A change in the instant the open history record began (ignoring and un-ignoring in one
+ * millisecond): the state that record describes lasted no time, and history is what was sampled
+ * over time, so the new state takes its place rather than closing it at its own start. Closing it
+ * and opening the successor would also write the one item `<start>#<resource>` twice in a commit.
+ */
+function replacedInPlace(candidate: IpamResourceCidr): Write[] {
+  const replacing = historyRecordOf(candidate);
+  const replaced: IpamResourceCidr = { ...candidate, historyVersion: replacing ? replacing.version + 1 : undefined };
+  return [
+    { op: 'update', entity: { type: 'resource-cidr', value: replaced } },
+    // Invariant: the open record is still the one read; replacing it moves it on a version, which the record above remembers for its close.
+    ...(replacing ? [{ op: 'update', entity: { type: 'address-history', value: replacing } } as Write] : []),
   ];
 }
 

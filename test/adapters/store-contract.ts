@@ -172,14 +172,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listFreeBlocks('space-limit', 'ipv4')).toEqual([]);
       });
 
-      // DynamoDB refuses such a transaction with a ValidationException; DynamoDB Local reports a
-      // StoreConflict instead when a condition fails against the earlier write. Either way: nothing.
-      it('refuses a commit that writes one item twice, and applies none of it', async () => {
-        await expect(store.commit([createFree('space-twice', '10.0.0.0/24'), createFree('space-twice', '10.0.0.0/24')])).rejects.toThrow();
+      // DynamoDB refuses such a transaction with a ValidationException whatever its conditions. A
+      // write plan that does it is a bug, so it fails as one (a plain Error), never as a conflict
+      // that a retry loop would spin on.
+      it('refuses a commit that names one item twice as a bug, not a conflict, and applies none of it', async () => {
+        const refusal = (writes: Write[]) => store.commit(writes).then(() => undefined, (error: unknown) => error);
+        const twice = await refusal([createFree('space-twice', '10.0.0.0/24'), createFree('space-twice', '10.0.0.0/24')]);
+        expect(twice).toBeInstanceOf(Error);
+        expect(twice).not.toBeInstanceOf(StoreConflict);
+        expect((twice as Error).message).toMatch(/same item/);
+
+        // Every condition would hold taken in order (delete, then create again): still refused.
         await store.commit([createFree('space-twice', '10.1.0.0/24')]);
         const replace = [{ op: 'delete', entity: { type: 'free-block', value: block('space-twice', '10.1.0.0/24') } } as const, createFree('space-twice', '10.1.0.0/24', '10.0.0.0/8')];
-        await expect(store.commit(replace)).rejects.toThrow();
+        const replaced = await refusal(replace);
+        expect(replaced).toBeInstanceOf(Error);
+        expect(replaced).not.toBeInstanceOf(StoreConflict);
+
+        // A check beside an update of the same record counts too.
+        await store.commit([create({ type: 'pool', value: pool('pool-twice') })]);
+        const checked = await refusal([
+          { op: 'check', entity: { type: 'pool', value: pool('pool-twice') } },
+          { op: 'update', entity: { type: 'pool', value: { ...pool('pool-twice'), Description: 'changed' } } },
+        ]);
+        expect(checked).toBeInstanceOf(Error);
+        expect(checked).not.toBeInstanceOf(StoreConflict);
         expect(await store.listFreeBlocks('space-twice', 'ipv4')).toEqual([block('space-twice', '10.1.0.0/24')]);
+        expect(await store.getPool('pool-twice')).toEqual(pool('pool-twice'));
       });
     });
 

@@ -128,6 +128,48 @@ describe('ClientToken', () => {
     expect((await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => block.cidr)).toHaveLength(12);
   });
 
+  // DynamoDB's TTL deletes a token late (DynamoDB Local and memory never): the day is the rule either way.
+  it('honours a token for a day; then it is forgotten and a request with it runs anew', async () => {
+    const harness = await createUseCaseHarness();
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    harness.deps.now = () => new Date(now);
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const request = { IpamId: Ipam.IpamId, Description: 'first', ClientToken: 'scope-token' };
+    const first = await harness.call('CreateIpamScope', request);
+
+    now += 24 * 3600_000 - 1;
+    expect(await harness.call('CreateIpamScope', request)).toEqual(first);
+    await expectRefusal(harness.call('CreateIpamScope', { ...request, Description: 'second' }), 'IdempotentParameterMismatch', 'scope-token');
+
+    now += 1;
+    const second = await harness.call('CreateIpamScope', { ...request, Description: 'second' });
+    expect(second.IpamScope.IpamScopeId).not.toBe(first.IpamScope.IpamScopeId);
+    // The new request's answer is the token's now, for another day.
+    now += 3600_000;
+    expect(await harness.call('CreateIpamScope', { ...request, Description: 'second' })).toEqual(second);
+    await expectRefusal(harness.call('CreateIpamScope', request), 'IdempotentParameterMismatch', 'scope-token');
+  });
+
+  it('forgets an allocation\'s token after a day too, though it was written in the allocation\'s commit', async () => {
+    const harness = await createUseCaseHarness();
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    harness.deps.now = () => new Date(now);
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
+    const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 25, ClientToken: 'daily' };
+    const first = await harness.call('AllocateIpamPoolCidr', request);
+    now += 24 * 3600_000 - 1;
+    expect(await harness.call('AllocateIpamPoolCidr', request)).toEqual(first);
+
+    now += 1;
+    const second = await harness.call('AllocateIpamPoolCidr', request);
+    expect(second.IpamPoolAllocation.Cidr).not.toBe(first.IpamPoolAllocation.Cidr);
+    expect(await harness.call('AllocateIpamPoolCidr', request)).toEqual(second);
+    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(2);
+    // With the pool full, an expired token no longer answers: the request is refused like any other.
+    now += 24 * 3600_000;
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'no free /25');
+  });
+
   it('keeps tokens per account', async () => {
     const harness = await createUseCaseHarness();
     const mine = await harness.call('CreateIpam', { ClientToken: 'shared-token' });

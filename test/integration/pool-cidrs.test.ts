@@ -2,6 +2,7 @@
 // CIDR (DN-29), the CIDRs-per-pool quota, deprovisioning (DN-31) and private IPv6 ranges (DN-30).
 import { describe, expect, it } from 'vitest';
 import { containsCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
+import { findPoolCidr, visiblePoolCidrs } from '../../lambdas/use-cases/lookup.ts';
 import { createUseCaseHarness, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -395,5 +396,25 @@ describe('one record per pool CIDR (what Terraform looks a pool CIDR up by)', ()
     // Provisioning the CIDR again replaces the forgotten record too.
     expect((await provision(harness, pool.IpamPoolId, { Cidr: '10.0.0.0/16' })).State).toBe('provisioned');
     expect((await harness.store.listPoolCidrs(pool.IpamPoolId)).map((record) => record.State)).toEqual(['provisioned']);
+  });
+
+  it('forgets a finished record for a look-up by id at the same instant as for the listing', async () => {
+    const harness = await createUseCaseHarness();
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    harness.deps.now = () => new Date(now);
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+    const { record } = await deprovision(harness, pool.IpamPoolId, '10.0.0.0/16');
+    const byId = () => findPoolCidr(harness.deps, pool.IpamPoolId, record.IpamPoolCidrId);
+    const listed = async () => (await visiblePoolCidrs(harness.deps, pool.IpamPoolId)).map((row) => row.IpamPoolCidrId);
+
+    now += 24 * 3600_000 - 1;
+    expect((await byId())?.State).toBe('deprovisioned');
+    expect(await listed()).toEqual([record.IpamPoolCidrId]);
+    now += 1;
+    expect(await byId()).toBeUndefined();
+    expect(await listed()).toEqual([]);
+    expect(await poolCidrs(harness, pool.IpamPoolId)).toEqual([]);
+    // The table still holds it until TTL deletes it: only the readers' rule hides it.
+    expect((await harness.store.getPoolCidr(pool.IpamPoolId, record.IpamPoolCidrId))?.State).toBe('deprovisioned');
   });
 });

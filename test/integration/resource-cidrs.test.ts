@@ -154,6 +154,30 @@ describe('ignoring and un-ignoring a resource CIDR', () => {
     expect([restored.ManagementState, restored.ComplianceStatus, restored.OverlapStatus, restored.IpUsage]).toEqual([undefined, undefined, undefined, 0.1]);
   });
 
+  it('un-ignoring in the instant the CIDR was ignored replaces the ignored history record, which lasted no time', async () => {
+    const { harness, privateScope } = await world();
+    const instant = new Date('2024-05-01T11:00:00.000Z');
+    harness.deps.now = () => instant;
+    await harness.call('ModifyIpamResourceCidr', { ...managedVpc(privateScope), Monitored: false });
+    const { IpamResourceCidr } = await harness.call('ModifyIpamResourceCidr', { ...managedVpc(privateScope), Monitored: true });
+    expect(IpamResourceCidr).toMatchObject({ ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged' });
+
+    const history = async () => (await harness.call('GetIpamAddressHistory', { Cidr: '10.0.1.0/24', IpamScopeId: privateScope, ...EVER })).HistoryRecords;
+    const [unmanaged, compliant] = await history();
+    expect(await history()).toHaveLength(2);
+    expect(compliant).toMatchObject({ ResourceComplianceStatus: 'compliant', SampledStartTime: new Date(SWEPT_AT), SampledEndTime: instant });
+    expect(unmanaged).toMatchObject({ ResourceComplianceStatus: 'unmanaged', SampledStartTime: instant });
+    expect(unmanaged.SampledEndTime).toBeUndefined();
+
+    // The replaced record still closes when the state changes later: ignoring again a minute on.
+    const later = new Date(instant.getTime() + 60_000);
+    harness.deps.now = () => later;
+    await harness.call('ModifyIpamResourceCidr', { ...managedVpc(privateScope), Monitored: false });
+    const [ignored, closed] = await history();
+    expect(closed).toMatchObject({ ResourceComplianceStatus: 'unmanaged', SampledStartTime: instant, SampledEndTime: later });
+    expect(ignored).toMatchObject({ ResourceComplianceStatus: 'ignored', SampledStartTime: later });
+  });
+
   it('leaves a monitored CIDR as the sweep judged it when asked to monitor it', async () => {
     const { harness, ipam, privateScope } = await world();
     const { IpamResourceCidr } = await harness.call('ModifyIpamResourceCidr', { ...managedVpc(privateScope), Monitored: true });

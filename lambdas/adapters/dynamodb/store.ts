@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
+import { clientTokenExpiresAt } from '../../domain/expiry.ts';
 import type {
   AddressHistoryRecord,
   Byoasn,
@@ -91,8 +92,6 @@ const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
 const TRANSACTION_LIMIT = 100;
-/** Client tokens are kept for a day, like the idempotency window of EC2. */
-const CLIENT_TOKEN_TTL_SECONDS = 24 * 3600;
 
 function recordOf<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -104,7 +103,7 @@ function recordOf<T>(item: Item | undefined): T | undefined {
 function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
-  if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.startedAt) / 1000) + CLIENT_TOKEN_TTL_SECONDS;
+  if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(clientTokenExpiresAt(entity.value) / 1000);
   if (entity.type === 'pool-cidr' && entity.value.retainedUntil) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
@@ -235,6 +234,7 @@ export class DynamoDbStore implements Store {
   async commit(writes: Write[]): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
+    refuseRepeatedItems(writes);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => this.transactItem(write)) }));
     } catch (error) {
@@ -452,6 +452,21 @@ export class DynamoDbStore implements Store {
       yield* result.Items ?? [];
       start = result.LastEvaluatedKey;
     } while (start);
+  }
+}
+
+/**
+ * DynamoDB refuses a transaction that names one item twice with a ValidationException (DynamoDB
+ * Local may cancel it as a failed condition instead, which would be retried as a lost race). Such
+ * a write plan is a bug: say so before sending it, the same way everywhere.
+ */
+function refuseRepeatedItems(writes: Write[]): void {
+  const seen = new Set<string>();
+  for (const write of writes) {
+    const { PK, SK } = keysOf(write.entity);
+    const id = JSON.stringify([PK, SK]);
+    if (seen.has(id)) throw new Error(`A transaction names the same item more than once: ${id}`);
+    seen.add(id);
   }
 }
 

@@ -164,8 +164,12 @@ function decodePosition(position: string | undefined, partition: string): string
 
 /** Refuses a batch that names one item twice, as BatchGetItem, BatchWriteItem and TransactWriteItems do. */
 function refuseDuplicates(keys: ItemKey[], what: string): void {
-  const ids = new Set(keys.map(itemId));
-  if (ids.size !== keys.length) throw new Error(`${what} names the same item more than once`);
+  const ids = new Set<string>();
+  for (const key of keys) {
+    const id = itemId(key);
+    if (ids.has(id)) throw new Error(`${what} names the same item more than once: ${id}`);
+    ids.add(id);
+  }
 }
 
 interface SortKeyCondition {
@@ -297,20 +301,12 @@ export class InMemoryStore implements Store {
     if (writes.length === 0) return;
     if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
     const planned = writes.map((write) => ({ write, item: this.itemToWrite(write) }));
-    // Conditions are judged in order, each seeing the writes before it in the commit, as DynamoDB
-    // Local does. Only a commit that names one item twice can tell: real DynamoDB refuses it outright
-    // (ValidationException), DynamoDB Local reports a failed condition when there is one. Either
-    // way nothing is applied unless every condition holds.
-    const seen = new Map<string, Item | undefined>();
-    const reasons = planned.map(({ write, item }) => {
-      const id = itemId(item);
-      if (!this.conditionHolds(write, seen.has(id) ? seen.get(id) : this.item(item))) return 'ConditionalCheckFailed';
-      if (write.op === 'create' || write.op === 'update') seen.set(id, item);
-      else if (write.op === 'delete') seen.set(id, undefined);
-      return 'None';
-    });
-    if (reasons.some((reason) => reason !== 'None')) throw new StoreConflict(`Transaction cancelled: ${reasons.join(', ')}`);
+    // Real DynamoDB refuses a transaction naming one item twice (ValidationException) whatever the
+    // conditions; DynamoDB Local may report a conflict instead. Such a plan is a bug, never a race
+    // to retry, so it is refused before any condition is judged (the DynamoDB adapter does too).
     refuseDuplicates(planned.map(({ item }) => item), 'A transaction');
+    const reasons = planned.map(({ write, item }) => (this.conditionHolds(write, this.item(item)) ? 'None' : 'ConditionalCheckFailed'));
+    if (reasons.some((reason) => reason !== 'None')) throw new StoreConflict(`Transaction cancelled: ${reasons.join(', ')}`);
     for (const { write, item } of planned) {
       if (write.op === 'create' || write.op === 'update') this.put(item);
       else if (write.op === 'delete') this.remove(item);

@@ -1,0 +1,16 @@
+// Records that expire. DynamoDB's TTL (dynamodb/table-schema.ts) deletes them late, DynamoDB Local
+// and the in-memory store never, so the instant one is gone is decided here: every reader treats
+// it as absent from then on, and the DynamoDB adapter marks the same instant for TTL.
+import type { ClientTokenRecord, IpamPoolCidr } from './model.ts';
+
+/** How long a client token is honoured after its request started, like EC2's idempotency window. */
+export const CLIENT_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
+
+/** When a client token stops being honoured, in epoch milliseconds. */
+export const clientTokenExpiresAt = (token: Pick<ClientTokenRecord, 'startedAt'>): number => Date.parse(token.startedAt) + CLIENT_TOKEN_LIFETIME_MS;
+
+export const isExpiredClientToken = (token: Pick<ClientTokenRecord, 'startedAt'>, now: Date): boolean => now.getTime() >= clientTokenExpiresAt(token);
+
+/** A finished pool CIDR (deprovisioned, failed-provision) is forgotten at its retainedUntil. */
+export const isForgottenPoolCidr = (record: Pick<IpamPoolCidr, 'retainedUntil'>, now: Date): boolean =>
+  record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();
