@@ -1,8 +1,6 @@
 // CreateIpam, DescribeIpams, ModifyIpam, DeleteIpam.
 import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import type { Filter } from '../domain/filters.ts';
-import { compileFilters } from '../domain/filters.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
 import type { Ipam, IpamPool, IpamScope } from '../domain/model.ts';
 import { isAwsRegion } from '../domain/regions.ts';
@@ -10,8 +8,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
-import { ipamVisible, requireIpam, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requireSettled } from './lookup.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
@@ -128,32 +125,6 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
     throw error;
   }
   return { Ipam: presentIpam(ipam) };
-}
-
-export interface DescribeIpamsInput extends ListRequest {
-  IpamIds?: string[];
-  Filters?: Filter[];
-}
-
-const IPAM_FILTER_FIELDS = ['IpamId', 'IpamArn', 'IpamRegion', 'OwnerId', 'Description', 'State', 'Tier', 'ScopeCount'] as const;
-
-export async function describeIpams(deps: Dependencies, context: RequestContext, input: DescribeIpamsInput) {
-  const matches = compileFilters<Ipam>(input.Filters, IPAM_FILTER_FIELDS, {
-    'operating-region': (ipam) => ipam.OperatingRegions.map((region) => region.RegionName),
-  });
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpams',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listIpams(context.accountId)).filter((ipam) => ipamVisible(context, ipam)),
-    idOf: (ipam) => ipam.IpamId,
-    ids: input.IpamIds,
-    notFound: (id) => new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { Ipams: page.items.map(presentIpam), NextToken: page.nextToken };
 }
 
 export interface ModifyIpamInput {

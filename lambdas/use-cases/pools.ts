@@ -1,6 +1,5 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
 import type { AddressFamily, IpamPool, Tag } from '../domain/model.ts';
 import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts';
@@ -10,8 +9,7 @@ import { releaseAllocationsOfPool } from './allocations.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
 import { commitAndStart } from './workflow.ts';
 
@@ -166,34 +164,6 @@ function publicIpSourceOf(input: CreateIpamPoolInput, source: IpamPool | undefin
     );
   }
   return inherited ?? input.PublicIpSource ?? 'byoip';
-}
-
-export interface DescribeIpamPoolsInput extends ListRequest {
-  IpamPoolIds?: string[];
-  Filters?: Filter[];
-}
-
-const POOL_FILTER_FIELDS = [
-  'IpamPoolId', 'IpamPoolArn', 'SourceIpamPoolId', 'IpamScopeArn', 'IpamScopeType', 'IpamArn', 'IpamRegion', 'Locale', 'PoolDepth',
-  'State', 'Description', 'AutoImport', 'AddressFamily', 'OwnerId', 'AwsService', 'PublicIpSource', 'PubliclyAdvertisable',
-  'ipamId', 'ipamScopeId',
-] as const;
-
-export async function describeIpamPools(deps: Dependencies, context: RequestContext, input: DescribeIpamPoolsInput) {
-  const matches = compileFilters<IpamPool>(input.Filters, POOL_FILTER_FIELDS);
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamPools',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listPools(context.accountId)).filter((pool) => poolVisible(context, pool)),
-    idOf: (pool) => pool.IpamPoolId,
-    ids: input.IpamPoolIds,
-    notFound: (id) => new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamPools: page.items.map(presentPool), NextToken: page.nextToken };
 }
 
 export interface ModifyIpamPoolInput extends NetmaskRules {

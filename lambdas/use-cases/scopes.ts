@@ -4,7 +4,6 @@
 // top-level pool's CIDR is allocated from it, so top-level pools of one scope never overlap.
 import { formatCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
 import { arnOf, newScopeId } from '../domain/ids.ts';
 import type { IpamScope } from '../domain/model.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
@@ -12,8 +11,7 @@ import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
-import { requireIpam, requireScope, requireSettled, scopeVisible } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requireScope, requireSettled } from './lookup.ts';
 import { commitAndStart } from './workflow.ts';
 
 const SCOPES_PER_IPAM = 5;
@@ -113,32 +111,6 @@ export async function createIpamScope(deps: Dependencies, context: RequestContex
     );
     return { IpamScope: presentScope(scope) };
   });
-}
-
-export interface DescribeIpamScopesInput extends ListRequest {
-  IpamScopeIds?: string[];
-  Filters?: Filter[];
-}
-
-const SCOPE_FILTER_FIELDS = [
-  'IpamScopeId', 'IpamScopeArn', 'IpamArn', 'IpamRegion', 'IpamScopeType', 'IsDefault', 'Description', 'OwnerId', 'State', 'PoolCount', 'ipamId',
-] as const;
-
-export async function describeIpamScopes(deps: Dependencies, context: RequestContext, input: DescribeIpamScopesInput) {
-  const matches = compileFilters<IpamScope>(input.Filters, SCOPE_FILTER_FIELDS);
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamScopes',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listScopes(context.accountId)).filter((scope) => scopeVisible(context, scope)),
-    idOf: (scope) => scope.IpamScopeId,
-    ids: input.IpamScopeIds,
-    notFound: (id) => new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamScopes: page.items.map(presentScope), NextToken: page.nextToken };
 }
 
 export interface ModifyIpamScopeInput {
