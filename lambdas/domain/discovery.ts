@@ -164,7 +164,7 @@ const SERVICE_BY_DESCRIPTION: readonly [RegExp, PublicAddressService][] = [
   [/^GlobalAccelerator/, 'global-accelerator'],
 ];
 
-export function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): { service: PublicAddressService; resource?: string } {
+function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): { service: PublicAddressService; resource?: string } {
   for (const [pattern, service] of SERVICE_BY_DESCRIPTION) {
     const match = pattern.exec(eni.Description ?? '');
     if (match) return { service, resource: match[1] };
@@ -339,7 +339,7 @@ function ipamIndex(view: IpamView) {
 const withinLocale = (locale: string, region: string) => locale === 'None' || locale === region || locale.startsWith(`${region}-`);
 
 /** DN-22: netmask bounds, required tags, locale. */
-export function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): ComplianceStatus {
+function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): ComplianceStatus {
   const prefixLength = parseCidr(found.ResourceCidr).prefixLength;
   const { AllocationMinNetmaskLength: min, AllocationMaxNetmaskLength: max } = pool;
   if ((min !== undefined && prefixLength < min) || (max !== undefined && prefixLength > max)) return 'noncompliant';
@@ -458,7 +458,7 @@ function recordOverlap(a: OverlapCandidate, b: OverlapCandidate): void {
 
 // ---- Auto-import and auto-release ----
 
-export interface ImportCandidate {
+interface ImportCandidate {
   pool: IpamPool;
   found: DiscoveredResourceCidr;
 }
@@ -490,7 +490,7 @@ function largestFirst(a: DiscoveredResourceCidr, b: DiscoveredResourceCidr): num
   return a.ResourceId.localeCompare(b.ResourceId) || a.ResourceRegion.localeCompare(b.ResourceRegion) || a.ResourceCidr.localeCompare(b.ResourceCidr);
 }
 
-export interface ReleaseCandidate {
+interface ReleaseCandidate {
   allocation: IpamPoolAllocation;
   cause: 'auto-release' | 'ignored';
 }

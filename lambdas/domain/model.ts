@@ -24,7 +24,7 @@ export type ResourceState =
   | 'isolate-complete'
   | 'restore-in-progress';
 
-export type PoolCidrState =
+type PoolCidrState =
   | 'pending-provision'
   | 'provisioned'
   | 'failed-provision'
@@ -34,7 +34,7 @@ export type PoolCidrState =
   | 'pending-import'
   | 'failed-import';
 
-export type AllocationResourceType =
+type AllocationResourceType =
   | 'ipam-pool'
   | 'vpc'
   | 'ec2-public-ipv4-pool'
@@ -215,7 +215,7 @@ export interface WorkflowExecution extends Versioned {
 
 // ---- Discovery and monitoring (spec §8, §10, §17, §18) ----
 
-export type AssociationState =
+type AssociationState =
   | 'associate-in-progress'
   | 'associate-complete'
   | 'associate-failed'
@@ -432,7 +432,7 @@ export interface SweepLease extends Versioned {
 
 // ---- BYOASN and BYOIP advertising (issue 7) ----
 
-export type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
 
 /** An autonomous system number an account brought to one of its IPAMs (Byoasn). One record per account and ASN. */
 export interface Byoasn extends Versioned {
@@ -446,14 +446,6 @@ export interface Byoasn extends Versioned {
   /** Internal: BYOIP CIDRs it is associated with; deprovisioning needs zero. */
   associationCount: number;
 }
-
-export type AsnAssociationState =
-  | 'pending-association'
-  | 'associated'
-  | 'failed-association'
-  | 'pending-disassociation'
-  | 'disassociated'
-  | 'failed-disassociation';
 
 /**
  * What IPAM remembers of one BYOIP CIDR beyond its pool CIDR record: whether it is advertised,
@@ -475,7 +467,7 @@ export interface ByoipCidrAdvertisement extends Versioned {
 
 // ---- BYOIP verification tokens (issue 7) ----
 
-export type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
+type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
 
 /**
  * A token an IPAM issues for the dns-token BYOIP method: TokenValue goes into TXT records named

@@ -13,7 +13,7 @@ export interface MetricDatum {
 }
 
 /** Quota "Resource utilization metrics" (UG L9676): per resource type, family and selection rule. */
-export const RESOURCE_METRICS_PER_RULE = 50;
+const RESOURCE_METRICS_PER_RULE = 50;
 
 const FAMILY_DIMENSION: Record<AddressFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 const NO_LOCALE = 'None';
@@ -31,7 +31,7 @@ const sizeOf = (cidr: string): bigint => cidrSize(parseCidr(cidr));
 
 // ---- Pools ----
 
-export interface PoolUtilisation {
+interface PoolUtilisation {
   /** Allocated to child pools. */
   percentAllocated: number;
   /** Allocated to resources and manual (custom) allocations. */
@@ -238,7 +238,7 @@ export function thresholdReached(percentUsed: number, thresholds: number[]): num
   return Math.max(0, ...thresholds.filter((threshold) => percentUsed >= threshold));
 }
 
-export interface ThresholdCrossing {
+interface ThresholdCrossing {
   direction: 'above' | 'below';
   /** Above: the highest threshold now reached. Below: the lowest threshold no longer reached. */
   threshold: number;

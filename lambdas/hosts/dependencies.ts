@@ -27,9 +27,9 @@ export type ClientWrapper = <Client>(client: Client) => Client;
 export const unwrapped: ClientWrapper = (client) => client;
 
 /** Where discovery reads when the configuration names no source: EC2 in the cloud, nothing under `npm start`. */
-export type DiscoveryDefault = 'aws' | 'none';
+type DiscoveryDefault = 'aws' | 'none';
 
-export interface HostAdapters<HostWorkflows extends Workflows> {
+interface HostAdapters<HostWorkflows extends Workflows> {
   /** How this host runs workflows. `runTask` runs a Task state with the dependencies built here (the local engine calls it in-process). */
   workflows(store: Store, runTask: TaskRunner): HostWorkflows;
   events: EventPublisher;

@@ -8,7 +8,7 @@ import { publicView } from './context.ts';
 import { requireScope } from './lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
 
-export interface GetIpamAddressHistoryInput extends ListRequest {
+interface GetIpamAddressHistoryInput extends ListRequest {
   Cidr: string;
   IpamScopeId: string;
   VpcId?: string;

@@ -16,19 +16,19 @@ import { commitAndStart } from './workflow.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
 
 /** BYOASNs per IPAM (UG L9656; adjustable on AWS, fixed here). */
-export const BYOASNS_PER_IPAM = 5;
+const BYOASNS_PER_IPAM = 5;
 
 /** States in which an ASN holds one of its IPAM's places. */
 const HOLDS_A_PLACE: ReadonlySet<Byoasn['State']> = new Set(['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision']);
 
-export const presentByoasn = (record: Byoasn) => ({
+const presentByoasn = (record: Byoasn) => ({
   Asn: record.Asn,
   IpamId: record.IpamId,
   State: record.State,
   StatusMessage: record.StatusMessage,
 });
 
-export interface ProvisionIpamByoasnInput {
+interface ProvisionIpamByoasnInput {
   IpamId: string;
   Asn: string;
   AsnAuthorizationContext: { Message: string; Signature: string };

@@ -20,7 +20,7 @@ const MOST_SPECIFIC = { ipv4: 24, ipv6Advertisable: 48, ipv6NotAdvertisable: 60 
 /** A top-level public pool whose space the customer brings (Amazon-provided pools say `amazon`). */
 export const isByoipPool = (pool: IpamPool) => !pool.SourceIpamPoolId && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
 
-export interface ByoipRequest {
+interface ByoipRequest {
   CidrAuthorizationContext?: unknown;
   VerificationMethod?: string;
   IpamExternalResourceVerificationTokenId?: string;
@@ -81,7 +81,7 @@ function requireByoipSize(pool: IpamPool, cidr: Cidr): void {
 }
 
 /** The proof did not hold: the workflow's Catch turns the message into the FailureReason. */
-export class ByoipVerificationFailed extends Error {
+class ByoipVerificationFailed extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ByoipVerificationFailed';

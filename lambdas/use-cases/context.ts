@@ -61,7 +61,7 @@ export interface SweepDependencies extends Dependencies {
 }
 
 /** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */
-export interface AmazonProvidedSpace {
+interface AmazonProvidedSpace {
   amazonIpv6Space: string;
   amazonIpv4Space: string;
 }

@@ -28,7 +28,7 @@ function discoveredPage<T>(deps: Dependencies, context: RequestContext, action: 
 /** Discovered records carry their resource's tags under another name; `tag:<key>` filters read them. */
 const withTags = <T extends object>(record: T, tags: Tag[] | undefined) => ({ ...record, Tags: tags ?? [] });
 
-export interface GetIpamDiscoveredResourceCidrsInput extends DiscoveredRequest {
+interface GetIpamDiscoveredResourceCidrsInput extends DiscoveredRequest {
   ResourceRegion: string;
 }
 
@@ -58,7 +58,7 @@ export async function getIpamDiscoveredResourceCidrs(deps: Dependencies, context
   return { IpamDiscoveredResourceCidrs: page.items.map((record) => publicView(record)), NextToken: page.nextToken };
 }
 
-export interface GetIpamDiscoveredAccountsInput extends DiscoveredRequest {
+interface GetIpamDiscoveredAccountsInput extends DiscoveredRequest {
   DiscoveryRegion: string;
 }
 
@@ -75,7 +75,7 @@ export async function getIpamDiscoveredAccounts(deps: Dependencies, context: Req
   return { IpamDiscoveredAccounts: page.items.map((record) => publicView(record)), NextToken: page.nextToken };
 }
 
-export interface GetIpamDiscoveredPublicAddressesInput extends DiscoveredRequest {
+interface GetIpamDiscoveredPublicAddressesInput extends DiscoveredRequest {
   AddressRegion: string;
 }
 

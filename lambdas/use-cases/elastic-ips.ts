@@ -16,7 +16,7 @@ import { isSettled } from './lookup.ts';
 
 const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));
 
-export interface AllocateAddressInput {
+interface AllocateAddressInput {
   IpamPoolId?: string;
   Address?: string;
   Domain?: string;
@@ -114,7 +114,7 @@ async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Pl
   return lowest && { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
 }
 
-export interface ReleaseAddressInput {
+interface ReleaseAddressInput {
   AllocationId?: string;
   PublicIp?: string;
   NetworkBorderGroup?: string;
@@ -154,7 +154,7 @@ async function requireElasticIp(deps: Dependencies, context: RequestContext, inp
 
 const addressNotFound = (publicIp: string) => new IpamError('InvalidAddress.NotFound', `Address '${publicIp}' not found.`);
 
-export interface DescribeAddressesInput {
+interface DescribeAddressesInput {
   AllocationIds?: string[];
   PublicIps?: string[];
   Filters?: Filter[];

@@ -20,7 +20,7 @@ export interface Placement {
   target: Cidr;
 }
 
-export interface PlacementRequest {
+interface PlacementRequest {
   prefixLength: number;
   allowed?: readonly Cidr[];
   disallowed?: readonly Cidr[];

@@ -27,7 +27,7 @@ import { resourceCidrWrites } from './resource-cidr-records.ts';
 const WRITE_CONCURRENCY = 8;
 const ALLOCATIONS_PAGE = 1000;
 
-export interface IpamSweepOutcome {
+interface IpamSweepOutcome {
   imported: number;
   released: number;
 }

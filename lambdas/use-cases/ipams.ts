@@ -55,7 +55,7 @@ function requireOwnerMetering(meteredAccount: string | undefined): void {
 
 export const presentIpam = (ipam: Ipam) => publicView(ipam);
 
-export interface CreateIpamInput {
+interface CreateIpamInput {
   Description?: string;
   OperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
@@ -127,7 +127,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   return { Ipam: presentIpam(ipam) };
 }
 
-export interface ModifyIpamInput {
+interface ModifyIpamInput {
   IpamId: string;
   Description?: string;
   AddOperatingRegions?: { RegionName?: string }[];
@@ -229,7 +229,7 @@ function isPrivateGua(cidr: string): boolean {
   return parsed.family === 'ipv6' && parsed.start >> 125n === PRIVATE_GUA_SPACE.start >> 125n;
 }
 
-export interface DeleteIpamInput {
+interface DeleteIpamInput {
   IpamId: string;
   Cascade?: boolean;
 }

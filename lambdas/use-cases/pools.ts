@@ -22,7 +22,7 @@ export const presentPool = (pool: IpamPool) => publicView(pool);
 type ResourceTagInput = { Key?: string; Value?: string }[] | undefined;
 const resourceTags = (tags: ResourceTagInput): Tag[] => (tags ?? []).map(validTag);
 
-export interface CreateIpamPoolInput extends NetmaskRules {
+interface CreateIpamPoolInput extends NetmaskRules {
   IpamScopeId: string;
   AddressFamily: AddressFamily;
   Locale?: string;
@@ -166,7 +166,7 @@ function publicIpSourceOf(input: CreateIpamPoolInput, source: IpamPool | undefin
   return inherited ?? input.PublicIpSource ?? 'byoip';
 }
 
-export interface ModifyIpamPoolInput extends NetmaskRules {
+interface ModifyIpamPoolInput extends NetmaskRules {
   IpamPoolId: string;
   Description?: string;
   AutoImport?: boolean;
@@ -207,7 +207,7 @@ export async function modifyIpamPool(deps: Dependencies, context: RequestContext
   });
 }
 
-export interface DeleteIpamPoolInput {
+interface DeleteIpamPoolInput {
   IpamPoolId: string;
   Cascade?: boolean;
 }

@@ -15,11 +15,11 @@ import { requireScope } from './lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
 
-export const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
+const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
 
 /** Resource types IPAM can manage (allocate to): they carry management, compliance and overlap states (spec §8.1, DN-36). */
 
-export interface GetIpamResourceCidrsInput extends ListRequest {
+interface GetIpamResourceCidrsInput extends ListRequest {
   IpamScopeId: string;
   IpamPoolId?: string;
   ResourceId?: string;
@@ -65,7 +65,7 @@ export async function getIpamResourceCidrs(deps: Dependencies, context: RequestC
   return { IpamResourceCidrs: page.items.map(presentResourceCidr), NextToken: page.nextToken };
 }
 
-export interface ModifyIpamResourceCidrInput {
+interface ModifyIpamResourceCidrInput {
   ResourceId: string;
   ResourceCidr: string;
   ResourceRegion: string;

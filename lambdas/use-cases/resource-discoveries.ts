@@ -46,7 +46,7 @@ export async function requireAssociation(deps: Dependencies, context: RequestCon
   return record;
 }
 
-export interface CreateIpamResourceDiscoveryInput {
+interface CreateIpamResourceDiscoveryInput {
   Description?: string;
   OperatingRegions?: { RegionName?: string }[];
   TagSpecifications?: TagSpecification[];
@@ -78,7 +78,7 @@ export async function createIpamResourceDiscovery(deps: Dependencies, context: R
   return { IpamResourceDiscovery: presentResourceDiscovery(record) };
 }
 
-export interface ModifyIpamResourceDiscoveryInput {
+interface ModifyIpamResourceDiscoveryInput {
   IpamResourceDiscoveryId: string;
   Description?: string;
   AddOperatingRegions?: { RegionName?: string }[];
@@ -129,7 +129,7 @@ export async function modifyIpamResourceDiscovery(deps: Dependencies, context: R
   });
 }
 
-export interface DeleteIpamResourceDiscoveryInput {
+interface DeleteIpamResourceDiscoveryInput {
   IpamResourceDiscoveryId: string;
 }
 
@@ -160,7 +160,7 @@ export async function deleteIpamResourceDiscovery(deps: Dependencies, context: R
   return { IpamResourceDiscovery: presentResourceDiscovery({ ...deleted, State: 'delete-complete' }) };
 }
 
-export interface AssociateIpamResourceDiscoveryInput {
+interface AssociateIpamResourceDiscoveryInput {
   IpamId: string;
   IpamResourceDiscoveryId: string;
   TagSpecifications?: TagSpecification[];
@@ -209,7 +209,7 @@ export async function associateIpamResourceDiscovery(deps: Dependencies, context
   });
 }
 
-export interface DisassociateIpamResourceDiscoveryInput {
+interface DisassociateIpamResourceDiscoveryInput {
   IpamResourceDiscoveryAssociationId: string;
 }
 

@@ -73,7 +73,7 @@ export function scopeDeletionWrites(scope: IpamScope): Write[] {
   ];
 }
 
-export interface CreateIpamScopeInput {
+interface CreateIpamScopeInput {
   IpamId: string;
   Description?: string;
   TagSpecifications?: TagSpecification[];
@@ -113,7 +113,7 @@ export async function createIpamScope(deps: Dependencies, context: RequestContex
   });
 }
 
-export interface ModifyIpamScopeInput {
+interface ModifyIpamScopeInput {
   IpamScopeId: string;
   Description?: string;
   ExternalAuthorityConfiguration?: unknown;

@@ -13,9 +13,9 @@ import { requireIpam, requireSettled } from './lookup.ts';
 
 const TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
 /** Per IPAM (UG "Quotas": verification tokens); expired tokens count until deleted. */
-export const VERIFICATION_TOKENS_PER_IPAM = 100;
+const VERIFICATION_TOKENS_PER_IPAM = 100;
 
-export type TokenStatus = 'valid' | 'expired';
+type TokenStatus = 'valid' | 'expired';
 
 export const tokenStatus = (token: IpamExternalResourceVerificationToken, now: Date): TokenStatus =>
   now.getTime() < Date.parse(token.NotAfter) ? 'valid' : 'expired';
@@ -35,7 +35,7 @@ export async function requireVerificationToken(deps: Dependencies, context: Requ
   return token;
 }
 
-export interface CreateVerificationTokenInput {
+interface CreateVerificationTokenInput {
   IpamId: string;
   TagSpecifications?: TagSpecification[];
 }
@@ -75,7 +75,7 @@ export async function createIpamExternalResourceVerificationToken(deps: Dependen
   return { IpamExternalResourceVerificationToken: presentToken(token, deps.now()) };
 }
 
-export interface DeleteVerificationTokenInput {
+interface DeleteVerificationTokenInput {
   IpamExternalResourceVerificationTokenId: string;
 }
 

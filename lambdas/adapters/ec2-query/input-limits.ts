@@ -6,7 +6,7 @@
 import { MAX_TAGS_PER_RESOURCE } from '../../domain/tags.ts';
 
 /** A cap on one string value; `bytes` counts its UTF-8 encoding, `characters` its code points. */
-export interface TextLimit {
+interface TextLimit {
   max: number;
   unit: 'characters' | 'bytes';
   /** Printable ASCII only (0x20–0x7E). */

@@ -102,7 +102,7 @@ const LATER_FREE_BLOCK_PAGE = 100;
  * DynamoDB orders string keys by their UTF-8 bytes, which is code point order; JavaScript's `<`
  * compares UTF-16 code units, which differs for surrogate pairs against U+E000–U+FFFF.
  */
-export function compareKeys(a: string, b: string): number {
+function compareKeys(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);

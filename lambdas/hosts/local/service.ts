@@ -46,7 +46,7 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
-export interface LocalServiceOptions {
+interface LocalServiceOptions {
   /** Awaited before each restart of DynamoDB Local: tests hold it back to see the service while its store is down. */
   beforeStoreRestart?: () => Promise<void>;
 }
