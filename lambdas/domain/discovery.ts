@@ -2,21 +2,11 @@
 // inventory snapshot → discovered records; discovered records + pools + allocations → each
 // scope's verdicts, the CIDRs to auto-import and the allocations to auto-release.
 import { type Cidr, cidrSize, cidrsOverlap, compareCidrs, containsCidr, formatCidr, parseCidr } from './cidr.ts';
-import type {
-  ComplianceStatus,
-  DiscoveredPublicAddress,
-  DiscoveredResourceCidr,
-  DiscoveredResourceType,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
-  IpamScope,
-  PublicAddressService,
-  ResourceCidrOverride,
-  Tag,
-} from './model.ts';
+import type { DiscoveredPublicAddress, DiscoveredResourceCidr, DiscoveredResourceType, PublicAddressService } from './model/discovery.ts';
+import type { Ipam, IpamScope } from './model/ipam.ts';
+import type { ComplianceStatus, IpamResourceCidr, ResourceCidrOverride } from './model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts';
+import type { Tag } from './model/record.ts';
 import type {
   InventoryAddress,
   InventoryNetworkInterface,

@@ -1,7 +1,10 @@
 // The maths behind the CloudWatch metrics of spec §15 and the pool utilisation thresholds: what
 // each metric's value and dimensions are, given the records one sweep saw. No I/O here.
 import { type AddressFamily, cidrSize, parseCidr } from './cidr.ts';
-import type { DiscoveredPublicAddress, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr, IpamResourceCidr, IpamScope, PublicAddressType } from './model.ts';
+import type { DiscoveredPublicAddress, PublicAddressType } from './model/discovery.ts';
+import type { Ipam, IpamScope } from './model/ipam.ts';
+import type { IpamResourceCidr } from './model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts';
 
 /** One CloudWatch metric value (the metrics port publishes these). */
 export interface MetricDatum {

@@ -2,7 +2,7 @@
 // window. Records are written by resourceCidrWrites as sweeps see CIDRs change hands or state.
 import { type Cidr, formatCidr, parseAddress, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { AddressHistoryRecord } from '../domain/model.ts';
+import type { AddressHistoryRecord } from '../domain/model/monitoring.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';
 import { requireScope } from './lookup.ts';

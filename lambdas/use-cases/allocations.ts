@@ -8,7 +8,7 @@ import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, p
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
-import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { PoolAllocationChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';

@@ -7,7 +7,7 @@
 import { parsePublicAsn } from '../domain/asn.ts';
 import { parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import type { Byoasn } from '../domain/model.ts';
+import type { Byoasn } from '../domain/model/public-space.ts';
 import { advertisementOf, advertisementWrites, requireByoipCidr } from './byoip-cidrs.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { retryOnConflict } from './free-space.ts';

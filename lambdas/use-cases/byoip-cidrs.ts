@@ -7,7 +7,8 @@
 // changes state: nothing is announced (X-BGP).
 import { formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { ByoipCidrAdvertisement, IpamPool, IpamPoolCidr } from '../domain/model.ts';
+import type { IpamPool, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { ByoipCidrAdvertisement } from '../domain/model/public-space.ts';
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { retryOnConflict } from './free-space.ts';

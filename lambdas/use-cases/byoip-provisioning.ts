@@ -10,7 +10,8 @@ import {
 } from '../domain/byoip-verification.ts';
 import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { ByoipProof, IpamPool } from '../domain/model.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { ByoipProof } from '../domain/model/public-space.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { requireVerificationToken, tokenStatus } from './verification-tokens.ts';
 

@@ -2,7 +2,7 @@
 // that runs a row. Named ids must exist, then filters apply, then one page of at most 1000.
 import { type ErrorCode, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import type { Tag } from '../domain/model.ts';
+import type { Tag } from '../domain/model/record.ts';
 import type { Store } from '../ports/store.ts';
 import type { Dependencies, Output, RequestContext, UseCase } from './context.ts';
 import { presentIpam } from './ipams.ts';

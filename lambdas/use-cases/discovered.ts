@@ -2,7 +2,8 @@
 // (spec §10.7, §18): what a resource discovery's sweeps saw in one Region, read by its owner.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr, Tag } from '../domain/model.ts';
+import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr } from '../domain/model/discovery.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';

@@ -7,7 +7,8 @@
 // deterministic keys — so the next sweep finishes whatever a crashed one left half done.
 import { randomUUID } from 'node:crypto';
 import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../domain/discovery.ts';
-import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, SweepLease } from '../domain/model.ts';
+import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model/discovery.ts';
+import type { SweepLease } from '../domain/model/execution.ts';
 import type { InventorySnapshot } from '../domain/inventory.ts';
 import { InventoryFailure } from '../ports/inventory.ts';
 import { type ObservationWrite, StoreConflict } from '../ports/store.ts';

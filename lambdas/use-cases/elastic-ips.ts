@@ -5,7 +5,8 @@ import { type Cidr, cidrFromStart, containsCidr, formatAddress, parseAddress, pa
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newElasticIpAllocationId } from '../domain/ids.ts';
-import type { ElasticIp, IpamPool } from '../domain/model.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { ElasticIp } from '../domain/model/public-space.ts';
 import { StoreConflict } from '../ports/store.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../domain/errors.ts';
-import type { ClientTokenRecord } from '../domain/model.ts';
+import type { ClientTokenRecord } from '../domain/model/execution.ts';
 import { StoreConflict } from '../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 

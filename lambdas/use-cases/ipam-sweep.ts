@@ -12,7 +12,10 @@ import {
   resourceCidrKey,
   vanishedAllocations,
 } from '../domain/discovery.ts';
-import type { DiscoveredPublicAddress, Ipam, IpamPool, IpamPoolAllocation, IpamResourceCidr, IpamResourceDiscovery } from '../domain/model.ts';
+import type { DiscoveredPublicAddress, IpamResourceDiscovery } from '../domain/model/discovery.ts';
+import type { Ipam } from '../domain/model/ipam.ts';
+import type { IpamResourceCidr } from '../domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { IpamEvent } from '../ports/events.ts';
 import { StoreConflict } from '../ports/store.ts';
 import { importResourceAllocation, releaseAllocation } from './allocations.ts';

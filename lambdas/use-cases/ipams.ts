@@ -2,7 +2,8 @@
 import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
-import type { Ipam, IpamPool, IpamScope } from '../domain/model.ts';
+import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';

@@ -12,7 +12,9 @@ import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseC
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
-import type { ByoipProof, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
+import type { Ipam } from '../domain/model/ipam.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { ByoipProof } from '../domain/model/public-space.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';

@@ -1,7 +1,9 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
-import type { AddressFamily, IpamPool, Tag } from '../domain/model.ts';
+import type { AddressFamily } from '../domain/cidr.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts';
 import { mergeTags, removeTags, type TagSpecification, tagsFromSpecifications, validTag } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { historyRecordOf, sameHistoryState } from '../domain/address-history.ts';
 import type { ResourceCidrVerdict } from '../domain/discovery.ts';
-import type { IpamResourceCidr } from '../domain/model.ts';
+import type { IpamResourceCidr } from '../domain/model/monitoring.ts';
 import type { Write } from '../ports/store.ts';
 
 export type { ResourceCidrVerdict };

@@ -5,7 +5,7 @@
 // A resource discovery answers in its own Region, an association in its IPAM's home Region
 // (DN-05). Resource discoveries are not shared yet, so only their owner sees or associates them.
 import { IpamError, messages } from '../domain/errors.ts';
-import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model.ts';
+import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model/discovery.ts';
 import { changeOuExclusions } from '../domain/ou-exclusions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';

@@ -5,7 +5,7 @@
 import { formatCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newScopeId } from '../domain/ids.ts';
-import type { IpamScope } from '../domain/model.ts';
+import type { IpamScope } from '../domain/model/ipam.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';

@@ -1,7 +1,7 @@
 // CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their associations).
 import { IpamError } from '../domain/errors.ts';
 import { resourceTypeOfId } from '../domain/ids.ts';
-import type { Tag } from '../domain/model.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './context.ts';

@@ -4,7 +4,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newVerificationTokenId } from '../domain/ids.ts';
-import type { IpamExternalResourceVerificationToken } from '../domain/model.ts';
+import type { IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 import { publicView } from './context.ts';

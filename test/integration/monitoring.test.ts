@@ -1,7 +1,7 @@
 // Monitoring after a sweep (spec §15): the metrics of a real pool tree, and utilisation threshold
 // events that are announced once per crossing, however many sweeps look.
 import { describe, expect, it } from 'vitest';
-import type { IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model.ts';
+import type { IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
 import type { InventorySource } from '../../lambdas/ports/inventory.ts';
 import type { SweepDependencies } from '../../lambdas/use-cases/context.ts';
 import { type IpamObservation, publishIpamMonitoring } from '../../lambdas/use-cases/monitoring.ts';
