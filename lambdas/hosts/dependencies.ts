@@ -19,8 +19,8 @@ import type { MetricsSink } from '../ports/metrics.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
-import type { SweepDependencies } from '../use-cases/context.ts';
-import { runWorkflowTask } from '../use-cases/workflow-tasks.ts';
+import type { SweepDependencies } from '../use-cases/kernel/context.ts';
+import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
 export type ClientWrapper = <Client>(client: Client) => Client;

@@ -13,8 +13,8 @@ import type { PoolAllocationChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import {
   contention,
   findPlacement,
@@ -27,8 +27,8 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { requirePool, requireSettled, visiblePool } from './lookup.ts';
-import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './pagination.ts';
+import { requirePool, requireSettled, visiblePool } from './kernel/lookup.ts';
+import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
 const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
 

@@ -9,11 +9,11 @@ import { parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-
 import { IpamError, messages } from '../domain/errors.ts';
 import type { Byoasn } from '../domain/model/public-space.ts';
 import { advertisementOf, advertisementWrites, requireByoipCidr } from './byoip-cidrs.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam } from './lookup.ts';
-import { commitAndStart } from './workflow.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { requireIpam } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** BYOASNs per IPAM (UG L9656; adjustable on AWS, fixed here). */
 const BYOASNS_PER_IPAM = 5;

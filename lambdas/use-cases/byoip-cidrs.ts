@@ -10,9 +10,9 @@ import { IpamError } from '../domain/errors.ts';
 import type { IpamPool, IpamPoolCidr } from '../domain/model/pool.ts';
 import type { ByoipCidrAdvertisement } from '../domain/model/public-space.ts';
 import type { Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** `Asn` value (or its absence) meaning Amazon's own ASN as origin. */
 const AMAZON_ASN = 'AWS';

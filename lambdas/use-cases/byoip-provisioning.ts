@@ -12,7 +12,7 @@ import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import type { ByoipProof } from '../domain/model/public-space.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { requireVerificationToken, tokenStatus } from './verification-tokens.ts';
 
 /** Most specific BYOIP blocks (S6.A/S6.B): /24 IPv4; /48 IPv6 if advertisable, /60 if not. */

@@ -5,9 +5,9 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr } from '../domain/model/discovery.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { isAwsRegion } from '../domain/regions.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { requireResourceDiscovery } from './resource-discoveries.ts';
 
 interface DiscoveredRequest extends ListRequest {

@@ -10,9 +10,9 @@ import type { ElasticIp } from '../domain/model/public-space.ts';
 import { StoreConflict } from '../ports/store.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
-import { type Dependencies, publicView, type RequestContext } from './context.ts';
+import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
-import { isSettled } from './lookup.ts';
+import { isSettled } from './kernel/lookup.ts';
 
 
 const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));

@@ -7,14 +7,14 @@ import type { IpamPool } from '../domain/model/pool.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
-import { requireIpam, requireSettled } from './lookup.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { purgeVerificationTokens } from './verification-tokens.ts';
-import { commitAndStart } from './workflow.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 import {
   associationsOf,
   defaultDiscoveryOf,

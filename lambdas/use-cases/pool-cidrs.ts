@@ -20,8 +20,8 @@ import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { byoipCidrInUse } from './byoip-cidrs.ts';
 import { byoipProofOf, isByoipPool, requireNoProof } from './byoip-provisioning.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import {
   findPlacement,
   findSpecificPlacement,
@@ -32,9 +32,9 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './lookup.ts';
-import { commitAndStart } from './workflow.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 

@@ -8,12 +8,12 @@ import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts
 import { mergeTags, removeTags, type TagSpecification, tagsFromSpecifications, validTag } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
 import { releaseAllocationsOfPool } from './allocations.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
+import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
-import { commitAndStart } from './workflow.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 
 const POOLS_PER_SCOPE = 50;
 const MAX_POOL_DEPTH = 10;

@@ -10,12 +10,12 @@ import type { IpamResourceCidr, ResourceCidrOverride } from '../domain/model/mon
 import type { IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { Write } from '../ports/store.ts';
 import { releaseAllocation } from './allocations.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireScope } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
-import { resourceCidrWrites } from './resource-cidr-records.ts';
+import { requireScope } from './kernel/lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { resourceCidrWrites } from './sweep/resource-cidr-records.ts';
 
 const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
 

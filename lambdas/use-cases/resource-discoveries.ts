@@ -9,11 +9,11 @@ import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '..
 import { changeOuExclusions } from '../domain/ou-exclusions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { MAX_OPERATING_REGIONS, regionNames } from './ipams.ts';
-import { requireIpam, requireSettled } from './lookup.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { associationsOf, deleteObservations, newAssociation, newResourceDiscovery } from './resource-discovery-records.ts';
 
 /** Not adjustable (UG L2360); an IPAM's default discovery does not count (see the report of issue 6). */

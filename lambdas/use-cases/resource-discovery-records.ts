@@ -6,7 +6,7 @@ import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '..
 import type { Ipam } from '../domain/model/ipam.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { type ObservationWrite, StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 
 /** Resource discoveries answer synchronously: there is nothing to wait for, so they settle at once. */

@@ -8,11 +8,11 @@ import { arnOf, newScopeId } from '../domain/ids.ts';
 import type { IpamScope } from '../domain/model/ipam.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
-import { requireIpam, requireScope, requireSettled } from './lookup.ts';
-import { commitAndStart } from './workflow.ts';
+import { requireIpam, requireScope, requireSettled } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;

@@ -6,10 +6,10 @@ import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newVerificationTokenId } from '../domain/ids.ts';
 import type { IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requireSettled } from './lookup.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 
 const TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
 /** Per IPAM (UG "Quotas": verification tokens); expired tokens count until deleted. */

@@ -10,7 +10,7 @@ import type {
   IpamResourceDiscovery,
 } from '../../lambdas/domain/model/discovery.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
-import { resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
+import { resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { newResourceDiscovery } from '../../lambdas/use-cases/resource-discovery-records.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';

@@ -36,7 +36,7 @@ const TEXT_BY_MEMBER: Record<string, TextLimit | null> = {
   ExternalResourceIdentifier: { max: 2048, unit: 'bytes' },
   OrganizationsEntityPath: { max: 2048, unit: 'bytes' },
   // Not capped here: any token we did not issue, whatever its length, is InvalidPaginationToken
-  // (use-cases/pagination.ts); it is never stored, and the body limit bounds it.
+  // (use-cases/kernel/pagination.ts); it is never stored, and the body limit bounds it.
   NextToken: null,
 };
 

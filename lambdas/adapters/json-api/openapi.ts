@@ -5,7 +5,7 @@
 // gives the error responses. Nothing here is written per action, so the document cannot drift
 // from what `POST /api/{Action}` accepts and answers.
 import { ERROR_STATUS, type ErrorCode } from '../../domain/errors.ts';
-import { ACTIONS } from '../../use-cases/actions.ts';
+import { ACTIONS } from '../../use-cases/kernel/actions.ts';
 import { inputOf, outputOf, requiredMembers, type Shape } from '../ec2-query/schema-walk.ts';
 import details from './model-details.generated.json' with { type: 'json' };
 

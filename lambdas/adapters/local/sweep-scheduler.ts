@@ -5,7 +5,7 @@
 // it (the same id and report) instead of starting another.
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SweepReport } from '../../use-cases/discovery-sweep.ts';
+import type { SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 
 const logger = new Logger({ serviceName: 'ipam-discovery' });
 

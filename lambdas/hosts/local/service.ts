@@ -27,7 +27,7 @@ import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
 import type { Log } from '../../ports/log.ts';
-import { runDiscoverySweep, type SweepReport } from '../../use-cases/discovery-sweep.ts';
+import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
 export interface LocalService {

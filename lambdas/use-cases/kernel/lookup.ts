@@ -1,8 +1,8 @@
 // Finding the records a request names, as the caller may see them. A record of another account
 // or outside the request's Region answers exactly like a missing one: NotFound never leaks.
-import { IpamError, messages } from '../domain/errors.ts';
-import type { Ipam, IpamScope, ResourceState } from '../domain/model/ipam.ts';
-import type { IpamPool } from '../domain/model/pool.ts';
+import { IpamError, messages } from '../../domain/errors.ts';
+import type { Ipam, IpamScope, ResourceState } from '../../domain/model/ipam.ts';
+import type { IpamPool } from '../../domain/model/pool.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 
 /** IPAM administration happens in the IPAM's home Region. */

@@ -9,9 +9,9 @@
 // answer (or IdempotentParameterMismatch). The usual request costs no extra round trip.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IpamError } from '../domain/errors.ts';
-import type { ClientTokenRecord } from '../domain/model/execution.ts';
-import { StoreConflict } from '../ports/store.ts';
+import { IpamError } from '../../domain/errors.ts';
+import type { ClientTokenRecord } from '../../domain/model/execution.ts';
+import { StoreConflict } from '../../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 
 /** A claim older than this belongs to a request that died; a retry may take it over. */

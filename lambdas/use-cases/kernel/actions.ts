@@ -1,30 +1,30 @@
 // The action table: every EC2 action this service answers, and the use case behind it.
 // Adding an action = one line here and one use-case function.
-import { getIpamAddressHistory } from './address-history.ts';
-import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from './byoasn.ts';
-import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from './byoip-cidrs.ts';
-import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from './allocations.ts';
+import { getIpamAddressHistory } from '../address-history.ts';
+import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from '../byoasn.ts';
+import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from '../byoip-cidrs.ts';
+import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from '../allocations.ts';
 import type { UseCase } from './context.ts';
-import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from './discovered.ts';
-import { allocateAddress, describeAddresses, releaseAddress } from './elastic-ips.ts';
-import { describeAction } from './describe.ts';
-import { createIpam, deleteIpam, modifyIpam } from './ipams.ts';
-import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from './pool-cidrs.ts';
-import { createIpamPool, deleteIpamPool, modifyIpamPool } from './pools.ts';
-import { getIpamResourceCidrs, modifyIpamResourceCidr } from './resource-cidrs.ts';
+import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from '../discovered.ts';
+import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-ips.ts';
+import { describeAction } from '../describe.ts';
+import { createIpam, deleteIpam, modifyIpam } from '../ipams.ts';
+import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from '../pool-cidrs.ts';
+import { createIpamPool, deleteIpamPool, modifyIpamPool } from '../pools.ts';
+import { getIpamResourceCidrs, modifyIpamResourceCidr } from '../resource-cidrs.ts';
 import {
   associateIpamResourceDiscovery,
   createIpamResourceDiscovery,
   deleteIpamResourceDiscovery,
   disassociateIpamResourceDiscovery,
   modifyIpamResourceDiscovery,
-} from './resource-discoveries.ts';
-import { createIpamScope, deleteIpamScope, modifyIpamScope } from './scopes.ts';
-import { createTags, deleteTags } from './tags.ts';
+} from '../resource-discoveries.ts';
+import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
+import { createTags, deleteTags } from '../tags.ts';
 import {
   createIpamExternalResourceVerificationToken,
   deleteIpamExternalResourceVerificationToken,
-} from './verification-tokens.ts';
+} from '../verification-tokens.ts';
 
 export interface ActionSpec {
   run: UseCase;

@@ -1,6 +1,6 @@
 // NextToken: opaque, tamper-evident and bound to the query that produced it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { IpamError } from '../domain/errors.ts';
+import { IpamError } from '../../domain/errors.ts';
 
 const invalidToken = () => new IpamError('InvalidPaginationToken', 'The pagination token is invalid or has expired');
 
