@@ -43,7 +43,7 @@ const ENVIRONMENT = {
   AWS_ENDPOINT_URL_SECRETS_MANAGER: 'Secrets Manager endpoint override',
 } as const;
 
-export type EnvironmentVariable = keyof typeof ENVIRONMENT;
+type EnvironmentVariable = keyof typeof ENVIRONMENT;
 
 interface Flag {
   type: 'string' | 'boolean';
@@ -72,7 +72,7 @@ type Values<Flags extends Record<string, Flag>> = {
   [Name in keyof Flags]?: Flags[Name]['type'] extends 'string' ? string : boolean;
 };
 
-export function usageLine(command: Command<Record<string, Flag>>): string {
+function usageLine(command: Command<Record<string, Flag>>): string {
   return `Usage: ${command.invocation}${command.synopsis ? ` -- ${command.synopsis}` : ''}`;
 }
 
@@ -88,7 +88,7 @@ function help(command: Command<Record<string, Flag>>): string {
   return `${usageLine(command)}\n\n${command.summary}\n\nOptions:\n${table(flags)}\n\nEnvironment:\n${table(variables)}\n`;
 }
 
-export function packageVersion(): string {
+function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
@@ -123,7 +123,7 @@ export function parseCommandLine<Flags extends Record<string, Flag>>(command: Co
   return flags as Values<Flags>;
 }
 
-export interface FailureWording {
+interface FailureWording {
   /** The sentence printed for a failure, given the error and its message; default the message itself. */
   describe?: (error: unknown, message: string) => string;
 }

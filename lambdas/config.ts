@@ -70,7 +70,7 @@ export interface LocalConfig {
   workflowPauseBeforeTask: string | undefined;
 }
 
-export interface CloudConfig {
+interface CloudConfig {
   /** Secrets Manager secret holding the issued access keys and the pagination secret. */
   accessKeysSecretId: string | undefined;
   /** Seconds one read of that secret is trusted before it is read again. */

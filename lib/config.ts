@@ -3,7 +3,7 @@
 // Nothing else in lib/ reads context or process.env.
 import type { Node } from 'constructs';
 
-export type RemovalMode = 'retain' | 'destroy';
+type RemovalMode = 'retain' | 'destroy';
 
 export interface DeploymentConfig {
   /** API Gateway stage: the last path segment of the endpoint URL (…/prod). */

@@ -7,7 +7,7 @@ import { loadDeploymentConfig } from './config.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { type LambdaSources, StatelessStack } from './stateless-stack.ts';
 
-export interface IpamAppOptions extends AppProps {
+interface IpamAppOptions extends AppProps {
   /** Environment read for settings not given as context (default: process.env). */
   env?: Record<string, string | undefined>;
   /** Test overrides of the Lambda entries and the ASL folder. */

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { IpamTable } from './constructs/ipam-table.ts';
 
-export interface StatefulStackProps extends StackProps {
+interface StatefulStackProps extends StackProps {
   config: DeploymentConfig;
 }
 

@@ -18,7 +18,7 @@ import type { StatefulStack } from './stateful-stack.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
-export interface StatelessStackProps extends StackProps {
+interface StatelessStackProps extends StackProps {
   config: DeploymentConfig;
   stateful: Pick<StatefulStack, 'table' | 'tableIndexNames' | 'key' | 'accessKeysSecret' | 'eventBus'>;
   /** Overrides for tests; the defaults are this repository's folders. */

@@ -14,7 +14,7 @@ export function generateKeyPair(): Omit<AccessKey, 'accountId'> {
   return { accessKeyId: `AKIA${idCharacters.join('')}`, secretAccessKey: randomBytes(30).toString('base64') };
 }
 
-export interface ConfigureHintOptions {
+interface ConfigureHintOptions {
   endpointUrl: string;
   region?: string;
   profile?: string;

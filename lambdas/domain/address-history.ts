@@ -1,6 +1,6 @@
 // Address history (spec §17) is derived from resource CIDRs: while a CIDR keeps one resource,
 // owner and state, one history record is open; any change closes it and opens the next.
-import type { AddressHistoryRecord, IpamResourceCidr } from './model.ts';
+import type { AddressHistoryRecord, IpamResourceCidr } from './model/monitoring.ts';
 
 const HISTORY_TYPES = new Set(['vpc', 'subnet', 'eip']);
 

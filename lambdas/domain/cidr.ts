@@ -13,7 +13,7 @@ export interface Cidr {
   readonly prefixLength: number;
 }
 
-export interface IpAddress {
+interface IpAddress {
   readonly family: AddressFamily;
   readonly value: bigint;
 }
@@ -104,11 +104,6 @@ export function halvesOf(c: Cidr): [Cidr, Cidr] {
 // Storage keys: 32 hex digits for both families, so string order is address order.
 export function startHex(c: Cidr): string {
   return c.start.toString(16).padStart(32, '0');
-}
-
-export function startFromHex(hex: string): bigint {
-  if (!/^[0-9a-f]{32}$/.test(hex)) throw new RangeError(`'${hex}' is not a 32-digit start key`);
-  return BigInt(`0x${hex}`);
 }
 
 // ---- text forms ---------------------------------------------------------------------------

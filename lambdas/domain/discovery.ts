@@ -2,21 +2,11 @@
 // inventory snapshot → discovered records; discovered records + pools + allocations → each
 // scope's verdicts, the CIDRs to auto-import and the allocations to auto-release.
 import { type Cidr, cidrSize, cidrsOverlap, compareCidrs, containsCidr, formatCidr, parseCidr } from './cidr.ts';
-import type {
-  ComplianceStatus,
-  DiscoveredPublicAddress,
-  DiscoveredResourceCidr,
-  DiscoveredResourceType,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
-  IpamScope,
-  PublicAddressService,
-  ResourceCidrOverride,
-  Tag,
-} from './model.ts';
+import type { DiscoveredPublicAddress, DiscoveredResourceCidr, DiscoveredResourceType, PublicAddressService } from './model/discovery.ts';
+import type { Ipam, IpamScope } from './model/ipam.ts';
+import type { ComplianceStatus, IpamResourceCidr, ResourceCidrOverride } from './model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts';
+import type { Tag } from './model/record.ts';
 import type {
   InventoryAddress,
   InventoryNetworkInterface,
@@ -164,7 +154,7 @@ const SERVICE_BY_DESCRIPTION: readonly [RegExp, PublicAddressService][] = [
   [/^GlobalAccelerator/, 'global-accelerator'],
 ];
 
-export function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): { service: PublicAddressService; resource?: string } {
+function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): { service: PublicAddressService; resource?: string } {
   for (const [pattern, service] of SERVICE_BY_DESCRIPTION) {
     const match = pattern.exec(eni.Description ?? '');
     if (match) return { service, resource: match[1] };
@@ -339,7 +329,7 @@ function ipamIndex(view: IpamView) {
 const withinLocale = (locale: string, region: string) => locale === 'None' || locale === region || locale.startsWith(`${region}-`);
 
 /** DN-22: netmask bounds, required tags, locale. */
-export function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): ComplianceStatus {
+function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): ComplianceStatus {
   const prefixLength = parseCidr(found.ResourceCidr).prefixLength;
   const { AllocationMinNetmaskLength: min, AllocationMaxNetmaskLength: max } = pool;
   if ((min !== undefined && prefixLength < min) || (max !== undefined && prefixLength > max)) return 'noncompliant';
@@ -458,7 +448,7 @@ function recordOverlap(a: OverlapCandidate, b: OverlapCandidate): void {
 
 // ---- Auto-import and auto-release ----
 
-export interface ImportCandidate {
+interface ImportCandidate {
   pool: IpamPool;
   found: DiscoveredResourceCidr;
 }
@@ -490,7 +480,7 @@ function largestFirst(a: DiscoveredResourceCidr, b: DiscoveredResourceCidr): num
   return a.ResourceId.localeCompare(b.ResourceId) || a.ResourceRegion.localeCompare(b.ResourceRegion) || a.ResourceCidr.localeCompare(b.ResourceCidr);
 }
 
-export interface ReleaseCandidate {
+interface ReleaseCandidate {
   allocation: IpamPoolAllocation;
   cause: 'auto-release' | 'ignored';
 }

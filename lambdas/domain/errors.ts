@@ -63,7 +63,7 @@ export class IpamError extends Error {
   }
 }
 
-export function isIpamError(error: unknown): error is IpamError {
+function isIpamError(error: unknown): error is IpamError {
   return error instanceof IpamError;
 }
 

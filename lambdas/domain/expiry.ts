@@ -1,7 +1,8 @@
 // Records that expire. DynamoDB's TTL (dynamodb/table-schema.ts) deletes them late, DynamoDB Local
 // and the in-memory store never, so the instant one is gone is decided here: every reader treats
 // it as absent from then on, and the DynamoDB adapter marks the same instant for TTL.
-import type { ClientTokenRecord, IpamPoolCidr } from './model.ts';
+import type { ClientTokenRecord } from './model/execution.ts';
+import type { IpamPoolCidr } from './model/pool.ts';
 
 /** How long a client token is honoured after its request started, like EC2's idempotency window. */
 export const CLIENT_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;

@@ -1,7 +1,7 @@
 // EC2 filters: Name/Values, names and values case-sensitive; filters are ANDed, the values of one
 // filter ORed; `tag:<key>` and `tag-key` work on every taggable record; `*` and `?` are wildcards.
 import { IpamError, messages } from './errors.ts';
-import type { Tag } from './model.ts';
+import type { Tag } from './model/record.ts';
 
 export interface Filter {
   Name?: string;

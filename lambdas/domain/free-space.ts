@@ -2,7 +2,7 @@
 // CIDRs, and two free buddies inside the same provisioned CIDR never coexist (they are merged).
 // Pure functions; the store turns their plans into conditional writes.
 //
-// Allocating /n: take the best-fit block (bestFitOrder), place the /n in it (placeInBlock), carve
+// Allocating /n: take the best-fit block (bestFitKey), place the /n in it (placeInBlock), carve
 // it out (carve / partialCarve). Releasing: put the block back, then merge while nextMergeStep's
 // buddy is free.
 import {
@@ -84,7 +84,7 @@ export function mergeBuddies(block: Cidr, levels: number): Cidr[] {
   return buddies;
 }
 
-export interface MergePlan {
+interface MergePlan {
   /** Free buddies that join the block, lowest level first. */
   absorbed: Cidr[];
   /** The free block the release leaves: the block itself, or the parent the merges reach. */
@@ -114,16 +114,7 @@ export function planMerge(block: Cidr, within: Cidr, isFree: (buddy: Cidr) => bo
 }
 
 /**
- * Best-fit order of free blocks for a request: smallest block first (longest prefix), lowest
- * address among equals; keeps large blocks whole for large requests. Family first for totality.
- */
-export function bestFitOrder(a: Cidr, b: Cidr): number {
-  if (a.family !== b.family || a.prefixLength === b.prefixLength) return compareCidrs(a, b);
-  return b.prefixLength - a.prefixLength;
-}
-
-/**
- * A sort key whose string order is bestFitOrder within one family: host-bit count, then address.
+ * A sort key for best fit within one family: host-bit count (smallest block first), then address.
  * Blocks that can hold a /n are exactly the keys >= bestFitKeyFloor(family, n), smallest first.
  */
 export function bestFitKey(c: Cidr): string {

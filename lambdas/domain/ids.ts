@@ -17,7 +17,7 @@ export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 
-export type ArnResource =
+type ArnResource =
   | 'ipam'
   | 'ipam-scope'
   | 'ipam-pool'

@@ -1,7 +1,7 @@
 // What discovery reads about one account in one Region: the few EC2 fields it judges by, named as
 // EC2 names them. Adapters fill these in (the EC2 read APIs, a static inventory file); discovery's
 // rules (discovery.ts) turn them into discovered records.
-import type { Tag } from './model.ts';
+import type { Tag } from './model/record.ts';
 
 export interface InventoryVpc {
   VpcId: string;

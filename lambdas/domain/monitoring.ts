@@ -1,7 +1,10 @@
 // The maths behind the CloudWatch metrics of spec §15 and the pool utilisation thresholds: what
 // each metric's value and dimensions are, given the records one sweep saw. No I/O here.
 import { type AddressFamily, cidrSize, parseCidr } from './cidr.ts';
-import type { DiscoveredPublicAddress, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr, IpamResourceCidr, IpamScope, PublicAddressType } from './model.ts';
+import type { DiscoveredPublicAddress, PublicAddressType } from './model/discovery.ts';
+import type { Ipam, IpamScope } from './model/ipam.ts';
+import type { IpamResourceCidr } from './model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts';
 
 /** One CloudWatch metric value (the metrics port publishes these). */
 export interface MetricDatum {
@@ -13,7 +16,7 @@ export interface MetricDatum {
 }
 
 /** Quota "Resource utilization metrics" (UG L9676): per resource type, family and selection rule. */
-export const RESOURCE_METRICS_PER_RULE = 50;
+const RESOURCE_METRICS_PER_RULE = 50;
 
 const FAMILY_DIMENSION: Record<AddressFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 const NO_LOCALE = 'None';
@@ -31,7 +34,7 @@ const sizeOf = (cidr: string): bigint => cidrSize(parseCidr(cidr));
 
 // ---- Pools ----
 
-export interface PoolUtilisation {
+interface PoolUtilisation {
   /** Allocated to child pools. */
   percentAllocated: number;
   /** Allocated to resources and manual (custom) allocations. */
@@ -238,7 +241,7 @@ export function thresholdReached(percentUsed: number, thresholds: number[]): num
   return Math.max(0, ...thresholds.filter((threshold) => percentUsed >= threshold));
 }
 
-export interface ThresholdCrossing {
+interface ThresholdCrossing {
   direction: 'above' | 'below';
   /** Above: the highest threshold now reached. Below: the lowest threshold no longer reached. */
   threshold: number;

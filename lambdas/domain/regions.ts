@@ -1,5 +1,5 @@
 // AWS Region names the service accepts: in credential scopes, operating Regions and locales.
-export const AWS_REGIONS: ReadonlySet<string> = new Set([
+const AWS_REGIONS: ReadonlySet<string> = new Set([
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
   'af-south-1',
   'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',

@@ -1,6 +1,6 @@
 // Tag rules EC2 applies to every taggable resource.
 import { IpamError } from './errors.ts';
-import type { Tag } from './model.ts';
+import type { Tag } from './model/record.ts';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
 

@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { discoverySweepDependencies } from '../hosts/lambda/functions.ts';
-import { runDiscoverySweep, type SweepReport } from '../use-cases/discovery-sweep.ts';
+import { runDiscoverySweep, type SweepReport } from '../use-cases/sweep/discovery-sweep.ts';
 
 const logger = new Logger({ serviceName: 'ipam-discovery' });
 const deps = discoverySweepDependencies(logger);

@@ -19,17 +19,17 @@ import type { MetricsSink } from '../ports/metrics.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
-import type { SweepDependencies } from '../use-cases/context.ts';
-import { runWorkflowTask } from '../use-cases/workflow-tasks.ts';
+import type { SweepDependencies } from '../use-cases/kernel/context.ts';
+import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
 export type ClientWrapper = <Client>(client: Client) => Client;
 export const unwrapped: ClientWrapper = (client) => client;
 
 /** Where discovery reads when the configuration names no source: EC2 in the cloud, nothing under `npm start`. */
-export type DiscoveryDefault = 'aws' | 'none';
+type DiscoveryDefault = 'aws' | 'none';
 
-export interface HostAdapters<HostWorkflows extends Workflows> {
+interface HostAdapters<HostWorkflows extends Workflows> {
   /** How this host runs workflows. `runTask` runs a Task state with the dependencies built here (the local engine calls it in-process). */
   workflows(store: Store, runTask: TaskRunner): HostWorkflows;
   events: EventPublisher;

@@ -35,7 +35,7 @@ export interface PoolAllocationChange {
   };
 }
 
-export interface ResourceCidrComplianceChange {
+interface ResourceCidrComplianceChange {
   'detail-type': 'IPAM Resource CIDR Compliance Change';
   detail: {
     ipamId: string;
@@ -51,7 +51,7 @@ export interface ResourceCidrComplianceChange {
   };
 }
 
-export interface ResourceCidrOverlapDetected {
+interface ResourceCidrOverlapDetected {
   'detail-type': 'IPAM Resource CIDR Overlap Detected';
   detail: {
     ipamId: string;
@@ -66,7 +66,7 @@ export interface ResourceCidrOverlapDetected {
   };
 }
 
-export interface PoolUtilisationThresholdCrossed {
+interface PoolUtilisationThresholdCrossed {
   'detail-type': 'IPAM Pool Utilization Threshold Crossed';
   detail: {
     ipamId: string;

@@ -6,31 +6,18 @@
 // at the version read) make the commit fail with `StoreConflict` if anything it relied on changed.
 // The whole list commits atomically or not at all.
 import type {
-  AddressHistoryRecord,
-  Byoasn,
-  ByoipCidrAdvertisement,
-  ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
-  ElasticIp,
-  FreeBlock,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamRegionSlot,
-  IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
-  IpamExternalResourceVerificationToken,
-  IpamScope,
-  PoolMonitorState,
-  ResourceCidrOverride,
   ResourceDiscoverySlot,
-  SweepLease,
-  WorkflowExecution,
-} from '../domain/model.ts';
+} from '../domain/model/discovery.ts';
+import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain/model/execution.ts';
+import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
+import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 
 export type Entity =

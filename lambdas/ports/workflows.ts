@@ -2,7 +2,7 @@
 // Step Functions in the cloud and by a local engine under `npm start`. A use case commits the
 // pending state together with an execution record (so nothing is lost if the start fails), then
 // starts the workflow; every Task state calls one task runner with a task name.
-import type { WorkflowName } from '../domain/model.ts';
+import type { WorkflowName } from '../domain/model/execution.ts';
 
 export interface WorkflowStart {
   workflow: WorkflowName;

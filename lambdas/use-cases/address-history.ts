@@ -2,13 +2,13 @@
 // window. Records are written by resourceCidrWrites as sweeps see CIDRs change hands or state.
 import { type Cidr, formatCidr, parseAddress, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { AddressHistoryRecord } from '../domain/model.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
-import { requireScope } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import type { AddressHistoryRecord } from '../domain/model/monitoring.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
+import { requireScope } from './kernel/lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
-export interface GetIpamAddressHistoryInput extends ListRequest {
+interface GetIpamAddressHistoryInput extends ListRequest {
   Cidr: string;
   IpamScopeId: string;
   VpcId?: string;

@@ -8,13 +8,13 @@ import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, p
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
-import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { PoolAllocationChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import {
   contention,
   findPlacement,
@@ -27,12 +27,12 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { requirePool, requireSettled, visiblePool } from './lookup.ts';
-import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './pagination.ts';
+import { requirePool, requireSettled, visiblePool } from './kernel/lookup.ts';
+import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
-export const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
+const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
 
-export interface AllocateIpamPoolCidrInput {
+interface AllocateIpamPoolCidrInput {
   IpamPoolId: string;
   Cidr?: string;
   NetmaskLength?: number;
@@ -138,7 +138,7 @@ function rememberFamily(pool: IpamPool): void {
   poolFamilies.set(pool.IpamPoolId, pool.AddressFamily);
 }
 
-export interface AllocatedResource {
+interface AllocatedResource {
   type: 'vpc' | 'eip' | 'ec2-public-ipv4-pool' | 'subnet';
   id: string;
   owner: string;
@@ -248,7 +248,7 @@ async function unavailableCidrError(deps: Dependencies, pool: IpamPool, cidr: Ci
     : new IpamError('InvalidParameterValue', `The CIDR ${text} is not within the provisioned CIDRs of pool ${pool.IpamPoolId}`);
 }
 
-export interface GetIpamPoolAllocationsInput extends ListRequest {
+interface GetIpamPoolAllocationsInput extends ListRequest {
   IpamPoolId: string;
   IpamPoolAllocationId?: string;
   Filters?: Filter[];
@@ -284,7 +284,7 @@ export async function getIpamPoolAllocations(deps: Dependencies, context: Reques
   };
 }
 
-export interface ReleaseIpamPoolAllocationInput {
+interface ReleaseIpamPoolAllocationInput {
   IpamPoolId: string;
   Cidr: string;
   IpamPoolAllocationId: string;

@@ -7,28 +7,28 @@
 import { parsePublicAsn } from '../domain/asn.ts';
 import { parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import type { Byoasn } from '../domain/model.ts';
+import type { Byoasn } from '../domain/model/public-space.ts';
 import { advertisementOf, advertisementWrites, requireByoipCidr } from './byoip-cidrs.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam } from './lookup.ts';
-import { commitAndStart } from './workflow.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { requireIpam } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** BYOASNs per IPAM (UG L9656; adjustable on AWS, fixed here). */
-export const BYOASNS_PER_IPAM = 5;
+const BYOASNS_PER_IPAM = 5;
 
 /** States in which an ASN holds one of its IPAM's places. */
 const HOLDS_A_PLACE: ReadonlySet<Byoasn['State']> = new Set(['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision']);
 
-export const presentByoasn = (record: Byoasn) => ({
+const presentByoasn = (record: Byoasn) => ({
   Asn: record.Asn,
   IpamId: record.IpamId,
   State: record.State,
   StatusMessage: record.StatusMessage,
 });
 
-export interface ProvisionIpamByoasnInput {
+interface ProvisionIpamByoasnInput {
   IpamId: string;
   Asn: string;
   AsnAuthorizationContext: { Message: string; Signature: string };

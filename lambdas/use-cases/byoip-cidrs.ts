@@ -7,14 +7,15 @@
 // changes state: nothing is announced (X-BGP).
 import { formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { ByoipCidrAdvertisement, IpamPool, IpamPoolCidr } from '../domain/model.ts';
+import type { IpamPool, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { ByoipCidrAdvertisement } from '../domain/model/public-space.ts';
 import type { Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** `Asn` value (or its absence) meaning Amazon's own ASN as origin. */
-export const AMAZON_ASN = 'AWS';
+const AMAZON_ASN = 'AWS';
 /** Moving the origin from Amazon's ASN to a custom one is allowed once an hour (UG L5350). */
 const CUSTOM_ASN_SWITCH_INTERVAL_MS = 3600 * 1000;
 
@@ -31,7 +32,7 @@ const isRegionalByoipPool = (pool: IpamPool) =>
   pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon' && pool.AwsService === 'ec2' && pool.Locale !== 'None';
 
 /** The account's BYOIP CIDRs in one Region; a CIDR that a pool tree holds at several depths counts once, at the shallowest. */
-export async function listByoipCidrs(deps: Dependencies, ownerId: string, region: string): Promise<ByoipCidr[]> {
+async function listByoipCidrs(deps: Dependencies, ownerId: string, region: string): Promise<ByoipCidr[]> {
   const pools = await deps.store.listPools(ownerId);
   const poolsById = new Map(pools.map((pool) => [pool.IpamPoolId, pool]));
   const regional = pools.filter((pool) => isRegionalByoipPool(pool) && pool.Locale === region).sort((a, b) => a.PoolDepth - b.PoolDepth);
@@ -62,7 +63,7 @@ export async function requireByoipCidr(deps: Dependencies, context: RequestConte
   return found;
 }
 
-export const withdrawnAdvertisement = (ownerId: string, region: string, cidr: string): ByoipCidrAdvertisement => ({
+const withdrawnAdvertisement = (ownerId: string, region: string, cidr: string): ByoipCidrAdvertisement => ({
   ownerId,
   region,
   cidr,
@@ -92,7 +93,7 @@ export function advertisementWrites(byoip: ByoipCidr, changed: ByoipCidrAdvertis
   ];
 }
 
-export function presentByoipCidr(byoip: ByoipCidr, advertisement: ByoipCidrAdvertisement) {
+function presentByoipCidr(byoip: ByoipCidr, advertisement: ByoipCidrAdvertisement) {
   const state = advertisement.advertised ? 'advertised' : byoip.advertisable ? 'provisioned' : 'provisioned-not-publicly-advertisable';
   return {
     Cidr: byoip.cidr,
@@ -119,7 +120,7 @@ export async function byoipCidrInUse(deps: Dependencies, pool: IpamPool, cidr: s
   return undefined;
 }
 
-export interface AdvertiseByoipCidrInput {
+interface AdvertiseByoipCidrInput {
   Cidr: string;
   Asn?: string;
   NetworkBorderGroup?: string;

@@ -10,9 +10,10 @@ import {
 } from '../domain/byoip-verification.ts';
 import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import type { ByoipProof, IpamPool } from '../domain/model.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { findPoolCidr } from './lookup.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { ByoipProof } from '../domain/model/public-space.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { findPoolCidr } from './kernel/lookup.ts';
 import { requireVerificationToken, tokenStatus } from './verification-tokens.ts';
 
 /** Most specific BYOIP blocks (S6.A/S6.B): /24 IPv4; /48 IPv6 if advertisable, /60 if not. */
@@ -21,7 +22,7 @@ const MOST_SPECIFIC = { ipv4: 24, ipv6Advertisable: 48, ipv6NotAdvertisable: 60 
 /** A top-level public pool whose space the customer brings (Amazon-provided pools say `amazon`). */
 export const isByoipPool = (pool: IpamPool) => !pool.SourceIpamPoolId && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
 
-export interface ByoipRequest {
+interface ByoipRequest {
   CidrAuthorizationContext?: unknown;
   VerificationMethod?: string;
   IpamExternalResourceVerificationTokenId?: string;
@@ -82,7 +83,7 @@ function requireByoipSize(pool: IpamPool, cidr: Cidr): void {
 }
 
 /** The proof did not hold: the workflow's Catch turns the message into the FailureReason. */
-export class ByoipVerificationFailed extends Error {
+class ByoipVerificationFailed extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ByoipVerificationFailed';

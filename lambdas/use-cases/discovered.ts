@@ -2,11 +2,12 @@
 // (spec §10.7, §18): what a resource discovery's sweeps saw in one Region, read by its owner.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr, Tag } from '../domain/model.ts';
+import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr } from '../domain/model/discovery.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { isAwsRegion } from '../domain/regions.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { requireResourceDiscovery } from './resource-discoveries.ts';
 
 interface DiscoveredRequest extends ListRequest {
@@ -28,7 +29,7 @@ function discoveredPage<T>(deps: Dependencies, context: RequestContext, action: 
 /** Discovered records carry their resource's tags under another name; `tag:<key>` filters read them. */
 const withTags = <T extends object>(record: T, tags: Tag[] | undefined) => ({ ...record, Tags: tags ?? [] });
 
-export interface GetIpamDiscoveredResourceCidrsInput extends DiscoveredRequest {
+interface GetIpamDiscoveredResourceCidrsInput extends DiscoveredRequest {
   ResourceRegion: string;
 }
 
@@ -58,7 +59,7 @@ export async function getIpamDiscoveredResourceCidrs(deps: Dependencies, context
   return { IpamDiscoveredResourceCidrs: page.items.map((record) => publicView(record)), NextToken: page.nextToken };
 }
 
-export interface GetIpamDiscoveredAccountsInput extends DiscoveredRequest {
+interface GetIpamDiscoveredAccountsInput extends DiscoveredRequest {
   DiscoveryRegion: string;
 }
 
@@ -75,7 +76,7 @@ export async function getIpamDiscoveredAccounts(deps: Dependencies, context: Req
   return { IpamDiscoveredAccounts: page.items.map((record) => publicView(record)), NextToken: page.nextToken };
 }
 
-export interface GetIpamDiscoveredPublicAddressesInput extends DiscoveredRequest {
+interface GetIpamDiscoveredPublicAddressesInput extends DiscoveredRequest {
   AddressRegion: string;
 }
 

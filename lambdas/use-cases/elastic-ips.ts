@@ -5,18 +5,19 @@ import { type Cidr, cidrFromStart, containsCidr, formatAddress, parseAddress, pa
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newElasticIpAllocationId } from '../domain/ids.ts';
-import type { ElasticIp, IpamPool } from '../domain/model.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { ElasticIp } from '../domain/model/public-space.ts';
 import { StoreConflict } from '../ports/store.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
-import { type Dependencies, publicView, type RequestContext } from './context.ts';
+import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
-import { isSettled } from './lookup.ts';
+import { isSettled } from './kernel/lookup.ts';
 
 
 const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));
 
-export interface AllocateAddressInput {
+interface AllocateAddressInput {
   IpamPoolId?: string;
   Address?: string;
   Domain?: string;
@@ -114,7 +115,7 @@ async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Pl
   return lowest && { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
 }
 
-export interface ReleaseAddressInput {
+interface ReleaseAddressInput {
   AllocationId?: string;
   PublicIp?: string;
   NetworkBorderGroup?: string;
@@ -154,7 +155,7 @@ async function requireElasticIp(deps: Dependencies, context: RequestContext, inp
 
 const addressNotFound = (publicIp: string) => new IpamError('InvalidAddress.NotFound', `Address '${publicIp}' not found.`);
 
-export interface DescribeAddressesInput {
+interface DescribeAddressesInput {
   AllocationIds?: string[];
   PublicIps?: string[];
   Filters?: Filter[];

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge } from '../domain/free-space.ts';
-import type { FreeBlock } from '../domain/model.ts';
+import type { FreeBlock } from '../domain/model/pool.ts';
 import { type Committer, type FreeSpaceStore, StoreConflict, type Write } from '../ports/store.ts';
 
 /** Buddies one transaction may create, leaving room for the other items of the use case. */
@@ -20,7 +20,7 @@ export interface Placement {
   target: Cidr;
 }
 
-export interface PlacementRequest {
+interface PlacementRequest {
   prefixLength: number;
   allowed?: readonly Cidr[];
   disallowed?: readonly Cidr[];

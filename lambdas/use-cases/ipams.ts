@@ -1,22 +1,20 @@
 // CreateIpam, DescribeIpams, ModifyIpam, DeleteIpam.
 import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import type { Filter } from '../domain/filters.ts';
-import { compileFilters } from '../domain/filters.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
-import type { Ipam, IpamPool, IpamScope } from '../domain/model.ts';
+import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
-import { ipamVisible, requireIpam, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { purgeVerificationTokens } from './verification-tokens.ts';
-import { commitAndStart } from './workflow.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 import {
   associationsOf,
   defaultDiscoveryOf,
@@ -58,7 +56,7 @@ function requireOwnerMetering(meteredAccount: string | undefined): void {
 
 export const presentIpam = (ipam: Ipam) => publicView(ipam);
 
-export interface CreateIpamInput {
+interface CreateIpamInput {
   Description?: string;
   OperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
@@ -130,33 +128,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   return { Ipam: presentIpam(ipam) };
 }
 
-export interface DescribeIpamsInput extends ListRequest {
-  IpamIds?: string[];
-  Filters?: Filter[];
-}
-
-const IPAM_FILTER_FIELDS = ['IpamId', 'IpamArn', 'IpamRegion', 'OwnerId', 'Description', 'State', 'Tier', 'ScopeCount'] as const;
-
-export async function describeIpams(deps: Dependencies, context: RequestContext, input: DescribeIpamsInput) {
-  const matches = compileFilters<Ipam>(input.Filters, IPAM_FILTER_FIELDS, {
-    'operating-region': (ipam) => ipam.OperatingRegions.map((region) => region.RegionName),
-  });
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpams',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listIpams(context.accountId)).filter((ipam) => ipamVisible(context, ipam)),
-    idOf: (ipam) => ipam.IpamId,
-    ids: input.IpamIds,
-    notFound: (id) => new IpamError('InvalidIpamId.NotFound', messages.notFound('ipam', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { Ipams: page.items.map(presentIpam), NextToken: page.nextToken };
-}
-
-export interface ModifyIpamInput {
+interface ModifyIpamInput {
   IpamId: string;
   Description?: string;
   AddOperatingRegions?: { RegionName?: string }[];
@@ -258,7 +230,7 @@ function isPrivateGua(cidr: string): boolean {
   return parsed.family === 'ipv6' && parsed.start >> 125n === PRIVATE_GUA_SPACE.start >> 125n;
 }
 
-export interface DeleteIpamInput {
+interface DeleteIpamInput {
   IpamId: string;
   Cascade?: boolean;
 }

@@ -1,8 +1,8 @@
 // Workflow tasks that move an IPAM, scope or pool through its lifecycle states
 // (create-in-progress → create-complete | create-failed, delete-in-progress → delete-failed).
-import type { ResourceState } from '../domain/model.ts';
+import type { ResourceState } from '../domain/model/ipam.ts';
 import type { Entity } from '../ports/store.ts';
-import type { Dependencies } from './context.ts';
+import type { Dependencies } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 
 export type LifecycleResource = 'ipam' | 'scope' | 'pool';

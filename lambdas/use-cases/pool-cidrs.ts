@@ -12,14 +12,16 @@ import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseC
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
-import type { ByoipProof, Ipam, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model.ts';
+import type { Ipam } from '../domain/model/ipam.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { ByoipProof } from '../domain/model/public-space.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { byoipCidrInUse } from './byoip-cidrs.ts';
 import { byoipProofOf, isByoipPool, requireNoProof } from './byoip-provisioning.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import {
   findPlacement,
   findSpecificPlacement,
@@ -30,9 +32,9 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { findPoolCidr, isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled, visiblePoolCidrs } from './lookup.ts';
-import { commitAndStart } from './workflow.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
+import { findPoolCidr, isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled, visiblePoolCidrs } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 

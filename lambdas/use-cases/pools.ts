@@ -1,19 +1,19 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
-import type { AddressFamily, IpamPool, Tag } from '../domain/model.ts';
+import type { AddressFamily } from '../domain/cidr.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts';
 import { mergeTags, removeTags, type TagSpecification, tagsFromSpecifications, validTag } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
 import { releaseAllocationsOfPool } from './allocations.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
-import { commitAndStart } from './workflow.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 
 const POOLS_PER_SCOPE = 50;
 const MAX_POOL_DEPTH = 10;
@@ -24,7 +24,7 @@ export const presentPool = (pool: IpamPool) => publicView(pool);
 type ResourceTagInput = { Key?: string; Value?: string }[] | undefined;
 const resourceTags = (tags: ResourceTagInput): Tag[] => (tags ?? []).map(validTag);
 
-export interface CreateIpamPoolInput extends NetmaskRules {
+interface CreateIpamPoolInput extends NetmaskRules {
   IpamScopeId: string;
   AddressFamily: AddressFamily;
   Locale?: string;
@@ -168,35 +168,7 @@ function publicIpSourceOf(input: CreateIpamPoolInput, source: IpamPool | undefin
   return inherited ?? input.PublicIpSource ?? 'byoip';
 }
 
-export interface DescribeIpamPoolsInput extends ListRequest {
-  IpamPoolIds?: string[];
-  Filters?: Filter[];
-}
-
-const POOL_FILTER_FIELDS = [
-  'IpamPoolId', 'IpamPoolArn', 'SourceIpamPoolId', 'IpamScopeArn', 'IpamScopeType', 'IpamArn', 'IpamRegion', 'Locale', 'PoolDepth',
-  'State', 'Description', 'AutoImport', 'AddressFamily', 'OwnerId', 'AwsService', 'PublicIpSource', 'PubliclyAdvertisable',
-  'ipamId', 'ipamScopeId',
-] as const;
-
-export async function describeIpamPools(deps: Dependencies, context: RequestContext, input: DescribeIpamPoolsInput) {
-  const matches = compileFilters<IpamPool>(input.Filters, POOL_FILTER_FIELDS);
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamPools',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listPools(context.accountId)).filter((pool) => poolVisible(context, pool)),
-    idOf: (pool) => pool.IpamPoolId,
-    ids: input.IpamPoolIds,
-    notFound: (id) => new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamPools: page.items.map(presentPool), NextToken: page.nextToken };
-}
-
-export interface ModifyIpamPoolInput extends NetmaskRules {
+interface ModifyIpamPoolInput extends NetmaskRules {
   IpamPoolId: string;
   Description?: string;
   AutoImport?: boolean;
@@ -237,7 +209,7 @@ export async function modifyIpamPool(deps: Dependencies, context: RequestContext
   });
 }
 
-export interface DeleteIpamPoolInput {
+interface DeleteIpamPoolInput {
   IpamPoolId: string;
   Cascade?: boolean;
 }

@@ -5,21 +5,23 @@ import { containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import { MANAGEABLE_TYPES } from '../domain/discovery.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import type { IpamPoolAllocation, IpamResourceCidr, IpamScope, ResourceCidrOverride } from '../domain/model.ts';
+import type { IpamScope } from '../domain/model/ipam.ts';
+import type { IpamResourceCidr, ResourceCidrOverride } from '../domain/model/monitoring.ts';
+import type { IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { Write } from '../ports/store.ts';
 import { releaseAllocation } from './allocations.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireScope } from './lookup.ts';
-import { type ListRequest, pageOf, queryFingerprint } from './pagination.ts';
-import { resourceCidrWrites } from './resource-cidr-records.ts';
+import { requireScope } from './kernel/lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { resourceCidrWrites } from './sweep/resource-cidr-records.ts';
 
-export const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
+const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
 
 /** Resource types IPAM can manage (allocate to): they carry management, compliance and overlap states (spec §8.1, DN-36). */
 
-export interface GetIpamResourceCidrsInput extends ListRequest {
+interface GetIpamResourceCidrsInput extends ListRequest {
   IpamScopeId: string;
   IpamPoolId?: string;
   ResourceId?: string;
@@ -65,7 +67,7 @@ export async function getIpamResourceCidrs(deps: Dependencies, context: RequestC
   return { IpamResourceCidrs: page.items.map(presentResourceCidr), NextToken: page.nextToken };
 }
 
-export interface ModifyIpamResourceCidrInput {
+interface ModifyIpamResourceCidrInput {
   ResourceId: string;
   ResourceCidr: string;
   ResourceRegion: string;

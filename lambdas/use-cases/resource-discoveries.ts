@@ -5,17 +5,15 @@
 // A resource discovery answers in its own Region, an association in its IPAM's home Region
 // (DN-05). Resource discoveries are not shared yet, so only their owner sees or associates them.
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
-import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model.ts';
+import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model/discovery.ts';
 import { changeOuExclusions } from '../domain/ou-exclusions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { MAX_OPERATING_REGIONS, regionNames } from './ipams.ts';
-import { requireIpam, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { associationsOf, deleteObservations, newAssociation, newResourceDiscovery } from './resource-discovery-records.ts';
 
 /** Not adjustable (UG L2360); an IPAM's default discovery does not count (see the report of issue 6). */
@@ -31,9 +29,9 @@ const resourceDiscoveryNotFound = (id: string) =>
 const associationNotFound = (id: string) =>
   new IpamError('InvalidIpamResourceDiscoveryAssociationId.NotFound', messages.notFound('ipam-resource-discovery-association', id));
 
-const resourceDiscoveryVisible = (context: RequestContext, record: IpamResourceDiscovery) =>
+export const resourceDiscoveryVisible = (context: RequestContext, record: IpamResourceDiscovery) =>
   record.OwnerId === context.accountId && record.IpamResourceDiscoveryRegion === context.region;
-const associationVisible = (context: RequestContext, record: IpamResourceDiscoveryAssociation) =>
+export const associationVisible = (context: RequestContext, record: IpamResourceDiscoveryAssociation) =>
   record.OwnerId === context.accountId && record.IpamRegion === context.region;
 
 export async function requireResourceDiscovery(deps: Dependencies, context: RequestContext, id: string): Promise<IpamResourceDiscovery> {
@@ -48,7 +46,7 @@ export async function requireAssociation(deps: Dependencies, context: RequestCon
   return record;
 }
 
-export interface CreateIpamResourceDiscoveryInput {
+interface CreateIpamResourceDiscoveryInput {
   Description?: string;
   OperatingRegions?: { RegionName?: string }[];
   TagSpecifications?: TagSpecification[];
@@ -80,42 +78,7 @@ export async function createIpamResourceDiscovery(deps: Dependencies, context: R
   return { IpamResourceDiscovery: presentResourceDiscovery(record) };
 }
 
-export interface DescribeIpamResourceDiscoveriesInput extends ListRequest {
-  IpamResourceDiscoveryIds?: string[];
-  Filters?: Filter[];
-}
-
-const RESOURCE_DISCOVERY_FILTER_FIELDS = [
-  'IpamResourceDiscoveryId',
-  'IpamResourceDiscoveryArn',
-  'IpamResourceDiscoveryRegion',
-  'OwnerId',
-  'Description',
-  'IsDefault',
-  'State',
-] as const;
-
-export async function describeIpamResourceDiscoveries(deps: Dependencies, context: RequestContext, input: DescribeIpamResourceDiscoveriesInput) {
-  const matches = compileFilters<IpamResourceDiscovery>(input.Filters, RESOURCE_DISCOVERY_FILTER_FIELDS, {
-    'operating-region': (record) => record.OperatingRegions.map((region) => region.RegionName),
-    'organizational-unit-exclusion': (record) => record.OrganizationalUnitExclusions.map((exclusion) => exclusion.OrganizationsEntityPath),
-  });
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamResourceDiscoveries',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listResourceDiscoveries(context.accountId)).filter((record) => resourceDiscoveryVisible(context, record)),
-    idOf: (record) => record.IpamResourceDiscoveryId,
-    ids: input.IpamResourceDiscoveryIds,
-    notFound: resourceDiscoveryNotFound,
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamResourceDiscoveries: page.items.map(presentResourceDiscovery), NextToken: page.nextToken };
-}
-
-export interface ModifyIpamResourceDiscoveryInput {
+interface ModifyIpamResourceDiscoveryInput {
   IpamResourceDiscoveryId: string;
   Description?: string;
   AddOperatingRegions?: { RegionName?: string }[];
@@ -166,7 +129,7 @@ export async function modifyIpamResourceDiscovery(deps: Dependencies, context: R
   });
 }
 
-export interface DeleteIpamResourceDiscoveryInput {
+interface DeleteIpamResourceDiscoveryInput {
   IpamResourceDiscoveryId: string;
 }
 
@@ -197,7 +160,7 @@ export async function deleteIpamResourceDiscovery(deps: Dependencies, context: R
   return { IpamResourceDiscovery: presentResourceDiscovery({ ...deleted, State: 'delete-complete' }) };
 }
 
-export interface AssociateIpamResourceDiscoveryInput {
+interface AssociateIpamResourceDiscoveryInput {
   IpamId: string;
   IpamResourceDiscoveryId: string;
   TagSpecifications?: TagSpecification[];
@@ -246,7 +209,7 @@ export async function associateIpamResourceDiscovery(deps: Dependencies, context
   });
 }
 
-export interface DisassociateIpamResourceDiscoveryInput {
+interface DisassociateIpamResourceDiscoveryInput {
   IpamResourceDiscoveryAssociationId: string;
 }
 
@@ -276,43 +239,4 @@ export async function disassociateIpamResourceDiscovery(deps: Dependencies, cont
     await deps.store.commit(writes);
     return { IpamResourceDiscoveryAssociation: presentAssociation({ ...association, State: 'disassociate-complete' }) };
   });
-}
-
-export interface DescribeIpamResourceDiscoveryAssociationsInput extends ListRequest {
-  IpamResourceDiscoveryAssociationIds?: string[];
-  Filters?: Filter[];
-}
-
-const ASSOCIATION_FILTER_FIELDS = [
-  'IpamResourceDiscoveryAssociationId',
-  'IpamResourceDiscoveryAssociationArn',
-  'IpamResourceDiscoveryId',
-  'IpamId',
-  'IpamArn',
-  'IpamRegion',
-  'OwnerId',
-  'IsDefault',
-  'State',
-  'ResourceDiscoveryStatus',
-] as const;
-
-export async function describeIpamResourceDiscoveryAssociations(
-  deps: Dependencies,
-  context: RequestContext,
-  input: DescribeIpamResourceDiscoveryAssociationsInput,
-) {
-  const matches = compileFilters<IpamResourceDiscoveryAssociation>(input.Filters, ASSOCIATION_FILTER_FIELDS);
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamResourceDiscoveryAssociations',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listResourceDiscoveryAssociations(context.accountId)).filter((record) => associationVisible(context, record)),
-    idOf: (record) => record.IpamResourceDiscoveryAssociationId,
-    ids: input.IpamResourceDiscoveryAssociationIds,
-    notFound: associationNotFound,
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamResourceDiscoveryAssociations: page.items.map(presentAssociation), NextToken: page.nextToken };
 }

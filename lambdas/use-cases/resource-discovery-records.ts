@@ -2,9 +2,11 @@
 // resource discovery actions and the IPAM lifecycle (the default discovery is born and dies with
 // its IPAM, spec §10.2).
 import { arnOf, newResourceDiscoveryAssociationId, newResourceDiscoveryId } from '../domain/ids.ts';
-import type { Ipam, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, Tag } from '../domain/model.ts';
+import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model/discovery.ts';
+import type { Ipam } from '../domain/model/ipam.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { type ObservationWrite, StoreConflict, type Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 
 /** Resource discoveries answer synchronously: there is nothing to wait for, so they settle at once. */

@@ -4,17 +4,15 @@
 // top-level pool's CIDR is allocated from it, so top-level pools of one scope never overlap.
 import { formatCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
 import { arnOf, newScopeId } from '../domain/ids.ts';
-import type { IpamScope } from '../domain/model.ts';
+import type { IpamScope } from '../domain/model/ipam.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
-import { requireIpam, requireScope, requireSettled, scopeVisible } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
-import { commitAndStart } from './workflow.ts';
+import { requireIpam, requireScope, requireSettled } from './kernel/lookup.ts';
+import { commitAndStart } from './kernel/workflow.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -75,7 +73,7 @@ export function scopeDeletionWrites(scope: IpamScope): Write[] {
   ];
 }
 
-export interface CreateIpamScopeInput {
+interface CreateIpamScopeInput {
   IpamId: string;
   Description?: string;
   TagSpecifications?: TagSpecification[];
@@ -115,33 +113,7 @@ export async function createIpamScope(deps: Dependencies, context: RequestContex
   });
 }
 
-export interface DescribeIpamScopesInput extends ListRequest {
-  IpamScopeIds?: string[];
-  Filters?: Filter[];
-}
-
-const SCOPE_FILTER_FIELDS = [
-  'IpamScopeId', 'IpamScopeArn', 'IpamArn', 'IpamRegion', 'IpamScopeType', 'IsDefault', 'Description', 'OwnerId', 'State', 'PoolCount', 'ipamId',
-] as const;
-
-export async function describeIpamScopes(deps: Dependencies, context: RequestContext, input: DescribeIpamScopesInput) {
-  const matches = compileFilters<IpamScope>(input.Filters, SCOPE_FILTER_FIELDS);
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamScopes',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listScopes(context.accountId)).filter((scope) => scopeVisible(context, scope)),
-    idOf: (scope) => scope.IpamScopeId,
-    ids: input.IpamScopeIds,
-    notFound: (id) => new IpamError('InvalidIpamScopeId.NotFound', messages.notFound('ipam-scope', id)),
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamScopes: page.items.map(presentScope), NextToken: page.nextToken };
-}
-
-export interface ModifyIpamScopeInput {
+interface ModifyIpamScopeInput {
   IpamScopeId: string;
   Description?: string;
   ExternalAuthorityConfiguration?: unknown;

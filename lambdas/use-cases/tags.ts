@@ -1,12 +1,12 @@
 // CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their associations).
 import { IpamError } from '../domain/errors.ts';
 import { resourceTypeOfId } from '../domain/ids.ts';
-import type { Tag } from '../domain/model.ts';
+import type { Tag } from '../domain/model/record.ts';
 import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requirePoolInHomeRegion, requireScope } from './lookup.ts';
+import { requireIpam, requirePoolInHomeRegion, requireScope } from './kernel/lookup.ts';
 import { requireAssociation, requireResourceDiscovery } from './resource-discoveries.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */

@@ -3,32 +3,30 @@
 // issues for the dns-token BYOIP method, usable for any number of CIDRs for 72 hours.
 import { randomInt, randomUUID } from 'node:crypto';
 import { IpamError, messages } from '../domain/errors.ts';
-import { compileFilters, type Filter } from '../domain/filters.ts';
 import { arnOf, newVerificationTokenId } from '../domain/ids.ts';
-import type { IpamExternalResourceVerificationToken } from '../domain/model.ts';
+import type { IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Dependencies, RequestContext } from './context.ts';
-import { publicView } from './context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requireSettled } from './lookup.ts';
-import { describePage, type ListRequest } from './pagination.ts';
+import { requireIpam, requireSettled } from './kernel/lookup.ts';
 
 const TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
 /** Per IPAM (UG "Quotas": verification tokens); expired tokens count until deleted. */
-export const VERIFICATION_TOKENS_PER_IPAM = 100;
+const VERIFICATION_TOKENS_PER_IPAM = 100;
 
-export type TokenStatus = 'valid' | 'expired';
+type TokenStatus = 'valid' | 'expired';
 
 export const tokenStatus = (token: IpamExternalResourceVerificationToken, now: Date): TokenStatus =>
   now.getTime() < Date.parse(token.NotAfter) ? 'valid' : 'expired';
 
-const presentToken = (token: IpamExternalResourceVerificationToken, now: Date) => ({ ...publicView(token), Status: tokenStatus(token, now) });
+export const presentToken = (token: IpamExternalResourceVerificationToken, now: Date) => ({ ...publicView(token), Status: tokenStatus(token, now) });
 
 const tokenNotFound = (id: string) =>
   new IpamError('InvalidIpamExternalResourceVerificationTokenId.NotFound', messages.notFound('ipam-external-resource-verification-token', id));
 
 /** Like IPAMs, tokens are seen and used by their owner in the IPAM's home Region. */
-const tokenVisible = (context: RequestContext, token: IpamExternalResourceVerificationToken) =>
+export const tokenVisible = (context: RequestContext, token: IpamExternalResourceVerificationToken) =>
   token.ownerId === context.accountId && token.IpamRegion === context.region;
 
 export async function requireVerificationToken(deps: Dependencies, context: RequestContext, id: string) {
@@ -37,7 +35,7 @@ export async function requireVerificationToken(deps: Dependencies, context: Requ
   return token;
 }
 
-export interface CreateVerificationTokenInput {
+interface CreateVerificationTokenInput {
   IpamId: string;
   TagSpecifications?: TagSpecification[];
 }
@@ -77,43 +75,7 @@ export async function createIpamExternalResourceVerificationToken(deps: Dependen
   return { IpamExternalResourceVerificationToken: presentToken(token, deps.now()) };
 }
 
-export interface DescribeVerificationTokensInput extends ListRequest {
-  IpamExternalResourceVerificationTokenIds?: string[];
-  Filters?: Filter[];
-}
-
-const TOKEN_FILTER_FIELDS = [
-  'IpamExternalResourceVerificationTokenId',
-  'IpamExternalResourceVerificationTokenArn',
-  'IpamId',
-  'IpamArn',
-  'IpamRegion',
-  'TokenName',
-  'TokenValue',
-  'State',
-] as const;
-
-export async function describeIpamExternalResourceVerificationTokens(deps: Dependencies, context: RequestContext, input: DescribeVerificationTokensInput) {
-  const now = deps.now();
-  const matches = compileFilters<IpamExternalResourceVerificationToken>(input.Filters, TOKEN_FILTER_FIELDS, {
-    status: (token) => [tokenStatus(token, now)],
-  });
-  const page = describePage(deps.paginationSecret, {
-    ...input,
-    action: 'DescribeIpamExternalResourceVerificationTokens',
-    accountId: context.accountId,
-    region: context.region,
-    records: (await deps.store.listVerificationTokens(context.accountId)).filter((token) => tokenVisible(context, token)),
-    idOf: (token) => token.IpamExternalResourceVerificationTokenId,
-    ids: input.IpamExternalResourceVerificationTokenIds,
-    notFound: tokenNotFound,
-    matches,
-    filters: input.Filters,
-  });
-  return { IpamExternalResourceVerificationTokens: page.items.map((token) => presentToken(token, now)), NextToken: page.nextToken };
-}
-
-export interface DeleteVerificationTokenInput {
+interface DeleteVerificationTokenInput {
   IpamExternalResourceVerificationTokenId: string;
 }
 

@@ -21,7 +21,7 @@ const unsupportedRequest: Ec2Error = {
 };
 
 /** Every gateway response type API Gateway has, and the EC2 error it becomes. */
-export const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec2Error]> = [
+const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec2Error]> = [
   // 503 is the only status the AWS CLI's default retry mode retries for this code.
   [apigateway.ResponseType.THROTTLED, requestLimitExceeded],
   [apigateway.ResponseType.QUOTA_EXCEEDED, requestLimitExceeded],
@@ -54,7 +54,7 @@ export const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec
 ];
 
 /** API Gateway replaces `$context.requestId` and also sends it as the `x-amzn-RequestId` header. */
-export function gatewayErrorBody(error: Ec2Error): string {
+function gatewayErrorBody(error: Ec2Error): string {
   return encodeQueryError(new IpamError(error.code, error.message), '$context.requestId');
 }
 

@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-export interface IpamAlarmsProps {
+interface IpamAlarmsProps {
   namePrefix: string;
   /** By short name: api, workflow-task, discovery-sweep. */
   functions: Record<string, lambda.IFunction>;

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addEc2GatewayResponses } from './ec2-gateway-responses.ts';
 
-export interface IpamApiProps {
+interface IpamApiProps {
   handler: lambda.IFunction;
   restApiName: string;
   stageName: string;

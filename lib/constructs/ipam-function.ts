@@ -9,7 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-export interface IpamFunctionProps {
+interface IpamFunctionProps {
   /** The handler module, e.g. lambdas/handlers/api-lambda.ts. */
   entry: string;
   /** Folder holding package.json and package-lock.json; esbuild runs there. */

@@ -11,7 +11,7 @@ import {
   TIME_TO_LIVE_ATTRIBUTE,
 } from '../../lambdas/adapters/dynamodb/table-schema.ts';
 
-export interface IpamTableProps {
+interface IpamTableProps {
   tableName: string;
   encryptionKey: kms.IKey;
   removalPolicy: RemovalPolicy;

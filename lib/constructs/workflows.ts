@@ -10,11 +10,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-export const TASK_FUNCTION_SUBSTITUTION = 'WorkflowTaskFunctionArn';
+const TASK_FUNCTION_SUBSTITUTION = 'WorkflowTaskFunctionArn';
 const ASL_SUFFIX = '.asl.json';
 const WORKFLOW_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 
-export interface WorkflowDefinition {
+interface WorkflowDefinition {
   /** The file's basename without `.asl.json`: the workflow's name everywhere. */
   name: string;
   file: string;
@@ -52,7 +52,7 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition): void {
   }
 }
 
-export interface WorkflowsProps {
+interface WorkflowsProps {
   definitions: WorkflowDefinition[];
   taskFunction: lambda.IFunction;
   namePrefix: string;

@@ -12,10 +12,10 @@ import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
 import type { Config } from '../../lambdas/config.ts';
 import { dependencies, documentClient, dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { compareCidrs, lastAddress, parseCidr } from '../../lambdas/domain/cidr.ts';
-import type { IpamPoolAllocation } from '../../lambdas/domain/model.ts';
+import type { IpamPoolAllocation } from '../../lambdas/domain/model/pool.ts';
 import { type Store, StoreConflict } from '../../lambdas/ports/store.ts';
-import type { Dependencies, Input, Output } from '../../lambdas/use-cases/context.ts';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import type { Dependencies, Input, Output } from '../../lambdas/use-cases/kernel/context.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { CapacityMeter } from './capacity.ts';
 
 export interface BenchContext {

@@ -57,7 +57,7 @@ class Probe {
   }
 }
 
-export type ProbeSummary = ReturnType<Probe['summary']>;
+type ProbeSummary = ReturnType<Probe['summary']>;
 
 /**
  * A raw TransactWriteItems with 3 conditional items, shaped like an allocation: delete a block
@@ -86,7 +86,7 @@ function floorTransaction(bench: BenchContext) {
   };
 }
 
-export interface SeededPool {
+interface SeededPool {
   family: 'ipv4' | 'ipv6';
   account: Account;
   poolId: string;
@@ -120,7 +120,7 @@ export async function seedLargePool(bench: BenchContext, family: 'ipv4' | 'ipv6'
   return { family, account, poolId, netmask, allocations: count - failures, seconds: round(seconds, 1), perSecond: round(count / seconds, 0), conflicts: bench.conflicts() - conflictsBefore, failures };
 }
 
-export interface LatencyResults {
+interface LatencyResults {
   floor: ProbeSummary;
   allocateEmptyIpv4: ProbeSummary;
   allocateFullIpv4: ProbeSummary;
@@ -171,7 +171,7 @@ export async function measureLatencies(bench: BenchContext, seeded: { ipv4: Seed
   return Object.fromEntries(Object.entries(probes).map(([name, each]) => [name, each.summary()])) as unknown as LatencyResults;
 }
 
-export interface ConcurrencyRun {
+interface ConcurrencyRun {
   clients: number;
   pools: number;
   allocations: number;
@@ -220,7 +220,7 @@ export async function measureProvisioning(bench: BenchContext, count: number): P
   return latency(samples);
 }
 
-export interface ProtocolResults {
+interface ProtocolResults {
   createPoolHttp: Latency;
   createPoolInProcess: Latency;
   allocateHttp: Latency;

@@ -5,28 +5,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import type {
-  AddressHistoryRecord,
-  Byoasn,
-  ByoipCidrAdvertisement,
-  ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
-  ElasticIp,
-  FreeBlock,
-  Ipam,
-  IpamExternalResourceVerificationToken,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamRegionSlot,
-  IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
-  IpamScope,
-  ResourceCidrOverride,
-  WorkflowExecution,
-} from '../../lambdas/domain/model.ts';
+} from '../../lambdas/domain/model/discovery.ts';
+import type { ClientTokenRecord, WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
+import type { Ipam, IpamRegionSlot, IpamScope } from '../../lambdas/domain/model/ipam.ts';
+import type { AddressHistoryRecord, IpamResourceCidr, ResourceCidrOverride } from '../../lambdas/domain/model/monitoring.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
+import type {
+  Byoasn,
+  ByoipCidrAdvertisement,
+  ElasticIp,
+  IpamExternalResourceVerificationToken,
+} from '../../lambdas/domain/model/public-space.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';

@@ -17,7 +17,7 @@ import {
   ProvisionIpamPoolCidrCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SweepReport } from '../../lambdas/use-cases/discovery-sweep.ts';
+import type { SweepReport } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { poll } from './support/poll.ts';
 import { rawPost } from './support/signed-fetch.ts';

@@ -3,7 +3,7 @@
 // response schemas that document publishes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonSchema, OpenApiDocument } from '../../lambdas/adapters/json-api/openapi.ts';
-import { ACTIONS } from '../../lambdas/use-cases/actions.ts';
+import { ACTIONS } from '../../lambdas/use-cases/kernel/actions.ts';
 import { schemaErrors } from '../support/json-schema.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { poll } from './support/poll.ts';

@@ -19,7 +19,7 @@ import { type Config, loadConfig } from '../../lambdas/config.ts';
 import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
 import { localDependencies } from '../../lambdas/hosts/local/service.ts';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
 import { RecordingLog } from '../support/recording-log.ts';
 

@@ -2,10 +2,10 @@
 // during a window. History is set up the way sweeps write it: a resource CIDR appears at one
 // sample time and disappears at a later one.
 import { describe, expect, it } from 'vitest';
-import type { AddressHistoryRecord } from '../../lambdas/domain/model.ts';
-import type { RequestContext } from '../../lambdas/use-cases/context.ts';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
-import { type ResourceCidrVerdict, resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
+import type { AddressHistoryRecord } from '../../lambdas/domain/model/monitoring.ts';
+import type { RequestContext } from '../../lambdas/use-cases/kernel/context.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
+import { type ResourceCidrVerdict, resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 

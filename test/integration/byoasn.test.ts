@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
-import type { IpamPool } from '../../lambdas/domain/model.ts';
+import type { IpamPool } from '../../lambdas/domain/model/pool.ts';
 import { createSigningIdentity, type SigningIdentity } from '../support/signing-identity.ts';
 import { createUseCaseHarness, poolCidrState, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';

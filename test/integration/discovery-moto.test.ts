@@ -5,8 +5,8 @@
 import { DeleteVpcCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
-import type { SweepDependencies } from '../../lambdas/use-cases/context.ts';
-import type { SweepReport } from '../../lambdas/use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
+import type { SweepReport } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import { createSweepHarness, dyingStore, type SweepHarness } from '../support/discovery-sweep.ts';
 import {
   allocateElasticIp,

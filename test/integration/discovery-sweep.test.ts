@@ -2,7 +2,7 @@
 // records and accounts → verdicts per scope, auto-import and auto-release, address history,
 // events — on DynamoDB Local, read back through the API actions a user would call.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDiscoverySweep } from '../../lambdas/use-cases/discovery-sweep.ts';
+import { runDiscoverySweep } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import { createSweepHarness, dyingStore, type Inventory, MEMBER, OWNER, subnet, type SweepHarness, vpc } from '../support/discovery-sweep.ts';
 
 let open: SweepHarness[] = [];

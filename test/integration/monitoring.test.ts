@@ -1,11 +1,11 @@
 // Monitoring after a sweep (spec §15): the metrics of a real pool tree, and utilisation threshold
 // events that are announced once per crossing, however many sweeps look.
 import { describe, expect, it } from 'vitest';
-import type { IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model.ts';
+import type { IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
 import type { InventorySource } from '../../lambdas/ports/inventory.ts';
-import type { SweepDependencies } from '../../lambdas/use-cases/context.ts';
-import { type IpamObservation, publishIpamMonitoring } from '../../lambdas/use-cases/monitoring.ts';
-import { resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
+import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
+import { type IpamObservation, publishIpamMonitoring } from '../../lambdas/use-cases/sweep/monitoring.ts';
+import { resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { RecordingMetrics } from '../support/recording-metrics.ts';
 import { createUseCaseHarness, poolCidrState, type UseCaseHarness } from '../support/use-cases.ts';
 

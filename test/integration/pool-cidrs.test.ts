@@ -2,7 +2,7 @@
 // CIDR (DN-29), the CIDRs-per-pool quota, deprovisioning (DN-31) and private IPv6 ranges (DN-30).
 import { describe, expect, it } from 'vitest';
 import { containsCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
-import { findPoolCidr, visiblePoolCidrs } from '../../lambdas/use-cases/lookup.ts';
+import { findPoolCidr, visiblePoolCidrs } from '../../lambdas/use-cases/kernel/lookup.ts';
 import { createUseCaseHarness, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import { importResourceAllocation } from '../../lambdas/use-cases/allocations.ts';
-import { type ResourceCidrVerdict, resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
+import { type ResourceCidrVerdict, resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { createUseCaseHarness, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 

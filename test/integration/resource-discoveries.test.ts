@@ -3,9 +3,14 @@
 // the limit of 5), isolation between accounts, filters and pagination, and the readers of what
 // discovery saw (§10.7, §18).
 import { describe, expect, it } from 'vitest';
-import type { DiscoveredAccount, DiscoveredPublicAddress, DiscoveredResourceCidr, IpamResourceDiscovery } from '../../lambdas/domain/model.ts';
+import type {
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
+  IpamResourceDiscovery,
+} from '../../lambdas/domain/model/discovery.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
-import { resourceCidrWrites } from '../../lambdas/use-cases/resource-cidr-records.ts';
+import { resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { newResourceDiscovery } from '../../lambdas/use-cases/resource-discovery-records.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';

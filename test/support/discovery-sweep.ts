@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file.ts';
-import type { Tag } from '../../lambdas/domain/model.ts';
+import type { Tag } from '../../lambdas/domain/model/record.ts';
 import type { InventorySnapshot } from '../../lambdas/domain/inventory.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
-import type { SweepDependencies } from '../../lambdas/use-cases/context.ts';
-import { runDiscoverySweep, type SweepReport } from '../../lambdas/use-cases/discovery-sweep.ts';
+import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
+import { runDiscoverySweep, type SweepReport } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import { RecordingMetrics } from './recording-metrics.ts';
 import { createUseCaseHarness, type UseCaseHarness } from './use-cases.ts';
 

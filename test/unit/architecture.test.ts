@@ -57,9 +57,9 @@ function layerBreaches(): string[] {
 
 describe('the architecture', () => {
   it('reads the whole tree, import type included', () => {
-    expect(graph.files).toContain('lambdas/domain/model.ts');
+    expect(graph.files).toContain('lambdas/domain/model/pool.ts');
     expect(graph.files).toContain('lib/constructs/ipam-table.ts');
-    expect(graph.internal.get('lambdas/ports/store.ts')).toContain('lambdas/domain/model.ts'); // import type
+    expect(graph.internal.get('lambdas/ports/store.ts')).toContain('lambdas/domain/model/pool.ts'); // import type
     expect(graph.internal.get('lambdas/handlers/workflow-task.ts')).toContain('lambdas/hosts/lambda/functions.ts');
     expect(graph.external.get('lambdas/adapters/dynamodb/table.ts')).toContain('@aws-sdk/client-dynamodb');
   });

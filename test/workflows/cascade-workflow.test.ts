@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 import { createUseCaseHarness, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';

@@ -2,7 +2,7 @@
 // open (oldest first) for the local engine to resume, and dropped from that list once closed.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
-import type { WorkflowExecution } from '../../lambdas/domain/model.ts';
+import type { WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
 import { StoreConflict } from '../../lambdas/ports/store.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 

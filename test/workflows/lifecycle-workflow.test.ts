@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
-import type { WorkflowName } from '../../lambdas/domain/model.ts';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import type { WorkflowName } from '../../lambdas/domain/model/execution.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 import { createUseCaseHarness, type TaskScript, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';

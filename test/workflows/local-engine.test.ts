@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalWorkflowEngine, type LocalWorkflowEngineOptions, type WorkflowLog } from '../../lambdas/adapters/local/workflow-engine.ts';
-import type { WorkflowName } from '../../lambdas/domain/model.ts';
+import type { WorkflowName } from '../../lambdas/domain/model/execution.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 import { gate, named, scriptedRunner, seedExecution, settlesWithin } from './support.ts';
 

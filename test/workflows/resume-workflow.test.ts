@@ -3,7 +3,7 @@
 // second process (new dependencies on the same table) resumes the open executions and finishes
 // the job. Tasks are idempotent, so resuming one whose work already happened does it only once.
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../lambdas/use-cases/dispatch.ts';
+import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createUseCaseHarness, poolCidrState, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';
 

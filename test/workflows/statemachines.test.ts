@@ -8,7 +8,7 @@ import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_TASK_FUNCTION_ARN } from '../../lambdas/adapters/local/workflow-engine.ts';
-import type { WorkflowName } from '../../lambdas/domain/model.ts';
+import type { WorkflowName } from '../../lambdas/domain/model/execution.ts';
 
 type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => {
   isValid: boolean;

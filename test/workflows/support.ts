@@ -1,8 +1,7 @@
 // Scripted task runners for workflow tests: they record every task call and close the execution
 // record on finishExecution the way the real task runner does.
-import type { WorkflowExecution } from '../../lambdas/domain/model.ts';
+import type { WorkflowExecution, WorkflowName } from '../../lambdas/domain/model/execution.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
-import type { WorkflowName } from '../../lambdas/domain/model.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
 
 /** What a scripted task does on its nth call (1-based); throwing fails the task. */

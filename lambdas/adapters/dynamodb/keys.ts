@@ -78,7 +78,7 @@ export function containingFreeBlockKeys(spaceId: string, cidr: Cidr): ItemKey[] 
   return keys;
 }
 
-export const ipamRegionSlotKey = (accountId: string, region: string): ItemKey => ({
+const ipamRegionSlotKey = (accountId: string, region: string): ItemKey => ({
   PK: `IPAMSLOT#${accountId}#${region}`,
   SK: META,
 });
@@ -95,9 +95,9 @@ export const RESOURCE_DISCOVERIES_INDEX_KEY = 'RESOURCE-DISCOVERIES';
 export const ASSOCIATIONS_INDEX_KEY = 'RESOURCE-DISCOVERY-ASSOCIATIONS';
 export const resourceDiscoveryKey = (id: string): ItemKey => ({ PK: `RD#${id}`, SK: META });
 export const associationKey = (id: string): ItemKey => ({ PK: `RDASSOC#${id}`, SK: META });
-export const resourceDiscoverySlotKey = (accountId: string, region: string): ItemKey => ({ PK: `RDSLOT#${accountId}#${region}`, SK: META });
+const resourceDiscoverySlotKey = (accountId: string, region: string): ItemKey => ({ PK: `RDSLOT#${accountId}#${region}`, SK: META });
 /** GSI1 sort key of owned records listed across owners: `<owner>#<id>`, so one owner's are a begins_with. */
-export const ownedSortKey = (ownerId: string, id: string) => `${ownerId}#${id}`;
+const ownedSortKey = (ownerId: string, id: string) => `${ownerId}#${id}`;
 export const ownedSortPrefix = (ownerId: string) => `${ownerId}#`;
 
 export const discoveredResourceCidrPartition = (rdId: string, region: string) => `DISCOVERED#${rdId}#${region}#resource-cidr`;

@@ -13,29 +13,17 @@ import {
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import { clientTokenExpiresAt } from '../../domain/expiry.ts';
 import type {
-  AddressHistoryRecord,
-  Byoasn,
-  ByoipCidrAdvertisement,
-  ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
-  ElasticIp,
-  FreeBlock,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
-  IpamExternalResourceVerificationToken,
-  IpamScope,
-  PoolMonitorState,
-  ResourceCidrOverride,
-  SweepLease,
-  WorkflowExecution,
-} from '../../domain/model.ts';
+} from '../../domain/model/discovery.ts';
+import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
+import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
+import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
+import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
 import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import {
   accountSortPrefix,

@@ -8,7 +8,7 @@ import { assumeRoleFailure } from './failures.ts';
 /** The service's own credentials; undefined = the SDK's default chain. */
 export type BaseCredentials = STSClientConfig['credentials'];
 
-export interface AccountCredentialsOptions {
+interface AccountCredentialsOptions {
   roleName: string;
   stsEndpoint?: string;
   credentials?: BaseCredentials;
@@ -25,7 +25,7 @@ interface TemporaryCredentials {
 // Renewing early leaves every read started with cached credentials time to finish.
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 
-export function discoveryRoleArn(accountId: string, roleName: string): string {
+function discoveryRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 

@@ -9,7 +9,7 @@ import type {
   Vpc,
 } from '@aws-sdk/client-ec2';
 import { formatCidr, parseCidr } from '../../domain/cidr.ts';
-import type { Tag } from '../../domain/model.ts';
+import type { Tag } from '../../domain/model/record.ts';
 import type {
   InventoryAddress,
   InventoryNetworkInterface,

@@ -6,7 +6,7 @@
 import { MAX_TAGS_PER_RESOURCE } from '../../domain/tags.ts';
 
 /** A cap on one string value; `bytes` counts its UTF-8 encoding, `characters` its code points. */
-export interface TextLimit {
+interface TextLimit {
   max: number;
   unit: 'characters' | 'bytes';
   /** Printable ASCII only (0x20–0x7E). */
@@ -36,7 +36,7 @@ const TEXT_BY_MEMBER: Record<string, TextLimit | null> = {
   ExternalResourceIdentifier: { max: 2048, unit: 'bytes' },
   OrganizationsEntityPath: { max: 2048, unit: 'bytes' },
   // Not capped here: any token we did not issue, whatever its length, is InvalidPaginationToken
-  // (use-cases/pagination.ts); it is never stored, and the body limit bounds it.
+  // (use-cases/kernel/pagination.ts); it is never stored, and the body limit bounds it.
   NextToken: null,
 };
 

@@ -7,7 +7,7 @@ import { NormalizedSchema } from '@smithy/core/schema';
 import { IpamError, messages } from '../../domain/errors.ts';
 
 export type Shape = NormalizedSchema;
-export type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
+type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
 
 const OPERATION = 9;
 const sdkExports = ec2 as unknown as Record<string, unknown>;
@@ -41,7 +41,7 @@ export function implementedInput(action: string, isImplemented: (action: string)
   return input;
 }
 
-export type Kind = 'structure' | 'list' | 'boolean' | 'number' | 'timestamp' | 'string' | 'unsupported';
+type Kind = 'structure' | 'list' | 'boolean' | 'number' | 'timestamp' | 'string' | 'unsupported';
 
 /**
  * What a value of this shape is. Maps, blobs, documents and big numbers are `unsupported`:

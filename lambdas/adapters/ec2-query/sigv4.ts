@@ -18,14 +18,14 @@ export interface SignedRequest {
   body: Uint8Array;
 }
 
-export interface VerifiedCaller {
+interface VerifiedCaller {
   accountId: string;
   accessKeyId: string;
   /** The region of the credential scope: with --endpoint-url it is sent nowhere else. */
   region: string;
 }
 
-export interface VerifyOptions {
+interface VerifyOptions {
   now?: Date;
   maxSkewMs?: number;
 }

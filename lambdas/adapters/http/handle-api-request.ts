@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { IpamError, toIpamError } from '../../domain/errors.ts';
 import type { CredentialStore } from '../../ports/credentials.ts';
-import type { Dependencies } from '../../use-cases/context.ts';
-import { isImplementedAction } from '../../use-cases/actions.ts';
-import { dispatch } from '../../use-cases/dispatch.ts';
+import type { Dependencies } from '../../use-cases/kernel/context.ts';
+import { isImplementedAction } from '../../use-cases/kernel/actions.ts';
+import { dispatch } from '../../use-cases/kernel/dispatch.ts';
 import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInput } from '../ec2-query/codec.ts';
 import { verifySignature } from '../ec2-query/sigv4.ts';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';

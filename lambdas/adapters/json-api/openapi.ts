@@ -5,7 +5,7 @@
 // gives the error responses. Nothing here is written per action, so the document cannot drift
 // from what `POST /api/{Action}` accepts and answers.
 import { ERROR_STATUS, type ErrorCode } from '../../domain/errors.ts';
-import { ACTIONS } from '../../use-cases/actions.ts';
+import { ACTIONS } from '../../use-cases/kernel/actions.ts';
 import { inputOf, outputOf, requiredMembers, type Shape } from '../ec2-query/schema-walk.ts';
 import details from './model-details.generated.json' with { type: 'json' };
 
@@ -44,7 +44,7 @@ const memberDetails: Record<string, MemberDetail> = details.members;
 const enumValues: Record<string, readonly string[]> = details.enums;
 const purposes: Record<string, string> = details.purposes;
 
-export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
+const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
 /** The document's path, after API Gateway's stage if there is one (`/prod/api/openapi.json`). */
 export const SERVED_OPENAPI_PATH = /^(\/[^/]+)?\/api\/openapi\.json$/;
 const SCHEMAS = '#/components/schemas/';
@@ -169,7 +169,7 @@ const DESCRIPTION = [
   'Errors are `{ code, message, requestId }` with the EC2 error code; errors API Gateway answers itself (throttling, a Lambda failure) and the local server\'s 408 use the EC2 Query XML error envelope instead.',
 ].join(' ');
 
-export function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
+function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
   const builder = new SchemaBuilder();
   const errors = errorResponses();
   const paths: Record<string, Record<string, unknown>> = {};

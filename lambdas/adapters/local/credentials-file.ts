@@ -17,7 +17,7 @@ interface CredentialsFile {
   accessKeys: AccessKey[];
 }
 
-export interface LocalCredentials {
+interface LocalCredentials {
   store: CredentialStore;
   admin: AccessKey;
   /** True when the admin key was created by this call: the caller should print it. */

@@ -17,7 +17,7 @@ export class LocalSetupError extends Error {
   override name = 'LocalSetupError';
 }
 
-export interface DynamoDbLocalOptions {
+interface DynamoDbLocalOptions {
   /** 0 or absent: a free port. */
   port?: number;
   /** Directory the database persists in; absent: in memory. */

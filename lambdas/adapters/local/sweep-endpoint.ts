@@ -14,7 +14,7 @@ import type { TriggeredSweep } from './sweep-scheduler.ts';
 
 export const DISCOVERY_SWEEP_ROUTE = 'POST /local/discovery-sweeps';
 
-export interface DiscoverySweepEndpointOptions {
+interface DiscoverySweepEndpointOptions {
   credentials: CredentialStore;
   /** The account whose keys may start sweeps: the local administrator (IPAM_ACCOUNT_ID). */
   administratorAccount: string;

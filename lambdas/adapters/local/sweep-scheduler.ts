@@ -5,18 +5,18 @@
 // it (the same id and report) instead of starting another.
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SweepReport } from '../../use-cases/discovery-sweep.ts';
+import type { SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 
 const logger = new Logger({ serviceName: 'ipam-discovery' });
 
-export interface SweepSchedulerOptions {
+interface SweepSchedulerOptions {
   run: () => Promise<SweepReport>;
   /** Milliseconds between timer sweeps; 0 = no timer, on demand only. */
   intervalMs: number;
 }
 
 /** A sweep of this process: its id, and its report once it has finished. */
-export interface RunningSweep {
+interface RunningSweep {
   sweepId: string;
   report: Promise<SweepReport>;
 }

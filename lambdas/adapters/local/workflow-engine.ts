@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ExecutionStore } from '../../ports/store.ts';
-import type { WorkflowName } from '../../domain/model.ts';
+import type { WorkflowName } from '../../domain/model/execution.ts';
 import type { TaskEvent, TaskRunner, WorkflowInput, WorkflowStart, Workflows } from '../../ports/workflows.ts';
 
 export type { TaskRunner };

@@ -6,29 +6,17 @@
 // the same behaviour.
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import type {
-  AddressHistoryRecord,
-  Byoasn,
-  ByoipCidrAdvertisement,
-  ClientTokenRecord,
   DiscoveredAccount,
   DiscoveredPublicAddress,
   DiscoveredResourceCidr,
-  ElasticIp,
-  FreeBlock,
-  Ipam,
-  IpamExternalResourceVerificationToken,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
-  IpamScope,
-  PoolMonitorState,
-  ResourceCidrOverride,
-  SweepLease,
-  WorkflowExecution,
-} from '../../domain/model.ts';
+} from '../../domain/model/discovery.ts';
+import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
+import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
+import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
+import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
 import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import {
   accountSortPrefix,
@@ -102,7 +90,7 @@ const LATER_FREE_BLOCK_PAGE = 100;
  * DynamoDB orders string keys by their UTF-8 bytes, which is code point order; JavaScript's `<`
  * compares UTF-16 code units, which differs for surrogate pairs against U+E000–U+FFFF.
  */
-export function compareKeys(a: string, b: string): number {
+function compareKeys(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);

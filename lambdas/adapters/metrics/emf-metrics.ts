@@ -15,7 +15,7 @@ const UNITS = { Count: MetricUnit.Count, Percent: MetricUnit.Percent } as const 
 /** Powertools flushes on its own at 100 metrics per object (EMF's limit); flush before it would. */
 const METRICS_PER_OBJECT = 100;
 
-export interface EmfMetricsOptions {
+interface EmfMetricsOptions {
   /**
    * CloudWatch namespace. Not AWS/IPAM: namespaces starting with AWS/ are reserved for AWS's own
    * services, so ours is configurable (IPAM_METRICS_NAMESPACE, default SelfHostedIPAM).

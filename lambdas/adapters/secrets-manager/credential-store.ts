@@ -6,7 +6,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AccessKey, CredentialStore } from '../../ports/credentials.ts';
 import { type AccessKeysSecret, readAccessKeysSecret } from './access-keys-secret.ts';
 
-export interface SecretsManagerCredentialStoreOptions {
+interface SecretsManagerCredentialStoreOptions {
   client: SecretsManagerClient;
   secretId: string;
   cacheMs: number;

@@ -3,7 +3,7 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowInput, WorkflowStart, Workflows } from '../../ports/workflows.ts';
 
-export interface StepFunctionsWorkflowsOptions {
+interface StepFunctionsWorkflowsOptions {
   client: SFNClient;
   /** State machine ARN by workflow name (the file's basename). */
   stateMachineArns: Record<string, string>;

@@ -22,8 +22,8 @@ import { StepFunctionsWorkflows } from '../../adapters/step-functions/workflows.
 import { type Config, loadConfig } from '../../config.ts';
 import type { Log } from '../../ports/log.ts';
 import type { TaskRunner } from '../../ports/workflows.ts';
-import type { SweepDependencies } from '../../use-cases/context.ts';
-import { runWorkflowTask } from '../../use-cases/workflow-tasks.ts';
+import type { SweepDependencies } from '../../use-cases/kernel/context.ts';
+import { runWorkflowTask } from '../../use-cases/kernel/workflow-tasks.ts';
 import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts';
 
 /** The shared dependencies with the cloud's adapters. */

@@ -27,7 +27,7 @@ import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
 import type { Log } from '../../ports/log.ts';
-import { runDiscoverySweep, type SweepReport } from '../../use-cases/discovery-sweep.ts';
+import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
 export interface LocalService {
@@ -46,7 +46,7 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
-export interface LocalServiceOptions {
+interface LocalServiceOptions {
   /** Awaited before each restart of DynamoDB Local: tests hold it back to see the service while its store is down. */
   beforeStoreRestart?: () => Promise<void>;
 }

@@ -3,7 +3,7 @@
 // that lets the running sweep finish.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { SweepScheduler } from '../../../lambdas/adapters/local/sweep-scheduler.ts';
-import type { SweepReport } from '../../../lambdas/use-cases/discovery-sweep.ts';
+import type { SweepReport } from '../../../lambdas/use-cases/sweep/discovery-sweep.ts';
 
 const REPORT: SweepReport = { resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 };
 

@@ -8,7 +8,7 @@ import details from '../../../lambdas/adapters/json-api/model-details.generated.
 import { type JsonSchema, openApiDocument, SchemaBuilder } from '../../../lambdas/adapters/json-api/openapi.ts';
 import { NormalizedSchema } from '@smithy/core/schema';
 import { ERROR_STATUS } from '../../../lambdas/domain/errors.ts';
-import { ACTIONS, isImplementedAction } from '../../../lambdas/use-cases/actions.ts';
+import { ACTIONS, isImplementedAction } from '../../../lambdas/use-cases/kernel/actions.ts';
 import { buildModelDetails } from '../../../scripts/generate-constraints.ts';
 import { resolvePointer, SCHEMA_KEYWORDS, schemaErrors } from '../../support/json-schema.ts';
 

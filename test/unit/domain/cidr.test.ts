@@ -16,7 +16,6 @@ import {
   parseAddress,
   parseCidr,
   sameCidr,
-  startFromHex,
   startHex,
   type Cidr,
 } from '../../../lambdas/domain/cidr.ts';
@@ -292,11 +291,10 @@ describe('start keys', () => {
     fc.assert(
       fc.property(anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))), ([a, b]) => {
         expect(startHex(a)).toMatch(/^[0-9a-f]{32}$/);
-        expect(startFromHex(startHex(a))).toBe(a.start);
+        expect(BigInt(`0x${startHex(a)}`)).toBe(a.start);
         expect(startHex(a) < startHex(b)).toBe(a.start < b.start);
       }),
     );
     expect(startHex(parseCidr('10.0.0.0/8'))).toBe('0000000000000000000000000a000000');
-    expect(() => startFromHex('a000000')).toThrow(RangeError);
   });
 });

@@ -13,15 +13,10 @@ import {
   scopeKindOf,
   vanishedAllocations,
 } from '../../../lambdas/domain/discovery.ts';
-import type {
-  DiscoveredResourceCidr,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamScope,
-  ResourceCidrOverride,
-} from '../../../lambdas/domain/model.ts';
+import type { DiscoveredResourceCidr } from '../../../lambdas/domain/model/discovery.ts';
+import type { Ipam, IpamScope } from '../../../lambdas/domain/model/ipam.ts';
+import type { ResourceCidrOverride } from '../../../lambdas/domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../../lambdas/domain/model/pool.ts';
 import type { InventorySnapshot } from '../../../lambdas/domain/inventory.ts';
 
 const ACCOUNT = '123456789012';

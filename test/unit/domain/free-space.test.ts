@@ -15,7 +15,6 @@ import {
 import {
   bestFitKey,
   bestFitKeyFloor,
-  bestFitOrder,
   carve,
   carvedBlockCount,
   mergeBuddies,
@@ -25,6 +24,7 @@ import {
   planMerge,
 } from '../../../lambdas/domain/free-space.ts';
 import { anyCidr, anyFamily, blockAndTarget, cidrInside } from './arbitraries.ts';
+import { bestFitOrder } from './in-memory-allocator.ts';
 
 const cidrs = (...texts: string[]) => texts.map(parseCidr);
 const texts = (list: readonly Cidr[]) => list.map(formatCidr);

@@ -11,7 +11,17 @@ import {
   type AddressFamily,
   type Cidr,
 } from '../../../lambdas/domain/cidr.ts';
-import { bestFitOrder, nextMergeStep, partialCarve, placeInBlock } from '../../../lambdas/domain/free-space.ts';
+import { nextMergeStep, partialCarve, placeInBlock } from '../../../lambdas/domain/free-space.ts';
+
+/**
+ * Best-fit order of free blocks for a request: smallest block first (longest prefix), lowest
+ * address among equals; keeps large blocks whole for large requests. Family first for totality.
+ * The store's bestFitKey must sort the same way (free-space.test.ts).
+ */
+export function bestFitOrder(a: Cidr, b: Cidr): number {
+  if (a.family !== b.family || a.prefixLength === b.prefixLength) return compareCidrs(a, b);
+  return b.prefixLength - a.prefixLength;
+}
 
 export interface FreeBlockEntry {
   readonly cidr: Cidr;

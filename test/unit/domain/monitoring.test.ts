@@ -1,14 +1,9 @@
 // The maths behind the CloudWatch metrics (spec §15) and the utilisation thresholds.
 import { describe, expect, it } from 'vitest';
-import type {
-  DiscoveredPublicAddress,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
-  IpamScope,
-} from '../../../lambdas/domain/model.ts';
+import type { DiscoveredPublicAddress } from '../../../lambdas/domain/model/discovery.ts';
+import type { Ipam, IpamScope } from '../../../lambdas/domain/model/ipam.ts';
+import type { IpamResourceCidr } from '../../../lambdas/domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../../lambdas/domain/model/pool.ts';
 import {
   poolMetrics,
   poolUtilisation,

@@ -1,7 +1,7 @@
 // NextToken: anything we did not issue for this very query is InvalidPaginationToken (400), never a 500.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeNextToken, encodeNextToken } from '../../../lambdas/use-cases/pagination.ts';
+import { decodeNextToken, encodeNextToken } from '../../../lambdas/use-cases/kernel/pagination.ts';
 
 const SECRET = 'test-secret';
 

@@ -1,5 +1,5 @@
 // Runs one decoded, validated request: DryRun answer, ClientToken idempotency, then the use case.
-import { IpamError, messages } from '../domain/errors.ts';
+import { IpamError, messages } from '../../domain/errors.ts';
 import { ACTIONS } from './actions.ts';
 import type { Dependencies, Input, Output, RequestContext } from './context.ts';
 import { runOnce } from './idempotency.ts';

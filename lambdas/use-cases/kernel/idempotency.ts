@@ -12,10 +12,10 @@
 // TTL deletes late, DynamoDB Local never) reads as absent, and the next request with it replaces it.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IpamError } from '../domain/errors.ts';
-import { isExpiredClientToken } from '../domain/expiry.ts';
-import type { ClientTokenRecord } from '../domain/model.ts';
-import { StoreConflict } from '../ports/store.ts';
+import { IpamError } from '../../domain/errors.ts';
+import { isExpiredClientToken } from '../../domain/expiry.ts';
+import type { ClientTokenRecord } from '../../domain/model/execution.ts';
+import { StoreConflict } from '../../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 
 /** A claim older than this belongs to a request that died; a retry may take it over. */

@@ -2,10 +2,10 @@
 // its address history change together, in one transaction, so a sweep repeated after a crash
 // neither opens nor closes a history record twice.
 import { isDeepStrictEqual } from 'node:util';
-import { historyRecordOf, sameHistoryState } from '../domain/address-history.ts';
-import type { ResourceCidrVerdict } from '../domain/discovery.ts';
-import type { IpamResourceCidr } from '../domain/model.ts';
-import type { Write } from '../ports/store.ts';
+import { historyRecordOf, sameHistoryState } from '../../domain/address-history.ts';
+import type { ResourceCidrVerdict } from '../../domain/discovery.ts';
+import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
+import type { Write } from '../../ports/store.ts';
 
 export type { ResourceCidrVerdict };
 

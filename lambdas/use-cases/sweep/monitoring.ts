@@ -1,15 +1,9 @@
 // Per-IPAM monitoring after each sweep (spec §15): CloudWatch metrics with the guide's names and
 // dimensions, and an event when a pool's utilisation crosses a configured threshold.
-import type {
-  DiscoveredPublicAddress,
-  Ipam,
-  IpamPool,
-  IpamPoolAllocation,
-  IpamPoolCidr,
-  IpamResourceCidr,
-  IpamScope,
-  PoolMonitorState,
-} from '../domain/model.ts';
+import type { DiscoveredPublicAddress } from '../../domain/model/discovery.ts';
+import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
+import type { IpamResourceCidr, PoolMonitorState } from '../../domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import {
   poolMetrics,
   poolUtilisation,
@@ -18,9 +12,9 @@ import {
   scopeMetrics,
   thresholdCrossing,
   thresholdReached,
-} from '../domain/monitoring.ts';
-import type { SweepDependencies } from './context.ts';
-import { retryOnConflict } from './free-space.ts';
+} from '../../domain/monitoring.ts';
+import type { SweepDependencies } from '../kernel/context.ts';
+import { retryOnConflict } from '../free-space.ts';
 
 /** Everything a sweep knows about one IPAM once its verdicts are written. */
 export interface IpamObservation {

@@ -1,8 +1,9 @@
 // Finding the records a request names, as the caller may see them. A record of another account
 // or outside the request's Region answers exactly like a missing one: NotFound never leaks.
-import { IpamError, messages } from '../domain/errors.ts';
-import { isForgottenPoolCidr } from '../domain/expiry.ts';
-import type { Ipam, IpamPool, IpamPoolCidr, IpamScope, ResourceState } from '../domain/model.ts';
+import { IpamError, messages } from '../../domain/errors.ts';
+import { isForgottenPoolCidr } from '../../domain/expiry.ts';
+import type { Ipam, IpamScope, ResourceState } from '../../domain/model/ipam.ts';
+import type { IpamPool, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 
 /** IPAM administration happens in the IPAM's home Region. */

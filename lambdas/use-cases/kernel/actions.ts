@@ -1,32 +1,30 @@
 // The action table: every EC2 action this service answers, and the use case behind it.
 // Adding an action = one line here and one use-case function.
-import { getIpamAddressHistory } from './address-history.ts';
-import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from './byoasn.ts';
-import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from './byoip-cidrs.ts';
-import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from './allocations.ts';
+import { getIpamAddressHistory } from '../address-history.ts';
+import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from '../byoasn.ts';
+import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from '../byoip-cidrs.ts';
+import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from '../allocations.ts';
 import type { UseCase } from './context.ts';
-import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from './discovered.ts';
-import { allocateAddress, describeAddresses, releaseAddress } from './elastic-ips.ts';
-import { createIpam, deleteIpam, describeIpams, modifyIpam } from './ipams.ts';
-import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from './pool-cidrs.ts';
-import { createIpamPool, deleteIpamPool, describeIpamPools, modifyIpamPool } from './pools.ts';
-import { getIpamResourceCidrs, modifyIpamResourceCidr } from './resource-cidrs.ts';
+import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from '../discovered.ts';
+import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-ips.ts';
+import { describeAction } from '../describe.ts';
+import { createIpam, deleteIpam, modifyIpam } from '../ipams.ts';
+import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from '../pool-cidrs.ts';
+import { createIpamPool, deleteIpamPool, modifyIpamPool } from '../pools.ts';
+import { getIpamResourceCidrs, modifyIpamResourceCidr } from '../resource-cidrs.ts';
 import {
   associateIpamResourceDiscovery,
   createIpamResourceDiscovery,
   deleteIpamResourceDiscovery,
-  describeIpamResourceDiscoveries,
-  describeIpamResourceDiscoveryAssociations,
   disassociateIpamResourceDiscovery,
   modifyIpamResourceDiscovery,
-} from './resource-discoveries.ts';
-import { createIpamScope, deleteIpamScope, describeIpamScopes, modifyIpamScope } from './scopes.ts';
-import { createTags, deleteTags } from './tags.ts';
+} from '../resource-discoveries.ts';
+import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
+import { createTags, deleteTags } from '../tags.ts';
 import {
   createIpamExternalResourceVerificationToken,
   deleteIpamExternalResourceVerificationToken,
-  describeIpamExternalResourceVerificationTokens,
-} from './verification-tokens.ts';
+} from '../verification-tokens.ts';
 
 export interface ActionSpec {
   run: UseCase;
@@ -39,15 +37,15 @@ export interface ActionSpec {
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpam: { run: createIpam, idempotent: true },
-  DescribeIpams: { run: describeIpams },
+  DescribeIpams: { run: describeAction('DescribeIpams') },
   ModifyIpam: { run: modifyIpam },
   DeleteIpam: { run: deleteIpam },
   CreateIpamScope: { run: createIpamScope, idempotent: true },
-  DescribeIpamScopes: { run: describeIpamScopes },
+  DescribeIpamScopes: { run: describeAction('DescribeIpamScopes') },
   ModifyIpamScope: { run: modifyIpamScope },
   DeleteIpamScope: { run: deleteIpamScope },
   CreateIpamPool: { run: createIpamPool, idempotent: true },
-  DescribeIpamPools: { run: describeIpamPools },
+  DescribeIpamPools: { run: describeAction('DescribeIpamPools') },
   ModifyIpamPool: { run: modifyIpamPool },
   DeleteIpamPool: { run: deleteIpamPool },
   ProvisionIpamPoolCidr: { run: provisionIpamPoolCidr, idempotent: true },
@@ -57,12 +55,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamPoolAllocations: { run: getIpamPoolAllocations },
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
   CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
-  DescribeIpamResourceDiscoveries: { run: describeIpamResourceDiscoveries },
+  DescribeIpamResourceDiscoveries: { run: describeAction('DescribeIpamResourceDiscoveries') },
   ModifyIpamResourceDiscovery: { run: modifyIpamResourceDiscovery },
   DeleteIpamResourceDiscovery: { run: deleteIpamResourceDiscovery },
   AssociateIpamResourceDiscovery: { run: associateIpamResourceDiscovery, idempotent: true },
   DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
-  DescribeIpamResourceDiscoveryAssociations: { run: describeIpamResourceDiscoveryAssociations },
+  DescribeIpamResourceDiscoveryAssociations: { run: describeAction('DescribeIpamResourceDiscoveryAssociations') },
   GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs },
   GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts },
   GetIpamDiscoveredPublicAddresses: { run: getIpamDiscoveredPublicAddresses },
@@ -82,7 +80,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DescribeByoipCidrs: { run: describeByoipCidrs },
   // BYOIP verification tokens
   CreateIpamExternalResourceVerificationToken: { run: createIpamExternalResourceVerificationToken, idempotent: true },
-  DescribeIpamExternalResourceVerificationTokens: { run: describeIpamExternalResourceVerificationTokens },
+  DescribeIpamExternalResourceVerificationTokens: { run: describeAction('DescribeIpamExternalResourceVerificationTokens') },
   DeleteIpamExternalResourceVerificationToken: { run: deleteIpamExternalResourceVerificationToken },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },

@@ -2,15 +2,15 @@
 // Lambda and the local engine both call runWorkflowTask. Tasks are idempotent — each re-reads
 // what it changes and does nothing when the work is already done — so a retried or resumed
 // execution finishes the job without doing it twice.
-import type { TaskEvent } from '../ports/workflows.ts';
+import type { TaskEvent } from '../../ports/workflows.ts';
 import type { Dependencies } from './context.ts';
-import { failByoasnProvision, verifyByoasnProvision } from './byoasn.ts';
-import { verifyByoipCidr } from './byoip-provisioning.ts';
-import { retryOnConflict } from './free-space.ts';
-import { deleteIpamPools, deleteIpamRecord } from './ipams.ts';
-import { type LifecycleResource, moveState } from './lifecycle.ts';
-import { completeDeprovision, completeProvision, failPoolCidr } from './pool-cidrs.ts';
-import { deletePoolTree } from './pools.ts';
+import { failByoasnProvision, verifyByoasnProvision } from '../byoasn.ts';
+import { verifyByoipCidr } from '../byoip-provisioning.ts';
+import { retryOnConflict } from '../free-space.ts';
+import { deleteIpamPools, deleteIpamRecord } from '../ipams.ts';
+import { type LifecycleResource, moveState } from '../lifecycle.ts';
+import { completeDeprovision, completeProvision, failPoolCidr } from '../pool-cidrs.ts';
+import { deletePoolTree } from '../pools.ts';
 
 type TaskArgs = Record<string, unknown>;
 type Task = (deps: Dependencies, args: TaskArgs, event: TaskEvent) => Promise<void>;

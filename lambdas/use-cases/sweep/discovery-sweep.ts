@@ -6,15 +6,16 @@
 // imports re-check the allocations, and resource-CIDR and history writes are conditional with
 // deterministic keys — so the next sweep finishes whatever a crashed one left half done.
 import { randomUUID } from 'node:crypto';
-import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../domain/discovery.ts';
-import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation, SweepLease } from '../domain/model.ts';
-import type { InventorySnapshot } from '../domain/inventory.ts';
-import { InventoryFailure } from '../ports/inventory.ts';
-import { type ObservationWrite, StoreConflict } from '../ports/store.ts';
-import type { SweepDependencies } from './context.ts';
+import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../../domain/discovery.ts';
+import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../../domain/model/discovery.ts';
+import type { SweepLease } from '../../domain/model/execution.ts';
+import type { InventorySnapshot } from '../../domain/inventory.ts';
+import { InventoryFailure } from '../../ports/inventory.ts';
+import { type ObservationWrite, StoreConflict } from '../../ports/store.ts';
+import type { SweepDependencies } from '../kernel/context.ts';
 import { forEachConcurrently } from './concurrency.ts';
 import { type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
-import { isSettled } from './lookup.ts';
+import { isSettled } from '../kernel/lookup.ts';
 
 export interface SweepReport {
   /** Set when another sweep holds the lease: this one did nothing. */

@@ -1,11 +1,11 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
-import type { EventPublisher } from '../ports/events.ts';
-import type { InventorySource } from '../ports/inventory.ts';
-import type { Log } from '../ports/log.ts';
-import type { MetricsSink } from '../ports/metrics.ts';
-import type { RegistryLookup } from '../ports/registry.ts';
-import type { Store, Write } from '../ports/store.ts';
-import type { Workflows } from '../ports/workflows.ts';
+import type { EventPublisher } from '../../ports/events.ts';
+import type { InventorySource } from '../../ports/inventory.ts';
+import type { Log } from '../../ports/log.ts';
+import type { MetricsSink } from '../../ports/metrics.ts';
+import type { RegistryLookup } from '../../ports/registry.ts';
+import type { Store, Write } from '../../ports/store.ts';
+import type { Workflows } from '../../ports/workflows.ts';
 
 export interface RequestContext {
   accountId: string;
@@ -61,7 +61,7 @@ export interface SweepDependencies extends Dependencies {
 }
 
 /** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */
-export interface AmazonProvidedSpace {
+interface AmazonProvidedSpace {
   amazonIpv6Space: string;
   amazonIpv4Space: string;
 }

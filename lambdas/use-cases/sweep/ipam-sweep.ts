@@ -1,7 +1,7 @@
 // One IPAM's part of a discovery sweep, in order: complete pending scope moves (DN-38), release
 // allocations whose resource is gone or ignored, import what auto-import pools may take (DN-23),
 // write each scope's verdicts with their history and events, publish its monitoring.
-import { parseCidr } from '../domain/cidr.ts';
+import { parseCidr } from '../../domain/cidr.ts';
 import {
   accountRegionKey,
   dedupeDiscovered,
@@ -11,15 +11,18 @@ import {
   type IpamView,
   resourceCidrKey,
   vanishedAllocations,
-} from '../domain/discovery.ts';
-import type { DiscoveredPublicAddress, Ipam, IpamPool, IpamPoolAllocation, IpamResourceCidr, IpamResourceDiscovery } from '../domain/model.ts';
-import type { IpamEvent } from '../ports/events.ts';
-import { StoreConflict } from '../ports/store.ts';
-import { importResourceAllocation, releaseAllocation } from './allocations.ts';
+} from '../../domain/discovery.ts';
+import type { DiscoveredPublicAddress, IpamResourceDiscovery } from '../../domain/model/discovery.ts';
+import type { Ipam } from '../../domain/model/ipam.ts';
+import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
+import type { IpamEvent } from '../../ports/events.ts';
+import { StoreConflict } from '../../ports/store.ts';
+import { importResourceAllocation, releaseAllocation } from '../allocations.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import type { SweepDependencies } from './context.ts';
-import { retryOnConflict } from './free-space.ts';
-import { isSettled } from './lookup.ts';
+import type { SweepDependencies } from '../kernel/context.ts';
+import { retryOnConflict } from '../free-space.ts';
+import { isSettled } from '../kernel/lookup.ts';
 import { publishIpamMonitoring } from './monitoring.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
 
@@ -27,7 +30,7 @@ import { resourceCidrWrites } from './resource-cidr-records.ts';
 const WRITE_CONCURRENCY = 8;
 const ALLOCATIONS_PAGE = 1000;
 
-export interface IpamSweepOutcome {
+interface IpamSweepOutcome {
   imported: number;
   released: number;
 }

@@ -1,6 +1,6 @@
 // NextToken: opaque, tamper-evident and bound to the query that produced it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { IpamError } from '../domain/errors.ts';
+import { IpamError } from '../../domain/errors.ts';
 
 const invalidToken = () => new IpamError('InvalidPaginationToken', 'The pagination token is invalid or has expired');
 
@@ -59,29 +59,4 @@ export function pageOf<T>(
   const page = remaining.slice(0, limit);
   const more = remaining.length > limit;
   return { items: page, nextToken: more ? encodeNextToken(secret, query, idOf(page[page.length - 1]!)) : undefined };
-}
-
-export interface DescribeRequest<T> extends ListRequest {
-  action: string;
-  accountId: string;
-  region: string;
-  /** The caller's visible records of one type. */
-  records: T[];
-  idOf: (record: T) => string;
-  /** Ids the caller named: each must be among the records, as EC2's Describe* insist. */
-  ids: string[] | undefined;
-  notFound: (id: string) => IpamError;
-  matches: (record: T) => boolean;
-  filters: unknown[] | undefined;
-}
-
-/** Describe* over a bounded record type: named ids must exist, then filters, then one page. */
-export function describePage<T>(secret: string, request: DescribeRequest<T>): { items: T[]; nextToken?: string } {
-  const ids = request.ids ?? [];
-  for (const id of ids) {
-    if (!request.records.some((record) => request.idOf(record) === id)) throw request.notFound(id);
-  }
-  const selected = request.records.filter((record) => (ids.length === 0 || ids.includes(request.idOf(record))) && request.matches(record));
-  const query = queryFingerprint([request.action, request.accountId, request.region, ids, request.filters ?? []]);
-  return pageOf(secret, query, selected, request.idOf, request, 1000);
 }

@@ -2,9 +2,8 @@
 // as the pending state it will settle, then the workflow is started. If the start is lost (a
 // crash, an unreachable engine), the open record is resumed later, so nothing stays pending.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowExecution } from '../domain/model.ts';
-import type { Write } from '../ports/store.ts';
-import type { WorkflowName } from '../domain/model.ts';
+import type { WorkflowExecution, WorkflowName } from '../../domain/model/execution.ts';
+import type { Write } from '../../ports/store.ts';
 import type { Dependencies } from './context.ts';
 
 export async function commitAndStart(deps: Dependencies, writes: Write[], workflow: WorkflowName, args: Record<string, unknown>): Promise<void> {

@@ -1,0 +1,47 @@
+// What keeps requests and background work exactly-once: client tokens, workflow runs, the sweep lease.
+import type { Versioned } from './record.ts';
+
+/** A ClientToken remembered with a hash of the request and the first result. */
+export interface ClientTokenRecord extends Versioned {
+  accountId: string;
+  action: string;
+  clientToken: string;
+  requestHash: string;
+  /** JSON of the first response; absent while the first request is still running. */
+  response?: string;
+  startedAt: string;
+}
+
+/** One workflow per file: statemachines/<name>.asl.json. */
+export type WorkflowName =
+  | 'resource-creation'
+  | 'provision-pool-cidr'
+  | 'provision-byoip-cidr'
+  | 'provision-byoasn'
+  | 'deprovision-pool-cidr'
+  | 'delete-pool'
+  | 'delete-ipam';
+
+/**
+ * One run of a workflow (statemachines/<workflow>.asl.json), recorded in the same commit as the
+ * pending state it will settle, and closed by the workflow's last task. An open record is the
+ * promise that something will finish the job: the local engine resumes open ones at start.
+ */
+export interface WorkflowExecution extends Versioned {
+  /** Also the Step Functions execution name. */
+  executionId: string;
+  workflow: WorkflowName;
+  args: Record<string, unknown>;
+  status: 'open' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** Why it failed: the error the workflow's Catch caught. */
+  error?: string;
+}
+
+/** "One sweep at a time": a lease item taken with a conditional write. */
+export interface SweepLease extends Versioned {
+  holder: string;
+  /** ISO time after which another sweep may take the lease (a crashed sweep never blocks for long). */
+  leaseUntil: string;
+}

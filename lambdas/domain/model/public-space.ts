@@ -1,0 +1,82 @@
+// Public space brought or lent to an IPAM: BYOASNs, BYOIP advertisements, verification tokens
+// (issue 7) and Elastic IPs from IPAM pools.
+import type { Tag, Versioned } from './record.ts';
+
+type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+
+/** An autonomous system number an account brought to one of its IPAMs (Byoasn). One record per account and ASN. */
+export interface Byoasn extends Versioned {
+  Asn: string;
+  IpamId: string;
+  State: AsnState;
+  StatusMessage?: string;
+  /** Internal: the owner, and the IPAM's home Region (where DescribeIpamByoasn lists it). */
+  ownerId: string;
+  ipamRegion: string;
+  /** Internal: BYOIP CIDRs it is associated with; deprovisioning needs zero. */
+  associationCount: number;
+}
+
+/**
+ * What IPAM remembers of one BYOIP CIDR beyond its pool CIDR record: whether it is advertised,
+ * with which origin ASN, and the ASNs associated with it. Keyed by owner, Region (the pool's
+ * locale) and CIDR; created on first use — no record means withdrawn, with no associations.
+ */
+export interface ByoipCidrAdvertisement extends Versioned {
+  ownerId: string;
+  region: string;
+  cidr: string;
+  advertised: boolean;
+  /** Origin ASN while advertised: `AWS` (Amazon's) or an associated custom ASN. */
+  originAsn?: string;
+  /** When the origin last switched from Amazon's ASN to a custom one (at most once an hour). */
+  customAsnSwitchedAt?: string;
+  /** ASNs currently associated (State associated). */
+  associatedAsns: string[];
+}
+
+type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
+
+/**
+ * A token an IPAM issues for the dns-token BYOIP method: TokenValue goes into TXT records named
+ * after TokenName. `Status` (valid | expired) is not stored: it follows from NotAfter at read time.
+ */
+export interface IpamExternalResourceVerificationToken extends Versioned {
+  IpamExternalResourceVerificationTokenId: string;
+  IpamExternalResourceVerificationTokenArn: string;
+  IpamId: string;
+  IpamArn: string;
+  IpamRegion: string;
+  TokenValue: string;
+  TokenName: string;
+  /** ISO time after which the token no longer proves anything. */
+  NotAfter: string;
+  State: VerificationTokenState;
+  Tags: Tag[];
+  /** Internal: the IPAM's owner, who alone sees and uses the token. */
+  ownerId: string;
+}
+
+/** What a BYOIP provisioning request offered as proof of control (VerificationMethod). */
+export type ByoipProof =
+  | { method: 'remarks-x509'; message: string; signature: string }
+  | { method: 'dns-token'; tokenId: string };
+
+/**
+ * An Elastic IP handed out from an IPAM pool (AllocateAddress with IpamPoolId). The address is
+ * held by the `eip` allocation `ipamPoolAllocationId`, written in the same commit.
+ */
+export interface ElasticIp {
+  AllocationId: string;
+  PublicIp: string;
+  /** The IPAM pool id, not an `ipv4pool-ec2-` id (UG L9272–9278). */
+  PublicIpv4Pool: string;
+  NetworkBorderGroup: string;
+  Domain: 'vpc';
+  Tags: Tag[];
+  /** Internal: the allocating account and the Region it was made in (the pool's locale). */
+  ownerId: string;
+  region: string;
+  ipamPoolId: string;
+  ipamPoolAllocationId: string;
+}

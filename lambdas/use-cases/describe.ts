@@ -1,0 +1,135 @@
+// The Describe* actions over record types bounded by quotas: one row per action, one function
+// that runs a row. Named ids must exist, then filters apply, then one page of at most 1000.
+import { type ErrorCode, IpamError, messages } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
+import type { Tag } from '../domain/model/record.ts';
+import type { Store } from '../ports/store.ts';
+import type { Dependencies, Output, RequestContext, UseCase } from './kernel/context.ts';
+import { presentIpam } from './ipams.ts';
+import { ipamVisible, poolVisible, scopeVisible } from './kernel/lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { presentPool } from './pools.ts';
+import { associationVisible, presentAssociation, presentResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
+import { presentScope } from './scopes.ts';
+import { presentToken, tokenStatus, tokenVisible } from './verification-tokens.ts';
+
+type StringField<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T] & string;
+
+interface DescribeRow<T extends { Tags?: Tag[] }> {
+  /** The account's records of this type, and which of them the caller may see. */
+  list: (store: Store, accountId: string) => Promise<T[]>;
+  visible: (context: RequestContext, record: T) => boolean;
+  /** `IpamId`: the input names ids in `IpamIds`, a missing one is `InvalidIpamId.NotFound`. */
+  id: StringField<T>;
+  /** The name of the record type in NotFound messages. */
+  kind: string;
+  /** Record fields filtered by their kebab-case name, and names whose value is computed (at `now`). */
+  filterFields: readonly string[];
+  computedFilters?: (now: Date) => Record<string, (record: T) => unknown>;
+  output: string;
+  present: (record: T, now: Date) => Output;
+}
+
+type DescribeInput = ListRequest & { Filters?: Filter[] } & Record<string, unknown>;
+type RunRow = (action: string, deps: Dependencies, context: RequestContext, input: DescribeInput) => Promise<Output>;
+
+/** Runs one row. */
+const row =
+  <T extends { Tags?: Tag[] }>(spec: DescribeRow<T>): RunRow =>
+  async (action, deps, context, input) => {
+    const now = deps.now();
+    const matches = compileFilters<T>(input.Filters, spec.filterFields, spec.computedFilters?.(now));
+    const records = (await spec.list(deps.store, context.accountId)).filter((record) => spec.visible(context, record));
+    const idOf = (record: T) => record[spec.id] as string;
+    const ids = (input[`${spec.id}s`] as string[] | undefined) ?? [];
+    // As EC2's Describe* insist, each named id must be among the caller's records.
+    const missing = ids.find((id) => !records.some((record) => idOf(record) === id));
+    if (missing !== undefined) throw new IpamError(`Invalid${spec.id}.NotFound` as ErrorCode, messages.notFound(spec.kind, missing));
+    const selected = records.filter((record) => (ids.length === 0 || ids.includes(idOf(record))) && matches(record));
+    const query = queryFingerprint([action, context.accountId, context.region, ids, input.Filters ?? []]);
+    const page = pageOf(deps.paginationSecret, query, selected, idOf, input, 1000);
+    return { [spec.output]: page.items.map((record) => spec.present(record, now)), NextToken: page.nextToken };
+  };
+
+const DESCRIBE_ROWS = {
+  DescribeIpams: row({
+    list: (store, accountId) => store.listIpams(accountId),
+    visible: ipamVisible,
+    id: 'IpamId',
+    kind: 'ipam',
+    filterFields: ['IpamId', 'IpamArn', 'IpamRegion', 'OwnerId', 'Description', 'State', 'Tier', 'ScopeCount'],
+    computedFilters: () => ({ 'operating-region': (ipam) => ipam.OperatingRegions.map((region) => region.RegionName) }),
+    output: 'Ipams',
+    present: presentIpam,
+  }),
+  DescribeIpamScopes: row({
+    list: (store, accountId) => store.listScopes(accountId),
+    visible: scopeVisible,
+    id: 'IpamScopeId',
+    kind: 'ipam-scope',
+    filterFields: [
+      'IpamScopeId', 'IpamScopeArn', 'IpamArn', 'IpamRegion', 'IpamScopeType', 'IsDefault', 'Description', 'OwnerId', 'State', 'PoolCount', 'ipamId',
+    ],
+    output: 'IpamScopes',
+    present: presentScope,
+  }),
+  DescribeIpamPools: row({
+    list: (store, accountId) => store.listPools(accountId),
+    visible: poolVisible,
+    id: 'IpamPoolId',
+    kind: 'ipam-pool',
+    filterFields: [
+      'IpamPoolId', 'IpamPoolArn', 'SourceIpamPoolId', 'IpamScopeArn', 'IpamScopeType', 'IpamArn', 'IpamRegion', 'Locale', 'PoolDepth',
+      'State', 'Description', 'AutoImport', 'AddressFamily', 'OwnerId', 'AwsService', 'PublicIpSource', 'PubliclyAdvertisable',
+      'ipamId', 'ipamScopeId',
+    ],
+    output: 'IpamPools',
+    present: presentPool,
+  }),
+  DescribeIpamResourceDiscoveries: row({
+    list: (store, accountId) => store.listResourceDiscoveries(accountId),
+    visible: resourceDiscoveryVisible,
+    id: 'IpamResourceDiscoveryId',
+    kind: 'ipam-resource-discovery',
+    filterFields: [
+      'IpamResourceDiscoveryId', 'IpamResourceDiscoveryArn', 'IpamResourceDiscoveryRegion', 'OwnerId', 'Description', 'IsDefault', 'State',
+    ],
+    computedFilters: () => ({
+      'operating-region': (record) => record.OperatingRegions.map((region) => region.RegionName),
+      'organizational-unit-exclusion': (record) => record.OrganizationalUnitExclusions.map((exclusion) => exclusion.OrganizationsEntityPath),
+    }),
+    output: 'IpamResourceDiscoveries',
+    present: presentResourceDiscovery,
+  }),
+  DescribeIpamResourceDiscoveryAssociations: row({
+    list: (store, accountId) => store.listResourceDiscoveryAssociations(accountId),
+    visible: associationVisible,
+    id: 'IpamResourceDiscoveryAssociationId',
+    kind: 'ipam-resource-discovery-association',
+    filterFields: [
+      'IpamResourceDiscoveryAssociationId', 'IpamResourceDiscoveryAssociationArn', 'IpamResourceDiscoveryId', 'IpamId', 'IpamArn', 'IpamRegion',
+      'OwnerId', 'IsDefault', 'State', 'ResourceDiscoveryStatus',
+    ],
+    output: 'IpamResourceDiscoveryAssociations',
+    present: presentAssociation,
+  }),
+  DescribeIpamExternalResourceVerificationTokens: row({
+    list: (store, accountId) => store.listVerificationTokens(accountId),
+    visible: tokenVisible,
+    id: 'IpamExternalResourceVerificationTokenId',
+    kind: 'ipam-external-resource-verification-token',
+    filterFields: [
+      'IpamExternalResourceVerificationTokenId', 'IpamExternalResourceVerificationTokenArn', 'IpamId', 'IpamArn', 'IpamRegion', 'TokenName',
+      'TokenValue', 'State',
+    ],
+    computedFilters: (now) => ({ status: (token) => [tokenStatus(token, now)] }),
+    output: 'IpamExternalResourceVerificationTokens',
+    present: presentToken,
+  }),
+} satisfies Record<string, RunRow>;
+
+/** The use case of one Describe action of the table. */
+export const describeAction =
+  (action: keyof typeof DESCRIBE_ROWS): UseCase =>
+  (deps, context, input) =>
+    DESCRIBE_ROWS[action](action, deps, context, input);
