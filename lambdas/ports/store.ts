@@ -138,7 +138,7 @@ export interface FreeSpaceStore {
   listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
 }
 
-/** The answers remembered for ClientTokens (see use-cases/idempotency.ts). */
+/** The answers remembered for ClientTokens (see use-cases/kernel/idempotency.ts). */
 export interface ClientTokenStore {
   /** The ClientToken an account used on one action, with the request's hash and its first result. */
   getClientToken(accountId: string, action: string, clientToken: string): Promise<ClientTokenRecord | undefined>;
