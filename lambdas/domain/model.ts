@@ -34,14 +34,7 @@ export type PoolCidrState =
   | 'pending-import'
   | 'failed-import';
 
-export type AllocationResourceType =
-  | 'ipam-pool'
-  | 'vpc'
-  | 'ec2-public-ipv4-pool'
-  | 'custom'
-  | 'subnet'
-  | 'eip'
-  | 'anycast-ip-list';
+export type AllocationResourceType = 'ipam-pool' | 'vpc' | 'ec2-public-ipv4-pool' | 'custom' | 'subnet' | 'eip' | 'anycast-ip-list';
 
 /** Optimistic concurrency: a write that depends on a record names the version it read. */
 export interface Versioned {
@@ -432,7 +425,13 @@ export interface SweepLease extends Versioned {
 
 // ---- BYOASN and BYOIP advertising (issue 7) ----
 
-export type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+export type AsnState =
+  | 'pending-provision'
+  | 'provisioned'
+  | 'failed-provision'
+  | 'pending-deprovision'
+  | 'deprovisioned'
+  | 'failed-deprovision';
 
 /** An autonomous system number an account brought to one of its IPAMs (Byoasn). One record per account and ASN. */
 export interface Byoasn extends Versioned {
@@ -475,7 +474,13 @@ export interface ByoipCidrAdvertisement extends Versioned {
 
 // ---- BYOIP verification tokens (issue 7) ----
 
-export type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
+export type VerificationTokenState =
+  | 'create-in-progress'
+  | 'create-complete'
+  | 'create-failed'
+  | 'delete-in-progress'
+  | 'delete-complete'
+  | 'delete-failed';
 
 /**
  * A token an IPAM issues for the dns-token BYOIP method: TokenValue goes into TXT records named
@@ -498,9 +503,7 @@ export interface IpamExternalResourceVerificationToken extends Versioned {
 }
 
 /** What a BYOIP provisioning request offered as proof of control (VerificationMethod). */
-export type ByoipProof =
-  | { method: 'remarks-x509'; message: string; signature: string }
-  | { method: 'dns-token'; tokenId: string };
+export type ByoipProof = { method: 'remarks-x509'; message: string; signature: string } | { method: 'dns-token'; tokenId: string };
 
 // ---- Elastic IPs from IPAM pools (issue 7, 30-eips-iam-quotas §1) ----
 

@@ -130,7 +130,11 @@ export interface Store {
    * Everything a release reads, in one strongly consistent read: the pool, the allocation, and
    * those of `buddies` that are free blocks of the pool.
    */
-  getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
+  getReleaseView(
+    poolId: string,
+    allocationId: string,
+    buddies: readonly Cidr[],
+  ): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
   /** Every free block of a space (for accounting and tests; not on a hot path). */
   listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
 

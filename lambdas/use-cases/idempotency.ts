@@ -23,7 +23,9 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -71,7 +73,11 @@ export async function runOnce(
     };
     try {
       // Invariant: exactly one request holds the token's claim at a time.
-      await deps.store.commit([existing ? { op: 'update', entity: { type: 'client-token', value: claim } } : { op: 'create', entity: { type: 'client-token', value: claim } }]);
+      await deps.store.commit([
+        existing
+          ? { op: 'update', entity: { type: 'client-token', value: claim } }
+          : { op: 'create', entity: { type: 'client-token', value: claim } },
+      ]);
     } catch (error) {
       if (error instanceof StoreConflict) continue;
       throw error;
@@ -115,14 +121,28 @@ async function runWithTokenInCommit(
   }
 }
 
-function tokenInCommit(deps: Dependencies, context: RequestContext, action: string, clientToken: string, requestHash: string): TokenInCommit {
+function tokenInCommit(
+  deps: Dependencies,
+  context: RequestContext,
+  action: string,
+  clientToken: string,
+  requestHash: string,
+): TokenInCommit {
   return {
     record: (output) => ({
       // Invariant (create): one result per token — of two requests with it, the second commit fails whole.
       op: 'create',
       entity: {
         type: 'client-token',
-        value: { accountId: context.accountId, action, clientToken, requestHash, startedAt: deps.now().toISOString(), version: 1, response: JSON.stringify(output) },
+        value: {
+          accountId: context.accountId,
+          action,
+          clientToken,
+          requestHash,
+          startedAt: deps.now().toISOString(),
+          version: 1,
+          response: JSON.stringify(output),
+        },
       },
     }),
     async recheck() {

@@ -65,7 +65,10 @@ export function newScope(
 /** The writes that remove an empty scope; its whole address space must be free again. */
 export function scopeDeletionWrites(scope: IpamScope): Write[] {
   if (scope.PoolCount > 0) {
-    throw new IpamError('DependencyViolation', `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`);
+    throw new IpamError(
+      'DependencyViolation',
+      `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`,
+    );
   }
   return [
     // Invariant: no pool was added to the scope since it was read.
@@ -121,7 +124,17 @@ export interface DescribeIpamScopesInput extends ListRequest {
 }
 
 const SCOPE_FILTER_FIELDS = [
-  'IpamScopeId', 'IpamScopeArn', 'IpamArn', 'IpamRegion', 'IpamScopeType', 'IsDefault', 'Description', 'OwnerId', 'State', 'PoolCount', 'ipamId',
+  'IpamScopeId',
+  'IpamScopeArn',
+  'IpamArn',
+  'IpamRegion',
+  'IpamScopeType',
+  'IsDefault',
+  'Description',
+  'OwnerId',
+  'State',
+  'PoolCount',
+  'ipamId',
 ] as const;
 
 export async function describeIpamScopes(deps: Dependencies, context: RequestContext, input: DescribeIpamScopesInput) {
