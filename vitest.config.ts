@@ -20,7 +20,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'dynamodb-local', include: ['test/**/*.test.ts'], exclude: WITHOUT_DYNAMODB_LOCAL, globalSetup: ['test/global-setup.ts'] },
+        test: {
+          name: 'dynamodb-local',
+          include: ['test/**/*.test.ts'],
+          exclude: WITHOUT_DYNAMODB_LOCAL,
+          globalSetup: ['test/global-setup.ts'],
+        },
       },
       { extends: true, test: { name: 'in-process', include: WITHOUT_DYNAMODB_LOCAL } },
     ],

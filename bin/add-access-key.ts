@@ -9,7 +9,8 @@ import { defineCommand, parseCommandLine, runCommand, UsageError } from './cli.t
 const command = defineCommand({
   invocation: 'npm run add-access-key',
   synopsis: '--account <12-digit account id> [--data-dir <dir>]',
-  summary: 'Adds an access key for an account to the local data directory and prints how to use it; a running npm start accepts it at once.',
+  summary:
+    'Adds an access key for an account to the local data directory and prints how to use it; a running npm start accepts it at once.',
   flags: {
     account: { type: 'string', value: '<12 digits>', description: 'the account the key acts as (required)' },
     'data-dir': { type: 'string', value: '<dir>', description: 'the data directory of npm start (default: IPAM_DATA_DIR)' },
@@ -26,5 +27,7 @@ await runCommand(command, async () => {
   }
   const key = await addAccessKey(values['data-dir'] ?? config.local.dataDir, accountId);
   // Printing the secret is the point of this command: it is shown once, to the operator.
-  console.log(describeAwsConfigureHint(key, { endpointUrl: `http://${config.local.host}:${config.local.port}`, profile: `ipam-${accountId}` }));
+  console.log(
+    describeAwsConfigureHint(key, { endpointUrl: `http://${config.local.host}:${config.local.port}`, profile: `ipam-${accountId}` }),
+  );
 });

@@ -78,7 +78,10 @@ function usageLine(command: Command<Record<string, Flag>>): string {
 
 function help(command: Command<Record<string, Flag>>): string {
   const flags: [string, string][] = [
-    ...Object.entries(command.flags).map(([name, flag]): [string, string] => [`--${name}${flag.value ? ` ${flag.value}` : ''}`, flag.description]),
+    ...Object.entries(command.flags).map(([name, flag]): [string, string] => [
+      `--${name}${flag.value ? ` ${flag.value}` : ''}`,
+      flag.description,
+    ]),
     ['-h, --help', 'print this help and exit'],
     ['--version', 'print the version and exit'],
   ];
@@ -133,7 +136,11 @@ interface FailureWording {
  * a stack trace. Wrong flag values are followed by the usage line. A failed command ends at once:
  * whatever it had started (npm start's DynamoDB Local, a socket) must not keep it alive.
  */
-export async function runCommand(command: Command<Record<string, Flag>>, work: () => Promise<void>, wording: FailureWording = {}): Promise<void> {
+export async function runCommand(
+  command: Command<Record<string, Flag>>,
+  work: () => Promise<void>,
+  wording: FailureWording = {},
+): Promise<void> {
   try {
     await work();
   } catch (error) {

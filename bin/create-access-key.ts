@@ -13,12 +13,21 @@ const command = defineCommand({
   synopsis:
     '--secret-id <secret name or ARN> --account <12-digit account id> ' +
     '[--region <region of the deployment>] [--endpoint-url <EndpointUrl output of the stateless stack>]',
-  summary: "Adds an access key for an account to a deployed IPAM's access-key secret, with your own AWS credentials, and prints how to use it.",
+  summary:
+    "Adds an access key for an account to a deployed IPAM's access-key secret, with your own AWS credentials, and prints how to use it.",
   flags: {
-    'secret-id': { type: 'string', value: '<name or ARN>', description: 'the AccessKeysSecretName output of the stateful stack (required)' },
+    'secret-id': {
+      type: 'string',
+      value: '<name or ARN>',
+      description: 'the AccessKeysSecretName output of the stateful stack (required)',
+    },
     account: { type: 'string', value: '<12 digits>', description: 'the account the key acts as (required)' },
     region: { type: 'string', value: '<region>', description: 'the Region of the deployment (default: AWS_REGION)' },
-    'endpoint-url': { type: 'string', value: '<url>', description: 'the EndpointUrl output of the stateless stack, for the printed commands' },
+    'endpoint-url': {
+      type: 'string',
+      value: '<url>',
+      description: 'the EndpointUrl output of the stateless stack, for the printed commands',
+    },
   },
   environment: ['AWS_PROFILE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'],
 });

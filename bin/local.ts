@@ -14,11 +14,29 @@ const command = defineCommand({
     'and the data and access keys in $IPAM_DATA_DIR. Ctrl-C stops it.',
   flags: {},
   environment: [
-    'PORT', 'IPAM_HOST', 'IPAM_DATA_DIR', 'IPAM_ACCESS_KEY_ID', 'IPAM_SECRET_ACCESS_KEY', 'IPAM_ACCOUNT_ID',
-    'IPAM_EXTRA_ACCOUNTS', 'IPAM_DYNAMODB_ENDPOINT', 'IPAM_DYNAMODB_PORT', 'IPAM_TABLE_NAME',
-    'IPAM_DISCOVERY_INTERVAL_S', 'IPAM_DISCOVERY_SOURCE', 'IPAM_DISCOVERY_MEMBER_ACCOUNTS', 'IPAM_DISCOVERY_ROLE_NAME', 'IPAM_EC2_ENDPOINT',
-    'IPAM_STS_ENDPOINT', 'IPAM_INVENTORY_FILE', 'IPAM_UTILIZATION_THRESHOLDS', 'IPAM_METRICS_NAMESPACE',
-    'IPAM_BYOIP_DNS_RESOLVER', 'IPAM_BYOIP_RDAP_URL', 'IPAM_AMAZON_IPV6_SPACE', 'IPAM_AMAZON_IPV4_SPACE',
+    'PORT',
+    'IPAM_HOST',
+    'IPAM_DATA_DIR',
+    'IPAM_ACCESS_KEY_ID',
+    'IPAM_SECRET_ACCESS_KEY',
+    'IPAM_ACCOUNT_ID',
+    'IPAM_EXTRA_ACCOUNTS',
+    'IPAM_DYNAMODB_ENDPOINT',
+    'IPAM_DYNAMODB_PORT',
+    'IPAM_TABLE_NAME',
+    'IPAM_DISCOVERY_INTERVAL_S',
+    'IPAM_DISCOVERY_SOURCE',
+    'IPAM_DISCOVERY_MEMBER_ACCOUNTS',
+    'IPAM_DISCOVERY_ROLE_NAME',
+    'IPAM_EC2_ENDPOINT',
+    'IPAM_STS_ENDPOINT',
+    'IPAM_INVENTORY_FILE',
+    'IPAM_UTILIZATION_THRESHOLDS',
+    'IPAM_METRICS_NAMESPACE',
+    'IPAM_BYOIP_DNS_RESOLVER',
+    'IPAM_BYOIP_RDAP_URL',
+    'IPAM_AMAZON_IPV6_SPACE',
+    'IPAM_AMAZON_IPV4_SPACE',
     'POWERTOOLS_LOG_LEVEL',
   ],
 });
@@ -66,5 +84,6 @@ async function start(): Promise<void> {
 parseCommandLine(command);
 await runCommand(command, start, {
   // Set-up problems (a bad variable, no Java, busy port, unwritable data dir) say what to change; anything else says what failed.
-  describe: (error, message) => (error instanceof ConfigError || error instanceof LocalSetupError ? message : `The IPAM could not start: ${message}`),
+  describe: (error, message) =>
+    error instanceof ConfigError || error instanceof LocalSetupError ? message : `The IPAM could not start: ${message}`,
 });

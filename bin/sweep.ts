@@ -27,12 +27,23 @@ await runCommand(command, async () => {
   const config = loadConfig();
   // Reading the key must not create one: only `npm start` generates the administrator key.
   if (!config.local.accessKeyId && !existsSync(credentialsFilePath(config.local.dataDir))) {
-    throw new Error(`No access key: set IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY, or IPAM_DATA_DIR to the data directory of a running npm start (not ${config.local.dataDir}).`);
+    throw new Error(
+      `No access key: set IPAM_ACCESS_KEY_ID and IPAM_SECRET_ACCESS_KEY, or IPAM_DATA_DIR to the data directory of a running npm start (not ${config.local.dataDir}).`,
+    );
   }
   const { admin } = await loadLocalCredentials(config);
   const url = new URL(SWEEP_PATH, values['endpoint-url'] ?? `http://${config.local.host}:${config.local.port}`);
   const signer = new SignatureV4({ credentials: admin, region: 'us-east-1', service: 'ec2', sha256: Hash.bind(null, 'sha256') });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host }, body: '' });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host },
+    body: '',
+  });
   // fetch sets Host itself, to the value that was signed.
   const { host: _host, ...headers } = signed.headers;
   let response: Response;

@@ -103,7 +103,12 @@ function stringRecord(env: Env, name: string): Record<string, string> {
   } catch {
     // not JSON: reported below with everything else that is not an object of strings
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((value) => typeof value !== 'string')
+  ) {
     throw new ConfigError(`${name} must be a JSON object of strings, got '${raw}'.`);
   }
   return parsed as Record<string, string>;
@@ -127,7 +132,8 @@ function percentList(env: Env, name: string, fallback: number[]): number[] {
   const raw = list(env, name);
   if (raw.length === 0) return fallback;
   const values = raw.map(Number);
-  if (values.some((value) => !Number.isFinite(value) || value <= 0 || value > 100)) throw new ConfigError(`${name} must list percentages in (0, 100], got '${env[name]}'.`);
+  if (values.some((value) => !Number.isFinite(value) || value <= 0 || value > 100))
+    throw new ConfigError(`${name} must list percentages in (0, 100], got '${env[name]}'.`);
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
@@ -144,28 +150,33 @@ function port(env: Env, name: string, fallback: number): number {
 function dataDir(env: Env, projectRoot: string): string {
   const raw = env.IPAM_DATA_DIR;
   if (raw === '') {
-    throw new ConfigError("IPAM_DATA_DIR is set but empty; set it to a directory for the data and access keys, or unset it for the default '.ipam-local'.");
+    throw new ConfigError(
+      "IPAM_DATA_DIR is set but empty; set it to a directory for the data and access keys, or unset it for the default '.ipam-local'.",
+    );
   }
   return path.resolve(projectRoot, raw ?? '.ipam-local');
 }
 
 function discoverySource(env: Env): DiscoveryConfig['source'] {
   const source = env.IPAM_DISCOVERY_SOURCE || undefined;
-  if (source !== undefined && source !== 'aws' && source !== 'none') throw new ConfigError(`IPAM_DISCOVERY_SOURCE must be 'aws' or 'none', got '${source}'.`);
+  if (source !== undefined && source !== 'aws' && source !== 'none')
+    throw new ConfigError(`IPAM_DISCOVERY_SOURCE must be 'aws' or 'none', got '${source}'.`);
   if (source && env.IPAM_INVENTORY_FILE) throw new ConfigError('Set IPAM_INVENTORY_FILE or IPAM_DISCOVERY_SOURCE, not both.');
   return source;
 }
 
 function sweepInterval(env: Env): number {
   const seconds = integer(env, 'IPAM_DISCOVERY_INTERVAL_S', 300);
-  if (seconds !== 0 && seconds < 60) throw new ConfigError(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'.`);
+  if (seconds !== 0 && seconds < 60)
+    throw new ConfigError(`IPAM_DISCOVERY_INTERVAL_S must be 0 (no timer) or at least 60, got '${seconds}'.`);
   return seconds;
 }
 
 /** CloudWatch refuses custom metrics in the AWS/ namespaces, so AWS/IPAM itself cannot be ours. */
 function metricsNamespace(env: Env): string {
   const namespace = env.IPAM_METRICS_NAMESPACE || 'SelfHostedIPAM';
-  if (namespace.startsWith('AWS/')) throw new ConfigError(`IPAM_METRICS_NAMESPACE cannot start with AWS/ (reserved by CloudWatch), got '${namespace}'.`);
+  if (namespace.startsWith('AWS/'))
+    throw new ConfigError(`IPAM_METRICS_NAMESPACE cannot start with AWS/ (reserved by CloudWatch), got '${namespace}'.`);
   return namespace;
 }
 

@@ -99,23 +99,52 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
   const optionalText = (setting: Setting, pattern: RegExp, rule: string): string | undefined =>
     raw(setting) === undefined ? undefined : text(setting, '', pattern, rule);
 
-  const namePrefix = text('namePrefix', 'ipam', /^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and - (at most 30, starting with a letter)');
+  const namePrefix = text(
+    'namePrefix',
+    'ipam',
+    /^[a-z][a-z0-9-]{0,29}$/,
+    'lower-case letters, digits and - (at most 30, starting with a letter)',
+  );
   return {
     stageName: text('stageName', 'prod', /^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - or _ (at most 128)'),
     namePrefix,
     removalPolicy: text('removalPolicy', 'retain', /^(retain|destroy)$/, "'retain' or 'destroy'") as RemovalMode,
-    allowedSourceCidrs: list(raw('allowedSourceCidrs'), describe('allowedSourceCidrs'), (entry) => CIDR.test(entry), 'CIDRs like 203.0.113.0/24'),
+    allowedSourceCidrs: list(
+      raw('allowedSourceCidrs'),
+      describe('allowedSourceCidrs'),
+      (entry) => CIDR.test(entry),
+      'CIDRs like 203.0.113.0/24',
+    ),
     discoveryRateMinutes: count('discoveryRateMinutes', 5, 1, 24 * 60),
-    discoveryMemberAccounts: list(raw('discoveryMemberAccounts'), describe('discoveryMemberAccounts'), (entry) => /^\d{12}$/.test(entry), '12-digit account ids'),
+    discoveryMemberAccounts: list(
+      raw('discoveryMemberAccounts'),
+      describe('discoveryMemberAccounts'),
+      (entry) => /^\d{12}$/.test(entry),
+      '12-digit account ids',
+    ),
     // IAM's role-name characters and length.
-    discoveryRoleName: text('discoveryRoleName', 'IpamDiscoveryRole', /^[\w+=,.@-]{1,64}$/, 'an IAM role name (letters, digits and +=,.@_-, at most 64)'),
+    discoveryRoleName: text(
+      'discoveryRoleName',
+      'IpamDiscoveryRole',
+      /^[\w+=,.@-]{1,64}$/,
+      'an IAM role name (letters, digits and +=,.@_-, at most 64)',
+    ),
     // CloudWatch's namespace characters; AWS/ is reserved for AWS's own services.
-    metricsNamespace: text('metricsNamespace', namePrefix, /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/, 'a CloudWatch namespace not starting with AWS/'),
+    metricsNamespace: text(
+      'metricsNamespace',
+      namePrefix,
+      /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/,
+      'a CloudWatch namespace not starting with AWS/',
+    ),
     utilizationThresholds: percentList(raw('utilizationThresholds'), describe('utilizationThresholds'), [80, 90]),
     utilizationAlarmPercent: count('utilizationAlarmPercent', 90, 1, 100),
     throttlingRateLimit: count('throttlingRateLimit', DEFAULT_RATE_LIMIT, 1, 10_000),
     throttlingBurstLimit: count('throttlingBurstLimit', DEFAULT_BURST_LIMIT, 1, 5_000),
-    byoipDnsResolver: optionalText('byoipDnsResolver', /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/, 'a DNS server as host or host:port ([IPv6]:port)'),
+    byoipDnsResolver: optionalText(
+      'byoipDnsResolver',
+      /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/,
+      'a DNS server as host or host:port ([IPv6]:port)',
+    ),
     byoipRdapUrl: text('byoipRdapUrl', 'https://rdap.org', /^https?:\/\/[^\s]+$/, 'an http(s) URL'),
     // Documentation ranges (RFC 3849, RFC 5737) by default, as under npm start: nothing real is handed out.
     amazonIpv6Space: text('amazonIpv6Space', '2001:db8::/32', IPV6_CIDR, 'an IPv6 CIDR'),
@@ -130,7 +159,12 @@ const CIDR = new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`);
 /** A JSON list (cdk.json) or a comma-separated string (-c, environment), each entry checked. */
 function list(value: unknown, source: string, valid: (entry: string) => boolean, what: string): string[] {
   if (value === undefined) return [];
-  const entries: unknown[] = Array.isArray(value) ? value : String(value).split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries: unknown[] = Array.isArray(value)
+    ? value
+    : String(value)
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
   const texts = entries.map((entry) => (typeof entry === 'number' ? String(entry) : entry));
   for (const entry of texts) {
     if (typeof entry !== 'string' || !valid(entry)) throw new Error(`${source} must list ${what}, got '${String(entry)}'`);

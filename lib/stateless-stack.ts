@@ -76,15 +76,17 @@ export class StatelessStack extends Stack {
     // (it is developed separately) Task states would have nothing to call: then no state machines.
     const definitions = findWorkflowDefinitions(sources.stateMachinesDir);
     if (existsSync(sources.workflowTaskEntry)) {
-      const task = withUseCases(new IpamFunction(this, 'WorkflowTask', {
-        ...common,
-        entry: sources.workflowTaskEntry,
-        description: 'IPAM workflow task runner (every Task state of statemachines/*.asl.json)',
-        serviceName: 'ipam-workflow-task',
-        timeout: Duration.minutes(1),
-        memorySize: 1024,
-        environment: useCaseEnvironment,
-      }));
+      const task = withUseCases(
+        new IpamFunction(this, 'WorkflowTask', {
+          ...common,
+          entry: sources.workflowTaskEntry,
+          description: 'IPAM workflow task runner (every Task state of statemachines/*.asl.json)',
+          serviceName: 'ipam-workflow-task',
+          timeout: Duration.minutes(1),
+          memorySize: 1024,
+          environment: useCaseEnvironment,
+        }),
+      );
       this.functions['workflow-task'] = task;
       const workflows = new Workflows(this, 'Workflows', { definitions, taskFunction: task.function, namePrefix: config.namePrefix });
       Object.assign(this.stateMachines, workflows.stateMachines);
@@ -96,44 +98,48 @@ export class StatelessStack extends Stack {
       );
     }
 
-    const api = withUseCases(new IpamFunction(this, 'ApiHandler', {
-      ...common,
-      entry: sources.apiEntry,
-      description: 'IPAM API: EC2 Query and JSON requests from API Gateway',
-      serviceName: 'ipam-api',
-      // Under API Gateway's 29 s integration timeout, so a slow request ends as our own error.
-      timeout: Duration.seconds(25),
-      memorySize: 1024,
-      environment: {
-        ...useCaseEnvironment,
-        IPAM_ACCESS_KEYS_SECRET_ID: stateful.accessKeysSecret.secretArn,
-        IPAM_STATE_MACHINE_ARNS: this.toJsonString(
-          Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
-        ),
-      },
-    }));
+    const api = withUseCases(
+      new IpamFunction(this, 'ApiHandler', {
+        ...common,
+        entry: sources.apiEntry,
+        description: 'IPAM API: EC2 Query and JSON requests from API Gateway',
+        serviceName: 'ipam-api',
+        // Under API Gateway's 29 s integration timeout, so a slow request ends as our own error.
+        timeout: Duration.seconds(25),
+        memorySize: 1024,
+        environment: {
+          ...useCaseEnvironment,
+          IPAM_ACCESS_KEYS_SECRET_ID: stateful.accessKeysSecret.secretArn,
+          IPAM_STATE_MACHINE_ARNS: this.toJsonString(
+            Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
+          ),
+        },
+      }),
+    );
     grantSecretRead(api.role, stateful.accessKeysSecret, stateful.key);
     for (const stateMachine of Object.values(this.stateMachines)) stateMachine.grantStartExecution(api.role);
     this.functions.api = api;
 
     // No reserved concurrency: the sweep's lease in the table already keeps sweeps from
     // overlapping, and reserving even 1 fails to deploy in accounts whose concurrency limit is 10.
-    const sweep = withUseCases(new IpamFunction(this, 'DiscoverySweep', {
-      ...common,
-      entry: sources.discoverySweepEntry,
-      description: 'IPAM discovery sweep: reads EC2 in every account and Region the resource discoveries cover',
-      serviceName: 'ipam-discovery',
-      // Many accounts × Regions of EC2 reads; well under the sweep lease (15 minutes).
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      environment: {
-        ...useCaseEnvironment,
-        IPAM_METRICS_NAMESPACE: config.metricsNamespace,
-        IPAM_DISCOVERY_MEMBER_ACCOUNTS: config.discoveryMemberAccounts.join(','),
-        IPAM_DISCOVERY_ROLE_NAME: config.discoveryRoleName,
-        IPAM_UTILIZATION_THRESHOLDS: config.utilizationThresholds.join(','),
-      },
-    }));
+    const sweep = withUseCases(
+      new IpamFunction(this, 'DiscoverySweep', {
+        ...common,
+        entry: sources.discoverySweepEntry,
+        description: 'IPAM discovery sweep: reads EC2 in every account and Region the resource discoveries cover',
+        serviceName: 'ipam-discovery',
+        // Many accounts × Regions of EC2 reads; well under the sweep lease (15 minutes).
+        timeout: Duration.minutes(5),
+        memorySize: 1024,
+        environment: {
+          ...useCaseEnvironment,
+          IPAM_METRICS_NAMESPACE: config.metricsNamespace,
+          IPAM_DISCOVERY_MEMBER_ACCOUNTS: config.discoveryMemberAccounts.join(','),
+          IPAM_DISCOVERY_ROLE_NAME: config.discoveryRoleName,
+          IPAM_UTILIZATION_THRESHOLDS: config.utilizationThresholds.join(','),
+        },
+      }),
+    );
     grantInventoryRead(sweep.role, config.discoveryRoleName);
     new events.Rule(this, 'DiscoverySchedule', {
       description: `Runs the IPAM discovery sweep every ${config.discoveryRateMinutes} minute(s)`,

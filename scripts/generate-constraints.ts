@@ -29,11 +29,17 @@ interface SpecOutputMember extends SpecMember {
 }
 
 interface Spec {
-  actions: { name: string; purpose: string; inputShape: string; outputShape: string; input: Record<string, SpecMember>; output: SpecOutputMember[] }[];
+  actions: {
+    name: string;
+    purpose: string;
+    inputShape: string;
+    outputShape: string;
+    input: Record<string, SpecMember>;
+    output: SpecOutputMember[];
+  }[];
   structures: Record<string, { members: Record<string, SpecMember> }>;
   enums: Record<string, string[]>;
 }
-
 
 const NUMERIC_TYPES = new Set(['integer', 'long', 'double', 'float']);
 
@@ -137,13 +143,21 @@ export function buildModelDetails(spec: Spec) {
   };
   const structures: [string, [string, SpecMember][]][] = [
     ...spec.actions.map((action): [string, [string, SpecMember][]] => [action.inputShape, Object.entries(action.input)]),
-    ...spec.actions.map((action): [string, [string, SpecMember][]] => [action.outputShape, action.output.map((member) => [member.name, member])]),
-    ...Object.entries(spec.structures).map(([name, structure]): [string, [string, SpecMember][]] => [name, Object.entries(structure.members)]),
+    ...spec.actions.map((action): [string, [string, SpecMember][]] => [
+      action.outputShape,
+      action.output.map((member) => [member.name, member]),
+    ]),
+    ...Object.entries(spec.structures).map(([name, structure]): [string, [string, SpecMember][]] => [
+      name,
+      Object.entries(structure.members),
+    ]),
   ];
   for (const [shape, entries] of structures) for (const [name, member] of entries) add(`${shape}.${name}`, member);
   const enums: Record<string, string[]> = {};
   for (const name of [...usedEnums].sort()) enums[name] = [...new Set([...(spec.enums[name] ?? []), ...sdkEnumValues(name)])];
-  const purposes = Object.fromEntries([...spec.actions].sort((a, b) => a.name.localeCompare(b.name)).map((action) => [action.name, action.purpose]));
+  const purposes = Object.fromEntries(
+    [...spec.actions].sort((a, b) => a.name.localeCompare(b.name)).map((action) => [action.name, action.purpose]),
+  );
   const sorted = Object.fromEntries(Object.entries(members).sort(([a], [b]) => a.localeCompare(b)));
   return { enums, members: sorted, purposes };
 }

@@ -21,7 +21,10 @@ interface ConfigureHintOptions {
 }
 
 /** Ready-to-paste `aws configure` lines for a key, and a first call against the endpoint. */
-export function describeAwsConfigureHint(key: AccessKey, { endpointUrl, region = 'us-east-1', profile = 'ipam-local' }: ConfigureHintOptions): string {
+export function describeAwsConfigureHint(
+  key: AccessKey,
+  { endpointUrl, region = 'us-east-1', profile = 'ipam-local' }: ConfigureHintOptions,
+): string {
   return [
     `Access key for account ${key.accountId}. Configure the AWS CLI with:`,
     `  aws configure set aws_access_key_id ${key.accessKeyId} --profile ${profile}`,

@@ -78,11 +78,16 @@ function signatureBytes(signature: string): Buffer {
 export function verifySignedMessage(message: string, signature: string, certificatePem: string): boolean {
   try {
     const publicKey = new X509Certificate(certificatePem).publicKey;
-    return verify('sha256', Buffer.from(message, 'utf8'), {
-      key: publicKey,
-      padding: constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
-    }, signatureBytes(signature));
+    return verify(
+      'sha256',
+      Buffer.from(message, 'utf8'),
+      {
+        key: publicKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+      },
+      signatureBytes(signature),
+    );
   } catch {
     // An unreadable certificate or a key of another type proves nothing.
     return false;

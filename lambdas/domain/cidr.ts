@@ -95,10 +95,7 @@ export function parentOf(c: Cidr): Cidr {
 export function halvesOf(c: Cidr): [Cidr, Cidr] {
   if (c.prefixLength === addressBits(c.family)) throw new RangeError('a single address has no halves');
   const half = cidrSize(c) >> 1n;
-  return [
-    cidrFromStart(c.family, c.start, c.prefixLength + 1),
-    cidrFromStart(c.family, c.start + half, c.prefixLength + 1),
-  ];
+  return [cidrFromStart(c.family, c.start, c.prefixLength + 1), cidrFromStart(c.family, c.start + half, c.prefixLength + 1)];
 }
 
 // Storage keys: 32 hex digits for both families, so string order is address order.

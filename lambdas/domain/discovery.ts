@@ -154,7 +154,10 @@ const SERVICE_BY_DESCRIPTION: readonly [RegExp, PublicAddressService][] = [
   [/^GlobalAccelerator/, 'global-accelerator'],
 ];
 
-function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): { service: PublicAddressService; resource?: string } {
+function serviceOf(eni: Pick<InventoryNetworkInterface, 'InterfaceType' | 'Description'>): {
+  service: PublicAddressService;
+  resource?: string;
+} {
   for (const [pattern, service] of SERVICE_BY_DESCRIPTION) {
     const match = pattern.exec(eni.Description ?? '');
     if (match) return { service, resource: match[1] };
@@ -262,7 +265,8 @@ export interface IpamView {
 }
 
 /** A resource CIDR's identity within an IPAM: Region, resource and CIDR (the key of overrides and resource-CIDR records). */
-export const resourceCidrKey = (region: string | undefined, resourceId: string | undefined, cidr: string) => `${region}#${resourceId}#${cidr}`;
+export const resourceCidrKey = (region: string | undefined, resourceId: string | undefined, cidr: string) =>
+  `${region}#${resourceId}#${cidr}`;
 const keyOfDiscovered = (found: DiscoveredResourceCidr) => resourceCidrKey(found.ResourceRegion, found.ResourceId, found.ResourceCidr);
 /** An allocation belongs to a resource CIDR when the resource and the CIDR are the same. */
 const allocatedResourceKey = (resourceId: string | undefined, cidr: string) => `${resourceId}#${cidr}`;
@@ -283,7 +287,12 @@ export function dedupeDiscovered(records: DiscoveredResourceCidr[]): DiscoveredR
 /** Types that can hold an IPAM allocation (spec §8.1); the others carry no management, compliance or overlap state. */
 export const MANAGEABLE_TYPES: ReadonlySet<DiscoveredResourceType> = new Set(['vpc', 'eip', 'public-ipv4-pool']);
 /** Allocations made for a resource (not reservations, not child pools). */
-const RESOURCE_ALLOCATION_TYPES: ReadonlySet<IpamPoolAllocation['ResourceType']> = new Set(['vpc', 'eip', 'ec2-public-ipv4-pool', 'subnet']);
+const RESOURCE_ALLOCATION_TYPES: ReadonlySet<IpamPoolAllocation['ResourceType']> = new Set([
+  'vpc',
+  'eip',
+  'ec2-public-ipv4-pool',
+  'subnet',
+]);
 const isResourceAllocation = (allocation: IpamPoolAllocation) => RESOURCE_ALLOCATION_TYPES.has(allocation.ResourceType);
 
 /** The helpers every judgement of one IPAM shares: pools by id, allocations by resource, overrides by CIDR, and where each CIDR lives. */
@@ -294,8 +303,11 @@ function ipamIndex(view: IpamView) {
   for (const allocation of view.allocations.filter(isResourceAllocation)) {
     resourceAllocations.set(allocatedResourceKey(allocation.ResourceId, allocation.Cidr), allocation);
   }
-  const overrides = new Map(view.overrides.map((override) => [resourceCidrKey(override.resourceRegion, override.resourceId, override.resourceCidr), override]));
-  const allocationOf = (found: DiscoveredResourceCidr) => resourceAllocations.get(allocatedResourceKey(found.ResourceId, found.ResourceCidr));
+  const overrides = new Map(
+    view.overrides.map((override) => [resourceCidrKey(override.resourceRegion, override.resourceId, override.resourceCidr), override]),
+  );
+  const allocationOf = (found: DiscoveredResourceCidr) =>
+    resourceAllocations.get(allocatedResourceKey(found.ResourceId, found.ResourceCidr));
   const overrideOf = (found: DiscoveredResourceCidr) => overrides.get(keyOfDiscovered(found));
 
   /** Scope of a CIDR on its own: public things in the public scope; a moved CIDR where it was moved; a managed one with its pool; else by kind of space. */
@@ -317,7 +329,9 @@ function ipamIndex(view: IpamView) {
   const scopeOf = (found: DiscoveredResourceCidr): string => {
     if (found.ResourceType !== 'subnet' || found.VpcId === undefined) return ownScopeOf(found);
     const cidr = parseCidr(found.ResourceCidr);
-    const vpc = vpcCidrs.get(`${found.ResourceRegion}#${found.VpcId}`)?.find((candidate) => containsCidr(parseCidr(candidate.ResourceCidr), cidr));
+    const vpc = vpcCidrs
+      .get(`${found.ResourceRegion}#${found.VpcId}`)
+      ?.find((candidate) => containsCidr(parseCidr(candidate.ResourceCidr), cidr));
     return ownScopeOf(vpc ?? found);
   };
   return { pools, allocationOf, overrideOf, scopeOf };
@@ -333,7 +347,9 @@ function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): Compliance
   const prefixLength = parseCidr(found.ResourceCidr).prefixLength;
   const { AllocationMinNetmaskLength: min, AllocationMaxNetmaskLength: max } = pool;
   if ((min !== undefined && prefixLength < min) || (max !== undefined && prefixLength > max)) return 'noncompliant';
-  const tagged = pool.AllocationResourceTags.every((required) => found.ResourceTags.some((tag) => tag.Key === required.Key && tag.Value === required.Value));
+  const tagged = pool.AllocationResourceTags.every((required) =>
+    found.ResourceTags.some((tag) => tag.Key === required.Key && tag.Value === required.Value),
+  );
   if (!tagged) return 'noncompliant';
   return withinLocale(pool.Locale, found.ResourceRegion) ? 'compliant' : 'noncompliant';
 }
@@ -374,7 +390,8 @@ export function evaluateIpam(view: IpamView): EvaluatedResourceCidr[] {
   return evaluated.sort((a, b) => verdictOrder(a.verdict).localeCompare(verdictOrder(b.verdict)));
 }
 
-const verdictOrder = (verdict: ResourceCidrVerdict) => `${verdict.IpamScopeId}#${resourceCidrKey(verdict.ResourceRegion, verdict.ResourceId, verdict.ResourceCidr)}`;
+const verdictOrder = (verdict: ResourceCidrVerdict) =>
+  `${verdict.IpamScopeId}#${resourceCidrKey(verdict.ResourceRegion, verdict.ResourceId, verdict.ResourceCidr)}`;
 
 /** Management and compliance; overlap starts as nonoverlapping and markOverlaps corrects it. */
 function statesOf(found: DiscoveredResourceCidr, managedBy: IpamPool | undefined, ignored: boolean): Partial<ResourceCidrVerdict> {
@@ -409,12 +426,19 @@ function markOverlaps(evaluated: EvaluatedResourceCidr[], view: IpamView): void 
     const { verdict } = entry;
     if (verdict.OverlapStatus !== 'nonoverlapping') continue;
     const cidr = parseCidr(verdict.ResourceCidr);
-    add(verdict.IpamScopeId, { cidr, label: `${verdict.ResourceId} ${verdict.ResourceCidr}`, resourceId: verdict.ResourceId, resourceType: verdict.ResourceType, evaluated: entry });
+    add(verdict.IpamScopeId, {
+      cidr,
+      label: `${verdict.ResourceId} ${verdict.ResourceCidr}`,
+      resourceId: verdict.ResourceId,
+      resourceType: verdict.ResourceType,
+      evaluated: entry,
+    });
   }
   const scopeOfPool = new Map(view.pools.map((pool) => [pool.IpamPoolId, pool.ipamScopeId]));
   for (const allocation of view.allocations.filter((candidate) => candidate.ResourceType === 'custom')) {
     const scopeId = scopeOfPool.get(allocation.ipamPoolId);
-    if (scopeId !== undefined) add(scopeId, { cidr: parseCidr(allocation.Cidr), label: `${allocation.IpamPoolAllocationId} ${allocation.Cidr}` });
+    if (scopeId !== undefined)
+      add(scopeId, { cidr: parseCidr(allocation.Cidr), label: `${allocation.IpamPoolAllocationId} ${allocation.Cidr}` });
   }
   for (const candidates of byScope.values()) {
     // compareCidrs puts an enclosing CIDR before what it holds.
@@ -464,9 +488,14 @@ export function importCandidates(view: IpamView, importingPools: IpamPool[]): Im
   const candidates = view.discovered.filter((found) => found.ResourceType === 'vpc' && !overrideOf(found)?.ignored && !allocationOf(found));
   const pools = [...importingPools].sort((a, b) => b.PoolDepth - a.PoolDepth || a.IpamPoolId.localeCompare(b.IpamPoolId));
   return pools.flatMap((pool) => {
-    const provisioned = (view.poolCidrs.get(pool.IpamPoolId) ?? []).filter((record) => record.State === 'provisioned' && record.Cidr).map((record) => parseCidr(record.Cidr!));
-    const taken = view.allocations.filter((allocation) => allocation.ipamPoolId === pool.IpamPoolId).map((allocation) => parseCidr(allocation.Cidr));
-    const fits = (cidr: Cidr) => provisioned.some((space) => containsCidr(space, cidr)) && !taken.some((allocated) => cidrsOverlap(allocated, cidr));
+    const provisioned = (view.poolCidrs.get(pool.IpamPoolId) ?? [])
+      .filter((record) => record.State === 'provisioned' && record.Cidr)
+      .map((record) => parseCidr(record.Cidr!));
+    const taken = view.allocations
+      .filter((allocation) => allocation.ipamPoolId === pool.IpamPoolId)
+      .map((allocation) => parseCidr(allocation.Cidr));
+    const fits = (cidr: Cidr) =>
+      provisioned.some((space) => containsCidr(space, cidr)) && !taken.some((allocated) => cidrsOverlap(allocated, cidr));
     return candidates
       .filter((found) => scopeOf(found) === pool.ipamScopeId && fits(parseCidr(found.ResourceCidr)))
       .sort(largestFirst)
@@ -477,7 +506,11 @@ export function importCandidates(view: IpamView, importingPools: IpamPool[]): Im
 function largestFirst(a: DiscoveredResourceCidr, b: DiscoveredResourceCidr): number {
   const byPrefix = parseCidr(a.ResourceCidr).prefixLength - parseCidr(b.ResourceCidr).prefixLength;
   if (byPrefix !== 0) return byPrefix;
-  return a.ResourceId.localeCompare(b.ResourceId) || a.ResourceRegion.localeCompare(b.ResourceRegion) || a.ResourceCidr.localeCompare(b.ResourceCidr);
+  return (
+    a.ResourceId.localeCompare(b.ResourceId) ||
+    a.ResourceRegion.localeCompare(b.ResourceRegion) ||
+    a.ResourceCidr.localeCompare(b.ResourceCidr)
+  );
 }
 
 interface ReleaseCandidate {
@@ -493,11 +526,17 @@ interface ReleaseCandidate {
 export function vanishedAllocations(view: IpamView, readAccounts: ReadonlySet<string>): ReleaseCandidate[] {
   const discovered = new Set(view.discovered.map((found) => allocatedResourceKey(found.ResourceId, found.ResourceCidr)));
   const ignored = new Set(
-    view.overrides.filter((override) => override.ignored).map((override) => resourceCidrKey(override.resourceRegion, override.resourceId, override.resourceCidr)),
+    view.overrides
+      .filter((override) => override.ignored)
+      .map((override) => resourceCidrKey(override.resourceRegion, override.resourceId, override.resourceCidr)),
   );
   return view.allocations.filter(isResourceAllocation).flatMap((allocation): ReleaseCandidate[] => {
-    if (ignored.has(resourceCidrKey(allocation.ResourceRegion, allocation.ResourceId, allocation.Cidr))) return [{ allocation, cause: 'ignored' }];
-    const read = allocation.ResourceRegion !== undefined && readAccounts.has(accountRegionKey(allocation.ResourceOwner, allocation.ResourceRegion));
-    return read && !discovered.has(allocatedResourceKey(allocation.ResourceId, allocation.Cidr)) ? [{ allocation, cause: 'auto-release' }] : [];
+    if (ignored.has(resourceCidrKey(allocation.ResourceRegion, allocation.ResourceId, allocation.Cidr)))
+      return [{ allocation, cause: 'ignored' }];
+    const read =
+      allocation.ResourceRegion !== undefined && readAccounts.has(accountRegionKey(allocation.ResourceOwner, allocation.ResourceRegion));
+    return read && !discovered.has(allocatedResourceKey(allocation.ResourceId, allocation.Cidr))
+      ? [{ allocation, cause: 'auto-release' }]
+      : [];
   });
 }

@@ -8,9 +8,11 @@ import type { IpamPoolCidr } from './model/pool.ts';
 export const CLIENT_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
 /** When a client token stops being honoured, in epoch milliseconds. */
-export const clientTokenExpiresAt = (token: Pick<ClientTokenRecord, 'startedAt'>): number => Date.parse(token.startedAt) + CLIENT_TOKEN_LIFETIME_MS;
+export const clientTokenExpiresAt = (token: Pick<ClientTokenRecord, 'startedAt'>): number =>
+  Date.parse(token.startedAt) + CLIENT_TOKEN_LIFETIME_MS;
 
-export const isExpiredClientToken = (token: Pick<ClientTokenRecord, 'startedAt'>, now: Date): boolean => now.getTime() >= clientTokenExpiresAt(token);
+export const isExpiredClientToken = (token: Pick<ClientTokenRecord, 'startedAt'>, now: Date): boolean =>
+  now.getTime() >= clientTokenExpiresAt(token);
 
 /** A finished pool CIDR (deprovisioned, failed-provision) is forgotten at its retainedUntil. */
 export const isForgottenPoolCidr = (record: Pick<IpamPoolCidr, 'retainedUntil'>, now: Date): boolean =>

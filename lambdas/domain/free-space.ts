@@ -80,7 +80,8 @@ export function nextMergeStep(block: Cidr, within: Cidr): { buddy: Cidr; parent:
  */
 export function mergeBuddies(block: Cidr, levels: number): Cidr[] {
   const buddies: Cidr[] = [];
-  for (let current = block; buddies.length < levels && current.prefixLength > 0; current = parentOf(current)) buddies.push(buddyOf(current));
+  for (let current = block; buddies.length < levels && current.prefixLength > 0; current = parentOf(current))
+    buddies.push(buddyOf(current));
   return buddies;
 }
 
@@ -135,12 +136,7 @@ function hostBitsKey(family: AddressFamily, prefixLength: number): string {
  * number of candidates: it jumps past disallowed ranges instead of trying each /n (an IPv6 /32
  * holds 2^32 /64s).
  */
-export function placeInBlock(
-  block: Cidr,
-  prefixLength: number,
-  allowed: readonly Cidr[],
-  disallowed: readonly Cidr[],
-): Cidr | undefined {
+export function placeInBlock(block: Cidr, prefixLength: number, allowed: readonly Cidr[], disallowed: readonly Cidr[]): Cidr | undefined {
   const bits = addressBits(block.family);
   if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > bits) {
     throw new RangeError(`prefix length ${prefixLength} is outside 0–${bits}`);

@@ -1,7 +1,10 @@
 // Resource ids and ARNs in the shapes AWS uses (the project's shared protocol notes, protocol/ec2-query.md §6).
 import { randomBytes } from 'node:crypto';
 
-const hex = (digits: number) => randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);
+const hex = (digits: number) =>
+  randomBytes(Math.ceil(digits / 2))
+    .toString('hex')
+    .slice(0, digits);
 
 /** A leading 0 then 16 hex digits, like `ipam-0de83dba6694560a9`. */
 const shortId = (prefix: string) => `${prefix}-0${hex(16)}`;

@@ -21,8 +21,18 @@ const RESOURCE_METRICS_PER_RULE = 50;
 const FAMILY_DIMENSION: Record<AddressFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 const NO_LOCALE = 'None';
 
-const count = (name: string, value: number, dimensions: Record<string, string>): MetricDatum => ({ name, unit: 'Count', value, dimensions });
-const percent = (name: string, value: number, dimensions: Record<string, string>): MetricDatum => ({ name, unit: 'Percent', value, dimensions });
+const count = (name: string, value: number, dimensions: Record<string, string>): MetricDatum => ({
+  name,
+  unit: 'Count',
+  value,
+  dimensions,
+});
+const percent = (name: string, value: number, dimensions: Record<string, string>): MetricDatum => ({
+  name,
+  unit: 'Percent',
+  value,
+  dimensions,
+});
 
 /** part / whole as a percentage with four decimals, truncated, so a threshold is never reached by rounding up. */
 function percentOf(part: bigint, whole: bigint): number {
@@ -46,10 +56,16 @@ interface PoolUtilisation {
 
 /** Shares of a pool's provisioned space; undefined while nothing is provisioned (there is no whole to share). */
 export function poolUtilisation(poolCidrs: IpamPoolCidr[], allocations: IpamPoolAllocation[]): PoolUtilisation | undefined {
-  const provisioned = sum(poolCidrs.filter((record) => record.State === 'provisioned' && record.Cidr).map((record) => sizeOf(record.Cidr!)));
+  const provisioned = sum(
+    poolCidrs.filter((record) => record.State === 'provisioned' && record.Cidr).map((record) => sizeOf(record.Cidr!)),
+  );
   if (provisioned === 0n) return undefined;
-  const toPools = sum(allocations.filter((allocation) => allocation.ResourceType === 'ipam-pool').map((allocation) => sizeOf(allocation.Cidr)));
-  const toResources = sum(allocations.filter((allocation) => allocation.ResourceType !== 'ipam-pool').map((allocation) => sizeOf(allocation.Cidr)));
+  const toPools = sum(
+    allocations.filter((allocation) => allocation.ResourceType === 'ipam-pool').map((allocation) => sizeOf(allocation.Cidr)),
+  );
+  const toResources = sum(
+    allocations.filter((allocation) => allocation.ResourceType !== 'ipam-pool').map((allocation) => sizeOf(allocation.Cidr)),
+  );
   return {
     percentAllocated: percentOf(toPools, provisioned),
     percentAssigned: percentOf(toResources, provisioned),
@@ -121,7 +137,10 @@ export function selectResourceUsages(usages: ResourceUsage[], limit = RESOURCE_M
   const byKey = (a: ResourceUsage, b: ResourceUsage) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   const highest = [...usages].sort((a, b) => b.percent - a.percent || byKey(a, b)).slice(0, limit);
   const chosen = new Set(highest);
-  const lowest = usages.filter((usage) => !chosen.has(usage)).sort((a, b) => a.percent - b.percent || byKey(a, b)).slice(0, limit);
+  const lowest = usages
+    .filter((usage) => !chosen.has(usage))
+    .sort((a, b) => a.percent - b.percent || byKey(a, b))
+    .slice(0, limit);
   for (const usage of lowest) chosen.add(usage);
   const others = usages
     .filter((usage) => usage.managed && !chosen.has(usage))
@@ -140,41 +159,57 @@ export function resourceUsageMetrics(resourceCidrs: IpamResourceCidr[], limit = 
   const groups: { metric: string; usages: ResourceUsage[] }[] = [
     ...(['ipv4', 'ipv6'] as const).map((family) => ({
       metric: 'VpcIPUsage',
-      usages: usagesOf(resourceCidrs.filter((record) => record.ResourceType === 'vpc' && familyOf(record.ResourceCidr) === family), (record) => ({
-        managed: managedVpcs.has(`${record.IpamScopeId}#${record.ResourceId}`),
-        dimensions: {
-          AddressFamily: FAMILY_DIMENSION[family],
-          OwnerID: record.ResourceOwnerId,
-          Region: record.ResourceRegion,
-          ScopeID: record.IpamScopeId,
-          VpcID: record.ResourceId,
-        },
-      })),
+      usages: usagesOf(
+        resourceCidrs.filter((record) => record.ResourceType === 'vpc' && familyOf(record.ResourceCidr) === family),
+        (record) => ({
+          managed: managedVpcs.has(`${record.IpamScopeId}#${record.ResourceId}`),
+          dimensions: {
+            AddressFamily: FAMILY_DIMENSION[family],
+            OwnerID: record.ResourceOwnerId,
+            Region: record.ResourceRegion,
+            ScopeID: record.IpamScopeId,
+            VpcID: record.ResourceId,
+          },
+        }),
+      ),
     })),
     {
       metric: 'SubnetIPUsage',
       // IPv6 subnet usage is not calculated (spec §8.7).
-      usages: usagesOf(resourceCidrs.filter((record) => record.ResourceType === 'subnet' && familyOf(record.ResourceCidr) === 'ipv4'), (record) => ({
-        managed: managedVpcs.has(`${record.IpamScopeId}#${record.VpcId}`),
-        dimensions: {
-          AddressFamily: 'IPv4',
-          OwnerID: record.ResourceOwnerId,
-          Region: record.ResourceRegion,
-          ScopeID: record.IpamScopeId,
-          SubnetID: record.ResourceId,
-          ...(record.VpcId ? { VpcID: record.VpcId } : {}),
-        },
-      })),
+      usages: usagesOf(
+        resourceCidrs.filter((record) => record.ResourceType === 'subnet' && familyOf(record.ResourceCidr) === 'ipv4'),
+        (record) => ({
+          managed: managedVpcs.has(`${record.IpamScopeId}#${record.VpcId}`),
+          dimensions: {
+            AddressFamily: 'IPv4',
+            OwnerID: record.ResourceOwnerId,
+            Region: record.ResourceRegion,
+            ScopeID: record.IpamScopeId,
+            SubnetID: record.ResourceId,
+            ...(record.VpcId ? { VpcID: record.VpcId } : {}),
+          },
+        }),
+      ),
     },
     {
       metric: 'PublicIPv4PoolIPUsage',
-      usages: usagesOf(resourceCidrs.filter((record) => record.ResourceType === 'public-ipv4-pool'), (record, cidrs) => ({
-        managed: cidrs.some((cidr) => cidr.ManagementState === 'managed'),
-        dimensions: { OwnerID: record.ResourceOwnerId, PublicIPv4PoolID: record.ResourceId, Region: record.ResourceRegion, ScopeID: record.IpamScopeId },
-      })),
+      usages: usagesOf(
+        resourceCidrs.filter((record) => record.ResourceType === 'public-ipv4-pool'),
+        (record, cidrs) => ({
+          managed: cidrs.some((cidr) => cidr.ManagementState === 'managed'),
+          dimensions: {
+            OwnerID: record.ResourceOwnerId,
+            PublicIPv4PoolID: record.ResourceId,
+            Region: record.ResourceRegion,
+            ScopeID: record.IpamScopeId,
+          },
+        }),
+      ),
     },
   ];
-  return groups.flatMap(({ metric, usages }) => selectResourceUsages(usages, limit).map((usage) => percent(metric, usage.percent, usage.dimensions)));
+  return groups.flatMap(({ metric, usages }) =>
+    selectResourceUsages(usages, limit).map((usage) => percent(metric, usage.percent, usage.dimensions)),
+  );
 }
 
 /**
@@ -221,13 +256,17 @@ const PUBLIC_IP_METRICS: { name: string; types: PublicAddressType[]; association
  */
 export function publicIpMetrics(ipam: Ipam, addresses: DiscoveredPublicAddress[]): MetricDatum[] {
   const unique = [...new Map(addresses.map((address) => [`${address.AddressRegion}#${address.Address}`, address])).values()];
-  const regions = [...new Set([...ipam.OperatingRegions.map((region) => region.RegionName), ...unique.map((address) => address.AddressRegion)])].sort();
+  const regions = [
+    ...new Set([...ipam.OperatingRegions.map((region) => region.RegionName), ...unique.map((address) => address.AddressRegion)]),
+  ].sort();
   return regions.flatMap((region) => {
     const inRegion = unique.filter((address) => address.AddressRegion === region);
     return PUBLIC_IP_METRICS.map(({ name, types, association }) =>
       count(
         name,
-        inRegion.filter((address) => types.includes(address.AddressType) && (association === undefined || address.AssociationStatus === association)).length,
+        inRegion.filter(
+          (address) => types.includes(address.AddressType) && (association === undefined || address.AssociationStatus === association),
+        ).length,
         { IpamId: ipam.IpamId, Region: region },
       ),
     );

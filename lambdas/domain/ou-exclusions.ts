@@ -13,7 +13,9 @@ function requireDistinctPaths(paths: string[], parameter: string): void {
   if (paths.length > MAX_OU_EXCLUSIONS) throw invalid(`${parameter} can list at most ${MAX_OU_EXCLUSIONS} paths`);
   for (const path of paths) {
     if (!ENTITY_PATH.test(path)) {
-      throw invalid(`The path '${path}' in ${parameter} is not an organizations entity path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ or …/ou-ab12-11111111/*`);
+      throw invalid(
+        `The path '${path}' in ${parameter} is not an organizations entity path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ or …/ou-ab12-11111111/*`,
+      );
     }
   }
   const duplicate = paths.find((path, index) => paths.indexOf(path) !== index);
@@ -37,11 +39,14 @@ export function changeOuExclusions(existing: string[], added: string[], removed:
   const result = [...kept, ...added.filter((path) => !kept.includes(path))];
   for (let i = 0; i < result.length; i++) {
     for (let j = i + 1; j < result.length; j++) {
-      if (exclusionsOverlap(result[i]!, result[j]!)) throw invalid(`The organizational unit exclusions '${result[i]}' and '${result[j]}' overlap`);
+      if (exclusionsOverlap(result[i]!, result[j]!))
+        throw invalid(`The organizational unit exclusions '${result[i]}' and '${result[j]}' overlap`);
     }
   }
   if (result.length > MAX_OU_EXCLUSIONS) {
-    throw invalid(`A resource discovery can have at most ${MAX_OU_EXCLUSIONS} organizational unit exclusions; the change would leave ${result.length}`);
+    throw invalid(
+      `A resource discovery can have at most ${MAX_OU_EXCLUSIONS} organizational unit exclusions; the change would leave ${result.length}`,
+    );
   }
   return result;
 }

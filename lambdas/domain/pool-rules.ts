@@ -23,7 +23,10 @@ export function validateNetmaskRules(family: AddressFamily, rules: NetmaskRules)
   requireNetmask(family, 'AllocationMaxNetmaskLength', max);
   requireNetmask(family, 'AllocationDefaultNetmaskLength', fallback);
   if (min !== undefined && max !== undefined && min > max) {
-    throw new IpamError('InvalidParameterValue', `AllocationMinNetmaskLength (${min}) must not be greater than AllocationMaxNetmaskLength (${max})`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `AllocationMinNetmaskLength (${min}) must not be greater than AllocationMaxNetmaskLength (${max})`,
+    );
   }
   if (fallback !== undefined && ((min !== undefined && fallback < min) || (max !== undefined && fallback > max))) {
     throw new IpamError(
@@ -37,9 +40,15 @@ export function validateNetmaskRules(family: AddressFamily, rules: NetmaskRules)
 export function requireWithinNetmaskRules(poolId: string, rules: NetmaskRules, prefixLength: number): void {
   const { AllocationMinNetmaskLength: min, AllocationMaxNetmaskLength: max } = rules;
   if (min !== undefined && prefixLength < min) {
-    throw new IpamError('InvalidParameterValue', `The allocation size /${prefixLength} is too big for pool ${poolId}: its minimum netmask length is ${min}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The allocation size /${prefixLength} is too big for pool ${poolId}: its minimum netmask length is ${min}`,
+    );
   }
   if (max !== undefined && prefixLength > max) {
-    throw new IpamError('InvalidParameterValue', `The allocation size /${prefixLength} is too small for pool ${poolId}: its maximum netmask length is ${max}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The allocation size /${prefixLength} is too small for pool ${poolId}: its maximum netmask length is ${max}`,
+    );
   }
 }

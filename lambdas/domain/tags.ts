@@ -49,7 +49,5 @@ export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
 
 /** DeleteTags semantics: a tag given with a value is removed only if the value matches. */
 export function removeTags(existing: Tag[], removed: { Key?: string; Value?: string }[]): Tag[] {
-  return existing.filter(
-    (tag) => !removed.some((r) => r.Key === tag.Key && (r.Value === undefined || r.Value === tag.Value)),
-  );
+  return existing.filter((tag) => !removed.some((r) => r.Key === tag.Key && (r.Value === undefined || r.Value === tag.Value)));
 }

@@ -12,7 +12,8 @@ export const logger = new Logger({ serviceName: 'ipam-api' });
 
 export function createApiHandler(services: ApiServices) {
   const withLog: ApiServices = { ...services, log: (entry) => logger.info('request', entry) };
-  return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-    toApiGatewayResult(await handleApiRequest(withLog, fromApiGatewayEvent(event))),
+  return middy(
+    async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+      toApiGatewayResult(await handleApiRequest(withLog, fromApiGatewayEvent(event))),
   ).use(injectLambdaContext(logger));
 }

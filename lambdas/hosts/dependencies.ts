@@ -53,7 +53,9 @@ interface HostAdapters<HostWorkflows extends Workflows> {
  * any credentials and one Region, so none need to be configured on this machine.
  */
 export function dynamoDbClient(endpoint: string | undefined, wrap: ClientWrapper = unwrapped): DynamoDBClient {
-  return wrap(new DynamoDBClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}));
+  return wrap(
+    new DynamoDBClient(endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  );
 }
 
 /** The store's marshalling: optional members of records are left out, not stored as NULL. */
@@ -73,7 +75,8 @@ export function dependencies<HostWorkflows extends Workflows>(
   config: Config,
   host: HostAdapters<HostWorkflows>,
 ): SweepDependencies & { workflows: HostWorkflows } {
-  const store = host.store ?? new DynamoDbStore(documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap)), config.tableName);
+  const store =
+    host.store ?? new DynamoDbStore(documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap)), config.tableName);
   const deps: SweepDependencies & { workflows: HostWorkflows } = {
     store,
     workflows: host.workflows(store, (event) => runWorkflowTask(deps, event)),

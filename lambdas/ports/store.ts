@@ -133,7 +133,11 @@ export interface FreeSpaceStore {
    * Everything a release reads, in one strongly consistent read: the pool, the allocation, and
    * those of `buddies` that are free blocks of the pool.
    */
-  getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
+  getReleaseView(
+    poolId: string,
+    allocationId: string,
+    buddies: readonly Cidr[],
+  ): Promise<{ pool?: IpamPool; allocation?: IpamPoolAllocation; freeBuddies: FreeBlock[] }>;
   /** Every free block of a space (for accounting and tests; not on a hot path). */
   listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]>;
 }
@@ -220,4 +224,11 @@ export interface Committer {
  * The whole contract, which both adapters implement. Code that needs only part of storage names
  * the roles it uses instead (e.g. `FreeSpaceStore & Committer`).
  */
-export interface Store extends PoolTreeStore, FreeSpaceStore, ClientTokenStore, ExecutionStore, DiscoveryStore, PublicSpaceStore, Committer {}
+export interface Store
+  extends PoolTreeStore,
+    FreeSpaceStore,
+    ClientTokenStore,
+    ExecutionStore,
+    DiscoveryStore,
+    PublicSpaceStore,
+    Committer {}

@@ -25,7 +25,10 @@ export async function getIpamAddressHistory(deps: Dependencies, context: Request
   const end = input.EndTime?.getTime() ?? now;
   const start = input.StartTime?.getTime() ?? end;
   if (start > end) {
-    throw new IpamError('InvalidParameterValue', `StartTime (${input.StartTime!.toISOString()}) must not be after EndTime (${new Date(end).toISOString()})`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `StartTime (${input.StartTime!.toISOString()}) must not be after EndTime (${new Date(end).toISOString()})`,
+    );
   }
   // Owner and home Region only (UG L4929): elsewhere the scope answers NotFound, like every IPAM object (DN-05).
   const scope = await requireScope(deps, context, input.IpamScopeId);
@@ -36,7 +39,15 @@ export async function getIpamAddressHistory(deps: Dependencies, context: Request
       (input.VpcId === undefined || record.VpcId === input.VpcId || record.ResourceId === input.VpcId),
   );
   // The window as asked (not as resolved against "now"), so the next page's request matches the token.
-  const query = queryFingerprint(['GetIpamAddressHistory', context.accountId, scope.IpamScopeId, cidr, input.VpcId, input.StartTime, input.EndTime]);
+  const query = queryFingerprint([
+    'GetIpamAddressHistory',
+    context.accountId,
+    scope.IpamScopeId,
+    cidr,
+    input.VpcId,
+    input.StartTime,
+    input.EndTime,
+  ]);
   const page = pageOf(deps.paginationSecret, query, records, newestFirstKey, input, MAX_RESULTS_DEFAULT);
   return { HistoryRecords: page.items.map(presentHistoryRecord), NextToken: page.nextToken };
 }

@@ -56,7 +56,10 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     throw new IpamError('InvalidParameterCombination', 'Specify either Cidr or NetmaskLength, not both');
   }
   if (input.Cidr !== undefined && (input.AllowedCidrs?.length || input.DisallowedCidrs?.length || input.PreviewNextCidr)) {
-    throw new IpamError('InvalidParameterCombination', 'AllowedCidrs, DisallowedCidrs and PreviewNextCidr apply only to allocations by NetmaskLength');
+    throw new IpamError(
+      'InvalidParameterCombination',
+      'AllowedCidrs, DisallowedCidrs and PreviewNextCidr apply only to allocations by NetmaskLength',
+    );
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
   const early = searchEarly(deps, input);
@@ -65,15 +68,24 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   requireSettled('pool', pool.IpamPoolId, pool.State);
   const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
   if (requested && requested.family !== pool.AddressFamily) {
-    throw new IpamError('InvalidParameterValue', `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`,
+    );
   }
   const netmask = requested?.prefixLength ?? input.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
   if (netmask === undefined) {
-    throw new IpamError('MissingParameter', `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`);
+    throw new IpamError(
+      'MissingParameter',
+      `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`,
+    );
   }
   const bits = addressBits(pool.AddressFamily);
   if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
-    throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`,
+    );
   }
   requireWithinNetmaskRules(pool.IpamPoolId, pool, netmask);
   const allowed = parseCidrList(input.AllowedCidrs, pool.AddressFamily, 'AllowedCidrs');
@@ -90,7 +102,12 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     const placement: Placement | undefined = requested
       ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
       : ((attempt === 0 ? await early : undefined) ??
-        (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed, spread: contention.spread(pool.IpamPoolId, attempt) })));
+        (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, {
+          prefixLength: netmask,
+          allowed,
+          disallowed,
+          spread: contention.spread(pool.IpamPoolId, attempt),
+        })));
     if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
@@ -254,7 +271,15 @@ interface GetIpamPoolAllocationsInput extends ListRequest {
   Filters?: Filter[];
 }
 
-const ALLOCATION_FILTER_FIELDS = ['IpamPoolAllocationId', 'Cidr', 'Description', 'ResourceId', 'ResourceType', 'ResourceRegion', 'ResourceOwner'] as const;
+const ALLOCATION_FILTER_FIELDS = [
+  'IpamPoolAllocationId',
+  'Cidr',
+  'Description',
+  'ResourceId',
+  'ResourceType',
+  'ResourceRegion',
+  'ResourceOwner',
+] as const;
 const ALLOCATIONS_PAGE_MAX = 100_000;
 
 export async function getIpamPoolAllocations(deps: Dependencies, context: RequestContext, input: GetIpamPoolAllocationsInput) {

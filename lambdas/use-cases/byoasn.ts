@@ -5,7 +5,7 @@
 // the signed authorization against the certificate in the ASN's RDAP record and settles the
 // record as `provisioned` or `failed-provision` with a StatusMessage.
 import { parsePublicAsn } from '../domain/asn.ts';
-import { parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
+import { type AuthorizationMessage, parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import type { Byoasn } from '../domain/model/public-space.ts';
 import { advertisementOf, advertisementWrites, requireByoipCidr } from './byoip-cidrs.ts';
@@ -19,7 +19,12 @@ import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.
 const BYOASNS_PER_IPAM = 5;
 
 /** States in which an ASN holds one of its IPAM's places. */
-const HOLDS_A_PLACE: ReadonlySet<Byoasn['State']> = new Set(['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision']);
+const HOLDS_A_PLACE: ReadonlySet<Byoasn['State']> = new Set([
+  'pending-provision',
+  'provisioned',
+  'pending-deprovision',
+  'failed-deprovision',
+]);
 
 const presentByoasn = (record: Byoasn) => ({
   Asn: record.Asn,
@@ -38,7 +43,10 @@ export async function provisionIpamByoasn(deps: Dependencies, context: RequestCo
   const asn = parsePublicAsn(input.Asn);
   const { Message, Signature } = input.AsnAuthorizationContext ?? {};
   if (typeof Message !== 'string' || typeof Signature !== 'string') {
-    throw new IpamError('MissingParameter', messages.missingParameter('AsnAuthorizationContext.Message and AsnAuthorizationContext.Signature'));
+    throw new IpamError(
+      'MissingParameter',
+      messages.missingParameter('AsnAuthorizationContext.Message and AsnAuthorizationContext.Signature'),
+    );
   }
   const pending = await retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
@@ -46,8 +54,11 @@ export async function provisionIpamByoasn(deps: Dependencies, context: RequestCo
     if (existing && HOLDS_A_PLACE.has(existing.State)) {
       throw new IpamError('IncorrectState', `The ASN ${asn} is already ${existing.State} in IPAM ${existing.IpamId}`);
     }
-    const held = (await deps.store.listByoasns(context.accountId)).filter((record) => record.IpamId === ipam.IpamId && HOLDS_A_PLACE.has(record.State));
-    if (held.length >= BYOASNS_PER_IPAM) throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('BYOASNs', held.length, BYOASNS_PER_IPAM));
+    const held = (await deps.store.listByoasns(context.accountId)).filter(
+      (record) => record.IpamId === ipam.IpamId && HOLDS_A_PLACE.has(record.State),
+    );
+    if (held.length >= BYOASNS_PER_IPAM)
+      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('BYOASNs', held.length, BYOASNS_PER_IPAM));
     const record: Byoasn = {
       Asn: asn,
       IpamId: ipam.IpamId,
@@ -76,7 +87,13 @@ export async function provisionIpamByoasn(deps: Dependencies, context: RequestCo
 }
 
 /** Workflow task: check the authorization (account, ASN, expiry, signature by the RDAP certificate) and settle the record. */
-export async function verifyByoasnProvision(deps: Dependencies, ownerId: string, asn: string, message: string, signature: string): Promise<void> {
+export async function verifyByoasnProvision(
+  deps: Dependencies,
+  ownerId: string,
+  asn: string,
+  message: string,
+  signature: string,
+): Promise<void> {
   const pending = await deps.store.getByoasn(ownerId, asn);
   if (pending?.State !== 'pending-provision') return; // settled already: a retried task does nothing
   // An unreadable registry throws: the workflow's failure branch records it (failByoasnProvision).
@@ -99,8 +116,14 @@ async function settleProvision(deps: Dependencies, pending: Byoasn, problem: str
   await deps.store.commit([{ op: 'update', entity: { type: 'byoasn', value: settled } }]);
 }
 
-async function authorizationProblem(deps: Dependencies, ownerId: string, asn: string, message: string, signature: string): Promise<string | undefined> {
-  let parsed;
+async function authorizationProblem(
+  deps: Dependencies,
+  ownerId: string,
+  asn: string,
+  message: string,
+  signature: string,
+): Promise<string | undefined> {
+  let parsed: AuthorizationMessage;
   try {
     parsed = parseAuthorizationMessage(message);
   } catch (error) {
@@ -128,7 +151,8 @@ export async function describeIpamByoasn(deps: Dependencies, context: RequestCon
 async function requireByoasn(deps: Dependencies, context: RequestContext, asnText: string): Promise<Byoasn> {
   const asn = parsePublicAsn(asnText);
   const record = await deps.store.getByoasn(context.accountId, asn);
-  if (!record || record.State === 'deprovisioned') throw new IpamError('InvalidParameterValue', `The ASN ${asn} is not provisioned to an IPAM of this account`);
+  if (!record || record.State === 'deprovisioned')
+    throw new IpamError('InvalidParameterValue', `The ASN ${asn} is not provisioned to an IPAM of this account`);
   return record;
 }
 
@@ -136,9 +160,13 @@ export async function deprovisionIpamByoasn(deps: Dependencies, context: Request
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     const record = await requireByoasn(deps, context, input.Asn);
-    if (record.IpamId !== ipam.IpamId) throw new IpamError('InvalidParameterValue', `The ASN ${record.Asn} is not provisioned to IPAM ${ipam.IpamId}`);
+    if (record.IpamId !== ipam.IpamId)
+      throw new IpamError('InvalidParameterValue', `The ASN ${record.Asn} is not provisioned to IPAM ${ipam.IpamId}`);
     if (record.associationCount > 0) {
-      throw new IpamError('DependencyViolation', `The ASN ${record.Asn} is associated with ${record.associationCount} BYOIP CIDR(s); disassociate it first`);
+      throw new IpamError(
+        'DependencyViolation',
+        `The ASN ${record.Asn} is associated with ${record.associationCount} BYOIP CIDR(s); disassociate it first`,
+      );
     }
     const deprovisioned: Byoasn = { ...record, State: 'deprovisioned', StatusMessage: undefined };
     // Invariant: the ASN still has no associations (associating updates this record).
@@ -153,7 +181,10 @@ export async function associateIpamByoasn(deps: Dependencies, context: RequestCo
     if (record.State !== 'provisioned') throw new IpamError('IncorrectState', `The ASN ${record.Asn} is ${record.State}, not provisioned`);
     const byoip = await requireByoipCidr(deps, context, input.Cidr);
     if (byoip.pool.ipamId !== record.IpamId) {
-      throw new IpamError('InvalidParameterValue', `The CIDR ${byoip.cidr} is not in IPAM ${record.IpamId}, where ASN ${record.Asn} is provisioned`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The CIDR ${byoip.cidr} is not in IPAM ${record.IpamId}, where ASN ${record.Asn} is provisioned`,
+      );
     }
     const association = { Asn: record.Asn, Cidr: byoip.cidr, State: 'associated' };
     const current = await advertisementOf(deps, byoip);
@@ -176,7 +207,10 @@ export async function disassociateIpamByoasn(deps: Dependencies, context: Reques
       throw new IpamError('InvalidParameterValue', `The ASN ${record.Asn} is not associated with the CIDR ${byoip.cidr}`);
     }
     if (current.advertised && current.originAsn === record.Asn) {
-      throw new IpamError('IncorrectState', `The CIDR ${byoip.cidr} is advertised with ASN ${record.Asn} as origin; withdraw it or advertise it with another ASN first`);
+      throw new IpamError(
+        'IncorrectState',
+        `The CIDR ${byoip.cidr} is advertised with ASN ${record.Asn} as origin; withdraw it or advertise it with another ASN first`,
+      );
     }
     await deps.store.commit([
       ...advertisementWrites(byoip, { ...current, associatedAsns: current.associatedAsns.filter((asn) => asn !== record.Asn) }),

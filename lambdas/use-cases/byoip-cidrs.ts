@@ -59,7 +59,8 @@ function isAdvertisable(pool: IpamPool, poolsById: Map<string, IpamPool>): boole
 export async function requireByoipCidr(deps: Dependencies, context: RequestContext, cidrText: string): Promise<ByoipCidr> {
   const cidr = formatCidr(parseCidr(cidrText));
   const found = (await listByoipCidrs(deps, context.accountId, context.region)).find((candidate) => candidate.cidr === cidr);
-  if (!found) throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not a provisioned BYOIP CIDR of this account in ${context.region}`);
+  if (!found)
+    throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not a provisioned BYOIP CIDR of this account in ${context.region}`);
   return found;
 }
 
@@ -130,9 +131,13 @@ export async function advertiseByoipCidr(deps: Dependencies, context: RequestCon
   const origin = input.Asn ?? AMAZON_ASN;
   return retryOnConflict(async () => {
     const byoip = await requireByoipCidr(deps, context, input.Cidr);
-    if (!byoip.advertisable) throw new IpamError('IncorrectState', `The BYOIP CIDR ${byoip.cidr} is provisioned as not publicly advertisable`);
+    if (!byoip.advertisable)
+      throw new IpamError('IncorrectState', `The BYOIP CIDR ${byoip.cidr} is provisioned as not publicly advertisable`);
     if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== byoip.pool.Locale) {
-      throw new IpamError('InvalidParameterValue', `The network border group ${input.NetworkBorderGroup} is not ${byoip.pool.Locale}, the Region of ${byoip.cidr}`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The network border group ${input.NetworkBorderGroup} is not ${byoip.pool.Locale}, the Region of ${byoip.cidr}`,
+      );
     }
     const current = await advertisementOf(deps, byoip);
     if (origin !== AMAZON_ASN && !current.associatedAsns.includes(origin)) {
@@ -171,7 +176,9 @@ export async function withdrawByoipCidr(deps: Dependencies, context: RequestCont
 export async function describeByoipCidrs(deps: Dependencies, context: RequestContext, input: ListRequest) {
   if (input.MaxResults === undefined) throw new IpamError('MissingParameter', 'The request must contain the parameter MaxResults');
   const byoipCidrs = await listByoipCidrs(deps, context.accountId, context.region);
-  const advertisements = new Map((await deps.store.listByoipAdvertisements(context.accountId, context.region)).map((record) => [record.cidr, record]));
+  const advertisements = new Map(
+    (await deps.store.listByoipAdvertisements(context.accountId, context.region)).map((record) => [record.cidr, record]),
+  );
   const query = queryFingerprint(['DescribeByoipCidrs', context.accountId, context.region]);
   const page = pageOf(deps.paginationSecret, query, byoipCidrs, (byoip) => byoip.cidr, input, input.MaxResults);
   return {

@@ -2,12 +2,7 @@
 // control. What is wrong with the request itself is refused at once; the proof is checked against
 // DNS or RDAP by the provision-byoip-cidr workflow (verifyByoipCidr), whose failure ends the CIDR
 // in failed-provision with the reason and takes no space.
-import {
-  dnsTokenRecordNames,
-  messageNamesCidr,
-  parseAuthorizationMessage,
-  verifySignedMessage,
-} from '../domain/byoip-verification.ts';
+import { dnsTokenRecordNames, messageNamesCidr, parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
@@ -20,7 +15,8 @@ import { requireVerificationToken, tokenStatus } from './verification-tokens.ts'
 const MOST_SPECIFIC = { ipv4: 24, ipv6Advertisable: 48, ipv6NotAdvertisable: 60 } as const;
 
 /** A top-level public pool whose space the customer brings (Amazon-provided pools say `amazon`). */
-export const isByoipPool = (pool: IpamPool) => !pool.SourceIpamPoolId && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
+export const isByoipPool = (pool: IpamPool) =>
+  !pool.SourceIpamPoolId && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
 
 interface ByoipRequest {
   CidrAuthorizationContext?: unknown;
@@ -30,7 +26,11 @@ interface ByoipRequest {
 
 /** Proof parameters belong to BYOIP provisioning only. */
 export function requireNoProof(pool: IpamPool, input: ByoipRequest): void {
-  if (input.CidrAuthorizationContext !== undefined || input.VerificationMethod !== undefined || input.IpamExternalResourceVerificationTokenId !== undefined) {
+  if (
+    input.CidrAuthorizationContext !== undefined ||
+    input.VerificationMethod !== undefined ||
+    input.IpamExternalResourceVerificationTokenId !== undefined
+  ) {
     throw new IpamError(
       'InvalidParameterCombination',
       `CidrAuthorizationContext, VerificationMethod and IpamExternalResourceVerificationTokenId apply only to BYOIP CIDRs of a top-level public pool; ${pool.IpamPoolId} is not one`,
@@ -46,7 +46,8 @@ export async function byoipProofOf(
   requested: Cidr | undefined,
   input: ByoipRequest,
 ): Promise<ByoipProof> {
-  if (!requested) throw new IpamError('MissingParameter', `The request must contain the parameter Cidr: a BYOIP CIDR is given, not chosen by netmask`);
+  if (!requested)
+    throw new IpamError('MissingParameter', `The request must contain the parameter Cidr: a BYOIP CIDR is given, not chosen by netmask`);
   requireByoipSize(pool, requested);
   const method = input.VerificationMethod ?? 'remarks-x509';
   if (method === 'dns-token') {
@@ -54,31 +55,51 @@ export async function byoipProofOf(
       throw new IpamError('InvalidParameterCombination', 'CidrAuthorizationContext is for VerificationMethod remarks-x509, not dns-token');
     }
     const tokenId = input.IpamExternalResourceVerificationTokenId;
-    if (!tokenId) throw new IpamError('MissingParameter', 'The request must contain the parameter IpamExternalResourceVerificationTokenId for VerificationMethod dns-token');
+    if (!tokenId)
+      throw new IpamError(
+        'MissingParameter',
+        'The request must contain the parameter IpamExternalResourceVerificationTokenId for VerificationMethod dns-token',
+      );
     const token = await requireVerificationToken(deps, context, tokenId);
     if (token.IpamId !== pool.ipamId) {
-      throw new IpamError('InvalidParameterValue', `The verification token ${tokenId} belongs to IPAM ${token.IpamId}, not to IPAM ${pool.ipamId} of pool ${pool.IpamPoolId}`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The verification token ${tokenId} belongs to IPAM ${token.IpamId}, not to IPAM ${pool.ipamId} of pool ${pool.IpamPoolId}`,
+      );
     }
     return { method, tokenId };
   }
-  if (method !== 'remarks-x509') throw new IpamError('InvalidParameterValue', `VerificationMethod must be remarks-x509 or dns-token, not '${method}'`);
+  if (method !== 'remarks-x509')
+    throw new IpamError('InvalidParameterValue', `VerificationMethod must be remarks-x509 or dns-token, not '${method}'`);
   if (input.IpamExternalResourceVerificationTokenId !== undefined) {
-    throw new IpamError('InvalidParameterCombination', 'IpamExternalResourceVerificationTokenId is for VerificationMethod dns-token, not remarks-x509');
+    throw new IpamError(
+      'InvalidParameterCombination',
+      'IpamExternalResourceVerificationTokenId is for VerificationMethod dns-token, not remarks-x509',
+    );
   }
   const { Message, Signature } = (input.CidrAuthorizationContext ?? {}) as { Message?: unknown; Signature?: unknown };
   if (typeof Message !== 'string' || typeof Signature !== 'string') {
-    throw new IpamError('MissingParameter', 'The request must contain the parameter CidrAuthorizationContext with Message and Signature for VerificationMethod remarks-x509');
+    throw new IpamError(
+      'MissingParameter',
+      'The request must contain the parameter CidrAuthorizationContext with Message and Signature for VerificationMethod remarks-x509',
+    );
   }
   parseAuthorizationMessage(Message); // a malformed message is the caller's mistake, refused now
   return { method, message: Message, signature: Signature };
 }
 
 function requireByoipSize(pool: IpamPool, cidr: Cidr): void {
-  const limit = cidr.family === 'ipv4'
-    ? MOST_SPECIFIC.ipv4
-    : pool.PubliclyAdvertisable === false ? MOST_SPECIFIC.ipv6NotAdvertisable : MOST_SPECIFIC.ipv6Advertisable;
+  const limit =
+    cidr.family === 'ipv4'
+      ? MOST_SPECIFIC.ipv4
+      : pool.PubliclyAdvertisable === false
+        ? MOST_SPECIFIC.ipv6NotAdvertisable
+        : MOST_SPECIFIC.ipv6Advertisable;
   if (cidr.prefixLength > limit) {
-    throw new IpamError('InvalidParameterValue', `The BYOIP CIDR ${formatCidr(cidr)} is too specific for pool ${pool.IpamPoolId}: the most specific is /${limit}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The BYOIP CIDR ${formatCidr(cidr)} is too specific for pool ${pool.IpamPoolId}: the most specific is /${limit}`,
+    );
   }
 }
 
@@ -103,7 +124,8 @@ export async function verifyByoipCidr(deps: Dependencies, poolId: string, poolCi
 
 async function verifyDnsToken(deps: Dependencies, pool: IpamPool, cidr: Cidr, tokenId: string): Promise<void> {
   const token = await deps.store.getVerificationToken(tokenId);
-  if (!token || token.IpamId !== pool.ipamId) throw new ByoipVerificationFailed(`The verification token ${tokenId} no longer exists for IPAM ${pool.ipamId}`);
+  if (!token || token.IpamId !== pool.ipamId)
+    throw new ByoipVerificationFailed(`The verification token ${tokenId} no longer exists for IPAM ${pool.ipamId}`);
   if (tokenStatus(token, deps.now()) === 'expired') {
     throw new ByoipVerificationFailed(`The verification token ${tokenId} expired at ${token.NotAfter}; create a new one`);
   }
@@ -126,7 +148,8 @@ async function verifyX509(deps: Dependencies, pool: IpamPool, cidr: Cidr, messag
     throw new ByoipVerificationFailed(`The authorization message names account ${parsed.accountId}, not the pool owner ${pool.OwnerId}`);
   }
   if (!messageNamesCidr(parsed, cidr)) throw new ByoipVerificationFailed(`The authorization message names ${parsed.resource}, not ${text}`);
-  if (deps.now() >= parsed.expiresAt) throw new ByoipVerificationFailed(`The authorization message expired: its date ${message.split('|')[4]} has passed`);
+  if (deps.now() >= parsed.expiresAt)
+    throw new ByoipVerificationFailed(`The authorization message expired: its date ${message.split('|')[4]} has passed`);
   const certificates = await deps.registry.rdapCertificates('ip', text);
   if (certificates.length === 0) throw new ByoipVerificationFailed(`No X.509 certificate found in the RDAP record of ${text}`);
   if (!certificates.some((certificate) => verifySignedMessage(message, signature, certificate))) {

@@ -16,12 +16,21 @@ interface DiscoveredRequest extends ListRequest {
 }
 
 function requireRegion(region: string | undefined, parameter: string): string {
-  if (region === undefined || !isAwsRegion(region)) throw new IpamError('InvalidParameterValue', `The Region '${region ?? ''}' in ${parameter} is not a valid Region`);
+  if (region === undefined || !isAwsRegion(region))
+    throw new IpamError('InvalidParameterValue', `The Region '${region ?? ''}' in ${parameter} is not a valid Region`);
   return region;
 }
 
 /** One page of what matched, in a stable order, with a token bound to this query. */
-function discoveredPage<T>(deps: Dependencies, context: RequestContext, action: string, region: string, input: DiscoveredRequest, records: T[], idOf: (record: T) => string) {
+function discoveredPage<T>(
+  deps: Dependencies,
+  context: RequestContext,
+  action: string,
+  region: string,
+  input: DiscoveredRequest,
+  records: T[],
+  idOf: (record: T) => string,
+) {
   const query = queryFingerprint([action, context.accountId, context.region, input.IpamResourceDiscoveryId, region, input.Filters ?? []]);
   return pageOf(deps.paginationSecret, query, records, idOf, input, 1000);
 }
@@ -46,7 +55,11 @@ const RESOURCE_CIDR_FILTER_FIELDS = [
   'AvailabilityZoneId',
 ] as const;
 
-export async function getIpamDiscoveredResourceCidrs(deps: Dependencies, context: RequestContext, input: GetIpamDiscoveredResourceCidrsInput) {
+export async function getIpamDiscoveredResourceCidrs(
+  deps: Dependencies,
+  context: RequestContext,
+  input: GetIpamDiscoveredResourceCidrsInput,
+) {
   const region = requireRegion(input.ResourceRegion, 'ResourceRegion');
   const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
   const matches = compileFilters<DiscoveredResourceCidr & { Tags: Tag[] }>(input.Filters, RESOURCE_CIDR_FILTER_FIELDS);
@@ -99,7 +112,11 @@ const PUBLIC_ADDRESS_FILTER_FIELDS = [
 
 type PublicAddressView = Omit<DiscoveredPublicAddress, 'Tags'> & { Tags: Tag[] };
 
-export async function getIpamDiscoveredPublicAddresses(deps: Dependencies, context: RequestContext, input: GetIpamDiscoveredPublicAddressesInput) {
+export async function getIpamDiscoveredPublicAddresses(
+  deps: Dependencies,
+  context: RequestContext,
+  input: GetIpamDiscoveredPublicAddressesInput,
+) {
   const region = requireRegion(input.AddressRegion, 'AddressRegion');
   const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
   const matches = compileFilters<PublicAddressView>(input.Filters, PUBLIC_ADDRESS_FILTER_FIELDS, {
@@ -113,5 +130,9 @@ export async function getIpamDiscoveredPublicAddresses(deps: Dependencies, conte
   );
   // The oldest sample among everything that matched, so a reader knows how stale the view may be.
   const oldest = records.map((record) => record.SampleTime).sort()[0];
-  return { IpamDiscoveredPublicAddresses: page.items.map((record) => publicView(record)), OldestSampleTime: oldest, NextToken: page.nextToken };
+  return {
+    IpamDiscoveredPublicAddresses: page.items.map((record) => publicView(record)),
+    OldestSampleTime: oldest,
+    NextToken: page.nextToken,
+  };
 }

@@ -14,7 +14,6 @@ import { type Dependencies, publicView, type RequestContext } from './kernel/con
 import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
 
-
 const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));
 
 interface AllocateAddressInput {
@@ -30,23 +29,35 @@ interface AllocateAddressInput {
 /** Checks in the order of DN-302; each step names what was wrong. */
 export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
   if (input.IpamPoolId === undefined) {
-    throw new IpamError('InvalidParameterValue', 'This service allocates only Elastic IP addresses from an IPAM pool: IpamPoolId is required');
+    throw new IpamError(
+      'InvalidParameterValue',
+      'This service allocates only Elastic IP addresses from an IPAM pool: IpamPoolId is required',
+    );
   }
   if (input.PublicIpv4Pool !== undefined || input.CustomerOwnedIpv4Pool !== undefined) {
     throw new IpamError('InvalidParameterCombination', 'IpamPoolId cannot be combined with PublicIpv4Pool or CustomerOwnedIpv4Pool');
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'elastic-ip');
   const pool = await requireEipPool(deps, context, input.IpamPoolId);
-  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter((record) => record.State === 'provisioned').map((record) => parseCidr(record.Cidr!));
+  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId))
+    .filter((record) => record.State === 'provisioned')
+    .map((record) => parseCidr(record.Cidr!));
   if (!isSettled(pool.State) || provisioned.length === 0) {
-    throw new IpamError('IncorrectState', `The IPAM pool ${pool.IpamPoolId} is in state '${pool.State}' with ${provisioned.length} provisioned CIDRs; Elastic IPs need a provisioned CIDR`);
+    throw new IpamError(
+      'IncorrectState',
+      `The IPAM pool ${pool.IpamPoolId} is in state '${pool.State}' with ${provisioned.length} provisioned CIDRs; Elastic IPs need a provisioned CIDR`,
+    );
   }
-  if (context.region !== pool.Locale) throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+  if (context.region !== pool.Locale)
+    throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
   if (input.Domain !== undefined && input.Domain !== 'vpc') {
     throw new IpamError('InvalidParameterValue', `Domain '${input.Domain}' is not supported for Elastic IPs from an IPAM pool; use 'vpc'`);
   }
   if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== pool.Locale) {
-    throw new IpamError('InvalidParameterValue', `NetworkBorderGroup '${input.NetworkBorderGroup}' must be the pool's locale ${pool.Locale}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `NetworkBorderGroup '${input.NetworkBorderGroup}' must be the pool's locale ${pool.Locale}`,
+    );
   }
   const requested = input.Address === undefined ? undefined : addressInPool(input.Address, pool, provisioned);
 
@@ -94,7 +105,8 @@ function addressInPool(text: string, pool: IpamPool, provisioned: Cidr[]): Cidr 
 /** Step 2 and 3 of DN-302: the caller's own public IPv4 pool serving EC2. */
 async function requireEipPool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
   const pool = await deps.store.getPool(poolId);
-  if (!pool || pool.OwnerId !== context.accountId) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  if (!pool || pool.OwnerId !== context.accountId)
+    throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
   if (pool.IpamScopeType !== 'public' || pool.AddressFamily !== 'ipv4') {
     throw new IpamError('InvalidParameterValue', `IPAM pool ${poolId} is not a public IPv4 pool; Elastic IPs come only from those`);
   }
@@ -111,7 +123,10 @@ async function requireEipPool(deps: Dependencies, context: RequestContext, poolI
  */
 async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Placement | undefined> {
   const blocks = (await deps.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => ({ block, cidr: parseCidr(block.cidr) }));
-  const lowest = blocks.reduce<(typeof blocks)[number] | undefined>((best, next) => (!best || next.cidr.start < best.cidr.start ? next : best), undefined);
+  const lowest = blocks.reduce<(typeof blocks)[number] | undefined>(
+    (best, next) => (!best || next.cidr.start < best.cidr.start ? next : best),
+    undefined,
+  );
   return lowest && { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
 }
 
@@ -170,6 +185,7 @@ export async function describeAddresses(deps: Dependencies, context: RequestCont
   for (const id of input.AllocationIds ?? []) if (!elasticIps.some((eip) => eip.AllocationId === id)) throw notFound(id);
   for (const ip of input.PublicIps ?? []) if (!elasticIps.some((eip) => eip.PublicIp === ip)) throw addressNotFound(ip);
   const named = (eip: ElasticIp) =>
-    (!input.AllocationIds?.length || input.AllocationIds.includes(eip.AllocationId)) && (!input.PublicIps?.length || input.PublicIps.includes(eip.PublicIp));
+    (!input.AllocationIds?.length || input.AllocationIds.includes(eip.AllocationId)) &&
+    (!input.PublicIps?.length || input.PublicIps.includes(eip.PublicIp));
   return { Addresses: elasticIps.filter((eip) => named(eip) && matches(eip)).map((eip) => publicView(eip)) };
 }

@@ -67,7 +67,12 @@ const MAX_EMPTY_SCANS = 10;
  * space that was free all along. "Nothing fits" is answered only when two scans in a row saw the
  * same blocks.
  */
-export async function findPlacement(store: FreeSpaceStore, spaceId: string, family: AddressFamily, request: PlacementRequest): Promise<Placement | undefined> {
+export async function findPlacement(
+  store: FreeSpaceStore,
+  spaceId: string,
+  family: AddressFamily,
+  request: PlacementRequest,
+): Promise<Placement | undefined> {
   let previousScan: string | undefined;
   for (let scan = 0; scan < MAX_EMPTY_SCANS; scan++) {
     const { placement, seen } = await scanForPlacement(store, spaceId, family, request);
@@ -165,7 +170,12 @@ export function readMergeBuddies(store: FreeSpaceStore, spaceId: string, cidr: s
  * so the usual release is one commit. `merged` is the free block they leave; when `mergeOn` is
  * set, call mergeFreeBlock on it after the commit, because buddies above it were not read.
  */
-export function giveBackWrites(spaceId: string, cidr: string, within: string, freeBuddies: readonly FreeBlock[]): { writes: Write[]; merged: string; mergeOn: boolean } {
+export function giveBackWrites(
+  spaceId: string,
+  cidr: string,
+  within: string,
+  freeBuddies: readonly FreeBlock[],
+): { writes: Write[]; merged: string; mergeOn: boolean } {
   const read = new Set(mergeCandidates(cidr).map(formatCidr));
   const free = new Set(freeBuddies.map((block) => block.cidr));
   const plan = planMerge(parseCidr(cidr), parseCidr(within), (buddy) => {
@@ -174,7 +184,9 @@ export function giveBackWrites(spaceId: string, cidr: string, within: string, fr
   });
   const writes: Write[] = [
     // Invariant (delete): each buddy is still free, so merging it takes nobody's space.
-    ...plan.absorbed.map((buddy): Write => ({ op: 'delete', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(buddy), within } } })),
+    ...plan.absorbed.map(
+      (buddy): Write => ({ op: 'delete', entity: { type: 'free-block', value: { spaceId, cidr: formatCidr(buddy), within } } }),
+    ),
     // Invariant (create): no free block already covers the space given back.
     createFree(spaceId, plan.merged, within),
   ];

@@ -149,7 +149,10 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
     const scopes = (await deps.store.listScopes(ipam.OwnerId)).filter((scope) => scope.ipamId === ipam.IpamId);
     const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
     if (removed.includes(ipam.IpamRegion)) {
-      throw new IpamError('InvalidParameterValue', `The home Region ${ipam.IpamRegion} of the IPAM cannot be removed from its operating Regions`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The home Region ${ipam.IpamRegion} of the IPAM cannot be removed from its operating Regions`,
+      );
     }
     for (const region of removed) {
       const user = pools.find((pool) => pool.Locale === region);
@@ -176,7 +179,10 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       }
       const extraScope = scopes.find((scope) => !scope.IsDefault);
       if (extraScope) {
-        throw new IpamError('IncorrectState', `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`);
+        throw new IpamError(
+          'IncorrectState',
+          `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`,
+        );
       }
       if (ipam.ResourceDiscoveryAssociationCount > FREE_TIER_ASSOCIATIONS) {
         const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
@@ -191,7 +197,10 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
         const cidrs = await deps.store.listPoolCidrs(pool.IpamPoolId);
         const gua = cidrs.find((c) => c.State === 'provisioned' && c.Cidr && isPrivateGua(c.Cidr));
         if (gua) {
-          throw new IpamError('IncorrectState', `Private GUA cannot be disabled while pool ${pool.IpamPoolId} holds the GUA CIDR ${gua.Cidr}`);
+          throw new IpamError(
+            'IncorrectState',
+            `Private GUA cannot be disabled while pool ${pool.IpamPoolId} holds the GUA CIDR ${gua.Cidr}`,
+          );
         }
         // The pool's version is part of the decision: a GUA provisioned meanwhile fails the commit.
         checks.push({ op: 'check', entity: { type: 'pool', value: pool } });
@@ -254,7 +263,10 @@ export async function deleteIpam(deps: Dependencies, context: RequestContext, in
     }
     const deleting: Ipam = { ...ipam, State: 'delete-in-progress' };
     // From here on the IPAM takes no new scopes or pools: both need it settled.
-    await commitAndStart(deps, [{ op: 'update', entity: { type: 'ipam', value: deleting } }], 'delete-ipam', { ipamId: ipam.IpamId, cascade });
+    await commitAndStart(deps, [{ op: 'update', entity: { type: 'ipam', value: deleting } }], 'delete-ipam', {
+      ipamId: ipam.IpamId,
+      cascade,
+    });
     return { Ipam: presentIpam(deleting) };
   });
 }

@@ -7,7 +7,11 @@ import { retryOnConflict } from './free-space.ts';
 
 export type LifecycleResource = 'ipam' | 'scope' | 'pool';
 
-async function load(deps: Dependencies, type: LifecycleResource, id: string): Promise<Extract<Entity, { type: LifecycleResource }> | undefined> {
+async function load(
+  deps: Dependencies,
+  type: LifecycleResource,
+  id: string,
+): Promise<Extract<Entity, { type: LifecycleResource }> | undefined> {
   switch (type) {
     case 'ipam': {
       const value = await deps.store.getIpam(id);

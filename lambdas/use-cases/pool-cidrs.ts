@@ -32,7 +32,15 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { findPoolCidr, isSettled, requireIpam, requirePool, requirePoolInHomeRegion, requireSettled, visiblePoolCidrs } from './kernel/lookup.ts';
+import {
+  findPoolCidr,
+  isSettled,
+  requireIpam,
+  requirePool,
+  requirePoolInHomeRegion,
+  requireSettled,
+  visiblePoolCidrs,
+} from './kernel/lookup.ts';
 import { commitAndStart } from './kernel/workflow.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
@@ -70,10 +78,12 @@ function finished(deps: Dependencies, record: IpamPoolCidr, change: Pick<IpamPoo
  * CIDR replaces. A record still in use holding it is the caller's to refuse or avoid.
  */
 function replacedRecordWrites(records: IpamPoolCidr[], cidr: string, keep: string): Write[] {
-  return records
-    .filter((record) => record.Cidr === cidr && record.IpamPoolCidrId !== keep && FINISHED_STATES.has(record.State))
-    // Invariant: the record replaced is still the finished one read, so one (pool, CIDR) keeps one record.
-    .map((record): Write => ({ op: 'delete', entity: { type: 'pool-cidr', value: record } }));
+  return (
+    records
+      .filter((record) => record.Cidr === cidr && record.IpamPoolCidrId !== keep && FINISHED_STATES.has(record.State))
+      // Invariant: the record replaced is still the finished one read, so one (pool, CIDR) keeps one record.
+      .map((record): Write => ({ op: 'delete', entity: { type: 'pool-cidr', value: record } }))
+  );
 }
 
 export interface ProvisionIpamPoolCidrInput {
@@ -97,11 +107,17 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
   const bits = addressBits(pool.AddressFamily);
   if (requested && requested.family !== pool.AddressFamily) {
-    throw new IpamError('InvalidParameterValue', `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`,
+    );
   }
   const netmask = requested?.prefixLength ?? input.NetmaskLength!;
   if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
-    throw new IpamError('InvalidParameterValue', `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`,
+    );
   }
   // BYOIP (byoip-provisioning.ts): proof of control, verified by its own workflow before the space is taken.
   let byoipProof: ByoipProof | undefined;
@@ -116,7 +132,10 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   } else {
     if (pool.AddressFamily === 'ipv6') requirePrivateIpv6(await requireIpam(deps, context, pool.ipamId), requested, netmask);
     else if (!requested) {
-      throw new IpamError('InvalidParameterValue', 'NetmaskLength can only be used for pools with a source pool; give a Cidr for a top-level IPv4 pool');
+      throw new IpamError(
+        'InvalidParameterValue',
+        'NetmaskLength can only be used for pools with a source pool; give a Cidr for a top-level IPv4 pool',
+      );
     }
   }
   // Whether the space is free is the workflow's question, as in AWS: the answer arrives as
@@ -193,8 +212,12 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
     if (!placement) {
       const where = pool.SourceIpamPoolId
         ? `source pool ${pool.SourceIpamPoolId}`
-        : isAmazonProvided(pool) ? `the Amazon-provided space of scope ${pool.ipamScopeId}` : `scope ${pool.ipamScopeId}`;
-      const message = requested ? `The CIDR ${record.Cidr} is not available in ${where}` : `No /${record.NetmaskLength} CIDR is available in ${where}`;
+        : isAmazonProvided(pool)
+          ? `the Amazon-provided space of scope ${pool.ipamScopeId}`
+          : `scope ${pool.ipamScopeId}`;
+      const message = requested
+        ? `The CIDR ${record.Cidr} is not available in ${where}`
+        : `No /${record.NetmaskLength} CIDR is available in ${where}`;
       return failProvision(deps, pool, record, 'cidr-not-available', message);
     }
     const cidr = formatCidr(placement.target);
@@ -234,13 +257,22 @@ const isAmazonProvided = (pool: IpamPool) => !pool.SourceIpamPoolId && pool.Publ
 /** What is wrong with the request itself is refused at once; quotas are the workflow's (DN-29, DN-308). */
 function requireAmazonProvidedRequest(pool: IpamPool, requested: Cidr | undefined, netmask: number): void {
   if (requested) {
-    throw new IpamError('InvalidParameterValue', `Amazon-provided space is chosen by the service: give pool ${pool.IpamPoolId} a NetmaskLength, not a Cidr`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `Amazon-provided space is chosen by the service: give pool ${pool.IpamPoolId} a NetmaskLength, not a Cidr`,
+    );
   }
   if (pool.Locale === 'None') {
-    throw new IpamError('InvalidParameterCombination', `Amazon-provided space can only be provisioned to a pool with a locale; ${pool.IpamPoolId} has none`);
+    throw new IpamError(
+      'InvalidParameterCombination',
+      `Amazon-provided space can only be provisioned to a pool with a locale; ${pool.IpamPoolId} has none`,
+    );
   }
   if (pool.AddressFamily === 'ipv4' && pool.AwsService !== 'ec2') {
-    throw new IpamError('InvalidParameterCombination', `Amazon-provided contiguous IPv4 needs a pool with AwsService ec2; ${pool.IpamPoolId} has ${pool.AwsService ?? 'none'}`);
+    throw new IpamError(
+      'InvalidParameterCombination',
+      `Amazon-provided contiguous IPv4 needs a pool with AwsService ec2; ${pool.IpamPoolId} has ${pool.AwsService ?? 'none'}`,
+    );
   }
   if (pool.AddressFamily === 'ipv6' && (netmask < AMAZON_IPV6_PREFIX_RANGE.min || netmask > AMAZON_IPV6_PREFIX_RANGE.max)) {
     throw new IpamError(
@@ -257,20 +289,23 @@ function requireAmazonProvidedRequest(pool: IpamPool, requested: Cidr | undefine
  */
 async function amazonQuota(deps: Dependencies, pool: IpamPool, netmask: number): Promise<{ refusal?: string; checks: Write[] }> {
   if (pool.AddressFamily === 'ipv6') {
-    const refusal = pool.provisionedCidrCount >= AMAZON_IPV6_BLOCKS_PER_POOL
-      ? `Pool ${pool.IpamPoolId} already has the maximum of ${AMAZON_IPV6_BLOCKS_PER_POOL} Amazon-provided IPv6 CIDR block(s)`
-      : undefined;
+    const refusal =
+      pool.provisionedCidrCount >= AMAZON_IPV6_BLOCKS_PER_POOL
+        ? `Pool ${pool.IpamPoolId} already has the maximum of ${AMAZON_IPV6_BLOCKS_PER_POOL} Amazon-provided IPv6 CIDR block(s)`
+        : undefined;
     return { refusal, checks: [] };
   }
   const others = (await deps.store.listPools(pool.OwnerId)).filter(
-    (other) => other.IpamPoolId !== pool.IpamPoolId && isAmazonProvided(other) && other.AddressFamily === 'ipv4' && other.Locale === pool.Locale,
+    (other) =>
+      other.IpamPoolId !== pool.IpamPoolId && isAmazonProvided(other) && other.AddressFamily === 'ipv4' && other.Locale === pool.Locale,
   );
   const blocks = others.reduce((sum, other) => sum + other.provisionedCidrCount, pool.provisionedCidrCount);
   const allowedSize = netmask >= AMAZON_IPV4_PREFIX_RANGE.min && netmask <= AMAZON_IPV4_PREFIX_RANGE.max;
   // AWS's own wording for this refusal (spec DN-308).
-  const refusal = allowedSize && blocks < AMAZON_IPV4_BLOCKS_PER_LOCALE
-    ? undefined
-    : `account ${pool.OwnerId} cannot provision a ipv4 contiguous block of size /${netmask} in locale ${pool.Locale}`;
+  const refusal =
+    allowedSize && blocks < AMAZON_IPV4_BLOCKS_PER_LOCALE
+      ? undefined
+      : `account ${pool.OwnerId} cannot provision a ipv4 contiguous block of size /${netmask} in locale ${pool.Locale}`;
   // Invariant: no other contiguous block of this account and locale was provisioned meanwhile.
   return { refusal, checks: others.map((other): Write => ({ op: 'check', entity: { type: 'pool', value: other } })) };
 }
@@ -278,7 +313,10 @@ async function amazonQuota(deps: Dependencies, pool: IpamPool, netmask: number):
 function requirePrivateIpv6(ipam: Ipam, requested: Cidr | undefined, netmask: number): void {
   if (!requested) {
     if (netmask < ULA_PREFIX_RANGE.min || netmask > ULA_PREFIX_RANGE.max) {
-      throw new IpamError('InvalidParameterValue', `A ULA CIDR chosen by netmask must be /${ULA_PREFIX_RANGE.min} to /${ULA_PREFIX_RANGE.max}, not /${netmask}`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `A ULA CIDR chosen by netmask must be /${ULA_PREFIX_RANGE.min} to /${ULA_PREFIX_RANGE.max}, not /${netmask}`,
+      );
     }
     return;
   }
@@ -294,7 +332,10 @@ function requirePrivateIpv6(ipam: Ipam, requested: Cidr | undefined, netmask: nu
   }
   if (containsCidr(GUA_SPACE, requested)) {
     if (!ipam.EnablePrivateGua) {
-      throw new IpamError('InvalidParameterValue', `Provisioning the GUA CIDR ${text} to a private pool needs EnablePrivateGua on IPAM ${ipam.IpamId}`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `Provisioning the GUA CIDR ${text} to a private pool needs EnablePrivateGua on IPAM ${ipam.IpamId}`,
+      );
     }
     return;
   }
@@ -311,7 +352,8 @@ async function placeProvision(
   disallowed: readonly Cidr[],
 ): Promise<Placement | undefined> {
   if (requested) return findSpecificPlacement(deps.store, sourceSpaceId, requested);
-  if (pool.SourceIpamPoolId) return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, disallowed, spread: attempt });
+  if (pool.SourceIpamPoolId)
+    return findPlacement(deps.store, sourceSpaceId, pool.AddressFamily, { prefixLength: netmask, disallowed, spread: attempt });
   if (isAmazonProvided(pool)) {
     // The scope's free space, restricted to the (simulated) Amazon space: lowest free block first.
     const allowed = [parseCidr(pool.AddressFamily === 'ipv6' ? deps.publicSpace.amazonIpv6Space : deps.publicSpace.amazonIpv4Space)];
@@ -319,7 +361,7 @@ async function placeProvision(
   }
   // A top-level ULA range by netmask: a random aligned block of fd80::/9, in the spirit of RFC 4193.
   for (let tries = 0; tries < 16; tries++) {
-    const offset = BigInt.asUintN(128 - ULA_BY_NETMASK.prefixLength, randomBigInt()) >> BigInt(128 - netmask) << BigInt(128 - netmask);
+    const offset = (BigInt.asUintN(128 - ULA_BY_NETMASK.prefixLength, randomBigInt()) >> BigInt(128 - netmask)) << BigInt(128 - netmask);
     const candidate = cidrFromStart('ipv6', ULA_BY_NETMASK.start | offset, netmask);
     if (disallowed.some((cidr) => containsCidr(cidr, candidate) || containsCidr(candidate, cidr))) continue;
     const placement = await findSpecificPlacement(deps.store, sourceSpaceId, candidate);
@@ -353,7 +395,12 @@ async function failProvision(
  * Called only right after the commit that made the change, so a re-run task that finds the
  * work done announces nothing.
  */
-async function announceStateChange(deps: Dependencies, pool: IpamPool, record: IpamPoolCidr, previousState?: IpamPoolCidr['State']): Promise<void> {
+async function announceStateChange(
+  deps: Dependencies,
+  pool: IpamPool,
+  record: IpamPoolCidr,
+  previousState?: IpamPoolCidr['State'],
+): Promise<void> {
   const event: PoolCidrStateChange = {
     'detail-type': 'IPAM Pool CIDR State Change',
     detail: {
@@ -470,7 +517,8 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
     if (record?.State !== 'pending-deprovision') return; // settled already: a retried task does nothing
     const pool = await deps.store.getPool(poolId);
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
-    if (!pool || !record.Cidr || !sourceAllocation) throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
+    if (!pool || !record.Cidr || !sourceAllocation)
+      throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
     const deprovisioned = finished(deps, record, { State: 'deprovisioned' });
     await deps.store.commit([
       // Invariant: the record is still pending, so the space goes back exactly once.
@@ -493,7 +541,8 @@ export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrI
     const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-provision' && record?.State !== 'pending-deprovision') return;
     const pool = await deps.store.getPool(poolId);
-    if (record.State === 'pending-provision') return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
+    if (record.State === 'pending-provision')
+      return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
     if (!record.Cidr) return;
     const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision' };
     await deps.store.commit([

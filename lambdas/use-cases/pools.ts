@@ -71,13 +71,22 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     if (source) {
       requireSettled('pool', source.IpamPoolId, source.State);
       if (source.ipamScopeId !== scope.IpamScopeId) {
-        throw new IpamError('InvalidParameterCombination', `The source pool ${source.IpamPoolId} is in another scope than ${scope.IpamScopeId}`);
+        throw new IpamError(
+          'InvalidParameterCombination',
+          `The source pool ${source.IpamPoolId} is in another scope than ${scope.IpamScopeId}`,
+        );
       }
       if (source.AddressFamily !== family) {
-        throw new IpamError('InvalidParameterCombination', `The address family ${family} differs from the source pool's ${source.AddressFamily}`);
+        throw new IpamError(
+          'InvalidParameterCombination',
+          `The address family ${family} differs from the source pool's ${source.AddressFamily}`,
+        );
       }
       if (source.PoolDepth + 1 > MAX_POOL_DEPTH) {
-        throw new IpamError('ResourceLimitExceeded', `You've reached the limit for pool depth. Pools can be nested at most ${MAX_POOL_DEPTH} deep.`);
+        throw new IpamError(
+          'ResourceLimitExceeded',
+          `You've reached the limit for pool depth. Pools can be nested at most ${MAX_POOL_DEPTH} deep.`,
+        );
       }
       if (source.Locale !== NO_LOCALE) {
         if (locale !== undefined && locale !== source.Locale) {
@@ -91,7 +100,10 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     }
     const publicIpSource = isPublic ? publicIpSourceOf(input, source) : undefined;
     if (input.PubliclyAdvertisable !== undefined && !(family === 'ipv6' && publicIpSource === 'byoip')) {
-      throw new IpamError('InvalidParameterCombination', 'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip');
+      throw new IpamError(
+        'InvalidParameterCombination',
+        'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip',
+      );
     }
     if (publicIpSource === 'amazon' && input.AwsService === 'global-services') {
       throw new IpamError('InvalidParameterCombination', 'AwsService global-services is for BYOIP space only, not Amazon-provided space');
@@ -179,7 +191,10 @@ interface ModifyIpamPoolInput extends NetmaskRules {
 
 export async function modifyIpamPool(deps: Dependencies, context: RequestContext, input: ModifyIpamPoolInput) {
   if (input.ClearAllocationDefaultNetmaskLength && input.AllocationDefaultNetmaskLength !== undefined) {
-    throw new IpamError('InvalidParameterCombination', 'AllocationDefaultNetmaskLength and ClearAllocationDefaultNetmaskLength cannot be used together');
+    throw new IpamError(
+      'InvalidParameterCombination',
+      'AllocationDefaultNetmaskLength and ClearAllocationDefaultNetmaskLength cannot be used together',
+    );
   }
   const added = resourceTags(input.AddAllocationResourceTags);
   return retryOnConflict(async () => {
@@ -194,7 +209,8 @@ export async function modifyIpamPool(deps: Dependencies, context: RequestContext
     };
     validateNetmaskRules(pool.AddressFamily, rules);
     const autoImport = input.AutoImport ?? pool.AutoImport;
-    if (autoImport && pool.Locale === NO_LOCALE) throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
+    if (autoImport && pool.Locale === NO_LOCALE)
+      throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
     // Changing rules never evicts allocations; it only changes their compliance.
     const updated: IpamPool = {
       ...pool,
@@ -218,25 +234,38 @@ export async function deleteIpamPool(deps: Dependencies, context: RequestContext
   const cascade = input.Cascade ?? false;
   return retryOnConflict(async () => {
     const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
-    if (pool.State === 'delete-in-progress') throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
+    if (pool.State === 'delete-in-progress')
+      throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
     if (cascade && pool.IpamScopeType === 'public') {
-      throw new IpamError('InvalidParameterCombination', 'Cascade deletes pools of a private scope only; deprovision public-scope pools first');
+      throw new IpamError(
+        'InvalidParameterCombination',
+        'Cascade deletes pools of a private scope only; deprovision public-scope pools first',
+      );
     }
     if (!cascade) requireEmptyPool(pool);
     const pendingCidr = (await deps.store.listPoolCidrs(pool.IpamPoolId)).find((record) => record.State.startsWith('pending-'));
     if (pendingCidr) {
-      throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' has CIDR ${pendingCidr.Cidr ?? pendingCidr.IpamPoolCidrId} in state '${pendingCidr.State}'; try again when it settles`);
+      throw new IpamError(
+        'IncorrectState',
+        `The pool '${pool.IpamPoolId}' has CIDR ${pendingCidr.Cidr ?? pendingCidr.IpamPoolCidrId} in state '${pendingCidr.State}'; try again when it settles`,
+      );
     }
     const deleting: IpamPool = { ...pool, State: 'delete-in-progress' };
     // From here on the pool takes no CIDRs, allocations or children: they all need it settled.
-    await commitAndStart(deps, [{ op: 'update', entity: { type: 'pool', value: deleting } }], 'delete-pool', { poolId: pool.IpamPoolId, cascade });
+    await commitAndStart(deps, [{ op: 'update', entity: { type: 'pool', value: deleting } }], 'delete-pool', {
+      poolId: pool.IpamPoolId,
+      cascade,
+    });
     return { IpamPool: presentPool(deleting) };
   });
 }
 
 function requireEmptyPool(pool: IpamPool): void {
   if (pool.childPoolCount > 0) {
-    throw new IpamError('DependencyViolation', `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`);
+    throw new IpamError(
+      'DependencyViolation',
+      `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`,
+    );
   }
   if (pool.provisionedCidrCount > 0) {
     throw new IpamError(

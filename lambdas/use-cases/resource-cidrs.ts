@@ -51,7 +51,10 @@ const resourceCidrId = (record: IpamResourceCidr) => `${record.ResourceRegion}#$
 
 export async function getIpamResourceCidrs(deps: Dependencies, context: RequestContext, input: GetIpamResourceCidrsInput) {
   // `tag:<key>` and `tag-key` filters look at the resource's tags.
-  const filtersMatch = compileFilters<IpamResourceCidr & { Tags: IpamResourceCidr['ResourceTags'] }>(input.Filters, RESOURCE_CIDR_FILTER_FIELDS);
+  const filtersMatch = compileFilters<IpamResourceCidr & { Tags: IpamResourceCidr['ResourceTags'] }>(
+    input.Filters,
+    RESOURCE_CIDR_FILTER_FIELDS,
+  );
   const scope = await requireScope(deps, context, input.IpamScopeId);
   const tag = input.ResourceTag;
   const matches = (record: IpamResourceCidr) =>
@@ -59,11 +62,19 @@ export async function getIpamResourceCidrs(deps: Dependencies, context: RequestC
     (input.ResourceId === undefined || record.ResourceId === input.ResourceId) &&
     (input.ResourceType === undefined || record.ResourceType === input.ResourceType) &&
     (input.ResourceOwner === undefined || record.ResourceOwnerId === input.ResourceOwner) &&
-    (tag?.Key === undefined || record.ResourceTags.some((each) => each.Key === tag.Key && (tag.Value === undefined || each.Value === tag.Value))) &&
+    (tag?.Key === undefined ||
+      record.ResourceTags.some((each) => each.Key === tag.Key && (tag.Value === undefined || each.Value === tag.Value))) &&
     filtersMatch({ ...record, Tags: record.ResourceTags });
   const records = (await deps.store.listResourceCidrs(scope.IpamScopeId)).filter(matches);
   const { MaxResults, NextToken, ...query } = input;
-  const page = pageOf(deps.paginationSecret, queryFingerprint(['GetIpamResourceCidrs', context.accountId, query]), records, resourceCidrId, input, 1000);
+  const page = pageOf(
+    deps.paginationSecret,
+    queryFingerprint(['GetIpamResourceCidrs', context.accountId, query]),
+    records,
+    resourceCidrId,
+    input,
+    1000,
+  );
   return { IpamResourceCidrs: page.items.map(presentResourceCidr), NextToken: page.nextToken };
 }
 
@@ -103,7 +114,10 @@ export async function modifyIpamResourceCidr(deps: Dependencies, context: Reques
 /** Spec §9: VPC CIDRs only, from one private scope to another of the same IPAM and owner. */
 function requireMovable(record: IpamResourceCidr, from: IpamScope, to: IpamScope): void {
   if (record.ResourceType !== 'vpc') {
-    throw new IpamError('InvalidParameterValue', `Only VPC CIDRs can move between scopes; ${record.ResourceId} is a ${record.ResourceType}`);
+    throw new IpamError(
+      'InvalidParameterValue',
+      `Only VPC CIDRs can move between scopes; ${record.ResourceId} is a ${record.ResourceType}`,
+    );
   }
   if (from.IpamScopeType !== 'private' || to.IpamScopeType !== 'private') {
     throw new IpamError(
@@ -112,7 +126,10 @@ function requireMovable(record: IpamResourceCidr, from: IpamScope, to: IpamScope
     );
   }
   if (from.ipamId !== to.ipamId || from.OwnerId !== to.OwnerId) {
-    throw new IpamError('InvalidParameterCombination', `Scopes ${from.IpamScopeId} and ${to.IpamScopeId} belong to different IPAMs or owners`);
+    throw new IpamError(
+      'InvalidParameterCombination',
+      `Scopes ${from.IpamScopeId} and ${to.IpamScopeId} belong to different IPAMs or owners`,
+    );
   }
 }
 
@@ -124,7 +141,13 @@ function requireMovable(record: IpamResourceCidr, from: IpamScope, to: IpamScope
 async function ignore(deps: Dependencies, found: IpamResourceCidr): Promise<IpamResourceCidr> {
   const ignored = await retryOnConflict(async (attempt) => {
     const record = attempt === 0 ? found : await currentRecord(deps, found);
-    const next = { ...record, IpamPoolId: undefined, ManagementState: 'ignored', ComplianceStatus: 'ignored', OverlapStatus: 'ignored' } as const;
+    const next = {
+      ...record,
+      IpamPoolId: undefined,
+      ManagementState: 'ignored',
+      ComplianceStatus: 'ignored',
+      OverlapStatus: 'ignored',
+    } as const;
     const override = await deps.store.getResourceCidrOverride(record.IpamId, record.ResourceRegion, record.ResourceId, record.ResourceCidr);
     await deps.store.commit([...overrideWrites(record, override, { ignored: true }), ...resourceCidrWrites(record, next, now(deps))]);
     return { record, next };
@@ -145,12 +168,12 @@ async function monitor(deps: Dependencies, found: IpamResourceCidr): Promise<Ipa
     const manageable = MANAGEABLE_TYPES.has(record.ResourceType);
     const next =
       record.ManagementState === 'ignored'
-        ? {
+        ? ({
             ...record,
             ManagementState: manageable ? 'unmanaged' : undefined,
             ComplianceStatus: manageable ? 'unmanaged' : undefined,
             OverlapStatus: manageable ? 'nonoverlapping' : undefined,
-          } as const
+          } as const)
         : record;
     await deps.store.commit([...overrideWrites(record, override, { ignored: false }), ...resourceCidrWrites(record, next, now(deps))]);
     return currentRecord(deps, next);
@@ -203,11 +226,18 @@ async function moveSubnetsOf(deps: Dependencies, vpc: IpamResourceCidr, destinat
 /** The record leaves its scope (history ends there) and the same verdict appears in `destination` (history starts there). */
 function moveWrites(deps: Dependencies, record: IpamResourceCidr, destination: IpamScope): Write[] {
   const time = now(deps);
-  return [...resourceCidrWrites(record, undefined, time), ...resourceCidrWrites(undefined, { ...record, IpamScopeId: destination.IpamScopeId }, time)];
+  return [
+    ...resourceCidrWrites(record, undefined, time),
+    ...resourceCidrWrites(undefined, { ...record, IpamScopeId: destination.IpamScopeId }, time),
+  ];
 }
 
 /** Writes that make the CIDR's override carry `change` (none if it already does). */
-function overrideWrites(record: IpamResourceCidr, override: ResourceCidrOverride | undefined, change: Partial<ResourceCidrOverride>): Write[] {
+function overrideWrites(
+  record: IpamResourceCidr,
+  override: ResourceCidrOverride | undefined,
+  change: Partial<ResourceCidrOverride>,
+): Write[] {
   if (override) {
     const next = { ...override, ...change };
     if (Object.entries(change).every(([name, value]) => override[name as keyof ResourceCidrOverride] === value)) return [];

@@ -40,7 +40,11 @@ export async function requireResourceDiscovery(deps: Dependencies, context: Requ
   return record;
 }
 
-export async function requireAssociation(deps: Dependencies, context: RequestContext, id: string): Promise<IpamResourceDiscoveryAssociation> {
+export async function requireAssociation(
+  deps: Dependencies,
+  context: RequestContext,
+  id: string,
+): Promise<IpamResourceDiscoveryAssociation> {
   const record = await deps.store.getResourceDiscoveryAssociation(id);
   if (!record || !associationVisible(context, record)) throw associationNotFound(id);
   return record;
@@ -87,7 +91,8 @@ interface ModifyIpamResourceDiscoveryInput {
   RemoveOrganizationalUnitExclusions?: { OrganizationsEntityPath?: string }[];
 }
 
-const entityPaths = (list: { OrganizationsEntityPath?: string }[] | undefined) => (list ?? []).map((item) => item.OrganizationsEntityPath ?? '');
+const entityPaths = (list: { OrganizationsEntityPath?: string }[] | undefined) =>
+  (list ?? []).map((item) => item.OrganizationsEntityPath ?? '');
 
 export async function modifyIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: ModifyIpamResourceDiscoveryInput) {
   const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
@@ -107,7 +112,9 @@ export async function modifyIpamResourceDiscovery(deps: Dependencies, context: R
         `The Region ${record.IpamResourceDiscoveryRegion} of the resource discovery cannot be removed from its operating Regions`,
       );
     }
-    const regions = [...new Set([...record.OperatingRegions.map((region) => region.RegionName), ...added])].filter((region) => !removed.includes(region));
+    const regions = [...new Set([...record.OperatingRegions.map((region) => region.RegionName), ...added])].filter(
+      (region) => !removed.includes(region),
+    );
     if (regions.length > MAX_OPERATING_REGIONS) {
       throw new IpamError('InvalidParameterValue', `A resource discovery can have at most ${MAX_OPERATING_REGIONS} operating Regions`);
     }
@@ -148,7 +155,11 @@ export async function deleteIpamResourceDiscovery(deps: Dependencies, context: R
         `The resource discovery '${record.IpamResourceDiscoveryId}' is still associated with ${record.associationCount} IPAM(s); disassociate it first`,
       );
     }
-    const slot = { accountId: record.OwnerId, region: record.IpamResourceDiscoveryRegion, resourceDiscoveryId: record.IpamResourceDiscoveryId };
+    const slot = {
+      accountId: record.OwnerId,
+      region: record.IpamResourceDiscoveryRegion,
+      resourceDiscoveryId: record.IpamResourceDiscoveryId,
+    };
     await deps.store.commit([
       // Invariant: still associated with no IPAM (an association updates the record).
       { op: 'delete', entity: { type: 'resource-discovery', value: record } },
@@ -166,7 +177,11 @@ interface AssociateIpamResourceDiscoveryInput {
   TagSpecifications?: TagSpecification[];
 }
 
-export async function associateIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: AssociateIpamResourceDiscoveryInput) {
+export async function associateIpamResourceDiscovery(
+  deps: Dependencies,
+  context: RequestContext,
+  input: AssociateIpamResourceDiscoveryInput,
+) {
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-resource-discovery-association');
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
@@ -182,9 +197,14 @@ export async function associateIpamResourceDiscovery(deps: Dependencies, context
       );
     }
     if (ipam.Tier === 'free') {
-      throw new IpamError('InvalidParameterValue', `The IPAM '${ipam.IpamId}' is in the free tier, which has only its default resource discovery; move it to the advanced tier first`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The IPAM '${ipam.IpamId}' is in the free tier, which has only its default resource discovery; move it to the advanced tier first`,
+      );
     }
-    const existing = (await associationsOf(deps, ipam)).find((association) => association.IpamResourceDiscoveryId === record.IpamResourceDiscoveryId);
+    const existing = (await associationsOf(deps, ipam)).find(
+      (association) => association.IpamResourceDiscoveryId === record.IpamResourceDiscoveryId,
+    );
     if (existing) {
       throw new IpamError(
         'InvalidParameterValue',
@@ -201,7 +221,10 @@ export async function associateIpamResourceDiscovery(deps: Dependencies, context
     await deps.store.commit([
       { op: 'create', entity: { type: 'resource-discovery-association', value: association } },
       // Invariant: the IPAM's version serialises its associations — the count, the limit and "not yet associated" hold.
-      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount + 1 } } },
+      {
+        op: 'update',
+        entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount + 1 } },
+      },
       // Invariant: the discovery's association count stays exact, so it cannot be deleted while associated.
       { op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount + 1 } } },
     ]);
@@ -213,7 +236,11 @@ interface DisassociateIpamResourceDiscoveryInput {
   IpamResourceDiscoveryAssociationId: string;
 }
 
-export async function disassociateIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: DisassociateIpamResourceDiscoveryInput) {
+export async function disassociateIpamResourceDiscovery(
+  deps: Dependencies,
+  context: RequestContext,
+  input: DisassociateIpamResourceDiscoveryInput,
+) {
   return retryOnConflict(async () => {
     const association = await requireAssociation(deps, context, input.IpamResourceDiscoveryAssociationId);
     if (association.IsDefault) {
@@ -229,12 +256,18 @@ export async function disassociateIpamResourceDiscovery(deps: Dependencies, cont
     const ipam = await deps.store.getIpam(association.IpamId);
     if (ipam) {
       // Invariant: the IPAM's association count stays exact.
-      writes.push({ op: 'update', entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount - 1 } } });
+      writes.push({
+        op: 'update',
+        entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount - 1 } },
+      });
     }
     const record = await deps.store.getResourceDiscovery(association.IpamResourceDiscoveryId);
     if (record) {
       // Invariant: the discovery's association count stays exact.
-      writes.push({ op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount - 1 } } });
+      writes.push({
+        op: 'update',
+        entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount - 1 } },
+      });
     }
     await deps.store.commit(writes);
     return { IpamResourceDiscoveryAssociation: presentAssociation({ ...association, State: 'disassociate-complete' }) };

@@ -54,7 +54,10 @@ export function newAssociation(
 }
 
 /** The default resource discovery of a new IPAM, already associated with it, and the writes that create both. */
-export function defaultResourceDiscovery(context: RequestContext, ipam: Pick<Ipam, 'OwnerId' | 'IpamId' | 'IpamArn' | 'IpamRegion' | 'OperatingRegions'>) {
+export function defaultResourceDiscovery(
+  context: RequestContext,
+  ipam: Pick<Ipam, 'OwnerId' | 'IpamId' | 'IpamArn' | 'IpamRegion' | 'OperatingRegions'>,
+) {
   const resourceDiscovery = newResourceDiscovery(
     context,
     ipam.OperatingRegions.map((region) => region.RegionName),
@@ -81,7 +84,9 @@ export async function associationsOf(deps: Dependencies, ipam: Ipam): Promise<Ip
     if (fresh) associations.push(fresh);
   }
   if (associations.length !== ipam.ResourceDiscoveryAssociationCount) {
-    throw new StoreConflict(`IPAM ${ipam.IpamId} has ${ipam.ResourceDiscoveryAssociationCount} associations but ${associations.length} are listed yet`);
+    throw new StoreConflict(
+      `IPAM ${ipam.IpamId} has ${ipam.ResourceDiscoveryAssociationCount} associations but ${associations.length} are listed yet`,
+    );
   }
   return associations;
 }
@@ -91,7 +96,10 @@ export async function defaultDiscoveryOf(deps: Dependencies, ipam: Ipam): Promis
 }
 
 /** Writes that remove every association of a deleted IPAM and its default resource discovery (returned for the cleanup after). */
-export async function ipamDiscoveryDeletion(deps: Dependencies, ipam: Ipam): Promise<{ writes: Write[]; defaultDiscovery?: IpamResourceDiscovery }> {
+export async function ipamDiscoveryDeletion(
+  deps: Dependencies,
+  ipam: Ipam,
+): Promise<{ writes: Write[]; defaultDiscovery?: IpamResourceDiscovery }> {
   const writes: Write[] = [];
   for (const association of await associationsOf(deps, ipam)) {
     // Invariant: the association is the one read (the IPAM's version guards against new ones).
@@ -116,11 +124,16 @@ export async function ipamDiscoveryDeletion(deps: Dependencies, ipam: Ipam): Pro
 export async function deleteObservations(deps: Dependencies, resourceDiscovery: IpamResourceDiscovery): Promise<void> {
   const id = resourceDiscovery.IpamResourceDiscoveryId;
   const accounts = await deps.store.listDiscoveredAccounts(id);
-  const regions = new Set([...resourceDiscovery.OperatingRegions.map((region) => region.RegionName), ...accounts.map((account) => account.DiscoveryRegion)]);
+  const regions = new Set([
+    ...resourceDiscovery.OperatingRegions.map((region) => region.RegionName),
+    ...accounts.map((account) => account.DiscoveryRegion),
+  ]);
   const writes: ObservationWrite[] = accounts.map((value) => ({ op: 'delete', entity: { type: 'discovered-account', value } }));
   for (const region of regions) {
-    for (const value of await deps.store.listDiscoveredResourceCidrs(id, region)) writes.push({ op: 'delete', entity: { type: 'discovered-resource-cidr', value } });
-    for (const value of await deps.store.listDiscoveredPublicAddresses(id, region)) writes.push({ op: 'delete', entity: { type: 'discovered-public-address', value } });
+    for (const value of await deps.store.listDiscoveredResourceCidrs(id, region))
+      writes.push({ op: 'delete', entity: { type: 'discovered-resource-cidr', value } });
+    for (const value of await deps.store.listDiscoveredPublicAddresses(id, region))
+      writes.push({ op: 'delete', entity: { type: 'discovered-public-address', value } });
   }
   await deps.store.writeObservations(writes);
 }
@@ -138,14 +151,18 @@ export async function purgeIpamMonitoringData(deps: Dependencies, ipamId: string
       const records = await deps.store.listResourceCidrs(scopeId);
       const writes: Write[] = records.map((value) => ({ op: 'delete', entity: { type: 'resource-cidr', value } }));
       for (const cidr of new Set(records.map((record) => record.ResourceCidr))) {
-        for (const value of await deps.store.listAddressHistory(scopeId, cidr)) writes.push({ op: 'delete', entity: { type: 'address-history', value } });
+        for (const value of await deps.store.listAddressHistory(scopeId, cidr))
+          writes.push({ op: 'delete', entity: { type: 'address-history', value } });
       }
       await commitInChunks(deps, writes);
     });
   }
   await retryOnConflict(async () => {
     const overrides = await deps.store.listResourceCidrOverrides(ipamId);
-    await commitInChunks(deps, overrides.map((value): Write => ({ op: 'delete', entity: { type: 'resource-cidr-override', value } })));
+    await commitInChunks(
+      deps,
+      overrides.map((value): Write => ({ op: 'delete', entity: { type: 'resource-cidr-override', value } })),
+    );
   });
 }
 

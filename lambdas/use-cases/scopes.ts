@@ -63,7 +63,10 @@ export function newScope(
 /** The writes that remove an empty scope; its whole address space must be free again. */
 export function scopeDeletionWrites(scope: IpamScope): Write[] {
   if (scope.PoolCount > 0) {
-    throw new IpamError('DependencyViolation', `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`);
+    throw new IpamError(
+      'DependencyViolation',
+      `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`,
+    );
   }
   return [
     // Invariant: no pool was added to the scope since it was read.

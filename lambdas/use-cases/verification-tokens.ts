@@ -20,10 +20,16 @@ type TokenStatus = 'valid' | 'expired';
 export const tokenStatus = (token: IpamExternalResourceVerificationToken, now: Date): TokenStatus =>
   now.getTime() < Date.parse(token.NotAfter) ? 'valid' : 'expired';
 
-export const presentToken = (token: IpamExternalResourceVerificationToken, now: Date) => ({ ...publicView(token), Status: tokenStatus(token, now) });
+export const presentToken = (token: IpamExternalResourceVerificationToken, now: Date) => ({
+  ...publicView(token),
+  Status: tokenStatus(token, now),
+});
 
 const tokenNotFound = (id: string) =>
-  new IpamError('InvalidIpamExternalResourceVerificationTokenId.NotFound', messages.notFound('ipam-external-resource-verification-token', id));
+  new IpamError(
+    'InvalidIpamExternalResourceVerificationTokenId.NotFound',
+    messages.notFound('ipam-external-resource-verification-token', id),
+  );
 
 /** Like IPAMs, tokens are seen and used by their owner in the IPAM's home Region. */
 export const tokenVisible = (context: RequestContext, token: IpamExternalResourceVerificationToken) =>
@@ -40,7 +46,11 @@ interface CreateVerificationTokenInput {
   TagSpecifications?: TagSpecification[];
 }
 
-export async function createIpamExternalResourceVerificationToken(deps: Dependencies, context: RequestContext, input: CreateVerificationTokenInput) {
+export async function createIpamExternalResourceVerificationToken(
+  deps: Dependencies,
+  context: RequestContext,
+  input: CreateVerificationTokenInput,
+) {
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-external-resource-verification-token');
   const id = newVerificationTokenId();
   const token = await retryOnConflict(async () => {
@@ -79,14 +89,28 @@ interface DeleteVerificationTokenInput {
   IpamExternalResourceVerificationTokenId: string;
 }
 
-export async function deleteIpamExternalResourceVerificationToken(deps: Dependencies, context: RequestContext, input: DeleteVerificationTokenInput) {
+export async function deleteIpamExternalResourceVerificationToken(
+  deps: Dependencies,
+  context: RequestContext,
+  input: DeleteVerificationTokenInput,
+) {
   const deleted = await retryOnConflict(async () => {
     const token = await requireVerificationToken(deps, context, input.IpamExternalResourceVerificationTokenId);
     const ipam = await deps.store.getIpam(token.IpamId);
     await deps.store.commit([
       { op: 'delete', entity: { type: 'verification-token', value: token } },
       // Invariant: the IPAM's token count stays the number of its tokens (gone with a deleted IPAM).
-      ...(ipam ? [{ op: 'update' as const, entity: { type: 'ipam' as const, value: { ...ipam, verificationTokenCount: Math.max(0, (ipam.verificationTokenCount ?? 1) - 1) } } }] : []),
+      ...(ipam
+        ? [
+            {
+              op: 'update' as const,
+              entity: {
+                type: 'ipam' as const,
+                value: { ...ipam, verificationTokenCount: Math.max(0, (ipam.verificationTokenCount ?? 1) - 1) },
+              },
+            },
+          ]
+        : []),
     ]);
     return token;
   });

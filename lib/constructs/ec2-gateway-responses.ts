@@ -38,18 +38,28 @@ const GATEWAY_ERRORS: ReadonlyArray<readonly [apigateway.ResponseType, Ec2Error]
   // so these cannot occur today; mapped all the same so no JSON can ever leave.
   [apigateway.ResponseType.UNAUTHORIZED, authFailure],
   [apigateway.ResponseType.INVALID_API_KEY, authFailure],
-  [apigateway.ResponseType.INVALID_SIGNATURE, {
-    code: 'SignatureDoesNotMatch',
-    message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-  }],
+  [
+    apigateway.ResponseType.INVALID_SIGNATURE,
+    {
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    },
+  ],
   [apigateway.ResponseType.EXPIRED_TOKEN, { code: 'RequestExpired', message: 'Request has expired.' }],
   // Only POST (and GET below /, for the OpenAPI document) is routed: API Gateway calls any other method a "missing authentication token".
   [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, unsupportedRequest],
   [apigateway.ResponseType.RESOURCE_NOT_FOUND, unsupportedRequest],
   [apigateway.ResponseType.BAD_REQUEST_PARAMETERS, { code: 'InvalidParameterValue', message: 'The request parameters are not valid.' }],
   [apigateway.ResponseType.BAD_REQUEST_BODY, { code: 'InvalidParameterValue', message: 'The request body is not valid.' }],
-  [apigateway.ResponseType.REQUEST_TOO_LARGE, { code: 'RequestEntityTooLarge', message: 'The request is larger than API Gateway accepts (10 MB).' }],
-  [apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, { code: 'InvalidParameterValue', message: 'The request content type is not supported; send application/x-www-form-urlencoded.' }],
+  [
+    apigateway.ResponseType.REQUEST_TOO_LARGE,
+    { code: 'RequestEntityTooLarge', message: 'The request is larger than API Gateway accepts (10 MB).' },
+  ],
+  [
+    apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
+    { code: 'InvalidParameterValue', message: 'The request content type is not supported; send application/x-www-form-urlencoded.' },
+  ],
   [apigateway.ResponseType.DEFAULT_4XX, { code: 'InvalidParameterValue', message: 'The request could not be processed.' }],
 ];
 

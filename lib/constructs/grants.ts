@@ -30,16 +30,20 @@ export interface TableAccess {
 export function grantTableReadWrite(role: iam.Role, { table, indexNames, key }: TableAccess): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: TABLE_ITEM_ACTIONS, resources: [table.tableArn] }));
   if (indexNames.length > 0) {
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['dynamodb:Query'],
-      resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+      }),
+    );
   }
-  role.addToPolicy(new iam.PolicyStatement({
-    actions: TABLE_KEY_ACTIONS,
-    resources: [key.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
-  }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: TABLE_KEY_ACTIONS,
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
   for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Action::${action}]`,
@@ -52,11 +56,13 @@ export function grantTableReadWrite(role: iam.Role, { table, indexNames, key }: 
 
 export function grantSecretRead(role: iam.Role, secret: secretsmanager.ISecret, key: kms.IKey): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
-  role.addToPolicy(new iam.PolicyStatement({
-    actions: ['kms:Decrypt'],
-    resources: [key.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-  }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }
 
 /** What lambdas/adapters/ec2-inventory reads in each account and Region. */

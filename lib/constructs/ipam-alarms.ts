@@ -29,21 +29,35 @@ export class IpamAlarms extends Construct {
   constructor(scope: Construct, id: string, props: IpamAlarmsProps) {
     super(scope, id);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, threshold = 1) =>
-      this.alarms.push(new cloudwatch.Alarm(this, alarmId, {
-        alarmName: `${props.namePrefix}-${alarmId}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      this.alarms.push(
+        new cloudwatch.Alarm(this, alarmId, {
+          alarmName: `${props.namePrefix}-${alarmId}`,
+          alarmDescription: description,
+          metric,
+          threshold,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
 
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}-errors`, `The ${name} Lambda failed (an unhandled error, a timeout or a crash).`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }));
-      alarm(`${name}-throttles`, `The ${name} Lambda was throttled (account or reserved concurrency exhausted).`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }));
+      alarm(
+        `${name}-errors`,
+        `The ${name} Lambda failed (an unhandled error, a timeout or a crash).`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      );
+      alarm(
+        `${name}-throttles`,
+        `The ${name} Lambda was throttled (account or reserved concurrency exhausted).`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      );
     }
-    alarm('api-5xx', 'The API answered with a 5xx (InternalError, Unavailable, or a gateway failure).', props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }));
+    alarm(
+      'api-5xx',
+      'The API answered with a 5xx (InternalError, Unavailable, or a gateway failure).',
+      props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+    );
     alarm(
       'api-throttled',
       `API Gateway throttled at least ${THROTTLED_REQUESTS_THRESHOLD} requests in 5 minutes (503 RequestLimitExceeded): raise throttlingRateLimit/throttlingBurstLimit?`,
@@ -57,7 +71,10 @@ export class IpamAlarms extends Construct {
         `A ${name} execution failed or timed out: the resource it worked on may be left in a failed-* state.`,
         new cloudwatch.MathExpression({
           expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-          usingMetrics: { failed: stateMachine.metricFailed({ statistic: 'Sum' }), timedOut: stateMachine.metricTimedOut({ statistic: 'Sum' }) },
+          usingMetrics: {
+            failed: stateMachine.metricFailed({ statistic: 'Sum' }),
+            timedOut: stateMachine.metricTimedOut({ statistic: 'Sum' }),
+          },
           period: PERIOD,
           label: 'failed or timed-out executions',
         }),

@@ -84,7 +84,11 @@ export class IpamApi extends Construct {
       metricValue: '1',
       defaultValue: 0,
     });
-    this.throttledRequests = new cloudwatch.Metric({ namespace: props.metricsNamespace, metricName: 'ThrottledRequests', statistic: 'Sum' });
+    this.throttledRequests = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: 'ThrottledRequests',
+      statistic: 'Sum',
+    });
 
     acknowledgeApiFindings(this.api);
   }

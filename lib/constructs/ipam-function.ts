@@ -24,7 +24,8 @@ interface IpamFunctionProps {
 }
 
 // ESM output for top-level await; some bundled dependencies still call require().
-const ESM_REQUIRE_SHIM = "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);";
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);";
 
 export class IpamFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -75,7 +76,8 @@ export class IpamFunction extends Construct {
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) supports no resource-level permissions; CDK adds this statement for Tracing.ACTIVE.',
+      reason:
+        'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) supports no resource-level permissions; CDK adds this statement for Tracing.ACTIVE.',
     });
   }
 }

@@ -4,12 +4,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  GLOBAL_SECONDARY_INDEXES,
-  PARTITION_KEY,
-  SORT_KEY,
-  TIME_TO_LIVE_ATTRIBUTE,
-} from '../../lambdas/adapters/dynamodb/table-schema.ts';
+import { GLOBAL_SECONDARY_INDEXES, PARTITION_KEY, SORT_KEY, TIME_TO_LIVE_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema.ts';
 
 interface IpamTableProps {
   tableName: string;

@@ -86,7 +86,9 @@ export class Workflows extends Construct {
       });
       // Task states name the function directly ("Resource": "${WorkflowTaskFunctionArn}"), so the
       // unqualified ARN is all they invoke.
-      stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.taskFunction.functionArn] }));
+      stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.taskFunction.functionArn] }),
+      );
       Validations.of(stateMachine.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

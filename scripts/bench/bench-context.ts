@@ -75,7 +75,8 @@ export async function createBenchContext(endpoint: string, config: Config, event
   });
   const engine = deps.workflows;
   let accounts = 0;
-  const call = (action: string, input: Input, accountId: string) => dispatch(deps, { accountId, region: 'us-east-1', requestId: randomUUID() }, action, input);
+  const call = (action: string, input: Input, accountId: string) =>
+    dispatch(deps, { accountId, region: 'us-east-1', requestId: randomUUID() }, action, input);
   return {
     deps,
     engine,
@@ -93,7 +94,9 @@ export async function createBenchContext(endpoint: string, config: Config, event
     },
     async newPool({ accountId, scopeId }, cidr) {
       const family = parseCidr(cidr).family;
-      const { IpamPool } = (await call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: family }, accountId)) as { IpamPool: { IpamPoolId: string } };
+      const { IpamPool } = (await call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: family }, accountId)) as {
+        IpamPool: { IpamPoolId: string };
+      };
       await engine.drain();
       await provision(call, engine, accountId, IpamPool.IpamPoolId, cidr);
       return IpamPool.IpamPoolId;
@@ -103,10 +106,20 @@ export async function createBenchContext(endpoint: string, config: Config, event
 }
 
 /** Provisions `cidr` to the pool and waits until it is provisioned (throws if it ends otherwise). */
-export async function provision(call: BenchContext['call'], engine: LocalWorkflowEngine, accountId: string, poolId: string, cidr: string): Promise<void> {
-  const { IpamPoolCidr } = (await call('ProvisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: cidr }, accountId)) as { IpamPoolCidr: { IpamPoolCidrId: string } };
+export async function provision(
+  call: BenchContext['call'],
+  engine: LocalWorkflowEngine,
+  accountId: string,
+  poolId: string,
+  cidr: string,
+): Promise<void> {
+  const { IpamPoolCidr } = (await call('ProvisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: cidr }, accountId)) as {
+    IpamPoolCidr: { IpamPoolCidrId: string };
+  };
   await engine.drain();
-  const { IpamPoolCidrs } = (await call('GetIpamPoolCidrs', { IpamPoolId: poolId }, accountId)) as { IpamPoolCidrs: { IpamPoolCidrId: string; State: string }[] };
+  const { IpamPoolCidrs } = (await call('GetIpamPoolCidrs', { IpamPoolId: poolId }, accountId)) as {
+    IpamPoolCidrs: { IpamPoolCidrId: string; State: string }[];
+  };
   const state = IpamPoolCidrs.find((record) => record.IpamPoolCidrId === IpamPoolCidr.IpamPoolCidrId)?.State;
   if (state !== 'provisioned') throw new Error(`provisioning ${cidr} to ${poolId} ended in ${state}`);
 }
@@ -125,12 +138,15 @@ export async function allAllocations(store: Store, poolId: string): Promise<Ipam
 
 /** Allocations that share an address with another: sorted by start, each must end before the next starts. */
 export function overlaps(allocations: readonly IpamPoolAllocation[]): string[] {
-  const sorted = allocations.map((allocation) => ({ text: allocation.Cidr, cidr: parseCidr(allocation.Cidr) })).sort((a, b) => compareCidrs(a.cidr, b.cidr));
+  const sorted = allocations
+    .map((allocation) => ({ text: allocation.Cidr, cidr: parseCidr(allocation.Cidr) }))
+    .sort((a, b) => compareCidrs(a.cidr, b.cidr));
   const found: string[] = [];
   for (let index = 1; index < sorted.length; index++) {
     const previous = sorted[index - 1];
     const current = sorted[index];
-    if (previous.cidr.family === current.cidr.family && lastAddress(previous.cidr) >= current.cidr.start) found.push(`${previous.text} / ${current.text}`);
+    if (previous.cidr.family === current.cidr.family && lastAddress(previous.cidr) >= current.cidr.start)
+      found.push(`${previous.text} / ${current.text}`);
   }
   return found;
 }

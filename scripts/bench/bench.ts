@@ -74,14 +74,26 @@ async function main(): Promise<void> {
     const provisioning = await measureProvisioning(bench, PROVISIONS);
 
     step('overlap check of the full pools');
-    const seededOverlaps = overlaps(await allAllocations(bench.store, ipv4.poolId)).length + overlaps(await allAllocations(bench.store, ipv6.poolId)).length;
+    const seededOverlaps =
+      overlaps(await allAllocations(bench.store, ipv4.poolId)).length + overlaps(await allAllocations(bench.store, ipv6.poolId)).length;
 
     const floor = latencies.floor;
     const measures: Measure[] = [
       { item: '1', name: 'floor: TransactWriteItems, 3 conditional items', value: `p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}` },
-      { item: '1', name: 'allocate by netmask p50 / floor p50', value: ms(latencies.allocateEmptyIpv4.p50), ratio: latencies.allocateEmptyIpv4.p50 / floor.p50, target: 2 },
+      {
+        item: '1',
+        name: 'allocate by netmask p50 / floor p50',
+        value: ms(latencies.allocateEmptyIpv4.p50),
+        ratio: latencies.allocateEmptyIpv4.p50 / floor.p50,
+        target: 2,
+      },
       { item: '1', name: 'release p50 / floor p50', value: ms(latencies.release.p50), ratio: latencies.release.p50 / floor.p50, target: 2 },
-      { item: '1', name: 'allocate with ClientToken p50 / floor p50', value: ms(latencies.allocateWithClientToken.p50), ratio: latencies.allocateWithClientToken.p50 / floor.p50 },
+      {
+        item: '1',
+        name: 'allocate with ClientToken p50 / floor p50',
+        value: ms(latencies.allocateWithClientToken.p50),
+        ratio: latencies.allocateWithClientToken.p50 / floor.p50,
+      },
       {
         item: '2',
         name: `IPv4 /28 allocate p50: ${ALLOCATIONS} vs 0 allocations`,
@@ -105,10 +117,26 @@ async function main(): Promise<void> {
         }),
       ),
       { item: '3', name: 'overlaps in the full pools', value: String(seededOverlaps), ok: seededOverlaps === 0 },
-      { item: '4', name: 'CreateIpamPool p50: HTTP / in-process', value: `${ms(protocol.createPoolHttp.p50)} vs ${ms(protocol.createPoolInProcess.p50)}`, ratio: protocol.createPoolHttp.p50 / protocol.createPoolInProcess.p50, target: 1.5 },
-      { item: '4', name: 'AllocateIpamPoolCidr p50: HTTP / in-process', value: `${ms(protocol.allocateHttp.p50)} vs ${ms(protocol.allocateInProcess.p50)}`, ratio: protocol.allocateHttp.p50 / protocol.allocateInProcess.p50, target: 1.5 },
+      {
+        item: '4',
+        name: 'CreateIpamPool p50: HTTP / in-process',
+        value: `${ms(protocol.createPoolHttp.p50)} vs ${ms(protocol.createPoolInProcess.p50)}`,
+        ratio: protocol.createPoolHttp.p50 / protocol.createPoolInProcess.p50,
+        target: 1.5,
+      },
+      {
+        item: '4',
+        name: 'AllocateIpamPoolCidr p50: HTTP / in-process',
+        value: `${ms(protocol.allocateHttp.p50)} vs ${ms(protocol.allocateInProcess.p50)}`,
+        ratio: protocol.allocateHttp.p50 / protocol.allocateInProcess.p50,
+        target: 1.5,
+      },
       { item: '5', name: 'ProvisionIpamPoolCidr → provisioned', value: `p50 ${ms(provisioning.p50)}, p99 ${ms(provisioning.p99)}` },
-      { item: '6', name: `RSS after seeding ${2 * ALLOCATIONS} allocations`, value: `service ${memory.serviceMiB} MiB, DynamoDB Local ${memory.dynamoDbLocalMiB ?? '?'} MiB` },
+      {
+        item: '6',
+        name: `RSS after seeding ${2 * ALLOCATIONS} allocations`,
+        value: `service ${memory.serviceMiB} MiB, DynamoDB Local ${memory.dynamoDbLocalMiB ?? '?'} MiB`,
+      },
       { item: '7', name: 'capacity per allocation', value: capacityText(latencies.allocateEmptyIpv4) },
       { item: '7', name: 'capacity per allocation with ClientToken', value: capacityText(latencies.allocateWithClientToken) },
       { item: '7', name: 'capacity per release', value: capacityText(latencies.release) },
@@ -116,11 +144,27 @@ async function main(): Promise<void> {
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv4 /28 (${SEED_CLIENTS} callers)`, value: seedText(ipv4) },
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv6 /64 (${SEED_CLIENTS} callers)`, value: seedText(ipv6) },
     ];
-    const machine = { cpus: os.availableParallelism(), memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+    const machine = {
+      cpus: os.availableParallelism(),
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    };
     const settings = { ALLOCATIONS, SAMPLES, SEED_CLIENTS, CONCURRENCY_ALLOCATIONS, PROVISIONS };
-    const folder = await writeResults(projectRoot, measures, { machine, settings, latencies, seeded: { ipv4: seedSummary(ipv4), ipv6: seedSummary(ipv6) }, concurrency, protocol, provisioning, memory });
+    const folder = await writeResults(projectRoot, measures, {
+      machine,
+      settings,
+      latencies,
+      seeded: { ipv4: seedSummary(ipv4), ipv6: seedSummary(ipv6) },
+      concurrency,
+      protocol,
+      provisioning,
+      memory,
+    });
     console.log(table(measures));
-    console.log(`\nmachine: ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}; report: ${path.relative(projectRoot, folder)}/`);
+    console.log(
+      `\nmachine: ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}; report: ${path.relative(projectRoot, folder)}/`,
+    );
   } finally {
     ec2.destroy();
     await service.stop();

@@ -22,7 +22,10 @@ export class CapacityMeter {
       (next, context) => async (args) => {
         (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
         const result = await next(args);
-        this.record(String(context.commandName ?? 'unknown').replace(/Command$/, ''), (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+        this.record(
+          String(context.commandName ?? 'unknown').replace(/Command$/, ''),
+          (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity,
+        );
         return result;
       },
       { step: 'initialize', name: 'benchConsumedCapacity' },

@@ -61,7 +61,10 @@ export function chart(measures: readonly Measure[]): string {
     ].join('\n  ');
   });
   const axisY = 40 + rated.length * rowHeight + 8;
-  const ticks = Array.from({ length: Math.floor(scaleMax) + 1 }, (_, tick) => `<text x="${x(tick).toFixed(1)}" y="${axisY + 14}" text-anchor="middle">${tick}×</text>`);
+  const ticks = Array.from(
+    { length: Math.floor(scaleMax) + 1 },
+    (_, tick) => `<text x="${x(tick).toFixed(1)}" y="${axisY + 14}" text-anchor="middle">${tick}×</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 200}" height="${height}" font-family="sans-serif" font-size="12">
   <text x="10" y="20" font-size="14" font-weight="bold">npm run bench: ratios (bar) vs targets (black tick)</text>
   ${rows.join('\n  ')}

@@ -53,7 +53,12 @@ class Probe {
 
   summary() {
     const per = CapacityMeter.per({ requests: 0, capacityUnits: 0, byOperation: {} }, this.used, this.samples.length);
-    return { ...latency(this.samples), capacityUnits: round(per.capacityUnits), requests: round(per.requests), byOperation: per.byOperation };
+    return {
+      ...latency(this.samples),
+      capacityUnits: round(per.capacityUnits),
+      requests: round(per.requests),
+      byOperation: per.byOperation,
+    };
   }
 }
 
@@ -68,7 +73,9 @@ function floorTransaction(bench: BenchContext) {
   let current = 0;
   return {
     async prepare() {
-      await bench.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: bench.tableName, Item: { ...key('block#0') } } }] }));
+      await bench.doc.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName: bench.tableName, Item: { ...key('block#0') } } }] }),
+      );
     },
     async run() {
       const next = current + 1;
@@ -76,8 +83,20 @@ function floorTransaction(bench: BenchContext) {
         new TransactWriteCommand({
           TransactItems: [
             { Delete: { TableName: bench.tableName, Key: key(`block#${current}`), ConditionExpression: 'attribute_exists(PK)' } },
-            { Put: { TableName: bench.tableName, Item: { ...key(`allocation#${current}`), cidr: '10.0.0.0/28' }, ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: bench.tableName, Item: { ...key(`block#${next}`), cidr: '10.0.0.16/28' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: bench.tableName,
+                Item: { ...key(`allocation#${current}`), cidr: '10.0.0.0/28' },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: bench.tableName,
+                Item: { ...key(`block#${next}`), cidr: '10.0.0.16/28' },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
           ],
         }),
       );
@@ -117,7 +136,17 @@ export async function seedLargePool(bench: BenchContext, family: 'ipv4' | 'ipv6'
     if (++done % 10_000 === 0) process.stderr.write(`  seeded ${done}/${count} ${family}\n`);
   });
   const seconds = (performance.now() - started) / 1000;
-  return { family, account, poolId, netmask, allocations: count - failures, seconds: round(seconds, 1), perSecond: round(count / seconds, 0), conflicts: bench.conflicts() - conflictsBefore, failures };
+  return {
+    family,
+    account,
+    poolId,
+    netmask,
+    allocations: count - failures,
+    seconds: round(seconds, 1),
+    perSecond: round(count / seconds, 0),
+    conflicts: bench.conflicts() - conflictsBefore,
+    failures,
+  };
 }
 
 interface LatencyResults {
@@ -135,7 +164,11 @@ interface LatencyResults {
  * of DynamoDB Local hits every kind alike: the raw floor transaction, allocations in an empty and
  * in a full pool of each family, allocations with a ClientToken, then the releases.
  */
-export async function measureLatencies(bench: BenchContext, seeded: { ipv4: SeededPool; ipv6: SeededPool }, samples: number): Promise<LatencyResults> {
+export async function measureLatencies(
+  bench: BenchContext,
+  seeded: { ipv4: SeededPool; ipv6: SeededPool },
+  samples: number,
+): Promise<LatencyResults> {
   const probe = () => new Probe(bench.meter);
   const floor = floorTransaction(bench);
   await floor.prepare();
@@ -165,7 +198,11 @@ export async function measureLatencies(bench: BenchContext, seeded: { ipv4: Seed
   }
   for (const allocation of toRelease) {
     await probes.release.measure(() =>
-      bench.call('ReleaseIpamPoolAllocation', { IpamPoolId: emptyIpv4, IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: allocation.Cidr }, emptyAccount.accountId),
+      bench.call(
+        'ReleaseIpamPoolAllocation',
+        { IpamPoolId: emptyIpv4, IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: allocation.Cidr },
+        emptyAccount.accountId,
+      ),
     );
   }
   return Object.fromEntries(Object.entries(probes).map(([name, each]) => [name, each.summary()])) as unknown as LatencyResults;
@@ -201,7 +238,15 @@ export async function measureConcurrency(bench: BenchContext, clients: number, p
   const conflicts = bench.conflicts() - conflictsBefore;
   const allocations = (await Promise.all(pools.map((poolId) => allAllocations(bench.store, poolId)))).flat();
   if (allocations.length !== total - failures) throw new Error(`expected ${total - failures} allocations, found ${allocations.length}`);
-  return { clients, pools: poolCount, allocations: allocations.length, perSecond: round(allocations.length / seconds, 0), conflicts, failures, overlaps: overlaps(allocations).length };
+  return {
+    clients,
+    pools: poolCount,
+    allocations: allocations.length,
+    perSecond: round(allocations.length / seconds, 0),
+    conflicts,
+    failures,
+    overlaps: overlaps(allocations).length,
+  };
 }
 
 /** (5): from ProvisionIpamPoolCidr to the pool CIDR being `provisioned`, on the local workflow engine. */
@@ -209,7 +254,11 @@ export async function measureProvisioning(bench: BenchContext, count: number): P
   const account = await bench.newAccount();
   const pools: string[] = [];
   for (let index = 0; index < count; index++) {
-    const { IpamPool } = (await bench.call('CreateIpamPool', { IpamScopeId: account.scopeId, AddressFamily: 'ipv4' }, account.accountId)) as { IpamPool: { IpamPoolId: string } };
+    const { IpamPool } = (await bench.call(
+      'CreateIpamPool',
+      { IpamScopeId: account.scopeId, AddressFamily: 'ipv4' },
+      account.accountId,
+    )) as { IpamPool: { IpamPoolId: string } };
     pools.push(IpamPool.IpamPoolId);
   }
   await bench.engine.drain();
@@ -242,7 +291,11 @@ export async function measureProtocol(bench: BenchContext, ec2: EC2Client, sampl
   const createLocal: number[] = [];
   for (let index = 0; index < poolSamples; index++) {
     createHttp.push(await timed(() => ec2.send(new CreateIpamPoolCommand({ IpamScopeId: httpScope, AddressFamily: 'ipv4' }))));
-    createLocal.push(await timed(() => bench.call('CreateIpamPool', { IpamScopeId: account.scopeId, AddressFamily: 'ipv4', ClientToken: randomUUID() }, account.accountId)));
+    createLocal.push(
+      await timed(() =>
+        bench.call('CreateIpamPool', { IpamScopeId: account.scopeId, AddressFamily: 'ipv4', ClientToken: randomUUID() }, account.accountId),
+      ),
+    );
   }
   await bench.engine.drain();
   const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: httpScope, AddressFamily: 'ipv4' }));
@@ -258,7 +311,12 @@ export async function measureProtocol(bench: BenchContext, ec2: EC2Client, sampl
     allocateHttp.push(await timed(() => ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: httpPool, NetmaskLength: 28 }))));
     allocateLocal.push(await timed(() => allocate(bench, localAccount, localPool, 28, randomUUID())));
   }
-  return { createPoolHttp: latency(createHttp), createPoolInProcess: latency(createLocal), allocateHttp: latency(allocateHttp), allocateInProcess: latency(allocateLocal) };
+  return {
+    createPoolHttp: latency(createHttp),
+    createPoolInProcess: latency(createLocal),
+    allocateHttp: latency(allocateHttp),
+    allocateInProcess: latency(allocateLocal),
+  };
 }
 
 async function waitForPool(ec2: EC2Client, poolId: string): Promise<void> {

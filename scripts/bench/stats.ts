@@ -25,7 +25,11 @@ export async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /** Runs `total` jobs on `clients` concurrent workers; `run` gets the job and worker numbers. */
-export async function runConcurrently(total: number, clients: number, run: (job: number, worker: number) => Promise<unknown>): Promise<void> {
+export async function runConcurrently(
+  total: number,
+  clients: number,
+  run: (job: number, worker: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   const worker = async (id: number) => {
     while (next < total) await run(next++, id);

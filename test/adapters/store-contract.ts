@@ -60,9 +60,12 @@ const execution = (executionId: string, startedAt: string, status: WorkflowExecu
   startedAt,
   version: 1,
 });
-const resourceDiscovery = (id: string, OwnerId = OWNER) => ({ IpamResourceDiscoveryId: id, OwnerId, associationCount: 0, version: 1 }) as IpamResourceDiscovery;
-const association = (id: string, OwnerId = OWNER) => ({ IpamResourceDiscoveryAssociationId: id, OwnerId, version: 1 }) as IpamResourceDiscoveryAssociation;
-const token = (id: string, ownerId = OWNER) => ({ IpamExternalResourceVerificationTokenId: id, ownerId, version: 1 }) as IpamExternalResourceVerificationToken;
+const resourceDiscovery = (id: string, OwnerId = OWNER) =>
+  ({ IpamResourceDiscoveryId: id, OwnerId, associationCount: 0, version: 1 }) as IpamResourceDiscovery;
+const association = (id: string, OwnerId = OWNER) =>
+  ({ IpamResourceDiscoveryAssociationId: id, OwnerId, version: 1 }) as IpamResourceDiscoveryAssociation;
+const token = (id: string, ownerId = OWNER) =>
+  ({ IpamExternalResourceVerificationTokenId: id, ownerId, version: 1 }) as IpamExternalResourceVerificationToken;
 
 const create = (entity: Entity): Write => ({ op: 'create', entity });
 const createFree = (spaceId: string, cidr: string, within = cidr) => create({ type: 'free-block', value: block(spaceId, cidr, within) });
@@ -84,7 +87,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('creates what does not exist, and refuses to create it again', async () => {
         await store.commit([create({ type: 'ipam', value: ipam('ipam-1') })]);
         expect(await store.getIpam('ipam-1')).toEqual(ipam('ipam-1'));
-        await expect(store.commit([create({ type: 'ipam', value: { ...ipam('ipam-1'), Description: 'second' } })])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(store.commit([create({ type: 'ipam', value: { ...ipam('ipam-1'), Description: 'second' } })])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
         expect(await store.getIpam('ipam-1')).toEqual(ipam('ipam-1'));
       });
 
@@ -93,24 +98,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commit([create({ type: 'pool-cidr', value: read })]);
         await store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...read, State: 'deprovisioned' } } }]);
         expect(await store.getPoolCidr('pool-v', 'ipam-pool-cidr-1')).toEqual({ ...read, State: 'deprovisioned', version: 2 });
-        await expect(store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...read, State: 'failed-provision' } } }])).rejects.toBeInstanceOf(
-          StoreConflict,
-        );
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...read, State: 'failed-provision' } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
         expect(await store.getPoolCidr('pool-v', 'ipam-pool-cidr-1')).toMatchObject({ State: 'deprovisioned', version: 2 });
       });
 
       it('refuses to update a record that is not there', async () => {
-        await expect(store.commit([{ op: 'update', entity: { type: 'pool', value: pool('pool-missing') } }])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(store.commit([{ op: 'update', entity: { type: 'pool', value: pool('pool-missing') } }])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
         expect(await store.getPool('pool-missing')).toBeUndefined();
       });
 
       it('deletes a versioned record only at the version read', async () => {
         await store.commit([create({ type: 'pool', value: pool('pool-d') })]);
-        await expect(store.commit([{ op: 'delete', entity: { type: 'pool', value: { ...pool('pool-d'), version: 7 } } }])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(
+          store.commit([{ op: 'delete', entity: { type: 'pool', value: { ...pool('pool-d'), version: 7 } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
         expect(await store.getPool('pool-d')).toEqual(pool('pool-d'));
         await store.commit([{ op: 'delete', entity: { type: 'pool', value: pool('pool-d') } }]);
         expect(await store.getPool('pool-d')).toBeUndefined();
-        await expect(store.commit([{ op: 'delete', entity: { type: 'pool', value: pool('pool-d') } }])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(store.commit([{ op: 'delete', entity: { type: 'pool', value: pool('pool-d') } }])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
       });
 
       it('deletes an unversioned record only while it exists: of two takers of one free block, one wins', async () => {
@@ -127,8 +138,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commit([{ op: 'check', entity: { type: 'scope', value: scope('scope-c') } }, createFree('space-check', '10.0.0.0/8')]);
         expect(await store.getScope('scope-c')).toEqual(scope('scope-c'));
         expect(await store.getFreeBlock('space-check', parseCidr('10.0.0.0/8'))).toEqual(block('space-check', '10.0.0.0/8'));
-        await expect(store.commit([{ op: 'check', entity: { type: 'scope', value: { ...scope('scope-c'), version: 2 } } }])).rejects.toBeInstanceOf(StoreConflict);
-        await expect(store.commit([{ op: 'check', entity: { type: 'scope', value: scope('scope-missing') } }])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(
+          store.commit([{ op: 'check', entity: { type: 'scope', value: { ...scope('scope-c'), version: 2 } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        await expect(store.commit([{ op: 'check', entity: { type: 'scope', value: scope('scope-missing') } }])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
       });
 
       it('checks that a record is still absent, without creating it', async () => {
@@ -143,7 +158,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('atomic commits', () => {
       it('applies none of the writes when the last condition fails', async () => {
-        await store.commit([create({ type: 'pool', value: pool('pool-a') }), createFree('space-atomic', '10.0.0.0/24'), create({ type: 'ipam-region-slot', value: slot() })]);
+        await store.commit([
+          create({ type: 'pool', value: pool('pool-a') }),
+          createFree('space-atomic', '10.0.0.0/24'),
+          create({ type: 'ipam-region-slot', value: slot() }),
+        ]);
         await expect(
           store.commit([
             createFree('space-atomic', '10.1.0.0/16'),
@@ -170,7 +189,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       // write plan that does it is a bug, so it fails as one (a plain Error), never as a conflict
       // that a retry loop would spin on.
       it('refuses a commit that names one item twice as a bug, not a conflict, and applies none of it', async () => {
-        const refusal = (writes: Write[]) => store.commit(writes).then(() => undefined, (error: unknown) => error);
+        const refusal = (writes: Write[]) =>
+          store.commit(writes).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
         const twice = await refusal([createFree('space-twice', '10.0.0.0/24'), createFree('space-twice', '10.0.0.0/24')]);
         expect(twice).toBeInstanceOf(Error);
         expect(twice).not.toBeInstanceOf(StoreConflict);
@@ -178,7 +201,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
         // Every condition would hold taken in order (delete, then create again): still refused.
         await store.commit([createFree('space-twice', '10.1.0.0/24')]);
-        const replace = [{ op: 'delete', entity: { type: 'free-block', value: block('space-twice', '10.1.0.0/24') } } as const, createFree('space-twice', '10.1.0.0/24', '10.0.0.0/8')];
+        const replace = [
+          { op: 'delete', entity: { type: 'free-block', value: block('space-twice', '10.1.0.0/24') } } as const,
+          createFree('space-twice', '10.1.0.0/24', '10.0.0.0/8'),
+        ];
         const replaced = await refusal(replace);
         expect(replaced).toBeInstanceOf(Error);
         expect(replaced).not.toBeInstanceOf(StoreConflict);
@@ -209,7 +235,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('drops members that are undefined, as DynamoDB stores them', async () => {
-        await store.commit([create({ type: 'pool-cidr', value: poolCidr('pool-u', 'ipam-pool-cidr-u', { Cidr: undefined, FailureReason: undefined }) })]);
+        await store.commit([
+          create({ type: 'pool-cidr', value: poolCidr('pool-u', 'ipam-pool-cidr-u', { Cidr: undefined, FailureReason: undefined }) }),
+        ]);
         const read = await store.getPoolCidr('pool-u', 'ipam-pool-cidr-u');
         expect(Object.keys(read!).sort()).toEqual(['IpamPoolCidrId', 'NetmaskLength', 'State', 'ipamPoolId', 'sourceSpaceId', 'version']);
       });
@@ -217,7 +245,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('free blocks', () => {
       it('lists free blocks in best-fit order: smallest that fits first, lowest address among equals', async () => {
-        await store.commit(['10.2.0.0/16', '10.1.0.0/24', '10.0.0.0/24', '10.3.0.0/28', '10.4.0.0/25'].map((cidr) => createFree('space-order', cidr)));
+        await store.commit(
+          ['10.2.0.0/16', '10.1.0.0/24', '10.0.0.0/24', '10.3.0.0/28', '10.4.0.0/25'].map((cidr) => createFree('space-order', cidr)),
+        );
         const order = (await collect(store.freeBlocksForPrefix('space-order', 'ipv4', 26))).map((found) => found.cidr);
         expect(order).toEqual(['10.4.0.0/25', '10.0.0.0/24', '10.1.0.0/24', '10.2.0.0/16']);
         expect(await collect(store.freeBlocksForPrefix('space-order', 'ipv6', 64))).toEqual([]);
@@ -237,7 +267,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const order = (await collect(store.freeBlocksForPrefix('space-many', 'ipv4', 24))).map((found) => found.cidr);
         const expected = [...cidrs.filter((_, n) => n % 2 === 0), ...cidrs.filter((_, n) => n % 2 === 1)];
         expect(order).toEqual(expected);
-        expect((await collect(store.freeBlocksForPrefix('space-many', 'ipv4', 22))).map((found) => found.cidr)).toEqual(cidrs.filter((_, n) => n % 2 === 1));
+        expect((await collect(store.freeBlocksForPrefix('space-many', 'ipv4', 22))).map((found) => found.cidr)).toEqual(
+          cidrs.filter((_, n) => n % 2 === 1),
+        );
       });
 
       it('finds the free block containing a CIDR, for IPv4 and for an IPv6 /128 (more ancestors than one batch)', async () => {
@@ -251,8 +283,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('reads free blocks by exact CIDR, one or several at once', async () => {
-        await store.commit([createFree('space-exact', '10.0.0.0/28', '10.0.0.0/24'), createFree('space-exact', '10.0.0.64/26', '10.0.0.0/24')]);
-        expect(await store.getFreeBlock('space-exact', parseCidr('10.0.0.0/28'))).toEqual(block('space-exact', '10.0.0.0/28', '10.0.0.0/24'));
+        await store.commit([
+          createFree('space-exact', '10.0.0.0/28', '10.0.0.0/24'),
+          createFree('space-exact', '10.0.0.64/26', '10.0.0.0/24'),
+        ]);
+        expect(await store.getFreeBlock('space-exact', parseCidr('10.0.0.0/28'))).toEqual(
+          block('space-exact', '10.0.0.0/28', '10.0.0.0/24'),
+        );
         expect(await store.getFreeBlock('space-exact', parseCidr('10.0.0.0/27'))).toBeUndefined();
         const found = await store.getFreeBlocks('space-exact', ['10.0.0.0/28', '10.0.0.16/28', '10.0.0.64/26'].map(parseCidr));
         expect(found.map((free) => free.cidr).sort()).toEqual(['10.0.0.0/28', '10.0.0.64/26']);
@@ -271,8 +308,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           createFree('pool-release', '10.0.0.0/24', '10.0.0.0/16'),
         ]);
         const view = await store.getReleaseView('pool-release', taken.IpamPoolAllocationId, ['10.0.0.0/24', '10.0.2.0/23'].map(parseCidr));
-        expect(view).toEqual({ pool: pool('pool-release'), allocation: taken, freeBuddies: [block('pool-release', '10.0.0.0/24', '10.0.0.0/16')] });
-        expect(await store.getReleaseView('pool-missing', allocationId(9), [])).toEqual({ pool: undefined, allocation: undefined, freeBuddies: [] });
+        expect(view).toEqual({
+          pool: pool('pool-release'),
+          allocation: taken,
+          freeBuddies: [block('pool-release', '10.0.0.0/24', '10.0.0.0/16')],
+        });
+        expect(await store.getReleaseView('pool-missing', allocationId(9), [])).toEqual({
+          pool: undefined,
+          allocation: undefined,
+          freeBuddies: [],
+        });
       });
     });
 
@@ -344,7 +389,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           create({ type: 'pool-cidr', value: poolCidr('pool-c2', 'ipam-pool-cidr-c') }),
           create({ type: 'allocation', value: allocation('pool-c', 1) }),
         ]);
-        expect((await store.listPoolCidrs('pool-c')).map((found) => found.IpamPoolCidrId)).toEqual(['ipam-pool-cidr-a', 'ipam-pool-cidr-b']);
+        expect((await store.listPoolCidrs('pool-c')).map((found) => found.IpamPoolCidrId)).toEqual([
+          'ipam-pool-cidr-a',
+          'ipam-pool-cidr-b',
+        ]);
         expect(await store.getAllocation('pool-c', allocationId(1))).toEqual(allocation('pool-c', 1));
         expect(await store.getAllocation('pool-c2', allocationId(1))).toBeUndefined();
       });
@@ -364,9 +412,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids(await store.listResourceDiscoveries(OWNER))).toEqual(['ipam-res-disco-b', 'ipam-res-disco-c']);
         expect(ids(await store.listResourceDiscoveries())).toEqual(['ipam-res-disco-a', 'ipam-res-disco-b', 'ipam-res-disco-c']);
         expect(await store.getResourceDiscovery('ipam-res-disco-a')).toEqual(resourceDiscovery('ipam-res-disco-a', OTHER));
-        const associationIds = (records: IpamResourceDiscoveryAssociation[]) => records.map((record) => record.IpamResourceDiscoveryAssociationId);
+        const associationIds = (records: IpamResourceDiscoveryAssociation[]) =>
+          records.map((record) => record.IpamResourceDiscoveryAssociationId);
         expect(associationIds(await store.listResourceDiscoveryAssociations(OTHER))).toEqual(['ipam-res-disco-assoc-a']);
-        expect(associationIds(await store.listResourceDiscoveryAssociations())).toEqual(['ipam-res-disco-assoc-a', 'ipam-res-disco-assoc-b']);
+        expect(associationIds(await store.listResourceDiscoveryAssociations())).toEqual([
+          'ipam-res-disco-assoc-a',
+          'ipam-res-disco-assoc-b',
+        ]);
         expect(await store.getResourceDiscoveryAssociation('ipam-res-disco-assoc-b')).toEqual(association('ipam-res-disco-assoc-b'));
         expect((await store.listVerificationTokens(OWNER)).map((found) => found.IpamExternalResourceVerificationTokenId)).toEqual([
           'ipam-ext-res-ver-token-a',
@@ -383,7 +435,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           create({ type: 'execution', value: execution('exec-done', '2030-01-01T00:00:00.000Z', 'succeeded') }),
         ]);
         expect((await store.listOpenExecutions()).map((found) => found.executionId)).toEqual(['exec-c', 'exec-b', 'exec-a']);
-        const closed = { ...execution('exec-b', '2030-01-01T00:00:02.000Z'), status: 'succeeded' as const, finishedAt: '2030-01-01T00:01:00.000Z' };
+        const closed = {
+          ...execution('exec-b', '2030-01-01T00:00:02.000Z'),
+          status: 'succeeded' as const,
+          finishedAt: '2030-01-01T00:01:00.000Z',
+        };
         await store.commit([{ op: 'update', entity: { type: 'execution', value: closed } }]);
         expect((await store.listOpenExecutions()).map((found) => found.executionId)).toEqual(['exec-c', 'exec-a']);
         expect(await store.getExecution('exec-b')).toEqual({ ...closed, version: 2 });
@@ -391,8 +447,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('lists BYOASNs of an account, BYOIP advertisements and Elastic IPs of an account in one Region', async () => {
         const byoasn = (Asn: string, ownerId = OWNER) => ({ Asn, ownerId, version: 1 }) as Byoasn;
-        const advertisement = (cidr: string, region = 'us-east-1', ownerId = OWNER) => ({ cidr, region, ownerId, associatedAsns: [], version: 1 }) as unknown as ByoipCidrAdvertisement;
-        const eip = (AllocationId: string, region = 'us-east-1', ownerId = OWNER) => ({ AllocationId, region, ownerId, Tags: [] }) as unknown as ElasticIp;
+        const advertisement = (cidr: string, region = 'us-east-1', ownerId = OWNER) =>
+          ({ cidr, region, ownerId, associatedAsns: [], version: 1 }) as unknown as ByoipCidrAdvertisement;
+        const eip = (AllocationId: string, region = 'us-east-1', ownerId = OWNER) =>
+          ({ AllocationId, region, ownerId, Tags: [] }) as unknown as ElasticIp;
         await store.commit([
           create({ type: 'byoasn', value: byoasn('65002') }),
           create({ type: 'byoasn', value: byoasn('65001') }),
@@ -407,8 +465,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listByoasns(OWNER)).map((found) => found.Asn)).toEqual(['65001', '65002']);
         expect(await store.getByoasn(OTHER, '65003')).toEqual(byoasn('65003', OTHER));
         expect(await store.getByoasn(OWNER, '65003')).toBeUndefined();
-        expect((await store.listByoipAdvertisements(OWNER, 'us-east-1')).map((found) => found.cidr)).toEqual(['192.0.2.0/24', '198.51.100.0/24']);
-        expect(await store.getByoipAdvertisement(OWNER, 'eu-west-1', '203.0.113.0/24')).toEqual(advertisement('203.0.113.0/24', 'eu-west-1'));
+        expect((await store.listByoipAdvertisements(OWNER, 'us-east-1')).map((found) => found.cidr)).toEqual([
+          '192.0.2.0/24',
+          '198.51.100.0/24',
+        ]);
+        expect(await store.getByoipAdvertisement(OWNER, 'eu-west-1', '203.0.113.0/24')).toEqual(
+          advertisement('203.0.113.0/24', 'eu-west-1'),
+        );
         expect((await store.listElasticIps(OWNER, 'us-east-1')).map((found) => found.AllocationId)).toEqual(['eipalloc-1', 'eipalloc-2']);
         expect(await store.getElasticIp(OTHER, 'us-east-1', 'eipalloc-3')).toEqual(eip('eipalloc-3', 'us-east-1', OTHER));
         expect(await store.listElasticIps(OWNER, 'eu-west-1')).toEqual([]);
@@ -417,7 +480,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('keeps resource CIDRs per scope, overrides per IPAM, and the history of one CIDR oldest first', async () => {
         const resourceCidr = (IpamScopeId: string, ResourceId: string, ResourceCidr: string) =>
           ({ IpamScopeId, ResourceRegion: 'us-east-1', ResourceId, ResourceCidr, version: 1 }) as IpamResourceCidr;
-        const override = (ipamId: string, resourceId: string): ResourceCidrOverride => ({ ipamId, resourceRegion: 'us-east-1', resourceId, resourceCidr: '10.0.0.0/16', ignored: true, version: 1 });
+        const override = (ipamId: string, resourceId: string): ResourceCidrOverride => ({
+          ipamId,
+          resourceRegion: 'us-east-1',
+          resourceId,
+          resourceCidr: '10.0.0.0/16',
+          ignored: true,
+          version: 1,
+        });
         const history = (SampledStartTime: string, ResourceId: string) =>
           ({ ipamScopeId: 'scope-h', ResourceCidr: '10.0.0.0/16', SampledStartTime, ResourceId, version: 1 }) as AddressHistoryRecord;
         await store.commit([
@@ -430,7 +500,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           create({ type: 'address-history', value: history('2030-01-01T00:00:00.000Z', 'vpc-1') }),
         ]);
         expect((await store.listResourceCidrs('scope-r')).map((found) => found.ResourceId)).toEqual(['vpc-1', 'vpc-2']);
-        expect(await store.getResourceCidr('scope-s', 'us-east-1', 'vpc-3', '10.2.0.0/16')).toEqual(resourceCidr('scope-s', 'vpc-3', '10.2.0.0/16'));
+        expect(await store.getResourceCidr('scope-s', 'us-east-1', 'vpc-3', '10.2.0.0/16')).toEqual(
+          resourceCidr('scope-s', 'vpc-3', '10.2.0.0/16'),
+        );
         expect(await store.getResourceCidr('scope-r', 'us-east-1', 'vpc-3', '10.2.0.0/16')).toBeUndefined();
         expect(await store.listResourceCidrOverrides('ipam-o')).toEqual([override('ipam-o', 'vpc-1')]);
         expect(await store.getResourceCidrOverride('ipam-p', 'us-east-1', 'vpc-2', '10.0.0.0/16')).toEqual(override('ipam-p', 'vpc-2'));
@@ -439,7 +511,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('keeps singletons: the client token, the IPAM region slot, a pool monitor state and the sweep lease', async () => {
-        const clientToken: ClientTokenRecord = { accountId: OWNER, action: 'CreateIpam', clientToken: 'token-1', requestHash: 'h', startedAt: '2030-01-01T00:00:00.000Z', version: 1 };
+        const clientToken: ClientTokenRecord = {
+          accountId: OWNER,
+          action: 'CreateIpam',
+          clientToken: 'token-1',
+          requestHash: 'h',
+          startedAt: '2030-01-01T00:00:00.000Z',
+          version: 1,
+        };
         await store.commit([
           create({ type: 'client-token', value: clientToken }),
           create({ type: 'pool-monitor-state', value: { ipamPoolId: 'pool-m', thresholdReached: 80, version: 1 } }),
@@ -449,20 +528,41 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getClientToken(OWNER, 'DeleteIpam', 'token-1')).toBeUndefined();
         expect(await store.getPoolMonitorState('pool-m')).toEqual({ ipamPoolId: 'pool-m', thresholdReached: 80, version: 1 });
         expect(await store.getSweepLease()).toEqual({ holder: 'sweep-1', leaseUntil: '2030-01-01T00:05:00.000Z', version: 1 });
-        await expect(store.commit([create({ type: 'sweep-lease', value: { holder: 'sweep-2', leaseUntil: '2030-01-01T00:06:00.000Z', version: 1 } })])).rejects.toBeInstanceOf(
-          StoreConflict,
-        );
-        await expect(store.commit([create({ type: 'ipam-region-slot', value: slot('eu-west-1') }), create({ type: 'ipam-region-slot', value: slot('us-east-1') })])).resolves.toBeUndefined();
-        await expect(store.commit([create({ type: 'ipam-region-slot', value: { ...slot('eu-west-1'), ipamId: 'ipam-2' } })])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(
+          store.commit([create({ type: 'sweep-lease', value: { holder: 'sweep-2', leaseUntil: '2030-01-01T00:06:00.000Z', version: 1 } })]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        await expect(
+          store.commit([
+            create({ type: 'ipam-region-slot', value: slot('eu-west-1') }),
+            create({ type: 'ipam-region-slot', value: slot('us-east-1') }),
+          ]),
+        ).resolves.toBeUndefined();
+        await expect(
+          store.commit([create({ type: 'ipam-region-slot', value: { ...slot('eu-west-1'), ipamId: 'ipam-2' } })]),
+        ).rejects.toBeInstanceOf(StoreConflict);
       });
     });
 
     describe('observations', () => {
       const RD = 'ipam-res-disco-1';
       const cidr = (ResourceOwnerId: string, ResourceId: string, region = 'us-east-1', IpUsage = 0.5) =>
-        ({ IpamResourceDiscoveryId: RD, ResourceRegion: region, ResourceOwnerId, ResourceId, ResourceCidr: '10.0.0.0/16', IpUsage }) as DiscoveredResourceCidr;
-      const address = (AddressOwnerId: string, Address: string) => ({ IpamResourceDiscoveryId: RD, AddressRegion: 'us-east-1', AddressOwnerId, Address }) as DiscoveredPublicAddress;
-      const account = (AccountId: string, DiscoveryRegion: string) => ({ resourceDiscoveryId: RD, AccountId, DiscoveryRegion, LastAttemptedDiscoveryTime: '2030-01-01T00:00:00.000Z' }) as DiscoveredAccount;
+        ({
+          IpamResourceDiscoveryId: RD,
+          ResourceRegion: region,
+          ResourceOwnerId,
+          ResourceId,
+          ResourceCidr: '10.0.0.0/16',
+          IpUsage,
+        }) as DiscoveredResourceCidr;
+      const address = (AddressOwnerId: string, Address: string) =>
+        ({ IpamResourceDiscoveryId: RD, AddressRegion: 'us-east-1', AddressOwnerId, Address }) as DiscoveredPublicAddress;
+      const account = (AccountId: string, DiscoveryRegion: string) =>
+        ({
+          resourceDiscoveryId: RD,
+          AccountId,
+          DiscoveryRegion,
+          LastAttemptedDiscoveryTime: '2030-01-01T00:00:00.000Z',
+        }) as DiscoveredAccount;
       const put = (entity: ObservationWrite['entity']): ObservationWrite => ({ op: 'put', entity });
 
       it('writes observations without conditions: the last put wins, deleting a missing one is no error', async () => {
@@ -489,25 +589,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           put({ type: 'discovered-account', value: account(OTHER, 'us-east-1') }),
           put({ type: 'discovered-account', value: account(OWNER, 'eu-west-1') }),
         ]);
-        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).map((found) => found.ResourceId)).toEqual(['vpc-9', 'vpc-1', 'vpc-2']);
-        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1', OWNER)).map((found) => found.ResourceId)).toEqual(['vpc-1', 'vpc-2']);
+        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).map((found) => found.ResourceId)).toEqual([
+          'vpc-9',
+          'vpc-1',
+          'vpc-2',
+        ]);
+        expect((await store.listDiscoveredResourceCidrs(RD, 'us-east-1', OWNER)).map((found) => found.ResourceId)).toEqual([
+          'vpc-1',
+          'vpc-2',
+        ]);
         expect((await store.listDiscoveredResourceCidrs(RD, 'eu-west-1')).map((found) => found.ResourceId)).toEqual(['vpc-3']);
-        expect((await store.listDiscoveredPublicAddresses(RD, 'us-east-1')).map((found) => found.Address)).toEqual(['198.51.100.1', '198.51.100.2']);
+        expect((await store.listDiscoveredPublicAddresses(RD, 'us-east-1')).map((found) => found.Address)).toEqual([
+          '198.51.100.1',
+          '198.51.100.2',
+        ]);
         expect((await store.listDiscoveredPublicAddresses(RD, 'us-east-1', OWNER)).map((found) => found.Address)).toEqual(['198.51.100.2']);
         const accounts = (found: DiscoveredAccount[]) => found.map((one) => `${one.DiscoveryRegion}/${one.AccountId}`);
-        expect(accounts(await store.listDiscoveredAccounts(RD))).toEqual([`eu-west-1/${OWNER}`, `us-east-1/${OTHER}`, `us-east-1/${OWNER}`]);
+        expect(accounts(await store.listDiscoveredAccounts(RD))).toEqual([
+          `eu-west-1/${OWNER}`,
+          `us-east-1/${OTHER}`,
+          `us-east-1/${OWNER}`,
+        ]);
         expect(accounts(await store.listDiscoveredAccounts(RD, 'eu-west-1'))).toEqual([`eu-west-1/${OWNER}`]);
         expect(await store.listDiscoveredAccounts('ipam-res-disco-2')).toEqual([]);
       });
 
       it('refuses a batch that names one observation twice, as BatchWriteItem does', async () => {
-        const twice = [put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') }), put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') })];
+        const twice = [
+          put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') }),
+          put({ type: 'discovered-account', value: account(OWNER, 'us-east-1') }),
+        ];
         await expect(store.writeObservations(twice)).rejects.toThrow();
         expect(await store.listDiscoveredAccounts(RD)).toEqual([]);
       });
 
       it('writes any number of observations (more than one batch)', async () => {
-        const many = Array.from({ length: 60 }, (_, n) => put({ type: 'discovered-resource-cidr', value: cidr(OWNER, `vpc-${String(n).padStart(2, '0')}`) }));
+        const many = Array.from({ length: 60 }, (_, n) =>
+          put({ type: 'discovered-resource-cidr', value: cidr(OWNER, `vpc-${String(n).padStart(2, '0')}`) }),
+        );
         await store.writeObservations(many);
         expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toHaveLength(60);
         await store.writeObservations(many.map((write) => ({ ...write, op: 'delete' })));
@@ -518,7 +637,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('expiry', () => {
       it('keeps returning records past their expiry: hiding them is the reader’s rule, as deletion by TTL is late or never', async () => {
         const forgotten = poolCidr('pool-old', 'ipam-pool-cidr-old', { State: 'deprovisioned', retainedUntil: '2000-01-01T00:00:00.000Z' });
-        const oldToken: ClientTokenRecord = { accountId: OWNER, action: 'CreateIpam', clientToken: 'old', requestHash: 'h', startedAt: '2000-01-01T00:00:00.000Z', version: 1 };
+        const oldToken: ClientTokenRecord = {
+          accountId: OWNER,
+          action: 'CreateIpam',
+          clientToken: 'old',
+          requestHash: 'h',
+          startedAt: '2000-01-01T00:00:00.000Z',
+          version: 1,
+        };
         await store.commit([create({ type: 'pool-cidr', value: forgotten }), create({ type: 'client-token', value: oldToken })]);
         expect(await store.getPoolCidr('pool-old', 'ipam-pool-cidr-old')).toEqual(forgotten);
         expect(await store.listPoolCidrs('pool-old')).toEqual([forgotten]);

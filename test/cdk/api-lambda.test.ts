@@ -13,7 +13,11 @@ import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dy
 import { lambdaContext, signedQueryEvent } from './support/api-gateway-event.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ipam-access-keys-AbCdEf';
-const CALLER = { accessKeyId: 'AKIACLOUDTEST0000001', secretAccessKey: 'cloud-test-secret-0123456789abcdefghijk', accountId: '210987654321' };
+const CALLER = {
+  accessKeyId: 'AKIACLOUDTEST0000001',
+  secretAccessKey: 'cloud-test-secret-0123456789abcdefghijk',
+  accountId: '210987654321',
+};
 const RESOURCE_CREATION_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation';
 const CREATE_IPAM = 'Action=CreateIpam&Version=2016-11-15&Description=cloud%20test&OperatingRegion.1.RegionName=us-east-1';
 
@@ -57,7 +61,9 @@ test('a signed CreateIpam through API Gateway creates the IPAM in the table and 
   // API Gateway's own request id, which it sends as x-amzn-RequestId whatever the Lambda says.
   expect(requestId).toBe(event.requestContext.requestId);
   const body = parse(response.body).CreateIpamResponse;
-  expect(response.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<CreateIpamResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/">/);
+  expect(response.body).toMatch(
+    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<CreateIpamResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/">/,
+  );
   expect(body.requestId).toBe(requestId);
   expect(body.ipam.ipamId).toMatch(/^ipam-[0-9a-f]{17}$/);
   expect(body.ipam.ownerId).toBe(CALLER.accountId);
@@ -72,7 +78,10 @@ test('a signed CreateIpam through API Gateway creates the IPAM in the table and 
 });
 
 test('a base64-encoded body (binary media type) verifies and decodes the same way', async () => {
-  const response = await handler(await signedQueryEvent({ body: 'Action=DescribeIpams&Version=2016-11-15', credentials: CALLER, base64: true }), lambdaContext as Context);
+  const response = await handler(
+    await signedQueryEvent({ body: 'Action=DescribeIpams&Version=2016-11-15', credentials: CALLER, base64: true }),
+    lambdaContext as Context,
+  );
   expect(response.statusCode).toBe(200);
   expect(parse(response.body).DescribeIpamsResponse.ipamSet.item.ownerId).toBe(CALLER.accountId);
 });

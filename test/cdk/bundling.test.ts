@@ -16,7 +16,11 @@ import { createUseCaseHarness } from '../support/use-cases.ts';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { removeTemporaryDirs, type Synthesised, synthesise, temporaryDir } from './support/synth.ts';
 
-const CALLER = { accessKeyId: 'AKIABUNDLETEST000001', secretAccessKey: 'bundle-test-secret-0123456789abcdefghij', accountId: '210987654321' };
+const CALLER = {
+  accessKeyId: 'AKIABUNDLETEST000001',
+  secretAccessKey: 'bundle-test-secret-0123456789abcdefghij',
+  accountId: '210987654321',
+};
 
 let synth: Synthesised;
 let synthMs: number;
@@ -88,7 +92,9 @@ test('the bundled api Lambda runs under plain Node and answers a signed CreateIp
       IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
       IPAM_ACCESS_KEYS_SECRET_ID: 'ipam-access-keys',
       IPAM_EVENT_BUS_NAME: 'ipam-events',
-      IPAM_STATE_MACHINE_ARNS: JSON.stringify({ 'resource-creation': 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation' }),
+      IPAM_STATE_MACHINE_ARNS: JSON.stringify({
+        'resource-creation': 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation',
+      }),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     },
@@ -102,7 +108,9 @@ test('the bundled api Lambda runs under plain Node and answers a signed CreateIp
 });
 
 test('with the real handlers and statemachines/, every ASL file becomes a state machine', () => {
-  const machines = Object.values(synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')).map((machine) => machine.Properties.StateMachineName);
+  const machines = Object.values(synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')).map(
+    (machine) => machine.Properties.StateMachineName,
+  );
   const files = Object.keys(synth.stateless.stateMachines).map((name) => `ipam-${name}`);
   expect(machines.sort()).toEqual(files.sort());
   // No allow-list by default: no resource policy.
@@ -115,7 +123,12 @@ test('the bundled discovery sweep runs under plain Node: one sweep of the invent
   const harness = await createUseCaseHarness({ store: new DynamoDbStore(sweepTable.doc, sweepTable.tableName) });
   const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
   const inventoryFile = path.join(temporaryDir('ipam-inventory-'), 'inventory.json');
-  writeFileSync(inventoryFile, JSON.stringify({ accounts: { '123456789012': { 'us-east-1': { vpcs: [{ VpcId: 'vpc-0a1b2c3d4e5f60718', Cidrs: ['10.0.0.0/16'] }] } } } }));
+  writeFileSync(
+    inventoryFile,
+    JSON.stringify({
+      accounts: { '123456789012': { 'us-east-1': { vpcs: [{ VpcId: 'vpc-0a1b2c3d4e5f60718', Cidrs: ['10.0.0.0/16'] }] } } },
+    }),
+  );
   const script = `
     const { handler } = await import(${JSON.stringify(path.join(bundleDir('DiscoverySweep'), 'index.mjs'))});
     const report = await handler({ 'detail-type': 'Scheduled Event', time: '2026-11-23T08:00:00Z' }, { ...JSON.parse(process.env.TEST_CONTEXT), getRemainingTimeInMillis: () => 300000 });
@@ -143,11 +156,19 @@ test('the bundled discovery sweep runs under plain Node: one sweep of the invent
   sweepTable.client.destroy();
   const report = JSON.parse(stdout.slice(stdout.lastIndexOf('REPORT ') + 'REPORT '.length));
   expect(report).toEqual({ resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
-  const lines = stdout.slice(0, stdout.lastIndexOf('REPORT ')).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-  expect(lines).toContainEqual(expect.objectContaining({ message: 'sweep done', report, function_name: 'ipam-stateless-DiscoverySweepFunction' }));
+  const lines = stdout
+    .slice(0, stdout.lastIndexOf('REPORT '))
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  expect(lines).toContainEqual(
+    expect.objectContaining({ message: 'sweep done', report, function_name: 'ipam-stateless-DiscoverySweepFunction' }),
+  );
   // EMF on stdout, in the configured namespace, e.g. the private scope's count of unmanaged VPC CIDRs.
   const emf = lines.filter((line) => line._aws);
   expect(emf.length).toBeGreaterThan(0);
   expect(emf.every((line) => line._aws.CloudWatchMetrics[0].Namespace === 'ipam')).toBe(true);
-  expect(emf.find((line) => line.ScopeID === Ipam.PrivateDefaultScopeId && line.AddressFamily === 'IPv4')).toMatchObject({ UnmanagedResourceCidrs: 1 });
+  expect(emf.find((line) => line.ScopeID === Ipam.PrivateDefaultScopeId && line.AddressFamily === 'IPv4')).toMatchObject({
+    UnmanagedResourceCidrs: 1,
+  });
 });

@@ -57,7 +57,9 @@ test('every acknowledgment carries a written reason', () => {
     .flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
+        ),
     );
   expect(acknowledgments.length).toBeGreaterThan(0);
   for (const { path: at, id, reason } of acknowledgments) expect(reason.length, `${id} at ${at}`).toBeGreaterThan(40);

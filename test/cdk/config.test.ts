@@ -30,7 +30,10 @@ test('defaults: stage prod, prefix ipam, retain, open to all, 5-minute sweeps, E
 
 test('public-space settings: where BYOIP proofs are checked and the simulated Amazon-provided space', () => {
   expect(
-    load({ byoipDnsResolver: '10.0.0.2:53', amazonIpv4Space: '192.0.2.0/24' }, { IPAM_BYOIP_RDAP_URL: 'https://rdap.arin.net/registry', IPAM_AMAZON_IPV6_SPACE: '2001:db8:100::/40' }),
+    load(
+      { byoipDnsResolver: '10.0.0.2:53', amazonIpv4Space: '192.0.2.0/24' },
+      { IPAM_BYOIP_RDAP_URL: 'https://rdap.arin.net/registry', IPAM_AMAZON_IPV6_SPACE: '2001:db8:100::/40' },
+    ),
   ).toMatchObject({
     byoipDnsResolver: '10.0.0.2:53',
     byoipRdapUrl: 'https://rdap.arin.net/registry',
@@ -38,7 +41,9 @@ test('public-space settings: where BYOIP proofs are checked and the simulated Am
     amazonIpv4Space: '192.0.2.0/24',
   });
   expect(load({ byoipDnsResolver: '[fd00::53]:5353' }).byoipDnsResolver).toBe('[fd00::53]:5353');
-  expect(() => load({ byoipDnsResolver: 'dns server' })).toThrow(/byoipDnsResolver \(context\) \/ IPAM_BYOIP_DNS_RESOLVER \(environment\) must be a DNS server/);
+  expect(() => load({ byoipDnsResolver: 'dns server' })).toThrow(
+    /byoipDnsResolver \(context\) \/ IPAM_BYOIP_DNS_RESOLVER \(environment\) must be a DNS server/,
+  );
   expect(() => load({ byoipRdapUrl: 'rdap.org' })).toThrow(/must be an http\(s\) URL/);
   expect(() => load({ amazonIpv6Space: '198.51.100.0/24' })).toThrow(/amazonIpv6Space .* must be an IPv6 CIDR/);
   expect(() => load({}, { IPAM_AMAZON_IPV4_SPACE: '2001:db8::/32' })).toThrow(/must be an IPv4 CIDR/);
@@ -64,13 +69,30 @@ test('discovery and monitoring settings: lists as JSON or comma-separated, thres
 });
 
 test('the environment sets what context does not; context wins', () => {
-  const env = { IPAM_STAGE_NAME: 'dev', IPAM_NAME_PREFIX: 'team-a', IPAM_THROTTLING_RATE_LIMIT: '50', IPAM_ALLOWED_SOURCE_CIDRS: '10.0.0.0/8, 192.0.2.0/24' };
-  expect(load({}, env)).toMatchObject({ stageName: 'dev', namePrefix: 'team-a', throttlingRateLimit: 50, allowedSourceCidrs: ['10.0.0.0/8', '192.0.2.0/24'] });
-  expect(load({ stageName: 'v1', throttlingRateLimit: 7 }, env)).toMatchObject({ stageName: 'v1', namePrefix: 'team-a', throttlingRateLimit: 7 });
+  const env = {
+    IPAM_STAGE_NAME: 'dev',
+    IPAM_NAME_PREFIX: 'team-a',
+    IPAM_THROTTLING_RATE_LIMIT: '50',
+    IPAM_ALLOWED_SOURCE_CIDRS: '10.0.0.0/8, 192.0.2.0/24',
+  };
+  expect(load({}, env)).toMatchObject({
+    stageName: 'dev',
+    namePrefix: 'team-a',
+    throttlingRateLimit: 50,
+    allowedSourceCidrs: ['10.0.0.0/8', '192.0.2.0/24'],
+  });
+  expect(load({ stageName: 'v1', throttlingRateLimit: 7 }, env)).toMatchObject({
+    stageName: 'v1',
+    namePrefix: 'team-a',
+    throttlingRateLimit: 7,
+  });
 });
 
 test('cdk.json may give lists and numbers as JSON; -c gives strings', () => {
-  expect(load({ allowedSourceCidrs: ['198.51.100.0/24'], discoveryRateMinutes: 15 })).toMatchObject({ allowedSourceCidrs: ['198.51.100.0/24'], discoveryRateMinutes: 15 });
+  expect(load({ allowedSourceCidrs: ['198.51.100.0/24'], discoveryRateMinutes: 15 })).toMatchObject({
+    allowedSourceCidrs: ['198.51.100.0/24'],
+    discoveryRateMinutes: 15,
+  });
   expect(load({ allowedSourceCidrs: '2001:db8::/32', discoveryRateMinutes: '60', removalPolicy: 'destroy' })).toMatchObject({
     allowedSourceCidrs: ['2001:db8::/32'],
     discoveryRateMinutes: 60,

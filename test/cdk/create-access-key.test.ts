@@ -38,7 +38,16 @@ function run(...args: string[]) {
 
 test('adds a generated key for the account to the secret and prints how to configure the AWS CLI for the endpoint', async () => {
   const endpoint = 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod';
-  const { stdout } = await run('--secret-id', 'ipam-access-keys', '--account', '444455556666', '--region', 'eu-west-1', '--endpoint-url', endpoint);
+  const { stdout } = await run(
+    '--secret-id',
+    'ipam-access-keys',
+    '--account',
+    '444455556666',
+    '--region',
+    'eu-west-1',
+    '--endpoint-url',
+    endpoint,
+  );
   const secret = parseAccessKeysSecret('ipam-access-keys', stored);
   expect(secret.accessKeys).toHaveLength(2);
   expect(secret.accessKeys[0]).toEqual(EXISTING);

@@ -34,7 +34,15 @@ describe('the table', () => {
       GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes!.map((index) => Match.objectLike(index)),
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: GSI1.indexName, KeySchema: [{ AttributeName: GSI1.partitionKey, KeyType: 'HASH' }, { AttributeName: GSI1.sortKey, KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: GSI1.indexName,
+          KeySchema: [
+            { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ],
     });
   });
 
@@ -98,7 +106,11 @@ test('removalPolicy=destroy (sandboxes) lifts deletion protection and deletes ta
   const config = loadDeploymentConfig(app.node, {});
   const sandbox = Template.fromStack(new StatefulStack(app, 'Sandbox', { config }));
   sandbox.hasResource('AWS::DynamoDB::Table', {
-    Properties: { TableName: 'sandbox-table', DeletionProtectionEnabled: false, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+    Properties: {
+      TableName: 'sandbox-table',
+      DeletionProtectionEnabled: false,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    },
     DeletionPolicy: 'Delete',
   });
   sandbox.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });

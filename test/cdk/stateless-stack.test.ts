@@ -20,7 +20,11 @@ let workflows: WorkflowFixture;
 beforeAll(() => {
   workflows = workflowFixture();
   synth = synthesise({
-    context: { stageName: 'prod', allowedSourceCidrs: '203.0.113.0/24, 2001:db8::/32', discoveryMemberAccounts: ['111122223333', '444455556666'] },
+    context: {
+      stageName: 'prod',
+      allowedSourceCidrs: '203.0.113.0/24, 2001:db8::/32',
+      discoveryMemberAccounts: ['111122223333', '444455556666'],
+    },
     sources: { stateMachinesDir: workflows.stateMachinesDir, workflowTaskEntry: workflows.workflowTaskEntry },
   });
   template = synth.statelessTemplate;
@@ -44,8 +48,11 @@ function statementsOf(rolePrefix: string): Statement[] {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 const actionsOf = (statement: Statement) => [statement.Action].flat();
-const variablesOf = (name: string): Record<string, unknown> => template.findResources('AWS::Lambda::Function')[functionId(name)].Properties.Environment.Variables;
-const stackOutput = (pattern: RegExp) => ({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'ipam-stateful', OutputName: expect.stringMatching(pattern) }) });
+const variablesOf = (name: string): Record<string, unknown> =>
+  template.findResources('AWS::Lambda::Function')[functionId(name)].Properties.Environment.Variables;
+const stackOutput = (pattern: RegExp) => ({
+  'Fn::GetStackOutput': expect.objectContaining({ StackName: 'ipam-stateful', OutputName: expect.stringMatching(pattern) }),
+});
 const statementWith = (statements: Statement[], action: string) => statements.filter((statement) => actionsOf(statement).includes(action));
 
 describe('Lambda functions', () => {
@@ -96,7 +103,10 @@ describe('Lambda functions', () => {
   });
 
   test('the discovery sweep: 5 minutes to run, the discovery settings of the deployment config, metrics in its namespace', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Role: arnOf(logicalId('AWS::IAM::Role', 'DiscoverySweepRole')), Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: arnOf(logicalId('AWS::IAM::Role', 'DiscoverySweepRole')),
+      Timeout: 300,
+    });
     expect(variablesOf('DiscoverySweep')).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'ipam-discovery',
       IPAM_METRICS_NAMESPACE: 'ipam',
@@ -106,7 +116,9 @@ describe('Lambda functions', () => {
       IPAM_UTILIZATION_THRESHOLDS: '80,90',
     });
     // The lease in the table serialises sweeps; a reservation could not deploy in a 10-concurrency account.
-    expect(template.findResources('AWS::Lambda::Function')[functionId('DiscoverySweep')].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(
+      template.findResources('AWS::Lambda::Function')[functionId('DiscoverySweep')].Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
   });
 });
 
@@ -133,7 +145,9 @@ describe('state machines', () => {
       const machine = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: `ipam-${name}` } });
       const { DefinitionS3Location, DefinitionSubstitutions } = Object.values(machine)[0].Properties;
       expect(DefinitionSubstitutions).toEqual({ WorkflowTaskFunctionArn: taskArn });
-      const asset = Object.values(assets).find((file) => Object.values(file.destinations).some((to) => to.objectKey === DefinitionS3Location.Key));
+      const asset = Object.values(assets).find((file) =>
+        Object.values(file.destinations).some((to) => to.objectKey === DefinitionS3Location.Key),
+      );
       const deployed = readFileSync(path.resolve(synth.outdir, asset!.source.path), 'utf8');
       expect(deployed).toBe(text);
       // What CloudFormation hands Step Functions: the file with the substitution applied.
@@ -164,8 +178,20 @@ describe('API Gateway', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
-      MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR', DataTraceEnabled: false })],
-      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"responseType":"\\$context.error.responseType"') },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 100,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ],
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"responseType":"\\$context.error.responseType"'),
+      },
     });
     const format = JSON.parse(Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Properties.AccessLogSetting.Format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', sourceIp: '$context.identity.sourceIp' });
@@ -177,7 +203,10 @@ describe('API Gateway', () => {
         Statement: [
           { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
           {
-            Effect: 'Deny', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
             Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] } },
           },
         ],
@@ -186,14 +215,22 @@ describe('API Gateway', () => {
   });
 
   describe('gateway responses', () => {
-    const responses = () => Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((resource) => resource.Properties);
+    const responses = () =>
+      Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((resource) => resource.Properties);
     const parser = new XMLParser();
-    const errorOf = (body: string) => parser.parse(body).Response as { Errors: { Error: { Code: string; Message: string } }; RequestID: string };
+    const errorOf = (body: string) =>
+      parser.parse(body).Response as { Errors: { Error: { Code: string; Message: string } }; RequestID: string };
 
     test('every response type API Gateway has is replaced', () => {
-      const allTypes = Object.values(apigateway.ResponseType).filter((value) => value instanceof apigateway.ResponseType).map((type) => type.responseType);
+      const allTypes = Object.values(apigateway.ResponseType)
+        .filter((value) => value instanceof apigateway.ResponseType)
+        .map((type) => type.responseType);
       expect(allTypes.length).toBeGreaterThanOrEqual(21);
-      expect(responses().map((response) => response.ResponseType).sort()).toEqual([...allTypes].sort());
+      expect(
+        responses()
+          .map((response) => response.ResponseType)
+          .sort(),
+      ).toEqual([...allTypes].sort());
     });
 
     test('each is the EC2 error envelope with the code’s status, the API Gateway request id and an XML content type', () => {
@@ -231,7 +268,9 @@ describe('least-privilege IAM', () => {
 
   test('no statement has a wildcard resource except X-Ray, log delivery and EC2 Describe, which have no resource-level permissions, and the discovery role of any account', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const wildcard = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]).filter((statement) => JSON.stringify(statement.Resource).includes('*'));
+    const wildcard = policies
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => JSON.stringify(statement.Resource).includes('*'));
     for (const statement of wildcard) {
       if (actionsOf(statement).includes('sts:AssumeRole')) {
         expect(statement).toEqual({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles });
@@ -248,15 +287,24 @@ describe('least-privilege IAM', () => {
     const statements = statementsOf('ApiHandlerRole');
     const dynamo = statementWith(statements, 'dynamodb:PutItem');
     expect(dynamo).toHaveLength(1);
-    expect(actionsOf(dynamo[0]).sort()).toEqual(
-      ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    expect(actionsOf(dynamo[0]).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    expect(dynamo[0].Resource).toEqual(
+      expect.objectContaining({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/ItemsTable.*Arn/) }) }),
     );
-    expect(dynamo[0].Resource).toEqual(expect.objectContaining({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/ItemsTable.*Arn/) }) }));
     const index = statements.find((statement) => JSON.stringify(statement.Resource).includes('/index/'))!;
     expect(index.Action).toBe('dynamodb:Query');
     expect(JSON.stringify(index.Resource)).toContain(`/index/${GSI1.indexName}"`);
     expect(statementWith(statements, 'secretsmanager:GetSecretValue')).toHaveLength(1);
-    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('secretsmanager:'))).toEqual([
+      'secretsmanager:GetSecretValue',
+    ]);
     const kms = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:')));
     expect(kms.map((statement) => JSON.stringify(statement.Condition)).sort()).toEqual([
       expect.stringContaining('"dynamodb."'),
@@ -264,8 +312,15 @@ describe('least-privilege IAM', () => {
     ]);
     const start = statementWith(statements, 'states:StartExecution');
     const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).sort();
-    expect(start.flatMap((statement) => [statement.Resource].flat()).map((resource) => (resource as { Ref: string }).Ref).sort()).toEqual(machines);
-    expect(new Set(statements.flatMap(actionsOf).filter((action) => action.startsWith('states:')))).toEqual(new Set(['states:StartExecution']));
+    expect(
+      start
+        .flatMap((statement) => [statement.Resource].flat())
+        .map((resource) => (resource as { Ref: string }).Ref)
+        .sort(),
+    ).toEqual(machines);
+    expect(new Set(statements.flatMap(actionsOf).filter((action) => action.startsWith('states:')))).toEqual(
+      new Set(['states:StartExecution']),
+    );
   });
 
   test('the workflow task Lambda gets the table but neither the secret nor Step Functions', () => {
@@ -277,7 +332,13 @@ describe('least-privilege IAM', () => {
   test('api, workflow task and discovery sweep may put events on our bus, and only there', () => {
     for (const role of ['ApiHandlerRole', 'WorkflowTaskRole', 'DiscoverySweepRole']) {
       expect(statementWith(statementsOf(role), 'events:PutEvents')).toEqual([
-        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/^PublishOutputFnGetAttEvents.*Arn/) }) } },
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: {
+            'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/^PublishOutputFnGetAttEvents.*Arn/) }),
+          },
+        },
       ]);
     }
   });
@@ -287,12 +348,18 @@ describe('least-privilege IAM', () => {
     const actions = statements.flatMap(actionsOf);
     // CDK merges the EC2 reads into X-Ray's statement: both can only name `*`.
     expect(statementWith(statements, 'ec2:DescribeVpcs').map((statement) => statement.Resource)).toEqual(['*']);
-    expect(actions.filter((action) => action.startsWith('ec2:')).sort()).toEqual(
-      ['ec2:DescribeAddresses', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribePublicIpv4Pools', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
-    );
+    expect(actions.filter((action) => action.startsWith('ec2:')).sort()).toEqual([
+      'ec2:DescribeAddresses',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribePublicIpv4Pools',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+    ]);
     expect(statementWith(statements, 'sts:AssumeRole')).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles }]);
     expect(actions).toContain('dynamodb:ConditionCheckItem');
-    expect(new Set(actions.map((action) => action.split(':')[0]))).toEqual(new Set(['logs', 'xray', 'dynamodb', 'kms', 'events', 'ec2', 'sts']));
+    expect(new Set(actions.map((action) => action.split(':')[0]))).toEqual(
+      new Set(['logs', 'xray', 'dynamodb', 'kms', 'events', 'ec2', 'sts']),
+    );
     expect(actions.some((action) => action.startsWith('secretsmanager:') || action.startsWith('states:'))).toBe(false);
   });
 
@@ -313,20 +380,43 @@ test('an EventBridge schedule runs the discovery sweep every 5 minutes', () => {
 });
 
 test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, every failed state machine execution', () => {
-  const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName).sort();
+  const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    .map((alarm) => alarm.Properties.AlarmName)
+    .sort();
   expect(names).toEqual(
     [
-      'ipam-api-errors', 'ipam-api-throttles', 'ipam-workflow-task-errors', 'ipam-workflow-task-throttles',
-      'ipam-discovery-sweep-errors', 'ipam-discovery-sweep-throttles', 'ipam-api-5xx', 'ipam-api-throttled', 'ipam-pool-utilization',
+      'ipam-api-errors',
+      'ipam-api-throttles',
+      'ipam-workflow-task-errors',
+      'ipam-workflow-task-throttles',
+      'ipam-discovery-sweep-errors',
+      'ipam-discovery-sweep-throttles',
+      'ipam-api-5xx',
+      'ipam-api-throttled',
+      'ipam-pool-utilization',
       ...Object.keys(workflows.definitions).map((name) => `ipam-${name}-failed`),
     ].sort(),
   );
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'ipam-api-5xx', MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 1 });
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'ipam-api-throttled', MetricName: 'ThrottledRequests', Namespace: 'ipam' });
-  template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.responseType = "THROTTLED" }', MetricTransformations: [Match.objectLike({ MetricName: 'ThrottledRequests' })] });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'ipam-api-5xx',
+    MetricName: '5XXError',
+    Namespace: 'AWS/ApiGateway',
+    Threshold: 1,
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'ipam-api-throttled',
+    MetricName: 'ThrottledRequests',
+    Namespace: 'ipam',
+  });
+  template.hasResourceProperties('AWS::Logs::MetricFilter', {
+    FilterPattern: '{ $.responseType = "THROTTLED" }',
+    MetricTransformations: [Match.objectLike({ MetricName: 'ThrottledRequests' })],
+  });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
     AlarmName: 'ipam-alpha-flow-failed',
-    Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) })]),
+    Metrics: Match.arrayWith([
+      Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) }),
+    ]),
   });
 });
 

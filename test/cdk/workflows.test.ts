@@ -54,6 +54,8 @@ test('without lambdas/handlers/workflow-task.ts the stack deploys no workflows a
     '/Stateless',
     Match.stringLikeRegexp('no-such-handler\\.ts does not exist: no workflow task Lambda and none of the 2 state machine\\(s\\)'),
   );
-  const api = Object.values(template.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'ipam-api');
+  const api = Object.values(template.findResources('AWS::Lambda::Function')).find(
+    (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'ipam-api',
+  );
   expect(api?.Properties.Environment.Variables.IPAM_STATE_MACHINE_ARNS).toBe('{}');
 });

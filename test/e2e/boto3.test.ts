@@ -85,12 +85,23 @@ describeBoto3(`boto3 ${probe.stdout.trim()}`, () => {
     expect(ipam.OperatingRegions.map((r: { RegionName: string }) => r.RegionName).sort()).toEqual(['us-east-1', 'us-west-2']);
 
     expect(tutorial.top.IpamPoolId).toMatch(POOL_ID);
-    expect(tutorial.top).toMatchObject({ Locale: 'None', PoolDepth: 1, IpamScopeType: 'private', AddressFamily: 'ipv4', AutoImport: false });
+    expect(tutorial.top).toMatchObject({
+      Locale: 'None',
+      PoolDepth: 1,
+      IpamScopeType: 'private',
+      AddressFamily: 'ipv4',
+      AutoImport: false,
+    });
     expect(tutorial.topCidr).toMatchObject({ Cidr: '10.0.0.0/8', NetmaskLength: 8 });
     expect(tutorial.regional).toMatchObject({ SourceIpamPoolId: tutorial.top.IpamPoolId, Locale: 'us-east-1', PoolDepth: 2 });
     expect(tutorial.development).toMatchObject({ SourceIpamPoolId: tutorial.regional.IpamPoolId, Locale: 'us-east-1', PoolDepth: 3 });
     expect(tutorial.topAllocations).toEqual([
-      expect.objectContaining({ Cidr: '10.0.0.0/16', ResourceType: 'ipam-pool', ResourceId: tutorial.regional.IpamPoolId, ResourceOwner: '123456789012' }),
+      expect.objectContaining({
+        Cidr: '10.0.0.0/16',
+        ResourceType: 'ipam-pool',
+        ResourceId: tutorial.regional.IpamPoolId,
+        ResourceOwner: '123456789012',
+      }),
     ]);
     expect(tutorial.tooBig).toMatchObject({ code: 'InvalidParameterValue', httpStatus: 400, operation: 'AllocateIpamPoolCidr' });
     expect(tutorial.vpcCidr.Cidr).toBe('10.0.0.0/26');

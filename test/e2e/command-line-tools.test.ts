@@ -12,9 +12,27 @@ const { version } = JSON.parse(await readFile(path.join(projectRoot, 'package.js
 
 const COMMANDS = [
   { name: 'npm start', npm: ['start'], file: 'bin/local.ts', usage: 'Usage: npm start', variables: ['PORT', 'IPAM_DATA_DIR', 'IPAM_HOST'] },
-  { name: 'npm run add-access-key', npm: ['run', 'add-access-key'], file: 'bin/add-access-key.ts', usage: 'Usage: npm run add-access-key -- --account', variables: ['IPAM_DATA_DIR'] },
-  { name: 'npm run create-access-key', npm: ['run', 'create-access-key'], file: 'bin/create-access-key.ts', usage: 'Usage: npm run create-access-key -- --secret-id', variables: ['AWS_REGION'] },
-  { name: 'npm run sweep', npm: ['run', 'sweep'], file: 'bin/sweep.ts', usage: 'Usage: npm run sweep', variables: ['IPAM_ACCESS_KEY_ID', 'PORT'] },
+  {
+    name: 'npm run add-access-key',
+    npm: ['run', 'add-access-key'],
+    file: 'bin/add-access-key.ts',
+    usage: 'Usage: npm run add-access-key -- --account',
+    variables: ['IPAM_DATA_DIR'],
+  },
+  {
+    name: 'npm run create-access-key',
+    npm: ['run', 'create-access-key'],
+    file: 'bin/create-access-key.ts',
+    usage: 'Usage: npm run create-access-key -- --secret-id',
+    variables: ['AWS_REGION'],
+  },
+  {
+    name: 'npm run sweep',
+    npm: ['run', 'sweep'],
+    file: 'bin/sweep.ts',
+    usage: 'Usage: npm run sweep',
+    variables: ['IPAM_ACCESS_KEY_ID', 'PORT'],
+  },
 ];
 
 interface Outcome {
@@ -51,15 +69,18 @@ function runScript(file: string, ...args: string[]): Promise<Outcome> {
 }
 
 describe.each(COMMANDS)('$file', ({ file, usage, variables }) => {
-  it.each(['--help', '-h'])('%s prints the usage with the flags and environment variables, and starts and creates nothing', async (flag) => {
-    const { code, stdout, stderr } = await runScript(file, flag);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout.startsWith(usage)).toBe(true);
-    expect(stdout).toContain('--help');
-    expect(stdout).toContain('--version');
-    for (const variable of variables) expect(stdout).toMatch(new RegExp(`^  ${variable} `, 'm'));
-    expect(await readdir(scratch)).toEqual([]);
-  });
+  it.each(['--help', '-h'])(
+    '%s prints the usage with the flags and environment variables, and starts and creates nothing',
+    async (flag) => {
+      const { code, stdout, stderr } = await runScript(file, flag);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout.startsWith(usage)).toBe(true);
+      expect(stdout).toContain('--help');
+      expect(stdout).toContain('--version');
+      for (const variable of variables) expect(stdout).toMatch(new RegExp(`^  ${variable} `, 'm'));
+      expect(await readdir(scratch)).toEqual([]);
+    },
+  );
 
   it('--version prints the package version', async () => {
     expect(await runScript(file, '--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });

@@ -51,7 +51,11 @@ beforeAll(async () => {
   const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }] }));
   ipamId = Ipam!.IpamId!;
   scopeId = Ipam!.PrivateDefaultScopeId!;
-  await poll(() => ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] })), (page) => page.Ipams?.[0]?.State === 'create-complete', 'the IPAM');
+  await poll(
+    () => ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] })),
+    (page) => page.Ipams?.[0]?.State === 'create-complete',
+    'the IPAM',
+  );
   const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', Locale: 'us-east-1' }));
   poolId = IpamPool!.IpamPoolId!;
   await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '10.0.0.0/8' }));
@@ -76,19 +80,38 @@ describe('POST /local/discovery-sweeps', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
     const report = JSON.parse(response.text) as SweepReport;
-    expect(report).toEqual({ sweepId: expect.stringMatching(/^sweep-/), resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
+    expect(report).toEqual({
+      sweepId: expect.stringMatching(/^sweep-/),
+      resourceDiscoveries: 1,
+      accountsRead: 1,
+      accountsFailed: 0,
+      ipamsEvaluated: 1,
+      imported: 0,
+      released: 0,
+    });
 
     // What the sweep found is there as soon as the answer is.
     const { IpamResourceCidrs } = await service.ec2().send(new GetIpamResourceCidrsCommand({ IpamScopeId: scopeId }));
-    expect(IpamResourceCidrs?.map((record) => `${record.ResourceType} ${record.ResourceCidr}`).sort()).toEqual(['subnet 10.0.1.0/24', 'vpc 10.0.0.0/16']);
+    expect(IpamResourceCidrs?.map((record) => `${record.ResourceType} ${record.ResourceCidr}`).sort()).toEqual([
+      'subnet 10.0.1.0/24',
+      'vpc 10.0.0.0/16',
+    ]);
     // Its metrics went to <data dir>/metrics.jsonl as EMF, in our namespace, with the pool's dimensions.
     const poolMetrics = (await jsonLines('metrics.jsonl')).filter((emf) => emf.PoolID === poolId);
     expect(poolMetrics.length).toBeGreaterThan(0);
-    expect(poolMetrics[0]._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'SelfHostedIPAM', Dimensions: [expect.arrayContaining(['PoolID', 'ScopeID'])] });
+    expect(poolMetrics[0]._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'SelfHostedIPAM',
+      Dimensions: [expect.arrayContaining(['PoolID', 'ScopeID'])],
+    });
     // The events of the set-up (the pool CIDR's states) were written to <data dir>/events.jsonl.
     const states = (await jsonLines('events.jsonl')).filter((event) => event['detail-type'] === 'IPAM Pool CIDR State Change');
     expect(states.map((event) => event.detail.state)).toEqual(['pending-provision', 'provisioned']);
-    expect(states[0]).toMatchObject({ source: 'self-hosted.ipam', account: ADMIN.accountId, region: 'us-east-1', detail: { ipamId, ipamPoolId: poolId } });
+    expect(states[0]).toMatchObject({
+      source: 'self-hosted.ipam',
+      account: ADMIN.accountId,
+      region: 'us-east-1',
+      detail: { ipamId, ipamPoolId: poolId },
+    });
   });
 
   test("another account's key: 403 UnauthorizedOperation, no sweep and no counts", async () => {
@@ -96,7 +119,11 @@ describe('POST /local/discovery-sweeps', () => {
     const response = await rawPost(service.url, { ...SWEEP, account: OTHER });
     expect(response.status).toBe(403);
     const body = JSON.parse(response.text);
-    expect(body).toEqual({ code: 'UnauthorizedOperation', message: expect.stringContaining(OTHER.accessKeyId), requestId: response.headers.get('x-amzn-requestid') });
+    expect(body).toEqual({
+      code: 'UnauthorizedOperation',
+      message: expect.stringContaining(OTHER.accessKeyId),
+      requestId: response.headers.get('x-amzn-requestid'),
+    });
     expect(response.text).not.toMatch(/accountsRead|resourceDiscoveries/);
     expect((await jsonLines('metrics.jsonl')).length).toBe(sweepsBefore);
   });
@@ -104,7 +131,11 @@ describe('POST /local/discovery-sweeps', () => {
   test('unsigned: 403 MissingAuthenticationToken; an unknown key: 401 AuthFailure; a wrong secret: 403 SignatureDoesNotMatch — as JSON, no sweep', async () => {
     const refusals = [
       [await rawPost(service.url, SWEEP), 403, 'MissingAuthenticationToken'],
-      [await rawPost(service.url, { ...SWEEP, account: { accessKeyId: 'AKIAUNKNOWN000000001', secretAccessKey: 'whatever' } }), 401, 'AuthFailure'],
+      [
+        await rawPost(service.url, { ...SWEEP, account: { accessKeyId: 'AKIAUNKNOWN000000001', secretAccessKey: 'whatever' } }),
+        401,
+        'AuthFailure',
+      ],
       [await rawPost(service.url, { ...SWEEP, account: { ...ADMIN, secretAccessKey: 'not-the-secret' } }), 403, 'SignatureDoesNotMatch'],
     ] as const;
     for (const [response, status, code] of refusals) {
@@ -115,12 +146,22 @@ describe('POST /local/discovery-sweeps', () => {
 });
 
 test('LocalService.sweep() runs the same sweep in-process', async () => {
-  expect(await service.sweep()).toEqual({ resourceDiscoveries: 1, accountsRead: 1, accountsFailed: 0, ipamsEvaluated: 1, imported: 0, released: 0 });
+  expect(await service.sweep()).toEqual({
+    resourceDiscoveries: 1,
+    accountsRead: 1,
+    accountsFailed: 0,
+    ipamsEvaluated: 1,
+    imported: 0,
+    released: 0,
+  });
 });
 
 describe('npm run sweep', () => {
   const runSweep = (env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['bin/sweep.ts'], { cwd: projectRoot, env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'WARN', ...env } });
+    promisify(execFile)(process.execPath, ['bin/sweep.ts'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    });
 
   test('triggers a sweep on the running service with the admin key from the environment and prints the report', async () => {
     const { stdout } = await runSweep({
@@ -134,7 +175,9 @@ describe('npm run sweep', () => {
 
   test('without a key or a data dir holding one, it says how to get one and creates nothing', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-no-key-'));
-    const failure = await runSweep({ PORT: String(service.port), IPAM_DATA_DIR: dataDir }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await runSweep({ PORT: String(service.port), IPAM_DATA_DIR: dataDir }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('No access key: set IPAM_ACCESS_KEY_ID') });
     await expect(readFile(path.join(dataDir, 'credentials.json'))).rejects.toThrow(/ENOENT/);
   });
@@ -151,11 +194,17 @@ describe('one sweep at a time', () => {
     slow = await startTestService({ env: { IPAM_INVENTORY_FILE: inventoryPipe } });
     const ec2 = slow.ec2();
     const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }] }));
-    await poll(() => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })), (page) => page.Ipams?.[0]?.State === 'create-complete', 'the IPAM');
+    await poll(
+      () => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })),
+      (page) => page.Ipams?.[0]?.State === 'create-complete',
+      'the IPAM',
+    );
   });
   afterAll(async () => slow?.stop());
 
-  test("a trigger while a sweep runs answers at once with the running sweep's id; nothing queues behind it", { timeout: 20_000 }, async () => {
+  test("a trigger while a sweep runs answers at once with the running sweep's id; nothing queues behind it", {
+    timeout: 20_000,
+  }, async () => {
     const first = rawPost(slow.url, { ...SWEEP, account: ADMIN });
     await new Promise((resolve) => setTimeout(resolve, 500)); // the first sweep is now waiting on the pipe
     const started = Date.now();

@@ -29,7 +29,13 @@ describe('Elastic IPs from an IPAM pool with the JS SDK', () => {
   it('allocates, describes and releases an EIP of a provisioned Amazon-owned block', async () => {
     const { Ipam } = await ec2.send(new CreateIpamCommand({}));
     const { IpamPool } = await ec2.send(
-      new CreateIpamPoolCommand({ IpamScopeId: Ipam!.PublicDefaultScopeId, AddressFamily: 'ipv4', AwsService: 'ec2', PublicIpSource: 'amazon', Locale: 'us-east-1' }),
+      new CreateIpamPoolCommand({
+        IpamScopeId: Ipam!.PublicDefaultScopeId,
+        AddressFamily: 'ipv4',
+        AwsService: 'ec2',
+        PublicIpSource: 'amazon',
+        Locale: 'us-east-1',
+      }),
     );
     const IpamPoolId = IpamPool!.IpamPoolId!;
     // Before any CIDR is provisioned the pool cannot serve EIPs.
@@ -39,12 +45,23 @@ describe('Elastic IPs from an IPAM pool with the JS SDK', () => {
 
     const eip = await ec2.send(new AllocateAddressCommand({ IpamPoolId }));
     expect(eip.PublicIp).toBe(block.split('/')[0]);
-    expect(eip).toMatchObject({ PublicIpv4Pool: IpamPoolId, NetworkBorderGroup: 'us-east-1', Domain: 'vpc', AllocationId: expect.stringMatching(/^eipalloc-/) });
+    expect(eip).toMatchObject({
+      PublicIpv4Pool: IpamPoolId,
+      NetworkBorderGroup: 'us-east-1',
+      Domain: 'vpc',
+      AllocationId: expect.stringMatching(/^eipalloc-/),
+    });
     const { IpamPoolAllocations } = await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId }));
-    expect(IpamPoolAllocations).toEqual([expect.objectContaining({ Cidr: `${eip.PublicIp}/32`, ResourceType: 'eip', ResourceId: eip.AllocationId })]);
+    expect(IpamPoolAllocations).toEqual([
+      expect.objectContaining({ Cidr: `${eip.PublicIp}/32`, ResourceType: 'eip', ResourceId: eip.AllocationId }),
+    ]);
 
-    const { Addresses } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [eip.AllocationId!] }] }));
-    expect(Addresses).toEqual([expect.objectContaining({ PublicIp: eip.PublicIp, AllocationId: eip.AllocationId, PublicIpv4Pool: IpamPoolId })]);
+    const { Addresses } = await ec2.send(
+      new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [eip.AllocationId!] }] }),
+    );
+    expect(Addresses).toEqual([
+      expect.objectContaining({ PublicIp: eip.PublicIp, AllocationId: eip.AllocationId, PublicIpv4Pool: IpamPoolId }),
+    ]);
 
     await ec2.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }));
     const gone = await rejection(ec2.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId })));

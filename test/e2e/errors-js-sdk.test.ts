@@ -45,7 +45,6 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.stop());
 
-
 /** The SDK's view of an EC2 error: code as name, the HTTP status, a client fault, a request id, and the message. */
 async function expectEc2Error(promise: Promise<unknown>, code: string, status: number, ...messageParts: (string | RegExp)[]): Promise<any> {
   const error = await rejection(promise);
@@ -59,7 +58,8 @@ async function expectEc2Error(promise: Promise<unknown>, code: string, status: n
   return error;
 }
 
-const poolState = (poolId: string) => async () => (await ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [poolId] }))).IpamPools?.[0]?.State;
+const poolState = (poolId: string) => async () =>
+  (await ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [poolId] }))).IpamPools?.[0]?.State;
 const poolCidrs = (poolId: string) => async () => (await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }))).IpamPoolCidrs ?? [];
 
 /** A settled top-level pool in the private scope, optionally with a provisioned CIDR. */
@@ -88,7 +88,12 @@ describe('malformed and misplaced CIDRs', () => {
     ['10.0.0.0/33', 'prefix beyond /32'],
     ['banana', 'not a CIDR at all'],
   ])('ProvisionIpamPoolCidr with %s (%s) → InvalidParameterValue naming the value', async (cidr) => {
-    await expectEc2Error(ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: v4Pool, Cidr: cidr })), 'InvalidParameterValue', 400, cidr);
+    await expectEc2Error(
+      ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: v4Pool, Cidr: cidr })),
+      'InvalidParameterValue',
+      400,
+      cidr,
+    );
   });
 
   it('an IPv6 CIDR into an IPv4 pool → InvalidParameterValue', async () => {
@@ -103,7 +108,12 @@ describe('malformed and misplaced CIDRs', () => {
 
   it('a malformed CIDR in AllocateIpamPoolCidr → InvalidParameterValue', async () => {
     const poolId = await pool(`${freshSpace()}/24`);
-    await expectEc2Error(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '10.0.0.1/28' })), 'InvalidParameterValue', 400, '10.0.0.1/28');
+    await expectEc2Error(
+      ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '10.0.0.1/28' })),
+      'InvalidParameterValue',
+      400,
+      '10.0.0.1/28',
+    );
   });
 });
 
@@ -111,7 +121,12 @@ describe('unknown and invisible ids', () => {
   it.each([
     ['DescribeIpams', () => new DescribeIpamsCommand({ IpamIds: [UNKNOWN.ipam] }), 'InvalidIpamId.NotFound', UNKNOWN.ipam],
     ['DeleteIpam', () => new DeleteIpamCommand({ IpamId: UNKNOWN.ipam }), 'InvalidIpamId.NotFound', UNKNOWN.ipam],
-    ['DescribeIpamScopes', () => new DescribeIpamScopesCommand({ IpamScopeIds: [UNKNOWN.scope] }), 'InvalidIpamScopeId.NotFound', UNKNOWN.scope],
+    [
+      'DescribeIpamScopes',
+      () => new DescribeIpamScopesCommand({ IpamScopeIds: [UNKNOWN.scope] }),
+      'InvalidIpamScopeId.NotFound',
+      UNKNOWN.scope,
+    ],
     [
       'CreateIpamPool',
       () => new CreateIpamPoolCommand({ IpamScopeId: UNKNOWN.scope, AddressFamily: 'ipv4' }),
@@ -125,7 +140,12 @@ describe('unknown and invisible ids', () => {
       'InvalidIpamPoolId.NotFound',
       UNKNOWN.pool,
     ],
-    ['GetIpamPoolAllocations', () => new GetIpamPoolAllocationsCommand({ IpamPoolId: UNKNOWN.pool }), 'InvalidIpamPoolId.NotFound', UNKNOWN.pool],
+    [
+      'GetIpamPoolAllocations',
+      () => new GetIpamPoolAllocationsCommand({ IpamPoolId: UNKNOWN.pool }),
+      'InvalidIpamPoolId.NotFound',
+      UNKNOWN.pool,
+    ],
   ] as const)('%s with an unknown id → %s', async (_action, command, code, id) => {
     await expectEc2Error(ec2.send(command() as any), code, 400, id);
   });
@@ -143,8 +163,18 @@ describe('unknown and invisible ids', () => {
   it("another account's IPAM, scope and pool answer exactly like missing ones", async () => {
     const other = service.ec2({ account: OTHER });
     const poolId = await pool();
-    await expectEc2Error(other.send(new DescribeIpamsCommand({ IpamIds: [ipamId] })), 'InvalidIpamId.NotFound', 400, `The ipam ID '${ipamId}' does not exist`);
-    await expectEc2Error(other.send(new DescribeIpamScopesCommand({ IpamScopeIds: [scopeId] })), 'InvalidIpamScopeId.NotFound', 400, scopeId);
+    await expectEc2Error(
+      other.send(new DescribeIpamsCommand({ IpamIds: [ipamId] })),
+      'InvalidIpamId.NotFound',
+      400,
+      `The ipam ID '${ipamId}' does not exist`,
+    );
+    await expectEc2Error(
+      other.send(new DescribeIpamScopesCommand({ IpamScopeIds: [scopeId] })),
+      'InvalidIpamScopeId.NotFound',
+      400,
+      scopeId,
+    );
     await expectEc2Error(other.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [poolId] })), 'InvalidIpamPoolId.NotFound', 400, poolId);
     await expectEc2Error(other.send(new DeleteIpamCommand({ IpamId: ipamId })), 'InvalidIpamId.NotFound', 400, ipamId);
     expect((await other.send(new DescribeIpamsCommand({}))).Ipams).toEqual([]);
@@ -155,7 +185,12 @@ describe('unknown and invisible ids', () => {
   it('an IPAM is invisible from another Region, even one of its operating Regions', async () => {
     const west = service.ec2({ region: 'us-west-2' });
     await expectEc2Error(west.send(new DescribeIpamsCommand({ IpamIds: [ipamId] })), 'InvalidIpamId.NotFound', 400, ipamId);
-    await expectEc2Error(west.send(new DescribeIpamScopesCommand({ IpamScopeIds: [scopeId] })), 'InvalidIpamScopeId.NotFound', 400, scopeId);
+    await expectEc2Error(
+      west.send(new DescribeIpamScopesCommand({ IpamScopeIds: [scopeId] })),
+      'InvalidIpamScopeId.NotFound',
+      400,
+      scopeId,
+    );
     expect((await west.send(new DescribeIpamsCommand({}))).Ipams).toEqual([]);
   });
 });
@@ -171,7 +206,11 @@ describe('space contention and allocation sizes', () => {
     expect(['pending-provision', 'failed-provision']).toContain(answer.State);
     const cidrs = await poll(poolCidrs(second), (list) => list.some((c) => c.State !== 'pending-provision'), 'the provision to settle');
     expect(cidrs).toEqual([
-      expect.objectContaining({ Cidr: overlapping, State: 'failed-provision', FailureReason: expect.objectContaining({ Code: 'cidr-not-available' }) }),
+      expect.objectContaining({
+        Cidr: overlapping,
+        State: 'failed-provision',
+        FailureReason: expect.objectContaining({ Code: 'cidr-not-available' }),
+      }),
     ]);
     // The reason names the CIDR and says it is NOT available (the code is cidr-not-available).
     expect((cidrs[0] as IpamPoolCidr).FailureReason?.Message).toContain(overlapping);
@@ -183,12 +222,21 @@ describe('space contention and allocation sizes', () => {
     expect(contested.IpamPoolAllocation?.Cidr).toBe(overlapping);
     const elsewhere = `${freshSpace()}/16`;
     await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: second, Cidr: elsewhere }));
-    await poll(poolCidrs(second), (list) => list.some((c) => c.Cidr === elsewhere && c.State === 'provisioned'), `${elsewhere} provisioned`);
+    await poll(
+      poolCidrs(second),
+      (list) => list.some((c) => c.Cidr === elsewhere && c.State === 'provisioned'),
+      `${elsewhere} provisioned`,
+    );
   });
 
   it('an allocation larger than the pool → InvalidParameterValue', async () => {
     const poolId = await pool(`${freshSpace()}/24`);
-    await expectEc2Error(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 20 })), 'InvalidParameterValue', 400, '/20');
+    await expectEc2Error(
+      ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 20 })),
+      'InvalidParameterValue',
+      400,
+      '/20',
+    );
   });
 
   it('an exhausted /30 pool: four /32s, then the fifth fails', async () => {
@@ -200,7 +248,12 @@ describe('space contention and allocation sizes', () => {
     }
     const prefix = base.replace(/\.0$/, '');
     expect([...got].sort()).toEqual([0, 1, 2, 3].map((i) => `${prefix}.${i}/32`));
-    await expectEc2Error(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 32 })), 'InvalidParameterValue', 400, '/32');
+    await expectEc2Error(
+      ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 32 })),
+      'InvalidParameterValue',
+      400,
+      '/32',
+    );
     const allocations = (await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: poolId }))).IpamPoolAllocations ?? [];
     expect(allocations).toHaveLength(4);
   });
@@ -211,18 +264,35 @@ describe('space contention and allocation sizes', () => {
     await ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: `${base}/28` }));
     const prefix = base.replace(/\.0$/, '');
     for (const cidr of [`${base}/27`, `${base}/28`, `${prefix}.8/29`]) {
-      await expectEc2Error(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: cidr })), 'InvalidParameterValue', 400, cidr);
+      await expectEc2Error(
+        ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: cidr })),
+        'InvalidParameterValue',
+        400,
+        cidr,
+      );
     }
   });
 
   it('NetmaskLength 33 on an IPv4 pool → InvalidParameterValue', async () => {
     const poolId = await pool(`${freshSpace()}/24`);
-    await expectEc2Error(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 33 })), 'InvalidParameterValue', 400, '33');
+    await expectEc2Error(
+      ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: poolId, NetmaskLength: 33 })),
+      'InvalidParameterValue',
+      400,
+      '33',
+    );
   });
 
   it('CreateIpamPool with AllocationMinNetmaskLength > AllocationMaxNetmaskLength → InvalidParameterValue', async () => {
     await expectEc2Error(
-      ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', AllocationMinNetmaskLength: 24, AllocationMaxNetmaskLength: 16 })),
+      ec2.send(
+        new CreateIpamPoolCommand({
+          IpamScopeId: scopeId,
+          AddressFamily: 'ipv4',
+          AllocationMinNetmaskLength: 24,
+          AllocationMaxNetmaskLength: 16,
+        }),
+      ),
       'InvalidParameterValue',
       400,
       'AllocationMinNetmaskLength',
@@ -255,7 +325,8 @@ describe('values the JS SDK sends unchecked', () => {
   });
 
   it('a tampered, foreign or made-up NextToken → InvalidPaginationToken', async () => {
-    for (let i = 0; i < 6; i++) await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', Description: `page ${i}` }));
+    for (let i = 0; i < 6; i++)
+      await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', Description: `page ${i}` }));
     const first = await ec2.send(new DescribeIpamPoolsCommand({ MaxResults: 5 }));
     const token = first.NextToken!;
     expect(token).toMatch(/\S/);
@@ -320,7 +391,10 @@ describe('requests no SDK sends', () => {
   });
 
   it('an unsigned request → 403 MissingAuthenticationToken', async () => {
-    const response = await rawPost(service.url, { body: 'Action=DescribeIpams&Version=2016-11-15', contentType: 'application/x-www-form-urlencoded' });
+    const response = await rawPost(service.url, {
+      body: 'Action=DescribeIpams&Version=2016-11-15',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(response.status).toBe(403);
     expect(parseEc2Error(response.text).code).toBe('MissingAuthenticationToken');
   });
@@ -332,7 +406,12 @@ describe('requests no SDK sends', () => {
       credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: 'not-the-secret' },
       maxAttempts: 1,
     });
-    await expectEc2Error(forged.send(new DescribeIpamsCommand({})), 'SignatureDoesNotMatch', 403, 'The request signature we calculated does not match');
+    await expectEc2Error(
+      forged.send(new DescribeIpamsCommand({})),
+      'SignatureDoesNotMatch',
+      403,
+      'The request signature we calculated does not match',
+    );
   });
 
   it('the JSON API: POST /api/DescribeIpams answers { Ipams }, errors as { code, message, requestId }', async () => {
@@ -341,7 +420,10 @@ describe('requests no SDK sends', () => {
     expect(ok.headers.get('content-type')).toMatch(/^application\/json/);
     const body = JSON.parse(ok.text);
     expect(body.Ipams.map((i: { IpamId: string }) => i.IpamId)).toContain(ipamId);
-    expect(body.Ipams.find((i: { IpamId: string }) => i.IpamId === ipamId)).toMatchObject({ PrivateDefaultScopeId: scopeId, Description: 'Errors IPAM' });
+    expect(body.Ipams.find((i: { IpamId: string }) => i.IpamId === ipamId)).toMatchObject({
+      PrivateDefaultScopeId: scopeId,
+      Description: 'Errors IPAM',
+    });
 
     const bad = await rawPost(service.url, {
       path: '/api/DescribeIpams',
@@ -351,7 +433,11 @@ describe('requests no SDK sends', () => {
     });
     expect(bad.status).toBe(400);
     const error = JSON.parse(bad.text);
-    expect(error).toEqual({ code: 'InvalidIpamId.NotFound', message: `The ipam ID '${UNKNOWN.ipam}' does not exist`, requestId: expect.stringMatching(/\S/) });
+    expect(error).toEqual({
+      code: 'InvalidIpamId.NotFound',
+      message: `The ipam ID '${UNKNOWN.ipam}' does not exist`,
+      requestId: expect.stringMatching(/\S/),
+    });
     expect(bad.headers.get('x-amzn-requestid')).toBe(error.requestId);
 
     const unsigned = await rawPost(service.url, { path: '/api/DescribeIpams', body: '{}', contentType: 'application/json' });

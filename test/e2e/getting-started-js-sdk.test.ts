@@ -63,7 +63,8 @@ describe('S1 getting started, with the JS SDK', () => {
     expect(scopeId).toMatch(/^ipam-scope-0[0-9a-f]{16}$/);
 
     // 5–8: top-level pool with 10.0.0.0/8.
-    const top = (await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', Description: 'Top-level pool' }))).IpamPool!;
+    const top = (await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, AddressFamily: 'ipv4', Description: 'Top-level pool' })))
+      .IpamPool!;
     expect(top).toMatchObject({ IpamScopeType: 'private', Locale: 'None', PoolDepth: 1, AddressFamily: 'ipv4', AutoImport: false });
     expect(await waitFor(poolState(top.IpamPoolId!), (s) => s === 'create-complete')).toBe('create-complete');
     const provisioned = await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: top.IpamPoolId, Cidr: '10.0.0.0/8' }));
@@ -94,7 +95,12 @@ describe('S1 getting started, with the JS SDK', () => {
     await waitFor(cidrState(regional.IpamPoolId!, '10.0.0.0/16'), (s) => s === 'provisioned');
     const topAllocations = await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: top.IpamPoolId }));
     expect(topAllocations.IpamPoolAllocations).toEqual([
-      expect.objectContaining({ Cidr: '10.0.0.0/16', ResourceType: 'ipam-pool', ResourceId: regional.IpamPoolId, ResourceOwner: '123456789012' }),
+      expect.objectContaining({
+        Cidr: '10.0.0.0/16',
+        ResourceType: 'ipam-pool',
+        ResourceId: regional.IpamPoolId,
+        ResourceOwner: '123456789012',
+      }),
     ]);
 
     // 13–15: development pool takes the regional locale.
@@ -112,17 +118,27 @@ describe('S1 getting started, with the JS SDK', () => {
     expect(development).toMatchObject({ Description: 'Development pool', Locale: 'us-east-1', PoolDepth: 3 });
     await waitFor(poolState(development.IpamPoolId!), (s) => s === 'create-complete');
     await expect(
-      ec2.send(new CreateIpamPoolCommand({ IpamScopeId: scopeId, SourceIpamPoolId: regional.IpamPoolId, Locale: 'us-west-2', AddressFamily: 'ipv4' })),
+      ec2.send(
+        new CreateIpamPoolCommand({
+          IpamScopeId: scopeId,
+          SourceIpamPoolId: regional.IpamPoolId,
+          Locale: 'us-west-2',
+          AddressFamily: 'ipv4',
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
     await ec2.send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: development.IpamPoolId, Cidr: '10.0.0.0/24' }));
     await waitFor(cidrState(development.IpamPoolId!, '10.0.0.0/24'), (s) => s === 'provisioned');
 
     // 16–18 (Tier B): a /26 from the development pool, at the lowest address.
-    await expect(ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: development.IpamPoolId, NetmaskLength: 23 }))).rejects.toMatchObject({
+    await expect(
+      ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: development.IpamPoolId, NetmaskLength: 23 })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: expect.stringMatching(/too big/),
     });
-    const vpcCidr = (await ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: development.IpamPoolId, NetmaskLength: 26 }))).IpamPoolAllocation!;
+    const vpcCidr = (await ec2.send(new AllocateIpamPoolCidrCommand({ IpamPoolId: development.IpamPoolId, NetmaskLength: 26 })))
+      .IpamPoolAllocation!;
     expect(vpcCidr.Cidr).toBe('10.0.0.0/26');
     const devAllocations = await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: development.IpamPoolId }));
     expect(devAllocations.IpamPoolAllocations).toEqual([
@@ -130,13 +146,23 @@ describe('S1 getting started, with the JS SDK', () => {
     ]);
 
     // Cleanup out of order is refused (DependencyViolation), as the guide's troubleshooting says.
-    await expect(ec2.send(new DeleteIpamPoolCommand({ IpamPoolId: regional.IpamPoolId }))).rejects.toMatchObject({ name: 'DependencyViolation' });
-    await expect(ec2.send(new DeprovisionIpamPoolCidrCommand({ IpamPoolId: regional.IpamPoolId, Cidr: '10.0.0.0/16' }))).rejects.toMatchObject({
+    await expect(ec2.send(new DeleteIpamPoolCommand({ IpamPoolId: regional.IpamPoolId }))).rejects.toMatchObject({
+      name: 'DependencyViolation',
+    });
+    await expect(
+      ec2.send(new DeprovisionIpamPoolCidrCommand({ IpamPoolId: regional.IpamPoolId, Cidr: '10.0.0.0/16' })),
+    ).rejects.toMatchObject({
       name: 'DependencyViolation',
     });
 
     // C1–C8 in reverse creation order.
-    await ec2.send(new ReleaseIpamPoolAllocationCommand({ IpamPoolId: development.IpamPoolId, IpamPoolAllocationId: vpcCidr.IpamPoolAllocationId, Cidr: vpcCidr.Cidr }));
+    await ec2.send(
+      new ReleaseIpamPoolAllocationCommand({
+        IpamPoolId: development.IpamPoolId,
+        IpamPoolAllocationId: vpcCidr.IpamPoolAllocationId,
+        Cidr: vpcCidr.Cidr,
+      }),
+    );
     for (const [pool, cidr] of [
       [development, '10.0.0.0/24'],
       [regional, '10.0.0.0/16'],
@@ -154,6 +180,9 @@ describe('S1 getting started, with the JS SDK', () => {
     });
     const deleted = await ec2.send(new DeleteIpamCommand({ IpamId: Ipam!.IpamId }));
     expect(deleted.Ipam).toMatchObject({ IpamId: Ipam!.IpamId, State: 'delete-in-progress' });
-    await waitFor(() => ec2.send(new DescribeIpamsCommand({})), (page) => page.Ipams?.length === 0);
+    await waitFor(
+      () => ec2.send(new DescribeIpamsCommand({})),
+      (page) => page.Ipams?.length === 0,
+    );
   });
 });

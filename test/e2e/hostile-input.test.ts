@@ -30,7 +30,8 @@ afterAll(async () => service?.stop());
 /** A signed EC2 Query request with this form body. */
 const query = (body: string) => rawPost(service.url, { body, contentType: 'application/x-www-form-urlencoded', account: ADMIN });
 /** A signed JSON API request. */
-const json = (action: string, body: string) => rawPost(service.url, { path: `/api/${action}`, body, contentType: 'application/json', account: ADMIN });
+const json = (action: string, body: string) =>
+  rawPost(service.url, { path: `/api/${action}`, body, contentType: 'application/json', account: ADMIN });
 
 /** A well-formed EC2 XML error with this code and status; its message. */
 function expectXmlError(response: RawResponse, status: number, code: string): string {
@@ -42,21 +43,36 @@ function expectXmlError(response: RawResponse, status: number, code: string): st
 }
 
 /** No character XML 1.0 forbids, raw, anywhere in the text. */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters XML 1.0 forbids; finding them is the point.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe('text XML cannot carry', () => {
   it.each([
     ['\\x01 in a Description', 'Description=bad%01text', 'Description', 'U+0001'],
     ['\\x0b in a Description', 'Description=bad%0Btext', 'Description', 'U+000B'],
-    ['U+FFFF in a tag value', 'TagSpecification.1.ResourceType=ipam-pool&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=a%EF%BF%BF', 'TagSpecification.1.Tag.1.Value', 'U+FFFF'],
-    ['U+FFFE in a tag key', 'TagSpecification.1.ResourceType=ipam-pool&TagSpecification.1.Tag.1.Key=%EF%BF%BE&TagSpecification.1.Tag.1.Value=v', 'TagSpecification.1.Tag.1.Key', 'U+FFFE'],
-  ])('%s → 400 InvalidParameterValue naming the parameter and the code point, not the character', async (_case, params, parameter, codePoint) => {
-    const response = await query(`Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&${params}`);
-    const message = expectXmlError(response, 400, 'InvalidParameterValue');
-    expect(message).toContain(parameter);
-    expect(message).toContain(codePoint);
-    expect(message).not.toMatch(XML_FORBIDDEN);
-  });
+    [
+      'U+FFFF in a tag value',
+      'TagSpecification.1.ResourceType=ipam-pool&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=a%EF%BF%BF',
+      'TagSpecification.1.Tag.1.Value',
+      'U+FFFF',
+    ],
+    [
+      'U+FFFE in a tag key',
+      'TagSpecification.1.ResourceType=ipam-pool&TagSpecification.1.Tag.1.Key=%EF%BF%BE&TagSpecification.1.Tag.1.Value=v',
+      'TagSpecification.1.Tag.1.Key',
+      'U+FFFE',
+    ],
+  ])(
+    '%s → 400 InvalidParameterValue naming the parameter and the code point, not the character',
+    async (_case, params, parameter, codePoint) => {
+      const response = await query(`Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&${params}`);
+      const message = expectXmlError(response, 400, 'InvalidParameterValue');
+      expect(message).toContain(parameter);
+      expect(message).toContain(codePoint);
+      expect(message).not.toMatch(XML_FORBIDDEN);
+    },
+  );
 
   it('nothing was created by the refused requests: DescribeIpamPools lists only the first pool', async () => {
     const response = await query('Action=DescribeIpamPools&Version=2016-11-15');
@@ -109,7 +125,13 @@ describe('limits answer 4xx', () => {
     const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const url = new URL(service.url);
       const outgoing = httpRequest(
-        { host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+        },
         (incoming) => {
           let text = '';
           incoming.setEncoding('utf8');
@@ -126,7 +148,9 @@ describe('limits answer 4xx', () => {
   });
 
   it('a 500 KB Description → 400 InvalidParameterValue, not the store failing', async () => {
-    const response = await query(`Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&Description=${'d'.repeat(500_000)}`);
+    const response = await query(
+      `Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&Description=${'d'.repeat(500_000)}`,
+    );
     const message = expectXmlError(response, 400, 'InvalidParameterValue');
     expect(message).toContain('Description');
     // The message names the limit, not 500,000 characters of the value.
@@ -134,7 +158,9 @@ describe('limits answer 4xx', () => {
   });
 
   it('a 64 KiB Description is still fine', async () => {
-    const response = await query(`Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&Description=${'d'.repeat(65_536)}`);
+    const response = await query(
+      `Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&Description=${'d'.repeat(65_536)}`,
+    );
     expect(response.status).toBe(200);
   });
 
@@ -143,7 +169,10 @@ describe('limits answer 4xx', () => {
     const tag = (key: string, value: string) => pool(`AllocationResourceTag.1.Key=${key}&AllocationResourceTag.1.Value=${value}`);
     expect(expectXmlError(await tag('k'.repeat(129), 'v'), 400, 'InvalidParameterValue')).toContain('AllocationResourceTag.1.Key');
     expect(expectXmlError(await tag('k', 'v'.repeat(257)), 400, 'InvalidParameterValue')).toContain('AllocationResourceTag.1.Value');
-    const fiftyOne = Array.from({ length: 51 }, (_, i) => `AllocationResourceTag.${i + 1}.Key=k${i}&AllocationResourceTag.${i + 1}.Value=v`).join('&');
+    const fiftyOne = Array.from(
+      { length: 51 },
+      (_, i) => `AllocationResourceTag.${i + 1}.Key=k${i}&AllocationResourceTag.${i + 1}.Value=v`,
+    ).join('&');
     expect(expectXmlError(await pool(fiftyOne), 400, 'InvalidParameterValue')).toContain('AllocationResourceTag');
   });
 
@@ -195,7 +224,11 @@ describe('limits answer 4xx', () => {
     ];
     for (const action of actions) {
       const response = await query(`Action=${action}&Version=2016-11-15&NextToken=${encodeURIComponent(token)}`);
-      expect({ action, status: response.status, code: parseEc2Error(response.text).code }).toEqual({ action, status: 400, code: 'InvalidPaginationToken' });
+      expect({ action, status: response.status, code: parseEc2Error(response.text).code }).toEqual({
+        action,
+        status: 400,
+        code: 'InvalidPaginationToken',
+      });
     }
   });
 });
@@ -220,7 +253,12 @@ print(json.dumps(result))
 
 function python(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   // Only the script's explicit settings count, never the machine's AWS configuration.
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name))), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name))),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
   return new Promise((resolve) => {
     execFile('python3', args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });

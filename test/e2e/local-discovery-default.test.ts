@@ -49,7 +49,11 @@ test('a sweep under npm start with no AWS credentials: no ERROR logs, no connect
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: url, credentials: ADMIN, maxAttempts: 1 });
   // An IPAM brings its default resource discovery: the sweep has the administrator's account to read.
   const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }] }));
-  await poll(() => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })), (page) => page.Ipams?.[0]?.State === 'create-complete', 'the IPAM');
+  await poll(
+    () => ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] })),
+    (page) => page.Ipams?.[0]?.State === 'create-complete',
+    'the IPAM',
+  );
 
   const response = await rawPost(url, { path: '/local/discovery-sweeps', body: '', contentType: 'application/json', account: ADMIN });
   expect(response.status).toBe(200);
@@ -58,9 +62,9 @@ test('a sweep under npm start with no AWS credentials: no ERROR logs, no connect
     new GetIpamDiscoveredAccountsCommand({ IpamResourceDiscoveryId: Ipam!.DefaultResourceDiscoveryId!, DiscoveryRegion: 'us-east-1' }),
   );
   // Read, successfully, and found empty.
-  expect(IpamDiscoveredAccounts?.map((account) => [account.AccountId, account.FailureReason, account.LastSuccessfulDiscoveryTime !== undefined])).toEqual([
-    [ADMIN.accountId, undefined, true],
-  ]);
+  expect(
+    IpamDiscoveredAccounts?.map((account) => [account.AccountId, account.FailureReason, account.LastSuccessfulDiscoveryTime !== undefined]),
+  ).toEqual([[ADMIN.accountId, undefined, true]]);
 
   const exited = new Promise((resolve) => child!.on('exit', resolve));
   child.kill('SIGTERM');

@@ -43,7 +43,11 @@ describe('one data directory, one service', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     // No exit hook ran: the kernel's parent-death signal ends DynamoDB Local, and the lock is stale.
-    await waitFor(() => isAlive(jvm!), (alive) => !alive, 'the orphaned DynamoDB Local to exit');
+    await waitFor(
+      () => isAlive(jvm!),
+      (alive) => !alive,
+      'the orphaned DynamoDB Local to exit',
+    );
 
     const third = await startService({ IPAM_DATA_DIR: dataDir });
     expect((await fetch(`${third.url}/health`)).status).toBe(200);
@@ -80,8 +84,16 @@ describe('a dead store', () => {
 
     const [jvm] = javaPidsUsing(dataDir);
     process.kill(jvm!, 'SIGKILL');
-    await waitFor(() => javaPidsUsing(dataDir), (pids) => pids.length === 1 && pids[0] !== jvm, 'a new DynamoDB Local');
-    await waitFor(() => health(service.url), (answer) => answer.status === 200, 'the service to be healthy again');
+    await waitFor(
+      () => javaPidsUsing(dataDir),
+      (pids) => pids.length === 1 && pids[0] !== jvm,
+      'a new DynamoDB Local',
+    );
+    await waitFor(
+      () => health(service.url),
+      (answer) => answer.status === 200,
+      'the service to be healthy again',
+    );
 
     expect((await ec2.send(new DescribeIpamsCommand({}))).Ipams?.map((ipam) => ipam.IpamId)).toEqual([Ipam!.IpamId]);
     const { IpamResourceDiscovery } = await ec2.send(new CreateIpamResourceDiscoveryCommand({ Description: 'after the restart' }));
@@ -107,7 +119,11 @@ describe('a dead store', () => {
     services.push(service);
 
     process.kill(service.store.pid()!, 'SIGKILL');
-    await waitFor(() => service.store.state(), (state) => state === 'restarting', 'the store to be seen down');
+    await waitFor(
+      () => service.store.state(),
+      (state) => state === 'restarting',
+      'the store to be seen down',
+    );
     expect(await health(service.url)).toEqual({ status: 503, body: { status: 'unavailable', store: 'restarting' } });
     const query = await rawPost(service.url, { ...DESCRIBE_IPAMS, account: admin });
     expect([query.status, parseEc2Error(query.text).code]).toEqual([503, 'Unavailable']);
@@ -116,7 +132,11 @@ describe('a dead store', () => {
     expect([json.status, JSON.parse(json.text).code]).toEqual([503, 'Unavailable']);
 
     release();
-    await waitFor(() => service.store.state(), (state) => state === 'ok', 'the store to be back');
+    await waitFor(
+      () => service.store.state(),
+      (state) => state === 'ok',
+      'the store to be back',
+    );
     expect(await health(service.url)).toEqual({ status: 200, body: { status: 'ok', store: 'ok' } });
     expect((await rawPost(service.url, { ...DESCRIBE_IPAMS, account: admin })).status).toBe(200);
   });
@@ -128,7 +148,11 @@ describe('a dead store', () => {
     const [jvm] = javaPidsUsing(dataDir);
     process.kill(jvm!, 'SIGKILL');
     // Something else takes the port the moment DynamoDB Local lets go of it: every restart fails.
-    const squatter = await waitFor(() => listenOn(port), (server) => server !== undefined, 'the port to be free');
+    const squatter = await waitFor(
+      () => listenOn(port),
+      (server) => server !== undefined,
+      'the port to be free',
+    );
     try {
       const code = await Promise.race([service.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 45_000))]);
       expect(code).toBe(1);

@@ -84,7 +84,10 @@ const cidrStates = (ec2: EC2Client, poolId: string) => async () =>
 /** An IPAM and a pool, each waited for as the guide does, with `cidr` provision requested. */
 async function poolWithCidr(ec2: EC2Client, cidr: string, settle = true) {
   const { Ipam } = await ec2.send(new CreateIpamCommand({ Description: 'kept' }));
-  await until(() => ec2.send(new DescribeIpamsCommand({})), (page) => page.Ipams?.[0]?.State === 'create-complete');
+  await until(
+    () => ec2.send(new DescribeIpamsCommand({})),
+    (page) => page.Ipams?.[0]?.State === 'create-complete',
+  );
   const { IpamPool } = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: Ipam!.PrivateDefaultScopeId, AddressFamily: 'ipv4' }));
   await until(
     () => ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [IpamPool!.IpamPoolId!] })),
@@ -120,7 +123,9 @@ describe('npm start (bin/local.ts)', () => {
     const again = await clientFor(second.url, dataDir);
     expect((await again.send(new DescribeIpamsCommand({}))).Ipams?.map((ipam) => ipam.IpamId)).toEqual([Ipam!.IpamId]);
     const allocations = await again.send(new GetIpamPoolAllocationsCommand({ IpamPoolId: IpamPool!.IpamPoolId }));
-    expect(allocations.IpamPoolAllocations).toEqual([expect.objectContaining({ IpamPoolAllocationId: IpamPoolAllocation!.IpamPoolAllocationId, Cidr: '10.0.0.0/24' })]);
+    expect(allocations.IpamPoolAllocations).toEqual([
+      expect.objectContaining({ IpamPoolAllocationId: IpamPoolAllocation!.IpamPoolAllocationId, Cidr: '10.0.0.0/24' }),
+    ]);
 
     // A second service on the same port: one sentence, no stack trace.
     const port = new URL(second.url).port;

@@ -24,7 +24,12 @@ interface Answer {
 }
 
 async function callJson(action: string, input: object): Promise<Answer> {
-  const response = await rawPost(service.url, { path: `/api/${action}`, body: JSON.stringify(input), contentType: 'application/json', account: ADMIN });
+  const response = await rawPost(service.url, {
+    path: `/api/${action}`,
+    body: JSON.stringify(input),
+    contentType: 'application/json',
+    account: ADMIN,
+  });
   return { status: response.status, body: JSON.parse(response.text) };
 }
 

@@ -25,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.stop());
 
-
 describe('public space with the JS SDK', () => {
   it('creates, lists and deletes a verification token, and refuses bad BYOIP and BYOASN input', async () => {
     const { Ipam } = await ec2.send(new CreateIpamCommand({}));
@@ -39,7 +38,9 @@ describe('public space with the JS SDK', () => {
     expect(token!.NotAfter!.getTime() - Date.now()).toBeGreaterThan(71 * 3600_000);
 
     const listed = await ec2.send(
-      new DescribeIpamExternalResourceVerificationTokensCommand({ IpamExternalResourceVerificationTokenIds: [token!.IpamExternalResourceVerificationTokenId!] }),
+      new DescribeIpamExternalResourceVerificationTokensCommand({
+        IpamExternalResourceVerificationTokenIds: [token!.IpamExternalResourceVerificationTokenId!],
+      }),
     );
     expect(listed.IpamExternalResourceVerificationTokens?.map((t) => t.TokenName)).toEqual([token!.TokenName]);
 
@@ -58,16 +59,24 @@ describe('public space with the JS SDK', () => {
     expect(tooSmall.name).toBe('InvalidParameterValue');
     // A private ASN cannot be brought.
     const privateAsn = await rejection(
-      ec2.send(new ProvisionIpamByoasnCommand({ IpamId: Ipam!.IpamId, Asn: '64512', AsnAuthorizationContext: { Message: 'm', Signature: 's' } })),
+      ec2.send(
+        new ProvisionIpamByoasnCommand({ IpamId: Ipam!.IpamId, Asn: '64512', AsnAuthorizationContext: { Message: 'm', Signature: 's' } }),
+      ),
     );
     expect(privateAsn.name).toBe('InvalidParameterValue');
     expect((await ec2.send(new DescribeIpamByoasnCommand({}))).Byoasns ?? []).toEqual([]);
     expect((await ec2.send(new DescribeByoipCidrsCommand({ MaxResults: 10 }))).ByoipCidrs ?? []).toEqual([]);
 
-    await ec2.send(new DeleteIpamExternalResourceVerificationTokenCommand({ IpamExternalResourceVerificationTokenId: token!.IpamExternalResourceVerificationTokenId }));
+    await ec2.send(
+      new DeleteIpamExternalResourceVerificationTokenCommand({
+        IpamExternalResourceVerificationTokenId: token!.IpamExternalResourceVerificationTokenId,
+      }),
+    );
     const gone = await rejection(
       ec2.send(
-        new DescribeIpamExternalResourceVerificationTokensCommand({ IpamExternalResourceVerificationTokenIds: [token!.IpamExternalResourceVerificationTokenId!] }),
+        new DescribeIpamExternalResourceVerificationTokensCommand({
+          IpamExternalResourceVerificationTokenIds: [token!.IpamExternalResourceVerificationTokenId!],
+        }),
       ),
     );
     expect(gone.name).toBe('InvalidIpamExternalResourceVerificationTokenId.NotFound');

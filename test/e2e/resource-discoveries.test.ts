@@ -32,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.stop());
 
-
 const regionNames = (regions: { RegionName?: string }[] | undefined) => (regions ?? []).map((region) => region.RegionName).sort();
 
 describe('resource discoveries with the JS SDK', () => {
@@ -69,11 +68,17 @@ describe('resource discoveries with the JS SDK', () => {
         State: 'associate-complete',
       }),
     ]);
-    const refusedDelete = await rejection(ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId })));
-    expect({ name: refusedDelete.name, status: refusedDelete.$metadata.httpStatusCode }).toEqual({ name: 'InvalidParameterValue', status: 400 });
+    const refusedDelete = await rejection(
+      ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId })),
+    );
+    expect({ name: refusedDelete.name, status: refusedDelete.$metadata.httpStatusCode }).toEqual({
+      name: 'InvalidParameterValue',
+      status: 400,
+    });
 
     // A discovery of another Region cannot join the IPAM (DN-40).
-    const west = (await service.ec2({ region: 'us-west-2' }).send(new CreateIpamResourceDiscoveryCommand({ Description: 'west' }))).IpamResourceDiscovery!;
+    const west = (await service.ec2({ region: 'us-west-2' }).send(new CreateIpamResourceDiscoveryCommand({ Description: 'west' })))
+      .IpamResourceDiscovery!;
     expect(west.IpamResourceDiscoveryRegion).toBe('us-west-2');
     const refusedWest = await rejection(
       ec2.send(new AssociateIpamResourceDiscoveryCommand({ IpamId: ipamId, IpamResourceDiscoveryId: west.IpamResourceDiscoveryId })),
@@ -109,10 +114,16 @@ describe('resource discoveries with the JS SDK', () => {
     expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(2);
 
     const { IpamDiscoveredResourceCidrs, NextToken } = await ec2.send(
-      new GetIpamDiscoveredResourceCidrsCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, ResourceRegion: 'us-east-1', MaxResults: 5 }),
+      new GetIpamDiscoveredResourceCidrsCommand({
+        IpamResourceDiscoveryId: created.IpamResourceDiscoveryId,
+        ResourceRegion: 'us-east-1',
+        MaxResults: 5,
+      }),
     );
     expect({ IpamDiscoveredResourceCidrs, NextToken }).toEqual({ IpamDiscoveredResourceCidrs: [], NextToken: undefined });
-    const accounts = await ec2.send(new GetIpamDiscoveredAccountsCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, DiscoveryRegion: 'us-east-1' }));
+    const accounts = await ec2.send(
+      new GetIpamDiscoveredAccountsCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, DiscoveryRegion: 'us-east-1' }),
+    );
     expect(accounts.IpamDiscoveredAccounts).toEqual([]);
     const addresses = await ec2.send(
       new GetIpamDiscoveredPublicAddressesCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId, AddressRegion: 'us-east-1' }),
@@ -126,16 +137,24 @@ describe('resource discoveries with the JS SDK', () => {
     expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(1);
     const deleted = await ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId }));
     expect(deleted.IpamResourceDiscovery?.State).toBe('delete-complete');
-    const missing = await rejection(ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [created.IpamResourceDiscoveryId!] })));
+    const missing = await rejection(
+      ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [created.IpamResourceDiscoveryId!] })),
+    );
     expect(missing.name).toBe('InvalidIpamResourceDiscoveryId.NotFound');
-    await service.ec2({ region: 'us-west-2' }).send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: west.IpamResourceDiscoveryId }));
+    await service
+      .ec2({ region: 'us-west-2' })
+      .send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: west.IpamResourceDiscoveryId }));
 
     const probe = await probeAwsCli();
     if (skipUnless(probe.available, 'the AWS CLI step of this test', probe.reason)) return;
     const cli = await awsCli(service.url, ADMIN);
     const listed = await cli.ok('aws ec2 describe-ipam-resource-discoveries --filters Name=is-default,Values=true');
     expect(listed.json.IpamResourceDiscoveries).toEqual([
-      expect.objectContaining({ IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId, IsDefault: true, IpamResourceDiscoveryRegion: 'us-east-1' }),
+      expect.objectContaining({
+        IpamResourceDiscoveryId: defaultDiscovery.IpamResourceDiscoveryId,
+        IsDefault: true,
+        IpamResourceDiscoveryRegion: 'us-east-1',
+      }),
     ]);
   });
 });

@@ -43,7 +43,10 @@ async function freePort(): Promise<number> {
 function listens(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -73,7 +76,10 @@ describe('npm start refuses a configuration it cannot use', () => {
     await mkdir(path.join(dataDir, 'credentials.json'), { recursive: true });
     const port = await freePort();
     const result = await start({ IPAM_DATA_DIR: dataDir, PORT: String(port) });
-    expectOneSentence(result, new RegExp(`^${path.join(dataDir, 'credentials.json').replaceAll('.', '\\.')} is a directory, not the access-key file; .+\\.$`));
+    expectOneSentence(
+      result,
+      new RegExp(`^${path.join(dataDir, 'credentials.json').replaceAll('.', '\\.')} is a directory, not the access-key file; .+\\.$`),
+    );
     expect(result.stderr).not.toContain('EISDIR');
     expect(await listens(port)).toBe(false);
     expect(await readdir(dataDir)).toEqual(['credentials.json']); // DynamoDB Local never started

@@ -17,7 +17,11 @@ import { ADMIN, startTestService, type TestService } from '../support/service.ts
 const PROVIDER = 'registry.terraform.io/hashicorp/aws';
 const CIDR = '10.0.0.0/16';
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
   return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
@@ -123,12 +127,17 @@ let env: NodeJS.ProcessEnv;
 async function terraform(...args: string[]) {
   const started = Date.now();
   const result = await run(terraformPath, args, { cwd: workDir, env, timeout: 150_000 });
-  if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} exited ${result.status} after ${Date.now() - started} ms:\n${result.stderr}\n${result.stdout.slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `terraform ${args.join(' ')} exited ${result.status} after ${Date.now() - started} ms:\n${result.stderr}\n${result.stdout.slice(-4000)}`,
+    );
   return result;
 }
 
 async function poolCidrRows(poolId: string) {
-  const { IpamPoolCidrs } = await service.ec2().send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId, Filters: [{ Name: 'cidr', Values: [CIDR] }] }));
+  const { IpamPoolCidrs } = await service
+    .ec2()
+    .send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId, Filters: [{ Name: 'cidr', Values: [CIDR] }] }));
   return IpamPoolCidrs ?? [];
 }
 
@@ -172,7 +181,9 @@ describeTerraform('Terraform (hashicorp/aws)', () => {
     expect((await poolCidrRows(poolId)).map((row) => row.State)).toEqual(['provisioned']);
   });
 
-  it('replaces the pool CIDR (-replace): deprovisioned and provisioned again, still one row for the CIDR', { timeout: 180_000 }, async () => {
+  it('replaces the pool CIDR (-replace): deprovisioned and provisioned again, still one row for the CIDR', {
+    timeout: 180_000,
+  }, async () => {
     const before = (await poolCidrRows(poolId))[0]!;
     await terraform('apply', '-replace=aws_vpc_ipam_pool_cidr.x', '-auto-approve', '-input=false', '-no-color');
     const rows = await poolCidrRows(poolId);

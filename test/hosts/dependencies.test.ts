@@ -33,7 +33,10 @@ beforeAll(async () => {
   table = await createTestTable();
   dir = await mkdtemp(path.join(tmpdir(), 'ipam-hosts-'));
   // What both hosts read: DynamoDB Local, the test's table, a bus name (no state machine ARNs).
-  config = loadConfig({ IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(), IPAM_TABLE_NAME: table.tableName, IPAM_EVENT_BUS_NAME: 'ipam-events' }, dir);
+  config = loadConfig(
+    { IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(), IPAM_TABLE_NAME: table.tableName, IPAM_EVENT_BUS_NAME: 'ipam-events' },
+    dir,
+  );
 });
 
 afterAll(async () => {
@@ -45,9 +48,20 @@ afterAll(async () => {
 function bothHosts() {
   const wrapped: unknown[] = [];
   const lambdaLog = new RecordingLog();
-  const lambda = lambdaDependencies(config, { log: lambdaLog, wrap: (client) => (wrapped.push(client), client) });
+  const lambda = lambdaDependencies(config, {
+    log: lambdaLog,
+    wrap: (client) => {
+      wrapped.push(client);
+      return client;
+    },
+  });
   const localClient = dynamoDbClient(config.dynamoDbEndpoint);
-  const local = localDependencies(config, { dynamoDb: localClient, eventsFile: path.join(dir, 'events.jsonl'), metricsFile: path.join(dir, 'metrics.jsonl'), log: new RecordingLog() });
+  const local = localDependencies(config, {
+    dynamoDb: localClient,
+    eventsFile: path.join(dir, 'events.jsonl'),
+    metricsFile: path.join(dir, 'metrics.jsonl'),
+    log: new RecordingLog(),
+  });
   return { lambda, lambdaLog, wrapped, local, localClient };
 }
 
@@ -87,7 +101,11 @@ test('an IPAM whose Step Functions start failed is logged, left open on the tabl
   const { Ipam } = (await dispatch(lambda, CONTEXT, 'CreateIpam', {})) as { Ipam: { IpamId: string; State: string } };
   expect(Ipam.State).toBe('create-in-progress');
   expect(lambdaLog.entries).toEqual([
-    { level: 'error', message: 'workflow did not start; it stays open to be resumed', fields: expect.objectContaining({ workflow: 'resource-creation' }) },
+    {
+      level: 'error',
+      message: 'workflow did not start; it stays open to be resumed',
+      fields: expect.objectContaining({ workflow: 'resource-creation' }),
+    },
   ]);
 
   await local.workflows.resumeOpenExecutions();

@@ -8,13 +8,20 @@ import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file
 import { loadConfig } from '../../lambdas/config.ts';
 import { inventorySource } from '../../lambdas/hosts/dependencies.ts';
 
-const inventoryOf = (env: Record<string, string>, defaultSource: 'aws' | 'none' = 'aws') => inventorySource(loadConfig(env, '/project').discovery, defaultSource);
+const inventoryOf = (env: Record<string, string>, defaultSource: 'aws' | 'none' = 'aws') =>
+  inventorySource(loadConfig(env, '/project').discovery, defaultSource);
 
 describe('the discovery inventory', () => {
   it('under npm start (default none): nothing, unless told to read a file or EC2', async () => {
     const nothing = inventoryOf({}, 'none');
     expect(nothing).toBeInstanceOf(EmptyInventory);
-    expect(await nothing.read('123456789012', 'us-east-1')).toEqual({ vpcs: [], subnets: [], addresses: [], networkInterfaces: [], publicIpv4Pools: [] });
+    expect(await nothing.read('123456789012', 'us-east-1')).toEqual({
+      vpcs: [],
+      subnets: [],
+      addresses: [],
+      networkInterfaces: [],
+      publicIpv4Pools: [],
+    });
     expect(inventoryOf({ IPAM_INVENTORY_FILE: 'inventory.json' }, 'none')).toBeInstanceOf(StaticInventoryFile);
     expect(inventoryOf({ IPAM_DISCOVERY_SOURCE: 'aws' }, 'none')).toBeInstanceOf(Ec2Inventory);
     expect(inventoryOf({ IPAM_EC2_ENDPOINT: 'http://127.0.0.1:5000' }, 'none')).toBeInstanceOf(Ec2Inventory);

@@ -103,7 +103,9 @@ describe('allocating a specific CIDR', () => {
     const allocation = await allocate(harness, pool.IpamPoolId, { Cidr: '10.0.77.0/24', Description: 'on-premises' });
     expect(allocation).toMatchObject({ Cidr: '10.0.77.0/24', ResourceType: 'custom', Description: 'on-premises' });
     const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId });
-    expect(IpamPoolAllocations).toEqual([expect.objectContaining({ IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: '10.0.77.0/24' })]);
+    expect(IpamPoolAllocations).toEqual([
+      expect.objectContaining({ IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: '10.0.77.0/24' }),
+    ]);
   });
 
   it('refuses a CIDR overlapping an allocation, outside the pool, or with host bits set', async () => {
@@ -139,9 +141,7 @@ describe('allocating concurrently', () => {
         Array.from({ length: 10 }, async (_, worker) => {
           for (let i = 0; i < 3; i++) {
             const request =
-              worker % 2 === 0
-                ? { Cidr: `${octet}.${worker}.${i}/32` }
-                : { NetmaskLength: 32, AllowedCidrs: [`${octet}.${worker}.0/24`] };
+              worker % 2 === 0 ? { Cidr: `${octet}.${worker}.${i}/32` } : { NetmaskLength: 32, AllowedCidrs: [`${octet}.${worker}.0/24`] };
             await allocate(harness, poolId, request).catch((error: Error) => refusals.push(`${JSON.stringify(request)}: ${error.message}`));
           }
         }),
@@ -211,7 +211,11 @@ describe('releasing allocations', () => {
     const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
     const allocation = await allocate(harness, pool.IpamPoolId, { Cidr: '10.0.1.0/24' });
     await expectRefusal(
-      harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: allocation.IpamPoolAllocationId, Cidr: '10.0.2.0/24' }),
+      harness.call('ReleaseIpamPoolAllocation', {
+        IpamPoolId: pool.IpamPoolId,
+        IpamPoolAllocationId: allocation.IpamPoolAllocationId,
+        Cidr: '10.0.2.0/24',
+      }),
       'InvalidParameterCombination',
       'No allocation found',
       allocation.IpamPoolAllocationId,
@@ -291,7 +295,12 @@ describe('listing allocations', () => {
     expect(await list([{ Name: 'resource-id', Values: [child.IpamPoolId] }])).toEqual(['10.0.0.0/20']);
     expect(await list([{ Name: 'cidr', Values: ['10.0.129.0/24'] }])).toEqual([b.Cidr]);
     expect(await list([{ Name: 'cidr', Values: ['10.0.12?.0/24'] }])).toEqual([a.Cidr, b.Cidr]);
-    expect(await list([{ Name: 'resource-type', Values: ['ipam-pool'] }, { Name: 'cidr', Values: ['10.0.129.0/24'] }])).toEqual([]);
+    expect(
+      await list([
+        { Name: 'resource-type', Values: ['ipam-pool'] },
+        { Name: 'cidr', Values: ['10.0.129.0/24'] },
+      ]),
+    ).toEqual([]);
     const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', {
       IpamPoolId: pool.IpamPoolId,
       IpamPoolAllocationId: a.IpamPoolAllocationId,

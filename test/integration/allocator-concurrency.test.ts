@@ -41,7 +41,9 @@ describe('allocation under concurrency (DynamoDB Local)', () => {
     }
 
     await Promise.all(
-      granted.map((g) => harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: g.id, Cidr: g.cidr })),
+      granted.map((g) =>
+        harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: g.id, Cidr: g.cidr }),
+      ),
     );
     const free = await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4');
     expect(free.map((block) => block.cidr)).toEqual(['10.0.0.0/20']);

@@ -8,11 +8,18 @@ import { IpamError } from '../../lambdas/domain/errors.ts';
 import { InMemoryBuddyAllocator } from '../unit/domain/in-memory-allocator.ts';
 import { createUseCaseHarness, poolWithCidr } from '../support/use-cases.ts';
 
-type Step = { kind: 'netmask'; prefixLength: number } | { kind: 'specific'; offset: number; prefixLength: number } | { kind: 'release'; pick: number };
+type Step =
+  | { kind: 'netmask'; prefixLength: number }
+  | { kind: 'specific'; offset: number; prefixLength: number }
+  | { kind: 'release'; pick: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('netmask' as const), prefixLength: fc.integer({ min: 25, max: 30 }) }),
-  fc.record({ kind: fc.constant('specific' as const), offset: fc.integer({ min: 0, max: 255 }), prefixLength: fc.integer({ min: 26, max: 30 }) }),
+  fc.record({
+    kind: fc.constant('specific' as const),
+    offset: fc.integer({ min: 0, max: 255 }),
+    prefixLength: fc.integer({ min: 26, max: 30 }),
+  }),
   fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
 );
 
@@ -31,14 +38,21 @@ describe('store-backed allocator against the reference model', () => {
           if (current.kind === 'release') {
             if (held.length === 0) continue;
             const [victim] = held.splice(current.pick % held.length, 1);
-            await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: victim!.id, Cidr: victim!.cidr });
+            await harness.call('ReleaseIpamPoolAllocation', {
+              IpamPoolId: pool.IpamPoolId,
+              IpamPoolAllocationId: victim!.id,
+              Cidr: victim!.cidr,
+            });
             model.release(parseCidr(victim!.cidr));
             continue;
           }
           const size = 2 ** (32 - current.prefixLength);
-          const specific = current.kind === 'specific' ? `10.20.30.${Math.floor(current.offset / size) * size}/${current.prefixLength}` : undefined;
+          const specific =
+            current.kind === 'specific' ? `10.20.30.${Math.floor(current.offset / size) * size}/${current.prefixLength}` : undefined;
           const expected = specific
-            ? model.allocateSpecific(parseCidr(specific)) ? specific : undefined
+            ? model.allocateSpecific(parseCidr(specific))
+              ? specific
+              : undefined
             : (() => {
                 const cidr = model.allocate(current.prefixLength);
                 return cidr && formatCidr(cidr);
@@ -46,7 +60,9 @@ describe('store-backed allocator against the reference model', () => {
           try {
             const { IpamPoolAllocation } = await harness.call(
               'AllocateIpamPoolCidr',
-              specific ? { IpamPoolId: pool.IpamPoolId, Cidr: specific } : { IpamPoolId: pool.IpamPoolId, NetmaskLength: current.prefixLength },
+              specific
+                ? { IpamPoolId: pool.IpamPoolId, Cidr: specific }
+                : { IpamPoolId: pool.IpamPoolId, NetmaskLength: current.prefixLength },
             );
             expect(IpamPoolAllocation.Cidr).toBe(expected);
             held.push({ id: IpamPoolAllocation.IpamPoolAllocationId, cidr: IpamPoolAllocation.Cidr });
@@ -56,7 +72,12 @@ describe('store-backed allocator against the reference model', () => {
           }
         }
         const free = (await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => block.cidr).sort();
-        expect(free).toEqual(model.freeBlocks().map((entry) => formatCidr(entry.cidr)).sort());
+        expect(free).toEqual(
+          model
+            .freeBlocks()
+            .map((entry) => formatCidr(entry.cidr))
+            .sort(),
+        );
         // Cascade takes everything down, which also proves all space returns: the scope is empty again.
         await harness.call('DeleteIpam', { IpamId: ipam.IpamId, Cascade: true });
       }),

@@ -115,7 +115,9 @@ describe('Amazon-owned contiguous IPv4', () => {
     const block = expectBlockIn(await provision(harness, pool.IpamPoolId, 29), amazonIpv4Space, 29);
     const addresses = [];
     for (let n = 0; n < 3; n++) {
-      addresses.push((await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 32 })).IpamPoolAllocation.Cidr);
+      addresses.push(
+        (await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 32 })).IpamPoolAllocation.Cidr,
+      );
     }
     expect(addresses).toEqual([0n, 1n, 2n].map((n) => formatCidr({ ...block, start: block.start + n, prefixLength: 32 })));
   });
@@ -134,21 +136,42 @@ describe('public pool rules', () => {
     const ipam = await newIpam(harness);
     const scope = ipam.PublicDefaultScopeId;
     const top = await amazonPool(harness, scope, { AddressFamily: 'ipv6' });
-    const { IpamPool: child } = await harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv6', SourceIpamPoolId: top.IpamPoolId });
+    const { IpamPool: child } = await harness.call('CreateIpamPool', {
+      IpamScopeId: scope,
+      AddressFamily: 'ipv6',
+      SourceIpamPoolId: top.IpamPoolId,
+    });
     expect(child.PublicIpSource).toBe('amazon');
     await expectRefusal(
-      harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv6', SourceIpamPoolId: top.IpamPoolId, PublicIpSource: 'byoip' }),
+      harness.call('CreateIpamPool', {
+        IpamScopeId: scope,
+        AddressFamily: 'ipv6',
+        SourceIpamPoolId: top.IpamPoolId,
+        PublicIpSource: 'byoip',
+      }),
       'InvalidParameterCombination',
       'PublicIpSource byoip',
     );
-    await expectRefusal(amazonPool(harness, scope, { AddressFamily: 'ipv6', PubliclyAdvertisable: false }), 'InvalidParameterCombination', 'PubliclyAdvertisable');
+    await expectRefusal(
+      amazonPool(harness, scope, { AddressFamily: 'ipv6', PubliclyAdvertisable: false }),
+      'InvalidParameterCombination',
+      'PubliclyAdvertisable',
+    );
     await expectRefusal(
       harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv4', PubliclyAdvertisable: true }),
       'InvalidParameterCombination',
       'PubliclyAdvertisable',
     );
-    await expectRefusal(amazonPool(harness, scope, { AddressFamily: 'ipv4', AwsService: 'global-services' }), 'InvalidParameterCombination', 'global-services');
-    const { IpamPool: byoip } = await harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv6', PubliclyAdvertisable: false });
+    await expectRefusal(
+      amazonPool(harness, scope, { AddressFamily: 'ipv4', AwsService: 'global-services' }),
+      'InvalidParameterCombination',
+      'global-services',
+    );
+    const { IpamPool: byoip } = await harness.call('CreateIpamPool', {
+      IpamScopeId: scope,
+      AddressFamily: 'ipv6',
+      PubliclyAdvertisable: false,
+    });
     expect(byoip).toMatchObject({ PublicIpSource: 'byoip', PubliclyAdvertisable: false });
   });
 });

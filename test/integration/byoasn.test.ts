@@ -30,7 +30,10 @@ beforeAll(async () => {
     const range = /^\/ip\/(.+)$/.exec(url)?.[1];
     if (!(asn && publishedAsns.has(asn)) && range !== BYOIP_CIDR) return void response.writeHead(404).end();
     // The certificate in the record's remarks, one PEM line per description line as RDAP serves them.
-    const record = { objectClassName: asn ? 'autnum' : 'ip network', remarks: [{ title: 'Public Comments', description: identity.certificatePem.trim().split('\n') }] };
+    const record = {
+      objectClassName: asn ? 'autnum' : 'ip network',
+      remarks: [{ title: 'Public Comments', description: identity.certificatePem.trim().split('\n') }],
+    };
     response.writeHead(200, { 'content-type': 'application/rdap+json' }).end(JSON.stringify(record));
   });
   await new Promise<void>((resolve) => rdap.listen(0, '127.0.0.1', resolve));
@@ -60,7 +63,8 @@ async function newHarness() {
  */
 async function byoipSetup(harness: UseCaseHarness) {
   const { Ipam } = await harness.call('CreateIpam', {});
-  const topLevel = (await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PublicDefaultScopeId, AddressFamily: 'ipv4' })).IpamPool as IpamPool;
+  const topLevel = (await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PublicDefaultScopeId, AddressFamily: 'ipv4' }))
+    .IpamPool as IpamPool;
   const Message = `1|aws|${ACCOUNT}|${BYOIP_CIDR}|${nextMonth()}|SHA256|RSAPSS`;
   const proved = await harness.call('ProvisionIpamPoolCidr', {
     IpamPoolId: topLevel.IpamPoolId,
@@ -104,7 +108,12 @@ describe('S5: bring your ASN to IPAM', () => {
   it('provisions, associates, advertises with the ASN, switches back to Amazon and undoes it all in order', async () => {
     const harness = await newHarness();
     const { ipamId, regionalPoolId, regionalCidrId } = await byoipSetup(harness);
-    expect(await byoipCidr(harness)).toMatchObject({ Cidr: BYOIP_CIDR, State: 'provisioned', NetworkBorderGroup: REGION, AsnAssociations: [] });
+    expect(await byoipCidr(harness)).toMatchObject({
+      Cidr: BYOIP_CIDR,
+      State: 'provisioned',
+      NetworkBorderGroup: REGION,
+      AsnAssociations: [],
+    });
 
     expect(await provisionAsn(harness, ipamId, ASN)).toEqual({ Asn: ASN, IpamId: ipamId, State: 'provisioned' });
 
@@ -119,13 +128,22 @@ describe('S5: bring your ASN to IPAM', () => {
 
     // C3/C4 before their time: the ASN and the CIDR are still in use.
     await expectRefusal(harness.call('DeprovisionIpamByoasn', { IpamId: ipamId, Asn: ASN }), 'DependencyViolation', ASN);
-    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR }), 'IncorrectState', BYOIP_CIDR, 'advertised');
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR }),
+      'IncorrectState',
+      BYOIP_CIDR,
+      'advertised',
+    );
 
     // C1: keep it advertised under Amazon's ASN, then withdraw.
     expect((await harness.call('AdvertiseByoipCidr', { Asn: 'AWS', Cidr: BYOIP_CIDR })).ByoipCidr.State).toBe('advertised');
     expect((await harness.store.getByoipAdvertisement(ACCOUNT, REGION, BYOIP_CIDR))?.originAsn).toBe('AWS');
     expect((await harness.call('WithdrawByoipCidr', { Cidr: BYOIP_CIDR })).ByoipCidr.State).toBe('provisioned');
-    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR }), 'DependencyViolation', ASN);
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR }),
+      'DependencyViolation',
+      ASN,
+    );
 
     // C2, C3.
     expect((await harness.call('DisassociateIpamByoasn', { Asn: ASN, Cidr: BYOIP_CIDR })).AsnAssociation).toEqual({
@@ -134,10 +152,16 @@ describe('S5: bring your ASN to IPAM', () => {
       State: 'disassociated',
     });
     expect((await byoipCidr(harness))?.AsnAssociations).toEqual([]);
-    expect((await harness.call('DeprovisionIpamByoasn', { IpamId: ipamId, Asn: ASN })).Byoasn).toEqual({ Asn: ASN, IpamId: ipamId, State: 'deprovisioned' });
+    expect((await harness.call('DeprovisionIpamByoasn', { IpamId: ipamId, Asn: ASN })).Byoasn).toEqual({
+      Asn: ASN,
+      IpamId: ipamId,
+      State: 'deprovisioned',
+    });
 
     // C4, C5.
-    expect((await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR })).IpamPoolCidr.State).toBe('pending-deprovision');
+    expect((await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: regionalPoolId, Cidr: BYOIP_CIDR })).IpamPoolCidr.State).toBe(
+      'pending-deprovision',
+    );
     expect(await poolCidrState(harness, regionalPoolId, regionalCidrId)).toBe('deprovisioned');
     expect(await byoipCidr(harness)).toBeUndefined();
   });
@@ -148,7 +172,11 @@ describe('S5: bring your ASN to IPAM', () => {
     expect(await byoipCidr(harness)).toBeDefined();
     const elsewhere = await harness.call('DescribeByoipCidrs', { MaxResults: 10 }, { region: 'us-west-2' });
     expect(elsewhere.ByoipCidrs).toEqual([]);
-    await expectRefusal(harness.call('AdvertiseByoipCidr', { Cidr: BYOIP_CIDR }, { region: 'us-west-2' }), 'InvalidParameterValue', BYOIP_CIDR);
+    await expectRefusal(
+      harness.call('AdvertiseByoipCidr', { Cidr: BYOIP_CIDR }, { region: 'us-west-2' }),
+      'InvalidParameterValue',
+      BYOIP_CIDR,
+    );
   });
 });
 
@@ -169,13 +197,22 @@ describe('BYOASN provisioning verification', () => {
       expect(record?.StatusMessage, asn).toContain(reason);
     }
     // No certificate in the RDAP record (no record at all).
-    const { Byoasn } = await harness.call('ProvisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13104', AsnAuthorizationContext: authorization('13104') });
+    const { Byoasn } = await harness.call('ProvisionIpamByoasn', {
+      IpamId: Ipam.IpamId,
+      Asn: '13104',
+      AsnAuthorizationContext: authorization('13104'),
+    });
     expect(Byoasn.State).toBe('pending-provision');
-    expect(await describedAsn(harness, '13104')).toMatchObject({ State: 'failed-provision', StatusMessage: expect.stringContaining('no X.509 certificate') });
+    expect(await describedAsn(harness, '13104')).toMatchObject({
+      State: 'failed-provision',
+      StatusMessage: expect.stringContaining('no X.509 certificate'),
+    });
   });
 
   it('records an unreachable registry as failed-provision through the workflow failure branch', async () => {
-    const harness = await createUseCaseHarness({ registry: createRegistryLookup({ rdapBaseUrl: 'http://127.0.0.1:1', dnsResolver: undefined }) });
+    const harness = await createUseCaseHarness({
+      registry: createRegistryLookup({ rdapBaseUrl: 'http://127.0.0.1:1', dnsResolver: undefined }),
+    });
     const { Ipam } = await harness.call('CreateIpam', {});
     const record = await provisionAsn(harness, Ipam.IpamId, '13200');
     expect(record).toMatchObject({ State: 'failed-provision', StatusMessage: expect.stringContaining('Provisioning failed') });
@@ -196,8 +233,11 @@ describe('BYOASN provisioning verification', () => {
   it('refuses a sixth ASN in one IPAM, while failed ones hold no place', async () => {
     const harness = await newHarness();
     const { Ipam } = await harness.call('CreateIpam', {});
-    expect((await provisionAsn(harness, Ipam.IpamId, '13000', authorization('13000', { expiry: '20250101' })))?.State).toBe('failed-provision');
-    for (const asn of ['13001', '13002', '13003', '13004', '13005']) expect((await provisionAsn(harness, Ipam.IpamId, asn))?.State).toBe('provisioned');
+    expect((await provisionAsn(harness, Ipam.IpamId, '13000', authorization('13000', { expiry: '20250101' })))?.State).toBe(
+      'failed-provision',
+    );
+    for (const asn of ['13001', '13002', '13003', '13004', '13005'])
+      expect((await provisionAsn(harness, Ipam.IpamId, asn))?.State).toBe('provisioned');
     publishedAsns.add('13006');
     await expectRefusal(
       harness.call('ProvisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13006', AsnAuthorizationContext: authorization('13006') }),

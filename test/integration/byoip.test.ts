@@ -105,12 +105,25 @@ describe('verification tokens (S6.B step 2)', () => {
     const expired = await later(72 * HOURS + 1000, () =>
       harness.call('DescribeIpamExternalResourceVerificationTokens', { Filters: [{ Name: 'status', Values: ['expired'] }] }),
     );
-    expect(expired.IpamExternalResourceVerificationTokens.map((t: { IpamExternalResourceVerificationTokenId: string }) => t.IpamExternalResourceVerificationTokenId)).toContain(id);
-    const stillValid = await harness.call('DescribeIpamExternalResourceVerificationTokens', { Filters: [{ Name: 'status', Values: ['expired'] }] });
-    expect(stillValid.IpamExternalResourceVerificationTokens.map((t: { IpamExternalResourceVerificationTokenId: string }) => t.IpamExternalResourceVerificationTokenId)).not.toContain(id);
+    expect(
+      expired.IpamExternalResourceVerificationTokens.map(
+        (t: { IpamExternalResourceVerificationTokenId: string }) => t.IpamExternalResourceVerificationTokenId,
+      ),
+    ).toContain(id);
+    const stillValid = await harness.call('DescribeIpamExternalResourceVerificationTokens', {
+      Filters: [{ Name: 'status', Values: ['expired'] }],
+    });
+    expect(
+      stillValid.IpamExternalResourceVerificationTokens.map(
+        (t: { IpamExternalResourceVerificationTokenId: string }) => t.IpamExternalResourceVerificationTokenId,
+      ),
+    ).not.toContain(id);
 
     const deleted = await harness.call('DeleteIpamExternalResourceVerificationToken', { IpamExternalResourceVerificationTokenId: id });
-    expect(deleted.IpamExternalResourceVerificationToken).toMatchObject({ IpamExternalResourceVerificationTokenId: id, State: 'delete-complete' });
+    expect(deleted.IpamExternalResourceVerificationToken).toMatchObject({
+      IpamExternalResourceVerificationTokenId: id,
+      State: 'delete-complete',
+    });
     await expectRefusal(
       harness.call('DescribeIpamExternalResourceVerificationTokens', { IpamExternalResourceVerificationTokenIds: [id] }),
       'InvalidIpamExternalResourceVerificationTokenId.NotFound',
@@ -126,11 +139,19 @@ describe('verification tokens (S6.B step 2)', () => {
     const token = await newToken();
     const id = token.IpamExternalResourceVerificationTokenId;
     await expectRefusal(
-      harness.call('DescribeIpamExternalResourceVerificationTokens', { IpamExternalResourceVerificationTokenIds: [id] }, { region: 'us-west-2' }),
+      harness.call(
+        'DescribeIpamExternalResourceVerificationTokens',
+        { IpamExternalResourceVerificationTokenIds: [id] },
+        { region: 'us-west-2' },
+      ),
       'InvalidIpamExternalResourceVerificationTokenId.NotFound',
     );
     await expectRefusal(
-      harness.call('DeleteIpamExternalResourceVerificationToken', { IpamExternalResourceVerificationTokenId: id }, { accountId: '999988887777' }),
+      harness.call(
+        'DeleteIpamExternalResourceVerificationToken',
+        { IpamExternalResourceVerificationTokenId: id },
+        { accountId: '999988887777' },
+      ),
       'InvalidIpamExternalResourceVerificationTokenId.NotFound',
     );
   });
@@ -149,7 +170,11 @@ describe('verification tokens (S6.B step 2)', () => {
   it('go with their IPAM', async () => {
     const other = { accountId: '333344445555' };
     const { Ipam } = await harness.call('CreateIpam', {}, other);
-    const { IpamExternalResourceVerificationToken: token } = await harness.call('CreateIpamExternalResourceVerificationToken', { IpamId: Ipam.IpamId }, other);
+    const { IpamExternalResourceVerificationToken: token } = await harness.call(
+      'CreateIpamExternalResourceVerificationToken',
+      { IpamId: Ipam.IpamId },
+      other,
+    );
     await harness.call('DeleteIpam', { IpamId: Ipam.IpamId }, other);
     expect(await harness.store.getVerificationToken(token.IpamExternalResourceVerificationTokenId)).toBeUndefined();
   });
@@ -160,7 +185,11 @@ describe('BYOIP provisioning with a DNS token (S6.B, S9 step 4)', () => {
     const poolId = await publicPool();
     const cidr = '198.18.12.0/22';
     const token = await newToken();
-    const request = { Cidr: cidr, VerificationMethod: 'dns-token', IpamExternalResourceVerificationTokenId: token.IpamExternalResourceVerificationTokenId };
+    const request = {
+      Cidr: cidr,
+      VerificationMethod: 'dns-token',
+      IpamExternalResourceVerificationTokenId: token.IpamExternalResourceVerificationTokenId,
+    };
     const names = publishToken(cidr, token);
     expect(names).toHaveLength(4);
 
@@ -172,7 +201,9 @@ describe('BYOIP provisioning with a DNS token (S6.B, S9 step 4)', () => {
     servers.txt.set(names[2]!, ['some-other-value']);
     const wrong = await provision(poolId, request);
     expect(wrong.State).toBe('failed-provision');
-    expect(wrong.FailureReason!.Message).toContain(`does not carry the value of verification token ${token.IpamExternalResourceVerificationTokenId}`);
+    expect(wrong.FailureReason!.Message).toContain(
+      `does not carry the value of verification token ${token.IpamExternalResourceVerificationTokenId}`,
+    );
 
     servers.txt.set(names[2]!, ['some-other-value', token.TokenValue]);
     const expired = await later(73 * HOURS, () => provision(poolId, request));
@@ -187,14 +218,32 @@ describe('BYOIP provisioning with a DNS token (S6.B, S9 step 4)', () => {
     const poolId = await publicPool();
     const other = { accountId: '444455556666' };
     const { Ipam } = await harness.call('CreateIpam', {}, other);
-    const foreign = (await harness.call('CreateIpamExternalResourceVerificationToken', { IpamId: Ipam.IpamId }, other)).IpamExternalResourceVerificationToken;
-    const byToken = (id: string) => ({ Cidr: '198.18.200.0/24', VerificationMethod: 'dns-token', IpamExternalResourceVerificationTokenId: id });
-    await expectRefusal(provision(poolId, byToken(foreign.IpamExternalResourceVerificationTokenId)), 'InvalidIpamExternalResourceVerificationTokenId.NotFound');
-    await expectRefusal(provision(poolId, byToken('ipam-ext-res-ver-token-00000000000000000')), 'InvalidIpamExternalResourceVerificationTokenId.NotFound');
-    await expectRefusal(provision(poolId, { Cidr: '198.18.200.0/24', VerificationMethod: 'dns-token' }), 'MissingParameter', 'IpamExternalResourceVerificationTokenId');
+    const foreign = (await harness.call('CreateIpamExternalResourceVerificationToken', { IpamId: Ipam.IpamId }, other))
+      .IpamExternalResourceVerificationToken;
+    const byToken = (id: string) => ({
+      Cidr: '198.18.200.0/24',
+      VerificationMethod: 'dns-token',
+      IpamExternalResourceVerificationTokenId: id,
+    });
+    await expectRefusal(
+      provision(poolId, byToken(foreign.IpamExternalResourceVerificationTokenId)),
+      'InvalidIpamExternalResourceVerificationTokenId.NotFound',
+    );
+    await expectRefusal(
+      provision(poolId, byToken('ipam-ext-res-ver-token-00000000000000000')),
+      'InvalidIpamExternalResourceVerificationTokenId.NotFound',
+    );
+    await expectRefusal(
+      provision(poolId, { Cidr: '198.18.200.0/24', VerificationMethod: 'dns-token' }),
+      'MissingParameter',
+      'IpamExternalResourceVerificationTokenId',
+    );
     const token = await newToken();
     await expectRefusal(
-      provision(poolId, { ...byToken(token.IpamExternalResourceVerificationTokenId), CidrAuthorizationContext: { Message: 'm', Signature: 's' } }),
+      provision(poolId, {
+        ...byToken(token.IpamExternalResourceVerificationTokenId),
+        CidrAuthorizationContext: { Message: 'm', Signature: 's' },
+      }),
       'InvalidParameterCombination',
     );
   });
@@ -255,9 +304,21 @@ describe('BYOIP provisioning with an X.509 signed message (S6.A, S9/S10 step 4)'
     const poolId = await publicPool();
     const ipv6Advertisable = await publicPool({ AddressFamily: 'ipv6', PubliclyAdvertisable: true });
     const ipv6Private = await publicPool({ AddressFamily: 'ipv6', PubliclyAdvertisable: false });
-    await expectRefusal(provision(poolId, { Cidr: '130.137.247.0/25', ...x509(message('130.137.247.0/25')) }), 'InvalidParameterValue', '/24');
-    await expectRefusal(provision(ipv6Advertisable, { Cidr: '2605:9cc0:409::/49', ...x509(message('2605:9cc0:409::/49')) }), 'InvalidParameterValue', '/48');
-    await expectRefusal(provision(ipv6Private, { Cidr: '2605:9cc0:409::/61', ...x509(message('2605:9cc0:409::/61')) }), 'InvalidParameterValue', '/60');
+    await expectRefusal(
+      provision(poolId, { Cidr: '130.137.247.0/25', ...x509(message('130.137.247.0/25')) }),
+      'InvalidParameterValue',
+      '/24',
+    );
+    await expectRefusal(
+      provision(ipv6Advertisable, { Cidr: '2605:9cc0:409::/49', ...x509(message('2605:9cc0:409::/49')) }),
+      'InvalidParameterValue',
+      '/48',
+    );
+    await expectRefusal(
+      provision(ipv6Private, { Cidr: '2605:9cc0:409::/61', ...x509(message('2605:9cc0:409::/61')) }),
+      'InvalidParameterValue',
+      '/60',
+    );
     await expectRefusal(provision(poolId, { NetmaskLength: 24 }), 'MissingParameter', 'Cidr');
     await expectRefusal(provision(poolId, { Cidr: '130.137.247.0/24' }), 'MissingParameter', 'CidrAuthorizationContext');
     await expectRefusal(
@@ -266,10 +327,18 @@ describe('BYOIP provisioning with an X.509 signed message (S6.A, S9/S10 step 4)'
       'authorization message',
     );
     await expectRefusal(
-      provision(poolId, { ...x509(message('130.137.247.0/24')), Cidr: '130.137.247.0/24', IpamExternalResourceVerificationTokenId: 'ipam-ext-res-ver-token-00000000000000000' }),
+      provision(poolId, {
+        ...x509(message('130.137.247.0/24')),
+        Cidr: '130.137.247.0/24',
+        IpamExternalResourceVerificationTokenId: 'ipam-ext-res-ver-token-00000000000000000',
+      }),
       'InvalidParameterCombination',
     );
     const { IpamPool } = await harness.call('CreateIpamPool', { IpamScopeId: ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' });
-    await expectRefusal(provision(IpamPool.IpamPoolId, { Cidr: '10.0.0.0/16', ...x509(message('10.0.0.0/16')) }), 'InvalidParameterCombination', 'BYOIP');
+    await expectRefusal(
+      provision(IpamPool.IpamPoolId, { Cidr: '10.0.0.0/16', ...x509(message('10.0.0.0/16')) }),
+      'InvalidParameterCombination',
+      'BYOIP',
+    );
   });
 });

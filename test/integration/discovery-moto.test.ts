@@ -72,7 +72,9 @@ class Seeder {
     const subnets: Seeded[] = [];
     for (const subnetCidr of subnetCidrs) {
       const subnet = await createSubnet(this.ec2, { vpcId, cidr: subnetCidr, availabilityZone: `${this.region}a` });
-      subnets.push(this.remember({ name: `${name}/${subnetCidr}`, type: 'subnet', resourceId: subnet.SubnetId ?? '', cidr: subnetCidr, vpcId }));
+      subnets.push(
+        this.remember({ name: `${name}/${subnetCidr}`, type: 'subnet', resourceId: subnet.SubnetId ?? '', cidr: subnetCidr, vpcId }),
+      );
     }
     return { vpc, subnets };
   }
@@ -80,7 +82,10 @@ class Seeder {
   /** An Elastic IP; with `subnet`, associated with a new network interface there. */
   async eip(name: string, subnet?: Seeded): Promise<Seeded> {
     const networkInterface = subnet && (await createNetworkInterface(this.ec2, { subnetId: subnet.resourceId }));
-    const eip = await allocateElasticIp(this.ec2, { networkInterfaceId: networkInterface?.NetworkInterfaceId, tags: [{ Key: 'Name', Value: name }] });
+    const eip = await allocateElasticIp(this.ec2, {
+      networkInterfaceId: networkInterface?.NetworkInterfaceId,
+      tags: [{ Key: 'Name', Value: name }],
+    });
     return this.remember({ name, type: 'eip', resourceId: eip.allocationId, cidr: `${eip.publicIp}/32` });
   }
 }
@@ -138,11 +143,23 @@ async function seedWorld(endpoint: string): Promise<Seeded[]> {
 
 type ApiRecord = Record<string, any>;
 
-const resourceLine = (record: { ResourceOwnerId?: string; ResourceType?: string; ResourceId?: string; ResourceCidr?: string; VpcId?: string }) =>
-  `${record.ResourceOwnerId} ${record.ResourceType} ${record.ResourceId} ${record.ResourceCidr} vpc:${record.VpcId ?? '-'}`;
+const resourceLine = (record: {
+  ResourceOwnerId?: string;
+  ResourceType?: string;
+  ResourceId?: string;
+  ResourceCidr?: string;
+  VpcId?: string;
+}) => `${record.ResourceOwnerId} ${record.ResourceType} ${record.ResourceId} ${record.ResourceCidr} vpc:${record.VpcId ?? '-'}`;
 const seededLine = (seeded: Seeded) =>
-  resourceLine({ ResourceOwnerId: seeded.owner, ResourceType: seeded.type, ResourceId: seeded.resourceId, ResourceCidr: seeded.cidr, VpcId: seeded.type === 'eip' ? undefined : seeded.vpcId });
-const statesLine = (record: ApiRecord) => `${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`;
+  resourceLine({
+    ResourceOwnerId: seeded.owner,
+    ResourceType: seeded.type,
+    ResourceId: seeded.resourceId,
+    ResourceCidr: seeded.cidr,
+    VpcId: seeded.type === 'eip' ? undefined : seeded.vpcId,
+  });
+const statesLine = (record: ApiRecord) =>
+  `${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`;
 
 /** Counts of keys seen more than once. */
 function duplicates(keys: string[]): Record<string, number> {
@@ -175,7 +192,8 @@ async function allocations(sh: SweepHarness, poolId: string): Promise<ApiRecord[
   return (await sh.harness.call('GetIpamPoolAllocations', { IpamPoolId: poolId })).IpamPoolAllocations;
 }
 
-const allocationLine = (allocation: ApiRecord) => `${allocation.ResourceType} ${allocation.ResourceId ?? '-'} ${allocation.Cidr} ${allocation.ResourceOwner ?? '-'} ${allocation.ResourceRegion ?? '-'}`;
+const allocationLine = (allocation: ApiRecord) =>
+  `${allocation.ResourceType} ${allocation.ResourceId ?? '-'} ${allocation.Cidr} ${allocation.ResourceOwner ?? '-'} ${allocation.ResourceRegion ?? '-'}`;
 
 /** The history of one CIDR over all time, oldest first. */
 async function history(sh: SweepHarness, scopeId: string, cidr: string): Promise<ApiRecord[]> {
@@ -187,7 +205,6 @@ async function history(sh: SweepHarness, scopeId: string, cidr: string): Promise
   });
   return (HistoryRecords as ApiRecord[]).reverse();
 }
-
 
 describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', () => {
   let moto: MotoServer;
@@ -238,20 +255,36 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
     });
 
     const discovered = async (region: string): Promise<ApiRecord[]> =>
-      (await sh.harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId, ResourceRegion: region }))
-        .IpamDiscoveredResourceCidrs;
+      (
+        await sh.harness.call('GetIpamDiscoveredResourceCidrs', {
+          IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId,
+          ResourceRegion: region,
+        })
+      ).IpamDiscoveredResourceCidrs;
     const privateRecord = async (name: string) => {
       const { resourceId, cidr } = find(name);
-      return (await resourceCidrs(sh, ipam.PrivateDefaultScopeId)).find((record) => record.ResourceId === resourceId && record.ResourceCidr === cidr);
+      return (await resourceCidrs(sh, ipam.PrivateDefaultScopeId)).find(
+        (record) => record.ResourceId === resourceId && record.ResourceCidr === cidr,
+      );
     };
 
     it('reads both readable accounts in both Regions and fails the one whose role cannot be assumed', () => {
-      expect(firstReport).toEqual({ resourceDiscoveries: 1, accountsRead: 4, accountsFailed: 2, ipamsEvaluated: 1, imported: 5, released: 0 });
+      expect(firstReport).toEqual({
+        resourceDiscoveries: 1,
+        accountsRead: 4,
+        accountsFailed: 2,
+        ipamsEvaluated: 1,
+        imported: 5,
+        released: 0,
+      });
     });
 
     it('discovers exactly what was seeded in the readable accounts, per Region, sampled at the sweep', async () => {
       for (const region of [HOME, OTHER]) {
-        const expected = world.filter((seeded) => seeded.region === region && seeded.owner !== LOCKED).map(seededLine).sort();
+        const expected = world
+          .filter((seeded) => seeded.region === region && seeded.owner !== LOCKED)
+          .map(seededLine)
+          .sort();
         const records = await discovered(region);
         expect(records.map(resourceLine).sort()).toEqual(expected);
         expect(new Set(records.map((record) => record.SampleTime))).toEqual(new Set([firstSample]));
@@ -262,29 +295,61 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
       const records = await discovered(HOME);
       const byName = (name: string) => records.find((record) => record.ResourceId === find(name).resourceId);
       // Two /24 subnets in a /16.
-      expect(byName('shared')).toMatchObject({ ResourceType: 'vpc', IpSource: 'none', IpUsage: 2 / 256, ResourceTags: [{ Key: 'Name', Value: 'shared' }] });
+      expect(byName('shared')).toMatchObject({
+        ResourceType: 'vpc',
+        IpSource: 'none',
+        IpUsage: 2 / 256,
+        ResourceTags: [{ Key: 'Name', Value: 'shared' }],
+      });
       expect(byName('doomed')).toMatchObject({ IpUsage: 0 });
       // 256 addresses less the 5 AWS keeps less the interface holding the Elastic IP.
-      expect(byName('shared/10.2.0.0/24')).toMatchObject({ ResourceType: 'subnet', SubnetId: find('shared/10.2.0.0/24').resourceId, IpUsage: 1 / 256 });
+      expect(byName('shared/10.2.0.0/24')).toMatchObject({
+        ResourceType: 'subnet',
+        SubnetId: find('shared/10.2.0.0/24').resourceId,
+        IpUsage: 1 / 256,
+      });
       expect(byName('shared/10.2.0.0/24')?.AvailabilityZoneId).toMatch(/^use1-az\d$/);
-      expect(byName('owner-attached')).toMatchObject({ ResourceType: 'eip', IpSource: 'amazon', NetworkInterfaceAttachmentStatus: 'in-use' });
-      expect(byName('owner-spare')).toMatchObject({ ResourceType: 'eip', IpSource: 'amazon', NetworkInterfaceAttachmentStatus: 'available' });
+      expect(byName('owner-attached')).toMatchObject({
+        ResourceType: 'eip',
+        IpSource: 'amazon',
+        NetworkInterfaceAttachmentStatus: 'in-use',
+      });
+      expect(byName('owner-spare')).toMatchObject({
+        ResourceType: 'eip',
+        IpSource: 'amazon',
+        NetworkInterfaceAttachmentStatus: 'available',
+      });
     });
 
     it('lists both readable accounts as read in both Regions, and the locked one as an assume-role failure', async () => {
       for (const region of [HOME, OTHER]) {
-        const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId, DiscoveryRegion: region });
+        const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', {
+          IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId,
+          DiscoveryRegion: region,
+        });
         const byAccount = (a: ApiRecord, b: ApiRecord) => a.AccountId.localeCompare(b.AccountId);
-        expect((IpamDiscoveredAccounts as ApiRecord[]).sort(byAccount)).toEqual([
-          { AccountId: OWNER, DiscoveryRegion: region, LastAttemptedDiscoveryTime: firstSample, LastSuccessfulDiscoveryTime: firstSample },
-          { AccountId: MEMBER, DiscoveryRegion: region, LastAttemptedDiscoveryTime: firstSample, LastSuccessfulDiscoveryTime: firstSample },
-          {
-            AccountId: LOCKED,
-            DiscoveryRegion: region,
-            LastAttemptedDiscoveryTime: firstSample,
-            FailureReason: { Code: 'assume-role-failure', Message: expect.stringContaining(`arn:aws:iam::${LOCKED}:role/${ROLE_NAME}`) },
-          },
-        ].sort(byAccount));
+        expect((IpamDiscoveredAccounts as ApiRecord[]).sort(byAccount)).toEqual(
+          [
+            {
+              AccountId: OWNER,
+              DiscoveryRegion: region,
+              LastAttemptedDiscoveryTime: firstSample,
+              LastSuccessfulDiscoveryTime: firstSample,
+            },
+            {
+              AccountId: MEMBER,
+              DiscoveryRegion: region,
+              LastAttemptedDiscoveryTime: firstSample,
+              LastSuccessfulDiscoveryTime: firstSample,
+            },
+            {
+              AccountId: LOCKED,
+              DiscoveryRegion: region,
+              LastAttemptedDiscoveryTime: firstSample,
+              FailureReason: { Code: 'assume-role-failure', Message: expect.stringContaining(`arn:aws:iam::${LOCKED}:role/${ROLE_NAME}`) },
+            },
+          ].sort(byAccount),
+        );
       }
     });
 
@@ -296,18 +361,47 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
       expect((await allocations(sh, poolId)).map(allocationLine).sort()).toEqual(
         [`custom - 10.200.0.0/16 ${OWNER} ${HOME}`, line('doomed'), line('shared'), line('tiny'), line('member-app'), line('west')].sort(),
       );
-      const imports = sh.harness.events.published().filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change' && (event.detail as ApiRecord).cause === 'auto-import');
-      expect(imports.map((event) => (event.detail as ApiRecord).resourceId).sort()).toEqual(['doomed', 'shared', 'tiny', 'member-app', 'west'].map((name) => find(name).resourceId).sort());
+      const imports = sh.harness.events
+        .published()
+        .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change' && (event.detail as ApiRecord).cause === 'auto-import');
+      expect(imports.map((event) => (event.detail as ApiRecord).resourceId).sort()).toEqual(
+        ['doomed', 'shared', 'tiny', 'member-app', 'west'].map((name) => find(name).resourceId).sort(),
+      );
     });
 
     it('judges imported CIDRs against the pool: netmask and locale breaches are managed but noncompliant', async () => {
-      expect(await privateRecord('doomed')).toMatchObject({ IpamPoolId: poolId, ManagementState: 'managed', ComplianceStatus: 'compliant', OverlapStatus: 'nonoverlapping' });
-      expect(await privateRecord('shared')).toMatchObject({ IpamPoolId: poolId, ResourceName: 'shared', IpUsage: 2 / 256, ManagementState: 'managed', ComplianceStatus: 'compliant' });
-      expect(await privateRecord('member-app')).toMatchObject({ IpamPoolId: poolId, ResourceOwnerId: MEMBER, ManagementState: 'managed', ComplianceStatus: 'compliant' });
+      expect(await privateRecord('doomed')).toMatchObject({
+        IpamPoolId: poolId,
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+        OverlapStatus: 'nonoverlapping',
+      });
+      expect(await privateRecord('shared')).toMatchObject({
+        IpamPoolId: poolId,
+        ResourceName: 'shared',
+        IpUsage: 2 / 256,
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+      });
+      expect(await privateRecord('member-app')).toMatchObject({
+        IpamPoolId: poolId,
+        ResourceOwnerId: MEMBER,
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+      });
       // A /25 where the pool allows /16 to /24 (§5.5: import ignores the rules; §5.4, DN-22: flagged).
-      expect(await privateRecord('tiny')).toMatchObject({ IpamPoolId: poolId, ManagementState: 'managed', ComplianceStatus: 'noncompliant' });
+      expect(await privateRecord('tiny')).toMatchObject({
+        IpamPoolId: poolId,
+        ManagementState: 'managed',
+        ComplianceStatus: 'noncompliant',
+      });
       // Outside the pool's locale (DN-23: imported regardless of Region, flagged).
-      expect(await privateRecord('west')).toMatchObject({ IpamPoolId: poolId, ResourceRegion: OTHER, ManagementState: 'managed', ComplianceStatus: 'noncompliant' });
+      expect(await privateRecord('west')).toMatchObject({
+        IpamPoolId: poolId,
+        ResourceRegion: OTHER,
+        ManagementState: 'managed',
+        ComplianceStatus: 'noncompliant',
+      });
     });
 
     it('finds overlaps within the scope across accounts, and none for a lone CIDR', async () => {
@@ -323,11 +417,22 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
       );
       const privateRecords = await resourceCidrs(sh, ipam.PrivateDefaultScopeId);
       const subnets = world.filter((seeded) => seeded.type === 'subnet');
-      expect(privateRecords.filter((record) => record.ResourceType === 'subnet').map((record) => `${resourceLine(record)} ${statesLine(record)}`).sort()).toEqual(
-        subnets.map((seeded) => `${seededLine(seeded)} -/-/-`).sort(),
-      );
-      expect(privateRecords.filter((record) => record.ResourceType === 'vpc').map(resourceLine).sort()).toEqual(
-        world.filter((seeded) => seeded.type === 'vpc' && seeded.owner !== LOCKED).map(seededLine).sort(),
+      expect(
+        privateRecords
+          .filter((record) => record.ResourceType === 'subnet')
+          .map((record) => `${resourceLine(record)} ${statesLine(record)}`)
+          .sort(),
+      ).toEqual(subnets.map((seeded) => `${seededLine(seeded)} -/-/-`).sort());
+      expect(
+        privateRecords
+          .filter((record) => record.ResourceType === 'vpc')
+          .map(resourceLine)
+          .sort(),
+      ).toEqual(
+        world
+          .filter((seeded) => seeded.type === 'vpc' && seeded.owner !== LOCKED)
+          .map(seededLine)
+          .sort(),
       );
     });
 
@@ -383,15 +488,26 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
           .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change')
           .map((event) => event.detail as ApiRecord);
         expect(changes).toEqual([
-          expect.objectContaining({ change: 'released', cause: 'auto-release', resourceType: 'vpc', resourceId: find('doomed').resourceId, cidr: '10.1.0.0/16', ipamPoolId: poolId }),
+          expect.objectContaining({
+            change: 'released',
+            cause: 'auto-release',
+            resourceType: 'vpc',
+            resourceId: find('doomed').resourceId,
+            cidr: '10.1.0.0/16',
+            ipamPoolId: poolId,
+          }),
         ]);
       });
 
       it('closes its history record and drops its resource CIDR', async () => {
         const { resourceId, cidr } = find('doomed');
-        expect((await history(sh, ipam.PrivateDefaultScopeId, cidr)).map((record) => [record.ResourceId, record.SampledStartTime, record.SampledEndTime])).toEqual([
-          [resourceId, new Date(firstSample), new Date(secondSample)],
-        ]);
+        expect(
+          (await history(sh, ipam.PrivateDefaultScopeId, cidr)).map((record) => [
+            record.ResourceId,
+            record.SampledStartTime,
+            record.SampledEndTime,
+          ]),
+        ).toEqual([[resourceId, new Date(firstSample), new Date(secondSample)]]);
         expect(await privateRecord('doomed')).toBeUndefined();
         expect((await discovered(HOME)).map((record) => record.ResourceId)).not.toContain(resourceId);
         // Everything else is still there, still managed.
@@ -399,7 +515,10 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
       });
 
       it('keeps the locked account failed and its attempt time moving', async () => {
-        const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId, DiscoveryRegion: HOME });
+        const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', {
+          IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId,
+          DiscoveryRegion: HOME,
+        });
         expect(IpamDiscoveredAccounts.find((account: ApiRecord) => account.AccountId === LOCKED)).toEqual({
           AccountId: LOCKED,
           DiscoveryRegion: HOME,
@@ -411,10 +530,21 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
       describe('a sweep that crashes halfway, on a fresh IPAM over the same accounts', () => {
         /** What a sweep writes that must never be doubled: resource allocations, resource CIDRs of both scopes, their history. */
         async function written(harness: SweepHarness, scopes: ApiRecord, pool: string) {
-          const records = [...(await resourceCidrs(harness, scopes.PrivateDefaultScopeId)), ...(await resourceCidrs(harness, scopes.PublicDefaultScopeId))];
-          const searches = [...new Set(records.map((record) => `${record.IpamScopeId} ${record.ResourceCidr}`))].map((search) => search.split(' '));
-          const history = (await Promise.all(searches.map(([scopeId, cidr]) => harness.harness.store.listAddressHistory(scopeId, cidr)))).flat();
-          return { allocations: (await allocations(harness, pool)).filter((allocation) => allocation.ResourceType === 'vpc'), resourceCidrs: records, history };
+          const records = [
+            ...(await resourceCidrs(harness, scopes.PrivateDefaultScopeId)),
+            ...(await resourceCidrs(harness, scopes.PublicDefaultScopeId)),
+          ];
+          const searches = [...new Set(records.map((record) => `${record.IpamScopeId} ${record.ResourceCidr}`))].map((search) =>
+            search.split(' '),
+          );
+          const history = (
+            await Promise.all(searches.map(([scopeId, cidr]) => harness.harness.store.listAddressHistory(scopeId, cidr)))
+          ).flat();
+          return {
+            allocations: (await allocations(harness, pool)).filter((allocation) => allocation.ResourceType === 'vpc'),
+            resourceCidrs: records,
+            history,
+          };
         }
 
         /** Comparable across IPAMs: allocations and verdicts without their ids. */
@@ -446,9 +576,24 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
           crashed.clock.now = new Date(crashed.clock.now.getTime() + LEASE_MS);
           expect(await crashed.sweep(crashedDeps)).toMatchObject({ ipamsEvaluated: 1, released: 0 });
           const final = await written(crashed, crashedIpam, crashedPoolId);
-          expect(duplicates(final.allocations.map((allocation) => `${allocation.ResourceRegion} ${allocation.ResourceId} ${allocation.Cidr}`))).toEqual({});
-          expect(duplicates(final.resourceCidrs.map((record) => `${record.IpamScopeId} ${record.ResourceRegion} ${record.ResourceId} ${record.ResourceCidr}`))).toEqual({});
-          expect(duplicates(final.history.map((record) => `${record.ipamScopeId} ${record.ResourceRegion} ${record.ResourceId} ${record.ResourceCidr} ${record.SampledStartTime}`))).toEqual({});
+          expect(
+            duplicates(final.allocations.map((allocation) => `${allocation.ResourceRegion} ${allocation.ResourceId} ${allocation.Cidr}`)),
+          ).toEqual({});
+          expect(
+            duplicates(
+              final.resourceCidrs.map(
+                (record) => `${record.IpamScopeId} ${record.ResourceRegion} ${record.ResourceId} ${record.ResourceCidr}`,
+              ),
+            ),
+          ).toEqual({});
+          expect(
+            duplicates(
+              final.history.map(
+                (record) =>
+                  `${record.ipamScopeId} ${record.ResourceRegion} ${record.ResourceId} ${record.ResourceCidr} ${record.SampledStartTime}`,
+              ),
+            ),
+          ).toEqual({});
           // One open record per resource CIDR: nothing closed and reopened by the repeat.
           expect(final.history.filter((record) => record.SampledEndTime === undefined)).toHaveLength(final.resourceCidrs.length);
           expect(final.history).toHaveLength(final.resourceCidrs.length);
@@ -457,7 +602,9 @@ describe.skipIf(motoMissing())('discovery sweeps against moto, IAM enforced', ()
           expect(await outcome(crashed, crashedIpam, crashedPoolId)).toEqual(await outcome(sh, ipam, poolId));
           const imports = crashed.harness.events
             .published()
-            .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change' && (event.detail as ApiRecord).cause === 'auto-import')
+            .filter(
+              (event) => event['detail-type'] === 'IPAM Pool Allocation Change' && (event.detail as ApiRecord).cause === 'auto-import',
+            )
             .map((event) => (event.detail as ApiRecord).resourceId as string);
           expect(duplicates(imports)).toEqual({});
         });

@@ -3,7 +3,16 @@
 // events — on DynamoDB Local, read back through the API actions a user would call.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDiscoverySweep } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
-import { createSweepHarness, dyingStore, type Inventory, MEMBER, OWNER, subnet, type SweepHarness, vpc } from '../support/discovery-sweep.ts';
+import {
+  createSweepHarness,
+  dyingStore,
+  type Inventory,
+  MEMBER,
+  OWNER,
+  subnet,
+  type SweepHarness,
+  vpc,
+} from '../support/discovery-sweep.ts';
 
 let open: SweepHarness[] = [];
 
@@ -55,7 +64,10 @@ async function resourceCidrs(sh: SweepHarness, scopeId: string) {
 /** `<resource> <cidr> <management>/<compliance>/<overlap>` per record, sorted. */
 async function verdictLines(sh: SweepHarness, scopeId: string) {
   return (await resourceCidrs(sh, scopeId))
-    .map((record) => `${record.ResourceId} ${record.ResourceCidr} ${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`)
+    .map(
+      (record) =>
+        `${record.ResourceId} ${record.ResourceCidr} ${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`,
+    )
     .sort();
 }
 
@@ -65,7 +77,9 @@ async function allocations(sh: SweepHarness, poolId: string) {
 }
 
 const allocationLines = async (sh: SweepHarness, poolId: string) =>
-  (await allocations(sh, poolId)).map((allocation) => `${allocation.ResourceType} ${allocation.ResourceId ?? '-'} ${allocation.Cidr}`).sort();
+  (await allocations(sh, poolId))
+    .map((allocation) => `${allocation.ResourceType} ${allocation.ResourceId ?? '-'} ${allocation.Cidr}`)
+    .sort();
 
 /** The history of one CIDR over all time, oldest first. */
 async function history(sh: SweepHarness, scopeId: string, cidr: string) {
@@ -78,7 +92,11 @@ async function history(sh: SweepHarness, scopeId: string, cidr: string) {
   return (HistoryRecords as Record<string, any>[]).reverse();
 }
 
-const eventsOf = (sh: SweepHarness, type: string) => sh.harness.events.published().filter((event) => event['detail-type'] === type).map((event) => event.detail as Record<string, any>);
+const eventsOf = (sh: SweepHarness, type: string) =>
+  sh.harness.events
+    .published()
+    .filter((event) => event['detail-type'] === type)
+    .map((event) => event.detail as Record<string, any>);
 
 describe('discovered resources and accounts', () => {
   it('records what every account shows in every operating Region, and when it was read', async () => {
@@ -103,7 +121,8 @@ describe('discovered resources and accounts', () => {
 
     const rd = ipam.DefaultResourceDiscoveryId;
     const discovered = async (region: string) =>
-      (await sh.harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rd, ResourceRegion: region })).IpamDiscoveredResourceCidrs;
+      (await sh.harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rd, ResourceRegion: region }))
+        .IpamDiscoveredResourceCidrs;
     expect(await discovered('us-east-1')).toEqual([
       {
         IpamResourceDiscoveryId: rd,
@@ -146,26 +165,45 @@ describe('discovered resources and accounts', () => {
         SampleTime: sampleTime,
       },
     ]);
-    expect((await discovered('eu-west-1')).map((record: any) => `${record.ResourceOwnerId} ${record.ResourceId} ${record.ResourceCidr}`)).toEqual([
-      `${OWNER} vpc-owner-west 10.1.0.0/16`,
-    ]);
+    expect(
+      (await discovered('eu-west-1')).map((record: any) => `${record.ResourceOwnerId} ${record.ResourceId} ${record.ResourceCidr}`),
+    ).toEqual([`${OWNER} vpc-owner-west 10.1.0.0/16`]);
 
-    const { IpamDiscoveredPublicAddresses } = await sh.harness.call('GetIpamDiscoveredPublicAddresses', { IpamResourceDiscoveryId: rd, AddressRegion: 'us-east-1' });
+    const { IpamDiscoveredPublicAddresses } = await sh.harness.call('GetIpamDiscoveredPublicAddresses', {
+      IpamResourceDiscoveryId: rd,
+      AddressRegion: 'us-east-1',
+    });
     expect(IpamDiscoveredPublicAddresses).toEqual([
-      expect.objectContaining({ Address: '3.5.0.9', AddressOwnerId: MEMBER, AddressType: 'amazon-owned-eip', AssociationStatus: 'disassociated', SampleTime: sampleTime }),
+      expect.objectContaining({
+        Address: '3.5.0.9',
+        AddressOwnerId: MEMBER,
+        AddressType: 'amazon-owned-eip',
+        AssociationStatus: 'disassociated',
+        SampleTime: sampleTime,
+      }),
     ]);
 
     for (const region of ['us-east-1', 'eu-west-1']) {
-      const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rd, DiscoveryRegion: region });
+      const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', {
+        IpamResourceDiscoveryId: rd,
+        DiscoveryRegion: region,
+      });
       expect(IpamDiscoveredAccounts.sort((a: any, b: any) => a.AccountId.localeCompare(b.AccountId))).toEqual(
-        [MEMBER, OWNER].map((AccountId) => ({ AccountId, DiscoveryRegion: region, LastAttemptedDiscoveryTime: sampleTime, LastSuccessfulDiscoveryTime: sampleTime })),
+        [MEMBER, OWNER].map((AccountId) => ({
+          AccountId,
+          DiscoveryRegion: region,
+          LastAttemptedDiscoveryTime: sampleTime,
+          LastSuccessfulDiscoveryTime: sampleTime,
+        })),
       );
     }
 
     // The next sweep replaces each account's part: gone resources go, the rest is sampled again.
     await sh.writeInventory({ [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-owner-east', ['10.0.0.0/16'])] } }, [MEMBER]: {} });
     await sh.sweep();
-    expect((await discovered('us-east-1')).map((record: any) => `${record.ResourceId} ${record.SampleTime}`)).toEqual([`vpc-owner-east ${sh.clock.now.toISOString()}`]);
+    expect((await discovered('us-east-1')).map((record: any) => `${record.ResourceId} ${record.SampleTime}`)).toEqual([
+      `vpc-owner-east ${sh.clock.now.toISOString()}`,
+    ]);
     expect(await discovered('eu-west-1')).toEqual([]);
   });
 
@@ -181,7 +219,10 @@ describe('discovered resources and accounts', () => {
     const report = await sh.sweep();
     expect(report).toMatchObject({ accountsRead: 1, accountsFailed: 1, released: 0 });
     const rd = ipam.DefaultResourceDiscoveryId;
-    const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rd, DiscoveryRegion: 'us-east-1' });
+    const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', {
+      IpamResourceDiscoveryId: rd,
+      DiscoveryRegion: 'us-east-1',
+    });
     expect(IpamDiscoveredAccounts.find((account: any) => account.AccountId === MEMBER)).toEqual({
       AccountId: MEMBER,
       DiscoveryRegion: 'us-east-1',
@@ -189,8 +230,13 @@ describe('discovered resources and accounts', () => {
       LastAttemptedDiscoveryTime: sh.clock.now.toISOString(),
       LastSuccessfulDiscoveryTime: firstSample,
     });
-    const { IpamDiscoveredResourceCidrs } = await sh.harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rd, ResourceRegion: 'us-east-1' });
-    expect(IpamDiscoveredResourceCidrs.map((record: any) => `${record.ResourceId} ${record.SampleTime}`)).toEqual([`vpc-member ${firstSample}`]);
+    const { IpamDiscoveredResourceCidrs } = await sh.harness.call('GetIpamDiscoveredResourceCidrs', {
+      IpamResourceDiscoveryId: rd,
+      ResourceRegion: 'us-east-1',
+    });
+    expect(IpamDiscoveredResourceCidrs.map((record: any) => `${record.ResourceId} ${record.SampleTime}`)).toEqual([
+      `vpc-member ${firstSample}`,
+    ]);
     expect(await allocationLines(sh, poolId)).toEqual(['vpc vpc-member 10.2.0.0/16']);
     expect(await verdictLines(sh, ipam.PrivateDefaultScopeId)).toEqual(['vpc-member 10.2.0.0/16 managed/compliant/nonoverlapping']);
   });
@@ -220,7 +266,12 @@ describe('verdicts on resource CIDRs', () => {
     const report = await sh.sweep();
     expect(report).toMatchObject({ ipamsEvaluated: 1, imported: 3, released: 0 });
 
-    expect(await allocationLines(sh, poolId)).toEqual(['custom - 10.9.0.0/16', 'vpc vpc-ok 10.1.0.0/16', 'vpc vpc-small 10.2.0.0/24', 'vpc vpc-west 10.3.0.0/16']);
+    expect(await allocationLines(sh, poolId)).toEqual([
+      'custom - 10.9.0.0/16',
+      'vpc vpc-ok 10.1.0.0/16',
+      'vpc vpc-small 10.2.0.0/24',
+      'vpc vpc-west 10.3.0.0/16',
+    ]);
     const imported = (await allocations(sh, poolId)).find((allocation) => allocation.ResourceId === 'vpc-west');
     expect(imported).toMatchObject({ ResourceType: 'vpc', ResourceOwner: OWNER, ResourceRegion: 'us-west-2' });
 
@@ -255,30 +306,43 @@ describe('verdicts on resource CIDRs', () => {
     });
     expect(await resourceCidrs(sh, ipam.PublicDefaultScopeId)).toEqual([]);
 
-    expect(eventsOf(sh, 'IPAM Resource CIDR Compliance Change').map((detail) => `${detail.resourceId} ${detail.previousStatus ?? '-'} → ${detail.status}`).sort()).toEqual([
-      'vpc-small - → noncompliant',
-      'vpc-west - → noncompliant',
-    ]);
-    expect(Object.fromEntries(eventsOf(sh, 'IPAM Resource CIDR Overlap Detected').map((detail) => [detail.resourceId, detail.overlapsWith]))).toEqual({
+    expect(
+      eventsOf(sh, 'IPAM Resource CIDR Compliance Change')
+        .map((detail) => `${detail.resourceId} ${detail.previousStatus ?? '-'} → ${detail.status}`)
+        .sort(),
+    ).toEqual(['vpc-small - → noncompliant', 'vpc-west - → noncompliant']);
+    expect(
+      Object.fromEntries(eventsOf(sh, 'IPAM Resource CIDR Overlap Detected').map((detail) => [detail.resourceId, detail.overlapsWith])),
+    ).toEqual({
       'vpc-in-reservation': [`${reservation.IpamPoolAllocationId} 10.9.0.0/16`],
       'vpc-x': ['vpc-y 172.20.1.0/24'],
       'vpc-y': ['vpc-x 172.20.0.0/16'],
     });
-    expect(eventsOf(sh, 'IPAM Pool Allocation Change').filter((detail) => detail.cause === 'auto-import').map((detail) => detail.resourceId).sort()).toEqual([
-      'vpc-ok',
-      'vpc-small',
-      'vpc-west',
-    ]);
+    expect(
+      eventsOf(sh, 'IPAM Pool Allocation Change')
+        .filter((detail) => detail.cause === 'auto-import')
+        .map((detail) => detail.resourceId)
+        .sort(),
+    ).toEqual(['vpc-ok', 'vpc-small', 'vpc-west']);
     // The IPAM's monitoring is published once per sweep, from the verdicts just written.
     expect(sh.metrics.publications).toHaveLength(1);
     expect(sh.metrics.all()).toContainEqual(
-      expect.objectContaining({ name: 'OverlappingResourceCidrs', value: 3, dimensions: expect.objectContaining({ ScopeID: ipam.PrivateDefaultScopeId }) }),
+      expect.objectContaining({
+        name: 'OverlappingResourceCidrs',
+        value: 3,
+        dimensions: expect.objectContaining({ ScopeID: ipam.PrivateDefaultScopeId }),
+      }),
     );
 
     // Nothing changed: the next sweep announces nothing new.
     const before = sh.harness.events.published().length;
     await sh.sweep();
-    expect(sh.harness.events.published().slice(before).map((event) => event['detail-type'])).toEqual([]);
+    expect(
+      sh.harness.events
+        .published()
+        .slice(before)
+        .map((event) => event['detail-type']),
+    ).toEqual([]);
   });
 
   it('auto-import takes the largest of overlapping CIDRs, the lowest VPC id among identical ones, and never an ignored CIDR', async () => {
@@ -288,7 +352,17 @@ describe('verdicts on resource CIDRs', () => {
     await sh.harness.store.commit([
       {
         op: 'create',
-        entity: { type: 'resource-cidr-override', value: { ipamId: ipam.IpamId, resourceRegion: 'us-east-1', resourceId: 'vpc-ignored', resourceCidr: '10.7.0.0/16', ignored: true, version: 1 } },
+        entity: {
+          type: 'resource-cidr-override',
+          value: {
+            ipamId: ipam.IpamId,
+            resourceRegion: 'us-east-1',
+            resourceId: 'vpc-ignored',
+            resourceCidr: '10.7.0.0/16',
+            ignored: true,
+            version: 1,
+          },
+        },
       },
     ]);
     await sh.writeInventory({
@@ -339,14 +413,21 @@ describe('auto-release and history', () => {
     // The space is back: the VPC's CIDR can be allocated again.
     await sh.harness.call('AllocateIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.1.0.0/16' });
 
-    expect(eventsOf(sh, 'IPAM Pool Allocation Change').map((detail) => `${detail.change} ${detail.cause} ${detail.resourceType} ${detail.cidr}`)).toEqual([
+    expect(
+      eventsOf(sh, 'IPAM Pool Allocation Change').map((detail) => `${detail.change} ${detail.cause} ${detail.resourceType} ${detail.cidr}`),
+    ).toEqual([
       'created api custom 10.8.0.0/16',
       'created auto-import vpc 10.1.0.0/16',
       'released auto-release vpc 10.1.0.0/16',
       'created api custom 10.1.0.0/16',
     ]);
     expect(await history(sh, ipam.PrivateDefaultScopeId, '10.1.0.0/16')).toEqual([
-      expect.objectContaining({ ResourceId: 'vpc-1', ResourceType: 'vpc', SampledStartTime: new Date(seen), SampledEndTime: new Date(gone) }),
+      expect.objectContaining({
+        ResourceId: 'vpc-1',
+        ResourceType: 'vpc',
+        SampledStartTime: new Date(seen),
+        SampledEndTime: new Date(gone),
+      }),
     ]);
   });
 
@@ -355,7 +436,12 @@ describe('auto-release and history', () => {
     const { ipam } = await ipamWith(sh, ['us-east-1'], { cidr: '10.0.0.0/8', AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] });
     const scopeId = ipam.PrivateDefaultScopeId;
     await sh.writeInventory({
-      [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16'], [{ Key: 'env', Value: 'prod' }])], subnets: [subnet('subnet-1', 'vpc-1', ['10.1.0.0/24'])] } },
+      [OWNER]: {
+        'us-east-1': {
+          vpcs: [vpc('vpc-1', ['10.1.0.0/16'], [{ Key: 'env', Value: 'prod' }])],
+          subnets: [subnet('subnet-1', 'vpc-1', ['10.1.0.0/24'])],
+        },
+      },
     });
     await sh.sweep();
     const first = sh.clock.now;
@@ -374,7 +460,13 @@ describe('auto-release and history', () => {
       },
     ]);
     expect(await history(sh, scopeId, '10.1.0.0/24')).toEqual([
-      expect.objectContaining({ ResourceType: 'subnet', ResourceId: 'subnet-1', VpcId: 'vpc-1', SampledStartTime: first, SampledEndTime: undefined }),
+      expect.objectContaining({
+        ResourceType: 'subnet',
+        ResourceId: 'subnet-1',
+        VpcId: 'vpc-1',
+        SampledStartTime: first,
+        SampledEndTime: undefined,
+      }),
     ]);
 
     // Nothing changes: the open record stays as it is.
@@ -383,24 +475,37 @@ describe('auto-release and history', () => {
 
     // The required tag goes: the VPC becomes noncompliant, a new record starts.
     await sh.writeInventory({
-      [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16'], [{ Key: 'env', Value: 'dev' }])], subnets: [subnet('subnet-1', 'vpc-1', ['10.1.0.0/24'])] } },
+      [OWNER]: {
+        'us-east-1': {
+          vpcs: [vpc('vpc-1', ['10.1.0.0/16'], [{ Key: 'env', Value: 'dev' }])],
+          subnets: [subnet('subnet-1', 'vpc-1', ['10.1.0.0/24'])],
+        },
+      },
     });
     await sh.sweep();
     const changed = sh.clock.now;
-    expect((await history(sh, scopeId, '10.1.0.0/16')).map((record) => [record.ResourceComplianceStatus, record.SampledStartTime, record.SampledEndTime])).toEqual([
+    expect(
+      (await history(sh, scopeId, '10.1.0.0/16')).map((record) => [
+        record.ResourceComplianceStatus,
+        record.SampledStartTime,
+        record.SampledEndTime,
+      ]),
+    ).toEqual([
       ['compliant', first, changed],
       ['noncompliant', changed, undefined],
     ]);
-    expect(eventsOf(sh, 'IPAM Resource CIDR Compliance Change').map((detail) => `${detail.resourceId} ${detail.previousStatus} → ${detail.status}`)).toEqual([
-      'vpc-1 compliant → noncompliant',
-    ]);
+    expect(
+      eventsOf(sh, 'IPAM Resource CIDR Compliance Change').map(
+        (detail) => `${detail.resourceId} ${detail.previousStatus} → ${detail.status}`,
+      ),
+    ).toEqual(['vpc-1 compliant → noncompliant']);
     // The subnet's record is about the subnet only: it goes on.
     expect(await history(sh, scopeId, '10.1.0.0/24')).toHaveLength(1);
   });
 });
 
 describe('moving CIDRs between scopes (DN-38)', () => {
-  it('completes a pending move once the CIDR has no allocation, and the VPC\'s subnets go with it', async () => {
+  it("completes a pending move once the CIDR has no allocation, and the VPC's subnets go with it", async () => {
     const sh = await sweepHarness();
     const { ipam, poolId } = await ipamWith(sh, ['us-east-1'], { cidr: '10.0.0.0/8' });
     const { IpamScope: lab } = await sh.harness.call('CreateIpamScope', { IpamId: ipam.IpamId });
@@ -429,12 +534,17 @@ describe('moving CIDRs between scopes (DN-38)', () => {
     ]);
     await sh.sweep();
     const moved = sh.clock.now;
-    expect(await verdictLines(sh, lab.IpamScopeId)).toEqual(['subnet-free 172.16.0.0/24 -/-/-', 'vpc-free 172.16.0.0/16 unmanaged/unmanaged/nonoverlapping']);
+    expect(await verdictLines(sh, lab.IpamScopeId)).toEqual([
+      'subnet-free 172.16.0.0/24 -/-/-',
+      'vpc-free 172.16.0.0/16 unmanaged/unmanaged/nonoverlapping',
+    ]);
     // Still allocated: it waits.
     expect(await verdictLines(sh, ipam.PrivateDefaultScopeId)).toEqual(['vpc-managed 10.1.0.0/16 managed/compliant/nonoverlapping']);
     // History ends in the old scope and starts in the new one (spec §17).
     expect((await history(sh, ipam.PrivateDefaultScopeId, '172.16.0.0/24')).map((record) => record.SampledEndTime)).toEqual([moved]);
-    expect((await history(sh, lab.IpamScopeId, '172.16.0.0/24')).map((record) => [record.SampledStartTime, record.SampledEndTime])).toEqual([[moved, undefined]]);
+    expect((await history(sh, lab.IpamScopeId, '172.16.0.0/24')).map((record) => [record.SampledStartTime, record.SampledEndTime])).toEqual(
+      [[moved, undefined]],
+    );
 
     // Ignoring the CIDR gives its space back; the sweep after that finds no allocation and moves it.
     const override = await sh.harness.store.getResourceCidrOverride(ipam.IpamId, 'us-east-1', 'vpc-managed', '10.1.0.0/16');
@@ -455,7 +565,12 @@ describe('robustness', () => {
   const inventory: Inventory = {
     [OWNER]: {
       'us-east-1': {
-        vpcs: [vpc('vpc-1', ['10.1.0.0/16']), vpc('vpc-2', ['10.2.0.0/16']), vpc('vpc-3', ['10.2.0.0/16']), vpc('vpc-4', ['172.16.0.0/16'])],
+        vpcs: [
+          vpc('vpc-1', ['10.1.0.0/16']),
+          vpc('vpc-2', ['10.2.0.0/16']),
+          vpc('vpc-3', ['10.2.0.0/16']),
+          vpc('vpc-4', ['172.16.0.0/16']),
+        ],
         subnets: [subnet('subnet-1', 'vpc-1', ['10.1.0.0/24'])],
       },
     },
@@ -465,11 +580,22 @@ describe('robustness', () => {
   async function writtenState(sh: SweepHarness, ipam: any, poolId: string) {
     const scopeId = ipam.PrivateDefaultScopeId;
     const records = await sh.harness.store.listResourceCidrs(scopeId);
-    const historyRecords = (await Promise.all([...new Set(records.map((record) => record.ResourceCidr))].map((cidr) => sh.harness.store.listAddressHistory(scopeId, cidr)))).flat();
+    const historyRecords = (
+      await Promise.all(
+        [...new Set(records.map((record) => record.ResourceCidr))].map((cidr) => sh.harness.store.listAddressHistory(scopeId, cidr)),
+      )
+    ).flat();
     return {
       allocations: await allocationLines(sh, poolId),
-      resourceCidrs: records.map((record) => `${record.ResourceId} ${record.ResourceCidr} ${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`).sort(),
-      history: historyRecords.map((record) => `${record.ResourceId} ${record.ResourceCidr} ${record.SampledEndTime ? 'closed' : 'open'}`).sort(),
+      resourceCidrs: records
+        .map(
+          (record) =>
+            `${record.ResourceId} ${record.ResourceCidr} ${record.ManagementState ?? '-'}/${record.ComplianceStatus ?? '-'}/${record.OverlapStatus ?? '-'}`,
+        )
+        .sort(),
+      history: historyRecords
+        .map((record) => `${record.ResourceId} ${record.ResourceCidr} ${record.SampledEndTime ? 'closed' : 'open'}`)
+        .sort(),
     };
   }
 

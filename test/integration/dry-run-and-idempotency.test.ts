@@ -12,7 +12,10 @@ describe('DryRun', () => {
     expect((await harness.call('DescribeIpams', {})).Ipams).toEqual([]);
 
     const { Ipam } = await harness.call('CreateIpam', { DryRun: false, ClientToken: 'token-1' });
-    await expectRefusal(harness.call('CreateIpamPool', { DryRun: true, IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }), 'DryRunOperation');
+    await expectRefusal(
+      harness.call('CreateIpamPool', { DryRun: true, IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }),
+      'DryRunOperation',
+    );
     expect((await harness.call('DescribeIpamPools', {})).IpamPools).toEqual([]);
     await expectRefusal(harness.call('DeleteIpam', { DryRun: true, IpamId: Ipam.IpamId }), 'DryRunOperation');
     expect((await harness.call('DescribeIpams', {})).Ipams).toHaveLength(1);
@@ -21,7 +24,10 @@ describe('DryRun', () => {
   it('allocates nothing on a dry run', async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', { DryRun: true, IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }), 'DryRunOperation');
+    await expectRefusal(
+      harness.call('AllocateIpamPoolCidr', { DryRun: true, IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }),
+      'DryRunOperation',
+    );
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toEqual([]);
     expect((await harness.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => block.cidr)).toEqual(['10.0.0.0/24']);
   });
@@ -44,7 +50,9 @@ describe('ClientToken', () => {
     const poolId = pool.IpamPool.IpamPoolId;
     const provision = { IpamPoolId: poolId, Cidr: '10.0.0.0/16', ClientToken: 'provision' };
     const provisioned = await harness.call('ProvisionIpamPoolCidr', provision);
-    expect((await harness.call('ProvisionIpamPoolCidr', provision)).IpamPoolCidr.IpamPoolCidrId).toBe(provisioned.IpamPoolCidr.IpamPoolCidrId);
+    expect((await harness.call('ProvisionIpamPoolCidr', provision)).IpamPoolCidr.IpamPoolCidrId).toBe(
+      provisioned.IpamPoolCidr.IpamPoolCidrId,
+    );
     expect((await harness.call('GetIpamPoolCidrs', { IpamPoolId: poolId })).IpamPoolCidrs).toHaveLength(1);
 
     const allocate = { IpamPoolId: poolId, NetmaskLength: 24, ClientToken: 'allocate' };
@@ -53,7 +61,9 @@ describe('ClientToken', () => {
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: poolId })).IpamPoolAllocations).toHaveLength(1);
 
     const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: first.Ipam.IpamId, ClientToken: 'scope' });
-    expect((await harness.call('CreateIpamScope', { IpamId: first.Ipam.IpamId, ClientToken: 'scope' })).IpamScope.IpamScopeId).toBe(IpamScope.IpamScopeId);
+    expect((await harness.call('CreateIpamScope', { IpamId: first.Ipam.IpamId, ClientToken: 'scope' })).IpamScope.IpamScopeId).toBe(
+      IpamScope.IpamScopeId,
+    );
     expect((await harness.call('DescribeIpams', {})).Ipams[0].ScopeCount).toBe(3);
   });
 
@@ -86,7 +96,7 @@ describe('ClientToken', () => {
     expect((await harness.call('DescribeIpamScopes', { IpamScopeIds: [Ipam.PrivateDefaultScopeId] })).IpamScopes[0].PoolCount).toBe(1);
   });
 
-  it('records an allocation\'s token in the allocation\'s own commit, and answers retries from it', async () => {
+  it("records an allocation's token in the allocation's own commit, and answers retries from it", async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
     const commits: unknown[][] = [];
@@ -101,12 +111,16 @@ describe('ClientToken', () => {
 
     // The pool is full now, yet the retry gets the first answer; other parameters are refused.
     expect(await harness.call('AllocateIpamPoolCidr', request)).toEqual(first);
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', { ...request, NetmaskLength: 25 }), 'IdempotentParameterMismatch', 'whole-pool');
+    await expectRefusal(
+      harness.call('AllocateIpamPoolCidr', { ...request, NetmaskLength: 25 }),
+      'IdempotentParameterMismatch',
+      'whole-pool',
+    );
     await expectRefusal(harness.call('AllocateIpamPoolCidr', { ...request, ClientToken: 'other' }), 'InvalidParameterValue', 'no free /24');
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(1);
   });
 
-  it('does not use up an allocation\'s token when the allocation is refused', async () => {
+  it("does not use up an allocation's token when the allocation is refused", async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
     const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 25, ClientToken: 'after-release' };
@@ -139,7 +153,11 @@ describe('ClientToken', () => {
 
     now += 24 * 3600_000 - 1;
     expect(await harness.call('CreateIpamScope', request)).toEqual(first);
-    await expectRefusal(harness.call('CreateIpamScope', { ...request, Description: 'second' }), 'IdempotentParameterMismatch', 'scope-token');
+    await expectRefusal(
+      harness.call('CreateIpamScope', { ...request, Description: 'second' }),
+      'IdempotentParameterMismatch',
+      'scope-token',
+    );
 
     now += 1;
     const second = await harness.call('CreateIpamScope', { ...request, Description: 'second' });
@@ -150,7 +168,7 @@ describe('ClientToken', () => {
     await expectRefusal(harness.call('CreateIpamScope', request), 'IdempotentParameterMismatch', 'scope-token');
   });
 
-  it('forgets an allocation\'s token after a day too, though it was written in the allocation\'s commit', async () => {
+  it("forgets an allocation's token after a day too, though it was written in the allocation's commit", async () => {
     const harness = await createUseCaseHarness();
     let now = Date.parse('2030-01-01T00:00:00Z');
     harness.deps.now = () => new Date(now);

@@ -50,8 +50,17 @@ describe('S14 sequential Elastic IPs', () => {
     const IpamPoolId = await eipPool(harness);
     const block = await provisionBlock(harness, IpamPoolId, 29);
 
-    const first = await allocate(harness, { IpamPoolId, TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'team', Value: 'edge' }] }] });
-    expect(first).toEqual({ PublicIp: nth(block, 0), AllocationId: expect.stringMatching(/^eipalloc-[0-9a-f]{17}$/), PublicIpv4Pool: IpamPoolId, NetworkBorderGroup: 'us-east-1', Domain: 'vpc' });
+    const first = await allocate(harness, {
+      IpamPoolId,
+      TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'team', Value: 'edge' }] }],
+    });
+    expect(first).toEqual({
+      PublicIp: nth(block, 0),
+      AllocationId: expect.stringMatching(/^eipalloc-[0-9a-f]{17}$/),
+      PublicIpv4Pool: IpamPoolId,
+      NetworkBorderGroup: 'us-east-1',
+      Domain: 'vpc',
+    });
     const more = [await allocate(harness, { IpamPoolId }), await allocate(harness, { IpamPoolId })];
     expect(more.map((eip) => eip.PublicIp)).toEqual([nth(block, 1), nth(block, 2)]);
 
@@ -59,7 +68,13 @@ describe('S14 sequential Elastic IPs', () => {
     expect(IpamPoolAllocations).toHaveLength(3);
     for (const eip of [first, ...more]) {
       expect(IpamPoolAllocations).toContainEqual(
-        expect.objectContaining({ Cidr: `${eip.PublicIp}/32`, ResourceType: 'eip', ResourceId: eip.AllocationId, ResourceRegion: 'us-east-1', ResourceOwner: '123456789012' }),
+        expect.objectContaining({
+          Cidr: `${eip.PublicIp}/32`,
+          ResourceType: 'eip',
+          ResourceId: eip.AllocationId,
+          ResourceRegion: 'us-east-1',
+          ResourceOwner: '123456789012',
+        }),
       );
     }
 
@@ -76,10 +91,15 @@ describe('S14 sequential Elastic IPs', () => {
     // DescribeAddresses by id, by address, and by filter.
     const byId = await harness.call('DescribeAddresses', { AllocationIds: [first.AllocationId] });
     expect(byId.Addresses).toEqual([{ ...first, Tags: [{ Key: 'team', Value: 'edge' }] }]);
-    expect((await harness.call('DescribeAddresses', { PublicIps: [nth(block, 1)] })).Addresses.map((a: Address) => a.AllocationId)).toEqual([more[0]!.AllocationId]);
+    expect((await harness.call('DescribeAddresses', { PublicIps: [nth(block, 1)] })).Addresses.map((a: Address) => a.AllocationId)).toEqual(
+      [more[0]!.AllocationId],
+    );
     expect((await harness.call('DescribeAddresses', { Filters: [{ Name: 'tag:team', Values: ['edge'] }] })).Addresses).toHaveLength(1);
     expect((await harness.call('DescribeAddresses', { Filters: [{ Name: 'domain', Values: ['vpc'] }] })).Addresses).toHaveLength(8);
-    await expectRefusal(harness.call('DescribeAddresses', { AllocationIds: ['eipalloc-0123456789abcdef0'] }), 'InvalidAllocationID.NotFound');
+    await expectRefusal(
+      harness.call('DescribeAddresses', { AllocationIds: ['eipalloc-0123456789abcdef0'] }),
+      'InvalidAllocationID.NotFound',
+    );
   });
 
   it('reuses a released address, and deprovisions the block only once every EIP is released', async () => {
@@ -90,19 +110,23 @@ describe('S14 sequential Elastic IPs', () => {
     for (let n = 0; n < 3; n++) eips.push(await allocate(harness, { IpamPoolId }));
 
     await harness.call('ReleaseAddress', { AllocationId: eips[1]!.AllocationId });
-    await expectRefusal(harness.call('ReleaseAddress', { AllocationId: eips[1]!.AllocationId }), 'InvalidAllocationID.NotFound', eips[1]!.AllocationId);
-    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId })).IpamPoolAllocations.map((a: { ResourceId: string }) => a.ResourceId).sort()).toEqual(
-      [eips[0]!.AllocationId, eips[2]!.AllocationId].sort(),
+    await expectRefusal(
+      harness.call('ReleaseAddress', { AllocationId: eips[1]!.AllocationId }),
+      'InvalidAllocationID.NotFound',
+      eips[1]!.AllocationId,
     );
+    expect(
+      (await harness.call('GetIpamPoolAllocations', { IpamPoolId })).IpamPoolAllocations.map(
+        (a: { ResourceId: string }) => a.ResourceId,
+      ).sort(),
+    ).toEqual([eips[0]!.AllocationId, eips[2]!.AllocationId].sort());
     const again = await allocate(harness, { IpamPoolId });
     expect(again.PublicIp).toBe(nth(block, 1));
     const allocationChanges = harness.events
       .published()
       .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change')
       .map((event) => (event.detail as { change: string }).change);
-    expect(allocationChanges).toEqual(
-      ['created', 'created', 'created', 'released', 'created'],
-    );
+    expect(allocationChanges).toEqual(['created', 'created', 'created', 'released', 'created']);
 
     await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId, Cidr: formatCidr(block) }), 'DependencyViolation');
     for (const eip of [eips[0]!, eips[2]!, again]) await harness.call('ReleaseAddress', { AllocationId: eip.AllocationId });
@@ -118,12 +142,24 @@ describe('S14 sequential Elastic IPs', () => {
     const publicScope = await newIpam(harness);
     const IpamPoolId = await eipPool(harness, publicScope);
     await expectRefusal(allocate(harness, { Domain: 'vpc' }), 'InvalidParameterValue', 'IpamPoolId');
-    await expectRefusal(allocate(harness, { IpamPoolId, PublicIpv4Pool: 'ipv4pool-ec2-0123456789abcdef0' }), 'InvalidParameterCombination', 'PublicIpv4Pool');
-    await expectRefusal(allocate(harness, { IpamPoolId: 'ipam-pool-0123456789abcdef0' }), 'InvalidIpamPoolId.NotFound', 'ipam-pool-0123456789abcdef0');
+    await expectRefusal(
+      allocate(harness, { IpamPoolId, PublicIpv4Pool: 'ipv4pool-ec2-0123456789abcdef0' }),
+      'InvalidParameterCombination',
+      'PublicIpv4Pool',
+    );
+    await expectRefusal(
+      allocate(harness, { IpamPoolId: 'ipam-pool-0123456789abcdef0' }),
+      'InvalidIpamPoolId.NotFound',
+      'ipam-pool-0123456789abcdef0',
+    );
     await expectRefusal(allocate(harness, { IpamPoolId }), 'IncorrectState', IpamPoolId);
 
     await provisionBlock(harness, IpamPoolId, 30);
-    await expectRefusal(allocate(harness, { IpamPoolId }, 'us-west-2'), 'InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+    await expectRefusal(
+      allocate(harness, { IpamPoolId }, 'us-west-2'),
+      'InvalidParameterValue',
+      'The locale of the IPAM pool must be equal to the current region.',
+    );
     await expectRefusal(allocate(harness, { IpamPoolId, Domain: 'standard' }), 'InvalidParameterValue', 'standard');
     await expectRefusal(allocate(harness, { IpamPoolId, NetworkBorderGroup: 'us-west-2' }), 'InvalidParameterValue', 'us-west-2');
     await expectRefusal(allocate(harness, { IpamPoolId, Address: '10.0.0.300' }), 'InvalidParameterValue', '10.0.0.300');
@@ -135,9 +171,21 @@ describe('S14 sequential Elastic IPs', () => {
     await expectRefusal(harness.call('AllocateAddress', { IpamPoolId }, { accountId: '111122223333' }), 'InvalidIpamPoolId.NotFound');
 
     const { Ipam } = await harness.call('CreateIpam', {}, { region: 'eu-west-1' });
-    const { IpamPool: privatePool } = await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }, { region: 'eu-west-1' });
+    const { IpamPool: privatePool } = await harness.call(
+      'CreateIpamPool',
+      { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' },
+      { region: 'eu-west-1' },
+    );
     await expectRefusal(allocate(harness, { IpamPoolId: privatePool.IpamPoolId }, 'eu-west-1'), 'InvalidParameterValue', 'public IPv4');
-    const { IpamPool: noService } = await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PublicDefaultScopeId, AddressFamily: 'ipv4' }, { region: 'eu-west-1' });
-    await expectRefusal(allocate(harness, { IpamPoolId: noService.IpamPoolId }, 'eu-west-1'), 'InvalidParameterCombination', 'AwsService ec2');
+    const { IpamPool: noService } = await harness.call(
+      'CreateIpamPool',
+      { IpamScopeId: Ipam.PublicDefaultScopeId, AddressFamily: 'ipv4' },
+      { region: 'eu-west-1' },
+    );
+    await expectRefusal(
+      allocate(harness, { IpamPoolId: noService.IpamPoolId }, 'eu-west-1'),
+      'InvalidParameterCombination',
+      'AwsService ec2',
+    );
   });
 });

@@ -24,12 +24,23 @@ describe('pool CIDR state changes', () => {
   it('a provision announces pending-provision, then provisioned, as the owner in the home Region', async () => {
     const harness = await createUseCaseHarness();
     const { ipamId, poolId } = await ipamWithPool(harness, 'eu-west-1');
-    const { IpamPoolCidr } = await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' }, { region: 'eu-west-1' });
+    const { IpamPoolCidr } = await harness.call(
+      'ProvisionIpamPoolCidr',
+      { IpamPoolId: poolId, Cidr: '10.0.0.0/16' },
+      { region: 'eu-west-1' },
+    );
 
     const changes = eventsOf(harness, 'IPAM Pool CIDR State Change');
     expect(changes.map((event) => event.detail)).toEqual([
       { ipamId, ipamPoolId: poolId, ipamPoolCidrId: IpamPoolCidr.IpamPoolCidrId, cidr: '10.0.0.0/16', state: 'pending-provision' },
-      { ipamId, ipamPoolId: poolId, ipamPoolCidrId: IpamPoolCidr.IpamPoolCidrId, cidr: '10.0.0.0/16', previousState: 'pending-provision', state: 'provisioned' },
+      {
+        ipamId,
+        ipamPoolId: poolId,
+        ipamPoolCidrId: IpamPoolCidr.IpamPoolCidrId,
+        cidr: '10.0.0.0/16',
+        previousState: 'pending-provision',
+        state: 'provisioned',
+      },
     ]);
     for (const event of changes) expect(event).toMatchObject({ source: 'self-hosted.ipam', account: OWNER, region: 'eu-west-1' });
   });
@@ -37,7 +48,11 @@ describe('pool CIDR state changes', () => {
   it('a provision by netmask announces the CIDR it got once provisioned', async () => {
     const harness = await createUseCaseHarness();
     const { pool: parent, ipam } = await poolWithCidr(harness, '10.0.0.0/16');
-    const { IpamPool: child } = await harness.call('CreateIpamPool', { IpamScopeId: ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', SourceIpamPoolId: parent.IpamPoolId });
+    const { IpamPool: child } = await harness.call('CreateIpamPool', {
+      IpamScopeId: ipam.PrivateDefaultScopeId,
+      AddressFamily: 'ipv4',
+      SourceIpamPoolId: parent.IpamPoolId,
+    });
     await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, NetmaskLength: 24 });
 
     const ofChild = cidrStates(harness).filter((detail) => detail.ipamPoolId === child.IpamPoolId);
@@ -55,7 +70,11 @@ describe('pool CIDR state changes', () => {
 
     const ofOther = cidrStates(harness).filter((detail) => detail.ipamPoolId === other.IpamPoolId);
     expect(ofOther.map((detail) => detail.state)).toEqual(['pending-provision', 'failed-provision']);
-    expect(ofOther[1]).toMatchObject({ previousState: 'pending-provision', cidr: '10.0.128.0/17', failureReason: expect.stringContaining('10.0.128.0/17') });
+    expect(ofOther[1]).toMatchObject({
+      previousState: 'pending-provision',
+      cidr: '10.0.128.0/17',
+      failureReason: expect.stringContaining('10.0.128.0/17'),
+    });
   });
 
   it('a deprovision announces pending-deprovision, then deprovisioned', async () => {
@@ -77,7 +96,11 @@ describe('pool CIDR state changes', () => {
     const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
     await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
 
-    expect(cidrStates(harness).slice(2).map((detail) => [detail.previousState, detail.state, detail.cidr])).toEqual([
+    expect(
+      cidrStates(harness)
+        .slice(2)
+        .map((detail) => [detail.previousState, detail.state, detail.cidr]),
+    ).toEqual([
       ['provisioned', 'pending-deprovision', '10.0.0.0/16'],
       ['pending-deprovision', 'failed-deprovision', '10.0.0.0/16'],
     ]);
@@ -87,13 +110,22 @@ describe('pool CIDR state changes', () => {
     // As when Lambda retries an invocation whose result was lost: the work is done, nothing changes.
     const tracker = taskTracker();
     const harness = await createUseCaseHarness({
-      wrapTask: (event, run) => tracker.wrapTask(event, async (task) => (await run(task), run(task))),
+      wrapTask: (event, run) =>
+        tracker.wrapTask(event, async (task) => {
+          await run(task);
+          return run(task);
+        }),
     });
     const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
     await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
 
     expect(tracker.events.map((event) => event.task)).toContain('provisionPoolCidr');
-    expect(cidrStates(harness).map((detail) => detail.state)).toEqual(['pending-provision', 'provisioned', 'pending-deprovision', 'deprovisioned']);
+    expect(cidrStates(harness).map((detail) => detail.state)).toEqual([
+      'pending-provision',
+      'provisioned',
+      'pending-deprovision',
+      'deprovisioned',
+    ]);
   });
 });
 
@@ -101,11 +133,26 @@ describe('allocation changes', () => {
   it('AllocateIpamPoolCidr and ReleaseIpamPoolAllocation announce created and released, cause api', async () => {
     const harness = await createUseCaseHarness();
     const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/16');
-    const { IpamPoolAllocation } = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24, Description: 'app' });
-    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: IpamPoolAllocation.Cidr });
+    const { IpamPoolAllocation } = await harness.call('AllocateIpamPoolCidr', {
+      IpamPoolId: pool.IpamPoolId,
+      NetmaskLength: 24,
+      Description: 'app',
+    });
+    await harness.call('ReleaseIpamPoolAllocation', {
+      IpamPoolId: pool.IpamPoolId,
+      IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId,
+      Cidr: IpamPoolAllocation.Cidr,
+    });
 
     const changes = eventsOf(harness, 'IPAM Pool Allocation Change');
-    const expected = { ipamId: ipam.IpamId, ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, cidr: '10.0.0.0/24', cause: 'api', resourceType: 'custom' };
+    const expected = {
+      ipamId: ipam.IpamId,
+      ipamPoolId: pool.IpamPoolId,
+      ipamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId,
+      cidr: '10.0.0.0/24',
+      cause: 'api',
+      resourceType: 'custom',
+    };
     expect(changes.map((event) => event.detail)).toEqual([
       expect.objectContaining({ ...expected, change: 'created' }),
       expect.objectContaining({ ...expected, change: 'released' }),

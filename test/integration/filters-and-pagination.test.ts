@@ -74,16 +74,35 @@ describe('filters', () => {
       ]),
     ).toEqual([pools.prod]);
     expect(await poolIds(harness, [{ Name: 'address-family', Values: ['ipv6'] }])).toEqual([pools.untagged]);
-    expect(await poolIds(harness, [{ Name: 'ipam-pool-id', Values: [pools.dev, pools.untagged] }])).toEqual(sorted(pools.dev, pools.untagged));
-    expect(await poolIds(harness, [{ Name: 'pool-depth', Values: ['1'] }, { Name: 'auto-import', Values: ['false'] }])).toHaveLength(4);
+    expect(await poolIds(harness, [{ Name: 'ipam-pool-id', Values: [pools.dev, pools.untagged] }])).toEqual(
+      sorted(pools.dev, pools.untagged),
+    );
+    expect(
+      await poolIds(harness, [
+        { Name: 'pool-depth', Values: ['1'] },
+        { Name: 'auto-import', Values: ['false'] },
+      ]),
+    ).toHaveLength(4);
   });
 
   it('refuse an unknown filter name, naming it', async () => {
     const harness = await createUseCaseHarness();
     await poolsWithTags(harness);
-    await expectRefusal(harness.call('DescribeIpamPools', { Filters: [{ Name: 'x', Values: ['1'] }] }), 'InvalidParameterValue', "The filter 'x' is invalid");
-    await expectRefusal(harness.call('DescribeIpams', { Filters: [{ Name: 'colour', Values: ['1'] }] }), 'InvalidParameterValue', "The filter 'colour' is invalid");
-    await expectRefusal(harness.call('DescribeIpamScopes', { Filters: [{ Name: 'tags', Values: ['1'] }] }), 'InvalidParameterValue', "The filter 'tags' is invalid");
+    await expectRefusal(
+      harness.call('DescribeIpamPools', { Filters: [{ Name: 'x', Values: ['1'] }] }),
+      'InvalidParameterValue',
+      "The filter 'x' is invalid",
+    );
+    await expectRefusal(
+      harness.call('DescribeIpams', { Filters: [{ Name: 'colour', Values: ['1'] }] }),
+      'InvalidParameterValue',
+      "The filter 'colour' is invalid",
+    );
+    await expectRefusal(
+      harness.call('DescribeIpamScopes', { Filters: [{ Name: 'tags', Values: ['1'] }] }),
+      'InvalidParameterValue',
+      "The filter 'tags' is invalid",
+    );
     // Filter names are the kebab-case of a result member, nothing else.
     await expectRefusal(
       harness.call('DescribeIpamPools', { Filters: [{ Name: 'AddressFamily', Values: ['ipv4'] }] }),
@@ -113,7 +132,9 @@ describe('pagination', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
     const created: string[] = [];
     for (let i = 0; i < 12; i++) {
-      created.push((await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' })).IpamPool.IpamPoolId);
+      created.push(
+        (await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' })).IpamPool.IpamPoolId,
+      );
     }
     const seen: string[] = [];
     const sizes: number[] = [];
@@ -151,7 +172,10 @@ describe('pagination', () => {
       'InvalidPaginationToken',
     );
     await expectRefusal(harness.call('DescribeIpamScopes', { MaxResults: 5, NextToken }), 'InvalidPaginationToken');
-    await expectRefusal(harness.call('DescribeIpamPools', { MaxResults: 5, NextToken }, { accountId: '111122223333' }), 'InvalidPaginationToken');
+    await expectRefusal(
+      harness.call('DescribeIpamPools', { MaxResults: 5, NextToken }, { accountId: '111122223333' }),
+      'InvalidPaginationToken',
+    );
     await expectRefusal(harness.call('DescribeIpamPools', { MaxResults: 5, NextToken }, { region: 'us-west-2' }), 'InvalidPaginationToken');
 
     // Tampered: payload or signature changed, truncated, or not a token at all.
@@ -160,7 +184,9 @@ describe('pagination', () => {
     for (const bad of [`${flip(payload, 3)}.${mac}`, `${payload}.${flip(mac, 3)}`, payload, `${payload}.`, 'not-a-token', '']) {
       await expectRefusal(harness.call('DescribeIpamPools', { MaxResults: 5, NextToken: bad }), 'InvalidPaginationToken');
     }
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), p: 'ipam-pool-0' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), p: 'ipam-pool-0' })).toString(
+      'base64url',
+    );
     await expectRefusal(harness.call('DescribeIpamPools', { MaxResults: 5, NextToken: `${forged}.${mac}` }), 'InvalidPaginationToken');
   });
 });

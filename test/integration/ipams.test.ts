@@ -16,19 +16,35 @@ describe('creating IPAMs', () => {
   it('makes the home Region an operating Region, listed once', async () => {
     const harness = await createUseCaseHarness();
     const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: regions('us-west-2', 'us-east-1', 'us-west-2') });
-    expect(Ipam).toMatchObject({ IpamRegion: 'us-east-1', ScopeCount: 2, Tier: 'advanced', EnablePrivateGua: false, OwnerId: '123456789012' });
+    expect(Ipam).toMatchObject({
+      IpamRegion: 'us-east-1',
+      ScopeCount: 2,
+      Tier: 'advanced',
+      EnablePrivateGua: false,
+      OwnerId: '123456789012',
+    });
     expect(regionNames(Ipam)).toEqual(['us-east-1', 'us-west-2']);
 
     const { Ipam: bare } = await harness.call('CreateIpam', {}, { region: 'eu-west-1' });
     expect(regionNames(bare)).toEqual(['eu-west-1']);
     const { IpamScopes } = await harness.call('DescribeIpamScopes', {});
-    expect(IpamScopes.map((s: { IpamScopeId: string; IpamScopeType: string; IsDefault: boolean }) => [s.IpamScopeId, s.IpamScopeType, s.IsDefault]).sort()).toEqual(
+    expect(
+      IpamScopes.map((s: { IpamScopeId: string; IpamScopeType: string; IsDefault: boolean }) => [
+        s.IpamScopeId,
+        s.IpamScopeType,
+        s.IsDefault,
+      ]).sort(),
+    ).toEqual(
       [
         [Ipam.PrivateDefaultScopeId, 'private', true],
         [Ipam.PublicDefaultScopeId, 'public', true],
       ].sort(),
     );
-    await expectRefusal(harness.call('CreateIpam', { OperatingRegions: regions('mars-north-1') }, { region: 'eu-north-1' }), 'InvalidParameterValue', 'mars-north-1');
+    await expectRefusal(
+      harness.call('CreateIpam', { OperatingRegions: regions('mars-north-1') }, { region: 'eu-north-1' }),
+      'InvalidParameterValue',
+      'mars-north-1',
+    );
   });
 
   it('allows one IPAM per account and Region', async () => {
@@ -67,7 +83,11 @@ describe('modifying IPAMs', () => {
       pool.IpamPoolId,
     );
     // A refused request changes nothing.
-    expect(regionNames((await harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams[0])).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+    expect(regionNames((await harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams[0])).toEqual([
+      'eu-west-1',
+      'us-east-1',
+      'us-west-2',
+    ]);
 
     await harness.call('DeleteIpamPool', { IpamPoolId: pool.IpamPoolId });
     const removed = await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, RemoveOperatingRegions: regions('eu-west-1', 'us-west-2') });
@@ -203,8 +223,16 @@ describe('deleting IPAMs', () => {
       const context = `round ${round} (cascade: ${cascade}): ${JSON.stringify({ deleted, created, ipams })}`;
 
       // Nothing is ever left without its IPAM, nor a pool without its scope, either way.
-      for (const scope of scopes) expect(ipams.map((ipam: { IpamArn: string }) => ipam.IpamArn), context).toContain(scope.IpamArn);
-      for (const pool of pools) expect(scopes.map((scope: { IpamScopeArn: string }) => scope.IpamScopeArn), context).toContain(pool.IpamScopeArn);
+      for (const scope of scopes)
+        expect(
+          ipams.map((ipam: { IpamArn: string }) => ipam.IpamArn),
+          context,
+        ).toContain(scope.IpamArn);
+      for (const pool of pools)
+        expect(
+          scopes.map((scope: { IpamScopeArn: string }) => scope.IpamScopeArn),
+          context,
+        ).toContain(pool.IpamScopeArn);
       if (deleted.status === 'fulfilled') expect(deleted.value.Ipam.State, context).toBe('delete-in-progress');
 
       if (ipams.length === 0) {
@@ -220,7 +248,9 @@ describe('deleting IPAMs', () => {
       expect(cascade, context).toBe(false);
       expect(ipam.ScopeCount, context).toBe(scopes.length);
       for (const scope of scopes) {
-        expect(scope.PoolCount, context).toBe(pools.filter((pool: { IpamScopeArn: string }) => pool.IpamScopeArn === scope.IpamScopeArn).length);
+        expect(scope.PoolCount, context).toBe(
+          pools.filter((pool: { IpamScopeArn: string }) => pool.IpamScopeArn === scope.IpamScopeArn).length,
+        );
       }
       if (deleted.status === 'fulfilled') {
         // Accepted, then the workflow found the dependant created meanwhile: the IPAM says why.
@@ -246,9 +276,15 @@ describe('deleting IPAMs', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
     const privatePool = await newPool(harness, { IpamScopeId: Ipam.PrivateDefaultScopeId });
     const publicPool = await newPool(harness, { IpamScopeId: Ipam.PublicDefaultScopeId });
-    await expectRefusal(harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: true }), 'InvalidParameterCombination', publicPool.IpamPoolId);
+    await expectRefusal(
+      harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: true }),
+      'InvalidParameterCombination',
+      publicPool.IpamPoolId,
+    );
     const { IpamPools } = await harness.call('DescribeIpamPools', {});
-    expect(IpamPools.map((p: { IpamPoolId: string }) => p.IpamPoolId).sort()).toEqual([privatePool.IpamPoolId, publicPool.IpamPoolId].sort());
+    expect(IpamPools.map((p: { IpamPoolId: string }) => p.IpamPoolId).sort()).toEqual(
+      [privatePool.IpamPoolId, publicPool.IpamPoolId].sort(),
+    );
     expect((await harness.call('DescribeIpams', {})).Ipams).toHaveLength(1);
   });
 });

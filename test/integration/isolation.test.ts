@@ -73,7 +73,10 @@ describe('Region isolation', () => {
       ipam.PrivateDefaultScopeId,
     );
     // A pool without a locale is not usable outside the home Region either.
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }, west), 'InvalidIpamPoolId.NotFound');
+    await expectRefusal(
+      harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }, west),
+      'InvalidIpamPoolId.NotFound',
+    );
     // The same account may have its own IPAM there.
     await harness.call('CreateIpam', {}, west);
     expect((await harness.call('DescribeIpams', {})).Ipams).toHaveLength(1);
@@ -113,7 +116,11 @@ describe('Region isolation', () => {
       await expectRefusal(harness.call(action, input, west), 'InvalidIpamPoolId.NotFound', regional.IpamPoolId);
     }
     // Its source pool has no locale: it stays invisible in us-west-2.
-    await expectRefusal(harness.call('DescribeIpamPools', { IpamPoolIds: [top.IpamPoolId] }, west), 'InvalidIpamPoolId.NotFound', top.IpamPoolId);
+    await expectRefusal(
+      harness.call('DescribeIpamPools', { IpamPoolIds: [top.IpamPoolId] }, west),
+      'InvalidIpamPoolId.NotFound',
+      top.IpamPoolId,
+    );
 
     await harness.call(
       'ReleaseIpamPoolAllocation',

@@ -17,7 +17,12 @@ const noInventory: InventorySource = {
 };
 
 function sweepDependencies(harness: UseCaseHarness, metrics: RecordingMetrics, utilisationThresholds: number[]): SweepDependencies {
-  return { ...harness.deps, inventory: noInventory, metrics, discovery: { administratorAccount: '123456789012', memberAccounts: [], utilisationThresholds } };
+  return {
+    ...harness.deps,
+    inventory: noInventory,
+    metrics,
+    discovery: { administratorAccount: '123456789012', memberAccounts: [], utilisationThresholds },
+  };
 }
 
 /** What a sweep knows about one IPAM, read back from the store. */
@@ -78,12 +83,31 @@ describe('pool, scope and resource metrics', () => {
     await harness.store.commit([
       ...resourceCidrWrites(
         undefined,
-        { ...verdict, ResourceId: 'vpc-managed', VpcId: 'vpc-managed', ResourceCidr: '10.0.0.0/18', IpamPoolId: child.IpamPoolId, IpUsage: 0.25, ManagementState: 'managed', ComplianceStatus: 'compliant', OverlapStatus: 'nonoverlapping' },
+        {
+          ...verdict,
+          ResourceId: 'vpc-managed',
+          VpcId: 'vpc-managed',
+          ResourceCidr: '10.0.0.0/18',
+          IpamPoolId: child.IpamPoolId,
+          IpUsage: 0.25,
+          ManagementState: 'managed',
+          ComplianceStatus: 'compliant',
+          OverlapStatus: 'nonoverlapping',
+        },
         time,
       ),
       ...resourceCidrWrites(
         undefined,
-        { ...verdict, ResourceId: 'vpc-other', VpcId: 'vpc-other', ResourceCidr: '192.168.0.0/24', IpUsage: 0.5, ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged', OverlapStatus: 'nonoverlapping' },
+        {
+          ...verdict,
+          ResourceId: 'vpc-other',
+          VpcId: 'vpc-other',
+          ResourceCidr: '192.168.0.0/24',
+          IpUsage: 0.5,
+          ManagementState: 'unmanaged',
+          ComplianceStatus: 'unmanaged',
+          OverlapStatus: 'nonoverlapping',
+        },
         time,
       ),
     ]);
@@ -94,7 +118,11 @@ describe('pool, scope and resource metrics', () => {
     expect(metrics.publications).toHaveLength(1);
     const data = metrics.all();
     const series = (dimensions: Record<string, string>) =>
-      Object.fromEntries(data.filter((datum) => JSON.stringify(datum.dimensions) === JSON.stringify(dimensions)).map((datum) => [datum.name, [datum.value, datum.unit]]));
+      Object.fromEntries(
+        data
+          .filter((datum) => JSON.stringify(datum.dimensions) === JSON.stringify(dimensions))
+          .map((datum) => [datum.name, [datum.value, datum.unit]]),
+      );
     // The top pool gave half its space to the child; the child reserved half of its own.
     expect(series({ PoolID: top.IpamPoolId, ScopeID: scopeId, Locale: 'None', AddressFamily: 'IPv4' })).toEqual({
       PercentAllocated: [50, 'Percent'],
@@ -129,7 +157,10 @@ describe('pool, scope and resource metrics', () => {
       ['vpc-other', 50, 'Percent', ['AddressFamily', 'OwnerID', 'Region', 'ScopeID', 'VpcID']],
       ['vpc-managed', 25, 'Percent', ['AddressFamily', 'OwnerID', 'Region', 'ScopeID', 'VpcID']],
     ]);
-    expect(series({ IpamId: ipam.IpamId, Region: 'us-east-1' })).toMatchObject({ AmazonOwnedElasticIPs: [0, 'Count'], EC2PublicIPs: [0, 'Count'] });
+    expect(series({ IpamId: ipam.IpamId, Region: 'us-east-1' })).toMatchObject({
+      AmazonOwnedElasticIPs: [0, 'Count'],
+      EC2PublicIPs: [0, 'Count'],
+    });
     // Below every threshold: nothing to announce, nothing remembered.
     expect(thresholdEvents(harness)).toEqual([]);
     expect(await harness.store.getPoolMonitorState(child.IpamPoolId)).toBeUndefined();
@@ -146,22 +177,47 @@ describe('utilisation threshold events', () => {
     await sweep(); // child 50 % used, top 50 %: below 60
     expect(thresholdEvents(harness)).toEqual([]);
 
-    const { IpamPoolAllocation: extra } = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: child.IpamPoolId, Cidr: '10.0.64.0/19' });
+    const { IpamPoolAllocation: extra } = await harness.call('AllocateIpamPoolCidr', {
+      IpamPoolId: child.IpamPoolId,
+      Cidr: '10.0.64.0/19',
+    });
     // Sweeps racing on the same change: one announces it.
     const observation = await observe(harness, ipam.IpamId);
     await Promise.all([1, 2, 3].map(() => publishIpamMonitoring(deps, observation)));
     await sweep();
     expect(thresholdEvents(harness).map((event) => event.detail)).toEqual([
-      { ipamId: ipam.IpamId, ipamScopeId: ipam.PrivateDefaultScopeId, ipamPoolId: child.IpamPoolId, percentUsed: 75, threshold: 60, direction: 'above' },
+      {
+        ipamId: ipam.IpamId,
+        ipamScopeId: ipam.PrivateDefaultScopeId,
+        ipamPoolId: child.IpamPoolId,
+        percentUsed: 75,
+        threshold: 60,
+        direction: 'above',
+      },
     ]);
     expect(await harness.store.getPoolMonitorState(child.IpamPoolId)).toMatchObject({ thresholdReached: 60 });
 
-    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: child.IpamPoolId, IpamPoolAllocationId: extra.IpamPoolAllocationId, Cidr: extra.Cidr });
+    await harness.call('ReleaseIpamPoolAllocation', {
+      IpamPoolId: child.IpamPoolId,
+      IpamPoolAllocationId: extra.IpamPoolAllocationId,
+      Cidr: extra.Cidr,
+    });
     await sweep();
     await sweep();
     expect(thresholdEvents(harness).map((event) => [event.detail, event.account, event.region])).toEqual([
       [expect.objectContaining({ direction: 'above', threshold: 60 }), harness.context.accountId, 'us-east-1'],
-      [{ ipamId: ipam.IpamId, ipamScopeId: ipam.PrivateDefaultScopeId, ipamPoolId: child.IpamPoolId, percentUsed: 50, threshold: 60, direction: 'below' }, harness.context.accountId, 'us-east-1'],
+      [
+        {
+          ipamId: ipam.IpamId,
+          ipamScopeId: ipam.PrivateDefaultScopeId,
+          ipamPoolId: child.IpamPoolId,
+          percentUsed: 50,
+          threshold: 60,
+          direction: 'below',
+        },
+        harness.context.accountId,
+        'us-east-1',
+      ],
     ]);
     expect(await harness.store.getPoolMonitorState(child.IpamPoolId)).toMatchObject({ thresholdReached: 0 });
 

@@ -88,7 +88,11 @@ describe('provisioning top-level pools', () => {
     expect((await deprovision(harness, other.IpamPoolId, '10.1.0.0/16')).record.State).toBe('deprovisioned');
     const { IpamPool: deleting } = await harness.call('DeleteIpamPool', { IpamPoolId: other.IpamPoolId });
     expect(deleting.State).toBe('delete-in-progress');
-    await expectRefusal(harness.call('DescribeIpamPools', { IpamPoolIds: [other.IpamPoolId] }), 'InvalidIpamPoolId.NotFound', other.IpamPoolId);
+    await expectRefusal(
+      harness.call('DescribeIpamPools', { IpamPoolIds: [other.IpamPoolId] }),
+      'InvalidIpamPoolId.NotFound',
+      other.IpamPoolId,
+    );
     expect((await poolCidrs(harness, pool.IpamPoolId)).map((c) => c.State)).toEqual(['provisioned']);
   });
 
@@ -97,7 +101,10 @@ describe('provisioning top-level pools', () => {
     const { ipam } = await poolWithCidr(harness, '10.0.0.0/16');
     const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: ipam.IpamId });
     const elsewhere = await newPool(harness, { IpamScopeId: IpamScope.IpamScopeId });
-    expect(await provision(harness, elsewhere.IpamPoolId, { Cidr: '10.0.0.0/16' })).toMatchObject({ State: 'provisioned', Cidr: '10.0.0.0/16' });
+    expect(await provision(harness, elsewhere.IpamPoolId, { Cidr: '10.0.0.0/16' })).toMatchObject({
+      State: 'provisioned',
+      Cidr: '10.0.0.0/16',
+    });
   });
 
   it('needs a Cidr for a top-level IPv4 pool, and exactly one of Cidr and NetmaskLength', async () => {
@@ -180,7 +187,11 @@ describe('deprovisioning', () => {
     expect(accepted.Cidr).toBe('10.0.1.0/24');
     expect(record).toMatchObject({ Cidr: '10.0.1.0/24', State: 'deprovisioned' });
 
-    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: '10.0.0.64/26' });
+    await harness.call('ReleaseIpamPoolAllocation', {
+      IpamPoolId: pool.IpamPoolId,
+      IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId,
+      Cidr: '10.0.0.64/26',
+    });
     expect((await deprovision(harness, pool.IpamPoolId, '10.0.0.0/24')).record.State).toBe('deprovisioned');
     expect(await freeCidrs(harness, pool.IpamPoolId)).toEqual([]);
   });
@@ -190,7 +201,10 @@ describe('deprovisioning', () => {
     const { parent, child } = await parentAndChild(harness, '10.0.0.0/16');
     expect((await provision(harness, child.IpamPoolId, { Cidr: '10.0.64.0/18' })).State).toBe('provisioned');
     expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/18', '10.0.128.0/17']);
-    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.0.0/16' }), 'DependencyViolation');
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.0.0/16' }),
+      'DependencyViolation',
+    );
 
     expect((await deprovision(harness, child.IpamPoolId, '10.0.64.0/18')).record.State).toBe('deprovisioned');
     expect(await freeCidrs(harness, parent.IpamPoolId)).toEqual(['10.0.0.0/16']);
@@ -198,9 +212,9 @@ describe('deprovisioning', () => {
     const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: parent.IpamPoolId });
     expect(IpamPoolAllocations).toEqual([]);
     // The space is available again, to the child or anyone else.
-    expect((await harness.call('AllocateIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.64.0/18' })).IpamPoolAllocation.Cidr).toBe(
-      '10.0.64.0/18',
-    );
+    expect(
+      (await harness.call('AllocateIpamPoolCidr', { IpamPoolId: parent.IpamPoolId, Cidr: '10.0.64.0/18' })).IpamPoolAllocation.Cidr,
+    ).toBe('10.0.64.0/18');
   });
 
   it('without Cidr takes the only provisioned CIDR, and needs Cidr when there are two', async () => {
@@ -224,7 +238,11 @@ describe('deprovisioning', () => {
       'IncorrectState',
       '10.0.0.0/16',
     );
-    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.9.0.0/16' }), 'InvalidParameterValue', '10.9.0.0/16');
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.9.0.0/16' }),
+      'InvalidParameterValue',
+      '10.9.0.0/16',
+    );
     expect((await poolCidrs(harness, pool.IpamPoolId)).map((c) => c.State)).toEqual(['deprovisioned']);
     // The space went back to the scope: another pool can take it.
     const other = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
@@ -247,7 +265,11 @@ describe('private IPv6 pools', () => {
     await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00::/16' }), 'InvalidParameterValue', 'fd00::/16');
     await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00:1234::/32' }), 'InvalidParameterValue', 'fd00:1234::/32');
     await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd00::/8' }), 'InvalidParameterValue', 'fd00::/8');
-    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fd12:3456:789a::/61' }), 'InvalidParameterValue', 'fd12:3456:789a::/61');
+    await expectRefusal(
+      provision(harness, pool.IpamPoolId, { Cidr: 'fd12:3456:789a::/61' }),
+      'InvalidParameterValue',
+      'fd12:3456:789a::/61',
+    );
     await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: 'fc00::/48' }), 'InvalidParameterValue', 'fc00::/48');
     await expectRefusal(provision(harness, pool.IpamPoolId, { NetmaskLength: 8 }), 'InvalidParameterValue', '/8');
     await expectRefusal(provision(harness, pool.IpamPoolId, { NetmaskLength: 61 }), 'InvalidParameterValue', '/61');
@@ -271,7 +293,12 @@ describe('private IPv6 pools', () => {
   it('provisions GUA only with EnablePrivateGua, which cannot be turned off while a GUA CIDR is provisioned', async () => {
     const harness = await createUseCaseHarness();
     const { ipam, pool } = await ipv6Pool(harness);
-    await expectRefusal(provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' }), 'InvalidParameterValue', '2600:1f00::/40', 'EnablePrivateGua');
+    await expectRefusal(
+      provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' }),
+      'InvalidParameterValue',
+      '2600:1f00::/40',
+      'EnablePrivateGua',
+    );
 
     await harness.call('ModifyIpam', { IpamId: ipam.IpamId, EnablePrivateGua: true });
     expect((await provision(harness, pool.IpamPoolId, { Cidr: '2600:1f00::/40' })).State).toBe('provisioned');
@@ -344,7 +371,12 @@ describe('one record per pool CIDR (what Terraform looks a pool CIDR up by)', ()
   it('refuses a CIDR the pool already holds, so the one record stays the live one', async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
-    await expectRefusal(harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }), 'IncorrectState', '10.0.0.0/16', 'provisioned');
+    await expectRefusal(
+      harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }),
+      'IncorrectState',
+      '10.0.0.0/16',
+      'provisioned',
+    );
     expect((await rowsFor(harness, pool.IpamPoolId, '10.0.0.0/16')).map((row) => row.State)).toEqual(['provisioned']);
   });
 
@@ -388,7 +420,11 @@ describe('one record per pool CIDR (what Terraform looks a pool CIDR up by)', ()
     expect((await poolCidrs(harness, pool.IpamPoolId)).map((row) => row.State)).toEqual(['deprovisioned']);
     now += 3600_000;
     expect(await poolCidrs(harness, pool.IpamPoolId)).toEqual([]);
-    await expectRefusal(harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }), 'InvalidParameterValue', '10.0.0.0/16');
+    await expectRefusal(
+      harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' }),
+      'InvalidParameterValue',
+      '10.0.0.0/16',
+    );
 
     // Still in the table until DynamoDB's TTL gets to them, marked for it.
     const stored = await harness.store.listPoolCidrs(pool.IpamPoolId);

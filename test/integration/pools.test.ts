@@ -36,7 +36,10 @@ describe('creating pools', () => {
     const regional = await newPool(harness, { IpamScopeId: scope, SourceIpamPoolId: top.IpamPoolId, Locale: 'us-west-2' });
     expect(regional).toMatchObject({ Locale: 'us-west-2', PoolDepth: 2, SourceIpamPoolId: top.IpamPoolId });
     // Below it the locale is inherited, whether named again or not.
-    expect(await newPool(harness, { IpamScopeId: scope, SourceIpamPoolId: regional.IpamPoolId })).toMatchObject({ Locale: 'us-west-2', PoolDepth: 3 });
+    expect(await newPool(harness, { IpamScopeId: scope, SourceIpamPoolId: regional.IpamPoolId })).toMatchObject({
+      Locale: 'us-west-2',
+      PoolDepth: 3,
+    });
     expect(await newPool(harness, { IpamScopeId: scope, SourceIpamPoolId: regional.IpamPoolId, Locale: 'us-west-2' })).toMatchObject({
       Locale: 'us-west-2',
     });
@@ -53,7 +56,11 @@ describe('creating pools', () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness, ['us-west-2']);
     expect((await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, Locale: 'us-east-1' })).Locale).toBe('us-east-1');
-    await expectRefusal(newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, Locale: 'eu-west-1' }), 'InvalidParameterValue', 'eu-west-1');
+    await expectRefusal(
+      newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, Locale: 'eu-west-1' }),
+      'InvalidParameterValue',
+      'eu-west-1',
+    );
     // After adding the Region it works.
     await harness.call('ModifyIpam', { IpamId: ipam.IpamId, AddOperatingRegions: [{ RegionName: 'eu-west-1' }] });
     expect((await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, Locale: 'eu-west-1' })).Locale).toBe('eu-west-1');
@@ -89,14 +96,22 @@ describe('creating pools', () => {
       pool = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, SourceIpamPoolId: pool.IpamPoolId });
       expect(pool.PoolDepth).toBe(depth);
     }
-    await expectRefusal(newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, SourceIpamPoolId: pool.IpamPoolId }), 'ResourceLimitExceeded', '10');
+    await expectRefusal(
+      newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, SourceIpamPoolId: pool.IpamPoolId }),
+      'ResourceLimitExceeded',
+      '10',
+    );
     expect(await poolCount(harness, ipam.PrivateDefaultScopeId)).toBe(10);
   });
 
   it('refuses AutoImport without a locale', async () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness);
-    await expectRefusal(newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true }), 'InvalidParameterCombination', 'AutoImport');
+    await expectRefusal(
+      newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true }),
+      'InvalidParameterCombination',
+      'AutoImport',
+    );
     const withLocale = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true, Locale: 'us-east-1' });
     expect(withLocale.AutoImport).toBe(true);
     const withoutLocale = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
@@ -118,7 +133,12 @@ describe('creating pools', () => {
       '20',
     );
     await expectRefusal(
-      newPool(harness, { IpamScopeId: scope, AllocationMinNetmaskLength: 16, AllocationMaxNetmaskLength: 24, AllocationDefaultNetmaskLength: 28 }),
+      newPool(harness, {
+        IpamScopeId: scope,
+        AllocationMinNetmaskLength: 16,
+        AllocationMaxNetmaskLength: 24,
+        AllocationDefaultNetmaskLength: 28,
+      }),
       'InvalidParameterValue',
       'AllocationDefaultNetmaskLength',
       '28',
@@ -128,7 +148,12 @@ describe('creating pools', () => {
       'InvalidParameterValue',
       '8',
     );
-    await expectRefusal(newPool(harness, { IpamScopeId: scope, AllocationMaxNetmaskLength: 33 }), 'InvalidParameterValue', 'AllocationMaxNetmaskLength', '33');
+    await expectRefusal(
+      newPool(harness, { IpamScopeId: scope, AllocationMaxNetmaskLength: 33 }),
+      'InvalidParameterValue',
+      'AllocationMaxNetmaskLength',
+      '33',
+    );
     expect(await newPool(harness, { IpamScopeId: scope, AddressFamily: 'ipv6', AllocationMaxNetmaskLength: 64 })).toMatchObject({
       AllocationMaxNetmaskLength: 64,
     });
@@ -142,13 +167,22 @@ describe('creating pools', () => {
   it('accepts AwsService and PublicIpSource only in the public scope', async () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness);
-    await expectRefusal(newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AwsService: 'ec2' }), 'InvalidParameterCombination', 'AwsService');
+    await expectRefusal(
+      newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AwsService: 'ec2' }),
+      'InvalidParameterCombination',
+      'AwsService',
+    );
     await expectRefusal(
       newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, PublicIpSource: 'byoip' }),
       'InvalidParameterCombination',
       'PublicIpSource',
     );
-    const publicPool = await newPool(harness, { IpamScopeId: ipam.PublicDefaultScopeId, AwsService: 'ec2', PublicIpSource: 'amazon', Locale: 'us-east-1' });
+    const publicPool = await newPool(harness, {
+      IpamScopeId: ipam.PublicDefaultScopeId,
+      AwsService: 'ec2',
+      PublicIpSource: 'amazon',
+      Locale: 'us-east-1',
+    });
     expect(publicPool).toMatchObject({ IpamScopeType: 'public', AwsService: 'ec2', PublicIpSource: 'amazon' });
     expect(await poolCount(harness, ipam.PublicDefaultScopeId)).toBe(1);
     expect(await poolCount(harness, ipam.PrivateDefaultScopeId)).toBe(0);
@@ -181,8 +215,17 @@ describe('modifying pools', () => {
       AllocationMaxNetmaskLength: 26,
       Description: 'regional',
     });
-    expect(IpamPool).toMatchObject({ AllocationMinNetmaskLength: 16, AllocationMaxNetmaskLength: 26, AllocationDefaultNetmaskLength: 24, Description: 'regional' });
-    await expectRefusal(harness.call('ModifyIpamPool', { IpamPoolId: pool.IpamPoolId, AllocationMaxNetmaskLength: 20 }), 'InvalidParameterValue', '24');
+    expect(IpamPool).toMatchObject({
+      AllocationMinNetmaskLength: 16,
+      AllocationMaxNetmaskLength: 26,
+      AllocationDefaultNetmaskLength: 24,
+      Description: 'regional',
+    });
+    await expectRefusal(
+      harness.call('ModifyIpamPool', { IpamPoolId: pool.IpamPoolId, AllocationMaxNetmaskLength: 20 }),
+      'InvalidParameterValue',
+      '24',
+    );
     expect(await describePool(harness, pool.IpamPoolId)).toMatchObject({ AllocationMaxNetmaskLength: 26 });
   });
 
@@ -191,7 +234,11 @@ describe('modifying pools', () => {
     const ipam = await newIpam(harness);
     const pool = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AllocationDefaultNetmaskLength: 24 });
     await expectRefusal(
-      harness.call('ModifyIpamPool', { IpamPoolId: pool.IpamPoolId, ClearAllocationDefaultNetmaskLength: true, AllocationDefaultNetmaskLength: 20 }),
+      harness.call('ModifyIpamPool', {
+        IpamPoolId: pool.IpamPoolId,
+        ClearAllocationDefaultNetmaskLength: true,
+        AllocationDefaultNetmaskLength: 20,
+      }),
       'InvalidParameterCombination',
       'ClearAllocationDefaultNetmaskLength',
     );
@@ -202,21 +249,37 @@ describe('modifying pools', () => {
   it('adds and removes allocation resource tags', async () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness);
-    const pool = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AllocationResourceTags: [{ Key: 'team', Value: 'net' }] });
+    const pool = await newPool(harness, {
+      IpamScopeId: ipam.PrivateDefaultScopeId,
+      AllocationResourceTags: [{ Key: 'team', Value: 'net' }],
+    });
     await harness.call('ModifyIpamPool', {
       IpamPoolId: pool.IpamPoolId,
-      AddAllocationResourceTags: [{ Key: 'env', Value: 'prod' }, { Key: 'cost', Value: '42' }],
+      AddAllocationResourceTags: [
+        { Key: 'env', Value: 'prod' },
+        { Key: 'cost', Value: '42' },
+      ],
     });
     expect((await describePool(harness, pool.IpamPoolId)).AllocationResourceTags).toEqual(
-      expect.arrayContaining([{ Key: 'team', Value: 'net' }, { Key: 'env', Value: 'prod' }, { Key: 'cost', Value: '42' }]),
+      expect.arrayContaining([
+        { Key: 'team', Value: 'net' },
+        { Key: 'env', Value: 'prod' },
+        { Key: 'cost', Value: '42' },
+      ]),
     );
     await harness.call('ModifyIpamPool', {
       IpamPoolId: pool.IpamPoolId,
-      RemoveAllocationResourceTags: [{ Key: 'team', Value: 'net' }, { Key: 'cost', Value: 'other' }],
+      RemoveAllocationResourceTags: [
+        { Key: 'team', Value: 'net' },
+        { Key: 'cost', Value: 'other' },
+      ],
       AddAllocationResourceTags: [{ Key: 'env', Value: 'dev' }],
     });
     expect((await describePool(harness, pool.IpamPoolId)).AllocationResourceTags).toEqual(
-      expect.arrayContaining([{ Key: 'env', Value: 'dev' }, { Key: 'cost', Value: '42' }]),
+      expect.arrayContaining([
+        { Key: 'env', Value: 'dev' },
+        { Key: 'cost', Value: '42' },
+      ]),
     );
     expect((await describePool(harness, pool.IpamPoolId)).AllocationResourceTags).toHaveLength(2);
   });
@@ -273,7 +336,16 @@ describe('deleting pools', () => {
     const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: parent.IpamPoolId });
     expect(IpamPoolAllocations.map((a: { Cidr: string }) => a.Cidr)).toEqual(['10.0.255.0/24']);
     const free = (await harness.store.listFreeBlocks(parent.IpamPoolId, 'ipv4')).map((block) => block.cidr).sort();
-    expect(free).toEqual(['10.0.0.0/17', '10.0.128.0/18', '10.0.192.0/19', '10.0.224.0/20', '10.0.240.0/21', '10.0.248.0/22', '10.0.252.0/23', '10.0.254.0/24']);
+    expect(free).toEqual([
+      '10.0.0.0/17',
+      '10.0.128.0/18',
+      '10.0.192.0/19',
+      '10.0.224.0/20',
+      '10.0.240.0/21',
+      '10.0.248.0/22',
+      '10.0.252.0/23',
+      '10.0.254.0/24',
+    ]);
     expect(await harness.store.listFreeBlocks(child.IpamPoolId, 'ipv4')).toEqual([]);
     expect((await harness.store.listAllocations(child.IpamPoolId, { limit: 100 })).items).toEqual([]);
     expect((await harness.store.listAllocations(grandchild.IpamPoolId, { limit: 100 })).items).toEqual([]);
@@ -286,7 +358,11 @@ describe('deleting pools', () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness);
     const pool = await newPool(harness, { IpamScopeId: ipam.PublicDefaultScopeId });
-    await expectRefusal(harness.call('DeleteIpamPool', { IpamPoolId: pool.IpamPoolId, Cascade: true }), 'InvalidParameterCombination', 'Cascade');
+    await expectRefusal(
+      harness.call('DeleteIpamPool', { IpamPoolId: pool.IpamPoolId, Cascade: true }),
+      'InvalidParameterCombination',
+      'Cascade',
+    );
     await harness.call('DeleteIpamPool', { IpamPoolId: pool.IpamPoolId });
   });
 });

@@ -23,7 +23,8 @@ const regionNames = (record: { OperatingRegions: { RegionName: string }[] }) => 
 const exclusions = (...paths: string[]) => paths.map((OrganizationsEntityPath) => ({ OrganizationsEntityPath }));
 
 async function describeDiscoveries(harness: UseCaseHarness, input: Record<string, unknown> = {}, region?: string) {
-  return (await harness.call('DescribeIpamResourceDiscoveries', input, region ? { region } : {})).IpamResourceDiscoveries as IpamResourceDiscovery[];
+  return (await harness.call('DescribeIpamResourceDiscoveries', input, region ? { region } : {}))
+    .IpamResourceDiscoveries as IpamResourceDiscovery[];
 }
 
 async function describeAssociations(harness: UseCaseHarness, input: Record<string, unknown> = {}) {
@@ -74,15 +75,26 @@ describe('the default resource discovery', () => {
       },
     ]);
 
-    await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, AddOperatingRegions: regions('eu-west-1'), RemoveOperatingRegions: regions('us-west-2') });
+    await harness.call('ModifyIpam', {
+      IpamId: Ipam.IpamId,
+      AddOperatingRegions: regions('eu-west-1'),
+      RemoveOperatingRegions: regions('us-west-2'),
+    });
     expect(regionNames((await describeDiscoveries(harness))[0]!)).toEqual(['eu-west-1', 'us-east-1']);
     // Its Regions are the IPAM's: they change with ModifyIpam only.
     await expectRefusal(
-      harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: Ipam.DefaultResourceDiscoveryId, AddOperatingRegions: regions('ca-central-1') }),
+      harness.call('ModifyIpamResourceDiscovery', {
+        IpamResourceDiscoveryId: Ipam.DefaultResourceDiscoveryId,
+        AddOperatingRegions: regions('ca-central-1'),
+      }),
       'InvalidParameterValue',
       'ModifyIpam',
     );
-    await expectRefusal(harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: Ipam.DefaultResourceDiscoveryId }), 'InvalidParameterValue', 'default');
+    await expectRefusal(
+      harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: Ipam.DefaultResourceDiscoveryId }),
+      'InvalidParameterValue',
+      'default',
+    );
     await expectRefusal(
       harness.call('DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: Ipam.DefaultResourceDiscoveryAssociationId }),
       'InvalidParameterValue',
@@ -101,7 +113,13 @@ describe('the default resource discovery', () => {
     const rdId = Ipam.DefaultResourceDiscoveryId as string;
     const now = new Date().toISOString();
     await harness.store.writeObservations([
-      { op: 'put', entity: { type: 'discovered-resource-cidr', value: discoveredCidr(rdId, 'us-east-1', { ResourceId: 'vpc-1', ResourceCidr: '10.0.0.0/16' }) } },
+      {
+        op: 'put',
+        entity: {
+          type: 'discovered-resource-cidr',
+          value: discoveredCidr(rdId, 'us-east-1', { ResourceId: 'vpc-1', ResourceCidr: '10.0.0.0/16' }),
+        },
+      },
       { op: 'put', entity: { type: 'discovered-account', value: discoveredAccount(rdId, 'us-east-1', '123456789012') } },
       // A Region it no longer operates in, known from the account it discovered there.
       { op: 'put', entity: { type: 'discovered-account', value: discoveredAccount(rdId, 'eu-west-1', '123456789012') } },
@@ -124,13 +142,26 @@ describe('the default resource discovery', () => {
     await harness.store.commit([
       {
         op: 'create',
-        entity: { type: 'resource-cidr-override', value: { ipamId: Ipam.IpamId, resourceRegion: 'us-east-1', resourceId: 'vpc-1', resourceCidr: '10.0.0.0/16', ignored: true, version: 1 } },
+        entity: {
+          type: 'resource-cidr-override',
+          value: {
+            ipamId: Ipam.IpamId,
+            resourceRegion: 'us-east-1',
+            resourceId: 'vpc-1',
+            resourceCidr: '10.0.0.0/16',
+            ignored: true,
+            version: 1,
+          },
+        },
       },
     ]);
     expect(await harness.store.listAddressHistory(Ipam.PrivateDefaultScopeId, '10.0.0.0/16')).toHaveLength(1);
     const other = await createDiscovery(harness);
     await harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: other.IpamResourceDiscoveryId });
-    await expectRefusal(harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: other.IpamResourceDiscoveryId }), 'DependencyViolation');
+    await expectRefusal(
+      harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: other.IpamResourceDiscoveryId }),
+      'DependencyViolation',
+    );
 
     await harness.call('DeleteIpam', { IpamId: Ipam.IpamId });
     expect(await harness.store.listDiscoveredResourceCidrs(rdId, 'us-east-1')).toEqual([]);
@@ -141,7 +172,9 @@ describe('the default resource discovery', () => {
     expect(await harness.store.listResourceCidrOverrides(Ipam.IpamId)).toEqual([]);
     // The other discovery is free again: no association left to block its deletion.
     expect(await describeAssociations(harness)).toEqual([]);
-    const { IpamResourceDiscovery } = await harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: other.IpamResourceDiscoveryId });
+    const { IpamResourceDiscovery } = await harness.call('DeleteIpamResourceDiscovery', {
+      IpamResourceDiscoveryId: other.IpamResourceDiscoveryId,
+    });
     expect(IpamResourceDiscovery.State).toBe('delete-complete');
   });
 });
@@ -176,7 +209,11 @@ describe('creating resource discoveries', () => {
     await harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: created.IpamResourceDiscoveryId });
     expect((await createDiscovery(harness)).IpamResourceDiscoveryId).not.toBe(created.IpamResourceDiscoveryId);
 
-    await expectRefusal(createDiscovery(harness, { OperatingRegions: regions('mars-north-1') }, 'eu-west-1'), 'InvalidParameterValue', 'mars-north-1');
+    await expectRefusal(
+      createDiscovery(harness, { OperatingRegions: regions('mars-north-1') }, 'eu-west-1'),
+      'InvalidParameterValue',
+      'mars-north-1',
+    );
     const tooMany = Array.from({ length: 51 }, () => ({ RegionName: 'us-east-2' }));
     await expectRefusal(createDiscovery(harness, { OperatingRegions: tooMany }, 'eu-west-1'), 'InvalidParameterValue', '50');
     await expectRefusal(
@@ -189,10 +226,15 @@ describe('creating resource discoveries', () => {
 
   it('returns the first result again for a repeated ClientToken', async () => {
     const harness = await createUseCaseHarness();
-    const first = (await harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'once' })).IpamResourceDiscovery;
-    const again = (await harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'once' })).IpamResourceDiscovery;
+    const first = (await harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'once' }))
+      .IpamResourceDiscovery;
+    const again = (await harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'once' }))
+      .IpamResourceDiscovery;
     expect(again.IpamResourceDiscoveryId).toBe(first.IpamResourceDiscoveryId);
-    await expectRefusal(harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'other' }), 'IdempotentParameterMismatch');
+    await expectRefusal(
+      harness.call('CreateIpamResourceDiscovery', { ClientToken: 'token-1', Description: 'other' }),
+      'IdempotentParameterMismatch',
+    );
   });
 });
 
@@ -223,7 +265,8 @@ describe('modifying resource discoveries', () => {
     const id = Ipam.DefaultResourceDiscoveryId;
     const childOu = 'o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccecc/ou-jkl0-awsddddd/';
     const subtree = 'o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccecc/*';
-    const modify = (input: Record<string, unknown>) => harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: id, ...input });
+    const modify = (input: Record<string, unknown>) =>
+      harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: id, ...input });
     const current = async () => (await describeDiscoveries(harness, { IpamResourceDiscoveryIds: [id] }))[0]!.OrganizationalUnitExclusions;
 
     // OU exclusions are edited on the default resource discovery (UG L1783).
@@ -240,7 +283,10 @@ describe('modifying resource discoveries', () => {
       [{ AddOrganizationalUnitExclusions: exclusions('ou-1/') }, 'ou-1/'],
       // A valid part does not go through when another part is refused.
       [{ Description: 'not applied', AddOrganizationalUnitExclusions: exclusions('o-1/r-1/ou-4/', 'o-1/r-1/ou-4/') }, 'more than once'],
-      [{ AddOrganizationalUnitExclusions: Array.from({ length: 8 }, (_, i) => ({ OrganizationsEntityPath: `o-2/r-2/ou-${i}/` })) }, 'at most 10'],
+      [
+        { AddOrganizationalUnitExclusions: Array.from({ length: 8 }, (_, i) => ({ OrganizationsEntityPath: `o-2/r-2/ou-${i}/` })) },
+        'at most 10',
+      ],
     ];
     for (const [input, mention] of refused) await expectRefusal(modify(input), 'InvalidParameterValue', mention);
     expect(await current()).toEqual(exclusions(childOu, 'o-1/r-1/ou-1/', 'o-1/r-1/ou-1/ou-2/'));
@@ -293,17 +339,30 @@ describe('associating resource discoveries', () => {
       'InvalidParameterValue',
       'us-west-2',
     );
-    await expectRefusal(harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId }), 'DependencyViolation', '1 IPAM');
+    await expectRefusal(
+      harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId }),
+      'DependencyViolation',
+      '1 IPAM',
+    );
     // The free tier has only the default association (DN-10).
-    await expectRefusal(harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }), 'IncorrectState', association.IpamResourceDiscoveryAssociationId);
+    await expectRefusal(
+      harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }),
+      'IncorrectState',
+      association.IpamResourceDiscoveryAssociationId,
+    );
 
     const { IpamResourceDiscoveryAssociation: gone } = await harness.call('DisassociateIpamResourceDiscovery', {
       IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId,
     });
-    expect(gone).toMatchObject({ IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId, State: 'disassociate-complete' });
+    expect(gone).toMatchObject({
+      IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId,
+      State: 'disassociate-complete',
+    });
     expect((await ipamOf(harness, Ipam.IpamId)).ResourceDiscoveryAssociationCount).toBe(1);
     await expectRefusal(
-      harness.call('DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId }),
+      harness.call('DisassociateIpamResourceDiscovery', {
+        IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId,
+      }),
       'InvalidIpamResourceDiscoveryAssociationId.NotFound',
     );
     await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' });
@@ -320,18 +379,24 @@ describe('associating resource discoveries', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
     // One account creates one discovery per Region; the others an IPAM would get shared are
     // written straight to the store until sharing exists.
-    const discoveries = Array.from({ length: 5 }, () => newResourceDiscovery(harness.context, ['us-east-1'], { IsDefault: false, Tags: [] }));
+    const discoveries = Array.from({ length: 5 }, () =>
+      newResourceDiscovery(harness.context, ['us-east-1'], { IsDefault: false, Tags: [] }),
+    );
     await harness.store.commit(discoveries.map((value): Write => ({ op: 'create', entity: { type: 'resource-discovery', value } })));
     for (const rd of discoveries.slice(0, 4)) {
       await harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId });
     }
     expect((await ipamOf(harness, Ipam.IpamId)).ResourceDiscoveryAssociationCount).toBe(5);
     await expectRefusal(
-      harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: discoveries[4]!.IpamResourceDiscoveryId }),
+      harness.call('AssociateIpamResourceDiscovery', {
+        IpamId: Ipam.IpamId,
+        IpamResourceDiscoveryId: discoveries[4]!.IpamResourceDiscoveryId,
+      }),
       'ResourceLimitExceeded',
       'resource discovery associations',
     );
-    for (const rd of discoveries.slice(0, 4)) expect((await harness.store.getResourceDiscovery(rd.IpamResourceDiscoveryId))?.associationCount).toBe(1);
+    for (const rd of discoveries.slice(0, 4))
+      expect((await harness.store.getResourceDiscovery(rd.IpamResourceDiscoveryId))?.associationCount).toBe(1);
   });
 
   it('tags discoveries and associations with CreateTags and DeleteTags', async () => {
@@ -346,7 +411,11 @@ describe('associating resource discoveries', () => {
     await harness.call('DeleteTags', { Resources: [Ipam.DefaultResourceDiscoveryAssociationId] });
     expect((await describeAssociations(harness))[0]!.Tags).toEqual([]);
     await expectRefusal(
-      harness.call('CreateTags', { Resources: [Ipam.DefaultResourceDiscoveryId], Tags: [{ Key: 'a', Value: 'b' }] }, { accountId: OTHER_ACCOUNT }),
+      harness.call(
+        'CreateTags',
+        { Resources: [Ipam.DefaultResourceDiscoveryId], Tags: [{ Key: 'a', Value: 'b' }] },
+        { accountId: OTHER_ACCOUNT },
+      ),
       'InvalidIpamResourceDiscoveryId.NotFound',
     );
   });
@@ -360,30 +429,55 @@ describe('isolation', () => {
     const asOther = { accountId: OTHER_ACCOUNT };
     const rdId = Ipam.DefaultResourceDiscoveryId;
 
-    expect((await harness.call('DescribeIpamResourceDiscoveries', {}, asOther)).IpamResourceDiscoveries.map((rd: any) => rd.IpamResourceDiscoveryId)).toEqual([
-      theirs.IpamResourceDiscoveryId,
-    ]);
+    expect(
+      (await harness.call('DescribeIpamResourceDiscoveries', {}, asOther)).IpamResourceDiscoveries.map(
+        (rd: any) => rd.IpamResourceDiscoveryId,
+      ),
+    ).toEqual([theirs.IpamResourceDiscoveryId]);
     expect((await harness.call('DescribeIpamResourceDiscoveryAssociations', {}, asOther)).IpamResourceDiscoveryAssociations).toEqual([]);
     expect(await describeDiscoveries(harness, {}, 'us-west-2')).toEqual([]);
     const notFound = 'InvalidIpamResourceDiscoveryId.NotFound';
     await expectRefusal(harness.call('DescribeIpamResourceDiscoveries', { IpamResourceDiscoveryIds: [rdId] }, asOther), notFound, rdId);
-    await expectRefusal(harness.call('DescribeIpamResourceDiscoveries', { IpamResourceDiscoveryIds: [rdId] }, { region: 'us-west-2' }), notFound);
-    await expectRefusal(harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: rdId, Description: 'x' }, asOther), notFound);
+    await expectRefusal(
+      harness.call('DescribeIpamResourceDiscoveries', { IpamResourceDiscoveryIds: [rdId] }, { region: 'us-west-2' }),
+      notFound,
+    );
+    await expectRefusal(
+      harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: rdId, Description: 'x' }, asOther),
+      notFound,
+    );
     await expectRefusal(harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: theirs.IpamResourceDiscoveryId }), notFound);
-    await expectRefusal(harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-east-1' }, asOther), notFound);
-    await expectRefusal(harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rdId, DiscoveryRegion: 'us-east-1' }, asOther), notFound);
-    await expectRefusal(harness.call('GetIpamDiscoveredPublicAddresses', { IpamResourceDiscoveryId: rdId, AddressRegion: 'us-east-1' }, asOther), notFound);
+    await expectRefusal(
+      harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-east-1' }, asOther),
+      notFound,
+    );
+    await expectRefusal(
+      harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rdId, DiscoveryRegion: 'us-east-1' }, asOther),
+      notFound,
+    );
+    await expectRefusal(
+      harness.call('GetIpamDiscoveredPublicAddresses', { IpamResourceDiscoveryId: rdId, AddressRegion: 'us-east-1' }, asOther),
+      notFound,
+    );
     // Not shared: another account's discovery cannot be associated, and another account's IPAM cannot take one.
     await expectRefusal(
       harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: theirs.IpamResourceDiscoveryId }),
       notFound,
     );
     await expectRefusal(
-      harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: theirs.IpamResourceDiscoveryId }, asOther),
+      harness.call(
+        'AssociateIpamResourceDiscovery',
+        { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: theirs.IpamResourceDiscoveryId },
+        asOther,
+      ),
       'InvalidIpamId.NotFound',
     );
     await expectRefusal(
-      harness.call('DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: Ipam.DefaultResourceDiscoveryAssociationId }, asOther),
+      harness.call(
+        'DisassociateIpamResourceDiscovery',
+        { IpamResourceDiscoveryAssociationId: Ipam.DefaultResourceDiscoveryAssociationId },
+        asOther,
+      ),
       'InvalidIpamResourceDiscoveryAssociationId.NotFound',
     );
   });
@@ -393,22 +487,37 @@ describe('filters and pagination', () => {
   it('filter discoveries and associations by their fields and tags, and page through them', async () => {
     const harness = await createUseCaseHarness();
     const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: regions('us-west-2') });
-    const own = await createDiscovery(harness, { TagSpecifications: [{ ResourceType: 'ipam-resource-discovery', Tags: [{ Key: 'env', Value: 'prod' }] }] });
+    const own = await createDiscovery(harness, {
+      TagSpecifications: [{ ResourceType: 'ipam-resource-discovery', Tags: [{ Key: 'env', Value: 'prod' }] }],
+    });
     const { IpamResourceDiscoveryAssociation: association } = await harness.call('AssociateIpamResourceDiscovery', {
       IpamId: Ipam.IpamId,
       IpamResourceDiscoveryId: own.IpamResourceDiscoveryId,
     });
-    const ids = async (Filters: { Name: string; Values: string[] }[]) => (await describeDiscoveries(harness, { Filters })).map((rd) => rd.IpamResourceDiscoveryId);
+    const ids = async (Filters: { Name: string; Values: string[] }[]) =>
+      (await describeDiscoveries(harness, { Filters })).map((rd) => rd.IpamResourceDiscoveryId);
 
     expect(await ids([{ Name: 'is-default', Values: ['true'] }])).toEqual([Ipam.DefaultResourceDiscoveryId]);
     expect(await ids([{ Name: 'is-default', Values: ['false'] }])).toEqual([own.IpamResourceDiscoveryId]);
     expect(await ids([{ Name: 'operating-region', Values: ['us-west-2'] }])).toEqual([Ipam.DefaultResourceDiscoveryId]);
     expect(await ids([{ Name: 'tag:env', Values: ['prod'] }])).toEqual([own.IpamResourceDiscoveryId]);
-    expect(await ids([{ Name: 'owner-id', Values: ['123456789012'] }, { Name: 'ipam-resource-discovery-region', Values: ['us-east-1'] }])).toHaveLength(2);
-    expect(await ids([{ Name: 'state', Values: ['create-complete'] }, { Name: 'ipam-resource-discovery-id', Values: [own.IpamResourceDiscoveryId] }])).toEqual([
-      own.IpamResourceDiscoveryId,
-    ]);
-    await expectRefusal(describeDiscoveries(harness, { Filters: [{ Name: 'IsDefault', Values: ['true'] }] }), 'InvalidParameterValue', 'IsDefault');
+    expect(
+      await ids([
+        { Name: 'owner-id', Values: ['123456789012'] },
+        { Name: 'ipam-resource-discovery-region', Values: ['us-east-1'] },
+      ]),
+    ).toHaveLength(2);
+    expect(
+      await ids([
+        { Name: 'state', Values: ['create-complete'] },
+        { Name: 'ipam-resource-discovery-id', Values: [own.IpamResourceDiscoveryId] },
+      ]),
+    ).toEqual([own.IpamResourceDiscoveryId]);
+    await expectRefusal(
+      describeDiscoveries(harness, { Filters: [{ Name: 'IsDefault', Values: ['true'] }] }),
+      'InvalidParameterValue',
+      'IsDefault',
+    );
 
     const associationIds = async (Filters: { Name: string; Values: string[] }[]) =>
       (await describeAssociations(harness, { Filters })).map((a) => a.IpamResourceDiscoveryAssociationId);
@@ -416,19 +525,29 @@ describe('filters and pagination', () => {
     expect(await associationIds([{ Name: 'ipam-resource-discovery-id', Values: [Ipam.DefaultResourceDiscoveryId] }])).toEqual([
       Ipam.DefaultResourceDiscoveryAssociationId,
     ]);
-    expect(await associationIds([{ Name: 'ipam-id', Values: [Ipam.IpamId] }, { Name: 'resource-discovery-status', Values: ['active'] }])).toHaveLength(2);
+    expect(
+      await associationIds([
+        { Name: 'ipam-id', Values: [Ipam.IpamId] },
+        { Name: 'resource-discovery-status', Values: ['active'] },
+      ]),
+    ).toHaveLength(2);
     expect(await associationIds([{ Name: 'state', Values: ['disassociate-complete'] }])).toEqual([]);
 
     const first = await harness.call('DescribeIpamResourceDiscoveryAssociations', { MaxResults: 1 });
     expect(first.IpamResourceDiscoveryAssociations).toHaveLength(1);
     const second = await harness.call('DescribeIpamResourceDiscoveryAssociations', { MaxResults: 1, NextToken: first.NextToken });
     expect(second.NextToken).toBeUndefined();
-    expect([...first.IpamResourceDiscoveryAssociations, ...second.IpamResourceDiscoveryAssociations].map((a: any) => a.IpamResourceDiscoveryAssociationId).sort()).toEqual(
-      [Ipam.DefaultResourceDiscoveryAssociationId, association.IpamResourceDiscoveryAssociationId].sort(),
-    );
+    expect(
+      [...first.IpamResourceDiscoveryAssociations, ...second.IpamResourceDiscoveryAssociations]
+        .map((a: any) => a.IpamResourceDiscoveryAssociationId)
+        .sort(),
+    ).toEqual([Ipam.DefaultResourceDiscoveryAssociationId, association.IpamResourceDiscoveryAssociationId].sort());
     const page = await harness.call('DescribeIpamResourceDiscoveries', { MaxResults: 1 });
     expect(page.NextToken).toBeDefined();
-    await expectRefusal(harness.call('DescribeIpamResourceDiscoveries', { MaxResults: 1, NextToken: first.NextToken }), 'InvalidPaginationToken');
+    await expectRefusal(
+      harness.call('DescribeIpamResourceDiscoveries', { MaxResults: 1, NextToken: first.NextToken }),
+      'InvalidPaginationToken',
+    );
   });
 });
 
@@ -440,7 +559,10 @@ describe('what a resource discovery saw', () => {
     await harness.store.writeObservations([
       ...['vpc-1', 'vpc-2', 'vpc-3'].map((ResourceId, i) => ({
         op: 'put' as const,
-        entity: { type: 'discovered-resource-cidr' as const, value: discoveredCidr(rdId, 'us-east-1', { ResourceId, ResourceCidr: `10.${i}.0.0/16`, VpcId: ResourceId }) },
+        entity: {
+          type: 'discovered-resource-cidr' as const,
+          value: discoveredCidr(rdId, 'us-east-1', { ResourceId, ResourceCidr: `10.${i}.0.0/16`, VpcId: ResourceId }),
+        },
       })),
       {
         op: 'put',
@@ -457,27 +579,44 @@ describe('what a resource discovery saw', () => {
           }),
         },
       },
-      { op: 'put', entity: { type: 'discovered-resource-cidr', value: discoveredCidr(rdId, 'us-west-2', { ResourceId: 'vpc-9', ResourceCidr: '10.9.0.0/16' }) } },
+      {
+        op: 'put',
+        entity: {
+          type: 'discovered-resource-cidr',
+          value: discoveredCidr(rdId, 'us-west-2', { ResourceId: 'vpc-9', ResourceCidr: '10.9.0.0/16' }),
+        },
+      },
       { op: 'put', entity: { type: 'discovered-account', value: discoveredAccount(rdId, 'us-east-1', '123456789012') } },
       {
         op: 'put',
         entity: {
           type: 'discovered-account',
-          value: { ...discoveredAccount(rdId, 'us-east-1', OTHER_ACCOUNT), FailureReason: { Code: 'assume-role-failure', Message: 'AccessDenied' } },
+          value: {
+            ...discoveredAccount(rdId, 'us-east-1', OTHER_ACCOUNT),
+            FailureReason: { Code: 'assume-role-failure', Message: 'AccessDenied' },
+          },
         },
       },
       { op: 'put', entity: { type: 'discovered-account', value: discoveredAccount(rdId, 'us-west-2', '123456789012') } },
-      { op: 'put', entity: { type: 'discovered-public-address', value: publicAddress(rdId, 'us-east-1', '3.3.3.3', '2025-01-01T10:05:00.000Z') } },
+      {
+        op: 'put',
+        entity: { type: 'discovered-public-address', value: publicAddress(rdId, 'us-east-1', '3.3.3.3', '2025-01-01T10:05:00.000Z') },
+      },
       {
         op: 'put',
         entity: {
           type: 'discovered-public-address',
-          value: { ...publicAddress(rdId, 'us-east-1', '3.3.3.4', '2025-01-01T10:00:00.000Z'), AssociationStatus: 'disassociated', Tags: { EipTags: [{ Key: 'team', Value: 'edge' }] } },
+          value: {
+            ...publicAddress(rdId, 'us-east-1', '3.3.3.4', '2025-01-01T10:00:00.000Z'),
+            AssociationStatus: 'disassociated',
+            Tags: { EipTags: [{ Key: 'team', Value: 'edge' }] },
+          },
         },
       },
     ]);
     const cidrs = async (input: Record<string, unknown>) =>
-      (await harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-east-1', ...input })).IpamDiscoveredResourceCidrs as any[];
+      (await harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-east-1', ...input }))
+        .IpamDiscoveredResourceCidrs as any[];
 
     const all = await cidrs({});
     // In owner, then resource order.
@@ -486,31 +625,47 @@ describe('what a resource discovery saw', () => {
     expect((await cidrs({ ResourceRegion: 'us-west-2' })).map((r) => r.ResourceId)).toEqual(['vpc-9']);
     expect((await cidrs({ Filters: [{ Name: 'resource-type', Values: ['subnet'] }] })).map((r) => r.ResourceId)).toEqual(['subnet-1']);
     expect((await cidrs({ Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }] })).map((r) => r.ResourceId)).toEqual(['subnet-1', 'vpc-1']);
-    expect((await cidrs({ Filters: [{ Name: 'resource-owner-id', Values: [OTHER_ACCOUNT] }] })).map((r) => r.ResourceId)).toEqual(['subnet-1']);
+    expect((await cidrs({ Filters: [{ Name: 'resource-owner-id', Values: [OTHER_ACCOUNT] }] })).map((r) => r.ResourceId)).toEqual([
+      'subnet-1',
+    ]);
     expect((await cidrs({ Filters: [{ Name: 'tag:Name', Values: ['web'] }] })).map((r) => r.ResourceId)).toEqual(['subnet-1']);
     expect((await cidrs({ Filters: [{ Name: 'resource-cidr', Values: ['10.2.*'] }] })).map((r) => r.ResourceId)).toEqual(['vpc-3']);
 
-    const pageOne = await harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-east-1', MaxResults: 3 });
+    const pageOne = await harness.call('GetIpamDiscoveredResourceCidrs', {
+      IpamResourceDiscoveryId: rdId,
+      ResourceRegion: 'us-east-1',
+      MaxResults: 3,
+    });
     const pageTwo = await harness.call('GetIpamDiscoveredResourceCidrs', {
       IpamResourceDiscoveryId: rdId,
       ResourceRegion: 'us-east-1',
       MaxResults: 3,
       NextToken: pageOne.NextToken,
     });
-    expect([...pageOne.IpamDiscoveredResourceCidrs, ...pageTwo.IpamDiscoveredResourceCidrs].map((r: any) => r.ResourceId)).toEqual(all.map((r) => r.ResourceId));
+    expect([...pageOne.IpamDiscoveredResourceCidrs, ...pageTwo.IpamDiscoveredResourceCidrs].map((r: any) => r.ResourceId)).toEqual(
+      all.map((r) => r.ResourceId),
+    );
     expect(pageTwo.NextToken).toBeUndefined();
     await expectRefusal(
-      harness.call('GetIpamDiscoveredResourceCidrs', { IpamResourceDiscoveryId: rdId, ResourceRegion: 'us-west-2', NextToken: pageOne.NextToken }),
+      harness.call('GetIpamDiscoveredResourceCidrs', {
+        IpamResourceDiscoveryId: rdId,
+        ResourceRegion: 'us-west-2',
+        NextToken: pageOne.NextToken,
+      }),
       'InvalidPaginationToken',
     );
     await expectRefusal(cidrs({ ResourceRegion: 'moon-1' }), 'InvalidParameterValue', 'moon-1');
 
     const accounts = async (input: Record<string, unknown>) =>
-      (await harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rdId, DiscoveryRegion: 'us-east-1', ...input })).IpamDiscoveredAccounts as any[];
+      (await harness.call('GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rdId, DiscoveryRegion: 'us-east-1', ...input }))
+        .IpamDiscoveredAccounts as any[];
     expect((await accounts({})).map((a) => a.AccountId)).toEqual([OTHER_ACCOUNT, '123456789012'].sort());
     expect((await accounts({ DiscoveryRegion: 'us-west-2' })).map((a) => a.AccountId)).toEqual(['123456789012']);
     expect(await accounts({ Filters: [{ Name: 'discovery-failure-reason-code', Values: ['assume-role-failure'] }] })).toEqual([
-      { ...discoveredAccount(rdId, 'us-east-1', OTHER_ACCOUNT, false), FailureReason: { Code: 'assume-role-failure', Message: 'AccessDenied' } },
+      {
+        ...discoveredAccount(rdId, 'us-east-1', OTHER_ACCOUNT, false),
+        FailureReason: { Code: 'assume-role-failure', Message: 'AccessDenied' },
+      },
     ]);
 
     const addresses = await harness.call('GetIpamDiscoveredPublicAddresses', { IpamResourceDiscoveryId: rdId, AddressRegion: 'us-east-1' });
@@ -519,7 +674,10 @@ describe('what a resource discovery saw', () => {
     const unassociated = await harness.call('GetIpamDiscoveredPublicAddresses', {
       IpamResourceDiscoveryId: rdId,
       AddressRegion: 'us-east-1',
-      Filters: [{ Name: 'tag:team', Values: ['edge'] }, { Name: 'association-status', Values: ['disassociated'] }],
+      Filters: [
+        { Name: 'tag:team', Values: ['edge'] },
+        { Name: 'association-status', Values: ['disassociated'] },
+      ],
     });
     expect(unassociated.IpamDiscoveredPublicAddresses.map((a: any) => a.Address)).toEqual(['3.3.3.4']);
     const none = await harness.call('GetIpamDiscoveredPublicAddresses', { IpamResourceDiscoveryId: rdId, AddressRegion: 'us-west-2' });
@@ -527,7 +685,12 @@ describe('what a resource discovery saw', () => {
   });
 });
 
-function discoveredCidr(rdId: string, region: string, fields: Partial<DiscoveredResourceCidr>, withInternal = true): DiscoveredResourceCidr {
+function discoveredCidr(
+  rdId: string,
+  region: string,
+  fields: Partial<DiscoveredResourceCidr>,
+  withInternal = true,
+): DiscoveredResourceCidr {
   return {
     IpamResourceDiscoveryId: rdId,
     ResourceRegion: region,

@@ -56,7 +56,11 @@ describe('scopes', () => {
     const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId });
     const { IpamPool } = await harness.call('CreateIpamPool', { IpamScopeId: IpamScope.IpamScopeId, AddressFamily: 'ipv4' });
     expect((await harness.call('DescribeIpamScopes', { IpamScopeIds: [IpamScope.IpamScopeId] })).IpamScopes[0].PoolCount).toBe(1);
-    await expectRefusal(harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId }), 'DependencyViolation', IpamScope.IpamScopeId);
+    await expectRefusal(
+      harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId }),
+      'DependencyViolation',
+      IpamScope.IpamScopeId,
+    );
 
     await harness.call('DeleteIpamPool', { IpamPoolId: IpamPool.IpamPoolId });
     await harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId });

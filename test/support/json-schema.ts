@@ -4,7 +4,17 @@
 // without a validator dependency; a keyword outside that subset fails loudly rather than passing.
 import type { JsonSchema } from '../../lambdas/adapters/json-api/openapi.ts';
 
-export const SCHEMA_KEYWORDS = new Set(['$ref', 'type', 'format', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'description']);
+export const SCHEMA_KEYWORDS = new Set([
+  '$ref',
+  'type',
+  'format',
+  'enum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'description',
+]);
 
 const INT32 = 2 ** 31;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -31,10 +41,12 @@ export function schemaErrors(document: unknown, schema: JsonSchema, value: unkno
   }
   const problems: string[] = [];
   if (schema.type && !hasType(value, schema.type)) return [`${path}: ${JSON.stringify(value)} is not of type ${schema.type}`];
-  if (schema.enum && !schema.enum.includes(value as string)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
+  if (schema.enum && !schema.enum.includes(value as string))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
   if (schema.format) problems.push(...formatErrors(schema.format, value, path));
   if (schema.type === 'array' && schema.items) {
-    (value as unknown[]).forEach((item, index) => problems.push(...schemaErrors(document, schema.items!, item, `${path}[${index}]`)));
+    for (const [index, item] of (value as unknown[]).entries())
+      problems.push(...schemaErrors(document, schema.items!, item, `${path}[${index}]`));
   }
   if (schema.type === 'object') {
     const record = value as Record<string, unknown>;
@@ -43,7 +55,8 @@ export function schemaErrors(document: unknown, schema: JsonSchema, value: unkno
       const memberSchema = schema.properties?.[name];
       if (memberSchema) problems.push(...schemaErrors(document, memberSchema, member, `${path}.${name}`));
       else if (schema.additionalProperties === false) problems.push(`${path}: ${name} is not a member of the schema`);
-      else if (typeof schema.additionalProperties === 'object') problems.push(...schemaErrors(document, schema.additionalProperties, member, `${path}.${name}`));
+      else if (typeof schema.additionalProperties === 'object')
+        problems.push(...schemaErrors(document, schema.additionalProperties, member, `${path}.${name}`));
     }
   }
   return problems;
@@ -65,7 +78,9 @@ function hasType(value: unknown, type: NonNullable<JsonSchema['type']>): boolean
 function formatErrors(format: string, value: unknown, path: string): string[] {
   switch (format) {
     case 'date-time':
-      return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? [] : [`${path}: ${JSON.stringify(value)} is not a date-time`];
+      return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
+        ? []
+        : [`${path}: ${JSON.stringify(value)} is not a date-time`];
     case 'int32':
       return (value as number) >= -INT32 && (value as number) < INT32 ? [] : [`${path}: ${value} is outside int32`];
     case 'int64':

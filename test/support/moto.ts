@@ -55,7 +55,11 @@ export function motoServerPath(): string | undefined {
 
 /** For `describe.skipIf(motoMissing())`: true when moto_server is absent, saying so once. */
 export function motoMissing(): boolean {
-  return skipUnless(motoServerPath() !== undefined, 'the moto tests', 'moto_server is not on PATH (pip install "moto[server]" to run them)');
+  return skipUnless(
+    motoServerPath() !== undefined,
+    'the moto tests',
+    'moto_server is not on PATH (pip install "moto[server]" to run them)',
+  );
 }
 
 export interface MotoServer {
@@ -175,7 +179,11 @@ async function credentialsOf(endpoint: string, accountId: string) {
     const { Credentials } = await sts.send(
       new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/moto-seeder`, RoleSessionName: 'seeder' }),
     );
-    return { accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken };
+    return {
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken,
+    };
   } finally {
     sts.destroy();
   }
@@ -211,7 +219,11 @@ export async function createVpc(
   vpc: { cidr: string; secondaryCidrs?: string[]; ipv6?: boolean; tags?: Tag[] },
 ): Promise<Vpc> {
   const { Vpc: created } = await ec2.send(
-    new CreateVpcCommand({ CidrBlock: vpc.cidr, AmazonProvidedIpv6CidrBlock: vpc.ipv6, TagSpecifications: tagSpecifications('vpc', vpc.tags) }),
+    new CreateVpcCommand({
+      CidrBlock: vpc.cidr,
+      AmazonProvidedIpv6CidrBlock: vpc.ipv6,
+      TagSpecifications: tagSpecifications('vpc', vpc.tags),
+    }),
   );
   const VpcId = created?.VpcId;
   for (const cidr of vpc.secondaryCidrs ?? []) await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId, CidrBlock: cidr }));
@@ -259,9 +271,7 @@ export async function allocateElasticIp(
   );
   const allocation = { allocationId: AllocationId ?? '', publicIp: PublicIp ?? '' };
   if (!eip.networkInterfaceId) return allocation;
-  const { AssociationId } = await ec2.send(
-    new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: eip.networkInterfaceId }),
-  );
+  const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: eip.networkInterfaceId }));
   return { ...allocation, associationId: AssociationId };
 }
 
@@ -349,7 +359,10 @@ export async function enforceIam(endpoint: string, setup: IamSetup): Promise<{ a
     UserName: 'ipam-discovery',
     PolicyName: 'discovery',
     // IAM refuses a statement with no resources, so none at all when no role may be assumed.
-    PolicyDocument: policy(ALLOW_EC2_DESCRIBE, ...(assumable.length ? [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: assumable }] : [])),
+    PolicyDocument: policy(
+      ALLOW_EC2_DESCRIBE,
+      ...(assumable.length ? [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: assumable }] : []),
+    ),
   });
   const keys = await iamAs(endpoint, admin, { Action: 'CreateAccessKey', UserName: 'ipam-discovery' });
   const trust = policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${admin}:root` }, Action: 'sts:AssumeRole' });
@@ -357,7 +370,12 @@ export async function enforceIam(endpoint: string, setup: IamSetup): Promise<{ a
     await iamAs(endpoint, account, { Action: 'CreateRole', RoleName: setup.roleName, AssumeRolePolicyDocument: trust });
   }
   for (const account of setup.memberAccounts) {
-    await iamAs(endpoint, account, { Action: 'PutRolePolicy', RoleName: setup.roleName, PolicyName: 'describe', PolicyDocument: policy(ALLOW_EC2_DESCRIBE) });
+    await iamAs(endpoint, account, {
+      Action: 'PutRolePolicy',
+      RoleName: setup.roleName,
+      PolicyName: 'describe',
+      PolicyDocument: policy(ALLOW_EC2_DESCRIBE),
+    });
   }
   await setIamEnforcement(endpoint, true);
   return { accessKeyId: xmlValue(keys, 'AccessKeyId'), secretAccessKey: xmlValue(keys, 'SecretAccessKey') };

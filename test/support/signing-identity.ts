@@ -17,12 +17,20 @@ export function createSigningIdentity(): SigningIdentity {
   try {
     const keyFile = path.join(dir, 'private-key.pem');
     const certFile = path.join(dir, 'certificate.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '365', '-subj', '/CN=byoip-test'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '365', '-subj', '/CN=byoip-test'],
+      { stdio: 'ignore' },
+    );
     const privateKeyPem = readFileSync(keyFile, 'utf8');
     return {
       certificatePem: readFileSync(certFile, 'utf8'),
       sign: (message) =>
-        sign('sha256', Buffer.from(message), { key: privateKeyPem, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST })
+        sign('sha256', Buffer.from(message), {
+          key: privateKeyPem,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        })
           .toString('base64')
           .replace(/\+/g, '-')
           .replace(/=/g, '_')

@@ -51,7 +51,8 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     store,
     registry: options.registry,
     paginationSecret: 'test-secret',
-    workflows: (_, runTask) => new LocalWorkflowEngine({ store, runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
+    workflows: (_, runTask) =>
+      new LocalWorkflowEngine({ store, runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
     events,
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),

@@ -78,7 +78,9 @@ describe('the architecture', () => {
   it('keeps lambdas/ free of the CDK app and the scripts', () => {
     const outward = graph.files
       .filter((file) => file.startsWith('lambdas/'))
-      .flatMap((file) => [...graph.internal.get(file)!].filter((target) => !target.startsWith('lambdas/')).map((target) => `${file} -> ${target}`));
+      .flatMap((file) =>
+        [...graph.internal.get(file)!].filter((target) => !target.startsWith('lambdas/')).map((target) => `${file} -> ${target}`),
+      );
     expect(outward).toEqual([]);
   });
 

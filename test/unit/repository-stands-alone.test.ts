@@ -14,10 +14,11 @@ const FORBIDDEN = [['..', 'shared'].join('/'), ...['work', 'root', 'opt'].map((d
 
 /** Files git tracks, plus new ones not yet added (but not ignored ones), minus copied fixtures. */
 function sourceFiles(): string[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot, encoding: 'utf8' });
-  return listed
-    .split('\0')
-    .filter((file) => file !== '' && !file.startsWith('test/fixtures/') && file !== 'package-lock.json');
+  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  return listed.split('\0').filter((file) => file !== '' && !file.startsWith('test/fixtures/') && file !== 'package-lock.json');
 }
 
 describe('the repository stands alone', () => {

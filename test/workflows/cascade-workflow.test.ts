@@ -29,7 +29,8 @@ async function dyingStore(): Promise<DyingStore> {
   return new DyingStore(doc, tableName);
 }
 
-const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) => dispatch(harness.deps, harness.context, action, input) as Promise<any>;
+const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) =>
+  dispatch(harness.deps, harness.context, action, input) as Promise<any>;
 
 interface Tree {
   ipamId: string;
@@ -46,7 +47,8 @@ async function poolTree(harness: UseCaseHarness): Promise<Tree> {
   const { Ipam } = await harness.call('CreateIpam', {});
   const scopeId: string = Ipam.PrivateDefaultScopeId;
   const pool = async (source?: string) =>
-    (await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', SourceIpamPoolId: source })).IpamPool.IpamPoolId as string;
+    (await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', SourceIpamPoolId: source })).IpamPool
+      .IpamPoolId as string;
   const top = await pool();
   await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: top, Cidr: '10.0.0.0/8' });
   const middle = await pool(top);
@@ -91,10 +93,16 @@ describe('cascade deletes', () => {
 
     const [deletion] = tracker.executions((args) => args.poolId === tree.poolIds[0] && 'cascade' in args);
     expect(deletion!.tasks).toEqual(['deletePoolTree', 'finishExecution']);
-    expect(await harness.store.getExecution(deletion!.executionId)).toMatchObject({ workflow: 'delete-pool', status: 'succeeded', args: { cascade: true } });
+    expect(await harness.store.getExecution(deletion!.executionId)).toMatchObject({
+      workflow: 'delete-pool',
+      status: 'succeeded',
+      args: { cascade: true },
+    });
     expect(await harness.store.listOpenExecutions()).toEqual([]);
     // The IPAM itself is untouched and takes new pools.
-    expect((await harness.call('CreateIpamPool', { IpamScopeId: tree.scopeId, AddressFamily: 'ipv4' })).IpamPool.State).toBe('create-in-progress');
+    expect((await harness.call('CreateIpamPool', { IpamScopeId: tree.scopeId, AddressFamily: 'ipv4' })).IpamPool.State).toBe(
+      'create-in-progress',
+    );
   });
 
   it('DeleteIpam with Cascade takes the IPAM with such a tree, its scopes and its Region slot', async () => {
@@ -105,7 +113,11 @@ describe('cascade deletes', () => {
     const { Ipam } = await harness.call('DeleteIpam', { IpamId: tree.ipamId, Cascade: true });
     expect(Ipam).toMatchObject({ IpamId: tree.ipamId, State: 'delete-in-progress' });
     expect(await harness.store.getIpam(tree.ipamId)).toBeUndefined();
-    expect([(await harness.call('DescribeIpams', {})).Ipams, (await harness.call('DescribeIpamScopes', {})).IpamScopes, (await harness.call('DescribeIpamPools', {})).IpamPools]).toEqual([[], [], []]);
+    expect([
+      (await harness.call('DescribeIpams', {})).Ipams,
+      (await harness.call('DescribeIpamScopes', {})).IpamScopes,
+      (await harness.call('DescribeIpamPools', {})).IpamPools,
+    ]).toEqual([[], [], []]);
     for (const poolId of tree.poolIds) {
       expect((await harness.store.listAllocations(poolId, { limit: 100 })).items).toEqual([]);
       expect(await harness.store.listFreeBlocks(poolId, 'ipv4')).toEqual([]);
@@ -124,7 +136,9 @@ describe('cascade deletes', () => {
     const setup = await createUseCaseHarness();
     const tree = await poolTree(setup);
     const crashed = await createUseCaseHarness({ store: setup.store, pauseBeforeTask: 'finishExecution' });
-    expect((await send(crashed, 'DeleteIpamPool', { IpamPoolId: tree.poolIds[0], Cascade: true })).IpamPool.State).toBe('delete-in-progress');
+    expect((await send(crashed, 'DeleteIpamPool', { IpamPoolId: tree.poolIds[0], Cascade: true })).IpamPool.State).toBe(
+      'delete-in-progress',
+    );
     await crashed.engine.stop();
     const [open] = await setup.store.listOpenExecutions();
     expect(open).toMatchObject({ workflow: 'delete-pool', status: 'open' });
@@ -164,7 +178,9 @@ describe('cascade deletes', () => {
     });
     const tree = await poolTree(crashed);
 
-    expect((await send(crashed, 'DeleteIpamPool', { IpamPoolId: tree.poolIds[0], Cascade: true })).IpamPool.State).toBe('delete-in-progress');
+    expect((await send(crashed, 'DeleteIpamPool', { IpamPoolId: tree.poolIds[0], Cascade: true })).IpamPool.State).toBe(
+      'delete-in-progress',
+    );
     await crashed.engine.stop();
     store.commitsLeft = undefined;
     // It died part-way: the execution is open, the top pool still delete-in-progress (not delete-failed).

@@ -28,10 +28,12 @@ async function trackedHarness(script: TaskScript = {}, store?: DynamoDbStore) {
   return { harness, executionAbout };
 }
 
-const describeIpam = async (harness: UseCaseHarness, IpamId: string) => (await harness.call('DescribeIpams', { IpamIds: [IpamId] })).Ipams[0];
+const describeIpam = async (harness: UseCaseHarness, IpamId: string) =>
+  (await harness.call('DescribeIpams', { IpamIds: [IpamId] })).Ipams[0];
 const describeScope = async (harness: UseCaseHarness, IpamScopeId: string) =>
   (await harness.call('DescribeIpamScopes', { IpamScopeIds: [IpamScopeId] })).IpamScopes[0];
-const describePool = async (harness: UseCaseHarness, IpamPoolId: string) => (await harness.call('DescribeIpamPools', { IpamPoolIds: [IpamPoolId] })).IpamPools[0];
+const describePool = async (harness: UseCaseHarness, IpamPoolId: string) =>
+  (await harness.call('DescribeIpamPools', { IpamPoolIds: [IpamPoolId] })).IpamPools[0];
 
 describe('resource-creation workflow', () => {
   it('moves an IPAM, a scope and a pool from create-in-progress to create-complete, each execution closed as succeeded', async () => {
@@ -54,7 +56,11 @@ describe('resource-creation workflow', () => {
     expect(settled.State).toBe('create-complete');
     expect(settled).not.toHaveProperty('StateMessage');
 
-    for (const [resourceType, id] of [['ipam', Ipam.IpamId], ['scope', IpamScope.IpamScopeId], ['pool', IpamPool.IpamPoolId]]) {
+    for (const [resourceType, id] of [
+      ['ipam', Ipam.IpamId],
+      ['scope', IpamScope.IpamScopeId],
+      ['pool', IpamPool.IpamPoolId],
+    ]) {
       const { execution, tasks, open } = await executionAbout('resource-creation', id!);
       expect(execution).toMatchObject({ workflow: 'resource-creation', args: { resourceType, id }, status: 'succeeded' });
       expect(execution!.error).toBeUndefined();
@@ -75,14 +81,24 @@ describe('resource-creation workflow', () => {
     const { Ipam: failedIpam } = await harness.call('CreateIpam', {}, { region: 'eu-west-1' });
     expect(failedIpam.State).toBe('create-in-progress');
     const settledIpam = (await harness.call('DescribeIpams', {}, { region: 'eu-west-1' })).Ipams[0];
-    expect(settledIpam).toMatchObject({ IpamId: failedIpam.IpamId, State: 'create-failed', StateMessage: expect.stringContaining('no capacity for the ipam') });
+    expect(settledIpam).toMatchObject({
+      IpamId: failedIpam.IpamId,
+      State: 'create-failed',
+      StateMessage: expect.stringContaining('no capacity for the ipam'),
+    });
     const { execution, tasks, open } = await executionAbout('resource-creation', failedIpam.IpamId);
     expect(tasks).toEqual(['completeCreation', 'markCreateFailed', 'finishExecution']);
     expect(execution).toMatchObject({ status: 'failed', error: expect.stringContaining('no capacity for the ipam') });
     expect(open).toBe(false);
     // A create-failed IPAM takes nothing new, but can be deleted, which frees its Region slot.
-    await expectRefusal(harness.call('CreateIpamScope', { IpamId: failedIpam.IpamId }, { region: 'eu-west-1' }), 'IncorrectState', failedIpam.IpamId);
-    expect((await harness.call('DeleteIpam', { IpamId: failedIpam.IpamId }, { region: 'eu-west-1' })).Ipam.State).toBe('delete-in-progress');
+    await expectRefusal(
+      harness.call('CreateIpamScope', { IpamId: failedIpam.IpamId }, { region: 'eu-west-1' }),
+      'IncorrectState',
+      failedIpam.IpamId,
+    );
+    expect((await harness.call('DeleteIpam', { IpamId: failedIpam.IpamId }, { region: 'eu-west-1' })).Ipam.State).toBe(
+      'delete-in-progress',
+    );
     expect((await harness.call('DescribeIpams', {}, { region: 'eu-west-1' })).Ipams).toEqual([]);
 
     delete script.completeCreation;
@@ -94,7 +110,10 @@ describe('resource-creation workflow', () => {
     expect(IpamScope.State).toBe('create-in-progress');
     // Scopes have no StateMessage member; the reason is on the execution.
     expect(await describeScope(harness, IpamScope.IpamScopeId)).toMatchObject({ State: 'create-failed' });
-    expect((await executionAbout('resource-creation', IpamScope.IpamScopeId)).execution).toMatchObject({ status: 'failed', error: expect.stringContaining('no capacity for the scope') });
+    expect((await executionAbout('resource-creation', IpamScope.IpamScopeId)).execution).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('no capacity for the scope'),
+    });
     await expectRefusal(harness.call('CreateIpamPool', { IpamScopeId: IpamScope.IpamScopeId, AddressFamily: 'ipv4' }), 'IncorrectState');
 
     failFor('pool');
@@ -108,9 +127,17 @@ describe('resource-creation workflow', () => {
     expect(pool.tasks).toEqual(['completeCreation', 'markCreateFailed', 'finishExecution']);
     expect(pool.execution).toMatchObject({ status: 'failed', error: expect.stringContaining('no capacity for the pool') });
     // A create-failed pool takes no CIDR and no child, and can be deleted.
-    await expectRefusal(harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: '10.0.0.0/16' }), 'IncorrectState', IpamPool.IpamPoolId);
     await expectRefusal(
-      harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', SourceIpamPoolId: IpamPool.IpamPoolId }),
+      harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: '10.0.0.0/16' }),
+      'IncorrectState',
+      IpamPool.IpamPoolId,
+    );
+    await expectRefusal(
+      harness.call('CreateIpamPool', {
+        IpamScopeId: Ipam.PrivateDefaultScopeId,
+        AddressFamily: 'ipv4',
+        SourceIpamPoolId: IpamPool.IpamPoolId,
+      }),
       'IncorrectState',
       IpamPool.IpamPoolId,
     );
@@ -130,7 +157,11 @@ describe('delete-pool workflow', () => {
 
     const { IpamPool: deleting } = await harness.call('DeleteIpamPool', { IpamPoolId: IpamPool.IpamPoolId });
     expect(deleting).toMatchObject({ IpamPoolId: IpamPool.IpamPoolId, State: 'delete-in-progress' });
-    await expectRefusal(harness.call('DescribeIpamPools', { IpamPoolIds: [IpamPool.IpamPoolId] }), 'InvalidIpamPoolId.NotFound', IpamPool.IpamPoolId);
+    await expectRefusal(
+      harness.call('DescribeIpamPools', { IpamPoolIds: [IpamPool.IpamPoolId] }),
+      'InvalidIpamPoolId.NotFound',
+      IpamPool.IpamPoolId,
+    );
     expect((await describeScope(harness, Ipam.PrivateDefaultScopeId)).PoolCount).toBe(0);
     const { execution, tasks, open } = await executionAbout('delete-pool', IpamPool.IpamPoolId);
     expect(execution).toMatchObject({ status: 'succeeded', args: { poolId: IpamPool.IpamPoolId, cascade: false } });
@@ -149,19 +180,28 @@ describe('delete-pool workflow', () => {
 
     const { IpamPool: deleting } = await harness.call('DeleteIpamPool', { IpamPoolId: IpamPool.IpamPoolId, Cascade: true });
     expect(deleting.State).toBe('delete-in-progress');
-    expect(await describePool(harness, IpamPool.IpamPoolId)).toMatchObject({ State: 'delete-failed', StateMessage: expect.stringContaining('the table is read-only') });
+    expect(await describePool(harness, IpamPool.IpamPoolId)).toMatchObject({
+      State: 'delete-failed',
+      StateMessage: expect.stringContaining('the table is read-only'),
+    });
     const failed = await executionAbout('delete-pool', IpamPool.IpamPoolId);
     expect(failed.tasks).toEqual(['deletePoolTree', 'markDeleteFailed', 'finishExecution']);
     expect(failed.execution).toMatchObject({ status: 'failed', error: expect.stringContaining('the table is read-only') });
     expect(failed.open).toBe(false);
     // Nothing was released or deprovisioned.
-    expect((await harness.call('GetIpamPoolCidrs', { IpamPoolId: IpamPool.IpamPoolId })).IpamPoolCidrs.map((c: { State: string }) => c.State)).toEqual(['provisioned']);
-    expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: IpamPool.IpamPoolId })).IpamPoolAllocations.map((a: { Cidr: string }) => a.Cidr)).toEqual([
-      '10.0.1.0/24',
-    ]);
+    expect(
+      (await harness.call('GetIpamPoolCidrs', { IpamPoolId: IpamPool.IpamPoolId })).IpamPoolCidrs.map((c: { State: string }) => c.State),
+    ).toEqual(['provisioned']);
+    expect(
+      (await harness.call('GetIpamPoolAllocations', { IpamPoolId: IpamPool.IpamPoolId })).IpamPoolAllocations.map(
+        (a: { Cidr: string }) => a.Cidr,
+      ),
+    ).toEqual(['10.0.1.0/24']);
 
     delete script.deletePoolTree;
-    expect((await harness.call('DeleteIpamPool', { IpamPoolId: IpamPool.IpamPoolId, Cascade: true })).IpamPool.State).toBe('delete-in-progress');
+    expect((await harness.call('DeleteIpamPool', { IpamPoolId: IpamPool.IpamPoolId, Cascade: true })).IpamPool.State).toBe(
+      'delete-in-progress',
+    );
     expect(await harness.store.getPool(IpamPool.IpamPoolId)).toBeUndefined();
     expect((await harness.store.listFreeBlocks(scopeId, 'ipv4')).map((block) => block.cidr)).toEqual(['0.0.0.0/0']);
   });
@@ -183,7 +223,8 @@ async function interposingStore(): Promise<InterposingStore> {
   return new InterposingStore(doc, tableName);
 }
 
-const marksIpamDeleting = (writes: Write[]) => writes.some((write) => write.entity.type === 'ipam' && write.entity.value.State === 'delete-in-progress');
+const marksIpamDeleting = (writes: Write[]) =>
+  writes.some((write) => write.entity.type === 'ipam' && write.entity.value.State === 'delete-in-progress');
 
 describe('delete-ipam workflow', () => {
   it('removes an empty IPAM with its default scopes: delete-in-progress, then gone, execution succeeded', async () => {
@@ -208,7 +249,10 @@ describe('delete-ipam workflow', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
 
     expect((await harness.call('DeleteIpam', { IpamId: Ipam.IpamId })).Ipam.State).toBe('delete-in-progress');
-    expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({ State: 'delete-failed', StateMessage: expect.stringContaining('throttled for good') });
+    expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({
+      State: 'delete-failed',
+      StateMessage: expect.stringContaining('throttled for good'),
+    });
     const { execution, tasks } = await executionAbout('delete-ipam', Ipam.IpamId);
     expect(tasks).toEqual(['deleteIpamPools', 'deleteIpamRecord', 'markDeleteFailed', 'finishExecution']);
     expect(execution).toMatchObject({ status: 'failed', error: expect.stringContaining('throttled for good') });
@@ -233,16 +277,26 @@ describe('delete-ipam workflow', () => {
 
     expect((await harness.call('DeleteIpam', { IpamId: Ipam.IpamId })).Ipam.State).toBe('delete-in-progress');
     expect(poolId).not.toBe('');
-    expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({ State: 'delete-failed', StateMessage: expect.stringContaining(poolId) });
+    expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({
+      State: 'delete-failed',
+      StateMessage: expect.stringContaining(poolId),
+    });
     const { execution } = await executionAbout('delete-ipam', Ipam.IpamId);
     expect(execution).toMatchObject({ status: 'failed', error: expect.stringContaining(poolId) });
     // Nothing was taken from under the pool: it is complete, in its scope, which is still counted.
-    expect(await describePool(harness, poolId)).toMatchObject({ State: 'create-complete', IpamScopeArn: (await describeScope(harness, Ipam.PrivateDefaultScopeId)).IpamScopeArn });
+    expect(await describePool(harness, poolId)).toMatchObject({
+      State: 'create-complete',
+      IpamScopeArn: (await describeScope(harness, Ipam.PrivateDefaultScopeId)).IpamScopeArn,
+    });
     expect((await describeScope(harness, Ipam.PrivateDefaultScopeId)).PoolCount).toBe(1);
 
     // The user can finish the job with Cascade.
     expect((await harness.call('DeleteIpam', { IpamId: Ipam.IpamId, Cascade: true })).Ipam.State).toBe('delete-in-progress');
-    expect([(await harness.call('DescribeIpams', {})).Ipams, (await harness.call('DescribeIpamScopes', {})).IpamScopes, (await harness.call('DescribeIpamPools', {})).IpamPools]).toEqual([[], [], []]);
+    expect([
+      (await harness.call('DescribeIpams', {})).Ipams,
+      (await harness.call('DescribeIpamScopes', {})).IpamScopes,
+      (await harness.call('DescribeIpamPools', {})).IpamPools,
+    ]).toEqual([[], [], []]);
   });
 
   it('without Cascade is refused synchronously when a scope was created between the check and the commit', async () => {
@@ -254,7 +308,9 @@ describe('delete-ipam workflow', () => {
       if (!marksIpamDeleting(writes)) return;
       store.beforeCommit = undefined;
       // A scope changes the IPAM's ScopeCount, so the delete's commit conflicts and it decides again.
-      scopeId = ((await dispatch(harness.deps, harness.context, 'CreateIpamScope', { IpamId: Ipam.IpamId })).IpamScope as { IpamScopeId: string }).IpamScopeId;
+      scopeId = (
+        (await dispatch(harness.deps, harness.context, 'CreateIpamScope', { IpamId: Ipam.IpamId })).IpamScope as { IpamScopeId: string }
+      ).IpamScopeId;
     };
 
     const refused = await expectRefusal(harness.call('DeleteIpam', { IpamId: Ipam.IpamId }), 'DependencyViolation');

@@ -28,27 +28,47 @@ function engineWith(runTask: LocalWorkflowEngineOptions['runTask'], options: Par
 }
 
 /** Records the open execution, then starts it — what a use case does. */
-async function startWorkflow(engine: LocalWorkflowEngine, workflow: WorkflowName, args: Record<string, unknown> = { poolId: 'ipam-pool-1' }) {
+async function startWorkflow(
+  engine: LocalWorkflowEngine,
+  workflow: WorkflowName,
+  args: Record<string, unknown> = { poolId: 'ipam-pool-1' },
+) {
   const execution = await seedExecution(store, workflow, { args });
   await engine.start({ workflow, executionId: execution.executionId, args });
   return execution;
 }
 
 const PATHS: Record<WorkflowName, { success: string[]; failing: string; failure: string[] }> = {
-  'resource-creation': { success: ['completeCreation', 'finishExecution'], failing: 'completeCreation', failure: ['completeCreation', 'markCreateFailed', 'finishExecution'] },
-  'provision-pool-cidr': { success: ['provisionPoolCidr', 'finishExecution'], failing: 'provisionPoolCidr', failure: ['provisionPoolCidr', 'failPoolCidr', 'finishExecution'] },
+  'resource-creation': {
+    success: ['completeCreation', 'finishExecution'],
+    failing: 'completeCreation',
+    failure: ['completeCreation', 'markCreateFailed', 'finishExecution'],
+  },
+  'provision-pool-cidr': {
+    success: ['provisionPoolCidr', 'finishExecution'],
+    failing: 'provisionPoolCidr',
+    failure: ['provisionPoolCidr', 'failPoolCidr', 'finishExecution'],
+  },
   'provision-byoip-cidr': {
     success: ['verifyByoipCidr', 'provisionPoolCidr', 'finishExecution'],
     failing: 'verifyByoipCidr',
     failure: ['verifyByoipCidr', 'failPoolCidr', 'finishExecution'],
   },
-  'provision-byoasn': { success: ['verifyByoasn', 'finishExecution'], failing: 'verifyByoasn', failure: ['verifyByoasn', 'failByoasn', 'finishExecution'] },
+  'provision-byoasn': {
+    success: ['verifyByoasn', 'finishExecution'],
+    failing: 'verifyByoasn',
+    failure: ['verifyByoasn', 'failByoasn', 'finishExecution'],
+  },
   'deprovision-pool-cidr': {
     success: ['deprovisionPoolCidr', 'finishExecution'],
     failing: 'deprovisionPoolCidr',
     failure: ['deprovisionPoolCidr', 'failPoolCidr', 'finishExecution'],
   },
-  'delete-pool': { success: ['deletePoolTree', 'finishExecution'], failing: 'deletePoolTree', failure: ['deletePoolTree', 'markDeleteFailed', 'finishExecution'] },
+  'delete-pool': {
+    success: ['deletePoolTree', 'finishExecution'],
+    failing: 'deletePoolTree',
+    failure: ['deletePoolTree', 'markDeleteFailed', 'finishExecution'],
+  },
   'delete-ipam': {
     success: ['deleteIpamPools', 'deleteIpamRecord', 'finishExecution'],
     failing: 'deleteIpamRecord',
@@ -83,12 +103,18 @@ describe('LocalWorkflowEngine', () => {
 
       expect(runner.tasks()).toEqual(paths.failure);
       // The same $.error Step Functions gives a Catch after a Lambda task failed.
-      const error = { Error: 'IpamError', Cause: JSON.stringify({ errorType: 'IpamError', errorMessage: 'The CIDR 10.0.0.0/8 is not available' }) };
+      const error = {
+        Error: 'IpamError',
+        Cause: JSON.stringify({ errorType: 'IpamError', errorMessage: 'The CIDR 10.0.0.0/8 is not available' }),
+      };
       expect(runner.calls.slice(-2)).toEqual([
         { task: paths.failure.at(-2), executionId: execution.executionId, args: execution.args, error },
         { task: 'finishExecution', executionId: execution.executionId, args: execution.args, error },
       ]);
-      expect(await store.getExecution(execution.executionId)).toMatchObject({ status: 'failed', error: expect.stringContaining('not available') });
+      expect(await store.getExecution(execution.executionId)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('not available'),
+      });
     });
   });
 
@@ -136,7 +162,9 @@ describe('LocalWorkflowEngine', () => {
 
     expect(runner.tasks()).toEqual(['completeCreation', 'finishExecution']);
     expect(await store.getExecution(execution.executionId)).toMatchObject({ status: 'open' });
-    expect(entries).toContainEqual(expect.objectContaining({ level: 'error', fields: expect.objectContaining({ executionId: execution.executionId }) }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ executionId: execution.executionId }) }),
+    );
   });
 
   it('starts an execution once, however often it is started while it runs', async () => {

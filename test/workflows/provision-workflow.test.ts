@@ -23,11 +23,13 @@ async function trackedHarness(script: TaskScript = {}) {
   const executionsOf = async (poolCidrId: string) => {
     const open = (await harness.store.listOpenExecutions()).map((execution) => execution.executionId);
     return Promise.all(
-      tracker.executions((args) => args.poolCidrId === poolCidrId).map(async ({ executionId, tasks }) => ({
-        execution: await harness.store.getExecution(executionId),
-        tasks,
-        open: open.includes(executionId),
-      })),
+      tracker
+        .executions((args) => args.poolCidrId === poolCidrId)
+        .map(async ({ executionId, tasks }) => ({
+          execution: await harness.store.getExecution(executionId),
+          tasks,
+          open: open.includes(executionId),
+        })),
     );
   };
   /** The one execution about this pool CIDR. */
@@ -55,10 +57,13 @@ async function provision(harness: UseCaseHarness, poolId: string, request: Recor
   return { accepted, settled: await settledRecord(harness, poolId, accepted.IpamPoolCidrId) };
 }
 
-const freeCidrs = async (harness: UseCaseHarness, spaceId: string) => (await harness.store.listFreeBlocks(spaceId, 'ipv4')).map((block) => block.cidr).sort();
+const freeCidrs = async (harness: UseCaseHarness, spaceId: string) =>
+  (await harness.store.listFreeBlocks(spaceId, 'ipv4')).map((block) => block.cidr).sort();
 
 async function sourceAllocations(harness: UseCaseHarness, spaceId: string) {
-  return (await harness.store.listAllocations(spaceId, { limit: 100 })).items.map((allocation) => `${allocation.Cidr} ${allocation.ResourceType} ${allocation.ResourceId}`);
+  return (await harness.store.listAllocations(spaceId, { limit: 100 })).items.map(
+    (allocation) => `${allocation.Cidr} ${allocation.ResourceType} ${allocation.ResourceId}`,
+  );
 }
 
 describe('provision-pool-cidr workflow', () => {
@@ -75,7 +80,11 @@ describe('provision-pool-cidr workflow', () => {
     expect((await harness.store.getPool(poolId))!.provisionedCidrCount).toBe(1);
 
     const { execution, tasks, open } = await executionOf(accepted.IpamPoolCidrId);
-    expect(execution).toMatchObject({ workflow: 'provision-pool-cidr', status: 'succeeded', args: { poolId, poolCidrId: accepted.IpamPoolCidrId } });
+    expect(execution).toMatchObject({
+      workflow: 'provision-pool-cidr',
+      status: 'succeeded',
+      args: { poolId, poolCidrId: accepted.IpamPoolCidrId },
+    });
     expect(execution!.finishedAt).toBeDefined();
     expect(execution!.error).toBeUndefined();
     expect(tasks).toEqual(['provisionPoolCidr', 'finishExecution']);
@@ -86,7 +95,11 @@ describe('provision-pool-cidr workflow', () => {
     const { harness, executionOf } = await trackedHarness();
     const { scopeId, poolId } = await topLevelPool(harness);
     expect((await provision(harness, poolId, { Cidr: '10.0.0.0/16' })).settled.State).toBe('provisioned');
-    const { IpamPool: child } = await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', SourceIpamPoolId: poolId });
+    const { IpamPool: child } = await harness.call('CreateIpamPool', {
+      IpamScopeId: scopeId,
+      AddressFamily: 'ipv4',
+      SourceIpamPoolId: poolId,
+    });
 
     const { accepted, settled } = await provision(harness, child.IpamPoolId, { NetmaskLength: 20 });
     expect(accepted).toMatchObject({ State: 'pending-provision', NetmaskLength: 20 });
@@ -187,7 +200,11 @@ describe('deprovision-pool-cidr workflow', () => {
 
     const [provisioning, deprovisioning] = await executionsOf(accepted.IpamPoolCidrId);
     expect(provisioning!.execution!.workflow).toBe('provision-pool-cidr');
-    expect(deprovisioning!.execution).toMatchObject({ workflow: 'deprovision-pool-cidr', status: 'succeeded', args: { poolId, poolCidrId: accepted.IpamPoolCidrId } });
+    expect(deprovisioning!.execution).toMatchObject({
+      workflow: 'deprovision-pool-cidr',
+      status: 'succeeded',
+      args: { poolId, poolCidrId: accepted.IpamPoolCidrId },
+    });
     expect(deprovisioning!.tasks).toEqual(['deprovisionPoolCidr', 'finishExecution']);
     expect(deprovisioning!.open).toBe(false);
   });
@@ -201,7 +218,10 @@ describe('deprovision-pool-cidr workflow', () => {
 
     const { IpamPoolCidr: accepted } = await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' });
     expect(accepted.State).toBe('pending-deprovision');
-    expect(await settledRecord(harness, poolId, accepted.IpamPoolCidrId)).toMatchObject({ State: 'failed-deprovision', Cidr: '10.0.0.0/16' });
+    expect(await settledRecord(harness, poolId, accepted.IpamPoolCidrId)).toMatchObject({
+      State: 'failed-deprovision',
+      Cidr: '10.0.0.0/16',
+    });
     const [, deprovisioning] = await executionsOf(accepted.IpamPoolCidrId);
     expect(deprovisioning!.tasks).toEqual(['deprovisionPoolCidr', 'failPoolCidr', 'finishExecution']);
     expect(deprovisioning!.execution).toMatchObject({
@@ -217,7 +237,11 @@ describe('deprovision-pool-cidr workflow', () => {
     expect((await harness.store.getPool(poolId))!.provisionedCidrCount).toBe(1);
     const { IpamPoolAllocation } = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' });
     expect(IpamPoolAllocation.Cidr).toBe('10.0.0.0/16');
-    await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: poolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: '10.0.0.0/16' });
+    await harness.call('ReleaseIpamPoolAllocation', {
+      IpamPoolId: poolId,
+      IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId,
+      Cidr: '10.0.0.0/16',
+    });
 
     // A failed-deprovision CIDR can be deprovisioned again once the fault is gone.
     delete script.deprovisionPoolCidr;

@@ -8,7 +8,8 @@ import { createUseCaseHarness, poolCidrState, taskTracker, type UseCaseHarness }
 import { expectRefusal } from '../integration/refusal.ts';
 
 /** A request to a harness whose engine may pause: call() would wait for the paused execution for ever. */
-const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) => dispatch(harness.deps, harness.context, action, input) as Promise<any>;
+const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) =>
+  dispatch(harness.deps, harness.context, action, input) as Promise<any>;
 
 /** The process after the crash: new dependencies on the same table, resuming what was left open. */
 async function restart(crashed: UseCaseHarness) {
@@ -27,9 +28,12 @@ async function ipamWithPool(harness: UseCaseHarness) {
   return { scopeId: Ipam.PrivateDefaultScopeId as string, poolId: IpamPool.IpamPoolId as string };
 }
 
-const freeCidrs = async (harness: UseCaseHarness, spaceId: string) => (await harness.store.listFreeBlocks(spaceId, 'ipv4')).map((block) => block.cidr).sort();
+const freeCidrs = async (harness: UseCaseHarness, spaceId: string) =>
+  (await harness.store.listFreeBlocks(spaceId, 'ipv4')).map((block) => block.cidr).sort();
 const allocationCidrs = async (harness: UseCaseHarness, spaceId: string) =>
-  (await harness.store.listAllocations(spaceId, { limit: 100 })).items.map((allocation) => `${allocation.Cidr} ${allocation.ResourceType} ${allocation.ResourceId}`);
+  (await harness.store.listAllocations(spaceId, { limit: 100 })).items.map(
+    (allocation) => `${allocation.Cidr} ${allocation.ResourceType} ${allocation.ResourceId}`,
+  );
 
 describe('crash and resume', () => {
   it('a provision that died before its task stays pending-provision with an open execution; the next process provisions it', async () => {
@@ -41,12 +45,20 @@ describe('crash and resume', () => {
     // While it is pending, the pool cannot be deleted and the CIDR cannot be deprovisioned.
     await expectRefusal(send(crashed, 'DeleteIpamPool', { IpamPoolId: poolId }), 'IncorrectState', poolId, 'pending-provision');
     await expectRefusal(send(crashed, 'DeleteIpamPool', { IpamPoolId: poolId, Cascade: true }), 'IncorrectState', 'pending-provision');
-    await expectRefusal(send(crashed, 'DeprovisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' }), 'IncorrectState', '10.0.0.0/16');
+    await expectRefusal(
+      send(crashed, 'DeprovisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' }),
+      'IncorrectState',
+      '10.0.0.0/16',
+    );
 
     await crashed.engine.stop();
     expect(await crashed.store.getPoolCidr(poolId, IpamPoolCidr.IpamPoolCidrId)).toMatchObject({ State: 'pending-provision' });
     const [open] = await crashed.store.listOpenExecutions();
-    expect(open).toMatchObject({ workflow: 'provision-pool-cidr', status: 'open', args: { poolId, poolCidrId: IpamPoolCidr.IpamPoolCidrId } });
+    expect(open).toMatchObject({
+      workflow: 'provision-pool-cidr',
+      status: 'open',
+      args: { poolId, poolCidrId: IpamPoolCidr.IpamPoolCidrId },
+    });
     expect(await allocationCidrs(crashed, scopeId)).toEqual([]);
 
     const { harness, resumed, tasks } = await restart(crashed);
@@ -66,13 +78,20 @@ describe('crash and resume', () => {
     const setup = await createUseCaseHarness();
     const { scopeId, poolId: parentId } = await ipamWithPool(setup);
     await setup.call('ProvisionIpamPoolCidr', { IpamPoolId: parentId, Cidr: '10.0.0.0/16' });
-    const { IpamPool: child } = await setup.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', SourceIpamPoolId: parentId });
+    const { IpamPool: child } = await setup.call('CreateIpamPool', {
+      IpamScopeId: scopeId,
+      AddressFamily: 'ipv4',
+      SourceIpamPoolId: parentId,
+    });
 
     // By netmask: a task that ran again without noticing would take a second /24.
     const crashed = await createUseCaseHarness({ store: setup.store, pauseBeforeTask: 'finishExecution' });
     const { IpamPoolCidr } = await send(crashed, 'ProvisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, NetmaskLength: 24 });
     await crashed.engine.stop();
-    expect(await crashed.store.getPoolCidr(child.IpamPoolId, IpamPoolCidr.IpamPoolCidrId)).toMatchObject({ State: 'provisioned', Cidr: '10.0.0.0/24' });
+    expect(await crashed.store.getPoolCidr(child.IpamPoolId, IpamPoolCidr.IpamPoolCidrId)).toMatchObject({
+      State: 'provisioned',
+      Cidr: '10.0.0.0/24',
+    });
     expect(await crashed.store.listOpenExecutions()).toHaveLength(1);
 
     const { harness, resumed, tasks } = await restart(crashed);
@@ -85,7 +104,9 @@ describe('crash and resume', () => {
 
     // The same for a deprovision: the space goes back once.
     const again = await createUseCaseHarness({ store: harness.store, pauseBeforeTask: 'finishExecution' });
-    expect((await send(again, 'DeprovisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, Cidr: '10.0.0.0/24' })).IpamPoolCidr.State).toBe('pending-deprovision');
+    expect((await send(again, 'DeprovisionIpamPoolCidr', { IpamPoolId: child.IpamPoolId, Cidr: '10.0.0.0/24' })).IpamPoolCidr.State).toBe(
+      'pending-deprovision',
+    );
     await again.engine.stop();
     expect(await again.store.getPoolCidr(child.IpamPoolId, IpamPoolCidr.IpamPoolCidrId)).toMatchObject({ State: 'deprovisioned' });
     const resumedDeprovision = await restart(again);
@@ -107,7 +128,11 @@ describe('crash and resume', () => {
     expect(await freeCidrs(crashed, poolId)).toEqual([]);
     await expectRefusal(send(crashed, 'AllocateIpamPoolCidr', { IpamPoolId: poolId, NetmaskLength: 24 }), 'InvalidParameterValue');
     await expectRefusal(send(crashed, 'AllocateIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.1.0/24' }), 'InvalidParameterValue');
-    await expectRefusal(send(crashed, 'DeprovisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' }), 'IncorrectState', 'pending-deprovision');
+    await expectRefusal(
+      send(crashed, 'DeprovisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' }),
+      'IncorrectState',
+      'pending-deprovision',
+    );
     await expectRefusal(send(crashed, 'DeleteIpamPool', { IpamPoolId: poolId, Cascade: true }), 'IncorrectState', 'pending-deprovision');
     await crashed.engine.stop();
     expect(await crashed.store.listOpenExecutions()).toHaveLength(1);
@@ -124,7 +149,11 @@ describe('crash and resume', () => {
   it('a creation that died before completeCreation stays create-in-progress, usable by nothing, until resumed', async () => {
     const crashed = await createUseCaseHarness({ pauseBeforeTask: 'completeCreation' });
     const { Ipam } = await send(crashed, 'CreateIpam', {});
-    await expectRefusal(send(crashed, 'CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }), 'IncorrectState', Ipam.IpamId);
+    await expectRefusal(
+      send(crashed, 'CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' }),
+      'IncorrectState',
+      Ipam.IpamId,
+    );
     await crashed.engine.stop();
     expect(await crashed.store.getIpam(Ipam.IpamId)).toMatchObject({ State: 'create-in-progress' });
 
@@ -132,6 +161,8 @@ describe('crash and resume', () => {
     expect(resumed).toBe(1);
     expect(tasks).toEqual(['completeCreation', 'finishExecution']);
     expect((await harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams[0].State).toBe('create-complete');
-    expect((await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' })).IpamPool.State).toBe('create-in-progress');
+    expect((await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' })).IpamPool.State).toBe(
+      'create-in-progress',
+    );
   });
 });

@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { LOCAL_TASK_FUNCTION_ARN } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { WorkflowName } from '../../lambdas/domain/model/execution.ts';
 
-type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => {
+type AslValidator = (
+  definition: unknown,
+  options?: { checkArn?: boolean; checkPaths?: boolean },
+) => {
   isValid: boolean;
   errorsText: (separator?: string) => string;
 };
@@ -18,7 +21,13 @@ const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValid
 
 const DIR = path.resolve(import.meta.dirname, '../../statemachines');
 const PLACEHOLDER = '${WorkflowTaskFunctionArn}';
-const RETRIED_ERRORS = ['StoreConflict', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const RETRIED_ERRORS = [
+  'StoreConflict',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 /** Each workflow's business states in order, their task names, and where failures go. */
 const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; failure: [state: string, task: string] }> = {
@@ -107,7 +116,11 @@ describe('statemachines/', () => {
         if (typeof value === 'string') expect(value).not.toMatch(/\{%/);
         if (key.endsWith('.$')) expect(value).toMatch(/^\$/);
       }
-      expect(read(file).match(/\$\{[^}]*\}/g)?.every((placeholder) => placeholder === PLACEHOLDER)).toBe(true);
+      expect(
+        read(file)
+          .match(/\$\{[^}]*\}/g)
+          ?.every((placeholder) => placeholder === PLACEHOLDER),
+      ).toBe(true);
       expect(definition.Comment).toBeTruthy();
     });
 
@@ -132,7 +145,12 @@ describe('statemachines/', () => {
         expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failure[0] }]);
       });
       const failureState = definition.States[failure[0]];
-      expect(failureState.Parameters).toEqual({ task: failure[1], 'executionId.$': '$.executionId', 'args.$': '$.args', 'error.$': '$.error' });
+      expect(failureState.Parameters).toEqual({
+        task: failure[1],
+        'executionId.$': '$.executionId',
+        'args.$': '$.args',
+        'error.$': '$.error',
+      });
       expect(failureState.Next).toBe('FinishFailed');
       expect(failureState.Catch).toBeUndefined();
     });
@@ -140,7 +158,11 @@ describe('statemachines/', () => {
     it('ends every path in finishExecution: FinishSucceeded without the error, FinishFailed with it', () => {
       const ends = states.filter(([, state]) => state.End).map(([stateName]) => stateName);
       expect(ends.sort()).toEqual(['FinishFailed', 'FinishSucceeded']);
-      expect(definition.States.FinishSucceeded.Parameters).toEqual({ task: 'finishExecution', 'executionId.$': '$.executionId', 'args.$': '$.args' });
+      expect(definition.States.FinishSucceeded.Parameters).toEqual({
+        task: 'finishExecution',
+        'executionId.$': '$.executionId',
+        'args.$': '$.args',
+      });
       expect(definition.States.FinishFailed.Parameters).toEqual({
         task: 'finishExecution',
         'executionId.$': '$.executionId',

@@ -29,7 +29,7 @@ export function scriptedRunner(store: Store, script: Record<string, ScriptedTask
 
 async function closeExecution(store: Store, event: TaskEvent): Promise<void> {
   const execution = await store.getExecution(event.executionId);
-  if (!execution || execution.status !== 'open') return;
+  if (execution?.status !== 'open') return;
   const closed: WorkflowExecution = {
     ...execution,
     status: event.error ? 'failed' : 'succeeded',

@@ -25,7 +25,11 @@ describe('workflow-task handler', () => {
       received.push(taskEvent);
       return { state: 'provisioned' };
     });
-    const failed = { ...event, task: 'failPoolCidr', error: { Error: 'IpamError', Cause: '{"errorType":"IpamError","errorMessage":"no"}' } };
+    const failed = {
+      ...event,
+      task: 'failPoolCidr',
+      error: { Error: 'IpamError', Cause: '{"errorType":"IpamError","errorMessage":"no"}' },
+    };
     expect(await handler(event, context)).toEqual({ state: 'provisioned' });
     expect(await handler(failed, context)).toEqual({ state: 'provisioned' });
     expect(received).toEqual([event, failed]);

@@ -163,11 +163,19 @@ export function keysOf(entity: Entity): ItemKeys {
       return clientTokenKey(entity.value.accountId, entity.value.action, entity.value.clientToken);
     case 'execution':
       return entity.value.status === 'open'
-        ? { ...executionKey(entity.value.executionId), GSI1PK: OPEN_EXECUTIONS_INDEX_KEY, GSI1SK: `${entity.value.startedAt}#${entity.value.executionId}` }
+        ? {
+            ...executionKey(entity.value.executionId),
+            GSI1PK: OPEN_EXECUTIONS_INDEX_KEY,
+            GSI1SK: `${entity.value.startedAt}#${entity.value.executionId}`,
+          }
         : executionKey(entity.value.executionId);
     case 'resource-discovery': {
       const rd = entity.value;
-      return { ...resourceDiscoveryKey(rd.IpamResourceDiscoveryId), GSI1PK: RESOURCE_DISCOVERIES_INDEX_KEY, GSI1SK: ownedSortKey(rd.OwnerId, rd.IpamResourceDiscoveryId) };
+      return {
+        ...resourceDiscoveryKey(rd.IpamResourceDiscoveryId),
+        GSI1PK: RESOURCE_DISCOVERIES_INDEX_KEY,
+        GSI1SK: ownedSortKey(rd.OwnerId, rd.IpamResourceDiscoveryId),
+      };
     }
     case 'resource-discovery-slot':
       return resourceDiscoverySlotKey(entity.value.accountId, entity.value.region);
@@ -188,10 +196,16 @@ export function keysOf(entity: Entity): ItemKeys {
     }
     case 'discovered-public-address': {
       const found = entity.value;
-      return { PK: discoveredPublicAddressPartition(found.IpamResourceDiscoveryId, found.AddressRegion), SK: `${accountSortPrefix(found.AddressOwnerId)}${found.Address}` };
+      return {
+        PK: discoveredPublicAddressPartition(found.IpamResourceDiscoveryId, found.AddressRegion),
+        SK: `${accountSortPrefix(found.AddressOwnerId)}${found.Address}`,
+      };
     }
     case 'discovered-account':
-      return { PK: discoveredAccountPartition(entity.value.resourceDiscoveryId), SK: `${regionSortPrefix(entity.value.DiscoveryRegion)}${entity.value.AccountId}` };
+      return {
+        PK: discoveredAccountPartition(entity.value.resourceDiscoveryId),
+        SK: `${regionSortPrefix(entity.value.DiscoveryRegion)}${entity.value.AccountId}`,
+      };
     case 'resource-cidr': {
       const record = entity.value;
       return resourceCidrKey(record.IpamScopeId, record.ResourceRegion, record.ResourceId, record.ResourceCidr);

@@ -24,7 +24,15 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
-import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
+import {
+  type Entity,
+  type ObservationWrite,
+  type Page,
+  type PageRequest,
+  type Store,
+  StoreConflict,
+  type Write,
+} from '../../ports/store.ts';
 import {
   accountSortPrefix,
   allocationKey,
@@ -92,7 +100,8 @@ function itemOf(entity: Entity, version?: number): Item {
   const item: Item = { ...entity.value, ...keysOf(entity), type: entity.type };
   if (version !== undefined) item.version = version;
   if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(clientTokenExpiresAt(entity.value) / 1000);
-  if (entity.type === 'pool-cidr' && entity.value.retainedUntil) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
+  if (entity.type === 'pool-cidr' && entity.value.retainedUntil)
+    item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
   }
@@ -208,9 +217,17 @@ export class DynamoDbStore implements Store {
   }
 
   async getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]) {
-    const items = await this.batchGetAll([poolKey(poolId), allocationKey(poolId, allocationId), ...buddies.map((cidr) => freeBlockKey(poolId, cidr))]);
+    const items = await this.batchGetAll([
+      poolKey(poolId),
+      allocationKey(poolId, allocationId),
+      ...buddies.map((cidr) => freeBlockKey(poolId, cidr)),
+    ]);
     const ofType = <T>(type: Entity['type']) => items.filter((item) => item.type === type).map((item) => recordOf<T>(item)!);
-    return { pool: ofType<IpamPool>('pool')[0], allocation: ofType<IpamPoolAllocation>('allocation')[0], freeBuddies: ofType<FreeBlock>('free-block') };
+    return {
+      pool: ofType<IpamPool>('pool')[0],
+      allocation: ofType<IpamPoolAllocation>('allocation')[0],
+      freeBuddies: ofType<FreeBlock>('free-block'),
+    };
   }
 
   async listFreeBlocks(spaceId: string, family: AddressFamily): Promise<FreeBlock[]> {
@@ -236,13 +253,19 @@ export class DynamoDbStore implements Store {
     return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
   }
   listResourceDiscoveries(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscovery>(RESOURCE_DISCOVERIES_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+    return this.queryIndex<IpamResourceDiscovery>(
+      RESOURCE_DISCOVERIES_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
   }
   getResourceDiscoveryAssociation(associationId: string) {
     return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
   }
   listResourceDiscoveryAssociations(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscoveryAssociation>(ASSOCIATIONS_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+    return this.queryIndex<IpamResourceDiscoveryAssociation>(
+      ASSOCIATIONS_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
   }
   listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
     return this.queryRecords<DiscoveredResourceCidr>(
@@ -257,7 +280,10 @@ export class DynamoDbStore implements Store {
     );
   }
   listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
-    return this.queryRecords<DiscoveredAccount>(discoveredAccountPartition(resourceDiscoveryId), region === undefined ? undefined : regionSortPrefix(region));
+    return this.queryRecords<DiscoveredAccount>(
+      discoveredAccountPartition(resourceDiscoveryId),
+      region === undefined ? undefined : regionSortPrefix(region),
+    );
   }
   async writeObservations(writes: ObservationWrite[]): Promise<void> {
     for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {

@@ -15,7 +15,11 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, ...GLOBAL_SECONDARY_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])].map((AttributeName) => ({
+    AttributeDefinitions: [
+      PARTITION_KEY,
+      SORT_KEY,
+      ...GLOBAL_SECONDARY_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ].map((AttributeName) => ({
       AttributeName,
       AttributeType: 'S',
     })),

@@ -79,7 +79,8 @@ export class AccountCredentials {
       throw assumeRoleFailure(error, roleArn) ?? error;
     });
     const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = answer.Credentials ?? {};
-    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) throw new Error(`STS AssumeRole of ${roleArn} returned no credentials`);
+    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration)
+      throw new Error(`STS AssumeRole of ${roleArn} returned no credentials`);
     return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
   }
 

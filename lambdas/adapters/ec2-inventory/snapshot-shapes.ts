@@ -1,13 +1,6 @@
 // EC2's describe answers → the inventory port's shapes. EC2 marks every member optional; these
 // keep what discovery uses, with CIDRs in canonical text so they compare as strings.
-import type {
-  Address,
-  NetworkInterface,
-  PublicIpv4Pool,
-  Subnet,
-  Tag as Ec2Tag,
-  Vpc,
-} from '@aws-sdk/client-ec2';
+import type { Address, NetworkInterface, PublicIpv4Pool, Subnet, Tag as Ec2Tag, Vpc } from '@aws-sdk/client-ec2';
 import { formatCidr, parseCidr } from '../../domain/cidr.ts';
 import type { Tag } from '../../domain/model/record.ts';
 import type {
@@ -47,8 +40,12 @@ export function tagsOf(tags: Ec2Tag[] | undefined): Tag[] {
 }
 
 export function vpcOf(vpc: Vpc): InventoryVpc {
-  const ipv4 = (vpc.CidrBlockAssociationSet ?? []).filter((block) => isAssociated(block.CidrBlockState?.State)).map((block) => block.CidrBlock);
-  const ipv6 = (vpc.Ipv6CidrBlockAssociationSet ?? []).filter((block) => isAssociated(block.Ipv6CidrBlockState?.State)).map((block) => block.Ipv6CidrBlock);
+  const ipv4 = (vpc.CidrBlockAssociationSet ?? [])
+    .filter((block) => isAssociated(block.CidrBlockState?.State))
+    .map((block) => block.CidrBlock);
+  const ipv6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((block) => isAssociated(block.Ipv6CidrBlockState?.State))
+    .map((block) => block.Ipv6CidrBlock);
   return {
     VpcId: required(vpc.VpcId, 'VpcId'),
     OwnerId: required(vpc.OwnerId, 'OwnerId'),
@@ -58,7 +55,9 @@ export function vpcOf(vpc: Vpc): InventoryVpc {
 }
 
 export function subnetOf(subnet: Subnet): InventorySubnet {
-  const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? []).filter((block) => isAssociated(block.Ipv6CidrBlockState?.State)).map((block) => block.Ipv6CidrBlock);
+  const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((block) => isAssociated(block.Ipv6CidrBlockState?.State))
+    .map((block) => block.Ipv6CidrBlock);
   return {
     SubnetId: required(subnet.SubnetId, 'SubnetId'),
     VpcId: required(subnet.VpcId, 'VpcId'),

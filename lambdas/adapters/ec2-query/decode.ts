@@ -47,7 +47,10 @@ function parseForm(body: string): Map<string, string> {
     const badInKey = forbiddenXmlCharacter(key);
     if (badInKey) throw new IpamError('InvalidParameterValue', unsafeTextMessage('A parameter name', badInKey));
     if (key.length > MAX_PARAMETER_NAME_CHARACTERS) {
-      throw new IpamError('InvalidParameterValue', `A parameter name is longer than ${MAX_PARAMETER_NAME_CHARACTERS} characters (it starts ${key.slice(0, 64)}…).`);
+      throw new IpamError(
+        'InvalidParameterValue',
+        `A parameter name is longer than ${MAX_PARAMETER_NAME_CHARACTERS} characters (it starts ${key.slice(0, 64)}…).`,
+      );
     }
     const badInValue = forbiddenXmlCharacter(value);
     if (badInValue) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`The value for ${key}`, badInValue));

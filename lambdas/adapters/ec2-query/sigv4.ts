@@ -91,10 +91,7 @@ export async function verifySignature(
   // captured JS SDK request would otherwise verify with any body substituted.
   const claimedBodyHash = headers['x-amz-content-sha256'];
   if (claimedBodyHash !== undefined && claimedBodyHash.trim() !== sha256Hex(request.body)) {
-    throw new IpamError(
-      'SignatureDoesNotMatch',
-      "The provided 'x-amz-content-sha256' header does not match what was computed.",
-    );
+    throw new IpamError('SignatureDoesNotMatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
   // Identical signatures on retries are legitimate (botocore does not re-sign within a
@@ -171,10 +168,7 @@ function parseAuthorization(header: string | undefined): ParsedAuthorization {
   const credential = parameters.get('Credential')!.split('/');
   const [accessKeyId, scopeDate, region, service, terminator] = credential;
   if (credential.length !== 5 || !accessKeyId || !/^\d{8}$/.test(scopeDate) || !region || !service || terminator !== 'aws4_request') {
-    throw new IpamError(
-      'IncompleteSignature',
-      'Credential must have the form <access key id>/<yyyymmdd>/<region>/<service>/aws4_request.',
-    );
+    throw new IpamError('IncompleteSignature', 'Credential must have the form <access key id>/<yyyymmdd>/<region>/<service>/aws4_request.');
   }
   const signedHeaders = parameters.get('SignedHeaders')!.toLowerCase().split(';');
   if (!signedHeaders.every((name) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
@@ -195,9 +189,7 @@ function parseAuthorization(header: string | undefined): ParsedAuthorization {
 
 function parseAmzDate(value: string): Date {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  const date = match
-    ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5], +match[6]))
-    : undefined;
+  const date = match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5], +match[6])) : undefined;
   // The round trip rejects impossible dates such as month 13, which Date.UTC would roll over.
   if (!date || date.toISOString().replace(/[-:]|\.\d{3}/g, '') !== value) {
     throw new IpamError('IncompleteSignature', "Request must carry an 'X-Amz-Date' header of the form yyyyMMddTHHmmssZ.");

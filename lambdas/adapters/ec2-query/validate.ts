@@ -86,7 +86,10 @@ function checkStructure(shape: Shape, value: Record<string, unknown>, at: Locati
 function checkValue(shape: Shape, value: unknown, at: Location, walk: Walk): void {
   const rule = walk.rules[at.rule];
   const kind = kindOf(shape);
-  if (kind === 'structure' && isRecord(value)) return checkStructure(shape, value, at, walk);
+  if (kind === 'structure' && isRecord(value)) {
+    checkStructure(shape, value, at, walk);
+    return;
+  }
   if (kind === 'list' && Array.isArray(value)) {
     checkCount({ maxItems: listItemLimit(at.rule), ...rule }, value.length, at);
     const item = shape.getValueSchema();

@@ -30,7 +30,9 @@ export class EventBridgeBus implements EventPublisher {
       try {
         const result = await this.client.send(new PutEventsCommand({ Entries: batch }));
         if (result.FailedEntryCount) {
-          const failed = (result.Entries ?? []).flatMap((entry, index) => (entry.ErrorCode ? [{ detailType: batch[index]?.DetailType, code: entry.ErrorCode }] : []));
+          const failed = (result.Entries ?? []).flatMap((entry, index) =>
+            entry.ErrorCode ? [{ detailType: batch[index]?.DetailType, code: entry.ErrorCode }] : [],
+          );
           logger.error('some events were not published', { failed });
         }
       } catch (error) {

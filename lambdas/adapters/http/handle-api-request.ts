@@ -75,7 +75,12 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
     if (jsonAction === undefined) validateInput(decoded.action, decoded.input);
     const output = await dispatch(services.deps, { accountId, region: caller.region, requestId }, decoded.action, decoded.input);
     services.log?.({ requestId, action, accountId, status: 200 });
-    return respond(200, requestId, encoding, encoding === 'query' ? encodeQueryResponse(decoded.action, output, requestId) : encodeJsonResponse(output));
+    return respond(
+      200,
+      requestId,
+      encoding,
+      encoding === 'query' ? encodeQueryResponse(decoded.action, output, requestId) : encodeJsonResponse(output),
+    );
   } catch (thrown) {
     const error = toIpamError(thrown);
     if (!(thrown instanceof IpamError)) console.error(`request ${requestId} failed:`, thrown);
@@ -87,7 +92,12 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
 /** An error answer outside the pipeline (the local server's body limit), encoded as the path's API encodes errors. */
 export function errorResponse(path: string, error: IpamError, requestId: string = randomUUID()): HttpResponse {
   const encoding = JSON_API_PATH.test(path) ? 'json' : 'query';
-  return respond(error.httpStatus, requestId, encoding, encoding === 'query' ? encodeQueryError(error, requestId) : encodeJsonError(error, requestId));
+  return respond(
+    error.httpStatus,
+    requestId,
+    encoding,
+    encoding === 'query' ? encodeQueryError(error, requestId) : encodeJsonError(error, requestId),
+  );
 }
 
 function respond(statusCode: number, requestId: string, encoding: 'query' | 'json', body: string): HttpResponse {

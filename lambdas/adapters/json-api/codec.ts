@@ -64,13 +64,16 @@ function checkText(value: unknown, path: string): void {
     const bad = forbiddenXmlCharacter(value);
     if (bad) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`The value for ${path || 'the body'}`, bad));
   } else if (Array.isArray(value)) {
-    value.forEach((element, index) => checkText(element, `${path}[${index}]`));
+    for (const [index, element] of value.entries()) checkText(element, `${path}[${index}]`);
   } else if (isRecord(value)) {
     for (const [name, member] of Object.entries(value)) {
       const bad = forbiddenXmlCharacter(name);
       if (bad) throw new IpamError('InvalidParameterValue', unsafeTextMessage(`A member name${path ? ` in ${path}` : ''}`, bad));
       if (name.length > MAX_MEMBER_NAME_CHARACTERS) {
-        throw new IpamError('InvalidParameterValue', `A member name is longer than ${MAX_MEMBER_NAME_CHARACTERS} characters (it starts ${name.slice(0, 64)}…).`);
+        throw new IpamError(
+          'InvalidParameterValue',
+          `A member name is longer than ${MAX_MEMBER_NAME_CHARACTERS} characters (it starts ${name.slice(0, 64)}…).`,
+        );
       }
       checkText(member, memberPath(path, name));
     }

@@ -86,7 +86,8 @@ export class SchemaBuilder {
     if (shape.isMapSchema()) return { type: 'object', additionalProperties: this.value(shape.getValueSchema(), `${at}{}`) };
     if (shape.isBooleanSchema()) return { type: 'boolean' };
     if (shape.isTimestampSchema()) return { type: 'string', format: 'date-time' };
-    if (shape.isBigIntegerSchema() || shape.isBigDecimalSchema()) return { type: 'string', description: 'An arbitrary-precision number, as a string.' };
+    if (shape.isBigIntegerSchema() || shape.isBigDecimalSchema())
+      return { type: 'string', description: 'An arbitrary-precision number, as a string.' };
     if (shape.isNumericSchema()) return (detail?.number && NUMBER_SCHEMAS[detail.number]) || { type: 'number' };
     if (shape.isBlobSchema()) return { type: 'string', format: 'byte' };
     if (shape.isStringSchema()) return detail?.enum ? this.enumeration(detail.enum) : { type: 'string' };
@@ -113,7 +114,8 @@ const REQUEST_ID_HEADER = {
 /** The error table by HTTP status: each status is one shared response whose description names its codes. */
 function errorResponses(): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const [code, status] of Object.entries(ERROR_STATUS) as [ErrorCode, number][]) byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  for (const [code, status] of Object.entries(ERROR_STATUS) as [ErrorCode, number][])
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[`Error${status}`] = {
@@ -155,7 +157,11 @@ function actionPath(action: string, builder: SchemaBuilder, errors: readonly str
         content: { 'application/json': { schema: builder.structure(input) } },
       },
       responses: {
-        200: { description: `The ${action} output.`, headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: builder.structure(output) } } },
+        200: {
+          description: `The ${action} output.`,
+          headers: REQUEST_ID_HEADER,
+          content: { 'application/json': { schema: builder.structure(output) } },
+        },
         ...Object.fromEntries(errors.map((name) => [name.slice('Error'.length), { $ref: `#/components/responses/${name}` }])),
       },
     },
@@ -166,7 +172,7 @@ const DESCRIPTION = [
   'The JSON API of a self-hosted Amazon VPC IP Address Manager: `POST /api/{Action}` for each EC2 IPAM action the service implements.',
   'The body is the input object a JavaScript SDK caller passes to the action (member names as in @aws-sdk/client-ec2, timestamps as ISO 8601 strings);',
   'the answer is the output object the SDK would return. Requests are signed with AWS Signature Version 4 for service `ec2`, exactly as for the EC2 Query API at `/`.',
-  'Errors are `{ code, message, requestId }` with the EC2 error code; errors API Gateway answers itself (throttling, a Lambda failure) and the local server\'s 408 use the EC2 Query XML error envelope instead.',
+  "Errors are `{ code, message, requestId }` with the EC2 error code; errors API Gateway answers itself (throttling, a Lambda failure) and the local server's 408 use the EC2 Query XML error envelope instead.",
 ].join(' ');
 
 function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
@@ -180,7 +186,9 @@ function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
       operationId: 'GetOpenApiDocument',
       summary: 'This document',
       security: [],
-      responses: { 200: { description: 'The OpenAPI document of the JSON API.', content: { 'application/json': { schema: { type: 'object' } } } } },
+      responses: {
+        200: { description: 'The OpenAPI document of the JSON API.', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
     },
   };
   return {
@@ -197,7 +205,7 @@ function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
           in: 'header',
           name: 'Authorization',
           description:
-            'AWS Signature Version 4 (AWS4-HMAC-SHA256) for service `ec2` and the caller\'s region, made with an access key this service issued, ' +
+            "AWS Signature Version 4 (AWS4-HMAC-SHA256) for service `ec2` and the caller's region, made with an access key this service issued, " +
             'over the method, the path as sent, the Host and X-Amz-Date headers and the body. Any AWS SigV4 signer does it (e.g. @smithy/signature-v4, botocore, `curl --aws-sigv4`).',
         },
       },

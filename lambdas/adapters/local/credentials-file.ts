@@ -24,11 +24,9 @@ interface LocalCredentials {
   generated: boolean;
 }
 
-
 export function credentialsFilePath(dataDir: string): string {
   return path.join(dataDir, 'credentials.json');
 }
-
 
 /**
  * Reads the key file without changing it, so that one that cannot be used is reported before
@@ -46,8 +44,9 @@ export async function loadLocalCredentials(config: Config): Promise<LocalCredent
   const { keyPair, generated } = await resolveAdminKeyPair(config.local, filePath);
   const admin = { ...keyPair, accountId: config.accountId };
   const configuredKeys = [admin, ...parseExtraAccounts(config.local.extraAccounts)];
-  const repeated = configuredKeys.find((key, index) =>
-    configuredKeys.findIndex((other) => other.accessKeyId === key.accessKeyId) !== index);
+  const repeated = configuredKeys.find(
+    (key, index) => configuredKeys.findIndex((other) => other.accessKeyId === key.accessKeyId) !== index,
+  );
   if (repeated) throw new ConfigError(`Access key ${repeated.accessKeyId} is configured more than once.`);
   const store = new LocalCredentialStore(configuredKeys, filePath);
   await store.reloadFileIfChanged();
@@ -75,7 +74,10 @@ async function resolveAdminKeyPair(
 /** Parses IPAM_EXTRA_ACCOUNTS: `AKID:SECRET:ACCOUNT` entries separated by commas. */
 export function parseExtraAccounts(value: string | undefined): AccessKey[] {
   if (!value) return [];
-  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   return entries.map((entry, index) => {
     const [accessKeyId, secretAccessKey, accountId, ...excess] = entry.split(':');
     // The message names the position, never the entry: it holds a secret.
@@ -154,9 +156,13 @@ async function readCredentialsFile(filePath: string): Promise<CredentialsFile> {
     // No file yet; if the data dir itself is unusable, creating it says so (service.ts).
     if (code === 'ENOENT' || code === 'ENOTDIR') return { accessKeys: [] };
     if (code === 'EISDIR') {
-      throw new LocalSetupError(`${filePath} is a directory, not the access-key file; remove it, or set IPAM_DATA_DIR to another directory.`);
+      throw new LocalSetupError(
+        `${filePath} is a directory, not the access-key file; remove it, or set IPAM_DATA_DIR to another directory.`,
+      );
     }
-    throw new LocalSetupError(`The access-key file ${filePath} cannot be read (${code ?? String(error)}); fix its permissions, or set IPAM_DATA_DIR to another directory.`);
+    throw new LocalSetupError(
+      `The access-key file ${filePath} cannot be read (${code ?? String(error)}); fix its permissions, or set IPAM_DATA_DIR to another directory.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -172,10 +178,7 @@ async function readCredentialsFile(filePath: string): Promise<CredentialsFile> {
 
 // Write-then-rename so a running service never reads a half-written file. Concurrent writers
 // could still lose an update; adding keys is a rare, manual step.
-async function updateCredentialsFile(
-  filePath: string,
-  change: (file: CredentialsFile) => CredentialsFile,
-): Promise<void> {
+async function updateCredentialsFile(filePath: string, change: (file: CredentialsFile) => CredentialsFile): Promise<void> {
   await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
   const updated = change(await readCredentialsFile(filePath));
   const temporaryPath = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -189,8 +192,10 @@ function isCredentialsFile(value: unknown): value is Partial<CredentialsFile> {
   const { admin, accessKeys } = value as Record<string, unknown>;
   const isText = (field: unknown) => typeof field === 'string' && field !== '';
   const isKeyPair = (key: unknown): key is Record<string, unknown> =>
-    typeof key === 'object' && key !== null &&
-    isText((key as Record<string, unknown>).accessKeyId) && isText((key as Record<string, unknown>).secretAccessKey);
+    typeof key === 'object' &&
+    key !== null &&
+    isText((key as Record<string, unknown>).accessKeyId) &&
+    isText((key as Record<string, unknown>).secretAccessKey);
   return (
     (admin === undefined || isKeyPair(admin)) &&
     (accessKeys === undefined || Array.isArray(accessKeys)) &&

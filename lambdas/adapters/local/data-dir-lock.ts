@@ -128,7 +128,10 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (attempt >= 2) throw new LocalSetupError(`The data directory ${dataDir} is being taken by another IPAM service starting at the same time; try again.`);
+        if (attempt >= 2)
+          throw new LocalSetupError(
+            `The data directory ${dataDir} is being taken by another IPAM service starting at the same time; try again.`,
+          );
       }
       let holder: LockOwner | undefined;
       try {

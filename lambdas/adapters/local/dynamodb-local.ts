@@ -108,7 +108,10 @@ async function loopbackMain(jarDir: string): Promise<string[]> {
   const version = createHash('sha256').update(source).update(`${jar.size}:${jar.mtimeMs}`).digest('hex').slice(0, 16);
   const classDir = path.join(jarDir, 'loopback-main', version);
   const classPath = [classDir, path.join(jarDir, 'DynamoDBLocal.jar'), path.join(jarDir, 'DynamoDBLocal_lib', '*')].join(path.delimiter);
-  const compiled = await access(path.join(classDir, `${LOOPBACK_MAIN_CLASS}.class`)).then(() => true, () => false);
+  const compiled = await access(path.join(classDir, `${LOOPBACK_MAIN_CLASS}.class`)).then(
+    () => true,
+    () => false,
+  );
   if (!compiled) {
     const failure = await compileLoopbackMain(classPath, classDir);
     if (failure) {
@@ -129,7 +132,9 @@ async function compileLoopbackMain(classPath: string, classDir: string): Promise
   // Into a directory of our own, then renamed into place: parallel starts (test workers) race safely.
   const draftDir = `${classDir}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await execFileAsync('java', ['-cp', classPath, LOOPBACK_MAIN_SOURCE, '--compile-into', draftDir, LOOPBACK_MAIN_SOURCE], { timeout: 60_000 });
+    await execFileAsync('java', ['-cp', classPath, LOOPBACK_MAIN_SOURCE, '--compile-into', draftDir, LOOPBACK_MAIN_SOURCE], {
+      timeout: 60_000,
+    });
     await rename(draftDir, classDir).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error; // another start won the race
     });
@@ -151,7 +156,12 @@ async function compileLoopbackMain(classPath: string, classDir: string): Promise
 const SETPRIV = '/usr/bin/setpriv';
 
 async function javaCommand(javaArgs: string[]): Promise<[command: string, args: string[]]> {
-  const canUseSetpriv = process.platform === 'linux' && (await access(SETPRIV, constants.X_OK).then(() => true, () => false));
+  const canUseSetpriv =
+    process.platform === 'linux' &&
+    (await access(SETPRIV, constants.X_OK).then(
+      () => true,
+      () => false,
+    ));
   return canUseSetpriv ? [SETPRIV, ['--pdeathsig', 'TERM', '--', 'java', ...javaArgs]] : ['java', javaArgs];
 }
 

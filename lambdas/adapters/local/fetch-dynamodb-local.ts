@@ -58,11 +58,10 @@ function cause(error: unknown): string {
 
 async function packTarball(workDir: string): Promise<string> {
   try {
-    const { stdout } = await run(
-      'npm',
-      ['pack', SOURCE_PACKAGE, '--pack-destination', workDir, '--json', '--ignore-scripts'],
-      { cwd: workDir, maxBuffer: 16 * 1024 * 1024 },
-    );
+    const { stdout } = await run('npm', ['pack', SOURCE_PACKAGE, '--pack-destination', workDir, '--json', '--ignore-scripts'], {
+      cwd: workDir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
     return path.join(workDir, packed.filename);
   } catch (error) {

@@ -94,7 +94,11 @@ function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEv
     stageVariables: null,
     body: body.toString('base64'),
     isBase64Encoded: true,
-    requestContext: { path: url.pathname, httpMethod: request.method ?? 'GET', requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      path: url.pathname,
+      httpMethod: request.method ?? 'GET',
+      requestId: randomUUID(),
+    } as APIGatewayProxyEvent['requestContext'],
   };
 }
 
@@ -189,7 +193,11 @@ export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {
         // The body is still arriving (a 413): the answer goes out now, the socket closes once the
         // rest has been read and dropped — closing with unread data would reset the connection,
         // and a client still sending could lose the answer with it.
-        response.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)), Connection: 'close' });
+        response.writeHead(answer.statusCode, {
+          ...answer.headers,
+          'Content-Length': String(Buffer.byteLength(answer.body)),
+          Connection: 'close',
+        });
         response.write(answer.body);
         request.once('end', () => response.end());
       }

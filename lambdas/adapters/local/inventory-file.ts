@@ -80,7 +80,8 @@ export class StaticInventoryFile implements InventorySource {
   async read(accountId: string, region: string): Promise<InventorySnapshot> {
     const accounts = await this.accounts();
     const regions = accounts[accountId];
-    if (regions === undefined) throw new InventoryFailure('unauthorized-failure', `The inventory file ${this.path} has no account ${accountId}`);
+    if (regions === undefined)
+      throw new InventoryFailure('unauthorized-failure', `The inventory file ${this.path} has no account ${accountId}`);
     const place = `accounts.${accountId}`;
     try {
       const snapshot = objectAt(regions, place)[region];

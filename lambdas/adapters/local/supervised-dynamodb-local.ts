@@ -37,7 +37,8 @@ const logger = new Logger({ serviceName: 'ipam-local' });
 const EXIT_SETTLE_MS = 250;
 
 export class SupervisedDynamoDbLocal {
-  readonly #options: Required<Omit<SupervisorOptions, 'onRecovered' | 'beforeRestart'>> & Pick<SupervisorOptions, 'onRecovered' | 'beforeRestart'>;
+  readonly #options: Required<Omit<SupervisorOptions, 'onRecovered' | 'beforeRestart'>> &
+    Pick<SupervisorOptions, 'onRecovered' | 'beforeRestart'>;
   #current: RunningDynamoDbLocal;
   #state: StoreState = 'ok';
   #stopping = false;

@@ -29,7 +29,10 @@ export function discoverySweepEndpoint(options: DiscoverySweepEndpointOptions) {
     try {
       const caller = await verifySignature(request, options.credentials);
       if (caller.accountId !== options.administratorAccount) {
-        throw new IpamError('UnauthorizedOperation', `Access key ${caller.accessKeyId} may not start discovery sweeps: only the administrator account may`);
+        throw new IpamError(
+          'UnauthorizedOperation',
+          `Access key ${caller.accessKeyId} may not start discovery sweeps: only the administrator account may`,
+        );
       }
       const sweep = options.trigger();
       if (sweep.joined) return { statusCode: 202, headers, body: JSON.stringify({ sweepId: sweep.sweepId, status: 'running' }) };

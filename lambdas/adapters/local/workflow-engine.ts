@@ -133,7 +133,11 @@ export class LocalWorkflowEngine implements Workflows {
     let started = 0;
     for (const execution of await this.store.listOpenExecutions()) {
       if (this.stopping || this.running.has(execution.executionId)) continue;
-      this.log.info('resuming workflow', { executionId: execution.executionId, workflow: execution.workflow, startedAt: execution.startedAt });
+      this.log.info('resuming workflow', {
+        executionId: execution.executionId,
+        workflow: execution.workflow,
+        startedAt: execution.startedAt,
+      });
       await this.start({ workflow: execution.workflow, executionId: execution.executionId, args: execution.args });
       started++;
     }

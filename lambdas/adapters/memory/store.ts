@@ -17,7 +17,15 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
-import { type Entity, type ObservationWrite, type Page, type PageRequest, type Store, StoreConflict, type Write } from '../../ports/store.ts';
+import {
+  type Entity,
+  type ObservationWrite,
+  type Page,
+  type PageRequest,
+  type Store,
+  StoreConflict,
+  type Write,
+} from '../../ports/store.ts';
 import {
   accountSortPrefix,
   allocationKey,
@@ -120,7 +128,9 @@ function storable(value: unknown, path: string): unknown {
     for (const [name, member] of Object.entries(value)) if (member !== undefined) copy[name] = storable(member, `${path}.${name}`);
     return copy;
   }
-  throw new TypeError(`${path}: DynamoDB's document client does not store ${typeof value === 'object' ? 'class instances' : typeof value}s`);
+  throw new TypeError(
+    `${path}: DynamoDB's document client does not store ${typeof value === 'object' ? 'class instances' : typeof value}s`,
+  );
 }
 
 function itemOf(entity: Entity, version?: number): Item {
@@ -276,9 +286,17 @@ export class InMemoryStore implements Store {
   }
 
   async getReleaseView(poolId: string, allocationId: string, buddies: readonly Cidr[]) {
-    const items = this.batchGet([poolKey(poolId), allocationKey(poolId, allocationId), ...buddies.map((cidr) => freeBlockKey(poolId, cidr))]);
+    const items = this.batchGet([
+      poolKey(poolId),
+      allocationKey(poolId, allocationId),
+      ...buddies.map((cidr) => freeBlockKey(poolId, cidr)),
+    ]);
     const ofType = <T>(type: Entity['type']) => items.filter((item) => item.type === type).map((item) => recordOf<T>(item)!);
-    return { pool: ofType<IpamPool>('pool')[0], allocation: ofType<IpamPoolAllocation>('allocation')[0], freeBuddies: ofType<FreeBlock>('free-block') };
+    return {
+      pool: ofType<IpamPool>('pool')[0],
+      allocation: ofType<IpamPoolAllocation>('allocation')[0],
+      freeBuddies: ofType<FreeBlock>('free-block'),
+    };
   }
 
   listFreeBlocks(spaceId: string, family: AddressFamily) {
@@ -292,7 +310,10 @@ export class InMemoryStore implements Store {
     // Real DynamoDB refuses a transaction naming one item twice (ValidationException) whatever the
     // conditions; DynamoDB Local may report a conflict instead. Such a plan is a bug, never a race
     // to retry, so it is refused before any condition is judged (the DynamoDB adapter does too).
-    refuseDuplicates(planned.map(({ item }) => item), 'A transaction');
+    refuseDuplicates(
+      planned.map(({ item }) => item),
+      'A transaction',
+    );
     const reasons = planned.map(({ write, item }) => (this.conditionHolds(write, this.item(item)) ? 'None' : 'ConditionalCheckFailed'));
     if (reasons.some((reason) => reason !== 'None')) throw new StoreConflict(`Transaction cancelled: ${reasons.join(', ')}`);
     for (const { write, item } of planned) {
@@ -306,13 +327,19 @@ export class InMemoryStore implements Store {
     return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
   }
   listResourceDiscoveries(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscovery>(RESOURCE_DISCOVERIES_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+    return this.queryIndex<IpamResourceDiscovery>(
+      RESOURCE_DISCOVERIES_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
   }
   getResourceDiscoveryAssociation(associationId: string) {
     return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
   }
   listResourceDiscoveryAssociations(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscoveryAssociation>(ASSOCIATIONS_INDEX_KEY, ownerId === undefined ? undefined : ownedSortPrefix(ownerId));
+    return this.queryIndex<IpamResourceDiscoveryAssociation>(
+      ASSOCIATIONS_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
   }
   listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
     return this.queryRecords<DiscoveredResourceCidr>(discoveredResourceCidrPartition(resourceDiscoveryId, region), {
@@ -333,7 +360,10 @@ export class InMemoryStore implements Store {
     // Batch by batch like BatchWriteItem: a refused batch leaves the earlier ones written.
     for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
       const batch = writes.slice(i, i + BATCH_WRITE_LIMIT).map((write) => ({ op: write.op, item: itemOf(write.entity) }));
-      refuseDuplicates(batch.map(({ item }) => item), 'A batch of observation writes');
+      refuseDuplicates(
+        batch.map(({ item }) => item),
+        'A batch of observation writes',
+      );
       // Observations only: the last sweep wins, so no condition guards these writes.
       for (const { op, item } of batch) {
         if (op === 'put') this.put(item);
@@ -419,11 +449,17 @@ export class InMemoryStore implements Store {
     const replaced = this.item(item);
     if (replaced?.GSI1PK !== undefined) this.index.get(replaced.GSI1PK)!.delete(itemId(replaced));
     let partition = this.partitions.get(item.PK);
-    if (!partition) this.partitions.set(item.PK, (partition = new Partition()));
+    if (!partition) {
+      partition = new Partition();
+      this.partitions.set(item.PK, partition);
+    }
     partition.put(item);
     if (item.GSI1PK !== undefined && item.GSI1SK !== undefined) {
       let indexed = this.index.get(item.GSI1PK);
-      if (!indexed) this.index.set(item.GSI1PK, (indexed = new Map()));
+      if (!indexed) {
+        indexed = new Map();
+        this.index.set(item.GSI1PK, indexed);
+      }
       indexed.set(itemId(item), item);
     }
   }
@@ -452,7 +488,12 @@ export class InMemoryStore implements Store {
   }
 
   /** Query on the table: ascending sort keys after `exclusiveStart`, at most `limit` of them. */
-  private query(partition: string, condition: SortKeyCondition, exclusiveStart?: string, limit = Infinity): { items: Item[]; lastEvaluated?: Item } {
+  private query(
+    partition: string,
+    condition: SortKeyCondition,
+    exclusiveStart?: string,
+    limit = Infinity,
+  ): { items: Item[]; lastEvaluated?: Item } {
     const stored = this.partitions.get(partition);
     if (!stored) return { items: [] };
     const sortKeys = stored.sortKeys();
@@ -477,7 +518,9 @@ export class InMemoryStore implements Store {
 
   /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
   private async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
-    const items = [...(this.index.get(partition)?.values() ?? [])].filter((item) => sortPrefix === undefined || item.GSI1SK!.startsWith(sortPrefix));
+    const items = [...(this.index.get(partition)?.values() ?? [])].filter(
+      (item) => sortPrefix === undefined || item.GSI1SK!.startsWith(sortPrefix),
+    );
     items.sort((a, b) => compareKeys(a.GSI1SK!, b.GSI1SK!) || compareKeys(a.PK, b.PK) || compareKeys(a.SK, b.SK));
     return items.map((item) => recordOf<T>(item)!);
   }

@@ -50,7 +50,9 @@ function normalisedPem(pem: string): string {
 
 export function certificatesIn(json: unknown): string[] {
   const found = new Set<string>();
-  const collect = (text: string) => text.match(PEM_CERTIFICATE)?.forEach((pem) => found.add(normalisedPem(pem)));
+  const collect = (text: string) => {
+    for (const pem of text.match(PEM_CERTIFICATE) ?? []) found.add(normalisedPem(pem));
+  };
   const visit = (value: unknown): void => {
     if (typeof value === 'string') collect(value);
     else if (Array.isArray(value)) {

@@ -12,11 +12,12 @@ export interface AccessKeysSecret {
   paginationSecret: string;
 }
 
-
 /** A secret whose contents are not an AccessKeysSecret. The message never quotes the contents. */
 export class MalformedAccessKeysSecretError extends Error {
   constructor(secretId: string, problem: string) {
-    super(`The access-key secret ${secretId} is malformed: ${problem}. Expected {"accessKeys": [{"accessKeyId", "secretAccessKey", "accountId"}], "paginationSecret"}.`);
+    super(
+      `The access-key secret ${secretId} is malformed: ${problem}. Expected {"accessKeys": [{"accessKeyId", "secretAccessKey", "accountId"}], "paginationSecret"}.`,
+    );
     this.name = 'MalformedAccessKeysSecretError';
   }
 }
@@ -36,7 +37,10 @@ export function parseAccessKeysSecret(secretId: string, text: string | undefined
   }
   if (!Array.isArray(accessKeys)) throw new MalformedAccessKeysSecretError(secretId, "'accessKeys' is not a list");
   const keys = accessKeys.map((entry: unknown, index) => {
-    const { accessKeyId, secretAccessKey, accountId } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const { accessKeyId, secretAccessKey, accountId } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
     // The position, never the entry: it holds a secret.
     if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof secretAccessKey !== 'string' || secretAccessKey === '') {
       throw new MalformedAccessKeysSecretError(secretId, `entry ${index + 1} of 'accessKeys' lacks an accessKeyId or a secretAccessKey`);
@@ -68,4 +72,3 @@ export async function addAccessKeyToSecret(client: SecretsManagerClient, secretI
   await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(updated) }));
   return key;
 }
-

@@ -14,14 +14,7 @@ type PoolCidrState =
   | 'pending-import'
   | 'failed-import';
 
-type AllocationResourceType =
-  | 'ipam-pool'
-  | 'vpc'
-  | 'ec2-public-ipv4-pool'
-  | 'custom'
-  | 'subnet'
-  | 'eip'
-  | 'anycast-ip-list';
+type AllocationResourceType = 'ipam-pool' | 'vpc' | 'ec2-public-ipv4-pool' | 'custom' | 'subnet' | 'eip' | 'anycast-ip-list';
 
 export interface IpamPool extends Versioned {
   OwnerId: string;

@@ -35,7 +35,13 @@ export interface ByoipCidrAdvertisement extends Versioned {
   associatedAsns: string[];
 }
 
-type VerificationTokenState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete' | 'delete-failed';
+type VerificationTokenState =
+  | 'create-in-progress'
+  | 'create-complete'
+  | 'create-failed'
+  | 'delete-in-progress'
+  | 'delete-complete'
+  | 'delete-failed';
 
 /**
  * A token an IPAM issues for the dns-token BYOIP method: TokenValue goes into TXT records named
@@ -58,9 +64,7 @@ export interface IpamExternalResourceVerificationToken extends Versioned {
 }
 
 /** What a BYOIP provisioning request offered as proof of control (VerificationMethod). */
-export type ByoipProof =
-  | { method: 'remarks-x509'; message: string; signature: string }
-  | { method: 'dns-token'; tokenId: string };
+export type ByoipProof = { method: 'remarks-x509'; message: string; signature: string } | { method: 'dns-token'; tokenId: string };
 
 /**
  * An Elastic IP handed out from an IPAM pool (AllocateAddress with IpamPoolId). The address is

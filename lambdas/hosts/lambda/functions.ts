@@ -27,7 +27,10 @@ import { runWorkflowTask } from '../../use-cases/kernel/workflow-tasks.ts';
 import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts';
 
 /** The shared dependencies with the cloud's adapters. */
-export function lambdaDependencies(config: Config, options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper }): SweepDependencies {
+export function lambdaDependencies(
+  config: Config,
+  options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper },
+): SweepDependencies {
   const wrap = options.wrap ?? unwrapped;
   if (!config.eventBusName) throw new Error('IPAM_EVENT_BUS_NAME must name the event bus.');
   return dependencies(config, {
@@ -57,7 +60,11 @@ export async function apiFunction(logger: Logger): Promise<{ services: ApiServic
   // Read once per cold start: the pagination secret lives in the same secret as the keys, and this
   // read also fills the key cache for the first request.
   const { paginationSecret } = await credentials.load();
-  const deps = lambdaDependencies(config, { log: new PowertoolsLog(logger), paginationSecret, wrap: (client) => tracer.captureAWSv3Client(client) });
+  const deps = lambdaDependencies(config, {
+    log: new PowertoolsLog(logger),
+    paginationSecret,
+    wrap: (client) => tracer.captureAWSv3Client(client),
+  });
   return { services: { deps, credentials }, tracer, metrics };
 }
 

@@ -21,10 +21,7 @@ import {
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
 import { createTags, deleteTags } from '../tags.ts';
-import {
-  createIpamExternalResourceVerificationToken,
-  deleteIpamExternalResourceVerificationToken,
-} from '../verification-tokens.ts';
+import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
   run: UseCase;

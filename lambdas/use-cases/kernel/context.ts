@@ -68,7 +68,8 @@ interface AmazonProvidedSpace {
 
 export type Input = Record<string, unknown>;
 export type Output = Record<string, unknown>;
-export type UseCase = (deps: Dependencies, context: RequestContext, input: any) => Promise<Output>;
+/** Each use case declares its own input type; `never` lets the action table hold them all (dispatch passes the validated input). */
+export type UseCase = (deps: Dependencies, context: RequestContext, input: never) => Promise<Output>;
 
 /** Records keep API members in PascalCase and internal fields in camelCase; callers see only the former. */
 export function publicView<T extends object>(record: T): Output {

@@ -11,7 +11,8 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
   // Every authenticated caller may call every action (resources are checked per account), so a
   // DryRun that passed validation would have succeeded.
   if (DryRun === true) throw new IpamError('DryRunOperation', messages.dryRun());
-  const run = (runContext = context) => spec.run(deps, runContext, params);
+  // The codec validated params against this action's model: the input its use case declares.
+  const run = (runContext = context) => spec.run(deps, runContext, params as never);
   // A preview changes nothing, so it has nothing to repeat.
   if (!spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true) return run();
   return runOnce(deps, context, { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit' }, run);

@@ -27,7 +27,9 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -77,7 +79,11 @@ export async function runOnce(
     try {
       // Invariant: exactly one request holds the token's claim at a time. Taking over an abandoned
       // claim or an expired token updates the one read, so of two requests taking it over one wins.
-      await deps.store.commit([stored ? { op: 'update', entity: { type: 'client-token', value: claim } } : { op: 'create', entity: { type: 'client-token', value: claim } }]);
+      await deps.store.commit([
+        stored
+          ? { op: 'update', entity: { type: 'client-token', value: claim } }
+          : { op: 'create', entity: { type: 'client-token', value: claim } },
+      ]);
     } catch (error) {
       if (error instanceof StoreConflict) continue;
       throw error;
@@ -98,7 +104,8 @@ export async function runOnce(
 }
 
 /** The token as readers see it: gone once it expired, whether or not TTL deleted it yet. */
-const unexpired = (deps: Dependencies, token: ClientTokenRecord | undefined) => (token && !isExpiredClientToken(token, deps.now()) ? token : undefined);
+const unexpired = (deps: Dependencies, token: ClientTokenRecord | undefined) =>
+  token && !isExpiredClientToken(token, deps.now()) ? token : undefined;
 
 const parameterMismatch = (clientToken: string) =>
   new IpamError('IdempotentParameterMismatch', `The client token '${clientToken}' was already used with different parameters`);
@@ -124,12 +131,25 @@ async function runWithTokenInCommit(
   }
 }
 
-function tokenInCommit(deps: Dependencies, context: RequestContext, action: string, clientToken: string, requestHash: string): TokenInCommit {
+function tokenInCommit(
+  deps: Dependencies,
+  context: RequestContext,
+  action: string,
+  clientToken: string,
+  requestHash: string,
+): TokenInCommit {
   /** An expired token the last recheck found still stored: the next commit replaces it. */
   let expired: ClientTokenRecord | undefined;
   return {
     record: (output) => {
-      const value = { accountId: context.accountId, action, clientToken, requestHash, startedAt: deps.now().toISOString(), response: JSON.stringify(output) };
+      const value = {
+        accountId: context.accountId,
+        action,
+        clientToken,
+        requestHash,
+        startedAt: deps.now().toISOString(),
+        response: JSON.stringify(output),
+      };
       return expired
         ? // Invariant: the expired token is still the one read; a request that replaced it meanwhile makes this commit fail whole.
           { op: 'update', entity: { type: 'client-token', value: { ...value, version: expired.version } } }

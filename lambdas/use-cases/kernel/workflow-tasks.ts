@@ -41,12 +41,21 @@ const deleted = (args: TaskArgs): { type: LifecycleResource; id: string } =>
   typeof args.poolId === 'string' ? { type: 'pool', id: args.poolId } : { type: 'ipam', id: text(args, 'ipamId') };
 
 const TASKS: Readonly<Record<string, Task>> = {
-  completeCreation: (deps, args) => moveState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), 'create-in-progress', 'create-complete'),
+  completeCreation: (deps, args) =>
+    moveState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), 'create-in-progress', 'create-complete'),
   markCreateFailed: (deps, args, event) =>
-    moveState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), 'create-in-progress', 'create-failed', reasonOf(event)),
+    moveState(
+      deps,
+      text(args, 'resourceType') as LifecycleResource,
+      text(args, 'id'),
+      'create-in-progress',
+      'create-failed',
+      reasonOf(event),
+    ),
   provisionPoolCidr: (deps, args) => completeProvision(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
   verifyByoipCidr: (deps, args) => verifyByoipCidr(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
-  verifyByoasn: (deps, args) => verifyByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), text(args, 'message'), text(args, 'signature')),
+  verifyByoasn: (deps, args) =>
+    verifyByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), text(args, 'message'), text(args, 'signature')),
   failByoasn: (deps, args, event) => failByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), reasonOf(event)),
   deprovisionPoolCidr: (deps, args) => completeDeprovision(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
   failPoolCidr: (deps, args, event) => failPoolCidr(deps, text(args, 'poolId'), text(args, 'poolCidrId'), reasonOf(event)),
@@ -71,7 +80,7 @@ export async function runWorkflowTask(deps: Dependencies, event: TaskEvent): Pro
 async function finishExecution(deps: Dependencies, event: TaskEvent): Promise<void> {
   await retryOnConflict(async () => {
     const execution = await deps.store.getExecution(event.executionId);
-    if (!execution || execution.status !== 'open') return;
+    if (execution?.status !== 'open') return;
     await deps.store.commit([
       {
         op: 'update',

@@ -6,7 +6,12 @@ import type { WorkflowExecution, WorkflowName } from '../../domain/model/executi
 import type { Write } from '../../ports/store.ts';
 import type { Dependencies } from './context.ts';
 
-export async function commitAndStart(deps: Dependencies, writes: Write[], workflow: WorkflowName, args: Record<string, unknown>): Promise<void> {
+export async function commitAndStart(
+  deps: Dependencies,
+  writes: Write[],
+  workflow: WorkflowName,
+  args: Record<string, unknown>,
+): Promise<void> {
   const execution: WorkflowExecution = {
     executionId: randomUUID(),
     workflow,

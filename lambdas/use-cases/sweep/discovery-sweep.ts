@@ -42,9 +42,16 @@ export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepR
     const sampleTime = deps.now().toISOString();
     const discoveries = (await deps.store.listResourceDiscoveries()).filter((discovery) => isSettled(discovery.State));
     const reads = await discoverAccounts(deps, discoveries, sampleTime);
-    const report: SweepReport = { ...NOTHING_DONE, resourceDiscoveries: discoveries.length, accountsRead: reads.read, accountsFailed: reads.failed };
+    const report: SweepReport = {
+      ...NOTHING_DONE,
+      resourceDiscoveries: discoveries.length,
+      accountsRead: reads.read,
+      accountsFailed: reads.failed,
+    };
     for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
-      const associated = associations.flatMap((association) => discoveries.filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId));
+      const associated = associations.flatMap((association) =>
+        discoveries.filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId),
+      );
       try {
         const outcome = await sweepIpam(deps, ipamId, associated, reads.succeeded, sampleTime);
         if (!outcome) continue;
@@ -68,10 +75,18 @@ async function takeLease(deps: SweepDependencies): Promise<SweepLease | undefine
   const now = deps.now().getTime();
   const held = await deps.store.getSweepLease();
   if (held && Date.parse(held.leaseUntil) > now) return undefined;
-  const lease: SweepLease = { holder: randomUUID(), leaseUntil: new Date(now + LEASE_MILLISECONDS).toISOString(), version: held?.version ?? 1 };
+  const lease: SweepLease = {
+    holder: randomUUID(),
+    leaseUntil: new Date(now + LEASE_MILLISECONDS).toISOString(),
+    version: held?.version ?? 1,
+  };
   try {
     // Invariant: one sweep at a time — the lease is taken only if nobody took it since it was read.
-    await deps.store.commit([held ? { op: 'update', entity: { type: 'sweep-lease', value: lease } } : { op: 'create', entity: { type: 'sweep-lease', value: lease } }]);
+    await deps.store.commit([
+      held
+        ? { op: 'update', entity: { type: 'sweep-lease', value: lease } }
+        : { op: 'create', entity: { type: 'sweep-lease', value: lease } },
+    ]);
   } catch (error) {
     if (error instanceof StoreConflict) return undefined;
     throw error;
@@ -120,7 +135,12 @@ async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResour
     const accounts = [...new Set([discovery.OwnerId, ...members])];
     for (const { RegionName: region } of discovery.OperatingRegions) {
       for (const accountId of accounts) {
-        work.push({ discovery, region, accountId, before: before.find((record) => record.AccountId === accountId && record.DiscoveryRegion === region) });
+        work.push({
+          discovery,
+          region,
+          accountId,
+          before: before.find((record) => record.AccountId === accountId && record.DiscoveryRegion === region),
+        });
       }
     }
   }
@@ -153,7 +173,9 @@ async function discoverAccount(
   try {
     const seen = discoveredFromSnapshot(discovery.IpamResourceDiscoveryId, region, accountId, await read(accountId, region), sampleTime);
     await replaceObservations(deps, discovery.IpamResourceDiscoveryId, region, accountId, seen);
-    await deps.store.writeObservations([{ op: 'put', entity: { type: 'discovered-account', value: { ...account, LastSuccessfulDiscoveryTime: sampleTime } } }]);
+    await deps.store.writeObservations([
+      { op: 'put', entity: { type: 'discovered-account', value: { ...account, LastSuccessfulDiscoveryTime: sampleTime } } },
+    ]);
     return true;
   } catch (error) {
     if (error instanceof InventoryFailure) {
@@ -172,7 +194,13 @@ async function discoverAccount(
  * owner, so only the account's own resources are kept: a resource shared with it from another
  * account is recorded when its owner's account is read.
  */
-async function replaceObservations(deps: SweepDependencies, resourceDiscoveryId: string, region: string, accountId: string, seen: DiscoveredRecords): Promise<void> {
+async function replaceObservations(
+  deps: SweepDependencies,
+  resourceDiscoveryId: string,
+  region: string,
+  accountId: string,
+  seen: DiscoveredRecords,
+): Promise<void> {
   const [cidrsBefore, addressesBefore] = await Promise.all([
     deps.store.listDiscoveredResourceCidrs(resourceDiscoveryId, region, accountId),
     deps.store.listDiscoveredPublicAddresses(resourceDiscoveryId, region, accountId),

@@ -54,11 +54,17 @@ export async function sweepIpam(
   if (!ipam || !isSettled(ipam.State)) return undefined;
   const sources = discoverySources(ipam, discoveries);
   const discovered = dedupeDiscovered(
-    (await Promise.all(sources.map(({ discovery, region }) => deps.store.listDiscoveredResourceCidrs(discovery.IpamResourceDiscoveryId, region)))).flat(),
+    (
+      await Promise.all(
+        sources.map(({ discovery, region }) => deps.store.listDiscoveredResourceCidrs(discovery.IpamResourceDiscoveryId, region)),
+      )
+    ).flat(),
   );
   const sourceKeys = new Set(sources.map(({ discovery, region }) => `${discovery.IpamResourceDiscoveryId}#${region}`));
   const readAccounts = new Set(
-    succeeded.filter((read) => sourceKeys.has(`${read.resourceDiscoveryId}#${read.region}`)).map((read) => accountRegionKey(read.accountId, read.region)),
+    succeeded
+      .filter((read) => sourceKeys.has(`${read.resourceDiscoveryId}#${read.region}`))
+      .map((read) => accountRegionKey(read.accountId, read.region)),
   );
 
   let view = await loadView(deps, ipam, discovered);
@@ -82,7 +88,10 @@ interface DiscoverySource {
 function discoverySources(ipam: Ipam, discoveries: IpamResourceDiscovery[]): DiscoverySource[] {
   const ipamRegions = new Set(ipam.OperatingRegions.map((region) => region.RegionName));
   return discoveries.flatMap((discovery) =>
-    discovery.OperatingRegions.filter((region) => ipamRegions.has(region.RegionName)).map((region) => ({ discovery, region: region.RegionName })),
+    discovery.OperatingRegions.filter((region) => ipamRegions.has(region.RegionName)).map((region) => ({
+      discovery,
+      region: region.RegionName,
+    })),
   );
 }
 
@@ -93,7 +102,9 @@ async function loadView(deps: SweepDependencies, ipam: Ipam, discovered: IpamVie
     deps.store.listResourceCidrOverrides(ipam.IpamId),
   ]);
   const ipamPools = pools.filter((pool) => pool.ipamId === ipam.IpamId);
-  const poolCidrs = new Map(await Promise.all(ipamPools.map(async (pool) => [pool.IpamPoolId, await deps.store.listPoolCidrs(pool.IpamPoolId)] as const)));
+  const poolCidrs = new Map(
+    await Promise.all(ipamPools.map(async (pool) => [pool.IpamPoolId, await deps.store.listPoolCidrs(pool.IpamPoolId)] as const)),
+  );
   return {
     ipam,
     scopes: scopes.filter((scope) => scope.ipamId === ipam.IpamId),
@@ -126,12 +137,20 @@ async function completePendingMoves(deps: SweepDependencies, view: IpamView): Pr
   let moved = false;
   for (const override of view.overrides) {
     if (override.pendingMoveToScopeId === undefined) continue;
-    const allocated = view.allocations.some((allocation) => allocation.ResourceId === override.resourceId && allocation.Cidr === override.resourceCidr);
+    const allocated = view.allocations.some(
+      (allocation) => allocation.ResourceId === override.resourceId && allocation.Cidr === override.resourceCidr,
+    );
     if (allocated) continue;
     try {
       // Invariant: the override is as read — a concurrent ModifyIpamResourceCidr decides again on the next sweep.
       await deps.store.commit([
-        { op: 'update', entity: { type: 'resource-cidr-override', value: { ...override, scopeId: override.pendingMoveToScopeId, pendingMoveToScopeId: undefined } } },
+        {
+          op: 'update',
+          entity: {
+            type: 'resource-cidr-override',
+            value: { ...override, scopeId: override.pendingMoveToScopeId, pendingMoveToScopeId: undefined },
+          },
+        },
       ]);
       moved = true;
     } catch (error) {
@@ -168,11 +187,18 @@ type CidrIdentity = Pick<IpamResourceCidr, 'ResourceRegion' | 'ResourceId' | 'Re
 const keyOf = (record: CidrIdentity) => resourceCidrKey(record.ResourceRegion, record.ResourceId, record.ResourceCidr);
 
 /** Each scope's records brought to the new verdicts, one CIDR per commit (its history moves with it). */
-async function writeVerdicts(deps: SweepDependencies, view: IpamView, evaluated: EvaluatedResourceCidr[], sampleTime: string): Promise<void> {
+async function writeVerdicts(
+  deps: SweepDependencies,
+  view: IpamView,
+  evaluated: EvaluatedResourceCidr[],
+  sampleTime: string,
+): Promise<void> {
   const events: IpamEvent[] = [];
   for (const scope of view.scopes) {
     const previous = new Map((await deps.store.listResourceCidrs(scope.IpamScopeId)).map((record) => [keyOf(record), record]));
-    const next = new Map(evaluated.filter((entry) => entry.verdict.IpamScopeId === scope.IpamScopeId).map((entry) => [keyOf(entry.verdict), entry]));
+    const next = new Map(
+      evaluated.filter((entry) => entry.verdict.IpamScopeId === scope.IpamScopeId).map((entry) => [keyOf(entry.verdict), entry]),
+    );
     const keys = [...new Set([...previous.keys(), ...next.keys()])];
     await forEachConcurrently(keys, WRITE_CONCURRENCY, async (key) => {
       const entry = next.get(key);
@@ -180,7 +206,9 @@ async function writeVerdicts(deps: SweepDependencies, view: IpamView, evaluated:
       const identity: CidrIdentity = first ?? entry!.verdict;
       const before = await retryOnConflict(async (attempt) => {
         const current =
-          attempt === 0 ? first : await deps.store.getResourceCidr(scope.IpamScopeId, identity.ResourceRegion, identity.ResourceId, identity.ResourceCidr);
+          attempt === 0
+            ? first
+            : await deps.store.getResourceCidr(scope.IpamScopeId, identity.ResourceRegion, identity.ResourceId, identity.ResourceCidr);
         const writes = resourceCidrWrites(current, entry?.verdict, sampleTime);
         await deps.store.commit(writes);
         return writes.length > 0 ? { record: current } : undefined;
@@ -222,7 +250,9 @@ async function publishMonitoring(deps: SweepDependencies, view: IpamView, source
   try {
     const resourceCidrs = (await Promise.all(view.scopes.map((scope) => deps.store.listResourceCidrs(scope.IpamScopeId)))).flat();
     const addresses = (
-      await Promise.all(sources.map(({ discovery, region }) => deps.store.listDiscoveredPublicAddresses(discovery.IpamResourceDiscoveryId, region)))
+      await Promise.all(
+        sources.map(({ discovery, region }) => deps.store.listDiscoveredPublicAddresses(discovery.IpamResourceDiscoveryId, region)),
+      )
     ).flat();
     await publishIpamMonitoring(deps, {
       ipam: view.ipam,

@@ -33,7 +33,8 @@ export interface IpamObservation {
 
 export async function publishIpamMonitoring(deps: SweepDependencies, observation: IpamObservation): Promise<void> {
   const { pools, resourceCidrs } = observation;
-  const utilisationOf = (poolId: string) => poolUtilisation(observation.poolCidrs.get(poolId) ?? [], observation.allocations.get(poolId) ?? []);
+  const utilisationOf = (poolId: string) =>
+    poolUtilisation(observation.poolCidrs.get(poolId) ?? [], observation.allocations.get(poolId) ?? []);
   const utilisations = new Map(pools.map((pool) => [pool.IpamPoolId, utilisationOf(pool.IpamPoolId)]));
   const data = [
     ...pools.flatMap((pool) => poolMetrics(pool, utilisations.get(pool.IpamPoolId), resourceCidrs)),

@@ -18,7 +18,14 @@ describe('DynamoDbStore and TTL', () => {
     const { doc, tableName } = await createTestTable();
     const store = new DynamoDbStore(doc, tableName);
     const rawItem = async (key: { PK: string; SK: string }) => (await doc.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
-    const live = { IpamPoolCidrId: 'ipam-pool-cidr-ttl', State: 'provisioned' as const, NetmaskLength: 16, ipamPoolId: 'pool-ttl', sourceSpaceId: 's', version: 1 };
+    const live = {
+      IpamPoolCidrId: 'ipam-pool-cidr-ttl',
+      State: 'provisioned' as const,
+      NetmaskLength: 16,
+      ipamPoolId: 'pool-ttl',
+      sourceSpaceId: 's',
+      version: 1,
+    };
     await store.commit([{ op: 'create', entity: { type: 'pool-cidr', value: live } }]);
     expect((await rawItem(poolCidrKey('pool-ttl', 'ipam-pool-cidr-ttl')))?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
     const retainedUntil = '2030-01-02T00:00:00.000Z';

@@ -144,7 +144,12 @@ describe.skipIf(motoMissing())('Ec2Inventory against moto', () => {
     } finally {
       ec2.destroy();
     }
-    const inventory = new Ec2Inventory({ roleName: ROLE_NAME, ec2Endpoint: moto.endpoint, stsEndpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const inventory = new Ec2Inventory({
+      roleName: ROLE_NAME,
+      ec2Endpoint: moto.endpoint,
+      stsEndpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
     snapshots = new Map(await Promise.all(seeded.map(async (s) => [s, await inventory.read(s.account, s.region)] as const)));
   });
 
@@ -245,7 +250,12 @@ describe.skipIf(motoMissing())('Ec2Inventory against moto', () => {
   });
 
   it('lets an unreachable EC2 endpoint fail the read as an outage, not as an InventoryFailure', async () => {
-    const inventory = new Ec2Inventory({ roleName: ROLE_NAME, ec2Endpoint: await closedPortEndpoint(), stsEndpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const inventory = new Ec2Inventory({
+      roleName: ROLE_NAME,
+      ec2Endpoint: await closedPortEndpoint(),
+      stsEndpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
     const error = await inventory.read(MEMBER, 'us-east-1').catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(InventoryFailure);
     expect(error).toMatchObject({ code: 'ECONNREFUSED' });
@@ -253,7 +263,12 @@ describe.skipIf(motoMissing())('Ec2Inventory against moto', () => {
 
   it('keeps assumed credentials per account, and lets STS going down fail a new AssumeRole as an outage', async () => {
     const sts = await cuttableRelay(moto.endpoint);
-    const inventory = new Ec2Inventory({ roleName: ROLE_NAME, ec2Endpoint: moto.endpoint, stsEndpoint: sts.endpoint, credentials: MOTO_CREDENTIALS });
+    const inventory = new Ec2Inventory({
+      roleName: ROLE_NAME,
+      ec2Endpoint: moto.endpoint,
+      stsEndpoint: sts.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
     const before = await inventory.read(MEMBER, 'us-east-1');
     await sts.cut();
     const after = await inventory.read(MEMBER, 'eu-west-1');
@@ -265,7 +280,12 @@ describe.skipIf(motoMissing())('Ec2Inventory against moto', () => {
   });
 
   it('lets an unreachable STS fail the read as an outage, not as an assume-role failure', async () => {
-    const inventory = new Ec2Inventory({ roleName: ROLE_NAME, ec2Endpoint: moto.endpoint, stsEndpoint: await closedPortEndpoint(), credentials: MOTO_CREDENTIALS });
+    const inventory = new Ec2Inventory({
+      roleName: ROLE_NAME,
+      ec2Endpoint: moto.endpoint,
+      stsEndpoint: await closedPortEndpoint(),
+      credentials: MOTO_CREDENTIALS,
+    });
     const error = await inventory.read(MEMBER, 'us-east-1').catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(InventoryFailure);
     expect(error).toMatchObject({ code: 'ECONNREFUSED' });
@@ -281,7 +301,12 @@ describe.skipIf(motoMissing())('Ec2Inventory with IAM enforced by moto', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    for (const [account, octet] of [[ADMIN, 1], [MEMBER, 3], [POWERLESS, 5], [OUTSIDER, 7]] as const) {
+    for (const [account, octet] of [
+      [ADMIN, 1],
+      [MEMBER, 3],
+      [POWERLESS, 5],
+      [OUTSIDER, 7],
+    ] as const) {
       const ec2 = await ec2As(moto.endpoint, account, 'us-east-1');
       vpcIds.set(account, (await createVpc(ec2, { cidr: `10.${octet}.0.0/16` })).VpcId ?? '');
       ec2.destroy();

@@ -10,7 +10,12 @@ import { addressBits, type AddressFamily, formatAddress, lastAddress, parentOf, 
 describe('cidrsOfRange', () => {
   it('turns aligned and unaligned ranges into the fewest CIDRs, in address order', () => {
     expect(cidrsOfRange('203.0.113.0', '203.0.113.255')).toEqual(['203.0.113.0/24']);
-    expect(cidrsOfRange('198.51.100.1', '198.51.100.6')).toEqual(['198.51.100.1/32', '198.51.100.2/31', '198.51.100.4/31', '198.51.100.6/32']);
+    expect(cidrsOfRange('198.51.100.1', '198.51.100.6')).toEqual([
+      '198.51.100.1/32',
+      '198.51.100.2/31',
+      '198.51.100.4/31',
+      '198.51.100.6/32',
+    ]);
     expect(cidrsOfRange('192.0.2.7', '192.0.2.7')).toEqual(['192.0.2.7/32']);
     expect(cidrsOfRange('0.0.0.0', '255.255.255.255')).toEqual(['0.0.0.0/0']);
     expect(cidrsOfRange('2001:db8::', '2001:db8::1:ffff')).toEqual(['2001:db8::/111']);
@@ -21,17 +26,15 @@ describe('cidrsOfRange', () => {
     expect(() => cidrsOfRange('198.51.100.1', '2001:db8::1')).toThrow(RangeError);
   });
 
-  const ranges = fc
-    .constantFrom<AddressFamily>('ipv4', 'ipv6')
-    .chain((family) => {
-      const top = (1n << BigInt(addressBits(family))) - 1n;
-      // Short ranges exercise the ragged ends; any range exercises the big blocks.
-      const span = fc.oneof(fc.bigInt({ min: 0n, max: 1024n }), fc.bigInt({ min: 0n, max: top }));
-      return fc.tuple(fc.constant(family), fc.bigInt({ min: 0n, max: top }), span).map(([f, first, length]) => {
-        const last = first + length > top ? top : first + length;
-        return { family: f, first, last };
-      });
+  const ranges = fc.constantFrom<AddressFamily>('ipv4', 'ipv6').chain((family) => {
+    const top = (1n << BigInt(addressBits(family))) - 1n;
+    // Short ranges exercise the ragged ends; any range exercises the big blocks.
+    const span = fc.oneof(fc.bigInt({ min: 0n, max: 1024n }), fc.bigInt({ min: 0n, max: top }));
+    return fc.tuple(fc.constant(family), fc.bigInt({ min: 0n, max: top }), span).map(([f, first, length]) => {
+      const last = first + length > top ? top : first + length;
+      return { family: f, first, last };
     });
+  });
 
   it('covers exactly the range, block after block, each block as large as the range allows', () => {
     fc.assert(

@@ -41,7 +41,8 @@ afterEach(() => {
 
 const bus = () => new EventBridgeBus({ client: new EventBridgeClient({ region: 'eu-west-1' }), busName: 'ipam-events' });
 const sentEntries = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
-const errorLines = () => logged.filter((line) => line.includes('"level":"ERROR"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+const errorLines = () =>
+  logged.filter((line) => line.includes('"level":"ERROR"')).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 test('25 events go out as three PutEvents calls of 10, 10 and 5, in order, on our bus', async () => {
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
@@ -51,8 +52,15 @@ test('25 events go out as three PutEvents calls of 10, 10 and 5, in order, on ou
   const batches = sentEntries();
   expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
   const details = batches.flat().map((entry) => JSON.parse(entry.Detail!) as Record<string, unknown>);
-  expect(details.map((detail) => detail.cidr)).toEqual(events.map((event) => event.detail).map((detail) => (detail as { cidr: string }).cidr));
-  expect(batches[0][0]).toMatchObject({ EventBusName: 'ipam-events', Source: 'self-hosted.ipam', DetailType: 'IPAM Pool Allocation Change', Time: CONTEXT.time });
+  expect(details.map((detail) => detail.cidr)).toEqual(
+    events.map((event) => event.detail).map((detail) => (detail as { cidr: string }).cidr),
+  );
+  expect(batches[0][0]).toMatchObject({
+    EventBusName: 'ipam-events',
+    Source: 'self-hosted.ipam',
+    DetailType: 'IPAM Pool Allocation Change',
+    Time: CONTEXT.time,
+  });
   // The IPAM's account and Region travel in the detail: the envelope's are the bus's own.
   expect(details[0]).toEqual({ ...events[0].detail, ipamAccount: '123456789012', ipamRegion: 'eu-west-1' });
   expect(errorLines()).toEqual([]);
@@ -66,19 +74,38 @@ test('no events, no call', async () => {
 test('entries EventBridge rejects (FailedEntryCount) are logged with their detail type and code; the rest still go', async () => {
   eventBridge
     .on(PutEventsCommand)
-    .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }, ...Array(8).fill({ EventId: 'b' })] })
+    .resolvesOnce({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }, ...Array(8).fill({ EventId: 'b' })],
+    })
     .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'c' }] });
-  await expect(bus().publish(Array.from({ length: 11 }, (_, n) => allocation(n)), CONTEXT)).resolves.toBeUndefined();
+  await expect(
+    bus().publish(
+      Array.from({ length: 11 }, (_, n) => allocation(n)),
+      CONTEXT,
+    ),
+  ).resolves.toBeUndefined();
 
   expect(sentEntries().map((batch) => batch.length)).toEqual([10, 1]);
   const [error] = errorLines();
-  expect(error).toMatchObject({ message: 'some events were not published', failed: [{ detailType: 'IPAM Pool Allocation Change', code: 'InternalFailure' }] });
+  expect(error).toMatchObject({
+    message: 'some events were not published',
+    failed: [{ detailType: 'IPAM Pool Allocation Change', code: 'InternalFailure' }],
+  });
   expect(errorLines()).toHaveLength(1);
 });
 
 test('a PutEvents call that fails is logged and the next batch is still tried; publish never throws', async () => {
-  eventBridge.on(PutEventsCommand).rejectsOnce(new Error('AccessDeniedException: not authorized to perform events:PutEvents')).resolves({ FailedEntryCount: 0 });
-  await expect(bus().publish(Array.from({ length: 12 }, (_, n) => allocation(n)), CONTEXT)).resolves.toBeUndefined();
+  eventBridge
+    .on(PutEventsCommand)
+    .rejectsOnce(new Error('AccessDeniedException: not authorized to perform events:PutEvents'))
+    .resolves({ FailedEntryCount: 0 });
+  await expect(
+    bus().publish(
+      Array.from({ length: 12 }, (_, n) => allocation(n)),
+      CONTEXT,
+    ),
+  ).resolves.toBeUndefined();
 
   expect(sentEntries().map((batch) => batch.length)).toEqual([10, 2]);
   expect(errorLines()).toEqual([expect.objectContaining({ message: 'events were not published', count: 10 })]);

@@ -1,10 +1,6 @@
 // What the store relies on, checked against the run's DynamoDB Local: the table definition and
 // transactions that report why they were cancelled.
-import {
-  DescribeTableCommand,
-  type DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../../lambdas/adapters/dynamodb/table.ts';
@@ -56,7 +52,13 @@ describe('transactions', () => {
       .send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: tableName, Item: { PK: 'POOL#ipam-pool-1', SK: 'ALLOC#b' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { PK: 'POOL#ipam-pool-1', SK: 'ALLOC#b' },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
             {
               // Invariant under test: an allocation id is used once.
               Put: {

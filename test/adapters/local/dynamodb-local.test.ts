@@ -149,9 +149,7 @@ describe('startDynamoDbLocal', () => {
     try {
       const attempt = startDynamoDbLocal();
       await expect(attempt).rejects.toBeInstanceOf(LocalSetupError);
-      await expect(attempt).rejects.toThrow(
-        /^Java 17\+ is required to run DynamoDB Local; install openjdk-17-jre-headless$/,
-      );
+      await expect(attempt).rejects.toThrow(/^Java 17\+ is required to run DynamoDB Local; install openjdk-17-jre-headless$/);
     } finally {
       process.env.PATH = savedPath;
     }

@@ -11,7 +11,14 @@ const CONTEXT = { accountId: '123456789012', region: 'us-east-1', time: new Date
 
 const stateChange = (state: string, previousState?: string): IpamEvent => ({
   'detail-type': 'IPAM Pool CIDR State Change',
-  detail: { ipamId: 'ipam-0123456789abcdef0', ipamPoolId: 'ipam-pool-0123456789abcdef0', ipamPoolCidrId: 'ipam-pool-cidr-0123456789abcdef0', cidr: '10.0.0.0/16', previousState, state },
+  detail: {
+    ipamId: 'ipam-0123456789abcdef0',
+    ipamPoolId: 'ipam-pool-0123456789abcdef0',
+    ipamPoolCidrId: 'ipam-pool-cidr-0123456789abcdef0',
+    cidr: '10.0.0.0/16',
+    previousState,
+    state,
+  },
 });
 
 async function newLogFile(): Promise<string> {
@@ -56,7 +63,10 @@ test('a second log on the same file (a restart) appends after what is there', as
 test('a file that cannot be written loses the line, not the change: publish resolves, logs an error and keeps the event', async () => {
   const logged: string[] = [];
   for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true));
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    });
   }
   const log = new LocalEventLog(path.join(await newLogFile(), 'no-such-dir', 'events.jsonl'));
   await expect(log.publish([stateChange('pending-provision')], CONTEXT)).resolves.toBeUndefined();

@@ -104,7 +104,10 @@ describe('body size', () => {
   async function post(port: number, body: Buffer, declaredLength: number | 'chunked'): Promise<string> {
     const framing = declaredLength === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${declaredLength}`;
     const head = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n${framing}\r\nConnection: close\r\n\r\n`;
-    const payload = declaredLength === 'chunked' ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
+    const payload =
+      declaredLength === 'chunked'
+        ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])
+        : body;
     return new Promise((resolve, reject) => {
       let received = '';
       const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.concat([Buffer.from(head), payload])));

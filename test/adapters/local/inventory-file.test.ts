@@ -35,10 +35,21 @@ describe('reading an account in a Region', () => {
         '123456789012': {
           'us-east-1': {
             vpcs: [{ VpcId: 'vpc-1', Cidrs: ['10.0.0.0/16'], Tags: [{ Key: 'Name', Value: 'prod' }] }],
-            subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: '111122223333', Cidrs: ['10.0.0.0/24'], AvailabilityZoneId: 'use1-az1', AvailableIpAddressCount: 200 }],
+            subnets: [
+              {
+                SubnetId: 'subnet-1',
+                VpcId: 'vpc-1',
+                OwnerId: '111122223333',
+                Cidrs: ['10.0.0.0/24'],
+                AvailabilityZoneId: 'use1-az1',
+                AvailableIpAddressCount: 200,
+              },
+            ],
             addresses: [{ AllocationId: 'eipalloc-1', PublicIp: '203.0.113.7', PublicIpv4Pool: 'amazon' }],
             networkInterfaces: [{ NetworkInterfaceId: 'eni-1', PublicIp: '198.51.100.4', RequesterManaged: true }],
-            publicIpv4Pools: [{ PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 250 }],
+            publicIpv4Pools: [
+              { PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 250 },
+            ],
           },
         },
       },
@@ -59,7 +70,9 @@ describe('reading an account in a Region', () => {
       ],
       addresses: [{ AllocationId: 'eipalloc-1', PublicIp: '203.0.113.7', PublicIpv4Pool: 'amazon', Tags: [] }],
       networkInterfaces: [{ NetworkInterfaceId: 'eni-1', PublicIp: '198.51.100.4', RequesterManaged: true, Groups: [] }],
-      publicIpv4Pools: [{ PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 250, Tags: [] }],
+      publicIpv4Pools: [
+        { PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 250, Tags: [] },
+      ],
     });
   });
 
@@ -96,9 +109,21 @@ describe('a malformed file', () => {
     ['not JSON', '{"accounts": ', 'is not valid JSON'],
     ['no accounts object', { vpcs: [] }, 'accounts must be an object'],
     ['an account id that is not 12 digits', { accounts: { '1234': {} } }, "'1234' is not a 12-digit account id"],
-    ['a list that is not a list', { accounts: { '123456789012': { 'us-east-1': { vpcs: {} } } } }, 'accounts.123456789012.us-east-1.vpcs must be a list'],
-    ['an unknown list', { accounts: { '123456789012': { 'us-east-1': { instances: [] } } } }, 'accounts.123456789012.us-east-1.instances is not one of'],
-    ['a record without its id', { accounts: { '123456789012': { 'us-east-1': { vpcs: [{ Cidrs: [] }] } } } }, 'accounts.123456789012.us-east-1.vpcs[0] has no VpcId'],
+    [
+      'a list that is not a list',
+      { accounts: { '123456789012': { 'us-east-1': { vpcs: {} } } } },
+      'accounts.123456789012.us-east-1.vpcs must be a list',
+    ],
+    [
+      'an unknown list',
+      { accounts: { '123456789012': { 'us-east-1': { instances: [] } } } },
+      'accounts.123456789012.us-east-1.instances is not one of',
+    ],
+    [
+      'a record without its id',
+      { accounts: { '123456789012': { 'us-east-1': { vpcs: [{ Cidrs: [] }] } } } },
+      'accounts.123456789012.us-east-1.vpcs[0] has no VpcId',
+    ],
     [
       'a CIDR with host bits',
       { accounts: { '123456789012': { 'us-east-1': { vpcs: [{ VpcId: 'vpc-1', Cidrs: ['10.0.0.1/16'] }] } } } },
@@ -106,7 +131,13 @@ describe('a malformed file', () => {
     ],
     [
       'a count that is not a number',
-      { accounts: { '123456789012': { 'us-east-1': { publicIpv4Pools: [{ PoolId: 'p', Cidrs: [], TotalAddressCount: '1', TotalAvailableAddressCount: 0 }] } } } },
+      {
+        accounts: {
+          '123456789012': {
+            'us-east-1': { publicIpv4Pools: [{ PoolId: 'p', Cidrs: [], TotalAddressCount: '1', TotalAvailableAddressCount: 0 }] },
+          },
+        },
+      },
       'publicIpv4Pools[0].TotalAddressCount must be a number',
     ],
     [

@@ -103,7 +103,12 @@ describe('failWhileStoreDown', () => {
   it('answers Unavailable at once while the store is down, and when the store cannot be reached', async () => {
     let state: StoreState = 'restarting';
     // Nothing listens on port 9 of the loopback address.
-    const client = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+    });
     failWhileStoreDown(client, () => state);
     for (const expected of ['restarting', 'ok'] as const) {
       state = expected;

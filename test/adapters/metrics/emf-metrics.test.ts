@@ -9,7 +9,10 @@ import { EmfMetrics } from '../../../lambdas/adapters/metrics/emf-metrics.ts';
 import type { MetricDatum } from '../../../lambdas/ports/metrics.ts';
 
 interface Emf {
-  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+  };
   [member: string]: unknown;
 }
 
@@ -30,7 +33,10 @@ const DATA: MetricDatum[] = [
 async function publishToFile(data: MetricDatum[], namespace = 'SelfHostedIPAM'): Promise<Emf[]> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'ipam-metrics-')), 'metrics.jsonl');
   await new EmfMetrics({ namespace, file }).publish(data);
-  return (await readFile(file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Emf);
+  return (await readFile(file, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Emf);
 }
 
 /** Each object's metrics as `name unit value`, and its one dimension set with the values. */
@@ -82,7 +88,10 @@ describe('EMF objects', () => {
     const sink = new EmfMetrics({ namespace: 'SelfHostedIPAM', file });
     await sink.publish(DATA.slice(0, 1));
     await sink.publish([DATA[1]]);
-    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Emf);
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Emf);
     expect(lines.map(summary)).toEqual([
       { namespace: 'SelfHostedIPAM', metrics: ['PercentAllocated Percent 50'], dimensions: POOL },
       { namespace: 'SelfHostedIPAM', metrics: ['ManagedResourceCidrs Count 3'], dimensions: SCOPE },
@@ -99,6 +108,10 @@ test('without a file, each object is one line on stdout', async () => {
   });
   await new EmfMetrics({ namespace: 'SelfHostedIPAM' }).publish(DATA.slice(0, 2));
   vi.restoreAllMocks();
-  const objects = written.join('').trimEnd().split('\n').map((line) => JSON.parse(line) as Emf);
+  const objects = written
+    .join('')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Emf);
   expect(objects.map((emf) => summary(emf).dimensions)).toEqual([POOL, SCOPE]);
 });

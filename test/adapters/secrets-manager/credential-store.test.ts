@@ -106,10 +106,22 @@ describe('a malformed secret', () => {
     ['not JSON', { SecretString: 'accessKeys: none' }, /is not JSON/],
     ['binary only', { SecretBinary: new Uint8Array([1]) }, /has no SecretString/],
     ['a bare list (no pagination secret)', { SecretString: JSON.stringify([ALICE]) }, /'paginationSecret' is missing/],
-    ['keys not a list', { SecretString: JSON.stringify({ accessKeys: ALICE, paginationSecret: PAGINATION_SECRET }) }, /'accessKeys' is not a list/],
-    ['an entry without its secret', secretWith(ALICE, { accessKeyId: 'AKIAHALF', accountId: '111122223333' }), /entry 2 of 'accessKeys' lacks/],
+    [
+      'keys not a list',
+      { SecretString: JSON.stringify({ accessKeys: ALICE, paginationSecret: PAGINATION_SECRET }) },
+      /'accessKeys' is not a list/,
+    ],
+    [
+      'an entry without its secret',
+      secretWith(ALICE, { accessKeyId: 'AKIAHALF', accountId: '111122223333' }),
+      /entry 2 of 'accessKeys' lacks/,
+    ],
     ['a bad account id', secretWith({ ...BOB, accountId: '4444' }), /entry 1 of 'accessKeys' has no 12-digit accountId/],
-    ['a key listed twice', secretWith(ALICE, { ...ALICE, accountId: '999999999999' }), /access key AKIAALICE00000000001 is listed more than once/],
+    [
+      'a key listed twice',
+      secretWith(ALICE, { ...ALICE, accountId: '999999999999' }),
+      /access key AKIAALICE00000000001 is listed more than once/,
+    ],
   ])('%s fails every lookup with a message that quotes no secret', async (_case, response, message) => {
     secretsManager.on(GetSecretValueCommand).resolves(response);
     const failure = createStore().lookup(ALICE.accessKeyId);

@@ -16,8 +16,14 @@ beforeEach(() => sfn.reset());
 
 describe('StepFunctionsWorkflows', () => {
   it('starts the execution on the state machine of the workflow, named by the execution id', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:provision-pool-cidr:e-1', startDate: new Date() });
-    await workflows().start({ workflow: 'provision-pool-cidr', executionId: 'e-1', args: { poolId: 'ipam-pool-1', poolCidrId: 'ipam-pool-cidr-1' } });
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:provision-pool-cidr:e-1', startDate: new Date() });
+    await workflows().start({
+      workflow: 'provision-pool-cidr',
+      executionId: 'e-1',
+      args: { poolId: 'ipam-pool-1', poolCidrId: 'ipam-pool-cidr-1' },
+    });
 
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);
@@ -26,7 +32,10 @@ describe('StepFunctionsWorkflows', () => {
       name: 'e-1',
       input: expect.any(String),
     });
-    expect(JSON.parse(calls[0].args[0].input.input!)).toEqual({ executionId: 'e-1', args: { poolId: 'ipam-pool-1', poolCidrId: 'ipam-pool-cidr-1' } });
+    expect(JSON.parse(calls[0].args[0].input.input!)).toEqual({
+      executionId: 'e-1',
+      args: { poolId: 'ipam-pool-1', poolCidrId: 'ipam-pool-cidr-1' },
+    });
   });
 
   it('counts an execution that already exists as started', async () => {
@@ -36,11 +45,15 @@ describe('StepFunctionsWorkflows', () => {
 
   it('passes any other failure on', async () => {
     sfn.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: 'State Machine Does Not Exist', $metadata: {} }));
-    await expect(workflows().start({ workflow: 'delete-ipam', executionId: 'e-2', args: {} })).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(workflows().start({ workflow: 'delete-ipam', executionId: 'e-2', args: {} })).rejects.toBeInstanceOf(
+      StateMachineDoesNotExist,
+    );
   });
 
   it('refuses a workflow without a configured state machine, naming the setting', async () => {
-    await expect(workflows().start({ workflow: 'delete-pool', executionId: 'e-3', args: {} })).rejects.toThrow(/delete-pool.*IPAM_STATE_MACHINE_ARNS/);
+    await expect(workflows().start({ workflow: 'delete-pool', executionId: 'e-3', args: {} })).rejects.toThrow(
+      /delete-pool.*IPAM_STATE_MACHINE_ARNS/,
+    );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

@@ -40,7 +40,10 @@ export interface Synthesised extends IpamApp {
 }
 
 /** A fresh output folder and the context `cdk synth` would use (cdk.json), plus the given settings. */
-export function synthesiseContext(options: Pick<SynthOptions, 'context' | 'bundling'> = {}): { outdir: string; context: Record<string, unknown> } {
+export function synthesiseContext(options: Pick<SynthOptions, 'context' | 'bundling'> = {}): {
+  outdir: string;
+  context: Record<string, unknown>;
+} {
   return {
     outdir: temporaryDir('ipam-cdk-'),
     context: {

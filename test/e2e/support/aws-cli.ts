@@ -34,8 +34,7 @@ export async function probeAwsCli(): Promise<{ available: boolean; version?: str
           ? "'aws' is not on PATH (pip install awscli for AWS CLI v1, or install v2 from https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
           : `'aws --version' failed: ${(stderr.trim().split('\n').at(-1) || error.message).trim()}`;
         resolve({ available: false, reason });
-      }
-      else resolve({ available: true, version: `${stdout}${stderr}`.trim() });
+      } else resolve({ available: true, version: `${stdout}${stderr}`.trim() });
     });
   });
 }
@@ -107,18 +106,23 @@ export async function awsCli(endpointUrl: string, account: CliAccount, region = 
     if (program !== 'aws') throw new Error(`not an aws command: ${command}`);
     invocations++;
     return new Promise((resolve) => {
-      execFile('aws', [...args, '--endpoint-url', endpointUrl], { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        const result: CliResult = { status, stdout, stderr };
-        const match = ERROR_LINE.exec(stderr);
-        if (match) [, result.errorCode, result.errorAction, result.errorMessage] = match;
-        try {
-          if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) result.json = JSON.parse(stdout);
-        } catch {
-          // not JSON: --output text
-        }
-        resolve(result);
-      });
+      execFile(
+        'aws',
+        [...args, '--endpoint-url', endpointUrl],
+        { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          const result: CliResult = { status, stdout, stderr };
+          const match = ERROR_LINE.exec(stderr);
+          if (match) [, result.errorCode, result.errorAction, result.errorMessage] = match;
+          try {
+            if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) result.json = JSON.parse(stdout);
+          } catch {
+            // not JSON: --output text
+          }
+          resolve(result);
+        },
+      );
     });
   };
 

@@ -17,7 +17,12 @@ export interface StartedService {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
-function spawnService(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: StartedService['exited'] } {
+function spawnService(env: Record<string, string>): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: StartedService['exited'];
+} {
   const child = spawn(process.execPath, ['bin/local.ts'], { cwd: projectRoot, env: { ...process.env, PORT: '0', ...env }, stdio: 'pipe' });
   spawned.push(child);
   let stdout = '';
@@ -41,7 +46,10 @@ export function startService(env: Record<string, string>): Promise<StartedServic
 }
 
 /** Runs the service until it exits by itself, or kills it after `limitMs` (then code is 'timeout'). */
-export async function runToExit(env: Record<string, string>, limitMs = 20_000): Promise<{ code: number | NodeJS.Signals | null | 'timeout'; stderr: string; elapsedMs: number }> {
+export async function runToExit(
+  env: Record<string, string>,
+  limitMs = 20_000,
+): Promise<{ code: number | NodeJS.Signals | null | 'timeout'; stderr: string; elapsedMs: number }> {
   const began = Date.now();
   const { child, stderr, exited } = spawnService(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);

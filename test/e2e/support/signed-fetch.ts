@@ -55,11 +55,16 @@ export async function rawPost(endpoint: string, request: RawRequest): Promise<Ra
 
 /** `<Code>` and `<Message>` of an EC2 error body, and its `<RequestID>`. */
 export function parseEc2Error(xml: string): { code?: string; message?: string; requestId?: string } {
-  const unescape = (text: string | undefined) =>
-    text?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const unescapeXml = (text: string | undefined) =>
+    text
+      ?.replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
   return {
-    code: unescape(/<Code>([^<]*)<\/Code>/.exec(xml)?.[1]),
-    message: unescape(/<Message>([^<]*)<\/Message>/.exec(xml)?.[1]),
-    requestId: unescape(/<RequestID>([^<]*)<\/RequestID>/.exec(xml)?.[1]),
+    code: unescapeXml(/<Code>([^<]*)<\/Code>/.exec(xml)?.[1]),
+    message: unescapeXml(/<Message>([^<]*)<\/Message>/.exec(xml)?.[1]),
+    requestId: unescapeXml(/<RequestID>([^<]*)<\/RequestID>/.exec(xml)?.[1]),
   };
 }

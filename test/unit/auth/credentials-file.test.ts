@@ -6,7 +6,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lambdas/config.ts';
 import {
-  addAccessKey, credentialsFilePath, loadLocalCredentials, parseExtraAccounts,
+  addAccessKey,
+  credentialsFilePath,
+  loadLocalCredentials,
+  parseExtraAccounts,
 } from '../../../lambdas/adapters/local/credentials-file.ts';
 import { describeAwsConfigureHint } from '../../../lambdas/adapters/access-keys.ts';
 

@@ -57,7 +57,9 @@ describe('SigV4 verification of requests signed now by the JS SDK', () => {
   it('accepts a DescribeIpams call with the current clock', async () => {
     const request = await sendDescribeIpams({});
     expect(await verifySignature(request, store)).toEqual({
-      accountId: EXAMPLE_KEY.accountId, accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1',
+      accountId: EXAMPLE_KEY.accountId,
+      accessKeyId: 'AKIDEXAMPLE',
+      region: 'us-east-1',
     });
   });
 
@@ -72,12 +74,21 @@ describe('SigV4 verification of requests signed now by the JS SDK', () => {
 describe('SigV4 verification of headers signers usually leave out', () => {
   it('verifies a signed user-agent, which the signer would drop unless told to keep it', async () => {
     const signer = new SignatureV4({
-      service: 'ec2', region: 'us-east-1', credentials: EXAMPLE_KEY, sha256: Hash.bind(null, 'sha256'), applyChecksum: false,
+      service: 'ec2',
+      region: 'us-east-1',
+      credentials: EXAMPLE_KEY,
+      sha256: Hash.bind(null, 'sha256'),
+      applyChecksum: false,
     });
     const body = new TextEncoder().encode('Action=DescribeIpams&Version=2016-11-15');
     const signed = await signer.sign(
       {
-        method: 'POST', protocol: 'http:', hostname: 'localhost', path: '/', query: {}, body,
+        method: 'POST',
+        protocol: 'http:',
+        hostname: 'localhost',
+        path: '/',
+        query: {},
+        body,
         headers: { host: 'localhost:4510', 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'other-sdk/1.0' },
       },
       { signableHeaders: new Set(['user-agent']) },

@@ -1,9 +1,7 @@
 // What the verifier must refuse, and with which EC2 error: each case alters one captured request.
 import { describe, expect, it } from 'vitest';
 import { verifySignature, type SignedRequest } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
-import {
-  EXAMPLE_KEY, header, loadSample, rejectionOf, staticCredentialStore, withHeader,
-} from './wire-samples.ts';
+import { EXAMPLE_KEY, header, loadSample, rejectionOf, staticCredentialStore, withHeader } from './wire-samples.ts';
 
 const store = staticCredentialStore(EXAMPLE_KEY);
 const boto3 = loadSample('boto3-DescribeIpams.txt');
@@ -75,7 +73,9 @@ describe('SigV4 verification rejects altered requests', () => {
   it('answers an unknown access key with AuthFailure', async () => {
     const error = await rejectionOf(verifySignature(boto3.request, staticCredentialStore(), { now: boto3.signedAt }));
     expect([error.code, error.httpStatus, error.message]).toEqual([
-      'AuthFailure', 401, 'AWS was not able to validate the provided access credentials',
+      'AuthFailure',
+      401,
+      'AWS was not able to validate the provided access credentials',
     ]);
   });
 
@@ -101,7 +101,12 @@ describe('SigV4 verification rejects altered requests', () => {
     ['an upper-case region', '/us-east-1/', '/US-EAST-1/'],
     ['a scope date other than X-Amz-Date', '/20261123/', '/20261122/'],
   ])('answers a credential scope with %s with AuthFailure', async (_, from, to) => {
-    await expectError(withAuthorization(boto3.request, (value) => value.replace(from, to)), 'AuthFailure', 401, boto3.signedAt);
+    await expectError(
+      withAuthorization(boto3.request, (value) => value.replace(from, to)),
+      'AuthFailure',
+      401,
+      boto3.signedAt,
+    );
   });
 
   it('answers a missing Authorization header with MissingAuthenticationToken', async () => {

@@ -23,7 +23,9 @@ export interface WireSample {
 }
 
 export function sampleFiles(): string[] {
-  return readdirSync(SAMPLES_DIR).filter((file) => file.endsWith('.txt')).sort();
+  return readdirSync(SAMPLES_DIR)
+    .filter((file) => file.endsWith('.txt'))
+    .sort();
 }
 
 /** Parses one file: request line, `Name: value` lines (LF), an empty line, the body bytes. */

@@ -42,7 +42,13 @@ describe('decoded inputs are what the caller passed', () => {
       Description: 'Prod IPAM – ünïcode ✓ a+b&c=d 100%',
       OperatingRegions: [{ RegionName: 'us-east-1' }, { RegionName: 'us-west-2' }],
       TagSpecifications: [
-        { ResourceType: 'ipam', Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'owner', Value: 'net team' }] },
+        {
+          ResourceType: 'ipam',
+          Tags: [
+            { Key: 'env', Value: 'prod' },
+            { Key: 'owner', Value: 'net team' },
+          ],
+        },
       ],
       Tier: 'advanced',
       ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -120,8 +126,8 @@ describe('decoded inputs are what the caller passed', () => {
 
   it('timestamps accept 0–9 fraction digits and numeric offsets', () => {
     const history = (start: string) =>
-      decode(`Action=GetIpamAddressHistory&Version=2016-11-15&Cidr=10.0.0.0/8&IpamScopeId=s&StartTime=${encodeURIComponent(start)}`)
-        .input.StartTime;
+      decode(`Action=GetIpamAddressHistory&Version=2016-11-15&Cidr=10.0.0.0/8&IpamScopeId=s&StartTime=${encodeURIComponent(start)}`).input
+        .StartTime;
     expect(history('2024-06-30T10:30:45.123456789Z')).toEqual(new Date('2024-06-30T10:30:45.123Z'));
     expect(history('2024-06-30T12:30:45+02:00')).toEqual(new Date('2024-06-30T10:30:45Z'));
     expect(history('2024-06-30T05:30:45-0500')).toEqual(new Date('2024-06-30T10:30:45Z'));
@@ -143,9 +149,7 @@ describe('malformed requests', () => {
     expect(rejection('Action=__proto__&Version=2016-11-15')).toEqual(expected('__proto__'));
     expect(rejection('Action=constructor&Version=2016-11-15')).toEqual(expected('constructor'));
     // a real EC2 action that this server does not offer
-    expect(rejection('Action=RunInstances&Version=2016-11-15', (action) => action !== 'RunInstances')).toEqual(
-      expected('RunInstances'),
-    );
+    expect(rejection('Action=RunInstances&Version=2016-11-15', (action) => action !== 'RunInstances')).toEqual(expected('RunInstances'));
     // schema exports that are not operations
     expect(rejection('Action=CreateIpamRequest&Version=2016-11-15')).toEqual(expected('CreateIpamRequest'));
   });

@@ -19,7 +19,10 @@ const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false });
 function elementPaths(document: string): string[] {
   const paths = new Set<string>();
   const visit = (node: unknown, path: string) => {
-    if (Array.isArray(node)) return node.forEach((element) => visit(element, path));
+    if (Array.isArray(node)) {
+      for (const element of node) visit(element, path);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [name, child] of Object.entries(node)) {
       if (name.startsWith('@_') || name === '#text' || name === '?xml') continue;
@@ -39,17 +42,22 @@ describe('golden success samples', () => {
     expect(successSamples).toHaveLength(15);
   });
 
-  it.each(successSamples.map((sample) => [sample.file, sample] as const))('%s re-encodes to what the SDK reads the same', async (_file, sample) => {
-    const parsed = await ec2.send(sample.action, { xml: sample.xml });
-    expect(Object.keys(parsed).length).toBeGreaterThan(0);
-    const ours = encodeQueryResponse(sample.action, parsed, 'req-golden');
+  it.each(successSamples.map((sample) => [sample.file, sample] as const))(
+    '%s re-encodes to what the SDK reads the same',
+    async (_file, sample) => {
+      const parsed = await ec2.send(sample.action, { xml: sample.xml });
+      expect(Object.keys(parsed).length).toBeGreaterThan(0);
+      const ours = encodeQueryResponse(sample.action, parsed, 'req-golden');
 
-    expect(await ec2.send(sample.action, { xml: ours })).toEqual(parsed);
-    expect(elementPaths(ours)).toEqual(elementPaths(sample.xml));
-    expect(ours).toMatch(
-      new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<${sample.action}Response xmlns="${EC2_XML_NAMESPACE}"><requestId>req-golden</requestId>`),
-    );
-  });
+      expect(await ec2.send(sample.action, { xml: ours })).toEqual(parsed);
+      expect(elementPaths(ours)).toEqual(elementPaths(sample.xml));
+      expect(ours).toMatch(
+        new RegExp(
+          `^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<${sample.action}Response xmlns="${EC2_XML_NAMESPACE}"><requestId>req-golden</requestId>`,
+        ),
+      );
+    },
+  );
 });
 
 describe('values as the JS SDK reads them', () => {
@@ -81,7 +89,11 @@ describe('values as the JS SDK reads them', () => {
   it('timestamps with and without milliseconds, and doubles', async () => {
     const history = {
       HistoryRecords: [
-        { ResourceCidr: '10.0.0.0/24', SampledStartTime: new Date('2024-01-01T00:00:00Z'), SampledEndTime: new Date('2024-06-30T10:30:45.500Z') },
+        {
+          ResourceCidr: '10.0.0.0/24',
+          SampledStartTime: new Date('2024-01-01T00:00:00Z'),
+          SampledEndTime: new Date('2024-06-30T10:30:45.500Z'),
+        },
       ],
     };
     expect(await ec2.send('GetIpamAddressHistory', { xml: encodeQueryResponse('GetIpamAddressHistory', history, 'r') })).toEqual(history);
@@ -144,14 +156,24 @@ describe('text XML 1.0 cannot carry, already stored or quoted in a message', () 
   it('is replaced by U+FFFD, so a pool listing stays well-formed and every client can read it', async () => {
     const output = {
       IpamPools: [
-        { IpamPoolId: 'ipam-pool-1', Description: stored, Tags: [{ Key: 'k\u0001', Value: stored }], AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }] },
+        {
+          IpamPoolId: 'ipam-pool-1',
+          Description: stored,
+          Tags: [{ Key: 'k\u0001', Value: stored }],
+          AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }],
+        },
       ],
     };
     const body = encodeQueryResponse('DescribeIpamPools', output, 'r');
     expect(XMLValidator.validate(body)).toBe(true);
     expect(await ec2.send('DescribeIpamPools', { xml: body })).toEqual({
       IpamPools: [
-        { IpamPoolId: 'ipam-pool-1', Description: readable, Tags: [{ Key: 'k\uFFFD', Value: readable }], AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }] },
+        {
+          IpamPoolId: 'ipam-pool-1',
+          Description: readable,
+          Tags: [{ Key: 'k\uFFFD', Value: readable }],
+          AllocationResourceTags: [{ Key: 'tab\tok', Value: 'line\nfeed' }],
+        },
       ],
     });
   });

@@ -28,7 +28,12 @@ describe('decoding', () => {
   });
 
   it('timestamps arrive as ISO strings and become Dates', () => {
-    const body = JSON.stringify({ Cidr: '10.0.0.0/24', IpamScopeId: 's', StartTime: '2024-01-01T00:00:00Z', EndTime: '2024-06-30T10:30:45.500Z' });
+    const body = JSON.stringify({
+      Cidr: '10.0.0.0/24',
+      IpamScopeId: 's',
+      StartTime: '2024-01-01T00:00:00Z',
+      EndTime: '2024-06-30T10:30:45.500Z',
+    });
     expect(decodeJsonRequest('GetIpamAddressHistory', body, all).input).toEqual({
       Cidr: '10.0.0.0/24',
       IpamScopeId: 's',
@@ -43,7 +48,10 @@ describe('decoding', () => {
   });
 
   it('unknown or unimplemented actions → InvalidAction', () => {
-    expect(rejection('MakeCoffee', '{}')).toEqual({ code: 'InvalidAction', message: 'The action MakeCoffee is not valid for this web service.' });
+    expect(rejection('MakeCoffee', '{}')).toEqual({
+      code: 'InvalidAction',
+      message: 'The action MakeCoffee is not valid for this web service.',
+    });
     expect(rejection('DescribeVpcs', '{}', (action) => action.includes('Ipam'))).toMatchObject({ code: 'InvalidAction' });
   });
 });
@@ -75,7 +83,8 @@ describe('wrong bodies', () => {
   it('a timestamp that is not an ISO string', () => {
     expect(rejection('GetIpamAddressHistory', '{"Cidr":"c","IpamScopeId":"s","StartTime":1704067200}')).toEqual({
       code: 'InvalidParameterValue',
-      message: 'Value (1704067200) for parameter StartTime is invalid. Expecting an ISO 8601 date-time string such as 2024-01-01T00:00:00Z.',
+      message:
+        'Value (1704067200) for parameter StartTime is invalid. Expecting an ISO 8601 date-time string such as 2024-01-01T00:00:00Z.',
     });
   });
 
@@ -139,7 +148,10 @@ describe('hostile bodies', () => {
     ['{"Description":"a\\u0001"}', 'The value for Description contains a character XML cannot carry (U+0001).'],
     ['{"Description":"a\\ud800"}', 'The value for Description contains a character XML cannot carry (U+D800).'],
     ['{"Description":"a\\udc00b"}', 'The value for Description contains a character XML cannot carry (U+DC00).'],
-    ['{"TagSpecifications":[{"ResourceType":"ipam","Tags":[{"Key":"k","Value":"\\uffff"}]}]}', 'The value for TagSpecifications[0].Tags[0].Value contains a character XML cannot carry (U+FFFF).'],
+    [
+      '{"TagSpecifications":[{"ResourceType":"ipam","Tags":[{"Key":"k","Value":"\\uffff"}]}]}',
+      'The value for TagSpecifications[0].Tags[0].Value contains a character XML cannot carry (U+FFFF).',
+    ],
     ['{"Descr\\u0000iption":"x"}', 'A member name contains a character XML cannot carry (U+0000).'],
   ])('%s → InvalidParameterValue naming the code point', (body, message) => {
     expect(rejection('CreateIpam', body)).toEqual({ code: 'InvalidParameterValue', message });

@@ -33,11 +33,12 @@ function schemaAt(component: string, path: string): JsonSchema {
   return schema;
 }
 
-const operation = (action: string) => document.paths[`/api/${action}`].post as {
-  operationId: string;
-  requestBody: { required: boolean; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { $ref?: string; content?: Record<string, { schema: JsonSchema }> }>;
-};
+const operation = (action: string) =>
+  document.paths[`/api/${action}`].post as {
+    operationId: string;
+    requestBody: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+    responses: Record<string, { $ref?: string; content?: Record<string, { schema: JsonSchema }> }>;
+  };
 
 describe('the document is OpenAPI 3.1', () => {
   it('has the version, info, paths and components an OpenAPI 3.1 document must or may have', () => {
@@ -57,7 +58,8 @@ describe('the document is OpenAPI 3.1', () => {
     const schemaObjects = [
       ...Object.values(schemas),
       ...[...nodes(document.paths)].flatMap(([, node]) => (node.schema ? [node.schema as JsonSchema] : [])),
-    ].flatMap((schema) => [...nodes(schema)].map(([, node]) => node))
+    ]
+      .flatMap((schema) => [...nodes(schema)].map(([, node]) => node))
       // property maps are objects too; a schema is a node with a schema keyword
       .filter((node) => ['type', '$ref'].some((keyword) => keyword in node));
     for (const schema of schemaObjects) {
@@ -92,13 +94,17 @@ describe('paths are the action table', () => {
       expect(op.operationId).toBe(action);
       expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${action}Request` });
       expect(op.responses['200'].content?.['application/json'].schema).toEqual(
-        outputOf(action)!.isUnitSchema() ? { type: 'object', additionalProperties: false } : { $ref: `#/components/schemas/${action}Result` },
+        outputOf(action)!.isUnitSchema()
+          ? { type: 'object', additionalProperties: false }
+          : { $ref: `#/components/schemas/${action}Result` },
       );
     }
   });
 
   it('no other path: no unimplemented action appears', () => {
-    const documented = Object.keys(document.paths).filter((path) => path !== '/api/openapi.json').map((path) => path.slice('/api/'.length));
+    const documented = Object.keys(document.paths)
+      .filter((path) => path !== '/api/openapi.json')
+      .map((path) => path.slice('/api/'.length));
     expect(documented.sort()).toEqual([...actions].sort());
     expect(documented.filter((action) => !isImplementedAction(action))).toEqual([]);
     expect(document.paths).not.toHaveProperty('/api/DescribeVpcs');
@@ -114,7 +120,10 @@ describe('paths are the action table', () => {
 describe('schemas say what the codec reads and writes', () => {
   it('structures are closed objects, lists arrays, numbers by their model width, timestamps date-times', () => {
     expect(schemas.Ipam).toMatchObject({ type: 'object', additionalProperties: false });
-    expect(schemas.Ipam.properties!.OperatingRegions).toEqual({ type: 'array', items: { $ref: '#/components/schemas/IpamOperatingRegion' } });
+    expect(schemas.Ipam.properties!.OperatingRegions).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/IpamOperatingRegion' },
+    });
     expect(schemas.Ipam.properties!.ScopeCount).toEqual({ type: 'integer', format: 'int32' });
     expect(schemas.Ipam.properties!.EnablePrivateGua).toEqual({ type: 'boolean' });
     expect(schemas.IpamResourceCidr.properties!.IpUsage).toEqual({ type: 'number', format: 'double' });
@@ -128,7 +137,9 @@ describe('schemas say what the codec reads and writes', () => {
     const node: unknown[] = [3, 'test', 'TreeNode', 0, ['Name', 'Children'], [0, [() => nodeList, 0]]];
     const nodeList: unknown[] = [1, 'test', 'TreeNodeList', 0, () => node];
     const builder = new SchemaBuilder();
-    expect(builder.structure(NormalizedSchema.of(node as Parameters<typeof NormalizedSchema.of>[0]))).toEqual({ $ref: '#/components/schemas/TreeNode' });
+    expect(builder.structure(NormalizedSchema.of(node as Parameters<typeof NormalizedSchema.of>[0]))).toEqual({
+      $ref: '#/components/schemas/TreeNode',
+    });
     expect(builder.schemas).toEqual({
       TreeNode: {
         type: 'object',
@@ -140,7 +151,10 @@ describe('schemas say what the codec reads and writes', () => {
 
   it('enums are named components with the model values, on inputs and outputs alike', () => {
     expect(schemas.Ipam.properties!.State).toEqual({ $ref: '#/components/schemas/IpamState' });
-    expect(schemas.IpamState).toEqual({ type: 'string', enum: expect.arrayContaining(['create-in-progress', 'create-complete', 'delete-complete']) });
+    expect(schemas.IpamState).toEqual({
+      type: 'string',
+      enum: expect.arrayContaining(['create-in-progress', 'create-complete', 'delete-complete']),
+    });
     expect(schemaAt('CreateIpamPoolRequest', 'AddressFamily')).toEqual({ type: 'string', enum: ['ipv4', 'ipv6'] });
     expect(schemaAt('CreateIpamRequest', 'TagSpecifications.ResourceType').enum).toContain('ipam-pool');
   });
@@ -200,8 +214,12 @@ describe('model-details.generated.json', () => {
     const enumNames = new Set(Object.values(details.members).flatMap((detail) => ('enum' in detail ? [detail.enum] : [])));
     expect([...enumNames].filter((name) => !(name in details.enums))).toEqual([]);
     // Every enum the implemented actions reach is in the document.
-    const referenced = new Set([...nodes(document)].flatMap(([, node]) => (typeof node.$ref === 'string' ? [node.$ref.split('/').pop()!] : [])));
-    const documentedEnums = Object.entries(schemas).filter(([, schema]) => schema.enum).map(([name]) => name);
+    const referenced = new Set(
+      [...nodes(document)].flatMap(([, node]) => (typeof node.$ref === 'string' ? [node.$ref.split('/').pop()!] : [])),
+    );
+    const documentedEnums = Object.entries(schemas)
+      .filter(([, schema]) => schema.enum)
+      .map(([name]) => name);
     expect(documentedEnums.filter((name) => !referenced.has(name))).toEqual([]);
   });
 });

@@ -18,7 +18,15 @@ describe('representative inputs survive the JS SDK serializer and our decoder', 
       {
         Description: 'Prod IPAM – ünïcode ✓ a+b&c=d 100% <x>',
         OperatingRegions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }],
-        TagSpecifications: [{ ResourceType: 'ipam', Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'empty', Value: '' }] }],
+        TagSpecifications: [
+          {
+            ResourceType: 'ipam',
+            Tags: [
+              { Key: 'env', Value: 'prod' },
+              { Key: 'empty', Value: '' },
+            ],
+          },
+        ],
         Tier: 'advanced',
         EnablePrivateGua: false,
         ClientToken: 'token-1',
@@ -59,7 +67,18 @@ describe('representative inputs survive the JS SDK serializer and our decoder', 
         MaxResults: 100,
       },
     ],
-    ['DescribeIpams', { Filters: [{ Name: 'tag:env', Values: ['prod', 'dev'] }, { Name: 'state' , Values: ['x'] }], IpamIds: ['ipam-1'], MaxResults: 5, NextToken: 'abc+/=' }],
+    [
+      'DescribeIpams',
+      {
+        Filters: [
+          { Name: 'tag:env', Values: ['prod', 'dev'] },
+          { Name: 'state', Values: ['x'] },
+        ],
+        IpamIds: ['ipam-1'],
+        MaxResults: 5,
+        NextToken: 'abc+/=',
+      },
+    ],
     ['GetIpamResourceCidrs', { IpamScopeId: 's', ResourceTag: { Key: 'env', Value: 'prod' }, ResourceType: 'vpc' }],
     [
       'CreateIpamPrefixListResolver',
@@ -69,7 +88,10 @@ describe('representative inputs survive the JS SDK serializer and our decoder', 
         Rules: [
           {
             RuleType: 'ipam-resource-cidr',
-            Conditions: [{ Operation: 'equals', ResourceTag: { Key: 'env', Value: 'prod' } }, { Operation: 'subnet-of', Cidr: '10.0.0.0/8' }],
+            Conditions: [
+              { Operation: 'equals', ResourceTag: { Key: 'env', Value: 'prod' } },
+              { Operation: 'subnet-of', Cidr: '10.0.0.0/8' },
+            ],
           },
           { RuleType: 'static-cidr', StaticCidr: '192.168.0.0/16' },
         ],

@@ -45,7 +45,9 @@ describe('rejected values', () => {
 
   it('an enum inside a list of structures is named by its wire path', () => {
     expect(queryRejection('Action=CreateIpam&TagSpecification.1.ResourceType=ipam&TagSpecification.2.ResourceType=bogus')).toMatchObject(
-      invalid(expect.stringMatching(/^Value \(bogus\) for parameter TagSpecification\.2\.ResourceType is invalid\. Valid values: .*ipam-pool/)),
+      invalid(
+        expect.stringMatching(/^Value \(bogus\) for parameter TagSpecification\.2\.ResourceType is invalid\. Valid values: .*ipam-pool/),
+      ),
     );
   });
 
@@ -66,7 +68,11 @@ describe('rejected values', () => {
   });
 
   it('bounds are inclusive', () => {
-    for (const body of ['DescribeIpams&MaxResults=5', 'DescribeIpams&MaxResults=1000', 'GetIpamPoolAllocations&IpamPoolId=p&MaxResults=1000']) {
+    for (const body of [
+      'DescribeIpams&MaxResults=5',
+      'DescribeIpams&MaxResults=1000',
+      'GetIpamPoolAllocations&IpamPoolId=p&MaxResults=1000',
+    ]) {
       expect(() => queryRejection(`Action=${body}`)).toThrow('accepted');
     }
   });
@@ -169,11 +175,15 @@ describe('caps where the model has none (input-limits.ts)', () => {
   });
 
   it('ids and other short strings: 255 bytes; tags 128/256 characters; filter values 255', () => {
-    expect(queryRejection(`Action=DescribeIpamPools&IpamPoolId.1=${'i'.repeat(256)}`)?.message).toContain('parameter IpamPoolId.1 is invalid. Expecting a length at most 255 bytes');
-    expect(queryRejection(`Action=CreateIpam&TagSpecification.1.ResourceType=ipam&TagSpecification.1.Tag.1.Key=${'k'.repeat(129)}`)?.message).toContain(
-      'TagSpecification.1.Tag.1.Key is invalid. Expecting a length at most 128 characters.',
+    expect(queryRejection(`Action=DescribeIpamPools&IpamPoolId.1=${'i'.repeat(256)}`)?.message).toContain(
+      'parameter IpamPoolId.1 is invalid. Expecting a length at most 255 bytes',
     );
-    expect(queryRejection(`Action=DescribeIpams&Filter.1.Name=state&Filter.1.Value.1=${'v'.repeat(256)}`)?.message).toContain('Filter.1.Value.1 is invalid');
+    expect(
+      queryRejection(`Action=CreateIpam&TagSpecification.1.ResourceType=ipam&TagSpecification.1.Tag.1.Key=${'k'.repeat(129)}`)?.message,
+    ).toContain('TagSpecification.1.Tag.1.Key is invalid. Expecting a length at most 128 characters.');
+    expect(queryRejection(`Action=DescribeIpams&Filter.1.Name=state&Filter.1.Value.1=${'v'.repeat(256)}`)?.message).toContain(
+      'Filter.1.Value.1 is invalid',
+    );
     expect(() => validateInput('DescribeIpams', { NextToken: 'n'.repeat(10_000) })).not.toThrow();
   });
 
@@ -197,10 +207,14 @@ describe('text XML cannot carry, in the Query body', () => {
   });
 
   it('the action name is checked before it is looked up', () => {
-    expect(queryRejection('Action=DescribeIpams%00')).toEqual(invalid('The value for Action contains a character XML cannot carry (U+0000).'));
+    expect(queryRejection('Action=DescribeIpams%00')).toEqual(
+      invalid('The value for Action contains a character XML cannot carry (U+0000).'),
+    );
   });
 
   it('tab, line feed, carriage return and emoji are fine', () => {
-    expect(() => decodeQueryRequest('Action=CreateIpam&Version=2016-11-15&Description=a%09b%0Ac%0Dd%F0%9F%90%99', () => true)).not.toThrow();
+    expect(() =>
+      decodeQueryRequest('Action=CreateIpam&Version=2016-11-15&Description=a%09b%0Ac%0Dd%F0%9F%90%99', () => true),
+    ).not.toThrow();
   });
 });

@@ -43,7 +43,9 @@ class ReferenceModel {
   /** Best fit: the smallest maximal free block (lowest among equals) with a suitable /n, its lowest one. */
   expectedChoice(n: number, allowed: readonly Cidr[], disallowed: readonly Cidr[]): Cidr | undefined {
     const smallestThenLowest = (a: Cidr, b: Cidr) => b.prefixLength - a.prefixLength || (a.start < b.start ? -1 : 1);
-    const blocks = this.maximalFreeBlocks().filter((b) => b.prefixLength <= n).sort(smallestThenLowest);
+    const blocks = this.maximalFreeBlocks()
+      .filter((b) => b.prefixLength <= n)
+      .sort(smallestThenLowest);
     for (const block of blocks) {
       const slot = slotsOf(block, n).find((c) => satisfies(c, allowed, disallowed));
       if (slot !== undefined) return slot;
@@ -137,7 +139,10 @@ function operations(shape: PoolShape): fc.Arbitrary<Operation[]> {
   const nearPool = fc.constantFrom(...shape.universes).chain((u) => cidrInside(u, min, max));
   const constraints: fc.Arbitrary<Constraints> = fc.oneof(
     { weight: 2, arbitrary: fc.constant<Constraints>({ allowed: [], disallowed: [] }) },
-    { weight: 1, arbitrary: fc.record({ allowed: fc.array(nearPool, { maxLength: 3 }), disallowed: fc.array(nearPool, { maxLength: 4 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ allowed: fc.array(nearPool, { maxLength: 3 }), disallowed: fc.array(nearPool, { maxLength: 4 }) }),
+    },
   );
   const allocate = fc
     .tuple(fc.integer({ min, max }), constraints)
@@ -204,7 +209,7 @@ describe('the buddy allocator behaves like the reference model', () => {
         fc.constantFrom(1, 3, 90),
         (ops, finalReleaseOrder, maxBlocksPerCommit) => {
           const allocator = new InMemoryBuddyAllocator(shape.family, maxBlocksPerCommit);
-          provisioned.forEach((p) => allocator.provision(p));
+          for (const p of provisioned) allocator.provision(p);
           const model = new ReferenceModel(provisioned);
           for (const operation of ops) {
             apply(operation, allocator, model);
@@ -226,7 +231,7 @@ describe('the buddy allocator behaves like the reference model', () => {
 describe('allocation scenarios', () => {
   const poolOf = (family: AddressFamily, ...cidrs: string[]) => {
     const allocator = new InMemoryBuddyAllocator(family);
-    cidrs.forEach((c) => allocator.provision(parseCidr(c)));
+    for (const c of cidrs) allocator.provision(parseCidr(c));
     return allocator;
   };
   const allocated = (allocator: InMemoryBuddyAllocator, n: number) => {

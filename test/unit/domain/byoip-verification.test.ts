@@ -89,9 +89,30 @@ describe('signed message (RSA-PSS SHA-256, the guide alphabet)', () => {
   it('accepts the exact output of the guide openssl recipe', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'byoip-recipe-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '2', '-subj', '/CN=recipe'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          `${dir}/key.pem`,
+          '-out',
+          `${dir}/cert.pem`,
+          '-days',
+          '2',
+          '-subj',
+          '/CN=recipe',
+        ],
+        { stdio: 'ignore' },
+      );
       writeFileSync(`${dir}/message`, message);
-      const signed = execFileSync('sh', ['-c', `openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-1 -sign ${dir}/key.pem -keyform PEM ${dir}/message | openssl base64 | tr -- '+=/' '-_~' | tr -d "\\n"`]).toString();
+      const signed = execFileSync('sh', [
+        '-c',
+        `openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-1 -sign ${dir}/key.pem -keyform PEM ${dir}/message | openssl base64 | tr -- '+=/' '-_~' | tr -d "\\n"`,
+      ]).toString();
       const certificate = execFileSync('cat', [`${dir}/cert.pem`]).toString();
       expect(verifySignedMessage(message, signed, certificate)).toBe(true);
       expect(verifySignedMessage(message.replace('20991231', '20991230'), signed, certificate)).toBe(false);
@@ -111,7 +132,9 @@ describe('signed message (RSA-PSS SHA-256, the guide alphabet)', () => {
   it('finds the certificate in RDAP remarks given as lines', () => {
     const lines = identity.certificatePem.trim().split('\n');
     const rdap = { handle: 'NET-130-137-245-0-1', remarks: [{ title: 'Public Comments', description: lines }] };
-    expect(certificatesIn(rdap).map((pem) => new X509Certificate(pem).fingerprint256)).toEqual([new X509Certificate(identity.certificatePem).fingerprint256]);
+    expect(certificatesIn(rdap).map((pem) => new X509Certificate(pem).fingerprint256)).toEqual([
+      new X509Certificate(identity.certificatePem).fingerprint256,
+    ]);
     expect(certificatesIn({ remarks: [{ description: ['no certificate here'] }] })).toEqual([]);
   });
 

@@ -153,7 +153,7 @@ describe('a CIDR with host bits set is not canonical: the error suggests the net
         cidrOfEitherFamily.filter((c) => c.prefixLength < addressBits(c.family)),
         fc.bigInt({ min: 1n }),
         (c, noise) => {
-          const hostBits = noise % (cidrSize(c) - 1n) + 1n;
+          const hostBits = (noise % (cidrSize(c) - 1n)) + 1n;
           const text = `${formatAddress(c.family, c.start + hostBits)}/${c.prefixLength}`;
           expect(parseError(text).message).toContain(`did you mean ${formatCidr(c)}?`);
         },
@@ -210,11 +210,14 @@ describe('canonical form', () => {
 
   it('every RFC 4291 spelling of an IPv6 address parses to the same address, printed per RFC 5952', () => {
     fc.assert(
-      fc.property(ipv6GroupsArb.chain((groups) => fc.tuple(fc.constant(groups), anyIpv6TextOf(groups))), ([groups, text]) => {
-        const value = groups.reduce((v, g) => (v << 16n) | BigInt(g), 0n);
-        expect(parseAddress(text)).toEqual({ family: 'ipv6', value });
-        expect(formatAddress('ipv6', value)).toBe(urlCanonical(text));
-      }),
+      fc.property(
+        ipv6GroupsArb.chain((groups) => fc.tuple(fc.constant(groups), anyIpv6TextOf(groups))),
+        ([groups, text]) => {
+          const value = groups.reduce((v, g) => (v << 16n) | BigInt(g), 0n);
+          expect(parseAddress(text)).toEqual({ family: 'ipv6', value });
+          expect(formatAddress('ipv6', value)).toBe(urlCanonical(text));
+        },
+      ),
     );
   });
 
@@ -236,13 +239,16 @@ describe('CIDR arithmetic', () => {
 
   it('containment and overlap agree with the address ranges', () => {
     fc.assert(
-      fc.property(anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))), ([a, b]) => {
-        const [a0, a1] = range(a);
-        const [b0, b1] = range(b);
-        expect(containsCidr(a, b)).toBe(a0 <= b0 && b1 <= a1);
-        expect(cidrsOverlap(a, b)).toBe(a0 <= b1 && b0 <= a1);
-        expect(cidrsOverlap(a, b)).toBe(cidrsOverlap(b, a));
-      }),
+      fc.property(
+        anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))),
+        ([a, b]) => {
+          const [a0, a1] = range(a);
+          const [b0, b1] = range(b);
+          expect(containsCidr(a, b)).toBe(a0 <= b0 && b1 <= a1);
+          expect(cidrsOverlap(a, b)).toBe(a0 <= b1 && b0 <= a1);
+          expect(cidrsOverlap(a, b)).toBe(cidrsOverlap(b, a));
+        },
+      ),
     );
   });
 
@@ -253,14 +259,17 @@ describe('CIDR arithmetic', () => {
 
   it('buddies are the two halves of their parent', () => {
     fc.assert(
-      fc.property(cidrOfEitherFamily.filter((c) => c.prefixLength > 0), (c) => {
-        const buddy = buddyOf(c);
-        expect(buddyOf(buddy)).toEqual(c);
-        expect(parentOf(buddy)).toEqual(parentOf(c));
-        const halves = halvesOf(parentOf(c)).sort(compareCidrs);
-        expect(halves).toEqual([c, buddy].sort(compareCidrs));
-        expect(cidrSize(halves[0]) * 2n).toBe(cidrSize(parentOf(c)));
-      }),
+      fc.property(
+        cidrOfEitherFamily.filter((c) => c.prefixLength > 0),
+        (c) => {
+          const buddy = buddyOf(c);
+          expect(buddyOf(buddy)).toEqual(c);
+          expect(parentOf(buddy)).toEqual(parentOf(c));
+          const halves = halvesOf(parentOf(c)).sort(compareCidrs);
+          expect(halves).toEqual([c, buddy].sort(compareCidrs));
+          expect(cidrSize(halves[0]) * 2n).toBe(cidrSize(parentOf(c)));
+        },
+      ),
     );
     expect(buddyOf(parseCidr('10.0.0.0/9'))).toEqual(parseCidr('10.128.0.0/9'));
     expect(parentOf(parseCidr('10.128.0.0/9'))).toEqual(parseCidr('10.0.0.0/8'));
@@ -289,11 +298,14 @@ describe('CIDR arithmetic', () => {
 describe('start keys', () => {
   it('are 32 hex digits for both families, invertible, and sort like addresses', () => {
     fc.assert(
-      fc.property(anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))), ([a, b]) => {
-        expect(startHex(a)).toMatch(/^[0-9a-f]{32}$/);
-        expect(BigInt(`0x${startHex(a)}`)).toBe(a.start);
-        expect(startHex(a) < startHex(b)).toBe(a.start < b.start);
-      }),
+      fc.property(
+        anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))),
+        ([a, b]) => {
+          expect(startHex(a)).toMatch(/^[0-9a-f]{32}$/);
+          expect(BigInt(`0x${startHex(a)}`)).toBe(a.start);
+          expect(startHex(a) < startHex(b)).toBe(a.start < b.start);
+        },
+      ),
     );
     expect(startHex(parseCidr('10.0.0.0/8'))).toBe('0000000000000000000000000a000000');
   });

@@ -24,13 +24,29 @@ const TIME = '2024-05-01T12:00:00.000Z';
 const EMPTY: InventorySnapshot = { vpcs: [], subnets: [], addresses: [], networkInterfaces: [], publicIpv4Pools: [] };
 
 describe('discoveredFromSnapshot', () => {
-  const discover = (snapshot: Partial<InventorySnapshot>) => discoveredFromSnapshot('ipam-res-disco-1', 'us-east-1', ACCOUNT, { ...EMPTY, ...snapshot }, TIME);
+  const discover = (snapshot: Partial<InventorySnapshot>) =>
+    discoveredFromSnapshot('ipam-res-disco-1', 'us-east-1', ACCOUNT, { ...EMPTY, ...snapshot }, TIME);
 
   it('reports each VPC CIDR with the share its subnets cover, and each subnet CIDR with the share of addresses in use', () => {
     const { resourceCidrs } = discover({
-      vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT, Cidrs: ['10.0.0.0/16', '10.1.0.0/16', '2600:1f18::/56'], Tags: [{ Key: 'Name', Value: 'prod' }] }],
+      vpcs: [
+        {
+          VpcId: 'vpc-1',
+          OwnerId: ACCOUNT,
+          Cidrs: ['10.0.0.0/16', '10.1.0.0/16', '2600:1f18::/56'],
+          Tags: [{ Key: 'Name', Value: 'prod' }],
+        },
+      ],
       subnets: [
-        { SubnetId: 'subnet-a', VpcId: 'vpc-1', OwnerId: ACCOUNT, Cidrs: ['10.0.0.0/17', '2600:1f18::/64'], AvailabilityZoneId: 'use1-az1', AvailableIpAddressCount: 32763 - 16384, Tags: [] },
+        {
+          SubnetId: 'subnet-a',
+          VpcId: 'vpc-1',
+          OwnerId: ACCOUNT,
+          Cidrs: ['10.0.0.0/17', '2600:1f18::/64'],
+          AvailabilityZoneId: 'use1-az1',
+          AvailableIpAddressCount: 32763 - 16384,
+          Tags: [],
+        },
         { SubnetId: 'subnet-b', VpcId: 'vpc-1', OwnerId: ACCOUNT, Cidrs: ['10.0.128.0/18'], AvailableIpAddressCount: 16379, Tags: [] },
       ],
     });
@@ -80,28 +96,107 @@ describe('discoveredFromSnapshot', () => {
         { AllocationId: 'eipalloc-1', PublicIp: '3.5.0.1', AssociationId: 'eipassoc-1', NetworkInterfaceId: 'eni-1', Tags: [] },
         { AllocationId: 'eipalloc-2', PublicIp: '198.51.100.7', PublicIpv4Pool: 'ipv4pool-ec2-1', Tags: [{ Key: 'Name', Value: 'spare' }] },
       ],
-      publicIpv4Pools: [{ PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 192, Tags: [] }],
+      publicIpv4Pools: [
+        { PoolId: 'ipv4pool-ec2-1', Cidrs: ['198.51.100.0/24'], TotalAddressCount: 256, TotalAvailableAddressCount: 192, Tags: [] },
+      ],
     });
-    expect(resourceCidrs.map(({ ResourceId, ResourceCidr, ResourceType, IpSource, NetworkInterfaceAttachmentStatus, IpUsage, ResourceOwnerId, resourceName }) => ({
-      ResourceId, ResourceCidr, ResourceType, IpSource, NetworkInterfaceAttachmentStatus, IpUsage, ResourceOwnerId, resourceName,
-    }))).toEqual([
-      { ResourceId: 'eipalloc-1', ResourceCidr: '3.5.0.1/32', ResourceType: 'eip', IpSource: 'amazon', NetworkInterfaceAttachmentStatus: 'in-use', IpUsage: undefined, ResourceOwnerId: ACCOUNT, resourceName: undefined },
-      { ResourceId: 'eipalloc-2', ResourceCidr: '198.51.100.7/32', ResourceType: 'eip', IpSource: 'byoip', NetworkInterfaceAttachmentStatus: 'available', IpUsage: undefined, ResourceOwnerId: ACCOUNT, resourceName: 'spare' },
-      { ResourceId: 'ipv4pool-ec2-1', ResourceCidr: '198.51.100.0/24', ResourceType: 'public-ipv4-pool', IpSource: 'byoip', NetworkInterfaceAttachmentStatus: undefined, IpUsage: 0.25, ResourceOwnerId: ACCOUNT, resourceName: undefined },
+    expect(
+      resourceCidrs.map(
+        ({
+          ResourceId,
+          ResourceCidr,
+          ResourceType,
+          IpSource,
+          NetworkInterfaceAttachmentStatus,
+          IpUsage,
+          ResourceOwnerId,
+          resourceName,
+        }) => ({
+          ResourceId,
+          ResourceCidr,
+          ResourceType,
+          IpSource,
+          NetworkInterfaceAttachmentStatus,
+          IpUsage,
+          ResourceOwnerId,
+          resourceName,
+        }),
+      ),
+    ).toEqual([
+      {
+        ResourceId: 'eipalloc-1',
+        ResourceCidr: '3.5.0.1/32',
+        ResourceType: 'eip',
+        IpSource: 'amazon',
+        NetworkInterfaceAttachmentStatus: 'in-use',
+        IpUsage: undefined,
+        ResourceOwnerId: ACCOUNT,
+        resourceName: undefined,
+      },
+      {
+        ResourceId: 'eipalloc-2',
+        ResourceCidr: '198.51.100.7/32',
+        ResourceType: 'eip',
+        IpSource: 'byoip',
+        NetworkInterfaceAttachmentStatus: 'available',
+        IpUsage: undefined,
+        ResourceOwnerId: ACCOUNT,
+        resourceName: 'spare',
+      },
+      {
+        ResourceId: 'ipv4pool-ec2-1',
+        ResourceCidr: '198.51.100.0/24',
+        ResourceType: 'public-ipv4-pool',
+        IpSource: 'byoip',
+        NetworkInterfaceAttachmentStatus: undefined,
+        IpUsage: 0.25,
+        ResourceOwnerId: ACCOUNT,
+        resourceName: undefined,
+      },
     ]);
   });
 
   it('reports public addresses: Elastic IPs with the service behind them, and public IPs of interfaces that are not Elastic IPs', () => {
     const { publicAddresses } = discover({
       addresses: [
-        { AllocationId: 'eipalloc-1', PublicIp: '3.5.0.1', AssociationId: 'eipassoc-1', NetworkInterfaceId: 'eni-nat', NetworkBorderGroup: 'us-east-1', Tags: [{ Key: 'team', Value: 'net' }] },
+        {
+          AllocationId: 'eipalloc-1',
+          PublicIp: '3.5.0.1',
+          AssociationId: 'eipassoc-1',
+          NetworkInterfaceId: 'eni-nat',
+          NetworkBorderGroup: 'us-east-1',
+          Tags: [{ Key: 'team', Value: 'net' }],
+        },
         { AllocationId: 'eipalloc-2', PublicIp: '198.51.100.7', PublicIpv4Pool: 'ipv4pool-ec2-1', Tags: [] },
       ],
       networkInterfaces: [
         // The EIP's own interface: reported once, as the EIP.
-        { NetworkInterfaceId: 'eni-nat', PublicIp: '3.5.0.1', AllocationId: 'eipalloc-1', InterfaceType: 'nat_gateway', Description: 'Interface for NAT Gateway nat-0abc', VpcId: 'vpc-1', SubnetId: 'subnet-a', Groups: [] },
-        { NetworkInterfaceId: 'eni-web', PublicIp: '3.5.0.2', InterfaceType: 'interface', InstanceId: 'i-1', VpcId: 'vpc-1', SubnetId: 'subnet-a', Groups: [{ GroupName: 'web', GroupId: 'sg-1' }] },
-        { NetworkInterfaceId: 'eni-elb', PublicIp: '3.5.0.3', RequesterManaged: true, Description: 'ELB app/shop/50dc6c495c0c9188', Groups: [] },
+        {
+          NetworkInterfaceId: 'eni-nat',
+          PublicIp: '3.5.0.1',
+          AllocationId: 'eipalloc-1',
+          InterfaceType: 'nat_gateway',
+          Description: 'Interface for NAT Gateway nat-0abc',
+          VpcId: 'vpc-1',
+          SubnetId: 'subnet-a',
+          Groups: [],
+        },
+        {
+          NetworkInterfaceId: 'eni-web',
+          PublicIp: '3.5.0.2',
+          InterfaceType: 'interface',
+          InstanceId: 'i-1',
+          VpcId: 'vpc-1',
+          SubnetId: 'subnet-a',
+          Groups: [{ GroupName: 'web', GroupId: 'sg-1' }],
+        },
+        {
+          NetworkInterfaceId: 'eni-elb',
+          PublicIp: '3.5.0.3',
+          RequesterManaged: true,
+          Description: 'ELB app/shop/50dc6c495c0c9188',
+          Groups: [],
+        },
         { NetworkInterfaceId: 'eni-rds', PublicIp: '3.5.0.4', RequesterManaged: true, Description: 'RDSNetworkInterface', Groups: [] },
       ],
     });
@@ -142,7 +237,12 @@ describe('discoveredFromSnapshot', () => {
         InstanceId: 'i-1',
         SecurityGroups: [{ GroupName: 'web', GroupId: 'sg-1' }],
       }),
-      expect.objectContaining({ Address: '3.5.0.3', AddressType: 'service-managed-ip', Service: 'load-balancer', ServiceResource: 'app/shop/50dc6c495c0c9188' }),
+      expect.objectContaining({
+        Address: '3.5.0.3',
+        AddressType: 'service-managed-ip',
+        Service: 'load-balancer',
+        ServiceResource: 'app/shop/50dc6c495c0c9188',
+      }),
       expect.objectContaining({ Address: '3.5.0.4', AddressType: 'service-managed-ip', Service: 'relational-database-service' }),
     ]);
   });
@@ -189,40 +289,99 @@ const IPAM: Ipam = {
 
 function scope(id: string, type: 'public' | 'private'): IpamScope {
   return {
-    OwnerId: ACCOUNT, IpamScopeId: id, IpamScopeArn: `arn:${id}`, IpamArn: IPAM.IpamArn, IpamRegion: 'us-east-1',
-    IpamScopeType: type, IsDefault: id !== 'scope-other', PoolCount: 0, State: 'create-complete', Tags: [], ipamId: IPAM.IpamId, version: 1,
+    OwnerId: ACCOUNT,
+    IpamScopeId: id,
+    IpamScopeArn: `arn:${id}`,
+    IpamArn: IPAM.IpamArn,
+    IpamRegion: 'us-east-1',
+    IpamScopeType: type,
+    IsDefault: id !== 'scope-other',
+    PoolCount: 0,
+    State: 'create-complete',
+    Tags: [],
+    ipamId: IPAM.IpamId,
+    version: 1,
   };
 }
 const SCOPES = [scope('scope-public', 'public'), scope('scope-private', 'private'), scope('scope-other', 'private')];
 
 function pool(id: string, overrides: Partial<IpamPool> = {}): IpamPool {
   return {
-    OwnerId: ACCOUNT, IpamPoolId: id, IpamPoolArn: `arn:${id}`, IpamScopeArn: 'arn:scope-private', IpamScopeType: 'private', IpamArn: IPAM.IpamArn,
-    IpamRegion: 'us-east-1', Locale: 'us-east-1', PoolDepth: 1, State: 'create-complete', AutoImport: true, AddressFamily: 'ipv4',
-    AllocationResourceTags: [], Tags: [], ipamId: IPAM.IpamId, ipamScopeId: 'scope-private', provisionedCidrCount: 1, childPoolCount: 0, version: 1,
+    OwnerId: ACCOUNT,
+    IpamPoolId: id,
+    IpamPoolArn: `arn:${id}`,
+    IpamScopeArn: 'arn:scope-private',
+    IpamScopeType: 'private',
+    IpamArn: IPAM.IpamArn,
+    IpamRegion: 'us-east-1',
+    Locale: 'us-east-1',
+    PoolDepth: 1,
+    State: 'create-complete',
+    AutoImport: true,
+    AddressFamily: 'ipv4',
+    AllocationResourceTags: [],
+    Tags: [],
+    ipamId: IPAM.IpamId,
+    ipamScopeId: 'scope-private',
+    provisionedCidrCount: 1,
+    childPoolCount: 0,
+    version: 1,
     ...overrides,
   };
 }
 
 function poolCidr(poolId: string, cidr: string): IpamPoolCidr {
-  return { IpamPoolCidrId: `cidr-${poolId}-${cidr}`, Cidr: cidr, State: 'provisioned', NetmaskLength: parseCidr(cidr).prefixLength, ipamPoolId: poolId, sourceSpaceId: 'scope-private', version: 1 };
+  return {
+    IpamPoolCidrId: `cidr-${poolId}-${cidr}`,
+    Cidr: cidr,
+    State: 'provisioned',
+    NetmaskLength: parseCidr(cidr).prefixLength,
+    ipamPoolId: poolId,
+    sourceSpaceId: 'scope-private',
+    version: 1,
+  };
 }
 
 function allocation(poolId: string, cidr: string, overrides: Partial<IpamPoolAllocation> = {}): IpamPoolAllocation {
   return {
-    IpamPoolAllocationId: `alloc-${cidr}`, Cidr: cidr, ResourceType: 'custom', ResourceOwner: ACCOUNT, Tags: [], ipamPoolId: poolId,
-    within: cidr, createdAt: TIME, ...overrides,
+    IpamPoolAllocationId: `alloc-${cidr}`,
+    Cidr: cidr,
+    ResourceType: 'custom',
+    ResourceOwner: ACCOUNT,
+    Tags: [],
+    ipamPoolId: poolId,
+    within: cidr,
+    createdAt: TIME,
+    ...overrides,
   };
 }
 
 function vpcAllocation(poolId: string, vpcId: string, cidr: string, region = 'us-east-1'): IpamPoolAllocation {
-  return allocation(poolId, cidr, { IpamPoolAllocationId: `alloc-${vpcId}`, ResourceType: 'vpc', ResourceId: vpcId, ResourceRegion: region });
+  return allocation(poolId, cidr, {
+    IpamPoolAllocationId: `alloc-${vpcId}`,
+    ResourceType: 'vpc',
+    ResourceId: vpcId,
+    ResourceRegion: region,
+  });
 }
 
-function found(type: DiscoveredResourceCidr['ResourceType'], id: string, cidr: string, extra: Partial<DiscoveredResourceCidr> = {}): DiscoveredResourceCidr {
+function found(
+  type: DiscoveredResourceCidr['ResourceType'],
+  id: string,
+  cidr: string,
+  extra: Partial<DiscoveredResourceCidr> = {},
+): DiscoveredResourceCidr {
   return {
-    IpamResourceDiscoveryId: 'ipam-res-disco-1', ResourceRegion: 'us-east-1', ResourceId: id, ResourceOwnerId: ACCOUNT, ResourceCidr: cidr,
-    ResourceType: type, ResourceTags: [], SampleTime: TIME, ...(type === 'vpc' ? { VpcId: id } : {}), ...extra,
+    IpamResourceDiscoveryId: 'ipam-res-disco-1',
+    ResourceRegion: 'us-east-1',
+    ResourceId: id,
+    ResourceOwnerId: ACCOUNT,
+    ResourceCidr: cidr,
+    ResourceType: type,
+    ResourceTags: [],
+    SampleTime: TIME,
+    ...(type === 'vpc' ? { VpcId: id } : {}),
+    ...extra,
   };
 }
 
@@ -272,7 +431,16 @@ describe('evaluateIpam: scopes and management', () => {
 
   it('keeps the record fields of the discovered CIDR', () => {
     const [{ verdict }] = evaluateIpam(
-      view({ discovered: [found('vpc', 'vpc-1', '10.0.0.0/16', { ResourceRegion: 'us-west-2', IpUsage: 0.5, ResourceTags: [{ Key: 'Name', Value: 'a' }], resourceName: 'a' })] }),
+      view({
+        discovered: [
+          found('vpc', 'vpc-1', '10.0.0.0/16', {
+            ResourceRegion: 'us-west-2',
+            IpUsage: 0.5,
+            ResourceTags: [{ Key: 'Name', Value: 'a' }],
+            resourceName: 'a',
+          }),
+        ],
+      }),
     );
     expect(verdict).toEqual({
       IpamId: 'ipam-1',
@@ -303,7 +471,10 @@ describe('evaluateIpam: scopes and management', () => {
           found('vpc', 'vpc-ignored', '10.2.0.0/16'),
           found('vpc', 'vpc-near', '10.1.0.0/20'),
         ],
-        overrides: [override('vpc-moved', '10.1.0.0/16', { scopeId: 'scope-other' }), override('vpc-ignored', '10.2.0.0/16', { ignored: true })],
+        overrides: [
+          override('vpc-moved', '10.1.0.0/16', { scopeId: 'scope-other' }),
+          override('vpc-ignored', '10.2.0.0/16', { ignored: true }),
+        ],
       }),
     ).map((entry) => entry.line);
     expect(lines).toEqual([
@@ -339,15 +510,25 @@ describe('evaluateIpam: compliance (DN-22)', () => {
     )[0].verdict.ComplianceStatus;
 
   it('is compliant when netmask, tags and locale fit the pool', () => {
-    expect(judged({ AllocationMinNetmaskLength: 16, AllocationMaxNetmaskLength: 24, AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] }, { ResourceTags: [{ Key: 'env', Value: 'prod' }] })).toBe('compliant');
+    expect(
+      judged(
+        { AllocationMinNetmaskLength: 16, AllocationMaxNetmaskLength: 24, AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] },
+        { ResourceTags: [{ Key: 'env', Value: 'prod' }] },
+      ),
+    ).toBe('compliant');
   });
-  it('is noncompliant when the CIDR is larger than the pool allows', () => expect(judged({ AllocationMinNetmaskLength: 20 })).toBe('noncompliant'));
-  it('is noncompliant when the CIDR is smaller than the pool allows', () => expect(judged({ AllocationMaxNetmaskLength: 12 })).toBe('noncompliant'));
+  it('is noncompliant when the CIDR is larger than the pool allows', () =>
+    expect(judged({ AllocationMinNetmaskLength: 20 })).toBe('noncompliant'));
+  it('is noncompliant when the CIDR is smaller than the pool allows', () =>
+    expect(judged({ AllocationMaxNetmaskLength: 12 })).toBe('noncompliant'));
   it('is noncompliant when a required tag is missing or different', () => {
     expect(judged({ AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] })).toBe('noncompliant');
-    expect(judged({ AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] }, { ResourceTags: [{ Key: 'env', Value: 'dev' }] })).toBe('noncompliant');
+    expect(judged({ AllocationResourceTags: [{ Key: 'env', Value: 'prod' }] }, { ResourceTags: [{ Key: 'env', Value: 'dev' }] })).toBe(
+      'noncompliant',
+    );
   });
-  it('is noncompliant when the resource is outside the pool locale', () => expect(judged({}, { ResourceRegion: 'us-west-2' })).toBe('noncompliant'));
+  it('is noncompliant when the resource is outside the pool locale', () =>
+    expect(judged({}, { ResourceRegion: 'us-west-2' })).toBe('noncompliant'));
 });
 
 describe('evaluateIpam: overlap (DN-36)', () => {
@@ -383,23 +564,32 @@ describe('evaluateIpam: overlap (DN-36)', () => {
       'vpc-ignored': [],
       'subnet-1': [],
     });
-    expect(result.filter((entry) => entry.line.endsWith('/overlapping')).map((entry) => entry.line.split(' ')[1]).sort()).toEqual(['vpc-a', 'vpc-b', 'vpc-c', 'vpc-d']);
+    expect(
+      result
+        .filter((entry) => entry.line.endsWith('/overlapping'))
+        .map((entry) => entry.line.split(' ')[1])
+        .sort(),
+    ).toEqual(['vpc-a', 'vpc-b', 'vpc-c', 'vpc-d']);
   });
 
   it('agrees with comparing every pair (property)', () => {
     // CIDRs inside 10.0.0.0/8, from /8 to /24: plenty of nesting and duplicates.
-    const vpcCidr = fc.record({ middle: fc.integer({ min: 0, max: 0xffff }), prefixLength: fc.integer({ min: 8, max: 24 }) }).map(({ middle, prefixLength }) => {
-      const hostBits = BigInt(32 - prefixLength);
-      const address = (10n << 24n) | (BigInt(middle) << 8n);
-      return cidrFromStart('ipv4', (address >> hostBits) << hostBits, prefixLength);
-    });
+    const vpcCidr = fc
+      .record({ middle: fc.integer({ min: 0, max: 0xffff }), prefixLength: fc.integer({ min: 8, max: 24 }) })
+      .map(({ middle, prefixLength }) => {
+        const hostBits = BigInt(32 - prefixLength);
+        const address = (10n << 24n) | (BigInt(middle) << 8n);
+        return cidrFromStart('ipv4', (address >> hostBits) << hostBits, prefixLength);
+      });
     fc.assert(
       fc.property(fc.array(vpcCidr, { minLength: 1, maxLength: 12 }), (cidrs) => {
         const discovered = cidrs.map((cidr, index) => found('vpc', `vpc-${index}`, formatCidr(cidr)));
         const evaluated = evaluateIpam(view({ discovered }));
         for (const { verdict, overlapsWith } of evaluated) {
           const self = parseCidr(verdict.ResourceCidr);
-          const expected = discovered.filter((other) => other.ResourceId !== verdict.ResourceId && cidrsOverlap(self, parseCidr(other.ResourceCidr)));
+          const expected = discovered.filter(
+            (other) => other.ResourceId !== verdict.ResourceId && cidrsOverlap(self, parseCidr(other.ResourceCidr)),
+          );
           expect(overlapsWith.sort()).toEqual(expected.map((other) => `${other.ResourceId} ${other.ResourceCidr}`).sort());
           expect(verdict.OverlapStatus).toBe(expected.length > 0 ? 'overlapping' : 'nonoverlapping');
         }
@@ -436,7 +626,10 @@ describe('importCandidates (DN-23)', () => {
         found('vpc', 'vpc-over-reservation', '10.5.0.0/16'),
         found('subnet', 'subnet-1', '10.2.0.0/25', { VpcId: 'vpc-a' }),
       ],
-      overrides: [override('vpc-ignored', '10.8.0.0/16', { ignored: true }), override('vpc-moved', '10.9.0.0/16', { scopeId: 'scope-other' })],
+      overrides: [
+        override('vpc-ignored', '10.8.0.0/16', { ignored: true }),
+        override('vpc-moved', '10.9.0.0/16', { scopeId: 'scope-other' }),
+      ],
     });
     const offered = importCandidates(input, [parent, child]).map(({ pool, found }) => `${pool.IpamPoolId} ${found.ResourceId}`);
     expect(offered).toEqual([
@@ -449,7 +642,11 @@ describe('importCandidates (DN-23)', () => {
   });
 
   it('offers nothing to pools that do not import', () => {
-    const input = view({ pools: [pool('pool-1')], poolCidrs: new Map([['pool-1', [poolCidr('pool-1', '10.0.0.0/8')]]]), discovered: [found('vpc', 'vpc-1', '10.0.0.0/16')] });
+    const input = view({
+      pools: [pool('pool-1')],
+      poolCidrs: new Map([['pool-1', [poolCidr('pool-1', '10.0.0.0/8')]]]),
+      discovered: [found('vpc', 'vpc-1', '10.0.0.0/16')],
+    });
     expect(importCandidates(input, [])).toEqual([]);
   });
 });
@@ -471,7 +668,10 @@ describe('vanishedAllocations', () => {
       overrides: [override('vpc-ignored', '10.4.0.0/16', { ignored: true })],
     });
     const released = vanishedAllocations(input, new Set([accountRegionKey(ACCOUNT, 'us-east-1')]));
-    expect(released.map(({ allocation, cause }) => `${allocation.ResourceId ?? allocation.Cidr} ${cause}`)).toEqual(['vpc-gone auto-release', 'vpc-ignored ignored']);
+    expect(released.map(({ allocation, cause }) => `${allocation.ResourceId ?? allocation.Cidr} ${cause}`)).toEqual([
+      'vpc-gone auto-release',
+      'vpc-ignored ignored',
+    ]);
   });
 });
 

@@ -126,7 +126,8 @@ describe('merging on release stops at the provisioned CIDR', () => {
 });
 
 describe('planning the merges of a release from the buddies read ahead', () => {
-  const known = (free: string[], read: string[]) => (buddy: Cidr) => (read.includes(formatCidr(buddy)) ? free.includes(formatCidr(buddy)) : undefined);
+  const known = (free: string[], read: string[]) => (buddy: Cidr) =>
+    read.includes(formatCidr(buddy)) ? free.includes(formatCidr(buddy)) : undefined;
 
   it('reads the buddies of the next levels, and none above /0', () => {
     expect(texts(mergeBuddies(parseCidr('10.0.0.16/28'), 3))).toEqual(['10.0.0.0/28', '10.0.0.32/27', '10.0.0.64/26']);
@@ -168,11 +169,14 @@ describe('best-fit order of free blocks', () => {
 
   it('the storage key sorts the same way, and the floor selects blocks that can hold a /n', () => {
     fc.assert(
-      fc.property(anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f), fc.integer({ min: 0, max: f === 'ipv4' ? 32 : 128 }))), ([a, b, n]) => {
-        const byKey = bestFitKey(a) < bestFitKey(b) ? -1 : bestFitKey(a) > bestFitKey(b) ? 1 : 0;
-        expect(byKey).toBe(Math.sign(bestFitOrder(a, b)));
-        expect(bestFitKey(a) >= bestFitKeyFloor(a.family, n)).toBe(a.prefixLength <= n);
-      }),
+      fc.property(
+        anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f), fc.integer({ min: 0, max: f === 'ipv4' ? 32 : 128 }))),
+        ([a, b, n]) => {
+          const byKey = bestFitKey(a) < bestFitKey(b) ? -1 : bestFitKey(a) > bestFitKey(b) ? 1 : 0;
+          expect(byKey).toBe(Math.sign(bestFitOrder(a, b)));
+          expect(bestFitKey(a) >= bestFitKeyFloor(a.family, n)).toBe(a.prefixLength <= n);
+        },
+      ),
     );
   });
 });
@@ -248,10 +252,13 @@ describe('placing a /n in a block', () => {
 describe('sorting helpers are total', () => {
   it('compareCidrs and bestFitOrder are consistent with sameCidr', () => {
     fc.assert(
-      fc.property(anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))), ([a, b]) => {
-        expect(compareCidrs(a, b) === 0).toBe(sameCidr(a, b));
-        expect(bestFitOrder(a, b) === 0).toBe(sameCidr(a, b));
-      }),
+      fc.property(
+        anyFamily.chain((f) => fc.tuple(anyCidr(f), anyCidr(f))),
+        ([a, b]) => {
+          expect(compareCidrs(a, b) === 0).toBe(sameCidr(a, b));
+          expect(bestFitOrder(a, b) === 0).toBe(sameCidr(a, b));
+        },
+      ),
     );
   });
 });

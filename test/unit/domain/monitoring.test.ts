@@ -75,7 +75,9 @@ const scope = (IpamScopeId: string): IpamScope => ({
   version: 1,
 });
 
-const resourceCidr = (overrides: Partial<IpamResourceCidr> & Pick<IpamResourceCidr, 'ResourceId' | 'ResourceCidr' | 'ResourceType'>): IpamResourceCidr => ({
+const resourceCidr = (
+  overrides: Partial<IpamResourceCidr> & Pick<IpamResourceCidr, 'ResourceId' | 'ResourceCidr' | 'ResourceType'>,
+): IpamResourceCidr => ({
   IpamId: 'ipam-1',
   IpamScopeId: 'ipam-scope-1',
   ResourceRegion: 'us-east-1',
@@ -100,7 +102,9 @@ describe('pool utilisation', () => {
   });
 
   it('works on IPv6 sizes and has no shares while nothing is provisioned', () => {
-    expect(poolUtilisation([poolCidr('2001:db8::/32')], [allocation('2001:db8::/33', 'ipam-pool'), allocation('2001:db8:8000::/48', 'custom')])).toEqual({
+    expect(
+      poolUtilisation([poolCidr('2001:db8::/32')], [allocation('2001:db8::/33', 'ipam-pool'), allocation('2001:db8:8000::/48', 'custom')]),
+    ).toEqual({
       percentAllocated: 50,
       percentAssigned: 0.0015,
       percentAvailable: 49.9984,
@@ -111,10 +115,37 @@ describe('pool utilisation', () => {
 
   it('publishes the shares and the compliance of managed CIDRs with PoolID, ScopeID, Locale and AddressFamily', () => {
     const records = [
-      resourceCidr({ ResourceId: 'vpc-a', ResourceCidr: '10.0.0.0/24', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'compliant', IpamPoolId: 'ipam-pool-1' }),
-      resourceCidr({ ResourceId: 'vpc-b', ResourceCidr: '10.0.1.0/24', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'noncompliant', IpamPoolId: 'ipam-pool-1' }),
-      resourceCidr({ ResourceId: 'vpc-c', ResourceCidr: '10.0.2.0/24', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'compliant', IpamPoolId: 'ipam-pool-2' }),
-      resourceCidr({ ResourceId: 'vpc-d', ResourceCidr: '10.0.3.0/24', ResourceType: 'vpc', ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged' }),
+      resourceCidr({
+        ResourceId: 'vpc-a',
+        ResourceCidr: '10.0.0.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+        IpamPoolId: 'ipam-pool-1',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-b',
+        ResourceCidr: '10.0.1.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'noncompliant',
+        IpamPoolId: 'ipam-pool-1',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-c',
+        ResourceCidr: '10.0.2.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+        IpamPoolId: 'ipam-pool-2',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-d',
+        ResourceCidr: '10.0.3.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'unmanaged',
+        ComplianceStatus: 'unmanaged',
+      }),
     ];
     const utilisation = { percentAllocated: 25, percentAssigned: 5, percentAvailable: 70, percentUsed: 30 };
     const dimensions = { PoolID: 'ipam-pool-1', ScopeID: 'ipam-scope-1', Locale: 'None', AddressFamily: 'IPv4' };
@@ -126,7 +157,13 @@ describe('pool utilisation', () => {
       { name: 'NoncompliantResourceCidrs', unit: 'Count', value: 1, dimensions },
     ]);
     // No provisioned space: no shares, the counts still go out.
-    expect(poolMetrics(pool({ Locale: 'eu-west-1', AddressFamily: 'ipv6' }), undefined, []).map((datum) => [datum.name, datum.dimensions.Locale, datum.dimensions.AddressFamily])).toEqual([
+    expect(
+      poolMetrics(pool({ Locale: 'eu-west-1', AddressFamily: 'ipv6' }), undefined, []).map((datum) => [
+        datum.name,
+        datum.dimensions.Locale,
+        datum.dimensions.AddressFamily,
+      ]),
+    ).toEqual([
       ['CompliantResourceCidrs', 'eu-west-1', 'IPv6'],
       ['NoncompliantResourceCidrs', 'eu-west-1', 'IPv6'],
     ]);
@@ -136,13 +173,55 @@ describe('pool utilisation', () => {
 describe('scope metrics', () => {
   it('counts the CIDRs of the scope by state, per address family, zeros included', () => {
     const records = [
-      resourceCidr({ ResourceId: 'vpc-a', ResourceCidr: '10.0.0.0/24', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'compliant', OverlapStatus: 'nonoverlapping' }),
-      resourceCidr({ ResourceId: 'vpc-b', ResourceCidr: '10.0.0.0/16', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'noncompliant', OverlapStatus: 'overlapping' }),
-      resourceCidr({ ResourceId: 'vpc-c', ResourceCidr: '10.0.0.0/20', ResourceType: 'vpc', ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged', OverlapStatus: 'overlapping' }),
-      resourceCidr({ ResourceId: 'vpc-d', ResourceCidr: '10.9.0.0/20', ResourceType: 'vpc', ManagementState: 'ignored', ComplianceStatus: 'ignored', OverlapStatus: 'ignored' }),
+      resourceCidr({
+        ResourceId: 'vpc-a',
+        ResourceCidr: '10.0.0.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+        OverlapStatus: 'nonoverlapping',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-b',
+        ResourceCidr: '10.0.0.0/16',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'noncompliant',
+        OverlapStatus: 'overlapping',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-c',
+        ResourceCidr: '10.0.0.0/20',
+        ResourceType: 'vpc',
+        ManagementState: 'unmanaged',
+        ComplianceStatus: 'unmanaged',
+        OverlapStatus: 'overlapping',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-d',
+        ResourceCidr: '10.9.0.0/20',
+        ResourceType: 'vpc',
+        ManagementState: 'ignored',
+        ComplianceStatus: 'ignored',
+        OverlapStatus: 'ignored',
+      }),
       resourceCidr({ ResourceId: 'subnet-a', ResourceCidr: '10.0.0.0/26', ResourceType: 'subnet' }),
-      resourceCidr({ ResourceId: 'vpc-e', ResourceCidr: '2600:1f18::/56', ResourceType: 'vpc', ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged', OverlapStatus: 'nonoverlapping' }),
-      resourceCidr({ ResourceId: 'vpc-f', ResourceCidr: '10.0.0.0/24', ResourceType: 'vpc', ManagementState: 'managed', ComplianceStatus: 'compliant', IpamScopeId: 'ipam-scope-2' }),
+      resourceCidr({
+        ResourceId: 'vpc-e',
+        ResourceCidr: '2600:1f18::/56',
+        ResourceType: 'vpc',
+        ManagementState: 'unmanaged',
+        ComplianceStatus: 'unmanaged',
+        OverlapStatus: 'nonoverlapping',
+      }),
+      resourceCidr({
+        ResourceId: 'vpc-f',
+        ResourceCidr: '10.0.0.0/24',
+        ResourceType: 'vpc',
+        ManagementState: 'managed',
+        ComplianceStatus: 'compliant',
+        IpamScopeId: 'ipam-scope-2',
+      }),
     ];
     const values = (family: string) =>
       Object.fromEntries(
@@ -172,7 +251,13 @@ describe('scope metrics', () => {
 });
 
 describe('resource utilisation metrics', () => {
-  const usage = (key: string, percent: number, totalSize: bigint, managed = false): ResourceUsage => ({ key, percent, totalSize, managed, dimensions: { VpcID: key } });
+  const usage = (key: string, percent: number, totalSize: bigint, managed = false): ResourceUsage => ({
+    key,
+    percent,
+    totalSize,
+    managed,
+    dimensions: { VpcID: key },
+  });
 
   it('publishes the highest, the lowest and the largest managed others, each resource once, ties by id', () => {
     const usages = [
@@ -198,10 +283,23 @@ describe('resource utilisation metrics', () => {
       resourceCidr({ ResourceId: 'vpc-a', ResourceCidr: '10.0.0.0/24', ResourceType: 'vpc', IpUsage: 0.5, ManagementState: 'managed' }),
       resourceCidr({ ResourceId: 'vpc-a', ResourceCidr: '10.1.0.0/22', ResourceType: 'vpc', IpUsage: 0.125, ManagementState: 'unmanaged' }),
       resourceCidr({ ResourceId: 'vpc-a', ResourceCidr: '2600:1f18::/56', ResourceType: 'vpc', IpUsage: 0.25 }),
-      resourceCidr({ ResourceId: 'subnet-a', ResourceCidr: '10.0.0.0/26', ResourceType: 'subnet', IpUsage: 0.75, VpcId: 'vpc-a', ResourceRegion: 'us-east-1' }),
+      resourceCidr({
+        ResourceId: 'subnet-a',
+        ResourceCidr: '10.0.0.0/26',
+        ResourceType: 'subnet',
+        IpUsage: 0.75,
+        VpcId: 'vpc-a',
+        ResourceRegion: 'us-east-1',
+      }),
       resourceCidr({ ResourceId: 'subnet-a', ResourceCidr: '2600:1f18::/64', ResourceType: 'subnet', IpUsage: 0.5, VpcId: 'vpc-a' }),
       resourceCidr({ ResourceId: 'subnet-b', ResourceCidr: '10.0.0.64/26', ResourceType: 'subnet', VpcId: 'vpc-a' }),
-      resourceCidr({ ResourceId: 'ipv4pool-ec2-1', ResourceCidr: '198.51.100.0/24', ResourceType: 'public-ipv4-pool', IpUsage: 0.01, ResourceOwnerId: '111122223333' }),
+      resourceCidr({
+        ResourceId: 'ipv4pool-ec2-1',
+        ResourceCidr: '198.51.100.0/24',
+        ResourceType: 'public-ipv4-pool',
+        IpUsage: 0.01,
+        ResourceOwnerId: '111122223333',
+      }),
     ];
     expect(resourceUsageMetrics(records)).toEqual([
       // (256 × 0.5 + 1024 × 0.125) / 1280
@@ -222,7 +320,14 @@ describe('resource utilisation metrics', () => {
         name: 'SubnetIPUsage',
         unit: 'Percent',
         value: 75,
-        dimensions: { AddressFamily: 'IPv4', OwnerID: '123456789012', Region: 'us-east-1', ScopeID: 'ipam-scope-1', SubnetID: 'subnet-a', VpcID: 'vpc-a' },
+        dimensions: {
+          AddressFamily: 'IPv4',
+          OwnerID: '123456789012',
+          Region: 'us-east-1',
+          ScopeID: 'ipam-scope-1',
+          SubnetID: 'subnet-a',
+          VpcID: 'vpc-a',
+        },
       },
       {
         name: 'PublicIPv4PoolIPUsage',
@@ -235,7 +340,13 @@ describe('resource utilisation metrics', () => {
 });
 
 describe('public IP insight metrics', () => {
-  const address = (Address: string, AddressRegion: string, AddressType: DiscoveredPublicAddress['AddressType'], associated: boolean, rd = 'ipam-res-disco-1'): DiscoveredPublicAddress => ({
+  const address = (
+    Address: string,
+    AddressRegion: string,
+    AddressType: DiscoveredPublicAddress['AddressType'],
+    associated: boolean,
+    rd = 'ipam-res-disco-1',
+  ): DiscoveredPublicAddress => ({
     IpamResourceDiscoveryId: rd,
     AddressRegion,
     Address,
@@ -259,8 +370,13 @@ describe('public IP insight metrics', () => {
       address('3.0.0.5', 'us-east-1', 'amazon-owned-contig', true),
     ];
     const metrics = publicIpMetrics(ipam, addresses);
-    const values = (region: string) => Object.fromEntries(metrics.filter((datum) => datum.dimensions.Region === region).map((datum) => [datum.name, datum.value]));
-    expect(metrics.every((datum) => datum.unit === 'Count' && datum.dimensions.IpamId === 'ipam-1' && Object.keys(datum.dimensions).length === 2)).toBe(true);
+    const values = (region: string) =>
+      Object.fromEntries(metrics.filter((datum) => datum.dimensions.Region === region).map((datum) => [datum.name, datum.value]));
+    expect(
+      metrics.every(
+        (datum) => datum.unit === 'Count' && datum.dimensions.IpamId === 'ipam-1' && Object.keys(datum.dimensions).length === 2,
+      ),
+    ).toBe(true);
     expect(values('us-east-1')).toEqual({
       AmazonOwnedElasticIPs: 2,
       AssociatedAmazonOwnedElasticIPs: 1,

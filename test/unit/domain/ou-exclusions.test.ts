@@ -23,7 +23,16 @@ describe('OU exclusion paths', () => {
   });
 
   it('refuse what is not an organizations entity path', () => {
-    for (const path of ['o-1/r-1/', 'o-1/ou-1/', 'r-1/ou-1/', 'o-1/r-1/ou-1', 'o-1/r-1/ou-1/**', 'O-1/r-1/ou-1/', 'o-1/r-1/ou-1/*/ou-2/', '']) {
+    for (const path of [
+      'o-1/r-1/',
+      'o-1/ou-1/',
+      'r-1/ou-1/',
+      'o-1/r-1/ou-1',
+      'o-1/r-1/ou-1/**',
+      'O-1/r-1/ou-1/',
+      'o-1/r-1/ou-1/*/ou-2/',
+      '',
+    ]) {
       expect(refusal(() => changeOuExclusions([], [path], []))).toContain(`'${path}'`);
     }
   });
@@ -39,7 +48,9 @@ describe('OU exclusion paths', () => {
 
   it('validate the resulting set: duplicates, missing removals, overlaps and the quota', () => {
     expect(refusal(() => changeOuExclusions([], [CHILD_OU, CHILD_OU], []))).toContain('more than once in AddOrganizationalUnitExclusions');
-    expect(refusal(() => changeOuExclusions([CHILD_OU], [], [CHILD_OU, CHILD_OU]))).toContain('more than once in RemoveOrganizationalUnitExclusions');
+    expect(refusal(() => changeOuExclusions([CHILD_OU], [], [CHILD_OU, CHILD_OU]))).toContain(
+      'more than once in RemoveOrganizationalUnitExclusions',
+    );
     expect(refusal(() => changeOuExclusions([], [], [CHILD_OU]))).toContain('is not an organizational unit exclusion');
     expect(refusal(() => changeOuExclusions([CHILD_OU], [SUBTREE], []))).toContain('overlap');
     // Removing the narrower path in the same request makes room for the wider one.
