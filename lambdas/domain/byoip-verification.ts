@@ -42,7 +42,7 @@ function reverseZoneOf(block: Cidr): string {
 // ---- signed authorization message (remarks-x509, BYOASN) ---------------------------------------
 
 /** `1|aws|<account>|<cidr or asn>|<YYYYMMDD>|SHA256|RSAPSS` */
-interface AuthorizationMessage {
+export interface AuthorizationMessage {
   accountId: string;
   /** The CIDR or ASN exactly as written in the message. */
   resource: string;
