@@ -12,18 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import { clientTokenExpiresAt } from '../../domain/expiry.ts';
-import type {
-  DiscoveredAccount,
-  DiscoveredPublicAddress,
-  DiscoveredResourceCidr,
-  IpamResourceDiscovery,
-  IpamResourceDiscoveryAssociation,
-} from '../../domain/model/discovery.ts';
-import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
-import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
-import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
-import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
-import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
   type ObservationWrite,
@@ -34,49 +23,18 @@ import {
   type Write,
 } from '../../ports/store.ts';
 import {
-  accountSortPrefix,
   allocationKey,
-  ASSOCIATIONS_INDEX_KEY,
-  associationKey,
-  byoasnKey,
-  byoasnPartition,
-  byoipAdvertisementKey,
-  byoipAdvertisementPartition,
-  clientTokenKey,
   containingFreeBlockKeys,
-  discoveredAccountPartition,
-  discoveredPublicAddressPartition,
-  discoveredResourceCidrPartition,
-  elasticIpKey,
-  elasticIpPartition,
-  executionKey,
   freeBlockKey,
   freeBlockSortFloor,
   freeSpacePartition,
-  historyPartition,
   type ItemKey,
-  ipamKey,
   keysOf,
-  OPEN_EXECUTIONS_INDEX_KEY,
-  overrideKey,
-  overridePartition,
-  ownedSortPrefix,
-  ownerIndexKey,
   poolChildrenPrefix,
-  poolCidrKey,
   poolKey,
-  poolMonitorKey,
   poolPartition,
-  RESOURCE_DISCOVERIES_INDEX_KEY,
-  VERIFICATION_TOKENS_INDEX_KEY,
-  verificationTokenKey,
-  resourceCidrKey,
-  resourceCidrPartition,
-  resourceDiscoveryKey,
-  regionSortPrefix,
-  scopeKey,
-  sweepLeaseKey,
 } from './keys.ts';
+import { KeyedReads } from './keyed-reads.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -120,44 +78,16 @@ function decodePosition(position: string | undefined): Item | undefined {
   return position ? (JSON.parse(Buffer.from(position, 'base64url').toString()) as Item) : undefined;
 }
 
-export class DynamoDbStore implements Store {
+export class DynamoDbStore extends KeyedReads implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    super();
     this.doc = doc;
     this.tableName = tableName;
   }
 
-  getIpam(ipamId: string) {
-    return this.get<Ipam>(ipamKey(ipamId));
-  }
-  listIpams(ownerId: string) {
-    return this.queryIndex<Ipam>(ownerIndexKey(ownerId, 'ipam'));
-  }
-  getScope(scopeId: string) {
-    return this.get<IpamScope>(scopeKey(scopeId));
-  }
-  listScopes(ownerId: string) {
-    return this.queryIndex<IpamScope>(ownerIndexKey(ownerId, 'scope'));
-  }
-  getPool(poolId: string) {
-    return this.get<IpamPool>(poolKey(poolId));
-  }
-  listPools(ownerId: string) {
-    return this.queryIndex<IpamPool>(ownerIndexKey(ownerId, 'pool'));
-  }
-  getPoolCidr(poolId: string, poolCidrId: string) {
-    return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
-  }
-  async listPoolCidrs(poolId: string) {
-    const items: IpamPoolCidr[] = [];
-    for await (const item of this.queryAll(poolPartition(poolId), poolChildrenPrefix.cidrs)) items.push(recordOf<IpamPoolCidr>(item)!);
-    return items;
-  }
-  getAllocation(poolId: string, allocationId: string) {
-    return this.get<IpamPoolAllocation>(allocationKey(poolId, allocationId));
-  }
   async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
     const result = await this.doc.send(
       new QueryCommand({
@@ -171,15 +101,6 @@ export class DynamoDbStore implements Store {
     );
     const items = (result.Items ?? []).map((item) => recordOf<IpamPoolAllocation>(item)!);
     return { items, next: encodePosition(result.LastEvaluatedKey) };
-  }
-  getClientToken(accountId: string, action: string, clientToken: string) {
-    return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
-  }
-  getExecution(executionId: string) {
-    return this.get<WorkflowExecution>(executionKey(executionId));
-  }
-  listOpenExecutions() {
-    return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
   }
 
   async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
@@ -248,43 +169,6 @@ export class DynamoDbStore implements Store {
     }
   }
 
-  // ---- Discovery and monitoring ----
-  getResourceDiscovery(resourceDiscoveryId: string) {
-    return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
-  }
-  listResourceDiscoveries(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscovery>(
-      RESOURCE_DISCOVERIES_INDEX_KEY,
-      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
-    );
-  }
-  getResourceDiscoveryAssociation(associationId: string) {
-    return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
-  }
-  listResourceDiscoveryAssociations(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscoveryAssociation>(
-      ASSOCIATIONS_INDEX_KEY,
-      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
-    );
-  }
-  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
-    return this.queryRecords<DiscoveredResourceCidr>(
-      discoveredResourceCidrPartition(resourceDiscoveryId, region),
-      accountId === undefined ? undefined : accountSortPrefix(accountId),
-    );
-  }
-  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string) {
-    return this.queryRecords<DiscoveredPublicAddress>(
-      discoveredPublicAddressPartition(resourceDiscoveryId, region),
-      accountId === undefined ? undefined : accountSortPrefix(accountId),
-    );
-  }
-  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
-    return this.queryRecords<DiscoveredAccount>(
-      discoveredAccountPartition(resourceDiscoveryId),
-      region === undefined ? undefined : regionSortPrefix(region),
-    );
-  }
   async writeObservations(writes: ObservationWrite[]): Promise<void> {
     for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
       let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = writes
@@ -300,57 +184,8 @@ export class DynamoDbStore implements Store {
       }
     }
   }
-  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string) {
-    return this.get<IpamResourceCidr>(resourceCidrKey(scopeId, region, resourceId, cidr));
-  }
-  listResourceCidrs(scopeId: string) {
-    return this.queryRecords<IpamResourceCidr>(resourceCidrPartition(scopeId));
-  }
-  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string) {
-    return this.get<ResourceCidrOverride>(overrideKey(ipamId, region, resourceId, cidr));
-  }
-  listResourceCidrOverrides(ipamId: string) {
-    return this.queryRecords<ResourceCidrOverride>(overridePartition(ipamId));
-  }
-  listAddressHistory(scopeId: string, cidr: string) {
-    return this.queryRecords<AddressHistoryRecord>(historyPartition(scopeId, cidr));
-  }
-  getPoolMonitorState(poolId: string) {
-    return this.get<PoolMonitorState>(poolMonitorKey(poolId));
-  }
-  getSweepLease() {
-    return this.get<SweepLease>(sweepLeaseKey);
-  }
 
-  // ---- BYOASN and BYOIP advertising ----
-  getByoasn(ownerId: string, asn: string) {
-    return this.get<Byoasn>(byoasnKey(ownerId, asn));
-  }
-  listByoasns(ownerId: string) {
-    return this.queryRecords<Byoasn>(byoasnPartition(ownerId));
-  }
-  getByoipAdvertisement(ownerId: string, region: string, cidr: string) {
-    return this.get<ByoipCidrAdvertisement>(byoipAdvertisementKey(ownerId, region, cidr));
-  }
-  listByoipAdvertisements(ownerId: string, region: string) {
-    return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
-  }
-  getVerificationToken(tokenId: string) {
-    return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));
-  }
-  listVerificationTokens(ownerId: string) {
-    return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
-  }
-
-  // ---- Elastic IPs from IPAM pools ----
-  getElasticIp(ownerId: string, region: string, allocationId: string) {
-    return this.get<ElasticIp>(elasticIpKey(ownerId, region, allocationId));
-  }
-  listElasticIps(ownerId: string, region: string) {
-    return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
-  }
-
-  private async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+  protected async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {
     const records: T[] = [];
     for await (const item of this.queryAll(partition, sortPrefix)) records.push(recordOf<T>(item)!);
     return records;
@@ -406,7 +241,7 @@ export class DynamoDbStore implements Store {
     }
   }
 
-  private async get<T>(key: ItemKey): Promise<T | undefined> {
+  protected async get<T>(key: ItemKey): Promise<T | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return recordOf<T>(result.Item);
   }
@@ -432,7 +267,7 @@ export class DynamoDbStore implements Store {
   }
 
   /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
-  private async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+  protected async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
     const records: T[] = [];
     let start: Item | undefined;
     do {

@@ -5,18 +5,7 @@
 // and throwaway runs. The shared contract suite (test/adapters/store-contract.ts) holds both to
 // the same behaviour.
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import type {
-  DiscoveredAccount,
-  DiscoveredPublicAddress,
-  DiscoveredResourceCidr,
-  IpamResourceDiscovery,
-  IpamResourceDiscoveryAssociation,
-} from '../../domain/model/discovery.ts';
-import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
-import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
-import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
-import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
-import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
   type ObservationWrite,
@@ -27,50 +16,19 @@ import {
   type Write,
 } from '../../ports/store.ts';
 import {
-  accountSortPrefix,
   allocationKey,
-  ASSOCIATIONS_INDEX_KEY,
-  associationKey,
-  byoasnKey,
-  byoasnPartition,
-  byoipAdvertisementKey,
-  byoipAdvertisementPartition,
-  clientTokenKey,
   containingFreeBlockKeys,
-  discoveredAccountPartition,
-  discoveredPublicAddressPartition,
-  discoveredResourceCidrPartition,
-  elasticIpKey,
-  elasticIpPartition,
-  executionKey,
   freeBlockKey,
   freeBlockSortFloor,
   freeSpacePartition,
-  historyPartition,
   type ItemKey,
   type ItemKeys,
-  ipamKey,
   keysOf,
-  OPEN_EXECUTIONS_INDEX_KEY,
-  overrideKey,
-  overridePartition,
-  ownedSortPrefix,
-  ownerIndexKey,
   poolChildrenPrefix,
-  poolCidrKey,
   poolKey,
-  poolMonitorKey,
   poolPartition,
-  regionSortPrefix,
-  RESOURCE_DISCOVERIES_INDEX_KEY,
-  resourceCidrKey,
-  resourceCidrPartition,
-  resourceDiscoveryKey,
-  scopeKey,
-  sweepLeaseKey,
-  VERIFICATION_TOKENS_INDEX_KEY,
-  verificationTokenKey,
 } from '../dynamodb/keys.ts';
+import { KeyedReads } from '../dynamodb/keyed-reads.ts';
 
 type StoredValue = Record<string, unknown>;
 
@@ -209,53 +167,17 @@ class Partition {
   }
 }
 
-export class InMemoryStore implements Store {
+export class InMemoryStore extends KeyedReads implements Store {
   private readonly partitions = new Map<string, Partition>();
   /** GSI1: index partition key → items by id. Updated with the table, so never lags (like DynamoDB Local). */
   private readonly index = new Map<string, Map<string, Item>>();
 
-  getIpam(ipamId: string) {
-    return this.get<Ipam>(ipamKey(ipamId));
-  }
-  listIpams(ownerId: string) {
-    return this.queryIndex<Ipam>(ownerIndexKey(ownerId, 'ipam'));
-  }
-  getScope(scopeId: string) {
-    return this.get<IpamScope>(scopeKey(scopeId));
-  }
-  listScopes(ownerId: string) {
-    return this.queryIndex<IpamScope>(ownerIndexKey(ownerId, 'scope'));
-  }
-  getPool(poolId: string) {
-    return this.get<IpamPool>(poolKey(poolId));
-  }
-  listPools(ownerId: string) {
-    return this.queryIndex<IpamPool>(ownerIndexKey(ownerId, 'pool'));
-  }
-  getPoolCidr(poolId: string, poolCidrId: string) {
-    return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
-  }
-  listPoolCidrs(poolId: string) {
-    return this.queryRecords<IpamPoolCidr>(poolPartition(poolId), { prefix: poolChildrenPrefix.cidrs });
-  }
-  getAllocation(poolId: string, allocationId: string) {
-    return this.get<IpamPoolAllocation>(allocationKey(poolId, allocationId));
-  }
   async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
     // DynamoDB refuses a Query Limit below 1 with a ValidationException.
     if (!(page.limit >= 1)) throw new Error(`A page limit of ${page.limit} is not at least 1`);
     const partition = poolPartition(poolId);
     const result = this.query(partition, { prefix: poolChildrenPrefix.allocations }, decodePosition(page.after, partition), page.limit);
     return { items: result.items.map((item) => recordOf<IpamPoolAllocation>(item)!), next: encodePosition(result.lastEvaluated) };
-  }
-  getClientToken(accountId: string, action: string, clientToken: string) {
-    return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
-  }
-  getExecution(executionId: string) {
-    return this.get<WorkflowExecution>(executionKey(executionId));
-  }
-  listOpenExecutions() {
-    return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
   }
 
   async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
@@ -322,40 +244,6 @@ export class InMemoryStore implements Store {
     }
   }
 
-  // ---- Discovery and monitoring ----
-  getResourceDiscovery(resourceDiscoveryId: string) {
-    return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
-  }
-  listResourceDiscoveries(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscovery>(
-      RESOURCE_DISCOVERIES_INDEX_KEY,
-      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
-    );
-  }
-  getResourceDiscoveryAssociation(associationId: string) {
-    return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
-  }
-  listResourceDiscoveryAssociations(ownerId?: string) {
-    return this.queryIndex<IpamResourceDiscoveryAssociation>(
-      ASSOCIATIONS_INDEX_KEY,
-      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
-    );
-  }
-  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
-    return this.queryRecords<DiscoveredResourceCidr>(discoveredResourceCidrPartition(resourceDiscoveryId, region), {
-      prefix: accountId === undefined ? undefined : accountSortPrefix(accountId),
-    });
-  }
-  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string) {
-    return this.queryRecords<DiscoveredPublicAddress>(discoveredPublicAddressPartition(resourceDiscoveryId, region), {
-      prefix: accountId === undefined ? undefined : accountSortPrefix(accountId),
-    });
-  }
-  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
-    return this.queryRecords<DiscoveredAccount>(discoveredAccountPartition(resourceDiscoveryId), {
-      prefix: region === undefined ? undefined : regionSortPrefix(region),
-    });
-  }
   async writeObservations(writes: ObservationWrite[]): Promise<void> {
     // Batch by batch like BatchWriteItem: a refused batch leaves the earlier ones written.
     for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
@@ -370,55 +258,6 @@ export class InMemoryStore implements Store {
         else this.remove(item);
       }
     }
-  }
-  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string) {
-    return this.get<IpamResourceCidr>(resourceCidrKey(scopeId, region, resourceId, cidr));
-  }
-  listResourceCidrs(scopeId: string) {
-    return this.queryRecords<IpamResourceCidr>(resourceCidrPartition(scopeId));
-  }
-  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string) {
-    return this.get<ResourceCidrOverride>(overrideKey(ipamId, region, resourceId, cidr));
-  }
-  listResourceCidrOverrides(ipamId: string) {
-    return this.queryRecords<ResourceCidrOverride>(overridePartition(ipamId));
-  }
-  listAddressHistory(scopeId: string, cidr: string) {
-    return this.queryRecords<AddressHistoryRecord>(historyPartition(scopeId, cidr));
-  }
-  getPoolMonitorState(poolId: string) {
-    return this.get<PoolMonitorState>(poolMonitorKey(poolId));
-  }
-  getSweepLease() {
-    return this.get<SweepLease>(sweepLeaseKey);
-  }
-
-  // ---- BYOASN and BYOIP advertising ----
-  getByoasn(ownerId: string, asn: string) {
-    return this.get<Byoasn>(byoasnKey(ownerId, asn));
-  }
-  listByoasns(ownerId: string) {
-    return this.queryRecords<Byoasn>(byoasnPartition(ownerId));
-  }
-  getByoipAdvertisement(ownerId: string, region: string, cidr: string) {
-    return this.get<ByoipCidrAdvertisement>(byoipAdvertisementKey(ownerId, region, cidr));
-  }
-  listByoipAdvertisements(ownerId: string, region: string) {
-    return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
-  }
-  getVerificationToken(tokenId: string) {
-    return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));
-  }
-  listVerificationTokens(ownerId: string) {
-    return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
-  }
-
-  // ---- Elastic IPs from IPAM pools ----
-  getElasticIp(ownerId: string, region: string, allocationId: string) {
-    return this.get<ElasticIp>(elasticIpKey(ownerId, region, allocationId));
-  }
-  listElasticIps(ownerId: string, region: string) {
-    return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
   }
 
   /** The item a write stores (create, update) or names (delete, check, absent). */
@@ -477,7 +316,7 @@ export class InMemoryStore implements Store {
     }
   }
 
-  private async get<T>(key: ItemKey): Promise<T | undefined> {
+  protected async get<T>(key: ItemKey): Promise<T | undefined> {
     return recordOf<T>(this.item(key));
   }
 
@@ -512,12 +351,12 @@ export class InMemoryStore implements Store {
     return items.length === limit ? { items, lastEvaluated: items.at(-1) } : { items };
   }
 
-  private async queryRecords<T>(partition: string, condition: SortKeyCondition = {}): Promise<T[]> {
-    return this.query(partition, condition).items.map((item) => recordOf<T>(item)!);
+  protected async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+    return this.query(partition, { prefix: sortPrefix }).items.map((item) => recordOf<T>(item)!);
   }
 
   /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
-  private async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
+  protected async queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]> {
     const items = [...(this.index.get(partition)?.values() ?? [])].filter(
       (item) => sortPrefix === undefined || item.GSI1SK!.startsWith(sortPrefix),
     );

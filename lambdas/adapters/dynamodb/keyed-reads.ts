@@ -1,0 +1,188 @@
+// The Store's reads that are one key or one partition, written once for every adapter: each is a
+// key builder from keys.ts plus one of three primitives (get an item, query a partition, query the
+// GSI1 index), which each adapter implements in its own way. What is left in an adapter is what
+// differs: paging, free-space order, batch reads, commits and observations.
+import type {
+  DiscoveredAccount,
+  DiscoveredPublicAddress,
+  DiscoveredResourceCidr,
+  IpamResourceDiscovery,
+  IpamResourceDiscoveryAssociation,
+} from '../../domain/model/discovery.ts';
+import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
+import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
+import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
+import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
+import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
+import {
+  ASSOCIATIONS_INDEX_KEY,
+  accountSortPrefix,
+  allocationKey,
+  associationKey,
+  byoasnKey,
+  byoasnPartition,
+  byoipAdvertisementKey,
+  byoipAdvertisementPartition,
+  clientTokenKey,
+  discoveredAccountPartition,
+  discoveredPublicAddressPartition,
+  discoveredResourceCidrPartition,
+  elasticIpKey,
+  elasticIpPartition,
+  executionKey,
+  historyPartition,
+  type ItemKey,
+  ipamKey,
+  OPEN_EXECUTIONS_INDEX_KEY,
+  overrideKey,
+  overridePartition,
+  ownedSortPrefix,
+  ownerIndexKey,
+  poolChildrenPrefix,
+  poolCidrKey,
+  poolKey,
+  poolMonitorKey,
+  poolPartition,
+  RESOURCE_DISCOVERIES_INDEX_KEY,
+  regionSortPrefix,
+  resourceCidrKey,
+  resourceCidrPartition,
+  resourceDiscoveryKey,
+  scopeKey,
+  sweepLeaseKey,
+  VERIFICATION_TOKENS_INDEX_KEY,
+  verificationTokenKey,
+} from './keys.ts';
+
+export abstract class KeyedReads {
+  /** The record stored under `key`, strongly consistent. */
+  protected abstract get<T>(key: ItemKey): Promise<T | undefined>;
+  /** Every record of a table partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
+  protected abstract queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]>;
+  /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
+  protected abstract queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]>;
+
+  getIpam(ipamId: string) {
+    return this.get<Ipam>(ipamKey(ipamId));
+  }
+  listIpams(ownerId: string) {
+    return this.queryIndex<Ipam>(ownerIndexKey(ownerId, 'ipam'));
+  }
+  getScope(scopeId: string) {
+    return this.get<IpamScope>(scopeKey(scopeId));
+  }
+  listScopes(ownerId: string) {
+    return this.queryIndex<IpamScope>(ownerIndexKey(ownerId, 'scope'));
+  }
+  getPool(poolId: string) {
+    return this.get<IpamPool>(poolKey(poolId));
+  }
+  listPools(ownerId: string) {
+    return this.queryIndex<IpamPool>(ownerIndexKey(ownerId, 'pool'));
+  }
+  getPoolCidr(poolId: string, poolCidrId: string) {
+    return this.get<IpamPoolCidr>(poolCidrKey(poolId, poolCidrId));
+  }
+  listPoolCidrs(poolId: string) {
+    return this.queryRecords<IpamPoolCidr>(poolPartition(poolId), poolChildrenPrefix.cidrs);
+  }
+  getAllocation(poolId: string, allocationId: string) {
+    return this.get<IpamPoolAllocation>(allocationKey(poolId, allocationId));
+  }
+  getClientToken(accountId: string, action: string, clientToken: string) {
+    return this.get<ClientTokenRecord>(clientTokenKey(accountId, action, clientToken));
+  }
+  getExecution(executionId: string) {
+    return this.get<WorkflowExecution>(executionKey(executionId));
+  }
+  listOpenExecutions() {
+    return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
+  }
+
+  // ---- Discovery and monitoring ----
+  getResourceDiscovery(resourceDiscoveryId: string) {
+    return this.get<IpamResourceDiscovery>(resourceDiscoveryKey(resourceDiscoveryId));
+  }
+  listResourceDiscoveries(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscovery>(
+      RESOURCE_DISCOVERIES_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
+  }
+  getResourceDiscoveryAssociation(associationId: string) {
+    return this.get<IpamResourceDiscoveryAssociation>(associationKey(associationId));
+  }
+  listResourceDiscoveryAssociations(ownerId?: string) {
+    return this.queryIndex<IpamResourceDiscoveryAssociation>(
+      ASSOCIATIONS_INDEX_KEY,
+      ownerId === undefined ? undefined : ownedSortPrefix(ownerId),
+    );
+  }
+  listDiscoveredResourceCidrs(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredResourceCidr>(
+      discoveredResourceCidrPartition(resourceDiscoveryId, region),
+      accountId === undefined ? undefined : accountSortPrefix(accountId),
+    );
+  }
+  listDiscoveredPublicAddresses(resourceDiscoveryId: string, region: string, accountId?: string) {
+    return this.queryRecords<DiscoveredPublicAddress>(
+      discoveredPublicAddressPartition(resourceDiscoveryId, region),
+      accountId === undefined ? undefined : accountSortPrefix(accountId),
+    );
+  }
+  listDiscoveredAccounts(resourceDiscoveryId: string, region?: string) {
+    return this.queryRecords<DiscoveredAccount>(
+      discoveredAccountPartition(resourceDiscoveryId),
+      region === undefined ? undefined : regionSortPrefix(region),
+    );
+  }
+  getResourceCidr(scopeId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<IpamResourceCidr>(resourceCidrKey(scopeId, region, resourceId, cidr));
+  }
+  listResourceCidrs(scopeId: string) {
+    return this.queryRecords<IpamResourceCidr>(resourceCidrPartition(scopeId));
+  }
+  getResourceCidrOverride(ipamId: string, region: string, resourceId: string, cidr: string) {
+    return this.get<ResourceCidrOverride>(overrideKey(ipamId, region, resourceId, cidr));
+  }
+  listResourceCidrOverrides(ipamId: string) {
+    return this.queryRecords<ResourceCidrOverride>(overridePartition(ipamId));
+  }
+  listAddressHistory(scopeId: string, cidr: string) {
+    return this.queryRecords<AddressHistoryRecord>(historyPartition(scopeId, cidr));
+  }
+  getPoolMonitorState(poolId: string) {
+    return this.get<PoolMonitorState>(poolMonitorKey(poolId));
+  }
+  getSweepLease() {
+    return this.get<SweepLease>(sweepLeaseKey);
+  }
+
+  // ---- BYOASN and BYOIP advertising ----
+  getByoasn(ownerId: string, asn: string) {
+    return this.get<Byoasn>(byoasnKey(ownerId, asn));
+  }
+  listByoasns(ownerId: string) {
+    return this.queryRecords<Byoasn>(byoasnPartition(ownerId));
+  }
+  getByoipAdvertisement(ownerId: string, region: string, cidr: string) {
+    return this.get<ByoipCidrAdvertisement>(byoipAdvertisementKey(ownerId, region, cidr));
+  }
+  listByoipAdvertisements(ownerId: string, region: string) {
+    return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
+  }
+  getVerificationToken(tokenId: string) {
+    return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));
+  }
+  listVerificationTokens(ownerId: string) {
+    return this.queryIndex<IpamExternalResourceVerificationToken>(VERIFICATION_TOKENS_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+
+  // ---- Elastic IPs from IPAM pools ----
+  getElasticIp(ownerId: string, region: string, allocationId: string) {
+    return this.get<ElasticIp>(elasticIpKey(ownerId, region, allocationId));
+  }
+  listElasticIps(ownerId: string, region: string) {
+    return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
+  }
+}
