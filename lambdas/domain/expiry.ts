@@ -14,6 +14,12 @@ export const clientTokenExpiresAt = (token: Pick<ClientTokenRecord, 'startedAt'>
 export const isExpiredClientToken = (token: Pick<ClientTokenRecord, 'startedAt'>, now: Date): boolean =>
   now.getTime() >= clientTokenExpiresAt(token);
 
-/** A finished pool CIDR (deprovisioned, failed-provision) is forgotten at its retainedUntil. */
+/** How long a finished pool CIDR (deprovisioned, failed-provision) stays visible: long enough to see how it ended. */
+export const FINISHED_POOL_CIDR_RETENTION_MS = 24 * 3600 * 1000;
+
+/** When a pool CIDR that finished at `now` is forgotten, as its retainedUntil. */
+export const poolCidrRetainedUntil = (now: Date): string => new Date(now.getTime() + FINISHED_POOL_CIDR_RETENTION_MS).toISOString();
+
+/** A finished pool CIDR is forgotten at its retainedUntil. */
 export const isForgottenPoolCidr = (record: Pick<IpamPoolCidr, 'retainedUntil'>, now: Date): boolean =>
   record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();

@@ -8,6 +8,7 @@
 // A pool keeps at most one record per CIDR, as clients that look a pool CIDR up by its CIDR need
 // (Terraform's aws_vpc_ipam_pool_cidr): provisioning a CIDR again replaces its finished record
 // (deprovisioned or failed-provision), and finished records are forgotten after a day.
+import { poolCidrRetainedUntil } from '../domain/expiry.ts';
 import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -47,8 +48,6 @@ import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.
 type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 
 const CIDRS_PER_POOL = 50;
-/** How long a finished record (deprovisioned, failed-provision) stays visible: long enough to see how it ended. */
-const FINISHED_POOL_CIDR_RETENTION_MS = 24 * 3600 * 1000;
 /** States after which nothing happens to a record: provisioning its CIDR again replaces it. */
 const FINISHED_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['deprovisioned', 'failed-provision']);
 /** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
@@ -70,7 +69,7 @@ export const presentPoolCidr = (record: IpamPoolCidr) => publicView(record);
 
 /** A record settling in a finished state, with the time it is forgotten. */
 function finished(deps: Dependencies, record: IpamPoolCidr, change: Pick<IpamPoolCidr, 'State'> & Partial<IpamPoolCidr>): IpamPoolCidr {
-  return { ...record, ...change, retainedUntil: new Date(deps.now().getTime() + FINISHED_POOL_CIDR_RETENTION_MS).toISOString() };
+  return { ...record, ...change, retainedUntil: poolCidrRetainedUntil(deps.now()) };
 }
 
 /**

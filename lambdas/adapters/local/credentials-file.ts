@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type Config, ConfigError, type LocalConfig } from '../../config.ts';
 import type { AccessKey, CredentialStore } from '../../ports/credentials.ts';
 import { LocalSetupError } from './dynamodb-local.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 
 type KeyPair = Omit<AccessKey, 'accountId'>;
 
@@ -179,11 +180,11 @@ async function readCredentialsFile(filePath: string): Promise<CredentialsFile> {
 // Write-then-rename so a running service never reads a half-written file. Concurrent writers
 // could still lose an update; adding keys is a rare, manual step.
 async function updateCredentialsFile(filePath: string, change: (file: CredentialsFile) => CredentialsFile): Promise<void> {
-  await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
+  await mkdir(path.dirname(filePath), { recursive: true, mode: PRIVATE_DIR_MODE });
   const updated = change(await readCredentialsFile(filePath));
   const temporaryPath = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporaryPath, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
-  await chmod(temporaryPath, 0o600); // a restrictive umask could have dropped the owner's bits
+  await writeFile(temporaryPath, `${JSON.stringify(updated, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  await chmod(temporaryPath, PRIVATE_FILE_MODE); // a restrictive umask could have dropped the owner's bits
   await rename(temporaryPath, filePath);
 }
 

@@ -7,6 +7,7 @@ import { chmod, link, readFile, rename, rm, unlink, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalSetupError } from './dynamodb-local.ts';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 export const LOCK_FILE = 'service.lock';
 
@@ -169,8 +170,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
 }
 
 async function writeDraft(file: string, owner: LockOwner): Promise<void> {
-  await writeFile(file, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600); // exactly 0600, whatever the umask
+  await writeFile(file, `${JSON.stringify(owner)}\n`, { mode: PRIVATE_FILE_MODE });
+  await chmod(file, PRIVATE_FILE_MODE); // exactly 0600, whatever the umask
 }
 
 /**

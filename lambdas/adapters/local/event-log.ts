@@ -4,6 +4,7 @@
 import { appendFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EVENT_SOURCE, type EventPublisher, type IpamEvent } from '../../ports/events.ts';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 const logger = new Logger({ serviceName: 'ipam-events' });
 /** The file is the record; memory keeps only the latest events, so a long `npm start` does not grow. */
@@ -44,7 +45,7 @@ export class LocalEventLog implements EventPublisher {
     for (const line of lines) logger.debug('event', { event: line });
     if (!this.file) return;
     try {
-      await appendFile(this.file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), { mode: 0o600 });
+      await appendFile(this.file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       logger.error('could not append events', { file: this.file, error: error as Error });
     }

@@ -4,8 +4,8 @@
 import { chmod, mkdir, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-const PRIVATE_DIR_MODE = 0o700;
-const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * Creates `dir` as 0700. An existing directory is made 0700 only when `isOurs` says it is one we

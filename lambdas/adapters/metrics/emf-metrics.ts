@@ -7,6 +7,7 @@ import { appendFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricDatum, MetricsSink } from '../../ports/metrics.ts';
+import { PRIVATE_FILE_MODE } from '../local/private-files.ts';
 
 const logger = new Logger({ serviceName: 'ipam-metrics' });
 
@@ -63,7 +64,7 @@ export class EmfMetrics implements MetricsSink {
 
   private async append(file: string, objects: string[]): Promise<void> {
     try {
-      await appendFile(file, objects.map((object) => `${object}\n`).join(''), { mode: 0o600 });
+      await appendFile(file, objects.map((object) => `${object}\n`).join(''), { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       // Metrics are observations, not state: losing one batch must not fail a sweep.
       logger.error('could not append metrics', { file, error: error as Error });
