@@ -10,12 +10,15 @@ import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
+import { MemoryOrganizationDirectory } from '../adapters/memory/organization.ts';
 import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config, DiscoveryConfig } from '../config.ts';
+import { defaultOrganization } from '../domain/organization.ts';
 import type { EventPublisher } from '../ports/events.ts';
 import type { InventorySource } from '../ports/inventory.ts';
 import type { Log } from '../ports/log.ts';
 import type { MetricsSink } from '../ports/metrics.ts';
+import type { OrganizationDirectory } from '../ports/organization.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
@@ -46,6 +49,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   store?: Store;
   /** Instead of the configured DNS and RDAP lookups (tests point at local servers). */
   registry?: RegistryLookup;
+  /** Where the organisation is kept on this host; default: IPAM_ACCOUNT_ID manages IPAM_DISCOVERY_MEMBER_ACCOUNTS, held in memory. */
+  organization?: OrganizationDirectory;
 }
 
 /**
@@ -86,6 +91,8 @@ export function dependencies<HostWorkflows extends Workflows>(
     registry: host.registry ?? createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
     log: host.log,
+    organization:
+      host.organization ?? new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)]),
     inventory: inventorySource(config.discovery, host.defaultDiscoverySource),
     metrics: host.metrics,
     discovery: {

@@ -12,25 +12,9 @@ import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInpu
 import { verifySignature } from '../ec2-query/sigv4.ts';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
 import { SERVED_OPENAPI_PATH, servedOpenApiDocument } from '../json-api/openapi.ts';
+import type { HttpRequest, HttpResponse } from './protocol.ts';
 
-export interface HttpRequest {
-  method: string;
-  /** The path exactly as the client sent it: SigV4 signs it. */
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: Uint8Array;
-  /**
-   * API Gateway's id for the request: it sends it as `x-amzn-RequestId` whatever we say, so the
-   * body must carry the same one (botocore reads the body, the JS SDK the header).
-   */
-  requestId?: string;
-}
-
-export interface HttpResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { HttpRequest, HttpResponse } from './protocol.ts';
 
 export interface ApiServices {
   deps: Dependencies;

@@ -3,6 +3,7 @@ import type { EventPublisher } from '../../ports/events.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import type { Log } from '../../ports/log.ts';
 import type { MetricsSink } from '../../ports/metrics.ts';
+import type { OrganizationDirectory } from '../../ports/organization.ts';
 import type { RegistryLookup } from '../../ports/registry.ts';
 import type { Store, Write } from '../../ports/store.ts';
 import type { Workflows } from '../../ports/workflows.ts';
@@ -41,6 +42,8 @@ export interface Dependencies {
   publicSpace: AmazonProvidedSpace;
   /** Where the use cases report what they cannot return to a caller (a sweep's skipped IPAM, a workflow that did not start). */
   log: Log;
+  /** The organisations: accounts and OUs, the delegated IPAM administrator (sharing, delegation and discovery read them). */
+  organization: OrganizationDirectory;
 }
 
 /** What the discovery sweep (discovery-sweep.ts, ipam-sweep.ts, monitoring.ts) needs besides the ports every use case has. */
