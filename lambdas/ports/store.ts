@@ -18,6 +18,7 @@ import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
+import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 
 export type Entity =
@@ -42,6 +43,9 @@ export type Entity =
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
   | { type: 'elastic-ip'; value: ElasticIp }
+  | { type: 'resource-share'; value: ResourceShare }
+  | { type: 'resource-share-association'; value: ResourceShareAssociation }
+  | { type: 'resource-share-invitation'; value: ResourceShareInvitation }
   | Observation;
 
 /**
@@ -214,6 +218,24 @@ export interface PublicSpaceStore {
   listElasticIps(ownerId: string, region: string): Promise<ElasticIp[]>;
 }
 
+/**
+ * Resource shares (AWS RAM): shares, their associations with resources and principals, and
+ * invitations. A shared pool's access check reads sharesOfEntity(pool ARN) from the index, then
+ * each share whole and strongly consistent from the table, so a revocation counts at once.
+ */
+export interface SharingStore {
+  /** One share and every association it has (any status), in one read; undefined when there is no such share. */
+  getShareView(resourceShareArn: string): Promise<ShareView | undefined>;
+  /** Every share an account owns, any status. */
+  listResourceShares(ownerId: string): Promise<ResourceShare[]>;
+  /** The associations that name `entity` (a resource ARN or a principal), any share, any status (an eventually consistent index). */
+  listAssociationsOfEntity(entity: string): Promise<ResourceShareAssociation[]>;
+  /** One invitation, by ARN. */
+  getResourceShareInvitation(invitationArn: string): Promise<ResourceShareInvitation | undefined>;
+  /** Every invitation an account received. */
+  listResourceShareInvitations(receiverAccountId: string): Promise<ResourceShareInvitation[]>;
+}
+
 /** The one way every role's entities are written (see the top of this file). */
 export interface Committer {
   /** Applies all writes atomically, or throws StoreConflict and applies none. */
@@ -231,4 +253,5 @@ export interface Store
     ExecutionStore,
     DiscoveryStore,
     PublicSpaceStore,
+    SharingStore,
     Committer {}

@@ -14,6 +14,7 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
+import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../../domain/model/sharing.ts';
 import {
   ASSOCIATIONS_INDEX_KEY,
   accountSortPrefix,
@@ -31,6 +32,8 @@ import {
   elasticIpPartition,
   executionKey,
   historyPartition,
+  invitationKey,
+  invitationsIndexKey,
   type ItemKey,
   ipamKey,
   OPEN_EXECUTIONS_INDEX_KEY,
@@ -44,6 +47,9 @@ import {
   poolMonitorKey,
   poolPartition,
   RESOURCE_DISCOVERIES_INDEX_KEY,
+  RESOURCE_SHARES_INDEX_KEY,
+  resourceSharePartition,
+  sharedEntityIndexKey,
   regionSortPrefix,
   resourceCidrKey,
   resourceCidrPartition,
@@ -184,5 +190,27 @@ export abstract class KeyedReads {
   }
   listElasticIps(ownerId: string, region: string) {
     return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
+  }
+
+  // ---- Resource shares ----
+  async getShareView(resourceShareArn: string): Promise<ShareView | undefined> {
+    // The share (sort key META) and its associations (ASSOC#…) share one partition.
+    const records = await this.queryRecords<ResourceShare | ResourceShareAssociation>(resourceSharePartition(resourceShareArn));
+    const share = records.find((record): record is ResourceShare => !('associationType' in record));
+    if (!share) return undefined;
+    const associations = records.filter((record): record is ResourceShareAssociation => 'associationType' in record);
+    return { share, associations };
+  }
+  listResourceShares(ownerId: string) {
+    return this.queryIndex<ResourceShare>(RESOURCE_SHARES_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+  listAssociationsOfEntity(entity: string) {
+    return this.queryIndex<ResourceShareAssociation>(sharedEntityIndexKey(entity));
+  }
+  getResourceShareInvitation(invitationArn: string) {
+    return this.get<ResourceShareInvitation>(invitationKey(invitationArn));
+  }
+  listResourceShareInvitations(receiverAccountId: string) {
+    return this.queryIndex<ResourceShareInvitation>(invitationsIndexKey(receiverAccountId));
   }
 }

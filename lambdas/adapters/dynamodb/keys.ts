@@ -27,6 +27,9 @@
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
+// | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
+// | share association | RSHARE#<shareArn>                | ASSOC#<type>#<entity>       | SHARED-ENTITY#<entity>   | <shareArn> | a share's resources and principals; the shares naming a resource or principal |
+// | share invitation | RSINVITE#<invitationArn>          | META                        | RESOURCE-SHARE-INVITATIONS#<receiver> | <arn> | get by ARN; GetResourceShareInvitations per receiver |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -138,6 +141,17 @@ export const elasticIpKey = (accountId: string, region: string, allocationId: st
   SK: allocationId,
 });
 
+export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
+export const resourceSharePartition = (shareArn: string) => `RSHARE#${shareArn}`;
+export const resourceShareKey = (shareArn: string): ItemKey => ({ PK: resourceSharePartition(shareArn), SK: META });
+const shareAssociationKey = (shareArn: string, associationType: string, entity: string): ItemKey => ({
+  PK: resourceSharePartition(shareArn),
+  SK: `ASSOC#${associationType}#${entity}`,
+});
+export const sharedEntityIndexKey = (entity: string) => `SHARED-ENTITY#${entity}`;
+export const invitationKey = (invitationArn: string): ItemKey => ({ PK: `RSINVITE#${invitationArn}`, SK: META });
+export const invitationsIndexKey = (receiverAccountId: string) => `RESOURCE-SHARE-INVITATIONS#${receiverAccountId}`;
+
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {
   switch (entity.type) {
@@ -236,5 +250,29 @@ export function keysOf(entity: Entity): ItemKeys {
     }
     case 'elastic-ip':
       return elasticIpKey(entity.value.ownerId, entity.value.region, entity.value.AllocationId);
+    case 'resource-share': {
+      const share = entity.value;
+      return {
+        ...resourceShareKey(share.resourceShareArn),
+        GSI1PK: RESOURCE_SHARES_INDEX_KEY,
+        GSI1SK: ownedSortKey(share.owningAccountId, share.resourceShareArn),
+      };
+    }
+    case 'resource-share-association': {
+      const association = entity.value;
+      return {
+        ...shareAssociationKey(association.resourceShareArn, association.associationType, association.associatedEntity),
+        GSI1PK: sharedEntityIndexKey(association.associatedEntity),
+        GSI1SK: association.resourceShareArn,
+      };
+    }
+    case 'resource-share-invitation': {
+      const invitation = entity.value;
+      return {
+        ...invitationKey(invitation.resourceShareInvitationArn),
+        GSI1PK: invitationsIndexKey(invitation.receiverAccountId),
+        GSI1SK: invitation.resourceShareInvitationArn,
+      };
+    }
   }
 }
