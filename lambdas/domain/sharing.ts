@@ -13,7 +13,10 @@ export type SharedAction =
   | 'AllocateIpamPoolCidr'
   | 'ReleaseIpamPoolAllocation'
   | 'DescribeIpamResourceDiscoveries'
-  | 'AssociateIpamResourceDiscovery';
+  | 'AssociateIpamResourceDiscovery'
+  | 'GetIpamDiscoveredResourceCidrs'
+  | 'GetIpamDiscoveredAccounts'
+  | 'GetIpamDiscoveredPublicAddresses';
 
 export interface ManagedPermission {
   name: string;
@@ -56,6 +59,9 @@ export const MANAGED_PERMISSIONS: readonly ManagedPermission[] = [
   permission('AWSRAMPermissionIpamResourceDiscovery', 'ec2:IpamResourceDiscovery', true, [
     'DescribeIpamResourceDiscoveries',
     'AssociateIpamResourceDiscovery',
+    'GetIpamDiscoveredResourceCidrs',
+    'GetIpamDiscoveredAccounts',
+    'GetIpamDiscoveredPublicAddresses',
   ]),
 ];
 

@@ -79,12 +79,36 @@ interface PoolUtilisationThresholdCrossed {
   };
 }
 
+export interface ResourceShareChange {
+  'detail-type': 'RAM Resource Share Change';
+  detail: {
+    resourceShareArn: string;
+    name: string;
+    /** The share's owner; the event's account is the caller (a principal accepting or rejecting an invitation is not the owner). */
+    owningAccountId: string;
+    change:
+      | 'created'
+      | 'updated'
+      | 'deleted'
+      | 'associated'
+      | 'disassociated'
+      | 'permission-associated'
+      | 'invitation-accepted'
+      | 'invitation-rejected';
+    status: string;
+    /** Resource ARNs and principals whose association changed. */
+    resources?: string[];
+    principals?: string[];
+  };
+}
+
 export type IpamEvent =
   | PoolCidrStateChange
   | PoolAllocationChange
   | ResourceCidrComplianceChange
   | ResourceCidrOverlapDetected
-  | PoolUtilisationThresholdCrossed;
+  | PoolUtilisationThresholdCrossed
+  | ResourceShareChange;
 
 export interface EventPublisher {
   /** Publishes in order; never throws (failures are logged by the adapter). */

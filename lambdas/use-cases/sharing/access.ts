@@ -1,0 +1,75 @@
+// Access to resources other accounts shared (AWS RAM): the reads behind the one decision in
+// domain/sharing.ts. A check reads the index of associations naming the resource, then each share
+// naming it whole from the table (strongly consistent, in parallel), so a share deleted, a
+// principal disassociated or an account moved out of an OU loses access at the next request.
+// Owners never come here: their own access costs no extra read.
+import type { Organization } from '../../domain/model/organization.ts';
+import type { ResourceShareAssociation, SharedResourceType, ShareView } from '../../domain/model/sharing.ts';
+import { parseSharedResourceArn, principalsCovering, type SharedAction, shareGrants } from '../../domain/sharing.ts';
+import type { Dependencies } from '../kernel/context.ts';
+
+const unique = (values: string[]) => [...new Set(values)];
+
+/** The shares (read whole) of the given ARNs that still exist. */
+export async function readShareViews(deps: Dependencies, shareArns: string[]): Promise<ShareView[]> {
+  const views = await Promise.all(unique(shareArns).map((arn) => deps.store.getShareView(arn)));
+  return views.filter((view): view is ShareView => view !== undefined);
+}
+
+/** The organisations of the given accounts, each read once. */
+async function organizationsOf(deps: Dependencies, accountIds: string[]): Promise<Map<string, Organization | undefined>> {
+  const ids = unique(accountIds);
+  const orgs = await Promise.all(ids.map((id) => deps.organization.organizationOf(id)));
+  return new Map(ids.map((id, index) => [id, orgs[index]]));
+}
+
+const liveResourceShares = (associations: ResourceShareAssociation[]) =>
+  associations.filter((a) => a.associationType === 'RESOURCE' && a.status === 'ASSOCIATED').map((a) => a.resourceShareArn);
+
+/** Whether `accountId` may call `action` on `resourceArn`, owned by `ownerId`, through a share. */
+export async function sharedAccessAllows(
+  deps: Dependencies,
+  accountId: string,
+  resourceArn: string,
+  ownerId: string,
+  action: SharedAction,
+): Promise<boolean> {
+  const shareArns = liveResourceShares(await deps.store.listAssociationsOfEntity(resourceArn));
+  if (shareArns.length === 0) return false;
+  const [views, ownerOrganization] = await Promise.all([readShareViews(deps, shareArns), deps.organization.organizationOf(ownerId)]);
+  return shareGrants(views, ownerOrganization, accountId, resourceArn, action);
+}
+
+/** The shares that name a principal covering `accountId` (any status: callers decide), read whole. */
+export async function sharesNamingAccount(deps: Dependencies, accountId: string): Promise<ShareView[]> {
+  const principals = principalsCovering(await deps.organization.organizationOf(accountId), accountId);
+  const named = (await Promise.all(principals.map((principal) => deps.store.listAssociationsOfEntity(principal)))).flat();
+  return readShareViews(
+    deps,
+    named.filter((a) => a.associationType === 'PRINCIPAL').map((a) => a.resourceShareArn),
+  );
+}
+
+/** The ids of the resources of one type that other accounts shared with `accountId` and whose permission allows `action`. */
+export async function resourcesSharedWith(
+  deps: Dependencies,
+  accountId: string,
+  type: SharedResourceType,
+  action: SharedAction,
+): Promise<string[]> {
+  const views = (await sharesNamingAccount(deps, accountId)).filter(({ share }) => share.status === 'ACTIVE');
+  const owners = await organizationsOf(
+    deps,
+    views.map(({ share }) => share.owningAccountId),
+  );
+  const ids = new Set<string>();
+  for (const view of views) {
+    for (const association of view.associations) {
+      if (association.associationType !== 'RESOURCE' || association.resourceType !== type) continue;
+      const arn = association.associatedEntity;
+      const parsed = parseSharedResourceArn(arn);
+      if (parsed && shareGrants([view], owners.get(view.share.owningAccountId), accountId, arn, action)) ids.add(parsed.id);
+    }
+  }
+  return [...ids];
+}
