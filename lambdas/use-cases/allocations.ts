@@ -27,7 +27,7 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
-import { requirePool, requireSettled, visiblePool } from './kernel/lookup.ts';
+import { authorizedPool, requirePool, requireSettled } from './kernel/lookup.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
 const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
@@ -63,7 +63,8 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
   const early = searchEarly(deps, input);
-  const pool = await requirePool(deps, context, input.IpamPoolId);
+  // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
+  const pool = await requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr');
   rememberFamily(pool);
   requireSettled('pool', pool.IpamPoolId, pool.State);
   const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
@@ -284,7 +285,7 @@ const ALLOCATIONS_PAGE_MAX = 100_000;
 
 export async function getIpamPoolAllocations(deps: Dependencies, context: RequestContext, input: GetIpamPoolAllocationsInput) {
   const matches = compileFilters<IpamPoolAllocation>(input.Filters, ALLOCATION_FILTER_FIELDS);
-  const pool = await requirePool(deps, context, input.IpamPoolId);
+  const pool = await requirePool(deps, context, input.IpamPoolId, 'GetIpamPoolAllocations');
   if (input.IpamPoolAllocationId !== undefined) {
     const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
     if (!allocation) {
@@ -320,10 +321,14 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
   // Everything the release reads is named by the request, so it is one read; what belongs to a
   // pool the caller may not see is thrown away unused.
   const view = await deps.store.getReleaseView(input.IpamPoolId, input.IpamPoolAllocationId, mergeCandidates(cidr));
-  const pool = visiblePool(context, input.IpamPoolId, view.pool);
+  const pool = await authorizedPool(deps, context, input.IpamPoolId, view.pool, 'ReleaseIpamPoolAllocation');
   const allocation = view.allocation;
   if (!allocation || allocation.Cidr !== cidr) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
+  }
+  // A principal of a share releases only its own allocations; the pool's owner releases any.
+  if (pool.OwnerId !== context.accountId && allocation.ResourceOwner !== context.accountId) {
+    throw new IpamError('UnauthorizedOperation', messages.unauthorized());
   }
   if (allocation.ResourceType !== 'custom') {
     throw new IpamError(

@@ -6,7 +6,10 @@ import type { Tag } from '../domain/model/record.ts';
 import type { Store } from '../ports/store.ts';
 import type { Dependencies, Output, RequestContext, UseCase } from './kernel/context.ts';
 import { presentIpam } from './ipams.ts';
-import { ipamVisible, poolVisible, scopeVisible } from './kernel/lookup.ts';
+import type { IpamResourceDiscovery } from '../domain/model/discovery.ts';
+import type { IpamPool } from '../domain/model/pool.ts';
+import { ipamVisible, poolInRegion, poolVisible, scopeVisible } from './kernel/lookup.ts';
+import { resourcesSharedWith } from './sharing/access.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { presentPool } from './pools.ts';
 import { associationVisible, presentAssociation, presentResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
@@ -19,6 +22,11 @@ interface DescribeRow<T extends { Tags?: Tag[] }> {
   /** The account's records of this type, and which of them the caller may see. */
   list: (store: Store, accountId: string) => Promise<T[]>;
   visible: (context: RequestContext, record: T) => boolean;
+  /** Records of other accounts shared with the caller (AWS RAM) that it may describe here, and how they are shown to it. */
+  shared?: {
+    list: (deps: Dependencies, context: RequestContext) => Promise<T[]>;
+    present: (record: T, now: Date) => Output;
+  };
   /** `IpamId`: the input names ids in `IpamIds`, a missing one is `InvalidIpamId.NotFound`. */
   id: StringField<T>;
   /** The name of the record type in NotFound messages. */
@@ -39,7 +47,10 @@ const row =
   async (action, deps, context, input) => {
     const now = deps.now();
     const matches = compileFilters<T>(input.Filters, spec.filterFields, spec.computedFilters?.(now));
-    const records = (await spec.list(deps.store, context.accountId)).filter((record) => spec.visible(context, record));
+    const [owned, shared] = await Promise.all([spec.list(deps.store, context.accountId), spec.shared?.list(deps, context) ?? []]);
+    const records = [...owned.filter((record) => spec.visible(context, record)), ...shared];
+    const isShared = new Set(shared);
+    const present = (record: T) => (isShared.has(record) && spec.shared ? spec.shared.present(record, now) : spec.present(record, now));
     const idOf = (record: T) => record[spec.id] as string;
     const ids = (input[`${spec.id}s`] as string[] | undefined) ?? [];
     // As EC2's Describe* insist, each named id must be among the caller's records.
@@ -48,7 +59,7 @@ const row =
     const selected = records.filter((record) => (ids.length === 0 || ids.includes(idOf(record))) && matches(record));
     const query = queryFingerprint([action, context.accountId, context.region, ids, input.Filters ?? []]);
     const page = pageOf(deps.paginationSecret, query, selected, idOf, input, 1000);
-    return { [spec.output]: page.items.map((record) => spec.present(record, now)), NextToken: page.nextToken };
+    return { [spec.output]: page.items.map(present), NextToken: page.nextToken };
   };
 
 const DESCRIBE_ROWS = {
@@ -86,6 +97,15 @@ const DESCRIBE_ROWS = {
   DescribeIpamPools: row({
     list: (store, accountId) => store.listPools(accountId),
     visible: poolVisible,
+    shared: {
+      list: async (deps, context) => {
+        const ids = await resourcesSharedWith(deps, context.accountId, 'ec2:IpamPool', 'DescribeIpamPools');
+        const pools = await Promise.all(ids.map((id) => deps.store.getPool(id)));
+        return pools.filter((pool): pool is IpamPool => pool !== undefined && poolInRegion(context, pool));
+      },
+      // The guide: a pool's Name tag is not visible to other accounts, even when shared.
+      present: (pool) => presentPool({ ...pool, Tags: pool.Tags.filter((tag) => tag.Key !== 'Name') }),
+    },
     id: 'IpamPoolId',
     kind: 'ipam-pool',
     filterFields: [
@@ -115,6 +135,17 @@ const DESCRIBE_ROWS = {
   DescribeIpamResourceDiscoveries: row({
     list: (store, accountId) => store.listResourceDiscoveries(accountId),
     visible: resourceDiscoveryVisible,
+    shared: {
+      list: async (deps, context) => {
+        const ids = await resourcesSharedWith(deps, context.accountId, 'ec2:IpamResourceDiscovery', 'DescribeIpamResourceDiscoveries');
+        const discoveries = await Promise.all(ids.map((id) => deps.store.getResourceDiscovery(id)));
+        return discoveries.filter(
+          (discovery): discovery is IpamResourceDiscovery =>
+            discovery !== undefined && discovery.IpamResourceDiscoveryRegion === context.region,
+        );
+      },
+      present: presentResourceDiscovery,
+    },
     id: 'IpamResourceDiscoveryId',
     kind: 'ipam-resource-discovery',
     filterFields: [

@@ -61,7 +61,7 @@ export async function getIpamDiscoveredResourceCidrs(
   input: GetIpamDiscoveredResourceCidrsInput,
 ) {
   const region = requireRegion(input.ResourceRegion, 'ResourceRegion');
-  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
+  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId, 'GetIpamDiscoveredResourceCidrs');
   const matches = compileFilters<DiscoveredResourceCidr & { Tags: Tag[] }>(input.Filters, RESOURCE_CIDR_FILTER_FIELDS);
   const records = (await deps.store.listDiscoveredResourceCidrs(discovery.IpamResourceDiscoveryId, region)).filter((record) =>
     matches(withTags(record, record.ResourceTags)),
@@ -80,7 +80,7 @@ const ACCOUNT_FILTER_FIELDS = ['AccountId', 'DiscoveryRegion', 'OrganizationalUn
 
 export async function getIpamDiscoveredAccounts(deps: Dependencies, context: RequestContext, input: GetIpamDiscoveredAccountsInput) {
   const region = requireRegion(input.DiscoveryRegion, 'DiscoveryRegion');
-  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
+  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId, 'GetIpamDiscoveredAccounts');
   const matches = compileFilters<DiscoveredAccount>(input.Filters, ACCOUNT_FILTER_FIELDS, {
     'discovery-failure-reason-code': (record) => record.FailureReason?.Code,
   });
@@ -118,7 +118,7 @@ export async function getIpamDiscoveredPublicAddresses(
   input: GetIpamDiscoveredPublicAddressesInput,
 ) {
   const region = requireRegion(input.AddressRegion, 'AddressRegion');
-  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
+  const discovery = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId, 'GetIpamDiscoveredPublicAddresses');
   const matches = compileFilters<PublicAddressView>(input.Filters, PUBLIC_ADDRESS_FILTER_FIELDS, {
     'security-group-id': (record) => (record.SecurityGroups ?? []).map((group) => group.GroupId),
   });

@@ -424,7 +424,7 @@ const POOL_CIDR_FILTER_FIELDS = ['Cidr', 'State', 'IpamPoolCidrId', 'NetmaskLeng
 
 export async function getIpamPoolCidrs(deps: Dependencies, context: RequestContext, input: GetIpamPoolCidrsInput) {
   const matches = compileFilters<IpamPoolCidr & { Tags?: [] }>(input.Filters, POOL_CIDR_FILTER_FIELDS);
-  const pool = await requirePool(deps, context, input.IpamPoolId);
+  const pool = await requirePool(deps, context, input.IpamPoolId, 'GetIpamPoolCidrs');
   const records = (await visiblePoolCidrs(deps, pool.IpamPoolId)).filter(matches);
   const query = queryFingerprint(['GetIpamPoolCidrs', context.accountId, pool.IpamPoolId, input.Filters ?? []]);
   const page = pageOf(deps.paginationSecret, query, records, (record) => record.IpamPoolCidrId, input, 1000);

@@ -3,10 +3,13 @@
 // DescribeIpamResourceDiscoveryAssociations (spec §10, §11).
 //
 // A resource discovery answers in its own Region, an association in its IPAM's home Region
-// (DN-05). Resource discoveries are not shared yet, so only their owner sees or associates them.
+// (DN-05). Only its owner changes a resource discovery; an account it was shared with (AWS RAM,
+// AWSRAMPermissionIpamResourceDiscovery) may also see it, read what it discovered and associate
+// it with its own IPAM (spec §1.4, an organisation's discovery shared with another's IPAM).
 import { IpamError, messages } from '../domain/errors.ts';
 import type { IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../domain/model/discovery.ts';
 import { changeOuExclusions } from '../domain/ou-exclusions.ts';
+import type { SharedAction } from '../domain/sharing.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
@@ -14,6 +17,7 @@ import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { MAX_OPERATING_REGIONS, regionNames } from './ipams.ts';
 import { requireIpam, requireSettled } from './kernel/lookup.ts';
+import { sharedAccess } from './sharing/access.ts';
 import { associationsOf, deleteObservations, newAssociation, newResourceDiscovery } from './resource-discovery-records.ts';
 
 /** Not adjustable (UG L2360); an IPAM's default discovery does not count (see the report of issue 6). */
@@ -34,10 +38,25 @@ export const resourceDiscoveryVisible = (context: RequestContext, record: IpamRe
 export const associationVisible = (context: RequestContext, record: IpamResourceDiscoveryAssociation) =>
   record.OwnerId === context.accountId && record.IpamRegion === context.region;
 
-export async function requireResourceDiscovery(deps: Dependencies, context: RequestContext, id: string): Promise<IpamResourceDiscovery> {
+/**
+ * The resource discovery, if the caller owns it or, for `action`, a share allows it. A principal
+ * that may not do `action` (or any owner-only change) gets UnauthorizedOperation; anyone else
+ * the NotFound of a missing discovery.
+ */
+export async function requireResourceDiscovery(
+  deps: Dependencies,
+  context: RequestContext,
+  id: string,
+  action?: SharedAction,
+): Promise<IpamResourceDiscovery> {
   const record = await deps.store.getResourceDiscovery(id);
-  if (!record || !resourceDiscoveryVisible(context, record)) throw resourceDiscoveryNotFound(id);
-  return record;
+  if (record && resourceDiscoveryVisible(context, record)) return record;
+  if (record && record.OwnerId !== context.accountId && record.IpamResourceDiscoveryRegion === context.region) {
+    const allows = await sharedAccess(deps, context.accountId, record.IpamResourceDiscoveryArn, record.OwnerId);
+    if (action && allows(action)) return record;
+    if (allows('DescribeIpamResourceDiscoveries')) throw new IpamError('UnauthorizedOperation', messages.unauthorized());
+  }
+  throw resourceDiscoveryNotFound(id);
 }
 
 export async function requireAssociation(
@@ -188,7 +207,7 @@ export async function associateIpamResourceDiscovery(
     requireSettled('IPAM', ipam.IpamId, ipam.State);
     // Looked up in every Region of the owner, so that a discovery in the wrong Region gets the reason below.
     const record = await deps.store.getResourceDiscovery(input.IpamResourceDiscoveryId);
-    if (!record || record.OwnerId !== context.accountId) throw resourceDiscoveryNotFound(input.IpamResourceDiscoveryId);
+    if (!record || !(await mayAssociate(deps, context, record))) throw resourceDiscoveryNotFound(input.IpamResourceDiscoveryId);
     requireSettled('resource discovery', record.IpamResourceDiscoveryId, record.State);
     if (record.IpamResourceDiscoveryRegion !== ipam.IpamRegion) {
       throw new IpamError(
@@ -230,6 +249,13 @@ export async function associateIpamResourceDiscovery(
     ]);
     return { IpamResourceDiscoveryAssociation: presentAssociation(association) };
   });
+}
+
+/** The owner, or an account a share lets associate the discovery (it then feeds that account's IPAM). */
+async function mayAssociate(deps: Dependencies, context: RequestContext, record: IpamResourceDiscovery): Promise<boolean> {
+  if (record.OwnerId === context.accountId) return true;
+  const allows = await sharedAccess(deps, context.accountId, record.IpamResourceDiscoveryArn, record.OwnerId);
+  return allows('AssociateIpamResourceDiscovery');
 }
 
 interface DisassociateIpamResourceDiscoveryInput {

@@ -4,7 +4,8 @@ import { getIpamAddressHistory } from '../address-history.ts';
 import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from '../byoasn.ts';
 import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from '../byoip-cidrs.ts';
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from '../allocations.ts';
-import type { UseCase } from './context.ts';
+import type { Dependencies, RequestContext, UseCase } from './context.ts';
+import { requirePool } from './lookup.ts';
 import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from '../discovered.ts';
 import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-ips.ts';
 import { describeAction } from '../describe.ts';
@@ -18,6 +19,7 @@ import {
   deleteIpamResourceDiscovery,
   disassociateIpamResourceDiscovery,
   modifyIpamResourceDiscovery,
+  requireResourceDiscovery,
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
 import { createTags, deleteTags } from '../tags.ts';
@@ -30,6 +32,11 @@ export interface ActionSpec {
    * token in its own commit (context.clientToken), which saves the claim's extra round trips.
    */
   idempotent?: boolean | 'in-commit';
+  /**
+   * For idempotent actions a principal of a share may call: checks the caller may still do it
+   * before a ClientToken's remembered answer is returned (kernel/idempotency.ts).
+   */
+  authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
 }
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -48,14 +55,23 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   ProvisionIpamPoolCidr: { run: provisionIpamPoolCidr, idempotent: true },
   GetIpamPoolCidrs: { run: getIpamPoolCidrs },
   DeprovisionIpamPoolCidr: { run: deprovisionIpamPoolCidr },
-  AllocateIpamPoolCidr: { run: allocateIpamPoolCidr, idempotent: 'in-commit' },
+  AllocateIpamPoolCidr: {
+    run: allocateIpamPoolCidr,
+    idempotent: 'in-commit',
+    authorize: (deps, context, input: { IpamPoolId: string }) => requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr'),
+  },
   GetIpamPoolAllocations: { run: getIpamPoolAllocations },
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
   CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
   DescribeIpamResourceDiscoveries: { run: describeAction('DescribeIpamResourceDiscoveries') },
   ModifyIpamResourceDiscovery: { run: modifyIpamResourceDiscovery },
   DeleteIpamResourceDiscovery: { run: deleteIpamResourceDiscovery },
-  AssociateIpamResourceDiscovery: { run: associateIpamResourceDiscovery, idempotent: true },
+  AssociateIpamResourceDiscovery: {
+    run: associateIpamResourceDiscovery,
+    idempotent: true,
+    authorize: (deps, context, input: { IpamId: string; IpamResourceDiscoveryId: string }) =>
+      requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId, 'AssociateIpamResourceDiscovery'),
+  },
   DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
   DescribeIpamResourceDiscoveryAssociations: { run: describeAction('DescribeIpamResourceDiscoveryAssociations') },
   GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs },

@@ -15,5 +15,6 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
   const run = (runContext = context) => spec.run(deps, runContext, params as never);
   // A preview changes nothing, so it has nothing to repeat.
   if (!spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true) return run();
-  return runOnce(deps, context, { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit' }, run);
+  const authorize = spec.authorize && (() => spec.authorize!(deps, context, params as never));
+  return runOnce(deps, context, { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit', authorize }, run);
 }

@@ -41,6 +41,11 @@ export interface TokenRequest {
   params: Input;
   /** The action records the token in its own commit (ActionSpec idempotent: 'in-commit'). */
   inCommit: boolean;
+  /**
+   * Throws when the caller may no longer do what the token's first request did (a principal whose
+   * share was revoked): run before a remembered answer is returned, so a retry cannot outlive access.
+   */
+  authorize?: () => Promise<unknown>;
 }
 
 /** A request with the same token committed while this one ran; this one's commit was undone. */
@@ -54,16 +59,19 @@ export class TokenTaken extends Error {
 export async function runOnce(
   deps: Dependencies,
   context: RequestContext,
-  { action, clientToken, params, inCommit }: TokenRequest,
+  { action, clientToken, params, inCommit, authorize = async () => undefined }: TokenRequest,
   run: (context: RequestContext) => Promise<Output>,
 ): Promise<Output> {
   const requestHash = createHash('sha256').update(canonicalJson(params)).digest('hex');
-  if (inCommit) return runWithTokenInCommit(deps, context, action, clientToken, requestHash, run);
+  if (inCommit) return runWithTokenInCommit(deps, context, action, clientToken, requestHash, run, authorize);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const stored = await deps.store.getClientToken(context.accountId, action, clientToken);
     const existing = unexpired(deps, stored);
     if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
-    if (existing?.response) return JSON.parse(existing.response) as Output;
+    if (existing?.response) {
+      await authorize();
+      return JSON.parse(existing.response) as Output;
+    }
     if (existing && deps.now().getTime() - Date.parse(existing.startedAt) < ABANDONED_AFTER_MS) {
       await sleep(WAIT_FOR_FIRST_MS); // the first request is still running
       continue;
@@ -117,6 +125,7 @@ async function runWithTokenInCommit(
   clientToken: string,
   requestHash: string,
   run: (context: RequestContext) => Promise<Output>,
+  authorize: () => Promise<unknown>,
 ): Promise<Output> {
   const token = tokenInCommit(deps, context, action, clientToken, requestHash);
   try {
@@ -126,7 +135,10 @@ async function runWithTokenInCommit(
     // its first answer even once the pool is full.
     const existing = unexpired(deps, await deps.store.getClientToken(context.accountId, action, clientToken));
     if (existing && existing.requestHash !== requestHash) throw parameterMismatch(clientToken);
-    if (existing?.response) return JSON.parse(existing.response) as Output;
+    if (existing?.response) {
+      await authorize();
+      return JSON.parse(existing.response) as Output;
+    }
     throw error;
   }
 }

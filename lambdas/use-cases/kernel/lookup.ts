@@ -4,6 +4,8 @@ import { IpamError, messages } from '../../domain/errors.ts';
 import { isForgottenPoolCidr } from '../../domain/expiry.ts';
 import type { Ipam, IpamScope, ResourceState } from '../../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolCidr } from '../../domain/model/pool.ts';
+import type { SharedAction } from '../../domain/sharing.ts';
+import { sharedAccess } from '../sharing/access.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 
 /** IPAM administration happens in the IPAM's home Region. */
@@ -14,8 +16,10 @@ export const scopeVisible = (context: RequestContext, scope: IpamScope) =>
   scope.OwnerId === context.accountId && scope.IpamRegion === context.region;
 
 /** Pools answer in the home Region and in their locale, where their allocations are made. */
-export const poolVisible = (context: RequestContext, pool: IpamPool) =>
-  pool.OwnerId === context.accountId && (pool.IpamRegion === context.region || pool.Locale === context.region);
+export const poolInRegion = (context: RequestContext, pool: IpamPool) =>
+  pool.IpamRegion === context.region || pool.Locale === context.region;
+
+export const poolVisible = (context: RequestContext, pool: IpamPool) => pool.OwnerId === context.accountId && poolInRegion(context, pool);
 
 export async function requireIpam(deps: Dependencies, context: RequestContext, ipamId: string): Promise<Ipam> {
   const ipam = await deps.store.getIpam(ipamId);
@@ -31,14 +35,34 @@ export async function requireScope(deps: Dependencies, context: RequestContext, 
   return scope;
 }
 
-export async function requirePool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
-  return visiblePool(context, poolId, await deps.store.getPool(poolId));
+/**
+ * The pool, if the caller owns it or, for `action`, a share allows it (see authorizedPool).
+ * Without `action` the request is the owner's alone.
+ */
+export async function requirePool(deps: Dependencies, context: RequestContext, poolId: string, action?: SharedAction): Promise<IpamPool> {
+  return authorizedPool(deps, context, poolId, await deps.store.getPool(poolId), action);
 }
 
-/** `pool` (read as `poolId`) if the caller may see it; NotFound otherwise. */
-export function visiblePool(context: RequestContext, poolId: string, pool: IpamPool | undefined): IpamPool {
-  if (!pool || !poolVisible(context, pool)) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
-  return pool;
+/**
+ * `pool` (read as `poolId`) if the caller owns it, or a share allows the caller `action` on it
+ * (design: owner, or principal of an active share whose permission allows it). A principal that
+ * may only see the pool gets UnauthorizedOperation; everyone else the NotFound of a missing pool,
+ * so a non-principal learns nothing. Owners pay no extra read.
+ */
+export async function authorizedPool(
+  deps: Dependencies,
+  context: RequestContext,
+  poolId: string,
+  pool: IpamPool | undefined,
+  action?: SharedAction,
+): Promise<IpamPool> {
+  if (pool && poolVisible(context, pool)) return pool;
+  if (pool && pool.OwnerId !== context.accountId && poolInRegion(context, pool)) {
+    const allows = await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId);
+    if (action && allows(action)) return pool;
+    if (allows('DescribeIpamPools')) throw new IpamError('UnauthorizedOperation', messages.unauthorized());
+  }
+  throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
 }
 
 /** Administrative changes to a pool are made in the IPAM's home Region, like every IPAM change. */

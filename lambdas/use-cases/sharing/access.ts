@@ -26,18 +26,17 @@ async function organizationsOf(deps: Dependencies, accountIds: string[]): Promis
 const liveResourceShares = (associations: ResourceShareAssociation[]) =>
   associations.filter((a) => a.associationType === 'RESOURCE' && a.status === 'ASSOCIATED').map((a) => a.resourceShareArn);
 
-/** Whether `accountId` may call `action` on `resourceArn`, owned by `ownerId`, through a share. */
-export async function sharedAccessAllows(
+/** Which actions `accountId` may call on `resourceArn`, owned by `ownerId`, through shares: read once, asked per action. */
+export async function sharedAccess(
   deps: Dependencies,
   accountId: string,
   resourceArn: string,
   ownerId: string,
-  action: SharedAction,
-): Promise<boolean> {
+): Promise<(action: SharedAction) => boolean> {
   const shareArns = liveResourceShares(await deps.store.listAssociationsOfEntity(resourceArn));
-  if (shareArns.length === 0) return false;
+  if (shareArns.length === 0) return () => false;
   const [views, ownerOrganization] = await Promise.all([readShareViews(deps, shareArns), deps.organization.organizationOf(ownerId)]);
-  return shareGrants(views, ownerOrganization, accountId, resourceArn, action);
+  return (action) => shareGrants(views, ownerOrganization, accountId, resourceArn, action);
 }
 
 /** The shares that name a principal covering `accountId` (any status: callers decide), read whole. */

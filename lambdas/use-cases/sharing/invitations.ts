@@ -59,7 +59,7 @@ async function answerInvitation(deps: Dependencies, context: RequestContext, arn
       (a) => a.associationType === 'PRINCIPAL' && a.associatedEntity === context.accountId && a.status === 'ASSOCIATING',
     );
     const now = deps.now().toISOString();
-    if (!view || view.share.status !== 'ACTIVE' || !association || invitation.status === 'EXPIRED') {
+    if (view?.share.status !== 'ACTIVE' || !association || invitation.status === 'EXPIRED') {
       throw new IpamError(
         'ResourceShareInvitationExpiredException',
         `The invitation ${arn} has expired: the resource share was deleted or the account was removed from it.`,

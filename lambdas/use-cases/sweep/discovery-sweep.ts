@@ -16,6 +16,7 @@ import type { SweepDependencies } from '../kernel/context.ts';
 import { forEachConcurrently } from './concurrency.ts';
 import { type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
 import { isSettled } from '../kernel/lookup.ts';
+import { sharedAccess } from '../sharing/access.ts';
 
 export interface SweepReport {
   /** Set when another sweep holds the lease: this one did nothing. */
@@ -49,8 +50,13 @@ export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepR
       accountsFailed: reads.failed,
     };
     for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
-      const associated = associations.flatMap((association) =>
-        discoveries.filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId),
+      const associated = await stillShared(
+        deps,
+        associations.flatMap((association) =>
+          discoveries
+            .filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId)
+            .map((discovery) => ({ association, discovery })),
+        ),
       );
       try {
         const outcome = await sweepIpam(deps, ipamId, associated, reads.succeeded, sampleTime);
@@ -67,6 +73,24 @@ export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepR
   } finally {
     await releaseLease(deps, lease);
   }
+}
+
+/**
+ * The discoveries of the pairs that may feed their IPAM: the IPAM owner's own, and another
+ * account's while a share still lets the IPAM's owner associate it (unshared: it stops feeding).
+ */
+async function stillShared(
+  deps: SweepDependencies,
+  pairs: { association: IpamResourceDiscoveryAssociation; discovery: IpamResourceDiscovery }[],
+): Promise<IpamResourceDiscovery[]> {
+  const kept = await Promise.all(
+    pairs.map(async ({ association, discovery }) => {
+      if (discovery.OwnerId === association.OwnerId) return discovery;
+      const allows = await sharedAccess(deps, association.OwnerId, discovery.IpamResourceDiscoveryArn, discovery.OwnerId);
+      return allows('AssociateIpamResourceDiscovery') ? discovery : undefined;
+    }),
+  );
+  return kept.filter((discovery): discovery is IpamResourceDiscovery => discovery !== undefined);
 }
 
 // ---- One sweep at a time ----
