@@ -84,9 +84,13 @@ export async function associateResourceSharePermission(
     throw new IpamError('InvalidParameterException', `The permission ${managed.arn} has only version 1.`);
   }
   const share = await retryOnConflict(async () => {
-    const { share } = await requireOwnShare(deps, context, input.resourceShareArn);
+    const { share, associations } = await requireOwnShare(deps, context, input.resourceShareArn);
     requireActive(share);
-    const current = share.permissions[managed.resourceType];
+    // A share carrying resources of the type already grants a permission for it: the chosen one, else the type's default.
+    const carries = associations.some(
+      (a) => a.associationType === 'RESOURCE' && a.resourceType === managed.resourceType && a.status === 'ASSOCIATED',
+    );
+    const current = carries ? permissionOf(share, managed.resourceType).arn : share.permissions[managed.resourceType];
     if (current === managed.arn) return share;
     if (current !== undefined && input.replace !== true) {
       throw new IpamError(
