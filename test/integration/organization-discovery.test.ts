@@ -179,7 +179,7 @@ describe('an IPAM of the delegated administrator', () => {
     const imported = sh.harness.events
       .published()
       .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change')
-      .map((event) => ({ account: event.account, ...(event.detail as Record<string, unknown>) }))
+      .map((event): Record<string, unknown> => ({ account: event.account, ...event.detail }))
       .find((event) => event.resourceId === vpcOf(PROD_EU));
     // Published as the pool's owner, about the member's resource.
     expect(imported).toMatchObject({ account: IPAM_ADMIN, cause: 'auto-import', resourceOwner: PROD_EU });
