@@ -18,7 +18,7 @@ let member: AwsCli;
 
 beforeAll(async () => {
   if (!probe.available) return;
-  service = await startTestService({ accounts: [OTHER, MEMBER] });
+  service = await startTestService({ extraAccounts: [MEMBER] });
   [management, administrator, member] = await Promise.all([ADMIN, OTHER, MEMBER].map((key) => awsCli(service.url, key)));
 });
 afterAll(async () => service?.stop());

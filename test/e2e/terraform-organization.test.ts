@@ -120,7 +120,7 @@ let workspace: TerraformWorkspace;
 
 beforeAll(async () => {
   if (skipReason) return;
-  service = await startTestService({ accounts: [OTHER, MEMBER] });
+  service = await startTestService({ extraAccounts: [MEMBER] });
   // Sharing within the organisation is switched on once by the management account (Terraform's
   // aws_ram_sharing_with_organization also reads IAM roles, which this service does not serve).
   await (await awsCli(service.url, ADMIN)).ok('aws ram enable-sharing-with-aws-organization');
