@@ -45,6 +45,11 @@ export const ERROR_STATUS = {
   RequestLimitExceeded: 503,
   Unavailable: 503,
   InternalError: 500,
+  // Delegating the IPAM administrator (EnableIpamOrganizationAdminAccount / DisableIpamOrganizationAdminAccount):
+  // the codes EC2 answers, as AWS tooling handles them (Terraform's provider, CloudFormation custom resources).
+  IpamOrganizationAccountNotFound: 400,
+  IpamOrganizationDelegatedAdminLimitExceeded: 400,
+  IpamOrganizationAccountNotRegistered: 400,
   // AWS RAM (adapters/ram/protocol.ts): RAM's own codes, with the HTTP status of RAM's model.
   UnknownResourceException: 400,
   MalformedArnException: 400,

@@ -79,6 +79,16 @@ interface PoolUtilisationThresholdCrossed {
   };
 }
 
+interface OrganizationAdminAccountChange {
+  'detail-type': 'IPAM Organization Admin Account Change';
+  detail: {
+    organizationId: string;
+    delegatedAdminAccountId: string;
+    /** enabled: EnableIpamOrganizationAdminAccount; disabled: DisableIpamOrganizationAdminAccount. */
+    change: 'enabled' | 'disabled';
+  };
+}
+
 export interface ResourceShareChange {
   'detail-type': 'RAM Resource Share Change';
   detail: {
@@ -108,6 +118,7 @@ export type IpamEvent =
   | ResourceCidrComplianceChange
   | ResourceCidrOverlapDetected
   | PoolUtilisationThresholdCrossed
+  | OrganizationAdminAccountChange
   | ResourceShareChange;
 
 export interface EventPublisher {
