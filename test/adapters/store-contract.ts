@@ -21,6 +21,7 @@ import type {
   ElasticIp,
   IpamExternalResourceVerificationToken,
 } from '../../lambdas/domain/model/public-space.ts';
+import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';
@@ -540,6 +541,80 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await expect(
           store.commit([create({ type: 'ipam-region-slot', value: { ...slot('eu-west-1'), ipamId: 'ipam-2' } })]),
         ).rejects.toBeInstanceOf(StoreConflict);
+      });
+    });
+
+    describe('resource shares', () => {
+      const SHARE_A = 'arn:aws:ram:us-east-1:123456789012:resource-share/00000000-0000-4000-8000-00000000000a';
+      const SHARE_B = 'arn:aws:ram:us-east-1:123456789012:resource-share/00000000-0000-4000-8000-00000000000b';
+      const POOL_ARN = 'arn:aws:ec2::123456789012:ipam-pool/ipam-pool-01';
+      const share = (resourceShareArn: string, owningAccountId = OWNER) =>
+        ({
+          resourceShareArn,
+          owningAccountId,
+          name: 'n',
+          status: 'ACTIVE',
+          tags: [],
+          permissions: {},
+          version: 1,
+        }) as unknown as ResourceShare;
+      const shareAssociation = (
+        resourceShareArn: string,
+        associationType: 'RESOURCE' | 'PRINCIPAL',
+        associatedEntity: string,
+      ): ResourceShareAssociation =>
+        ({
+          resourceShareArn,
+          associationType,
+          associatedEntity,
+          status: 'ASSOCIATED',
+          external: false,
+          ownerId: OWNER,
+          version: 1,
+        }) as ResourceShareAssociation;
+      const invitation = (n: string, receiverAccountId: string): ResourceShareInvitation =>
+        ({
+          resourceShareInvitationArn: `arn:aws:ram:us-east-1:123456789012:resource-share-invitation/00000000-0000-4000-8000-00000000000${n}`,
+          resourceShareArn: SHARE_A,
+          receiverAccountId,
+          status: 'PENDING',
+          version: 1,
+        }) as ResourceShareInvitation;
+
+      it('reads a share with every association in one view, and finds the shares naming a resource or principal', async () => {
+        await store.commit([
+          create({ type: 'resource-share', value: share(SHARE_A) }),
+          create({ type: 'resource-share', value: share(SHARE_B) }),
+          create({ type: 'resource-share', value: share('arn:aws:ram:us-east-1:111122223333:resource-share/x', OTHER) }),
+          create({ type: 'resource-share-association', value: shareAssociation(SHARE_A, 'RESOURCE', POOL_ARN) }),
+          create({ type: 'resource-share-association', value: shareAssociation(SHARE_A, 'PRINCIPAL', OTHER) }),
+          create({ type: 'resource-share-association', value: shareAssociation(SHARE_B, 'RESOURCE', POOL_ARN) }),
+        ]);
+        const view = await store.getShareView(SHARE_A);
+        expect(view?.share).toEqual(share(SHARE_A));
+        expect(view?.associations.map((a) => a.associatedEntity).sort()).toEqual([OTHER, POOL_ARN].sort());
+        expect((await store.getShareView(SHARE_B))?.associations).toHaveLength(1);
+        expect(await store.getShareView('arn:aws:ram:us-east-1:123456789012:resource-share/none')).toBeUndefined();
+        expect((await store.listResourceShares(OWNER)).map((found) => found.resourceShareArn)).toEqual([SHARE_A, SHARE_B]);
+        expect((await store.listAssociationsOfEntity(POOL_ARN)).map((a) => a.resourceShareArn)).toEqual([SHARE_A, SHARE_B]);
+        expect((await store.listAssociationsOfEntity(OTHER)).map((a) => a.resourceShareArn)).toEqual([SHARE_A]);
+      });
+
+      it('keeps one association per share and entity, and answers an invitation once', async () => {
+        await store.commit([create({ type: 'resource-share-association', value: shareAssociation(SHARE_A, 'PRINCIPAL', OTHER) })]);
+        await expect(
+          store.commit([create({ type: 'resource-share-association', value: shareAssociation(SHARE_A, 'PRINCIPAL', OTHER) })]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        await store.commit([create({ type: 'resource-share-invitation', value: invitation('1', OTHER) })]);
+        await store.commit([create({ type: 'resource-share-invitation', value: invitation('2', OWNER) })]);
+        const received = await store.listResourceShareInvitations(OTHER);
+        expect(received).toEqual([invitation('1', OTHER)]);
+        const accepted = { ...received[0]!, status: 'ACCEPTED' as const };
+        await store.commit([{ op: 'update', entity: { type: 'resource-share-invitation', value: accepted } }]);
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'resource-share-invitation', value: accepted } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getResourceShareInvitation(accepted.resourceShareInvitationArn)).toEqual({ ...accepted, version: 2 });
       });
     });
 
