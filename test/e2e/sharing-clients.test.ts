@@ -15,6 +15,7 @@ import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, MEMBER, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, probeAwsCli } from './support/aws-cli.ts';
 import { poll } from './support/poll.ts';
+import { rawPost } from './support/signed-fetch.ts';
 
 const SECOND = { accessKeyId: 'AKIATESTSECOND000004', secretAccessKey: 'test-second-secret', accountId: '555566667777' };
 const THIRD = { accessKeyId: 'AKIATESTTHIRD0000005', secretAccessKey: 'test-third-secret', accountId: '666677778888' };
@@ -225,3 +226,41 @@ describe.skipIf(skipUnless(probe.available && boto3Probe.status === 0, 'the boto
     });
   },
 );
+
+describeCli('RAM authentication errors, in RAM shapes', () => {
+  const ram = (account: { accessKeyId: string; secretAccessKey: string } | undefined) =>
+    rawPost(service.url, {
+      path: '/getresourceshares',
+      body: '{"resourceOwner":"SELF"}',
+      contentType: 'application/json',
+      account,
+      service: 'ram',
+    });
+
+  it('an unknown key, a wrong secret and a signed request to a path RAM does not have', async () => {
+    const unknownKey = await ram({ accessKeyId: 'AKIANOSUCHKEY0000000', secretAccessKey: 'x' });
+    expect(unknownKey.status).toBe(403);
+    expect(unknownKey.headers.get('x-amzn-errortype')).toBe('UnrecognizedClientException');
+    expect(JSON.parse(unknownKey.text)).toEqual({ message: expect.any(String) });
+    const wrongSecret = await ram({ accessKeyId: OTHER.accessKeyId, secretAccessKey: 'not-the-secret' });
+    expect({ status: wrongSecret.status, type: wrongSecret.headers.get('x-amzn-errortype') }).toEqual({
+      status: 403,
+      type: 'InvalidSignatureException',
+    });
+    expect(wrongSecret.headers.get('x-amzn-requestid')).toBeTruthy();
+    const ok = await ram(OTHER);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text).resourceShares).toEqual(expect.any(Array));
+    const nowhere = await rawPost(service.url, {
+      path: '/listbananas',
+      body: '{}',
+      contentType: 'application/json',
+      account: OTHER,
+      service: 'ram',
+    });
+    expect({ status: nowhere.status, type: nowhere.headers.get('x-amzn-errortype') }).toEqual({
+      status: 404,
+      type: 'UnknownOperationException',
+    });
+  });
+});
