@@ -13,6 +13,7 @@ import { releaseAllocation, takeForResource } from './allocations.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
+import { sharedAccess } from './sharing/access.ts';
 
 const notFound = (allocationId: string) => new IpamError('InvalidAllocationID.NotFound', messages.notFound('allocation', allocationId));
 
@@ -102,11 +103,17 @@ function addressInPool(text: string, pool: IpamPool, provisioned: Cidr[]): Cidr 
   return single;
 }
 
-/** Step 2 and 3 of DN-302: the caller's own public IPv4 pool serving EC2. */
+/**
+ * Step 2 and 3 of DN-302: a public IPv4 pool serving EC2, the caller's own or shared with it
+ * (AWS RAM) by a permission that allows allocating; the address is then the caller's.
+ */
 async function requireEipPool(deps: Dependencies, context: RequestContext, poolId: string): Promise<IpamPool> {
   const pool = await deps.store.getPool(poolId);
-  if (!pool || pool.OwnerId !== context.accountId)
-    throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  const mayUse =
+    pool !== undefined &&
+    (pool.OwnerId === context.accountId ||
+      (await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId))('AllocateIpamPoolCidr'));
+  if (!pool || !mayUse) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
   if (pool.IpamScopeType !== 'public' || pool.AddressFamily !== 'ipv4') {
     throw new IpamError('InvalidParameterValue', `IPAM pool ${poolId} is not a public IPv4 pool; Elastic IPs come only from those`);
   }

@@ -243,6 +243,32 @@ describe('a principal of a shared pool', () => {
   });
 });
 
+describe('Elastic IPs from a shared public pool', () => {
+  it('a principal allocates an address as its own; a non-principal gets NotFound', async () => {
+    const { harness, ipam } = await organisationWithPool();
+    await enableOrganisationSharing(harness);
+    const as = { accountId: ADMIN };
+    const { IpamPool } = await harness.call(
+      'CreateIpamPool',
+      { IpamScopeId: ipam.PublicDefaultScopeId, AddressFamily: 'ipv4', AwsService: 'ec2', PublicIpSource: 'amazon', Locale: 'us-east-1' },
+      as,
+    );
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, NetmaskLength: 29 }, as);
+    await share(harness, [IpamPool.IpamPoolArn], [MEMBER_A]);
+    const address = await harness.call('AllocateAddress', { IpamPoolId: IpamPool.IpamPoolId }, { accountId: MEMBER_A });
+    expect((await harness.call('DescribeAddresses', {}, { accountId: MEMBER_A })).Addresses).toEqual([
+      expect.objectContaining({ AllocationId: address.AllocationId }),
+    ]);
+    const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: IpamPool.IpamPoolId }, as);
+    expect(IpamPoolAllocations).toEqual([expect.objectContaining({ ResourceType: 'eip', ResourceOwner: MEMBER_A })]);
+    await expectRefusal(
+      harness.call('AllocateAddress', { IpamPoolId: IpamPool.IpamPoolId }, { accountId: MEMBER_C }),
+      'InvalidIpamPoolId.NotFound',
+    );
+    expect((await harness.call('ReleaseAddress', { AllocationId: address.AllocationId }, { accountId: MEMBER_A })).Return).toBe(true);
+  });
+});
+
 describe('OU principals follow the organisation as it is now', () => {
   it('covers an account moved into the OU later, and drops one moved out at once', async () => {
     const { harness, org, directory, appsOu, appsOuId, pool } = await organisationWithPool();
