@@ -168,7 +168,7 @@ describeCli('sharing a pool with aws ram and aws ec2', () => {
       ),
     );
     const allocations = answers.map((answer) => answer.IpamPoolAllocation!);
-    allocations.forEach((allocation, n) => expect(allocation.ResourceOwner).toBe(MEMBERS[n % 4]!.accountId));
+    for (const [n, allocation] of allocations.entries()) expect(allocation.ResourceOwner).toBe(MEMBERS[n % 4]!.accountId);
     for (let i = 0; i < allocations.length; i++) {
       for (let j = i + 1; j < allocations.length; j++) {
         const [a, b] = [allocations[i]!.Cidr!, allocations[j]!.Cidr!];

@@ -7,19 +7,15 @@ import { runOnce } from '../kernel/idempotency.ts';
 import { acceptResourceShareInvitation, getResourceShareInvitations, rejectResourceShareInvitation } from './invitations.ts';
 import { enableSharingWithAwsOrganization } from './organization-sharing.ts';
 import { associateResourceSharePermission, getPermission, listPermissions, listResourceSharePermissions } from './permissions.ts';
+import { getResourceShareAssociations, getResourceShares, listPrincipals, listResources } from './listing.ts';
 import {
   associateResourceShare,
   createResourceShare,
   deleteResourceShare,
   disassociateResourceShare,
-  getResourceShareAssociations,
-  getResourceShares,
-  listPrincipals,
-  listResources,
-  tagResource,
-  untagResource,
   updateResourceShare,
 } from './shares.ts';
+import { tagResource, untagResource } from './tags.ts';
 
 interface RamActionSpec {
   run: UseCase;

@@ -7,7 +7,7 @@ import { retryOnConflict } from '../free-space.ts';
 import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
 import { presentInvitation } from './present.ts';
-import { announceShare } from './shares.ts';
+import { announceShare } from './announce.ts';
 
 const notFound = (arn: string) =>
   new IpamError('ResourceShareInvitationArnNotFoundException', `The resource share invitation ${arn} could not be found.`);

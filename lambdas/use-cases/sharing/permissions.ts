@@ -8,7 +8,7 @@ import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
 import { sharesNamingAccount } from './access.ts';
 import { presentPermissionDetail, presentPermissionSummary } from './present.ts';
-import { announceShare } from './shares.ts';
+import { announceShare } from './announce.ts';
 import { requireActive, requireOwnShare, requirePermission, requireShareArn, unknownShare } from './share-rules.ts';
 
 interface Paged {

@@ -5,6 +5,7 @@
 import { IpamError } from '../../domain/errors.ts';
 import type { Organization } from '../../domain/model/organization.ts';
 import type {
+  RamTag,
   ResourceShare,
   ResourceShareAssociation,
   ResourceShareAssociationStatus,
@@ -34,6 +35,21 @@ export interface ResolvedPrincipal {
   external: boolean;
   /** The account must accept an invitation first. */
   invite: boolean;
+}
+
+const MAX_TAGS = 50;
+
+export function requireTags(tags: RamTag[] | undefined): RamTag[] {
+  const list = tags ?? [];
+  if (list.length > MAX_TAGS) throw new IpamError('TagLimitExceededException', `A resource share has at most ${MAX_TAGS} tags.`);
+  for (const tag of list) {
+    if (typeof tag.key !== 'string' || tag.key.length === 0 || tag.key.length > 128) {
+      throw new IpamError('InvalidParameterException', 'Every tag needs a key of 1 to 128 characters.');
+    }
+    if (tag.key.startsWith('aws:'))
+      throw new IpamError('InvalidParameterException', `The tag key ${tag.key} uses the reserved prefix aws:.`);
+  }
+  return list;
 }
 
 export const unknownShare = (arn: string) => new IpamError('UnknownResourceException', `ResourceShare ${arn} could not be found.`);
