@@ -20,6 +20,7 @@ const ENVIRONMENT = {
   IPAM_SECRET_ACCESS_KEY: "the administrator's secret access key (set together with IPAM_ACCESS_KEY_ID)",
   IPAM_ACCOUNT_ID: "the administrator's account (default 123456789012)",
   IPAM_EXTRA_ACCOUNTS: 'more accounts: AKID:SECRET:ACCOUNT entries, comma-separated',
+  IPAM_ORGANIZATION_FILE: 'the organisation document (default <data dir>/organization.json; docs/organizations.md)',
   IPAM_DYNAMODB_ENDPOINT: 'use this DynamoDB instead of starting DynamoDB Local',
   IPAM_DYNAMODB_PORT: 'port of the embedded DynamoDB Local (default: a free port)',
   IPAM_TABLE_NAME: 'the DynamoDB table (default ipam)',

@@ -45,6 +45,24 @@ export const ERROR_STATUS = {
   RequestLimitExceeded: 503,
   Unavailable: 503,
   InternalError: 500,
+  // AWS Organizations (adapters/organizations/, use-cases/organizations.ts): its own codes, and
+  // the JSON protocols' codes for a request that cannot be read. Organizations answers 400 to all.
+  AccessDeniedException: 400,
+  AWSOrganizationsNotInUseException: 400,
+  AccountNotFoundException: 400,
+  ChildNotFoundException: 400,
+  ConstraintViolationException: 400,
+  DestinationParentNotFoundException: 400,
+  DuplicateAccountException: 400,
+  DuplicateOrganizationalUnitException: 400,
+  InvalidInputException: 400,
+  OrganizationalUnitNotEmptyException: 400,
+  OrganizationalUnitNotFoundException: 400,
+  ParentNotFoundException: 400,
+  SourceParentNotFoundException: 400,
+  ConcurrentModificationException: 400,
+  UnknownOperationException: 400,
+  SerializationException: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -27,6 +27,7 @@
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
+// | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is
@@ -137,6 +138,9 @@ export const elasticIpKey = (accountId: string, region: string, allocationId: st
   PK: elasticIpPartition(accountId, region),
   SK: allocationId,
 });
+
+/** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
+export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 
 /** The full key set (table and index) an entity is stored under. */
 export function keysOf(entity: Entity): ItemKeys {

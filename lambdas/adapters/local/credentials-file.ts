@@ -122,6 +122,11 @@ class LocalCredentialStore implements CredentialStore {
     return this.#fileKeys.get(accessKeyId);
   }
 
+  async accountsWithKeys(): Promise<string[]> {
+    await this.reloadFileIfChanged();
+    return [...new Set([...this.#configuredKeys.values(), ...this.#fileKeys.values()].map((key) => key.accountId))];
+  }
+
   /** Re-reads the file only when a stat says it changed, so misses stay cheap. */
   async reloadFileIfChanged(): Promise<void> {
     const version = await fileVersion(this.#filePath);
