@@ -4,6 +4,7 @@
 // stored one (or, none stored, the default organisation of the administrator) with every account
 // that has keys but appears nowhere in the first organisation's root. Changes are optimistic:
 // read the version, apply the edit, write only if the version is unchanged, else start again.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../domain/errors.ts';
 import type { Organization } from '../domain/model/organization.ts';
 import {
@@ -72,6 +73,7 @@ export class StoredOrganizationDirectory implements OrganizationDirectory {
       const changed = parseOrganizationDocument(JSON.parse(JSON.stringify(edit(current))));
       // Invariant: the document changes only from the version this edit read.
       if (await this.#storage.write(changed, version)) return changed;
+      await sleep(Math.random() * 5 * (attempt + 1)); // jitter, so racing writers spread out
     }
     throw new IpamError('ConcurrentModificationException', 'The organization is being changed by other requests; try again.');
   }

@@ -51,7 +51,7 @@ function ouAncestors(org: Organization, ouId: string): string[] {
 /** The OU's Organizations path: `o-…/r-…/ou-…/ou-…/`, the OU itself last. */
 export const ouPath = (org: Organization, ouId: string) => `${org.Id}/${[...ouAncestors(org, ouId)].reverse().join('/')}/${ouId}/`;
 
-const ouNotFound = (ouId: string) =>
+export const ouNotFound = (ouId: string) =>
   new OrganizationsError('OrganizationalUnitNotFoundException', `You specified an organizational unit that doesn't exist: ${ouId}.`);
 const parentNotFound = (parentId: string) =>
   new OrganizationsError('ParentNotFoundException', `You specified a root or organizational unit that doesn't exist: ${parentId}.`);
