@@ -74,6 +74,8 @@ export class IpamApi extends Construct {
     // For GET /api/openapi.json, the JSON API's contract (unsigned; the Lambda answers any other GET
     // as EC2 does). A static /api resource would take /api/{Action} away from {proxy+}.
     proxy.addMethod('GET', integration);
+    // RAM's REST-JSON API deletes a share with DELETE /deleteresourceshare?resourceShareArn=….
+    proxy.addMethod('DELETE', integration);
     addEc2GatewayResponses(this.api);
 
     new logs.MetricFilter(this, 'ThrottledFilter', {

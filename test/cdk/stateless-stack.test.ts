@@ -158,13 +158,13 @@ describe('state machines', () => {
 });
 
 describe('API Gateway', () => {
-  test('a regional REST API with POST on / and /{proxy+} and GET on /{proxy+} (the OpenAPI document), all Lambda proxy integrations to the api Lambda, and nothing else', () => {
+  test('a regional REST API with POST on / and /{proxy+}, GET on /{proxy+} (the OpenAPI document) and DELETE on /{proxy+} (RAM), all Lambda proxy integrations to the api Lambda, and nothing else', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'ipam-api', EndpointConfiguration: { Types: ['REGIONAL'] } });
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
     const resources = Object.keys(template.findResources('AWS::ApiGateway::Resource'));
     expect(resources).toHaveLength(1);
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'POST', 'POST']);
     // GET only below / (the Lambda serves /api/openapi.json; the home page is the local server's).
     expect(methods.find((method) => method.Properties.HttpMethod === 'GET')?.Properties.ResourceId).toEqual({ Ref: resources[0] });
     for (const method of methods) {

@@ -11,6 +11,8 @@ import { dynamoDbEndpoint } from './dynamodb.ts';
 
 export const ADMIN = { accessKeyId: 'AKIATESTADMIN0000001', secretAccessKey: 'test-admin-secret', accountId: '123456789012' };
 export const OTHER = { accessKeyId: 'AKIATESTOTHER0000002', secretAccessKey: 'test-other-secret', accountId: '111122223333' };
+/** A third account, for the organisation tests: a member that allocates from pools shared to it. */
+export const MEMBER = { accessKeyId: 'AKIATESTMEMBER000003', secretAccessKey: 'test-member-secret', accountId: '444455556666' };
 
 export interface TestService extends LocalService {
   dataDir: string;
@@ -21,6 +23,8 @@ export interface TestService extends LocalService {
 export interface TestServiceOptions {
   /** More settings, e.g. IPAM_INVENTORY_FILE, as the environment would give them. */
   env?: Record<string, string>;
+  /** Accounts with keys besides ADMIN (default: OTHER). */
+  accounts?: (typeof ADMIN)[];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -37,7 +41,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     IPAM_ACCESS_KEY_ID: ADMIN.accessKeyId,
     IPAM_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     IPAM_ACCOUNT_ID: ADMIN.accountId,
-    IPAM_EXTRA_ACCOUNTS: `${OTHER.accessKeyId}:${OTHER.secretAccessKey}:${OTHER.accountId}`,
+    IPAM_EXTRA_ACCOUNTS: (options.accounts ?? [OTHER]).map((key) => `${key.accessKeyId}:${key.secretAccessKey}:${key.accountId}`).join(','),
   });
   const service = await startLocalService(config);
   return {

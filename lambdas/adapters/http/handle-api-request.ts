@@ -1,18 +1,18 @@
-// The API in one function, the same in Lambda and locally: authenticate (SigV4) → decode and
-// validate (EC2 Query at any path, JSON at /api/{Action}) → dispatch → encode. Every error,
-// whatever its cause, leaves as an EC2 error body with its status and the request id. The one
-// unsigned route is `GET /api/openapi.json`, the JSON API's contract: public information.
+// The API in one function, the same in Lambda and locally: pick the protocol by the SigV4
+// credential scope's service (protocol.ts), authenticate, decode, run, encode. EC2 Query answers
+// at any path and EC2's JSON API at /api/{Action}; STS (and, as they are added, RAM and
+// Organizations) by their own protocols. Every error, whatever its cause, leaves in the
+// protocol's own error shape with its status and the request id. The one unsigned route is
+// `GET /api/openapi.json`, the JSON API's contract: public information.
 import { randomUUID } from 'node:crypto';
 import { IpamError, toIpamError } from '../../domain/errors.ts';
 import type { CredentialStore } from '../../ports/credentials.ts';
 import type { Dependencies } from '../../use-cases/kernel/context.ts';
-import { isImplementedAction } from '../../use-cases/kernel/actions.ts';
-import { dispatch } from '../../use-cases/kernel/dispatch.ts';
-import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInput } from '../ec2-query/codec.ts';
-import { verifySignature } from '../ec2-query/sigv4.ts';
-import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
+import { ec2JsonProtocol, ec2QueryProtocol, JSON_API_PATH } from '../ec2-query/protocol.ts';
+import { scopedService, verifySignature } from './sigv4.ts';
+import { stsProtocol } from '../sts/protocol.ts';
 import { SERVED_OPENAPI_PATH, servedOpenApiDocument } from '../json-api/openapi.ts';
-import type { HttpRequest, HttpResponse } from './protocol.ts';
+import type { HttpRequest, HttpResponse, SigningService, WireProtocol } from './protocol.ts';
 
 export type { HttpRequest, HttpResponse } from './protocol.ts';
 
@@ -32,68 +32,79 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 export const bodyTooLarge = () =>
   new IpamError('RequestEntityTooLarge', `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes, the most this service accepts.`);
 
-const JSON_API_PATH = /^(?:\/[^/]+)?\/api\/([A-Za-z0-9]+)\/?$/;
+/** Each signing name's protocol; the EC2 JSON API is chosen by its path. */
+const PROTOCOLS: Readonly<Partial<Record<SigningService, WireProtocol>>> = {
+  ec2: ec2QueryProtocol,
+  sts: stsProtocol,
+};
+const SERVICES = Object.keys(PROTOCOLS) as SigningService[];
+
+/**
+ * The protocol a request speaks, read from its credential scope before anything is verified: it
+ * only decides the shape of the answer (an unverified request is refused whatever it claims).
+ * Unsigned requests and unknown services are answered as EC2.
+ */
+function protocolOf(request: Pick<HttpRequest, 'path' | 'headers'>): WireProtocol {
+  const service = scopedService(request.headers);
+  if (service === 'ec2' || service === undefined || !Object.hasOwn(PROTOCOLS, service)) {
+    return JSON_API_PATH.test(request.path) ? ec2JsonProtocol : ec2QueryProtocol;
+  }
+  return PROTOCOLS[service as SigningService]!;
+}
 
 export async function handleApiRequest(services: ApiServices, request: HttpRequest): Promise<HttpResponse> {
   const requestId = request.requestId ?? randomUUID();
   const openApiPath = request.method === 'GET' ? SERVED_OPENAPI_PATH.exec(request.path) : null;
   if (openApiPath) {
     services.log?.({ requestId, status: 200 });
-    return respond(200, requestId, 'json', servedOpenApiDocument(openApiPath[1] ?? ''));
+    return withCommonHeaders(
+      { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: servedOpenApiDocument(openApiPath[1] ?? '') },
+      requestId,
+    );
   }
-  const jsonAction = JSON_API_PATH.exec(request.path)?.[1];
-  const encoding = jsonAction === undefined ? 'query' : 'json';
+  const protocol = protocolOf(request);
   let action: string | undefined;
   let accountId: string | undefined;
   try {
     if (request.body.length > MAX_REQUEST_BODY_BYTES) throw bodyTooLarge();
-    if (request.method !== 'POST') {
+    // Only RAM's REST routes use other methods (DELETE /deleteresourceshare); its decoder checks them.
+    if (request.method !== 'POST' && (protocol === ec2QueryProtocol || protocol === ec2JsonProtocol)) {
       throw new IpamError('InvalidAction', `The HTTP method ${request.method} is not supported; send POST requests`);
     }
-    const caller = await verifySignature(request, services.credentials, { now: services.deps.now() });
+    const caller = await verifySignature(request, services.credentials, { now: services.deps.now(), services: SERVICES });
     accountId = caller.accountId;
-    const body = new TextDecoder().decode(request.body);
-    const decoded =
-      jsonAction === undefined ? decodeQueryRequest(body, isImplementedAction) : decodeJsonRequest(jsonAction, body, isImplementedAction);
+    const decoded = protocol.decode(request);
     action = decoded.action;
-    if (jsonAction === undefined) validateInput(decoded.action, decoded.input);
-    const output = await dispatch(services.deps, { accountId, region: caller.region, requestId }, decoded.action, decoded.input);
+    const output = await protocol.run(services.deps, { accountId, region: caller.region, requestId }, decoded.action, decoded.input);
     services.log?.({ requestId, action, accountId, status: 200 });
-    return respond(
-      200,
-      requestId,
-      encoding,
-      encoding === 'query' ? encodeQueryResponse(decoded.action, output, requestId) : encodeJsonResponse(output),
-    );
+    return withCommonHeaders(protocol.encode(decoded.action, output, requestId), requestId);
   } catch (thrown) {
     const error = toIpamError(thrown);
     if (!(thrown instanceof IpamError)) console.error(`request ${requestId} failed:`, thrown);
-    services.log?.({ requestId, action, accountId, status: error.httpStatus, code: error.code });
-    return errorResponse(request.path, error, requestId);
+    const response = withCommonHeaders(protocol.encodeError(error, requestId), requestId);
+    services.log?.({ requestId, action, accountId, status: response.statusCode, code: error.code });
+    return response;
   }
 }
 
-/** An error answer outside the pipeline (the local server's body limit), encoded as the path's API encodes errors. */
-export function errorResponse(path: string, error: IpamError, requestId: string = randomUUID()): HttpResponse {
-  const encoding = JSON_API_PATH.test(path) ? 'json' : 'query';
-  return respond(
-    error.httpStatus,
-    requestId,
-    encoding,
-    encoding === 'query' ? encodeQueryError(error, requestId) : encodeJsonError(error, requestId),
-  );
+/** An error answer outside the pipeline (the local server's body limit, a timeout), in the protocol the request speaks. */
+export function errorResponse(
+  request: Pick<HttpRequest, 'path' | 'headers'>,
+  error: IpamError,
+  requestId: string = randomUUID(),
+): HttpResponse {
+  return withCommonHeaders(protocolOf(request).encodeError(error, requestId), requestId);
 }
 
-function respond(statusCode: number, requestId: string, encoding: 'query' | 'json', body: string): HttpResponse {
+function withCommonHeaders(response: HttpResponse, requestId: string): HttpResponse {
   return {
-    statusCode,
+    ...response,
     headers: {
-      'Content-Type': encoding === 'query' ? 'text/xml;charset=UTF-8' : 'application/json',
+      ...response.headers,
       // botocore reads the request id from the body, the JS SDK only from this header.
       'x-amzn-RequestId': requestId,
       // The JS SDK corrects its clock from this header: it must be right.
       Date: new Date().toUTCString(),
     },
-    body,
   };
 }

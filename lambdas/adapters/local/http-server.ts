@@ -80,6 +80,12 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+function multiValueParameters(parameters: URLSearchParams): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const name of new Set(parameters.keys())) values[name] = parameters.getAll(name);
+  return values;
+}
+
 function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
   const url = new URL(request.url ?? '/', 'http://local');
   return {
@@ -88,8 +94,9 @@ function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEv
     resource: '/{proxy+}',
     headers: headersOf(request),
     multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    // API Gateway gives handlers the query string only decoded and split, so the same here.
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
+    multiValueQueryStringParameters: url.search ? multiValueParameters(url.searchParams) : null,
     pathParameters: null,
     stageVariables: null,
     body: body.toString('base64'),
@@ -185,7 +192,7 @@ export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {
       } catch (error) {
         if (error instanceof RequestAborted || response.headersSent || request.socket.destroyed) return;
         if (!(error instanceof IpamError)) console.error('local server failure:', error);
-        const answer = errorResponse(path, toIpamError(error));
+        const answer = errorResponse({ path, headers: headersOf(request) }, toIpamError(error));
         if (request.complete) {
           response.writeHead(answer.statusCode, answer.headers).end(answer.body);
           return;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { IpamError, toIpamError } from '../../domain/errors.ts';
 import type { CredentialStore } from '../../ports/credentials.ts';
-import { verifySignature } from '../ec2-query/sigv4.ts';
+import { verifySignature } from '../http/sigv4.ts';
 import type { HttpRequest, HttpResponse } from '../http/handle-api-request.ts';
 import { encodeJsonError } from '../json-api/codec.ts';
 import type { TriggeredSweep } from './sweep-scheduler.ts';

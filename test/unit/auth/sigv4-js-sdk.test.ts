@@ -6,7 +6,7 @@ import { DescribeIpamsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature, type SignedRequest } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
+import { verifySignature, type SignedRequest } from '../../../lambdas/adapters/http/sigv4.ts';
 import { EXAMPLE_KEY, staticCredentialStore } from './wire-samples.ts';
 
 const EMPTY_DESCRIBE_IPAMS =
@@ -60,6 +60,7 @@ describe('SigV4 verification of requests signed now by the JS SDK', () => {
       accountId: EXAMPLE_KEY.accountId,
       accessKeyId: 'AKIDEXAMPLE',
       region: 'us-east-1',
+      service: 'ec2',
     });
   });
 
@@ -97,5 +98,48 @@ describe('SigV4 verification of headers signers usually leave out', () => {
 
     const request = { method: 'POST', path: '/', headers: signed.headers, body };
     await expect(verifySignature(request, staticCredentialStore(EXAMPLE_KEY))).resolves.toMatchObject({ region: 'us-east-1' });
+  });
+});
+
+describe('SigV4 verification across the services the endpoint answers', () => {
+  const store = staticCredentialStore(EXAMPLE_KEY);
+  async function signedRamDelete(query: Record<string, string>): Promise<SignedRequest> {
+    const signer = new SignatureV4({ service: 'ram', region: 'us-east-1', credentials: EXAMPLE_KEY, sha256: Hash.bind(null, 'sha256') });
+    const signed = await signer.sign({
+      method: 'DELETE',
+      protocol: 'http:',
+      hostname: 'localhost',
+      path: '/deleteresourceshare',
+      query,
+      body: new Uint8Array(),
+      headers: { host: 'localhost:4510' },
+    });
+    return {
+      method: 'DELETE',
+      path: '/deleteresourceshare',
+      query: new URLSearchParams(query).toString(),
+      headers: signed.headers,
+      body: new Uint8Array(),
+    };
+  }
+  const arn = 'arn:aws:ram:us-east-1:111122223333:resource-share/7ab63972-b505-7e2a-420d-6f5d3EXAMPLE';
+
+  it('verifies a signed query string (RAM sends its DELETE parameters there) and names the service', async () => {
+    const request = await signedRamDelete({ resourceShareArn: arn, clientToken: 'a b+c' });
+    await expect(verifySignature(request, store, { services: ['ec2', 'ram'] })).resolves.toMatchObject({ service: 'ram' });
+  });
+
+  it('refuses a query string changed after signing', async () => {
+    const request = await signedRamDelete({ resourceShareArn: arn });
+    await expect(
+      verifySignature({ ...request, query: `resourceShareArn=${encodeURIComponent(arn.replace('7ab', '8ab'))}` }, store, {
+        services: ['ram'],
+      }),
+    ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  it('refuses a service the endpoint does not answer', async () => {
+    const request = await signedRamDelete({ resourceShareArn: arn });
+    await expect(verifySignature(request, store)).rejects.toMatchObject({ code: 'AuthFailure' });
   });
 });

@@ -1,6 +1,6 @@
 // What the verifier must refuse, and with which EC2 error: each case alters one captured request.
 import { describe, expect, it } from 'vitest';
-import { verifySignature, type SignedRequest } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
+import { verifySignature, type SignedRequest } from '../../../lambdas/adapters/http/sigv4.ts';
 import { EXAMPLE_KEY, header, loadSample, rejectionOf, staticCredentialStore, withHeader } from './wire-samples.ts';
 
 const store = staticCredentialStore(EXAMPLE_KEY);

@@ -1,7 +1,7 @@
 // Every request captured from AWS CLI v1, boto3 and the JS SDK verifies as sent.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { verifySignature } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
+import { verifySignature } from '../../../lambdas/adapters/http/sigv4.ts';
 import { EXAMPLE_KEY, SAMPLES_DIR, loadSample, sampleFiles, staticCredentialStore } from './wire-samples.ts';
 
 interface IndexEntry {
@@ -29,6 +29,7 @@ describe('SigV4 verification of captured client requests', () => {
       accountId: EXAMPLE_KEY.accountId,
       accessKeyId: 'AKIDEXAMPLE',
       region: credentialScope.split('/')[1],
+      service: 'ec2',
     });
   });
 

@@ -2,7 +2,7 @@
 // SigV4 verifier.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SignedRequest } from '../../../lambdas/adapters/ec2-query/sigv4.ts';
+import type { SignedRequest } from '../../../lambdas/adapters/http/sigv4.ts';
 import type { IpamError } from '../../../lambdas/domain/errors.ts';
 import type { AccessKey, CredentialStore } from '../../../lambdas/ports/credentials.ts';
 

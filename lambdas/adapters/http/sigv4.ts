@@ -1,4 +1,4 @@
-// SigV4 verification of EC2 Query requests (protocol notes, section 10). We recompute the
+// SigV4 verification of every request (EC2 Query, RAM, STS, Organizations) (protocol notes, section 10). We recompute the
 // signature with @smithy/signature-v4 — the signer the JS SDK itself uses — rather than
 // hand-writing the canonical request, and work around its signing-side defaults.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -7,12 +7,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { IpamError } from '../../domain/errors.ts';
 import { isAwsRegion } from '../../domain/regions.ts';
 import type { CredentialStore } from '../../ports/credentials.ts';
+import type { SigningService } from './protocol.ts';
 
 export interface SignedRequest {
   method: string;
   /** The URL path exactly as the client sent it (still percent-encoded, stage prefix and
    *  trailing slash kept), without a query string: EC2 Query clients send none. */
   path: string;
+  /** The query string as sent, without the `?` (REST protocols carry parameters in it); empty or absent when none. */
+  query?: string;
   /** Header names in any letter case. */
   headers: Record<string, string | undefined>;
   body: Uint8Array;
@@ -20,6 +23,8 @@ export interface SignedRequest {
 
 interface VerifiedCaller {
   accountId: string;
+  /** The credential scope's service: which AWS API the client meant to call. */
+  service: SigningService;
   accessKeyId: string;
   /** The region of the credential scope: with --endpoint-url it is sent nowhere else. */
   region: string;
@@ -28,9 +33,9 @@ interface VerifiedCaller {
 interface VerifyOptions {
   now?: Date;
   maxSkewMs?: number;
+  /** The signing names answered at this endpoint (default: ec2 only). */
+  services?: readonly SigningService[];
 }
-
-const SIGNING_SERVICE = 'ec2';
 const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
 
 // AWS's wording, verbatim: clients and scripts match on it.
@@ -58,8 +63,9 @@ export async function verifySignature(
   const amzDate = (headers['x-amz-date'] ?? '').trim();
   const signingDate = parseAmzDate(amzDate);
 
-  if (authorization.service !== SIGNING_SERVICE) {
-    throw new IpamError('AuthFailure', `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`);
+  const services: readonly string[] = options.services ?? ['ec2'];
+  if (!services.includes(authorization.service)) {
+    throw new IpamError('AuthFailure', `Credential should be scoped to correct service: one of '${services.join("', '")}'.`);
   }
   if (authorization.scopeDate !== amzDate.slice(0, 8)) {
     throw new IpamError(
@@ -96,7 +102,12 @@ export async function verifySignature(
 
   // Identical signatures on retries are legitimate (botocore does not re-sign within a
   // second), so there is deliberately no replay cache.
-  return { accountId: key.accountId, accessKeyId: key.accessKeyId, region: authorization.region };
+  return {
+    accountId: key.accountId,
+    accessKeyId: key.accessKeyId,
+    region: authorization.region,
+    service: authorization.service as SigningService,
+  };
 }
 
 async function computeSignature(
@@ -129,7 +140,7 @@ async function computeSignature(
       protocol: 'https:',
       hostname: 'localhost', // unused: the canonical request takes the Host header
       path: request.path,
-      query: {},
+      query: parseQuery(request.query),
       headers: signedHeaderValues,
       body: request.body,
     },
@@ -195,6 +206,22 @@ function parseAmzDate(value: string): Date {
     throw new IpamError('IncompleteSignature', "Request must carry an 'X-Amz-Date' header of the form yyyyMMddTHHmmssZ.");
   }
   return date;
+}
+
+/** The query string as the signer takes it: decoded names and values, repeated names as lists (it re-encodes and sorts them). */
+function parseQuery(query: string | undefined): Record<string, string | string[]> {
+  const parsed: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(query ?? '')) {
+    const previous = parsed[name];
+    parsed[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return parsed;
+}
+
+/** The service a request's credential scope names, read before anything is verified: it only picks the protocol that answers (errors included). */
+export function scopedService(headers: Record<string, string | undefined>): string | undefined {
+  const authorization = lowerCaseHeaderNames(headers).authorization ?? '';
+  return /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization)?.[1];
 }
 
 function lowerCaseHeaderNames(headers: Record<string, string | undefined>): Record<string, string> {

@@ -1,0 +1,38 @@
+// EC2's two encodings as wire protocols: EC2 Query (form body at any path, XML answers) and this
+// service's JSON API (POST /api/{Action}, JSON both ways). One action table and one dispatch.
+import { isImplementedAction } from '../../use-cases/kernel/actions.ts';
+import { dispatch } from '../../use-cases/kernel/dispatch.ts';
+import type { HttpResponse, WireProtocol } from '../http/protocol.ts';
+import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
+import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInput } from './codec.ts';
+
+const xml = (statusCode: number, body: string): HttpResponse => ({
+  statusCode,
+  headers: { 'Content-Type': 'text/xml;charset=UTF-8' },
+  body,
+});
+const json = (statusCode: number, body: string): HttpResponse => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body });
+
+/** The JSON API's path: /api/{Action}, behind an optional stage prefix. */
+export const JSON_API_PATH = /^(?:\/[^/]+)?\/api\/([A-Za-z0-9]+)\/?$/;
+
+export const ec2QueryProtocol: WireProtocol = {
+  decode(request) {
+    const decoded = decodeQueryRequest(new TextDecoder().decode(request.body), isImplementedAction);
+    validateInput(decoded.action, decoded.input);
+    return decoded;
+  },
+  run: dispatch,
+  encode: (action, output, requestId) => xml(200, encodeQueryResponse(action, output, requestId)),
+  encodeError: (error, requestId) => xml(error.httpStatus, encodeQueryError(error, requestId)),
+};
+
+export const ec2JsonProtocol: WireProtocol = {
+  decode(request) {
+    const action = JSON_API_PATH.exec(request.path)?.[1] ?? '';
+    return decodeJsonRequest(action, new TextDecoder().decode(request.body), isImplementedAction);
+  },
+  run: dispatch,
+  encode: (_action, output) => json(200, encodeJsonResponse(output)),
+  encodeError: (error, requestId) => json(error.httpStatus, encodeJsonError(error, requestId)),
+};
