@@ -45,6 +45,11 @@ export const ERROR_STATUS = {
   RequestLimitExceeded: 503,
   Unavailable: 503,
   InternalError: 500,
+  // Delegating the IPAM administrator (EnableIpamOrganizationAdminAccount / DisableIpamOrganizationAdminAccount):
+  // the codes EC2 answers, as AWS tooling handles them (Terraform's provider, CloudFormation custom resources).
+  IpamOrganizationAccountNotFound: 400,
+  IpamOrganizationDelegatedAdminLimitExceeded: 400,
+  IpamOrganizationAccountNotRegistered: 400,
   // AWS Organizations (adapters/organizations/, use-cases/organizations.ts): its own codes, and
   // the JSON protocols' codes for a request that cannot be read. Organizations answers 400 to all.
   AccessDeniedException: 400,

@@ -50,3 +50,14 @@ export function changeOuExclusions(existing: string[], added: string[], removed:
   }
   return result;
 }
+
+/**
+ * Whether an account whose entity path is `accountPath` (`o-…/r-…/ou-…/`, the OU it sits in) is
+ * excluded: a path ending in `/` excludes the accounts directly in that OU, one ending in `/*`
+ * those in that OU and in every OU below it (spec §11). Accounts in the root are never excluded.
+ */
+export function isExcludedPath(accountPath: string, exclusions: readonly string[]): boolean {
+  return exclusions.some((exclusion) =>
+    exclusion.endsWith('/*') ? accountPath.startsWith(exclusion.slice(0, -1)) : accountPath === exclusion,
+  );
+}

@@ -79,12 +79,23 @@ interface PoolUtilisationThresholdCrossed {
   };
 }
 
+interface OrganizationAdminAccountChange {
+  'detail-type': 'IPAM Organization Admin Account Change';
+  detail: {
+    organizationId: string;
+    delegatedAdminAccountId: string;
+    /** enabled: EnableIpamOrganizationAdminAccount; disabled: DisableIpamOrganizationAdminAccount. */
+    change: 'enabled' | 'disabled';
+  };
+}
+
 export type IpamEvent =
   | PoolCidrStateChange
   | PoolAllocationChange
   | ResourceCidrComplianceChange
   | ResourceCidrOverlapDetected
-  | PoolUtilisationThresholdCrossed;
+  | PoolUtilisationThresholdCrossed
+  | OrganizationAdminAccountChange;
 
 export interface EventPublisher {
   /** Publishes in order; never throws (failures are logged by the adapter). */

@@ -18,7 +18,7 @@ const run = promisify(execFile);
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ accounts: [OTHER, MEMBER] });
+  service = await startTestService({ extraAccounts: [MEMBER] });
 });
 afterAll(async () => service?.stop());
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file.ts';
 import type { Tag } from '../../lambdas/domain/model/record.ts';
 import type { InventorySnapshot } from '../../lambdas/domain/inventory.ts';
+import type { OrganizationDirectory } from '../../lambdas/ports/organization.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
 import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
 import { runDiscoverySweep, type SweepReport } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
@@ -33,8 +34,10 @@ export interface SweepHarness {
   close(): Promise<void>;
 }
 
-export async function createSweepHarness(options: { memberAccounts?: string[] } = {}): Promise<SweepHarness> {
-  const harness = await createUseCaseHarness();
+export async function createSweepHarness(
+  options: { memberAccounts?: string[]; organization?: OrganizationDirectory } = {},
+): Promise<SweepHarness> {
+  const harness = await createUseCaseHarness({ organization: options.organization });
   const dir = await mkdtemp(path.join(tmpdir(), 'ipam-sweep-'));
   const file = path.join(dir, 'inventory.json');
   await writeFile(file, JSON.stringify({ accounts: {} }));

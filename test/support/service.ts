@@ -23,8 +23,8 @@ export interface TestService extends LocalService {
 export interface TestServiceOptions {
   /** More settings, e.g. IPAM_INVENTORY_FILE, as the environment would give them. */
   env?: Record<string, string>;
-  /** Accounts with keys besides ADMIN (default: OTHER). */
-  accounts?: (typeof ADMIN)[];
+  /** Accounts with keys besides ADMIN and OTHER (IPAM_EXTRA_ACCOUNTS). */
+  extraAccounts?: (typeof ADMIN)[];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -41,7 +41,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     IPAM_ACCESS_KEY_ID: ADMIN.accessKeyId,
     IPAM_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     IPAM_ACCOUNT_ID: ADMIN.accountId,
-    IPAM_EXTRA_ACCOUNTS: (options.accounts ?? [OTHER]).map((key) => `${key.accessKeyId}:${key.secretAccessKey}:${key.accountId}`).join(','),
+    IPAM_EXTRA_ACCOUNTS: [OTHER, ...(options.extraAccounts ?? [])]
+      .map((account) => `${account.accessKeyId}:${account.secretAccessKey}:${account.accountId}`)
+      .join(','),
   });
   const service = await startLocalService(config);
   return {

@@ -4,6 +4,7 @@ import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { loadConfig } from '../../lambdas/config.ts';
+import type { OrganizationDirectory } from '../../lambdas/ports/organization.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
@@ -40,6 +41,8 @@ export interface UseCaseHarnessOptions {
   pauseBeforeTask?: string;
   /** Where BYOIP verification looks; tests point it at test/support/registry-servers.ts. Default: the configured one. */
   registry?: RegistryLookup;
+  /** The organisations (e.g. a MemoryOrganizationDirectory of test/support/organization.ts); default: the configured default one. */
+  organization?: OrganizationDirectory;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
@@ -50,6 +53,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
   const deps = dependencies(loadConfig(), {
     store,
     registry: options.registry,
+    organization: options.organization,
     paginationSecret: 'test-secret',
     workflows: (_, runTask) =>
       new LocalWorkflowEngine({ store, runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),

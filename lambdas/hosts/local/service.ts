@@ -178,6 +178,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         [DISCOVERY_SWEEP_ROUTE]: discoverySweepEndpoint({
           credentials: credentials.store,
           administratorAccount: credentials.admin.accountId,
+          organization: deps.organization,
           trigger: () => sweeps.trigger(),
         }),
       },

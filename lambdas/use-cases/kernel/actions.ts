@@ -9,6 +9,7 @@ import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDis
 import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-ips.ts';
 import { describeAction } from '../describe.ts';
 import { createIpam, deleteIpam, modifyIpam } from '../ipams.ts';
+import { disableIpamOrganizationAdminAccount, enableIpamOrganizationAdminAccount } from '../organization-admin.ts';
 import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from '../pool-cidrs.ts';
 import { createIpamPool, deleteIpamPool, modifyIpamPool } from '../pools.ts';
 import { getIpamResourceCidrs, modifyIpamResourceCidr } from '../resource-cidrs.ts';
@@ -83,6 +84,9 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
+  // Organisations: the delegated IPAM administrator
+  EnableIpamOrganizationAdminAccount: { run: enableIpamOrganizationAdminAccount },
+  DisableIpamOrganizationAdminAccount: { run: disableIpamOrganizationAdminAccount },
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);

@@ -52,11 +52,12 @@ export interface SweepDependencies extends Dependencies {
   metrics: MetricsSink;
   discovery: {
     /**
-     * The account that plays the organisation's delegated administrator: its resource
-     * discoveries also read memberAccounts; everyone else's read only their owner's account.
+     * The service's administrator account (IPAM_ACCOUNT_ID): its resource discoveries also read
+     * memberAccounts. Which other accounts a discovery reads, the organisation decides
+     * (deps.organization, domain/organization-discovery.ts).
      */
     administratorAccount: string;
-    /** Accounts the administrator's resource discoveries read besides its own. */
+    /** Accounts the administrator account's resource discoveries read besides its own (IPAM_DISCOVERY_MEMBER_ACCOUNTS). */
     memberAccounts: string[];
     /** Percent-used thresholds whose crossing emits a pool utilisation event. */
     utilisationThresholds: number[];

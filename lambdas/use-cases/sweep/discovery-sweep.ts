@@ -10,6 +10,7 @@ import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from
 import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../../domain/model/discovery.ts';
 import type { SweepLease } from '../../domain/model/execution.ts';
 import type { InventorySnapshot } from '../../domain/inventory.ts';
+import { discoveryTargets } from '../../domain/organization-discovery.ts';
 import { InventoryFailure } from '../../ports/inventory.ts';
 import { type ObservationWrite, StoreConflict } from '../../ports/store.ts';
 import type { SweepDependencies } from '../kernel/context.ts';
@@ -115,6 +116,7 @@ interface AccountRead {
   discovery: IpamResourceDiscovery;
   region: string;
   accountId: string;
+  organizationalUnitId?: string;
   /** The discovered-account record of the previous sweep. */
   before?: DiscoveredAccount;
 }
@@ -129,21 +131,28 @@ async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResour
     return snapshots.get(key)!;
   };
   const work: AccountRead[] = [];
+  const dropped: DiscoveredAccount[] = [];
+  // Read once: every resource discovery of this sweep sees the same organisation.
+  const organizations = await deps.organization.list();
   for (const discovery of discoveries) {
     const before = await deps.store.listDiscoveredAccounts(discovery.IpamResourceDiscoveryId);
-    const members = discovery.OwnerId === deps.discovery.administratorAccount ? deps.discovery.memberAccounts : [];
-    const accounts = [...new Set([discovery.OwnerId, ...members])];
+    const targets = discoveryTargets(discovery, organizations, deps.discovery);
+    const covered = new Set<string>();
     for (const { RegionName: region } of discovery.OperatingRegions) {
-      for (const accountId of accounts) {
+      for (const { accountId, organizationalUnitId } of targets) {
+        covered.add(accountRegionKey(accountId, region));
         work.push({
           discovery,
           region,
           accountId,
+          organizationalUnitId,
           before: before.find((record) => record.AccountId === accountId && record.DiscoveryRegion === region),
         });
       }
     }
+    dropped.push(...before.filter((record) => !covered.has(accountRegionKey(record.AccountId, record.DiscoveryRegion))));
   }
+  await forgetAccounts(deps, dropped);
   await forEachConcurrently(work, READ_CONCURRENCY, async (task) => {
     if (!(await discoverAccount(deps, task, readOnce, sampleTime))) {
       reads.failed++;
@@ -158,7 +167,7 @@ async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResour
 /** Reads one account in one Region for one resource discovery and records what it saw, or why it could not see. */
 async function discoverAccount(
   deps: SweepDependencies,
-  { discovery, region, accountId, before }: AccountRead,
+  { discovery, region, accountId, organizationalUnitId, before }: AccountRead,
   read: (accountId: string, region: string) => Promise<InventorySnapshot>,
   sampleTime: string,
 ): Promise<boolean> {
@@ -167,7 +176,7 @@ async function discoverAccount(
     DiscoveryRegion: region,
     LastAttemptedDiscoveryTime: sampleTime,
     LastSuccessfulDiscoveryTime: before?.LastSuccessfulDiscoveryTime,
-    OrganizationalUnitId: before?.OrganizationalUnitId,
+    OrganizationalUnitId: organizationalUnitId,
     resourceDiscoveryId: discovery.IpamResourceDiscoveryId,
   };
   try {
@@ -186,6 +195,26 @@ async function discoverAccount(
       deps.log.error('could not discover an account', { resourceDiscoveryId: discovery.IpamResourceDiscoveryId, accountId, region, error });
     }
     return false;
+  }
+}
+
+/**
+ * Deletes what a resource discovery saw of accounts (in Regions) it no longer covers: the
+ * delegation was disabled, an OU exclusion was added, the account left the organisation, or the
+ * Region is no longer an operating Region. Their resources drop out of the IPAMs at this sweep.
+ */
+async function forgetAccounts(deps: SweepDependencies, accounts: DiscoveredAccount[]): Promise<void> {
+  for (const account of accounts) {
+    const { resourceDiscoveryId, DiscoveryRegion: region, AccountId: accountId } = account;
+    const [cidrs, addresses] = await Promise.all([
+      deps.store.listDiscoveredResourceCidrs(resourceDiscoveryId, region, accountId),
+      deps.store.listDiscoveredPublicAddresses(resourceDiscoveryId, region, accountId),
+    ]);
+    await deps.store.writeObservations([
+      ...cidrs.map((value): ObservationWrite => ({ op: 'delete', entity: { type: 'discovered-resource-cidr', value } })),
+      ...addresses.map((value): ObservationWrite => ({ op: 'delete', entity: { type: 'discovered-public-address', value } })),
+      { op: 'delete', entity: { type: 'discovered-account', value: account } },
+    ]);
   }
 }
 
