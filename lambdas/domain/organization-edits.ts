@@ -5,9 +5,8 @@
 import { randomInt } from 'node:crypto';
 import { IpamError, type ErrorCode } from './errors.ts';
 import type { Organization, OrganizationAccount, OrganizationalUnit } from './model/organization.ts';
-import { ipamAdministrator, ouArn } from './organization.ts';
 import { ACCOUNT_ID, type OrganizationDocument, organizationOfAccount } from './organization-document.ts';
-import { accountArn, defaultOrganization } from './organization.ts';
+import { accountArn, defaultOrganization, ipamAdministrator, ouArn } from './organization.ts';
 
 /** An Organizations error; some codes carry a Reason member (InvalidInputException, ConstraintViolationException). */
 export class OrganizationsError extends IpamError {
