@@ -85,7 +85,8 @@ async function fileStamp(filePath: string): Promise<string | undefined> {
     // The inode changes on every atomic rewrite, even within one mtime tick.
     return `${stats.ino}:${stats.mtimeMs}:${stats.size}`;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
 }
@@ -97,7 +98,8 @@ export async function readOrganizationFile(filePath: string): Promise<StoredDocu
     text = await readFile(filePath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { document: undefined, version: 0 };
+    // No file yet; if the data dir itself is unusable, creating it says so (service.ts).
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { document: undefined, version: 0 };
     throw new LocalSetupError(`The organisation file ${filePath} cannot be read (${code ?? String(error)}).`);
   }
   let parsed: unknown;
