@@ -20,6 +20,7 @@ const ENVIRONMENT = {
   IPAM_SECRET_ACCESS_KEY: "the administrator's secret access key (set together with IPAM_ACCESS_KEY_ID)",
   IPAM_ACCOUNT_ID: "the administrator's account (default 123456789012)",
   IPAM_EXTRA_ACCOUNTS: 'more accounts: AKID:SECRET:ACCOUNT entries, comma-separated',
+  IPAM_ORGANIZATION_FILE: 'the organisation document (default <data dir>/organization.json; docs/organizations.md)',
   IPAM_DYNAMODB_ENDPOINT: 'use this DynamoDB instead of starting DynamoDB Local',
   IPAM_DYNAMODB_PORT: 'port of the embedded DynamoDB Local (default: a free port)',
   IPAM_TABLE_NAME: 'the DynamoDB table (default ipam)',
@@ -100,14 +101,31 @@ function packageVersion(): string {
  * the command does not know ends it with status 2. Call it before reading any configuration.
  */
 export function parseCommandLine<Flags extends Record<string, Flag>>(command: Command<Flags>, args = process.argv.slice(2)): Values<Flags> {
+  return parseWords(command, args, false).values;
+}
+
+/** Like parseCommandLine, for a command that takes a subcommand and operands (`npm run org -- create-ou --name Prod`). */
+export function parseSubcommandLine<Flags extends Record<string, Flag>>(
+  command: Command<Flags>,
+  args = process.argv.slice(2),
+): { values: Values<Flags>; positionals: string[] } {
+  return parseWords(command, args, true);
+}
+
+function parseWords<Flags extends Record<string, Flag>>(
+  command: Command<Flags>,
+  args: string[],
+  allowPositionals: boolean,
+): { values: Values<Flags>; positionals: string[] } {
   const options = {
     ...Object.fromEntries(Object.entries(command.flags).map(([name, { type }]) => [name, { type }])),
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
   } as const;
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args, options, strict: true, allowPositionals }));
   } catch (error) {
     // parseArgs' messages go on with advice about `--`; the first sentence says what is wrong.
     const [what] = (error instanceof Error ? error.message : String(error)).split(/\.(?:\s|$)/);
@@ -123,7 +141,7 @@ export function parseCommandLine<Flags extends Record<string, Flag>>(command: Co
     process.exit(0);
   }
   const { help: _help, version: _version, ...flags } = values;
-  return flags as Values<Flags>;
+  return { values: flags as Values<Flags>, positionals };
 }
 
 interface FailureWording {

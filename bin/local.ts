@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../lambdas/config.ts';
 import { describeAwsConfigureHint } from '../lambdas/adapters/access-keys.ts';
 import { checkCredentialsFile } from '../lambdas/adapters/local/credentials-file.ts';
 import { LocalSetupError } from '../lambdas/adapters/local/dynamodb-local.ts';
+import { readOrganizationFile } from '../lambdas/adapters/local/organization-file.ts';
 import { startLocalService } from '../lambdas/hosts/local/service.ts';
 import { defineCommand, parseCommandLine, runCommand } from './cli.ts';
 
@@ -21,6 +22,7 @@ const command = defineCommand({
     'IPAM_SECRET_ACCESS_KEY',
     'IPAM_ACCOUNT_ID',
     'IPAM_EXTRA_ACCOUNTS',
+    'IPAM_ORGANIZATION_FILE',
     'IPAM_DYNAMODB_ENDPOINT',
     'IPAM_DYNAMODB_PORT',
     'IPAM_TABLE_NAME',
@@ -46,6 +48,8 @@ async function start(): Promise<void> {
   const config = loadConfig();
   // A key file that cannot be read is reported before DynamoDB Local's JVM is started for nothing.
   await checkCredentialsFile(config.local.dataDir);
+  // Likewise the organisation file (it is read again on every change, so the service re-checks it).
+  await readOrganizationFile(config.local.organizationFile);
   const service = await startLocalService(config);
   if (service.adminGenerated) {
     console.log(`Generated an access key for account ${service.admin.accountId}; it is kept in the data directory.`);

@@ -68,6 +68,8 @@ export interface LocalConfig {
   dynamoDbPort: number;
   /** Crash rehearsal for tests: workflows stop for good before this task (it runs after a restart). */
   workflowPauseBeforeTask: string | undefined;
+  /** The organisation document (docs/organizations.md): IPAM_ORGANIZATION_FILE, default <dataDir>/organization.json. */
+  organizationFile: string;
 }
 
 interface CloudConfig {
@@ -181,6 +183,7 @@ function metricsNamespace(env: Env): string {
 }
 
 export function loadConfig(env: Env = process.env, projectRoot = process.cwd()): Config {
+  const localDataDir = dataDir(env, projectRoot);
   return {
     tableName: env.IPAM_TABLE_NAME || 'ipam',
     dynamoDbEndpoint: env.IPAM_DYNAMODB_ENDPOINT || undefined,
@@ -209,12 +212,13 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
     local: {
       port: port(env, 'PORT', 4510),
       host: env.IPAM_HOST || '127.0.0.1',
-      dataDir: dataDir(env, projectRoot),
+      dataDir: localDataDir,
       accessKeyId: env.IPAM_ACCESS_KEY_ID || undefined,
       secretAccessKey: env.IPAM_SECRET_ACCESS_KEY || undefined,
       extraAccounts: env.IPAM_EXTRA_ACCOUNTS || undefined,
       dynamoDbPort: port(env, 'IPAM_DYNAMODB_PORT', 0),
       workflowPauseBeforeTask: env.IPAM_WORKFLOW_PAUSE_BEFORE_TASK || undefined,
+      organizationFile: path.resolve(projectRoot, env.IPAM_ORGANIZATION_FILE || path.join(localDataDir, 'organization.json')),
     },
     cloud: {
       accessKeysSecretId: env.IPAM_ACCESS_KEYS_SECRET_ID || undefined,

@@ -50,6 +50,24 @@ export const ERROR_STATUS = {
   IpamOrganizationAccountNotFound: 400,
   IpamOrganizationDelegatedAdminLimitExceeded: 400,
   IpamOrganizationAccountNotRegistered: 400,
+  // AWS Organizations (adapters/organizations/, use-cases/organizations.ts): its own codes, and
+  // the JSON protocols' codes for a request that cannot be read. Organizations answers 400 to all.
+  AccessDeniedException: 400,
+  AWSOrganizationsNotInUseException: 400,
+  AccountNotFoundException: 400,
+  ChildNotFoundException: 400,
+  ConstraintViolationException: 400,
+  DestinationParentNotFoundException: 400,
+  DuplicateAccountException: 400,
+  DuplicateOrganizationalUnitException: 400,
+  InvalidInputException: 400,
+  OrganizationalUnitNotEmptyException: 400,
+  OrganizationalUnitNotFoundException: 400,
+  ParentNotFoundException: 400,
+  SourceParentNotFoundException: 400,
+  ConcurrentModificationException: 400,
+  UnknownOperationException: 400,
+  SerializationException: 400,
   // AWS RAM (adapters/ram/protocol.ts): RAM's own codes, with the HTTP status of RAM's model.
   UnknownResourceException: 400,
   MalformedArnException: 400,
@@ -75,7 +93,7 @@ export const ERROR_STATUS = {
   InvalidSignatureException: 403,
   IncompleteSignatureException: 400,
   MissingAuthenticationTokenException: 403,
-  UnknownOperationException: 404,
+  // UnknownOperationException (a path no RAM operation answers): 400, in the Organizations block above.
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

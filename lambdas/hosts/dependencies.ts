@@ -6,11 +6,13 @@
 // local host (hosts/local/service.ts) the in-process engine, the event and metrics files.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OrganizationItem } from '../adapters/dynamodb/organization-item.ts';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
 import { MemoryOrganizationDirectory } from '../adapters/memory/organization.ts';
+import { StoredOrganizationDirectory } from '../adapters/organization-directory.ts';
 import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config, DiscoveryConfig } from '../config.ts';
 import { defaultOrganization } from '../domain/organization.ts';
@@ -49,8 +51,14 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   store?: Store;
   /** Instead of the configured DNS and RDAP lookups (tests point at local servers). */
   registry?: RegistryLookup;
-  /** Where the organisation is kept on this host; default: IPAM_ACCOUNT_ID manages IPAM_DISCOVERY_MEMBER_ACCOUNTS, held in memory. */
+  /**
+   * Where the organisation is kept on this host. Default: the table's organisation item
+   * (adapters/dynamodb/organization-item.ts) — or, for a host that brings its own store, memory:
+   * IPAM_ACCOUNT_ID manages IPAM_DISCOVERY_MEMBER_ACCOUNTS.
+   */
   organization?: OrganizationDirectory;
+  /** The accounts that have access keys, members of the default organisation (the api's secret); default none besides the configured ones. */
+  accountsWithKeys?: () => Promise<string[]>;
 }
 
 /**
@@ -80,8 +88,9 @@ export function dependencies<HostWorkflows extends Workflows>(
   config: Config,
   host: HostAdapters<HostWorkflows>,
 ): SweepDependencies & { workflows: HostWorkflows } {
-  const store =
-    host.store ?? new DynamoDbStore(documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap)), config.tableName);
+  const doc = host.store ? undefined : documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap));
+  const store = host.store ?? new DynamoDbStore(doc!, config.tableName);
+  const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
   const deps: SweepDependencies & { workflows: HostWorkflows } = {
     store,
     workflows: host.workflows(store, (event) => runWorkflowTask(deps, event)),
@@ -92,7 +101,13 @@ export function dependencies<HostWorkflows extends Workflows>(
     publicSpace: config.publicSpace,
     log: host.log,
     organization:
-      host.organization ?? new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)]),
+      host.organization ??
+      (doc
+        ? new StoredOrganizationDirectory(new OrganizationItem(doc, config.tableName), {
+            managementAccount: config.accountId,
+            keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
+          })
+        : new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)])),
     inventory: inventorySource(config.discovery, host.defaultDiscoverySource),
     metrics: host.metrics,
     discovery: {

@@ -10,4 +10,6 @@ export interface AccessKey {
 export interface CredentialStore {
   /** The key with this id, or undefined when no such key was issued. */
   lookup(accessKeyId: string): Promise<AccessKey | undefined>;
+  /** Every account that has at least one key, each once: without an organisation file they are its members. */
+  accountsWithKeys(): Promise<string[]>;
 }

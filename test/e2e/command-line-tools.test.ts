@@ -27,6 +27,13 @@ const COMMANDS = [
     variables: ['AWS_REGION'],
   },
   {
+    name: 'npm run org',
+    npm: ['run', 'org'],
+    file: 'bin/org.ts',
+    usage: 'Usage: npm run org -- show',
+    variables: ['IPAM_ORGANIZATION_FILE', 'IPAM_DATA_DIR'],
+  },
+  {
     name: 'npm run sweep',
     npm: ['run', 'sweep'],
     file: 'bin/sweep.ts',

@@ -2,7 +2,7 @@
 // and what would be accepted, exit status 1, no stack trace — and nothing started or written
 // first (no DynamoDB Local, no data directory, nothing listening).
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,5 +83,24 @@ describe('npm start refuses a configuration it cannot use', () => {
     expect(result.stderr).not.toContain('EISDIR');
     expect(await listens(port)).toBe(false);
     expect(await readdir(dataDir)).toEqual(['credentials.json']); // DynamoDB Local never started
+  });
+
+  it('an organisation file that does not hold a usable organisation', { timeout: TIMEOUT_MS + 10_000 }, async () => {
+    const dataDir = path.join(scratch, 'data');
+    const file = path.join(scratch, 'org.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        organizations: [{ MasterAccountId: '123456789012', accounts: [{ Id: '111122223333', ParentId: 'ou-abcd-12345678' }] }],
+      }),
+    );
+    const port = await freePort();
+    const result = await start({ IPAM_DATA_DIR: dataDir, IPAM_ORGANIZATION_FILE: file, PORT: String(port) });
+    expectOneSentence(
+      result,
+      /org\.json: organizations\[0\]: the parent ou-abcd-12345678 of account 111122223333 does not exist; see docs\/organizations\.md\.$/,
+    );
+    expect(await listens(port)).toBe(false);
+    await expect(readdir(dataDir)).rejects.toThrow(/ENOENT/); // nothing started, nothing written
   });
 });

@@ -259,7 +259,7 @@ describeCli('RAM authentication errors, in RAM shapes', () => {
       service: 'ram',
     });
     expect({ status: nowhere.status, type: nowhere.headers.get('x-amzn-errortype') }).toEqual({
-      status: 404,
+      status: 400,
       type: 'UnknownOperationException',
     });
   });

@@ -14,6 +14,7 @@ import { EmptyInventory } from '../../lambdas/adapters/local/empty-inventory.ts'
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
 import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
+import { StoredOrganizationDirectory } from '../../lambdas/adapters/organization-directory.ts';
 import { StepFunctionsWorkflows } from '../../lambdas/adapters/step-functions/workflows.ts';
 import { type Config, loadConfig } from '../../lambdas/config.ts';
 import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
@@ -84,6 +85,9 @@ test('each host gets the DynamoDB store on one client for the configured endpoin
   expect(lambda.metrics).toBeInstanceOf(EmfMetrics);
   expect(local.metrics).toBeInstanceOf(EmfMetrics);
   expect(lambda.inventory).toBeInstanceOf(Ec2Inventory);
+  // Both keep the organisation where every process of the host sees it: the table item, the file.
+  expect(lambda.organization).toBeInstanceOf(StoredOrganizationDirectory);
+  expect(local.organization).toBeInstanceOf(StoredOrganizationDirectory);
   expect(local.inventory).toBeInstanceOf(EmptyInventory);
   // The rest comes from the configuration, the same for both.
   for (const deps of [lambda, local]) {
@@ -91,6 +95,19 @@ test('each host gets the DynamoDB store on one client for the configured endpoin
     expect(deps.paginationSecret).toBe(config.paginationSecret);
     expect(deps.discovery).toEqual({ administratorAccount: config.accountId, memberAccounts: [], utilisationThresholds: [80, 90] });
   }
+  await local.workflows.stop();
+  localClient.destroy();
+});
+
+test('the Lambda host keeps the organisation in the table, the local host in its file', async () => {
+  const { lambda, local, localClient } = bothHosts();
+  const lambdaOrg = (await lambda.organization.list())[0]!;
+  await lambda.organization.change(lambdaOrg.Id, (org) => ({ ...org, sharingWithOrganizationEnabled: true }));
+  // Another Lambda instance reads the same item.
+  const other = lambdaDependencies(config, { log: new RecordingLog() });
+  expect((await other.organization.list())[0]!.sharingWithOrganizationEnabled).toBe(true);
+  // The local host's organisation is its file, untouched by the table item.
+  expect((await local.organization.list())[0]!.sharingWithOrganizationEnabled).toBe(false);
   await local.workflows.stop();
   localClient.destroy();
 });

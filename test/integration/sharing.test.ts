@@ -398,7 +398,7 @@ describe('resource discoveries shared from another organisation (spec §1.4)', (
 describe('the RAM wire protocol', () => {
   it('answers unknown paths, missing members and mismatched clientTokens in RAM shapes', async () => {
     const { harness, pool } = await organisationWithPool();
-    expect(await ram(harness, ADMIN, { path: '/createbananas' })).toMatchObject({ status: 404, errorType: 'UnknownOperationException' });
+    expect(await ram(harness, ADMIN, { path: '/createbananas' })).toMatchObject({ status: 400, errorType: 'UnknownOperationException' });
     const missing = await ram(harness, ADMIN, { path: '/createresourceshare', body: {} });
     expect(missing).toMatchObject({ status: 400, errorType: 'MissingRequiredParameterException' });
     expect(missing.body.message).toContain('name');

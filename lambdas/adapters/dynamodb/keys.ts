@@ -27,6 +27,7 @@
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
+// | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
 // | share association | RSHARE#<shareArn>                | ASSOC#<type>#<entity>       | SHARED-ENTITY#<entity>   | <shareArn> | a share's resources and principals; the shares naming a resource or principal |
 // | share invitation | RSINVITE#<invitationArn>          | META                        | RESOURCE-SHARE-INVITATIONS#<receiver> | <arn> | get by ARN; GetResourceShareInvitations per receiver |
@@ -141,6 +142,8 @@ export const elasticIpKey = (accountId: string, region: string, allocationId: st
   SK: allocationId,
 });
 
+/** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
+export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
 export const resourceSharePartition = (shareArn: string) => `RSHARE#${shareArn}`;
 export const resourceShareKey = (shareArn: string): ItemKey => ({ PK: resourceSharePartition(shareArn), SK: META });

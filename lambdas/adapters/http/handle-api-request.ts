@@ -10,6 +10,7 @@ import type { CredentialStore } from '../../ports/credentials.ts';
 import type { Dependencies } from '../../use-cases/kernel/context.ts';
 import { ec2JsonProtocol, ec2QueryProtocol, JSON_API_PATH } from '../ec2-query/protocol.ts';
 import { scopedService, verifySignature } from './sigv4.ts';
+import { organizationsProtocol } from '../organizations/protocol.ts';
 import { ramProtocol } from '../ram/protocol.ts';
 import { stsProtocol } from '../sts/protocol.ts';
 import { SERVED_OPENAPI_PATH, servedOpenApiDocument } from '../json-api/openapi.ts';
@@ -37,6 +38,7 @@ export const bodyTooLarge = () =>
 const PROTOCOLS: Readonly<Partial<Record<SigningService, WireProtocol>>> = {
   ec2: ec2QueryProtocol,
   sts: stsProtocol,
+  organizations: organizationsProtocol,
   ram: ramProtocol,
 };
 const SERVICES = Object.keys(PROTOCOLS) as SigningService[];

@@ -91,6 +91,16 @@ export function parseExtraAccounts(value: string | undefined): AccessKey[] {
   });
 }
 
+/**
+ * The accounts that have local keys — the administrator, IPAM_EXTRA_ACCOUNTS, the file's keys —
+ * read without writing anything (`npm run org` needs them while the service may be running).
+ */
+export async function localKeyAccounts(config: Config): Promise<string[]> {
+  const file = await readCredentialsFile(credentialsFilePath(config.local.dataDir));
+  const keys = [...parseExtraAccounts(config.local.extraAccounts), ...file.accessKeys];
+  return [...new Set([config.accountId, ...keys.map((key) => key.accountId)])];
+}
+
 /** Generates a key for an account and adds it to <dataDir>/credentials.json. */
 export async function addAccessKey(dataDir: string, accountId: string): Promise<AccessKey> {
   if (!isAccountId(accountId)) throw new Error(`The account id must be 12 digits, got '${accountId}'.`);
@@ -120,6 +130,11 @@ class LocalCredentialStore implements CredentialStore {
     // A miss may be a key added by bin/add-access-key.ts since we last read the file.
     await this.reloadFileIfChanged();
     return this.#fileKeys.get(accessKeyId);
+  }
+
+  async accountsWithKeys(): Promise<string[]> {
+    await this.reloadFileIfChanged();
+    return [...new Set([...this.#configuredKeys.values(), ...this.#fileKeys.values()].map((key) => key.accountId))];
   }
 
   /** Re-reads the file only when a stat says it changed, so misses stay cheap. */

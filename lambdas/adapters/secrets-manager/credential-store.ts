@@ -40,6 +40,10 @@ export class SecretsManagerCredentialStore implements CredentialStore {
     return cached.keys.get(accessKeyId);
   }
 
+  async accountsWithKeys(): Promise<string[]> {
+    return [...new Set((await this.#current()).secret.accessKeys.map((key) => key.accountId))];
+  }
+
   /** The whole secret (keys and pagination secret), read if the cached copy is stale. */
   async load(): Promise<AccessKeysSecret> {
     return (await this.#current()).secret;

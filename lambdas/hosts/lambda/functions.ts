@@ -29,7 +29,7 @@ import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts'
 /** The shared dependencies with the cloud's adapters. */
 export function lambdaDependencies(
   config: Config,
-  options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper },
+  options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper; accountsWithKeys?: () => Promise<string[]> },
 ): SweepDependencies {
   const wrap = options.wrap ?? unwrapped;
   if (!config.eventBusName) throw new Error('IPAM_EVENT_BUS_NAME must name the event bus.');
@@ -41,6 +41,8 @@ export function lambdaDependencies(
     defaultDiscoverySource: 'aws',
     paginationSecret: options.paginationSecret,
     wrap,
+    // Only the api reads the key secret; the sweep and the tasks see the accounts the organisation item places.
+    accountsWithKeys: options.accountsWithKeys,
   });
 }
 
@@ -64,6 +66,7 @@ export async function apiFunction(logger: Logger): Promise<{ services: ApiServic
     log: new PowertoolsLog(logger),
     paginationSecret,
     wrap: (client) => tracer.captureAWSv3Client(client),
+    accountsWithKeys: () => credentials.accountsWithKeys(),
   });
   return { services: { deps, credentials }, tracer, metrics };
 }

@@ -20,7 +20,9 @@ import { ensurePrivateDir, ensurePrivateFile } from '../../adapters/local/privat
 import { failWhileStoreDown, type StoreState, SupervisedDynamoDbLocal } from '../../adapters/local/supervised-dynamodb-local.ts';
 import { DISCOVERY_SWEEP_ROUTE, discoverySweepEndpoint } from '../../adapters/local/sweep-endpoint.ts';
 import { SweepScheduler } from '../../adapters/local/sweep-scheduler.ts';
+import { OrganizationFile, readOrganizationFile } from '../../adapters/local/organization-file.ts';
 import { LocalWorkflowEngine } from '../../adapters/local/workflow-engine.ts';
+import { StoredOrganizationDirectory } from '../../adapters/organization-directory.ts';
 import { PowertoolsLog } from '../../adapters/log/powertools-log.ts';
 import { EmfMetrics } from '../../adapters/metrics/emf-metrics.ts';
 import type { Config } from '../../config.ts';
@@ -86,7 +88,18 @@ const externalStore = (endpoint: string): ExternalStore => ({
  * and EMF metrics appended to files in the data directory, discovery reading nothing unless
  * configured to.
  */
-export function localDependencies(config: Config, host: { dynamoDb: DynamoDBClient; eventsFile: string; metricsFile: string; log: Log }) {
+export function localDependencies(
+  config: Config,
+  host: {
+    dynamoDb: DynamoDBClient;
+    eventsFile: string;
+    metricsFile: string;
+    log: Log;
+    /** The accounts of the local keys (credentials-file.ts): members unless the organisation file places them. */
+    accountsWithKeys?: () => Promise<string[]>;
+  },
+) {
+  const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
   return dependencies(config, {
     dynamoDb: host.dynamoDb,
     workflows: (store, runTask) => new LocalWorkflowEngine({ store, runTask, pauseBeforeTask: config.local.workflowPauseBeforeTask }),
@@ -94,6 +107,10 @@ export function localDependencies(config: Config, host: { dynamoDb: DynamoDBClie
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
+    organization: new StoredOrganizationDirectory(new OrganizationFile(config.local.organizationFile), {
+      managementAccount: config.accountId,
+      keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
+    }),
   });
 }
 
@@ -139,8 +156,16 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     failWhileStoreDown(client, () => store.state);
     await ensureTable(client, config.tableName);
     const credentials = await loadLocalCredentials(config);
+    // A broken organisation file stops the start with one sentence, not every later request.
+    await readOrganizationFile(config.local.organizationFile);
     const log = new PowertoolsLog(new Logger({ serviceName: 'ipam-local' }));
-    const deps = localDependencies(config, { dynamoDb: client, eventsFile, metricsFile, log });
+    const deps = localDependencies(config, {
+      dynamoDb: client,
+      eventsFile,
+      metricsFile,
+      log,
+      accountsWithKeys: () => credentials.store.accountsWithKeys(),
+    });
     const engine = deps.workflows;
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();

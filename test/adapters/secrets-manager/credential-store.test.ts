@@ -92,6 +92,16 @@ describe('lookup', () => {
     expect(await store.lookup(ALICE.accessKeyId)).toEqual(ALICE);
   });
 
+  test('lists the accounts that have keys, each once, from the cached read', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_ID })
+      .resolves(secretWith(ALICE, BOB, { ...BOB, accessKeyId: 'AKIABOB0000000000003' }));
+    const store = createStore();
+    expect(await store.accountsWithKeys()).toEqual([ALICE.accountId, BOB.accountId]);
+    await store.lookup(ALICE.accessKeyId);
+    expect(reads()).toBe(1);
+  });
+
   test('load() gives the pagination secret from the same read', async () => {
     secretsManager.on(GetSecretValueCommand).resolves(secretWith(ALICE));
     const store = createStore();

@@ -9,6 +9,7 @@ import {
   addAccessKey,
   credentialsFilePath,
   loadLocalCredentials,
+  localKeyAccounts,
   parseExtraAccounts,
 } from '../../../lambdas/adapters/local/credentials-file.ts';
 import { describeAwsConfigureHint } from '../../../lambdas/adapters/access-keys.ts';
@@ -170,5 +171,16 @@ describe('the credentials file', () => {
       admin: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
       accessKeys: [added],
     });
+  });
+});
+
+describe('the accounts that have keys', () => {
+  it('are the administrator, IPAM_EXTRA_ACCOUNTS and the file’s keys, each once, including keys added while running', async () => {
+    const config = configWith({ IPAM_EXTRA_ACCOUNTS: 'AKIAEXTRA00000000001:s:111122223333,AKIAEXTRA00000000002:s:111122223333' });
+    const { store } = await loadLocalCredentials(config);
+    expect(await store.accountsWithKeys()).toEqual(['123456789012', '111122223333']);
+    await addAccessKey(dataDir, '444455556666');
+    expect(await store.accountsWithKeys()).toEqual(['123456789012', '111122223333', '444455556666']);
+    expect(await localKeyAccounts(config)).toEqual(['123456789012', '111122223333', '444455556666']);
   });
 });

@@ -60,7 +60,10 @@ export function parseAmzDate(value: string): Date {
 }
 
 export function staticCredentialStore(...keys: AccessKey[]): CredentialStore {
-  return { lookup: async (accessKeyId) => keys.find((key) => key.accessKeyId === accessKeyId) };
+  return {
+    lookup: async (accessKeyId) => keys.find((key) => key.accessKeyId === accessKeyId),
+    accountsWithKeys: async () => [...new Set(keys.map((key) => key.accountId))],
+  };
 }
 
 /** Awaits a promise expected to fail and returns what it threw (asserted by the caller). */

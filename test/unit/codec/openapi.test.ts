@@ -163,8 +163,8 @@ describe('schemas say what the codec reads and writes', () => {
     expect(schemas.Error).toMatchObject({ required: ['code', 'message', 'requestId'], additionalProperties: false });
     expect(schemas.Error.properties!.code.enum).toEqual(Object.keys(ERROR_STATUS));
     const statuses = [...new Set(Object.values(ERROR_STATUS))].map(String).sort();
-    // 404 and 429: RAM's UnknownOperationException and ThrottlingException share the one error table.
-    expect(statuses).toEqual(['400', '401', '403', '404', '408', '412', '413', '429', '500', '503']);
+    // 429: RAM's ThrottlingException shares the one error table.
+    expect(statuses).toEqual(['400', '401', '403', '408', '412', '413', '429', '500', '503']);
     for (const action of actions) {
       const errors = Object.keys(operation(action).responses).filter((status) => status !== '200');
       expect(errors.sort()).toEqual(statuses);
