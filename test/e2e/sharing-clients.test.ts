@@ -68,8 +68,6 @@ beforeAll(async () => {
   if (!probe.available) return;
   service = await startTestService({
     extraAccounts: MEMBERS,
-    // Members of the default organisation (until accounts with keys are members by default).
-    env: { IPAM_DISCOVERY_MEMBER_ACCOUNTS: [OTHER, ...MEMBERS].map((account) => account.accountId).join(',') },
   });
   [management, administrator] = await Promise.all([awsCli(service.url, ADMIN), awsCli(service.url, OTHER)]);
   cli = new Map(await Promise.all(MEMBERS.map(async (account) => [account.accountId, await awsCli(service.url, account)] as const)));

@@ -119,8 +119,6 @@ beforeAll(async () => {
   if (skipReason) return;
   service = await startTestService({
     extraAccounts: [MEMBER],
-    // OTHER and MEMBER are members of the default organisation (until accounts with keys are by default).
-    env: { IPAM_DISCOVERY_MEMBER_ACCOUNTS: `${OTHER.accountId},${MEMBER.accountId}` },
   });
   const management = await awsCli(service.url, ADMIN);
   await management.ok(`aws ec2 enable-ipam-organization-admin-account --delegated-admin-account-id ${OTHER.accountId}`);
