@@ -136,8 +136,13 @@ export function shareGrants(
   });
 }
 
+/** Whether the share names `accountId` through an ASSOCIATED principal, judged on `org` as it is now. */
+export function namesAccountNow(view: ShareView, org: Organization | undefined, accountId: string): boolean {
+  return view.associations.some((a) => a.associationType === 'PRINCIPAL' && isLive(a) && coversAccount(org, a.associatedEntity, accountId));
+}
+
 /** A principal covers an account: the account itself, or (in the owner's organisation) the organisation or an OU it sits under. */
-function coversAccount(ownerOrganization: Organization | undefined, principal: string, accountId: string): boolean {
+export function coversAccount(ownerOrganization: Organization | undefined, principal: string, accountId: string): boolean {
   if (principal === accountId) return true;
   return ownerOrganization !== undefined && principalCovers(ownerOrganization, principal, accountId);
 }

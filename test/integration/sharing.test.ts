@@ -118,6 +118,26 @@ describe('what can be shared, where and with whom', () => {
   });
 });
 
+describe('what a principal sees of a share', () => {
+  it('only the principals that cover it, and only while they do', async () => {
+    const { harness, appsOu, pool } = await organisationWithPool();
+    await enableOrganisationSharing(harness);
+    const created = await share(harness, [pool.IpamPoolArn], [MEMBER_B, MEMBER_C, appsOu]);
+    const seenBy = async (account: string) =>
+      (await ram(harness, account, { path: '/listprincipals', body: { resourceOwner: 'OTHER-ACCOUNTS' } })).body.principals
+        .map((p: { id: string }) => p.id)
+        .sort();
+    // B is named and sits in the OU; C is named only; D is neither.
+    expect(await seenBy(MEMBER_B)).toEqual([MEMBER_B, appsOu].sort());
+    expect(await seenBy(MEMBER_C)).toEqual([MEMBER_C]);
+    expect(await seenBy(MEMBER_D)).toEqual([]);
+    const permissions = (account: string) =>
+      ram(harness, account, { path: '/listresourcesharepermissions', body: { resourceShareArn: created.resourceShareArn } });
+    expect((await permissions(MEMBER_C)).status).toBe(200);
+    expect((await permissions(MEMBER_D)).errorType).toBe('UnknownResourceException');
+  });
+});
+
 describe('a principal of a shared pool', () => {
   it('sees the pool without its Name tag, reads it, allocates as itself and releases only its own allocations', async () => {
     const { harness, pool } = await organisationWithPool();

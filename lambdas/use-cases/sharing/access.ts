@@ -5,7 +5,7 @@
 // Owners never come here: their own access costs no extra read.
 import type { Organization } from '../../domain/model/organization.ts';
 import type { ResourceShareAssociation, SharedResourceType, ShareView } from '../../domain/model/sharing.ts';
-import { parseSharedResourceArn, principalsCovering, type SharedAction, shareGrants } from '../../domain/sharing.ts';
+import { namesAccountNow, parseSharedResourceArn, principalsCovering, type SharedAction, shareGrants } from '../../domain/sharing.ts';
 import type { Dependencies } from '../kernel/context.ts';
 
 const unique = (values: string[]) => [...new Set(values)];
@@ -47,6 +47,12 @@ export async function sharesNamingAccount(deps: Dependencies, accountId: string)
     deps,
     named.filter((a) => a.associationType === 'PRINCIPAL').map((a) => a.resourceShareArn),
   );
+}
+
+/** The ACTIVE shares that name `accountId` through an ASSOCIATED principal right now (what a principal may see of sharing). */
+export async function sharesCoveringAccount(deps: Dependencies, accountId: string): Promise<ShareView[]> {
+  const [views, org] = await Promise.all([sharesNamingAccount(deps, accountId), deps.organization.organizationOf(accountId)]);
+  return views.filter((view) => view.share.status === 'ACTIVE' && namesAccountNow(view, org, accountId));
 }
 
 /** The ids of the resources of one type that other accounts shared with `accountId` and whose permission allows `action`. */

@@ -2,13 +2,11 @@
 // ListPrincipals. An owner sees its own shares whole (resourceOwner SELF); a principal sees the
 // ACTIVE shares that cover it right now and only what concerns it (OTHER-ACCOUNTS).
 import { IpamError } from '../../domain/errors.ts';
-import type { Organization } from '../../domain/model/organization.ts';
 import type { ResourceShare, ResourceShareAssociation, ShareView } from '../../domain/model/sharing.ts';
-import { principalCovers } from '../../domain/organization.ts';
-import { defaultPermissionFor } from '../../domain/sharing.ts';
+import { coversAccount, defaultPermissionFor } from '../../domain/sharing.ts';
 import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
-import { readShareViews, sharesNamingAccount } from './access.ts';
+import { readShareViews, sharesCoveringAccount } from './access.ts';
 import { presentAssociation, presentPrincipal, presentResource, presentShare } from './present.ts';
 import { requireOwnShare, requireShareArn } from './share-rules.ts';
 
@@ -42,19 +40,7 @@ async function sharesSeenBy(deps: Dependencies, context: RequestContext, owner: 
       shares.map((share) => share.resourceShareArn),
     );
   }
-  const views = await sharesNamingAccount(deps, context.accountId);
-  const org = await deps.organization.organizationOf(context.accountId);
-  return views.filter((view) => view.share.status === 'ACTIVE' && coveredNow(view, org, context.accountId));
-}
-
-/** The caller is an ASSOCIATED principal of the share (its OU membership decided now). */
-function coveredNow(view: ShareView, org: Organization | undefined, accountId: string): boolean {
-  return view.associations.some(
-    (a) =>
-      a.associationType === 'PRINCIPAL' &&
-      a.status === 'ASSOCIATED' &&
-      (a.associatedEntity === accountId || (org !== undefined && principalCovers(org, a.associatedEntity, accountId))),
-  );
+  return sharesCoveringAccount(deps, context.accountId);
 }
 
 interface GetResourceSharesInput extends Paged {
@@ -180,7 +166,10 @@ export async function listResources(deps: Dependencies, context: RequestContext,
 export async function listPrincipals(deps: Dependencies, context: RequestContext, input: ListInput) {
   const owner = requireResourceOwner(input.resourceOwner);
   requireResourceType(input.resourceType);
-  const views = (await sharesSeenBy(deps, context, owner)).filter((view) => view.share.status === 'ACTIVE');
+  const [views, org] = await Promise.all([
+    sharesSeenBy(deps, context, owner).then((seen) => seen.filter((view) => view.share.status === 'ACTIVE')),
+    deps.organization.organizationOf(context.accountId),
+  ]);
   const carries = (view: ShareView, test: (a: ResourceShareAssociation) => boolean) =>
     view.associations.some((a) => a.associationType === 'RESOURCE' && a.status === 'ASSOCIATED' && test(a));
   const principals = views
@@ -189,7 +178,7 @@ export async function listPrincipals(deps: Dependencies, context: RequestContext
     .filter((view) => input.resourceType === undefined || carries(view, (a) => sameType(a.resourceType, input.resourceType)))
     .flatMap((view) => view.associations.filter((a) => a.associationType === 'PRINCIPAL' && a.status === 'ASSOCIATED'))
     // A principal sees only the principals that cover it, never the owner's other recipients.
-    .filter((a) => owner === 'SELF' || a.associatedEntity === context.accountId || a.associatedEntity.startsWith('arn:'))
+    .filter((a) => owner === 'SELF' || coversAccount(org, a.associatedEntity, context.accountId))
     .filter((a) => !input.principals?.length || input.principals.includes(a.associatedEntity));
   const result = page(deps, ['ListPrincipals', context.accountId, owner, input], principals, associationId, input);
   return { principals: result.items.map(presentPrincipal), nextToken: result.nextToken };

@@ -6,7 +6,7 @@ import { MANAGED_PERMISSIONS, permissionOf } from '../../domain/sharing.ts';
 import { retryOnConflict } from '../free-space.ts';
 import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
-import { sharesNamingAccount } from './access.ts';
+import { sharesCoveringAccount } from './access.ts';
 import { presentPermissionDetail, presentPermissionSummary } from './present.ts';
 import { announceShare } from './announce.ts';
 import { requireActive, requireOwnShare, requirePermission, requireShareArn, unknownShare } from './share-rules.ts';
@@ -59,7 +59,7 @@ export async function listResourceSharePermissions(
   const view = await deps.store.getShareView(input.resourceShareArn);
   const mine = view?.share.owningAccountId === context.accountId;
   const named =
-    !mine && (await sharesNamingAccount(deps, context.accountId)).some((v) => v.share.resourceShareArn === input.resourceShareArn);
+    !mine && (await sharesCoveringAccount(deps, context.accountId)).some((v) => v.share.resourceShareArn === input.resourceShareArn);
   if (!view || !(mine || named)) throw unknownShare(input.resourceShareArn);
   const types = new Set<SharedResourceType>(Object.keys(view.share.permissions) as SharedResourceType[]);
   for (const a of view.associations) if (a.associationType === 'RESOURCE' && a.resourceType) types.add(a.resourceType);
