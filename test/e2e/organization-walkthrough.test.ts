@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, MEMBER, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, probeAwsCli } from './support/aws-cli.ts';
-import { poll } from './support/poll.ts';
+import { settledIpam, settledPool } from './support/settled.ts';
 
 const probe = await probeAwsCli();
 
@@ -46,28 +46,8 @@ describe.skipIf(skipUnless(probe.available, 'the organisation walkthrough with t
       expect((await management.ok('aws ram enable-sharing-with-aws-organization')).json).toEqual({ returnValue: true });
 
       // Delegated administrator: an IPAM, a pool with space, shared with the OU.
-      const ipam = (await administrator.ok('aws ec2 create-ipam --operating-regions RegionName=us-east-1')).json.Ipam;
-      await poll(
-        async () => (await administrator.ok(`aws ec2 describe-ipams --ipam-ids ${ipam.IpamId}`)).json.Ipams[0].State,
-        (state) => state === 'create-complete',
-        'create-complete',
-      );
-      const pool = (
-        await administrator.ok(
-          `aws ec2 create-ipam-pool --ipam-scope-id ${ipam.PrivateDefaultScopeId} --address-family ipv4 --locale us-east-1 --tag-specifications ResourceType=ipam-pool,Tags=[{Key=Name,Value=apps}]`,
-        )
-      ).json.IpamPool;
-      await poll(
-        async () => (await administrator.ok(`aws ec2 describe-ipam-pools --ipam-pool-ids ${pool.IpamPoolId}`)).json.IpamPools[0].State,
-        (state) => state === 'create-complete',
-        'create-complete',
-      );
-      await administrator.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${pool.IpamPoolId} --cidr 10.0.0.0/16`);
-      await poll(
-        async () => (await administrator.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${pool.IpamPoolId}`)).json.IpamPoolCidrs[0].State,
-        (state) => state === 'provisioned',
-        'provisioned',
-      );
+      const ipam = await settledIpam(administrator);
+      const pool = await settledPool(administrator, ipam.PrivateDefaultScopeId, '10.0.0.0/16', 'apps');
       const share = (
         await administrator.ok(`aws ram create-resource-share --name apps-pool --resource-arns ${pool.IpamPoolArn} --principals ${ou.Arn}`)
       ).json.resourceShare;

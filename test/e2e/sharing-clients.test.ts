@@ -14,7 +14,7 @@ import { defaultOrganizationId, organizationArn } from '../../lambdas/domain/org
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, MEMBER, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, probeAwsCli } from './support/aws-cli.ts';
-import { poll } from './support/poll.ts';
+import { settledIpam, settledPool } from './support/settled.ts';
 import { rawPost } from './support/signed-fetch.ts';
 
 const SECOND = { accessKeyId: 'AKIATESTSECOND000004', secretAccessKey: 'test-second-secret', accountId: '555566667777' };
@@ -34,36 +34,6 @@ let cli: Map<string, AwsCli>;
 let poolId: string;
 let poolArn: string;
 
-async function settledIpam(as: AwsCli): Promise<{ IpamId: string; PrivateDefaultScopeId: string }> {
-  const ipam = (await as.ok('aws ec2 create-ipam --operating-regions RegionName=us-east-1')).json.Ipam;
-  await poll(
-    async () => (await as.ok(`aws ec2 describe-ipams --ipam-ids ${ipam.IpamId}`)).json.Ipams[0].State,
-    (state) => state === 'create-complete',
-    'create-complete',
-  );
-  return ipam;
-}
-
-async function settledPool(as: AwsCli, scopeId: string, cidr: string): Promise<{ IpamPoolId: string; IpamPoolArn: string }> {
-  const pool = (
-    await as.ok(
-      `aws ec2 create-ipam-pool --ipam-scope-id ${scopeId} --address-family ipv4 --locale us-east-1 --tag-specifications ResourceType=ipam-pool,Tags=[{Key=Name,Value=shared}]`,
-    )
-  ).json.IpamPool;
-  await poll(
-    async () => (await as.ok(`aws ec2 describe-ipam-pools --ipam-pool-ids ${pool.IpamPoolId}`)).json.IpamPools[0].State,
-    (state) => state === 'create-complete',
-    'create-complete',
-  );
-  await as.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${pool.IpamPoolId} --cidr ${cidr}`);
-  await poll(
-    async () => (await as.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${pool.IpamPoolId}`)).json.IpamPoolCidrs[0].State,
-    (state) => state === 'provisioned',
-    'provisioned',
-  );
-  return pool;
-}
-
 beforeAll(async () => {
   if (!probe.available) return;
   service = await startTestService({
@@ -74,7 +44,7 @@ beforeAll(async () => {
   await management.ok(`aws ec2 enable-ipam-organization-admin-account --delegated-admin-account-id ${OTHER.accountId}`);
   await management.ok('aws ram enable-sharing-with-aws-organization');
   const ipam = await settledIpam(administrator);
-  const pool = await settledPool(administrator, ipam.PrivateDefaultScopeId, '10.0.0.0/16');
+  const pool = await settledPool(administrator, ipam.PrivateDefaultScopeId, '10.0.0.0/16', 'shared');
   poolId = pool.IpamPoolId;
   poolArn = pool.IpamPoolArn;
 }, TIMEOUT_MS);
