@@ -13,7 +13,7 @@ export function requireAccountId(accountId: string, parameter: string): void {
     throw new IpamError('InvalidParameterValue', `The ${parameter} '${accountId}' is not a 12-digit AWS account ID`);
 }
 
-function requireManagementAccount(org: Organization, caller: string, action: string): void {
+export function requireManagementAccount(org: Organization, caller: string, action: string): void {
   if (caller !== org.MasterAccountId) {
     throw new IpamError(
       'UnauthorizedOperation',

@@ -2,7 +2,7 @@
 // organisation's management account delegates IPAM administration to one member account, whose
 // IPAM then discovers the whole organisation (domain/organization-discovery.ts), and takes it back.
 import { IpamError } from '../domain/errors.ts';
-import { delegateIpamAdministrator, removeIpamAdministrator } from '../domain/delegation.ts';
+import { delegateIpamAdministrator, removeIpamAdministrator, requireManagementAccount } from '../domain/delegation.ts';
 import type { Organization } from '../domain/model/organization.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 
@@ -19,6 +19,11 @@ async function callerOrganization(deps: Dependencies, context: RequestContext, a
     );
   }
   return org;
+}
+
+/** Only an organisation's management account may delegate or take back (a DryRun asks this too). */
+export async function authorizeOrganizationAdminChange(deps: Dependencies, context: RequestContext, action: string): Promise<void> {
+  requireManagementAccount(await callerOrganization(deps, context, action), context.accountId, action);
 }
 
 /** Applies `edit` to the caller's organisation; true when it changed something (the edit returns its input when not). */

@@ -85,9 +85,17 @@ describe('delegating the IPAM administrator', () => {
     expect(await administrator(organization)).toBe(IPAM_ADMIN);
   });
 
-  it('DryRun answers DryRunOperation and delegates nobody', async () => {
+  it('DryRun answers DryRunOperation to the management account, UnauthorizedOperation to anyone else, and delegates nobody', async () => {
     const { harness, organization } = await harnessWith();
     await expectRefusal(harness.call(ENABLE, { DelegatedAdminAccountId: IPAM_ADMIN, DryRun: true }, as(MANAGEMENT)), 'DryRunOperation');
+    await expectRefusal(
+      harness.call(ENABLE, { DelegatedAdminAccountId: IPAM_ADMIN, DryRun: true }, as(WORKLOADS)),
+      'UnauthorizedOperation',
+    );
+    await expectRefusal(
+      harness.call(DISABLE, { DelegatedAdminAccountId: IPAM_ADMIN, DryRun: true }, as(OUTSIDER)),
+      'UnauthorizedOperation',
+    );
     expect(await administrator(organization)).toBeUndefined();
   });
 });

@@ -195,6 +195,9 @@ describe('a principal of a shared pool', () => {
     const stranger = { accountId: MEMBER_C };
     expect((await harness.call('DescribeIpamPools', {}, stranger)).IpamPools).toEqual([]);
     await expectRefusal(allocateAs(harness, MEMBER_C, pool.IpamPoolId), 'InvalidIpamPoolId.NotFound');
+    // A DryRun asks who may call too: the principal would succeed, the stranger would not.
+    await expectRefusal(allocateAs(harness, MEMBER_A, pool.IpamPoolId, { DryRun: true }), 'DryRunOperation');
+    await expectRefusal(allocateAs(harness, MEMBER_C, pool.IpamPoolId, { DryRun: true }), 'InvalidIpamPoolId.NotFound');
     await expectRefusal(harness.call('GetIpamPoolCidrs', { IpamPoolId: pool.IpamPoolId }, stranger), 'InvalidIpamPoolId.NotFound');
     await expectRefusal(harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId }, stranger), 'InvalidIpamPoolId.NotFound');
     await expectRefusal(

@@ -10,7 +10,11 @@ import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDis
 import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-ips.ts';
 import { describeAction } from '../describe.ts';
 import { createIpam, deleteIpam, modifyIpam } from '../ipams.ts';
-import { disableIpamOrganizationAdminAccount, enableIpamOrganizationAdminAccount } from '../organization-admin.ts';
+import {
+  authorizeOrganizationAdminChange,
+  disableIpamOrganizationAdminAccount,
+  enableIpamOrganizationAdminAccount,
+} from '../organization-admin.ts';
 import { deprovisionIpamPoolCidr, getIpamPoolCidrs, provisionIpamPoolCidr } from '../pool-cidrs.ts';
 import { createIpamPool, deleteIpamPool, modifyIpamPool } from '../pools.ts';
 import { getIpamResourceCidrs, modifyIpamResourceCidr } from '../resource-cidrs.ts';
@@ -34,8 +38,9 @@ export interface ActionSpec {
    */
   idempotent?: boolean | 'in-commit';
   /**
-   * For idempotent actions a principal of a share may call: checks the caller may still do it
-   * before a ClientToken's remembered answer is returned (kernel/idempotency.ts).
+   * Who may call the action, checked before a DryRun's answer and before a ClientToken's
+   * remembered answer is returned (kernel/idempotency.ts): a revoked principal, a member account
+   * delegating, … are refused there as the action itself would refuse them.
    */
   authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
 }
@@ -101,8 +106,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
   // Organisations: the delegated IPAM administrator
-  EnableIpamOrganizationAdminAccount: { run: enableIpamOrganizationAdminAccount },
-  DisableIpamOrganizationAdminAccount: { run: disableIpamOrganizationAdminAccount },
+  EnableIpamOrganizationAdminAccount: {
+    run: enableIpamOrganizationAdminAccount,
+    authorize: (deps, context) => authorizeOrganizationAdminChange(deps, context, 'EnableIpamOrganizationAdminAccount'),
+  },
+  DisableIpamOrganizationAdminAccount: {
+    run: disableIpamOrganizationAdminAccount,
+    authorize: (deps, context) => authorizeOrganizationAdminChange(deps, context, 'DisableIpamOrganizationAdminAccount'),
+  },
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);
