@@ -1,47 +1,11 @@
-// boto3 against the service: a compact S1 getting-started run, the describe_ipam_pools paginator,
-// ClientError details, and a private IPv6 (ULA) pool. The Python side is
-// support/boto3_getting_started.py; it prints a JSON summary that is checked here.
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, type PythonRun, python } from './support/python.ts';
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 
 const SCRIPT = fileURLToPath(new URL('./support/boto3_getting_started.py', import.meta.url));
 const REPROVISION_SCRIPT = fileURLToPath(new URL('./support/boto3_reprovision.py', import.meta.url));
-
-/** The environment without the machine's AWS settings, so only the script's explicit ones count. */
-async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ipam-boto3-'));
-  await writeFile(path.join(dir, 'config'), '');
-  await writeFile(path.join(dir, 'credentials'), '');
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name))),
-    AWS_CONFIG_FILE: path.join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
-
-interface PythonRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-  /** Set when python3 could not be started at all (ENOENT: not on PATH). */
-  startError?: string;
-}
-
-function python(args: string[], env?: NodeJS.ProcessEnv, timeout = 60_000): Promise<PythonRun> {
-  return new Promise((resolve) => {
-    execFile('python3', args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const startError = typeof error?.code === 'string' ? error.code : undefined;
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, startError });
-    });
-  });
-}
 
 const probe = await python(['-c', 'import boto3; print(boto3.__version__)']);
 const boto3Available = probe.status === 0;

@@ -1,16 +1,9 @@
-// Sharing a pool through the real clients against `npm start`'s service, each account signing with
-// its own key: the AWS CLI for `aws ram` and `aws ec2`, boto3's RAM and EC2 clients, and the JS
-// SDK for 16 concurrent allocations by 4 member accounts. The accounts are the laptop default
-// organisation: IPAM_ACCOUNT_ID manages, OTHER is the delegated IPAM administrator, the rest are members.
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AllocateIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cidrsOverlap, parseCidr } from '../../lambdas/domain/cidr.ts';
 import { defaultOrganizationId, organizationArn } from '../../lambdas/domain/organization.ts';
+import { isolatedEnv, python } from './support/python.ts';
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, MEMBER, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, probeAwsCli } from './support/aws-cli.ts';
@@ -147,27 +140,6 @@ describeCli('sharing a pool with aws ram and aws ec2', () => {
   });
 });
 
-/** The environment without the machine's AWS settings. */
-async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ipam-boto3-'));
-  await writeFile(path.join(dir, 'config'), '');
-  await writeFile(path.join(dir, 'credentials'), '');
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name))),
-    AWS_CONFIG_FILE: path.join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
-
-function python(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('python3', args, { env, timeout: 110_000 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
 const boto3Probe = await python(['-c', 'import boto3'], process.env);
 
 describe.skipIf(skipUnless(probe.available && boto3Probe.status === 0, 'the boto3 RAM test', 'needs the AWS CLI and python3 with boto3'))(
@@ -179,7 +151,7 @@ describe.skipIf(skipUnless(probe.available && boto3Probe.status === 0, 'the boto
       const share = (
         await administrator.ok(`aws ram create-resource-share --name boto3 --resource-arns ${poolArn} --principals ${THIRD.accountId}`)
       ).json.resourceShare;
-      const run = await python([BOTO3_SCRIPT, service.url, THIRD.accessKeyId, THIRD.secretAccessKey, poolId], await isolatedEnv());
+      const run = await python([BOTO3_SCRIPT, service.url, THIRD.accessKeyId, THIRD.secretAccessKey, poolId], await isolatedEnv(), 110_000);
       expect(run.stderr).toBe('');
       const summary = JSON.parse(run.stdout);
       expect(summary.shares).toEqual([{ arn: share.resourceShareArn, status: 'ACTIVE', owner: OTHER.accountId, created: 'datetime' }]);
