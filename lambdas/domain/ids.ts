@@ -16,6 +16,9 @@ export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
 /** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
 export const newElasticIpAllocationId = () => shortId('eipalloc');
+/** EC2 companions: `vpc-` and 17 hex digits; CIDR block associations `vpc-cidr-assoc-` likewise. */
+export const newVpcId = () => shortId('vpc');
+export const newVpcCidrAssociationId = () => shortId('vpc-cidr-assoc');
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');

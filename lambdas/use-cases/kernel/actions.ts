@@ -28,6 +28,7 @@ import {
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
 import { createTags, deleteTags } from '../tags.ts';
+import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
@@ -105,6 +106,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
+  // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools
+  CreateVpc: {
+    run: createVpc,
+    authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
+      input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
+  },
+  DescribeVpcs: { run: describeVpcs },
+  DeleteVpc: { run: deleteVpc },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,
