@@ -31,6 +31,9 @@ export const ERROR_STATUS = {
   // VPCs (EC2 companions, embedded mode)
   'InvalidVpcID.NotFound': 400,
   'InvalidVpc.Range': 400,
+  'InvalidSubnetID.NotFound': 400,
+  'InvalidSubnet.Range': 400,
+  'InvalidSubnet.Conflict': 400,
   IncorrectState: 400,
   DependencyViolation: 400,
   ResourceLimitExceeded: 400,

@@ -124,29 +124,43 @@ function presentVpc(vpc: Vpc) {
   return publicView(record);
 }
 
+/** The caller's VPC in the request's Region, or InvalidVpcID.NotFound. */
+export async function requireVpc(deps: Dependencies, context: RequestContext, vpcId: string): Promise<Vpc> {
+  const vpc = await deps.store.getVpc(context.accountId, context.region, vpcId);
+  if (!vpc) throw vpcNotFound(vpcId);
+  return vpc;
+}
+
 interface DeleteVpcInput {
   VpcId: string;
 }
 
 /**
- * Deletes the VPC and releases its allocation in one commit. An allocation already gone (its
- * pool's cascade released it) leaves only the VPC to delete.
+ * Deletes the VPC and releases its allocation in one commit; a VPC with subnets is a
+ * DependencyViolation. An allocation already gone (its pool's cascade released it) leaves only
+ * the VPC to delete.
  */
 export async function deleteVpc(deps: Dependencies, context: RequestContext, input: DeleteVpcInput) {
-  const vpc = await deps.store.getVpc(context.accountId, context.region, input.VpcId);
-  if (!vpc) throw vpcNotFound(input.VpcId);
+  const vpc = await requireVpc(deps, context, input.VpcId);
   // Each attempt deletes the VPC at the version it read; a VPC deleted meanwhile is NotFound.
   const deleteWrites = async (attempt: number): Promise<Write[]> => {
-    const current = attempt === 0 ? vpc : await deps.store.getVpc(context.accountId, context.region, input.VpcId);
-    if (!current) throw vpcNotFound(input.VpcId);
-    // Invariant (delete): the VPC is still at the version read, so it is deleted once.
+    const current = attempt === 0 ? vpc : await requireVpc(deps, context, input.VpcId);
+    const subnets = await deps.store.listSubnets(context.accountId, context.region, current.VpcId);
+    if (subnets.length > 0) {
+      throw new IpamError(
+        'DependencyViolation',
+        `The vpc '${current.VpcId}' has dependencies and cannot be deleted: ${subnets.map((subnet) => subnet.SubnetId).join(', ')}`,
+      );
+    }
+    // Invariant (delete): the VPC is still at the version read after its subnets were read as
+    // none (CreateSubnet updates it), so it is deleted once and never with a subnet in it.
     return [{ op: 'delete', entity: { type: 'vpc', value: current } }];
   };
   const pool = vpc.ipamPoolId === undefined ? undefined : await deps.store.getPool(vpc.ipamPoolId);
   const allocation = pool && vpc.ipamPoolAllocationId && (await deps.store.getAllocation(pool.IpamPoolId, vpc.ipamPoolAllocationId));
-  if (pool && allocation && (await releaseAllocation(deps, pool, allocation, 'api', undefined, deleteWrites))) return { Return: true };
+  if (pool && allocation && (await releaseAllocation(deps, pool, allocation, 'api', undefined, deleteWrites))) return {};
   await retryOnConflict(async (attempt) => deps.store.commit(await deleteWrites(attempt)));
-  return { Return: true };
+  return {};
 }
 
 interface DescribeVpcsInput extends ListRequest {

@@ -22,7 +22,7 @@ import type {
   IpamExternalResourceVerificationToken,
 } from '../../lambdas/domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
-import type { Vpc } from '../../lambdas/domain/model/vpc.ts';
+import type { Subnet, Vpc } from '../../lambdas/domain/model/vpc.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';
@@ -498,6 +498,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }]);
         expect((await store.listVpcs(OWNER, 'us-east-1')).map((found) => found.VpcId)).toEqual(['vpc-2']);
         await expect(store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('lists subnets of an account in one Region, or of one VPC, by VPC then id', async () => {
+        const subnet = (VpcId: string, SubnetId: string, OwnerId = OWNER) =>
+          ({ VpcId, SubnetId, OwnerId, region: 'us-east-1', CidrBlock: '10.0.0.0/24', Tags: [] }) as unknown as Subnet;
+        await store.commit([
+          create({ type: 'subnet', value: subnet('vpc-2', 'subnet-1') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-3') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-2') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-4', OTHER) }),
+        ]);
+        expect((await store.listSubnets(OWNER, 'us-east-1')).map((found) => found.SubnetId)).toEqual(['subnet-2', 'subnet-3', 'subnet-1']);
+        expect((await store.listSubnets(OWNER, 'us-east-1', 'vpc-1')).map((found) => found.SubnetId)).toEqual(['subnet-2', 'subnet-3']);
+        expect(await store.listSubnets(OWNER, 'eu-west-1')).toEqual([]);
+        await store.commit([{ op: 'delete', entity: { type: 'subnet', value: subnet('vpc-1', 'subnet-2') } }]);
+        await expect(
+          store.commit([{ op: 'delete', entity: { type: 'subnet', value: subnet('vpc-1', 'subnet-2') } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.listSubnets(OTHER, 'us-east-1', 'vpc-1')).toEqual([subnet('vpc-1', 'subnet-4', OTHER)]);
       });
 
       it('keeps resource CIDRs per scope, overrides per IPAM, and the history of one CIDR oldest first', async () => {

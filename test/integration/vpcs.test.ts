@@ -203,7 +203,7 @@ describe('DeleteVpc', () => {
     const { Vpc } = await harness.call('CreateVpc', { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 24 });
     await expectRefusal(harness.call('CreateVpc', { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 28 }), 'InvalidParameterValue');
 
-    expect(await harness.call('DeleteVpc', { VpcId: Vpc.VpcId })).toEqual({ Return: true });
+    expect(await harness.call('DeleteVpc', { VpcId: Vpc.VpcId })).toEqual({});
     expect(await allocationsOf(harness, IpamPoolId)).toEqual([]);
     expect((await harness.call('DescribeVpcs', {})).Vpcs).toEqual([]);
     await expectRefusal(harness.call('DeleteVpc', { VpcId: Vpc.VpcId }), 'InvalidVpcID.NotFound', Vpc.VpcId);
@@ -236,5 +236,63 @@ describe('concurrent CreateVpc from one pool', () => {
     for (const { Vpc } of created) {
       expect(allocations).toContainEqual(expect.objectContaining({ ResourceId: Vpc.VpcId, Cidr: Vpc.CidrBlock, ResourceType: 'vpc' }));
     }
+  });
+});
+
+describe('subnets of an embedded VPC', () => {
+  it('carves subnets inside the VPC, refuses overlap and outside CIDRs, and keeps the VPC until they are gone', async () => {
+    const harness = await createUseCaseHarness();
+    expect(await harness.call('DescribeSubnets', {})).toEqual({ Subnets: [] });
+    const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/16' });
+    const { Subnet } = await harness.call('CreateSubnet', {
+      VpcId: Vpc.VpcId,
+      CidrBlock: '10.0.1.0/24',
+      TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'app' }] }],
+    });
+    expect(Subnet).toMatchObject({
+      SubnetId: expect.stringMatching(/^subnet-0[0-9a-f]{16}$/),
+      SubnetArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:subnet/${Subnet.SubnetId}`,
+      VpcId: Vpc.VpcId,
+      CidrBlock: '10.0.1.0/24',
+      AvailableIpAddressCount: 251,
+      AvailabilityZone: 'us-east-1a',
+      State: 'available',
+      Tags: [{ Key: 'Name', Value: 'app' }],
+    });
+
+    await expectRefusal(
+      harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.1.128/25' }),
+      'InvalidSubnet.Conflict',
+      Subnet.SubnetId,
+    );
+    await expectRefusal(harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.0.0/16' }), 'InvalidSubnet.Conflict');
+    await expectRefusal(harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.1.0.0/24' }), 'InvalidSubnet.Range', '10.1.0.0/24');
+    await expectRefusal(harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.2.0/29' }), 'InvalidSubnet.Range');
+    await expectRefusal(
+      harness.call('CreateSubnet', { VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.0.2.0/24' }),
+      'InvalidVpcID.NotFound',
+    );
+    await harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.2.0/24' });
+
+    const byVpc = await harness.call('DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [Vpc.VpcId] }] });
+    expect(byVpc.Subnets.map((subnet: { CidrBlock: string }) => subnet.CidrBlock).sort()).toEqual(['10.0.1.0/24', '10.0.2.0/24']);
+    const byTag = await harness.call('DescribeSubnets', { Filters: [{ Name: 'tag:Name', Values: ['app'] }] });
+    expect(byTag.Subnets).toEqual([Subnet]);
+    await expectRefusal(harness.call('DescribeSubnets', { SubnetIds: ['subnet-0123456789abcdef0'] }), 'InvalidSubnetID.NotFound');
+
+    await expectRefusal(harness.call('DeleteVpc', { VpcId: Vpc.VpcId }), 'DependencyViolation', Subnet.SubnetId);
+    for (const subnet of byVpc.Subnets) await harness.call('DeleteSubnet', { SubnetId: subnet.SubnetId });
+    await expectRefusal(harness.call('DeleteSubnet', { SubnetId: Subnet.SubnetId }), 'InvalidSubnetID.NotFound');
+    expect(await harness.call('DeleteVpc', { VpcId: Vpc.VpcId })).toEqual({});
+  });
+
+  it('never lets concurrent CreateSubnet calls overlap in one VPC', async () => {
+    const harness = await createUseCaseHarness();
+    const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/16' });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 8 }, () => harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.7.0/24' })),
+    );
+    expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
+    expect((await harness.call('DescribeSubnets', {})).Subnets).toHaveLength(1);
   });
 });

@@ -29,3 +29,25 @@ export interface Vpc extends Versioned {
   ipamPoolId?: string;
   ipamPoolAllocationId?: string;
 }
+
+/**
+ * A subnet of an embedded VPC, `available` from the start like its VPC. Its CIDR lies in the
+ * VPC's and overlaps no other subnet of the VPC: CreateSubnet checks that against the subnets it
+ * read and commits with an update of the VPC's version, so subnets of one VPC are created one
+ * at a time and DeleteVpc (which deletes the VPC at the version it read) never misses one.
+ */
+export interface Subnet {
+  SubnetId: string;
+  SubnetArn: string;
+  VpcId: string;
+  OwnerId: string;
+  CidrBlock: string;
+  AvailableIpAddressCount: number;
+  AvailabilityZone: string;
+  State: 'available';
+  DefaultForAz: false;
+  MapPublicIpOnLaunch: false;
+  Tags: Tag[];
+  /** Internal: the Region it lives in. */
+  region: string;
+}

@@ -28,6 +28,7 @@ import {
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
 import { createTags, deleteTags } from '../tags.ts';
+import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
 import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
@@ -106,7 +107,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
-  // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools
+  // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools, and their subnets
   CreateVpc: {
     run: createVpc,
     authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
@@ -114,6 +115,9 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   DescribeVpcs: { run: describeVpcs },
   DeleteVpc: { run: deleteVpc },
+  CreateSubnet: { run: createSubnet },
+  DescribeSubnets: { run: describeSubnets },
+  DeleteSubnet: { run: deleteSubnet },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,
