@@ -24,7 +24,7 @@ import type { OrganizationDirectory } from '../ports/organization.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
-import type { SweepDependencies } from '../use-cases/kernel/context.ts';
+import type { Ec2CompanionsMode, SweepDependencies } from '../use-cases/kernel/context.ts';
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
@@ -41,6 +41,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   metrics: MetricsSink;
   log: Log;
   defaultDiscoverySource: DiscoveryDefault;
+  /** Whether this host keeps VPCs and subnets itself (npm start) or answers their calls with InvalidAction (the cloud). */
+  ec2Companions: Ec2CompanionsMode;
   /** Signs pagination tokens; default config.paginationSecret (the api Lambda's comes from its secret). */
   paginationSecret?: string;
   /** The client the store uses, when the host needs it too (the local host creates the table with it); default dynamoDbClient(config.dynamoDbEndpoint). */
@@ -100,6 +102,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     registry: host.registry ?? createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
     log: host.log,
+    ec2Companions: host.ec2Companions,
     organization:
       host.organization ??
       (doc

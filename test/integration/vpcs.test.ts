@@ -296,3 +296,13 @@ describe('subnets of an embedded VPC', () => {
     expect((await harness.call('DescribeSubnets', {})).Subnets).toHaveLength(1);
   });
 });
+
+describe('where the EC2 companions are off (the cloud deployment)', () => {
+  it('answers the VPC and subnet calls with InvalidAction, as before issue 16', async () => {
+    const harness = await createUseCaseHarness();
+    harness.deps.ec2Companions = 'off';
+    for (const action of ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet']) {
+      await expectRefusal(harness.call(action, {}), 'InvalidAction', action);
+    }
+  });
+});

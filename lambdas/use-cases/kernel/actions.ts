@@ -45,6 +45,8 @@ export interface ActionSpec {
    * delegating, … are refused there as the action itself would refuse them.
    */
   authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
+  /** An EC2 companion (VPCs, subnets): served only where deps.ec2Companions is not `off`. */
+  ec2Companion?: true;
 }
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -110,14 +112,15 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools, and their subnets
   CreateVpc: {
     run: createVpc,
+    ec2Companion: true,
     authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
       input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
   },
-  DescribeVpcs: { run: describeVpcs },
-  DeleteVpc: { run: deleteVpc },
-  CreateSubnet: { run: createSubnet },
-  DescribeSubnets: { run: describeSubnets },
-  DeleteSubnet: { run: deleteSubnet },
+  DescribeVpcs: { run: describeVpcs, ec2Companion: true },
+  DeleteVpc: { run: deleteVpc, ec2Companion: true },
+  CreateSubnet: { run: createSubnet, ec2Companion: true },
+  DescribeSubnets: { run: describeSubnets, ec2Companion: true },
+  DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,
