@@ -37,6 +37,7 @@ interface CreateVpcInput {
   Ipv6IpamPoolId?: string;
   Ipv6NetmaskLength?: number;
   Ipv6CidrBlock?: string;
+  Ipv6Pool?: string;
   AmazonProvidedIpv6CidrBlock?: boolean;
   InstanceTenancy?: string;
   TagSpecifications?: TagSpecification[];
@@ -47,6 +48,7 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
     input.Ipv6IpamPoolId !== undefined ||
     input.Ipv6NetmaskLength !== undefined ||
     input.Ipv6CidrBlock !== undefined ||
+    input.Ipv6Pool !== undefined ||
     input.AmazonProvidedIpv6CidrBlock
   ) {
     throw new IpamError('InvalidParameterValue', 'IPv6 CIDR blocks for VPCs are not supported by this service yet (issue 16)');
