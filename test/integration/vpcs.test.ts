@@ -125,6 +125,16 @@ describe('CreateVpc from an IPAM pool', () => {
     );
   });
 
+  it('answers a DryRun after checking the caller may use the pool, creating nothing', async () => {
+    const harness = await createUseCaseHarness();
+    const IpamPoolId = await developmentPool(harness);
+    const dryRun = { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 26, DryRun: true };
+    await expectRefusal(harness.call('CreateVpc', dryRun), 'DryRunOperation');
+    await expectRefusal(harness.call('CreateVpc', dryRun, { accountId: MEMBER_A }), 'InvalidIpamPoolId.NotFound');
+    expect(await allocationsOf(harness, IpamPoolId)).toEqual([]);
+    expect((await harness.call('DescribeVpcs', {})).Vpcs).toEqual([]);
+  });
+
   it('refuses a request naming neither a CIDR nor a pool, or a netmask without a pool', async () => {
     const harness = await createUseCaseHarness();
     await expectRefusal(harness.call('CreateVpc', {}), 'MissingParameter');
