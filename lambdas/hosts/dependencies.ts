@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrganizationItem } from '../adapters/dynamodb/organization-item.ts';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
+import { EmbeddedCompanionsInventory } from '../adapters/local/embedded-companions-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
 import { MemoryOrganizationDirectory } from '../adapters/memory/organization.ts';
@@ -111,7 +112,10 @@ export function dependencies<HostWorkflows extends Workflows>(
             keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
           })
         : new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)])),
-    inventory: inventorySource(config.discovery, host.defaultDiscoverySource),
+    inventory:
+      host.ec2Companions === 'embedded'
+        ? new EmbeddedCompanionsInventory(store, inventorySource(config.discovery, host.defaultDiscoverySource))
+        : inventorySource(config.discovery, host.defaultDiscoverySource),
     metrics: host.metrics,
     discovery: {
       administratorAccount: config.accountId,

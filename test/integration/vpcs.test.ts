@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { containsCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
 import { ADMIN, MEMBER_A, MEMBER_B, ownerPool, ram, sharingOrganization, useOrganizations } from '../support/sharing.ts';
+import { EmbeddedCompanionsInventory } from '../../lambdas/adapters/local/embedded-companions-inventory.ts';
+import { createSweepHarness } from '../support/discovery-sweep.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -313,6 +315,49 @@ describe('where the EC2 companions are off (the cloud deployment)', () => {
     harness.deps.ec2Companions = 'off';
     for (const action of ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet']) {
       await expectRefusal(harness.call(action, {}), 'InvalidAction', action);
+    }
+  });
+});
+
+describe('discovery of embedded VPCs', () => {
+  it('sees them at the next sweep: a VPC from the pool is managed by its allocation, another in the pool is auto-imported', async () => {
+    const sh = await createSweepHarness();
+    try {
+      const harness = sh.harness;
+      const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
+      const { IpamPool } = await harness.call('CreateIpamPool', {
+        IpamScopeId: Ipam.PrivateDefaultScopeId,
+        AddressFamily: 'ipv4',
+        Locale: 'us-east-1',
+        AutoImport: true,
+      });
+      const IpamPoolId = IpamPool.IpamPoolId as string;
+      await harness.call('ProvisionIpamPoolCidr', { IpamPoolId, Cidr: '10.0.0.0/16' });
+      const fromPool = (await harness.call('CreateVpc', { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 24 })).Vpc;
+      const byCidr = (await harness.call('CreateVpc', { CidrBlock: '10.0.200.0/24' })).Vpc;
+
+      // The inventory file knows the account (with nothing in it); the VPCs come from the store.
+      await sh.writeInventory({ [ACCOUNT]: { 'us-east-1': {} } });
+      await sh.sweep({ ...sh.deps, inventory: new EmbeddedCompanionsInventory(harness.store, sh.deps.inventory) });
+
+      const lines = (await allocationsOf(harness, IpamPoolId)).map(
+        (allocation: { ResourceType: string; ResourceId: string; Cidr: string }) =>
+          `${allocation.ResourceType} ${allocation.ResourceId} ${allocation.Cidr}`,
+      );
+      expect(lines.sort()).toEqual([`vpc ${fromPool.VpcId} ${fromPool.CidrBlock}`, `vpc ${byCidr.VpcId} 10.0.200.0/24`].sort());
+      const { IpamResourceCidrs } = await harness.call('GetIpamResourceCidrs', { IpamScopeId: Ipam.PrivateDefaultScopeId });
+      const verdicts = IpamResourceCidrs.filter((record: { ResourceType: string }) => record.ResourceType === 'vpc').map(
+        (record: Record<string, string>) =>
+          `${record.ResourceId} ${record.ResourceCidr} ${record.ManagementState}/${record.ComplianceStatus}/${record.OverlapStatus}`,
+      );
+      expect(verdicts.sort()).toEqual(
+        [
+          `${fromPool.VpcId} ${fromPool.CidrBlock} managed/compliant/nonoverlapping`,
+          `${byCidr.VpcId} 10.0.200.0/24 managed/compliant/nonoverlapping`,
+        ].sort(),
+      );
+    } finally {
+      await sh.close();
     }
   });
 });
