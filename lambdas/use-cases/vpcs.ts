@@ -121,10 +121,8 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
   return { Vpc: presentVpc(vpc) };
 }
 
-function presentVpc(vpc: Vpc) {
-  const { version: _version, ...record } = vpc;
-  return publicView(record);
-}
+/** Only the EC2 members: publicView leaves out `version`, `region` and the allocation link. */
+const presentVpc = (vpc: Vpc) => publicView(vpc);
 
 /** The caller's VPC in the request's Region, or InvalidVpcID.NotFound. */
 export async function requireVpc(deps: Dependencies, context: RequestContext, vpcId: string): Promise<Vpc> {
