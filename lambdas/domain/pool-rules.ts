@@ -54,6 +54,11 @@ export function requireWithinNetmaskRules(poolId: string, rules: NetmaskRules, p
   }
 }
 
+/** Whether a resource carries every tag a pool requires (AllocationResourceTags), key and value. */
+export function carriesRequiredTags(required: readonly Tag[], resourceTags: readonly Tag[]): boolean {
+  return required.every((wanted) => resourceTags.some((tag) => tag.Key === wanted.Key && tag.Value === wanted.Value));
+}
+
 export interface ResourcePoolRules {
   Locale: string;
   AllocationResourceTags: Tag[];
@@ -66,10 +71,7 @@ export interface ResourcePoolRules {
 export function requireResourceRules(pool: ResourcePoolRules, region: string, resourceTags: readonly Tag[]): void {
   if (pool.Locale !== region)
     throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
-  const tagged = pool.AllocationResourceTags.every((required) =>
-    resourceTags.some((tag) => tag.Key === required.Key && tag.Value === required.Value),
-  );
-  if (!tagged) {
+  if (!carriesRequiredTags(pool.AllocationResourceTags, resourceTags)) {
     throw new IpamError('InvalidParameterValue', 'The resource is missing one or more of the resource tags required by the IPAM pool.');
   }
 }
