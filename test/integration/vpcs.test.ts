@@ -224,6 +224,16 @@ describe('DeleteVpc', () => {
     expect(again.Vpc.CidrBlock).toBe('10.0.0.0/24');
   });
 
+  it('deletes a VPC whose allocation its pool already released (cascade delete of the pool)', async () => {
+    const harness = await createUseCaseHarness();
+    const IpamPoolId = await developmentPool(harness);
+    const { Vpc } = await harness.call('CreateVpc', { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 26 });
+    await harness.call('DeleteIpamPool', { IpamPoolId, Cascade: true });
+    expect((await harness.call('DescribeVpcs', {})).Vpcs.map((vpc: { VpcId: string }) => vpc.VpcId)).toEqual([Vpc.VpcId]);
+    expect(await harness.call('DeleteVpc', { VpcId: Vpc.VpcId })).toEqual({});
+    expect((await harness.call('DescribeVpcs', {})).Vpcs).toEqual([]);
+  });
+
   it('refuses another account’s or Region’s VPC as NotFound', async () => {
     const harness = await createUseCaseHarness();
     const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/16' });
