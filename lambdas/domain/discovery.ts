@@ -7,6 +7,7 @@ import type { Ipam, IpamScope } from './model/ipam.ts';
 import type { ComplianceStatus, IpamResourceCidr, ResourceCidrOverride } from './model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts';
 import type { Tag } from './model/record.ts';
+import { carriesRequiredTags } from './pool-rules.ts';
 import type {
   InventoryAddress,
   InventoryNetworkInterface,
@@ -347,10 +348,7 @@ function complianceOf(found: DiscoveredResourceCidr, pool: IpamPool): Compliance
   const prefixLength = parseCidr(found.ResourceCidr).prefixLength;
   const { AllocationMinNetmaskLength: min, AllocationMaxNetmaskLength: max } = pool;
   if ((min !== undefined && prefixLength < min) || (max !== undefined && prefixLength > max)) return 'noncompliant';
-  const tagged = pool.AllocationResourceTags.every((required) =>
-    found.ResourceTags.some((tag) => tag.Key === required.Key && tag.Value === required.Value),
-  );
-  if (!tagged) return 'noncompliant';
+  if (!carriesRequiredTags(pool.AllocationResourceTags, found.ResourceTags)) return 'noncompliant';
   return withinLocale(pool.Locale, found.ResourceRegion) ? 'compliant' : 'noncompliant';
 }
 

@@ -28,6 +28,12 @@ export const ERROR_STATUS = {
   'InvalidAddress.NotFound': 400,
   'InvalidIPAddress.InUse': 400,
   InsufficientAddressCapacity: 400,
+  // VPCs (EC2 companions, embedded mode)
+  'InvalidVpcID.NotFound': 400,
+  'InvalidVpc.Range': 400,
+  'InvalidSubnetID.NotFound': 400,
+  'InvalidSubnet.Range': 400,
+  'InvalidSubnet.Conflict': 400,
   IncorrectState: 400,
   DependencyViolation: 400,
   ResourceLimitExceeded: 400,

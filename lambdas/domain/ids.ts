@@ -16,6 +16,13 @@ export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
 /** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
 export const newElasticIpAllocationId = () => shortId('eipalloc');
+/** EC2 companions: `vpc-` and 17 hex digits; CIDR block associations `vpc-cidr-assoc-` likewise. */
+export const newVpcId = () => shortId('vpc');
+export const newVpcCidrAssociationId = () => shortId('vpc-cidr-assoc');
+export const newSubnetId = () => shortId('subnet');
+/** EC2 resource ARNs name their Region: `arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0…`. */
+export const regionalEc2Arn = (region: string, accountId: string, resource: 'vpc' | 'subnet', id: string) =>
+  `arn:aws:ec2:${region}:${accountId}:${resource}/${id}`;
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');

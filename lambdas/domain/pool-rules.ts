@@ -1,6 +1,7 @@
 // A pool's allocation rules: netmask bounds and default, and what a request may ask of them.
 import { type AddressFamily, addressBits } from './cidr.ts';
 import { IpamError } from './errors.ts';
+import type { Tag } from './model/record.ts';
 
 export interface NetmaskRules {
   AllocationMinNetmaskLength?: number;
@@ -50,5 +51,27 @@ export function requireWithinNetmaskRules(poolId: string, rules: NetmaskRules, p
       'InvalidParameterValue',
       `The allocation size /${prefixLength} is too small for pool ${poolId}: its maximum netmask length is ${max}`,
     );
+  }
+}
+
+/** Whether a resource carries every tag a pool requires (AllocationResourceTags), key and value. */
+export function carriesRequiredTags(required: readonly Tag[], resourceTags: readonly Tag[]): boolean {
+  return required.every((wanted) => resourceTags.some((tag) => tag.Key === wanted.Key && tag.Value === wanted.Value));
+}
+
+export interface ResourcePoolRules {
+  Locale: string;
+  AllocationResourceTags: Tag[];
+}
+
+/**
+ * What a pool asks of an AWS resource (VPC, subnet) drawing from it, beyond an allocation's rules:
+ * the pool's locale is the request's Region, and the resource carries every required tag.
+ */
+export function requireResourceRules(pool: ResourcePoolRules, region: string, resourceTags: readonly Tag[]): void {
+  if (pool.Locale !== region)
+    throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+  if (!carriesRequiredTags(pool.AllocationResourceTags, resourceTags)) {
+    throw new IpamError('InvalidParameterValue', 'The resource is missing one or more of the resource tags required by the IPAM pool.');
   }
 }

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrganizationItem } from '../adapters/dynamodb/organization-item.ts';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
+import { EmbeddedCompanionsInventory } from '../adapters/local/embedded-companions-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
 import { MemoryOrganizationDirectory } from '../adapters/memory/organization.ts';
@@ -24,7 +25,7 @@ import type { OrganizationDirectory } from '../ports/organization.ts';
 import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
-import type { SweepDependencies } from '../use-cases/kernel/context.ts';
+import type { Ec2CompanionsMode, SweepDependencies } from '../use-cases/kernel/context.ts';
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
@@ -41,6 +42,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   metrics: MetricsSink;
   log: Log;
   defaultDiscoverySource: DiscoveryDefault;
+  /** Whether this host keeps VPCs and subnets itself (npm start) or answers their calls with InvalidAction (the cloud). */
+  ec2Companions: Ec2CompanionsMode;
   /** Signs pagination tokens; default config.paginationSecret (the api Lambda's comes from its secret). */
   paginationSecret?: string;
   /** The client the store uses, when the host needs it too (the local host creates the table with it); default dynamoDbClient(config.dynamoDbEndpoint). */
@@ -100,6 +103,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     registry: host.registry ?? createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
     log: host.log,
+    ec2Companions: host.ec2Companions,
     organization:
       host.organization ??
       (doc
@@ -108,7 +112,10 @@ export function dependencies<HostWorkflows extends Workflows>(
             keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
           })
         : new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)])),
-    inventory: inventorySource(config.discovery, host.defaultDiscoverySource),
+    inventory:
+      host.ec2Companions === 'embedded'
+        ? new EmbeddedCompanionsInventory(store, inventorySource(config.discovery, host.defaultDiscoverySource))
+        : inventorySource(config.discovery, host.defaultDiscoverySource),
     metrics: host.metrics,
     discovery: {
       administratorAccount: config.accountId,

@@ -20,6 +20,7 @@ import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../d
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
+import type { Subnet, Vpc } from '../domain/model/vpc.ts';
 
 export type Entity =
   | { type: 'ipam'; value: Ipam }
@@ -43,6 +44,8 @@ export type Entity =
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
   | { type: 'elastic-ip'; value: ElasticIp }
+  | { type: 'vpc'; value: Vpc }
+  | { type: 'subnet'; value: Subnet }
   | { type: 'resource-share'; value: ResourceShare }
   | { type: 'resource-share-association'; value: ResourceShareAssociation }
   | { type: 'resource-share-invitation'; value: ResourceShareInvitation }
@@ -218,6 +221,16 @@ export interface PublicSpaceStore {
   listElasticIps(ownerId: string, region: string): Promise<ElasticIp[]>;
 }
 
+/** EC2 companions kept by this service in embedded mode (issue 16): VPCs and their subnets. */
+export interface Ec2CompanionStore {
+  /** One VPC of an account in one Region, by id. */
+  getVpc(ownerId: string, region: string, vpcId: string): Promise<Vpc | undefined>;
+  /** Every VPC of an account in one Region, by id. */
+  listVpcs(ownerId: string, region: string): Promise<Vpc[]>;
+  /** The subnets of an account in one Region (strongly consistent), optionally only one VPC's; by VPC, then id. */
+  listSubnets(ownerId: string, region: string, vpcId?: string): Promise<Subnet[]>;
+}
+
 /**
  * Resource shares (AWS RAM): shares, their associations with resources and principals, and
  * invitations. A shared pool's access check reads sharesOfEntity(pool ARN) from the index, then
@@ -253,5 +266,6 @@ export interface Store
     ExecutionStore,
     DiscoveryStore,
     PublicSpaceStore,
+    Ec2CompanionStore,
     SharingStore,
     Committer {}

@@ -64,33 +64,8 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
   const early = searchEarly(deps, input);
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
-  const pool = await requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr');
-  rememberFamily(pool);
-  requireSettled('pool', pool.IpamPoolId, pool.State);
-  const requested = input.Cidr === undefined ? undefined : parseCidr(input.Cidr);
-  if (requested && requested.family !== pool.AddressFamily) {
-    throw new IpamError(
-      'InvalidParameterValue',
-      `The CIDR ${input.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`,
-    );
-  }
-  const netmask = requested?.prefixLength ?? input.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
-  if (netmask === undefined) {
-    throw new IpamError(
-      'MissingParameter',
-      `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`,
-    );
-  }
-  const bits = addressBits(pool.AddressFamily);
-  if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
-    throw new IpamError(
-      'InvalidParameterValue',
-      `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`,
-    );
-  }
-  requireWithinNetmaskRules(pool.IpamPoolId, pool, netmask);
-  const allowed = parseCidrList(input.AllowedCidrs, pool.AddressFamily, 'AllowedCidrs');
-  const disallowed = parseCidrList(input.DisallowedCidrs, pool.AddressFamily, 'DisallowedCidrs');
+  const request = await allocationRequest(deps, context, input);
+  const { pool, netmask, allowed, disallowed } = request;
 
   if (input.PreviewNextCidr) {
     const placement = await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed });
@@ -100,16 +75,7 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
 
   return retryOnConflict(async (attempt) => {
     if (attempt > 0) await context.clientToken?.recheck();
-    const placement: Placement | undefined = requested
-      ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
-      : ((attempt === 0 ? await early : undefined) ??
-        (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, {
-          prefixLength: netmask,
-          allowed,
-          disallowed,
-          spread: contention.spread(pool.IpamPoolId, attempt),
-        })));
-    if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
+    const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
       Cidr: formatCidr(placement.target),
@@ -132,6 +98,81 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     await announce(deps, pool, allocation, 'created', 'api');
     return output;
   });
+}
+
+/** What an allocation asks of a pool, by CIDR or by netmask (AllocateIpamPoolCidr's members). */
+export interface AllocationAsk {
+  IpamPoolId: string;
+  Cidr?: string;
+  NetmaskLength?: number;
+  AllowedCidrs?: string[];
+  DisallowedCidrs?: string[];
+}
+
+/** An allocation request that passed every rule of its pool: what placeAllocation needs. */
+export interface AllocationRequest {
+  pool: IpamPool;
+  netmask: number;
+  requested?: Cidr;
+  allowed: Cidr[];
+  disallowed: Cidr[];
+}
+
+/**
+ * The rules every allocation from a pool obeys, whoever asks (AllocateIpamPoolCidr, CreateVpc):
+ * the caller owns the pool or a share allows it to allocate, the pool is settled, the CIDR is of
+ * the pool's family, the netmask is within the family and the pool's bounds.
+ */
+export async function allocationRequest(deps: Dependencies, context: RequestContext, ask: AllocationAsk): Promise<AllocationRequest> {
+  const pool = await requirePool(deps, context, ask.IpamPoolId, 'AllocateIpamPoolCidr');
+  rememberFamily(pool);
+  requireSettled('pool', pool.IpamPoolId, pool.State);
+  const requested = ask.Cidr === undefined ? undefined : parseCidr(ask.Cidr);
+  if (requested && requested.family !== pool.AddressFamily) {
+    throw new IpamError('InvalidParameterValue', `The CIDR ${ask.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
+  }
+  const netmask = requested?.prefixLength ?? ask.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
+  if (netmask === undefined) {
+    throw new IpamError(
+      'MissingParameter',
+      `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`,
+    );
+  }
+  const bits = addressBits(pool.AddressFamily);
+  if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `NetmaskLength (${netmask}) must be between 0 and ${bits} for an ${pool.AddressFamily} pool`,
+    );
+  }
+  requireWithinNetmaskRules(pool.IpamPoolId, pool, netmask);
+  const allowed = parseCidrList(ask.AllowedCidrs, pool.AddressFamily, 'AllowedCidrs');
+  const disallowed = parseCidrList(ask.DisallowedCidrs, pool.AddressFamily, 'DisallowedCidrs');
+  return { pool, netmask, requested, allowed, disallowed };
+}
+
+/**
+ * Where attempt `attempt` of `request` goes: the requested CIDR, or the best fit by netmask
+ * (`early`, a search started before the pool was read, if any). Throws when there is no room.
+ */
+export async function placeAllocation(
+  deps: Dependencies,
+  request: AllocationRequest,
+  attempt: number,
+  early?: Promise<Placement | undefined>,
+): Promise<Placement> {
+  const { pool, netmask, requested, allowed, disallowed } = request;
+  const placement: Placement | undefined = requested
+    ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
+    : ((await early) ??
+      (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, {
+        prefixLength: netmask,
+        allowed,
+        disallowed,
+        spread: contention.spread(pool.IpamPoolId, attempt),
+      })));
+  if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
+  return placement;
 }
 
 /**
@@ -349,8 +390,10 @@ const noAllocationFound = (allocationId: string, cidr: string, poolId: string) =
 /**
  * Deletes an allocation and gives its space back, merged with its free buddies, in one commit
  * (deeper merges follow). `freeBuddies` is readMergeBuddies of the allocation, if already read.
- * Returns false when the allocation is already gone (a concurrent release won): its space was
- * given back exactly once, by the winner.
+ * `alongside` gives, for each attempt, the writes of the resource the allocation belonged to
+ * (deleting a VPC), committed in the same transaction. Returns false when the allocation is
+ * already gone (a concurrent release won): its space was given back exactly once, by the
+ * winner, and `alongside` was not committed.
  */
 export async function releaseAllocation(
   deps: Dependencies,
@@ -358,6 +401,7 @@ export async function releaseAllocation(
   allocation: IpamPoolAllocation,
   cause: PoolAllocationChange['detail']['cause'],
   freeBuddies?: FreeBlock[],
+  alongside: (attempt: number) => Promise<Write[]> = async () => [],
 ): Promise<boolean> {
   const { ipamPoolId, IpamPoolAllocationId, Cidr, within } = allocation;
   const released = await retryOnConflict(async (attempt) => {
@@ -371,6 +415,7 @@ export async function releaseAllocation(
       // Invariant: the allocation still exists, so its space is given back exactly once.
       { op: 'delete', entity: { type: 'allocation', value: current } },
       ...giveBack.writes,
+      ...(await alongside(attempt)),
     ]);
     return giveBack;
   });

@@ -72,6 +72,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
     metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
     log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
     defaultDiscoverySource: 'none',
+    ec2Companions: 'embedded',
   });
   const engine = deps.workflows;
   let accounts = 0;

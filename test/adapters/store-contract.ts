@@ -22,6 +22,7 @@ import type {
   IpamExternalResourceVerificationToken,
 } from '../../lambdas/domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
+import type { Subnet, Vpc } from '../../lambdas/domain/model/vpc.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';
@@ -476,6 +477,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listElasticIps(OWNER, 'us-east-1')).map((found) => found.AllocationId)).toEqual(['eipalloc-1', 'eipalloc-2']);
         expect(await store.getElasticIp(OTHER, 'us-east-1', 'eipalloc-3')).toEqual(eip('eipalloc-3', 'us-east-1', OTHER));
         expect(await store.listElasticIps(OWNER, 'eu-west-1')).toEqual([]);
+      });
+
+      it('lists VPCs of an account in one Region by id, and deletes one only at the version read', async () => {
+        const vpc = (VpcId: string, region = 'us-east-1', OwnerId = OWNER) =>
+          ({ VpcId, region, OwnerId, CidrBlock: '10.0.0.0/16', Tags: [], version: 1 }) as unknown as Vpc;
+        await store.commit([
+          create({ type: 'vpc', value: vpc('vpc-2') }),
+          create({ type: 'vpc', value: vpc('vpc-1') }),
+          create({ type: 'vpc', value: vpc('vpc-3', 'eu-west-1') }),
+          create({ type: 'vpc', value: vpc('vpc-4', 'us-east-1', OTHER) }),
+        ]);
+        expect((await store.listVpcs(OWNER, 'us-east-1')).map((found) => found.VpcId)).toEqual(['vpc-1', 'vpc-2']);
+        expect(await store.getVpc(OTHER, 'us-east-1', 'vpc-4')).toEqual(vpc('vpc-4', 'us-east-1', OTHER));
+        expect(await store.getVpc(OWNER, 'us-east-1', 'vpc-4')).toBeUndefined();
+        await expect(store.commit([create({ type: 'vpc', value: vpc('vpc-1') })])).rejects.toBeInstanceOf(StoreConflict);
+        await expect(
+          store.commit([{ op: 'delete', entity: { type: 'vpc', value: { ...vpc('vpc-1'), version: 2 } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        await store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }]);
+        expect((await store.listVpcs(OWNER, 'us-east-1')).map((found) => found.VpcId)).toEqual(['vpc-2']);
+        await expect(store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('lists subnets of an account in one Region, or of one VPC, by VPC then id', async () => {
+        const subnet = (VpcId: string, SubnetId: string, OwnerId = OWNER) =>
+          ({ VpcId, SubnetId, OwnerId, region: 'us-east-1', CidrBlock: '10.0.0.0/24', Tags: [] }) as unknown as Subnet;
+        await store.commit([
+          create({ type: 'subnet', value: subnet('vpc-2', 'subnet-1') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-3') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-2') }),
+          create({ type: 'subnet', value: subnet('vpc-1', 'subnet-4', OTHER) }),
+        ]);
+        expect((await store.listSubnets(OWNER, 'us-east-1')).map((found) => found.SubnetId)).toEqual(['subnet-2', 'subnet-3', 'subnet-1']);
+        expect((await store.listSubnets(OWNER, 'us-east-1', 'vpc-1')).map((found) => found.SubnetId)).toEqual(['subnet-2', 'subnet-3']);
+        expect(await store.listSubnets(OWNER, 'eu-west-1')).toEqual([]);
+        await store.commit([{ op: 'delete', entity: { type: 'subnet', value: subnet('vpc-1', 'subnet-2') } }]);
+        await expect(
+          store.commit([{ op: 'delete', entity: { type: 'subnet', value: subnet('vpc-1', 'subnet-2') } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.listSubnets(OTHER, 'us-east-1', 'vpc-1')).toEqual([subnet('vpc-1', 'subnet-4', OTHER)]);
       });
 
       it('keeps resource CIDRs per scope, overrides per IPAM, and the history of one CIDR oldest first', async () => {

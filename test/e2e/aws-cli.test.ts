@@ -1,7 +1,7 @@
 // The User Guide's "Getting started with IPAM using the AWS CLI" (scenario S1), run with the real
 // AWS CLI exactly as the guide writes the commands, plus the CLI behaviours users rely on:
 // error lines and exit status, --dry-run, auto-paging, --max-results, tags and tag filters.
-// The VPC steps use the guide's Tier B substitute: allocate-ipam-pool-cidr --netmask-length 26.
+// The VPC steps (16–18, C1) run create-vpc, describe-vpcs and delete-vpc against the embedded VPCs.
 import { CreateIpamCommand, CreateIpamPoolCommand, DescribeIpamPoolsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../support/optional-client.ts';
@@ -17,6 +17,7 @@ const SCOPE_ID = /^ipam-scope-0[0-9a-f]{16}$/;
 const POOL_ID = /^ipam-pool-0[0-9a-f]{16}$/;
 const POOL_CIDR_ID = /^ipam-pool-cidr-0[0-9a-f]{32}$/;
 const ALLOCATION_ID = /^ipam-pool-alloc-[0-9a-f]{32,33}$/;
+const VPC_ID = /^vpc-0[0-9a-f]{16}$/;
 /** Each CLI run starts Python and loads the EC2 model (~1–2 s); the tutorial makes ~37 of them. */
 const TUTORIAL_TIMEOUT_MS = 300_000;
 const CLI_TEST_TIMEOUT_MS = 120_000;
@@ -53,7 +54,7 @@ async function pollText(command: string, expected: string): Promise<string> {
 
 describeCli('S1 getting started, with the AWS CLI', () => {
   it(
-    'builds the three-level pool tree, allocates a /26, refuses out-of-order cleanup, and takes it all down in reverse order',
+    'builds the three-level pool tree, creates a /26 VPC from it, refuses out-of-order cleanup, and takes it all down in reverse order',
     async () => {
       // 1. Create the IPAM; the home Region is listed once among the operating Regions.
       const created = await cli.ok(
@@ -193,23 +194,36 @@ describeCli('S1 getting started, with the AWS CLI', () => {
 
       // Troubleshooting: a /23 does not fit in the /24 development pool.
       expectCliError(
-        await cli.run(`aws ec2 allocate-ipam-pool-cidr --ipam-pool-id ${development} --netmask-length 23`),
+        await cli.run(`aws ec2 create-vpc --ipv4-ipam-pool-id ${development} --ipv4-netmask-length 23`),
         'InvalidParameterValue',
-        'AllocateIpamPoolCidr',
+        'CreateVpc',
       );
 
-      // 16–18 (Tier B for create-vpc): a /26 at the lowest address, then verify the allocation.
-      const vpcCidr = (await cli.ok(`aws ec2 allocate-ipam-pool-cidr --ipam-pool-id ${development} --netmask-length 26`)).json
-        .IpamPoolAllocation;
-      expect(vpcCidr.Cidr).toBe('10.0.0.0/26');
-      expect(vpcCidr.IpamPoolAllocationId).toMatch(ALLOCATION_ID);
-      const developmentAllocations = (await cli.ok(`aws ec2 get-ipam-pool-allocations --ipam-pool-id ${development}`)).json
-        .IpamPoolAllocations;
+      // 16–18: a VPC from the development pool by netmask (a /26 at the lowest address), found by
+      // its Name tag, and its allocation.
+      const vpc = (
+        await cli.ok(`aws ec2 create-vpc \
+    --ipv4-ipam-pool-id ${development} \
+    --ipv4-netmask-length 26 \
+    --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=IPAM-VPC}]'`)
+      ).json.Vpc;
+      expect(vpc).toMatchObject({
+        VpcId: expect.stringMatching(VPC_ID),
+        CidrBlock: '10.0.0.0/26',
+        Tags: [{ Key: 'Name', Value: 'IPAM-VPC' }],
+      });
+      const described = (await cli.ok('aws ec2 describe-vpcs --filters "Name=tag:Name,Values=IPAM-VPC"')).json.Vpcs;
+      expect(described.map((found: { VpcId: string }) => found.VpcId)).toEqual([vpc.VpcId]);
+      const developmentAllocations = (
+        await cli.ok(`aws ec2 get-ipam-pool-allocations \
+      --ipam-pool-id ${development}`)
+      ).json.IpamPoolAllocations;
       expect(developmentAllocations).toEqual([
         expect.objectContaining({
-          IpamPoolAllocationId: vpcCidr.IpamPoolAllocationId,
+          IpamPoolAllocationId: expect.stringMatching(ALLOCATION_ID),
           Cidr: '10.0.0.0/26',
-          ResourceType: 'custom',
+          ResourceType: 'vpc',
+          ResourceId: vpc.VpcId,
           ResourceOwner: '123456789012',
           ResourceRegion: 'us-east-1',
         }),
@@ -223,11 +237,10 @@ describeCli('S1 getting started, with the AWS CLI', () => {
         'DeprovisionIpamPoolCidr',
       );
 
-      // C1 (Tier B for delete-vpc): release the /26.
-      const released = await cli.ok(
-        `aws ec2 release-ipam-pool-allocation --ipam-pool-id ${development} --ipam-pool-allocation-id ${vpcCidr.IpamPoolAllocationId} --cidr 10.0.0.0/26`,
-      );
-      expect(released.json).toEqual({ Success: true });
+      // C1: delete the VPC (no output); its allocation leaves the development pool at once.
+      const deleted = await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpc.VpcId}`);
+      expect(deleted.stdout.trim()).toBe('');
+      expect((await cli.ok(`aws ec2 get-ipam-pool-allocations --ipam-pool-id ${development}`)).json.IpamPoolAllocations).toEqual([]);
 
       // C2–C7: deprovision and delete each pool, youngest first.
       for (const [poolId, cidr] of [

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import { EventBridgeBus } from '../../lambdas/adapters/eventbridge/event-bus.ts';
-import { EmptyInventory } from '../../lambdas/adapters/local/empty-inventory.ts';
+import { EmbeddedCompanionsInventory } from '../../lambdas/adapters/local/embedded-companions-inventory.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
 import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
@@ -88,7 +88,10 @@ test('each host gets the DynamoDB store on one client for the configured endpoin
   // Both keep the organisation where every process of the host sees it: the table item, the file.
   expect(lambda.organization).toBeInstanceOf(StoredOrganizationDirectory);
   expect(local.organization).toBeInstanceOf(StoredOrganizationDirectory);
-  expect(local.inventory).toBeInstanceOf(EmptyInventory);
+  // npm start adds the VPCs and subnets it keeps itself to what its configured source (none here) sees.
+  expect(local.inventory).toBeInstanceOf(EmbeddedCompanionsInventory);
+  expect(local.ec2Companions).toBe('embedded');
+  expect(lambda.ec2Companions).toBe('off');
   // The rest comes from the configuration, the same for both.
   for (const deps of [lambda, local]) {
     expect(deps.publicSpace).toEqual(config.publicSpace);

@@ -61,6 +61,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',
+    ec2Companions: 'embedded',
   });
   const engine = deps.workflows;
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };

@@ -13,6 +13,7 @@ import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../dom
 import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
+import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../../domain/model/sharing.ts';
 import {
@@ -30,6 +31,10 @@ import {
   discoveredResourceCidrPartition,
   elasticIpKey,
   elasticIpPartition,
+  subnetPartition,
+  subnetSortPrefix,
+  vpcKey,
+  vpcPartition,
   executionKey,
   historyPartition,
   invitationKey,
@@ -190,6 +195,17 @@ export abstract class KeyedReads {
   }
   listElasticIps(ownerId: string, region: string) {
     return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
+  }
+
+  // ---- EC2 companions (embedded VPCs) ----
+  getVpc(ownerId: string, region: string, vpcId: string) {
+    return this.get<Vpc>(vpcKey(ownerId, region, vpcId));
+  }
+  listVpcs(ownerId: string, region: string) {
+    return this.queryRecords<Vpc>(vpcPartition(ownerId, region));
+  }
+  listSubnets(ownerId: string, region: string, vpcId?: string) {
+    return this.queryRecords<Subnet>(subnetPartition(ownerId, region), vpcId === undefined ? undefined : subnetSortPrefix(vpcId));
   }
 
   // ---- Resource shares ----

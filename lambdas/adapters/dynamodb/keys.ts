@@ -27,6 +27,8 @@
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
+// | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |
+// | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
 // | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
 // | share association | RSHARE#<shareArn>                | ASSOC#<type>#<entity>       | SHARED-ENTITY#<entity>   | <shareArn> | a share's resources and principals; the shares naming a resource or principal |
@@ -142,6 +144,16 @@ export const elasticIpKey = (accountId: string, region: string, allocationId: st
   SK: allocationId,
 });
 
+export const vpcPartition = (accountId: string, region: string) => `VPC#${accountId}#${region}`;
+export const vpcKey = (accountId: string, region: string, vpcId: string): ItemKey => ({ PK: vpcPartition(accountId, region), SK: vpcId });
+
+export const subnetPartition = (accountId: string, region: string) => `SUBNET#${accountId}#${region}`;
+export const subnetSortPrefix = (vpcId: string) => `${vpcId}#`;
+export const subnetKey = (accountId: string, region: string, vpcId: string, subnetId: string): ItemKey => ({
+  PK: subnetPartition(accountId, region),
+  SK: `${subnetSortPrefix(vpcId)}${subnetId}`,
+});
+
 /** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
 export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
@@ -253,6 +265,10 @@ export function keysOf(entity: Entity): ItemKeys {
     }
     case 'elastic-ip':
       return elasticIpKey(entity.value.ownerId, entity.value.region, entity.value.AllocationId);
+    case 'vpc':
+      return vpcKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId);
+    case 'subnet':
+      return subnetKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId, entity.value.SubnetId);
     case 'resource-share': {
       const share = entity.value;
       return {

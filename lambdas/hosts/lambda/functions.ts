@@ -39,6 +39,8 @@ export function lambdaDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
     log: options.log,
     defaultDiscoverySource: 'aws',
+    // Off in the cloud until acting in member accounts has a safe design (architecture: EC2 companions).
+    ec2Companions: 'off',
     paginationSecret: options.paginationSecret,
     wrap,
     // Only the api reads the key secret; the sweep and the tasks see the accounts the organisation item places.

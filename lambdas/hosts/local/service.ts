@@ -107,6 +107,7 @@ export function localDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
+    ec2Companions: 'embedded',
     organization: new StoredOrganizationDirectory(new OrganizationFile(config.local.organizationFile), {
       managementAccount: config.accountId,
       keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],

@@ -28,6 +28,8 @@ import {
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
 import { createTags, deleteTags } from '../tags.ts';
+import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
+import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
@@ -43,6 +45,8 @@ export interface ActionSpec {
    * delegating, … are refused there as the action itself would refuse them.
    */
   authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
+  /** An EC2 companion (VPCs, subnets): served only where deps.ec2Companions is not `off`. */
+  ec2Companion?: true;
 }
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -105,6 +109,18 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
+  // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools, and their subnets
+  CreateVpc: {
+    run: createVpc,
+    ec2Companion: true,
+    authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
+      input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
+  },
+  DescribeVpcs: { run: describeVpcs, ec2Companion: true },
+  DeleteVpc: { run: deleteVpc, ec2Companion: true },
+  CreateSubnet: { run: createSubnet, ec2Companion: true },
+  DescribeSubnets: { run: describeSubnets, ec2Companion: true },
+  DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,

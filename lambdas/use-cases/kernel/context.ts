@@ -44,7 +44,14 @@ export interface Dependencies {
   log: Log;
   /** The organisations: accounts and OUs, the delegated IPAM administrator (sharing, delegation and discovery read them). */
   organization: OrganizationDirectory;
+  /**
+   * The EC2 companions (VPCs, subnets: issue 16): records of this service (`embedded`, under
+   * `npm start`) or not served (`off`, the cloud: the calls answer InvalidAction as before).
+   */
+  ec2Companions: Ec2CompanionsMode;
 }
+
+export type Ec2CompanionsMode = 'embedded' | 'off';
 
 /** What the discovery sweep (discovery-sweep.ts, ipam-sweep.ts, monitoring.ts) needs besides the ports every use case has. */
 export interface SweepDependencies extends Dependencies {

@@ -6,7 +6,7 @@ import { runOnce } from './idempotency.ts';
 
 export async function dispatch(deps: Dependencies, context: RequestContext, action: string, input: Input): Promise<Output> {
   const spec = ACTIONS[action];
-  if (!spec) throw new IpamError('InvalidAction', messages.invalidAction(action));
+  if (!spec || (spec.ec2Companion && deps.ec2Companions === 'off')) throw new IpamError('InvalidAction', messages.invalidAction(action));
   const { DryRun, ClientToken, ...params } = input;
   // The codec validated params against this action's model: the input its use case declares.
   const authorize = spec.authorize && (() => spec.authorize!(deps, context, params as never));

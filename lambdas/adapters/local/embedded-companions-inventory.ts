@@ -1,0 +1,48 @@
+// Discovery over the embedded EC2 companions (issue 16): what another inventory source sees
+// (an inventory file, nothing, or EC2), plus the VPCs and subnets this service keeps itself, so
+// that compliance, overlap and auto-import work for them at the next sweep with no other
+// software. A read the other source fails (an inventory file without the account) fails whole.
+import type { InventorySnapshot } from '../../domain/inventory.ts';
+import type { InventorySource } from '../../ports/inventory.ts';
+import type { Ec2CompanionStore } from '../../ports/store.ts';
+
+export class EmbeddedCompanionsInventory implements InventorySource {
+  private readonly store: Ec2CompanionStore;
+  private readonly others: InventorySource;
+
+  constructor(store: Ec2CompanionStore, others: InventorySource) {
+    this.store = store;
+    this.others = others;
+  }
+
+  async read(accountId: string, region: string): Promise<InventorySnapshot> {
+    const [snapshot, vpcs, subnets] = await Promise.all([
+      this.others.read(accountId, region),
+      this.store.listVpcs(accountId, region),
+      this.store.listSubnets(accountId, region),
+    ]);
+    return {
+      ...snapshot,
+      vpcs: [
+        ...snapshot.vpcs,
+        ...vpcs.map((vpc) => ({
+          VpcId: vpc.VpcId,
+          OwnerId: vpc.OwnerId,
+          Cidrs: vpc.CidrBlockAssociationSet.map((association) => association.CidrBlock),
+          Tags: vpc.Tags,
+        })),
+      ],
+      subnets: [
+        ...snapshot.subnets,
+        ...subnets.map((subnet) => ({
+          SubnetId: subnet.SubnetId,
+          VpcId: subnet.VpcId,
+          OwnerId: subnet.OwnerId,
+          Cidrs: [subnet.CidrBlock],
+          AvailableIpAddressCount: subnet.AvailableIpAddressCount,
+          Tags: subnet.Tags,
+        })),
+      ],
+    };
+  }
+}
