@@ -19,6 +19,12 @@ export interface Config {
   metricsNamespace: string;
   discovery: DiscoveryConfig;
   publicSpace: PublicSpaceConfig;
+  /**
+   * Forwarding mode of the EC2 companions under `npm start` (IPAM_EC2_UPSTREAM_URL): the EC2
+   * endpoint (moto's server, LocalStack) that actions this service does not implement go to, and
+   * where intercepted VPC/subnet actions create their resources. Undefined = embedded mode.
+   */
+  ec2Upstream: Ec2UpstreamConfig | undefined;
   local: LocalConfig;
   cloud: CloudConfig;
 }
@@ -54,6 +60,14 @@ export interface PublicSpaceConfig {
   amazonIpv6Space: string;
   /** Simulated Amazon-owned IPv4 space for contiguous Elastic IP blocks. */
   amazonIpv4Space: string;
+}
+
+export interface Ec2UpstreamConfig {
+  /** http(s) URL of the upstream EC2 endpoint. */
+  url: string;
+  /** The keys requests are re-signed with upstream (moto and LocalStack accept any; default `test`). */
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export interface LocalConfig {
@@ -182,6 +196,24 @@ function metricsNamespace(env: Env): string {
   return namespace;
 }
 
+function ec2Upstream(env: Env): Ec2UpstreamConfig | undefined {
+  const raw = env.IPAM_EC2_UPSTREAM_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new ConfigError(`IPAM_EC2_UPSTREAM_URL must be an http:// or https:// URL, got '${raw}'.`);
+  return {
+    url: raw,
+    accessKeyId: env.IPAM_EC2_UPSTREAM_ACCESS_KEY_ID || 'test',
+    secretAccessKey: env.IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY || 'test',
+  };
+}
+
 export function loadConfig(env: Env = process.env, projectRoot = process.cwd()): Config {
   const localDataDir = dataDir(env, projectRoot);
   return {
@@ -209,6 +241,7 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       amazonIpv6Space: env.IPAM_AMAZON_IPV6_SPACE || '2001:db8::/32',
       amazonIpv4Space: env.IPAM_AMAZON_IPV4_SPACE || '198.51.100.0/24',
     },
+    ec2Upstream: ec2Upstream(env),
     local: {
       port: port(env, 'PORT', 4510),
       host: env.IPAM_HOST || '127.0.0.1',

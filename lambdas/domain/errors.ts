@@ -118,6 +118,24 @@ export class IpamError extends Error {
   }
 }
 
+/**
+ * An error the upstream EC2 endpoint answered (forwarding mode, ports/ec2-upstream.ts): its own
+ * code, message and HTTP status, passed through to the caller unchanged.
+ */
+export class UpstreamError extends IpamError {
+  readonly #status: number;
+
+  constructor(code: string, message: string, status: number) {
+    super(code as ErrorCode, message);
+    this.name = 'UpstreamError';
+    this.#status = status;
+  }
+
+  override get httpStatus(): number {
+    return this.#status;
+  }
+}
+
 function isIpamError(error: unknown): error is IpamError {
   return error instanceof IpamError;
 }

@@ -17,6 +17,7 @@ import { StoredOrganizationDirectory } from '../adapters/organization-directory.
 import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config, DiscoveryConfig } from '../config.ts';
 import { defaultOrganization } from '../domain/organization.ts';
+import type { Ec2Upstream } from '../ports/ec2-upstream.ts';
 import type { EventPublisher } from '../ports/events.ts';
 import type { InventorySource } from '../ports/inventory.ts';
 import type { Log } from '../ports/log.ts';
@@ -42,8 +43,10 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   metrics: MetricsSink;
   log: Log;
   defaultDiscoverySource: DiscoveryDefault;
-  /** Whether this host keeps VPCs and subnets itself (npm start) or answers their calls with InvalidAction (the cloud). */
+  /** Whether this host keeps VPCs and subnets itself (npm start), forwards them (npm start with an upstream) or answers their calls with InvalidAction (the cloud). */
   ec2Companions: Ec2CompanionsMode;
+  /** The upstream EC2 endpoint, when ec2Companions is `forwarding`. */
+  ec2Upstream?: Ec2Upstream;
   /** Signs pagination tokens; default config.paginationSecret (the api Lambda's comes from its secret). */
   paginationSecret?: string;
   /** The client the store uses, when the host needs it too (the local host creates the table with it); default dynamoDbClient(config.dynamoDbEndpoint). */
@@ -86,6 +89,27 @@ export function inventorySource(discovery: DiscoveryConfig, defaultSource: Disco
   return new Ec2Inventory({ roleName: discovery.roleName, ec2Endpoint: discovery.ec2Endpoint, stsEndpoint: discovery.stsEndpoint });
 }
 
+/**
+ * What discovery reads, with the EC2 companions: embedded VPCs and subnets are added to the
+ * configured source; in forwarding mode, unless a source is configured, the upstream is read (as
+ * the upstream keys' account) — reading nothing there would auto-release the allocations of the
+ * VPCs created through it at the next sweep.
+ */
+function companionsInventory(config: Config, mode: Ec2CompanionsMode, store: Store, defaultSource: DiscoveryDefault): InventorySource {
+  const { discovery, ec2Upstream } = config;
+  if (mode === 'embedded') return new EmbeddedCompanionsInventory(store, inventorySource(discovery, defaultSource));
+  const configured = discovery.inventoryFile || discovery.source || discovery.ec2Endpoint;
+  if (mode === 'forwarding' && ec2Upstream && !configured) {
+    return new Ec2Inventory({
+      roleName: discovery.roleName,
+      ec2Endpoint: ec2Upstream.url,
+      stsEndpoint: ec2Upstream.url,
+      credentials: { accessKeyId: ec2Upstream.accessKeyId, secretAccessKey: ec2Upstream.secretAccessKey },
+    });
+  }
+  return inventorySource(discovery, defaultSource);
+}
+
 /** What every use case, workflow task and discovery sweep needs, on this host. Called once per process (per cold start). */
 export function dependencies<HostWorkflows extends Workflows>(
   config: Config,
@@ -104,6 +128,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     publicSpace: config.publicSpace,
     log: host.log,
     ec2Companions: host.ec2Companions,
+    ec2Upstream: host.ec2Upstream,
     organization:
       host.organization ??
       (doc
@@ -112,10 +137,7 @@ export function dependencies<HostWorkflows extends Workflows>(
             keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
           })
         : new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)])),
-    inventory:
-      host.ec2Companions === 'embedded'
-        ? new EmbeddedCompanionsInventory(store, inventorySource(config.discovery, host.defaultDiscoverySource))
-        : inventorySource(config.discovery, host.defaultDiscoverySource),
+    inventory: companionsInventory(config, host.ec2Companions, store, host.defaultDiscoverySource),
     metrics: host.metrics,
     discovery: {
       administratorAccount: config.accountId,

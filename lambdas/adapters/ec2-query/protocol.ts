@@ -1,6 +1,6 @@
 // EC2's two encodings as wire protocols: EC2 Query (form body at any path, XML answers) and this
 // service's JSON API (POST /api/{Action}, JSON both ways). One action table and one dispatch.
-import { isImplementedAction } from '../../use-cases/kernel/actions.ts';
+import { isImplementedAction, passesThroughUpstream } from '../../use-cases/kernel/actions.ts';
 import { dispatch } from '../../use-cases/kernel/dispatch.ts';
 import type { HttpResponse, WireProtocol } from '../http/protocol.ts';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
@@ -25,6 +25,12 @@ export const ec2QueryProtocol: WireProtocol = {
   run: dispatch,
   encode: (action, output, requestId) => xml(200, encodeQueryResponse(action, output, requestId)),
   encodeError: (error, requestId) => xml(error.httpStatus, encodeQueryError(error, requestId)),
+  async passThrough(deps, request, region) {
+    if (deps.ec2Companions !== 'forwarding' || !deps.ec2Upstream) return undefined;
+    const action = new URLSearchParams(new TextDecoder().decode(request.body)).get('Action') ?? '';
+    if (!passesThroughUpstream(action)) return undefined;
+    return deps.ec2Upstream.forward({ method: request.method, path: request.path, headers: request.headers, body: request.body, region });
+  },
 };
 
 export const ec2JsonProtocol: WireProtocol = {

@@ -2,7 +2,9 @@
 // credential scope's service (protocol.ts), authenticate, decode, run, encode. EC2 Query answers
 // at any path and EC2's JSON API at /api/{Action}; STS (and, as they are added, RAM and
 // Organizations) by their own protocols. Every error, whatever its cause, leaves in the
-// protocol's own error shape with its status and the request id. The one unsigned route is
+// protocol's own error shape with its status and the request id — except, in forwarding mode, an
+// EC2 Query request this service does not serve, which goes upstream after the signature check
+// and comes back as the upstream answered it. The one unsigned route is
 // `GET /api/openapi.json`, the JSON API's contract: public information.
 import { randomUUID } from 'node:crypto';
 import { IpamError, toIpamError } from '../../domain/errors.ts';
@@ -21,7 +23,7 @@ export type { HttpRequest, HttpResponse } from './protocol.ts';
 export interface ApiServices {
   deps: Dependencies;
   credentials: CredentialStore;
-  log?: (entry: { requestId: string; action?: string; accountId?: string; status: number; code?: string }) => void;
+  log?: (entry: { requestId: string; action?: string; accountId?: string; status: number; code?: string; forwarded?: true }) => void;
 }
 
 /**
@@ -77,6 +79,11 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
     }
     const caller = await verifySignature(request, services.credentials, { now: services.deps.now(), services: SERVICES });
     accountId = caller.accountId;
+    const forwarded = await protocol.passThrough?.(services.deps, request, caller.region);
+    if (forwarded) {
+      services.log?.({ requestId, accountId, status: forwarded.statusCode, forwarded: true });
+      return forwarded;
+    }
     const decoded = protocol.decode(request);
     action = decoded.action;
     const output = await protocol.run(services.deps, { accountId, region: caller.region, requestId }, decoded.action, decoded.input);

@@ -40,4 +40,9 @@ export interface WireProtocol {
   encode(action: string, output: Output, requestId: string): HttpResponse;
   /** Any error, in this protocol's own error shape and code. */
   encodeError(error: IpamError, requestId: string): HttpResponse;
+  /**
+   * Forwarding mode (EC2 Query only): the upstream's unchanged answer to an authenticated request
+   * this service does not serve itself, or undefined to serve it here.
+   */
+  passThrough?(deps: Dependencies, request: HttpRequest, region: string): Promise<HttpResponse | undefined>;
 }

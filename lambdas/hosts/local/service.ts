@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/table.ts';
+import { HttpEc2Upstream } from '../../adapters/ec2-upstream/ec2-upstream.ts';
 import { loadLocalCredentials } from '../../adapters/local/credentials-file.ts';
 import { LOCK_FILE, lockDataDir } from '../../adapters/local/data-dir-lock.ts';
 import { LocalSetupError, startDynamoDbLocal } from '../../adapters/local/dynamodb-local.ts';
@@ -28,6 +29,7 @@ import { EmfMetrics } from '../../adapters/metrics/emf-metrics.ts';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
+import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { Log } from '../../ports/log.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
@@ -97,6 +99,8 @@ export function localDependencies(
     log: Log;
     /** The accounts of the local keys (credentials-file.ts): members unless the organisation file places them. */
     accountsWithKeys?: () => Promise<string[]>;
+    /** The upstream EC2 endpoint (config.ec2Upstream): the EC2 companions are forwarded there instead of kept here. */
+    ec2Upstream?: Ec2Upstream;
   },
 ) {
   const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
@@ -107,7 +111,7 @@ export function localDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
-    ec2Companions: 'embedded',
+    ...(host.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: host.ec2Upstream } : { ec2Companions: 'embedded' }),
     organization: new StoredOrganizationDirectory(new OrganizationFile(config.local.organizationFile), {
       managementAccount: config.accountId,
       keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
@@ -160,12 +164,14 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     // A broken organisation file stops the start with one sentence, not every later request.
     await readOrganizationFile(config.local.organizationFile);
     const log = new PowertoolsLog(new Logger({ serviceName: 'ipam-local' }));
+    const ec2Upstream = config.ec2Upstream && new HttpEc2Upstream(config.ec2Upstream);
     const deps = localDependencies(config, {
       dynamoDb: client,
       eventsFile,
       metricsFile,
       log,
       accountsWithKeys: () => credentials.store.accountsWithKeys(),
+      ec2Upstream,
     });
     const engine = deps.workflows;
     // Work a previous run left unfinished (a crash, a kill) is finished first.
@@ -211,6 +217,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         server.closeAllConnections();
         await sweeps.stop();
         await engine.stop();
+        ec2Upstream?.destroy();
         client.destroy();
         await store.stop();
         await lock.release();

@@ -47,6 +47,11 @@ export interface ActionSpec {
   authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
   /** An EC2 companion (VPCs, subnets): served only where deps.ec2Companions is not `off`. */
   ec2Companion?: true;
+  /**
+   * An EC2 companion's run in forwarding mode (use-cases/forwarded-companions.ts): the IPAM part
+   * here, the resource upstream. A companion without one is passed through to the upstream as sent.
+   */
+  forward?: UseCase;
 }
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -133,3 +138,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);
+
+/**
+ * In forwarding mode, the EC2 Query requests that go to the upstream unchanged: every action this
+ * service does not implement, and the companions it does not intercept (DescribeVpcs, …).
+ */
+export const passesThroughUpstream = (action: string) =>
+  action !== '' && (!isImplementedAction(action) || (ACTIONS[action].ec2Companion === true && ACTIONS[action].forward === undefined));

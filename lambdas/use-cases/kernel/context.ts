@@ -1,4 +1,5 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
+import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { EventPublisher } from '../../ports/events.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import type { Log } from '../../ports/log.ts';
@@ -46,12 +47,16 @@ export interface Dependencies {
   organization: OrganizationDirectory;
   /**
    * The EC2 companions (VPCs, subnets: issue 16): records of this service (`embedded`, under
-   * `npm start`) or not served (`off`, the cloud: the calls answer InvalidAction as before).
+   * `npm start`), kept by an upstream EC2 endpoint (`forwarding`, `npm start` with
+   * IPAM_EC2_UPSTREAM_URL: see ec2Upstream) or not served (`off`, the cloud: the calls answer
+   * InvalidAction as before).
    */
   ec2Companions: Ec2CompanionsMode;
+  /** The upstream EC2 endpoint; set exactly when ec2Companions is `forwarding`. */
+  ec2Upstream?: Ec2Upstream;
 }
 
-export type Ec2CompanionsMode = 'embedded' | 'off';
+export type Ec2CompanionsMode = 'embedded' | 'forwarding' | 'off';
 
 /** What the discovery sweep (discovery-sweep.ts, ipam-sweep.ts, monitoring.ts) needs besides the ports every use case has. */
 export interface SweepDependencies extends Dependencies {

@@ -1,7 +1,8 @@
 // Runs one decoded, validated request: DryRun answer, ClientToken idempotency, then the use case.
 import { IpamError, messages } from '../../domain/errors.ts';
 import { ACTIONS } from './actions.ts';
-import type { Dependencies, Input, Output, RequestContext } from './context.ts';
+import type { ActionSpec } from './actions.ts';
+import type { Dependencies, Input, Output, RequestContext, UseCase } from './context.ts';
 import { runOnce } from './idempotency.ts';
 
 export async function dispatch(deps: Dependencies, context: RequestContext, action: string, input: Input): Promise<Output> {
@@ -16,8 +17,21 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
     await authorize?.();
     throw new IpamError('DryRunOperation', messages.dryRun());
   }
-  const run = (runContext = context) => spec.run(deps, runContext, params as never);
+  const run = (runContext = context) => runOf(deps, action, spec)(deps, runContext, params as never);
   // A preview changes nothing, so it has nothing to repeat.
   if (!spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true) return run();
   return runOnce(deps, context, { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit', authorize }, run);
+}
+
+/**
+ * The use case of an action on this host. In forwarding mode a companion runs its `forward` (the
+ * IPAM part here, the resource upstream), or, having none, is the upstream's own action — the
+ * EC2 Query protocol passes those through before decoding; the JSON API reaches them here.
+ */
+function runOf(deps: Dependencies, action: string, spec: ActionSpec): UseCase {
+  if (!spec.ec2Companion || deps.ec2Companions !== 'forwarding') return spec.run;
+  if (spec.forward) return spec.forward;
+  const upstream = deps.ec2Upstream;
+  if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+  return (_deps, context, input: Input) => upstream.call(context.region, action, input);
 }
