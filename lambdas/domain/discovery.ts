@@ -528,7 +528,10 @@ export function vanishedAllocations(view: IpamView, readAccounts: ReadonlySet<st
       .filter((override) => override.ignored)
       .map((override) => resourceCidrKey(override.resourceRegion, override.resourceId, override.resourceCidr)),
   );
-  return view.allocations.filter(isResourceAllocation).flatMap((allocation): ReleaseCandidate[] => {
+  // An allocation with no resource id yet belongs to a forwarded create in flight: its recovery,
+  // not discovery, decides what becomes of it.
+  const settled = view.allocations.filter((allocation) => isResourceAllocation(allocation) && allocation.ResourceId !== undefined);
+  return settled.flatMap((allocation): ReleaseCandidate[] => {
     if (ignored.has(resourceCidrKey(allocation.ResourceRegion, allocation.ResourceId, allocation.Cidr)))
       return [{ allocation, cause: 'ignored' }];
     const read =

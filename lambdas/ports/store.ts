@@ -21,6 +21,7 @@ import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVer
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 import type { Subnet, Vpc } from '../domain/model/vpc.ts';
+import type { ForwardedIntent, ForwardedLink } from '../domain/model/forwarded.ts';
 
 export type Entity =
   | { type: 'ipam'; value: Ipam }
@@ -46,6 +47,8 @@ export type Entity =
   | { type: 'elastic-ip'; value: ElasticIp }
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
+  | { type: 'forwarded-intent'; value: ForwardedIntent }
+  | { type: 'forwarded-link'; value: ForwardedLink }
   | { type: 'resource-share'; value: ResourceShare }
   | { type: 'resource-share-association'; value: ResourceShareAssociation }
   | { type: 'resource-share-invitation'; value: ResourceShareInvitation }
@@ -229,6 +232,12 @@ export interface Ec2CompanionStore {
   listVpcs(ownerId: string, region: string): Promise<Vpc[]>;
   /** The subnets of an account in one Region (strongly consistent), optionally only one VPC's; by VPC, then id. */
   listSubnets(ownerId: string, region: string, vpcId?: string): Promise<Subnet[]>;
+  /** Forwarding mode: every forwarded create still in flight (or left by a crash), oldest first. */
+  listForwardedIntents(): Promise<ForwardedIntent[]>;
+  /** Forwarding mode: the allocation link of an upstream resource of an account in one Region, by the id its delete names. */
+  getForwardedLink(ownerId: string, region: string, resourceId: string): Promise<ForwardedLink | undefined>;
+  /** Forwarding mode: every allocation link of an account in one Region. */
+  listForwardedLinks(ownerId: string, region: string): Promise<ForwardedLink[]>;
 }
 
 /**

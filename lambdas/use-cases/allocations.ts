@@ -197,9 +197,10 @@ function rememberFamily(pool: IpamPool): void {
   poolFamilies.set(pool.IpamPoolId, pool.AddressFamily);
 }
 
-interface AllocatedResource {
+export interface AllocatedResource {
   type: 'vpc' | 'eip' | 'ec2-public-ipv4-pool' | 'subnet';
-  id: string;
+  /** Undefined while an upstream creates the resource (forwarding mode): the allocation is then versioned, to be linked later. */
+  id: string | undefined;
   owner: string;
   region: string;
 }
@@ -245,6 +246,7 @@ export async function takeForResource(
     ipamPoolId: pool.IpamPoolId,
     within: placement.block.within,
     createdAt: deps.now().toISOString(),
+    ...(resource.id === undefined ? { version: 1 } : {}),
   };
   await deps.store.commit([
     // Invariant (takeWrites): the free block is still there, so the space is given out once.

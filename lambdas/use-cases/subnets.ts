@@ -1,7 +1,7 @@
 // CreateSubnet, DescribeSubnets and DeleteSubnet in embedded mode (issue 16): subnets of the VPCs
 // this service keeps, by explicit CIDR. Subnets from IPAM pools (planning pools, S13) are not
 // served yet.
-import { cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { type Cidr, cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newSubnetId, regionalEc2Arn } from '../domain/ids.ts';
@@ -18,6 +18,16 @@ const SUBNET_NETMASK_MAX = 28;
 const RESERVED_ADDRESSES = 5;
 
 const subnetNotFound = (subnetId: string) => new IpamError('InvalidSubnetID.NotFound', messages.notFound('subnet', subnetId));
+
+/** EC2's bound on a subnet's IPv4 CIDR block (or netmask, from a pool): InvalidSubnet.Range unless IPv4 within /16–/28. */
+export function requireSubnetRange(cidr: Pick<Cidr, 'family' | 'prefixLength'>, cidrText: string): void {
+  if (cidr.family !== 'ipv4' || cidr.prefixLength < SUBNET_NETMASK_MIN || cidr.prefixLength > SUBNET_NETMASK_MAX) {
+    throw new IpamError(
+      'InvalidSubnet.Range',
+      `The CIDR '${cidrText}' is invalid: a subnet's IPv4 CIDR block must be between /${SUBNET_NETMASK_MIN} and /${SUBNET_NETMASK_MAX}`,
+    );
+  }
+}
 
 interface CreateSubnetInput {
   VpcId: string;
@@ -40,12 +50,7 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
   if (input.CidrBlock === undefined) throw new IpamError('MissingParameter', messages.missingParameter('CidrBlock'));
   const cidr = parseCidr(input.CidrBlock);
   const text = formatCidr(cidr);
-  if (cidr.family !== 'ipv4' || cidr.prefixLength < SUBNET_NETMASK_MIN || cidr.prefixLength > SUBNET_NETMASK_MAX) {
-    throw new IpamError(
-      'InvalidSubnet.Range',
-      `The CIDR '${input.CidrBlock}' is invalid: a subnet's IPv4 CIDR block must be between /${SUBNET_NETMASK_MIN} and /${SUBNET_NETMASK_MAX}`,
-    );
-  }
+  requireSubnetRange(cidr, input.CidrBlock);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
   const SubnetId = newSubnetId();
   return retryOnConflict(async () => {

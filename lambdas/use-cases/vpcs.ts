@@ -2,15 +2,16 @@
 // service. A VPC drawn from an IPAM pool passes every rule AllocateIpamPoolCidr applies (the same
 // allocationRequest/placeAllocation path), plus what the pool asks of a resource (locale =
 // Region, required tags), and its `vpc` allocation is written in the same commit as the VPC.
-import { formatCidr, parseCidr } from '../domain/cidr.ts';
+import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newVpcCidrAssociationId, newVpcId } from '../domain/ids.ts';
+import type { Tag } from '../domain/model/record.ts';
 import type { Vpc } from '../domain/model/vpc.ts';
 import { requireResourceRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
-import { allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
+import { type AllocationRequest, allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
@@ -21,13 +22,43 @@ const VPC_NETMASK_MAX = 28;
 
 const vpcNotFound = (vpcId: string) => new IpamError('InvalidVpcID.NotFound', messages.notFound('vpc', vpcId));
 
-function requireVpcNetmask(prefixLength: number, cidrText: string): void {
+/** EC2's bound on any IPv4 CIDR block of a VPC (primary or associated): InvalidVpc.Range outside /16–/28. */
+export function requireVpcNetmask(prefixLength: number, cidrText: string): void {
   if (prefixLength < VPC_NETMASK_MIN || prefixLength > VPC_NETMASK_MAX) {
     throw new IpamError(
       'InvalidVpc.Range',
       `The CIDR '${cidrText}' is invalid: a VPC's IPv4 CIDR block must be between /${VPC_NETMASK_MIN} and /${VPC_NETMASK_MAX}`,
     );
   }
+}
+
+/**
+ * The IPv4 members of a CreateVpc, embedded or forwarded: a CidrBlock or a pool (with a CidrBlock
+ * or a netmask, or neither for the pool's default), within the VPC netmask bound. Returns the
+ * CidrBlock parsed, if any.
+ */
+export function requireVpcIpv4Members(input: {
+  CidrBlock?: string;
+  Ipv4IpamPoolId?: string;
+  Ipv4NetmaskLength?: number;
+}): Cidr | undefined {
+  if (input.Ipv4IpamPoolId === undefined) {
+    if (input.Ipv4NetmaskLength !== undefined) {
+      throw new IpamError('InvalidParameterCombination', 'Ipv4NetmaskLength can only be used with Ipv4IpamPoolId');
+    }
+    if (input.CidrBlock === undefined) {
+      throw new IpamError('MissingParameter', 'Either CidrBlock or Ipv4IpamPoolId must be specified');
+    }
+  } else if (input.CidrBlock !== undefined && input.Ipv4NetmaskLength !== undefined) {
+    throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
+  }
+  const requested = input.CidrBlock === undefined ? undefined : parseCidr(input.CidrBlock);
+  if (requested && requested.family !== 'ipv4') {
+    throw new IpamError('InvalidParameterValue', `The CIDR '${input.CidrBlock}' is not an IPv4 CIDR block`);
+  }
+  if (requested) requireVpcNetmask(requested.prefixLength, input.CidrBlock!);
+  if (input.Ipv4NetmaskLength !== undefined) requireVpcNetmask(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
+  return requested;
 }
 
 interface CreateVpcInput {
@@ -53,22 +84,7 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
   ) {
     throw new IpamError('InvalidParameterValue', 'IPv6 CIDR blocks for VPCs are not supported by this service yet (issue 16)');
   }
-  if (input.Ipv4IpamPoolId === undefined) {
-    if (input.Ipv4NetmaskLength !== undefined) {
-      throw new IpamError('InvalidParameterCombination', 'Ipv4NetmaskLength can only be used with Ipv4IpamPoolId');
-    }
-    if (input.CidrBlock === undefined) {
-      throw new IpamError('MissingParameter', 'Either CidrBlock or Ipv4IpamPoolId must be specified');
-    }
-  } else if (input.CidrBlock !== undefined && input.Ipv4NetmaskLength !== undefined) {
-    throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
-  }
-  const requested = input.CidrBlock === undefined ? undefined : parseCidr(input.CidrBlock);
-  if (requested && requested.family !== 'ipv4') {
-    throw new IpamError('InvalidParameterValue', `The CIDR '${input.CidrBlock}' is not an IPv4 CIDR block`);
-  }
-  if (requested) requireVpcNetmask(requested.prefixLength, input.CidrBlock!);
-  if (input.Ipv4NetmaskLength !== undefined) requireVpcNetmask(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
+  const requested = requireVpcIpv4Members(input);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'vpc');
 
   const VpcId = newVpcId();
@@ -94,18 +110,8 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
     return { Vpc: presentVpc(vpc) };
   }
 
-  const request = await allocationRequest(deps, context, {
-    IpamPoolId: input.Ipv4IpamPoolId,
-    Cidr: input.CidrBlock,
-    NetmaskLength: input.Ipv4NetmaskLength,
-  });
+  const request = await vpcIpv4AllocationRequest(deps, context, input as VpcIpv4PoolMembers, tags);
   const { pool } = request;
-  if (pool.AddressFamily !== 'ipv4') {
-    throw new IpamError('InvalidParameterValue', `IPAM pool ${pool.IpamPoolId} is not an IPv4 pool; use Ipv6IpamPoolId for IPv6 pools`);
-  }
-  // The pool's default netmask, when the request named none, must still fit a VPC.
-  requireVpcNetmask(request.netmask, `/${request.netmask}`);
-  requireResourceRules(pool, context.region, tags);
 
   const resource = { type: 'vpc' as const, id: VpcId, owner: context.accountId, region: context.region };
   const vpc = await retryOnConflict(async (attempt) => {
@@ -119,6 +125,40 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
     return created!;
   });
   return { Vpc: presentVpc(vpc) };
+}
+
+/** The IPv4 members of a request that draws a VPC's CIDR block from a pool (CreateVpc, AssociateVpcCidrBlock). */
+export interface VpcIpv4PoolMembers {
+  Ipv4IpamPoolId: string;
+  CidrBlock?: string;
+  Ipv4NetmaskLength?: number;
+}
+
+/**
+ * Every rule a VPC's IPv4 CIDR block from a pool obeys, embedded or forwarded: what any
+ * allocation from the pool obeys (allocationRequest), an IPv4 pool, the VPC netmask bound (also
+ * for the pool's default netmask), and what the pool asks of a resource (locale = Region,
+ * required tags, checked on the VPC's tags).
+ */
+export async function vpcIpv4AllocationRequest(
+  deps: Dependencies,
+  context: RequestContext,
+  input: VpcIpv4PoolMembers,
+  vpcTags: Tag[],
+): Promise<AllocationRequest> {
+  const request = await allocationRequest(deps, context, {
+    IpamPoolId: input.Ipv4IpamPoolId,
+    Cidr: input.CidrBlock,
+    NetmaskLength: input.Ipv4NetmaskLength,
+  });
+  const { pool } = request;
+  if (pool.AddressFamily !== 'ipv4') {
+    throw new IpamError('InvalidParameterValue', `IPAM pool ${pool.IpamPoolId} is not an IPv4 pool; use Ipv6IpamPoolId for IPv6 pools`);
+  }
+  // The pool's default netmask, when the request named none, must still fit a VPC.
+  requireVpcNetmask(request.netmask, `/${request.netmask}`);
+  requireResourceRules(pool, context.region, vpcTags);
+  return request;
 }
 
 /** Only the EC2 members: publicView leaves out `version`, `region` and the allocation link. */

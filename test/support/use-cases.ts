@@ -4,6 +4,7 @@ import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { loadConfig } from '../../lambdas/config.ts';
+import type { Ec2Upstream } from '../../lambdas/ports/ec2-upstream.ts';
 import type { OrganizationDirectory } from '../../lambdas/ports/organization.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
@@ -43,6 +44,8 @@ export interface UseCaseHarnessOptions {
   registry?: RegistryLookup;
   /** The organisations (e.g. a MemoryOrganizationDirectory of test/support/organization.ts); default: the configured default one. */
   organization?: OrganizationDirectory;
+  /** An upstream EC2 endpoint: the EC2 companions are then in forwarding mode (default embedded). */
+  ec2Upstream?: Ec2Upstream;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
@@ -61,7 +64,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',
-    ec2Companions: 'embedded',
+    ...(options.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: options.ec2Upstream } : { ec2Companions: 'embedded' }),
   });
   const engine = deps.workflows;
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };

@@ -14,6 +14,7 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
+import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../../domain/model/sharing.ts';
 import {
@@ -31,6 +32,9 @@ import {
   discoveredResourceCidrPartition,
   elasticIpKey,
   elasticIpPartition,
+  FORWARDED_INTENTS_PARTITION,
+  forwardedLinkKey,
+  forwardedLinkPartition,
   subnetPartition,
   subnetSortPrefix,
   vpcKey,
@@ -206,6 +210,17 @@ export abstract class KeyedReads {
   }
   listSubnets(ownerId: string, region: string, vpcId?: string) {
     return this.queryRecords<Subnet>(subnetPartition(ownerId, region), vpcId === undefined ? undefined : subnetSortPrefix(vpcId));
+  }
+
+  // ---- EC2 companions, forwarding mode ----
+  listForwardedIntents() {
+    return this.queryRecords<ForwardedIntent>(FORWARDED_INTENTS_PARTITION);
+  }
+  getForwardedLink(ownerId: string, region: string, resourceId: string) {
+    return this.get<ForwardedLink>(forwardedLinkKey(ownerId, region, resourceId));
+  }
+  listForwardedLinks(ownerId: string, region: string) {
+    return this.queryRecords<ForwardedLink>(forwardedLinkPartition(ownerId, region));
   }
 
   // ---- Resource shares ----

@@ -29,6 +29,8 @@
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
 // | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
+// | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
+// | forwarded link   | FORWARDED#<account>#<region>      | <resourceId>                |                          |         | forwarding mode: upstream resource id → the allocation holding its CIDR (deletes release it) |
 // | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
 // | share association | RSHARE#<shareArn>                | ASSOC#<type>#<entity>       | SHARED-ENTITY#<entity>   | <shareArn> | a share's resources and principals; the shares naming a resource or principal |
@@ -154,6 +156,17 @@ export const subnetKey = (accountId: string, region: string, vpcId: string, subn
   SK: `${subnetSortPrefix(vpcId)}${subnetId}`,
 });
 
+export const FORWARDED_INTENTS_PARTITION = 'FORWARDED-INTENTS';
+export const forwardedIntentKey = (createdAt: string, intentId: string): ItemKey => ({
+  PK: FORWARDED_INTENTS_PARTITION,
+  SK: `${createdAt}#${intentId}`,
+});
+export const forwardedLinkPartition = (accountId: string, region: string) => `FORWARDED#${accountId}#${region}`;
+export const forwardedLinkKey = (accountId: string, region: string, resourceId: string): ItemKey => ({
+  PK: forwardedLinkPartition(accountId, region),
+  SK: resourceId,
+});
+
 /** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
 export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
@@ -269,6 +282,10 @@ export function keysOf(entity: Entity): ItemKeys {
       return vpcKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId);
     case 'subnet':
       return subnetKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId, entity.value.SubnetId);
+    case 'forwarded-intent':
+      return forwardedIntentKey(entity.value.createdAt, entity.value.intentId);
+    case 'forwarded-link':
+      return forwardedLinkKey(entity.value.ownerId, entity.value.region, entity.value.resourceId);
     case 'resource-share': {
       const share = entity.value;
       return {

@@ -82,6 +82,11 @@ export interface IpamPoolAllocation {
   /** The provisioned CIDR it lies in: released space merges back up to this boundary. */
   within: string;
   createdAt: string;
+  /**
+   * Set only on an allocation waiting for its resource's id (a forwarded create in flight,
+   * use-cases/forwarded-companions.ts): the id is then written by a conditional update.
+   */
+  version?: number;
 }
 
 /**

@@ -31,6 +31,7 @@ import { createApiHandler } from '../../handlers/api.ts';
 import type { AccessKey } from '../../ports/credentials.ts';
 import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { Log } from '../../ports/log.ts';
+import { resolveForwardedIntents } from '../../use-cases/forwarded-companions.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
@@ -176,6 +177,12 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     const engine = deps.workflows;
     // Work a previous run left unfinished (a crash, a kill) is finished first.
     await engine.resumeOpenExecutions();
+    // Forwarded creates a crash interrupted are settled by asking the upstream (the lock rules out
+    // one still in flight); an upstream that does not answer now leaves them for the next start.
+    if (deps.ec2Companions === 'forwarding') {
+      const report = await resolveForwardedIntents(deps, { olderThanSeconds: 0 });
+      if (report.linked + report.released + report.unresolved > 0) log.info('forwarded creates settled', report);
+    }
     resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => log.error('could not resume workflows', { error }));
     const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(deps), intervalMs: config.discovery.intervalSeconds * 1000 });
     const handler = createApiHandler({ deps, credentials: credentials.store });

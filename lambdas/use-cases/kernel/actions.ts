@@ -4,6 +4,7 @@ import { getIpamAddressHistory } from '../address-history.ts';
 import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from '../byoasn.ts';
 import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from '../byoip-cidrs.ts';
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from '../allocations.ts';
+import { IpamError, messages } from '../../domain/errors.ts';
 import type { Dependencies, RequestContext, UseCase } from './context.ts';
 import { requirePool } from './lookup.ts';
 import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from '../discovered.ts';
@@ -30,6 +31,14 @@ import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts'
 import { createTags, deleteTags } from '../tags.ts';
 import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
 import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
+import {
+  forwardAssociateVpcCidrBlock,
+  forwardCreateSubnet,
+  forwardCreateVpc,
+  forwardDeleteSubnet,
+  forwardDeleteVpc,
+  forwardDisassociateVpcCidrBlock,
+} from '../forwarded-companions.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
@@ -53,6 +62,12 @@ export interface ActionSpec {
    */
   forward?: UseCase;
 }
+
+const notServedEmbedded =
+  (action: string): UseCase =>
+  async () => {
+    throw new IpamError('InvalidAction', messages.invalidAction(action));
+  };
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpam: { run: createIpam, idempotent: true },
@@ -117,15 +132,23 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools, and their subnets
   CreateVpc: {
     run: createVpc,
+    forward: forwardCreateVpc,
     ec2Companion: true,
     authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
       input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
   },
   DescribeVpcs: { run: describeVpcs, ec2Companion: true },
-  DeleteVpc: { run: deleteVpc, ec2Companion: true },
-  CreateSubnet: { run: createSubnet, ec2Companion: true },
+  DeleteVpc: { run: deleteVpc, ec2Companion: true, forward: forwardDeleteVpc },
+  // Embedded runs of the CIDR block associations are not written yet: InvalidAction unless forwarding.
+  AssociateVpcCidrBlock: { run: notServedEmbedded('AssociateVpcCidrBlock'), ec2Companion: true, forward: forwardAssociateVpcCidrBlock },
+  DisassociateVpcCidrBlock: {
+    run: notServedEmbedded('DisassociateVpcCidrBlock'),
+    ec2Companion: true,
+    forward: forwardDisassociateVpcCidrBlock,
+  },
+  CreateSubnet: { run: createSubnet, ec2Companion: true, forward: forwardCreateSubnet },
   DescribeSubnets: { run: describeSubnets, ec2Companion: true },
-  DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
+  DeleteSubnet: { run: deleteSubnet, ec2Companion: true, forward: forwardDeleteSubnet },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,
