@@ -20,116 +20,118 @@ import { type AwsCli, awsCli, probeAwsCli } from './support/aws-cli.ts';
 import { rawPost } from './support/signed-fetch.ts';
 
 const probe = await probeAwsCli();
-const unavailable = motoMissing() || skipUnless(probe.available, 'the forwarding-mode AWS CLI tests', probe.reason);
 
-describe.skipIf(unavailable)('forwarding mode: the AWS CLI through this service to moto', () => {
-  let moto: MotoServer;
-  let service: TestService;
-  let upstream: EC2Client;
-  let aws: AwsCli;
+describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mode AWS CLI tests', probe.reason))(
+  'forwarding mode: the AWS CLI through this service to moto',
+  () => {
+    let moto: MotoServer;
+    let service: TestService;
+    let upstream: EC2Client;
+    let aws: AwsCli;
 
-  beforeAll(async () => {
-    moto = await startMotoServer();
-    upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
-    await deleteDefaultVpc(upstream);
-    service = await startTestService({
-      env: {
-        IPAM_EC2_UPSTREAM_URL: moto.endpoint,
-        IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-        IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      },
+    beforeAll(async () => {
+      moto = await startMotoServer();
+      upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
+      await deleteDefaultVpc(upstream);
+      service = await startTestService({
+        env: {
+          IPAM_EC2_UPSTREAM_URL: moto.endpoint,
+          IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+          IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+        },
+      });
+      aws = await awsCli(service.url, ADMIN);
+    }, 60_000);
+    afterAll(async () => {
+      upstream?.destroy();
+      await service?.stop();
+      await moto?.stop();
     });
-    aws = await awsCli(service.url, ADMIN);
-  }, 60_000);
-  afterAll(async () => {
-    upstream?.destroy();
-    await service?.stop();
-    await moto?.stop();
-  });
 
-  async function developmentPool(): Promise<string> {
-    const ipam = await aws.ok('aws ec2 create-ipam --operating-regions RegionName=us-east-1');
-    const scopeId = ipam.json.Ipam.PrivateDefaultScopeId;
-    const pool = await aws.ok(`aws ec2 create-ipam-pool --ipam-scope-id ${scopeId} --address-family ipv4 --locale us-east-1`);
-    const poolId = pool.json.IpamPool.IpamPoolId;
-    await aws.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${poolId} --cidr 10.0.0.0/16`);
-    for (let poll = 0; poll < 60; poll++) {
-      const cidrs = await aws.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${poolId}`);
-      if (cidrs.json.IpamPoolCidrs[0]?.State === 'provisioned') return poolId;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    async function developmentPool(): Promise<string> {
+      const ipam = await aws.ok('aws ec2 create-ipam --operating-regions RegionName=us-east-1');
+      const scopeId = ipam.json.Ipam.PrivateDefaultScopeId;
+      const pool = await aws.ok(`aws ec2 create-ipam-pool --ipam-scope-id ${scopeId} --address-family ipv4 --locale us-east-1`);
+      const poolId = pool.json.IpamPool.IpamPoolId;
+      await aws.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${poolId} --cidr 10.0.0.0/16`);
+      for (let poll = 0; poll < 60; poll++) {
+        const cidrs = await aws.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${poolId}`);
+        if (cidrs.json.IpamPoolCidrs[0]?.State === 'provisioned') return poolId;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      throw new Error('the pool CIDR was never provisioned');
     }
-    throw new Error('the pool CIDR was never provisioned');
-  }
-  const allocations = async (poolId: string) =>
-    (await aws.ok(`aws ec2 get-ipam-pool-allocations --ipam-pool-id ${poolId}`)).json.IpamPoolAllocations;
+    const allocations = async (poolId: string) =>
+      (await aws.ok(`aws ec2 get-ipam-pool-allocations --ipam-pool-id ${poolId}`)).json.IpamPoolAllocations;
 
-  it('creates the VPC in moto with the allocated CIDR, records moto’s id, refuses as moto does, and releases on delete-vpc', async () => {
-    const poolId = await developmentPool();
-    const created = await aws.ok(
-      `aws ec2 create-vpc --ipv4-ipam-pool-id ${poolId} --ipv4-netmask-length 24 --tag-specifications ResourceType=vpc,Tags=[{Key=Name,Value=IPAM-VPC}]`,
-    );
-    const vpcId = created.json.Vpc.VpcId;
-    expect(created.json.Vpc.CidrBlock).toBe('10.0.0.0/24');
-    const { Vpcs } = await upstream.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    expect(Vpcs?.[0]).toMatchObject({ VpcId: vpcId, CidrBlock: '10.0.0.0/24', Tags: [{ Key: 'Name', Value: 'IPAM-VPC' }] });
-    expect(await allocations(poolId)).toEqual([
-      expect.objectContaining({ Cidr: '10.0.0.0/24', ResourceType: 'vpc', ResourceId: vpcId, ResourceOwner: ADMIN.accountId }),
-    ]);
-    // describe-vpcs is moto's answer, filters and all.
-    const described = await aws.ok('aws ec2 describe-vpcs --filters Name=tag:Name,Values=IPAM-VPC');
-    expect(described.json.Vpcs.map((vpc: { VpcId: string }) => vpc.VpcId)).toEqual([vpcId]);
+    it('creates the VPC in moto with the allocated CIDR, records moto’s id, refuses as moto does, and releases on delete-vpc', async () => {
+      const poolId = await developmentPool();
+      const created = await aws.ok(
+        `aws ec2 create-vpc --ipv4-ipam-pool-id ${poolId} --ipv4-netmask-length 24 --tag-specifications ResourceType=vpc,Tags=[{Key=Name,Value=IPAM-VPC}]`,
+      );
+      const vpcId = created.json.Vpc.VpcId;
+      expect(created.json.Vpc.CidrBlock).toBe('10.0.0.0/24');
+      const { Vpcs } = await upstream.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+      expect(Vpcs?.[0]).toMatchObject({ VpcId: vpcId, CidrBlock: '10.0.0.0/24', Tags: [{ Key: 'Name', Value: 'IPAM-VPC' }] });
+      expect(await allocations(poolId)).toEqual([
+        expect.objectContaining({ Cidr: '10.0.0.0/24', ResourceType: 'vpc', ResourceId: vpcId, ResourceOwner: ADMIN.accountId }),
+      ]);
+      // describe-vpcs is moto's answer, filters and all.
+      const described = await aws.ok('aws ec2 describe-vpcs --filters Name=tag:Name,Values=IPAM-VPC');
+      expect(described.json.Vpcs.map((vpc: { VpcId: string }) => vpc.VpcId)).toEqual([vpcId]);
 
-    // moto refuses a subnet outside the VPC: its error reaches the CLI and the subnet's allocation is released.
-    const subnetScope = (
-      await aws.ok(`aws ec2 create-ipam-scope --ipam-id ${(await aws.ok('aws ec2 describe-ipams')).json.Ipams[0].IpamId}`)
-    ).json.IpamScope.IpamScopeId;
-    const subnetPool = (await aws.ok(`aws ec2 create-ipam-pool --ipam-scope-id ${subnetScope} --address-family ipv4 --locale us-east-1`))
-      .json.IpamPool.IpamPoolId;
-    await aws.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${subnetPool} --cidr 172.16.0.0/16`);
-    for (
-      let poll = 0;
-      poll < 60 &&
-      (await aws.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${subnetPool}`)).json.IpamPoolCidrs[0]?.State !== 'provisioned';
-      poll++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    const refused = await aws.run(`aws ec2 create-subnet --vpc-id ${vpcId} --ipv4-ipam-pool-id ${subnetPool} --ipv4-netmask-length 26`);
-    expect(refused.status).not.toBe(0);
-    expect(refused.errorCode).toBe('InvalidSubnet.Range');
-    expect(await allocations(subnetPool)).toEqual([]);
+      // moto refuses a subnet outside the VPC: its error reaches the CLI and the subnet's allocation is released.
+      const subnetScope = (
+        await aws.ok(`aws ec2 create-ipam-scope --ipam-id ${(await aws.ok('aws ec2 describe-ipams')).json.Ipams[0].IpamId}`)
+      ).json.IpamScope.IpamScopeId;
+      const subnetPool = (await aws.ok(`aws ec2 create-ipam-pool --ipam-scope-id ${subnetScope} --address-family ipv4 --locale us-east-1`))
+        .json.IpamPool.IpamPoolId;
+      await aws.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${subnetPool} --cidr 172.16.0.0/16`);
+      for (
+        let poll = 0;
+        poll < 60 &&
+        (await aws.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${subnetPool}`)).json.IpamPoolCidrs[0]?.State !== 'provisioned';
+        poll++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const refused = await aws.run(`aws ec2 create-subnet --vpc-id ${vpcId} --ipv4-ipam-pool-id ${subnetPool} --ipv4-netmask-length 26`);
+      expect(refused.status).not.toBe(0);
+      expect(refused.errorCode).toBe('InvalidSubnet.Range');
+      expect(await allocations(subnetPool)).toEqual([]);
 
-    await aws.ok(`aws ec2 delete-vpc --vpc-id ${vpcId}`);
-    expect((await upstream.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
-    expect(await allocations(poolId)).toEqual([]);
-  });
-
-  it('passes actions it does not implement to moto and back unchanged', async () => {
-    const gateway = await aws.ok('aws ec2 create-internet-gateway');
-    const gatewayId = gateway.json.InternetGateway.InternetGatewayId;
-    expect(gatewayId).toMatch(/^igw-/);
-    const { InternetGateways } = await upstream.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [gatewayId] }));
-    expect(InternetGateways?.map((found) => found.InternetGatewayId)).toEqual([gatewayId]);
-    // moto's own error, code and words.
-    const missing = await aws.run('aws ec2 delete-internet-gateway --internet-gateway-id igw-0000000000000000f');
-    expect(missing.errorCode).toBe('InvalidInternetGatewayID.NotFound');
-  });
-
-  it('checks the signature before forwarding, and the JSON API never forwards', async () => {
-    const unsigned = await rawPost(service.url, {
-      body: 'Action=CreateInternetGateway&Version=2016-11-15',
-      contentType: 'application/x-www-form-urlencoded',
+      await aws.ok(`aws ec2 delete-vpc --vpc-id ${vpcId}`);
+      expect((await upstream.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
+      expect(await allocations(poolId)).toEqual([]);
     });
-    expect(unsigned.status).toBe(403);
-    expect(unsigned.text).toContain('MissingAuthenticationToken');
 
-    const json = await rawPost(service.url, {
-      path: '/api/CreateInternetGateway',
-      body: '{}',
-      contentType: 'application/json',
-      account: ADMIN,
+    it('passes actions it does not implement to moto and back unchanged', async () => {
+      const gateway = await aws.ok('aws ec2 create-internet-gateway');
+      const gatewayId = gateway.json.InternetGateway.InternetGatewayId;
+      expect(gatewayId).toMatch(/^igw-/);
+      const { InternetGateways } = await upstream.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [gatewayId] }));
+      expect(InternetGateways?.map((found) => found.InternetGatewayId)).toEqual([gatewayId]);
+      // moto's own error, code and words.
+      const missing = await aws.run('aws ec2 delete-internet-gateway --internet-gateway-id igw-0000000000000000f');
+      expect(missing.errorCode).toBe('InvalidInternetGatewayID.NotFound');
     });
-    expect(json.status).toBe(400);
-    expect(JSON.parse(json.text)).toMatchObject({ code: 'InvalidAction' });
-  });
-});
+
+    it('checks the signature before forwarding, and the JSON API never forwards', async () => {
+      const unsigned = await rawPost(service.url, {
+        body: 'Action=CreateInternetGateway&Version=2016-11-15',
+        contentType: 'application/x-www-form-urlencoded',
+      });
+      expect(unsigned.status).toBe(403);
+      expect(unsigned.text).toContain('MissingAuthenticationToken');
+
+      const json = await rawPost(service.url, {
+        path: '/api/CreateInternetGateway',
+        body: '{}',
+        contentType: 'application/json',
+        account: ADMIN,
+      });
+      expect(json.status).toBe(400);
+      expect(JSON.parse(json.text)).toMatchObject({ code: 'InvalidAction' });
+    });
+  },
+);

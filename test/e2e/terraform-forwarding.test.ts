@@ -27,8 +27,6 @@ import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { type TerraformWorkspace, terraformSkipReason, terraformWorkspace } from './support/terraform.ts';
 
-const unavailable = skipUnless(!terraformSkipReason, 'the Terraform forwarding-mode test', terraformSkipReason) || motoMissing();
-
 function configuration(endpoint: string): string {
   return `
 terraform {
@@ -91,67 +89,72 @@ resource "aws_vpc_ipv4_cidr_block_association" "secondary" {
 `;
 }
 
-describe.skipIf(unavailable)('Terraform in forwarding mode (hashicorp/aws, moto upstream)', () => {
-  let moto: MotoServer;
-  let upstream: EC2Client;
-  let service: TestService;
-  let workspace: TerraformWorkspace;
-  const terraform = (...args: string[]) => workspace.terraform(...args, '-input=false', '-no-color');
-  let poolId: string;
-  const allocations = async () =>
-    (await service.ec2().send(new GetIpamPoolAllocationsCommand({ IpamPoolId: poolId }))).IpamPoolAllocations ?? [];
+describe.skipIf(motoMissing() || skipUnless(!terraformSkipReason, 'the Terraform forwarding-mode test', terraformSkipReason))(
+  'Terraform in forwarding mode (hashicorp/aws, moto upstream)',
+  () => {
+    let moto: MotoServer;
+    let upstream: EC2Client;
+    let service: TestService;
+    let workspace: TerraformWorkspace;
+    const terraform = (...args: string[]) => workspace.terraform(...args, '-input=false', '-no-color');
+    let poolId: string;
+    const allocations = async () =>
+      (await service.ec2().send(new GetIpamPoolAllocationsCommand({ IpamPoolId: poolId }))).IpamPoolAllocations ?? [];
 
-  beforeAll(async () => {
-    moto = await startMotoServer();
-    upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
-    await deleteDefaultVpc(upstream);
-    service = await startTestService({
-      env: {
-        IPAM_EC2_UPSTREAM_URL: moto.endpoint,
-        IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-        IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      },
+    beforeAll(async () => {
+      moto = await startMotoServer();
+      upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
+      await deleteDefaultVpc(upstream);
+      service = await startTestService({
+        env: {
+          IPAM_EC2_UPSTREAM_URL: moto.endpoint,
+          IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+          IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+        },
+      });
+      workspace = await terraformWorkspace(configuration(service.url));
+    }, 120_000);
+    afterAll(async () => {
+      upstream?.destroy();
+      await service?.stop();
+      await moto?.stop();
+      await workspace?.remove();
     });
-    workspace = await terraformWorkspace(configuration(service.url));
-  }, 120_000);
-  afterAll(async () => {
-    upstream?.destroy();
-    await service?.stop();
-    await moto?.stop();
-    await workspace?.remove();
-  });
 
-  it('applies a VPC, a subnet and a secondary CIDR block from the pool, in moto with the allocated CIDRs', {
-    timeout: 240_000,
-  }, async () => {
-    await terraform('apply', '-auto-approve');
-    const { Vpcs } = await upstream.send(new DescribeVpcsCommand({}));
-    expect(Vpcs).toHaveLength(1);
-    const vpc = Vpcs![0]!;
-    const cidrs = (vpc.CidrBlockAssociationSet ?? []).map((association) => association.CidrBlock).sort();
-    expect(cidrs).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
-    const { Subnets } = await upstream.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
-    expect(Subnets?.map((subnet) => subnet.CidrBlock)).toEqual(['10.0.0.0/26']);
-    poolId = (await service.ec2().send(new DescribeIpamPoolsCommand({}))).IpamPools![0]!.IpamPoolId!;
-    const held = await allocations();
-    expect(
-      held.map(({ Cidr, ResourceType, ResourceId }) => ({ Cidr, ResourceType, ResourceId })).sort((a, b) => a.Cidr!.localeCompare(b.Cidr!)),
-    ).toEqual([
-      { Cidr: '10.0.0.0/24', ResourceType: 'vpc', ResourceId: vpc.VpcId },
-      { Cidr: '10.0.1.0/24', ResourceType: 'vpc', ResourceId: vpc.VpcId },
-    ]);
-  });
+    it('applies a VPC, a subnet and a secondary CIDR block from the pool, in moto with the allocated CIDRs', {
+      timeout: 240_000,
+    }, async () => {
+      await terraform('apply', '-auto-approve');
+      const { Vpcs } = await upstream.send(new DescribeVpcsCommand({}));
+      expect(Vpcs).toHaveLength(1);
+      const vpc = Vpcs![0]!;
+      const cidrs = (vpc.CidrBlockAssociationSet ?? []).map((association) => association.CidrBlock).sort();
+      expect(cidrs).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
+      const { Subnets } = await upstream.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
+      expect(Subnets?.map((subnet) => subnet.CidrBlock)).toEqual(['10.0.0.0/26']);
+      poolId = (await service.ec2().send(new DescribeIpamPoolsCommand({}))).IpamPools![0]!.IpamPoolId!;
+      const held = await allocations();
+      expect(
+        held
+          .map(({ Cidr, ResourceType, ResourceId }) => ({ Cidr, ResourceType, ResourceId }))
+          .sort((a, b) => a.Cidr!.localeCompare(b.Cidr!)),
+      ).toEqual([
+        { Cidr: '10.0.0.0/24', ResourceType: 'vpc', ResourceId: vpc.VpcId },
+        { Cidr: '10.0.1.0/24', ResourceType: 'vpc', ResourceId: vpc.VpcId },
+      ]);
+    });
 
-  it('plans no changes afterwards', { timeout: 180_000 }, async () => {
-    const { stdout } = await terraform('plan', '-detailed-exitcode');
-    expect(stdout).toContain('No changes.');
-  });
+    it('plans no changes afterwards', { timeout: 180_000 }, async () => {
+      const { stdout } = await terraform('plan', '-detailed-exitcode');
+      expect(stdout).toContain('No changes.');
+    });
 
-  it('destroys everything: no VPC in moto, and the pool (which goes only once its allocations are released) is gone', {
-    timeout: 240_000,
-  }, async () => {
-    await terraform('destroy', '-auto-approve');
-    expect((await upstream.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
-    expect((await service.ec2().send(new DescribeIpamPoolsCommand({}))).IpamPools).toEqual([]);
-  });
-});
+    it('destroys everything: no VPC in moto, and the pool (which goes only once its allocations are released) is gone', {
+      timeout: 240_000,
+    }, async () => {
+      await terraform('destroy', '-auto-approve');
+      expect((await upstream.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
+      expect((await service.ec2().send(new DescribeIpamPoolsCommand({}))).IpamPools).toEqual([]);
+    });
+  },
+);

@@ -64,7 +64,11 @@ export async function handleApiRequest(services: ApiServices, request: HttpReque
   if (openApiPath) {
     services.log?.({ requestId, status: 200 });
     return withCommonHeaders(
-      { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: servedOpenApiDocument(openApiPath[1] ?? '') },
+      {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: servedOpenApiDocument(openApiPath[1] ?? '', services.deps.ec2Companions !== 'off'),
+      },
       requestId,
     );
   }

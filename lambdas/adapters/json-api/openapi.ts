@@ -213,11 +213,18 @@ function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
   };
 }
 
-let document: OpenApiDocument | undefined;
+const documents = new Map<boolean, OpenApiDocument>();
 
-/** The document for this server's action table, built on first use and kept for the life of the process. */
-export function openApiDocument(): OpenApiDocument {
-  document ??= buildOpenApiDocument(Object.keys(ACTIONS));
+/**
+ * The document for this server's action table, built on first use and kept for the life of the
+ * process; without the EC2 companions (VPCs, subnets) where they answer InvalidAction (`off`).
+ */
+export function openApiDocument(companions = true): OpenApiDocument {
+  let document = documents.get(companions);
+  if (!document) {
+    document = buildOpenApiDocument(Object.keys(ACTIONS).filter((action) => companions || !ACTIONS[action].ec2Companion));
+    documents.set(companions, document);
+  }
   return document;
 }
 
@@ -225,6 +232,6 @@ export function openApiDocument(): OpenApiDocument {
  * The document as served at `{basePath}/api/openapi.json`: its server is `basePath` (API Gateway's
  * stage, `''` locally), so a client generated from it calls the same deployment it came from.
  */
-export function servedOpenApiDocument(basePath: string): string {
-  return JSON.stringify({ ...openApiDocument(), servers: [{ url: basePath || '/' }] });
+export function servedOpenApiDocument(basePath: string, companions = true): string {
+  return JSON.stringify({ ...openApiDocument(companions), servers: [{ url: basePath || '/' }] });
 }

@@ -107,7 +107,15 @@ describe('paths are the action table', () => {
       .map((path) => path.slice('/api/'.length));
     expect(documented.sort()).toEqual([...actions].sort());
     expect(documented.filter((action) => !isImplementedAction(action))).toEqual([]);
-    expect(document.paths).not.toHaveProperty('/api/AssociateVpcCidrBlock');
+    expect(document.paths).not.toHaveProperty('/api/CreateInternetGateway');
+  });
+
+  it('leaves out the EC2 companions where they answer InvalidAction (the cloud)', () => {
+    const cloud = openApiDocument(false);
+    expect(cloud.paths).toHaveProperty('/api/AllocateIpamPoolCidr');
+    expect(cloud.paths).not.toHaveProperty('/api/CreateVpc');
+    expect(cloud.paths).not.toHaveProperty('/api/DescribeSubnets');
+    expect(document.paths).toHaveProperty('/api/CreateVpc');
   });
 
   it('a body is required exactly where the input has required members', () => {
