@@ -17,6 +17,7 @@ import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics.ts';
 import { StoredOrganizationDirectory } from '../../lambdas/adapters/organization-directory.ts';
 import { StepFunctionsWorkflows } from '../../lambdas/adapters/step-functions/workflows.ts';
 import { type Config, loadConfig } from '../../lambdas/config.ts';
+import { HttpEc2Upstream } from '../../lambdas/adapters/ec2-upstream/ec2-upstream.ts';
 import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
 import { localDependencies } from '../../lambdas/hosts/local/service.ts';
@@ -134,4 +135,38 @@ test('an IPAM whose Step Functions start failed is logged, left open on the tabl
   expect(Ipams.map((ipam) => ipam.State)).toEqual(['create-complete']);
   await local.workflows.stop();
   localClient.destroy();
+});
+
+test('npm start with an upstream EC2 endpoint forwards the EC2 companions there and reads discovery from it; the cloud never forwards', async () => {
+  const upstreamConfig = loadConfig(
+    {
+      IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+      IPAM_TABLE_NAME: table.tableName,
+      IPAM_EVENT_BUS_NAME: 'ipam-events',
+      IPAM_EC2_UPSTREAM_URL: 'http://127.0.0.1:5000',
+      IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: 'moto-key',
+    },
+    dir,
+  );
+  expect(upstreamConfig.ec2Upstream).toEqual({ url: 'http://127.0.0.1:5000', accessKeyId: 'moto-key', secretAccessKey: 'test' });
+  expect(() => loadConfig({ IPAM_EC2_UPSTREAM_URL: 'localhost:5000' }, dir)).toThrow(/IPAM_EC2_UPSTREAM_URL must be an http/);
+  const upstream = new HttpEc2Upstream(upstreamConfig.ec2Upstream!);
+  const localClient = dynamoDbClient(upstreamConfig.dynamoDbEndpoint);
+  const local = localDependencies(upstreamConfig, {
+    dynamoDb: localClient,
+    eventsFile: path.join(dir, 'events.jsonl'),
+    metricsFile: path.join(dir, 'metrics.jsonl'),
+    log: new RecordingLog(),
+    ec2Upstream: upstream,
+  });
+  expect(local.ec2Companions).toBe('forwarding');
+  expect(local.ec2Upstream).toBe(upstream);
+  expect(local.inventory).toBeInstanceOf(Ec2Inventory);
+  // The Lambda host has no such setting: the companions stay off there whatever the environment says.
+  const lambda = lambdaDependencies(upstreamConfig, { log: new RecordingLog() });
+  expect(lambda.ec2Companions).toBe('off');
+  expect(lambda.ec2Upstream).toBeUndefined();
+  await local.workflows.stop();
+  localClient.destroy();
+  upstream.destroy();
 });
