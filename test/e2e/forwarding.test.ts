@@ -76,6 +76,14 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       expect(await allocations(poolId)).toEqual([
         expect.objectContaining({ Cidr: '10.0.0.0/24', ResourceType: 'vpc', ResourceId: vpcId, ResourceOwner: ADMIN.accountId }),
       ]);
+      // A discovery sweep reads moto (the upstream) and finds the VPC: its allocation stays.
+      await service.sweep();
+      expect(await allocations(poolId)).toEqual([expect.objectContaining({ ResourceId: vpcId })]);
+      const scopeId = (await aws.ok('aws ec2 describe-ipams')).json.Ipams[0].PrivateDefaultScopeId;
+      const resourceCidrs = await aws.ok(`aws ec2 get-ipam-resource-cidrs --ipam-scope-id ${scopeId} --resource-id ${vpcId}`);
+      expect(resourceCidrs.json.IpamResourceCidrs).toEqual([
+        expect.objectContaining({ ResourceCidr: '10.0.0.0/24', IpamPoolId: poolId, ManagementState: 'managed' }),
+      ]);
       // describe-vpcs is moto's answer, filters and all.
       const described = await aws.ok('aws ec2 describe-vpcs --filters Name=tag:Name,Values=IPAM-VPC');
       expect(described.json.Vpcs.map((vpc: { VpcId: string }) => vpc.VpcId)).toEqual([vpcId]);
