@@ -30,7 +30,7 @@ const ENVIRONMENT = {
   IPAM_DISCOVERY_SOURCE: "where npm start's discovery reads: none (the default: no AWS calls) or aws (EC2 with this machine's credentials)",
   IPAM_EC2_ENDPOINT: 'EC2 endpoint override for discovery (default AWS; setting it turns EC2 discovery on)',
   IPAM_STS_ENDPOINT: 'STS endpoint override for discovery (default IPAM_EC2_ENDPOINT, else AWS)',
-  IPAM_EC2_UPSTREAM_URL: 'forwarding mode: VPCs and subnets live on this EC2 endpoint (moto, LocalStack), which gets every EC2 action not implemented here',
+  IPAM_EC2_UPSTREAM_URL: 'forwarding mode: VPCs and subnets live on this EC2 endpoint (moto, LocalStack)',
   IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: 'the key forwarded requests are re-signed with (default test)',
   IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: 'its secret (default test)',
   IPAM_INVENTORY_FILE: 'a static inventory file read instead of EC2',
