@@ -229,9 +229,9 @@ async function takeWithIntent(
 
 /**
  * Creates upstream with the allocated CIDR. Success links the allocation to the returned id; an
- * upstream refusal releases it and is rethrown as the upstream worded it; no answer (a timeout,
- * a dropped connection) leaves it unknown whether the resource exists, so the upstream is asked
- * (and if it cannot be, the intent stays for the recovery).
+ * upstream refusal (4xx) releases it and is rethrown as the upstream worded it; no answer (a
+ * timeout, a dropped connection) or a 5xx leaves it unknown whether the resource exists, so the
+ * upstream is asked (and if it cannot be, the intent stays for the recovery).
  */
 async function createUpstream(
   deps: Dependencies,
@@ -243,7 +243,8 @@ async function createUpstream(
   try {
     output = await create(taken.allocation.Cidr);
   } catch (error) {
-    if (error instanceof UpstreamError) await releaseIntent(deps, taken.intent);
+    // A 4xx is a refusal: nothing was made. A 5xx or no answer may have made it: ask.
+    if (error instanceof UpstreamError && error.httpStatus < 500) await releaseIntent(deps, taken.intent);
     else await resolveIntent(deps, taken.intent).catch(() => undefined);
     throw error;
   }

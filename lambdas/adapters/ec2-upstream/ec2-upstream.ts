@@ -5,7 +5,7 @@ import * as ec2 from '@aws-sdk/client-ec2';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Ec2UpstreamConfig } from '../../config.ts';
-import { UpstreamError } from '../../domain/errors.ts';
+import { IpamError, UpstreamError } from '../../domain/errors.ts';
 import type { Ec2Upstream, RawEc2Answer, RawEc2Request } from '../../ports/ec2-upstream.ts';
 
 /** Longest wait for the upstream's answer: a forwarded create left unanswered is resolved by the recovery. */
@@ -34,7 +34,7 @@ export class HttpEc2Upstream implements Ec2Upstream {
       const { $metadata: _metadata, ...output } = (await this.#client(region).send(new Command(input))) as unknown as Members;
       return output;
     } catch (error) {
-      throw upstreamRefusal(error) ?? error;
+      throw upstreamRefusal(error) ?? this.#noAnswer(error);
     }
   }
 
@@ -60,12 +60,20 @@ export class HttpEc2Upstream implements Ec2Upstream {
       headers: sent,
       body: request.method === 'GET' || request.method === 'HEAD' ? undefined : Buffer.from(request.body),
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+    }).catch((error: unknown) => {
+      throw this.#noAnswer(error);
     });
     const answerHeaders: Record<string, string> = {};
     answer.headers.forEach((value, name) => {
       if (!DROPPED_ANSWER_HEADERS.has(name)) answerHeaders[name] = value;
     });
     return { statusCode: answer.status, headers: answerHeaders, body: await answer.text() };
+  }
+
+  /** The upstream did not answer (refused the connection, timed out): 503, which clients retry. */
+  #noAnswer(error: unknown): IpamError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new IpamError('Unavailable', `The upstream EC2 endpoint ${this.#config.url} did not answer: ${reason}`);
   }
 
   /** Ends the idle connections of every client (the local host's stop). */
