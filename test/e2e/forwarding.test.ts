@@ -124,7 +124,7 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       expect(missing.errorCode).toBe('InvalidInternetGatewayID.NotFound');
     });
 
-    it('checks the signature before forwarding, and the JSON API never forwards', async () => {
+    it('checks the signature before forwarding; the JSON API forwards no action it does not implement', async () => {
       const unsigned = await rawPost(service.url, {
         body: 'Action=CreateInternetGateway&Version=2016-11-15',
         contentType: 'application/x-www-form-urlencoded',
@@ -140,6 +140,10 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       });
       expect(json.status).toBe(400);
       expect(JSON.parse(json.text)).toMatchObject({ code: 'InvalidAction' });
+      // A companion it does not intercept is still the upstream's answer there, as JSON.
+      const vpcs = await rawPost(service.url, { path: '/api/DescribeVpcs', body: '{}', contentType: 'application/json', account: ADMIN });
+      expect(vpcs.status).toBe(200);
+      expect(JSON.parse(vpcs.text)).toEqual({ Vpcs: [] });
     });
   },
 );
