@@ -265,6 +265,25 @@ describe('CreateSubnet from a planning pool (S13 step 4)', () => {
     expect((await harness.call('DescribeSubnets', {})).Subnets).toHaveLength(13);
   });
 
+  it('answers a DryRun after checking the caller may use the pool, creating nothing', async () => {
+    const harness = await createUseCaseHarness();
+    const { Vpc, dev } = await tutorialPlan(harness);
+    await expectRefusal(
+      harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv4IpamPoolId: dev, Ipv4NetmaskLength: 28, DryRun: true }),
+      'DryRunOperation',
+    );
+    await expectRefusal(
+      harness.call(
+        'CreateSubnet',
+        { VpcId: Vpc.VpcId, Ipv4IpamPoolId: dev, Ipv4NetmaskLength: 28, DryRun: true },
+        { accountId: '111122223333' },
+      ),
+      'InvalidIpamPoolId.NotFound',
+    );
+    expect((await harness.call('DescribeSubnets', {})).Subnets).toEqual([]);
+    expect(await allocationLines(harness, dev)).toEqual([]);
+  });
+
   it('returns the space when the subnet is deleted, so the same CIDR is given out again', async () => {
     const harness = await createUseCaseHarness();
     const { Vpc, dev } = await tutorialPlan(harness);
