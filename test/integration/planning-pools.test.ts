@@ -199,6 +199,29 @@ describe('CreateIpamPool with a SourceResource (resource planning pool)', () => 
   });
 });
 
+describe('concurrent planning of one VPC CIDR', () => {
+  it('gives the CIDR to exactly one of several planning pools provisioning it at once', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: REGION }] });
+    const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/20' });
+    const pools: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { IpamPool } = await harness.call('CreateIpamPool', {
+        IpamScopeId: Ipam.PrivateDefaultScopeId,
+        AddressFamily: 'ipv4',
+        SourceResource: sourceResource(Vpc.VpcId),
+      });
+      pools.push(IpamPool.IpamPoolId);
+    }
+    await Promise.all(pools.map((IpamPoolId) => harness.call('ProvisionIpamPoolCidr', { IpamPoolId, Cidr: '10.0.0.0/20' })));
+    const states = await Promise.all(
+      pools.map(async (IpamPoolId) => (await harness.call('GetIpamPoolCidrs', { IpamPoolId })).IpamPoolCidrs[0].State as string),
+    );
+    expect(states.sort()).toEqual(['failed-provision', 'failed-provision', 'failed-provision', 'provisioned']);
+    await expectRefusal(harness.call('DeleteVpc', { VpcId: Vpc.VpcId }), 'DependencyViolation');
+  });
+});
+
 describe('CreateSubnet from a planning pool (S13 step 4)', () => {
   it('gives the dev and prod subnets the lowest free /28 of their pools, each a subnet allocation', async () => {
     const harness = await createUseCaseHarness();
