@@ -12,6 +12,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import type { Write } from '../ports/store.ts';
 import { allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
+import { planningSpaceDeletes } from './planning-pools.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
@@ -154,7 +155,7 @@ export async function deleteVpc(deps: Dependencies, context: RequestContext, inp
     }
     // Invariant (delete): the VPC is still at the version read after its subnets were read as
     // none (CreateSubnet updates it), so it is deleted once and never with a subnet in it.
-    return [{ op: 'delete', entity: { type: 'vpc', value: current } }];
+    return [{ op: 'delete', entity: { type: 'vpc', value: current } }, ...(await planningSpaceDeletes(deps, current))];
   };
   const pool = vpc.ipamPoolId === undefined ? undefined : await deps.store.getPool(vpc.ipamPoolId);
   const allocation = pool && vpc.ipamPoolAllocationId && (await deps.store.getAllocation(pool.IpamPoolId, vpc.ipamPoolAllocationId));

@@ -28,6 +28,12 @@ export interface Vpc extends Versioned {
   region: string;
   ipamPoolId?: string;
   ipamPoolAllocationId?: string;
+  /**
+   * Internal: the CIDR blocks of this VPC ever provisioned to a resource planning pool (S13). The
+   * VPC is then a space of its own (space id = VPC id): each such CIDR is a free block of it, or
+   * an allocation held by the one planning pool it is provisioned to. A CIDR not listed is free.
+   */
+  planningCidrs?: string[];
 }
 
 /**
@@ -48,6 +54,8 @@ export interface Subnet {
   DefaultForAz: false;
   MapPublicIpOnLaunch: false;
   Tags: Tag[];
-  /** Internal: the Region it lives in. */
+  /** Internal: the Region it lives in, and the `subnet` allocation holding its CIDR, if any (S13). */
   region: string;
+  ipamPoolId?: string;
+  ipamPoolAllocationId?: string;
 }

@@ -118,7 +118,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   DescribeVpcs: { run: describeVpcs, ec2Companion: true },
   DeleteVpc: { run: deleteVpc, ec2Companion: true },
-  CreateSubnet: { run: createSubnet, ec2Companion: true },
+  CreateSubnet: {
+    run: createSubnet,
+    ec2Companion: true,
+    authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
+      input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
+  },
   DescribeSubnets: { run: describeSubnets, ec2Companion: true },
   DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
   // Organisations: the delegated IPAM administrator
