@@ -1,6 +1,6 @@
 // CreateSubnet, DescribeSubnets and DeleteSubnet in embedded mode (issue 16): subnets of the VPCs
-// this service keeps, by explicit CIDR. Subnets from IPAM pools (planning pools, S13) are not
-// served yet.
+// this service keeps, by explicit CIDR, with an explicit IPv6 block if asked (subnet-cidr-blocks.ts).
+// Subnets from IPAM pools (planning pools, S13) are not served yet.
 import { cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -8,8 +8,9 @@ import { newSubnetId, regionalEc2Arn } from '../domain/ids.ts';
 import type { Subnet } from '../domain/model/vpc.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { retryOnConflict } from './free-space.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { presentSubnet, subnetIpv6Ask, subnetIpv6Association } from './subnet-cidr-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 /** EC2's bounds for a subnet's IPv4 CIDR block, and the addresses AWS reserves in each subnet. */
@@ -26,17 +27,23 @@ interface CreateSubnetInput {
   Ipv4IpamPoolId?: string;
   Ipv4NetmaskLength?: number;
   Ipv6IpamPoolId?: string;
+  Ipv6NetmaskLength?: number;
   Ipv6CidrBlock?: string;
+  Ipv6Native?: boolean;
   TagSpecifications?: TagSpecification[];
 }
 
 export async function createSubnet(deps: Dependencies, context: RequestContext, input: CreateSubnetInput) {
-  if (input.Ipv4IpamPoolId !== undefined || input.Ipv6IpamPoolId !== undefined || input.Ipv6CidrBlock !== undefined) {
+  if (input.Ipv4IpamPoolId !== undefined) {
+    throw new IpamError('InvalidParameterValue', 'Subnets from IPAM pools are not supported by this service yet (issue 16)');
+  }
+  if (input.Ipv6Native) {
     throw new IpamError(
       'InvalidParameterValue',
-      'Subnets from IPAM pools and IPv6 subnets are not supported by this service yet (issue 16)',
+      'IPv6-only subnets (Ipv6Native) are not supported by this service yet: give a CidrBlock too',
     );
   }
+  const ipv6 = subnetIpv6Ask(input);
   if (input.CidrBlock === undefined) throw new IpamError('MissingParameter', messages.missingParameter('CidrBlock'));
   const cidr = parseCidr(input.CidrBlock);
   const text = formatCidr(cidr);
@@ -72,8 +79,11 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
       State: 'available',
       DefaultForAz: false,
       MapPublicIpOnLaunch: false,
+      ...(ipv6 !== undefined && { Ipv6CidrBlockAssociationSet: [subnetIpv6Association(vpc, siblings, ipv6)] }),
+      AssignIpv6AddressOnCreation: false,
       Tags: tags,
       region: context.region,
+      version: 1,
     };
     await deps.store.commit([
       // Invariant (update): the VPC is at the version read, so no subnet was created in it, and
@@ -81,7 +91,7 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
       { op: 'update', entity: { type: 'vpc', value: vpc } },
       { op: 'create', entity: { type: 'subnet', value: subnet } },
     ]);
-    return { Subnet: publicView(subnet) };
+    return { Subnet: presentSubnet(subnet) };
   });
 }
 
@@ -118,7 +128,11 @@ const SUBNET_FILTER_EXTRAS: Record<string, (subnet: Subnet) => unknown> = {
   'cidr-block': (subnet) => subnet.CidrBlock,
   cidr: (subnet) => subnet.CidrBlock,
   'default-for-az': (subnet) => subnet.DefaultForAz,
+  'ipv6-cidr-block-association.ipv6-cidr-block': (subnet) => ipv6Of(subnet).map((association) => association.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.association-id': (subnet) => ipv6Of(subnet).map((association) => association.AssociationId),
+  'ipv6-cidr-block-association.state': (subnet) => ipv6Of(subnet).map((association) => association.Ipv6CidrBlockState.State),
 };
+const ipv6Of = (subnet: Subnet) => subnet.Ipv6CidrBlockAssociationSet ?? [];
 
 /** The caller's subnets in the request's Region; an account with none gets an empty list. */
 export async function describeSubnets(deps: Dependencies, context: RequestContext, input: DescribeSubnetsInput) {
@@ -130,5 +144,5 @@ export async function describeSubnets(deps: Dependencies, context: RequestContex
   const selected = subnets.filter((subnet) => (ids.length === 0 || ids.includes(subnet.SubnetId)) && matches(subnet));
   const query = queryFingerprint(['DescribeSubnets', context.accountId, context.region, ids, input.Filters ?? []]);
   const page = pageOf(deps.paginationSecret, query, selected, (subnet) => subnet.SubnetId, input, 1000);
-  return { Subnets: page.items.map((subnet) => publicView(subnet)), NextToken: page.nextToken };
+  return { Subnets: page.items.map(presentSubnet), NextToken: page.nextToken };
 }
