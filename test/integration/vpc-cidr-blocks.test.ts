@@ -311,6 +311,31 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
     expect(await allocationsOf(harness, ipv6Pool)).toEqual([]);
   });
 
+  it('takes an explicit Ipv6CidrBlock of the pool when free, and checks the pool for a DryRun', async () => {
+    const harness = await createUseCaseHarness();
+    const ipv6Pool = await poolOf(harness, 'ipv6', ULA);
+    const explicit = { CidrBlock: '10.0.0.0/16', Ipv6IpamPoolId: ipv6Pool, Ipv6CidrBlock: 'fd12:3456:7811:2300::/56' };
+    const { Vpc } = await harness.call('CreateVpc', explicit);
+    expect(Vpc.Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock).toBe('fd12:3456:7811:2300::/56');
+    await expectRefusal(
+      harness.call('CreateVpc', { ...explicit, CidrBlock: '10.1.0.0/16' }),
+      'InvalidParameterValue',
+      'overlaps an existing allocation',
+    );
+    await expectRefusal(
+      harness.call('CreateVpc', { ...explicit, Ipv6CidrBlock: 'fd99::/56' }),
+      'InvalidParameterValue',
+      'not within the provisioned CIDRs',
+    );
+    await expectRefusal(harness.call('CreateVpc', { ...explicit, Ipv6NetmaskLength: 56 }), 'InvalidParameterCombination');
+    await expectRefusal(harness.call('CreateVpc', { ...explicit, DryRun: true }), 'DryRunOperation');
+    await expectRefusal(
+      harness.call('CreateVpc', { ...explicit, DryRun: true }, { accountId: '210987654321' }),
+      'InvalidIpamPoolId.NotFound',
+    );
+    expect((await allocationsOf(harness, ipv6Pool)).map((allocation) => allocation.Cidr)).toEqual(['fd12:3456:7811:2300::/56']);
+  });
+
   it('associates and disassociates an IPv6 block of an Amazon-provided public pool (a /56 by the pool’s default)', async () => {
     const harness = await createUseCaseHarness();
     const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
