@@ -133,6 +133,18 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
       const primary = await cli.run(`aws ec2 disassociate-vpc-cidr-block --association-id ${vpc.CidrBlockAssociationSet[0].AssociationId}`);
       expect({ status: primary.status, code: primary.errorCode }).toEqual({ status: 255, code: 'OperationNotPermitted' });
 
+      // S10 step 8's form: a VPC with an IPv6 block from the pool needs an IPv4 --cidr-block too.
+      const s10 = (await cli.ok(`aws ec2 create-vpc --ipv6-ipam-pool-id ${ipv6Pool} --cidr-block 10.1.0.0/16 --ipv6-netmask-length 56`))
+        .json.Vpc;
+      expect(s10).toMatchObject({
+        CidrBlock: '10.1.0.0/16',
+        CidrBlockAssociationSet: [expect.objectContaining({ CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'associated' } })],
+        Ipv6CidrBlockAssociationSet: [expect.objectContaining({ Ipv6Pool: ipv6Pool, Ipv6CidrBlock: expect.stringMatching(/\/56$/) })],
+      });
+      const withoutIpv4 = await cli.run(`aws ec2 create-vpc --ipv6-ipam-pool-id ${ipv6Pool} --ipv6-netmask-length 56`);
+      expect({ status: withoutIpv4.status, code: withoutIpv4.errorCode }).toEqual({ status: 255, code: 'MissingParameter' });
+      await cli.ok(`aws ec2 delete-vpc --vpc-id ${s10.VpcId}`);
+
       // delete-vpc releases the primary and the IPv6 block together: both pools are whole again.
       expect((await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpc.VpcId}`)).stdout.trim()).toBe('');
       expect(await allocations(development)).toEqual([]);
