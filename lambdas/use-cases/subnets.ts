@@ -1,7 +1,8 @@
 // CreateSubnet, DescribeSubnets and DeleteSubnet in embedded mode (issue 16): subnets of the VPCs
-// this service keeps, by explicit CIDR or from a resource planning pool of their VPC (S13). A
-// subnet from a pool passes every rule AllocateIpamPoolCidr applies (the allocationRequest/
-// placeAllocation path CreateVpc takes), and its `subnet` allocation is written with it.
+// this service keeps, by explicit CIDR or from a resource planning pool of their VPC (S13), with an
+// explicit IPv6 block if asked (subnet-cidr-blocks.ts). A subnet from a pool passes every rule
+// AllocateIpamPoolCidr applies (the allocationRequest/placeAllocation path CreateVpc takes), and
+// its `subnet` allocation is written with it.
 import { type Cidr, cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -12,9 +13,10 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import type { Write } from '../ports/store.ts';
 import { allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { requirePlanningPoolOf } from './planning-pools.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { presentSubnet, subnetIpv6Ask, subnetIpv6Association } from './subnet-cidr-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 /** EC2's bounds for a subnet's IPv4 CIDR block, and the addresses AWS reserves in each subnet. */
@@ -31,14 +33,20 @@ interface CreateSubnetInput {
   Ipv4IpamPoolId?: string;
   Ipv4NetmaskLength?: number;
   Ipv6IpamPoolId?: string;
+  Ipv6NetmaskLength?: number;
   Ipv6CidrBlock?: string;
+  Ipv6Native?: boolean;
   TagSpecifications?: TagSpecification[];
 }
 
 export async function createSubnet(deps: Dependencies, context: RequestContext, input: CreateSubnetInput) {
-  if (input.Ipv6IpamPoolId !== undefined || input.Ipv6CidrBlock !== undefined) {
-    throw new IpamError('InvalidParameterValue', 'IPv6 subnets are not supported by this service yet (issue 16)');
+  if (input.Ipv6Native) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      'IPv6-only subnets (Ipv6Native) are not supported by this service yet: give a CidrBlock too',
+    );
   }
+  const ipv6 = subnetIpv6Ask(input);
   if (input.Ipv4IpamPoolId === undefined) {
     if (input.Ipv4NetmaskLength !== undefined) {
       throw new IpamError('InvalidParameterCombination', 'Ipv4NetmaskLength can only be used with Ipv4IpamPoolId');
@@ -52,7 +60,12 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
   if (input.Ipv4NetmaskLength !== undefined) requireSubnetRange(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
   const SubnetId = newSubnetId();
-  const subnetWith = (vpc: Vpc, cidr: Cidr, pool?: { ipamPoolId: string; ipamPoolAllocationId: string }): Subnet => ({
+  const subnetWith = (
+    vpc: Vpc,
+    siblings: readonly Subnet[],
+    cidr: Cidr,
+    pool?: { ipamPoolId: string; ipamPoolAllocationId: string },
+  ): Subnet => ({
     SubnetId,
     SubnetArn: regionalEc2Arn(context.region, context.accountId, 'subnet', SubnetId),
     VpcId: vpc.VpcId,
@@ -63,9 +76,12 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     State: 'available',
     DefaultForAz: false,
     MapPublicIpOnLaunch: false,
+    ...(ipv6 !== undefined && { Ipv6CidrBlockAssociationSet: [subnetIpv6Association(vpc, siblings, ipv6)] }),
+    AssignIpv6AddressOnCreation: false,
     Tags: tags,
     region: context.region,
     ...pool,
+    version: 1,
   });
   const writesFor = (vpc: Vpc, subnet: Subnet): Write[] => [
     // Invariant (update): the VPC is at the version read, so no subnet was created in it, and
@@ -77,10 +93,11 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
   if (input.Ipv4IpamPoolId === undefined) {
     return retryOnConflict(async () => {
       const vpc = await requireVpc(deps, context, input.VpcId);
-      requireSubnetPlace(vpc, await deps.store.listSubnets(context.accountId, context.region, vpc.VpcId), requested!);
-      const subnet = subnetWith(vpc, requested!);
+      const siblings = await deps.store.listSubnets(context.accountId, context.region, vpc.VpcId);
+      requireSubnetPlace(vpc, siblings, requested!);
+      const subnet = subnetWith(vpc, siblings, requested!);
       await deps.store.commit(writesFor(vpc, subnet));
-      return { Subnet: publicView(subnet) };
+      return { Subnet: presentSubnet(subnet) };
     });
   }
 
@@ -111,12 +128,12 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     let created: Subnet | undefined;
     // Invariant (create): the subnet and the allocation holding its CIDR exist together or not at all.
     await takeForResource(deps, pool, placement, resource, 'api', ({ IpamPoolAllocationId }) => {
-      created = subnetWith(vpc, placement.target, { ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: IpamPoolAllocationId });
+      created = subnetWith(vpc, siblings, placement.target, { ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: IpamPoolAllocationId });
       return writesFor(vpc, created);
     });
     return created!;
   });
-  return { Subnet: publicView(subnet) };
+  return { Subnet: presentSubnet(subnet) };
 }
 
 function requireSubnetRange(prefixLength: number, cidrText: string): void {
@@ -186,7 +203,11 @@ const SUBNET_FILTER_EXTRAS: Record<string, (subnet: Subnet) => unknown> = {
   'cidr-block': (subnet) => subnet.CidrBlock,
   cidr: (subnet) => subnet.CidrBlock,
   'default-for-az': (subnet) => subnet.DefaultForAz,
+  'ipv6-cidr-block-association.ipv6-cidr-block': (subnet) => ipv6Of(subnet).map((association) => association.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.association-id': (subnet) => ipv6Of(subnet).map((association) => association.AssociationId),
+  'ipv6-cidr-block-association.state': (subnet) => ipv6Of(subnet).map((association) => association.Ipv6CidrBlockState.State),
 };
+const ipv6Of = (subnet: Subnet) => subnet.Ipv6CidrBlockAssociationSet ?? [];
 
 /** The caller's subnets in the request's Region; an account with none gets an empty list. */
 export async function describeSubnets(deps: Dependencies, context: RequestContext, input: DescribeSubnetsInput) {
@@ -198,5 +219,5 @@ export async function describeSubnets(deps: Dependencies, context: RequestContex
   const selected = subnets.filter((subnet) => (ids.length === 0 || ids.includes(subnet.SubnetId)) && matches(subnet));
   const query = queryFingerprint(['DescribeSubnets', context.accountId, context.region, ids, input.Filters ?? []]);
   const page = pageOf(deps.paginationSecret, query, selected, (subnet) => subnet.SubnetId, input, 1000);
-  return { Subnets: page.items.map((subnet) => publicView(subnet)), NextToken: page.nextToken };
+  return { Subnets: page.items.map(presentSubnet), NextToken: page.nextToken };
 }

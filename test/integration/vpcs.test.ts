@@ -323,7 +323,9 @@ describe('where the EC2 companions are off (the cloud deployment)', () => {
   it('answers the VPC and subnet calls with InvalidAction, as before issue 16', async () => {
     const harness = await createUseCaseHarness();
     harness.deps.ec2Companions = 'off';
-    for (const action of ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet']) {
+    const actions = ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet'];
+    actions.push('AssociateVpcCidrBlock', 'DisassociateVpcCidrBlock', 'AssociateSubnetCidrBlock', 'DisassociateSubnetCidrBlock');
+    for (const action of actions) {
       await expectRefusal(harness.call(action, {}), 'InvalidAction', action);
     }
   });

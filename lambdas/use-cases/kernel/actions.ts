@@ -30,6 +30,8 @@ import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts'
 import { createTags, deleteTags } from '../tags.ts';
 import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
 import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
+import { associateVpcCidrBlock, disassociateVpcCidrBlock } from '../vpc-cidr-blocks.ts';
+import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
@@ -113,8 +115,11 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateVpc: {
     run: createVpc,
     ec2Companion: true,
-    authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
-      input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
+    authorize: async (deps, context, input: { Ipv4IpamPoolId?: string; Ipv6IpamPoolId?: string }) => {
+      for (const poolId of [input.Ipv4IpamPoolId, input.Ipv6IpamPoolId]) {
+        if (poolId !== undefined) await requirePool(deps, context, poolId, 'AllocateIpamPoolCidr');
+      }
+    },
   },
   DescribeVpcs: { run: describeVpcs, ec2Companion: true },
   DeleteVpc: { run: deleteVpc, ec2Companion: true },
@@ -126,6 +131,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   DescribeSubnets: { run: describeSubnets, ec2Companion: true },
   DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
+  AssociateVpcCidrBlock: { run: associateVpcCidrBlock, ec2Companion: true },
+  DisassociateVpcCidrBlock: { run: disassociateVpcCidrBlock, ec2Companion: true },
+  AssociateSubnetCidrBlock: { run: associateSubnetCidrBlock, ec2Companion: true },
+  DisassociateSubnetCidrBlock: { run: disassociateSubnetCidrBlock, ec2Companion: true },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,
