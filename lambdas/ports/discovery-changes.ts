@@ -5,6 +5,6 @@
 export interface DiscoveryChanges {
   /** Schedules a refresh of the account in the Region for every resource discovery covering it; returns at once. */
   changed(accountId: string, region: string): void;
-  /** Resolves once every change reported so far has been refreshed (or has failed to be: the next sweep repairs it). */
+  /** Resolves once every change reported before the call has been refreshed (or has failed to be: the next sweep repairs it). */
   settled(): Promise<void>;
 }

@@ -12,6 +12,10 @@ export class DiscoveryRefresher implements DiscoveryChanges {
   private readonly log: Log;
   private readonly pending = new Map<string, AccountRegion>();
   private draining: Promise<void> | undefined;
+  /** Changes reported so far, and how many of them a finished refresh has covered. */
+  private reported = 0;
+  private refreshed = 0;
+  private readonly waiting: { upTo: number; resolve: () => void }[] = [];
   /** The end of the one lane refreshes and sweeps run in. */
   private lane: Promise<unknown> = Promise.resolve();
 
@@ -22,11 +26,15 @@ export class DiscoveryRefresher implements DiscoveryChanges {
 
   changed(accountId: string, region: string): void {
     this.pending.set(`${accountId}#${region}`, { accountId, region });
+    this.reported++;
     this.draining ??= this.drain();
   }
 
+  /** Waits for the changes reported before this call only: a reader is not held up by a burst that goes on after it. */
   settled(): Promise<void> {
-    return this.draining ?? Promise.resolve();
+    const upTo = this.reported;
+    if (this.refreshed >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ upTo, resolve }));
   }
 
   /** Runs `work` (a sweep) once the refresh running has finished, holding later refreshes until it is done. */
@@ -40,12 +48,18 @@ export class DiscoveryRefresher implements DiscoveryChanges {
     try {
       while (this.pending.size > 0) {
         const changed = [...this.pending.values()];
+        const upTo = this.reported;
         this.pending.clear();
         try {
           await this.exclusive(() => this.refresh(changed));
         } catch (error) {
           // The change is committed; only its discovery is late: the next sweep brings it.
           this.log.error('could not refresh discovery', { changed, error });
+        }
+        this.refreshed = upTo;
+        for (const waiter of this.waiting.filter((each) => each.upTo <= upTo)) {
+          this.waiting.splice(this.waiting.indexOf(waiter), 1);
+          waiter.resolve();
         }
       }
     } finally {
