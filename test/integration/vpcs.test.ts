@@ -332,7 +332,7 @@ describe('where the EC2 companions are off (the cloud deployment)', () => {
 });
 
 describe('discovery of embedded VPCs', () => {
-  it('sees them at the next sweep: a VPC from the pool is managed by its allocation, another in the pool is auto-imported', async () => {
+  it('a sweep agrees with the refresh: a VPC from the pool is managed by its allocation, another in the pool is auto-imported', async () => {
     const sh = await createSweepHarness();
     try {
       const harness = sh.harness;

@@ -49,6 +49,13 @@ export interface ActionSpec {
   authorize?: (deps: Dependencies, context: RequestContext, input: never) => Promise<unknown>;
   /** An EC2 companion (VPCs, subnets): served only where deps.ec2Companions is not `off`. */
   ec2Companion?: true;
+  /**
+   * How the action meets discovery (deps.discoveryChanges): `changes` — once it succeeds, the
+   * caller's account in the request's Region is refreshed for every resource discovery covering it
+   * (an embedded VPC or subnet came or went); `reads` — it waits until the changes reported so far
+   * are refreshed, so it sees them.
+   */
+  discovery?: 'changes' | 'reads';
 }
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -72,7 +79,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     idempotent: 'in-commit',
     authorize: (deps, context, input: { IpamPoolId: string }) => requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr'),
   },
-  GetIpamPoolAllocations: { run: getIpamPoolAllocations },
+  GetIpamPoolAllocations: { run: getIpamPoolAllocations, discovery: 'reads' },
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
   CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
   DescribeIpamResourceDiscoveries: { run: describeAction('DescribeIpamResourceDiscoveries') },
@@ -86,12 +93,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
   DescribeIpamResourceDiscoveryAssociations: { run: describeAction('DescribeIpamResourceDiscoveryAssociations') },
-  GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs },
-  GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts },
+  GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs, discovery: 'reads' },
+  GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts, discovery: 'reads' },
   GetIpamDiscoveredPublicAddresses: { run: getIpamDiscoveredPublicAddresses },
-  GetIpamResourceCidrs: { run: getIpamResourceCidrs },
+  GetIpamResourceCidrs: { run: getIpamResourceCidrs, discovery: 'reads' },
   ModifyIpamResourceCidr: { run: modifyIpamResourceCidr },
-  GetIpamAddressHistory: { run: getIpamAddressHistory },
+  GetIpamAddressHistory: { run: getIpamAddressHistory, discovery: 'reads' },
   CreateTags: { run: createTags },
   DeleteTags: { run: deleteTags },
   // BYOASN and BYOIP advertising
@@ -115,6 +122,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateVpc: {
     run: createVpc,
     ec2Companion: true,
+    discovery: 'changes',
     authorize: async (deps, context, input: { Ipv4IpamPoolId?: string; Ipv6IpamPoolId?: string }) => {
       for (const poolId of [input.Ipv4IpamPoolId, input.Ipv6IpamPoolId]) {
         if (poolId !== undefined) await requirePool(deps, context, poolId, 'AllocateIpamPoolCidr');
@@ -122,19 +130,20 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     },
   },
   DescribeVpcs: { run: describeVpcs, ec2Companion: true },
-  DeleteVpc: { run: deleteVpc, ec2Companion: true },
+  DeleteVpc: { run: deleteVpc, ec2Companion: true, discovery: 'changes' },
   CreateSubnet: {
     run: createSubnet,
     ec2Companion: true,
+    discovery: 'changes',
     authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
       input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
   },
   DescribeSubnets: { run: describeSubnets, ec2Companion: true },
-  DeleteSubnet: { run: deleteSubnet, ec2Companion: true },
-  AssociateVpcCidrBlock: { run: associateVpcCidrBlock, ec2Companion: true },
-  DisassociateVpcCidrBlock: { run: disassociateVpcCidrBlock, ec2Companion: true },
-  AssociateSubnetCidrBlock: { run: associateSubnetCidrBlock, ec2Companion: true },
-  DisassociateSubnetCidrBlock: { run: disassociateSubnetCidrBlock, ec2Companion: true },
+  DeleteSubnet: { run: deleteSubnet, ec2Companion: true, discovery: 'changes' },
+  AssociateVpcCidrBlock: { run: associateVpcCidrBlock, ec2Companion: true, discovery: 'changes' },
+  DisassociateVpcCidrBlock: { run: disassociateVpcCidrBlock, ec2Companion: true, discovery: 'changes' },
+  AssociateSubnetCidrBlock: { run: associateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
+  DisassociateSubnetCidrBlock: { run: disassociateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,

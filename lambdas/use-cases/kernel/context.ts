@@ -1,4 +1,5 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
+import type { DiscoveryChanges } from '../../ports/discovery-changes.ts';
 import type { EventPublisher } from '../../ports/events.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import type { Log } from '../../ports/log.ts';
@@ -49,6 +50,11 @@ export interface Dependencies {
    * `npm start`) or not served (`off`, the cloud: the calls answer InvalidAction as before).
    */
   ec2Companions: Ec2CompanionsMode;
+  /**
+   * Told of the accounts whose embedded VPCs or subnets an action changed, so that discovery
+   * sees them at once (issue 16); absent where the companions are off and the sweep finds them.
+   */
+  discoveryChanges?: DiscoveryChanges;
 }
 
 export type Ec2CompanionsMode = 'embedded' | 'off';
