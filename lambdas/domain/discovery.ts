@@ -394,7 +394,10 @@ const verdictOrder = (verdict: ResourceCidrVerdict) =>
 /** Management and compliance; overlap starts as nonoverlapping and markOverlaps corrects it. */
 function statesOf(found: DiscoveredResourceCidr, managedBy: IpamPool | undefined, ignored: boolean): Partial<ResourceCidrVerdict> {
   if (ignored) return { ManagementState: 'ignored', ComplianceStatus: 'ignored', OverlapStatus: 'ignored' };
-  // Subnets and other unmanageable types carry no states (the console's "-").
+  // A subnet drawn from a resource planning pool (S13) is managed by it; it lies inside its VPC by
+  // design, so it takes no part in overlap (no OverlapStatus).
+  if (found.ResourceType === 'subnet' && managedBy) return { ManagementState: 'managed', ComplianceStatus: complianceOf(found, managedBy) };
+  // Other subnets and unmanageable types carry no states (the console's "-").
   if (!MANAGEABLE_TYPES.has(found.ResourceType)) return {};
   if (!managedBy) return { ManagementState: 'unmanaged', ComplianceStatus: 'unmanaged', OverlapStatus: 'nonoverlapping' };
   return { ManagementState: 'managed', ComplianceStatus: complianceOf(found, managedBy), OverlapStatus: 'nonoverlapping' };

@@ -20,6 +20,7 @@ export const newElasticIpAllocationId = () => shortId('eipalloc');
 export const newVpcId = () => shortId('vpc');
 export const newVpcCidrAssociationId = () => shortId('vpc-cidr-assoc');
 export const newSubnetId = () => shortId('subnet');
+export const newSubnetCidrAssociationId = () => shortId('subnet-cidr-assoc');
 /** EC2 resource ARNs name their Region: `arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0…`. */
 export const regionalEc2Arn = (region: string, accountId: string, resource: 'vpc' | 'subnet', id: string) =>
   `arn:aws:ec2:${region}:${accountId}:${resource}/${id}`;

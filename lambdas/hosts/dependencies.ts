@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrganizationItem } from '../adapters/dynamodb/organization-item.ts';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
 import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
+import { DiscoveryRefresher } from '../adapters/local/discovery-refresher.ts';
 import { EmbeddedCompanionsInventory } from '../adapters/local/embedded-companions-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
@@ -28,6 +29,7 @@ import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
 import type { Ec2CompanionsMode, SweepDependencies } from '../use-cases/kernel/context.ts';
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
+import { refreshDiscovery } from '../use-cases/sweep/discovery-sweep.ts';
 
 /** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
 export type ClientWrapper = <Client>(client: Client) => Client;
@@ -114,11 +116,11 @@ function companionsInventory(config: Config, mode: Ec2CompanionsMode, store: Sto
 export function dependencies<HostWorkflows extends Workflows>(
   config: Config,
   host: HostAdapters<HostWorkflows>,
-): SweepDependencies & { workflows: HostWorkflows } {
+): SweepDependencies & { workflows: HostWorkflows; discoveryChanges?: DiscoveryRefresher } {
   const doc = host.store ? undefined : documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap));
   const store = host.store ?? new DynamoDbStore(doc!, config.tableName);
   const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
-  const deps: SweepDependencies & { workflows: HostWorkflows } = {
+  const deps: SweepDependencies & { workflows: HostWorkflows; discoveryChanges?: DiscoveryRefresher } = {
     store,
     workflows: host.workflows(store, (event) => runWorkflowTask(deps, event)),
     paginationSecret: host.paginationSecret ?? config.paginationSecret,
@@ -129,6 +131,9 @@ export function dependencies<HostWorkflows extends Workflows>(
     log: host.log,
     ec2Companions: host.ec2Companions,
     ec2Upstream: host.ec2Upstream,
+    // Embedded VPCs and subnets are seen when they change (the action table's `discovery` flags).
+    discoveryChanges:
+      host.ec2Companions === 'embedded' ? new DiscoveryRefresher((changed) => refreshDiscovery(deps, changed), host.log) : undefined,
     organization:
       host.organization ??
       (doc

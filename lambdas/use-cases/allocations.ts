@@ -19,6 +19,7 @@ import {
   contention,
   findPlacement,
   findSpecificPlacement,
+  giveBackWrite,
   giveBackWrites,
   mergeCandidates,
   mergeFreeBlock,
@@ -107,6 +108,8 @@ export interface AllocationAsk {
   NetmaskLength?: number;
   AllowedCidrs?: string[];
   DisallowedCidrs?: string[];
+  /** The family the request member naming the pool takes (CreateVpc's Ipv4IpamPoolId: ipv4), if any. */
+  family?: { is: AddressFamily; member: string };
 }
 
 /** An allocation request that passed every rule of its pool: what placeAllocation needs. */
@@ -127,6 +130,12 @@ export async function allocationRequest(deps: Dependencies, context: RequestCont
   const pool = await requirePool(deps, context, ask.IpamPoolId, 'AllocateIpamPoolCidr');
   rememberFamily(pool);
   requireSettled('pool', pool.IpamPoolId, pool.State);
+  if (ask.family && pool.AddressFamily !== ask.family.is) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `IPAM pool ${pool.IpamPoolId} is an ${pool.AddressFamily} pool; ${ask.family.member} takes ${ask.family.is} pools`,
+    );
+  }
   const requested = ask.Cidr === undefined ? undefined : parseCidr(ask.Cidr);
   if (requested && requested.family !== pool.AddressFamily) {
     throw new IpamError('InvalidParameterValue', `The CIDR ${ask.Cidr} is not an ${pool.AddressFamily} CIDR like pool ${pool.IpamPoolId}`);
@@ -235,27 +244,47 @@ export async function takeForResource(
   cause: PoolAllocationChange['detail']['cause'],
   alongside: (allocation: IpamPoolAllocation) => Write[] = () => [],
 ): Promise<IpamPoolAllocation> {
-  const allocation: IpamPoolAllocation = {
-    IpamPoolAllocationId: newAllocationId(),
-    Cidr: formatCidr(placement.target),
-    ResourceType: resource.type,
-    ResourceId: resource.id,
-    ResourceOwner: resource.owner,
-    ResourceRegion: resource.region,
-    Tags: [],
-    ipamPoolId: pool.IpamPoolId,
-    within: placement.block.within,
-    createdAt: deps.now().toISOString(),
-    ...(resource.id === undefined ? { version: 1 } : {}),
-  };
-  await deps.store.commit([
-    // Invariant (takeWrites): the free block is still there, so the space is given out once.
-    ...(await takeWrites(deps.store, placement)),
-    { op: 'create', entity: { type: 'allocation', value: allocation } },
-    ...alongside(allocation),
-  ]);
-  await announce(deps, pool, allocation, 'created', cause);
+  const [allocation] = await takeAllForResource(deps, [{ pool, placement }], resource, cause, ([only]) => alongside(only));
   return allocation;
+}
+
+/**
+ * takeForResource for several placements at once (a VPC drawing its IPv4 and its IPv6 block from
+ * two pools): every take, every allocation and `alongside` in one transaction. The placements
+ * are in different pools, or disjoint, so no two writes touch one item.
+ */
+export async function takeAllForResource(
+  deps: Dependencies,
+  draws: readonly { pool: IpamPool; placement: Placement }[],
+  resource: AllocatedResource,
+  cause: PoolAllocationChange['detail']['cause'],
+  alongside: (allocations: IpamPoolAllocation[]) => Write[] = () => [],
+): Promise<IpamPoolAllocation[]> {
+  const allocations = draws.map(
+    ({ pool, placement }): IpamPoolAllocation => ({
+      IpamPoolAllocationId: newAllocationId(),
+      Cidr: formatCidr(placement.target),
+      ResourceType: resource.type,
+      ResourceId: resource.id,
+      ResourceOwner: resource.owner,
+      ResourceRegion: resource.region,
+      Tags: [],
+      ipamPoolId: pool.IpamPoolId,
+      within: placement.block.within,
+      createdAt: deps.now().toISOString(),
+      // Linked to its resource later (forwarding mode), at the version it was written with.
+      ...(resource.id === undefined ? { version: 1 } : {}),
+    }),
+  );
+  const takes = await Promise.all(draws.map(({ placement }) => takeWrites(deps.store, placement)));
+  await deps.store.commit([
+    // Invariant (takeWrites): each free block is still there, so the space is given out once.
+    ...takes.flat(),
+    ...allocations.map((allocation): Write => ({ op: 'create', entity: { type: 'allocation', value: allocation } })),
+    ...alongside(allocations),
+  ]);
+  for (const [i, allocation] of allocations.entries()) await announce(deps, draws[i].pool, allocation, 'created', cause);
+  return allocations;
 }
 
 /** Publishes an allocation change of `pool` (after its commit). */
@@ -405,26 +434,66 @@ export async function releaseAllocation(
   freeBuddies?: FreeBlock[],
   alongside: (attempt: number) => Promise<Write[]> = async () => [],
 ): Promise<boolean> {
-  const { ipamPoolId, IpamPoolAllocationId, Cidr, within } = allocation;
-  const released = await retryOnConflict(async (attempt) => {
-    const [current, buddies] =
-      attempt === 0
-        ? [allocation, freeBuddies ?? (await readMergeBuddies(deps.store, ipamPoolId, Cidr))]
-        : await Promise.all([deps.store.getAllocation(ipamPoolId, IpamPoolAllocationId), readMergeBuddies(deps.store, ipamPoolId, Cidr)]);
-    if (!current) return undefined;
-    const giveBack = giveBackWrites(ipamPoolId, Cidr, within, buddies);
+  return (await releaseAllocations(deps, [{ pool, allocation, freeBuddies }], cause, alongside)).length > 0;
+}
+
+/** One allocation to release, with the free buddies of its CIDR if already read. */
+export interface Release {
+  pool: IpamPool;
+  allocation: IpamPoolAllocation;
+  freeBuddies?: FreeBlock[];
+}
+
+/**
+ * releaseAllocation for several allocations at once (a VPC and all its CIDR blocks): every
+ * allocation still there is deleted and given back in one commit with `alongside`. Returns the
+ * releases committed; none (and `alongside` not committed) when every allocation was already gone.
+ * Allocations sharing a pool could merge into the same buddies: those are given back unmerged in
+ * the commit and merged right after (mergeFreeBlock), so no two writes of the commit touch one item.
+ */
+export async function releaseAllocations(
+  deps: Dependencies,
+  releases: readonly Release[],
+  cause: PoolAllocationChange['detail']['cause'],
+  alongside: (attempt: number) => Promise<Write[]> = async () => [],
+): Promise<Release[]> {
+  const outcome = await retryOnConflict(async (attempt) => {
+    const current = await Promise.all(
+      releases.map(async (release) => {
+        const { ipamPoolId, IpamPoolAllocationId, Cidr } = release.allocation;
+        const [allocation, buddies] =
+          attempt === 0
+            ? [release.allocation, release.freeBuddies ?? (await readMergeBuddies(deps.store, ipamPoolId, Cidr))]
+            : await Promise.all([
+                deps.store.getAllocation(ipamPoolId, IpamPoolAllocationId),
+                readMergeBuddies(deps.store, ipamPoolId, Cidr),
+              ]);
+        return allocation && { release, allocation, buddies };
+      }),
+    );
+    const present = current.filter((entry) => entry !== undefined);
+    if (present.length === 0) return [];
+    const givenBack = present.map(({ release, allocation, buddies }) => {
+      const { ipamPoolId, Cidr, within } = allocation;
+      const shared = present.some((other) => other.allocation !== allocation && other.allocation.ipamPoolId === ipamPoolId);
+      const giveBack = shared
+        ? { writes: [giveBackWrite(ipamPoolId, Cidr, within)], merged: Cidr, mergeOn: true }
+        : giveBackWrites(ipamPoolId, Cidr, within, buddies);
+      return { release, allocation, giveBack };
+    });
     await deps.store.commit([
-      // Invariant: the allocation still exists, so its space is given back exactly once.
-      { op: 'delete', entity: { type: 'allocation', value: current } },
-      ...giveBack.writes,
+      // Invariant: each allocation still exists, so its space is given back exactly once.
+      ...givenBack.map(({ allocation }): Write => ({ op: 'delete', entity: { type: 'allocation', value: allocation } })),
+      ...givenBack.flatMap(({ giveBack }) => giveBack.writes),
       ...(await alongside(attempt)),
     ]);
-    return giveBack;
+    return givenBack;
   });
-  if (!released) return false;
-  if (released.mergeOn) await mergeFreeBlock(deps.store, ipamPoolId, released.merged, within);
-  await announce(deps, pool, allocation, 'released', cause);
-  return true;
+  for (const { release, allocation, giveBack } of outcome) {
+    if (giveBack.mergeOn) await mergeFreeBlock(deps.store, allocation.ipamPoolId, giveBack.merged, allocation.within);
+    await announce(deps, release.pool, release.allocation, 'released', cause);
+  }
+  return outcome.map(({ release }) => release);
 }
 
 /**

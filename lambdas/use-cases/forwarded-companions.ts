@@ -11,15 +11,15 @@ import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, UpstreamError } from '../domain/errors.ts';
 import type { ForwardedIntent, ForwardedLink, ForwardedResourceKind } from '../domain/model/forwarded.ts';
 import type { IpamPoolAllocation } from '../domain/model/pool.ts';
-import { requireResourceRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Ec2Upstream } from '../ports/ec2-upstream.ts';
 import type { Write } from '../ports/store.ts';
-import { type AllocationRequest, allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
+import { type AllocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
 import type { Dependencies, Output, RequestContext } from './kernel/context.ts';
-import { requireSubnetRange } from './subnets.ts';
-import { requireVpcIpv4Members, requireVpcNetmask, vpcIpv4AllocationRequest } from './vpcs.ts';
+import { requireSubnetRange, subnetPoolRequest } from './subnets.ts';
+import { vpcPoolRequest } from './vpc-blocks.ts';
+import { vpcIpv4Ask } from '../domain/vpc-cidr-rules.ts';
 
 function upstreamOf(deps: Dependencies): Ec2Upstream {
   if (!deps.ec2Upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
@@ -49,9 +49,9 @@ export async function forwardCreateVpc(deps: Dependencies, context: RequestConte
   const upstream = upstreamOf(deps);
   if (input.Ipv6IpamPoolId !== undefined) throw ipv6PoolsNotForwarded();
   if (input.Ipv4IpamPoolId === undefined) return upstream.call(context.region, 'CreateVpc', input);
-  requireVpcIpv4Members(input);
+  const ask = vpcIpv4Ask(input)!;
   const tags = tagsFromSpecifications(input.TagSpecifications, 'vpc');
-  const request = await vpcIpv4AllocationRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, tags);
+  const request = await vpcPoolRequest(deps, context, { ...ask, poolId: input.Ipv4IpamPoolId }, tags);
   const taken = await takeWithIntent(deps, context, request, { kind: 'vpc' });
   return createUpstream(
     deps,
@@ -91,17 +91,13 @@ export async function forwardAssociateVpcCidrBlock(
   const upstream = upstreamOf(deps);
   if (input.Ipv6IpamPoolId !== undefined) throw ipv6PoolsNotForwarded();
   if (input.Ipv4IpamPoolId === undefined) return upstream.call(context.region, 'AssociateVpcCidrBlock', input);
-  if (input.CidrBlock !== undefined && input.Ipv4NetmaskLength !== undefined) {
-    throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
-  }
-  if (input.CidrBlock !== undefined) requireVpcNetmask(parseCidr(input.CidrBlock).prefixLength, input.CidrBlock);
-  if (input.Ipv4NetmaskLength !== undefined) requireVpcNetmask(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
+  const ask = vpcIpv4Ask(input)!;
   const { Vpcs } = await upstream.call(context.region, 'DescribeVpcs', { VpcIds: [input.VpcId] });
   const vpcTags = ((Vpcs as { Tags?: { Key: string; Value: string }[] }[] | undefined)?.[0]?.Tags ?? []).map(({ Key, Value }) => ({
     Key,
     Value,
   }));
-  const request = await vpcIpv4AllocationRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, vpcTags);
+  const request = await vpcPoolRequest(deps, context, { ...ask, poolId: input.Ipv4IpamPoolId }, vpcTags);
   const taken = await takeWithIntent(deps, context, request, { kind: 'vpc-cidr-block', vpcId: input.VpcId });
   return createUpstream(
     deps,
@@ -141,21 +137,12 @@ export async function forwardCreateSubnet(deps: Dependencies, context: RequestCo
   if (input.CidrBlock !== undefined && input.Ipv4NetmaskLength !== undefined) {
     throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
   }
-  if (input.CidrBlock !== undefined) requireSubnetRange(parseCidr(input.CidrBlock), input.CidrBlock);
-  const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
-  const request = await allocationRequest(deps, context, {
-    IpamPoolId: input.Ipv4IpamPoolId,
-    Cidr: input.CidrBlock,
-    NetmaskLength: input.Ipv4NetmaskLength,
-  });
-  if (request.pool.AddressFamily !== 'ipv4') {
-    throw new IpamError(
-      'InvalidParameterValue',
-      `IPAM pool ${request.pool.IpamPoolId} is not an IPv4 pool; use Ipv6IpamPoolId for IPv6 pools`,
-    );
+  if (input.CidrBlock !== undefined) {
+    const cidr = parseCidr(input.CidrBlock);
+    requireSubnetRange(cidr.family === 'ipv4' ? cidr.prefixLength : -1, input.CidrBlock);
   }
-  requireSubnetRange({ family: 'ipv4', prefixLength: request.netmask }, `/${request.netmask}`);
-  requireResourceRules(request.pool, context.region, tags);
+  const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
+  const request = await subnetPoolRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, tags);
   const taken = await takeWithIntent(deps, context, request, { kind: 'subnet', vpcId: input.VpcId });
   return createUpstream(
     deps,

@@ -43,6 +43,7 @@ import {
   visiblePoolCidrs,
 } from './kernel/lookup.ts';
 import { commitAndStart } from './kernel/workflow.ts';
+import { isPlanningRoot, requirePlanningCidr, takePlanningCidr } from './planning-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
@@ -121,9 +122,13 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   // BYOIP (byoip-provisioning.ts): proof of control, verified by its own workflow before the space is taken.
   let byoipProof: ByoipProof | undefined;
   if (!isByoipPool(pool)) requireNoProof(pool, input);
+  // A resource planning pool's space is its VPC's (planning-pools.ts), not the scope's.
+  let sourceSpaceId = pool.SourceIpamPoolId ?? pool.ipamScopeId;
   if (pool.SourceIpamPoolId) {
     const source = await requirePool(deps, context, pool.SourceIpamPoolId);
     requireWithinNetmaskRules(source.IpamPoolId, source, netmask);
+  } else if (isPlanningRoot(pool)) {
+    sourceSpaceId = await requirePlanningCidr(deps, pool, requested);
   } else if (pool.PublicIpSource === 'amazon') {
     requireAmazonProvidedRequest(pool, requested, netmask);
   } else if (isByoipPool(pool)) {
@@ -145,7 +150,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
     State: 'pending-provision',
     NetmaskLength: netmask,
     ipamPoolId: pool.IpamPoolId,
-    sourceSpaceId: pool.SourceIpamPoolId ?? pool.ipamScopeId,
+    sourceSpaceId,
     byoipProof,
     version: 1,
   };
@@ -207,19 +212,27 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
     const held = records
       .filter((other) => other.IpamPoolCidrId !== poolCidrId && other.Cidr !== undefined && !FINISHED_STATES.has(other.State))
       .map((other) => parseCidr(other.Cidr!));
-    const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt, held);
-    if (!placement) {
-      const where = pool.SourceIpamPoolId
-        ? `source pool ${pool.SourceIpamPoolId}`
-        : isAmazonProvided(pool)
-          ? `the Amazon-provided space of scope ${pool.ipamScopeId}`
-          : `scope ${pool.ipamScopeId}`;
-      const message = requested
-        ? `The CIDR ${record.Cidr} is not available in ${where}`
-        : `No /${record.NetmaskLength} CIDR is available in ${where}`;
-      return failProvision(deps, pool, record, 'cidr-not-available', message);
+    let taken: { target: Cidr; within: string; writes: Write[] };
+    if (isPlanningRoot(pool) && requested) {
+      const planned = await takePlanningCidr(deps, pool, requested);
+      if ('refusal' in planned) return failProvision(deps, pool, record, 'cidr-not-available', planned.refusal);
+      taken = { target: requested, ...planned };
+    } else {
+      const placement = await placeProvision(deps, pool, record.sourceSpaceId, requested, record.NetmaskLength, attempt, held);
+      if (!placement) {
+        const where = pool.SourceIpamPoolId
+          ? `source pool ${pool.SourceIpamPoolId}`
+          : isAmazonProvided(pool)
+            ? `the Amazon-provided space of scope ${pool.ipamScopeId}`
+            : `scope ${pool.ipamScopeId}`;
+        const message = requested
+          ? `The CIDR ${record.Cidr} is not available in ${where}`
+          : `No /${record.NetmaskLength} CIDR is available in ${where}`;
+        return failProvision(deps, pool, record, 'cidr-not-available', message);
+      }
+      taken = { target: placement.target, within: placement.block.within, writes: await takeWrites(deps.store, placement) };
     }
-    const cidr = formatCidr(placement.target);
+    const cidr = formatCidr(taken.target);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
       Cidr: cidr,
@@ -229,12 +242,12 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       ResourceOwner: pool.OwnerId,
       Tags: [],
       ipamPoolId: record.sourceSpaceId,
-      within: placement.block.within,
+      within: taken.within,
       createdAt: deps.now().toISOString(),
     };
     const provisioned: IpamPoolCidr = { ...record, State: 'provisioned', Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId };
     await deps.store.commit([
-      ...(await takeWrites(deps.store, placement)),
+      ...taken.writes,
       { op: 'create', entity: { type: 'allocation', value: allocation } },
       // Invariant: the record is still pending, so the space is taken exactly once.
       { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },

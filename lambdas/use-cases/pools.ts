@@ -13,6 +13,7 @@ import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
+import { planningSource, type SourceResourceInput } from './planning-pools.ts';
 import { commitAndStart } from './kernel/workflow.ts';
 
 const POOLS_PER_SCOPE = 50;
@@ -36,7 +37,7 @@ interface CreateIpamPoolInput extends NetmaskRules {
   TagSpecifications?: TagSpecification[];
   AwsService?: 'ec2' | 'global-services';
   PublicIpSource?: 'amazon' | 'byoip';
-  SourceResource?: { ResourceId?: string; ResourceType?: string };
+  SourceResource?: SourceResourceInput;
 }
 
 export async function createIpamPool(deps: Dependencies, context: RequestContext, input: CreateIpamPoolInput) {
@@ -44,13 +45,6 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
   validateNetmaskRules(family, input);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool');
   const allocationResourceTags = resourceTags(input.AllocationResourceTags);
-  if (input.SourceResource !== undefined) {
-    // Planning pools need the VPC as a discovered resource; discovery is not part of this service yet.
-    throw new IpamError(
-      'InvalidParameterValue',
-      `The resource '${input.SourceResource.ResourceId ?? ''}' has not been discovered by IPAM, so it cannot be the source of a pool`,
-    );
-  }
   const requestedLocale = input.Locale === undefined || input.Locale === NO_LOCALE ? undefined : input.Locale;
 
   return retryOnConflict(async () => {
@@ -68,6 +62,12 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
 
     const source = input.SourceIpamPoolId === undefined ? undefined : await requirePoolInHomeRegion(deps, context, input.SourceIpamPoolId);
     let locale = requestedLocale;
+    // A resource planning pool (S13): its locale is its VPC's Region; pools below it inherit both.
+    const sourceResource =
+      input.SourceResource === undefined
+        ? undefined
+        : await planningSource(deps, context, { ipam, scope, family, locale, sourcePoolId: input.SourceIpamPoolId }, input.SourceResource);
+    if (sourceResource) locale = sourceResource.ResourceRegion;
     if (source) {
       requireSettled('pool', source.IpamPoolId, source.State);
       if (source.ipamScopeId !== scope.IpamScopeId) {
@@ -114,6 +114,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     if (ipam.Tier === 'free' && locale !== undefined && locale !== ipam.IpamRegion) {
       throw new IpamError('InvalidParameterValue', `On the free tier a pool's locale must be the IPAM's home Region ${ipam.IpamRegion}`);
     }
+    if (input.AutoImport && (sourceResource ?? source?.planningResource)) throw autoImportInPlanning();
     if (input.AutoImport && locale === undefined) {
       throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
     }
@@ -146,6 +147,8 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       Tags: tags,
       AwsService: input.AwsService,
       PublicIpSource: publicIpSource,
+      SourceResource: sourceResource,
+      planningResource: sourceResource ?? source?.planningResource,
       ipamId: ipam.IpamId,
       ipamScopeId: scope.IpamScopeId,
       provisionedCidrCount: 0,
@@ -180,6 +183,10 @@ function publicIpSourceOf(input: CreateIpamPoolInput, source: IpamPool | undefin
   return inherited ?? input.PublicIpSource ?? 'byoip';
 }
 
+/** Auto-import takes VPC CIDRs, and a planning pool's space is one: it would take its own VPC. */
+const autoImportInPlanning = () =>
+  new IpamError('InvalidParameterCombination', 'AutoImport is not available on resource planning pools and the pools below them');
+
 interface ModifyIpamPoolInput extends NetmaskRules {
   IpamPoolId: string;
   Description?: string;
@@ -209,6 +216,7 @@ export async function modifyIpamPool(deps: Dependencies, context: RequestContext
     };
     validateNetmaskRules(pool.AddressFamily, rules);
     const autoImport = input.AutoImport ?? pool.AutoImport;
+    if (autoImport && pool.planningResource) throw autoImportInPlanning();
     if (autoImport && pool.Locale === NO_LOCALE)
       throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
     // Changing rules never evicts allocations; it only changes their compliance.

@@ -1,168 +1,85 @@
 // CreateVpc, DescribeVpcs and DeleteVpc in embedded mode (issue 16): VPCs are records of this
-// service. A VPC drawn from an IPAM pool passes every rule AllocateIpamPoolCidr applies (the same
-// allocationRequest/placeAllocation path), plus what the pool asks of a resource (locale =
-// Region, required tags), and its `vpc` allocation is written in the same commit as the VPC.
-import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+// service. A VPC's IPv4 block, and its IPv6 block if asked for, drawn from IPAM pools pass every
+// rule AllocateIpamPoolCidr applies (the same allocationRequest/placeAllocation path), plus what
+// the pool asks of a resource (locale = Region, required tags) — vpc-blocks.ts, shared with
+// AssociateVpcCidrBlock — and their `vpc` allocations are written in the same commit as the VPC.
+import { type AddressFamily, formatCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import { newVpcCidrAssociationId, newVpcId } from '../domain/ids.ts';
-import type { Tag } from '../domain/model/record.ts';
-import type { Vpc } from '../domain/model/vpc.ts';
-import { requireResourceRules } from '../domain/pool-rules.ts';
+import { newVpcId } from '../domain/ids.ts';
+import type { IpamPoolAllocation } from '../domain/model/pool.ts';
+import { type Vpc, vpcAllocationLinks } from '../domain/model/vpc.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import { createVpcAsks, type VpcCidrMembers } from '../domain/vpc-cidr-rules.ts';
 import type { Write } from '../ports/store.ts';
-import { type AllocationRequest, allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
+import { type AllocationRequest, placeAllocation, type Release, releaseAllocations, takeAllForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
+import { planningSpaceDeletes } from './planning-pools.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
-
-/** EC2's bounds for a VPC's IPv4 CIDR blocks. */
-const VPC_NETMASK_MIN = 16;
-const VPC_NETMASK_MAX = 28;
+import { ipv4Association, ipv6Association, presentVpc, vpcPoolRequest } from './vpc-blocks.ts';
 
 const vpcNotFound = (vpcId: string) => new IpamError('InvalidVpcID.NotFound', messages.notFound('vpc', vpcId));
 
-/** EC2's bound on any IPv4 CIDR block of a VPC (primary or associated): InvalidVpc.Range outside /16–/28. */
-export function requireVpcNetmask(prefixLength: number, cidrText: string): void {
-  if (prefixLength < VPC_NETMASK_MIN || prefixLength > VPC_NETMASK_MAX) {
-    throw new IpamError(
-      'InvalidVpc.Range',
-      `The CIDR '${cidrText}' is invalid: a VPC's IPv4 CIDR block must be between /${VPC_NETMASK_MIN} and /${VPC_NETMASK_MAX}`,
-    );
-  }
-}
-
-/**
- * The IPv4 members of a CreateVpc, embedded or forwarded: a CidrBlock or a pool (with a CidrBlock
- * or a netmask, or neither for the pool's default), within the VPC netmask bound. Returns the
- * CidrBlock parsed, if any.
- */
-export function requireVpcIpv4Members(input: {
-  CidrBlock?: string;
-  Ipv4IpamPoolId?: string;
-  Ipv4NetmaskLength?: number;
-}): Cidr | undefined {
-  if (input.Ipv4IpamPoolId === undefined) {
-    if (input.Ipv4NetmaskLength !== undefined) {
-      throw new IpamError('InvalidParameterCombination', 'Ipv4NetmaskLength can only be used with Ipv4IpamPoolId');
-    }
-    if (input.CidrBlock === undefined) {
-      throw new IpamError('MissingParameter', 'Either CidrBlock or Ipv4IpamPoolId must be specified');
-    }
-  } else if (input.CidrBlock !== undefined && input.Ipv4NetmaskLength !== undefined) {
-    throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
-  }
-  const requested = input.CidrBlock === undefined ? undefined : parseCidr(input.CidrBlock);
-  if (requested && requested.family !== 'ipv4') {
-    throw new IpamError('InvalidParameterValue', `The CIDR '${input.CidrBlock}' is not an IPv4 CIDR block`);
-  }
-  if (requested) requireVpcNetmask(requested.prefixLength, input.CidrBlock!);
-  if (input.Ipv4NetmaskLength !== undefined) requireVpcNetmask(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
-  return requested;
-}
-
-interface CreateVpcInput {
-  CidrBlock?: string;
-  Ipv4IpamPoolId?: string;
-  Ipv4NetmaskLength?: number;
-  Ipv6IpamPoolId?: string;
-  Ipv6NetmaskLength?: number;
-  Ipv6CidrBlock?: string;
-  Ipv6Pool?: string;
-  AmazonProvidedIpv6CidrBlock?: boolean;
+interface CreateVpcInput extends VpcCidrMembers {
   InstanceTenancy?: string;
   TagSpecifications?: TagSpecification[];
 }
 
 export async function createVpc(deps: Dependencies, context: RequestContext, input: CreateVpcInput) {
-  if (
-    input.Ipv6IpamPoolId !== undefined ||
-    input.Ipv6NetmaskLength !== undefined ||
-    input.Ipv6CidrBlock !== undefined ||
-    input.Ipv6Pool !== undefined ||
-    input.AmazonProvidedIpv6CidrBlock
-  ) {
-    throw new IpamError('InvalidParameterValue', 'IPv6 CIDR blocks for VPCs are not supported by this service yet (issue 16)');
-  }
-  const requested = requireVpcIpv4Members(input);
+  const asks = createVpcAsks(input);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'vpc');
+  // The blocks drawn from pools, IPv4 first, each checked as AssociateVpcCidrBlock checks it.
+  const draws: { family: AddressFamily; request: AllocationRequest }[] = [];
+  for (const ask of [asks.ipv4, asks.ipv6]) {
+    if (ask?.poolId !== undefined)
+      draws.push({ family: ask.family, request: await vpcPoolRequest(deps, context, { ...ask, poolId: ask.poolId }, tags) });
+  }
 
   const VpcId = newVpcId();
-  const vpcWith = (cidr: string, pool?: { ipamPoolId: string; ipamPoolAllocationId: string }): Vpc => ({
-    VpcId,
-    OwnerId: context.accountId,
-    CidrBlock: cidr,
-    CidrBlockAssociationSet: [{ AssociationId: newVpcCidrAssociationId(), CidrBlock: cidr, CidrBlockState: { State: 'associated' } }],
-    State: 'available',
-    InstanceTenancy: input.InstanceTenancy ?? 'default',
-    IsDefault: false,
-    DhcpOptionsId: 'default',
-    Tags: tags,
-    region: context.region,
-    ...pool,
-    version: 1,
-  });
+  const vpcWith = (allocations: IpamPoolAllocation[]): Vpc => {
+    const drawn = (family: AddressFamily) => allocations[draws.findIndex((draw) => draw.family === family)];
+    const ipv4 = drawn('ipv4');
+    const ipv6 = drawn('ipv6');
+    const cidr = ipv4?.Cidr ?? formatCidr(asks.ipv4.cidr!);
+    return {
+      VpcId,
+      OwnerId: context.accountId,
+      CidrBlock: cidr,
+      CidrBlockAssociationSet: [ipv4Association(cidr)],
+      ...(ipv6 && { Ipv6CidrBlockAssociationSet: [ipv6Association(ipv6, context.region)] }),
+      State: 'available',
+      InstanceTenancy: input.InstanceTenancy ?? 'default',
+      IsDefault: false,
+      DhcpOptionsId: 'default',
+      Tags: tags,
+      region: context.region,
+      ...(ipv4 && { ipamPoolId: ipv4.ipamPoolId, ipamPoolAllocationId: ipv4.IpamPoolAllocationId }),
+      version: 1,
+    };
+  };
 
-  if (input.Ipv4IpamPoolId === undefined) {
-    const vpc = vpcWith(formatCidr(requested!));
+  if (draws.length === 0) {
+    const vpc = vpcWith([]);
     // Invariant (create): VPC ids are unique (a fresh random id; the condition catches the impossible).
     await deps.store.commit([{ op: 'create', entity: { type: 'vpc', value: vpc } }]);
     return { Vpc: presentVpc(vpc) };
   }
 
-  const request = await vpcIpv4AllocationRequest(deps, context, input as VpcIpv4PoolMembers, tags);
-  const { pool } = request;
-
   const resource = { type: 'vpc' as const, id: VpcId, owner: context.accountId, region: context.region };
   const vpc = await retryOnConflict(async (attempt) => {
-    const placement = await placeAllocation(deps, request, attempt);
+    const placements = await Promise.all(draws.map(({ request }) => placeAllocation(deps, request, attempt)));
     let created: Vpc | undefined;
-    // Invariant (create): the VPC and the allocation holding its CIDR exist together or not at all.
-    await takeForResource(deps, pool, placement, resource, 'api', ({ IpamPoolAllocationId, Cidr }) => {
-      created = vpcWith(Cidr, { ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: IpamPoolAllocationId });
+    const takes = draws.map(({ request }, i) => ({ pool: request.pool, placement: placements[i] }));
+    // Invariant (create): the VPC and the allocations holding its blocks exist together or not at all.
+    await takeAllForResource(deps, takes, resource, 'api', (allocations) => {
+      created = vpcWith(allocations);
       return [{ op: 'create', entity: { type: 'vpc', value: created } }];
     });
     return created!;
   });
   return { Vpc: presentVpc(vpc) };
 }
-
-/** The IPv4 members of a request that draws a VPC's CIDR block from a pool (CreateVpc, AssociateVpcCidrBlock). */
-export interface VpcIpv4PoolMembers {
-  Ipv4IpamPoolId: string;
-  CidrBlock?: string;
-  Ipv4NetmaskLength?: number;
-}
-
-/**
- * Every rule a VPC's IPv4 CIDR block from a pool obeys, embedded or forwarded: what any
- * allocation from the pool obeys (allocationRequest), an IPv4 pool, the VPC netmask bound (also
- * for the pool's default netmask), and what the pool asks of a resource (locale = Region,
- * required tags, checked on the VPC's tags).
- */
-export async function vpcIpv4AllocationRequest(
-  deps: Dependencies,
-  context: RequestContext,
-  input: VpcIpv4PoolMembers,
-  vpcTags: Tag[],
-): Promise<AllocationRequest> {
-  const request = await allocationRequest(deps, context, {
-    IpamPoolId: input.Ipv4IpamPoolId,
-    Cidr: input.CidrBlock,
-    NetmaskLength: input.Ipv4NetmaskLength,
-  });
-  const { pool } = request;
-  if (pool.AddressFamily !== 'ipv4') {
-    throw new IpamError('InvalidParameterValue', `IPAM pool ${pool.IpamPoolId} is not an IPv4 pool; use Ipv6IpamPoolId for IPv6 pools`);
-  }
-  // The pool's default netmask, when the request named none, must still fit a VPC.
-  requireVpcNetmask(request.netmask, `/${request.netmask}`);
-  requireResourceRules(pool, context.region, vpcTags);
-  return request;
-}
-
-/** Only the EC2 members: publicView leaves out `version`, `region` and the allocation link. */
-const presentVpc = (vpc: Vpc) => publicView(vpc);
 
 /** The caller's VPC in the request's Region, or InvalidVpcID.NotFound. */
 export async function requireVpc(deps: Dependencies, context: RequestContext, vpcId: string): Promise<Vpc> {
@@ -176,9 +93,8 @@ interface DeleteVpcInput {
 }
 
 /**
- * Deletes the VPC and releases its allocation in one commit; a VPC with subnets is a
- * DependencyViolation. An allocation already gone (its pool's cascade released it) leaves only
- * the VPC to delete.
+ * Deletes the VPC and releases the allocations of all its blocks in one commit; a VPC with subnets
+ * is a DependencyViolation. Allocations already gone (a pool's cascade released them) are skipped.
  */
 export async function deleteVpc(deps: Dependencies, context: RequestContext, input: DeleteVpcInput) {
   const vpc = await requireVpc(deps, context, input.VpcId);
@@ -194,11 +110,16 @@ export async function deleteVpc(deps: Dependencies, context: RequestContext, inp
     }
     // Invariant (delete): the VPC is still at the version read after its subnets were read as
     // none (CreateSubnet updates it), so it is deleted once and never with a subnet in it.
-    return [{ op: 'delete', entity: { type: 'vpc', value: current } }];
+    return [{ op: 'delete', entity: { type: 'vpc', value: current } }, ...(await planningSpaceDeletes(deps, current))];
   };
-  const pool = vpc.ipamPoolId === undefined ? undefined : await deps.store.getPool(vpc.ipamPoolId);
-  const allocation = pool && vpc.ipamPoolAllocationId && (await deps.store.getAllocation(pool.IpamPoolId, vpc.ipamPoolAllocationId));
-  if (pool && allocation && (await releaseAllocation(deps, pool, allocation, 'api', undefined, deleteWrites))) return {};
+  // Every block's allocation still there (a pool's cascade may have released some) goes with it.
+  const releases: Release[] = [];
+  for (const { ipamPoolId, ipamPoolAllocationId } of vpcAllocationLinks(vpc)) {
+    const pool = await deps.store.getPool(ipamPoolId);
+    const allocation = pool && (await deps.store.getAllocation(ipamPoolId, ipamPoolAllocationId));
+    if (pool && allocation) releases.push({ pool, allocation });
+  }
+  if (releases.length > 0 && (await releaseAllocations(deps, releases, 'api', deleteWrites)).length > 0) return {};
   await retryOnConflict(async (attempt) => deps.store.commit(await deleteWrites(attempt)));
   return {};
 }
@@ -214,7 +135,12 @@ const VPC_FILTER_EXTRAS: Record<string, (vpc: Vpc) => unknown> = {
   'cidr-block-association.cidr-block': (vpc) => vpc.CidrBlockAssociationSet.map((association) => association.CidrBlock),
   'cidr-block-association.association-id': (vpc) => vpc.CidrBlockAssociationSet.map((association) => association.AssociationId),
   'cidr-block-association.state': (vpc) => vpc.CidrBlockAssociationSet.map((association) => association.CidrBlockState.State),
+  'ipv6-cidr-block-association.ipv6-cidr-block': (vpc) => ipv6Associations(vpc).map((association) => association.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.ipv6-pool': (vpc) => ipv6Associations(vpc).map((association) => association.Ipv6Pool),
+  'ipv6-cidr-block-association.association-id': (vpc) => ipv6Associations(vpc).map((association) => association.AssociationId),
+  'ipv6-cidr-block-association.state': (vpc) => ipv6Associations(vpc).map((association) => association.Ipv6CidrBlockState.State),
 };
+const ipv6Associations = (vpc: Vpc) => vpc.Ipv6CidrBlockAssociationSet ?? [];
 
 /** The caller's VPCs in the request's Region; an account with none gets an empty list. */
 export async function describeVpcs(deps: Dependencies, context: RequestContext, input: DescribeVpcsInput) {

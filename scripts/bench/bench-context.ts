@@ -1,6 +1,7 @@
 // What every scenario works with: the real use cases on a fresh DynamoDB Local table, metered
 // (requests, consumed capacity, lost transaction races), and small helpers to set pools up.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
@@ -69,7 +70,9 @@ export async function createBenchContext(endpoint: string, config: Config, event
     store,
     workflows: (_, runTask) => new LocalWorkflowEngine({ store, runTask }),
     events: new LocalEventLog(eventsFile),
-    metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
+    // In a file beside the events: the discovery refresh after each CreateVpc publishes the IPAM's
+    // metrics, which on stdout would bury the table.
+    metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: path.join(path.dirname(eventsFile), 'metrics.jsonl') }),
     log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
     defaultDiscoverySource: 'none',
     ec2Companions: 'embedded',

@@ -13,7 +13,15 @@ import { startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
 import { type Measure, table, writeResults } from './report.ts';
-import { measureConcurrency, measureLatencies, measureProtocol, measureProvisioning, residentMiB, seedLargePool } from './scenarios.ts';
+import {
+  measureConcurrency,
+  measureCreateVpc,
+  measureLatencies,
+  measureProtocol,
+  measureProvisioning,
+  residentMiB,
+  seedLargePool,
+} from './scenarios.ts';
 import { round } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +80,8 @@ async function main(): Promise<void> {
     const protocol = await measureProtocol(bench, ec2, SAMPLES);
     step('provisioning');
     const provisioning = await measureProvisioning(bench, PROVISIONS);
+    step(`CreateVpc through a pool vs AllocateIpamPoolCidr, ${SAMPLES} samples each`);
+    const vpcs = await measureCreateVpc(bench, SAMPLES);
 
     step('overlap check of the full pools');
     const seededOverlaps =
@@ -131,6 +141,28 @@ async function main(): Promise<void> {
         ratio: protocol.allocateHttp.p50 / protocol.allocateInProcess.p50,
         target: 1.5,
       },
+      {
+        // Issue 16: "at most one allocation plus one write more than allocate": CreateVpc's p50
+        // within AllocateIpamPoolCidr's p50 plus one raw conditional single-item write's p50 …
+        item: '16',
+        name: 'CreateVpc p50 / (allocate p50 + one write p50)',
+        value: `${ms(vpcs.createVpc.p50)} vs ${ms(vpcs.allocate.p50)} + ${ms(vpcs.singleWrite.p50)}`,
+        ratio: vpcs.createVpc.p50 / (vpcs.allocate.p50 + vpcs.singleWrite.p50),
+        target: 1,
+      },
+      {
+        // … and no more than one item written beyond the allocation's commit.
+        item: '16',
+        name: 'items written per call: CreateVpc vs allocate (+1 allowed)',
+        value: `${vpcs.createVpc.writeItems} vs ${vpcs.allocate.writeItems}; requests ${vpcs.createVpc.requests} vs ${vpcs.allocate.requests}`,
+        ok: vpcs.createVpc.writeItems <= vpcs.allocate.writeItems + 1,
+      },
+      { item: '16', name: 'capacity per CreateVpc', value: capacityText(vpcs.createVpc) },
+      {
+        item: '16',
+        name: 'discovery refresh after each CreateVpc (background)',
+        value: `p50 ${ms(vpcs.refresh.p50)}, ${vpcs.refresh.requests} requests, ${vpcs.refresh.writeItems} items written`,
+      },
       { item: '5', name: 'ProvisionIpamPoolCidr → provisioned', value: `p50 ${ms(provisioning.p50)}, p99 ${ms(provisioning.p99)}` },
       {
         item: '6',
@@ -159,6 +191,7 @@ async function main(): Promise<void> {
       concurrency,
       protocol,
       provisioning,
+      vpcs,
       memory,
     });
     console.log(table(measures));

@@ -11,10 +11,12 @@ export interface CapacityTotals {
   capacityUnits: number;
   /** Requests per DynamoDB operation, e.g. { Query: 2, TransactWriteItems: 1 }. */
   byOperation: Record<string, number>;
+  /** Items written (put, updated, deleted; a transaction's condition checks are not writes). */
+  writeItems: number;
 }
 
 export class CapacityMeter {
-  private totals: CapacityTotals = { requests: 0, capacityUnits: 0, byOperation: {} };
+  private totals: CapacityTotals = { requests: 0, capacityUnits: 0, byOperation: {}, writeItems: 0 };
 
   /** Installs the meter on `client` (the document client shares its middleware stack). */
   constructor(client: DynamoDBClient) {
@@ -22,6 +24,7 @@ export class CapacityMeter {
       (next, context) => async (args) => {
         (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
         const result = await next(args);
+        this.totals.writeItems += itemsWritten(String(context.commandName ?? ''), args.input as Record<string, unknown>);
         this.record(
           String(context.commandName ?? 'unknown').replace(/Command$/, ''),
           (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity,
@@ -53,8 +56,27 @@ export class CapacityMeter {
     }
     return {
       capacityUnits: (after.capacityUnits - before.capacityUnits) / operations,
+      writeItems: (after.writeItems - before.writeItems) / operations,
       requests: (after.requests - before.requests) / operations,
       byOperation,
     };
   }
+}
+
+const SINGLE_ITEM_WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+]);
+
+function itemsWritten(command: string, input: Record<string, unknown>): number {
+  if (SINGLE_ITEM_WRITES.has(command)) return 1;
+  if (Array.isArray(input.TransactItems))
+    return (input.TransactItems as Record<string, unknown>[]).filter((item) => item.ConditionCheck === undefined).length;
+  if (input.RequestItems && /BatchWrite/.test(command))
+    return Object.values(input.RequestItems as Record<string, unknown[]>).reduce((sum, requests) => sum + requests.length, 0);
+  return 0;
 }

@@ -10,7 +10,7 @@ import {
   GetIpamPoolCidrsCommand,
   ProvisionIpamPoolCidrCommand,
 } from '@aws-sdk/client-ec2';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { allAllocations, type BenchContext, overlaps, provision } from './bench-context.ts';
 import { type CapacityTotals, CapacityMeter } from './capacity.ts';
 import { type Latency, latency, round, runConcurrently, timed } from './stats.ts';
@@ -33,7 +33,7 @@ class Probe {
 
   constructor(meter: CapacityMeter) {
     this.meter = meter;
-    this.used = { requests: 0, capacityUnits: 0, byOperation: {} };
+    this.used = { requests: 0, capacityUnits: 0, byOperation: {}, writeItems: 0 };
   }
 
   async measure<T>(run: () => Promise<T>): Promise<T> {
@@ -44,6 +44,7 @@ class Probe {
     const after = this.meter.snapshot();
     this.used.requests += after.requests - before.requests;
     this.used.capacityUnits += after.capacityUnits - before.capacityUnits;
+    this.used.writeItems += after.writeItems - before.writeItems;
     for (const [name, count] of Object.entries(after.byOperation)) {
       const delta = count - (before.byOperation[name] ?? 0);
       if (delta) this.used.byOperation[name] = (this.used.byOperation[name] ?? 0) + delta;
@@ -52,11 +53,12 @@ class Probe {
   }
 
   summary() {
-    const per = CapacityMeter.per({ requests: 0, capacityUnits: 0, byOperation: {} }, this.used, this.samples.length);
+    const per = CapacityMeter.per({ requests: 0, capacityUnits: 0, byOperation: {}, writeItems: 0 }, this.used, this.samples.length);
     return {
       ...latency(this.samples),
       capacityUnits: round(per.capacityUnits),
       requests: round(per.requests),
+      writeItems: round(per.writeItems),
       byOperation: per.byOperation,
     };
   }
@@ -348,4 +350,53 @@ export async function residentMiB(pid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+interface CreateVpcResults {
+  allocate: ProbeSummary;
+  createVpc: ProbeSummary;
+  /** A raw conditional PutItem of one new item: what "one write more" costs on this store. */
+  singleWrite: ProbeSummary;
+  /** The discovery refresh each CreateVpc schedules (issue 16), run after the call has answered. */
+  refresh: ProbeSummary;
+}
+
+/**
+ * Issue 16's performance bullet: CreateVpc through a pool against AllocateIpamPoolCidr, one call
+ * at a time from two like pools (locale us-east-1, the Region of the calls), interleaved, with a
+ * raw single-item write as the price of "one write". Each CreateVpc's background discovery
+ * refresh is awaited outside its measure and measured on its own.
+ */
+export async function measureCreateVpc(bench: BenchContext, samples: number): Promise<CreateVpcResults> {
+  const probe = () => new Probe(bench.meter);
+  const account = await bench.newAccount();
+  // Two pools of one size in one IPAM, so both calls split blocks alike.
+  const pool = async (cidr: string) => {
+    const { IpamPool } = (await bench.call(
+      'CreateIpamPool',
+      { IpamScopeId: account.scopeId, AddressFamily: 'ipv4', Locale: 'us-east-1' },
+      account.accountId,
+    )) as { IpamPool: { IpamPoolId: string } };
+    await bench.engine.drain();
+    await provision(bench.call, bench.engine, account.accountId, IpamPool.IpamPoolId, cidr);
+    return IpamPool.IpamPoolId;
+  };
+  const allocatePool = await pool('10.0.0.0/9');
+  const vpcPool = await pool('10.128.0.0/9');
+  const probes = { allocate: probe(), createVpc: probe(), singleWrite: probe(), refresh: probe() };
+  for (let index = 0; index < samples; index++) {
+    await probes.singleWrite.measure(() =>
+      bench.doc.send(
+        new PutCommand({
+          TableName: bench.tableName,
+          Item: { PK: 'BENCH#single-write', SK: String(index) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    await probes.allocate.measure(() => allocate(bench, account, allocatePool, 28));
+    await probes.createVpc.measure(() => bench.call('CreateVpc', { Ipv4IpamPoolId: vpcPool, Ipv4NetmaskLength: 28 }, account.accountId));
+    await probes.refresh.measure(async () => bench.deps.discoveryChanges?.settled());
+  }
+  return Object.fromEntries(Object.entries(probes).map(([name, each]) => [name, each.summary()])) as unknown as CreateVpcResults;
 }

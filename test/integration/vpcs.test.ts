@@ -323,14 +323,16 @@ describe('where the EC2 companions are off (the cloud deployment)', () => {
   it('answers the VPC and subnet calls with InvalidAction, as before issue 16', async () => {
     const harness = await createUseCaseHarness();
     harness.deps.ec2Companions = 'off';
-    for (const action of ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet']) {
+    const actions = ['CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet'];
+    actions.push('AssociateVpcCidrBlock', 'DisassociateVpcCidrBlock', 'AssociateSubnetCidrBlock', 'DisassociateSubnetCidrBlock');
+    for (const action of actions) {
       await expectRefusal(harness.call(action, {}), 'InvalidAction', action);
     }
   });
 });
 
 describe('discovery of embedded VPCs', () => {
-  it('sees them at the next sweep: a VPC from the pool is managed by its allocation, another in the pool is auto-imported', async () => {
+  it('a sweep agrees with the refresh: a VPC from the pool is managed by its allocation, another in the pool is auto-imported', async () => {
     const sh = await createSweepHarness();
     try {
       const harness = sh.harness;

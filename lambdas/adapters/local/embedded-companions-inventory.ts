@@ -3,6 +3,7 @@
 // that compliance, overlap and auto-import work for them at the next sweep with no other
 // software. A read the other source fails (an inventory file without the account) fails whole.
 import type { InventorySnapshot } from '../../domain/inventory.ts';
+import { vpcCidrBlocks } from '../../domain/model/vpc.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import type { Ec2CompanionStore } from '../../ports/store.ts';
 
@@ -28,7 +29,7 @@ export class EmbeddedCompanionsInventory implements InventorySource {
         ...vpcs.map((vpc) => ({
           VpcId: vpc.VpcId,
           OwnerId: vpc.OwnerId,
-          Cidrs: vpc.CidrBlockAssociationSet.map((association) => association.CidrBlock),
+          Cidrs: vpcCidrBlocks(vpc),
           Tags: vpc.Tags,
         })),
       ],
@@ -38,7 +39,7 @@ export class EmbeddedCompanionsInventory implements InventorySource {
           SubnetId: subnet.SubnetId,
           VpcId: subnet.VpcId,
           OwnerId: subnet.OwnerId,
-          Cidrs: [subnet.CidrBlock],
+          Cidrs: [subnet.CidrBlock, ...(subnet.Ipv6CidrBlockAssociationSet ?? []).map((association) => association.Ipv6CidrBlock)],
           AvailableIpAddressCount: subnet.AvailableIpAddressCount,
           Tags: subnet.Tags,
         })),

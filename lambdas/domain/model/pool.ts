@@ -16,6 +16,14 @@ type PoolCidrState =
 
 type AllocationResourceType = 'ipam-pool' | 'vpc' | 'ec2-public-ipv4-pool' | 'custom' | 'subnet' | 'eip' | 'anycast-ip-list';
 
+/** The VPC a resource planning pool plans (S13): EC2's IpamPoolSourceResource. */
+export interface IpamPoolSourceResource {
+  ResourceId: string;
+  ResourceType: 'vpc';
+  ResourceRegion: string;
+  ResourceOwner: string;
+}
+
 export interface IpamPool extends Versioned {
   OwnerId: string;
   IpamPoolId: string;
@@ -40,6 +48,13 @@ export interface IpamPool extends Versioned {
   Tags: Tag[];
   AwsService?: 'ec2' | 'global-services';
   PublicIpSource?: 'amazon' | 'byoip';
+  /** Only on the resource planning pool itself (the one created with it), as EC2 returns it. */
+  SourceResource?: IpamPoolSourceResource;
+  /**
+   * Internal: the VPC this pool's space lies in, on a resource planning pool and on every pool
+   * below it (they inherit the planning configuration). Subnets of that VPC draw from these pools.
+   */
+  planningResource?: IpamPoolSourceResource;
   ipamId: string;
   ipamScopeId: string;
   /** CIDRs currently provisioned (or being provisioned): deletion needs zero. */

@@ -184,7 +184,13 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
       if (report.linked + report.released + report.unresolved > 0) log.info('forwarded creates settled', report);
     }
     resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => log.error('could not resume workflows', { error }));
-    const sweeps = new SweepScheduler({ run: () => runDiscoverySweep(deps), intervalMs: config.discovery.intervalSeconds * 1000 });
+    // Sweeps and the refreshes of changed accounts take turns (adapters/local/discovery-refresher.ts).
+    const refresher = deps.discoveryChanges;
+    const sweepOnce = () => runDiscoverySweep(deps);
+    const sweeps = new SweepScheduler({
+      run: () => (refresher ? refresher.exclusive(sweepOnce) : sweepOnce()),
+      intervalMs: config.discovery.intervalSeconds * 1000,
+    });
     const handler = createApiHandler({ deps, credentials: credentials.store });
     const server = createLocalServer(
       handler,
@@ -223,6 +229,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await sweeps.stop();
+        await refresher?.settled();
         await engine.stop();
         ec2Upstream?.destroy();
         client.destroy();

@@ -4,7 +4,6 @@ import { getIpamAddressHistory } from '../address-history.ts';
 import { associateIpamByoasn, deprovisionIpamByoasn, describeIpamByoasn, disassociateIpamByoasn, provisionIpamByoasn } from '../byoasn.ts';
 import { advertiseByoipCidr, describeByoipCidrs, withdrawByoipCidr } from '../byoip-cidrs.ts';
 import { allocateIpamPoolCidr, getIpamPoolAllocations, releaseIpamPoolAllocation } from '../allocations.ts';
-import { IpamError, messages } from '../../domain/errors.ts';
 import type { Dependencies, RequestContext, UseCase } from './context.ts';
 import { requirePool } from './lookup.ts';
 import { getIpamDiscoveredAccounts, getIpamDiscoveredPublicAddresses, getIpamDiscoveredResourceCidrs } from '../discovered.ts';
@@ -39,6 +38,8 @@ import {
   forwardDeleteVpc,
   forwardDisassociateVpcCidrBlock,
 } from '../forwarded-companions.ts';
+import { associateVpcCidrBlock, disassociateVpcCidrBlock } from '../vpc-cidr-blocks.ts';
+import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 
 export interface ActionSpec {
@@ -61,13 +62,14 @@ export interface ActionSpec {
    * here, the resource upstream. A companion without one is passed through to the upstream as sent.
    */
   forward?: UseCase;
+  /**
+   * How the action meets discovery (deps.discoveryChanges): `changes` — once it succeeds, the
+   * caller's account in the request's Region is refreshed for every resource discovery covering it
+   * (an embedded VPC or subnet came or went); `reads` — it waits until the changes reported so far
+   * are refreshed, so it sees them.
+   */
+  discovery?: 'changes' | 'reads';
 }
-
-const notServedEmbedded =
-  (action: string): UseCase =>
-  async () => {
-    throw new IpamError('InvalidAction', messages.invalidAction(action));
-  };
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpam: { run: createIpam, idempotent: true },
@@ -90,7 +92,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     idempotent: 'in-commit',
     authorize: (deps, context, input: { IpamPoolId: string }) => requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr'),
   },
-  GetIpamPoolAllocations: { run: getIpamPoolAllocations },
+  GetIpamPoolAllocations: { run: getIpamPoolAllocations, discovery: 'reads' },
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
   CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
   DescribeIpamResourceDiscoveries: { run: describeAction('DescribeIpamResourceDiscoveries') },
@@ -104,12 +106,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
   DescribeIpamResourceDiscoveryAssociations: { run: describeAction('DescribeIpamResourceDiscoveryAssociations') },
-  GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs },
-  GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts },
+  GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs, discovery: 'reads' },
+  GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts, discovery: 'reads' },
   GetIpamDiscoveredPublicAddresses: { run: getIpamDiscoveredPublicAddresses },
-  GetIpamResourceCidrs: { run: getIpamResourceCidrs },
+  GetIpamResourceCidrs: { run: getIpamResourceCidrs, discovery: 'reads' },
   ModifyIpamResourceCidr: { run: modifyIpamResourceCidr },
-  GetIpamAddressHistory: { run: getIpamAddressHistory },
+  GetIpamAddressHistory: { run: getIpamAddressHistory, discovery: 'reads' },
   CreateTags: { run: createTags },
   DeleteTags: { run: deleteTags },
   // BYOASN and BYOIP advertising
@@ -134,21 +136,34 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     run: createVpc,
     forward: forwardCreateVpc,
     ec2Companion: true,
+    discovery: 'changes',
+    authorize: async (deps, context, input: { Ipv4IpamPoolId?: string; Ipv6IpamPoolId?: string }) => {
+      for (const poolId of [input.Ipv4IpamPoolId, input.Ipv6IpamPoolId]) {
+        if (poolId !== undefined) await requirePool(deps, context, poolId, 'AllocateIpamPoolCidr');
+      }
+    },
+  },
+  DescribeVpcs: { run: describeVpcs, ec2Companion: true },
+  DeleteVpc: { run: deleteVpc, forward: forwardDeleteVpc, ec2Companion: true, discovery: 'changes' },
+  CreateSubnet: {
+    run: createSubnet,
+    forward: forwardCreateSubnet,
+    ec2Companion: true,
+    discovery: 'changes',
     authorize: (deps, context, input: { Ipv4IpamPoolId?: string }) =>
       input.Ipv4IpamPoolId === undefined ? Promise.resolve() : requirePool(deps, context, input.Ipv4IpamPoolId, 'AllocateIpamPoolCidr'),
   },
-  DescribeVpcs: { run: describeVpcs, ec2Companion: true },
-  DeleteVpc: { run: deleteVpc, ec2Companion: true, forward: forwardDeleteVpc },
-  // Embedded runs of the CIDR block associations are not written yet: InvalidAction unless forwarding.
-  AssociateVpcCidrBlock: { run: notServedEmbedded('AssociateVpcCidrBlock'), ec2Companion: true, forward: forwardAssociateVpcCidrBlock },
-  DisassociateVpcCidrBlock: {
-    run: notServedEmbedded('DisassociateVpcCidrBlock'),
-    ec2Companion: true,
-    forward: forwardDisassociateVpcCidrBlock,
-  },
-  CreateSubnet: { run: createSubnet, ec2Companion: true, forward: forwardCreateSubnet },
   DescribeSubnets: { run: describeSubnets, ec2Companion: true },
-  DeleteSubnet: { run: deleteSubnet, ec2Companion: true, forward: forwardDeleteSubnet },
+  DeleteSubnet: { run: deleteSubnet, forward: forwardDeleteSubnet, ec2Companion: true, discovery: 'changes' },
+  AssociateVpcCidrBlock: { run: associateVpcCidrBlock, forward: forwardAssociateVpcCidrBlock, ec2Companion: true, discovery: 'changes' },
+  DisassociateVpcCidrBlock: {
+    run: disassociateVpcCidrBlock,
+    forward: forwardDisassociateVpcCidrBlock,
+    ec2Companion: true,
+    discovery: 'changes',
+  },
+  AssociateSubnetCidrBlock: { run: associateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
+  DisassociateSubnetCidrBlock: { run: disassociateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,

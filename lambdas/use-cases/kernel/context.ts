@@ -1,5 +1,6 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
 import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
+import type { DiscoveryChanges } from '../../ports/discovery-changes.ts';
 import type { EventPublisher } from '../../ports/events.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import type { Log } from '../../ports/log.ts';
@@ -54,6 +55,11 @@ export interface Dependencies {
   ec2Companions: Ec2CompanionsMode;
   /** The upstream EC2 endpoint; set exactly when ec2Companions is `forwarding`. */
   ec2Upstream?: Ec2Upstream;
+  /**
+   * Told of the accounts whose embedded VPCs or subnets an action changed, so that discovery
+   * sees them at once (issue 16); absent where the companions are off and the sweep finds them.
+   */
+  discoveryChanges?: DiscoveryChanges;
 }
 
 export type Ec2CompanionsMode = 'embedded' | 'forwarding' | 'off';

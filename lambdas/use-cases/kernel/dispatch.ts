@@ -1,4 +1,5 @@
-// Runs one decoded, validated request: DryRun answer, ClientToken idempotency, then the use case.
+// Runs one decoded, validated request: DryRun answer, ClientToken idempotency, then the use case;
+// then tells discovery what the action changed, or first waits for discovery to catch up (spec.discovery).
 import { IpamError, messages } from '../../domain/errors.ts';
 import { ACTIONS } from './actions.ts';
 import type { ActionSpec } from './actions.ts';
@@ -17,10 +18,21 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
     await authorize?.();
     throw new IpamError('DryRunOperation', messages.dryRun());
   }
+  if (spec.discovery === 'reads') await deps.discoveryChanges?.settled();
   const run = (runContext = context) => runOf(deps, action, spec)(deps, runContext, params as never);
   // A preview changes nothing, so it has nothing to repeat.
-  if (!spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true) return run();
-  return runOnce(deps, context, { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit', authorize }, run);
+  const output =
+    !spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true
+      ? await run()
+      : await runOnce(
+          deps,
+          context,
+          { action, clientToken: ClientToken, params, inCommit: spec.idempotent === 'in-commit', authorize },
+          run,
+        );
+  // After the answer is decided, off its path: the refresh runs in the background.
+  if (spec.discovery === 'changes') deps.discoveryChanges?.changed(context.accountId, context.region);
+  return output;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The discovery sweep (spec §8, §10.7, §15, §17): what exists → discovered records → each IPAM's
 // verdicts (resource CIDRs, history), auto-import and auto-release, events and metrics.
-// Run by the EventBridge schedule in the cloud and by a timer (or on demand) locally.
+// Run by the EventBridge schedule in the cloud and by a timer (or on demand) locally; locally also
+// for one account and Region when one of its embedded VPCs or subnets changes (refreshDiscovery).
 //
 // Every step can be repeated after a crash: observations are replaced wholesale, releases and
 // imports re-check the allocations, and resource-CIDR and history writes are conditional with
@@ -41,39 +42,64 @@ export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepR
   const lease = await takeLease(deps);
   if (!lease) return { skipped: 'another sweep is running', ...NOTHING_DONE };
   try {
-    const sampleTime = deps.now().toISOString();
-    const discoveries = (await deps.store.listResourceDiscoveries()).filter((discovery) => isSettled(discovery.State));
-    const reads = await discoverAccounts(deps, discoveries, sampleTime);
-    const report: SweepReport = {
-      ...NOTHING_DONE,
-      resourceDiscoveries: discoveries.length,
-      accountsRead: reads.read,
-      accountsFailed: reads.failed,
-    };
-    for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
-      const associated = await stillShared(
-        deps,
-        associations.flatMap((association) =>
-          discoveries
-            .filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId)
-            .map((discovery) => ({ association, discovery })),
-        ),
-      );
-      try {
-        const outcome = await sweepIpam(deps, ipamId, associated, reads.succeeded, sampleTime);
-        if (!outcome) continue;
-        report.ipamsEvaluated++;
-        report.imported += outcome.imported;
-        report.released += outcome.released;
-      } catch (error) {
-        // One IPAM's trouble must not stop the others; the next sweep tries it again.
-        deps.log.error('could not sweep an IPAM', { ipamId, error });
-      }
-    }
-    return report;
+    return await sweep(deps);
   } finally {
     await releaseLease(deps, lease);
   }
+}
+
+/** One account in one Region whose resources changed. */
+export interface AccountRegion {
+  accountId: string;
+  region: string;
+}
+
+/**
+ * Discovery of a few accounts now, between sweeps (issue 16: embedded VPCs and subnets are seen
+ * when they change, not at the next sweep): the sweep's own steps, for these accounts and Regions
+ * and the IPAMs their resource discoveries feed. It takes no lease: its host runs it one at a
+ * time and never beside a sweep (adapters/local/discovery-refresher.ts). Forgetting accounts a
+ * discovery no longer covers stays the sweep's job.
+ */
+export async function refreshDiscovery(deps: SweepDependencies, changed: readonly AccountRegion[]): Promise<SweepReport> {
+  return sweep(deps, new Set(changed.map(({ accountId, region }) => accountRegionKey(accountId, region))));
+}
+
+/** Reads every covered account (or only those of `only`), then evaluates every IPAM they feed. */
+async function sweep(deps: SweepDependencies, only?: ReadonlySet<string>): Promise<SweepReport> {
+  const sampleTime = deps.now().toISOString();
+  const discoveries = (await deps.store.listResourceDiscoveries()).filter((discovery) => isSettled(discovery.State));
+  const reads = await discoverAccounts(deps, discoveries, sampleTime, only);
+  const report: SweepReport = {
+    ...NOTHING_DONE,
+    resourceDiscoveries: discoveries.length,
+    accountsRead: reads.read,
+    accountsFailed: reads.failed,
+  };
+  const fed = new Set(reads.succeeded.map((read) => read.resourceDiscoveryId));
+  for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
+    // A refresh leaves alone the IPAMs none of the accounts it read feeds.
+    if (only && !associations.some((association) => fed.has(association.IpamResourceDiscoveryId))) continue;
+    const associated = await stillShared(
+      deps,
+      associations.flatMap((association) =>
+        discoveries
+          .filter((discovery) => discovery.IpamResourceDiscoveryId === association.IpamResourceDiscoveryId)
+          .map((discovery) => ({ association, discovery })),
+      ),
+    );
+    try {
+      const outcome = await sweepIpam(deps, ipamId, associated, reads.succeeded, sampleTime);
+      if (!outcome) continue;
+      report.ipamsEvaluated++;
+      report.imported += outcome.imported;
+      report.released += outcome.released;
+    } catch (error) {
+      // One IPAM's trouble must not stop the others; the next sweep tries it again.
+      deps.log.error('could not sweep an IPAM', { ipamId, error });
+    }
+  }
+  return report;
 }
 
 /**
@@ -145,7 +171,12 @@ interface AccountRead {
   before?: DiscoveredAccount;
 }
 
-async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResourceDiscovery[], sampleTime: string): Promise<Reads> {
+async function discoverAccounts(
+  deps: SweepDependencies,
+  discoveries: IpamResourceDiscovery[],
+  sampleTime: string,
+  only?: ReadonlySet<string>,
+): Promise<Reads> {
   const reads: Reads = { succeeded: [], read: 0, failed: 0 };
   // Resource discoveries that cover the same account and Region share one read of it.
   const snapshots = new Map<string, Promise<InventorySnapshot>>();
@@ -164,6 +195,7 @@ async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResour
     const covered = new Set<string>();
     for (const { RegionName: region } of discovery.OperatingRegions) {
       for (const { accountId, organizationalUnitId } of targets) {
+        if (only && !only.has(accountRegionKey(accountId, region))) continue;
         covered.add(accountRegionKey(accountId, region));
         work.push({
           discovery,
@@ -174,7 +206,7 @@ async function discoverAccounts(deps: SweepDependencies, discoveries: IpamResour
         });
       }
     }
-    dropped.push(...before.filter((record) => !covered.has(accountRegionKey(record.AccountId, record.DiscoveryRegion))));
+    if (!only) dropped.push(...before.filter((record) => !covered.has(accountRegionKey(record.AccountId, record.DiscoveryRegion))));
   }
   await forgetAccounts(deps, dropped);
   await forEachConcurrently(work, READ_CONCURRENCY, async (task) => {

@@ -5,6 +5,7 @@ import { parseCidr } from '../../domain/cidr.ts';
 import {
   accountRegionKey,
   dedupeDiscovered,
+  discoveredFromSnapshot,
   type EvaluatedResourceCidr,
   evaluateIpam,
   importCandidates,
@@ -13,6 +14,7 @@ import {
   vanishedAllocations,
 } from '../../domain/discovery.ts';
 import type { DiscoveredPublicAddress, IpamResourceDiscovery } from '../../domain/model/discovery.ts';
+import type { InventorySnapshot } from '../../domain/inventory.ts';
 import type { Ipam } from '../../domain/model/ipam.ts';
 import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
@@ -69,7 +71,7 @@ export async function sweepIpam(
 
   let view = await loadView(deps, ipam, discovered);
   if (await completePendingMoves(deps, view)) view = { ...view, overrides: await deps.store.listResourceCidrOverrides(ipam.IpamId) };
-  const released = await releaseVanished(deps, view, readAccounts);
+  const released = await releaseVanished(deps, view, readAccounts, sampleTime);
   view = { ...view, allocations: await allocationsOf(deps, view.pools) };
   const imported = await importDiscovered(deps, view);
   view = { ...view, allocations: await allocationsOf(deps, view.pools) };
@@ -160,14 +162,58 @@ async function completePendingMoves(deps: SweepDependencies, view: IpamView): Pr
   return moved;
 }
 
-async function releaseVanished(deps: SweepDependencies, view: IpamView, readAccounts: ReadonlySet<string>): Promise<number> {
+async function releaseVanished(
+  deps: SweepDependencies,
+  view: IpamView,
+  readAccounts: ReadonlySet<string>,
+  sampleTime: string,
+): Promise<number> {
   const pools = new Map(view.pools.map((pool) => [pool.IpamPoolId, pool]));
+  const candidates = vanishedAllocations(view, readAccounts);
+  const seenNow = await seenAgain(
+    deps,
+    candidates.filter(({ cause }) => cause === 'auto-release').map(({ allocation }) => allocation),
+    sampleTime,
+  );
   let released = 0;
-  for (const { allocation, cause } of vanishedAllocations(view, readAccounts)) {
+  for (const { allocation, cause } of candidates) {
+    if (cause === 'auto-release' && seenNow.has(`${allocation.ResourceId}#${allocation.Cidr}`)) continue;
     const pool = pools.get(allocation.ipamPoolId);
     if (pool && (await releaseAllocation(deps, pool, allocation, cause))) released++;
   }
   return released;
+}
+
+/**
+ * The resources (`<id>#<cidr>`) the accounts of these allocations show now. The allocations were
+ * listed after the accounts were read, so a VPC created in between (an embedded VPC commits its
+ * allocation with it) has an allocation this sweep's read could not see; a second read, made
+ * after the listing, sees it. An account that cannot be read again keeps its allocations.
+ */
+async function seenAgain(deps: SweepDependencies, allocations: IpamPoolAllocation[], sampleTime: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const accounts = new Map(
+    allocations.map((allocation) => [
+      accountRegionKey(allocation.ResourceOwner, allocation.ResourceRegion!),
+      { accountId: allocation.ResourceOwner, region: allocation.ResourceRegion! },
+    ]),
+  );
+  for (const { accountId, region } of accounts.values()) {
+    let snapshot: InventorySnapshot;
+    try {
+      snapshot = await deps.inventory.read(accountId, region);
+    } catch {
+      for (const allocation of allocations) {
+        if (allocation.ResourceOwner === accountId && allocation.ResourceRegion === region)
+          seen.add(`${allocation.ResourceId}#${allocation.Cidr}`);
+      }
+      continue;
+    }
+    for (const found of discoveredFromSnapshot('recheck', region, accountId, snapshot, sampleTime).resourceCidrs) {
+      seen.add(`${found.ResourceId}#${found.ResourceCidr}`);
+    }
+  }
+  return seen;
 }
 
 /** Candidates overlapping one imported before them find their space taken: that is how the largest wins. */
