@@ -10,6 +10,7 @@ import type { Subnet, SubnetIpv6CidrBlockAssociation, Vpc } from '../domain/mode
 import { requireSubnetIpv6Cidr } from '../domain/vpc-cidr-rules.ts';
 import { retryOnConflict } from './free-space.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
+import { presentBlockChange } from './vpc-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 /** What a request may ask of a subnet's IPv6 block; from pools is not served yet. */
@@ -64,6 +65,20 @@ export function presentSubnet(subnet: Subnet) {
   return view;
 }
 
+/**
+ * A new subnet as CreateSubnet answers it, settled here but read like EC2's answer (AWS CLI
+ * example create-subnet.rst): the subnet `available`, its IPv6 block `associating`.
+ */
+export function presentSubnetAsCreated(subnet: Subnet) {
+  const view = presentSubnet(subnet);
+  if (subnet.Ipv6CidrBlockAssociationSet?.length) {
+    view.Ipv6CidrBlockAssociationSet = subnet.Ipv6CidrBlockAssociationSet.map((association) =>
+      presentBlockChange(association, 'associating'),
+    );
+  }
+  return view;
+}
+
 /** The caller's subnet (request Region) by id, with its VPC, or InvalidSubnetID.NotFound. */
 async function requireSubnet(deps: Dependencies, context: RequestContext, subnetId: string) {
   const subnet = (await deps.store.listSubnets(context.accountId, context.region)).find((found) => found.SubnetId === subnetId);
@@ -96,7 +111,8 @@ export async function associateSubnetCidrBlock(deps: Dependencies, context: Requ
       // Invariant (update): the subnet is as read (it still has no IPv6 block).
       { op: 'update', entity: { type: 'subnet', value: { ...subnet, Ipv6CidrBlockAssociationSet: [association] } } },
     ]);
-    return { SubnetId: subnet.SubnetId, Ipv6CidrBlockAssociation: publicView(association) };
+    // Settled at once; answered `associating` as EC2's (AWS CLI example associate-subnet-cidr-block.rst).
+    return { SubnetId: subnet.SubnetId, Ipv6CidrBlockAssociation: presentBlockChange(association, 'associating') };
   });
 }
 
@@ -104,7 +120,10 @@ interface DisassociateSubnetCidrBlockInput {
   AssociationId: string;
 }
 
-/** Removes a subnet's IPv6 block; the answer says `disassociated`, the block is gone at once. */
+/**
+ * Removes a subnet's IPv6 block: gone at once, answered `disassociating` as EC2's (AWS CLI
+ * example disassociate-subnet-cidr-block.rst).
+ */
 export async function disassociateSubnetCidrBlock(deps: Dependencies, context: RequestContext, input: DisassociateSubnetCidrBlockInput) {
   return retryOnConflict(async () => {
     const subnets = await deps.store.listSubnets(context.accountId, context.region);
@@ -126,9 +145,6 @@ export async function disassociateSubnetCidrBlock(deps: Dependencies, context: R
       // Invariant (update): the subnet is as read, so the block is removed once.
       { op: 'update', entity: { type: 'subnet', value: rest } },
     ]);
-    return {
-      SubnetId: subnet.SubnetId,
-      Ipv6CidrBlockAssociation: { ...publicView(association), Ipv6CidrBlockState: { State: 'disassociated' } },
-    };
+    return { SubnetId: subnet.SubnetId, Ipv6CidrBlockAssociation: presentBlockChange(association, 'disassociating') };
   });
 }

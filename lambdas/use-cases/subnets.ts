@@ -17,7 +17,7 @@ import { retryOnConflict } from './free-space.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { requirePlanningPoolOf } from './planning-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
-import { presentSubnet, subnetIpv6Ask, subnetIpv6Association } from './subnet-cidr-blocks.ts';
+import { presentSubnet, presentSubnetAsCreated, subnetIpv6Ask, subnetIpv6Association } from './subnet-cidr-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 /** EC2's bounds for a subnet's IPv4 CIDR block, and the addresses AWS reserves in each subnet. */
@@ -98,7 +98,7 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
       requireSubnetPlace(vpc, siblings, requested!);
       const subnet = subnetWith(vpc, siblings, requested!);
       await deps.store.commit(writesFor(vpc, subnet));
-      return { Subnet: presentSubnet(subnet) };
+      return { Subnet: presentSubnetAsCreated(subnet) };
     });
   }
 
@@ -124,7 +124,7 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     });
     return created!;
   });
-  return { Subnet: presentSubnet(subnet) };
+  return { Subnet: presentSubnetAsCreated(subnet) };
 }
 
 /**

@@ -2,13 +2,20 @@
 // IPAM part of a block drawn from a pool — the allocation's rules (allocationRequest, as
 // AllocateIpamPoolCidr), what the pool asks of a resource (requireResourceRules), EC2's VPC sizes —
 // the association records, EC2's quota and overlap rules, and what a caller sees of a VPC.
-// Blocks are `associated` at once, like the VPC's `available`: there is nothing to wait for.
+// Blocks are `associated` at once, like the VPC's `available`: there is nothing to wait for. Only
+// the answer to a change names the state EC2's work starts in (presentVpcAsCreated, presentBlockChange).
 import { type Cidr, cidrsOverlap, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import { newVpcCidrAssociationId } from '../domain/ids.ts';
 import type { IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { Tag } from '../domain/model/record.ts';
-import { type Vpc, type VpcCidrBlockAssociation, type VpcIpv6CidrBlockAssociation, vpcCidrBlocks } from '../domain/model/vpc.ts';
+import {
+  type SubnetIpv6CidrBlockAssociation,
+  type Vpc,
+  type VpcCidrBlockAssociation,
+  type VpcIpv6CidrBlockAssociation,
+  vpcCidrBlocks,
+} from '../domain/model/vpc.ts';
 import { requireResourceRules } from '../domain/pool-rules.ts';
 import { requireVpcNetmask, VPC_CIDR_BLOCKS_PER_FAMILY, type VpcCidrAsk } from '../domain/vpc-cidr-rules.ts';
 import { type AllocationRequest, allocationRequest } from './allocations.ts';
@@ -64,6 +71,40 @@ export function presentVpc(vpc: Vpc) {
   if (vpc.Ipv6CidrBlockAssociationSet?.length) {
     view.Ipv6CidrBlockAssociationSet = vpc.Ipv6CidrBlockAssociationSet.map((association) => publicView(association));
   } else delete view.Ipv6CidrBlockAssociationSet;
+  return view;
+}
+
+// What EC2 answers a change with. EC2 answers before its work is done, so the answer names the
+// state that work starts in; here the record is settled before the answer leaves (a describe right
+// after shows `available`/`associated`, and a removed block is gone), and only the answer reads
+// like EC2's, for callers that check it. From AWS's published AWS CLI examples (awscli's
+// examples/ec2/): create-vpc.rst answers the VPC `pending`, its IPv4 block `associated` and an IPv6
+// block `associating`; associate-vpc-cidr-block.rst answers `associating` (IPv4 and IPv6),
+// disassociate-vpc-cidr-block.rst `disassociating`; associate-subnet-cidr-block.rst and
+// disassociate-subnet-cidr-block.rst answer the same for a subnet's IPv6 block (create-subnet.rst:
+// subnet-cidr-blocks.ts).
+
+/** The state EC2 answers a block association or disassociation with. */
+export type BlockChange = 'associating' | 'disassociating';
+
+/** A VPC's or subnet's block as EC2 answers a change to it: its members, in state `change`. */
+export function presentBlockChange(
+  association: VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation | SubnetIpv6CidrBlockAssociation,
+  change: BlockChange,
+) {
+  const view = publicView(association);
+  if ('CidrBlock' in association) view.CidrBlockState = { State: change };
+  else view.Ipv6CidrBlockState = { State: change };
+  return view;
+}
+
+/** A new VPC as CreateVpc answers it: `pending`, its IPv4 block `associated`, an IPv6 one `associating`. */
+export function presentVpcAsCreated(vpc: Vpc) {
+  const view = presentVpc(vpc);
+  view.State = 'pending';
+  if (vpc.Ipv6CidrBlockAssociationSet?.length) {
+    view.Ipv6CidrBlockAssociationSet = vpc.Ipv6CidrBlockAssociationSet.map((association) => presentBlockChange(association, 'associating'));
+  }
   return view;
 }
 

@@ -9,8 +9,8 @@ import { associateVpcCidrAsk, type VpcCidrMembers } from '../domain/vpc-cidr-rul
 import type { Write } from '../ports/store.ts';
 import { placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
-import { ipv4Association, ipv6Association, requireNoOverlap, requireRoomFor, vpcPoolRequest } from './vpc-blocks.ts';
+import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { ipv4Association, ipv6Association, presentBlockChange, requireNoOverlap, requireRoomFor, vpcPoolRequest } from './vpc-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 interface AssociateVpcCidrBlockInput extends VpcCidrMembers {
@@ -48,7 +48,7 @@ export async function associateVpcCidrBlock(deps: Dependencies, context: Request
     if (!request) {
       const association = ipv4Association(formatCidr(ask.cidr!));
       await deps.store.commit([updateWith(association)]);
-      return { VpcId: vpc.VpcId, CidrBlockAssociation: publicView(association) };
+      return { VpcId: vpc.VpcId, CidrBlockAssociation: presentBlockChange(association, 'associating') };
     }
     const placement = await placeAllocation(deps, request, attempt);
     requireNoOverlap(vpc, placement.target);
@@ -58,9 +58,10 @@ export async function associateVpcCidrBlock(deps: Dependencies, context: Request
       association = ask.family === 'ipv4' ? ipv4Association(allocation.Cidr, allocation) : ipv6Association(allocation, context.region);
       return [updateWith(association)];
     });
+    const answer = presentBlockChange(association!, 'associating');
     return ask.family === 'ipv4'
-      ? { VpcId: vpc.VpcId, CidrBlockAssociation: publicView(association!) }
-      : { VpcId: vpc.VpcId, Ipv6CidrBlockAssociation: publicView(association!) };
+      ? { VpcId: vpc.VpcId, CidrBlockAssociation: answer }
+      : { VpcId: vpc.VpcId, Ipv6CidrBlockAssociation: answer };
   });
 }
 
@@ -71,7 +72,7 @@ interface DisassociateVpcCidrBlockInput {
 /**
  * Removes a secondary block from a VPC and releases its allocation in the same commit. The
  * primary IPv4 block stays (OperationNotPermitted), and so does a block a subnet lies in
- * (InvalidCidrBlock.InUse). The answer says `disassociated`: the block is gone at once.
+ * (InvalidCidrBlock.InUse). The block is gone at once; the answer says `disassociating`, as EC2's.
  */
 export async function disassociateVpcCidrBlock(deps: Dependencies, context: RequestContext, input: DisassociateVpcCidrBlockInput) {
   const found = await findAssociation(deps, context, input.AssociationId);
@@ -116,10 +117,10 @@ export async function disassociateVpcCidrBlock(deps: Dependencies, context: Requ
   if (!(pool && allocation && (await releaseAllocation(deps, pool, allocation, 'api', undefined, removeWrites)))) {
     await retryOnConflict(async (attempt) => deps.store.commit(await removeWrites(attempt)));
   }
-  const disassociated = { State: 'disassociated' };
+  const answer = presentBlockChange(link, 'disassociating');
   return 'CidrBlock' in link
-    ? { VpcId: found.vpc.VpcId, CidrBlockAssociation: { ...publicView(link), CidrBlockState: disassociated } }
-    : { VpcId: found.vpc.VpcId, Ipv6CidrBlockAssociation: { ...publicView(link), Ipv6CidrBlockState: disassociated } };
+    ? { VpcId: found.vpc.VpcId, CidrBlockAssociation: answer }
+    : { VpcId: found.vpc.VpcId, Ipv6CidrBlockAssociation: answer };
 }
 
 /** The caller's VPC (request Region) holding association `associationId`, or NotFound. */

@@ -17,7 +17,7 @@ import { retryOnConflict } from './free-space.ts';
 import { planningSpaceDeletes } from './planning-pools.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
-import { ipv4Association, ipv6Association, presentVpc, vpcPoolRequest } from './vpc-blocks.ts';
+import { ipv4Association, ipv6Association, presentVpc, presentVpcAsCreated, vpcPoolRequest } from './vpc-blocks.ts';
 
 const vpcNotFound = (vpcId: string) => new IpamError('InvalidVpcID.NotFound', messages.notFound('vpc', vpcId));
 
@@ -63,7 +63,7 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
     const vpc = vpcWith([]);
     // Invariant (create): VPC ids are unique (a fresh random id; the condition catches the impossible).
     await deps.store.commit([{ op: 'create', entity: { type: 'vpc', value: vpc } }]);
-    return { Vpc: presentVpc(vpc) };
+    return { Vpc: presentVpcAsCreated(vpc) };
   }
 
   const resource = { type: 'vpc' as const, id: VpcId, owner: context.accountId, region: context.region };
@@ -78,7 +78,7 @@ export async function createVpc(deps: Dependencies, context: RequestContext, inp
     });
     return created!;
   });
-  return { Vpc: presentVpc(vpc) };
+  return { Vpc: presentVpcAsCreated(vpc) };
 }
 
 /** The caller's VPC in the request's Region, or InvalidVpcID.NotFound. */

@@ -234,9 +234,10 @@ describe('CreateSubnet from a planning pool (S13 step 4)', () => {
       VpcId: Vpc.VpcId,
       CidrBlock: '10.0.0.0/28',
       AvailableIpAddressCount: 11,
-      State: 'available',
+      State: 'available', // create-subnet.rst: EC2 answers a new subnet `available` already
       Tags: [{ Key: 'Name', Value: 'tutorial-subnet' }],
     });
+    expect((await harness.call('DescribeSubnets', { SubnetIds: [devSubnet.SubnetId] })).Subnets).toEqual([devSubnet]);
     expect(devSubnet).not.toHaveProperty('ipamPoolId');
     const prodSubnet = (await harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv4IpamPoolId: prod, Ipv4NetmaskLength: 28 })).Subnet;
     expect(prodSubnet.CidrBlock).toBe('10.0.1.0/28');

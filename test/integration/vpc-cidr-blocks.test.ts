@@ -38,6 +38,10 @@ const allocationsOf = async (harness: UseCaseHarness, IpamPoolId: string) =>
     ResourceType: string;
   }[];
 const describeVpc = async (harness: UseCaseHarness, VpcId: string) => (await harness.call('DescribeVpcs', { VpcIds: [VpcId] })).Vpcs[0];
+// A change is answered in the state EC2's work starts in (AWS CLI examples, named where used); the
+// record is settled at once, so a describe right after shows the block `associated`.
+const settledIpv4 = (association: Association) => ({ ...association, CidrBlockState: { State: 'associated' } });
+const settledIpv6 = (association: Association) => ({ ...association, Ipv6CidrBlockState: { State: 'associated' } });
 
 describe('AssociateVpcCidrBlock from an IPv4 IPAM pool', () => {
   it('adds a block of the pool as a vpc allocation, shows it, and gives it back when disassociated', async () => {
@@ -51,7 +55,7 @@ describe('AssociateVpcCidrBlock from an IPv4 IPAM pool', () => {
       CidrBlockAssociation: {
         AssociationId: expect.stringMatching(/^vpc-cidr-assoc-0[0-9a-f]{16}$/),
         CidrBlock: expect.stringMatching(/^10\.0\.0\.\d+\/26$/),
-        CidrBlockState: { State: 'associated' },
+        CidrBlockState: { State: 'associating' }, // associate-vpc-cidr-block.rst
       },
     });
     const secondary = associated.CidrBlockAssociation as Association;
@@ -61,7 +65,10 @@ describe('AssociateVpcCidrBlock from an IPv4 IPAM pool', () => {
         .map((allocation) => `${allocation.ResourceType} ${allocation.ResourceId} ${allocation.Cidr}`)
         .sort(),
     ).toEqual([`vpc ${Vpc.VpcId} ${Vpc.CidrBlock}`, `vpc ${Vpc.VpcId} ${secondary.CidrBlock}`].sort());
-    expect((await describeVpc(harness, Vpc.VpcId)).CidrBlockAssociationSet).toEqual([Vpc.CidrBlockAssociationSet[0], secondary]);
+    expect((await describeVpc(harness, Vpc.VpcId)).CidrBlockAssociationSet).toEqual([
+      Vpc.CidrBlockAssociationSet[0],
+      settledIpv4(secondary),
+    ]);
     const byBlock = await harness.call('DescribeVpcs', {
       Filters: [{ Name: 'cidr-block-association.cidr-block', Values: [secondary.CidrBlock] }],
     });
@@ -83,7 +90,7 @@ describe('AssociateVpcCidrBlock from an IPv4 IPAM pool', () => {
 
     expect(await harness.call('DisassociateVpcCidrBlock', { AssociationId: secondary.AssociationId })).toEqual({
       VpcId: Vpc.VpcId,
-      CidrBlockAssociation: { ...secondary, CidrBlockState: { State: 'disassociated' } },
+      CidrBlockAssociation: { ...secondary, CidrBlockState: { State: 'disassociating' } }, // disassociate-vpc-cidr-block.rst
     });
     expect((await allocationsOf(harness, IpamPoolId)).map((allocation) => allocation.Cidr)).toEqual([Vpc.CidrBlock]);
     expect((await describeVpc(harness, Vpc.VpcId)).CidrBlockAssociationSet).toEqual(Vpc.CidrBlockAssociationSet);
@@ -181,7 +188,8 @@ describe('AssociateVpcCidrBlock by explicit CIDR', () => {
     );
     await expectRefusal(harness.call('AssociateVpcCidrBlock', { VpcId: Vpc.VpcId, Ipv4NetmaskLength: 24 }), 'InvalidParameterCombination');
     const { CidrBlockAssociation } = await harness.call('AssociateVpcCidrBlock', { VpcId: Vpc.VpcId, CidrBlock: '10.1.0.0/16' });
-    expect(CidrBlockAssociation).toMatchObject({ CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'associated' } });
+    expect(CidrBlockAssociation).toMatchObject({ CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'associating' } }); // associate-vpc-cidr-block.rst
+    expect((await describeVpc(harness, Vpc.VpcId)).CidrBlockAssociationSet[1]).toEqual(settledIpv4(CidrBlockAssociation));
     const { Subnet } = await harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.1.4.0/24' });
     expect(Subnet.CidrBlock).toBe('10.1.4.0/24');
   });
@@ -226,11 +234,12 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       {
         AssociationId: expect.stringMatching(/^vpc-cidr-assoc-0[0-9a-f]{16}$/),
         Ipv6CidrBlock: expect.stringMatching(/\/56$/),
-        Ipv6CidrBlockState: { State: 'associated' },
+        Ipv6CidrBlockState: { State: 'associating' }, // create-vpc.rst: the VPC `pending`, its IPv6 block `associating`
         NetworkBorderGroup: 'us-east-1',
         Ipv6Pool: ipv6Pool,
       },
     ]);
+    expect(Vpc.State).toBe('pending');
     const block = Vpc.Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock as string;
     expect(containsCidr(parseCidr(ULA), parseCidr(block))).toBe(true);
     expect(await allocationsOf(harness, ipv6Pool)).toEqual([
@@ -239,7 +248,9 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
     const byIpv6 = await harness.call('DescribeVpcs', {
       Filters: [{ Name: 'ipv6-cidr-block-association.ipv6-cidr-block', Values: [block] }],
     });
-    expect(byIpv6.Vpcs).toEqual([Vpc]);
+    expect(byIpv6.Vpcs).toEqual([
+      { ...Vpc, State: 'available', Ipv6CidrBlockAssociationSet: Vpc.Ipv6CidrBlockAssociationSet.map(settledIpv6) },
+    ]);
 
     const first64 = block.replace('/56', '/64');
     const { Subnet } = await harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.0.0/26', Ipv6CidrBlock: first64 });
@@ -247,8 +258,12 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       {
         AssociationId: expect.stringMatching(/^subnet-cidr-assoc-0[0-9a-f]{16}$/),
         Ipv6CidrBlock: first64,
-        Ipv6CidrBlockState: { State: 'associated' },
+        Ipv6CidrBlockState: { State: 'associating' }, // create-subnet.rst: the subnet `available`, its IPv6 block `associating`
       },
+    ]);
+    expect(Subnet.State).toBe('available');
+    expect((await harness.call('DescribeSubnets', { SubnetIds: [Subnet.SubnetId] })).Subnets).toEqual([
+      { ...Subnet, Ipv6CidrBlockAssociationSet: Subnet.Ipv6CidrBlockAssociationSet.map(settledIpv6) },
     ]);
     await expectRefusal(
       harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.0.64/26', Ipv6CidrBlock: first64 }),
@@ -277,7 +292,7 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       SubnetId: second.SubnetId,
       Ipv6CidrBlock: secondBlock,
     });
-    expect(Ipv6CidrBlockAssociation).toMatchObject({ Ipv6CidrBlock: secondBlock, Ipv6CidrBlockState: { State: 'associated' } });
+    expect(Ipv6CidrBlockAssociation).toMatchObject({ Ipv6CidrBlock: secondBlock, Ipv6CidrBlockState: { State: 'associating' } }); // associate-subnet-cidr-block.rst
     await expectRefusal(
       harness.call('AssociateSubnetCidrBlock', { SubnetId: second.SubnetId, Ipv6CidrBlock: secondBlock }),
       'InvalidParameterValue',
@@ -287,6 +302,7 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       Filters: [{ Name: 'ipv6-cidr-block-association.ipv6-cidr-block', Values: [secondBlock] }],
     });
     expect(byBlock.Subnets.map((subnet: { SubnetId: string }) => subnet.SubnetId)).toEqual([second.SubnetId]);
+    expect(byBlock.Subnets[0].Ipv6CidrBlockAssociationSet).toEqual([settledIpv6(Ipv6CidrBlockAssociation)]);
 
     // The VPC's IPv6 block stays while subnets use it.
     await expectRefusal(
@@ -295,7 +311,7 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
     );
     expect(await harness.call('DisassociateSubnetCidrBlock', { AssociationId: Ipv6CidrBlockAssociation.AssociationId })).toEqual({
       SubnetId: second.SubnetId,
-      Ipv6CidrBlockAssociation: { ...Ipv6CidrBlockAssociation, Ipv6CidrBlockState: { State: 'disassociated' } },
+      Ipv6CidrBlockAssociation: { ...Ipv6CidrBlockAssociation, Ipv6CidrBlockState: { State: 'disassociating' } }, // disassociate-subnet-cidr-block.rst
     });
     await expectRefusal(
       harness.call('DisassociateSubnetCidrBlock', { AssociationId: Ipv6CidrBlockAssociation.AssociationId }),
@@ -357,7 +373,7 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       VpcId: Vpc.VpcId,
       Ipv6IpamPoolId: IpamPool.IpamPoolId,
     });
-    expect(Ipv6CidrBlockAssociation).toMatchObject({ Ipv6Pool: IpamPool.IpamPoolId, Ipv6CidrBlockState: { State: 'associated' } });
+    expect(Ipv6CidrBlockAssociation).toMatchObject({ Ipv6Pool: IpamPool.IpamPoolId, Ipv6CidrBlockState: { State: 'associating' } }); // associate-vpc-cidr-block.rst
     const block = parseCidr(Ipv6CidrBlockAssociation.Ipv6CidrBlock);
     expect(block.prefixLength).toBe(56);
     expect(containsCidr(parseCidr(provisioned.Cidr), block)).toBe(true);
@@ -367,9 +383,13 @@ describe('IPv6 blocks from IPv6 IPAM pools', () => {
       Ipv6NetmaskLength: 56,
     });
     expect(cidrsOverlap(parseCidr(other.Ipv6CidrBlockAssociation.Ipv6CidrBlock), block)).toBe(false);
-    expect((await describeVpc(harness, Vpc.VpcId)).Ipv6CidrBlockAssociationSet).toHaveLength(2);
+    expect((await describeVpc(harness, Vpc.VpcId)).Ipv6CidrBlockAssociationSet).toEqual(
+      [Ipv6CidrBlockAssociation, other.Ipv6CidrBlockAssociation].map(settledIpv6),
+    );
 
-    await harness.call('DisassociateVpcCidrBlock', { AssociationId: Ipv6CidrBlockAssociation.AssociationId });
+    const removed = await harness.call('DisassociateVpcCidrBlock', { AssociationId: Ipv6CidrBlockAssociation.AssociationId });
+    expect(removed.Ipv6CidrBlockAssociation).toEqual({ ...Ipv6CidrBlockAssociation, Ipv6CidrBlockState: { State: 'disassociating' } }); // disassociate-vpc-cidr-block.rst
+    expect((await describeVpc(harness, Vpc.VpcId)).Ipv6CidrBlockAssociationSet).toEqual([settledIpv6(other.Ipv6CidrBlockAssociation)]);
     expect((await allocationsOf(harness, IpamPool.IpamPoolId)).map((allocation) => allocation.Cidr)).toEqual([
       other.Ipv6CidrBlockAssociation.Ipv6CidrBlock,
     ]);

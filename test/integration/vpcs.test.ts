@@ -49,7 +49,8 @@ describe('CreateVpc from an IPAM pool', () => {
           CidrBlockState: { State: 'associated' },
         },
       ],
-      State: 'available',
+      // EC2 answers a new VPC `pending` (AWS CLI example create-vpc.rst); the record is settled at once.
+      State: 'pending',
       InstanceTenancy: 'default',
       IsDefault: false,
       DhcpOptionsId: 'default',
@@ -58,7 +59,7 @@ describe('CreateVpc from an IPAM pool', () => {
     await harness.call('CreateVpc', { CidrBlock: '172.16.0.0/16', TagSpecifications: nameTag('other') });
 
     const { Vpcs } = await harness.call('DescribeVpcs', { Filters: [{ Name: 'tag:Name', Values: ['IPAM-VPC'] }] });
-    expect(Vpcs).toEqual([Vpc]);
+    expect(Vpcs).toEqual([{ ...Vpc, State: 'available' }]);
     expect(await allocationsOf(harness, IpamPoolId)).toEqual([
       expect.objectContaining({
         Cidr: '10.0.0.0/26',
@@ -278,9 +279,11 @@ describe('subnets of an embedded VPC', () => {
       CidrBlock: '10.0.1.0/24',
       AvailableIpAddressCount: 251,
       AvailabilityZone: 'us-east-1a',
+      // EC2 answers a new subnet `available` already (AWS CLI example create-subnet.rst).
       State: 'available',
       Tags: [{ Key: 'Name', Value: 'app' }],
     });
+    expect((await harness.call('DescribeSubnets', { SubnetIds: [Subnet.SubnetId] })).Subnets).toEqual([Subnet]);
 
     await expectRefusal(
       harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.1.128/25' }),

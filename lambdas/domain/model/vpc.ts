@@ -29,8 +29,8 @@ export interface VpcIpv6CidrBlockAssociation extends PoolAllocationLink {
 }
 
 /**
- * A VPC. `State` is `available` from the start: nothing here has to be built, so `pending` would
- * only make callers poll. When the CIDR came from an IPAM pool, the `vpc` allocation
+ * A VPC. `State` is `available` from the start: nothing here has to be built (only CreateVpc's
+ * answer says `pending`, as EC2's does: vpc-blocks.ts). When the CIDR came from an IPAM pool, the `vpc` allocation
  * `ipamPoolAllocationId` of pool `ipamPoolId` holds it and was written in the same commit.
  */
 export interface Vpc extends Versioned {
