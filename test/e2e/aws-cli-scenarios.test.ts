@@ -158,7 +158,9 @@ describeCli('S3 create an IPAM and pools using the AWS CLI (single account)', ()
       expect(vpc.VpcId).toMatch(VPC_ID);
       expect(vpc.CidrBlockAssociationSet[0].AssociationId).toMatch(/^vpc-cidr-assoc-/);
       expect(vpc.DhcpOptionsId).toBeDefined();
-      expect(['pending', 'available']).toContain(vpc.State);
+      // EC2 answers a new VPC `pending` (AWS CLI example create-vpc.rst); here it is settled at once.
+      expect(vpc.State).toBe('pending');
+      expect((await cli.ok(`aws ec2 describe-vpcs --region us-west-2 --vpc-ids ${vpc.VpcId}`)).json.Vpcs[0].State).toBe('available');
       expect(
         (await cli.ok(`aws ec2 get-ipam-pool-allocations --region us-east-1 --ipam-pool-id ${regional}`)).json.IpamPoolAllocations,
       ).toEqual([
@@ -212,7 +214,7 @@ describeCli('S13 plan VPC IP address space for subnet IP allocations (CLI equiva
           `aws ec2 create-vpc --cidr-block 10.0.0.0/20 --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=tutorial-vpc}]'`,
         )
       ).json.Vpc;
-      expect(vpc).toMatchObject({ CidrBlock: '10.0.0.0/20', Tags: [{ Key: 'Name', Value: 'tutorial-vpc' }] });
+      expect(vpc).toMatchObject({ CidrBlock: '10.0.0.0/20', State: 'pending', Tags: [{ Key: 'Name', Value: 'tutorial-vpc' }] }); // create-vpc.rst
       const vpcId: string = vpc.VpcId;
       await poll(
         async () => {
@@ -308,7 +310,12 @@ describeCli('S13 plan VPC IP address space for subnet IP allocations (CLI equiva
           `aws ec2 create-subnet --vpc-id ${vpcId} --ipv4-ipam-pool-id ${dev} --ipv4-netmask-length 28 --tag-specifications 'ResourceType=subnet,Tags=[{Key=Name,Value=tutorial-subnet}]'`,
         )
       ).json.Subnet;
-      expect(devSubnet).toMatchObject({ VpcId: vpcId, CidrBlock: '10.0.0.0/28', Tags: [{ Key: 'Name', Value: 'tutorial-subnet' }] });
+      expect(devSubnet).toMatchObject({
+        VpcId: vpcId,
+        CidrBlock: '10.0.0.0/28',
+        State: 'available', // create-subnet.rst
+        Tags: [{ Key: 'Name', Value: 'tutorial-subnet' }],
+      });
       expect(devSubnet.SubnetId).toMatch(SUBNET_ID);
       const prodSubnet = (await cli.ok(`aws ec2 create-subnet --vpc-id ${vpcId} --ipv4-ipam-pool-id ${prod} --ipv4-netmask-length 28`)).json
         .Subnet;
@@ -363,6 +370,7 @@ describeCli('S13 plan VPC IP address space for subnet IP allocations (CLI equiva
       await pollText(cli, 'aws ec2 describe-ipam-pools --query "length(IpamPools)" --output text', '0');
       const left = (await cli.ok(`aws ec2 describe-subnets --filters Name=vpc-id,Values=${vpcId}`)).json.Subnets;
       expect(left.map((subnet: { CidrBlock: string }) => subnet.CidrBlock).sort()).toEqual(['10.0.0.0/28', '10.0.0.16/28', '10.0.1.0/28']);
+      expect(left.map((subnet: { State: string }) => subnet.State)).toEqual(['available', 'available', 'available']);
       for (const subnet of left) expect((await cli.ok(`aws ec2 delete-subnet --subnet-id ${subnet.SubnetId}`)).stdout.trim()).toBe('');
       expect((await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpcId}`)).stdout.trim()).toBe('');
       expect((await cli.ok('aws ec2 describe-vpcs')).json.Vpcs).toEqual([]);

@@ -210,10 +210,13 @@ describeCli('S1 getting started, with the AWS CLI', () => {
       expect(vpc).toMatchObject({
         VpcId: expect.stringMatching(VPC_ID),
         CidrBlock: '10.0.0.0/26',
+        State: 'pending', // as EC2 answers (AWS CLI example create-vpc.rst)
         Tags: [{ Key: 'Name', Value: 'IPAM-VPC' }],
       });
       const described = (await cli.ok('aws ec2 describe-vpcs --filters "Name=tag:Name,Values=IPAM-VPC"')).json.Vpcs;
-      expect(described.map((found: { VpcId: string }) => found.VpcId)).toEqual([vpc.VpcId]);
+      expect(described.map((found: { VpcId: string; State: string }) => `${found.VpcId} ${found.State}`)).toEqual([
+        `${vpc.VpcId} available`,
+      ]);
       const developmentAllocations = (
         await cli.ok(`aws ec2 get-ipam-pool-allocations \
       --ipam-pool-id ${development}`)

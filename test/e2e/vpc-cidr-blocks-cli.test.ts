@@ -64,7 +64,7 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
           `aws ec2 create-vpc --ipv4-ipam-pool-id ${development} --ipv4-netmask-length 26 --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=IPAM-VPC}]'`,
         )
       ).json.Vpc;
-      expect(vpc.CidrBlock).toBe('10.0.0.0/26');
+      expect(vpc).toMatchObject({ CidrBlock: '10.0.0.0/26', State: 'pending' }); // create-vpc.rst (AWS CLI examples)
 
       // A second /26 of the development pool.
       const secondary = (
@@ -75,13 +75,21 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
         CidrBlockAssociation: {
           AssociationId: expect.stringMatching(/^vpc-cidr-assoc-0[0-9a-f]{16}$/),
           CidrBlock: '10.0.0.64/26',
-          CidrBlockState: { State: 'associated' },
+          CidrBlockState: { State: 'associating' }, // associate-vpc-cidr-block.rst
         },
       });
       expect((await allocations(development)).sort()).toEqual([`vpc ${vpc.VpcId} 10.0.0.0/26`, `vpc ${vpc.VpcId} 10.0.0.64/26`]);
       const byBlock = (await cli.ok('aws ec2 describe-vpcs --filters Name=cidr-block-association.cidr-block,Values=10.0.0.64/26')).json
         .Vpcs;
       expect(byBlock.map((found: { VpcId: string }) => found.VpcId)).toEqual([vpc.VpcId]);
+      // Settled at once: describe-vpcs shows the VPC `available` and the new block `associated`.
+      expect(byBlock[0]).toMatchObject({
+        State: 'available',
+        CidrBlockAssociationSet: [
+          vpc.CidrBlockAssociationSet[0],
+          { ...secondary.CidrBlockAssociation, CidrBlockState: { State: 'associated' } },
+        ],
+      });
       const tooSmall = await cli.run(
         `aws ec2 associate-vpc-cidr-block --vpc-id ${vpc.VpcId} --ipv4-ipam-pool-id ${development} --ipv4-netmask-length 29`,
       );
@@ -91,12 +99,12 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
       const ipv6 = (
         await cli.ok(`aws ec2 associate-vpc-cidr-block --vpc-id ${vpc.VpcId} --ipv6-ipam-pool-id ${ipv6Pool} --ipv6-netmask-length 56`)
       ).json.Ipv6CidrBlockAssociation;
-      expect(ipv6).toMatchObject({ Ipv6Pool: ipv6Pool, Ipv6CidrBlockState: { State: 'associated' }, NetworkBorderGroup: 'us-east-1' });
+      expect(ipv6).toMatchObject({ Ipv6Pool: ipv6Pool, Ipv6CidrBlockState: { State: 'associating' }, NetworkBorderGroup: 'us-east-1' }); // associate-vpc-cidr-block.rst
       const block = parseCidr(ipv6.Ipv6CidrBlock);
       expect(block.prefixLength).toBe(56);
       expect(containsCidr(parseCidr(ULA), block)).toBe(true);
       const described = (await cli.ok(`aws ec2 describe-vpcs --vpc-ids ${vpc.VpcId}`)).json.Vpcs[0];
-      expect(described.Ipv6CidrBlockAssociationSet).toEqual([ipv6]);
+      expect(described.Ipv6CidrBlockAssociationSet).toEqual([{ ...ipv6, Ipv6CidrBlockState: { State: 'associated' } }]);
       expect(described.CidrBlockAssociationSet.map((association: { CidrBlock: string }) => association.CidrBlock)).toEqual([
         '10.0.0.0/26',
         '10.0.0.64/26',
@@ -108,27 +116,44 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
       const subnet = (await cli.ok(`aws ec2 create-subnet --vpc-id ${vpc.VpcId} --cidr-block 10.0.0.64/27 --ipv6-cidr-block ${first64}`))
         .json.Subnet;
       expect(subnet.Ipv6CidrBlockAssociationSet).toEqual([
-        expect.objectContaining({ Ipv6CidrBlock: first64, Ipv6CidrBlockState: { State: 'associated' } }),
+        expect.objectContaining({ Ipv6CidrBlock: first64, Ipv6CidrBlockState: { State: 'associating' } }), // create-subnet.rst
+      ]);
+      expect(subnet.State).toBe('available'); // create-subnet.rst
+      const subnetDescribed = (await cli.ok(`aws ec2 describe-subnets --subnet-ids ${subnet.SubnetId}`)).json.Subnets[0];
+      expect(subnetDescribed.Ipv6CidrBlockAssociationSet).toEqual([
+        { ...subnet.Ipv6CidrBlockAssociationSet[0], Ipv6CidrBlockState: { State: 'associated' } },
       ]);
       const inUse = await cli.run(`aws ec2 disassociate-vpc-cidr-block --association-id ${secondary.CidrBlockAssociation.AssociationId}`);
       expect({ status: inUse.status, code: inUse.errorCode }).toEqual({ status: 255, code: 'InvalidCidrBlock.InUse' });
       const other = (await cli.ok(`aws ec2 create-subnet --vpc-id ${vpc.VpcId} --cidr-block 10.0.0.96/27`)).json.Subnet;
       const subnetBlock = (await cli.ok(`aws ec2 associate-subnet-cidr-block --subnet-id ${other.SubnetId} --ipv6-cidr-block ${second64}`))
         .json;
-      expect(subnetBlock).toMatchObject({ SubnetId: other.SubnetId, Ipv6CidrBlockAssociation: { Ipv6CidrBlock: second64 } });
+      expect(subnetBlock).toMatchObject({
+        SubnetId: other.SubnetId,
+        Ipv6CidrBlockAssociation: { Ipv6CidrBlock: second64, Ipv6CidrBlockState: { State: 'associating' } }, // associate-subnet-cidr-block.rst
+      });
       const found = (await cli.ok(`aws ec2 describe-subnets --filters Name=ipv6-cidr-block-association.ipv6-cidr-block,Values=${second64}`))
         .json.Subnets;
       expect(found.map((s: { SubnetId: string }) => s.SubnetId)).toEqual([other.SubnetId]);
+      expect(found[0].Ipv6CidrBlockAssociationSet).toEqual([
+        { ...subnetBlock.Ipv6CidrBlockAssociation, Ipv6CidrBlockState: { State: 'associated' } },
+      ]);
       const removed = (
         await cli.ok(`aws ec2 disassociate-subnet-cidr-block --association-id ${subnetBlock.Ipv6CidrBlockAssociation.AssociationId}`)
       ).json;
-      expect(removed.Ipv6CidrBlockAssociation.Ipv6CidrBlockState).toEqual({ State: 'disassociated' });
+      expect(removed.Ipv6CidrBlockAssociation.Ipv6CidrBlockState).toEqual({ State: 'disassociating' }); // disassociate-subnet-cidr-block.rst
+      expect((await cli.ok(`aws ec2 describe-subnets --subnet-ids ${other.SubnetId}`)).json.Subnets[0]).not.toHaveProperty(
+        'Ipv6CidrBlockAssociationSet',
+      );
       for (const id of [subnet.SubnetId, other.SubnetId]) await cli.ok(`aws ec2 delete-subnet --subnet-id ${id}`);
 
       // The secondary block goes back to the pool at once; the primary one stays.
       const gone = (await cli.ok(`aws ec2 disassociate-vpc-cidr-block --association-id ${secondary.CidrBlockAssociation.AssociationId}`))
         .json;
-      expect(gone.CidrBlockAssociation).toEqual({ ...secondary.CidrBlockAssociation, CidrBlockState: { State: 'disassociated' } });
+      expect(gone.CidrBlockAssociation).toEqual({ ...secondary.CidrBlockAssociation, CidrBlockState: { State: 'disassociating' } }); // disassociate-vpc-cidr-block.rst
+      expect((await cli.ok(`aws ec2 describe-vpcs --vpc-ids ${vpc.VpcId}`)).json.Vpcs[0].CidrBlockAssociationSet).toEqual(
+        vpc.CidrBlockAssociationSet,
+      );
       expect(await allocations(development)).toEqual([`vpc ${vpc.VpcId} 10.0.0.0/26`]);
       const primary = await cli.run(`aws ec2 disassociate-vpc-cidr-block --association-id ${vpc.CidrBlockAssociationSet[0].AssociationId}`);
       expect({ status: primary.status, code: primary.errorCode }).toEqual({ status: 255, code: 'OperationNotPermitted' });
@@ -139,7 +164,13 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
       expect(s10).toMatchObject({
         CidrBlock: '10.1.0.0/16',
         CidrBlockAssociationSet: [expect.objectContaining({ CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'associated' } })],
-        Ipv6CidrBlockAssociationSet: [expect.objectContaining({ Ipv6Pool: ipv6Pool, Ipv6CidrBlock: expect.stringMatching(/\/56$/) })],
+        Ipv6CidrBlockAssociationSet: [
+          expect.objectContaining({
+            Ipv6Pool: ipv6Pool,
+            Ipv6CidrBlock: expect.stringMatching(/\/56$/),
+            Ipv6CidrBlockState: { State: 'associating' }, // create-vpc.rst
+          }),
+        ],
       });
       const withoutIpv4 = await cli.run(`aws ec2 create-vpc --ipv6-ipam-pool-id ${ipv6Pool} --ipv6-netmask-length 56`);
       expect({ status: withoutIpv4.status, code: withoutIpv4.errorCode }).toEqual({ status: 255, code: 'MissingParameter' });

@@ -60,6 +60,8 @@ describe('VPCs from an IPAM pool with the JS SDK', () => {
       ),
     );
     const vpcs = created.map(({ Vpc }) => Vpc!);
+    // EC2 answers a new VPC `pending` (AWS CLI example create-vpc.rst); describe-vpcs shows it settled.
+    expect(new Set(vpcs.map((vpc) => vpc.State))).toEqual(new Set(['pending']));
     const cidrs = vpcs.map((vpc) => parseCidr(vpc.CidrBlock!));
     for (const [i, a] of cidrs.entries()) {
       for (const b of cidrs.slice(i + 1)) expect(containsCidr(a, b) || containsCidr(b, a)).toBe(false);
