@@ -8,7 +8,7 @@ import { DescribeIpamPoolsCommand, DescribeIpamsCommand, GetIpamPoolCidrsCommand
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
-import { type TerraformWorkspace, terraformSkipReason, terraformWorkspace } from './support/terraform.ts';
+import { ipamPoolConfiguration, type TerraformWorkspace, terraformSkipReason, terraformWorkspace } from './support/terraform.ts';
 
 const CIDR = '10.0.0.0/16';
 
@@ -16,36 +16,7 @@ const describeTerraform = describe.skipIf(skipUnless(!terraformSkipReason, 'the 
 
 function configuration(endpoint: string): string {
   return `
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "${ADMIN.accessKeyId}"
-  secret_key                  = "${ADMIN.secretAccessKey}"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    ec2 = "${endpoint}"
-  }
-}
-
-resource "aws_vpc_ipam" "main" {
-  operating_regions {
-    region_name = "us-east-1"
-  }
-}
-
-resource "aws_vpc_ipam_pool" "main" {
-  address_family = "ipv4"
-  ipam_scope_id  = aws_vpc_ipam.main.private_default_scope_id
-  locale         = "us-east-1"
-}
+${ipamPoolConfiguration(endpoint, ADMIN)}
 
 resource "aws_vpc_ipam_pool_cidr" "x" {
   ipam_pool_id = aws_vpc_ipam_pool.main.id

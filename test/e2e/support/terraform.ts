@@ -106,3 +106,42 @@ export async function terraformWorkspace(mainTf: string): Promise<TerraformWorks
   await terraform('init', '-input=false', '-no-color');
   return { terraform, remove: () => rm(workDir, { recursive: true, force: true }) };
 }
+
+/**
+ * The start of a one-account configuration: the hashicorp/aws provider with `key`, its EC2 calls
+ * sent to `endpoint`, an IPAM operating in us-east-1 and a private IPv4 pool `main` there.
+ */
+export function ipamPoolConfiguration(endpoint: string, key: { accessKeyId: string; secretAccessKey: string }): string {
+  return `
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "${key.accessKeyId}"
+  secret_key                  = "${key.secretAccessKey}"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {
+    ec2 = "${endpoint}"
+  }
+}
+
+resource "aws_vpc_ipam" "main" {
+  operating_regions {
+    region_name = "us-east-1"
+  }
+}
+
+resource "aws_vpc_ipam_pool" "main" {
+  address_family = "ipv4"
+  ipam_scope_id  = aws_vpc_ipam.main.private_default_scope_id
+  locale         = "us-east-1"
+}
+`;
+}
