@@ -167,17 +167,49 @@ export async function takePlanningCidr(
  * DeleteVpc's part: a VPC whose CIDR is provisioned to a planning pool is a DependencyViolation;
  * otherwise its space's free blocks go with it.
  */
-export async function planningSpaceDeletes(deps: Dependencies, vpc: Vpc): Promise<Write[]> {
-  const seeded = (vpc.planningCidrs ?? []).map(parseCidr);
+export function planningSpaceDeletes(deps: Dependencies, vpc: Vpc): Promise<Write[]> {
+  return planningSpaceBlockDeletes(
+    deps,
+    vpc,
+    vpc.planningCidrs ?? [],
+    (held) =>
+      new IpamError(
+        'DependencyViolation',
+        `The vpc '${vpc.VpcId}' has dependencies and cannot be deleted: its CIDR ${held.join(', ')} is provisioned to a resource planning pool`,
+      ),
+  );
+}
+
+/**
+ * DisassociateVpcCidrBlock's part: a block provisioned to a planning pool stays
+ * (InvalidCidrBlock.InUse); otherwise its free block in the VPC's space goes with it (the caller
+ * drops it from `planningCidrs`).
+ */
+export function planningBlockDeletes(deps: Dependencies, vpc: Vpc, cidr: string): Promise<Write[]> {
+  return planningSpaceBlockDeletes(
+    deps,
+    vpc,
+    [cidr],
+    () =>
+      new IpamError(
+        'InvalidCidrBlock.InUse',
+        `The CIDR block ${cidr} of vpc ${vpc.VpcId} is provisioned to a resource planning pool: deprovision it from the pool first`,
+      ),
+  );
+}
+
+/** The deletes of the free blocks `cidrs` of the VPC's space (those ever seeded), or `refusal` when a planning pool holds one. */
+async function planningSpaceBlockDeletes(
+  deps: Dependencies,
+  vpc: Vpc,
+  cidrs: readonly string[],
+  refusal: (held: string[]) => IpamError,
+): Promise<Write[]> {
+  const seeded = cidrs.filter((cidr) => vpc.planningCidrs?.includes(cidr)).map(parseCidr);
   if (seeded.length === 0) return [];
   const free = await deps.store.getFreeBlocks(vpc.VpcId, seeded);
   const held = seeded.map(formatCidr).filter((cidr) => !free.some((block) => block.cidr === cidr));
-  if (held.length > 0) {
-    throw new IpamError(
-      'DependencyViolation',
-      `The vpc '${vpc.VpcId}' has dependencies and cannot be deleted: its CIDR ${held.join(', ')} is provisioned to a resource planning pool`,
-    );
-  }
+  if (held.length > 0) throw refusal(held);
   // Invariant (delete): each block is still free, so no planning pool took it since it was read.
   return free.map((block): Write => ({ op: 'delete', entity: { type: 'free-block', value: block } }));
 }

@@ -42,7 +42,7 @@ async function ulaPlan(harness: UseCaseHarness) {
 describe('IPv6 resource planning pools', () => {
   it('plans a VPC’s IPv6 block: the CIDR must be that block, and a VPC without one has nothing to plan', async () => {
     const harness = await createUseCaseHarness();
-    const { scopeId, Vpc, block, planning, planningPool } = await ulaPlan(harness);
+    const { scopeId, ula, Vpc, block, planning, planningPool } = await ulaPlan(harness);
     expect(planningPool).toMatchObject({ SourceResource: sourceResource(Vpc.VpcId), Locale: REGION, AddressFamily: 'ipv6' });
     expect(planningPool).not.toHaveProperty('PublicIpSource');
 
@@ -60,6 +60,19 @@ describe('IPv6 resource planning pools', () => {
     expect((await harness.call('GetIpamPoolCidrs', { IpamPoolId: planning })).IpamPoolCidrs).toEqual([
       expect.objectContaining({ Cidr: block, State: 'provisioned' }),
     ]);
+
+    // The planned block cannot leave the VPC; deprovisioned, it can, and its space goes with it.
+    const association = Vpc.Ipv6CidrBlockAssociationSet[0].AssociationId;
+    await expectRefusal(
+      harness.call('DisassociateVpcCidrBlock', { AssociationId: association }),
+      'InvalidCidrBlock.InUse',
+      'resource planning pool',
+    );
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: planning, Cidr: block });
+    expect(await harness.store.listFreeBlocks(Vpc.VpcId, 'ipv6')).toEqual([expect.objectContaining({ cidr: block })]);
+    await harness.call('DisassociateVpcCidrBlock', { AssociationId: association });
+    expect(await harness.store.listFreeBlocks(Vpc.VpcId, 'ipv6')).toEqual([]);
+    expect(await allocationLines(harness, ula)).toEqual([]);
 
     const ipv4Only = (await harness.call('CreateVpc', { CidrBlock: '10.1.0.0/16' })).Vpc;
     await expectRefusal(
