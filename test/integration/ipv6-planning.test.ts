@@ -5,7 +5,9 @@
 // allocation written with the subnet, given back by DeleteSubnet, DisassociateSubnetCidrBlock or
 // the planning pool's cascade delete.
 import { describe, expect, it } from 'vitest';
+import { EmbeddedCompanionsInventory } from '../../lambdas/adapters/local/embedded-companions-inventory.ts';
 import { cidrsOverlap, containsCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
+import { createSweepHarness } from '../support/discovery-sweep.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -328,5 +330,35 @@ describe('IPv6 planning pools of the public scope and cascade delete', () => {
     expect(await allocationLines(harness, amazon)).toEqual([]);
     // Other public pools still refuse a cascade.
     await expectRefusal(harness.call('DeleteIpamPool', { IpamPoolId: amazon, Cascade: true }), 'InvalidParameterCombination');
+  });
+});
+
+describe('discovery of subnets with an IPv6 block from a planning pool', () => {
+  it('shows the block in GetIpamResourceCidrs at the next sweep, managed by the planning pool', async () => {
+    const sh = await createSweepHarness();
+    try {
+      const harness = sh.harness;
+      const { scopeId, Vpc, block, planning } = await ulaPlan(harness);
+      await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: planning, Cidr: block });
+      const { Subnet } = await harness.call('CreateSubnet', {
+        VpcId: Vpc.VpcId,
+        CidrBlock: '10.0.0.0/24',
+        Ipv6IpamPoolId: planning,
+        Ipv6NetmaskLength: 64,
+      });
+      await sh.writeInventory({ [ACCOUNT]: { [REGION]: {} } });
+      await sh.sweep({ ...sh.deps, inventory: new EmbeddedCompanionsInventory(harness.store, sh.deps.inventory) });
+
+      const { IpamResourceCidrs } = await harness.call('GetIpamResourceCidrs', { IpamScopeId: scopeId, ResourceType: 'subnet' });
+      const lines = IpamResourceCidrs.map(
+        (record: Record<string, string>) =>
+          `${record.ResourceId} ${record.ResourceCidr} ${record.IpamPoolId ?? '-'} ${record.ManagementState ?? '-'}`,
+      );
+      expect(lines.sort()).toEqual(
+        [`${Subnet.SubnetId} 10.0.0.0/24 - -`, `${Subnet.SubnetId} ${ipv6Of(Subnet)} ${planning} managed`].sort(),
+      );
+    } finally {
+      await sh.close();
+    }
   });
 });
