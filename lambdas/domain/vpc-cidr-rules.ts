@@ -35,13 +35,20 @@ export function requireVpcNetmask(family: AddressFamily, prefixLength: number, c
 
 /** InvalidSubnet.Range unless `cidr` is an IPv6 CIDR of a size EC2 allows for a subnet. */
 export function requireSubnetIpv6Cidr(cidr: Cidr, cidrText: string): void {
-  if (cidr.family !== 'ipv6' || !within(cidr.prefixLength, SUBNET_IPV6_BOUNDS)) {
-    throw new IpamError(
-      'InvalidSubnet.Range',
-      `The CIDR '${cidrText}' is invalid: a subnet's IPv6 CIDR block must be ${boundsText(SUBNET_IPV6_BOUNDS)}`,
-    );
-  }
+  if (cidr.family !== 'ipv6') throw subnetIpv6RangeError(cidrText);
+  requireSubnetIpv6Netmask(cidr.prefixLength, cidrText);
 }
+
+/** InvalidSubnet.Range unless `prefixLength` is a size EC2 allows for a subnet's IPv6 block (also a netmask from a pool). */
+export function requireSubnetIpv6Netmask(prefixLength: number, cidrText: string): void {
+  if (!within(prefixLength, SUBNET_IPV6_BOUNDS)) throw subnetIpv6RangeError(cidrText);
+}
+
+const subnetIpv6RangeError = (cidrText: string) =>
+  new IpamError(
+    'InvalidSubnet.Range',
+    `The CIDR '${cidrText}' is invalid: a subnet's IPv6 CIDR block must be ${boundsText(SUBNET_IPV6_BOUNDS)}`,
+  );
 
 /**
  * One CIDR block a request asks for: an explicit `cidr` (canonical, of `family`), or a block of a

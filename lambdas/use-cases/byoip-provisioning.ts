@@ -14,9 +14,9 @@ import { requireVerificationToken, tokenStatus } from './verification-tokens.ts'
 /** Most specific BYOIP blocks (S6.A/S6.B): /24 IPv4; /48 IPv6 if advertisable, /60 if not. */
 const MOST_SPECIFIC = { ipv4: 24, ipv6Advertisable: 48, ipv6NotAdvertisable: 60 } as const;
 
-/** A top-level public pool whose space the customer brings (Amazon-provided pools say `amazon`). */
+/** A top-level public pool whose space the customer brings (Amazon-provided pools say `amazon`; planning pools plan a VPC's). */
 export const isByoipPool = (pool: IpamPool) =>
-  !pool.SourceIpamPoolId && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
+  !pool.SourceIpamPoolId && !pool.SourceResource && pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon';
 
 interface ByoipRequest {
   CidrAuthorizationContext?: unknown;

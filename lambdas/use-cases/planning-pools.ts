@@ -11,7 +11,7 @@ import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolSourceResource } from '../domain/model/pool.ts';
-import type { Vpc } from '../domain/model/vpc.ts';
+import { type Vpc, vpcCidrBlocks } from '../domain/model/vpc.ts';
 import type { Write } from '../ports/store.ts';
 import { findSpecificPlacement, takeWrites } from './free-space.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
@@ -31,8 +31,8 @@ const notDiscovered = (resourceId: string) =>
   );
 
 /**
- * The VPC a new resource planning pool plans, checked: an ipv4 pool at the top of a private
- * scope, whose locale (given or derived) is the VPC's Region, for a VPC of the IPAM's account in
+ * The VPC a new resource planning pool plans, checked: a pool at the top of a scope (private for
+ * IPv4), whose locale (given or derived) is the VPC's Region, for a VPC of the IPAM's account in
  * one of its operating Regions — the VPCs this IPAM discovers. Anything else is "not discovered".
  */
 export async function planningSource(
@@ -51,14 +51,16 @@ export async function planningSource(
   if ((input.ResourceType ?? 'vpc') !== 'vpc') {
     throw new IpamError('InvalidParameterValue', `SourceResource.ResourceType '${input.ResourceType}' is not supported; it must be vpc`);
   }
-  if (target.scope.IpamScopeType !== 'private') {
+  // An IPv4 plan is of private space. An IPv6 plan lives in the scope its VPC block's pool is in:
+  // private for a ULA (or private GUA) block, public for an Amazon-provided or BYOIP one — the
+  // guide's tutorial runs "using an IPv6 CIDR range" of an Amazon-provided block, and EC2's
+  // DeleteIpamPool cascades "pools in the public scope with a source resource". Which of the two
+  // the CIDR provisioned must match is checked then (requirePlanningCidr).
+  if (target.family === 'ipv4' && target.scope.IpamScopeType !== 'private') {
     throw new IpamError(
       'InvalidParameterCombination',
       `A resource planning pool plans a VPC's private IPv4 space: create it in a private scope, not ${target.scope.IpamScopeId}`,
     );
-  }
-  if (target.family !== 'ipv4') {
-    throw new IpamError('InvalidParameterValue', 'IPv6 resource planning pools are not supported by this service yet (issue 16)');
   }
   const region = input.ResourceRegion ?? target.locale ?? context.region;
   if (target.locale !== undefined && target.locale !== region) {
@@ -69,7 +71,11 @@ export async function planningSource(
   }
   const owner = input.ResourceOwner ?? context.accountId;
   const discoverable = owner === target.ipam.OwnerId && target.ipam.OperatingRegions.some((operating) => operating.RegionName === region);
-  if (!discoverable || !(await deps.store.getVpc(owner, region, input.ResourceId))) throw notDiscovered(input.ResourceId);
+  const vpc = discoverable ? await deps.store.getVpc(owner, region, input.ResourceId) : undefined;
+  if (!vpc) throw notDiscovered(input.ResourceId);
+  if (target.family === 'ipv6' && !vpc.Ipv6CidrBlockAssociationSet?.length) {
+    throw new IpamError('InvalidParameterValue', `The VPC ${vpc.VpcId} has no IPv6 CIDR block for an IPv6 resource planning pool to plan`);
+  }
   return { ResourceId: input.ResourceId, ResourceType: 'vpc', ResourceRegion: region, ResourceOwner: owner };
 }
 
@@ -79,7 +85,7 @@ export const isPlanningRoot = (pool: IpamPool) => pool.SourceResource !== undefi
 const vpcOf = (deps: Dependencies, resource: IpamPoolSourceResource) =>
   deps.store.getVpc(resource.ResourceOwner, resource.ResourceRegion, resource.ResourceId);
 
-const isVpcCidr = (vpc: Vpc, cidr: string) => vpc.CidrBlockAssociationSet.some((association) => association.CidrBlock === cidr);
+const isVpcCidr = (vpc: Vpc, cidr: string) => vpcCidrBlocks(vpc).includes(cidr);
 
 /**
  * ProvisionIpamPoolCidr to a resource planning pool: "The CIDR you provision to the resource
@@ -100,10 +106,27 @@ export async function requirePlanningCidr(deps: Dependencies, pool: IpamPool, re
   if (!isVpcCidr(vpc, text)) {
     throw new IpamError(
       'InvalidParameterValue',
-      `The CIDR ${text} is not a CIDR of VPC ${vpc.VpcId} (${vpc.CidrBlockAssociationSet.map((association) => association.CidrBlock).join(', ')}): the CIDR provisioned to a resource planning pool must match a CIDR of the VPC`,
+      `The CIDR ${text} is not a CIDR of VPC ${vpc.VpcId} (${vpcCidrBlocks(vpc).join(', ')}): the CIDR provisioned to a resource planning pool must match a CIDR of the VPC`,
     );
   }
+  await requirePlanningScope(deps, pool, vpc, text);
   return vpc.VpcId;
+}
+
+/**
+ * An IPv6 block is planned in the scope of the pool it came from (public for Amazon-provided or
+ * BYOIP space, private for ULA): a planning pool of the other scope is refused. A block whose
+ * pool is gone (deleted since) may be planned in either.
+ */
+async function requirePlanningScope(deps: Dependencies, pool: IpamPool, vpc: Vpc, cidr: string): Promise<void> {
+  const association = vpc.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlock === cidr);
+  const origin = association && (await deps.store.getPool(association.Ipv6Pool));
+  if (origin && origin.IpamScopeType !== pool.IpamScopeType) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The IPv6 CIDR ${cidr} of VPC ${vpc.VpcId} comes from ${origin.IpamScopeType}-scope pool ${origin.IpamPoolId}: plan it with a resource planning pool of the ${origin.IpamScopeType} scope, not the ${pool.IpamScopeType} one`,
+    );
+  }
 }
 
 /**
@@ -144,17 +167,49 @@ export async function takePlanningCidr(
  * DeleteVpc's part: a VPC whose CIDR is provisioned to a planning pool is a DependencyViolation;
  * otherwise its space's free blocks go with it.
  */
-export async function planningSpaceDeletes(deps: Dependencies, vpc: Vpc): Promise<Write[]> {
-  const seeded = (vpc.planningCidrs ?? []).map(parseCidr);
+export function planningSpaceDeletes(deps: Dependencies, vpc: Vpc): Promise<Write[]> {
+  return planningSpaceBlockDeletes(
+    deps,
+    vpc,
+    vpc.planningCidrs ?? [],
+    (held) =>
+      new IpamError(
+        'DependencyViolation',
+        `The vpc '${vpc.VpcId}' has dependencies and cannot be deleted: its CIDR ${held.join(', ')} is provisioned to a resource planning pool`,
+      ),
+  );
+}
+
+/**
+ * DisassociateVpcCidrBlock's part: a block provisioned to a planning pool stays
+ * (InvalidCidrBlock.InUse); otherwise its free block in the VPC's space goes with it (the caller
+ * drops it from `planningCidrs`).
+ */
+export function planningBlockDeletes(deps: Dependencies, vpc: Vpc, cidr: string): Promise<Write[]> {
+  return planningSpaceBlockDeletes(
+    deps,
+    vpc,
+    [cidr],
+    () =>
+      new IpamError(
+        'InvalidCidrBlock.InUse',
+        `The CIDR block ${cidr} of vpc ${vpc.VpcId} is provisioned to a resource planning pool: deprovision it from the pool first`,
+      ),
+  );
+}
+
+/** The deletes of the free blocks `cidrs` of the VPC's space (those ever seeded), or `refusal` when a planning pool holds one. */
+async function planningSpaceBlockDeletes(
+  deps: Dependencies,
+  vpc: Vpc,
+  cidrs: readonly string[],
+  refusal: (held: string[]) => IpamError,
+): Promise<Write[]> {
+  const seeded = cidrs.filter((cidr) => vpc.planningCidrs?.includes(cidr)).map(parseCidr);
   if (seeded.length === 0) return [];
   const free = await deps.store.getFreeBlocks(vpc.VpcId, seeded);
   const held = seeded.map(formatCidr).filter((cidr) => !free.some((block) => block.cidr === cidr));
-  if (held.length > 0) {
-    throw new IpamError(
-      'DependencyViolation',
-      `The vpc '${vpc.VpcId}' has dependencies and cannot be deleted: its CIDR ${held.join(', ')} is provisioned to a resource planning pool`,
-    );
-  }
+  if (held.length > 0) throw refusal(held);
   // Invariant (delete): each block is still free, so no planning pool took it since it was read.
   return free.map((block): Write => ({ op: 'delete', entity: { type: 'free-block', value: block } }));
 }

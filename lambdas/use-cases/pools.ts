@@ -98,7 +98,9 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
         locale = source.Locale;
       }
     }
-    const publicIpSource = isPublic ? publicIpSourceOf(input, source) : undefined;
+    // A public-scope resource planning pool (IPv6) takes its space from its VPC, neither Amazon nor BYOIP.
+    const planned = sourceResource ?? source?.planningResource;
+    const publicIpSource = isPublic && !planned ? publicIpSourceOf(input, source) : undefined;
     if (input.PubliclyAdvertisable !== undefined && !(family === 'ipv6' && publicIpSource === 'byoip')) {
       throw new IpamError(
         'InvalidParameterCombination',
@@ -114,7 +116,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     if (ipam.Tier === 'free' && locale !== undefined && locale !== ipam.IpamRegion) {
       throw new IpamError('InvalidParameterValue', `On the free tier a pool's locale must be the IPAM's home Region ${ipam.IpamRegion}`);
     }
-    if (input.AutoImport && (sourceResource ?? source?.planningResource)) throw autoImportInPlanning();
+    if (input.AutoImport && planned) throw autoImportInPlanning();
     if (input.AutoImport && locale === undefined) {
       throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
     }
@@ -244,10 +246,11 @@ export async function deleteIpamPool(deps: Dependencies, context: RequestContext
     const pool = await requirePoolInHomeRegion(deps, context, input.IpamPoolId);
     if (pool.State === 'delete-in-progress')
       throw new IpamError('IncorrectState', `The pool '${pool.IpamPoolId}' is already being deleted`);
-    if (cascade && pool.IpamScopeType === 'public') {
+    // EC2: cascade deletes "pools in the private scope or pools in the public scope with a source resource".
+    if (cascade && pool.IpamScopeType === 'public' && !pool.planningResource) {
       throw new IpamError(
         'InvalidParameterCombination',
-        'Cascade deletes pools of a private scope only; deprovision public-scope pools first',
+        'Cascade deletes pools of a private scope, or resource planning pools, only; deprovision other public-scope pools first',
       );
     }
     if (!cascade) requireEmptyPool(pool);

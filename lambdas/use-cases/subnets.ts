@@ -1,23 +1,35 @@
 // CreateSubnet, DescribeSubnets and DeleteSubnet in embedded mode (issue 16): subnets of the VPCs
 // this service keeps, by explicit CIDR or from a resource planning pool of their VPC (S13), with an
-// explicit IPv6 block if asked (subnet-cidr-blocks.ts). A subnet from a pool passes every rule
-// AllocateIpamPoolCidr applies (the allocationRequest/placeAllocation path CreateVpc takes), and
-// its `subnet` allocation is written with it.
-import { type Cidr, cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+// IPv6 block if asked, explicit or from a pool (subnet-cidr-blocks.ts). A block from a pool passes
+// every rule AllocateIpamPoolCidr applies (the allocationRequest/placeAllocation path CreateVpc
+// takes), and its `subnet` allocation is written with the subnet: IPv4 and IPv6 from two pools at once.
+import { type AddressFamily, type Cidr, cidrSize, cidrsOverlap, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newSubnetId, regionalEc2Arn } from '../domain/ids.ts';
 import type { Tag } from '../domain/model/record.ts';
-import type { Subnet, Vpc } from '../domain/model/vpc.ts';
+import {
+  type PoolAllocationLink,
+  type Subnet,
+  type SubnetIpv6CidrBlockAssociation,
+  subnetAllocationLinks,
+  type Vpc,
+} from '../domain/model/vpc.ts';
 import { requireResourceRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Write } from '../ports/store.ts';
-import { type AllocationRequest, allocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
-import { retryOnConflict } from './free-space.ts';
+import { type AllocationRequest, allocationRequest, type Release, releaseAllocations, takeAllForResource } from './allocations.ts';
+import { type Placement, retryOnConflict } from './free-space.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
-import { requirePlanningPoolOf } from './planning-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
-import { presentSubnet, presentSubnetAsCreated, subnetIpv6Ask, subnetIpv6Association } from './subnet-cidr-blocks.ts';
+import {
+  presentSubnet,
+  presentSubnetAsCreated,
+  subnetDrawPlacement,
+  subnetIpv6Ask,
+  subnetIpv6Association,
+  subnetIpv6PoolRequest,
+} from './subnet-cidr-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
 /** EC2's bounds for a subnet's IPv4 CIDR block, and the addresses AWS reserves in each subnet. */
@@ -61,12 +73,7 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
   if (input.Ipv4NetmaskLength !== undefined) requireSubnetRange(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
   const SubnetId = newSubnetId();
-  const subnetWith = (
-    vpc: Vpc,
-    siblings: readonly Subnet[],
-    cidr: Cidr,
-    pool?: { ipamPoolId: string; ipamPoolAllocationId: string },
-  ): Subnet => ({
+  const subnetWith = (vpc: Vpc, cidr: Cidr, ipv4Link: PoolAllocationLink, ipv6Association?: SubnetIpv6CidrBlockAssociation): Subnet => ({
     SubnetId,
     SubnetArn: regionalEc2Arn(context.region, context.accountId, 'subnet', SubnetId),
     VpcId: vpc.VpcId,
@@ -77,11 +84,11 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     State: 'available',
     DefaultForAz: false,
     MapPublicIpOnLaunch: false,
-    ...(ipv6 !== undefined && { Ipv6CidrBlockAssociationSet: [subnetIpv6Association(vpc, siblings, ipv6)] }),
+    ...(ipv6Association && { Ipv6CidrBlockAssociationSet: [ipv6Association] }),
     AssignIpv6AddressOnCreation: false,
     Tags: tags,
     region: context.region,
-    ...pool,
+    ...ipv4Link,
     version: 1,
   });
   const writesFor = (vpc: Vpc, subnet: Subnet): Write[] => [
@@ -91,35 +98,57 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     { op: 'create', entity: { type: 'subnet', value: subnet } },
   ];
 
-  if (input.Ipv4IpamPoolId === undefined) {
+  // The blocks drawn from pools (S13), IPv4 first, each checked as AllocateIpamPoolCidr checks it.
+  await requireVpc(deps, context, input.VpcId);
+  const draws: { family: AddressFamily; request: AllocationRequest }[] = [];
+  if (input.Ipv4IpamPoolId !== undefined) {
+    draws.push({
+      family: 'ipv4',
+      request: await subnetPoolRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, tags),
+    });
+  }
+  if (ipv6?.poolId !== undefined) {
+    draws.push({ family: 'ipv6', request: await subnetIpv6PoolRequest(deps, context, { ...ipv6, poolId: ipv6.poolId }, tags) });
+  }
+
+  if (draws.length === 0) {
     return retryOnConflict(async () => {
       const vpc = await requireVpc(deps, context, input.VpcId);
       const siblings = await deps.store.listSubnets(context.accountId, context.region, vpc.VpcId);
       requireSubnetPlace(vpc, siblings, requested!);
-      const subnet = subnetWith(vpc, siblings, requested!);
+      const subnet = subnetWith(vpc, requested!, {}, ipv6 && subnetIpv6Association(vpc, siblings, ipv6.cidr!));
       await deps.store.commit(writesFor(vpc, subnet));
       return { Subnet: presentSubnetAsCreated(subnet) };
     });
   }
 
-  // From a pool (S13): the same allocation rules and commit as CreateVpc, with the subnet's own.
-  await requireVpc(deps, context, input.VpcId);
-  const request = await subnetPoolRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, tags);
-  const { pool } = request;
+  // From pools: the same allocation rules and commit as CreateVpc, with the subnet's own rules.
   const resource = { type: 'subnet' as const, id: SubnetId, owner: context.accountId, region: context.region };
   const subnet = await retryOnConflict(async (attempt) => {
     const vpc = await requireVpc(deps, context, input.VpcId);
-    requirePlanningPoolOf(pool, vpc);
     const siblings = await deps.store.listSubnets(context.accountId, context.region, vpc.VpcId);
     if (requested) requireSubnetPlace(vpc, siblings, requested);
-    // By netmask, the pool's space the VPC's other subnets (by explicit CIDR) already use is avoided.
-    const disallowed = [...request.disallowed, ...siblings.map((sibling) => parseCidr(sibling.CidrBlock))];
-    const placement = await placeAllocation(deps, { ...request, disallowed }, attempt);
-    requireSubnetPlace(vpc, siblings, placement.target);
+    const placements: Placement[] = [];
+    for (const { family, request } of draws) {
+      const placement = await subnetDrawPlacement(deps, request, vpc, siblings, attempt);
+      if (family === 'ipv4') requireSubnetPlace(vpc, siblings, placement.target);
+      else subnetIpv6Association(vpc, siblings, formatCidr(placement.target));
+      placements.push(placement);
+    }
     let created: Subnet | undefined;
-    // Invariant (create): the subnet and the allocation holding its CIDR exist together or not at all.
-    await takeForResource(deps, pool, placement, resource, 'api', ({ IpamPoolAllocationId }) => {
-      created = subnetWith(vpc, siblings, placement.target, { ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: IpamPoolAllocationId });
+    const takes = draws.map(({ request }, i) => ({ pool: request.pool, placement: placements[i] }));
+    // Invariant (create): the subnet and the allocations holding its blocks exist together or not at all.
+    await takeAllForResource(deps, takes, resource, 'api', (allocations) => {
+      const drawn = (family: AddressFamily) => allocations[draws.findIndex((draw) => draw.family === family)];
+      const [ipv4, ipv6Allocation] = [drawn('ipv4'), drawn('ipv6')];
+      const ipv4Link = ipv4 ? { ipamPoolId: ipv4.ipamPoolId, ipamPoolAllocationId: ipv4.IpamPoolAllocationId } : {};
+      const ipv6Cidr = ipv6Allocation?.Cidr ?? ipv6?.cidr;
+      created = subnetWith(
+        vpc,
+        ipv4 ? parseCidr(ipv4.Cidr) : requested!,
+        ipv4Link,
+        ipv6Cidr === undefined ? undefined : subnetIpv6Association(vpc, siblings, ipv6Cidr, ipv6Allocation),
+      );
       return writesFor(vpc, created);
     });
     return created!;
@@ -183,8 +212,8 @@ interface DeleteSubnetInput {
 }
 
 /**
- * Deletes the subnet; one drawn from a pool gives its allocation back in the same commit. An
- * allocation already gone (its pool's cascade released it) leaves only the subnet to delete.
+ * Deletes the subnet; blocks drawn from pools give their allocations back in the same commit.
+ * Allocations already gone (a pool's cascade released them) leave only the subnet to delete.
  */
 export async function deleteSubnet(deps: Dependencies, context: RequestContext, input: DeleteSubnetInput) {
   const findSubnet = async () => {
@@ -195,9 +224,14 @@ export async function deleteSubnet(deps: Dependencies, context: RequestContext, 
   // Invariant (delete): the subnet still exists, so exactly one concurrent delete succeeds.
   const deleteWrites = async (): Promise<Write[]> => [{ op: 'delete', entity: { type: 'subnet', value: await findSubnet() } }];
   const subnet = await findSubnet();
-  const pool = subnet.ipamPoolId === undefined ? undefined : await deps.store.getPool(subnet.ipamPoolId);
-  const allocation = pool && subnet.ipamPoolAllocationId && (await deps.store.getAllocation(pool.IpamPoolId, subnet.ipamPoolAllocationId));
-  if (pool && allocation && (await releaseAllocation(deps, pool, allocation, 'api', undefined, deleteWrites))) return {};
+  // Every block's allocation still there (its IPv4 one's and its IPv6 one's) goes with it.
+  const releases: Release[] = [];
+  for (const { ipamPoolId, ipamPoolAllocationId } of subnetAllocationLinks(subnet)) {
+    const pool = await deps.store.getPool(ipamPoolId);
+    const allocation = pool && (await deps.store.getAllocation(ipamPoolId, ipamPoolAllocationId));
+    if (pool && allocation) releases.push({ pool, allocation });
+  }
+  if (releases.length > 0 && (await releaseAllocations(deps, releases, 'api', deleteWrites)).length > 0) return {};
   await retryOnConflict(async () => deps.store.commit(await deleteWrites()));
   return {};
 }

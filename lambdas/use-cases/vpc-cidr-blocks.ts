@@ -10,6 +10,7 @@ import type { Write } from '../ports/store.ts';
 import { placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { planningBlockDeletes } from './planning-pools.ts';
 import { ipv4Association, ipv6Association, presentBlockChange, requireNoOverlap, requireRoomFor, vpcPoolRequest } from './vpc-blocks.ts';
 import { requireVpc } from './vpcs.ts';
 
@@ -71,8 +72,8 @@ interface DisassociateVpcCidrBlockInput {
 
 /**
  * Removes a secondary block from a VPC and releases its allocation in the same commit. The
- * primary IPv4 block stays (OperationNotPermitted), and so does a block a subnet lies in
- * (InvalidCidrBlock.InUse). The block is gone at once; the answer says `disassociating`, as EC2's.
+ * primary IPv4 block stays (OperationNotPermitted), and so does a block a subnet lies in or a
+ * resource planning pool holds (InvalidCidrBlock.InUse). The block is gone at once; the answer says `disassociating`, as EC2's.
  */
 export async function disassociateVpcCidrBlock(deps: Dependencies, context: RequestContext, input: DisassociateVpcCidrBlockInput) {
   const found = await findAssociation(deps, context, input.AssociationId);
@@ -107,9 +108,13 @@ export async function disassociateVpcCidrBlock(deps: Dependencies, context: Requ
       ),
     };
     if (!updated.Ipv6CidrBlockAssociationSet?.length) delete updated.Ipv6CidrBlockAssociationSet;
+    // A block once provisioned to a resource planning pool leaves the VPC's space too.
+    const planning = await planningBlockDeletes(deps, vpc, cidr);
+    if (vpc.planningCidrs?.includes(cidr)) updated.planningCidrs = vpc.planningCidrs.filter((planned) => planned !== cidr);
     // Invariant (update): the VPC is at the version read after its subnets were read (CreateSubnet
-    // updates it), so no subnet lies in the block when it goes.
-    return [{ op: 'update', entity: { type: 'vpc', value: updated } }];
+    // updates it), so no subnet lies in the block when it goes; a planning pool's take of the block
+    // checks the VPC's version too, so it cannot take it meanwhile.
+    return [{ op: 'update', entity: { type: 'vpc', value: updated } }, ...planning];
   };
   const pool = link.ipamPoolId === undefined ? undefined : await deps.store.getPool(link.ipamPoolId);
   const allocation = pool && link.ipamPoolAllocationId && (await deps.store.getAllocation(pool.IpamPoolId, link.ipamPoolAllocationId));

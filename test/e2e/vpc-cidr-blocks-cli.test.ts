@@ -1,7 +1,8 @@
 // A VPC's secondary and IPv6 CIDR blocks with the real AWS CLI (issue 16, embedded): from an S1-like
 // development pool (10.0.0.0/24, locale us-east-1) and a ULA IPv6 pool, associate-vpc-cidr-block
 // by pool and netmask, describe-vpcs by block, a dual-stack subnet, associate/disassociate a
-// subnet's IPv6 block, disassociate-vpc-cidr-block and delete-vpc giving every block back.
+// subnet's IPv6 block, disassociate-vpc-cidr-block and delete-vpc giving every block back; an IPv6
+// resource planning pool of a VPC's block and a subnet's /64 drawn from it by netmask.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cidrFromStart, containsCidr, formatCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
 import { skipUnless } from '../support/optional-client.ts';
@@ -182,6 +183,57 @@ describeCli('VPC CIDR block associations with the AWS CLI', () => {
       expect(await allocations(ipv6Pool)).toEqual([]);
       const whole = (await cli.ok(`aws ec2 create-vpc --ipv4-ipam-pool-id ${development} --ipv4-netmask-length 24`)).json.Vpc;
       expect(whole.CidrBlock).toBe('10.0.0.0/24');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'plans a VPC’s IPv6 block with an IPv6 resource planning pool and carves a subnet’s /64 by netmask',
+    async () => {
+      const [existing] = (await cli.ok('aws ec2 describe-ipams')).json.Ipams;
+      const ipam = existing ?? (await cli.ok('aws ec2 create-ipam --operating-regions RegionName=us-east-1')).json.Ipam;
+      const scopeId: string = ipam.PrivateDefaultScopeId;
+      const ula = await poolHolding(scopeId, 'ipv6', 'fd12:3456:9a00::/40');
+      const vpc = (await cli.ok(`aws ec2 create-vpc --cidr-block 10.2.0.0/16 --ipv6-ipam-pool-id ${ula} --ipv6-netmask-length 56`)).json
+        .Vpc;
+      const block: string = vpc.Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock;
+      const planning = (
+        await cli.ok(
+          `aws ec2 create-ipam-pool --ipam-scope-id ${scopeId} --address-family ipv6 --source-resource ResourceId=${vpc.VpcId},ResourceType=vpc`,
+        )
+      ).json.IpamPool;
+      expect(planning).toMatchObject({ AddressFamily: 'ipv6', Locale: 'us-east-1', SourceResource: { ResourceId: vpc.VpcId } });
+      await cli.ok(`aws ec2 provision-ipam-pool-cidr --ipam-pool-id ${planning.IpamPoolId} --cidr ${block}`);
+      await poll(
+        async () =>
+          (
+            await cli.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${planning.IpamPoolId} --query "IpamPoolCidrs[0].State" --output text`)
+          ).stdout.trim(),
+        (state) => state === 'provisioned',
+        `planning pool ${planning.IpamPoolId} to have ${block} provisioned`,
+      );
+
+      const subnet = (
+        await cli.ok(
+          `aws ec2 create-subnet --vpc-id ${vpc.VpcId} --cidr-block 10.2.0.0/24 --ipv6-ipam-pool-id ${planning.IpamPoolId} --ipv6-netmask-length 64`,
+        )
+      ).json.Subnet;
+      const [association] = subnet.Ipv6CidrBlockAssociationSet;
+      expect(association).toMatchObject({ Ipv6CidrBlock: expect.stringMatching(/\/64$/), Ipv6CidrBlockState: { State: 'associating' } }); // create-subnet.rst
+      expect(containsCidr(parseCidr(block), parseCidr(association.Ipv6CidrBlock))).toBe(true);
+      expect(await allocations(planning.IpamPoolId)).toEqual([`subnet ${subnet.SubnetId} ${association.Ipv6CidrBlock}`]);
+
+      // delete-subnet gives the /64 back; the cascade takes the planning pool, then the VPC goes.
+      await cli.ok(`aws ec2 delete-subnet --subnet-id ${subnet.SubnetId}`);
+      expect(await allocations(planning.IpamPoolId)).toEqual([]);
+      await cli.ok(`aws ec2 delete-ipam-pool --ipam-pool-id ${planning.IpamPoolId} --cascade`);
+      await poll(
+        async () => (await cli.ok('aws ec2 describe-ipam-pools')).json.IpamPools.map((pool: { IpamPoolId: string }) => pool.IpamPoolId),
+        (ids: string[]) => !ids.includes(planning.IpamPoolId),
+        `planning pool ${planning.IpamPoolId} to be deleted`,
+      );
+      await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpc.VpcId}`);
+      expect(await allocations(ula)).toEqual([]);
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -366,11 +366,11 @@ describe('CreateSubnet from a planning pool (S13 step 4)', () => {
       TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'env', Value: 'test' }] }],
     });
     expect(withTags.Subnet.CidrBlock).toBe('10.0.2.0/28');
-    // From another Region the pool is not found; IPv6 is not served yet.
+    // An IPv4 pool cannot give a subnet's IPv6 block (IPv6 planning pools: ipv6-planning.test.ts).
     await expectRefusal(
-      harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv6IpamPoolId: dev, Ipv6NetmaskLength: 64 }),
+      harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.9.0/24', Ipv6IpamPoolId: dev, Ipv6NetmaskLength: 64 }),
       'InvalidParameterValue',
-      'IPv6',
+      'Ipv6IpamPoolId takes ipv6 pools',
     );
     await expectRefusal(harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv4NetmaskLength: 28 }), 'InvalidParameterCombination');
     await expectRefusal(

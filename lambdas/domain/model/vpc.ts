@@ -59,11 +59,16 @@ export interface Vpc extends Versioned {
 
 /** Every allocation a VPC holds: its primary block's and each pool-drawn association's. */
 export function vpcAllocationLinks(vpc: Vpc): Required<PoolAllocationLink>[] {
-  const links: PoolAllocationLink[] = [vpc, ...vpc.CidrBlockAssociationSet, ...(vpc.Ipv6CidrBlockAssociationSet ?? [])];
-  return links.filter(
-    (link): link is Required<PoolAllocationLink> => link.ipamPoolId !== undefined && link.ipamPoolAllocationId !== undefined,
-  );
+  return linked([vpc, ...vpc.CidrBlockAssociationSet, ...(vpc.Ipv6CidrBlockAssociationSet ?? [])]);
 }
+
+/** Every allocation a subnet holds: its IPv4 block's and its IPv6 block's, each if drawn from a pool. */
+export function subnetAllocationLinks(subnet: Subnet): Required<PoolAllocationLink>[] {
+  return linked([subnet, ...(subnet.Ipv6CidrBlockAssociationSet ?? [])]);
+}
+
+const linked = (links: PoolAllocationLink[]) =>
+  links.filter((link): link is Required<PoolAllocationLink> => link.ipamPoolId !== undefined && link.ipamPoolAllocationId !== undefined);
 
 /** Every CIDR block of a VPC, IPv4 and IPv6. */
 export const vpcCidrBlocks = (vpc: Vpc): string[] => [
@@ -71,8 +76,11 @@ export const vpcCidrBlocks = (vpc: Vpc): string[] => [
   ...(vpc.Ipv6CidrBlockAssociationSet ?? []).map((association) => association.Ipv6CidrBlock),
 ];
 
-/** An IPv6 CIDR block of a subnet, inside one of its VPC's IPv6 blocks; `associated` at once. */
-export interface SubnetIpv6CidrBlockAssociation {
+/**
+ * An IPv6 CIDR block of a subnet, inside one of its VPC's IPv6 blocks; `associated` at once. One
+ * drawn from a pool (a resource planning pool of the VPC, or one below it) links its allocation.
+ */
+export interface SubnetIpv6CidrBlockAssociation extends PoolAllocationLink {
   AssociationId: string;
   Ipv6CidrBlock: string;
   Ipv6CidrBlockState: { State: 'associated' };
