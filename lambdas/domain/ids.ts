@@ -13,7 +13,8 @@ export const newIpamId = () => shortId('ipam');
 export const newScopeId = () => shortId('ipam-scope');
 export const newPoolId = () => shortId('ipam-pool');
 export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
-export const newAllocationId = () => `ipam-pool-alloc-${hex(32)}`;
+/** A leading 0 then 32 hex digits, like `ipam-pool-alloc-018ecc28043b54ba38e2cd99943cebfbd` (AWS CLI examples). */
+export const newAllocationId = () => `ipam-pool-alloc-0${hex(32)}`;
 /** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
 export const newElasticIpAllocationId = () => shortId('eipalloc');
 /** EC2 companions: `vpc-` and 17 hex digits; CIDR block associations `vpc-cidr-assoc-` likewise. */

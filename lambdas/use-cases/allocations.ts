@@ -142,9 +142,10 @@ export async function allocationRequest(deps: Dependencies, context: RequestCont
   }
   const netmask = requested?.prefixLength ?? ask.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
   if (netmask === undefined) {
+    // AWS's own answer, word for word (terraform-aws-modules/terraform-aws-vpc #1135).
     throw new IpamError(
-      'MissingParameter',
-      `The request must contain the parameter Cidr or NetmaskLength: pool ${pool.IpamPoolId} has no default netmask length`,
+      'InvalidParameterCombination',
+      'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
     );
   }
   const bits = addressBits(pool.AddressFamily);

@@ -16,7 +16,7 @@ const IPAM_ID = /^ipam-0[0-9a-f]{16}$/;
 const SCOPE_ID = /^ipam-scope-0[0-9a-f]{16}$/;
 const POOL_ID = /^ipam-pool-0[0-9a-f]{16}$/;
 const POOL_CIDR_ID = /^ipam-pool-cidr-0[0-9a-f]{32}$/;
-const ALLOCATION_ID = /^ipam-pool-alloc-[0-9a-f]{32,33}$/;
+const ALLOCATION_ID = /^ipam-pool-alloc-0[0-9a-f]{32}$/;
 const VPC_ID = /^vpc-0[0-9a-f]{16}$/;
 /** Each CLI run starts Python and loads the EC2 model (~1–2 s); the tutorial makes ~37 of them. */
 const TUTORIAL_TIMEOUT_MS = 300_000;

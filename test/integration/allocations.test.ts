@@ -90,7 +90,12 @@ describe('allocating by netmask', () => {
   it('needs a netmask when the pool has no default, and refuses one bigger than the pool', async () => {
     const harness = await createUseCaseHarness();
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
-    await expectRefusal(allocate(harness, pool.IpamPoolId, {}), 'MissingParameter', 'NetmaskLength');
+    // The real AWS answer (spec 20-scenarios.md, "real AWS responses": terraform-aws-modules/terraform-aws-vpc #1135).
+    await expectRefusal(
+      allocate(harness, pool.IpamPoolId, {}),
+      'InvalidParameterCombination',
+      'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
+    );
     await expectRefusal(allocate(harness, pool.IpamPoolId, { NetmaskLength: 23 }), 'InvalidParameterValue', 'too big');
     await expectRefusal(allocate(harness, pool.IpamPoolId, { NetmaskLength: 33 }), 'InvalidParameterValue', '33');
   });
