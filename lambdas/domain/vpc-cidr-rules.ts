@@ -13,6 +13,7 @@ const VPC_BOUNDS: Record<AddressFamily, { min: number; max: number; step: number
   ipv4: { min: 16, max: 28, step: 1 },
   ipv6: { min: 44, max: 60, step: 4 },
 };
+const SUBNET_IPV4_BOUNDS = { min: 16, max: 28, step: 1 };
 const SUBNET_IPV6_BOUNDS = { min: 44, max: 64, step: 4 };
 export const VPC_CIDR_BLOCKS_PER_FAMILY = 5;
 
@@ -29,6 +30,16 @@ export function requireVpcNetmask(family: AddressFamily, prefixLength: number, c
     throw new IpamError(
       'InvalidVpc.Range',
       `The CIDR '${cidrText}' is invalid: a VPC's ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR block must be ${boundsText(bounds)}`,
+    );
+  }
+}
+
+/** InvalidSubnet.Range unless `prefixLength` is a size EC2 allows for a subnet's IPv4 block (also a netmask from a pool). */
+export function requireSubnetIpv4Netmask(prefixLength: number, cidrText: string): void {
+  if (!within(prefixLength, SUBNET_IPV4_BOUNDS)) {
+    throw new IpamError(
+      'InvalidSubnet.Range',
+      `The CIDR '${cidrText}' is invalid: a subnet's IPv4 CIDR block must be ${boundsText(SUBNET_IPV4_BOUNDS)}`,
     );
   }
 }

@@ -17,9 +17,9 @@ import type { Write } from '../ports/store.ts';
 import { type AllocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
 import type { Dependencies, Output, RequestContext } from './kernel/context.ts';
-import { requireSubnetRange, subnetPoolRequest } from './subnets.ts';
+import { subnetPoolRequest } from './subnets.ts';
 import { vpcPoolRequest } from './vpc-blocks.ts';
-import { vpcIpv4Ask } from '../domain/vpc-cidr-rules.ts';
+import { requireSubnetIpv4Netmask, vpcIpv4Ask } from '../domain/vpc-cidr-rules.ts';
 
 function upstreamOf(deps: Dependencies): Ec2Upstream {
   if (!deps.ec2Upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
@@ -139,7 +139,7 @@ export async function forwardCreateSubnet(deps: Dependencies, context: RequestCo
   }
   if (input.CidrBlock !== undefined) {
     const cidr = parseCidr(input.CidrBlock);
-    requireSubnetRange(cidr.family === 'ipv4' ? cidr.prefixLength : -1, input.CidrBlock);
+    requireSubnetIpv4Netmask(cidr.family === 'ipv4' ? cidr.prefixLength : -1, input.CidrBlock);
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
   const request = await subnetPoolRequest(deps, context, { ...input, Ipv4IpamPoolId: input.Ipv4IpamPoolId }, tags);

@@ -31,10 +31,9 @@ import {
   subnetIpv6PoolRequest,
 } from './subnet-cidr-blocks.ts';
 import { requireVpc } from './vpcs.ts';
+import { requireSubnetIpv4Netmask } from '../domain/vpc-cidr-rules.ts';
 
-/** EC2's bounds for a subnet's IPv4 CIDR block, and the addresses AWS reserves in each subnet. */
-const SUBNET_NETMASK_MIN = 16;
-const SUBNET_NETMASK_MAX = 28;
+/** The addresses AWS reserves in each subnet (sizes: domain/vpc-cidr-rules.ts). */
 const RESERVED_ADDRESSES = 5;
 
 const subnetNotFound = (subnetId: string) => new IpamError('InvalidSubnetID.NotFound', messages.notFound('subnet', subnetId));
@@ -69,8 +68,8 @@ export async function createSubnet(deps: Dependencies, context: RequestContext, 
     throw new IpamError('InvalidParameterCombination', 'Specify either CidrBlock or Ipv4NetmaskLength with Ipv4IpamPoolId, not both');
   }
   const requested = input.CidrBlock === undefined ? undefined : parseCidr(input.CidrBlock);
-  if (requested) requireSubnetRange(requested.family === 'ipv4' ? requested.prefixLength : -1, input.CidrBlock!);
-  if (input.Ipv4NetmaskLength !== undefined) requireSubnetRange(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
+  if (requested) requireSubnetIpv4Netmask(requested.family === 'ipv4' ? requested.prefixLength : -1, input.CidrBlock!);
+  if (input.Ipv4NetmaskLength !== undefined) requireSubnetIpv4Netmask(input.Ipv4NetmaskLength, `/${input.Ipv4NetmaskLength}`);
   const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
   const SubnetId = newSubnetId();
   const subnetWith = (vpc: Vpc, cidr: Cidr, ipv4Link: PoolAllocationLink, ipv6Association?: SubnetIpv6CidrBlockAssociation): Subnet => ({
@@ -177,19 +176,9 @@ export async function subnetPoolRequest(
     throw new IpamError('InvalidParameterValue', `IPAM pool ${pool.IpamPoolId} is not an IPv4 pool; use Ipv6IpamPoolId for IPv6 pools`);
   }
   // The pool's default netmask, when the request named none, must still fit a subnet.
-  requireSubnetRange(request.netmask, `/${request.netmask}`);
+  requireSubnetIpv4Netmask(request.netmask, `/${request.netmask}`);
   requireResourceRules(pool, context.region, tags);
   return request;
-}
-
-/** EC2's bound on a subnet's IPv4 CIDR block (or netmask, from a pool): InvalidSubnet.Range outside /16–/28. */
-export function requireSubnetRange(prefixLength: number, cidrText: string): void {
-  if (prefixLength < SUBNET_NETMASK_MIN || prefixLength > SUBNET_NETMASK_MAX) {
-    throw new IpamError(
-      'InvalidSubnet.Range',
-      `The CIDR '${cidrText}' is invalid: a subnet's IPv4 CIDR block must be between /${SUBNET_NETMASK_MIN} and /${SUBNET_NETMASK_MAX}`,
-    );
-  }
 }
 
 /** Inside one of the VPC's CIDR blocks, overlapping none of its other subnets. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deleteDefaultVpc,
   ec2As,
-  MOTO_CREDENTIALS,
+  forwardingTo,
   MOTO_DEFAULT_ACCOUNT,
   type MotoServer,
   motoMissing,
@@ -33,13 +33,7 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       moto = await startMotoServer();
       upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
       await deleteDefaultVpc(upstream);
-      service = await startTestService({
-        env: {
-          IPAM_EC2_UPSTREAM_URL: moto.endpoint,
-          IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-        },
-      });
+      service = await startTestService({ env: forwardingTo(moto.endpoint) });
       aws = await awsCli(service.url, ADMIN);
     }, 60_000);
     afterAll(async () => {

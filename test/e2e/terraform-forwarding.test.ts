@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deleteDefaultVpc,
   ec2As,
-  MOTO_CREDENTIALS,
+  forwardingTo,
   MOTO_DEFAULT_ACCOUNT,
   type MotoServer,
   motoMissing,
@@ -76,13 +76,7 @@ describe.skipIf(motoMissing() || skipUnless(!terraformSkipReason, 'the Terraform
       moto = await startMotoServer();
       upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
       await deleteDefaultVpc(upstream);
-      service = await startTestService({
-        env: {
-          IPAM_EC2_UPSTREAM_URL: moto.endpoint,
-          IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-        },
-      });
+      service = await startTestService({ env: forwardingTo(moto.endpoint) });
       workspace = await terraformWorkspace(configuration(service.url));
     }, 120_000);
     afterAll(async () => {

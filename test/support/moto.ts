@@ -48,6 +48,13 @@ function isExecutable(file: string): boolean {
 }
 
 /** moto_server on PATH, if any. */
+/** The settings that make `npm start` forward its EC2 calls to the moto server at `endpoint`. */
+export const forwardingTo = (endpoint: string) => ({
+  IPAM_EC2_UPSTREAM_URL: endpoint,
+  IPAM_EC2_UPSTREAM_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+  IPAM_EC2_UPSTREAM_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+});
+
 export function motoServerPath(): string | undefined {
   const directories = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   return directories.map((directory) => path.join(directory, 'moto_server')).find(isExecutable);
