@@ -201,7 +201,7 @@ export async function associateIpamResourceDiscovery(
   context: RequestContext,
   input: AssociateIpamResourceDiscoveryInput,
 ) {
-  const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-resource-discovery-association');
+  const tags = associationTags(input.TagSpecifications);
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
@@ -250,6 +250,17 @@ export async function associateIpamResourceDiscovery(
     return { IpamResourceDiscoveryAssociation: presentAssociation(association) };
   });
 }
+
+/**
+ * The association's tags. AWS's own CLI example of associate-ipam-resource-discovery tags with
+ * ResourceType=ipam-resource-discovery and is answered an association with `"Tags": []`: such a
+ * specification is accepted and tags nothing (the discovery may well be another account's).
+ */
+const associationTags = (specifications: TagSpecification[] | undefined) =>
+  tagsFromSpecifications(
+    specifications?.filter((specification) => specification.ResourceType !== 'ipam-resource-discovery'),
+    'ipam-resource-discovery-association',
+  );
 
 /** The owner, or an account a share lets associate the discovery (it then feeds that account's IPAM). */
 async function mayAssociate(deps: Dependencies, context: RequestContext, record: IpamResourceDiscovery): Promise<boolean> {

@@ -158,3 +158,67 @@ describe('resource discoveries with the JS SDK', () => {
     ]);
   });
 });
+
+const cliProbe = await probeAwsCli();
+
+describe.skipIf(skipUnless(cliProbe.available, 'the AWS CLI tests of association tags', cliProbe.reason))(
+  'tags on resource discovery associations with the AWS CLI',
+  () => {
+    it('tags an association when it is made, filters on its tags, and changes them with create-tags and delete-tags', async () => {
+      const cli = await awsCli(service.url, ADMIN, 'eu-central-1');
+      const ipamId = (await cli.ok('aws ec2 create-ipam --query Ipam.IpamId --output text')).stdout.trim();
+      const discoveryId = (
+        await cli.ok('aws ec2 create-ipam-resource-discovery --query IpamResourceDiscovery.IpamResourceDiscoveryId --output text')
+      ).stdout.trim();
+
+      // EC2's model: AssociateIpamResourceDiscovery takes TagSpecifications ("Tag specifications.")
+      // and IpamResourceDiscoveryAssociation answers its Tags; ResourceType names the association.
+      const associated = await cli.ok(
+        `aws ec2 associate-ipam-resource-discovery --ipam-id ${ipamId} --ipam-resource-discovery-id ${discoveryId} ` +
+          `--tag-specifications 'ResourceType=ipam-resource-discovery-association,Tags=[{Key=cost-center,Value=cc123}]'`,
+      );
+      const association = associated.json.IpamResourceDiscoveryAssociation;
+      expect(association.Tags).toEqual([{ Key: 'cost-center', Value: 'cc123' }]);
+      const associationId: string = association.IpamResourceDiscoveryAssociationId;
+
+      const describedBy = async (filter: string) =>
+        (
+          await cli.ok(`aws ec2 describe-ipam-resource-discovery-associations --filters ${filter}`)
+        ).json.IpamResourceDiscoveryAssociations.map((each: { IpamResourceDiscoveryAssociationId: string; Tags: unknown }) => [
+          each.IpamResourceDiscoveryAssociationId,
+          each.Tags,
+        ]);
+      expect(await describedBy('Name=tag:cost-center,Values=cc123')).toEqual([[associationId, [{ Key: 'cost-center', Value: 'cc123' }]]]);
+      expect(await describedBy('Name=tag:cost-center,Values=other')).toEqual([]);
+
+      await cli.ok(`aws ec2 create-tags --resources ${associationId} --tags Key=team,Value=net`);
+      expect(await describedBy('Name=tag-key,Values=team')).toEqual([
+        [
+          associationId,
+          [
+            { Key: 'cost-center', Value: 'cc123' },
+            { Key: 'team', Value: 'net' },
+          ],
+        ],
+      ]);
+      await cli.ok(`aws ec2 delete-tags --resources ${associationId} --tags Key=cost-center`);
+      expect(await describedBy(`Name=ipam-resource-discovery-association-id,Values=${associationId}`)).toEqual([
+        [associationId, [{ Key: 'team', Value: 'net' }]],
+      ]);
+      await cli.ok(`aws ec2 disassociate-ipam-resource-discovery --ipam-resource-discovery-association-id ${associationId}`);
+
+      // AWS's published example (examples/ec2/associate-ipam-resource-discovery.rst) tags with
+      // ResourceType=ipam-resource-discovery and is answered the association with "Tags": [].
+      const asInExample = await cli.ok(
+        `aws ec2 associate-ipam-resource-discovery --ipam-id ${ipamId} --ipam-resource-discovery-id ${discoveryId} ` +
+          `--tag-specifications 'ResourceType=ipam-resource-discovery,Tags=[{Key=cost-center,Value=cc123}]'`,
+      );
+      expect(asInExample.json.IpamResourceDiscoveryAssociation).toMatchObject({ IpamResourceDiscoveryId: discoveryId, Tags: [] });
+      // Any other resource type is not a tag of this call (EC2: InvalidParameterValue).
+      const refused = await cli.run(
+        `aws ec2 create-ipam-resource-discovery --tag-specifications 'ResourceType=ipam-resource-discovery-association,Tags=[{Key=a,Value=b}]'`,
+      );
+      expect(refused.errorCode).toBe('InvalidParameterValue');
+    });
+  },
+);

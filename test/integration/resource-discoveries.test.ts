@@ -374,6 +374,37 @@ describe('associating resource discoveries', () => {
     await harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId });
   });
 
+  it('keeps the association tags it is given, filters on them, and takes the tag type of AWS CLI example', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const rd = await createDiscovery(harness);
+    const tagged = (ResourceType: string) =>
+      harness.call('AssociateIpamResourceDiscovery', {
+        IpamId: Ipam.IpamId,
+        IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId,
+        TagSpecifications: [{ ResourceType, Tags: [{ Key: 'cost-center', Value: 'cc123' }] }],
+      });
+    // EC2's model: AssociateIpamResourceDiscovery's TagSpecifications, the association's Tags.
+    const { IpamResourceDiscoveryAssociation: association } = await tagged('ipam-resource-discovery-association');
+    expect(association.Tags).toEqual([{ Key: 'cost-center', Value: 'cc123' }]);
+    const id = association.IpamResourceDiscoveryAssociationId;
+    const ids = (records: any[]) => records.map((record) => record.IpamResourceDiscoveryAssociationId);
+    expect(ids(await describeAssociations(harness, { Filters: [{ Name: 'tag:cost-center', Values: ['cc*'] }] }))).toEqual([id]);
+    await harness.call('CreateTags', { Resources: [id], Tags: [{ Key: 'team', Value: 'net' }] });
+    await harness.call('DeleteTags', { Resources: [id], Tags: [{ Key: 'cost-center' }] });
+    expect(await describeAssociations(harness, { Filters: [{ Name: 'tag-key', Values: ['cost-center'] }] })).toEqual([]);
+    expect((await describeAssociations(harness, { IpamResourceDiscoveryAssociationIds: [id] }))[0].Tags).toEqual([
+      { Key: 'team', Value: 'net' },
+    ]);
+    await harness.call('DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: id });
+
+    // examples/ec2/associate-ipam-resource-discovery.rst: `--tag-specifications
+    // 'ResourceType=ipam-resource-discovery,Tags=[{Key=cost-center,Value=cc123}]'` answers "Tags": [].
+    const { IpamResourceDiscoveryAssociation: asInExample } = await tagged('ipam-resource-discovery');
+    expect(asInExample.Tags).toEqual([]);
+    await expectRefusal(tagged('ipam'), 'InvalidParameterValue', "'ipam' is not a valid taggable resource type");
+  });
+
   it('allows five associations per IPAM, the default one included', async () => {
     const harness = await createUseCaseHarness();
     const { Ipam } = await harness.call('CreateIpam', {});
