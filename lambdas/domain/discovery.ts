@@ -59,8 +59,8 @@ export function discoveredFromSnapshot(
 
 type ResourceCidrFields = Omit<DiscoveredResourceCidr, 'IpamResourceDiscoveryId' | 'ResourceRegion' | 'SampleTime'>;
 
-/** Private space is nobody's but the network's; public space is Amazon's or brought (BYOIP). */
-const ipSourceOfNetwork = (cidr: Cidr) => (scopeKindOf(cidr) === 'private' ? 'none' : 'amazon');
+/** A VPC's or subnet's space: private unless public (an IPv6 GUA block), then Amazon's (or brought: BYOIP). */
+const ipSourceOfNetwork = (cidr: Cidr) => (defaultScopeKindOf('vpc', cidr) === 'private' ? 'none' : 'amazon');
 
 function vpcCidrs(vpc: InventoryVpc, subnets: InventorySubnet[]): ResourceCidrFields[] {
   const subnetCidrsOfVpc = subnets.filter((subnet) => subnet.VpcId === vpc.VpcId).flatMap((subnet) => subnet.Cidrs.map(parseCidr));
@@ -244,9 +244,21 @@ const NON_PUBLIC_SPACE = [
   'ff00::/8',
 ].map(parseCidr);
 
-/** Which kind of default scope a CIDR belongs to. */
-export function scopeKindOf(cidr: Cidr): 'private' | 'public' {
-  return NON_PUBLIC_SPACE.some((space) => containsCidr(space, cidr)) ? 'private' : 'public';
+const isPublicSpace = (cidr: Cidr) => !NON_PUBLIC_SPACE.some((space) => containsCidr(space, cidr));
+/** Resources that are public IP addresses themselves. */
+const PUBLIC_ADDRESS_TYPES: ReadonlySet<DiscoveredResourceType> = new Set(['eip', 'public-ipv4-pool', 'ipv6-pool', 'anycast-ip-list']);
+
+/**
+ * The default scope of a resource CIDR no pool and no move places, by what the resource is (see
+ * docs/behaviour.md). Public addresses (Elastic IPs, public pools) are public. A VPC's (subnet's,
+ * interface's) IPv4 space is private whatever its addresses: AWS's CLI example of
+ * get-ipam-resource-cidrs lists a VPC 172.33.0.0/16 in the private scope. Its IPv6 blocks are
+ * public when they are internet space (Amazon-provided, BYOIPv6: "advertised on the internet from
+ * AWS"), private when ULA; a private GUA block only comes from a private-scope pool, which places it.
+ */
+export function defaultScopeKindOf(type: DiscoveredResourceType, cidr: Cidr): 'private' | 'public' {
+  if (PUBLIC_ADDRESS_TYPES.has(type)) return 'public';
+  return cidr.family === 'ipv6' && isPublicSpace(cidr) ? 'public' : 'private';
 }
 
 // ---- One IPAM's view of what was discovered ----
@@ -311,15 +323,16 @@ function ipamIndex(view: IpamView) {
     resourceAllocations.get(allocatedResourceKey(found.ResourceId, found.ResourceCidr));
   const overrideOf = (found: DiscoveredResourceCidr) => overrides.get(keyOfDiscovered(found));
 
-  /** Scope of a CIDR on its own: public things in the public scope; a moved CIDR where it was moved; a managed one with its pool; else by kind of space. */
+  /** Scope of a CIDR on its own: public addresses in the public scope; a moved CIDR where it was moved; a managed one with its pool; else by what the resource is. */
   const ownScopeOf = (found: DiscoveredResourceCidr): string => {
-    if (found.ResourceType === 'eip' || found.ResourceType === 'public-ipv4-pool') return view.ipam.PublicDefaultScopeId;
+    if (PUBLIC_ADDRESS_TYPES.has(found.ResourceType)) return view.ipam.PublicDefaultScopeId;
     const movedTo = overrideOf(found)?.scopeId;
     if (movedTo !== undefined && scopeIds.has(movedTo)) return movedTo;
     const allocation = allocationOf(found);
     const pool = allocation && pools.get(allocation.ipamPoolId);
     if (pool) return pool.ipamScopeId;
-    return scopeKindOf(parseCidr(found.ResourceCidr)) === 'private' ? view.ipam.PrivateDefaultScopeId : view.ipam.PublicDefaultScopeId;
+    const kind = defaultScopeKindOf(found.ResourceType, parseCidr(found.ResourceCidr));
+    return kind === 'private' ? view.ipam.PrivateDefaultScopeId : view.ipam.PublicDefaultScopeId;
   };
   const vpcCidrs = new Map<string, DiscoveredResourceCidr[]>();
   for (const found of view.discovered.filter((candidate) => candidate.ResourceType === 'vpc')) {

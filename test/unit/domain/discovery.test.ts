@@ -10,7 +10,7 @@ import {
   evaluateIpam,
   importCandidates,
   type IpamView,
-  scopeKindOf,
+  defaultScopeKindOf,
   vanishedAllocations,
 } from '../../../lambdas/domain/discovery.ts';
 import type { DiscoveredResourceCidr } from '../../../lambdas/domain/model/discovery.ts';
@@ -248,20 +248,26 @@ describe('discoveredFromSnapshot', () => {
   });
 });
 
-describe('scopeKindOf', () => {
+describe('defaultScopeKindOf', () => {
+  // AWS's CLI example of get-ipam-resource-cidrs (examples/ec2/get-ipam-resource-cidrs.rst) lists
+  // the VPC 172.33.0.0/16 in ipam-scope-02fc38cd4c48e7d38, a private scope (describe-ipam-scopes.rst):
+  // a VPC's IPv4 space is private whatever its addresses. The guide: "The public scope is generally
+  // intended for all the IP addresses that can be advertised to the internet from AWS" — Elastic
+  // IPs, public pools, and Amazon-provided or BYOIPv6 GUA blocks; ULA is private.
   it.each([
-    ['10.0.0.0/16', 'private'],
-    ['172.31.0.0/16', 'private'],
-    ['192.168.1.0/24', 'private'],
-    ['100.64.0.0/10', 'private'],
-    ['fd12:3456::/48', 'private'],
-    ['3.5.0.0/16', 'public'],
-    ['172.32.0.0/16', 'public'],
-    // Larger than any private range: it holds public space too.
-    ['10.0.0.0/7', 'public'],
-    ['2600:1f18::/56', 'public'],
-  ])('%s is %s', (cidr, kind) => {
-    expect(scopeKindOf(parseCidr(cidr))).toBe(kind);
+    ['vpc', '10.0.0.0/16', 'private'],
+    ['vpc', '172.33.0.0/16', 'private'],
+    ['subnet', '3.5.0.0/24', 'private'],
+    ['vpc', '10.0.0.0/7', 'private'],
+    ['vpc', 'fd12:3456::/48', 'private'],
+    ['subnet', 'fd12:3456::/64', 'private'],
+    ['vpc', '2600:1f18::/56', 'public'],
+    ['subnet', '2600:1f18::/64', 'public'],
+    ['eip', '3.5.0.1/32', 'public'],
+    ['eip', '10.0.0.1/32', 'public'],
+    ['public-ipv4-pool', '198.51.100.0/24', 'public'],
+  ] as const)('a %s CIDR %s is %s', (type, cidr, kind) => {
+    expect(defaultScopeKindOf(type, parseCidr(cidr))).toBe(kind);
   });
 });
 
