@@ -183,7 +183,24 @@ interface DescribeAddressesInput {
   Filters?: Filter[];
 }
 
-const ADDRESS_FILTER_FIELDS = ['AllocationId', 'PublicIp', 'Domain', 'NetworkBorderGroup', 'PublicIpv4Pool'] as const;
+/**
+ * The filters EC2's model documents for DescribeAddresses (with `tag:<key>` and `tag-key`, which
+ * every filter takes). The Elastic IPs here are never associated, so the association's filters
+ * (association-id, instance-id, network-interface-id, network-interface-owner-id,
+ * private-ip-address) match none of them, as they match no unassociated address in EC2.
+ */
+const ADDRESS_FILTER_FIELDS = [
+  'AllocationId',
+  'AssociationId',
+  'Domain',
+  'InstanceId',
+  'NetworkBorderGroup',
+  'NetworkInterfaceId',
+  'NetworkInterfaceOwnerId',
+  'PrivateIpAddress',
+  'PublicIp',
+  'PublicIpv4Pool',
+] as const;
 
 /** EC2 does not page DescribeAddresses: every matching address in the Region is answered. */
 export async function describeAddresses(deps: Dependencies, context: RequestContext, input: DescribeAddressesInput) {

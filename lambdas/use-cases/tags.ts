@@ -1,13 +1,17 @@
-// CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their associations).
+// CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their
+// associations); DescribeTags over every resource this service keeps that carries tags.
 import { IpamError } from '../domain/errors.ts';
+import { compileFilters, type Filter } from '../domain/filters.ts';
 import { resourceTypeOfId } from '../domain/ids.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requirePoolInHomeRegion, requireScope } from './kernel/lookup.ts';
-import { requireAssociation, requireResourceDiscovery } from './resource-discoveries.ts';
+import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
+import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
+import { associationVisible, requireAssociation, requireResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
+import { tokenVisible } from './verification-tokens.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -64,3 +68,109 @@ export async function deleteTags(deps: Dependencies, context: RequestContext, in
   // DeleteTags without Tags removes every tag of the resources, as in EC2.
   return retag(deps, context, input, (tags) => (removed.length === 0 ? [] : removeTags(tags, removed)));
 }
+
+/** One tag of one resource, as DescribeTags answers it (TagDescription). */
+interface TagDescription {
+  ResourceId: string;
+  ResourceType: string;
+  Key: string;
+  Value: string;
+}
+
+interface DescribeTagsInput extends ListRequest {
+  Filters?: Filter[];
+}
+
+/** EC2's model on DescribeTags' MaxResults: "This value can be between 5 and 1000." */
+const DESCRIBE_TAGS_PAGE = { min: 5, max: 1000 };
+const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as const;
+
+/**
+ * The tags of the caller's resources it can describe in the request's Region, each resource seen
+ * as its own Describe action sees it: IPAMs, scopes and resource discoveries in their home Region,
+ * pools there and in their locale, Elastic IPs, VPCs and subnets in theirs.
+ */
+async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
+  const { store } = deps;
+  const { accountId, region } = context;
+  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, vpcs, subnets] = await Promise.all([
+    store.listIpams(accountId),
+    store.listScopes(accountId),
+    store.listPools(accountId),
+    store.listResourceDiscoveries(accountId),
+    store.listResourceDiscoveryAssociations(accountId),
+    store.listVerificationTokens(accountId),
+    store.listElasticIps(accountId, region),
+    deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
+    deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
+  ]);
+  const visible =
+    <T>(test: (context: RequestContext, record: T) => boolean) =>
+    (record: T) =>
+      test(context, record);
+  return [
+    ...tagsOf('ipam', ipams.filter(visible(ipamVisible)), (ipam) => ipam.IpamId),
+    ...tagsOf('ipam-scope', scopes.filter(visible(scopeVisible)), (scope) => scope.IpamScopeId),
+    ...tagsOf('ipam-pool', pools.filter(visible(poolVisible)), (pool) => pool.IpamPoolId),
+    ...tagsOf('ipam-resource-discovery', discoveries.filter(visible(resourceDiscoveryVisible)), (rd) => rd.IpamResourceDiscoveryId),
+    ...tagsOf(
+      'ipam-resource-discovery-association',
+      associations.filter(visible(associationVisible)),
+      (association) => association.IpamResourceDiscoveryAssociationId,
+    ),
+    ...tagsOf(
+      'ipam-external-resource-verification-token',
+      tokens.filter(visible(tokenVisible)),
+      (token) => token.IpamExternalResourceVerificationTokenId,
+    ),
+    ...tagsOf('elastic-ip', elasticIps, (eip) => eip.AllocationId),
+    ...tagsOf('vpc', vpcs, (vpc) => vpc.VpcId),
+    ...tagsOf('subnet', subnets, (subnet) => subnet.SubnetId),
+  ];
+}
+
+const tagsOf = <T extends { Tags: Tag[] }>(ResourceType: string, records: T[], idOf: (record: T) => string): TagDescription[] =>
+  records.flatMap((record) => record.Tags.map(({ Key, Value }) => ({ ResourceId: idOf(record), ResourceType, Key, Value })));
+
+/** Tags from elsewhere (forwarding mode: the upstream's), listed together with this service's own. */
+type MoreTags = (filters: Filter[] | undefined) => Promise<TagDescription[]>;
+
+async function listTags(deps: Dependencies, context: RequestContext, input: DescribeTagsInput, more?: MoreTags) {
+  if (input.MaxResults !== undefined && (input.MaxResults < DESCRIBE_TAGS_PAGE.min || input.MaxResults > DESCRIBE_TAGS_PAGE.max)) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value between ${DESCRIBE_TAGS_PAGE.min} and ${DESCRIBE_TAGS_PAGE.max}.`,
+    );
+  }
+  // `tag:<key>` selects the tag itself, as `key` and `value` together do (AWS's describe-tags example 5).
+  const matches = compileFilters<TagDescription & { Tags: Tag[] }>(input.Filters, TAG_FILTER_FIELDS);
+  const tags = [...(await ownTags(deps, context)), ...((await more?.(input.Filters)) ?? [])];
+  const selected = tags.filter((tag) => matches({ ...tag, Tags: [{ Key: tag.Key, Value: tag.Value }] }));
+  const query = queryFingerprint(['DescribeTags', context.accountId, context.region, input.Filters ?? []]);
+  // Unpaginated, EC2 answers every tag (its model: "Unpaginated requests are susceptible to throttling").
+  const page = pageOf(deps.paginationSecret, query, selected, (tag) => `${tag.ResourceId} ${tag.Key}`, input, Number.POSITIVE_INFINITY);
+  return { Tags: page.items, NextToken: page.nextToken };
+}
+
+export const describeTags = (deps: Dependencies, context: RequestContext, input: DescribeTagsInput) => listTags(deps, context, input);
+
+/**
+ * Forwarding mode: the upstream keeps the VPCs, subnets and everything else this service does not,
+ * so their tags are the upstream's DescribeTags (every page, same filters), listed with ours.
+ */
+export const describeTagsWithUpstream = (deps: Dependencies, context: RequestContext, input: DescribeTagsInput) =>
+  listTags(deps, context, input, async (Filters) => {
+    const upstream = deps.ec2Upstream;
+    if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+    const tags: TagDescription[] = [];
+    let NextToken: string | undefined;
+    do {
+      const answer = (await upstream.call(context.region, 'DescribeTags', { Filters, MaxResults: DESCRIBE_TAGS_PAGE.max, NextToken })) as {
+        Tags?: TagDescription[];
+        NextToken?: string;
+      };
+      tags.push(...(answer.Tags ?? []));
+      NextToken = answer.NextToken;
+    } while (NextToken);
+    return tags;
+  });

@@ -118,6 +118,24 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       expect(missing.errorCode).toBe('InvalidInternetGatewayID.NotFound');
     });
 
+    it("describe-tags lists this service's tags and the upstream's together", async () => {
+      // A Region of its own, so the IPAM here is not the other tests' one.
+      const west = await awsCli(service.url, ADMIN, 'us-west-2');
+      const ipamId = (await west.ok(`aws ec2 create-ipam --tag-specifications 'ResourceType=ipam,Tags=[{Key=Stack,Value=Test}]'`)).json.Ipam
+        .IpamId;
+      // Passed through: moto keeps the gateway and its tag.
+      const gatewayId = (
+        await west.ok(`aws ec2 create-internet-gateway --tag-specifications 'ResourceType=internet-gateway,Tags=[{Key=Stack,Value=Test}]'`)
+      ).json.InternetGateway.InternetGatewayId;
+      // examples/ec2/describe-tags.rst, example 5: the tag Stack=Test, whatever holds it.
+      const tagged = await west.ok('aws ec2 describe-tags --filters Name=key,Values=Stack Name=value,Values=Test');
+      expect(
+        tagged.json.Tags.map((tag: { ResourceType: string; ResourceId: string }) => `${tag.ResourceType} ${tag.ResourceId}`).sort(),
+      ).toEqual([`internet-gateway ${gatewayId}`, `ipam ${ipamId}`].sort());
+      const ours = await west.ok('aws ec2 describe-tags --filters Name=resource-type,Values=ipam');
+      expect(ours.json.Tags).toEqual([{ ResourceType: 'ipam', ResourceId: ipamId, Key: 'Stack', Value: 'Test' }]);
+    });
+
     it('checks the signature before forwarding; the JSON API forwards no action it does not implement', async () => {
       const unsigned = await rawPost(service.url, {
         body: 'Action=CreateInternetGateway&Version=2016-11-15',

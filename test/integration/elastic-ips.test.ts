@@ -102,6 +102,39 @@ describe('S14 sequential Elastic IPs', () => {
     );
   });
 
+  it('takes every filter EC2 documents for DescribeAddresses, and refuses names it does not', async () => {
+    const harness = await createUseCaseHarness();
+    const IpamPoolId = await eipPool(harness);
+    const block = await provisionBlock(harness, IpamPoolId, 30);
+    const tagged = await allocate(harness, {
+      IpamPoolId,
+      TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'Owner', Value: 'TeamA' }] }],
+    });
+    const plain = await allocate(harness, { IpamPoolId });
+    const ids = async (Name: string, Values: string[]) =>
+      (await harness.call('DescribeAddresses', { Filters: [{ Name, Values }] })).Addresses.map((a: Address) => a.AllocationId).sort();
+    const both = [tagged.AllocationId, plain.AllocationId].sort();
+    // EC2's model, DescribeAddresses Filters: allocation-id, association-id, instance-id,
+    // network-border-group, network-interface-id, network-interface-owner-id, private-ip-address,
+    // public-ip, tag:<key> ("specify tag:Owner for the filter name and TeamA for the filter value"), tag-key.
+    expect(await ids('allocation-id', [plain.AllocationId])).toEqual([plain.AllocationId]);
+    expect(await ids('public-ip', [nth(block, 0)])).toEqual([tagged.AllocationId]);
+    expect(await ids('network-border-group', ['us-east-1'])).toEqual(both);
+    expect(await ids('network-border-group', ['us-west-2'])).toEqual([]);
+    expect(await ids('domain', ['vpc'])).toEqual(both);
+    expect(await ids('tag:Owner', ['TeamA'])).toEqual([tagged.AllocationId]);
+    expect(await ids('tag-key', ['Owner'])).toEqual([tagged.AllocationId]);
+    // Neither address is associated: what an association carries matches none, even by `*`.
+    for (const name of ['association-id', 'instance-id', 'network-interface-id', 'network-interface-owner-id', 'private-ip-address']) {
+      expect(await ids(name, ['*'])).toEqual([]);
+    }
+    await expectRefusal(
+      harness.call('DescribeAddresses', { Filters: [{ Name: 'private-ip', Values: ['10.0.0.1'] }] }),
+      'InvalidParameterValue',
+      "The filter 'private-ip' is invalid",
+    );
+  });
+
   it('reuses a released address, and deprovisions the block only once every EIP is released', async () => {
     const harness = await createUseCaseHarness();
     const IpamPoolId = await eipPool(harness);

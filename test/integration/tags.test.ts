@@ -1,4 +1,5 @@
-// CreateTags and DeleteTags on IPAMs, scopes and pools, with EC2's tag rules.
+// CreateTags and DeleteTags on IPAMs, scopes and pools, with EC2's tag rules; DescribeTags over
+// every tagged resource this service keeps.
 import { describe, expect, it } from 'vitest';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
@@ -136,5 +137,138 @@ describe('tags', () => {
     await harness.call('CreateTags', { Resources: [poolId], Tags: [{ Key: 'keep', Value: 'me' }] });
     await expectRefusal(harness.call('DeleteTags', { Resources: [poolId] }, other), 'InvalidIpamPoolId.NotFound', poolId);
     expect(await tagsOf(harness, poolId)).toEqual([{ Key: 'keep', Value: 'me' }]);
+  });
+});
+
+type TagDescription = { ResourceId: string; ResourceType: string; Key: string; Value: string };
+const describeTags = async (harness: UseCaseHarness, input: Record<string, unknown> = {}, context = {}) =>
+  (await harness.call('DescribeTags', input, context)) as { Tags: TagDescription[]; NextToken?: string };
+const line = (tag: TagDescription) => `${tag.ResourceType} ${tag.ResourceId} ${tag.Key}=${tag.Value}`;
+
+describe('DescribeTags', () => {
+  /** One tagged resource of each type this service keeps, in us-east-1. */
+  async function taggedWorld(harness: UseCaseHarness) {
+    const tag = (ResourceType: string, Value: string) => [{ ResourceType, Tags: [{ Key: 'Stack', Value }] }];
+    const { Ipam } = await harness.call('CreateIpam', { TagSpecifications: tag('ipam', 'Test') });
+    const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId, TagSpecifications: tag('ipam-scope', 'Test') });
+    const { IpamPool: eipPool } = await harness.call('CreateIpamPool', {
+      IpamScopeId: Ipam.PublicDefaultScopeId,
+      AddressFamily: 'ipv4',
+      AwsService: 'ec2',
+      PublicIpSource: 'amazon',
+      Locale: 'us-east-1',
+      TagSpecifications: tag('ipam-pool', 'Production'),
+    });
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: eipPool.IpamPoolId, NetmaskLength: 30 });
+    const eip = await harness.call('AllocateAddress', { IpamPoolId: eipPool.IpamPoolId, TagSpecifications: tag('elastic-ip', 'Test') });
+    const { IpamResourceDiscovery } = await harness.call('CreateIpamResourceDiscovery', {
+      TagSpecifications: tag('ipam-resource-discovery', 'Test'),
+    });
+    const { IpamResourceDiscoveryAssociation } = await harness.call('AssociateIpamResourceDiscovery', {
+      IpamId: Ipam.IpamId,
+      IpamResourceDiscoveryId: IpamResourceDiscovery.IpamResourceDiscoveryId,
+      TagSpecifications: tag('ipam-resource-discovery-association', 'Test'),
+    });
+    const { IpamExternalResourceVerificationToken: token } = await harness.call('CreateIpamExternalResourceVerificationToken', {
+      IpamId: Ipam.IpamId,
+      TagSpecifications: tag('ipam-external-resource-verification-token', 'Test'),
+    });
+    const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/16', TagSpecifications: tag('vpc', 'Test') });
+    const { Subnet } = await harness.call('CreateSubnet', {
+      VpcId: Vpc.VpcId,
+      CidrBlock: '10.0.0.0/24',
+      TagSpecifications: tag('subnet', 'Test'),
+    });
+    await harness.call('CreateTags', { Resources: [Ipam.IpamId], Tags: [{ Key: 'Purpose', Value: '' }] });
+    return {
+      ipam: Ipam.IpamId as string,
+      scope: IpamScope.IpamScopeId as string,
+      pool: eipPool.IpamPoolId as string,
+      eip: eip.AllocationId as string,
+      discovery: IpamResourceDiscovery.IpamResourceDiscoveryId as string,
+      association: IpamResourceDiscoveryAssociation.IpamResourceDiscoveryAssociationId as string,
+      token: token.IpamExternalResourceVerificationTokenId as string,
+      vpc: Vpc.VpcId as string,
+      subnet: Subnet.SubnetId as string,
+    };
+  }
+
+  it('lists the tags of every kind of resource kept here, by resource, type, key and value, as AWS CLI examples do', async () => {
+    const harness = await createUseCaseHarness();
+    const ids = await taggedWorld(harness);
+    // examples/ec2/describe-tags.rst, example 3: "describes the tags for all your resources".
+    const all = (await describeTags(harness)).Tags;
+    expect(all.map(line).sort()).toEqual(
+      [
+        `ipam ${ids.ipam} Stack=Test`,
+        `ipam ${ids.ipam} Purpose=`,
+        `ipam-scope ${ids.scope} Stack=Test`,
+        `ipam-pool ${ids.pool} Stack=Production`,
+        `elastic-ip ${ids.eip} Stack=Test`,
+        `ipam-resource-discovery ${ids.discovery} Stack=Test`,
+        `ipam-resource-discovery-association ${ids.association} Stack=Test`,
+        `ipam-external-resource-verification-token ${ids.token} Stack=Test`,
+        `vpc ${ids.vpc} Stack=Test`,
+        `subnet ${ids.subnet} Stack=Test`,
+      ].sort(),
+    );
+    expect(all[0]).toEqual({
+      ResourceId: expect.any(String),
+      ResourceType: expect.any(String),
+      Key: expect.any(String),
+      Value: expect.any(String),
+    });
+    const filtered = async (...Filters: { Name: string; Values: string[] }[]) =>
+      (await describeTags(harness, { Filters })).Tags.map(line).sort();
+    // Example 1: Name=resource-id.
+    expect(await filtered({ Name: 'resource-id', Values: [ids.ipam] })).toEqual([
+      `ipam ${ids.ipam} Purpose=`,
+      `ipam ${ids.ipam} Stack=Test`,
+    ]);
+    // Example 2: Name=resource-type (the EC2 model's ResourceType values).
+    expect(await filtered({ Name: 'resource-type', Values: ['ipam-pool', 'elastic-ip'] })).toEqual(
+      [`ipam-pool ${ids.pool} Stack=Production`, `elastic-ip ${ids.eip} Stack=Test`].sort(),
+    );
+    // Example 4: Name=key; example 5: key and value, and the same with tag:Stack.
+    expect(await filtered({ Name: 'key', Values: ['Purpose'] })).toEqual([`ipam ${ids.ipam} Purpose=`]);
+    const stackProduction = [`ipam-pool ${ids.pool} Stack=Production`];
+    expect(await filtered({ Name: 'key', Values: ['Stack'] }, { Name: 'value', Values: ['Production'] })).toEqual(stackProduction);
+    expect(await filtered({ Name: 'tag:Stack', Values: ['Production'] })).toEqual(stackProduction);
+    // "…a tag with the key Purpose and no value": Name=value,Values= (an empty value).
+    expect(await filtered({ Name: 'key', Values: ['Purpose'] }, { Name: 'value', Values: [''] })).toEqual([`ipam ${ids.ipam} Purpose=`]);
+    expect(await filtered({ Name: 'resource-type', Values: ['ipam-*'] })).toHaveLength(5);
+    // Names EC2 does not document for DescribeTags are refused as every Describe refuses them.
+    await expectRefusal(
+      describeTags(harness, { Filters: [{ Name: 'resource', Values: ['x'] }] }),
+      'InvalidParameterValue',
+      "The filter 'resource' is invalid",
+    );
+  });
+
+  it('pages by MaxResults (5 to 1000, as EC2 documents) and NextToken, and shows other accounts nothing', async () => {
+    const harness = await createUseCaseHarness();
+    await taggedWorld(harness);
+    const seen: TagDescription[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await describeTags(harness, { MaxResults: 5, NextToken });
+      expect(page.Tags.length).toBeLessThanOrEqual(5);
+      seen.push(...page.Tags);
+      NextToken = page.NextToken;
+      pages++;
+    } while (NextToken);
+    expect(pages).toBe(2);
+    expect(seen.map(line).sort()).toEqual((await describeTags(harness)).Tags.map(line).sort());
+    for (const MaxResults of [4, 1001]) {
+      await expectRefusal(
+        describeTags(harness, { MaxResults }),
+        'InvalidParameterValue',
+        `Value ( ${MaxResults} ) for parameter maxResults`,
+      );
+    }
+    expect((await describeTags(harness, {}, { accountId: '111122223333' })).Tags).toEqual([]);
+    // Another Region sees only what is visible there: nothing of us-east-1's.
+    expect((await describeTags(harness, {}, { region: 'eu-west-1' })).Tags).toEqual([]);
   });
 });

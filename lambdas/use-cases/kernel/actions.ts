@@ -27,7 +27,7 @@ import {
   requireResourceDiscovery,
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
-import { createTags, deleteTags } from '../tags.ts';
+import { createTags, deleteTags, describeTags, describeTagsWithUpstream } from '../tags.ts';
 import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
 import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
 import {
@@ -58,8 +58,9 @@ export interface ActionSpec {
   /** An EC2 companion (VPCs, subnets): served only where deps.ec2Companions is not `off`. */
   ec2Companion?: true;
   /**
-   * An EC2 companion's run in forwarding mode (use-cases/forwarded-companions.ts): the IPAM part
-   * here, the resource upstream. A companion without one is passed through to the upstream as sent.
+   * The action's run in forwarding mode: an EC2 companion's IPAM part here, the resource upstream
+   * (use-cases/forwarded-companions.ts); DescribeTags' own tags with the upstream's. A companion
+   * without one is passed through to the upstream as sent.
    */
   forward?: UseCase;
   /**
@@ -114,6 +115,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamAddressHistory: { run: getIpamAddressHistory, discovery: 'reads' },
   CreateTags: { run: createTags },
   DeleteTags: { run: deleteTags },
+  DescribeTags: { run: describeTags, forward: describeTagsWithUpstream },
   // BYOASN and BYOIP advertising
   ProvisionIpamByoasn: { run: provisionIpamByoasn },
   DescribeIpamByoasn: { run: describeIpamByoasn },

@@ -36,13 +36,15 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
 }
 
 /**
- * The use case of an action on this host. In forwarding mode a companion runs its `forward` (the
- * IPAM part here, the resource upstream), or, having none, is the upstream's own action — the
- * EC2 Query protocol passes those through before decoding; the JSON API reaches them here.
+ * The use case of an action on this host. In forwarding mode an action runs its `forward` (a
+ * companion's IPAM part here, the resource upstream), or a companion without one is the upstream's
+ * own action — the EC2 Query protocol passes those through before decoding; the JSON API reaches
+ * them here.
  */
 function runOf(deps: Dependencies, action: string, spec: ActionSpec): UseCase {
-  if (!spec.ec2Companion || deps.ec2Companions !== 'forwarding') return spec.run;
+  if (deps.ec2Companions !== 'forwarding') return spec.run;
   if (spec.forward) return spec.forward;
+  if (!spec.ec2Companion) return spec.run;
   const upstream = deps.ec2Upstream;
   if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
   return (_deps, context, input: Input) => upstream.call(context.region, action, input);
