@@ -322,7 +322,7 @@ describe('delete-ipam workflow', () => {
 });
 
 describe('settle-state workflow', () => {
-  it('settles every transition it serves, one succeeded execution each', async () => {
+  it('settles every transition it serves and leaves no execution open', async () => {
     const { harness, executionAbout } = await trackedHarness();
     const { Ipam } = await harness.call('CreateIpam', {});
     const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId });
