@@ -14,7 +14,7 @@ import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { purgeVerificationTokens } from './verification-tokens.ts';
-import { commitAndStart } from './kernel/workflow.ts';
+import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
 import {
   associationsOf,
   defaultDiscoveryOf,
@@ -213,13 +213,15 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       Tier: input.Tier ?? ipam.Tier,
       EnablePrivateGua: input.EnablePrivateGua ?? ipam.EnablePrivateGua,
       MeteredAccount: input.MeteredAccount ?? ipam.MeteredAccount,
-      State: 'modify-complete',
+      State: 'modify-in-progress',
     };
-    await deps.store.commit([
-      { op: 'update', entity: { type: 'ipam', value: updated } },
-      ...checks,
-      ...(await defaultDiscoveryRegionWrites(deps, ipam, regions)),
-    ]);
+    await commitAndSettle(
+      deps,
+      [{ op: 'update', entity: { type: 'ipam', value: updated } }, ...checks, ...(await defaultDiscoveryRegionWrites(deps, ipam, regions))],
+      'ipam',
+      ipam.IpamId,
+      'modify',
+    );
     return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
   });
 }

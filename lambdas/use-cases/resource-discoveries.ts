@@ -18,6 +18,7 @@ import { retryOnConflict } from './free-space.ts';
 import { MAX_OPERATING_REGIONS, regionNames } from './ipams.ts';
 import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { sharedAccess } from './sharing/access.ts';
+import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
 import { associationsOf, deleteObservations, newAssociation, newResourceDiscovery } from './resource-discovery-records.ts';
 
 /** Not adjustable (UG L2360); an IPAM's default discovery does not count (see the report of issue 6). */
@@ -83,11 +84,16 @@ export async function createIpamResourceDiscovery(deps: Dependencies, context: R
   const record = newResourceDiscovery(context, regions, { IsDefault: false, Tags: tags, Description: input.Description });
   const slot = { accountId: context.accountId, region: context.region, resourceDiscoveryId: record.IpamResourceDiscoveryId };
   try {
-    await deps.store.commit([
-      { op: 'create', entity: { type: 'resource-discovery', value: record } },
-      // Invariant: one resource discovery per account and Region — the slot exists while it does.
-      { op: 'create', entity: { type: 'resource-discovery-slot', value: slot } },
-    ]);
+    await commitAndStart(
+      deps,
+      [
+        { op: 'create', entity: { type: 'resource-discovery', value: record } },
+        // Invariant: one resource discovery per account and Region — the slot exists while it does.
+        { op: 'create', entity: { type: 'resource-discovery-slot', value: slot } },
+      ],
+      'resource-creation',
+      { resourceType: 'resource-discovery', id: record.IpamResourceDiscoveryId },
+    );
   } catch (error) {
     // The ids are new, so only the slot can be taken.
     if (error instanceof StoreConflict) {
@@ -147,10 +153,16 @@ export async function modifyIpamResourceDiscovery(deps: Dependencies, context: R
       Description: input.Description ?? record.Description,
       OperatingRegions: regions.map((RegionName) => ({ RegionName })),
       OrganizationalUnitExclusions: exclusions.map((OrganizationsEntityPath) => ({ OrganizationsEntityPath })),
-      State: 'modify-complete',
+      State: 'modify-in-progress',
     };
     // Invariant: the change applies to the exclusions and Regions it was validated against.
-    await deps.store.commit([{ op: 'update', entity: { type: 'resource-discovery', value: updated } }]);
+    await commitAndSettle(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-discovery', value: updated } }],
+      'resource-discovery',
+      record.IpamResourceDiscoveryId,
+      'modify',
+    );
     return { IpamResourceDiscovery: presentResourceDiscovery({ ...updated, version: updated.version + 1 }) };
   });
 }
@@ -160,7 +172,7 @@ interface DeleteIpamResourceDiscoveryInput {
 }
 
 export async function deleteIpamResourceDiscovery(deps: Dependencies, context: RequestContext, input: DeleteIpamResourceDiscoveryInput) {
-  const deleted = await retryOnConflict(async () => {
+  return retryOnConflict(async () => {
     const record = await requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId);
     if (record.IsDefault) {
       throw new IpamError(
@@ -168,17 +180,40 @@ export async function deleteIpamResourceDiscovery(deps: Dependencies, context: R
         `The resource discovery '${record.IpamResourceDiscoveryId}' is the default resource discovery of IPAM ${record.ipamId}: a default resource discovery cannot be deleted; it goes with its IPAM`,
       );
     }
-    if (record.associationCount > 0) {
-      throw new IpamError(
-        'DependencyViolation',
-        `The resource discovery '${record.IpamResourceDiscoveryId}' is still associated with ${record.associationCount} IPAM(s); disassociate it first`,
-      );
+    if (record.State === 'delete-in-progress') {
+      throw new IpamError('IncorrectState', `The resource discovery '${record.IpamResourceDiscoveryId}' is already being deleted`);
     }
-    const slot = {
-      accountId: record.OwnerId,
-      region: record.IpamResourceDiscoveryRegion,
-      resourceDiscoveryId: record.IpamResourceDiscoveryId,
-    };
+    requireUnassociated(record);
+    const deleting: IpamResourceDiscovery = { ...record, State: 'delete-in-progress' };
+    // Invariant: still associated with no IPAM (an association updates the record). From here on
+    // it takes no association and is not swept (both need it settled); settle-state removes it.
+    await commitAndSettle(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-discovery', value: deleting } }],
+      'resource-discovery',
+      record.IpamResourceDiscoveryId,
+      'delete',
+    );
+    return { IpamResourceDiscovery: presentResourceDiscovery(deleting) };
+  });
+}
+
+function requireUnassociated(record: IpamResourceDiscovery): void {
+  if (record.associationCount > 0) {
+    throw new IpamError(
+      'DependencyViolation',
+      `The resource discovery '${record.IpamResourceDiscoveryId}' is still associated with ${record.associationCount} IPAM(s); disassociate it first`,
+    );
+  }
+}
+
+/** settle-state's removal of a resource discovery being deleted: the record and its slot, then what it discovered. */
+export async function removeDeletedResourceDiscovery(deps: Dependencies, id: string): Promise<void> {
+  const removed = await retryOnConflict(async () => {
+    const record = await deps.store.getResourceDiscovery(id);
+    if (record?.State !== 'delete-in-progress') return undefined; // removed already: a retried task does nothing
+    requireUnassociated(record);
+    const slot = { accountId: record.OwnerId, region: record.IpamResourceDiscoveryRegion, resourceDiscoveryId: id };
     await deps.store.commit([
       // Invariant: still associated with no IPAM (an association updates the record).
       { op: 'delete', entity: { type: 'resource-discovery', value: record } },
@@ -186,8 +221,7 @@ export async function deleteIpamResourceDiscovery(deps: Dependencies, context: R
     ]);
     return record;
   });
-  await deleteObservations(deps, deleted);
-  return { IpamResourceDiscovery: presentResourceDiscovery({ ...deleted, State: 'delete-complete' }) };
+  if (removed) await deleteObservations(deps, removed);
 }
 
 interface AssociateIpamResourceDiscoveryInput {
@@ -237,16 +271,23 @@ export async function associateIpamResourceDiscovery(
       );
     }
     const association = newAssociation(ipam, record.IpamResourceDiscoveryId, false, tags);
-    await deps.store.commit([
-      { op: 'create', entity: { type: 'resource-discovery-association', value: association } },
-      // Invariant: the IPAM's version serialises its associations — the count, the limit and "not yet associated" hold.
-      {
-        op: 'update',
-        entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount + 1 } },
-      },
-      // Invariant: the discovery's association count stays exact, so it cannot be deleted while associated.
-      { op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount + 1 } } },
-    ]);
+    const id = association.IpamResourceDiscoveryAssociationId;
+    await commitAndSettle(
+      deps,
+      [
+        { op: 'create', entity: { type: 'resource-discovery-association', value: association } },
+        // Invariant: the IPAM's version serialises its associations — the count, the limit and "not yet associated" hold.
+        {
+          op: 'update',
+          entity: { type: 'ipam', value: { ...ipam, ResourceDiscoveryAssociationCount: ipam.ResourceDiscoveryAssociationCount + 1 } },
+        },
+        // Invariant: the discovery's association count stays exact, so it cannot be deleted while associated.
+        { op: 'update', entity: { type: 'resource-discovery', value: { ...record, associationCount: record.associationCount + 1 } } },
+      ],
+      'resource-discovery-association',
+      id,
+      'associate',
+    );
     return { IpamResourceDiscoveryAssociation: presentAssociation(association) };
   });
 }
@@ -280,14 +321,37 @@ export async function disassociateIpamResourceDiscovery(
 ) {
   return retryOnConflict(async () => {
     const association = await requireAssociation(deps, context, input.IpamResourceDiscoveryAssociationId);
+    const id = association.IpamResourceDiscoveryAssociationId;
     if (association.IsDefault) {
       throw new IpamError(
         'InvalidParameterValue',
-        `The association '${association.IpamResourceDiscoveryAssociationId}' is the default association of IPAM ${association.IpamId}: it cannot be disassociated; it goes with its IPAM`,
+        `The association '${id}' is the default association of IPAM ${association.IpamId}: it cannot be disassociated; it goes with its IPAM`,
       );
     }
+    if (association.State === 'disassociate-in-progress') {
+      throw new IpamError('IncorrectState', `The association '${id}' is already being disassociated`);
+    }
+    const disassociating: IpamResourceDiscoveryAssociation = { ...association, State: 'disassociate-in-progress' };
+    // Invariant: the association is the one read; a second disassociation of it fails. It still
+    // counts for its IPAM and discovery until settle-state removes it.
+    await commitAndSettle(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-discovery-association', value: disassociating } }],
+      'resource-discovery-association',
+      id,
+      'disassociate',
+    );
+    return { IpamResourceDiscoveryAssociation: presentAssociation(disassociating) };
+  });
+}
+
+/** settle-state's removal of an association being disassociated; its IPAM and discovery count one association less. */
+export async function removeDisassociatedAssociation(deps: Dependencies, id: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const association = await deps.store.getResourceDiscoveryAssociation(id);
+    if (association?.State !== 'disassociate-in-progress') return; // removed already (or with its IPAM)
     const writes: Write[] = [
-      // Invariant: the association is the one read; a second disassociation of it fails.
+      // Invariant: the association is the one read; it goes once.
       { op: 'delete', entity: { type: 'resource-discovery-association', value: association } },
     ];
     const ipam = await deps.store.getIpam(association.IpamId);
@@ -307,6 +371,5 @@ export async function disassociateIpamResourceDiscovery(
       });
     }
     await deps.store.commit(writes);
-    return { IpamResourceDiscoveryAssociation: presentAssociation({ ...association, State: 'disassociate-complete' }) };
   });
 }

@@ -9,7 +9,11 @@ import { type ObservationWrite, StoreConflict, type Write } from '../ports/store
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 
-/** Resource discoveries answer synchronously: there is nothing to wait for, so they settle at once. */
+/**
+ * A created resource discovery answers create-in-progress until resource-creation settles it; an
+ * IPAM's default one is part of the IPAM's creation, which the IPAM's own state tracks, so it is
+ * born settled (as are the IPAM's default scopes and association).
+ */
 export function newResourceDiscovery(
   context: RequestContext,
   operatingRegions: string[],
@@ -22,7 +26,7 @@ export function newResourceDiscovery(
     IpamResourceDiscoveryArn: arnOf(context.accountId, 'ipam-resource-discovery', id),
     IpamResourceDiscoveryRegion: context.region,
     OperatingRegions: operatingRegions.map((RegionName) => ({ RegionName })),
-    State: 'create-complete',
+    State: fields.IsDefault ? 'create-complete' : 'create-in-progress',
     OrganizationalUnitExclusions: [],
     associationCount: 0,
     version: 1,
@@ -47,7 +51,8 @@ export function newAssociation(
     IpamRegion: ipam.IpamRegion,
     IsDefault: isDefault,
     ResourceDiscoveryStatus: 'active',
-    State: 'associate-complete',
+    // Any other association answers associate-in-progress until settle-state settles it.
+    State: isDefault ? 'associate-complete' : 'associate-in-progress',
     Tags: tags,
     version: 1,
   };

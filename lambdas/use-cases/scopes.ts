@@ -12,7 +12,7 @@ import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
 import { requireIpam, requireScope, requireSettled } from './kernel/lookup.ts';
-import { commitAndStart } from './kernel/workflow.ts';
+import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -60,14 +60,18 @@ export function newScope(
   };
 }
 
-/** The writes that remove an empty scope; its whole address space must be free again. */
-export function scopeDeletionWrites(scope: IpamScope): Write[] {
+function requireEmptyScope(scope: IpamScope): void {
   if (scope.PoolCount > 0) {
     throw new IpamError(
       'DependencyViolation',
       `The scope '${scope.IpamScopeId}' still contains ${scope.PoolCount} pool(s); delete them first`,
     );
   }
+}
+
+/** The writes that remove an empty scope; its whole address space must be free again. */
+export function scopeDeletionWrites(scope: IpamScope): Write[] {
+  requireEmptyScope(scope);
   return [
     // Invariant: no pool was added to the scope since it was read.
     { op: 'delete', entity: { type: 'scope', value: scope } },
@@ -130,8 +134,8 @@ export async function modifyIpamScope(deps: Dependencies, context: RequestContex
   return retryOnConflict(async () => {
     const scope = await requireScope(deps, context, input.IpamScopeId);
     requireSettled('scope', scope.IpamScopeId, scope.State);
-    const updated: IpamScope = { ...scope, Description: input.Description ?? scope.Description, State: 'modify-complete' };
-    await deps.store.commit([{ op: 'update', entity: { type: 'scope', value: updated } }]);
+    const updated: IpamScope = { ...scope, Description: input.Description ?? scope.Description, State: 'modify-in-progress' };
+    await commitAndSettle(deps, [{ op: 'update', entity: { type: 'scope', value: updated } }], 'scope', scope.IpamScopeId, 'modify');
     return { IpamScope: presentScope({ ...updated, version: updated.version + 1 }) };
   });
 }
@@ -142,12 +146,28 @@ export async function deleteIpamScope(deps: Dependencies, context: RequestContex
     if (scope.IsDefault) {
       throw new IpamError('InvalidParameterValue', `The scope '${scope.IpamScopeId}' is a default scope of its IPAM and cannot be deleted`);
     }
-    const ipam = await requireIpam(deps, context, scope.ipamId);
+    if (scope.State === 'delete-in-progress') {
+      throw new IpamError('IncorrectState', `The scope '${scope.IpamScopeId}' is already being deleted`);
+    }
+    requireEmptyScope(scope);
+    const deleting: IpamScope = { ...scope, State: 'delete-in-progress' };
+    // Invariant: still empty — a pool created meanwhile changed the scope's version. From here on
+    // the scope takes no pools (they need it settled); settle-state removes it (removeDeletedScope).
+    await commitAndSettle(deps, [{ op: 'update', entity: { type: 'scope', value: deleting } }], 'scope', scope.IpamScopeId, 'delete');
+    return { IpamScope: presentScope(deleting) };
+  });
+}
+
+/** settle-state's removal of a scope being deleted, with its free space; its IPAM counts one scope less. */
+export async function removeDeletedScope(deps: Dependencies, scopeId: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const scope = await deps.store.getScope(scopeId);
+    if (scope?.State !== 'delete-in-progress') return; // removed already (or with its IPAM): a retried task does nothing
+    const ipam = await deps.store.getIpam(scope.ipamId);
     await deps.store.commit([
       ...scopeDeletionWrites(scope),
       // Invariant: ScopeCount counts exactly the scopes that exist.
-      { op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount - 1 } } },
+      ...(ipam ? [{ op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount - 1 } } } satisfies Write] : []),
     ]);
-    return { IpamScope: presentScope({ ...scope, State: 'delete-complete' }) };
   });
 }

@@ -34,6 +34,30 @@ afterAll(async () => service?.stop());
 
 const regionNames = (regions: { RegionName?: string }[] | undefined) => (regions ?? []).map((region) => region.RegionName).sort();
 
+/** Polls, as a user of the guide does, until `read` answers `state` ('gone' once the record is not found). */
+const settles = (what: string, read: () => Promise<string | undefined>, state: string) =>
+  poll(
+    () => read().catch((error: Error) => (error.name.endsWith('.NotFound') ? 'gone' : error.name)),
+    (current) => current === state,
+    `${what} to be ${state}`,
+    { intervalMs: 200 },
+  );
+const discoveryState = (id: string, state: string) =>
+  settles(
+    id,
+    async () =>
+      (await ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [id] }))).IpamResourceDiscoveries?.[0]?.State,
+    state,
+  );
+const associationState = (id: string, state: string) =>
+  settles(
+    id,
+    async () =>
+      (await ec2.send(new DescribeIpamResourceDiscoveryAssociationsCommand({ IpamResourceDiscoveryAssociationIds: [id] })))
+        .IpamResourceDiscoveryAssociations?.[0]?.State,
+    state,
+  );
+
 describe('resource discoveries with the JS SDK', () => {
   it('finds the default pair, associates a discovery of the home Region, then takes it apart', async () => {
     const { Ipam } = await ec2.send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-west-2' }] }));
@@ -95,7 +119,9 @@ describe('resource discoveries with the JS SDK', () => {
         }),
       )
     ).IpamResourceDiscovery!;
-    expect(created).toMatchObject({ IsDefault: false, State: 'create-complete', Tags: [{ Key: 'Name', Value: 'secondary' }] });
+    // create-ipam-resource-discovery.rst answers create-in-progress; the EC2 model: "create-complete - Resource discovery creation is complete".
+    expect(created).toMatchObject({ IsDefault: false, State: 'create-in-progress', Tags: [{ Key: 'Name', Value: 'secondary' }] });
+    await discoveryState(created.IpamResourceDiscoveryId!, 'create-complete');
     expect(regionNames(created.OperatingRegions)).toEqual(['us-east-1', 'us-west-2']);
     const modified = await ec2.send(
       new ModifyIpamResourceDiscoveryCommand({
@@ -106,11 +132,20 @@ describe('resource discoveries with the JS SDK', () => {
     expect(modified.IpamResourceDiscovery?.OrganizationalUnitExclusions).toEqual([
       { OrganizationsEntityPath: 'o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccecc/*' },
     ]);
+    expect(modified.IpamResourceDiscovery?.State).toBe('modify-in-progress'); // modify-ipam-resource-discovery.rst
+    await discoveryState(created.IpamResourceDiscoveryId!, 'modify-complete');
 
     const { IpamResourceDiscoveryAssociation: association } = await ec2.send(
       new AssociateIpamResourceDiscoveryCommand({ IpamId: ipamId, IpamResourceDiscoveryId: created.IpamResourceDiscoveryId }),
     );
-    expect(association).toMatchObject({ IpamId: ipamId, IsDefault: false, State: 'associate-complete', ResourceDiscoveryStatus: 'active' });
+    // associate-ipam-resource-discovery.rst answers associate-in-progress.
+    expect(association).toMatchObject({
+      IpamId: ipamId,
+      IsDefault: false,
+      State: 'associate-in-progress',
+      ResourceDiscoveryStatus: 'active',
+    });
+    await associationState(association!.IpamResourceDiscoveryAssociationId!, 'associate-complete');
     expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(2);
 
     const { IpamDiscoveredResourceCidrs, NextToken } = await ec2.send(
@@ -133,10 +168,12 @@ describe('resource discoveries with the JS SDK', () => {
     const { IpamResourceDiscoveryAssociation: gone } = await ec2.send(
       new DisassociateIpamResourceDiscoveryCommand({ IpamResourceDiscoveryAssociationId: association!.IpamResourceDiscoveryAssociationId }),
     );
-    expect(gone?.State).toBe('disassociate-complete');
+    expect(gone?.State).toBe('disassociate-in-progress'); // disassociate-ipam-resource-discovery.rst
+    await associationState(association!.IpamResourceDiscoveryAssociationId!, 'gone');
     expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [ipamId] }))).Ipams?.[0]?.ResourceDiscoveryAssociationCount).toBe(1);
     const deleted = await ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId: created.IpamResourceDiscoveryId }));
-    expect(deleted.IpamResourceDiscovery?.State).toBe('delete-complete');
+    expect(deleted.IpamResourceDiscovery?.State).toBe('delete-in-progress'); // delete-ipam-resource-discovery.rst
+    await discoveryState(created.IpamResourceDiscoveryId!, 'gone');
     const missing = await rejection(
       ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [created.IpamResourceDiscoveryId!] })),
     );

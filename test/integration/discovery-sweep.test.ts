@@ -13,10 +13,11 @@ import {
   type SweepHarness,
   vpc,
 } from '../support/discovery-sweep.ts';
+import { send } from '../support/use-cases.ts';
 
 let open: SweepHarness[] = [];
 
-async function sweepHarness(options: { memberAccounts?: string[] } = {}) {
+async function sweepHarness(options: { memberAccounts?: string[]; pauseBeforeTask?: string } = {}) {
   const sh = await createSweepHarness(options);
   open.push(sh);
   return sh;
@@ -239,6 +240,29 @@ describe('discovered resources and accounts', () => {
     ]);
     expect(await allocationLines(sh, poolId)).toEqual(['vpc vpc-member 10.2.0.0/16']);
     expect(await verdictLines(sh, ipam.PrivateDefaultScopeId)).toEqual(['vpc-member 10.2.0.0/16 managed/compliant/nonoverlapping']);
+  });
+});
+
+describe('resource discoveries being deleted', () => {
+  it('are not swept: what the discovery saw stays as it was until the workflow removes it', async () => {
+    // settle-state paused: the discovery stays delete-in-progress, as between the request and the workflow.
+    const sh = await sweepHarness({ pauseBeforeTask: 'settleState' });
+    await ipamIn(sh, ['us-east-1']);
+    const { IpamResourceDiscovery } = await sh.harness.call('CreateIpamResourceDiscovery', {});
+    const rd = IpamResourceDiscovery.IpamResourceDiscoveryId as string;
+    await sh.writeInventory({ [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.0.0.0/16'])] } } });
+    expect((await sh.sweep()).resourceDiscoveries).toBe(2);
+    const accounts = async () =>
+      (await send(sh.harness, 'GetIpamDiscoveredAccounts', { IpamResourceDiscoveryId: rd, DiscoveryRegion: 'us-east-1' }))
+        .IpamDiscoveredAccounts as { LastSuccessfulDiscoveryTime: string }[];
+    const [before] = await accounts();
+    expect(before?.LastSuccessfulDiscoveryTime).toBeDefined();
+
+    expect((await send(sh.harness, 'DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd })).IpamResourceDiscovery.State).toBe(
+      'delete-in-progress',
+    );
+    expect((await sh.sweep()).resourceDiscoveries).toBe(1);
+    expect(await accounts()).toEqual([before]);
   });
 });
 

@@ -2,7 +2,7 @@
 // DN-10) and DeleteIpam with and without Cascade (DN-13).
 import { describe, expect, it } from 'vitest';
 import { IpamError } from '../../lambdas/domain/errors.ts';
-import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
+import { createUseCaseHarness, restart, send, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
 const regions = (...names: string[]) => names.map((RegionName) => ({ RegionName }));
@@ -69,6 +69,9 @@ describe('modifying IPAMs', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
     const added = await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, AddOperatingRegions: regions('us-west-2', 'eu-west-1') });
     expect(regionNames(added.Ipam)).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+    expect(added.Ipam.State).toBe('modify-in-progress'); // modify-ipam.rst
+    // call() waits for the workflow, as a poller would (IpamState in the EC2 model: modify-complete).
+    expect((await harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams[0].State).toBe('modify-complete');
 
     await expectRefusal(
       harness.call('ModifyIpam', { IpamId: Ipam.IpamId, RemoveOperatingRegions: regions('us-east-1') }),
@@ -109,6 +112,23 @@ describe('modifying IPAMs', () => {
     await expectRefusal(harness.call('CreateIpamScope', { IpamId: Ipam.IpamId }), 'InvalidParameterValue', 'free');
     // Public-scope pools in the home Region are fine on the free tier.
     await newPool(harness, { IpamScopeId: Ipam.PublicDefaultScopeId, Locale: 'us-east-1' });
+  });
+});
+
+describe('an IPAM being modified', () => {
+  it('takes further changes and pools while modify-in-progress (AWS names no refusal), then settles modify-complete', async () => {
+    const crashed = await createUseCaseHarness({ pauseBeforeTask: 'settleState' });
+    const { Ipam } = await crashed.call('CreateIpam', {});
+    expect((await send(crashed, 'ModifyIpam', { IpamId: Ipam.IpamId, Description: 'first' })).Ipam.State).toBe('modify-in-progress');
+    const again = await send(crashed, 'ModifyIpam', { IpamId: Ipam.IpamId, AddOperatingRegions: regions('us-west-2') });
+    expect(again.Ipam).toMatchObject({ Description: 'first', State: 'modify-in-progress' });
+    await send(crashed, 'CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4', Locale: 'us-west-2' });
+
+    const { harness, resumed } = await restart(crashed);
+    expect(resumed).toBe(2); // both modifications
+    const [settled] = (await harness.call('DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams;
+    expect(settled).toMatchObject({ Description: 'first', State: 'modify-complete' });
+    expect(regionNames(settled)).toEqual(['us-east-1', 'us-west-2']);
   });
 });
 

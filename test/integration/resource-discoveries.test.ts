@@ -12,7 +12,7 @@ import type {
 import type { Write } from '../../lambdas/ports/store.ts';
 import { resourceCidrWrites } from '../../lambdas/use-cases/sweep/resource-cidr-records.ts';
 import { newResourceDiscovery } from '../../lambdas/use-cases/resource-discovery-records.ts';
-import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
+import { createUseCaseHarness, restart, send, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
 const OTHER_ACCOUNT = '111122223333';
@@ -175,7 +175,9 @@ describe('the default resource discovery', () => {
     const { IpamResourceDiscovery } = await harness.call('DeleteIpamResourceDiscovery', {
       IpamResourceDiscoveryId: other.IpamResourceDiscoveryId,
     });
-    expect(IpamResourceDiscovery.State).toBe('delete-complete');
+    expect(IpamResourceDiscovery.State).toBe('delete-in-progress'); // delete-ipam-resource-discovery.rst
+    // call() waits for the workflow, as a poller would: the record is gone.
+    expect(await describeDiscoveries(harness)).toEqual([]);
   });
 });
 
@@ -193,10 +195,15 @@ describe('creating resource discoveries', () => {
       IpamResourceDiscoveryRegion: 'us-east-1',
       Description: 'secondary org',
       IsDefault: false,
-      State: 'create-complete',
+      State: 'create-in-progress', // create-ipam-resource-discovery.rst
       Tags: [{ Key: 'Name', Value: 'rd' }],
       OrganizationalUnitExclusions: [],
     });
+    // call() waits for the workflow, as a poller would (IpamResourceDiscovery.State in the EC2
+    // model: "create-complete - Resource discovery creation is complete").
+    expect((await describeDiscoveries(harness, { IpamResourceDiscoveryIds: [created.IpamResourceDiscoveryId] }))[0]!.State).toBe(
+      'create-complete',
+    );
     expect(created.IpamResourceDiscoveryId).toMatch(RD_ID);
     expect(created.IpamResourceDiscoveryId).not.toBe(Ipam.DefaultResourceDiscoveryId);
     expect(regionNames(created)).toEqual(['us-east-1', 'us-west-2']);
@@ -249,7 +256,9 @@ describe('modifying resource discoveries', () => {
       AddOperatingRegions: regions('eu-west-1'),
       RemoveOperatingRegions: regions('us-west-2'),
     });
-    expect(IpamResourceDiscovery).toMatchObject({ Description: 'changed', State: 'modify-complete' });
+    expect(IpamResourceDiscovery).toMatchObject({ Description: 'changed', State: 'modify-in-progress' }); // modify-ipam-resource-discovery.rst
+    // The EC2 model: "modify-complete - Resource discovery modification is complete".
+    expect((await describeDiscoveries(harness, { IpamResourceDiscoveryIds: [id] }))[0]!.State).toBe('modify-complete');
     expect(regionNames(IpamResourceDiscovery)).toEqual(['eu-west-1', 'us-east-1']);
     await expectRefusal(
       harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: id, RemoveOperatingRegions: regions('us-east-1') }),
@@ -315,10 +324,15 @@ describe('associating resource discoveries', () => {
       IpamRegion: 'us-east-1',
       IsDefault: false,
       ResourceDiscoveryStatus: 'active',
-      State: 'associate-complete',
+      State: 'associate-in-progress', // associate-ipam-resource-discovery.rst
       Tags: [{ Key: 'team', Value: 'net' }],
     });
     expect(association.IpamResourceDiscoveryAssociationId).toMatch(ASSOCIATION_ID);
+    // The EC2 model: "associate-complete - Resource discovery association is complete".
+    const settled = await describeAssociations(harness, {
+      IpamResourceDiscoveryAssociationIds: [association.IpamResourceDiscoveryAssociationId],
+    });
+    expect(settled[0].State).toBe('associate-complete');
     expect((await ipamOf(harness, Ipam.IpamId)).ResourceDiscoveryAssociationCount).toBe(2);
     expect(await describeAssociations(harness)).toHaveLength(2);
 
@@ -356,9 +370,11 @@ describe('associating resource discoveries', () => {
     });
     expect(gone).toMatchObject({
       IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId,
-      State: 'disassociate-complete',
+      State: 'disassociate-in-progress', // disassociate-ipam-resource-discovery.rst
     });
+    // Settled (call() waits for the workflow): the association is gone and no longer counted.
     expect((await ipamOf(harness, Ipam.IpamId)).ResourceDiscoveryAssociationCount).toBe(1);
+    expect(await describeAssociations(harness)).toHaveLength(1);
     await expectRefusal(
       harness.call('DisassociateIpamResourceDiscovery', {
         IpamResourceDiscoveryAssociationId: association.IpamResourceDiscoveryAssociationId,
@@ -410,9 +426,10 @@ describe('associating resource discoveries', () => {
     const { Ipam } = await harness.call('CreateIpam', {});
     // One account creates one discovery per Region; the others an IPAM would get shared are
     // written straight to the store until sharing exists.
-    const discoveries = Array.from({ length: 5 }, () =>
-      newResourceDiscovery(harness.context, ['us-east-1'], { IsDefault: false, Tags: [] }),
-    );
+    const discoveries = Array.from({ length: 5 }, () => ({
+      ...newResourceDiscovery(harness.context, ['us-east-1'], { IsDefault: false, Tags: [] }),
+      State: 'create-complete' as const,
+    }));
     await harness.store.commit(discoveries.map((value): Write => ({ op: 'create', entity: { type: 'resource-discovery', value } })));
     for (const rd of discoveries.slice(0, 4)) {
       await harness.call('AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId });
@@ -762,3 +779,76 @@ function publicAddress(rdId: string, region: string, address: string, sampleTime
     SampleTime: sampleTime,
   };
 }
+
+describe('while a workflow settles a change', () => {
+  it('a discovery being deleted is described delete-in-progress, refuses changes and associations, and goes when resumed', async () => {
+    const crashed = await createUseCaseHarness({ pauseBeforeTask: 'settleState' });
+    const { Ipam } = await crashed.call('CreateIpam', {});
+    const rd = await createDiscovery(crashed);
+    const id = rd.IpamResourceDiscoveryId;
+    expect((await send(crashed, 'DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: id })).IpamResourceDiscovery.State).toBe(
+      'delete-in-progress',
+    );
+    const described = await send(crashed, 'DescribeIpamResourceDiscoveries', { IpamResourceDiscoveryIds: [id] });
+    expect(described.IpamResourceDiscoveries[0].State).toBe('delete-in-progress');
+    await expectRefusal(send(crashed, 'DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: id }), 'IncorrectState', 'being deleted');
+    await expectRefusal(
+      send(crashed, 'ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: id, Description: 'x' }),
+      'IncorrectState',
+      id,
+    );
+    await expectRefusal(
+      send(crashed, 'AssociateIpamResourceDiscovery', { IpamId: Ipam.IpamId, IpamResourceDiscoveryId: id }),
+      'IncorrectState',
+      id,
+    );
+    // Its slot is held until it is gone.
+    await expectRefusal(send(crashed, 'CreateIpamResourceDiscovery', {}), 'ResourceLimitExceeded');
+
+    const { harness, resumed, tasks } = await restart(crashed);
+    expect(resumed).toBe(1);
+    expect(tasks).toEqual(['settleState', 'finishExecution']);
+    expect(await describeDiscoveries(harness, { Filters: [{ Name: 'is-default', Values: ['false'] }] })).toEqual([]);
+    expect(await harness.store.getResourceDiscovery(id)).toBeUndefined();
+    expect((await createDiscovery(harness)).State).toBe('create-in-progress');
+  });
+
+  it('an association being disassociated is described disassociate-in-progress and still counted until it is gone', async () => {
+    const crashed = await createUseCaseHarness({ pauseBeforeTask: 'settleState' });
+    const { Ipam } = await crashed.call('CreateIpam', {});
+    const rd = await createDiscovery(crashed);
+    const { IpamResourceDiscoveryAssociation: association } = await send(crashed, 'AssociateIpamResourceDiscovery', {
+      IpamId: Ipam.IpamId,
+      IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId,
+    });
+    const associationId = association.IpamResourceDiscoveryAssociationId;
+    const states = async () =>
+      (await send(crashed, 'DescribeIpamResourceDiscoveryAssociations', { IpamResourceDiscoveryAssociationIds: [associationId] }))
+        .IpamResourceDiscoveryAssociations[0].State;
+    expect(await states()).toBe('associate-in-progress');
+    // Lenient where AWS names no refusal: an association still settling can be disassociated.
+    const { IpamResourceDiscoveryAssociation: gone } = await send(crashed, 'DisassociateIpamResourceDiscovery', {
+      IpamResourceDiscoveryAssociationId: associationId,
+    });
+    expect(gone.State).toBe('disassociate-in-progress');
+    expect(await states()).toBe('disassociate-in-progress');
+    expect((await send(crashed, 'DescribeIpams', { IpamIds: [Ipam.IpamId] })).Ipams[0].ResourceDiscoveryAssociationCount).toBe(2);
+    await expectRefusal(
+      send(crashed, 'DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: associationId }),
+      'IncorrectState',
+      'being disassociated',
+    );
+    await expectRefusal(
+      send(crashed, 'DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId }),
+      'DependencyViolation',
+    );
+
+    // The associate workflow finds the association elsewhere and leaves it; the disassociate one removes it.
+    const { harness, resumed } = await restart(crashed);
+    expect(resumed).toBe(2);
+    expect(await describeAssociations(harness)).toHaveLength(1);
+    expect((await ipamOf(harness, Ipam.IpamId)).ResourceDiscoveryAssociationCount).toBe(1);
+    await harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId });
+    expect(await harness.store.getResourceDiscovery(rd.IpamResourceDiscoveryId)).toBeUndefined();
+  });
+});

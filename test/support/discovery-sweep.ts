@@ -35,9 +35,9 @@ export interface SweepHarness {
 }
 
 export async function createSweepHarness(
-  options: { memberAccounts?: string[]; organization?: OrganizationDirectory } = {},
+  options: { memberAccounts?: string[]; organization?: OrganizationDirectory; pauseBeforeTask?: string } = {},
 ): Promise<SweepHarness> {
-  const harness = await createUseCaseHarness({ organization: options.organization });
+  const harness = await createUseCaseHarness({ organization: options.organization, pauseBeforeTask: options.pauseBeforeTask });
   const dir = await mkdtemp(path.join(tmpdir(), 'ipam-sweep-'));
   const file = path.join(dir, 'inventory.json');
   await writeFile(file, JSON.stringify({ accounts: {} }));
@@ -62,7 +62,10 @@ export async function createSweepHarness(
       clock.now = new Date(clock.now.getTime() + SWEEP_INTERVAL_MS);
       return runDiscoverySweep(sweepDeps);
     },
-    close: () => rm(dir, { recursive: true, force: true }),
+    close: async () => {
+      await harness.engine.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -85,6 +85,21 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
   };
 }
 
+/** A request to a harness whose engine may pause: call() would wait for the paused execution for ever. */
+export const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) =>
+  dispatch(harness.deps, harness.context, action, input) as Promise<any>;
+
+/** The process after a crash (a paused harness): new dependencies on the same store, resuming what was left open. */
+export async function restart(crashed: UseCaseHarness) {
+  await crashed.engine.stop();
+  const tracker = taskTracker();
+  const harness = await createUseCaseHarness({ store: crashed.store, wrapTask: tracker.wrapTask });
+  const open = await harness.store.listOpenExecutions();
+  const resumed = await harness.engine.resumeOpenExecutions();
+  await harness.engine.drain();
+  return { harness, open, resumed, tasks: tracker.events.map((event) => event.task) };
+}
+
 /** An empty store of the kind the run selected. */
 export async function newTestStore(): Promise<Store> {
   if (TEST_STORE === 'memory') return new InMemoryStore();

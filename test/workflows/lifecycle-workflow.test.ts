@@ -1,7 +1,9 @@
-// The resource-creation, delete-pool and delete-ipam workflows through the use cases, on the real
-// ASL files and local engine with DynamoDB Local: creations are answered create-in-progress and
-// settle in create-complete (or create-failed with a StateMessage), deletions are answered
-// delete-in-progress and either remove the resource or leave it delete-failed with a StateMessage.
+// The resource-creation, delete-pool, delete-ipam and settle-state workflows through the use cases,
+// on the real ASL files and local engine with DynamoDB Local: creations are answered
+// create-in-progress and settle in create-complete (or create-failed with a StateMessage),
+// deletions are answered delete-in-progress and either remove the resource or leave it
+// delete-failed with a StateMessage; other changes answer X-in-progress and settle X-complete
+// (or X-failed).
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
@@ -316,5 +318,68 @@ describe('delete-ipam workflow', () => {
     const refused = await expectRefusal(harness.call('DeleteIpam', { IpamId: Ipam.IpamId }), 'DependencyViolation');
     expect(refused.message).toContain(scopeId);
     expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({ State: 'create-complete', ScopeCount: 3 });
+  });
+});
+
+describe('settle-state workflow', () => {
+  it('settles every transition it serves and leaves no execution open', async () => {
+    const { harness, executionAbout } = await trackedHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId });
+    const rd = (await harness.call('CreateIpamResourceDiscovery', {})).IpamResourceDiscovery;
+    expect((await executionAbout('resource-creation', rd.IpamResourceDiscoveryId)).tasks).toEqual(['completeCreation', 'finishExecution']);
+
+    await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Description: 'x' });
+    await harness.call('ModifyIpamScope', { IpamScopeId: IpamScope.IpamScopeId, Description: 'x' });
+    await harness.call('ModifyIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId, Description: 'x' });
+    const { IpamResourceDiscoveryAssociation: association } = await harness.call('AssociateIpamResourceDiscovery', {
+      IpamId: Ipam.IpamId,
+      IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId,
+    });
+    const associationId = association.IpamResourceDiscoveryAssociationId;
+    expect((await describeIpam(harness, Ipam.IpamId)).State).toBe('modify-complete');
+    expect((await describeScope(harness, IpamScope.IpamScopeId)).State).toBe('modify-complete');
+    await harness.call('DisassociateIpamResourceDiscovery', { IpamResourceDiscoveryAssociationId: associationId });
+    await harness.call('DeleteIpamResourceDiscovery', { IpamResourceDiscoveryId: rd.IpamResourceDiscoveryId });
+    await harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId });
+
+    const { execution, tasks } = await executionAbout('settle-state', Ipam.IpamId);
+    expect(execution).toMatchObject({ args: { resourceType: 'ipam', id: Ipam.IpamId, transition: 'modify' }, status: 'succeeded' });
+    expect(tasks).toEqual(['settleState', 'finishExecution']);
+    expect(await harness.store.listOpenExecutions()).toEqual([]);
+    expect([
+      (await harness.call('DescribeIpamScopes', {})).IpamScopes.length,
+      (await harness.call('DescribeIpamResourceDiscoveries', {})).IpamResourceDiscoveries.length,
+      (await harness.call('DescribeIpamResourceDiscoveryAssociations', {})).IpamResourceDiscoveryAssociations.length,
+    ]).toEqual([2, 1, 1]);
+  });
+
+  it('sends a settleState that throws to the Catch branch: X-failed, execution failed; a delete-failed scope can be deleted again', async () => {
+    const script: TaskScript = { settleState: () => new Error('throttled for good') };
+    const { harness, executionAbout } = await trackedHarness(script);
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const { IpamScope } = await harness.call('CreateIpamScope', { IpamId: Ipam.IpamId });
+
+    expect((await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Description: 'x' })).Ipam.State).toBe('modify-in-progress');
+    expect(await describeIpam(harness, Ipam.IpamId)).toMatchObject({
+      State: 'modify-failed',
+      StateMessage: expect.stringContaining('throttled for good'),
+    });
+    expect((await harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId })).IpamScope.State).toBe('delete-in-progress');
+    // Scopes have no StateMessage member (EC2 model).
+    expect(await describeScope(harness, IpamScope.IpamScopeId)).toMatchObject({ State: 'delete-failed' });
+    expect(await describeScope(harness, IpamScope.IpamScopeId)).not.toHaveProperty('StateMessage');
+    const { execution, tasks } = await executionAbout('settle-state', IpamScope.IpamScopeId);
+    expect(tasks).toEqual(['settleState', 'markSettleFailed', 'finishExecution']);
+    expect(execution).toMatchObject({
+      args: { resourceType: 'scope', id: IpamScope.IpamScopeId, transition: 'delete' },
+      status: 'failed',
+      error: expect.stringContaining('throttled for good'),
+    });
+
+    delete script.settleState;
+    await harness.call('DeleteIpamScope', { IpamScopeId: IpamScope.IpamScopeId });
+    await expectRefusal(harness.call('DescribeIpamScopes', { IpamScopeIds: [IpamScope.IpamScopeId] }), 'InvalidIpamScopeId.NotFound');
+    expect((await describeIpam(harness, Ipam.IpamId)).ScopeCount).toBe(2);
   });
 });

@@ -74,6 +74,11 @@ const PATHS: Record<WorkflowName, { success: string[]; failing: string; failure:
     failing: 'deleteIpamRecord',
     failure: ['deleteIpamPools', 'deleteIpamRecord', 'markDeleteFailed', 'finishExecution'],
   },
+  'settle-state': {
+    success: ['settleState', 'finishExecution'],
+    failing: 'settleState',
+    failure: ['settleState', 'markSettleFailed', 'finishExecution'],
+  },
 };
 
 describe('LocalWorkflowEngine', () => {

@@ -3,24 +3,8 @@
 // second process (new dependencies on the same table) resumes the open executions and finishes
 // the job. Tasks are idempotent, so resuming one whose work already happened does it only once.
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
-import { createUseCaseHarness, poolCidrState, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
+import { createUseCaseHarness, poolCidrState, restart, send, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';
-
-/** A request to a harness whose engine may pause: call() would wait for the paused execution for ever. */
-const send = (harness: UseCaseHarness, action: string, input: Record<string, unknown>) =>
-  dispatch(harness.deps, harness.context, action, input) as Promise<any>;
-
-/** The process after the crash: new dependencies on the same table, resuming what was left open. */
-async function restart(crashed: UseCaseHarness) {
-  await crashed.engine.stop();
-  const tracker = taskTracker();
-  const harness = await createUseCaseHarness({ store: crashed.store, wrapTask: tracker.wrapTask });
-  const open = await harness.store.listOpenExecutions();
-  const resumed = await harness.engine.resumeOpenExecutions();
-  await harness.engine.drain();
-  return { harness, open, resumed, tasks: tracker.events.map((event) => event.task) };
-}
 
 async function ipamWithPool(harness: UseCaseHarness) {
   const { Ipam } = await harness.call('CreateIpam', {});

@@ -50,6 +50,7 @@ const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; f
     ],
     failure: ['MarkDeleteFailed', 'markDeleteFailed'],
   },
+  'settle-state': { steps: [['SettleState', 'settleState']], failure: ['MarkSettleFailed', 'markSettleFailed'] },
 };
 
 interface State {

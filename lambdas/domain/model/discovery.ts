@@ -2,7 +2,7 @@
 import type { ResourceState } from './ipam.ts';
 import type { Tag, Versioned } from './record.ts';
 
-type AssociationState =
+export type AssociationState =
   | 'associate-in-progress'
   | 'associate-complete'
   | 'associate-failed'

@@ -20,7 +20,14 @@ export type WorkflowName =
   | 'provision-byoasn'
   | 'deprovision-pool-cidr'
   | 'delete-pool'
-  | 'delete-ipam';
+  | 'delete-ipam'
+  | 'settle-state';
+
+/** The records whose lifecycle states resource-creation and settle-state move (their args' resourceType). */
+export type LifecycleResource = 'ipam' | 'scope' | 'pool' | 'resource-discovery' | 'resource-discovery-association';
+
+/** What settle-state finishes (its args' transition): X-in-progress → X-complete, or the record removed. */
+export type Transition = 'modify' | 'delete' | 'associate' | 'disassociate';
 
 /**
  * One run of a workflow (statemachines/<workflow>.asl.json), recorded in the same commit as the

@@ -72,11 +72,15 @@ export async function requirePoolInHomeRegion(deps: Dependencies, context: Reque
   return pool;
 }
 
-const SETTLED_STATES: ReadonlySet<ResourceState> = new Set(['create-complete', 'modify-complete']);
+/**
+ * Where a resource takes changes and does its work. A modification in progress already holds its
+ * new values (only its state waits for settle-state), so it counts: AWS does not say it refuses.
+ */
+const SETTLED_STATES: ReadonlySet<ResourceState> = new Set(['create-complete', 'modify-in-progress', 'modify-complete']);
 
 export const isSettled = (state: ResourceState) => SETTLED_STATES.has(state);
 
-/** Changes need a settled resource: not one still being created, changed or deleted. */
+/** Changes need a settled resource: not one still being created, or being deleted, or failed. */
 export function requireSettled(kind: string, id: string, state: ResourceState): void {
   if (!SETTLED_STATES.has(state)) {
     throw new IpamError('IncorrectState', `The ${kind} '${id}' is in state '${state}' and cannot be changed now`);

@@ -2,13 +2,14 @@
 // Lambda and the local engine both call runWorkflowTask. Tasks are idempotent — each re-reads
 // what it changes and does nothing when the work is already done — so a retried or resumed
 // execution finishes the job without doing it twice.
+import type { LifecycleResource, Transition } from '../../domain/model/execution.ts';
 import type { TaskEvent } from '../../ports/workflows.ts';
 import type { Dependencies } from './context.ts';
 import { failByoasnProvision, verifyByoasnProvision } from '../byoasn.ts';
 import { verifyByoipCidr } from '../byoip-provisioning.ts';
 import { retryOnConflict } from '../free-space.ts';
 import { deleteIpamPools, deleteIpamRecord } from '../ipams.ts';
-import { type LifecycleResource, moveState } from '../lifecycle.ts';
+import { failSettling, moveState, settleState } from '../lifecycle.ts';
 import { completeDeprovision, completeProvision, failPoolCidr } from '../pool-cidrs.ts';
 import { deletePoolTree } from '../pools.ts';
 
@@ -66,6 +67,16 @@ const TASKS: Readonly<Record<string, Task>> = {
     const { type, id } = deleted(args);
     return moveState(deps, type, id, 'delete-in-progress', 'delete-failed', reasonOf(event));
   },
+  settleState: (deps, args) =>
+    settleState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), text(args, 'transition') as Transition),
+  markSettleFailed: (deps, args, event) =>
+    failSettling(
+      deps,
+      text(args, 'resourceType') as LifecycleResource,
+      text(args, 'id'),
+      text(args, 'transition') as Transition,
+      reasonOf(event),
+    ),
   finishExecution: (deps, _args, event) => finishExecution(deps, event),
 };
 

@@ -2,7 +2,7 @@
 // as the pending state it will settle, then the workflow is started. If the start is lost (a
 // crash, an unreachable engine), the open record is resumed later, so nothing stays pending.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowExecution, WorkflowName } from '../../domain/model/execution.ts';
+import type { LifecycleResource, Transition, WorkflowExecution, WorkflowName } from '../../domain/model/execution.ts';
 import type { Write } from '../../ports/store.ts';
 import type { Dependencies } from './context.ts';
 
@@ -29,3 +29,12 @@ export async function commitAndStart(
     deps.log.error('workflow did not start; it stays open to be resumed', { workflow, executionId: execution.executionId, error });
   }
 }
+
+/** Commits `writes`, which leave the record `${transition}-in-progress`, and starts settle-state to finish it. */
+export const commitAndSettle = (
+  deps: Dependencies,
+  writes: Write[],
+  resourceType: LifecycleResource,
+  id: string,
+  transition: Transition,
+): Promise<void> => commitAndStart(deps, writes, 'settle-state', { resourceType, id, transition });
