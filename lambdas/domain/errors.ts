@@ -162,3 +162,24 @@ export const messages = {
   limitExceeded: (kind: string, count: number, limit: number) =>
     `You've reached the limit for ${kind}. You have created ${count} ${kind} and you are limited to ${limit}.`,
 } as const;
+
+/**
+ * AWS's own words for IPAM's refusals, as real AWS answered them (spec 20-scenarios.md, Summary 3,
+ * where each is quoted with its source); test/integration/aws-error-words.test.ts checks each one.
+ */
+export const awsWords = {
+  /** DeleteIpamPool of a pool with CIDRs: DependencyViolation (hashicorp/terraform-provider-aws PR #22328). */
+  poolHasCidrs: (poolId: string) =>
+    `The specified action is not valid for ${poolId}. There are one or more pool cidrs provisioned in the pool.`,
+  /** No room for the size asked, e.g. from a pool without CIDRs: InvalidParameterValue (terraform-provider-aws #39046, terraform-aws-vpc PR #718). */
+  allocationTooBig: () => 'The allocation size is too big for the pool.',
+  /** Neither Cidr nor NetmaskLength, and no default netmask: InvalidParameterCombination (terraform-aws-vpc #1135). */
+  emptyCidrAndNetmask: () =>
+    'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
+  /** A pool CIDR deprovisioned with allocations inside: its failed-deprovision FailureReason (terraform-provider-aws #30165). */
+  cidrHasAllocations: () => 'The CIDR has one or more allocations.',
+  /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
+  localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
+  /** A VPC without the pool's required tags: InvalidParameterValue (the guide, S2 step 7; landing-zone-accelerator-on-aws #917). */
+  missingRequiredTags: () => 'The resource is missing one or more of the resource tags required by the IPAM pool.',
+} as const;

@@ -1,5 +1,5 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
 import type { AddressFamily } from '../domain/cidr.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
@@ -271,17 +271,13 @@ export async function deleteIpamPool(deps: Dependencies, context: RequestContext
   });
 }
 
+/** CIDRs first: AWS answered its words for every pool of an account, parents too (terraform-provider-aws PR #22328). */
 function requireEmptyPool(pool: IpamPool): void {
+  if (pool.provisionedCidrCount > 0) throw new IpamError('DependencyViolation', awsWords.poolHasCidrs(pool.IpamPoolId));
   if (pool.childPoolCount > 0) {
     throw new IpamError(
       'DependencyViolation',
       `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`,
-    );
-  }
-  if (pool.provisionedCidrCount > 0) {
-    throw new IpamError(
-      'DependencyViolation',
-      `The pool '${pool.IpamPoolId}' still has ${pool.provisionedCidrCount} provisioned CIDR(s); deprovision them first`,
     );
   }
 }
