@@ -180,6 +180,8 @@ export const awsWords = {
   cidrHasAllocations: () => 'The CIDR has one or more allocations.',
   /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
   localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
+  /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */
+  missingSourceResource: (poolId: string) => `IpamPool '${poolId}' is missing a source resource`,
   /** A VPC without the pool's required tags: InvalidParameterValue (the guide, S2 step 7; landing-zone-accelerator-on-aws #917). */
   missingRequiredTags: () => 'The resource is missing one or more of the resource tags required by the IPAM pool.',
 } as const;

@@ -115,6 +115,27 @@ const refusals: Record<string, Refused> = {
     code: 'InvalidParameterValue',
     message: () => 'The locale of the IPAM pool must be equal to the current region.',
   },
+  'a second IPAM in the Region': {
+    source:
+      'rebuy-de/aws-nuke #834: "ResourceLimitExceeded: You\'ve reached the limit for ipams. You have created 1 ipams and you are limited to 1."; the guide\'s Troubleshooting (seed line 3411): "Resource limit exceeded"',
+    send: async (harness) => {
+      await harness.call('CreateIpam', {});
+      return { request: harness.call('CreateIpam', {}) };
+    },
+    code: 'ResourceLimitExceeded',
+    message: () => "You've reached the limit for ipams. You have created 1 ipams and you are limited to 1.",
+  },
+  'CreateSubnet from a pool that plans no VPC': {
+    source:
+      'awslabs/landing-zone-accelerator-on-aws #320 (AWS::EC2::Subnet with Ipv4IpamPoolId): "IpamPool \'ipam-pool-00e118a83a56b5152\' is missing a source resource (Service: Ec2, Status Code: 400 …)"',
+    send: async (harness) => {
+      const poolId = await developmentPool(harness, {}, '10.0.0.0/16');
+      const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/20' });
+      return { request: harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv4IpamPoolId: poolId, Ipv4NetmaskLength: 24 }), poolId };
+    },
+    code: 'InvalidParameterValue',
+    message: (poolId) => `IpamPool '${poolId}' is missing a source resource`,
+  },
 };
 
 describe('refusals in AWS’s words', () => {

@@ -334,18 +334,19 @@ describe('CreateSubnet from a planning pool (S13 step 4)', () => {
       'InvalidParameterValue',
       `not a resource planning pool of VPC ${other.VpcId}`,
     );
-    // An ordinary pool holding the VPC's space is not a plan of it either.
+    // An ordinary pool holding the VPC's space is not a plan of it either: AWS's words
+    // (landing-zone-accelerator-on-aws #320: "IpamPool 'ipam-pool-…' is missing a source resource").
     const { IpamPool: plain } = await harness.call('CreateIpamPool', {
       IpamScopeId: Ipam.PrivateDefaultScopeId,
       AddressFamily: 'ipv4',
       Locale: REGION,
     });
     await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: plain.IpamPoolId, Cidr: '10.0.0.0/20' });
-    await expectRefusal(
+    const refused = await expectRefusal(
       harness.call('CreateSubnet', { VpcId: Vpc.VpcId, Ipv4IpamPoolId: plain.IpamPoolId, Ipv4NetmaskLength: 28 }),
       'InvalidParameterValue',
-      'not a resource planning pool',
     );
+    expect(refused.message).toBe(`IpamPool '${plain.IpamPoolId}' is missing a source resource`);
     // Required tags: the subnet must carry them.
     const { IpamPool: tagged } = await harness.call('CreateIpamPool', {
       IpamScopeId: scopeId,
