@@ -180,6 +180,8 @@ export const awsWords = {
   cidrHasAllocations: () => 'The CIDR has one or more allocations.',
   /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
   localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
+  /** GetIpamPoolAllocations of an unknown allocation id: InvalidIpamPoolAllocationId.NotFound (terraform-provider-aws #28913). */
+  allocationNotFound: (allocationId: string) => `The IPAM pool allocation (${allocationId}) does not exist.`,
   /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */
   missingSourceResource: (poolId: string) => `IpamPool '${poolId}' is missing a source resource`,
   /** A VPC without the pool's required tags: InvalidParameterValue (the guide, S2 step 7; landing-zone-accelerator-on-aws #917). */

@@ -364,7 +364,7 @@ export async function getIpamPoolAllocations(deps: Dependencies, context: Reques
   if (input.IpamPoolAllocationId !== undefined) {
     const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
     if (!allocation) {
-      throw new IpamError('InvalidIpamPoolAllocationId.NotFound', messages.notFound('ipam-pool-allocation', input.IpamPoolAllocationId));
+      throw new IpamError('InvalidIpamPoolAllocationId.NotFound', awsWords.allocationNotFound(input.IpamPoolAllocationId));
     }
     return { IpamPoolAllocations: matches(allocation) ? [presentAllocation(allocation)] : [] };
   }

@@ -125,6 +125,21 @@ const refusals: Record<string, Refused> = {
     code: 'ResourceLimitExceeded',
     message: () => "You've reached the limit for ipams. You have created 1 ipams and you are limited to 1.",
   },
+  'GetIpamPoolAllocations of an allocation id the pool does not have': {
+    source:
+      'hashicorp/terraform-provider-aws #28913: "InvalidIpamPoolAllocationId.NotFound: The IPAM pool allocation (ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01) does not exist."',
+    send: async (harness) => {
+      const IpamPoolId = await developmentPool(harness);
+      return {
+        request: harness.call('GetIpamPoolAllocations', {
+          IpamPoolId,
+          IpamPoolAllocationId: 'ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01',
+        }),
+      };
+    },
+    code: 'InvalidIpamPoolAllocationId.NotFound',
+    message: () => 'The IPAM pool allocation (ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01) does not exist.',
+  },
   'CreateSubnet from a pool that plans no VPC': {
     source:
       'awslabs/landing-zone-accelerator-on-aws #320 (AWS::EC2::Subnet with Ipv4IpamPoolId): "IpamPool \'ipam-pool-00e118a83a56b5152\' is missing a source resource (Service: Ec2, Status Code: 400 …)"',
