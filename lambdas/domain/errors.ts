@@ -178,6 +178,12 @@ export const awsWords = {
     'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
   /** A pool CIDR deprovisioned with allocations inside: its failed-deprovision FailureReason (terraform-provider-aws #30165). */
   cidrHasAllocations: () => 'The CIDR has one or more allocations.',
+  /**
+   * ModifyIpam or ModifyIpamPool naming nothing to change: InvalidParameterCombination
+   * (cloudformation-coverage-roadmap #1550: "The request must contain a modification to the ipam.";
+   * aws-ia/terraform-aws-ipam #65, for a pool, quotes no final stop: it is the IPAM's by analogy).
+   */
+  noModification: (kind: 'ipam' | 'ipam pool') => `The request must contain a modification to the ${kind}.`,
   /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
   localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
   /** GetIpamPoolAllocations of an unknown allocation id: InvalidIpamPoolAllocationId.NotFound (terraform-provider-aws #28913). */

@@ -11,7 +11,7 @@ import { releaseAllocationsOfPool } from './allocations.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
+import { requireIpam, requireModification, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
 import { planningSource, type SourceResourceInput } from './planning-pools.ts';
 import { commitAndStart } from './kernel/workflow.ts';
@@ -199,6 +199,7 @@ interface ModifyIpamPoolInput extends NetmaskRules {
 }
 
 export async function modifyIpamPool(deps: Dependencies, context: RequestContext, input: ModifyIpamPoolInput) {
+  requireModification(input, 'IpamPoolId', 'ipam pool');
   if (input.ClearAllocationDefaultNetmaskLength && input.AllocationDefaultNetmaskLength !== undefined) {
     throw new IpamError(
       'InvalidParameterCombination',

@@ -140,6 +140,23 @@ const refusals: Record<string, Refused> = {
     code: 'InvalidIpamPoolAllocationId.NotFound',
     message: () => 'The IPAM pool allocation (ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01) does not exist.',
   },
+  'ModifyIpam naming nothing to change': {
+    source:
+      'aws-cloudformation/cloudformation-coverage-roadmap #1550 (AWS::EC2::IPAM, only tags changed): "The request must contain a modification to the ipam. (Service: Ec2, Status Code: 400 …)"',
+    send: async (harness) => {
+      const { Ipam } = await harness.call('CreateIpam', {});
+      return { request: harness.call('ModifyIpam', { IpamId: Ipam.IpamId, AddOperatingRegions: [] }) };
+    },
+    code: 'InvalidParameterCombination',
+    message: () => 'The request must contain a modification to the ipam.',
+  },
+  'ModifyIpamPool naming nothing to change': {
+    source:
+      'aws-ia/terraform-aws-ipam #65: "InvalidParameterCombination - The request must contain a modification to the ipam pool" (the final stop as in #1550 for the IPAM)',
+    send: async (harness) => ({ request: harness.call('ModifyIpamPool', { IpamPoolId: await developmentPool(harness) }) }),
+    code: 'InvalidParameterCombination',
+    message: () => 'The request must contain a modification to the ipam pool.',
+  },
   'CreateSubnet from a pool that plans no VPC': {
     source:
       'awslabs/landing-zone-accelerator-on-aws #320 (AWS::EC2::Subnet with Ipv4IpamPoolId): "IpamPool \'ipam-pool-00e118a83a56b5152\' is missing a source resource (Service: Ec2, Status Code: 400 …)"',
