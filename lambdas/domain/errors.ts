@@ -186,6 +186,8 @@ export const awsWords = {
   noModification: (kind: 'ipam' | 'ipam pool') => `The request must contain a modification to the ${kind}.`,
   /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
   localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
+  /** An allocation from one's own pool asked in a Region that is neither its home nor its locale: InvalidParameterValue (aws-ia/terraform-aws-vpc #65). */
+  poolNotInRegion: (poolId: string, region: string) => `The pool ${poolId} is not in the current region ${region}.`,
   /** GetIpamPoolAllocations of an unknown allocation id: InvalidIpamPoolAllocationId.NotFound (terraform-provider-aws #28913). */
   allocationNotFound: (allocationId: string) => `The IPAM pool allocation (${allocationId}) does not exist.`,
   /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */

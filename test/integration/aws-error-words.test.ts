@@ -125,6 +125,23 @@ const refusals: Record<string, Refused> = {
     code: 'ResourceLimitExceeded',
     message: () => "You've reached the limit for ipams. You have created 1 ipams and you are limited to 1.",
   },
+  "a preview of the next CIDR from one's own pool, asked in another Region": {
+    source:
+      'aws-ia/terraform-aws-vpc #65 (aws_vpc_ipam_preview_next_cidr after moving Regions): "InvalidParameterValue: The pool ipam-pool-XXXXXXXXXXXXX is not in the current region us-west-2."',
+    send: async (harness) => {
+      const poolId = await developmentPool(harness);
+      return {
+        request: harness.call(
+          'AllocateIpamPoolCidr',
+          { IpamPoolId: poolId, NetmaskLength: 28, PreviewNextCidr: true },
+          { region: 'eu-west-1' },
+        ),
+        poolId,
+      };
+    },
+    code: 'InvalidParameterValue',
+    message: (poolId) => `The pool ${poolId} is not in the current region eu-west-1.`,
+  },
   'GetIpamPoolAllocations of an allocation id the pool does not have': {
     source:
       'hashicorp/terraform-provider-aws #28913: "InvalidIpamPoolAllocationId.NotFound: The IPAM pool allocation (ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01) does not exist."',

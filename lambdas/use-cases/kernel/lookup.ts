@@ -57,6 +57,10 @@ export async function authorizedPool(
   action?: SharedAction,
 ): Promise<IpamPool> {
   if (pool && poolVisible(context, pool)) return pool;
+  // AWS tells the owner allocating in the wrong Region so (aws-ia/terraform-aws-vpc #65); anyone else learns nothing.
+  if (pool && pool.OwnerId === context.accountId && action === 'AllocateIpamPoolCidr') {
+    throw new IpamError('InvalidParameterValue', awsWords.poolNotInRegion(poolId, context.region));
+  }
   if (pool && pool.OwnerId !== context.accountId && poolInRegion(context, pool)) {
     const allows = await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId);
     if (action && allows(action)) return pool;
