@@ -188,6 +188,12 @@ export const awsWords = {
   localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
   /** An allocation from one's own pool asked in a Region that is neither its home nor its locale: InvalidParameterValue (aws-ia/terraform-aws-vpc #65). */
   poolNotInRegion: (poolId: string, region: string) => `The pool ${poolId} is not in the current region ${region}.`,
+  /**
+   * ProvisionIpamPoolCidr of a CIDR the pool already holds: IncorrectState (terraform-provider-aws
+   * #27424, provisioning again after a crashed apply had provisioned it).
+   */
+  cidrInInvalidState: (poolId: string, cidr: string) =>
+    `The specified action is not valid for ${poolId}. The CIDR ${cidr} is in an invalid state.`,
   /** GetIpamPoolAllocations of an unknown allocation id: InvalidIpamPoolAllocationId.NotFound (terraform-provider-aws #28913). */
   allocationNotFound: (allocationId: string) => `The IPAM pool allocation (${allocationId}) does not exist.`,
   /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */

@@ -160,7 +160,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
     const records = record.Cidr === undefined ? [] : await deps.store.listPoolCidrs(pool.IpamPoolId);
     const holder = records.find((other) => other.Cidr === record.Cidr && !FINISHED_STATES.has(other.State));
     if (holder) {
-      throw new IpamError('IncorrectState', `The CIDR ${record.Cidr} is already in pool ${pool.IpamPoolId}, in state '${holder.State}'`);
+      throw new IpamError('IncorrectState', awsWords.cidrInInvalidState(pool.IpamPoolId, record.Cidr!));
     }
     await commitAndStart(
       deps,

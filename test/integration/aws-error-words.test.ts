@@ -142,6 +142,16 @@ const refusals: Record<string, Refused> = {
     code: 'InvalidParameterValue',
     message: (poolId) => `The pool ${poolId} is not in the current region eu-west-1.`,
   },
+  'ProvisionIpamPoolCidr of a CIDR the pool already holds': {
+    source:
+      'hashicorp/terraform-provider-aws #27424 (applying again after a crash): "IncorrectState: The specified action is not valid for ipam-pool-bar. The CIDR 10.10.10./10 is in an invalid state."',
+    send: async (harness) => {
+      const poolId = await developmentPool(harness);
+      return { request: harness.call('ProvisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/24' }), poolId };
+    },
+    code: 'IncorrectState',
+    message: (poolId) => `The specified action is not valid for ${poolId}. The CIDR 10.0.0.0/24 is in an invalid state.`,
+  },
   'GetIpamPoolAllocations of an allocation id the pool does not have': {
     source:
       'hashicorp/terraform-provider-aws #28913: "InvalidIpamPoolAllocationId.NotFound: The IPAM pool allocation (ipam-pool-alloc-0f1fe03456e174fea9c82affb5ee35e01) does not exist."',
