@@ -162,3 +162,42 @@ export const messages = {
   limitExceeded: (kind: string, count: number, limit: number) =>
     `You've reached the limit for ${kind}. You have created ${count} ${kind} and you are limited to ${limit}.`,
 } as const;
+
+/**
+ * AWS's own words for IPAM's refusals, as real AWS answered them (spec 20-scenarios.md, Summary 3,
+ * where each is quoted with its source); test/integration/aws-error-words.test.ts checks each one.
+ */
+export const awsWords = {
+  /** DeleteIpamPool of a pool with CIDRs: DependencyViolation (hashicorp/terraform-provider-aws PR #22328). */
+  poolHasCidrs: (poolId: string) =>
+    `The specified action is not valid for ${poolId}. There are one or more pool cidrs provisioned in the pool.`,
+  /** No room for the size asked, e.g. from a pool without CIDRs: InvalidParameterValue (terraform-provider-aws #39046, terraform-aws-vpc PR #718). */
+  allocationTooBig: () => 'The allocation size is too big for the pool.',
+  /** Neither Cidr nor NetmaskLength, and no default netmask: InvalidParameterCombination (terraform-aws-vpc #1135). */
+  emptyCidrAndNetmask: () =>
+    'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
+  /** A pool CIDR deprovisioned with allocations inside: its failed-deprovision FailureReason (terraform-provider-aws #30165). */
+  cidrHasAllocations: () => 'The CIDR has one or more allocations.',
+  /**
+   * ModifyIpam or ModifyIpamPool naming nothing to change: InvalidParameterCombination
+   * (cloudformation-coverage-roadmap #1550: "The request must contain a modification to the ipam.";
+   * aws-ia/terraform-aws-ipam #65, for a pool, quotes no final stop: it is the IPAM's by analogy).
+   */
+  noModification: (kind: 'ipam' | 'ipam pool') => `The request must contain a modification to the ${kind}.`,
+  /** A VPC from a pool whose locale is another Region (the guide's console text, S2). */
+  localeNotRegion: () => 'The locale of the IPAM pool must be equal to the current region.',
+  /** An allocation from one's own pool asked in a Region that is neither its home nor its locale: InvalidParameterValue (aws-ia/terraform-aws-vpc #65). */
+  poolNotInRegion: (poolId: string, region: string) => `The pool ${poolId} is not in the current region ${region}.`,
+  /**
+   * ProvisionIpamPoolCidr of a CIDR the pool already holds: IncorrectState (terraform-provider-aws
+   * #27424, provisioning again after a crashed apply had provisioned it).
+   */
+  cidrInInvalidState: (poolId: string, cidr: string) =>
+    `The specified action is not valid for ${poolId}. The CIDR ${cidr} is in an invalid state.`,
+  /** GetIpamPoolAllocations of an unknown allocation id: InvalidIpamPoolAllocationId.NotFound (terraform-provider-aws #28913). */
+  allocationNotFound: (allocationId: string) => `The IPAM pool allocation (${allocationId}) does not exist.`,
+  /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */
+  missingSourceResource: (poolId: string) => `IpamPool '${poolId}' is missing a source resource`,
+  /** A VPC without the pool's required tags: InvalidParameterValue (the guide, S2 step 7; landing-zone-accelerator-on-aws #917). */
+  missingRequiredTags: () => 'The resource is missing one or more of the resource tags required by the IPAM pool.',
+} as const;

@@ -1,6 +1,6 @@
 // A pool's allocation rules: netmask bounds and default, and what a request may ask of them.
 import { type AddressFamily, addressBits } from './cidr.ts';
-import { IpamError } from './errors.ts';
+import { awsWords, IpamError } from './errors.ts';
 import type { Tag } from './model/record.ts';
 
 export interface NetmaskRules {
@@ -69,9 +69,8 @@ export interface ResourcePoolRules {
  * the pool's locale is the request's Region, and the resource carries every required tag.
  */
 export function requireResourceRules(pool: ResourcePoolRules, region: string, resourceTags: readonly Tag[]): void {
-  if (pool.Locale !== region)
-    throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+  if (pool.Locale !== region) throw new IpamError('InvalidParameterValue', awsWords.localeNotRegion());
   if (!carriesRequiredTags(pool.AllocationResourceTags, resourceTags)) {
-    throw new IpamError('InvalidParameterValue', 'The resource is missing one or more of the resource tags required by the IPAM pool.');
+    throw new IpamError('InvalidParameterValue', awsWords.missingRequiredTags());
   }
 }

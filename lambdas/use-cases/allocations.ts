@@ -5,7 +5,7 @@
 // pool is updated, so allocations in one pool do not queue behind a counter. A release is one
 // read round and one transaction too: it merges with the buddies it read ahead (free-space.ts).
 import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
@@ -70,7 +70,7 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
 
   if (input.PreviewNextCidr) {
     const placement = await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed });
-    if (!placement) throw await noSpaceError(deps, pool, netmask);
+    if (!placement) throw noSpaceError(request);
     return { IpamPoolAllocation: { Cidr: formatCidr(placement.target) } };
   }
 
@@ -119,6 +119,8 @@ export interface AllocationRequest {
   requested?: Cidr;
   allowed: Cidr[];
   disallowed: Cidr[];
+  /** Space a placement by netmask skips for the caller's own reasons (a subnet's siblings), not the request's. */
+  avoid?: Cidr[];
 }
 
 /**
@@ -142,11 +144,7 @@ export async function allocationRequest(deps: Dependencies, context: RequestCont
   }
   const netmask = requested?.prefixLength ?? ask.NetmaskLength ?? pool.AllocationDefaultNetmaskLength;
   if (netmask === undefined) {
-    // AWS's own answer, word for word (terraform-aws-modules/terraform-aws-vpc #1135).
-    throw new IpamError(
-      'InvalidParameterCombination',
-      'The request cannot contain empty CIDR and Netmask Length for a pool with no default allocation netmask length set. Exactly one of them should be provided.',
-    );
+    throw new IpamError('InvalidParameterCombination', awsWords.emptyCidrAndNetmask());
   }
   const bits = addressBits(pool.AddressFamily);
   if (!Number.isInteger(netmask) || netmask < 0 || netmask > bits) {
@@ -171,17 +169,17 @@ export async function placeAllocation(
   attempt: number,
   early?: Promise<Placement | undefined>,
 ): Promise<Placement> {
-  const { pool, netmask, requested, allowed, disallowed } = request;
+  const { pool, netmask, requested, allowed, disallowed, avoid = [] } = request;
   const placement: Placement | undefined = requested
     ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested)
     : ((await early) ??
       (await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, {
         prefixLength: netmask,
         allowed,
-        disallowed,
+        disallowed: [...disallowed, ...avoid],
         spread: contention.spread(pool.IpamPoolId, attempt),
       })));
-  if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : await noSpaceError(deps, pool, netmask);
+  if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : noSpaceError(request);
   return placement;
 }
 
@@ -318,16 +316,20 @@ async function announce(
   );
 }
 
-/** Tells "too big for every CIDR of the pool" apart from "no room left". */
-async function noSpaceError(deps: Dependencies, pool: IpamPool, netmask: number): Promise<IpamError> {
-  const provisioned = (await deps.store.listPoolCidrs(pool.IpamPoolId)).filter((record) => record.State === 'provisioned');
-  if (provisioned.length === 0) {
-    return new IpamError('InvalidParameterValue', `Pool ${pool.IpamPoolId} has no provisioned CIDRs to allocate from`);
+/**
+ * No block of the size asked is free. AWS answers "too big for the pool" whether the pool has no
+ * CIDR, only smaller ones, or no room left (terraform-provider-aws #39046, terraform-aws-vpc PR
+ * #718); a miss caused by AllowedCidrs/DisallowedCidrs says so, in our words.
+ */
+function noSpaceError(request: Pick<AllocationRequest, 'pool' | 'netmask' | 'allowed' | 'disallowed'>): IpamError {
+  const { pool, netmask, allowed, disallowed } = request;
+  if (allowed.length > 0 || disallowed.length > 0) {
+    return new IpamError(
+      'InvalidParameterValue',
+      `Pool ${pool.IpamPoolId} has no free /${netmask} CIDR left that meets the AllowedCidrs and DisallowedCidrs`,
+    );
   }
-  if (provisioned.every((record) => record.NetmaskLength > netmask)) {
-    return new IpamError('InvalidParameterValue', `The allocation size /${netmask} is too big for pool ${pool.IpamPoolId}`);
-  }
-  return new IpamError('InvalidParameterValue', `Pool ${pool.IpamPoolId} has no free /${netmask} CIDR left that meets the request`);
+  return new IpamError('InvalidParameterValue', awsWords.allocationTooBig());
 }
 
 async function unavailableCidrError(deps: Dependencies, pool: IpamPool, cidr: Cidr): Promise<IpamError> {
@@ -362,7 +364,7 @@ export async function getIpamPoolAllocations(deps: Dependencies, context: Reques
   if (input.IpamPoolAllocationId !== undefined) {
     const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
     if (!allocation) {
-      throw new IpamError('InvalidIpamPoolAllocationId.NotFound', messages.notFound('ipam-pool-allocation', input.IpamPoolAllocationId));
+      throw new IpamError('InvalidIpamPoolAllocationId.NotFound', awsWords.allocationNotFound(input.IpamPoolAllocationId));
     }
     return { IpamPoolAllocations: matches(allocation) ? [presentAllocation(allocation)] : [] };
   }

@@ -94,11 +94,15 @@ export function advertisementWrites(byoip: ByoipCidr, changed: ByoipCidrAdvertis
   ];
 }
 
+/** What AWS says of a provisioned IPAM BYOIP CIDR (the guide's BYOIP IPv4 tutorial, seed S9 step A3); of an advertised one, nothing known. */
+const PROVISIONED_STATUS = 'Cidr successfully provisioned';
+
 function presentByoipCidr(byoip: ByoipCidr, advertisement: ByoipCidrAdvertisement) {
   const state = advertisement.advertised ? 'advertised' : byoip.advertisable ? 'provisioned' : 'provisioned-not-publicly-advertisable';
   return {
     Cidr: byoip.cidr,
     Description: byoip.pool.Description,
+    StatusMessage: state === 'advertised' ? undefined : PROVISIONED_STATUS,
     State: state,
     NetworkBorderGroup: byoip.pool.Locale,
     AsnAssociations: advertisement.associatedAsns.map((Asn) => ({ Asn, Cidr: byoip.cidr, State: 'associated' })),

@@ -2,7 +2,7 @@
 // (30-eips-iam-quotas §1, scenario S14): each EIP is an `eip` allocation of one /32 of the pool.
 // Only this form of Elastic IP is served here; EC2's own address pools are not simulated.
 import { type Cidr, cidrFromStart, containsCidr, formatAddress, parseAddress, parseCidr } from '../domain/cidr.ts';
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newElasticIpAllocationId } from '../domain/ids.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
@@ -49,8 +49,7 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
       `The IPAM pool ${pool.IpamPoolId} is in state '${pool.State}' with ${provisioned.length} provisioned CIDRs; Elastic IPs need a provisioned CIDR`,
     );
   }
-  if (context.region !== pool.Locale)
-    throw new IpamError('InvalidParameterValue', 'The locale of the IPAM pool must be equal to the current region.');
+  if (context.region !== pool.Locale) throw new IpamError('InvalidParameterValue', awsWords.localeNotRegion());
   if (input.Domain !== undefined && input.Domain !== 'vpc') {
     throw new IpamError('InvalidParameterValue', `Domain '${input.Domain}' is not supported for Elastic IPs from an IPAM pool; use 'vpc'`);
   }

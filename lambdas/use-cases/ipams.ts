@@ -9,7 +9,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
-import { requireIpam, requireSettled } from './kernel/lookup.ts';
+import { requireIpam, requireModification, requireSettled } from './kernel/lookup.ts';
 import { deletePoolTree } from './pools.ts';
 import { newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
@@ -139,6 +139,7 @@ interface ModifyIpamInput {
 }
 
 export async function modifyIpam(deps: Dependencies, context: RequestContext, input: ModifyIpamInput) {
+  requireModification(input, 'IpamId', 'ipam');
   const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
   const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
   requireOwnerMetering(input.MeteredAccount);

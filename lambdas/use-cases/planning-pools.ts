@@ -8,7 +8,7 @@
 // free-block item (CreateVpc writes nothing more); the first provision takes it by listing it in
 // `planningCidrs` on the VPC, and from then on it is a free block or an allocation like any space.
 import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolSourceResource } from '../domain/model/pool.ts';
 import { type Vpc, vpcCidrBlocks } from '../domain/model/vpc.ts';
@@ -217,7 +217,8 @@ async function planningSpaceBlockDeletes(
 /** CreateSubnet from a pool: the pool plans this very VPC (a resource planning pool of it, or a pool below one). */
 export function requirePlanningPoolOf(pool: IpamPool, vpc: Vpc): void {
   const planned = pool.planningResource;
-  if (planned?.ResourceId === vpc.VpcId && planned.ResourceOwner === vpc.OwnerId && planned.ResourceRegion === vpc.region) return;
+  if (!planned) throw new IpamError('InvalidParameterValue', awsWords.missingSourceResource(pool.IpamPoolId));
+  if (planned.ResourceId === vpc.VpcId && planned.ResourceOwner === vpc.OwnerId && planned.ResourceRegion === vpc.region) return;
   throw new IpamError(
     'InvalidParameterValue',
     `IPAM pool ${pool.IpamPoolId} is not a resource planning pool of VPC ${vpc.VpcId}: a subnet's CIDR comes from a pool planned within its VPC`,

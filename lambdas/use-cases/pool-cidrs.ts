@@ -2,15 +2,15 @@
 //
 // A pool's CIDR is always an allocation in its source space: the source pool, or the scope for a
 // top-level pool. Provisioning takes the space there and makes it the pool's own free space in
-// one transaction; deprovisioning gives it back the same way, and is only possible while the
-// pool's whole CIDR is one free block — the proof that nothing inside is allocated.
+// one transaction; deprovisioning gives it back the same way, and only succeeds while the pool's
+// whole CIDR is one free block — the proof that nothing inside is allocated.
 //
 // A pool keeps at most one record per CIDR, as clients that look a pool CIDR up by its CIDR need
 // (Terraform's aws_vpc_ipam_pool_cidr): provisioning a CIDR again replaces its finished record
 // (deprovisioned or failed-provision), and finished records are forgotten after a day.
 import { poolCidrRetainedUntil } from '../domain/expiry.ts';
 import { addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId, newPoolCidrId } from '../domain/ids.ts';
 import type { Ipam } from '../domain/model/ipam.ts';
@@ -160,7 +160,7 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
     const records = record.Cidr === undefined ? [] : await deps.store.listPoolCidrs(pool.IpamPoolId);
     const holder = records.find((other) => other.Cidr === record.Cidr && !FINISHED_STATES.has(other.State));
     if (holder) {
-      throw new IpamError('IncorrectState', `The CIDR ${record.Cidr} is already in pool ${pool.IpamPoolId}, in state '${holder.State}'`);
+      throw new IpamError('IncorrectState', awsWords.cidrInInvalidState(pool.IpamPoolId, record.Cidr!));
     }
     await commitAndStart(
       deps,
@@ -477,7 +477,10 @@ const DEPROVISIONABLE_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['pro
 
 /**
  * Accepting a deprovision takes the pool's whole CIDR out of its free space at once: that proves
- * nothing inside is allocated, and keeps anything from being allocated there while it goes.
+ * nothing inside is allocated, and keeps anything from being allocated there while it goes. With
+ * allocations (or child pool CIDRs) inside, AWS accepts it too and the record ends
+ * failed-deprovision (terraform-provider-aws #30165): it is accepted without taking any space,
+ * marked for the workflow to fail.
  */
 async function reserveForDeprovision(
   deps: Dependencies,
@@ -501,17 +504,17 @@ async function reserveForDeprovision(
       await healFreeSpace(deps.store, poolId, cidr);
       wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
     }
-    if (!wholeCidrFree) {
-      throw new IpamError(
-        'DependencyViolation',
-        `The CIDR ${record.Cidr} of pool ${poolId} still has allocations (or child pool CIDRs); release them first`,
-      );
-    }
-    const pending: IpamPoolCidr = { ...record, State: 'pending-deprovision', FailureReason: undefined };
+    const pending: IpamPoolCidr = {
+      ...record,
+      State: 'pending-deprovision',
+      FailureReason: undefined,
+      allocationsInside: wholeCidrFree ? undefined : true,
+    };
     await commit(
       [
         // Invariant: the pool's whole CIDR is one free block, so nothing inside it is allocated.
-        { op: 'delete', entity: { type: 'free-block', value: wholeCidrFree } },
+        ...(wholeCidrFree ? [{ op: 'delete', entity: { type: 'free-block', value: wholeCidrFree } } satisfies Write] : []),
+        // Invariant: the record is unchanged since it was read, so one request takes it to pending.
         { op: 'update', entity: { type: 'pool-cidr', value: pending } },
       ],
       { poolId, poolCidrId },
@@ -528,6 +531,18 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
     const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-deprovision') return; // settled already: a retried task does nothing
     const pool = await deps.store.getPool(poolId);
+    if (record.allocationsInside) {
+      const failed: IpamPoolCidr = {
+        ...record,
+        State: 'failed-deprovision',
+        allocationsInside: undefined,
+        FailureReason: { Message: awsWords.cidrHasAllocations() },
+      };
+      // Invariant: the record is still pending, so it settles exactly once.
+      await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
+      if (pool) await announceStateChange(deps, pool, failed, record.State);
+      return;
+    }
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
     if (!pool || !record.Cidr || !sourceAllocation)
       throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
@@ -556,11 +571,12 @@ export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrI
     if (record.State === 'pending-provision')
       return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
     if (!record.Cidr) return;
-    const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision' };
+    const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision', allocationsInside: undefined };
     await deps.store.commit([
       // Invariant: the record is still pending, so the CIDR goes back to the pool exactly once.
       { op: 'update', entity: { type: 'pool-cidr', value: failed } },
-      giveBackWrite(poolId, record.Cidr, record.Cidr),
+      // Space taken when the deprovision was accepted goes back (none was taken with allocations inside).
+      ...(record.allocationsInside ? [] : [giveBackWrite(poolId, record.Cidr, record.Cidr)]),
     ]);
     if (pool) await announceStateChange(deps, pool, failed, record.State);
   });

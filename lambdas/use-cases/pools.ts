@@ -1,5 +1,5 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
-import { IpamError, messages } from '../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
 import type { AddressFamily } from '../domain/cidr.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
@@ -11,7 +11,7 @@ import { releaseAllocationsOfPool } from './allocations.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
-import { requireIpam, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
+import { requireIpam, requireModification, requirePoolInHomeRegion, requireScope, requireSettled } from './kernel/lookup.ts';
 import { deprovisionAllCidrs } from './pool-cidrs.ts';
 import { planningSource, type SourceResourceInput } from './planning-pools.ts';
 import { commitAndStart } from './kernel/workflow.ts';
@@ -199,6 +199,7 @@ interface ModifyIpamPoolInput extends NetmaskRules {
 }
 
 export async function modifyIpamPool(deps: Dependencies, context: RequestContext, input: ModifyIpamPoolInput) {
+  requireModification(input, 'IpamPoolId', 'ipam pool');
   if (input.ClearAllocationDefaultNetmaskLength && input.AllocationDefaultNetmaskLength !== undefined) {
     throw new IpamError(
       'InvalidParameterCombination',
@@ -271,17 +272,13 @@ export async function deleteIpamPool(deps: Dependencies, context: RequestContext
   });
 }
 
+/** CIDRs first: AWS answered its words for every pool of an account, parents too (terraform-provider-aws PR #22328). */
 function requireEmptyPool(pool: IpamPool): void {
+  if (pool.provisionedCidrCount > 0) throw new IpamError('DependencyViolation', awsWords.poolHasCidrs(pool.IpamPoolId));
   if (pool.childPoolCount > 0) {
     throw new IpamError(
       'DependencyViolation',
       `The pool '${pool.IpamPoolId}' still has ${pool.childPoolCount} child pool(s); delete them first`,
-    );
-  }
-  if (pool.provisionedCidrCount > 0) {
-    throw new IpamError(
-      'DependencyViolation',
-      `The pool '${pool.IpamPoolId}' still has ${pool.provisionedCidrCount} provisioned CIDR(s); deprovision them first`,
     );
   }
 }

@@ -98,8 +98,7 @@ export async function subnetDrawPlacement(
   attempt: number,
 ): Promise<Placement> {
   requirePlanningPoolOf(request.pool, vpc);
-  const disallowed = [...request.disallowed, ...siblingBlocks(siblings, request.pool.AddressFamily)];
-  return placeAllocation(deps, { ...request, disallowed }, attempt);
+  return placeAllocation(deps, { ...request, avoid: siblingBlocks(siblings, request.pool.AddressFamily) }, attempt);
 }
 
 /**

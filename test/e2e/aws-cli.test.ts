@@ -54,7 +54,7 @@ async function pollText(command: string, expected: string): Promise<string> {
 
 describeCli('S1 getting started, with the AWS CLI', () => {
   it(
-    'builds the three-level pool tree, creates a /26 VPC from it, refuses out-of-order cleanup, and takes it all down in reverse order',
+    'builds the three-level pool tree, creates a /26 VPC from it, fails out-of-order cleanup as AWS does, and takes it all down in reverse order',
     async () => {
       // 1. Create the IPAM; the home Region is listed once among the operating Regions.
       const created = await cli.ok(
@@ -232,13 +232,23 @@ describeCli('S1 getting started, with the AWS CLI', () => {
         }),
       ]);
 
-      // Troubleshooting: cleaning up out of order is a DependencyViolation.
-      expectCliError(await cli.run(`aws ec2 delete-ipam-pool --ipam-pool-id ${regional}`), 'DependencyViolation', 'DeleteIpamPool');
-      expectCliError(
-        await cli.run(`aws ec2 deprovision-ipam-pool-cidr --ipam-pool-id ${regional} --cidr 10.0.0.0/16`),
-        'DependencyViolation',
-        'DeprovisionIpamPoolCidr',
+      // Troubleshooting: cleaning up out of order is a DependencyViolation, in AWS's words
+      // (terraform-provider-aws PR #22328).
+      const tooEarly = await cli.run(`aws ec2 delete-ipam-pool --ipam-pool-id ${regional}`);
+      expectCliError(tooEarly, 'DependencyViolation', 'DeleteIpamPool');
+      expect(tooEarly.errorMessage?.trim()).toBe(
+        `The specified action is not valid for ${regional}. There are one or more pool cidrs provisioned in the pool.`,
       );
+      // Deprovisioning a CIDR with allocations inside is accepted and fails, as in AWS
+      // (terraform-provider-aws #30165: failed-deprovision, "The CIDR has one or more allocations.").
+      const early = (await cli.ok(`aws ec2 deprovision-ipam-pool-cidr --ipam-pool-id ${regional} --cidr 10.0.0.0/16`)).json.IpamPoolCidr;
+      expect(early).toMatchObject({ Cidr: '10.0.0.0/16', State: 'pending-deprovision' });
+      await pollText(
+        `aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${regional} --query "IpamPoolCidrs[?Cidr=='10.0.0.0/16'].State" --output text`,
+        'failed-deprovision',
+      );
+      const [failed] = (await cli.ok(`aws ec2 get-ipam-pool-cidrs --ipam-pool-id ${regional}`)).json.IpamPoolCidrs;
+      expect(failed.FailureReason).toEqual({ Message: 'The CIDR has one or more allocations.' });
 
       // C1: delete the VPC (no output); its allocation leaves the development pool at once.
       const deleted = await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpc.VpcId}`);

@@ -27,7 +27,12 @@ describe('allocating by netmask', () => {
     // A /26 fits only in the two /26 blocks: the lower one wins.
     expect((await allocate(harness, pool.IpamPoolId, { NetmaskLength: 26 })).Cidr).toBe('10.0.0.0/26');
     expect((await allocate(harness, pool.IpamPoolId, { NetmaskLength: 26 })).Cidr).toBe('10.0.0.192/26');
-    await expectRefusal(allocate(harness, pool.IpamPoolId, { NetmaskLength: 27 }), 'InvalidParameterValue', '/27');
+    // No /27 is left: AWS's words (terraform-provider-aws #39046).
+    await expectRefusal(
+      allocate(harness, pool.IpamPoolId, { NetmaskLength: 27 }),
+      'InvalidParameterValue',
+      'The allocation size is too big for the pool.',
+    );
   });
 
   it('honours AllowedCidrs and DisallowedCidrs', async () => {

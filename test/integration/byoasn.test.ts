@@ -110,6 +110,8 @@ describe('S5: bring your ASN to IPAM', () => {
     const { ipamId, regionalPoolId, regionalCidrId } = await byoipSetup(harness);
     expect(await byoipCidr(harness)).toMatchObject({
       Cidr: BYOIP_CIDR,
+      // The guide's BYOIP tutorial (spec S9 A3): "StatusMessage": "Cidr successfully provisioned".
+      StatusMessage: 'Cidr successfully provisioned',
       State: 'provisioned',
       NetworkBorderGroup: REGION,
       AsnAssociations: [],

@@ -116,7 +116,11 @@ describe('ClientToken', () => {
       'IdempotentParameterMismatch',
       'whole-pool',
     );
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', { ...request, ClientToken: 'other' }), 'InvalidParameterValue', 'no free /24');
+    await expectRefusal(
+      harness.call('AllocateIpamPoolCidr', { ...request, ClientToken: 'other' }),
+      'InvalidParameterValue',
+      'too big for the pool',
+    );
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(1);
   });
 
@@ -125,7 +129,7 @@ describe('ClientToken', () => {
     const { pool } = await poolWithCidr(harness, '10.0.0.0/24');
     const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 25, ClientToken: 'after-release' };
     const blocker = await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 });
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'no free /25');
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'too big for the pool');
     const { Cidr, IpamPoolAllocationId } = blocker.IpamPoolAllocation;
     await harness.call('ReleaseIpamPoolAllocation', { IpamPoolId: pool.IpamPoolId, Cidr, IpamPoolAllocationId });
     expect((await harness.call('AllocateIpamPoolCidr', request)).IpamPoolAllocation.Cidr).toBe('10.0.0.0/25');
@@ -185,7 +189,7 @@ describe('ClientToken', () => {
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId })).IpamPoolAllocations).toHaveLength(2);
     // With the pool full, an expired token no longer answers: the request is refused like any other.
     now += 24 * 3600_000;
-    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'no free /25');
+    await expectRefusal(harness.call('AllocateIpamPoolCidr', request), 'InvalidParameterValue', 'too big for the pool');
   });
 
   it('keeps tokens per account', async () => {

@@ -172,7 +172,7 @@ describe('CreateSubnet with Ipv6IpamPoolId', () => {
     // The planning pool has no default netmask: one must be named.
     await expectRefusal(subnet({ Ipv6IpamPoolId: planning }), 'InvalidParameterCombination', 'empty CIDR and Netmask Length');
     // The ULA pool the VPC's block came from does not plan the VPC.
-    await expectRefusal(subnet({ Ipv6IpamPoolId: ula, Ipv6NetmaskLength: 64 }), 'InvalidParameterValue', 'not a resource planning pool');
+    await expectRefusal(subnet({ Ipv6IpamPoolId: ula, Ipv6NetmaskLength: 64 }), 'InvalidParameterValue', 'is missing a source resource');
     const ipv4 = (await harness.call('CreateIpamPool', { IpamScopeId: scopeId, AddressFamily: 'ipv4', Locale: REGION })).IpamPool;
     await expectRefusal(
       subnet({ Ipv6IpamPoolId: ipv4.IpamPoolId, Ipv6NetmaskLength: 64 }),

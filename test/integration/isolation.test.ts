@@ -72,9 +72,16 @@ describe('Region isolation', () => {
       'InvalidIpamScopeId.NotFound',
       ipam.PrivateDefaultScopeId,
     );
-    // A pool without a locale is not usable outside the home Region either.
-    await expectRefusal(
+    // A pool without a locale is not usable outside the home Region either; its owner is told so in
+    // AWS's words (aws-ia/terraform-aws-vpc #65: "InvalidParameterValue: The pool ipam-pool-… is not
+    // in the current region us-west-2."), another account gets NotFound.
+    const elsewhere = await expectRefusal(
       harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }, west),
+      'InvalidParameterValue',
+    );
+    expect(elsewhere.message).toBe(`The pool ${pool.IpamPoolId} is not in the current region us-west-2.`);
+    await expectRefusal(
+      harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 }, { ...west, accountId: '111122223333' }),
       'InvalidIpamPoolId.NotFound',
     );
     // The same account may have its own IPAM there.

@@ -124,7 +124,7 @@ describe('CreateVpc from an IPAM pool', () => {
     await expectRefusal(
       harness.call('CreateVpc', { Ipv4IpamPoolId: IpamPoolId, Ipv4NetmaskLength: 23 }),
       'InvalidParameterValue',
-      '/23 is too big',
+      'The allocation size is too big for the pool.',
     );
   });
 

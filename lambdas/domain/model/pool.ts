@@ -67,7 +67,8 @@ export interface IpamPoolCidr extends Versioned {
   IpamPoolCidrId: string;
   Cidr?: string;
   State: PoolCidrState;
-  FailureReason?: { Code: 'cidr-not-available' | 'limit-exceeded'; Message: string };
+  /** AWS gives no Code for a failed deprovision (terraform-provider-aws #30165): Code is optional. */
+  FailureReason?: { Code?: 'cidr-not-available' | 'limit-exceeded'; Message: string };
   NetmaskLength: number;
   ipamPoolId: string;
   /** Where the space came from: the source pool, or the scope for a top-level pool. */
@@ -76,6 +77,11 @@ export interface IpamPoolCidr extends Versioned {
   sourceAllocationId?: string;
   /** BYOIP only: the proof of control the provisioning workflow verifies before taking the space. */
   byoipProof?: ByoipProof;
+  /**
+   * pending-deprovision only: accepted while allocations (or child pool CIDRs) lay inside the
+   * CIDR, so none of its space was taken and the workflow ends it failed-deprovision, as AWS does.
+   */
+  allocationsInside?: boolean;
   /**
    * Finished records only (deprovisioned, failed-provision): when the record is forgotten. Reads
    * ignore it from then on; DynamoDB's TTL deletes it some time later.

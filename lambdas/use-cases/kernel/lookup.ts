@@ -1,6 +1,6 @@
 // Finding the records a request names, as the caller may see them. A record of another account
 // or outside the request's Region answers exactly like a missing one: NotFound never leaks.
-import { IpamError, messages } from '../../domain/errors.ts';
+import { awsWords, IpamError, messages } from '../../domain/errors.ts';
 import { isForgottenPoolCidr } from '../../domain/expiry.ts';
 import type { Ipam, IpamScope, ResourceState } from '../../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolCidr } from '../../domain/model/pool.ts';
@@ -57,6 +57,10 @@ export async function authorizedPool(
   action?: SharedAction,
 ): Promise<IpamPool> {
   if (pool && poolVisible(context, pool)) return pool;
+  // AWS tells the owner allocating in the wrong Region so (aws-ia/terraform-aws-vpc #65); anyone else learns nothing.
+  if (pool && pool.OwnerId === context.accountId && action === 'AllocateIpamPoolCidr') {
+    throw new IpamError('InvalidParameterValue', awsWords.poolNotInRegion(poolId, context.region));
+  }
   if (pool && pool.OwnerId !== context.accountId && poolInRegion(context, pool)) {
     const allows = await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId);
     if (action && allows(action)) return pool;
@@ -101,4 +105,12 @@ export async function findPoolCidr(deps: Dependencies, poolId: string, poolCidrI
 export async function visiblePoolCidrs(deps: Dependencies, poolId: string): Promise<IpamPoolCidr[]> {
   const now = deps.now();
   return (await deps.store.listPoolCidrs(poolId)).filter((record) => !isForgottenPoolCidr(record, now));
+}
+
+/** A Modify request must change something: a member besides the id (an empty list changes nothing), as AWS requires. */
+export function requireModification(input: object, id: string, kind: 'ipam' | 'ipam pool'): void {
+  const changes = Object.entries(input).filter(
+    ([name, value]) => name !== id && value !== undefined && !(Array.isArray(value) && value.length === 0),
+  );
+  if (changes.length === 0) throw new IpamError('InvalidParameterCombination', awsWords.noModification(kind));
 }
