@@ -176,7 +176,8 @@ function interfaceFields(eni: InventoryNetworkInterface | undefined) {
     VpcId: eni.VpcId,
     SubnetId: eni.SubnetId,
     NetworkInterfaceId: eni.NetworkInterfaceId,
-    NetworkInterfaceDescription: eni.Description,
+    // EC2 gives an interface without a description "" (get-ipam-discovered-public-addresses.rst).
+    NetworkInterfaceDescription: eni.Description ?? '',
     InstanceId: eni.InstanceId,
     SecurityGroups: eni.Groups,
   };

@@ -245,6 +245,7 @@ describe('discoveredFromSnapshot', () => {
         Service: 'other',
         InstanceId: 'i-1',
         SecurityGroups: [{ GroupName: 'web', GroupId: 'sg-1' }],
+        NetworkInterfaceDescription: '',
         Tags: {},
         NetworkBorderGroup: 'us-east-1c',
       }),
