@@ -6,12 +6,24 @@ import {
   CreateIpamCommand,
   CreateIpamPoolCommand,
   type CreateIpamPoolCommandInput,
+  CreateIpamResourceDiscoveryCommand,
+  CreateIpamScopeCommand,
+  DeleteIpamCommand,
   DeleteIpamPoolCommand,
+  DeleteIpamResourceDiscoveryCommand,
+  DeleteIpamScopeCommand,
   DescribeIpamPoolsCommand,
+  DescribeIpamResourceDiscoveriesCommand,
+  DescribeIpamScopesCommand,
+  DescribeIpamsCommand,
   type EC2Client,
   GetIpamDiscoveredPublicAddressesCommand,
   type Ipam,
   type IpamPool,
+  ModifyIpamCommand,
+  ModifyIpamPoolCommand,
+  ModifyIpamResourceDiscoveryCommand,
+  ModifyIpamScopeCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -163,6 +175,100 @@ describe('pool answers', () => {
       for (const answer of [created, described, json]) {
         expect({ kind, PubliclyAdvertisable: answer.PubliclyAdvertisable }).toEqual({ kind, PubliclyAdvertisable: expected });
       }
+    }
+  });
+});
+
+// modify-ipam.rst, delete-ipam.rst, modify-ipam-scope.rst, delete-ipam-scope.rst,
+// modify-ipam-pool.rst, delete-ipam-pool.rst, modify-ipam-resource-discovery.rst and
+// delete-ipam-resource-discovery.rst answer without "Tags", though the same resources were created
+// with tags (create-ipam.rst, create-ipam-scope.rst, create-ipam-pool.rst) that Describe shows.
+describe('answers to changes', () => {
+  let service: TestService;
+  let ec2: EC2Client;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    ec2 = service.ec2();
+  });
+  afterAll(async () => service?.stop());
+
+  const tagged = (ResourceType: 'ipam' | 'ipam-scope' | 'ipam-pool' | 'ipam-resource-discovery') => [
+    { ResourceType, Tags: [{ Key: 'Name', Value: 'example' }] },
+  ];
+  const settled = async <T extends { State?: string }>(read: () => Promise<T | undefined>, what: string) =>
+    poll(read, (resource) => resource?.State?.endsWith('-complete') === true, what);
+  const name = [{ Key: 'Name', Value: 'example' }];
+
+  it('carry no Tags for an IPAM, a scope, a pool or a resource discovery; Describe does', async () => {
+    const { Ipam } = await ec2.send(
+      new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }], TagSpecifications: tagged('ipam') }),
+    );
+    expect(Ipam!.Tags).toEqual(name);
+    const IpamId = Ipam!.IpamId!;
+    await settled(async () => (await ec2.send(new DescribeIpamsCommand({ IpamIds: [IpamId] }))).Ipams?.[0], 'the IPAM');
+    const { IpamScope } = await ec2.send(new CreateIpamScopeCommand({ IpamId, TagSpecifications: tagged('ipam-scope') }));
+    const IpamScopeId = IpamScope!.IpamScopeId!;
+    const { IpamPool } = await ec2.send(
+      new CreateIpamPoolCommand({
+        IpamScopeId: Ipam!.PrivateDefaultScopeId,
+        AddressFamily: 'ipv4',
+        TagSpecifications: tagged('ipam-pool'),
+      }),
+    );
+    const IpamPoolId = IpamPool!.IpamPoolId!;
+    const { IpamResourceDiscovery } = await ec2.send(
+      new CreateIpamResourceDiscoveryCommand({ TagSpecifications: tagged('ipam-resource-discovery') }),
+    );
+    const IpamResourceDiscoveryId = IpamResourceDiscovery!.IpamResourceDiscoveryId!;
+
+    const scope = await settled(
+      async () => (await ec2.send(new DescribeIpamScopesCommand({ IpamScopeIds: [IpamScopeId] }))).IpamScopes?.[0],
+      'the scope',
+    );
+    const pool = await settled(
+      async () => (await ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [IpamPoolId] }))).IpamPools?.[0],
+      'the pool',
+    );
+    const discovery = await settled(
+      async () =>
+        (await ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [IpamResourceDiscoveryId] })))
+          .IpamResourceDiscoveries?.[0],
+      'the resource discovery',
+    );
+    for (const described of [scope, pool, discovery]) expect(described!.Tags).toEqual(name);
+
+    const changes = [
+      (await ec2.send(new ModifyIpamCommand({ IpamId, Description: 'example' }))).Ipam,
+      (await ec2.send(new ModifyIpamScopeCommand({ IpamScopeId, Description: 'example' }))).IpamScope,
+      (await ec2.send(new ModifyIpamPoolCommand({ IpamPoolId, Description: 'example' }))).IpamPool,
+      (await ec2.send(new ModifyIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId, Description: 'example' }))).IpamResourceDiscovery,
+    ];
+    await settled(async () => (await ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [IpamPoolId] }))).IpamPools?.[0], 'the pool');
+    await settled(
+      async () => (await ec2.send(new DescribeIpamScopesCommand({ IpamScopeIds: [IpamScopeId] }))).IpamScopes?.[0],
+      'the scope',
+    );
+    await settled(
+      async () =>
+        (await ec2.send(new DescribeIpamResourceDiscoveriesCommand({ IpamResourceDiscoveryIds: [IpamResourceDiscoveryId] })))
+          .IpamResourceDiscoveries?.[0],
+      'the resource discovery',
+    );
+    changes.push(
+      (await ec2.send(new DeleteIpamPoolCommand({ IpamPoolId }))).IpamPool,
+      (await ec2.send(new DeleteIpamScopeCommand({ IpamScopeId }))).IpamScope,
+      (await ec2.send(new DeleteIpamResourceDiscoveryCommand({ IpamResourceDiscoveryId }))).IpamResourceDiscovery,
+    );
+    await poll(
+      () => ec2.send(new DescribeIpamPoolsCommand({ IpamPoolIds: [] })),
+      (page) => (page.IpamPools ?? []).length === 0,
+      'the pool to go',
+    );
+    changes.push((await ec2.send(new DeleteIpamCommand({ IpamId }))).Ipam);
+    for (const answer of changes) {
+      expect(answer).toMatchObject({ Description: expect.any(String) });
+      expect(answer).not.toHaveProperty('Tags');
     }
   });
 });
