@@ -149,7 +149,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       State: 'create-in-progress',
       Description: input.Description,
       AutoImport: input.AutoImport ?? false,
-      // Amazon-provided IPv6 is advertised all the same (UG L823; byoip-cidrs.ts), but EC2 answers no PubliclyAdvertisable for it.
+      // As sent, on BYOIPv6 pools only; Amazon-provided IPv6 is advertised regardless (UG L823) and answers none.
       PubliclyAdvertisable: input.PubliclyAdvertisable,
       AddressFamily: family,
       AllocationMinNetmaskLength: input.AllocationMinNetmaskLength,
