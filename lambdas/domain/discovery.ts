@@ -176,13 +176,19 @@ function interfaceFields(eni: InventoryNetworkInterface | undefined) {
     VpcId: eni.VpcId,
     SubnetId: eni.SubnetId,
     NetworkInterfaceId: eni.NetworkInterfaceId,
-    NetworkInterfaceDescription: eni.Description,
+    // EC2 gives an interface without a description "" (get-ipam-discovered-public-addresses.rst).
+    NetworkInterfaceDescription: eni.Description ?? '',
     InstanceId: eni.InstanceId,
     SecurityGroups: eni.Groups,
   };
 }
 
-/** Elastic IPs, and the public IPs of network interfaces that are not Elastic IPs (spec §18). */
+/**
+ * Elastic IPs, and the public IPs of network interfaces that are not Elastic IPs (spec §18). Each
+ * has Tags and a NetworkBorderGroup, as in EC2's answer (get-ipam-discovered-public-addresses.rst):
+ * the Availability Zone of the interface the address is on ("Defaults to an AZ network border
+ * group", EC2 model), else the Elastic IP's own network border group, else the Region.
+ */
 function publicAddressesOf(
   resourceDiscoveryId: string,
   region: string,
@@ -206,8 +212,8 @@ function publicAddressesOf(
       PublicIpv4PoolId: amazon ? undefined : address.PublicIpv4Pool,
       NetworkInterfaceId: address.NetworkInterfaceId,
       InstanceId: address.InstanceId ?? eni?.InstanceId,
-      Tags: { EipTags: address.Tags },
-      NetworkBorderGroup: address.NetworkBorderGroup,
+      Tags: address.Tags.length > 0 ? { EipTags: address.Tags } : {},
+      NetworkBorderGroup: eni?.AvailabilityZone ?? address.NetworkBorderGroup ?? region,
     };
   });
   const others = snapshot.networkInterfaces
@@ -219,6 +225,8 @@ function publicAddressesOf(
         Address: eni.PublicIp,
         AssociationStatus: 'associated',
         AddressType: eni.RequesterManaged ? 'service-managed-ip' : 'ec2-public-ip',
+        Tags: {},
+        NetworkBorderGroup: eni.AvailabilityZone ?? region,
       }),
     );
   return [...eips, ...others];
@@ -495,12 +503,16 @@ interface ImportCandidate {
  * DN-23: the VPC CIDRs each importing pool could take — inside one of its provisioned CIDRs and
  * clear of its allocations (spec §5.5) — pools deepest first, and within a pool the largest CIDR
  * first, ties by lowest resource id. Importing them in this order, each taking its space only if
- * still free, makes the largest of overlapping CIDRs win.
+ * still free, makes the largest of overlapping CIDRs win. Only pools with a locale import (DN-23):
+ * EC2 accepts AutoImport on a pool without one, but "a locale must be set on the pool for this
+ * feature to work" (the EC2 model's IpamPool.AutoImport).
  */
 export function importCandidates(view: IpamView, importingPools: IpamPool[]): ImportCandidate[] {
   const { allocationOf, overrideOf, scopeOf } = ipamIndex(view);
   const candidates = view.discovered.filter((found) => found.ResourceType === 'vpc' && !overrideOf(found)?.ignored && !allocationOf(found));
-  const pools = [...importingPools].sort((a, b) => b.PoolDepth - a.PoolDepth || a.IpamPoolId.localeCompare(b.IpamPoolId));
+  const pools = importingPools
+    .filter((pool) => pool.Locale !== 'None')
+    .sort((a, b) => b.PoolDepth - a.PoolDepth || a.IpamPoolId.localeCompare(b.IpamPoolId));
   return pools.flatMap((pool) => {
     const provisioned = (view.poolCidrs.get(pool.IpamPoolId) ?? [])
       .filter((record) => record.State === 'provisioned' && record.Cidr)

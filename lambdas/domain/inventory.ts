@@ -48,6 +48,8 @@ export interface InventoryNetworkInterface {
   Description?: string;
   VpcId?: string;
   SubnetId?: string;
+  /** The interface's Availability Zone: the network border group of its public IP in discovery. */
+  AvailabilityZone?: string;
   InstanceId?: string;
   Status?: string;
   Groups: { GroupName: string; GroupId: string }[];

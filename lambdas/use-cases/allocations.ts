@@ -31,7 +31,9 @@ import {
 import { authorizedPool, requirePool, requireSettled } from './kernel/lookup.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
-const presentAllocation = (allocation: IpamPoolAllocation) => publicView(allocation);
+/** As EC2 answers it (allocate-ipam-pool-cidr.rst, get-ipam-pool-allocations.rst): a reservation (`custom`) has no resource, so no ResourceRegion. */
+const presentAllocation = (allocation: IpamPoolAllocation) =>
+  publicView({ ...allocation, ResourceRegion: allocation.ResourceType === 'custom' ? undefined : allocation.ResourceRegion });
 
 interface AllocateIpamPoolCidrInput {
   IpamPoolId: string;

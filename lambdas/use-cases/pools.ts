@@ -1,7 +1,7 @@
 // CreateIpamPool, DescribeIpamPools, ModifyIpamPool, DeleteIpamPool (and its cascade).
 import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newPoolId } from '../domain/ids.ts';
-import type { AddressFamily } from '../domain/cidr.ts';
+import { type AddressFamily, addressBits } from '../domain/cidr.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { type NetmaskRules, validateNetmaskRules } from '../domain/pool-rules.ts';
@@ -20,7 +20,20 @@ const POOLS_PER_SCOPE = 50;
 const MAX_POOL_DEPTH = 10;
 const NO_LOCALE = 'None';
 
-export const presentPool = (pool: IpamPool) => publicView(pool);
+/**
+ * A pool as EC2 answers it (AWS CLI examples create-ipam-pool.rst, delete-ipam-pool.rst): the
+ * netmask bounds always, 0 and 32 (128) when the pool sets none; AllocationResourceTags only when
+ * there are some; PubliclyAdvertisable only on BYOIP pools, the only ones it may be set on.
+ */
+export const presentPool = (pool: IpamPool) =>
+  publicView({
+    ...pool,
+    AllocationMinNetmaskLength: pool.AllocationMinNetmaskLength ?? 0,
+    AllocationMaxNetmaskLength: pool.AllocationMaxNetmaskLength ?? addressBits(pool.AddressFamily),
+    AllocationResourceTags: pool.AllocationResourceTags.length > 0 ? pool.AllocationResourceTags : undefined,
+    // Pools created by 0.1.0 hold true on Amazon-provided IPv6 pools; EC2 answers none there.
+    PubliclyAdvertisable: pool.PublicIpSource === 'byoip' ? pool.PubliclyAdvertisable : undefined,
+  });
 
 type ResourceTagInput = { Key?: string; Value?: string }[] | undefined;
 const resourceTags = (tags: ResourceTagInput): Tag[] => (tags ?? []).map(validTag);
@@ -117,9 +130,6 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       throw new IpamError('InvalidParameterValue', `On the free tier a pool's locale must be the IPAM's home Region ${ipam.IpamRegion}`);
     }
     if (input.AutoImport && planned) throw autoImportInPlanning();
-    if (input.AutoImport && locale === undefined) {
-      throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
-    }
     if (scope.PoolCount >= POOLS_PER_SCOPE) {
       throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('pools', scope.PoolCount, POOLS_PER_SCOPE));
     }
@@ -139,8 +149,8 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
       State: 'create-in-progress',
       Description: input.Description,
       AutoImport: input.AutoImport ?? false,
-      // Amazon-provided IPv6 is always advertised (UG L823).
-      PubliclyAdvertisable: input.PubliclyAdvertisable ?? (publicIpSource === 'amazon' && family === 'ipv6' ? true : undefined),
+      // As sent, on BYOIPv6 pools only; Amazon-provided IPv6 is advertised regardless (UG L823) and answers none.
+      PubliclyAdvertisable: input.PubliclyAdvertisable,
       AddressFamily: family,
       AllocationMinNetmaskLength: input.AllocationMinNetmaskLength,
       AllocationMaxNetmaskLength: input.AllocationMaxNetmaskLength,
@@ -220,8 +230,6 @@ export async function modifyIpamPool(deps: Dependencies, context: RequestContext
     validateNetmaskRules(pool.AddressFamily, rules);
     const autoImport = input.AutoImport ?? pool.AutoImport;
     if (autoImport && pool.planningResource) throw autoImportInPlanning();
-    if (autoImport && pool.Locale === NO_LOCALE)
-      throw new IpamError('InvalidParameterCombination', 'AutoImport needs a pool with a locale');
     // Changing rules never evicts allocations; it only changes their compliance.
     const updated: IpamPool = {
       ...pool,

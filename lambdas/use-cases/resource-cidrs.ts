@@ -201,7 +201,8 @@ async function moveToScope(deps: Dependencies, found: IpamResourceCidr, destinat
     ]);
     return record;
   });
-  if (!vpc) return found;
+  // EC2 answers the destination scope even while the move waits (AWS CLI example modify-ipam-resource-cidr.rst: a managed CIDR).
+  if (!vpc) return { ...found, IpamScopeId: destination.IpamScopeId };
   // Re-listing after a lost race finds only the subnets still to move.
   await retryOnConflict(() => moveSubnetsOf(deps, vpc, destination));
   return currentRecord(deps, { ...vpc, IpamScopeId: destination.IpamScopeId });

@@ -417,6 +417,30 @@ describe('verdicts on resource CIDRs', () => {
     expect(await sh.sweep()).toMatchObject({ imported: 0 });
     expect(await allocationLines(sh, poolId)).toEqual(['vpc vpc-big 10.4.0.0/16', 'vpc vpc-twin-1 10.6.0.0/16']);
   });
+
+  // EC2 accepts AutoImport on a pool without a locale (create-ipam-pool.rst: "Locale": "None",
+  // "AutoImport": true), but its model says "a locale must be set on the pool for this feature to work".
+  it('auto-import takes nothing into a pool without a locale', async () => {
+    const sh = await sweepHarness();
+    const { ipam, poolId: noLocale } = await ipamWith(sh, ['us-east-1', 'us-west-2'], { cidr: '10.0.0.0/16', Locale: 'None' });
+    const { IpamPool } = await sh.harness.call('CreateIpamPool', {
+      IpamScopeId: ipam.PrivateDefaultScopeId,
+      AddressFamily: 'ipv4',
+      Locale: 'us-east-1',
+      AutoImport: true,
+    });
+    await sh.harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: '10.1.0.0/16' });
+    await sh.writeInventory({
+      [OWNER]: {
+        'us-east-1': { vpcs: [vpc('vpc-east-a', ['10.0.1.0/24']), vpc('vpc-east-b', ['10.1.1.0/24'])] },
+        'us-west-2': { vpcs: [vpc('vpc-west', ['10.1.2.0/24'])] },
+      },
+    });
+    expect(await sh.sweep()).toMatchObject({ imported: 2 });
+    expect(await allocationLines(sh, noLocale)).toEqual([]);
+    expect(await allocationLines(sh, IpamPool.IpamPoolId)).toEqual(['vpc vpc-east-b 10.1.1.0/24', 'vpc vpc-west 10.1.2.0/24']);
+    expect(await verdictLines(sh, ipam.PrivateDefaultScopeId)).toContain('vpc-east-a 10.0.1.0/24 unmanaged/unmanaged/nonoverlapping');
+  });
 });
 
 describe('auto-release and history', () => {

@@ -104,22 +104,21 @@ describe('creating pools', () => {
     expect(await poolCount(harness, ipam.PrivateDefaultScopeId)).toBe(10);
   });
 
-  it('refuses AutoImport without a locale', async () => {
+  // AWS CLI example create-ipam-pool.rst: `--auto-import` without `--locale` answers
+  // "Locale": "None", "AutoImport": true (issue 17 overrides DN-20). Such a pool imports nothing
+  // (test/unit/domain/discovery.test.ts, importCandidates).
+  it('accepts AutoImport without a locale, on create and on modify', async () => {
     const harness = await createUseCaseHarness();
     const ipam = await newIpam(harness);
-    await expectRefusal(
-      newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true }),
-      'InvalidParameterCombination',
-      'AutoImport',
-    );
-    const withLocale = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true, Locale: 'us-east-1' });
-    expect(withLocale.AutoImport).toBe(true);
+    const created = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, AutoImport: true });
+    expect(created).toMatchObject({ Locale: 'None', AutoImport: true });
+    expect(await describePool(harness, created.IpamPoolId)).toMatchObject({ Locale: 'None', AutoImport: true });
+
     const withoutLocale = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId });
-    await expectRefusal(
-      harness.call('ModifyIpamPool', { IpamPoolId: withoutLocale.IpamPoolId, AutoImport: true }),
-      'InvalidParameterCombination',
-      'AutoImport',
-    );
+    expect(withoutLocale.AutoImport).toBe(false);
+    const { IpamPool } = await harness.call('ModifyIpamPool', { IpamPoolId: withoutLocale.IpamPoolId, AutoImport: true });
+    expect(IpamPool).toMatchObject({ Locale: 'None', AutoImport: true });
+    expect(await describePool(harness, withoutLocale.IpamPoolId)).toMatchObject({ Locale: 'None', AutoImport: true });
   });
 
   it('validates netmask rules: min ≤ max, default inside them, within the family', async () => {
@@ -198,9 +197,9 @@ describe('creating pools', () => {
       AllocationResourceTags: [{ Key: 'team', Value: 'net' }],
     });
     const child = await newPool(harness, { IpamScopeId: ipam.PrivateDefaultScopeId, SourceIpamPoolId: top.IpamPoolId });
-    expect(child.AllocationMinNetmaskLength).toBeUndefined();
-    expect(child.AllocationMaxNetmaskLength).toBeUndefined();
-    expect(child.AllocationResourceTags ?? []).toEqual([]);
+    // The bounds EC2 answers for a pool without rules (delete-ipam-pool.rst), no resource tags.
+    expect(child).toMatchObject({ AllocationMinNetmaskLength: 0, AllocationMaxNetmaskLength: 32 });
+    expect(child.AllocationResourceTags).toBeUndefined();
   });
 });
 

@@ -412,7 +412,12 @@ describe('moving VPC CIDRs between private scopes', () => {
       Monitored: true,
     };
     const { IpamResourceCidr } = await harness.call('ModifyIpamResourceCidr', request);
-    expect(IpamResourceCidr).toMatchObject({ IpamScopeId: privateScope, ManagementState: 'managed' });
+    // As EC2 answers it (AWS CLI example modify-ipam-resource-cidr.rst: a managed VPC CIDR with its
+    // IpamPoolId, answered with "IpamScopeId" the --destination-ipam-scope-id), though it still waits here.
+    expect(IpamResourceCidr).toMatchObject({ IpamScopeId: otherScope, IpamPoolId: expect.any(String), ManagementState: 'managed' });
+    expect(
+      idsOf(await resourceCidrs(harness, { IpamScopeId: privateScope, Filters: [{ Name: 'resource-id', Values: ['vpc-managed'] }] })),
+    ).toEqual(['vpc-managed 10.0.1.0/24']);
     expect(await harness.store.getResourceCidrOverride(ipam.IpamId, 'us-east-1', 'vpc-managed', '10.0.1.0/24')).toMatchObject({
       pendingMoveToScopeId: otherScope,
     });

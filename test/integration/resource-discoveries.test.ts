@@ -775,6 +775,7 @@ function publicAddress(rdId: string, region: string, address: string, sampleTime
     AssociationStatus: 'associated',
     AddressType: 'amazon-owned-eip',
     Service: 'other',
+    Tags: {},
     NetworkBorderGroup: region,
     SampleTime: sampleTime,
   };

@@ -106,6 +106,7 @@ export function networkInterfaceOf(networkInterface: NetworkInterface): Inventor
     Description: present(networkInterface.Description),
     VpcId: present(networkInterface.VpcId),
     SubnetId: present(networkInterface.SubnetId),
+    AvailabilityZone: present(networkInterface.AvailabilityZone),
     InstanceId: present(networkInterface.Attachment?.InstanceId),
     Status: present(networkInterface.Status),
     Groups: (networkInterface.Groups ?? []).map((group) => ({ GroupName: group.GroupName ?? '', GroupId: group.GroupId ?? '' })),

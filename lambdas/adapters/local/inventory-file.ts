@@ -51,6 +51,7 @@ const RECORD_SPECS: Readonly<Record<keyof InventorySnapshot, RecordSpec>> = {
     Description: optional('string'),
     VpcId: optional('string'),
     SubnetId: optional('string'),
+    AvailabilityZone: optional('string'),
     InstanceId: optional('string'),
     Status: optional('string'),
     Groups: optional('groups'),

@@ -126,8 +126,9 @@ export interface DiscoveredPublicAddress {
   NetworkInterfaceId?: string;
   NetworkInterfaceDescription?: string;
   InstanceId?: string;
-  Tags?: { EipTags: Tag[] };
-  NetworkBorderGroup?: string;
+  /** An Elastic IP's tags; `{}` for an address without any, as EC2 answers (get-ipam-discovered-public-addresses.rst). */
+  Tags: { EipTags?: Tag[] };
+  NetworkBorderGroup: string;
   SecurityGroups?: { GroupName: string; GroupId: string }[];
   SampleTime: string;
 }

@@ -72,19 +72,33 @@ export interface ActionSpec {
   discovery?: 'changes' | 'reads';
 }
 
+/**
+ * EC2 answers a change to an IPAM, scope, pool or resource discovery without the resource's Tags,
+ * which its Describe and Create answers carry (AWS CLI examples modify-ipam.rst, delete-ipam.rst,
+ * modify-ipam-scope.rst, delete-ipam-scope.rst, modify-ipam-pool.rst, delete-ipam-pool.rst,
+ * modify-ipam-resource-discovery.rst, delete-ipam-resource-discovery.rst).
+ */
+const withoutTags =
+  (member: string, run: UseCase): UseCase =>
+  async (deps, context, input) => {
+    const output = await run(deps, context, input);
+    const { Tags: _tags, ...resource } = output[member] as Record<string, unknown>;
+    return { ...output, [member]: resource };
+  };
+
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpam: { run: createIpam, idempotent: true },
   DescribeIpams: { run: describeAction('DescribeIpams') },
-  ModifyIpam: { run: modifyIpam },
-  DeleteIpam: { run: deleteIpam },
+  ModifyIpam: { run: withoutTags('Ipam', modifyIpam) },
+  DeleteIpam: { run: withoutTags('Ipam', deleteIpam) },
   CreateIpamScope: { run: createIpamScope, idempotent: true },
   DescribeIpamScopes: { run: describeAction('DescribeIpamScopes') },
-  ModifyIpamScope: { run: modifyIpamScope },
-  DeleteIpamScope: { run: deleteIpamScope },
+  ModifyIpamScope: { run: withoutTags('IpamScope', modifyIpamScope) },
+  DeleteIpamScope: { run: withoutTags('IpamScope', deleteIpamScope) },
   CreateIpamPool: { run: createIpamPool, idempotent: true },
   DescribeIpamPools: { run: describeAction('DescribeIpamPools') },
-  ModifyIpamPool: { run: modifyIpamPool },
-  DeleteIpamPool: { run: deleteIpamPool },
+  ModifyIpamPool: { run: withoutTags('IpamPool', modifyIpamPool) },
+  DeleteIpamPool: { run: withoutTags('IpamPool', deleteIpamPool) },
   ProvisionIpamPoolCidr: { run: provisionIpamPoolCidr, idempotent: true },
   GetIpamPoolCidrs: { run: getIpamPoolCidrs },
   DeprovisionIpamPoolCidr: { run: deprovisionIpamPoolCidr },
@@ -97,8 +111,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   ReleaseIpamPoolAllocation: { run: releaseIpamPoolAllocation },
   CreateIpamResourceDiscovery: { run: createIpamResourceDiscovery, idempotent: true },
   DescribeIpamResourceDiscoveries: { run: describeAction('DescribeIpamResourceDiscoveries') },
-  ModifyIpamResourceDiscovery: { run: modifyIpamResourceDiscovery },
-  DeleteIpamResourceDiscovery: { run: deleteIpamResourceDiscovery },
+  ModifyIpamResourceDiscovery: { run: withoutTags('IpamResourceDiscovery', modifyIpamResourceDiscovery) },
+  DeleteIpamResourceDiscovery: { run: withoutTags('IpamResourceDiscovery', deleteIpamResourceDiscovery) },
   AssociateIpamResourceDiscovery: {
     run: associateIpamResourceDiscovery,
     idempotent: true,

@@ -217,9 +217,11 @@ describe.skipIf(motoMissing())('Ec2Inventory against moto', () => {
         Description: 'web server',
         VpcId: s.vpc.VpcId,
         SubnetId: s.subnet.SubnetId,
+        AvailabilityZone: s.networkInterface.AvailabilityZone,
         Status: 'available',
         Groups: s.networkInterface.Groups,
       });
+      expect(s.networkInterface.AvailabilityZone).toMatch(/^[a-z]+-[a-z]+-\d[a-z]$/);
     }
     const adminUsEast1 = snapshots.get(seeded[0]);
     expect(adminUsEast1?.networkInterfaces.map((ni) => ni.NetworkInterfaceId).sort()).toEqual(

@@ -156,6 +156,9 @@ describe('discoveredFromSnapshot', () => {
     ]);
   });
 
+  // Every entry has Tags and a NetworkBorderGroup, as in AWS's CLI example
+  // get-ipam-discovered-public-addresses.rst ("Tags": {}, "NetworkBorderGroup": "us-east-1c" for
+  // an instance's ec2-public-ip); the EC2 model: the resource's AZ network border group by default.
   it('reports public addresses: Elastic IPs with the service behind them, and public IPs of interfaces that are not Elastic IPs', () => {
     const { publicAddresses } = discover({
       addresses: [
@@ -179,6 +182,7 @@ describe('discoveredFromSnapshot', () => {
           Description: 'Interface for NAT Gateway nat-0abc',
           VpcId: 'vpc-1',
           SubnetId: 'subnet-a',
+          AvailabilityZone: 'us-east-1a',
           Groups: [],
         },
         {
@@ -188,6 +192,7 @@ describe('discoveredFromSnapshot', () => {
           InstanceId: 'i-1',
           VpcId: 'vpc-1',
           SubnetId: 'subnet-a',
+          AvailabilityZone: 'us-east-1c',
           Groups: [{ GroupName: 'web', GroupId: 'sg-1' }],
         },
         {
@@ -220,7 +225,8 @@ describe('discoveredFromSnapshot', () => {
         InstanceId: undefined,
         SecurityGroups: [],
         Tags: { EipTags: [{ Key: 'team', Value: 'net' }] },
-        NetworkBorderGroup: 'us-east-1',
+        // The interface's Availability Zone, not the Elastic IP's own network border group (us-east-1).
+        NetworkBorderGroup: 'us-east-1a',
       },
       expect.objectContaining({
         Address: '198.51.100.7',
@@ -228,6 +234,9 @@ describe('discoveredFromSnapshot', () => {
         AddressType: 'byoip',
         Service: 'other',
         PublicIpv4PoolId: 'ipv4pool-ec2-1',
+        // On no interface, without a network border group of its own: the Region.
+        Tags: {},
+        NetworkBorderGroup: 'us-east-1',
       }),
       expect.objectContaining({
         Address: '3.5.0.2',
@@ -236,14 +245,25 @@ describe('discoveredFromSnapshot', () => {
         Service: 'other',
         InstanceId: 'i-1',
         SecurityGroups: [{ GroupName: 'web', GroupId: 'sg-1' }],
+        NetworkInterfaceDescription: '',
+        Tags: {},
+        NetworkBorderGroup: 'us-east-1c',
       }),
       expect.objectContaining({
         Address: '3.5.0.3',
         AddressType: 'service-managed-ip',
         Service: 'load-balancer',
         ServiceResource: 'app/shop/50dc6c495c0c9188',
+        Tags: {},
+        NetworkBorderGroup: 'us-east-1',
       }),
-      expect.objectContaining({ Address: '3.5.0.4', AddressType: 'service-managed-ip', Service: 'relational-database-service' }),
+      expect.objectContaining({
+        Address: '3.5.0.4',
+        AddressType: 'service-managed-ip',
+        Service: 'relational-database-service',
+        Tags: {},
+        NetworkBorderGroup: 'us-east-1',
+      }),
     ]);
   });
 });
@@ -654,6 +674,27 @@ describe('importCandidates (DN-23)', () => {
       discovered: [found('vpc', 'vpc-1', '10.0.0.0/16')],
     });
     expect(importCandidates(input, [])).toEqual([]);
+  });
+
+  // EC2 model, IpamPool.AutoImport: "A locale must be set on the pool for this feature to work."
+  it('offers nothing to a pool without a locale', () => {
+    const regional = pool('pool-regional', { Locale: 'us-west-2' });
+    const everywhere = pool('pool-no-locale', { Locale: 'None' });
+    const input = view({
+      pools: [regional, everywhere],
+      poolCidrs: new Map([
+        ['pool-regional', [poolCidr('pool-regional', '10.0.0.0/16')]],
+        ['pool-no-locale', [poolCidr('pool-no-locale', '10.1.0.0/16')]],
+      ]),
+      discovered: [
+        found('vpc', 'vpc-west', '10.0.1.0/24', { ResourceRegion: 'us-west-2' }),
+        found('vpc', 'vpc-east', '10.0.2.0/24'),
+        found('vpc', 'vpc-none', '10.1.1.0/24'),
+      ],
+    });
+    const offered = importCandidates(input, [regional, everywhere]).map(({ pool, found }) => `${pool.IpamPoolId} ${found.ResourceId}`);
+    // A pool with a locale takes VPCs of other Regions too (DN-23: imported, then flagged noncompliant).
+    expect(offered).toEqual(['pool-regional vpc-east', 'pool-regional vpc-west']);
   });
 });
 

@@ -354,6 +354,8 @@ describe('public IP insight metrics', () => {
     AssociationStatus: associated ? 'associated' : 'disassociated',
     AddressType,
     Service: 'other',
+    Tags: {},
+    NetworkBorderGroup: AddressRegion,
     SampleTime: '2024-01-01T00:00:00.000Z',
   });
   const ipam = { IpamId: 'ipam-1', OperatingRegions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] } as Ipam;
