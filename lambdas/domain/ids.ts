@@ -40,12 +40,24 @@ type ArnResource =
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
 
-/** The resource type of an id, by its prefix (longest prefix first: every other id starts with `ipam-`). */
-export function resourceTypeOfId(id: string): ArnResource | undefined {
-  if (/^ipam-res-disco-assoc-[0-9a-f]+$/.test(id)) return 'ipam-resource-discovery-association';
-  if (/^ipam-res-disco-[0-9a-f]+$/.test(id)) return 'ipam-resource-discovery';
-  if (/^ipam-scope-[0-9a-f]+$/.test(id)) return 'ipam-scope';
-  if (/^ipam-pool-[0-9a-f]+$/.test(id)) return 'ipam-pool';
-  if (/^ipam-[0-9a-f]+$/.test(id)) return 'ipam';
-  return undefined;
-}
+/**
+ * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
+ * IPAM resources with ARNs, and the Elastic IPs, VPCs and subnets it keeps.
+ */
+export type TaggableKind = ArnResource | 'elastic-ip' | 'vpc' | 'subnet';
+
+/** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
+const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
+  [/^ipam-res-disco-assoc-[0-9a-f]+$/, 'ipam-resource-discovery-association'],
+  [/^ipam-res-disco-[0-9a-f]+$/, 'ipam-resource-discovery'],
+  [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
+  [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
+  [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
+  [/^ipam-[0-9a-f]+$/, 'ipam'],
+  [/^eipalloc-[0-9a-f]+$/, 'elastic-ip'],
+  [/^vpc-[0-9a-f]+$/, 'vpc'],
+  [/^subnet-[0-9a-f]+$/, 'subnet'],
+];
+
+/** The kind of resource an id names, by its shape, if it is one this service can tag. */
+export const taggableKindOfId = (id: string): TaggableKind | undefined => TAGGABLE_ID_SHAPES.find(([shape]) => shape.test(id))?.[1];

@@ -7,7 +7,6 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newElasticIpAllocationId } from '../domain/ids.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import type { ElasticIp } from '../domain/model/public-space.ts';
-import { StoreConflict } from '../ports/store.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
@@ -73,6 +72,7 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
     region: context.region,
     ipamPoolId: pool.IpamPoolId,
     ipamPoolAllocationId,
+    version: 0,
   });
   const resource = { type: 'eip' as const, id: AllocationId, owner: context.accountId, region: pool.Locale };
   const elasticIp = await retryOnConflict(async () => {
@@ -152,25 +152,31 @@ export async function releaseAddress(deps: Dependencies, context: RequestContext
   const pool = await deps.store.getPool(elasticIp.ipamPoolId);
   const allocation = pool && (await deps.store.getAllocation(pool.IpamPoolId, elasticIp.ipamPoolAllocationId));
   if (pool && allocation) await releaseAllocation(deps, pool, allocation, 'api');
-  try {
-    // Invariant (delete): the EIP still exists, so exactly one concurrent release succeeds.
-    await deps.store.commit([{ op: 'delete', entity: { type: 'elastic-ip', value: elasticIp } }]);
-  } catch (error) {
-    if (error instanceof StoreConflict) throw notFound(elasticIp.AllocationId);
-    throw error;
-  }
+  await retryOnConflict(async (attempt) => {
+    // A tag change since the read (CreateTags) is a new version: read again; gone means released.
+    const current = attempt === 0 ? elasticIp : await requireElasticIpByAllocationId(deps, context, elasticIp.AllocationId);
+    // Invariant (delete): the EIP still exists at the version read, so exactly one concurrent release succeeds.
+    await deps.store.commit([{ op: 'delete', entity: { type: 'elastic-ip', value: current } }]);
+  });
   return { Return: true };
 }
 
 async function requireElasticIp(deps: Dependencies, context: RequestContext, input: ReleaseAddressInput): Promise<ElasticIp> {
-  if (input.AllocationId !== undefined) {
-    const elasticIp = await deps.store.getElasticIp(context.accountId, context.region, input.AllocationId);
-    if (!elasticIp) throw notFound(input.AllocationId);
-    return elasticIp;
-  }
+  if (input.AllocationId !== undefined) return requireElasticIpByAllocationId(deps, context, input.AllocationId);
   if (input.PublicIp === undefined) throw new IpamError('MissingParameter', 'The request must contain the parameter AllocationId');
   const elasticIp = (await deps.store.listElasticIps(context.accountId, context.region)).find((eip) => eip.PublicIp === input.PublicIp);
   if (!elasticIp) throw addressNotFound(input.PublicIp);
+  return elasticIp;
+}
+
+/** The caller's Elastic IP in the request's Region, or InvalidAllocationID.NotFound. */
+export async function requireElasticIpByAllocationId(
+  deps: Dependencies,
+  context: RequestContext,
+  allocationId: string,
+): Promise<ElasticIp> {
+  const elasticIp = await deps.store.getElasticIp(context.accountId, context.region, allocationId);
+  if (!elasticIp) throw notFound(allocationId);
   return elasticIp;
 }
 

@@ -164,7 +164,7 @@ export function presentSubnetAsCreated(subnet: Subnet) {
 }
 
 /** The caller's subnet (request Region) by id, with its VPC, or InvalidSubnetID.NotFound. */
-async function requireSubnet(deps: Dependencies, context: RequestContext, subnetId: string) {
+export async function requireSubnet(deps: Dependencies, context: RequestContext, subnetId: string) {
   const subnet = (await deps.store.listSubnets(context.accountId, context.region)).find((found) => found.SubnetId === subnetId);
   if (!subnet) throw new IpamError('InvalidSubnetID.NotFound', messages.notFound('subnet', subnetId));
   return subnet;

@@ -1,17 +1,21 @@
-// CreateTags and DeleteTags on IPAM resources (IPAMs, scopes, pools, resource discoveries and their
-// associations); DescribeTags over every resource this service keeps that carries tags.
+// CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
+// discoveries and their associations, verification tokens, Elastic IPs, and VPCs and subnets when
+// embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
-import { resourceTypeOfId } from '../domain/ids.ts';
+import { type TaggableKind, taggableKindOfId } from '../domain/ids.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { requireElasticIpByAllocationId } from './elastic-ips.ts';
 import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { associationVisible, requireAssociation, requireResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
-import { tokenVisible } from './verification-tokens.ts';
+import { requireSubnet } from './subnet-cidr-blocks.ts';
+import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
+import { requireVpc } from './vpcs.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -21,10 +25,30 @@ interface TagsInput {
   Tags?: { Key?: string; Value?: string }[];
 }
 
-type TaggableEntity = Extract<Entity, { type: 'ipam' | 'scope' | 'pool' | 'resource-discovery' | 'resource-discovery-association' }>;
+type TaggableEntity = Extract<
+  Entity,
+  {
+    type:
+      | 'ipam'
+      | 'scope'
+      | 'pool'
+      | 'resource-discovery'
+      | 'resource-discovery-association'
+      | 'verification-token'
+      | 'elastic-ip'
+      | 'vpc'
+      | 'subnet';
+  }
+>;
 
+/** Whether this deployment keeps resources of `kind`: VPCs and subnets only when it embeds them. */
+const keptHere = (deps: Dependencies, kind: TaggableKind | undefined): kind is TaggableKind =>
+  kind !== undefined && ((kind !== 'vpc' && kind !== 'subnet') || deps.ec2Companions === 'embedded');
+
+/** The resource an id names, found as its own Describe action finds it, or that action's NotFound. */
 async function taggable(deps: Dependencies, context: RequestContext, id: string): Promise<TaggableEntity> {
-  switch (resourceTypeOfId(id)) {
+  const kind = taggableKindOfId(id);
+  switch (keptHere(deps, kind) ? kind : undefined) {
     case 'ipam':
       return { type: 'ipam', value: await requireIpam(deps, context, id) };
     case 'ipam-scope':
@@ -35,39 +59,91 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'resource-discovery', value: await requireResourceDiscovery(deps, context, id) };
     case 'ipam-resource-discovery-association':
       return { type: 'resource-discovery-association', value: await requireAssociation(deps, context, id) };
+    case 'ipam-external-resource-verification-token':
+      return { type: 'verification-token', value: await requireVerificationToken(deps, context, id) };
+    case 'elastic-ip':
+      return { type: 'elastic-ip', value: await requireElasticIpByAllocationId(deps, context, id) };
+    case 'vpc':
+      return { type: 'vpc', value: await requireVpc(deps, context, id) };
+    case 'subnet':
+      return { type: 'subnet', value: await requireSubnet(deps, context, id) };
     default:
       throw new IpamError('InvalidID', `The ID '${id}' is not valid`);
   }
 }
 
-async function retag(deps: Dependencies, context: RequestContext, input: TagsInput, change: (tags: Tag[]) => Tag[]) {
-  if (input.Resources.length > MAX_RESOURCES_PER_REQUEST) {
+type TagChange = (tags: Tag[]) => Tag[];
+
+/**
+ * Changes the tags of the resources `ids` in one transaction. `beforeCommit` runs once, after every
+ * resource was found and before any is changed (forwarding mode: the upstream's part).
+ */
+async function retag(deps: Dependencies, context: RequestContext, ids: string[], change: TagChange, beforeCommit?: () => Promise<unknown>) {
+  if (ids.length > MAX_RESOURCES_PER_REQUEST) {
     throw new IpamError('InvalidParameterValue', `At most ${MAX_RESOURCES_PER_REQUEST} resources can be tagged in one request`);
   }
-  return retryOnConflict(async () => {
+  return retryOnConflict(async (attempt) => {
     const writes: Write[] = [];
-    for (const id of new Set(input.Resources)) {
+    for (const id of new Set(ids)) {
       const entity = await taggable(deps, context, id);
       const value = { ...entity.value, Tags: change(entity.value.Tags) };
       // Invariant: tags are replaced on the version read, so concurrent tag changes are not lost.
       writes.push({ op: 'update', entity: { type: entity.type, value } as TaggableEntity });
     }
+    if (attempt === 0) await beforeCommit?.();
     await deps.store.commit(writes);
     return {};
   });
 }
 
-export async function createTags(deps: Dependencies, context: RequestContext, input: TagsInput) {
+/** EC2's CreateTags: "Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources." */
+function addition(input: TagsInput): TagChange {
   const added = (input.Tags ?? []).map(validTag);
   if (added.length === 0) throw new IpamError('MissingParameter', 'The request must contain the parameter Tags');
-  return retag(deps, context, input, (tags) => mergeTags(tags, added));
+  return (tags) => mergeTags(tags, added);
 }
 
-export async function deleteTags(deps: Dependencies, context: RequestContext, input: TagsInput) {
+function removal(input: TagsInput): TagChange {
   const removed = input.Tags ?? [];
   // DeleteTags without Tags removes every tag of the resources, as in EC2.
-  return retag(deps, context, input, (tags) => (removed.length === 0 ? [] : removeTags(tags, removed)));
+  return (tags) => (removed.length === 0 ? [] : removeTags(tags, removed));
 }
+
+export const createTags = (deps: Dependencies, context: RequestContext, input: TagsInput) =>
+  retag(deps, context, input.Resources, addition(input));
+
+export const deleteTags = (deps: Dependencies, context: RequestContext, input: TagsInput) =>
+  retag(deps, context, input.Resources, removal(input));
+
+/**
+ * Forwarding mode: the ids this service keeps are changed here, all others (VPCs, subnets, and
+ * every other EC2 resource) in one call of the same action upstream. Our resources are found
+ * first, then the upstream is called, then ours are committed: a missing resource here or an
+ * upstream refusal changes nothing anywhere; a resource here deleted between the upstream's
+ * success and our commit leaves the upstream's part done and answers that resource's NotFound.
+ * Both actions set an end state, so the caller can repeat the request.
+ */
+async function retagWithUpstream(
+  deps: Dependencies,
+  context: RequestContext,
+  action: 'CreateTags' | 'DeleteTags',
+  input: TagsInput,
+  change: TagChange,
+) {
+  const upstream = deps.ec2Upstream;
+  if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+  const ours = input.Resources.filter((id) => keptHere(deps, taggableKindOfId(id)));
+  const theirs = input.Resources.filter((id) => !ours.includes(id));
+  const upstreamPart =
+    theirs.length === 0 ? undefined : () => upstream.call(context.region, action, { Resources: theirs, Tags: input.Tags });
+  return retag(deps, context, ours, change, upstreamPart);
+}
+
+export const createTagsWithUpstream = (deps: Dependencies, context: RequestContext, input: TagsInput) =>
+  retagWithUpstream(deps, context, 'CreateTags', input, addition(input));
+
+export const deleteTagsWithUpstream = (deps: Dependencies, context: RequestContext, input: TagsInput) =>
+  retagWithUpstream(deps, context, 'DeleteTags', input, removal(input));
 
 /** One tag of one resource, as DescribeTags answers it (TagDescription). */
 interface TagDescription {

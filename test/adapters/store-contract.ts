@@ -479,6 +479,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listElasticIps(OWNER, 'eu-west-1')).toEqual([]);
       });
 
+      // CreateTags and DeleteTags (use-cases/tags.ts) change any of these in one conditional commit.
+      it('updates Elastic IPs, VPCs, subnets and verification tokens together, only at the versions read', async () => {
+        const where = { ownerId: OWNER, OwnerId: OWNER, region: 'us-east-1', Tags: [], version: 0 };
+        const eip = { ...where, AllocationId: 'eipalloc-v' } as unknown as ElasticIp;
+        const vpc = { ...where, VpcId: 'vpc-v' } as unknown as Vpc;
+        const subnet = { ...where, VpcId: 'vpc-v', SubnetId: 'subnet-v' } as unknown as Subnet;
+        const token = { ...where, IpamExternalResourceVerificationTokenId: 'token-v' } as unknown as IpamExternalResourceVerificationToken;
+        const read = [
+          { type: 'elastic-ip', value: eip },
+          { type: 'vpc', value: vpc },
+          { type: 'subnet', value: subnet },
+          { type: 'verification-token', value: token },
+        ] as (Entity & { value: { version: number } })[];
+        await store.commit(read.map(create));
+        const tagged = (entity: Entity & { value: { version: number } }) =>
+          ({ op: 'update', entity: { ...entity, value: { ...entity.value, Tags: [{ Key: 'a', Value: '1' }] } } }) as Write;
+        await store.commit(read.map(tagged));
+        const stored = await Promise.all([
+          store.getElasticIp(OWNER, 'us-east-1', 'eipalloc-v'),
+          store.getVpc(OWNER, 'us-east-1', 'vpc-v'),
+          (await store.listSubnets(OWNER, 'us-east-1', 'vpc-v'))[0],
+          store.getVerificationToken('token-v'),
+        ]);
+        expect(stored.map((record) => [record?.version, record?.Tags])).toEqual(Array(4).fill([1, [{ Key: 'a', Value: '1' }]]));
+        // Each is at version 1 now: a second change at the version first read loses, whichever it is.
+        for (const entity of read) await expect(store.commit([tagged(entity)])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
       it('lists VPCs of an account in one Region by id, and deletes one only at the version read', async () => {
         const vpc = (VpcId: string, region = 'us-east-1', OwnerId = OWNER) =>
           ({ VpcId, region, OwnerId, CidrBlock: '10.0.0.0/16', Tags: [], version: 1 }) as unknown as Vpc;

@@ -3,7 +3,7 @@
 // create-vpc --ipv4-ipam-pool-id makes the VPC in moto with the allocated CIDR, the allocation
 // names moto's VPC id, an upstream refusal releases the allocation, delete-vpc releases it, and
 // every action this service does not implement is moto's answer. The JSON API does not forward.
-import { DescribeInternetGatewaysCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInternetGatewaysCommand, DescribeTagsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deleteDefaultVpc,
@@ -135,6 +135,43 @@ describe.skipIf(motoMissing() || skipUnless(probe.available, 'the forwarding-mod
       const ours = await west.ok('aws ec2 describe-tags --filters Name=resource-type,Values=ipam');
       expect(ours.json.Tags).toEqual([{ ResourceType: 'ipam', ResourceId: ipamId, Key: 'Stack', Value: 'Test' }]);
     });
+
+    it('create-tags and delete-tags tag our resources here and moto’s in moto, in one request', async () => {
+      const region = 'eu-west-1';
+      const cli = await awsCli(service.url, ADMIN, region);
+      const motoHere = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, region);
+      try {
+        const ipamId = (await cli.ok('aws ec2 create-ipam')).json.Ipam.IpamId;
+        // Without a pool, create-vpc goes to moto as it is: moto keeps the VPC.
+        const vpcId = (await cli.ok('aws ec2 create-vpc --cidr-block 10.9.0.0/16')).json.Vpc.VpcId;
+        const motoTags = async () =>
+          ((await motoHere.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [vpcId] }] }))).Tags ?? []).map(
+            (tag) => `${tag.ResourceType} ${tag.ResourceId} ${tag.Key}=${tag.Value}`,
+          );
+        const ourTags = async () => (await cli.ok(`aws ec2 describe-tags --filters Name=resource-id,Values=${ipamId}`)).json.Tags;
+
+        // examples/ec2/create-tags.rst, example 2: "adds (or overwrites) two tags for an AMI and an
+        // instance" — here an IPAM and a VPC, each where it lives; the command produces no output.
+        const created = await cli.ok(`aws ec2 create-tags --resources ${ipamId} ${vpcId} --tags Key=Stack,Value=Production`);
+        expect(created.stdout.trim()).toBe('');
+        expect(await motoTags()).toEqual([`vpc ${vpcId} Stack=Production`]);
+        expect(await ourTags()).toEqual([{ ResourceType: 'ipam', ResourceId: ipamId, Key: 'Stack', Value: 'Production' }]);
+
+        // A resource of ours not found is refused before moto is called: nothing changes anywhere.
+        const missing = 'ipam-0123456789abcdef0';
+        const refused = await cli.run(`aws ec2 delete-tags --resources ${vpcId} ${missing}`);
+        expect(refused.errorCode).toBe('InvalidIpamId.NotFound');
+        expect(await motoTags()).toEqual([`vpc ${vpcId} Stack=Production`]);
+
+        // examples/ec2/delete-tags.rst, example 2: one tag "from both an instance and an AMI".
+        await cli.ok(`aws ec2 delete-tags --resources ${ipamId} ${vpcId} --tags Key=Stack`);
+        expect(await motoTags()).toEqual([]);
+        expect(await ourTags()).toEqual([]);
+        await cli.ok(`aws ec2 delete-vpc --vpc-id ${vpcId}`);
+      } finally {
+        motoHere.destroy();
+      }
+    }, 120_000);
 
     it('checks the signature before forwarding; the JSON API forwards no action it does not implement', async () => {
       const unsigned = await rawPost(service.url, {

@@ -1,5 +1,5 @@
-// CreateTags and DeleteTags on IPAMs, scopes and pools, with EC2's tag rules; DescribeTags over
-// every tagged resource this service keeps.
+// CreateTags and DeleteTags on every resource this service keeps, with EC2's tag rules; DescribeTags
+// over every tagged resource this service keeps.
 import { describe, expect, it } from 'vitest';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
@@ -116,9 +116,9 @@ describe('tags', () => {
     const harness = await createUseCaseHarness();
     const { ipamId, poolId } = await ipamScopeAndPool(harness);
     await expectRefusal(
-      harness.call('CreateTags', { Resources: [ipamId, 'vpc-0123456789abcdef0'], Tags: [{ Key: 'a', Value: '1' }] }),
+      harness.call('CreateTags', { Resources: [ipamId, 'igw-0123456789abcdef0'], Tags: [{ Key: 'a', Value: '1' }] }),
       'InvalidID',
-      'vpc-0123456789abcdef0',
+      'igw-0123456789abcdef0',
     );
     await expectRefusal(harness.call('DeleteTags', { Resources: ['ipam-pool-alloc-0123'] }), 'InvalidID', 'ipam-pool-alloc-0123');
     expect(await tagsOf(harness, ipamId)).toEqual([]);
@@ -137,6 +137,102 @@ describe('tags', () => {
     await harness.call('CreateTags', { Resources: [poolId], Tags: [{ Key: 'keep', Value: 'me' }] });
     await expectRefusal(harness.call('DeleteTags', { Resources: [poolId] }, other), 'InvalidIpamPoolId.NotFound', poolId);
     expect(await tagsOf(harness, poolId)).toEqual([{ Key: 'keep', Value: 'me' }]);
+  });
+});
+
+describe('tags of Elastic IPs, VPCs, subnets and verification tokens', () => {
+  // EC2 model, CreateTags: "Adds or overwrites only the specified tags for the specified Amazon EC2
+  // resource or resources"; DeleteTags: "Deletes the specified set of tags from the specified set of
+  // resources." Its Resources: "The IDs of the resources, separated by spaces." (elastic-ip, vpc, subnet and
+  // ipam-external-resource-verification-token are ResourceType values of the same model.)
+  async function untaggedWorld(harness: UseCaseHarness) {
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const { IpamPool } = await harness.call('CreateIpamPool', {
+      IpamScopeId: Ipam.PublicDefaultScopeId,
+      AddressFamily: 'ipv4',
+      AwsService: 'ec2',
+      PublicIpSource: 'amazon',
+      Locale: 'us-east-1',
+    });
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, NetmaskLength: 30 });
+    const eip = await harness.call('AllocateAddress', { IpamPoolId: IpamPool.IpamPoolId });
+    const { IpamExternalResourceVerificationToken: token } = await harness.call('CreateIpamExternalResourceVerificationToken', {
+      IpamId: Ipam.IpamId,
+    });
+    const { Vpc } = await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/16' });
+    const { Subnet } = await harness.call('CreateSubnet', { VpcId: Vpc.VpcId, CidrBlock: '10.0.0.0/24' });
+    return {
+      eip: eip.AllocationId as string,
+      token: token.IpamExternalResourceVerificationTokenId as string,
+      vpc: Vpc.VpcId as string,
+      subnet: Subnet.SubnetId as string,
+    };
+  }
+
+  it('are added and deleted in one request, and every Describe shows the change', async () => {
+    const harness = await createUseCaseHarness();
+    const ids = await untaggedWorld(harness);
+    const resources = [ids.eip, ids.token, ids.vpc, ids.subnet];
+    expect(await harness.call('CreateTags', { Resources: resources, Tags: [{ Key: 'Stack', Value: 'Test' }] })).toEqual({});
+    await harness.call('CreateTags', { Resources: [ids.vpc], Tags: [{ Key: 'Stack', Value: 'Production' }] });
+
+    expect((await describeTags(harness, { Filters: [{ Name: 'key', Values: ['Stack'] }] })).Tags.map(line).sort()).toEqual(
+      [
+        `elastic-ip ${ids.eip} Stack=Test`,
+        `ipam-external-resource-verification-token ${ids.token} Stack=Test`,
+        `vpc ${ids.vpc} Stack=Production`,
+        `subnet ${ids.subnet} Stack=Test`,
+      ].sort(),
+    );
+    const stack = [{ Key: 'Stack', Value: 'Test' }];
+    expect((await harness.call('DescribeAddresses', { AllocationIds: [ids.eip] })).Addresses[0].Tags).toEqual(stack);
+    expect((await harness.call('DescribeVpcs', { VpcIds: [ids.vpc] })).Vpcs[0].Tags).toEqual([{ Key: 'Stack', Value: 'Production' }]);
+    expect((await harness.call('DescribeSubnets', { SubnetIds: [ids.subnet] })).Subnets[0].Tags).toEqual(stack);
+    const tokens = await harness.call('DescribeIpamExternalResourceVerificationTokens', {
+      IpamExternalResourceVerificationTokenIds: [ids.token],
+    });
+    expect(tokens.IpamExternalResourceVerificationTokens[0].Tags).toEqual(stack);
+
+    await harness.call('DeleteTags', { Resources: resources, Tags: [{ Key: 'Stack', Value: 'Test' }] });
+    // Only the VPC's value differed, so only its tag is left.
+    expect((await describeTags(harness)).Tags.map(line)).toEqual([`vpc ${ids.vpc} Stack=Production`]);
+    expect((await harness.call('DescribeAddresses', { AllocationIds: [ids.eip] })).Addresses[0].Tags).toEqual([]);
+    await harness.call('DeleteTags', { Resources: [ids.vpc] });
+    expect((await harness.call('DescribeVpcs', { VpcIds: [ids.vpc] })).Vpcs[0].Tags).toEqual([]);
+    // A tagged Elastic IP is still released (its delete reads the tagged version).
+    await harness.call('ReleaseAddress', { AllocationId: ids.eip });
+  });
+
+  it("answer each resource's NotFound for ids not found, changing nothing", async () => {
+    const harness = await createUseCaseHarness();
+    const ids = await untaggedWorld(harness);
+    const tag = [{ Key: 'a', Value: '1' }];
+    const missing = 'eipalloc-0123456789abcdef0';
+    // The words ReleaseAddress and DescribeAddresses answer for an unknown allocation id.
+    await expectRefusal(harness.call('CreateTags', { Resources: [ids.vpc, missing], Tags: tag }), 'InvalidAllocationID.NotFound', missing);
+    await expectRefusal(harness.call('ReleaseAddress', { AllocationId: missing }), 'InvalidAllocationID.NotFound', missing);
+    await expectRefusal(
+      harness.call('DeleteTags', { Resources: ['vpc-0123456789abcdef0'] }),
+      'InvalidVpcID.NotFound',
+      'vpc-0123456789abcdef0',
+    );
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: ['subnet-0123456789abcdef0'], Tags: tag }),
+      'InvalidSubnetID.NotFound',
+      'subnet-0123456789abcdef0',
+    );
+    // Other accounts and Regions do not see these resources, so cannot tag them.
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: [ids.token], Tags: tag }, { accountId: '111122223333' }),
+      'InvalidIpamExternalResourceVerificationTokenId.NotFound',
+      ids.token,
+    );
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: [ids.eip], Tags: tag }, { region: 'eu-west-1' }),
+      'InvalidAllocationID.NotFound',
+      ids.eip,
+    );
+    expect((await describeTags(harness)).Tags).toEqual([]);
   });
 });
 

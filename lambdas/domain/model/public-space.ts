@@ -70,7 +70,7 @@ export type ByoipProof = { method: 'remarks-x509'; message: string; signature: s
  * An Elastic IP handed out from an IPAM pool (AllocateAddress with IpamPoolId). The address is
  * held by the `eip` allocation `ipamPoolAllocationId`, written in the same commit.
  */
-export interface ElasticIp {
+export interface ElasticIp extends Versioned {
   AllocationId: string;
   PublicIp: string;
   /** The IPAM pool id, not an `ipv4pool-ec2-` id (UG L9272–9278). */

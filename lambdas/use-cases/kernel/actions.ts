@@ -27,7 +27,7 @@ import {
   requireResourceDiscovery,
 } from '../resource-discoveries.ts';
 import { createIpamScope, deleteIpamScope, modifyIpamScope } from '../scopes.ts';
-import { createTags, deleteTags, describeTags, describeTagsWithUpstream } from '../tags.ts';
+import { createTags, createTagsWithUpstream, deleteTags, deleteTagsWithUpstream, describeTags, describeTagsWithUpstream } from '../tags.ts';
 import { createSubnet, deleteSubnet, describeSubnets } from '../subnets.ts';
 import { createVpc, deleteVpc, describeVpcs } from '../vpcs.ts';
 import {
@@ -59,8 +59,8 @@ export interface ActionSpec {
   ec2Companion?: true;
   /**
    * The action's run in forwarding mode: an EC2 companion's IPAM part here, the resource upstream
-   * (use-cases/forwarded-companions.ts); DescribeTags' own tags with the upstream's. A companion
-   * without one is passed through to the upstream as sent.
+   * (use-cases/forwarded-companions.ts); the tag actions' own resources here, the rest upstream
+   * (use-cases/tags.ts). A companion without one is passed through to the upstream as sent.
    */
   forward?: UseCase;
   /**
@@ -127,8 +127,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamResourceCidrs: { run: getIpamResourceCidrs, discovery: 'reads' },
   ModifyIpamResourceCidr: { run: modifyIpamResourceCidr },
   GetIpamAddressHistory: { run: getIpamAddressHistory, discovery: 'reads' },
-  CreateTags: { run: createTags },
-  DeleteTags: { run: deleteTags },
+  CreateTags: { run: createTags, forward: createTagsWithUpstream },
+  DeleteTags: { run: deleteTags, forward: deleteTagsWithUpstream },
   DescribeTags: { run: describeTags, forward: describeTagsWithUpstream },
   // BYOASN and BYOIP advertising
   ProvisionIpamByoasn: { run: provisionIpamByoasn },

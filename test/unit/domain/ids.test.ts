@@ -18,7 +18,7 @@ import {
   newVpcCidrAssociationId,
   newVpcId,
   regionalEc2Arn,
-  resourceTypeOfId,
+  taggableKindOfId,
 } from '../../../lambdas/domain/ids.ts';
 
 // AWS CLI examples (allocate-ipam-pool-cidr.rst, get-ipam-pool-allocations.rst,
@@ -106,12 +106,25 @@ describe('ARNs', () => {
     );
   });
 
-  it('tells the resource type of each IPAM id by its prefix', () => {
-    expect(resourceTypeOfId(newIpamId())).toBe('ipam');
-    expect(resourceTypeOfId(newScopeId())).toBe('ipam-scope');
-    expect(resourceTypeOfId(newPoolId())).toBe('ipam-pool');
-    expect(resourceTypeOfId(newResourceDiscoveryId())).toBe('ipam-resource-discovery');
-    expect(resourceTypeOfId(newResourceDiscoveryAssociationId())).toBe('ipam-resource-discovery-association');
-    expect(resourceTypeOfId(newAllocationId())).toBeUndefined();
+  // The kinds are DescribeTags' ResourceType values (EC2 model, TagDescription.ResourceType).
+  it('tells the kind of each id this service tags by its shape', () => {
+    expect(taggableKindOfId(newIpamId())).toBe('ipam');
+    expect(taggableKindOfId(newScopeId())).toBe('ipam-scope');
+    expect(taggableKindOfId(newPoolId())).toBe('ipam-pool');
+    expect(taggableKindOfId(newResourceDiscoveryId())).toBe('ipam-resource-discovery');
+    expect(taggableKindOfId(newResourceDiscoveryAssociationId())).toBe('ipam-resource-discovery-association');
+    expect(taggableKindOfId(newVerificationTokenId())).toBe('ipam-external-resource-verification-token');
+    expect(taggableKindOfId(newElasticIpAllocationId())).toBe('elastic-ip');
+    expect(taggableKindOfId(newVpcId())).toBe('vpc');
+    expect(taggableKindOfId(newSubnetId())).toBe('subnet');
+    for (const other of [
+      newAllocationId(),
+      newPoolCidrId(),
+      newVpcCidrAssociationId(),
+      newSubnetCidrAssociationId(),
+      'igw-0123456789abcdef0',
+    ]) {
+      expect(taggableKindOfId(other)).toBeUndefined();
+    }
   });
 });
