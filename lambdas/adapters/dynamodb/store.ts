@@ -199,17 +199,22 @@ export class DynamoDbStore extends KeyedReads implements Store {
       case 'create':
         // Invariant: ids, free blocks and slots are unique — never overwrite what exists.
         return { Put: { TableName, Item: itemOf(entity), ConditionExpression: 'attribute_not_exists(PK)' } };
-      case 'update':
-        // Invariant: nothing changed the record since it was read and checked.
+      case 'update': {
+        // Invariant: nothing changed the record since it was read and checked. A record stored
+        // before its type was versioned (Elastic IPs of 0.1.0) has none: it is updated only while
+        // it still has none, and carries version 1 from then on.
+        const read: number | undefined = isVersioned(entity) ? entity.value.version : undefined;
         return {
           Put: {
             TableName,
-            Item: itemOf(entity, write.entity.value.version + 1),
-            ConditionExpression: '#version = :version',
+            Item: itemOf(entity, (read ?? 0) + 1),
             ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':version': write.entity.value.version },
+            ...(read === undefined
+              ? { ConditionExpression: 'attribute_not_exists(#version)' }
+              : { ConditionExpression: '#version = :version', ExpressionAttributeValues: { ':version': read } }),
           },
         };
+      }
       case 'delete':
         return isVersioned(entity)
           ? {
