@@ -93,8 +93,7 @@ async function outputs() {
 async function inService() {
   const ec2 = service.ec2();
   const pools = (await ec2.send(new DescribeIpamPoolsCommand({}))).IpamPools ?? [];
-  const cidrsOf = async (IpamPoolId: string) =>
-    ((await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId }))).IpamPoolCidrs ?? []).filter((row) => row.State !== 'deprovisioned');
+  const cidrsOf = async (IpamPoolId: string) => (await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId }))).IpamPoolCidrs ?? [];
   const allocationsOf = async (IpamPoolId: string) =>
     ((await ec2.send(new GetIpamPoolAllocationsCommand({ IpamPoolId }))).IpamPoolAllocations ?? []).sort((a, b) =>
       a.Cidr!.localeCompare(b.Cidr!),
@@ -186,11 +185,9 @@ async function expectExampleInService(name: string, expected: { regions: string[
   expect(out.allocations.by_netmask).toMatch(/^10\.0\.\d+\.0\/24$/);
   expect(out.allocations.by_netmask).not.toBe('10.0.0.0/24'); // its disallowed_cidrs
 
-  // Previews reserve nothing (only the two allocations above are held) and answer what the SDK's does.
-  expect(out.preview_next_cidr).toEqual({
-    at_create: await previewNextCidr(regional.IpamPoolId!),
-    now: await previewNextCidr(regional.IpamPoolId!, ['10.0.0.0/24']),
-  });
+  // The data source's preview is read at every plan and answers what the SDK's does; neither it nor
+  // the preview resource reserves anything (only the two allocations above are held).
+  expect(out.preview_next_cidr.now).toBe(await previewNextCidr(regional.IpamPoolId!, ['10.0.0.0/24']));
 
   expect(found.discoveries).toHaveLength(2);
   const extra = found.discoveries.find((discovery) => discovery.IpamResourceDiscoveryId === out.resource_discovery_id)!;
@@ -215,16 +212,18 @@ async function expectExampleInService(name: string, expected: { regions: string[
   });
 
   return {
-    ids: [
-      ipam.IpamId,
-      lab!.IpamScopeId,
-      top.IpamPoolId,
-      regional.IpamPoolId,
-      extra.IpamResourceDiscoveryId,
-      association.IpamResourceDiscoveryAssociationId,
-    ],
+    ids: {
+      ipam: ipam.IpamId,
+      scope: lab!.IpamScopeId,
+      top: top.IpamPoolId,
+      regional: regional.IpamPoolId,
+      discovery: extra.IpamResourceDiscoveryId,
+      association: association.IpamResourceDiscoveryAssociationId,
+    },
     regionalCidrId: found.cidrs[regional.IpamPoolId!][0]!.IpamPoolCidrId,
     allocationIds: held.map((allocation) => allocation.IpamPoolAllocationId).sort(),
+    /** The preview resource's CIDR, kept from when it was created. */
+    previewAtCreate: out.preview_next_cidr.at_create as string,
   };
 }
 
@@ -261,6 +260,7 @@ describe.skipIf(skipUnless(!terraformSkipReason, 'the Terraform example test (ex
     it('applies every aws_vpc_ipam* resource and data source; a second plan changes nothing', { timeout: 300_000 }, async () => {
       await apply();
       first = await expectExampleInService('example', DEFAULTS);
+      expect(first.previewAtCreate).toBe(await previewNextCidr(first.ids.regional!));
       await expectCleanPlan();
     });
 
@@ -283,7 +283,8 @@ describe.skipIf(skipUnless(!terraformSkipReason, 'the Terraform example test (ex
     it('applies again from nothing, with new resources; the plan is clean', { timeout: 300_000 }, async () => {
       await apply();
       const again = await expectExampleInService('example', DEFAULTS);
-      expect(again.ids.filter((id) => first.ids.includes(id))).toEqual([]);
+      expect(again.previewAtCreate).toBe(await previewNextCidr(again.ids.regional!));
+      expect(Object.values(again.ids).filter((id) => Object.values(first.ids).includes(id))).toEqual([]);
       first = again;
       await expectCleanPlan();
     });
@@ -303,7 +304,16 @@ describe.skipIf(skipUnless(!terraformSkipReason, 'the Terraform example test (ex
       );
       const replaced = await expectExampleInService('example', DEFAULTS);
       expect(replaced.ids).toEqual(first.ids);
+      expect(replaced.previewAtCreate).toBe(first.previewAtCreate); // the preview resource stays
       expect(replaced.regionalCidrId).not.toBe(first.regionalCidrId);
+      // The provider finds a pool CIDR by filtering on its CIDR and needs exactly one row: the
+      // CIDR provisioned again is one record, not a deprovisioned one beside a provisioned one.
+      const { IpamPoolCidrs } = await service
+        .ec2()
+        .send(new GetIpamPoolCidrsCommand({ IpamPoolId: replaced.ids.regional, Filters: [{ Name: 'cidr', Values: ['10.0.0.0/16'] }] }));
+      expect(IpamPoolCidrs?.map(({ IpamPoolCidrId, State }) => ({ IpamPoolCidrId, State }))).toEqual([
+        { IpamPoolCidrId: replaced.regionalCidrId, State: 'provisioned' },
+      ]);
       expect(replaced.allocationIds.filter((id) => first.allocationIds.includes(id))).toEqual([]);
       await expectCleanPlan();
     });
