@@ -71,18 +71,30 @@ export const terraformSkipReason = !terraformPath
 export interface TerraformWorkspace {
   /** Runs terraform there; fails the test with Terraform's own words if it fails. */
   terraform(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+  /** Replaces the configuration file's text (same name as at the start). */
+  configure(text: string): Promise<void>;
+  /** The directory Terraform runs in, for module sources relative to it. */
+  directory: string;
   remove(): Promise<void>;
 }
 
-/** A fresh directory holding `main.tf`, initialised against the local mirror. */
-export async function terraformWorkspace(mainTf: string): Promise<TerraformWorkspace> {
+/**
+ * A fresh directory holding the configuration `text` (in `fileName`: `main.tf.json` for JSON),
+ * initialised against the local mirror. `text` may be a function of the directory's path, for a
+ * configuration that names a module relative to it.
+ */
+export async function terraformWorkspace(
+  text: string | ((directory: string) => string),
+  fileName = 'main.tf',
+): Promise<TerraformWorkspace> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'ipam-terraform-'));
   const cliConfig = path.join(workDir, 'terraform.rc');
   await writeFile(
     cliConfig,
     `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${PROVIDER}"]\n  }\n}\n`,
   );
-  await writeFile(path.join(workDir, 'main.tf'), mainTf);
+  const configure = (content: string) => writeFile(path.join(workDir, fileName), content);
+  await configure(typeof text === 'string' ? text : text(workDir));
   const env = {
     // Only what Terraform needs: no AWS settings or credentials of the machine, no plugin cache.
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|TF_)/i.test(name))),
@@ -104,7 +116,7 @@ export async function terraformWorkspace(mainTf: string): Promise<TerraformWorks
     return result;
   };
   await terraform('init', '-input=false', '-no-color');
-  return { terraform, remove: () => rm(workDir, { recursive: true, force: true }) };
+  return { terraform, configure, directory: workDir, remove: () => rm(workDir, { recursive: true, force: true }) };
 }
 
 /**
