@@ -70,6 +70,19 @@ resource "aws_vpc_ipam_pool" "regional" {
   tags                              = merge(var.tags, { Name = "${var.name}-${var.region}" })
 }
 
+# Public IPv6 space from Amazon for the Region's VPCs: a pool of the public scope, no CIDR of your
+# own (AWS provisions Amazon-owned /52s to it by netmask). PubliclyAdvertisable is left out: only
+# BYOIPv6 pools have one.
+resource "aws_vpc_ipam_pool" "public_ipv6" {
+  address_family   = "ipv6"
+  ipam_scope_id    = aws_vpc_ipam.main.public_default_scope_id
+  locale           = var.region
+  public_ip_source = "amazon"
+  aws_service      = "ec2"
+  description      = "${var.name} Amazon-provided IPv6 in ${var.region}"
+  tags             = merge(var.tags, { Name = "${var.name}-ipv6" })
+}
+
 # By size: the regional pool takes a free block of that size from the top-level pool.
 resource "aws_vpc_ipam_pool_cidr" "regional" {
   ipam_pool_id   = aws_vpc_ipam_pool.regional.id

@@ -7,7 +7,7 @@ output "lab_scope_id" {
 }
 
 output "pool_ids" {
-  value = { top = aws_vpc_ipam_pool.top.id, regional = aws_vpc_ipam_pool.regional.id }
+  value = { top = aws_vpc_ipam_pool.top.id, regional = aws_vpc_ipam_pool.regional.id, public_ipv6 = aws_vpc_ipam_pool.public_ipv6.id }
 }
 
 output "regional_cidr" {

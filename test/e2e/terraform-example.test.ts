@@ -149,7 +149,24 @@ async function expectExampleInService(name: string, expected: { regions: string[
 
   const top = found.pools.find((pool) => pool.IpamPoolId === out.pool_ids.top)!;
   const regional = found.pools.find((pool) => pool.IpamPoolId === out.pool_ids.regional)!;
-  expect(found.pools).toHaveLength(2);
+  expect(found.pools).toHaveLength(3);
+  // An Amazon-provided IPv6 pool answers no PubliclyAdvertisable (the EC2 model lets only BYOIPv6
+  // pools send one): the provider's publicly_advertisable is ForceNew, not Computed, so a `true`
+  // here made every plan after the first replace the pool (issue 17, item 10).
+  const publicIpv6 = found.pools.find((pool) => pool.IpamPoolId === out.pool_ids.public_ipv6)!;
+  const publicScope = found.scopes.find((scope) => scope.IpamScopeId === ipam.PublicDefaultScopeId)!;
+  expect(publicIpv6).toMatchObject({
+    IpamScopeArn: publicScope.IpamScopeArn,
+    AddressFamily: 'ipv6',
+    PublicIpSource: 'amazon',
+    AwsService: 'ec2',
+    Locale: 'us-east-1',
+    Description: `${name} Amazon-provided IPv6 in us-east-1`,
+    AllocationMinNetmaskLength: 0,
+    AllocationMaxNetmaskLength: 128,
+  });
+  expect(publicIpv6).not.toHaveProperty('PubliclyAdvertisable');
+  expect(tagMap(publicIpv6.Tags)).toEqual(withName('ipv6'));
   const privateScope = found.scopes.find((scope) => scope.IpamScopeId === ipam.PrivateDefaultScopeId)!;
   expect(top).toMatchObject({ IpamScopeArn: privateScope.IpamScopeArn, PoolDepth: 1, Description: `${name} top-level pool` });
   expect(tagMap(top.Tags)).toEqual(withName('top'));
@@ -217,6 +234,7 @@ async function expectExampleInService(name: string, expected: { regions: string[
       scope: lab!.IpamScopeId,
       top: top.IpamPoolId,
       regional: regional.IpamPoolId,
+      publicIpv6: publicIpv6.IpamPoolId,
       discovery: extra.IpamResourceDiscoveryId,
       association: association.IpamResourceDiscoveryAssociationId,
     },
