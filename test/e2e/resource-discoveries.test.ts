@@ -201,7 +201,10 @@ const cliProbe = await probeAwsCli();
 describe.skipIf(skipUnless(cliProbe.available, 'the AWS CLI tests of association tags', cliProbe.reason))(
   'tags on resource discovery associations with the AWS CLI',
   () => {
-    it('tags an association when it is made, filters on its tags, and changes them with create-tags and delete-tags', async () => {
+    // A dozen AWS CLI runs of a second or more each on a busy machine.
+    it('tags an association when it is made, filters on its tags, and changes them with create-tags and delete-tags', {
+      timeout: 180_000,
+    }, async () => {
       const cli = await awsCli(service.url, ADMIN, 'eu-central-1');
       const ipamId = (await cli.ok('aws ec2 create-ipam --query Ipam.IpamId --output text')).stdout.trim();
       const discoveryId = (
@@ -243,6 +246,18 @@ describe.skipIf(skipUnless(cliProbe.available, 'the AWS CLI tests of association
         [associationId, [{ Key: 'team', Value: 'net' }]],
       ]);
       await cli.ok(`aws ec2 disassociate-ipam-resource-discovery --ipam-resource-discovery-association-id ${associationId}`);
+      // Disassociating answers disassociate-in-progress; the discovery is associated again once it is gone.
+      const central = service.ec2({ region: 'eu-central-1' });
+      await settles(
+        associationId,
+        async () =>
+          (
+            await central.send(
+              new DescribeIpamResourceDiscoveryAssociationsCommand({ IpamResourceDiscoveryAssociationIds: [associationId] }),
+            )
+          ).IpamResourceDiscoveryAssociations?.[0]?.State,
+        'gone',
+      );
 
       // AWS's published example (examples/ec2/associate-ipam-resource-discovery.rst) tags with
       // ResourceType=ipam-resource-discovery and is answered the association with "Tags": [].
