@@ -13,6 +13,8 @@ const deps = discoverySweepDependencies(logger);
 
 export const handler = middy(async (event: ScheduledEvent): Promise<SweepReport> => {
   const report = await runDiscoverySweep(deps);
-  logger.info(report.skipped ? 'sweep skipped' : 'sweep done', { scheduledAt: event.time, report });
+  const fields = { scheduledAt: event.time, report };
+  if (report.stopped) logger.warn('sweep stopped', fields);
+  else logger.info(report.skipped ? 'sweep skipped' : 'sweep done', fields);
   return report;
 }).use(injectLambdaContext(logger));

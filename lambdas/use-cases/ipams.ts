@@ -293,16 +293,30 @@ export async function deleteIpamPools(deps: Dependencies, ipamId: string, cascad
 }
 
 /**
- * Workflow task: the IPAM, its Region slot, its (now empty) scopes, its resource discovery
- * associations and default resource discovery, in one transaction; then, best effort, what
- * discovery and monitoring recorded for it.
+ * Workflow task: first, what discovery and monitoring recorded for the IPAM and its verification
+ * tokens; then the IPAM, its Region slot, its (now empty) scopes, its resource discovery
+ * associations and default resource discovery, in one transaction. In that order so that a task
+ * retried after a crash, which finds the IPAM still there, finishes the clean-up (one that finds
+ * it gone has nothing left to do). Sweeps write nothing more for an IPAM being deleted
+ * (sweep/ipam-sweep.ts, whileIpamLives; observations: discovery-sweep.ts, stillDiscovering).
  */
 export async function deleteIpamRecord(deps: Dependencies, ipamId: string, cascade: boolean): Promise<void> {
-  const deleted = await retryOnConflict(async () => {
+  const found = await deps.store.getIpam(ipamId);
+  if (!found) return; // deleted already: a retried task does nothing
+  const scopes = await retryOnConflict(() => scopesOf(deps, found));
+  await purgeIpamMonitoringData(
+    deps,
+    ipamId,
+    scopes.map((scope) => scope.IpamScopeId),
+  );
+  const defaultDiscovery = await defaultDiscoveryOf(deps, found);
+  if (defaultDiscovery) await deleteObservations(deps, defaultDiscovery);
+  await purgeVerificationTokens(deps, found.OwnerId, ipamId);
+  await retryOnConflict(async () => {
     // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here
     // or makes the commit fail: nothing is left behind without its IPAM.
     const ipam = await deps.store.getIpam(ipamId);
-    if (!ipam) return; // deleted already: a retried task does nothing
+    if (!ipam) return;
     const scopes = await scopesOf(deps, ipam);
     const pools = (await deps.store.listPools(ipam.OwnerId)).filter((pool) => pool.ipamId === ipamId);
     // Cascade takes the extra scopes along (their pools went in the task before); without it, anything left refuses.
@@ -315,12 +329,7 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
       ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
       ...discovery.writes,
     ]);
-    return { ownerId: ipam.OwnerId, defaultDiscovery: discovery.defaultDiscovery, scopeIds: scopes.map((scope) => scope.IpamScopeId) };
   });
-  if (!deleted) return;
-  if (deleted.defaultDiscovery) await deleteObservations(deps, deleted.defaultDiscovery);
-  await purgeIpamMonitoringData(deps, ipamId, deleted.scopeIds);
-  await purgeVerificationTokens(deps, deleted.ownerId, ipamId);
 }
 
 /** The IPAM's scopes as they are now: the owner listing is an index that can lag behind, ScopeCount does not. */

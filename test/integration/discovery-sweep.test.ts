@@ -1,14 +1,18 @@
 // The discovery sweep end to end below the HTTP layer: a static inventory file → discovered
 // records and accounts → verdicts per scope, auto-import and auto-release, address history,
 // events — on DynamoDB Local, read back through the API actions a user would call.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDiscoverySweep } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import {
   createSweepHarness,
   dyingStore,
+  everyItem,
   type Inventory,
   MEMBER,
   OWNER,
+  pausedInventory,
+  pausedStore,
   subnet,
   type SweepHarness,
   vpc,
@@ -687,5 +691,137 @@ describe('robustness', () => {
     expect(reports.find((report) => !report.skipped)).toMatchObject({ ipamsEvaluated: 1, imported: 2 });
     // The lease is given back: the next sweep runs.
     expect((await sh.sweep()).skipped).toBeUndefined();
+  });
+});
+
+describe('the sweep lease (issue 18)', () => {
+  /** Short, so that tests outlast it: renewed every third of it. */
+  const LEASE_MS = 600;
+  const oneVpc: Inventory = { [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16'])] } } };
+  /** On the real clock, as the heartbeat's timers run. */
+  const realTime = (sh: SweepHarness) => ({ ...sh.deps, now: () => new Date(), sweepLease: { durationMs: LEASE_MS } });
+
+  it('is renewed while a sweep runs longer than it lasts: a second sweep cannot take it meanwhile', async () => {
+    const sh = await sweepHarness();
+    await ipamIn(sh, ['us-east-1']);
+    await sh.writeInventory(oneVpc);
+    const { inventory, gate } = pausedInventory(sh.deps);
+    const first = runDiscoverySweep({ ...realTime(sh), inventory });
+    await gate.reached;
+    const taken = (await sh.harness.store.getSweepLease())!;
+    await sleep(3 * LEASE_MS);
+    const renewed = (await sh.harness.store.getSweepLease())!;
+    expect(renewed.holder).toBe(taken.holder);
+    expect(renewed.version).toBeGreaterThan(taken.version);
+    expect(Date.parse(renewed.leaseUntil)).toBeGreaterThan(Date.parse(taken.leaseUntil));
+    expect(await runDiscoverySweep(realTime(sh))).toMatchObject({ skipped: 'another sweep is running' });
+    gate.open();
+    expect(await first).toEqual({
+      resourceDiscoveries: 1,
+      accountsRead: 1,
+      accountsFailed: 0,
+      ipamsEvaluated: 1,
+      imported: 0,
+      released: 0,
+    });
+    expect(await sh.harness.store.getSweepLease()).toBeUndefined();
+  });
+
+  it('is given back when a sweep fails', async () => {
+    const sh = await sweepHarness();
+    await ipamIn(sh, ['us-east-1']);
+    const failing = new Proxy(sh.harness.store, {
+      get(target, name) {
+        if (name === 'listResourceDiscoveryAssociations') return () => Promise.reject(new Error('simulated outage'));
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(sh.sweep({ ...sh.deps, store: failing })).rejects.toThrow('simulated outage');
+    expect(await sh.harness.store.getSweepLease()).toBeUndefined();
+    expect((await sh.sweep()).skipped).toBeUndefined();
+  });
+
+  it('once lost (another sweep took it), the sweep stops writing and leaves the other one its lease', async () => {
+    const sh = await sweepHarness();
+    const ipam = await ipamIn(sh, ['us-east-1']);
+    await sh.writeInventory(oneVpc);
+    const { inventory, gate } = pausedInventory(sh.deps);
+    const first = runDiscoverySweep({ ...realTime(sh), inventory });
+    await gate.reached;
+    // What a second sweep does once this one's lease ran out unrenewed (a frozen process, say).
+    const held = (await sh.harness.store.getSweepLease())!;
+    const other = { holder: 'another sweep', leaseUntil: new Date(Date.now() + 3_600_000).toISOString(), version: held.version };
+    await sh.harness.store.commit([{ op: 'update', entity: { type: 'sweep-lease', value: other } }]);
+    await sleep(LEASE_MS); // past a heartbeat, which finds the lease gone
+    gate.open();
+    expect(await first).toEqual({
+      stopped: 'lost the lease',
+      resourceDiscoveries: 0,
+      accountsRead: 0,
+      accountsFailed: 0,
+      ipamsEvaluated: 0,
+      imported: 0,
+      released: 0,
+    });
+    const { IpamDiscoveredAccounts } = await sh.harness.call('GetIpamDiscoveredAccounts', {
+      IpamResourceDiscoveryId: ipam.DefaultResourceDiscoveryId,
+      DiscoveryRegion: 'us-east-1',
+    });
+    expect(IpamDiscoveredAccounts).toEqual([]);
+    expect(await resourceCidrs(sh, ipam.PrivateDefaultScopeId)).toEqual([]);
+    expect(await sh.harness.store.getSweepLease()).toMatchObject({ holder: 'another sweep' });
+  });
+});
+
+describe('a sweep racing DeleteIpam (issue 18)', () => {
+  /**
+   * Every stored item that names the IPAM or anything of it, but the records of the workflow that
+   * deleted it and the finished pool CIDRs kept for a day by design (docs/behaviour.md).
+   */
+  async function leftovers(sh: SweepHarness, ipam: any, poolIds: string[] = []) {
+    const ids = [
+      ipam.IpamId,
+      ipam.PublicDefaultScopeId,
+      ipam.PrivateDefaultScopeId,
+      ipam.DefaultResourceDiscoveryId,
+      ipam.DefaultResourceDiscoveryAssociationId,
+      ...poolIds,
+    ];
+    return (await everyItem(sh.harness.store))
+      .filter((item) => item.type !== 'execution' && item.type !== 'client-token')
+      .filter((item) => !(item.type === 'pool-cidr' && ((item.value ?? item) as { retainedUntil?: string }).retainedUntil))
+      .filter((item) => ids.some((id) => JSON.stringify(item).includes(id)))
+      .map((item) => `${item.type} ${item.PK} ${item.SK}`);
+  }
+
+  it('after it evaluated the IPAM: its writes for the IPAM fail, nothing of the IPAM is left, the sweep ends cleanly', async () => {
+    const sh = await sweepHarness();
+    const { ipam, poolId } = await ipamWith(sh, ['us-east-1'], { cidr: '10.0.0.0/8' });
+    await sh.writeInventory({ [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16'])] } } });
+    await sh.sweep(); // resource CIDRs, history, an allocation
+    await sh.writeInventory({ [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16']), vpc('vpc-2', ['10.2.0.0/16'])] } } });
+    // Held up once it read the IPAM, its scopes and pools (and imported vpc-2), before its verdicts.
+    const { store, gate } = pausedStore(sh.harness.store, 'listResourceCidrs');
+    const racing = sh.sweep({ ...sh.deps, store });
+    await gate.reached;
+    await sh.harness.call('DeleteIpam', { IpamId: ipam.IpamId, Cascade: true });
+    gate.open();
+    expect(await racing).toMatchObject({ resourceDiscoveries: 1, accountsRead: 1, ipamsEvaluated: 0 });
+    expect(await leftovers(sh, ipam, [poolId])).toEqual([]);
+    expect(await sh.harness.store.getSweepLease()).toBeUndefined();
+  });
+
+  it("while it reads accounts: what it saw for the IPAM's default resource discovery is not kept", async () => {
+    const sh = await sweepHarness();
+    const ipam = await ipamIn(sh, ['us-east-1']);
+    await sh.writeInventory({ [OWNER]: { 'us-east-1': { vpcs: [vpc('vpc-1', ['10.1.0.0/16'])] } } });
+    const { inventory, gate } = pausedInventory(sh.deps);
+    const racing = sh.sweep({ ...sh.deps, inventory });
+    await gate.reached;
+    await sh.harness.call('DeleteIpam', { IpamId: ipam.IpamId });
+    gate.open();
+    expect(await racing).toMatchObject({ resourceDiscoveries: 1, accountsRead: 0, accountsFailed: 0, ipamsEvaluated: 0 });
+    expect(await leftovers(sh, ipam)).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file.ts';
 import type { Tag } from '../../lambdas/domain/model/record.ts';
 import type { InventorySnapshot } from '../../lambdas/domain/inventory.ts';
@@ -94,4 +96,83 @@ export function dyingStore(store: Store, allowed: number): Store {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** A gate a test opens: `reached` resolves when the code first arrives at it, which then waits for `open()`. */
+export interface Gate {
+  reached: Promise<void>;
+  open(): void;
+}
+
+function gate(): Gate & { pass(): Promise<void> } {
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  return {
+    reached,
+    open: () => release(),
+    pass: () => {
+      arrive();
+      return opened;
+    },
+  };
+}
+
+/** The sweep's inventory, held up at every read until the gate opens: the sweep has read the resource discoveries, nothing written yet. */
+export function pausedInventory(deps: SweepDependencies): { inventory: SweepDependencies['inventory']; gate: Gate } {
+  const held = gate();
+  return {
+    gate: held,
+    inventory: {
+      read: async (accountId, region) => {
+        await held.pass();
+        return deps.inventory.read(accountId, region);
+      },
+    },
+  };
+}
+
+/** A store that holds up the first call of `method` (after it read) until the gate opens. */
+export function pausedStore(store: Store, method: keyof Store): { store: Store; gate: Gate } {
+  const held = gate();
+  let first = true;
+  return {
+    gate: held,
+    store: new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (typeof value !== 'function') return value;
+        if (name !== method) return value.bind(target);
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          if (first) {
+            first = false;
+            await held.pass();
+          }
+          return result;
+        };
+      },
+    }),
+  };
+}
+
+/**
+ * Every item of the store's table, as stored (a scan; for tests that look for leftovers). Reads
+ * the adapters' private state: there is no scan in the Store contract, on purpose.
+ */
+export async function everyItem(store: Store): Promise<Record<string, unknown>[]> {
+  if (store instanceof InMemoryStore) {
+    const partitions = (store as unknown as { partitions: Map<string, { items: Map<string, Record<string, unknown>> }> }).partitions;
+    return [...partitions.values()].flatMap((partition) => [...partition.items.values()]);
+  }
+  const { doc, tableName } = store as unknown as { doc: DynamoDBDocumentClient; tableName: string };
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

@@ -80,6 +80,8 @@ export interface SweepDependencies extends Dependencies {
     /** Percent-used thresholds whose crossing emits a pool utilisation event. */
     utilisationThresholds: number[];
   };
+  /** How long a sweep's lease lasts unrenewed (sweep/sweep-lease.ts; renewed every third of it). Default 15 minutes; tests shorten it. */
+  sweepLease?: { durationMs: number };
 }
 
 /** CIDRs (config.publicSpace) standing in for the addresses AWS owns and hands out. */

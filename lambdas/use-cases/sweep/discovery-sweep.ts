@@ -6,23 +6,24 @@
 // Every step can be repeated after a crash: observations are replaced wholesale, releases and
 // imports re-check the allocations, and resource-CIDR and history writes are conditional with
 // deterministic keys — so the next sweep finishes whatever a crashed one left half done.
-import { randomUUID } from 'node:crypto';
 import { accountRegionKey, type DiscoveredRecords, discoveredFromSnapshot } from '../../domain/discovery.ts';
 import type { DiscoveredAccount, IpamResourceDiscovery, IpamResourceDiscoveryAssociation } from '../../domain/model/discovery.ts';
-import type { SweepLease } from '../../domain/model/execution.ts';
 import type { InventorySnapshot } from '../../domain/inventory.ts';
 import { discoveryTargets } from '../../domain/organization-discovery.ts';
 import { InventoryFailure } from '../../ports/inventory.ts';
-import { type ObservationWrite, StoreConflict } from '../../ports/store.ts';
+import type { ObservationWrite } from '../../ports/store.ts';
 import type { SweepDependencies } from '../kernel/context.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import { type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
+import { IpamGone, type SuccessfulRead, sweepIpam } from './ipam-sweep.ts';
+import { HeldSweepLease, SweepLeaseLost } from './sweep-lease.ts';
 import { isSettled } from '../kernel/lookup.ts';
 import { sharedAccess } from '../sharing/access.ts';
 
 export interface SweepReport {
   /** Set when another sweep holds the lease: this one did nothing. */
   skipped?: 'another sweep is running';
+  /** Set when this sweep could not renew its lease: it stopped writing part way (the next sweep finishes). */
+  stopped?: 'lost the lease';
   resourceDiscoveries: number;
   accountsRead: number;
   accountsFailed: number;
@@ -31,20 +32,21 @@ export interface SweepReport {
   released: number;
 }
 
-/** A crashed sweep blocks the next ones for this long at most. */
-const LEASE_MILLISECONDS = 15 * 60 * 1000;
 /** Accounts × Regions read at the same time: EC2 reads are slow, but each account has its own rate limits. */
 const READ_CONCURRENCY = 8;
 
 const NOTHING_DONE = { resourceDiscoveries: 0, accountsRead: 0, accountsFailed: 0, ipamsEvaluated: 0, imported: 0, released: 0 };
 
 export async function runDiscoverySweep(deps: SweepDependencies): Promise<SweepReport> {
-  const lease = await takeLease(deps);
+  const lease = await HeldSweepLease.take(deps);
   if (!lease) return { skipped: 'another sweep is running', ...NOTHING_DONE };
   try {
-    return await sweep(deps);
+    return await sweep({ ...deps, store: lease.store }, () => lease.assertHeld());
+  } catch (error) {
+    if (error instanceof SweepLeaseLost) return { stopped: 'lost the lease', ...NOTHING_DONE };
+    throw error;
   } finally {
-    await releaseLease(deps, lease);
+    await lease.release();
   }
 }
 
@@ -62,11 +64,14 @@ export interface AccountRegion {
  * discovery no longer covers stays the sweep's job.
  */
 export async function refreshDiscovery(deps: SweepDependencies, changed: readonly AccountRegion[]): Promise<SweepReport> {
-  return sweep(deps, new Set(changed.map(({ accountId, region }) => accountRegionKey(accountId, region))));
+  return sweep(deps, undefined, new Set(changed.map(({ accountId, region }) => accountRegionKey(accountId, region))));
 }
 
-/** Reads every covered account (or only those of `only`), then evaluates every IPAM they feed. */
-async function sweep(deps: SweepDependencies, only?: ReadonlySet<string>): Promise<SweepReport> {
+/**
+ * Reads every covered account (or only those of `only`), then evaluates every IPAM they feed.
+ * `assertHeld` throws SweepLeaseLost once the sweep's lease is gone: it stops between IPAMs.
+ */
+async function sweep(deps: SweepDependencies, assertHeld = () => {}, only?: ReadonlySet<string>): Promise<SweepReport> {
   const sampleTime = deps.now().toISOString();
   const discoveries = (await deps.store.listResourceDiscoveries()).filter((discovery) => isSettled(discovery.State));
   const reads = await discoverAccounts(deps, discoveries, sampleTime, only);
@@ -80,6 +85,7 @@ async function sweep(deps: SweepDependencies, only?: ReadonlySet<string>): Promi
   for (const [ipamId, associations] of associationsByIpam(await deps.store.listResourceDiscoveryAssociations())) {
     // A refresh leaves alone the IPAMs none of the accounts it read feeds.
     if (only && !associations.some((association) => fed.has(association.IpamResourceDiscoveryId))) continue;
+    assertHeld();
     const associated = await stillShared(
       deps,
       associations.flatMap((association) =>
@@ -95,8 +101,11 @@ async function sweep(deps: SweepDependencies, only?: ReadonlySet<string>): Promi
       report.imported += outcome.imported;
       report.released += outcome.released;
     } catch (error) {
+      if (error instanceof SweepLeaseLost) throw error;
+      // DeleteIpam won the race: none of this sweep's writes for the IPAM landed.
+      if (error instanceof IpamGone) deps.log.info('IPAM deleted during the sweep; skipped', { ipamId });
       // One IPAM's trouble must not stop the others; the next sweep tries it again.
-      deps.log.error('could not sweep an IPAM', { ipamId, error });
+      else deps.log.error('could not sweep an IPAM', { ipamId, error });
     }
   }
   return report;
@@ -118,40 +127,6 @@ async function stillShared(
     }),
   );
   return kept.filter((discovery): discovery is IpamResourceDiscovery => discovery !== undefined);
-}
-
-// ---- One sweep at a time ----
-
-async function takeLease(deps: SweepDependencies): Promise<SweepLease | undefined> {
-  const now = deps.now().getTime();
-  const held = await deps.store.getSweepLease();
-  if (held && Date.parse(held.leaseUntil) > now) return undefined;
-  const lease: SweepLease = {
-    holder: randomUUID(),
-    leaseUntil: new Date(now + LEASE_MILLISECONDS).toISOString(),
-    version: held?.version ?? 1,
-  };
-  try {
-    // Invariant: one sweep at a time — the lease is taken only if nobody took it since it was read.
-    await deps.store.commit([
-      held
-        ? { op: 'update', entity: { type: 'sweep-lease', value: lease } }
-        : { op: 'create', entity: { type: 'sweep-lease', value: lease } },
-    ]);
-  } catch (error) {
-    if (error instanceof StoreConflict) return undefined;
-    throw error;
-  }
-  return { ...lease, version: held ? held.version + 1 : lease.version };
-}
-
-async function releaseLease(deps: SweepDependencies, lease: SweepLease): Promise<void> {
-  try {
-    // Invariant: only the holder gives the lease back (after it expired, another sweep may hold it).
-    await deps.store.commit([{ op: 'delete', entity: { type: 'sweep-lease', value: lease } }]);
-  } catch (error) {
-    if (!(error instanceof StoreConflict)) throw error;
-  }
 }
 
 // ---- Reading every account ----
@@ -210,23 +185,25 @@ async function discoverAccounts(
   }
   await forgetAccounts(deps, dropped);
   await forEachConcurrently(work, READ_CONCURRENCY, async (task) => {
-    if (!(await discoverAccount(deps, task, readOnce, sampleTime))) {
-      reads.failed++;
-      return;
-    }
+    const outcome = await discoverAccount(deps, task, readOnce, sampleTime);
+    if (outcome === 'failed') reads.failed++;
+    if (outcome !== 'read') return;
     reads.read++;
     reads.succeeded.push({ resourceDiscoveryId: task.discovery.IpamResourceDiscoveryId, accountId: task.accountId, region: task.region });
   });
   return reads;
 }
 
-/** Reads one account in one Region for one resource discovery and records what it saw, or why it could not see. */
+/**
+ * Reads one account in one Region for one resource discovery and records what it saw, or why it
+ * could not see; `gone` when the discovery began to be deleted meanwhile (nothing of it kept).
+ */
 async function discoverAccount(
   deps: SweepDependencies,
   { discovery, region, accountId, organizationalUnitId, before }: AccountRead,
   read: (accountId: string, region: string) => Promise<InventorySnapshot>,
   sampleTime: string,
-): Promise<boolean> {
+): Promise<'read' | 'failed' | 'gone'> {
   const account: DiscoveredAccount = {
     AccountId: accountId,
     DiscoveryRegion: region,
@@ -241,17 +218,38 @@ async function discoverAccount(
     await deps.store.writeObservations([
       { op: 'put', entity: { type: 'discovered-account', value: { ...account, LastSuccessfulDiscoveryTime: sampleTime } } },
     ]);
-    return true;
+    if (!(await stillDiscovering(deps, discovery))) {
+      await forgetAccounts(deps, [account]);
+      return 'gone';
+    }
+    return 'read';
   } catch (error) {
+    if (error instanceof SweepLeaseLost) throw error;
     if (error instanceof InventoryFailure) {
       // What it saw last time stays: a failed read says nothing about what exists.
       const failed = { ...account, FailureReason: { Code: error.code, Message: error.message } };
       await deps.store.writeObservations([{ op: 'put', entity: { type: 'discovered-account', value: failed } }]);
+      if (!(await stillDiscovering(deps, discovery))) await forgetAccounts(deps, [failed]);
     } else {
       deps.log.error('could not discover an account', { resourceDiscoveryId: discovery.IpamResourceDiscoveryId, accountId, region, error });
     }
-    return false;
+    return 'failed';
   }
+}
+
+/**
+ * Whether what a resource discovery saw may stay, asked after writing it. Observations are
+ * written without conditions, so a sweep that read the discovery before it (or its IPAM) began
+ * to be deleted could write them after the deletion's clean-up listed them: it takes them back
+ * itself. The deletion marks first (IPAM delete-in-progress, or the record gone), cleans up
+ * after; this asks after writing — so either the clean-up sees the writes or this sees the mark.
+ */
+async function stillDiscovering(deps: SweepDependencies, discovery: IpamResourceDiscovery): Promise<boolean> {
+  const current = await deps.store.getResourceDiscovery(discovery.IpamResourceDiscoveryId);
+  if (!current || current.State === 'delete-in-progress') return false;
+  if (!current.IsDefault || current.ipamId === undefined) return true;
+  const ipam = await deps.store.getIpam(current.ipamId);
+  return ipam !== undefined && ipam.State !== 'delete-in-progress';
 }
 
 /**

@@ -19,13 +19,14 @@ import type { Ipam } from '../../domain/model/ipam.ts';
 import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import type { IpamEvent } from '../../ports/events.ts';
-import { StoreConflict } from '../../ports/store.ts';
+import { type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import { importResourceAllocation, releaseAllocation } from '../allocations.ts';
 import { forEachConcurrently } from './concurrency.ts';
 import type { SweepDependencies } from '../kernel/context.ts';
 import { retryOnConflict } from '../free-space.ts';
 import { isSettled } from '../kernel/lookup.ts';
 import { publishIpamMonitoring } from './monitoring.ts';
+import { SweepLeaseLost } from './sweep-lease.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
 
 /** Resource-CIDR commits in flight at once: each is a small transaction on its own CIDR. */
@@ -44,16 +45,28 @@ export interface SuccessfulRead {
   region: string;
 }
 
-/** Sweeps one IPAM with what its associated resource discoveries saw. Undefined when the IPAM is gone or not settled. */
+/** The IPAM a sweep was writing for is being deleted, or is gone: none of the writes failing this landed. */
+export class IpamGone extends Error {
+  constructor(ipamId: string) {
+    super(`IPAM ${ipamId} was deleted during the sweep`);
+    this.name = 'IpamGone';
+  }
+}
+
+/**
+ * Sweeps one IPAM with what its associated resource discoveries saw. Undefined when the IPAM is
+ * gone or not settled; throws IpamGone when DeleteIpam began while it ran.
+ */
 export async function sweepIpam(
-  deps: SweepDependencies,
+  sweepDeps: SweepDependencies,
   ipamId: string,
   discoveries: IpamResourceDiscovery[],
   succeeded: readonly SuccessfulRead[],
   sampleTime: string,
 ): Promise<IpamSweepOutcome | undefined> {
-  const ipam = await deps.store.getIpam(ipamId);
+  const ipam = await sweepDeps.store.getIpam(ipamId);
   if (!ipam || !isSettled(ipam.State)) return undefined;
+  const deps = { ...sweepDeps, store: whileIpamLives(sweepDeps.store, ipam) };
   const sources = discoverySources(ipam, discoveries);
   const discovered = dedupeDiscovered(
     (
@@ -79,6 +92,42 @@ export async function sweepIpam(
   await writeVerdicts(deps, view, evaluateIpam(view), sampleTime);
   await publishMonitoring(deps, view, sources);
   return { imported, released };
+}
+
+/** Attempts of one commit while only the IPAM's version moves (a tag, a new scope): then the writes' own conflict counts. */
+const IPAM_CHECK_ATTEMPTS = 3;
+
+/**
+ * The store as this IPAM's sweep writes to it: every commit also checks the IPAM at the version
+ * read. DeleteIpam first moves the IPAM to delete-in-progress (a new version), then deletes what
+ * hangs off it; so a sweep that read the IPAM before cannot (re)create its resource CIDRs,
+ * history, overrides, allocations or monitor state after: the commit fails, the IPAM is re-read,
+ * and the sweep skips it (IpamGone). Any other change of the IPAM only moves the version checked.
+ */
+function whileIpamLives(store: Store, read: Ipam): Store {
+  let ipam = read;
+  const commit = async (writes: Write[]): Promise<void> => {
+    if (writes.length === 0) return store.commit(writes);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Invariant: the IPAM still exists, not being deleted, at the version this sweep last read.
+        return await store.commit([...writes, { op: 'check', entity: { type: 'ipam', value: ipam } }]);
+      } catch (error) {
+        if (!(error instanceof StoreConflict)) throw error;
+        const current = await store.getIpam(ipam.IpamId);
+        if (!current || current.State === 'delete-in-progress') throw new IpamGone(ipam.IpamId);
+        if (current.version === ipam.version || attempt >= IPAM_CHECK_ATTEMPTS) throw error;
+        ipam = current;
+      }
+    }
+  };
+  return new Proxy(store, {
+    get: (target, name) => {
+      if (name === 'commit') return commit;
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 interface DiscoverySource {
@@ -310,6 +359,7 @@ async function publishMonitoring(deps: SweepDependencies, view: IpamView, source
       publicAddresses: latestAddresses(addresses),
     });
   } catch (error) {
+    if (error instanceof IpamGone || error instanceof SweepLeaseLost) throw error;
     // Monitoring must never break a sweep: its verdicts are written already.
     deps.log.error('could not publish IPAM monitoring', { ipamId: view.ipam.IpamId, error });
   }
