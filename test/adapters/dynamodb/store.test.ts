@@ -10,6 +10,7 @@ import { StoreConflict } from '../../../lambdas/ports/store.ts';
 import { CLOSED_EXECUTION_RETENTION_MS } from '../../../lambdas/domain/expiry.ts';
 import type { WorkflowExecution } from '../../../lambdas/domain/model/execution.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
+import { ADMIN, OUTSIDER, ownerPool, ram, sharingOrganization, useOrganizations } from '../../support/sharing.ts';
 import { createUseCaseHarness } from '../../support/use-cases.ts';
 import { describeStoreContract } from '../store-contract.ts';
 
@@ -139,6 +140,38 @@ describe('DynamoDbStore: Describe* by id reads the table, strongly consistent', 
     sent.length = 0;
     expect((await harness.call('DescribeIpams', {})).Ipams).toHaveLength(1);
     expect(sent.some(({ input }) => input.IndexName === 'GSI1')).toBe(true);
+  });
+
+  it('reads the shares and invitations RAM requests name by ARN from the table, strongly consistent', async () => {
+    const { store, sent } = await recordedStore();
+    const harness = await createUseCaseHarness({ store });
+    useOrganizations(harness, [sharingOrganization().org]);
+    const { pool } = await ownerPool(harness, ADMIN, '10.0.0.0/16');
+    const created = await ram(harness, ADMIN, {
+      path: '/createresourceshare',
+      body: { name: 'pools', resourceArns: [pool.IpamPoolArn], principals: [OUTSIDER] },
+    });
+    const shareArn: string = created.body.resourceShare.resourceShareArn;
+    const listed = await ram(harness, OUTSIDER, { path: '/getresourceshareinvitations', body: {} });
+    const invitationArn: string = listed.body.resourceShareInvitations[0].resourceShareInvitationArn;
+
+    sent.length = 0;
+    const shares = await ram(harness, ADMIN, {
+      path: '/getresourceshares',
+      body: { resourceOwner: 'SELF', resourceShareArns: [shareArn] },
+    });
+    expect(shares.body.resourceShares.map((share: { resourceShareArn: string }) => share.resourceShareArn)).toEqual([shareArn]);
+    expect(sent.filter(({ input }) => input.IndexName !== undefined)).toEqual([]);
+    expect(sent.filter(({ command }) => /Query/.test(command)).every(({ input }) => input.ConsistentRead === true)).toBe(true);
+
+    sent.length = 0;
+    const invitations = await ram(harness, OUTSIDER, {
+      path: '/getresourceshareinvitations',
+      body: { resourceShareInvitationArns: [invitationArn] },
+    });
+    expect(invitations.body.resourceShareInvitations).toEqual([expect.objectContaining({ resourceShareInvitationArn: invitationArn })]);
+    expect(sent.filter(({ input }) => input.IndexName !== undefined)).toEqual([]);
+    expect(sent.filter(({ command }) => /Get/.test(command)).every(({ input }) => input.ConsistentRead === true)).toBe(true);
   });
 });
 
