@@ -33,15 +33,15 @@ function requireResourceOwner(value: unknown): ResourceOwner {
 
 /**
  * The shares the caller sees from one side: its own (SELF) or the ACTIVE ones naming it, for which
- * it is covered right now (OTHER-ACCOUNTS). Its own shares named by ARN are read from the table, so
- * one just created is seen at once; the owner's listing comes from an index that may lag.
+ * it is covered right now (OTHER-ACCOUNTS). Shares named by ARN are read from the table, so one
+ * just created is seen at once; without ARNs they are listed from an index that may lag.
  */
 async function sharesSeenBy(deps: Dependencies, context: RequestContext, owner: ResourceOwner, named?: string[]): Promise<ShareView[]> {
   if (owner === 'SELF') {
     const arns = named?.length ? named : (await deps.store.listResourceShares(context.accountId)).map((share) => share.resourceShareArn);
     return (await readShareViews(deps, arns)).filter((view) => view.share.owningAccountId === context.accountId);
   }
-  return sharesCoveringAccount(deps, context.accountId);
+  return sharesCoveringAccount(deps, context.accountId, named);
 }
 
 interface GetResourceSharesInput extends Paged {

@@ -172,6 +172,16 @@ describe('DynamoDbStore: Describe* by id reads the table, strongly consistent', 
     expect(invitations.body.resourceShareInvitations).toEqual([expect.objectContaining({ resourceShareInvitationArn: invitationArn })]);
     expect(sent.filter(({ input }) => input.IndexName !== undefined)).toEqual([]);
     expect(sent.filter(({ command }) => /Get/.test(command)).every(({ input }) => input.ConsistentRead === true)).toBe(true);
+
+    // The receiver, once it accepted, names the share by ARN too.
+    await ram(harness, OUTSIDER, { path: '/acceptresourceshareinvitation', body: { resourceShareInvitationArn: invitationArn } });
+    sent.length = 0;
+    const theirs = await ram(harness, OUTSIDER, {
+      path: '/getresourceshares',
+      body: { resourceOwner: 'OTHER-ACCOUNTS', resourceShareArns: [shareArn] },
+    });
+    expect(theirs.body.resourceShares.map((share: { resourceShareArn: string }) => share.resourceShareArn)).toEqual([shareArn]);
+    expect(sent.filter(({ input }) => input.IndexName !== undefined)).toEqual([]);
   });
 });
 
