@@ -21,10 +21,11 @@ import { presentToken, tokenStatus, tokenVisible } from './verification-tokens.t
 type StringField<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T] & string;
 
 interface DescribeRow<T extends { Tags?: Tag[] }> {
-  /** The account's records of this type (an index: may lag a write by about a second in the cloud), and which of them the caller may see. */
+  /** The account's records of this type (an index: may lag a write by about a second in the cloud). */
   list: (store: Store, accountId: string) => Promise<T[]>;
-  /** One record by id from the table, strongly consistent: named ids are read so, so a create is seen at once. */
+  /** One record by id from the table, strongly consistent: how named ids are read, so a create is seen at once. */
   get: (store: Store, id: string) => Promise<T | undefined>;
+  /** Which of the records read the caller may see. */
   visible: (context: RequestContext, record: T) => boolean;
   /** Records of other accounts shared with the caller (AWS RAM) that it may describe here, and how they are shown to it. */
   shared?: {
