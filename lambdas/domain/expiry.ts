@@ -1,7 +1,7 @@
 // Records that expire. DynamoDB's TTL (dynamodb/table-schema.ts) deletes them late, DynamoDB Local
 // and the in-memory store never, so the instant one is gone is decided here: every reader treats
 // it as absent from then on, and the DynamoDB adapter marks the same instant for TTL.
-import type { ClientTokenRecord } from './model/execution.ts';
+import type { ClientTokenRecord, WorkflowExecution } from './model/execution.ts';
 import type { IpamPoolCidr } from './model/pool.ts';
 
 /** How long a client token is honoured after its request started, like EC2's idempotency window. */
@@ -23,3 +23,10 @@ export const poolCidrRetainedUntil = (now: Date): string => new Date(now.getTime
 /** A finished pool CIDR is forgotten at its retainedUntil. */
 export const isForgottenPoolCidr = (record: Pick<IpamPoolCidr, 'retainedUntil'>, now: Date): boolean =>
   record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();
+
+/** How long a closed workflow execution's record is kept after it finished: long enough to look into a failure. */
+export const CLOSED_EXECUTION_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** When a closed execution's record goes, in epoch milliseconds; an open one (no finishedAt) stays. Nothing reads a closed one after. */
+export const executionExpiresAt = (execution: Pick<WorkflowExecution, 'finishedAt'>): number | undefined =>
+  execution.finishedAt === undefined ? undefined : Date.parse(execution.finishedAt) + CLOSED_EXECUTION_RETENTION_MS;

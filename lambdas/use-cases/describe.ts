@@ -1,5 +1,7 @@
 // The Describe* actions over record types bounded by quotas: one row per action, one function
-// that runs a row. Named ids must exist, then filters apply, then one page of at most 1000.
+// that runs a row. Named ids must exist, then filters apply, then one page of at most 1000. Named ids
+// are read one by one from the table (strongly consistent), so a Describe by id sees a create at
+// once; without ids the owner's listing comes from an index, which may lag by about a second in the cloud.
 import { type ErrorCode, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import type { Tag } from '../domain/model/record.ts';
@@ -19,8 +21,11 @@ import { presentToken, tokenStatus, tokenVisible } from './verification-tokens.t
 type StringField<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T] & string;
 
 interface DescribeRow<T extends { Tags?: Tag[] }> {
-  /** The account's records of this type, and which of them the caller may see. */
+  /** The account's records of this type (an index: may lag a write by about a second in the cloud). */
   list: (store: Store, accountId: string) => Promise<T[]>;
+  /** One record by id from the table, strongly consistent: how named ids are read, so a create is seen at once. */
+  get: (store: Store, id: string) => Promise<T | undefined>;
+  /** Which of the records read the caller may see. */
   visible: (context: RequestContext, record: T) => boolean;
   /** Records of other accounts shared with the caller (AWS RAM) that it may describe here, and how they are shown to it. */
   shared?: {
@@ -47,12 +52,15 @@ const row =
   async (action, deps, context, input) => {
     const now = deps.now();
     const matches = compileFilters<T>(input.Filters, spec.filterFields, spec.computedFilters?.(now));
-    const [owned, shared] = await Promise.all([spec.list(deps.store, context.accountId), spec.shared?.list(deps, context) ?? []]);
+    const ids = (input[`${spec.id}s`] as string[] | undefined) ?? [];
+    const [owned, shared] = await Promise.all([
+      ids.length === 0 ? spec.list(deps.store, context.accountId) : readEach(ids, (id) => spec.get(deps.store, id)),
+      spec.shared?.list(deps, context) ?? [],
+    ]);
     const records = [...owned.filter((record) => spec.visible(context, record)), ...shared];
     const isShared = new Set(shared);
     const present = (record: T) => (isShared.has(record) && spec.shared ? spec.shared.present(record, now) : spec.present(record, now));
     const idOf = (record: T) => record[spec.id] as string;
-    const ids = (input[`${spec.id}s`] as string[] | undefined) ?? [];
     // As EC2's Describe* insist, each named id must be among the caller's records.
     const missing = ids.find((id) => !records.some((record) => idOf(record) === id));
     if (missing !== undefined) throw new IpamError(`Invalid${spec.id}.NotFound` as ErrorCode, messages.notFound(spec.kind, missing));
@@ -62,9 +70,16 @@ const row =
     return { [spec.output]: page.items.map(present), NextToken: page.nextToken };
   };
 
+/** Each distinct id read once; those that exist. */
+async function readEach<T>(ids: string[], get: (id: string) => Promise<T | undefined>): Promise<T[]> {
+  const found: (T | undefined)[] = await Promise.all([...new Set(ids)].map(get));
+  return found.filter((record): record is T => record !== undefined);
+}
+
 const DESCRIBE_ROWS = {
   DescribeIpams: row({
     list: (store, accountId) => store.listIpams(accountId),
+    get: (store, id) => store.getIpam(id),
     visible: ipamVisible,
     id: 'IpamId',
     kind: 'ipam',
@@ -75,6 +90,7 @@ const DESCRIBE_ROWS = {
   }),
   DescribeIpamScopes: row({
     list: (store, accountId) => store.listScopes(accountId),
+    get: (store, id) => store.getScope(id),
     visible: scopeVisible,
     id: 'IpamScopeId',
     kind: 'ipam-scope',
@@ -96,6 +112,7 @@ const DESCRIBE_ROWS = {
   }),
   DescribeIpamPools: row({
     list: (store, accountId) => store.listPools(accountId),
+    get: (store, id) => store.getPool(id),
     visible: poolVisible,
     shared: {
       list: async (deps, context) => {
@@ -134,6 +151,7 @@ const DESCRIBE_ROWS = {
   }),
   DescribeIpamResourceDiscoveries: row({
     list: (store, accountId) => store.listResourceDiscoveries(accountId),
+    get: (store, id) => store.getResourceDiscovery(id),
     visible: resourceDiscoveryVisible,
     shared: {
       list: async (deps, context) => {
@@ -167,6 +185,7 @@ const DESCRIBE_ROWS = {
   }),
   DescribeIpamResourceDiscoveryAssociations: row({
     list: (store, accountId) => store.listResourceDiscoveryAssociations(accountId),
+    get: (store, id) => store.getResourceDiscoveryAssociation(id),
     visible: associationVisible,
     id: 'IpamResourceDiscoveryAssociationId',
     kind: 'ipam-resource-discovery-association',
@@ -187,6 +206,7 @@ const DESCRIBE_ROWS = {
   }),
   DescribeIpamExternalResourceVerificationTokens: row({
     list: (store, accountId) => store.listVerificationTokens(accountId),
+    get: (store, id) => store.getVerificationToken(id),
     visible: tokenVisible,
     id: 'IpamExternalResourceVerificationTokenId',
     kind: 'ipam-external-resource-verification-token',

@@ -151,23 +151,29 @@ const TRANSACTION_LIMIT = 100;
  * cannot be found by scope; it is unreachable (scope ids never come back) and expires by TTL.
  */
 export async function purgeIpamMonitoringData(deps: Dependencies, ipamId: string, scopeIds: string[]): Promise<void> {
-  for (const scopeId of scopeIds) {
-    await retryOnConflict(async () => {
-      const records = await deps.store.listResourceCidrs(scopeId);
-      const writes: Write[] = records.map((value) => ({ op: 'delete', entity: { type: 'resource-cidr', value } }));
-      for (const cidr of new Set(records.map((record) => record.ResourceCidr))) {
-        for (const value of await deps.store.listAddressHistory(scopeId, cidr))
-          writes.push({ op: 'delete', entity: { type: 'address-history', value } });
-      }
-      await commitInChunks(deps, writes);
-    });
-  }
+  for (const scopeId of scopeIds) await purgeScopeMonitoringData(deps, scopeId);
   await retryOnConflict(async () => {
     const overrides = await deps.store.listResourceCidrOverrides(ipamId);
     await commitInChunks(
       deps,
       overrides.map((value): Write => ({ op: 'delete', entity: { type: 'resource-cidr-override', value } })),
     );
+  });
+}
+
+/**
+ * After a scope is deleted: its resource CIDRs (a custom scope holds those moved to it) and their
+ * address history, which nothing could reach any more, nor expire while the history is open.
+ */
+export async function purgeScopeMonitoringData(deps: Dependencies, scopeId: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const records = await deps.store.listResourceCidrs(scopeId);
+    const writes: Write[] = records.map((value) => ({ op: 'delete', entity: { type: 'resource-cidr', value } }));
+    for (const cidr of new Set(records.map((record) => record.ResourceCidr))) {
+      for (const value of await deps.store.listAddressHistory(scopeId, cidr))
+        writes.push({ op: 'delete', entity: { type: 'address-history', value } });
+    }
+    await commitInChunks(deps, writes);
   });
 }
 

@@ -13,6 +13,7 @@ import { publicView } from './kernel/context.ts';
 import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
 import { requireIpam, requireScope, requireSettled } from './kernel/lookup.ts';
 import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
+import { purgeScopeMonitoringData } from './resource-discovery-records.ts';
 
 const SCOPES_PER_IPAM = 5;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -158,7 +159,10 @@ export async function deleteIpamScope(deps: Dependencies, context: RequestContex
   });
 }
 
-/** settle-state's removal of a scope being deleted, with its free space; its IPAM counts one scope less. */
+/**
+ * settle-state's removal of a scope being deleted, with its free space; its IPAM counts one scope
+ * less. Then, once it is gone, what monitoring kept for it (a retried task purges again).
+ */
 export async function removeDeletedScope(deps: Dependencies, scopeId: string): Promise<void> {
   await retryOnConflict(async () => {
     const scope = await deps.store.getScope(scopeId);
@@ -170,4 +174,5 @@ export async function removeDeletedScope(deps: Dependencies, scopeId: string): P
       ...(ipam ? [{ op: 'update', entity: { type: 'ipam', value: { ...ipam, ScopeCount: ipam.ScopeCount - 1 } } } satisfies Write] : []),
     ]);
   });
+  if (!(await deps.store.getScope(scopeId))) await purgeScopeMonitoringData(deps, scopeId);
 }

@@ -431,6 +431,22 @@ describe('moving VPC CIDRs between private scopes', () => {
     expect(override?.pendingMoveToScopeId).toBeUndefined();
   });
 
+  // Issue 18 item 6: nothing of a deleted scope is left without a way to go. As a deleted IPAM takes
+  // "every piece of monitoring data it holds, including CIDR history" (spec/actions.md, DeleteIpam),
+  // a deleted scope takes the resource CIDRs moved to it and their open history.
+  it('deletes the resource CIDRs moved to a scope, and their history, with the scope', async () => {
+    const { harness, privateScope, otherScope } = await world();
+    await harness.call('ModifyIpamResourceCidr', freeVpc(privateScope, otherScope));
+    expect(await harness.store.listResourceCidrs(otherScope)).toHaveLength(2);
+    await harness.call('DeleteIpamScope', { IpamScopeId: otherScope });
+    expect(await harness.store.getScope(otherScope)).toBeUndefined();
+    expect(await harness.store.listResourceCidrs(otherScope)).toEqual([]);
+    expect(await harness.store.listAddressHistory(otherScope, '172.16.0.0/16')).toEqual([]);
+    expect(await harness.store.listAddressHistory(otherScope, '172.16.1.0/24')).toEqual([]);
+    // The scope it came from keeps its own (closed) history.
+    expect(await harness.store.listAddressHistory(privateScope, '172.16.0.0/16')).toHaveLength(1);
+  });
+
   it('moves only VPC CIDRs, only between private scopes', async () => {
     const { harness, privateScope, otherScope, publicScope } = await world();
     await expectRefusal(

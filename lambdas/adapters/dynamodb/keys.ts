@@ -11,7 +11,7 @@
 // | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); containing block: batch get of the ancestors |
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |
 // | client token     | TOKEN#<account>#<action>#<token> | META                        |                          |         | idempotent retries                       |
-// | workflow execution | EXEC#<executionId>             | META                        | EXECUTIONS#open (only while open) | <startedAt>#<id> | get by id; open executions to resume at start |
+// | workflow execution | EXEC#<executionId>             | META                        | EXECUTIONS#open (only while open) | <startedAt>#<id> | get by id; open executions to resume at start; closed ones TTL 7 days |
 // | resource discovery | RD#<id>                        | META                        | RESOURCE-DISCOVERIES     | <owner>#<id> | get by id; per owner (begins_with); every one (sweep) |
 // | RD slot          | RDSLOT#<account>#<region>        | META                        |                          |         | one created resource discovery per account and Region |
 // | RD association   | RDASSOC#<id>                     | META                        | RESOURCE-DISCOVERY-ASSOCIATIONS | <owner>#<id> | get by id; per owner; every one (sweep) |
@@ -35,6 +35,9 @@
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
 // | share association | RSHARE#<shareArn>                | ASSOC#<type>#<entity>       | SHARED-ENTITY#<entity>   | <shareArn> | a share's resources and principals; the shares naming a resource or principal |
 // | share invitation | RSINVITE#<invitationArn>          | META                        | RESOURCE-SHARE-INVITATIONS#<receiver> | <arn> | get by ARN; GetResourceShareInvitations per receiver |
+//
+// Reads by key (get by id, a partition) are strongly consistent; GSI1 is eventually consistent, so
+// it serves listings only, never a lookup of a named record (use-cases/describe.ts).
 //
 // Free-block sort keys order by prefix length descending, then address ascending, which is
 // exactly best-fit order (domain/free-space.ts): the first block at or after the floor for /n is

@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import { clientTokenExpiresAt } from '../../domain/expiry.ts';
+import { clientTokenExpiresAt, executionExpiresAt } from '../../domain/expiry.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
@@ -60,6 +60,10 @@ function itemOf(entity: Entity, version?: number): Item {
   if (entity.type === 'client-token') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(clientTokenExpiresAt(entity.value) / 1000);
   if (entity.type === 'pool-cidr' && entity.value.retainedUntil)
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
+  if (entity.type === 'execution') {
+    const expiresAt = executionExpiresAt(entity.value);
+    if (expiresAt !== undefined) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(expiresAt / 1000);
+  }
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
   }

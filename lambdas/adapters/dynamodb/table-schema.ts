@@ -12,7 +12,8 @@ export const GLOBAL_SECONDARY_INDEXES = [GSI1] as const;
 
 /**
  * Epoch seconds after which DynamoDB may delete an item (client tokens, address history, finished
- * pool CIDRs). Deletion is lazy (typically within days) and DynamoDB Local ignores it, so readers of
- * items that expire must treat expired ones as gone themselves.
+ * pool CIDRs, closed workflow executions; docs/deploy-and-operations.md#retention). Deletion is lazy
+ * (typically within days) and DynamoDB Local ignores it, so readers of items that expire must treat
+ * expired ones as gone themselves.
  */
 export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';

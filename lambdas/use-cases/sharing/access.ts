@@ -49,9 +49,15 @@ export async function sharesNamingAccount(deps: Dependencies, accountId: string)
   );
 }
 
-/** The ACTIVE shares that name `accountId` through an ASSOCIATED principal right now (what a principal may see of sharing). */
-export async function sharesCoveringAccount(deps: Dependencies, accountId: string): Promise<ShareView[]> {
-  const [views, org] = await Promise.all([sharesNamingAccount(deps, accountId), deps.organization.organizationOf(accountId)]);
+/**
+ * The ACTIVE shares that name `accountId` through an ASSOCIATED principal right now (what a principal
+ * may see of sharing); of `named` shares only, read from the table, when given (no index to lag).
+ */
+export async function sharesCoveringAccount(deps: Dependencies, accountId: string, named?: string[]): Promise<ShareView[]> {
+  const [views, org] = await Promise.all([
+    named?.length ? readShareViews(deps, named) : sharesNamingAccount(deps, accountId),
+    deps.organization.organizationOf(accountId),
+  ]);
   return views.filter((view) => view.share.status === 'ACTIVE' && namesAccountNow(view, org, accountId));
 }
 

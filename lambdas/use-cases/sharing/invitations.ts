@@ -25,7 +25,13 @@ export async function getResourceShareInvitations(
     throw new IpamError('InvalidParameterException', 'Name invitations by resourceShareInvitationArns or resourceShareArns, not both.');
   }
   for (const arn of input.resourceShareInvitationArns ?? []) requireInvitationArn(arn);
-  const received = await deps.store.listResourceShareInvitations(context.accountId);
+  // Named invitations are read from the table (a new one is seen at once); the receiver's listing is an index that may lag.
+  const named = input.resourceShareInvitationArns ?? [];
+  const received = named.length
+    ? (await Promise.all([...new Set(named)].map((arn) => deps.store.getResourceShareInvitation(arn)))).filter(
+        (invitation): invitation is ResourceShareInvitation => invitation?.receiverAccountId === context.accountId,
+      )
+    : await deps.store.listResourceShareInvitations(context.accountId);
   for (const arn of input.resourceShareInvitationArns ?? []) {
     if (!received.some((invitation) => invitation.resourceShareInvitationArn === arn)) throw notFound(arn);
   }

@@ -31,16 +31,17 @@ function requireResourceOwner(value: unknown): ResourceOwner {
   return value;
 }
 
-/** The shares the caller sees from one side: its own (SELF) or the ACTIVE ones naming it, for which it is covered right now (OTHER-ACCOUNTS). */
-async function sharesSeenBy(deps: Dependencies, context: RequestContext, owner: ResourceOwner): Promise<ShareView[]> {
+/**
+ * The shares the caller sees from one side: its own (SELF) or the ACTIVE ones naming it, for which
+ * it is covered right now (OTHER-ACCOUNTS). Shares named by ARN are read from the table, so one
+ * just created is seen at once; without ARNs they are listed from an index that may lag.
+ */
+async function sharesSeenBy(deps: Dependencies, context: RequestContext, owner: ResourceOwner, named?: string[]): Promise<ShareView[]> {
   if (owner === 'SELF') {
-    const shares = await deps.store.listResourceShares(context.accountId);
-    return readShareViews(
-      deps,
-      shares.map((share) => share.resourceShareArn),
-    );
+    const arns = named?.length ? named : (await deps.store.listResourceShares(context.accountId)).map((share) => share.resourceShareArn);
+    return (await readShareViews(deps, arns)).filter((view) => view.share.owningAccountId === context.accountId);
   }
-  return sharesCoveringAccount(deps, context.accountId);
+  return sharesCoveringAccount(deps, context.accountId, named);
 }
 
 interface GetResourceSharesInput extends Paged {
@@ -55,7 +56,7 @@ interface GetResourceSharesInput extends Paged {
 export async function getResourceShares(deps: Dependencies, context: RequestContext, input: GetResourceSharesInput) {
   const owner = requireResourceOwner(input.resourceOwner);
   for (const arn of input.resourceShareArns ?? []) requireShareArn(arn);
-  const views = await sharesSeenBy(deps, context, owner);
+  const views = await sharesSeenBy(deps, context, owner, input.resourceShareArns);
   const shares = views
     .map((view) => view.share)
     .filter((share) => !input.resourceShareArns?.length || input.resourceShareArns.includes(share.resourceShareArn))

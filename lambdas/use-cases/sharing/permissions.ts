@@ -59,7 +59,10 @@ export async function listResourceSharePermissions(
   const view = await deps.store.getShareView(input.resourceShareArn);
   const mine = view?.share.owningAccountId === context.accountId;
   const named =
-    !mine && (await sharesCoveringAccount(deps, context.accountId)).some((v) => v.share.resourceShareArn === input.resourceShareArn);
+    !mine &&
+    (await sharesCoveringAccount(deps, context.accountId, [input.resourceShareArn])).some(
+      (v) => v.share.resourceShareArn === input.resourceShareArn,
+    );
   if (!view || !(mine || named)) throw unknownShare(input.resourceShareArn);
   const types = new Set<SharedResourceType>(Object.keys(view.share.permissions) as SharedResourceType[]);
   for (const a of view.associations) if (a.associationType === 'RESOURCE' && a.resourceType) types.add(a.resourceType);
