@@ -9,7 +9,7 @@ import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts
 /** One CloudWatch metric value (the metrics port publishes these). */
 export interface MetricDatum {
   name: string;
-  unit: 'Count' | 'Percent';
+  unit: 'Count' | 'Percent' | 'Seconds';
   value: number;
   /** Case-exact dimension names of the guide: PoolID, ScopeID, Locale, AddressFamily, IpamId, VpcID, … */
   dimensions: Record<string, string>;
