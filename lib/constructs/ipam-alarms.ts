@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { RECONCILER_METRICS } from '../../lambdas/use-cases/kernel/reconcile.ts';
+import { RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
 
 interface IpamAlarmsProps {
   namePrefix: string;

@@ -8,7 +8,8 @@ import type { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-
 import type { WorkflowStart, Workflows } from '../../lambdas/ports/workflows.ts';
 import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
-import { RECONCILER_METRICS, reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
+import { RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
+import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
 import type { RecordingLog } from '../support/recording-log.ts';
 import type { RecordingMetrics } from '../support/recording-metrics.ts';
 import { createUseCaseHarness, poolCidrState, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';

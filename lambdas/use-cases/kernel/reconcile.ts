@@ -6,6 +6,7 @@
 // EventBridge rule in the cloud, a timer under `npm start`) and publishes how many executions are
 // open and how old the oldest is, which the open-executions alarm watches.
 import type { WorkflowExecution } from '../../domain/model/execution.ts';
+import { RECONCILER_METRICS } from '../../domain/monitoring.ts';
 import type { MetricDatum } from '../../ports/metrics.ts';
 import type { SweepDependencies } from './context.ts';
 
@@ -28,13 +29,6 @@ export interface ReconcileReport {
   /** Could not be started again (logged; they stay open for the next run). */
   failed: string[];
 }
-
-/** The metrics the open-executions alarm (lib/constructs/ipam-alarms.ts) reads; the dimension keeps them apart from the guide's. */
-export const RECONCILER_METRICS = {
-  open: 'OpenWorkflowExecutions',
-  oldestAge: 'OldestOpenWorkflowExecutionAge',
-  dimensions: { Service: 'ipam-workflows' },
-} as const;
 
 export async function reconcileWorkflows(deps: ReconcileDependencies, options: ReconcileOptions): Promise<ReconcileReport> {
   const now = deps.now().getTime();
