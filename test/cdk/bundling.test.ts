@@ -187,7 +187,7 @@ test('the bundled workflow reconciler runs under plain Node: an open execution S
     const report = await handler({ 'detail-type': 'Scheduled Event', time: '2026-11-23T08:00:00Z' }, { ...JSON.parse(process.env.TEST_CONTEXT), getRemainingTimeInMillis: () => 120000 });
     process.stdout.write('REPORT ' + JSON.stringify(report));`;
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
       env: {
         PATH: process.env.PATH,
         TEST_CONTEXT: JSON.stringify({ ...lambdaContext, functionName: 'ipam-stateless-WorkflowReconcilerFunction' }),
@@ -223,14 +223,15 @@ test('the bundled workflow reconciler runs under plain Node: an open execution S
         },
       },
     ]);
-    const lines = stdout
-      .slice(0, stdout.lastIndexOf('REPORT '))
+    // Powertools writes warnings to stderr, the rest (EMF included) to stdout.
+    const lines = `${stdout.slice(0, stdout.lastIndexOf('REPORT '))}\n${stderr}`
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line));
     expect(lines).toContainEqual(
-      expect.objectContaining({ message: 'open workflow execution restarted', executionId: execution.executionId }),
+      expect.objectContaining({ level: 'WARN', message: 'open workflow execution restarted', executionId: execution.executionId }),
     );
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'workflows reconciled', report }));
     expect(lines.find((line) => line._aws)).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'ipam', Dimensions: [['Service']] }] },
       Service: 'ipam-workflows',
