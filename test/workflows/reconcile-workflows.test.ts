@@ -2,8 +2,13 @@
 // starts or resumes them … Alarm when an execution stays open longer than a threshold") through the
 // use cases, on the real ASL files and local engine, with the memory store or DynamoDB Local. The
 // only stand-in is a Workflows port that loses starts, as an unreachable Step Functions would:
-// nothing else can make a start fail after its commit.
+// nothing else can make a start fail after its commit. Last, `npm start` running it on its timer.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GetIpamPoolCidrsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { documentClient } from '../../lambdas/hosts/dependencies.ts';
 import type { LocalWorkflowEngine } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { WorkflowStart, Workflows } from '../../lambdas/ports/workflows.ts';
 import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
@@ -12,6 +17,8 @@ import { RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
 import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
 import type { RecordingLog } from '../support/recording-log.ts';
 import type { RecordingMetrics } from '../support/recording-metrics.ts';
+import { testDynamoDbClient } from '../support/dynamodb.ts';
+import { startTestService } from '../support/service.ts';
 import { createUseCaseHarness, poolCidrState, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 import { gate, named } from './support.ts';
 
@@ -164,5 +171,34 @@ describe('workflow reconciler', () => {
     await harness.engine.drain();
     expect(await poolCidrState(harness, poolId, first.IpamPoolCidrId)).toBe('provisioned');
     expect(await harness.store.listOpenExecutions()).toEqual([]);
+  });
+});
+
+describe('npm start', () => {
+  it('runs the reconciler on a timer: a provision whose start was lost after the service started is provisioned', async () => {
+    const service = await startTestService({ env: { IPAM_RECONCILE_INTERVAL_S: '1', IPAM_RECONCILE_GRACE_S: '0' } });
+    const client = testDynamoDbClient();
+    const ec2 = service.ec2();
+    try {
+      // Another process on the service's table whose start is lost: only the service's timer can find it.
+      const harness = await createUseCaseHarness({ store: new DynamoDbStore(documentClient(client), service.tableName) });
+      const poolId = await ipamWithPool(harness);
+      const at = lossy(harness);
+      const { IpamPoolCidr } = await request(at(), harness, 'ProvisionIpamPoolCidr', { IpamPoolId: poolId, Cidr: '10.0.0.0/16' });
+      expect(IpamPoolCidr.State).toBe('pending-provision');
+
+      const state = async () =>
+        (await ec2.send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }))).IpamPoolCidrs?.find(
+          (cidr) => cidr.IpamPoolCidrId === IpamPoolCidr.IpamPoolCidrId,
+        )?.State;
+      await expect.poll(state, { timeout: 10_000, interval: 200 }).toBe('provisioned');
+      expect(await harness.store.listOpenExecutions()).toEqual([]);
+      const metrics = (await readFile(path.join(service.dataDir, 'metrics.jsonl'), 'utf8')).split('\n').filter(Boolean);
+      expect(metrics.map((line) => JSON.parse(line)).filter((line) => line.OpenWorkflowExecutions === 1)).not.toEqual([]);
+    } finally {
+      ec2.destroy();
+      await service.stop();
+      client.destroy();
+    }
   });
 });
