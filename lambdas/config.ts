@@ -18,6 +18,7 @@ export interface Config {
   /** CloudWatch namespace of the EMF metrics (AWS/ namespaces are reserved for AWS). */
   metricsNamespace: string;
   discovery: DiscoveryConfig;
+  reconciler: ReconcilerConfig;
   publicSpace: PublicSpaceConfig;
   /**
    * Forwarding mode of the EC2 companions under `npm start` (IPAM_EC2_UPSTREAM_URL): the EC2
@@ -48,6 +49,14 @@ export interface DiscoveryConfig {
   source: 'aws' | 'none' | undefined;
   /** Percent-used thresholds whose crossing emits a pool utilisation event. */
   utilisationThresholds: number[];
+}
+
+/** The workflow reconciler (use-cases/kernel/reconcile.ts): open executions nothing runs are started again. */
+export interface ReconcilerConfig {
+  /** Seconds between runs under `npm start` (0 = only at start-up and after a store outage); the cloud's rate is a deployment setting. */
+  intervalSeconds: number;
+  /** Open executions younger than this are left alone: their start may still be in flight. */
+  graceSeconds: number;
 }
 
 /** Where BYOIP ownership is checked, and the simulated Amazon-provided space (spec DN-28). */
@@ -233,6 +242,11 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       inventoryFile: env.IPAM_INVENTORY_FILE ? path.resolve(projectRoot, env.IPAM_INVENTORY_FILE) : undefined,
       source: discoverySource(env),
       utilisationThresholds: percentList(env, 'IPAM_UTILIZATION_THRESHOLDS', [80, 90]),
+    },
+    reconciler: {
+      intervalSeconds: integer(env, 'IPAM_RECONCILE_INTERVAL_S', 300),
+      // Well past the api Lambda's 25 s timeout: a request that committed an execution has started it by then.
+      graceSeconds: integer(env, 'IPAM_RECONCILE_GRACE_S', 60),
     },
     publicSpace: {
       dnsResolver: env.IPAM_BYOIP_DNS_RESOLVER || undefined,

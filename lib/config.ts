@@ -19,6 +19,12 @@ export interface DeploymentConfig {
   allowedSourceCidrs: string[];
   /** Minutes between discovery sweeps. */
   discoveryRateMinutes: number;
+  /** Minutes between runs of the workflow reconciler, which starts again open executions nothing runs. */
+  reconcileRateMinutes: number;
+  /** Seconds an open execution is left alone by the reconciler: the request that committed it may still be starting it (IPAM_RECONCILE_GRACE_S). */
+  reconcileGraceSeconds: number;
+  /** Minutes an execution may stay open before the open-executions alarm goes off. */
+  openExecutionAlarmMinutes: number;
   /** Accounts every resource discovery reads besides its owner's (IPAM_DISCOVERY_MEMBER_ACCOUNTS of the sweep). */
   discoveryMemberAccounts: string[];
   /** Role the sweep assumes in every other account: arn:aws:iam::<account>:role/<this>. */
@@ -50,6 +56,9 @@ const SOURCES = {
   removalPolicy: ['removalPolicy', 'IPAM_REMOVAL_POLICY'],
   allowedSourceCidrs: ['allowedSourceCidrs', 'IPAM_ALLOWED_SOURCE_CIDRS'],
   discoveryRateMinutes: ['discoveryRateMinutes', 'IPAM_DISCOVERY_RATE_MINUTES'],
+  reconcileRateMinutes: ['reconcileRateMinutes', 'IPAM_RECONCILE_RATE_MINUTES'],
+  reconcileGraceSeconds: ['reconcileGraceSeconds', 'IPAM_RECONCILE_GRACE_S'],
+  openExecutionAlarmMinutes: ['openExecutionAlarmMinutes', 'IPAM_OPEN_EXECUTION_ALARM_MINUTES'],
   discoveryMemberAccounts: ['discoveryMemberAccounts', 'IPAM_DISCOVERY_MEMBER_ACCOUNTS'],
   discoveryRoleName: ['discoveryRoleName', 'IPAM_DISCOVERY_ROLE_NAME'],
   metricsNamespace: ['metricsNamespace', 'IPAM_METRICS_NAMESPACE'],
@@ -116,6 +125,11 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
       'CIDRs like 203.0.113.0/24',
     ),
     discoveryRateMinutes: count('discoveryRateMinutes', 5, 1, 24 * 60),
+    reconcileRateMinutes: count('reconcileRateMinutes', 5, 1, 60),
+    // Past the api Lambda's 25 s timeout: a request that committed an execution has started it by then.
+    reconcileGraceSeconds: count('reconcileGraceSeconds', 60, 30, 3600),
+    // Three reconciler runs: a start that failed is restarted by the first; one still open after that needs a look.
+    openExecutionAlarmMinutes: count('openExecutionAlarmMinutes', 15, 1, 24 * 60),
     discoveryMemberAccounts: list(
       raw('discoveryMemberAccounts'),
       describe('discoveryMemberAccounts'),

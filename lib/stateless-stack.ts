@@ -1,10 +1,12 @@
 // Code and wiring, safe to destroy and redeploy: the API and its Lambda, the workflow task Lambda
-// and one state machine per statemachines/*.asl.json, the discovery schedule, and the alarms.
+// and one state machine per statemachines/*.asl.json, the workflow reconciler and the discovery
+// on schedules, and the alarms.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -30,6 +32,7 @@ export interface LambdaSources {
   apiEntry: string;
   workflowTaskEntry: string;
   discoverySweepEntry: string;
+  workflowReconcilerEntry: string;
   /** Folder of *.asl.json files. */
   stateMachinesDir: string;
 }
@@ -40,6 +43,7 @@ export function defaultSources(projectRoot = PROJECT_ROOT): LambdaSources {
     apiEntry: path.join(projectRoot, 'lambdas/handlers/api-lambda.ts'),
     workflowTaskEntry: path.join(projectRoot, 'lambdas/handlers/workflow-task.ts'),
     discoverySweepEntry: path.join(projectRoot, 'lambdas/handlers/discovery-sweep.ts'),
+    workflowReconcilerEntry: path.join(projectRoot, 'lambdas/handlers/workflow-reconciler.ts'),
     stateMachinesDir: path.join(projectRoot, 'statemachines'),
   };
 }
@@ -98,6 +102,9 @@ export class StatelessStack extends Stack {
       );
     }
 
+    const stateMachineArns = this.toJsonString(
+      Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
+    );
     const api = withUseCases(
       new IpamFunction(this, 'ApiHandler', {
         ...common,
@@ -110,15 +117,63 @@ export class StatelessStack extends Stack {
         environment: {
           ...useCaseEnvironment,
           IPAM_ACCESS_KEYS_SECRET_ID: stateful.accessKeysSecret.secretArn,
-          IPAM_STATE_MACHINE_ARNS: this.toJsonString(
-            Object.fromEntries(Object.entries(this.stateMachines).map(([name, stateMachine]) => [name, stateMachine.stateMachineArn])),
-          ),
+          IPAM_STATE_MACHINE_ARNS: stateMachineArns,
         },
       }),
     );
     grantSecretRead(api.role, stateful.accessKeysSecret, stateful.key);
     for (const stateMachine of Object.values(this.stateMachines)) stateMachine.grantStartExecution(api.role);
     this.functions.api = api;
+
+    // The reconciler starts again the open executions nothing runs (a start lost after its commit,
+    // a run that ended without closing its record) and publishes the oldest one's age for the alarm.
+    const reconciling = Object.keys(this.stateMachines).length > 0;
+    if (reconciling) {
+      const reconciler = withUseCases(
+        new IpamFunction(this, 'WorkflowReconciler', {
+          ...common,
+          entry: sources.workflowReconcilerEntry,
+          description: 'IPAM workflow reconciler: starts again the open workflow executions nothing runs',
+          serviceName: 'ipam-workflow-reconciler',
+          // A handful of Step Functions calls per open execution; normally none is open.
+          timeout: Duration.minutes(2),
+          memorySize: 512,
+          environment: {
+            ...useCaseEnvironment,
+            IPAM_METRICS_NAMESPACE: namespace,
+            IPAM_STATE_MACHINE_ARNS: stateMachineArns,
+            IPAM_RECONCILE_GRACE_S: String(config.reconcileGraceSeconds),
+          },
+        }),
+      );
+      for (const stateMachine of Object.values(this.stateMachines)) stateMachine.grantStartExecution(reconciler.role);
+      // Executions exist only at run time: the executions of the state machines named <prefix>-*, i.e. ours.
+      const executions = `${config.namePrefix}-*`;
+      reconciler.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['states:DescribeExecution'],
+          resources: [
+            this.formatArn({
+              service: 'states',
+              resource: 'execution',
+              resourceName: executions,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+      Validations.of(reconciler.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${executions}]`,
+        reason:
+          'DescribeExecution can only name executions, which exist only at run time: this covers the executions of the state machines named <prefix>-*, which are ours.',
+      });
+      new events.Rule(this, 'ReconcileSchedule', {
+        description: `Runs the IPAM workflow reconciler every ${config.reconcileRateMinutes} minute(s)`,
+        schedule: events.Schedule.rate(Duration.minutes(config.reconcileRateMinutes)),
+        targets: [new targets.LambdaFunction(reconciler.function, { retryAttempts: 0 })],
+      });
+      this.functions['workflow-reconciler'] = reconciler;
+    }
 
     // No reserved concurrency: the sweep's lease in the table already keeps sweeps from
     // overlapping, and reserving even 1 fails to deploy in accounts whose concurrency limit is 10.
@@ -165,6 +220,9 @@ export class StatelessStack extends Stack {
       throttledRequests: this.api.throttledRequests,
       stateMachines: this.stateMachines,
       poolUtilization: { namespace, alarmPercent: config.utilizationAlarmPercent, sweepRateMinutes: config.discoveryRateMinutes },
+      openExecutions: reconciling
+        ? { namespace, alarmMinutes: config.openExecutionAlarmMinutes, reconcileRateMinutes: config.reconcileRateMinutes }
+        : undefined,
     });
 
     new CfnOutput(this, 'EndpointUrl', {

@@ -9,11 +9,18 @@ import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from './model/pool.ts
 /** One CloudWatch metric value (the metrics port publishes these). */
 export interface MetricDatum {
   name: string;
-  unit: 'Count' | 'Percent';
+  unit: 'Count' | 'Percent' | 'Seconds';
   value: number;
   /** Case-exact dimension names of the guide: PoolID, ScopeID, Locale, AddressFamily, IpamId, VpcID, … */
   dimensions: Record<string, string>;
 }
+
+/** The workflow reconciler's metrics (use-cases/kernel/reconcile.ts), which the open-executions alarm reads; the dimension keeps them apart from the guide's. */
+export const RECONCILER_METRICS = {
+  open: 'OpenWorkflowExecutions',
+  oldestAge: 'OldestOpenWorkflowExecutionAge',
+  dimensions: { Service: 'ipam-workflows' },
+} as const;
 
 /** Quota "Resource utilization metrics" (UG L9676): per resource type, family and selection rule. */
 const RESOURCE_METRICS_PER_RULE = 50;

@@ -31,4 +31,9 @@ export type TaskRunner = (event: TaskEvent) => Promise<Record<string, unknown>>;
 
 export interface Workflows {
   start(start: WorkflowStart): Promise<void>;
+  /**
+   * For the reconciler (use-cases/kernel/reconcile.ts): starts the execution again unless a run of
+   * it is still going. `started` when this call started one; `running` when one was running already.
+   */
+  resume(start: WorkflowStart): Promise<'running' | 'started'>;
 }

@@ -1,5 +1,6 @@
 // Alarms for what needs a human: any Lambda error or throttle, any 5xx from the API, sustained
-// API throttling, any failed or timed-out workflow, and a pool running out of space. No alarm
+// API throttling, any failed or timed-out workflow, a workflow execution left open too long, and
+// a pool running out of space. No alarm
 // action is attached: subscribe a topic in the console or extend this construct.
 import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -7,6 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
 
 interface IpamAlarmsProps {
   namePrefix: string;
@@ -17,6 +19,8 @@ interface IpamAlarmsProps {
   stateMachines: Record<string, sfn.IStateMachine>;
   /** The pool metrics the discovery sweep publishes, and the percent used that needs a human. */
   poolUtilization: { namespace: string; alarmPercent: number; sweepRateMinutes: number };
+  /** The age of the oldest open execution the reconciler publishes, and the age that needs a human; absent without a reconciler. */
+  openExecutions?: { namespace: string; alarmMinutes: number; reconcileRateMinutes: number };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -65,6 +69,7 @@ export class IpamAlarms extends Construct {
       THROTTLED_REQUESTS_THRESHOLD,
     );
     this.alarms.push(poolUtilizationAlarm(this, props.namePrefix, props.poolUtilization));
+    if (props.openExecutions) this.alarms.push(openExecutionAlarm(this, props.namePrefix, props.openExecutions));
     for (const [name, stateMachine] of Object.entries(props.stateMachines)) {
       alarm(
         `${name}-failed`,
@@ -106,6 +111,35 @@ function poolUtilizationAlarm(scope: Construct, namePrefix: string, settings: Ip
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
     // Between sweeps (or with no pool at all) there is simply no news: keep the last state.
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
+}
+
+/**
+ * A workflow execution open for longer than the threshold: the reconciler restarts what nothing
+ * runs, so one still open is failing again and again (or the reconciler is). Its
+ * OldestOpenWorkflowExecutionAge is published at every run, 0 when nothing is open.
+ */
+function openExecutionAlarm(
+  scope: Construct,
+  namePrefix: string,
+  settings: NonNullable<IpamAlarmsProps['openExecutions']>,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'workflow-open-too-long', {
+    alarmName: `${namePrefix}-workflow-open-too-long`,
+    alarmDescription: `A workflow execution has been open for ${settings.alarmMinutes} minutes or more: its resource stays pending-* or *-in-progress until it finishes. See the reconciler's logs (open workflow execution could not be restarted).`,
+    metric: new cloudwatch.Metric({
+      namespace: settings.namespace,
+      metricName: RECONCILER_METRICS.oldestAge,
+      dimensionsMap: { ...RECONCILER_METRICS.dimensions },
+      statistic: 'Maximum',
+      // A point per reconciler run: a shorter period would have empty ones.
+      period: Duration.minutes(Math.max(settings.reconcileRateMinutes, PERIOD.toMinutes())),
+    }),
+    threshold: settings.alarmMinutes * 60,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    // Between runs there is no news; a reconciler that stopped running has its own errors alarm.
     treatMissingData: cloudwatch.TreatMissingData.IGNORE,
   });
 }

@@ -68,7 +68,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
   // Wired as `npm start` wires it: events appended to a file, workflows on the local engine.
   const deps = dependencies(config, {
     store,
-    workflows: (_, runTask) => new LocalWorkflowEngine({ store, runTask }),
+    workflows: (_, runTask) => new LocalWorkflowEngine({ runTask }),
     events: new LocalEventLog(eventsFile),
     // In a file beside the events: the discovery refresh after each CreateVpc publishes the IPAM's
     // metrics, which on stdout would bury the table.

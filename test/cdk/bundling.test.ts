@@ -15,6 +15,7 @@ import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './support/fake-aws-e
 import { createUseCaseHarness } from '../support/use-cases.ts';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { removeTemporaryDirs, type Synthesised, synthesise, temporaryDir } from './support/synth.ts';
+import { seedExecution } from '../workflows/support.ts';
 
 const CALLER = {
   accessKeyId: 'AKIABUNDLETEST000001',
@@ -47,13 +48,16 @@ function bundleDir(functionName: string): string {
   return path.join(synth.outdir, asset!.source.path);
 }
 
-test.each(['ApiHandler', 'WorkflowTask', 'DiscoverySweep'])('%s is bundled to one ESM file with a source map', (name) => {
-  const dir = bundleDir(name);
-  const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-  expect(code.startsWith("import { createRequire as __ipamCreateRequire } from 'node:module';")).toBe(true);
-  expect(statSync(path.join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
-  expect(code.length).toBeLessThan(5 * 1024 * 1024);
-});
+test.each(['ApiHandler', 'WorkflowTask', 'DiscoverySweep', 'WorkflowReconciler'])(
+  '%s is bundled to one ESM file with a source map',
+  (name) => {
+    const dir = bundleDir(name);
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __ipamCreateRequire } from 'node:module';")).toBe(true);
+    expect(statSync(path.join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
+    expect(code.length).toBeLessThan(5 * 1024 * 1024);
+  },
+);
 
 test('the bundled api Lambda runs under plain Node and answers a signed CreateIpam with EC2 XML', async () => {
   // Answers the two JSON-protocol calls the api Lambda makes besides DynamoDB.
@@ -163,4 +167,79 @@ test('the bundled discovery sweep runs under plain Node: one sweep of the invent
   expect(emf.find((line) => line.ScopeID === Ipam.PrivateDefaultScopeId && line.AddressFamily === 'IPv4')).toMatchObject({
     UnmanagedResourceCidrs: 1,
   });
+});
+
+test('the bundled workflow reconciler runs under plain Node: an open execution Step Functions never started is started, its metrics on stdout', async () => {
+  const reconcileTable = await createTestTable();
+  const execution = await seedExecution(new DynamoDbStore(reconcileTable.doc, reconcileTable.tableName), 'resource-creation', {
+    args: { resourceType: 'ipam', id: 'ipam-0123456789abcdef0' },
+  });
+  const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:ipam-resource-creation';
+  const sfn = await startFakeAwsEndpoint(({ target }) =>
+    target === 'AWSStepFunctions.DescribeExecution'
+      ? { __type: 'ExecutionDoesNotExist', message: 'Execution Does Not Exist' }
+      : target === 'AWSStepFunctions.StartExecution'
+        ? { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:ipam-resource-creation:x', startDate: Date.now() / 1000 }
+        : undefined,
+  );
+  const script = `
+    const { handler } = await import(${JSON.stringify(path.join(bundleDir('WorkflowReconciler'), 'index.mjs'))});
+    const report = await handler({ 'detail-type': 'Scheduled Event', time: '2026-11-23T08:00:00Z' }, { ...JSON.parse(process.env.TEST_CONTEXT), getRemainingTimeInMillis: () => 120000 });
+    process.stdout.write('REPORT ' + JSON.stringify(report));`;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        TEST_CONTEXT: JSON.stringify({ ...lambdaContext, functionName: 'ipam-stateless-WorkflowReconcilerFunction' }),
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_SFN: sfn.url,
+        // As the stack sets them (lib/stateless-stack.ts), with DynamoDB Local.
+        IPAM_TABLE_NAME: reconcileTable.tableName,
+        IPAM_DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+        IPAM_EVENT_BUS_NAME: 'ipam-events',
+        IPAM_METRICS_NAMESPACE: 'ipam',
+        IPAM_STATE_MACHINE_ARNS: JSON.stringify({ 'resource-creation': stateMachineArn }),
+        IPAM_RECONCILE_GRACE_S: '60',
+        POWERTOOLS_SERVICE_NAME: 'ipam-workflow-reconciler',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+    const report = JSON.parse(stdout.slice(stdout.lastIndexOf('REPORT ') + 'REPORT '.length));
+    expect(report).toMatchObject({ open: 1, running: 0, restarted: [execution.executionId], failed: [] });
+    expect(report.oldestAgeSeconds).toBeGreaterThan(60);
+    expect(sfn.calls).toEqual([
+      {
+        target: 'AWSStepFunctions.DescribeExecution',
+        input: { executionArn: `arn:aws:states:us-east-1:123456789012:execution:ipam-resource-creation:${execution.executionId}` },
+      },
+      {
+        target: 'AWSStepFunctions.StartExecution',
+        input: {
+          stateMachineArn,
+          name: execution.executionId,
+          input: JSON.stringify({ executionId: execution.executionId, args: execution.args }),
+        },
+      },
+    ]);
+    // Powertools writes warnings to stderr, the rest (EMF included) to stdout.
+    const lines = `${stdout.slice(0, stdout.lastIndexOf('REPORT '))}\n${stderr}`
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'WARN', message: 'open workflow execution restarted', executionId: execution.executionId }),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'workflows reconciled', report }));
+    expect(lines.find((line) => line._aws)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'ipam', Dimensions: [['Service']] }] },
+      Service: 'ipam-workflows',
+      OpenWorkflowExecutions: 1,
+      OldestOpenWorkflowExecutionAge: report.oldestAgeSeconds,
+    });
+  } finally {
+    await sfn.close();
+    reconcileTable.client.destroy();
+  }
 });

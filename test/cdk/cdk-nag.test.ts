@@ -74,6 +74,7 @@ test('every acknowledgment carries a written reason', () => {
     'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
     'AwsSolutions-IAM5[Resource::*]',
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/IpamDiscoveryRole]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:ipam-*]',
     'AwsSolutions-SMG4',
   ]);
 });

@@ -56,8 +56,8 @@ const stackOutput = (pattern: RegExp) => ({
 const statementWith = (statements: Statement[], action: string) => statements.filter((statement) => actionsOf(statement).includes(action));
 
 describe('Lambda functions', () => {
-  test('api, workflow task and discovery sweep run on Node 24, arm64, with X-Ray tracing', () => {
-    for (const name of ['ApiHandler', 'WorkflowTask', 'DiscoverySweep']) {
+  test('api, workflow task, discovery sweep and workflow reconciler run on Node 24, arm64, with X-Ray tracing', () => {
+    for (const name of ['ApiHandler', 'WorkflowTask', 'DiscoverySweep', 'WorkflowReconciler']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -68,11 +68,13 @@ describe('Lambda functions', () => {
       });
       expect(functionId(name)).toBeTruthy();
     }
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
   });
 
   test('the api Lambda learns the table, the secret and every state machine ARN by workflow name', () => {
     const variables = variablesOf('ApiHandler') as Record<string, any>;
+    // The reconciler starts the same state machines.
+    expect(variablesOf('WorkflowReconciler').IPAM_STATE_MACHINE_ARNS).toEqual(variables.IPAM_STATE_MACHINE_ARNS);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('ipam-api');
     expect(variables.IPAM_TABLE_NAME).toEqual(stackOutput(/^PublishOutputRefItemsTable/));
     expect(variables.IPAM_ACCESS_KEYS_SECRET_ID).toEqual(stackOutput(/^PublishOutputRefAccessKeys/));
@@ -89,7 +91,7 @@ describe('Lambda functions', () => {
   });
 
   test('every Lambda that runs use cases learns the table and the event bus', () => {
-    for (const name of ['ApiHandler', 'WorkflowTask', 'DiscoverySweep']) {
+    for (const name of ['ApiHandler', 'WorkflowTask', 'DiscoverySweep', 'WorkflowReconciler']) {
       expect(variablesOf(name)).toMatchObject({
         IPAM_TABLE_NAME: stackOutput(/^PublishOutputRefItemsTable/),
         IPAM_EVENT_BUS_NAME: stackOutput(/^PublishOutputRefEvents/),
@@ -119,6 +121,14 @@ describe('Lambda functions', () => {
     expect(
       template.findResources('AWS::Lambda::Function')[functionId('DiscoverySweep')].Properties.ReservedConcurrentExecutions,
     ).toBeUndefined();
+  });
+
+  test('the workflow reconciler: its metrics in the namespace, the default grace period', () => {
+    expect(variablesOf('WorkflowReconciler')).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'ipam-workflow-reconciler',
+      IPAM_METRICS_NAMESPACE: 'ipam',
+      IPAM_RECONCILE_GRACE_S: '60',
+    });
   });
 });
 
@@ -265,6 +275,12 @@ describe('API Gateway', () => {
 
 describe('least-privilege IAM', () => {
   const memberRoles = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/IpamDiscoveryRole']] };
+  const ourExecutions = {
+    'Fn::Join': [
+      '',
+      ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:ipam-*'],
+    ],
+  };
 
   test('no statement has a wildcard resource except X-Ray, log delivery and EC2 Describe, which have no resource-level permissions, and the discovery role of any account', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
@@ -272,6 +288,10 @@ describe('least-privilege IAM', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
       .filter((statement) => JSON.stringify(statement.Resource).includes('*'));
     for (const statement of wildcard) {
+      if (actionsOf(statement).includes('states:DescribeExecution')) {
+        expect(statement).toEqual({ Effect: 'Allow', Action: 'states:DescribeExecution', Resource: ourExecutions });
+        continue;
+      }
       if (actionsOf(statement).includes('sts:AssumeRole')) {
         expect(statement).toEqual({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoles });
         continue;
@@ -363,6 +383,26 @@ describe('least-privilege IAM', () => {
     expect(actions.some((action) => action.startsWith('secretsmanager:') || action.startsWith('states:'))).toBe(false);
   });
 
+  test('the workflow reconciler: StartExecution on our state machines, DescribeExecution on their executions, no secret', () => {
+    const statements = statementsOf('WorkflowReconcilerRole');
+    const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).sort();
+    expect(
+      statementWith(statements, 'states:StartExecution')
+        .flatMap((statement) => [statement.Resource].flat())
+        .map((resource) => (resource as { Ref: string }).Ref)
+        .sort(),
+    ).toEqual(machines);
+    expect(statementWith(statements, 'states:DescribeExecution')).toEqual([
+      { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: ourExecutions },
+    ]);
+    const actions = statements.flatMap(actionsOf);
+    expect(new Set(actions.filter((action) => action.startsWith('states:')))).toEqual(
+      new Set(['states:StartExecution', 'states:DescribeExecution']),
+    );
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(false);
+  });
+
   test('state machines may invoke the task Lambda — its unqualified ARN only', () => {
     for (const name of Object.keys(workflows.definitions)) {
       const invoke = statementWith(statementsOf(`Workflows${name.replace(/-/g, '')}Role`), 'lambda:InvokeFunction');
@@ -379,6 +419,14 @@ test('an EventBridge schedule runs the discovery sweep every 5 minutes', () => {
   });
 });
 
+test('an EventBridge schedule runs the workflow reconciler every 5 minutes', () => {
+  template.hasResourceProperties('AWS::Events::Rule', {
+    ScheduleExpression: 'rate(5 minutes)',
+    State: 'ENABLED',
+    Targets: [Match.objectLike({ Arn: arnOf(functionId('WorkflowReconciler')) })],
+  });
+});
+
 test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, every failed state machine execution', () => {
   const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
     .map((alarm) => alarm.Properties.AlarmName)
@@ -391,6 +439,9 @@ test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, ev
       'ipam-workflow-task-throttles',
       'ipam-discovery-sweep-errors',
       'ipam-discovery-sweep-throttles',
+      'ipam-workflow-reconciler-errors',
+      'ipam-workflow-reconciler-throttles',
+      'ipam-workflow-open-too-long',
       'ipam-api-5xx',
       'ipam-api-throttled',
       'ipam-pool-utilization',
@@ -417,6 +468,21 @@ test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, ev
     Metrics: Match.arrayWith([
       Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }) }),
     ]),
+  });
+});
+
+test('open executions: the oldest open execution’s age, as the reconciler publishes it, alarms at 15 minutes', () => {
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'ipam-workflow-open-too-long',
+    Namespace: 'ipam',
+    MetricName: 'OldestOpenWorkflowExecutionAge',
+    Dimensions: [{ Name: 'Service', Value: 'ipam-workflows' }],
+    Statistic: 'Maximum',
+    Period: 300,
+    Threshold: 900,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    EvaluationPeriods: 1,
+    TreatMissingData: 'ignore',
   });
 });
 

@@ -22,6 +22,7 @@ import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
 import { localDependencies } from '../../lambdas/hosts/local/service.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
+import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
 import { RecordingLog } from '../support/recording-log.ts';
 
@@ -129,7 +130,7 @@ test('an IPAM whose Step Functions start failed is logged, left open on the tabl
     },
   ]);
 
-  await local.workflows.resumeOpenExecutions();
+  await reconcileWorkflows(local, { graceSeconds: 0 });
   await local.workflows.drain();
   const { Ipams } = (await dispatch(lambda, CONTEXT, 'DescribeIpams', { IpamIds: [Ipam.IpamId] })) as { Ipams: { State: string }[] };
   expect(Ipams.map((ipam) => ipam.State)).toEqual(['create-complete']);

@@ -11,7 +11,8 @@ import type { Store } from '../../lambdas/ports/store.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
 import { dependencies } from '../../lambdas/hosts/dependencies.ts';
-import type { Dependencies, RequestContext } from '../../lambdas/use-cases/kernel/context.ts';
+import type { RequestContext, SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
+import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createTestTable } from './dynamodb.ts';
 import { RecordingLog } from './recording-log.ts';
@@ -19,7 +20,7 @@ import { RecordingMetrics } from './recording-metrics.ts';
 import { TEST_STORE } from './test-store.ts';
 
 export interface UseCaseHarness {
-  deps: Dependencies;
+  deps: SweepDependencies;
   store: Store;
   engine: LocalWorkflowEngine;
   context: RequestContext;
@@ -59,7 +60,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     organization: options.organization,
     paginationSecret: 'test-secret',
     workflows: (_, runTask) =>
-      new LocalWorkflowEngine({ store, runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
+      new LocalWorkflowEngine({ runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
     events,
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
@@ -95,9 +96,14 @@ export async function restart(crashed: UseCaseHarness) {
   const tracker = taskTracker();
   const harness = await createUseCaseHarness({ store: crashed.store, wrapTask: tracker.wrapTask });
   const open = await harness.store.listOpenExecutions();
-  const resumed = await harness.engine.resumeOpenExecutions();
+  const resumed = await reconcile(harness);
   await harness.engine.drain();
   return { harness, open, resumed, tasks: tracker.events.map((event) => event.task) };
+}
+
+/** One reconciler run with no grace period, as `npm start` runs it at start-up: how many executions it started again. */
+export async function reconcile(harness: UseCaseHarness): Promise<number> {
+  return (await reconcileWorkflows(harness.deps, { graceSeconds: 0 })).restarted.length;
 }
 
 /** An empty store of the kind the run selected. */

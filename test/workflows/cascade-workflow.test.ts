@@ -8,7 +8,7 @@ import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import type { Write } from '../../lambdas/ports/store.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
 import { createTestTable } from '../support/dynamodb.ts';
-import { createUseCaseHarness, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
+import { createUseCaseHarness, reconcile, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';
 
 /** A store that can "die": once armed, it lets `commitsLeft` more commits through and fails every one after. */
@@ -146,7 +146,7 @@ describe('cascade deletes', () => {
 
     const tracker = taskTracker();
     const resumed = await createUseCaseHarness({ store: setup.store, wrapTask: tracker.wrapTask });
-    expect(await resumed.engine.resumeOpenExecutions()).toBe(1);
+    expect(await reconcile(resumed)).toBe(1);
     await resumed.engine.drain();
     // Succeeded: the second deletePoolTree found the work done and did not fail.
     expect(tracker.events.map((event) => event.task)).toEqual(['deletePoolTree', 'finishExecution']);
@@ -189,7 +189,7 @@ describe('cascade deletes', () => {
 
     const tracker = taskTracker();
     const resumed = await createUseCaseHarness({ store, wrapTask: tracker.wrapTask });
-    expect(await resumed.engine.resumeOpenExecutions()).toBe(1);
+    expect(await reconcile(resumed)).toBe(1);
     await resumed.engine.drain();
     const [execution] = tracker.executions(() => true);
     expect(await store.getExecution(execution!.executionId), 'the resumed execution').toMatchObject({ status: 'succeeded' });

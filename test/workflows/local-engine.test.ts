@@ -1,17 +1,20 @@
 // The local engine runs the real statemachines/*.asl.json with scripted task runners on DynamoDB
 // Local: tasks in order, lost races retried, failures routed to the failure task, every execution
-// closed by finishExecution, and open executions resumed after a crash.
+// closed by finishExecution, and open executions resumed after a crash by the reconciler.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
 import { LocalWorkflowEngine, type LocalWorkflowEngineOptions, type WorkflowLog } from '../../lambdas/adapters/local/workflow-engine.ts';
 import type { WorkflowName } from '../../lambdas/domain/model/execution.ts';
+import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
+import { RecordingLog } from '../support/recording-log.ts';
+import { RecordingMetrics } from '../support/recording-metrics.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 import { gate, named, scriptedRunner, seedExecution, settlesWithin } from './support.ts';
 
 let store: DynamoDbStore;
 
 beforeEach(async () => {
-  // A table per test: resumeOpenExecutions sees every open execution in it.
+  // A table per test: the reconciler sees every open execution in it.
   const { doc, tableName } = await createTestTable();
   store = new DynamoDbStore(doc, tableName);
 });
@@ -24,7 +27,13 @@ function recordingLog() {
 }
 
 function engineWith(runTask: LocalWorkflowEngineOptions['runTask'], options: Partial<LocalWorkflowEngineOptions> = {}) {
-  return new LocalWorkflowEngine({ store, runTask, retryIntervalMs: 5, log: recordingLog().log, ...options });
+  return new LocalWorkflowEngine({ runTask, retryIntervalMs: 5, log: recordingLog().log, ...options });
+}
+
+/** One reconciler run on this table with no grace period (as at start-up): how many executions the engine started again. */
+async function reconcile(engine: LocalWorkflowEngine): Promise<number> {
+  const deps = { store, workflows: engine, log: new RecordingLog(), metrics: new RecordingMetrics(), now: () => new Date() };
+  return (await reconcileWorkflows(deps, { graceSeconds: 0 })).restarted.length;
 }
 
 /** Records the open execution, then starts it — what a use case does. */
@@ -203,7 +212,7 @@ describe('LocalWorkflowEngine', () => {
     expect(runner.tasks().filter((task) => task === 'finishExecution')).toHaveLength(2);
   });
 
-  it('resumeOpenExecutions re-runs every open execution from the start and leaves closed ones alone', async () => {
+  it('the reconciler re-runs every open execution from the start and leaves closed ones alone', async () => {
     const open1 = await seedExecution(store, 'provision-pool-cidr');
     const open2 = await seedExecution(store, 'delete-ipam', { args: { ipamId: 'ipam-1', cascade: true } });
     await seedExecution(store, 'deprovision-pool-cidr', { status: 'succeeded', finishedAt: new Date().toISOString() });
@@ -212,7 +221,7 @@ describe('LocalWorkflowEngine', () => {
 
     const runner = scriptedRunner(store);
     const engine = engineWith(runner.runTask);
-    expect(await engine.resumeOpenExecutions()).toBe(2);
+    expect(await reconcile(engine)).toBe(2);
     await engine.drain();
 
     const byExecution = (id: string) => runner.calls.filter((event) => event.executionId === id).map((event) => event.task);
@@ -221,7 +230,7 @@ describe('LocalWorkflowEngine', () => {
     expect(runner.calls.find((event) => event.task === 'deleteIpamPools')!.args).toEqual({ ipamId: 'ipam-1', cascade: true });
     expect(runner.calls).toHaveLength(5);
     expect(await store.listOpenExecutions()).toEqual([]);
-    expect(await engine.resumeOpenExecutions()).toBe(0);
+    expect(await reconcile(engine)).toBe(0);
   });
 
   it('pauseBeforeTask holds an execution as if the process died there; another engine resumes and finishes it', async () => {
@@ -238,7 +247,7 @@ describe('LocalWorkflowEngine', () => {
     // Second life: the next start finds the open record and runs it again from the top.
     const second = scriptedRunner(store);
     const restarted = engineWith(second.runTask);
-    expect(await restarted.resumeOpenExecutions()).toBe(1);
+    expect(await reconcile(restarted)).toBe(1);
     await restarted.drain();
     expect(second.tasks()).toEqual(['deleteIpamPools', 'deleteIpamRecord', 'finishExecution']);
     expect(await store.getExecution(execution.executionId)).toMatchObject({ status: 'succeeded' });
@@ -276,7 +285,7 @@ describe('LocalWorkflowEngine', () => {
     const engine = engineWith(runner.runTask);
     await engine.stop();
     const execution = await startWorkflow(engine, 'resource-creation');
-    expect(await engine.resumeOpenExecutions()).toBe(0);
+    await reconcile(engine);
     await engine.drain();
     expect(runner.tasks()).toEqual([]);
     expect(await store.getExecution(execution.executionId)).toMatchObject({ status: 'open' });

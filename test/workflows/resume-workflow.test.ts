@@ -3,7 +3,7 @@
 // second process (new dependencies on the same table) resumes the open executions and finishes
 // the job. Tasks are idempotent, so resuming one whose work already happened does it only once.
 import { describe, expect, it } from 'vitest';
-import { createUseCaseHarness, poolCidrState, restart, send, type UseCaseHarness } from '../support/use-cases.ts';
+import { createUseCaseHarness, poolCidrState, reconcile, restart, send, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from '../integration/refusal.ts';
 
 async function ipamWithPool(harness: UseCaseHarness) {
@@ -52,7 +52,7 @@ describe('crash and resume', () => {
     expect(await allocationCidrs(harness, scopeId)).toEqual([`10.0.0.0/16 ipam-pool ${poolId}`]);
     expect(await harness.store.getExecution(open!.executionId)).toMatchObject({ status: 'succeeded' });
     expect(await harness.store.listOpenExecutions()).toEqual([]);
-    expect(await harness.engine.resumeOpenExecutions()).toBe(0);
+    expect(await reconcile(harness)).toBe(0);
     // The pool is usable again.
     expect((await harness.call('DeleteIpamPool', { IpamPoolId: poolId, Cascade: true })).IpamPool.State).toBe('delete-in-progress');
     expect(await harness.store.getPool(poolId)).toBeUndefined();

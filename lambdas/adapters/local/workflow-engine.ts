@@ -4,14 +4,13 @@
 //
 // Durability comes from the execution records, not from this engine: a use case commits an open
 // record with the pending state, the workflow's finishExecution task closes it, and every task is
-// idempotent. So after a crash, resumeOpenExecutions() simply runs each open execution again from
-// its first state.
+// idempotent. So after a crash the reconciler (use-cases/kernel/reconcile.ts) simply runs each open
+// execution this engine is not running again from its first state (resume()).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { ExecutionStore } from '../../ports/store.ts';
 import type { WorkflowName } from '../../domain/model/execution.ts';
 import type { TaskEvent, TaskRunner, WorkflowInput, WorkflowStart, Workflows } from '../../ports/workflows.ts';
 
@@ -25,8 +24,6 @@ export interface WorkflowLog {
 }
 
 export interface LocalWorkflowEngineOptions {
-  /** Where the open executions to resume are listed. */
-  store: ExecutionStore;
   runTask: TaskRunner;
   /** Where the *.asl.json files are; defaults to the project's statemachines/. */
   statemachinesDir?: string;
@@ -94,7 +91,6 @@ function asLambdaError(error: unknown): Error {
 }
 
 export class LocalWorkflowEngine implements Workflows {
-  private readonly store: ExecutionStore;
   private readonly runTask: TaskRunner;
   private readonly statemachinesDir: string;
   private readonly retryIntervalMs: number;
@@ -106,7 +102,6 @@ export class LocalWorkflowEngine implements Workflows {
   private stopping = false;
 
   constructor(options: LocalWorkflowEngineOptions) {
-    this.store = options.store;
     this.runTask = options.runTask;
     this.statemachinesDir = options.statemachinesDir ?? DEFAULT_STATEMACHINES_DIR;
     this.retryIntervalMs = options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
@@ -128,20 +123,11 @@ export class LocalWorkflowEngine implements Workflows {
     this.launch(workflow, start);
   }
 
-  /** Starts every open execution in the store that is not running here; returns how many it started. */
-  async resumeOpenExecutions(): Promise<number> {
-    let started = 0;
-    for (const execution of await this.store.listOpenExecutions()) {
-      if (this.stopping || this.running.has(execution.executionId)) continue;
-      this.log.info('resuming workflow', {
-        executionId: execution.executionId,
-        workflow: execution.workflow,
-        startedAt: execution.startedAt,
-      });
-      await this.start({ workflow: execution.workflow, executionId: execution.executionId, args: execution.args });
-      started++;
-    }
-    return started;
+  /** One process runs the workflows of a data directory (its lock), so not running here is not running. */
+  async resume(start: WorkflowStart): Promise<'running' | 'started'> {
+    if (this.running.has(start.executionId)) return 'running';
+    await this.start(start);
+    return 'started';
   }
 
   /** Resolves once no execution is running, including any started while waiting. Paused ones count as running. */
@@ -204,7 +190,7 @@ export class LocalWorkflowEngine implements Workflows {
       },
       (error: unknown) => {
         // Only a task that kept failing with no Catch left (finishExecution itself) gets here.
-        this.log.error('workflow failed; its execution stays open until the next start resumes it', {
+        this.log.error('workflow failed; its execution stays open until the reconciler resumes it', {
           executionId,
           workflow: start.workflow,
           error,

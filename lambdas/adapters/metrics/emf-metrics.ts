@@ -11,7 +11,10 @@ import { PRIVATE_FILE_MODE } from '../local/private-files.ts';
 
 const logger = new Logger({ serviceName: 'ipam-metrics' });
 
-const UNITS = { Count: MetricUnit.Count, Percent: MetricUnit.Percent } as const satisfies Record<MetricDatum['unit'], string>;
+const UNITS = { Count: MetricUnit.Count, Percent: MetricUnit.Percent, Seconds: MetricUnit.Seconds } as const satisfies Record<
+  MetricDatum['unit'],
+  string
+>;
 
 /** Powertools flushes on its own at 100 metrics per object (EMF's limit); flush before it would. */
 const METRICS_PER_OBJECT = 100;

@@ -32,10 +32,11 @@ export type Transition = 'modify' | 'delete' | 'associate' | 'disassociate';
 /**
  * One run of a workflow (statemachines/<workflow>.asl.json), recorded in the same commit as the
  * pending state it will settle, and closed by the workflow's last task. An open record is the
- * promise that something will finish the job: the local engine resumes open ones at start.
+ * promise that something will finish the job: the reconciler (use-cases/kernel/reconcile.ts)
+ * starts again the open ones nothing runs.
  */
 export interface WorkflowExecution extends Versioned {
-  /** Also the Step Functions execution name. */
+  /** Also the Step Functions execution name (a restart's is `<executionId>-r<n>`). */
   executionId: string;
   workflow: WorkflowName;
   args: Record<string, unknown>;

@@ -1,5 +1,6 @@
-// The composition root of the three Lambda functions. lib/stateless-stack.ts bundles their
-// entries (lambdas/handlers/api-lambda.ts, workflow-task.ts, discovery-sweep.ts); each calls one
+// The composition root of the four Lambda functions. lib/stateless-stack.ts bundles their
+// entries (lambdas/handlers/api-lambda.ts, workflow-task.ts, discovery-sweep.ts,
+// workflow-reconciler.ts); each calls one
 // function here once per cold start, handing over the Powertools logger its middy chain
 // decorates, so the use cases' log entries carry the request id.
 //
@@ -86,4 +87,10 @@ export function workflowTaskRunner(logger: Logger): TaskRunner {
 /** The scheduled discovery sweep's dependencies. A sweep builds no pagination tokens either. */
 export function discoverySweepDependencies(logger: Logger): SweepDependencies {
   return lambdaDependencies(loadConfig(), { log: new PowertoolsLog(logger) });
+}
+
+/** The scheduled workflow reconciler: its dependencies (it starts workflows, so it is given their ARNs) and grace period. */
+export function workflowReconcilerFunction(logger: Logger): { deps: SweepDependencies; graceSeconds: number } {
+  const config = loadConfig();
+  return { deps: lambdaDependencies(config, { log: new PowertoolsLog(logger) }), graceSeconds: config.reconciler.graceSeconds };
 }

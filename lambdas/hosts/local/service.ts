@@ -3,8 +3,8 @@
 // Local under supervision (or a given endpoint), the table, the local access keys, the shared
 // dependencies (../dependencies.ts) with what this host adds — workflows on the in-process
 // engine, events and EMF metrics appended to files in the data directory, discovery reading
-// nothing unless configured — the Lambda handler behind node:http, and discovery sweeps on a
-// timer and on demand.
+// nothing unless configured — the Lambda handler behind node:http, discovery sweeps on a timer
+// and on demand, and the workflow reconciler at start-up, on a timer and after a store outage.
 import { access, constants, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -32,6 +32,7 @@ import type { AccessKey } from '../../ports/credentials.ts';
 import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { Log } from '../../ports/log.ts';
 import { resolveForwardedIntents } from '../../use-cases/forwarded-companions.ts';
+import { reconcileWorkflows } from '../../use-cases/kernel/reconcile.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
@@ -107,7 +108,7 @@ export function localDependencies(
   const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
   return dependencies(config, {
     dynamoDb: host.dynamoDb,
-    workflows: (store, runTask) => new LocalWorkflowEngine({ store, runTask, pauseBeforeTask: config.local.workflowPauseBeforeTask }),
+    workflows: (_, runTask) => new LocalWorkflowEngine({ runTask, pauseBeforeTask: config.local.workflowPauseBeforeTask }),
     events: new LocalEventLog(host.eventsFile),
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
@@ -175,15 +176,26 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
       ec2Upstream,
     });
     const engine = deps.workflows;
-    // Work a previous run left unfinished (a crash, a kill) is finished first.
-    await engine.resumeOpenExecutions();
+    // The reconciler, as the cloud's schedule runs it. One run at a time; a tick during a run is skipped.
+    let reconciling: Promise<unknown> | undefined;
+    const reconcile = (graceSeconds: number) =>
+      (reconciling ??= reconcileWorkflows(deps, { graceSeconds })
+        .catch((error) => log.error('workflow reconciliation failed', { error }))
+        .finally(() => (reconciling = undefined)));
+    // Work a previous run left unfinished (a crash, a kill) is finished first. The data directory's
+    // lock rules out a start in flight elsewhere, so no grace period.
+    await reconcileWorkflows(deps, { graceSeconds: 0 });
     // Forwarded creates a crash interrupted are settled by asking the upstream (the lock rules out
     // one still in flight); an upstream that does not answer now leaves them for the next start.
     if (deps.ec2Companions === 'forwarding') {
       const report = await resolveForwardedIntents(deps, { olderThanSeconds: 0 });
       if (report.linked + report.released + report.unresolved > 0) log.info('forwarded creates settled', report);
     }
-    resumeWorkflows = () => void engine.resumeOpenExecutions().catch((error) => log.error('could not resume workflows', { error }));
+    resumeWorkflows = () => void reconcile(0);
+    const reconcileTimer =
+      config.reconciler.intervalSeconds > 0
+        ? setInterval(() => void reconcile(config.reconciler.graceSeconds), config.reconciler.intervalSeconds * 1000).unref()
+        : undefined;
     // Sweeps and the refreshes of changed accounts take turns (adapters/local/discovery-refresher.ts).
     const refresher = deps.discoveryChanges;
     const sweepOnce = () => runDiscoverySweep(deps);
@@ -207,6 +219,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         void sweeps.stop(); // no timer sweeps for a service that never started
+        clearInterval(reconcileTimer);
         reject(
           error.code === 'EADDRINUSE'
             ? new LocalSetupError(`Port ${config.local.port} is already in use; set PORT to a free port.`)
@@ -230,6 +243,8 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         server.closeAllConnections();
         await sweeps.stop();
         await refresher?.settled();
+        clearInterval(reconcileTimer);
+        await reconciling;
         await engine.stop();
         ec2Upstream?.destroy();
         client.destroy();

@@ -16,6 +16,7 @@ export interface FakeAwsEndpoint {
   close(): Promise<void>;
 }
 
+/** The output of the call; one with `__type` is answered as that error. */
 export type FakeReply = (call: FakeCall) => Record<string, unknown> | undefined;
 
 export function startFakeAwsEndpoint(reply: FakeReply): Promise<FakeAwsEndpoint> {
@@ -27,8 +28,9 @@ export function startFakeAwsEndpoint(reply: FakeReply): Promise<FakeAwsEndpoint>
       const call = { target: String(request.headers['x-amz-target']), input: JSON.parse(Buffer.concat(chunks).toString() || '{}') };
       calls.push(call);
       const output = reply(call);
+      // A reply with a __type is an error of that type, as the JSON protocols send one.
       response
-        .writeHead(output ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' })
+        .writeHead(output && !('__type' in output) ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' })
         .end(JSON.stringify(output ?? { __type: 'UnknownOperationException', message: `no fake for ${call.target}` }));
     });
   });
