@@ -12,19 +12,13 @@ import { IpamError, UpstreamError } from '../domain/errors.ts';
 import type { ForwardedIntent, ForwardedLink, ForwardedResourceKind } from '../domain/model/forwarded.ts';
 import type { IpamPoolAllocation } from '../domain/model/pool.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Ec2Upstream } from '../ports/ec2-upstream.ts';
 import type { Write } from '../ports/store.ts';
 import { type AllocationRequest, placeAllocation, releaseAllocation, takeForResource } from './allocations.ts';
 import { retryOnConflict } from './free-space.ts';
-import type { Dependencies, Output, RequestContext } from './kernel/context.ts';
+import { type Dependencies, type Output, type RequestContext, upstreamOf } from './kernel/context.ts';
 import { subnetPoolRequest } from './subnets.ts';
 import { vpcPoolRequest } from './vpc-blocks.ts';
 import { requireSubnetIpv4Netmask, vpcIpv4Ask } from '../domain/vpc-cidr-rules.ts';
-
-function upstreamOf(deps: Dependencies): Ec2Upstream {
-  if (!deps.ec2Upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
-  return deps.ec2Upstream;
-}
 
 const ipv6PoolsNotForwarded = () =>
   new IpamError('InvalidParameterValue', 'IPv6 IPAM pools are not supported in forwarding mode yet (issue 16)');

@@ -25,6 +25,7 @@ import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.
 import {
   presentSubnet,
   presentSubnetAsCreated,
+  requireSubnet,
   subnetDrawPlacement,
   subnetIpv6Ask,
   subnetIpv6Association,
@@ -205,11 +206,7 @@ interface DeleteSubnetInput {
  * Allocations already gone (a pool's cascade released them) leave only the subnet to delete.
  */
 export async function deleteSubnet(deps: Dependencies, context: RequestContext, input: DeleteSubnetInput) {
-  const findSubnet = async () => {
-    const subnet = (await deps.store.listSubnets(context.accountId, context.region)).find((found) => found.SubnetId === input.SubnetId);
-    if (!subnet) throw subnetNotFound(input.SubnetId);
-    return subnet;
-  };
+  const findSubnet = () => requireSubnet(deps, context, input.SubnetId);
   // Invariant (delete): the subnet still exists, so exactly one concurrent delete succeeds.
   const deleteWrites = async (): Promise<Write[]> => [{ op: 'delete', entity: { type: 'subnet', value: await findSubnet() } }];
   const subnet = await findSubnet();

@@ -7,7 +7,7 @@ import { type TaggableKind, taggableKindOfId } from '../domain/ids.ts';
 import type { Tag } from '../domain/model/record.ts';
 import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
-import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { type Dependencies, type RequestContext, upstreamOf } from './kernel/context.ts';
 import { requireElasticIpByAllocationId } from './elastic-ips.ts';
 import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
@@ -130,8 +130,7 @@ async function retagWithUpstream(
   input: TagsInput,
   change: TagChange,
 ) {
-  const upstream = deps.ec2Upstream;
-  if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+  const upstream = upstreamOf(deps);
   const ours = input.Resources.filter((id) => keptHere(deps, taggableKindOfId(id)));
   const theirs = input.Resources.filter((id) => !ours.includes(id));
   const upstreamPart =
@@ -236,8 +235,7 @@ export const describeTags = (deps: Dependencies, context: RequestContext, input:
  */
 export const describeTagsWithUpstream = (deps: Dependencies, context: RequestContext, input: DescribeTagsInput) =>
   listTags(deps, context, input, async (Filters) => {
-    const upstream = deps.ec2Upstream;
-    if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+    const upstream = upstreamOf(deps);
     const tags: TagDescription[] = [];
     let NextToken: string | undefined;
     do {

@@ -96,6 +96,12 @@ export type Output = Record<string, unknown>;
 export type UseCase = (deps: Dependencies, context: RequestContext, input: never) => Promise<Output>;
 
 /** Records keep API members in PascalCase and internal fields in camelCase; callers see only the former. */
+/** The upstream EC2 endpoint of forwarding mode; a forwarding run without one is a wiring bug. */
+export function upstreamOf(deps: Dependencies): Ec2Upstream {
+  if (!deps.ec2Upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+  return deps.ec2Upstream;
+}
+
 export function publicView<T extends object>(record: T): Output {
   const view: Output = {};
   for (const [name, value] of Object.entries(record)) {

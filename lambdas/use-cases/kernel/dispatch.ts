@@ -3,7 +3,7 @@
 import { IpamError, messages } from '../../domain/errors.ts';
 import { ACTIONS } from './actions.ts';
 import type { ActionSpec } from './actions.ts';
-import type { Dependencies, Input, Output, RequestContext, UseCase } from './context.ts';
+import { type Dependencies, type Input, type Output, type RequestContext, type UseCase, upstreamOf } from './context.ts';
 import { runOnce } from './idempotency.ts';
 
 export async function dispatch(deps: Dependencies, context: RequestContext, action: string, input: Input): Promise<Output> {
@@ -45,7 +45,6 @@ function runOf(deps: Dependencies, action: string, spec: ActionSpec): UseCase {
   if (deps.ec2Companions !== 'forwarding') return spec.run;
   if (spec.forward) return spec.forward;
   if (!spec.ec2Companion) return spec.run;
-  const upstream = deps.ec2Upstream;
-  if (!upstream) throw new Error('Forwarding mode without an upstream EC2 endpoint');
+  const upstream = upstreamOf(deps);
   return (_deps, context, input: Input) => upstream.call(context.region, action, input);
 }
