@@ -11,6 +11,7 @@
 // CIDRs in the public scope" (Change the monitoring state of VPC CIDRs). EC2's model on IpSource:
 // "byoip or amazon indicates public IP address space …; none indicates private space."
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCidr, parseCidr } from '../../lambdas/domain/cidr.ts';
 import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
 import { createSweepHarness, type SweepHarness } from '../support/discovery-sweep.ts';
@@ -60,7 +61,8 @@ describe.skipIf(motoMissing())('resource CIDRs in the scope of what the resource
       await deleteDefaultVpc(ec2);
       const vpc = await createVpc(ec2, { cidr: '172.33.0.0/16', ipv6: true, tags: [{ Key: 'Name', Value: 'Default AWS VPC' }] });
       vpcId = vpc.VpcId ?? '';
-      ipv6Cidr = vpc.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock ?? '';
+      // moto may write a group with leading zeros (…:0600::/56); the service answers the canonical form.
+      ipv6Cidr = formatCidr(parseCidr(vpc.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock ?? ''));
       subnetId = (await createSubnet(ec2, { vpcId, cidr: '172.33.1.0/24', availabilityZone: `${REGION}a` })).SubnetId ?? '';
       eip = await allocateElasticIp(ec2);
     } finally {
