@@ -14,6 +14,6 @@ const { deps, graceSeconds } = workflowReconcilerFunction(logger);
 
 export const handler = middy(async (event: ScheduledEvent): Promise<Awaited<ReturnType<typeof reconcile>>> => {
   const report = await reconcile(deps, { graceSeconds });
-  logger.info('workflows and events reconciled', { scheduledAt: event.time, report });
+  logger.info('workflows reconciled', { scheduledAt: event.time, report });
   return report;
 }).use(injectLambdaContext(logger));

@@ -68,11 +68,11 @@ export async function reconcileWorkflows(deps: ReconcileDependencies, options: R
   return report;
 }
 
-/** One run of the reconciler: open executions, then undelivered events. */
+/** One run of the reconciler: open executions, then undelivered events (the report's `events`). */
 export async function reconcile(
   deps: ReconcileDependencies & Pick<SweepDependencies, 'events'>,
   options: ReconcileOptions,
-): Promise<{ workflows: ReconcileReport; events: RedeliveryReport }> {
+): Promise<ReconcileReport & { events: RedeliveryReport }> {
   const workflows = await reconcileWorkflows(deps, options);
-  return { workflows, events: await redeliverEvents(deps, options) };
+  return { ...workflows, events: await redeliverEvents(deps, options) };
 }
