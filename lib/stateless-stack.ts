@@ -134,7 +134,8 @@ export class StatelessStack extends Stack {
         new IpamFunction(this, 'WorkflowReconciler', {
           ...common,
           entry: sources.workflowReconcilerEntry,
-          description: 'IPAM workflow reconciler: starts again the open workflow executions nothing runs, delivers events left in the outbox',
+          description:
+            'IPAM workflow reconciler: starts again the open workflow executions nothing runs, delivers events left in the outbox',
           serviceName: 'ipam-workflow-reconciler',
           // A handful of Step Functions calls per open execution; normally none is open.
           timeout: Duration.minutes(2),
