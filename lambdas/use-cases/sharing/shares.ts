@@ -208,10 +208,10 @@ export async function deleteResourceShare(deps: Dependencies, context: RequestCo
   return { returnValue: true };
 }
 
-/** Marks associations DISASSOCIATED, a transaction at a time; an association changed meanwhile is re-read. */
 /**
- * Marks associations DISASSOCIATED, 50 to a commit. `announcements` go in the first commit that
- * changes something, or on their own if none does (the request still announces what it named).
+ * Marks associations DISASSOCIATED, 50 to a commit; an association changed meanwhile is re-read.
+ * `announcements` go in the first commit that changes something, or on their own if none does
+ * (the request still announces what it named).
  */
 async function markDisassociated(
   deps: Dependencies,
