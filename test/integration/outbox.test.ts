@@ -162,6 +162,28 @@ describe('the outbox', () => {
     expect(await waiting(harness.store)).toEqual([]);
   });
 
+  it('gives up an event still undelivered after 7 days (its entry expires by TTL)', async () => {
+    const working = harness.deps.events;
+    harness.deps.events = down;
+    await allocate();
+    harness.deps.events = working;
+    const days = (n: number) => n * 24 * 3600;
+    expect(await redeliverEvents(later(harness, days(7) - 60), { graceSeconds: GRACE_SECONDS })).toMatchObject({
+      offered: 1,
+      delivered: 1,
+    });
+
+    harness.deps.events = down;
+    await allocate();
+    harness.deps.events = working;
+    expect(await redeliverEvents(later(harness, days(7) + 60), { graceSeconds: GRACE_SECONDS })).toEqual({
+      offered: 0,
+      delivered: 0,
+      oldestAgeSeconds: 0,
+    });
+    expect(allocationEvents(harness)).toHaveLength(1);
+  });
+
   it('a change that does not commit announces nothing: the event is in its transaction', async () => {
     const { IpamPoolAllocation } = await allocate();
     const release = { IpamPoolId: poolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: IpamPoolAllocation.Cidr };
