@@ -126,14 +126,16 @@ export class StatelessStack extends Stack {
     this.functions.api = api;
 
     // The reconciler starts again the open executions nothing runs (a start lost after its commit,
-    // a run that ended without closing its record) and publishes the oldest one's age for the alarm.
+    // a run that ended without closing its record), delivers the events the outbox still holds
+    // (PutEvents: withUseCases grants it) and publishes the oldest of each's age for the alarms.
     const reconciling = Object.keys(this.stateMachines).length > 0;
     if (reconciling) {
       const reconciler = withUseCases(
         new IpamFunction(this, 'WorkflowReconciler', {
           ...common,
           entry: sources.workflowReconcilerEntry,
-          description: 'IPAM workflow reconciler: starts again the open workflow executions nothing runs',
+          description:
+            'IPAM workflow reconciler: starts again the open workflow executions nothing runs, delivers events left in the outbox',
           serviceName: 'ipam-workflow-reconciler',
           // A handful of Step Functions calls per open execution; normally none is open.
           timeout: Duration.minutes(2),

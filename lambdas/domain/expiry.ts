@@ -1,6 +1,7 @@
 // Records that expire. DynamoDB's TTL (dynamodb/table-schema.ts) deletes them late, DynamoDB Local
 // and the in-memory store never, so the instant one is gone is decided here: every reader treats
 // it as absent from then on, and the DynamoDB adapter marks the same instant for TTL.
+import type { OutboxEntry } from './model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from './model/execution.ts';
 import type { IpamPoolCidr } from './model/pool.ts';
 
@@ -30,3 +31,15 @@ export const CLOSED_EXECUTION_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** When a closed execution's record goes, in epoch milliseconds; an open one (no finishedAt) stays. Nothing reads a closed one after. */
 export const executionExpiresAt = (execution: Pick<WorkflowExecution, 'finishedAt'>): number | undefined =>
   execution.finishedAt === undefined ? undefined : Date.parse(execution.finishedAt) + CLOSED_EXECUTION_RETENTION_MS;
+
+/**
+ * How long an event that could not be delivered is offered again: far longer than any outage the
+ * undelivered-events alarm lets pass unnoticed. Delivered entries are deleted at once.
+ */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** When an undelivered outbox entry is given up, in epoch milliseconds. */
+export const outboxEntryExpiresAt = (entry: Pick<OutboxEntry, 'createdAt'>): number => Date.parse(entry.createdAt) + OUTBOX_RETENTION_MS;
+
+/** The oldest createdAt an outbox entry may have and still be delivered at `now`. */
+export const oldestDeliverableOutboxEntry = (now: Date): string => new Date(now.getTime() - OUTBOX_RETENTION_MS).toISOString();

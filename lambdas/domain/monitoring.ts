@@ -22,6 +22,13 @@ export const RECONCILER_METRICS = {
   dimensions: { Service: 'ipam-workflows' },
 } as const;
 
+/** What the outbox's redelivery pass publishes (use-cases/kernel/outbox.ts); the undelivered-events alarm watches the age. */
+export const OUTBOX_METRICS = {
+  oldestAge: 'OldestUndeliveredEventAge',
+  redelivered: 'RedeliveredEventEntries',
+  dimensions: { Service: 'ipam-events' },
+} as const;
+
 /** Quota "Resource utilization metrics" (UG L9676): per resource type, family and selection rule. */
 const RESOURCE_METRICS_PER_RULE = 50;
 

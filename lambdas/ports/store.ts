@@ -13,6 +13,7 @@ import type {
   IpamResourceDiscoveryAssociation,
   ResourceDiscoverySlot,
 } from '../domain/model/discovery.ts';
+import type { OutboxEntry } from '../domain/model/events.ts';
 import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
@@ -47,6 +48,7 @@ export type Entity =
   | { type: 'elastic-ip'; value: ElasticIp }
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
+  | { type: 'outbox-entry'; value: OutboxEntry }
   | { type: 'forwarded-intent'; value: ForwardedIntent }
   | { type: 'forwarded-link'; value: ForwardedLink }
   | { type: 'resource-share'; value: ResourceShare }
@@ -166,6 +168,14 @@ export interface ExecutionStore {
   listOpenExecutions(): Promise<WorkflowExecution[]>;
 }
 
+/** The outbox: events committed with the changes they report, until delivered (use-cases/kernel/outbox.ts). */
+export interface OutboxStore {
+  /** Entries not yet delivered created at or after `from` (an ISO time), oldest first, at most `limit` (strongly consistent). */
+  listOutboxEntries(from: string, limit: number): Promise<OutboxEntry[]>;
+  /** Forgets delivered entries: unconditional deletes, in batches, not atomic (an entry deleted twice, or already gone, is fine). */
+  deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void>;
+}
+
 /**
  * What discovery and monitoring keep: resource discoveries and their associations with IPAMs,
  * what the sweeps observed, the resource CIDRs and address history derived from it, manual
@@ -273,6 +283,7 @@ export interface Store
     FreeSpaceStore,
     ClientTokenStore,
     ExecutionStore,
+    OutboxStore,
     DiscoveryStore,
     PublicSpaceStore,
     Ec2CompanionStore,

@@ -9,7 +9,7 @@ import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
-import type { PoolAllocationChange } from '../ports/events.ts';
+import type { PoolAllocationChange } from '../domain/model/events.ts';
 import type { Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
@@ -29,6 +29,7 @@ import {
   takeWrites,
 } from './free-space.ts';
 import { authorizedPool, requirePool, requireSettled } from './kernel/lookup.ts';
+import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
 /** As EC2 answers it (allocate-ipam-pool-cidr.rst, get-ipam-pool-allocations.rst): a reservation (`custom`) has no resource, so no ResourceRegion. */
@@ -92,13 +93,15 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
       createdAt: deps.now().toISOString(),
     };
     const output = { IpamPoolAllocation: presentAllocation(allocation) };
+    const outbox = outboxFor(deps, [allocationChange(pool, allocation, 'created', 'api')]);
     await deps.store.commit([
       ...(await takeWrites(deps.store, placement)),
       { op: 'create', entity: { type: 'allocation', value: allocation } },
       ...(context.clientToken ? [context.clientToken.record(output)] : []),
+      ...outbox.writes,
     ]);
     contention.settled(pool.IpamPoolId, attempt);
-    await announce(deps, pool, allocation, 'created', 'api');
+    await outbox.deliver();
     return output;
   });
 }
@@ -278,44 +281,47 @@ export async function takeAllForResource(
     }),
   );
   const takes = await Promise.all(draws.map(({ placement }) => takeWrites(deps.store, placement)));
+  const outbox = outboxFor(
+    deps,
+    allocations.map((allocation, i) => allocationChange(draws[i].pool, allocation, 'created', cause)),
+  );
   await deps.store.commit([
     // Invariant (takeWrites): each free block is still there, so the space is given out once.
     ...takes.flat(),
     ...allocations.map((allocation): Write => ({ op: 'create', entity: { type: 'allocation', value: allocation } })),
     ...alongside(allocations),
+    ...outbox.writes,
   ]);
-  for (const [i, allocation] of allocations.entries()) await announce(deps, draws[i].pool, allocation, 'created', cause);
+  await outbox.deliver();
   return allocations;
 }
 
-/** Publishes an allocation change of `pool` (after its commit). */
-async function announce(
-  deps: Dependencies,
+/** An allocation change of `pool`, announced as the pool's owner in its IPAM's home Region (committed with the change). */
+function allocationChange(
   pool: IpamPool,
   allocation: IpamPoolAllocation,
   change: PoolAllocationChange['detail']['change'],
   cause: PoolAllocationChange['detail']['cause'],
-): Promise<void> {
-  await deps.events.publish(
-    [
-      {
-        'detail-type': 'IPAM Pool Allocation Change',
-        detail: {
-          ipamId: pool.ipamId,
-          ipamPoolId: pool.IpamPoolId,
-          ipamPoolAllocationId: allocation.IpamPoolAllocationId,
-          cidr: allocation.Cidr,
-          change,
-          cause,
-          resourceType: allocation.ResourceType,
-          resourceId: allocation.ResourceId,
-          resourceOwner: allocation.ResourceOwner,
-          resourceRegion: allocation.ResourceRegion,
-        },
+): Announcement {
+  return {
+    event: {
+      'detail-type': 'IPAM Pool Allocation Change',
+      detail: {
+        ipamId: pool.ipamId,
+        ipamPoolId: pool.IpamPoolId,
+        ipamPoolAllocationId: allocation.IpamPoolAllocationId,
+        cidr: allocation.Cidr,
+        change,
+        cause,
+        resourceType: allocation.ResourceType,
+        resourceId: allocation.ResourceId,
+        resourceOwner: allocation.ResourceOwner,
+        resourceRegion: allocation.ResourceRegion,
       },
-    ],
-    { accountId: pool.OwnerId, region: pool.IpamRegion, time: deps.now() },
-  );
+    },
+    accountId: pool.OwnerId,
+    region: pool.IpamRegion,
+  };
 }
 
 /**
@@ -477,7 +483,7 @@ export async function releaseAllocations(
       }),
     );
     const present = current.filter((entry) => entry !== undefined);
-    if (present.length === 0) return [];
+    if (present.length === 0) return undefined;
     const givenBack = present.map(({ release, allocation, buddies }) => {
       const { ipamPoolId, Cidr, within } = allocation;
       const shared = present.some((other) => other.allocation !== allocation && other.allocation.ipamPoolId === ipamPoolId);
@@ -486,19 +492,25 @@ export async function releaseAllocations(
         : giveBackWrites(ipamPoolId, Cidr, within, buddies);
       return { release, allocation, giveBack };
     });
+    const outbox = outboxFor(
+      deps,
+      givenBack.map(({ release }) => allocationChange(release.pool, release.allocation, 'released', cause)),
+    );
     await deps.store.commit([
       // Invariant: each allocation still exists, so its space is given back exactly once.
       ...givenBack.map(({ allocation }): Write => ({ op: 'delete', entity: { type: 'allocation', value: allocation } })),
       ...givenBack.flatMap(({ giveBack }) => giveBack.writes),
       ...(await alongside(attempt)),
+      ...outbox.writes,
     ]);
-    return givenBack;
+    return { givenBack, outbox };
   });
-  for (const { release, allocation, giveBack } of outcome) {
+  if (!outcome) return [];
+  await outcome.outbox.deliver();
+  for (const { allocation, giveBack } of outcome.givenBack) {
     if (giveBack.mergeOn) await mergeFreeBlock(deps.store, allocation.ipamPoolId, giveBack.merged, allocation.within);
-    await announce(deps, release.pool, release.allocation, 'released', cause);
   }
-  return outcome.map(({ release }) => release);
+  return outcome.givenBack.map(({ release }) => release);
 }
 
 /**

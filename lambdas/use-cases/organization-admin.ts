@@ -5,6 +5,7 @@ import { IpamError } from '../domain/errors.ts';
 import { delegateIpamAdministrator, removeIpamAdministrator, requireManagementAccount } from '../domain/delegation.ts';
 import type { Organization } from '../domain/model/organization.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { commitAnnouncing } from './kernel/outbox.ts';
 
 interface OrganizationAdminAccountInput {
   DelegatedAdminAccountId: string;
@@ -44,15 +45,25 @@ async function changeOrganization(
   return { org, changed };
 }
 
+/**
+ * The organisation document is not in the store's transactions (a file under `npm start`), so
+ * this event is committed to the outbox right after the change rather than with it: the one
+ * event a crash in between can lose (docs/events.md).
+ */
 async function announce(deps: Dependencies, context: RequestContext, org: Organization, account: string, change: 'enabled' | 'disabled') {
-  await deps.events.publish(
+  await commitAnnouncing(
+    deps,
+    [],
     [
       {
-        'detail-type': 'IPAM Organization Admin Account Change',
-        detail: { organizationId: org.Id, delegatedAdminAccountId: account, change },
+        event: {
+          'detail-type': 'IPAM Organization Admin Account Change',
+          detail: { organizationId: org.Id, delegatedAdminAccountId: account, change },
+        },
+        accountId: org.MasterAccountId,
+        region: context.region,
       },
     ],
-    { accountId: org.MasterAccountId, region: context.region, time: deps.now() },
   );
 }
 

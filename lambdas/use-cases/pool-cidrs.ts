@@ -17,7 +17,6 @@ import type { Ipam } from '../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
 import type { ByoipProof } from '../domain/model/public-space.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
-import type { PoolCidrStateChange } from '../ports/events.ts';
 import type { Write } from '../ports/store.ts';
 import { byoipCidrInUse } from './byoip-cidrs.ts';
 import { byoipProofOf, isByoipPool, requireNoProof } from './byoip-provisioning.ts';
@@ -42,6 +41,7 @@ import {
   requireSettled,
   visiblePoolCidrs,
 } from './kernel/lookup.ts';
+import { type Announcement, commitAnnouncing } from './kernel/outbox.ts';
 import { commitAndStart } from './kernel/workflow.ts';
 import { isPlanningRoot, requirePlanningCidr, takePlanningCidr } from './planning-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
@@ -173,9 +173,9 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
       ],
       byoipProof ? 'provision-byoip-cidr' : 'provision-pool-cidr',
       { poolId: record.ipamPoolId, poolCidrId: record.IpamPoolCidrId },
+      [stateChange(pool, record)],
     );
   });
-  await announceStateChange(deps, pool, record);
   return { IpamPoolCidr: presentPoolCidr(record) };
 }
 
@@ -246,20 +246,23 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       createdAt: deps.now().toISOString(),
     };
     const provisioned: IpamPoolCidr = { ...record, State: 'provisioned', Cidr: cidr, sourceAllocationId: allocation.IpamPoolAllocationId };
-    await deps.store.commit([
-      ...taken.writes,
-      { op: 'create', entity: { type: 'allocation', value: allocation } },
-      // Invariant: the record is still pending, so the space is taken exactly once.
-      { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },
-      // The provisioned CIDR becomes the pool's free space, merging never past its edge.
-      { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
-      ...replacedRecordWrites(records, cidr, poolCidrId),
-      // Invariant: the pool is still settled, its CIDR count within the quota, and no other record
-      // of it took this CIDR since the records were read (every such write updates the pool).
-      { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount + 1 } } },
-      ...checks,
-    ]);
-    await announceStateChange(deps, pool, provisioned, record.State);
+    await commitAnnouncing(
+      deps,
+      [
+        ...taken.writes,
+        { op: 'create', entity: { type: 'allocation', value: allocation } },
+        // Invariant: the record is still pending, so the space is taken exactly once.
+        { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },
+        // The provisioned CIDR becomes the pool's free space, merging never past its edge.
+        { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
+        ...replacedRecordWrites(records, cidr, poolCidrId),
+        // Invariant: the pool is still settled, its CIDR count within the quota, and no other record
+        // of it took this CIDR since the records were read (every such write updates the pool).
+        { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount + 1 } } },
+        ...checks,
+      ],
+      [stateChange(pool, provisioned, record.State)],
+    );
   });
 }
 
@@ -397,35 +400,35 @@ async function failProvision(
 ): Promise<void> {
   const failed = finished(deps, record, { State: 'failed-provision', FailureReason: { Code: code, Message: message } });
   // Invariant: the record is still pending, so it settles exactly once.
-  await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
   // A deleted pool has no owner or Region left to announce to.
-  if (pool) await announceStateChange(deps, pool, failed, record.State);
+  await commitAnnouncing(
+    deps,
+    [{ op: 'update', entity: { type: 'pool-cidr', value: failed } }],
+    pool ? [stateChange(pool, failed, record.State)] : [],
+  );
 }
 
 /**
- * Publishes a pool CIDR's committed state change, as the pool's owner in its IPAM's home Region.
- * Called only right after the commit that made the change, so a re-run task that finds the
- * work done announces nothing.
+ * A pool CIDR's state change, announced as the pool's owner in its IPAM's home Region. Committed
+ * with the change, so a re-run task that finds the work done announces nothing.
  */
-async function announceStateChange(
-  deps: Dependencies,
-  pool: IpamPool,
-  record: IpamPoolCidr,
-  previousState?: IpamPoolCidr['State'],
-): Promise<void> {
-  const event: PoolCidrStateChange = {
-    'detail-type': 'IPAM Pool CIDR State Change',
-    detail: {
-      ipamId: pool.ipamId,
-      ipamPoolId: pool.IpamPoolId,
-      ipamPoolCidrId: record.IpamPoolCidrId,
-      cidr: record.Cidr,
-      previousState,
-      state: record.State,
-      failureReason: record.FailureReason?.Message,
+function stateChange(pool: IpamPool, record: IpamPoolCidr, previousState?: IpamPoolCidr['State']): Announcement {
+  return {
+    event: {
+      'detail-type': 'IPAM Pool CIDR State Change',
+      detail: {
+        ipamId: pool.ipamId,
+        ipamPoolId: pool.IpamPoolId,
+        ipamPoolCidrId: record.IpamPoolCidrId,
+        cidr: record.Cidr,
+        previousState,
+        state: record.State,
+        failureReason: record.FailureReason?.Message,
+      },
     },
+    accountId: pool.OwnerId,
+    region: pool.IpamRegion,
   };
-  await deps.events.publish([event], { accountId: pool.OwnerId, region: pool.IpamRegion, time: deps.now() });
 }
 
 export interface GetIpamPoolCidrsInput extends ListRequest {
@@ -467,8 +470,8 @@ export async function deprovisionIpamPoolCidr(deps: Dependencies, context: Reque
       throw new IpamError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned to pool ${pool.IpamPoolId}`);
     }
   }
-  const pending = await reserveForDeprovision(deps, pool, record!.IpamPoolCidrId, (writes, args) =>
-    commitAndStart(deps, writes, 'deprovision-pool-cidr', args),
+  const pending = await reserveForDeprovision(deps, pool, record!.IpamPoolCidrId, (writes, args, announcements) =>
+    commitAndStart(deps, writes, 'deprovision-pool-cidr', args, announcements),
   );
   return { IpamPoolCidr: presentPoolCidr(pending) };
 }
@@ -486,10 +489,10 @@ async function reserveForDeprovision(
   deps: Dependencies,
   pool: IpamPool,
   poolCidrId: string,
-  commit: (writes: Write[], args: Record<string, unknown>) => Promise<void>,
+  commit: (writes: Write[], args: Record<string, unknown>, announcements: Announcement[]) => Promise<void>,
 ): Promise<IpamPoolCidr> {
   const poolId = pool.IpamPoolId;
-  const { pending, previousState } = await retryOnConflict(async () => {
+  return retryOnConflict(async () => {
     const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (!record?.Cidr || !DEPROVISIONABLE_STATES.has(record.State)) {
       throw new IpamError('IncorrectState', `The CIDR ${record?.Cidr ?? poolCidrId} of pool ${poolId} is not provisioned`);
@@ -518,11 +521,10 @@ async function reserveForDeprovision(
         { op: 'update', entity: { type: 'pool-cidr', value: pending } },
       ],
       { poolId, poolCidrId },
+      [stateChange(pool, pending, record.State)],
     );
-    return { pending: { ...pending, version: pending.version + 1 }, previousState: record.State };
+    return { ...pending, version: pending.version + 1 };
   });
-  await announceStateChange(deps, pool, pending, previousState);
-  return pending;
 }
 
 /** Workflow task: give a reserved CIDR back to the source pool (or scope) it came from. */
@@ -539,22 +541,28 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
         FailureReason: { Message: awsWords.cidrHasAllocations() },
       };
       // Invariant: the record is still pending, so it settles exactly once.
-      await deps.store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: failed } }]);
-      if (pool) await announceStateChange(deps, pool, failed, record.State);
+      await commitAnnouncing(
+        deps,
+        [{ op: 'update', entity: { type: 'pool-cidr', value: failed } }],
+        pool ? [stateChange(pool, failed, record.State)] : [],
+      );
       return;
     }
     const sourceAllocation = await deps.store.getAllocation(record.sourceSpaceId, record.sourceAllocationId ?? '');
     if (!pool || !record.Cidr || !sourceAllocation)
       throw new Error(`Pool CIDR ${poolCidrId} of pool ${poolId} lost its pool or source allocation`);
     const deprovisioned = finished(deps, record, { State: 'deprovisioned' });
-    await deps.store.commit([
-      // Invariant: the record is still pending, so the space goes back exactly once.
-      { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },
-      { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount - 1 } } },
-      { op: 'delete', entity: { type: 'allocation', value: sourceAllocation } },
-      giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
-    ]);
-    await announceStateChange(deps, pool, deprovisioned, record.State);
+    await commitAnnouncing(
+      deps,
+      [
+        // Invariant: the record is still pending, so the space goes back exactly once.
+        { op: 'update', entity: { type: 'pool-cidr', value: deprovisioned } },
+        { op: 'update', entity: { type: 'pool', value: { ...pool, provisionedCidrCount: pool.provisionedCidrCount - 1 } } },
+        { op: 'delete', entity: { type: 'allocation', value: sourceAllocation } },
+        giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
+      ],
+      [stateChange(pool, deprovisioned, record.State)],
+    );
     await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
   });
 }
@@ -572,13 +580,16 @@ export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrI
       return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
     if (!record.Cidr) return;
     const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision', allocationsInside: undefined };
-    await deps.store.commit([
-      // Invariant: the record is still pending, so the CIDR goes back to the pool exactly once.
-      { op: 'update', entity: { type: 'pool-cidr', value: failed } },
-      // Space taken when the deprovision was accepted goes back (none was taken with allocations inside).
-      ...(record.allocationsInside ? [] : [giveBackWrite(poolId, record.Cidr, record.Cidr)]),
-    ]);
-    if (pool) await announceStateChange(deps, pool, failed, record.State);
+    await commitAnnouncing(
+      deps,
+      [
+        // Invariant: the record is still pending, so the CIDR goes back to the pool exactly once.
+        { op: 'update', entity: { type: 'pool-cidr', value: failed } },
+        // Space taken when the deprovision was accepted goes back (none was taken with allocations inside).
+        ...(record.allocationsInside ? [] : [giveBackWrite(poolId, record.Cidr, record.Cidr)]),
+      ],
+      pool ? [stateChange(pool, failed, record.State)] : [],
+    );
   });
 }
 
@@ -588,7 +599,9 @@ export async function deprovisionAllCidrs(deps: Dependencies, poolId: string): P
   if (!pool) return;
   for (const record of await deps.store.listPoolCidrs(poolId)) {
     if (DEPROVISIONABLE_STATES.has(record.State)) {
-      await reserveForDeprovision(deps, pool, record.IpamPoolCidrId, (writes) => deps.store.commit(writes));
+      await reserveForDeprovision(deps, pool, record.IpamPoolCidrId, (writes, _args, announcements) =>
+        commitAnnouncing(deps, writes, announcements),
+      );
     }
     if (DEPROVISIONABLE_STATES.has(record.State) || record.State === 'pending-deprovision') {
       await completeDeprovision(deps, poolId, record.IpamPoolCidrId);

@@ -1,6 +1,6 @@
 // Alarms for what needs a human: any Lambda error or throttle, any 5xx from the API, sustained
-// API throttling, any failed or timed-out workflow, a workflow execution left open too long, and
-// a pool running out of space. No alarm
+// API throttling, any failed or timed-out workflow, a workflow execution left open too long, an
+// event not delivered for as long, and a pool running out of space. No alarm
 // action is attached: subscribe a topic in the console or extend this construct.
 import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
+import { OUTBOX_METRICS, RECONCILER_METRICS } from '../../lambdas/domain/monitoring.ts';
 
 interface IpamAlarmsProps {
   namePrefix: string;
@@ -69,7 +69,10 @@ export class IpamAlarms extends Construct {
       THROTTLED_REQUESTS_THRESHOLD,
     );
     this.alarms.push(poolUtilizationAlarm(this, props.namePrefix, props.poolUtilization));
-    if (props.openExecutions) this.alarms.push(openExecutionAlarm(this, props.namePrefix, props.openExecutions));
+    if (props.openExecutions) {
+      this.alarms.push(openExecutionAlarm(this, props.namePrefix, props.openExecutions));
+      this.alarms.push(undeliveredEventsAlarm(this, props.namePrefix, props.openExecutions));
+    }
     for (const [name, stateMachine] of Object.entries(props.stateMachines)) {
       alarm(
         `${name}-failed`,
@@ -140,6 +143,34 @@ function openExecutionAlarm(
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
     // Between runs there is no news; a reconciler that stopped running has its own errors alarm.
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
+}
+
+/**
+ * An event waiting in the outbox for longer than the open-execution threshold: the reconciler
+ * offers it at every run, so the destination keeps refusing it (the bus gone, PutEvents not
+ * allowed). OldestUndeliveredEventAge is published at every run, 0 when nothing waits; an event
+ * still undelivered after 7 days is given up (docs/events.md).
+ */
+function undeliveredEventsAlarm(
+  scope: Construct,
+  namePrefix: string,
+  settings: NonNullable<IpamAlarmsProps['openExecutions']>,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'events-undelivered', {
+    alarmName: `${namePrefix}-events-undelivered`,
+    alarmDescription: `An event has waited ${settings.alarmMinutes} minutes or more to be delivered to the event bus. See the reconciler's logs (events not delivered; they stay in the outbox).`,
+    metric: new cloudwatch.Metric({
+      namespace: settings.namespace,
+      metricName: OUTBOX_METRICS.oldestAge,
+      dimensionsMap: { ...OUTBOX_METRICS.dimensions },
+      statistic: 'Maximum',
+      period: Duration.minutes(Math.max(settings.reconcileRateMinutes, PERIOD.toMinutes())),
+    }),
+    threshold: settings.alarmMinutes * 60,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.IGNORE,
   });
 }

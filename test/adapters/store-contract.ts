@@ -11,6 +11,7 @@ import type {
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
 } from '../../lambdas/domain/model/discovery.ts';
+import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../../lambdas/domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, ResourceCidrOverride } from '../../lambdas/domain/model/monitoring.ts';
@@ -68,6 +69,25 @@ const association = (id: string, OwnerId = OWNER) =>
   ({ IpamResourceDiscoveryAssociationId: id, OwnerId, version: 1 }) as IpamResourceDiscoveryAssociation;
 const token = (id: string, ownerId = OWNER) =>
   ({ IpamExternalResourceVerificationTokenId: id, ownerId, version: 1 }) as IpamExternalResourceVerificationToken;
+
+/** An outbox entry; the id's first digit picks its partition, so `digit` spreads entries over them. */
+const outboxEntry = (digit: string, n: number, createdAt: string): OutboxEntry => ({
+  outboxId: `${digit}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  createdAt,
+  events: [
+    {
+      eventId: `e${digit}000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      accountId: OWNER,
+      region: 'us-east-1',
+      time: createdAt,
+      event: {
+        'detail-type': 'IPAM Organization Admin Account Change',
+        detail: { organizationId: 'o-1', delegatedAdminAccountId: OTHER, change: 'enabled' },
+      },
+    },
+  ],
+});
+const at = (second: number) => `2030-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
 
 const create = (entity: Entity): Write => ({ op: 'create', entity });
 const createFree = (spaceId: string, cidr: string, within = cidr) => create({ type: 'free-block', value: block(spaceId, cidr, within) });
@@ -775,6 +795,51 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toHaveLength(60);
         await store.writeObservations(many.map((write) => ({ ...write, op: 'delete' })));
         expect(await store.listDiscoveredResourceCidrs(RD, 'us-east-1')).toEqual([]);
+      });
+    });
+
+    describe('outbox', () => {
+      it('lists undelivered entries oldest first across its partitions, from a time on, at most as many as asked', async () => {
+        const entries = [
+          outboxEntry('f', 1, at(1)),
+          outboxEntry('0', 2, at(2)),
+          outboxEntry('a', 3, at(3)),
+          outboxEntry('0', 4, at(4)),
+          outboxEntry('3', 5, at(5)),
+        ];
+        // Committed with whatever change they report: here, an IPAM.
+        await store.commit([
+          create({ type: 'ipam', value: ipam('ipam-1') }),
+          ...entries.reverse().map((entry) => create({ type: 'outbox-entry', value: entry })),
+        ]);
+        const ids = (found: OutboxEntry[]) => found.map((entry) => entry.outboxId[0]);
+        expect(ids(await store.listOutboxEntries(at(0), 10))).toEqual(['f', '0', 'a', '0', '3']);
+        expect(ids(await store.listOutboxEntries(at(0), 2))).toEqual(['f', '0']);
+        expect(await store.listOutboxEntries(at(3), 2)).toEqual([outboxEntry('a', 3, at(3)), outboxEntry('0', 4, at(4))]);
+        expect(await store.listOutboxEntries(at(6), 10)).toEqual([]);
+      });
+
+      it('commits an entry only with its change: a failed commit leaves no entry', async () => {
+        await store.commit([create({ type: 'ipam', value: ipam('ipam-1') })]);
+        await expect(
+          store.commit([
+            create({ type: 'outbox-entry', value: outboxEntry('1', 1, at(1)) }),
+            create({ type: 'ipam', value: ipam('ipam-1') }),
+          ]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.listOutboxEntries(at(0), 10)).toEqual([]);
+      });
+
+      it('forgets delivered entries without conditions: one already gone, or named again, is no error', async () => {
+        const kept = outboxEntry('2', 1, at(1));
+        const many = Array.from({ length: 30 }, (_, n) => outboxEntry('0123456789abcdef'[n % 16], n + 2, at(2)));
+        for (let i = 0; i < many.length; i += 10) {
+          await store.commit(many.slice(i, i + 10).map((entry) => create({ type: 'outbox-entry', value: entry })));
+        }
+        await store.commit([create({ type: 'outbox-entry', value: kept })]);
+        await store.deleteOutboxEntries(many);
+        await store.deleteOutboxEntries(many.slice(0, 3));
+        expect(await store.listOutboxEntries(at(0), 100)).toEqual([kept]);
       });
     });
 

@@ -442,6 +442,7 @@ test('alarms: every Lambda’s errors and throttles, API 5xx, API throttling, ev
       'ipam-workflow-reconciler-errors',
       'ipam-workflow-reconciler-throttles',
       'ipam-workflow-open-too-long',
+      'ipam-events-undelivered',
       'ipam-api-5xx',
       'ipam-api-throttled',
       'ipam-pool-utilization',
@@ -483,6 +484,18 @@ test('open executions: the oldest open execution’s age, as the reconciler publ
     ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     EvaluationPeriods: 1,
     TreatMissingData: 'ignore',
+  });
+});
+
+test('undelivered events: the oldest outbox entry’s age, as the reconciler publishes it, alarms at the same 15 minutes', () => {
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'ipam-events-undelivered',
+    Namespace: 'ipam',
+    MetricName: 'OldestUndeliveredEventAge',
+    Dimensions: [{ Name: 'Service', Value: 'ipam-events' }],
+    Statistic: 'Maximum',
+    Period: 300,
+    Threshold: 900,
   });
 });
 

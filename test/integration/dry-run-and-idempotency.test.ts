@@ -107,7 +107,7 @@ describe('ClientToken', () => {
     };
     const request = { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24, ClientToken: 'whole-pool' };
     const first = await harness.call('AllocateIpamPoolCidr', request);
-    expect(commits).toEqual([['delete free-block', 'create allocation', 'create client-token']]);
+    expect(commits).toEqual([['delete free-block', 'create allocation', 'create client-token', 'create outbox-entry']]);
 
     // The pool is full now, yet the retry gets the first answer; other parameters are refused.
     expect(await harness.call('AllocateIpamPoolCidr', request)).toEqual(first);

@@ -3,7 +3,7 @@
 // changes from the API. Each carries the pool owner's account and the IPAM's home Region.
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../lambdas/adapters/local/event-log.ts';
-import type { PoolCidrStateChange } from '../../lambdas/ports/events.ts';
+import type { PoolCidrStateChange } from '../../lambdas/domain/model/events.ts';
 import { createUseCaseHarness, poolWithCidr, taskTracker, type UseCaseHarness } from '../support/use-cases.ts';
 
 const OWNER = '123456789012';
@@ -31,7 +31,7 @@ describe('pool CIDR state changes', () => {
     );
 
     const changes = eventsOf(harness, 'IPAM Pool CIDR State Change');
-    expect(changes.map((event) => event.detail)).toEqual([
+    expect(changes.map((event) => event.detail)).toMatchObject([
       { ipamId, ipamPoolId: poolId, ipamPoolCidrId: IpamPoolCidr.IpamPoolCidrId, cidr: '10.0.0.0/16', state: 'pending-provision' },
       {
         ipamId,
@@ -153,7 +153,7 @@ describe('allocation changes', () => {
       cause: 'api',
       resourceType: 'custom',
     };
-    expect(changes.map((event) => event.detail)).toEqual([
+    expect(changes.map((event) => event.detail)).toMatchObject([
       expect.objectContaining({ ...expected, change: 'created' }),
       expect.objectContaining({ ...expected, change: 'released' }),
     ]);

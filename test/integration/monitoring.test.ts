@@ -185,7 +185,7 @@ describe('utilisation threshold events', () => {
     const observation = await observe(harness, ipam.IpamId);
     await Promise.all([1, 2, 3].map(() => publishIpamMonitoring(deps, observation)));
     await sweep();
-    expect(thresholdEvents(harness).map((event) => event.detail)).toEqual([
+    expect(thresholdEvents(harness).map((event) => event.detail)).toMatchObject([
       {
         ipamId: ipam.IpamId,
         ipamScopeId: ipam.PrivateDefaultScopeId,
@@ -204,7 +204,7 @@ describe('utilisation threshold events', () => {
     });
     await sweep();
     await sweep();
-    expect(thresholdEvents(harness).map((event) => [event.detail, event.account, event.region])).toEqual([
+    expect(thresholdEvents(harness).map((event) => [event.detail, event.account, event.region])).toMatchObject([
       [expect.objectContaining({ direction: 'above', threshold: 60 }), harness.context.accountId, 'us-east-1'],
       [
         {

@@ -9,6 +9,7 @@ import type {
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
 } from '../../domain/model/discovery.ts';
+import type { OutboxEntry } from '../../domain/model/events.ts';
 import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../../domain/model/execution.ts';
 import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
@@ -46,6 +47,7 @@ import {
   type ItemKey,
   ipamKey,
   OPEN_EXECUTIONS_INDEX_KEY,
+  OUTBOX_PARTITIONS,
   overrideKey,
   overridePartition,
   ownedSortPrefix,
@@ -74,6 +76,8 @@ export abstract class KeyedReads {
   protected abstract get<T>(key: ItemKey): Promise<T | undefined>;
   /** Every record of a table partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
   protected abstract queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]>;
+  /** Records of a table partition whose sort keys are at or after `from`, in sort-key order, at most `limit`. */
+  protected abstract queryRecordsFrom<T>(partition: string, from: string, limit: number): Promise<T[]>;
   /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */
   protected abstract queryIndex<T>(partition: string, sortPrefix?: string): Promise<T[]>;
 
@@ -112,6 +116,19 @@ export abstract class KeyedReads {
   }
   listOpenExecutions() {
     return this.queryIndex<WorkflowExecution>(OPEN_EXECUTIONS_INDEX_KEY);
+  }
+
+  // ---- Outbox ----
+  async listOutboxEntries(from: string, limit: number) {
+    // The oldest `limit` overall are among the oldest `limit` of each partition.
+    const perPartition = await Promise.all(
+      OUTBOX_PARTITIONS.map((partition) => this.queryRecordsFrom<OutboxEntry>(partition, from, limit)),
+    );
+    const sortKey = (entry: OutboxEntry) => `${entry.createdAt}#${entry.outboxId}`;
+    return perPartition
+      .flat()
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1))
+      .slice(0, limit);
   }
 
   // ---- Discovery and monitoring ----

@@ -30,6 +30,7 @@
 // | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
 // | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
+// | outbox entry     | OUTBOX#<first hex digit of outboxId> | <createdAt>#<outboxId>  |                          |         | events of one commit until delivered; the redelivery queries the 16 partitions oldest first (strongly consistent); TTL 7 days |
 // | forwarded link   | FORWARDED#<account>#<region>      | <resourceId>                |                          |         | forwarding mode: upstream resource id → the allocation holding its CIDR (deletes release it) |
 // | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
@@ -45,6 +46,7 @@
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import { enclosingCidr, parseCidr } from '../../domain/cidr.ts';
 import { bestFitKey, bestFitKeyFloor } from '../../domain/free-space.ts';
+import type { OutboxEntry } from '../../domain/model/events.ts';
 import type { Entity } from '../../ports/store.ts';
 
 export interface ItemKey {
@@ -170,6 +172,17 @@ export const forwardedLinkKey = (accountId: string, region: string, resourceId: 
   SK: resourceId,
 });
 
+/**
+ * Every change writes an outbox entry (and deletes it once delivered): one partition would cap the
+ * whole service near 1,000 writes a second, so entries spread over 16 by their UUID's first digit.
+ */
+export const OUTBOX_PARTITIONS = [...'0123456789abcdef'].map((digit) => `OUTBOX#${digit}`);
+/** Sort keys start with the entry's time, so each partition lists oldest first and `from` a cut-off. */
+export const outboxKey = (entry: Pick<OutboxEntry, 'outboxId' | 'createdAt'>): ItemKey => ({
+  PK: `OUTBOX#${entry.outboxId[0]}`,
+  SK: `${entry.createdAt}#${entry.outboxId}`,
+});
+
 /** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
 export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
@@ -287,6 +300,8 @@ export function keysOf(entity: Entity): ItemKeys {
       return subnetKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId, entity.value.SubnetId);
     case 'forwarded-intent':
       return forwardedIntentKey(entity.value.createdAt, entity.value.intentId);
+    case 'outbox-entry':
+      return outboxKey(entity.value);
     case 'forwarded-link':
       return forwardedLinkKey(entity.value.ownerId, entity.value.region, entity.value.resourceId);
     case 'resource-share': {

@@ -11,7 +11,8 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import { clientTokenExpiresAt, executionExpiresAt } from '../../domain/expiry.ts';
+import { clientTokenExpiresAt, executionExpiresAt, outboxEntryExpiresAt } from '../../domain/expiry.ts';
+import type { OutboxEntry } from '../../domain/model/events.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
@@ -30,6 +31,7 @@ import {
   freeSpacePartition,
   type ItemKey,
   keysOf,
+  outboxKey,
   poolChildrenPrefix,
   poolKey,
   poolPartition,
@@ -64,6 +66,7 @@ function itemOf(entity: Entity, version?: number): Item {
     const expiresAt = executionExpiresAt(entity.value);
     if (expiresAt !== undefined) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(expiresAt / 1000);
   }
+  if (entity.type === 'outbox-entry') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(outboxEntryExpiresAt(entity.value) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
   }
@@ -187,6 +190,39 @@ export class DynamoDbStore extends KeyedReads implements Store {
         pending = result.UnprocessedItems?.[this.tableName] ?? [];
       }
     }
+  }
+
+  async deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
+      let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = entries
+        .slice(i, i + BATCH_WRITE_LIMIT)
+        .map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } }));
+      // No condition: a delivered entry is forgotten, whoever delivered it.
+      while (pending.length > 0) {
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = result.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+  }
+
+  protected async queryRecordsFrom<T>(partition: string, from: string, limit: number): Promise<T[]> {
+    const records: T[] = [];
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :from',
+          ExpressionAttributeValues: { ':pk': partition, ':from': from },
+          ConsistentRead: true,
+          Limit: limit - records.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) records.push(recordOf<T>(item)!);
+      start = result.LastEvaluatedKey;
+    } while (start && records.length < limit);
+    return records;
   }
 
   protected async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {

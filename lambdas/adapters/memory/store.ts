@@ -5,6 +5,7 @@
 // and throwaway runs. The shared contract suite (test/adapters/store-contract.ts) holds both to
 // the same behaviour.
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
+import type { OutboxEntry } from '../../domain/model/events.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
@@ -24,6 +25,7 @@ import {
   type ItemKey,
   type ItemKeys,
   keysOf,
+  outboxKey,
   poolChildrenPrefix,
   poolKey,
   poolPartition,
@@ -260,6 +262,15 @@ export class InMemoryStore extends KeyedReads implements Store {
     }
   }
 
+  async deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
+      const batch = entries.slice(i, i + BATCH_WRITE_LIMIT).map((entry) => outboxKey(entry));
+      refuseDuplicates(batch, 'A batch of outbox deletes');
+      // No condition: a delivered entry is forgotten, whoever delivered it.
+      for (const key of batch) this.remove(key);
+    }
+  }
+
   /** The item a write stores (create, update) or names (delete, check, absent). */
   private itemToWrite(write: Write): Item {
     return write.op === 'update' ? itemOf(write.entity, write.entity.value.version + 1) : itemOf(write.entity);
@@ -353,6 +364,10 @@ export class InMemoryStore extends KeyedReads implements Store {
 
   protected async queryRecords<T>(partition: string, sortPrefix?: string): Promise<T[]> {
     return this.query(partition, { prefix: sortPrefix }).items.map((item) => recordOf<T>(item)!);
+  }
+
+  protected async queryRecordsFrom<T>(partition: string, from: string, limit: number): Promise<T[]> {
+    return this.query(partition, { from }, undefined, limit).items.map((item) => recordOf<T>(item)!);
   }
 
   /** Every record under one GSI1 partition (optionally only sort keys starting with sortPrefix), in sort-key order. */

@@ -32,7 +32,7 @@ import type { AccessKey } from '../../ports/credentials.ts';
 import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { Log } from '../../ports/log.ts';
 import { resolveForwardedIntents } from '../../use-cases/forwarded-companions.ts';
-import { reconcileWorkflows } from '../../use-cases/kernel/reconcile.ts';
+import { reconcile as reconcileOnce } from '../../use-cases/kernel/reconcile.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
@@ -179,12 +179,12 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
     // The reconciler, as the cloud's schedule runs it. One run at a time; a tick during a run is skipped.
     let reconciling: Promise<unknown> | undefined;
     const reconcile = (graceSeconds: number) =>
-      (reconciling ??= reconcileWorkflows(deps, { graceSeconds })
+      (reconciling ??= reconcileOnce(deps, { graceSeconds })
         .catch((error) => log.error('workflow reconciliation failed', { error }))
         .finally(() => (reconciling = undefined)));
     // Work a previous run left unfinished (a crash, a kill) is finished first. The data directory's
-    // lock rules out a start in flight elsewhere, so no grace period.
-    await reconcileWorkflows(deps, { graceSeconds: 0 });
+    // lock rules out a start (or an event delivery) in flight elsewhere, so no grace period.
+    await reconcileOnce(deps, { graceSeconds: 0 });
     // Forwarded creates a crash interrupted are settled by asking the upstream (the lock rules out
     // one still in flight); an upstream that does not answer now leaves them for the next start.
     if (deps.ec2Companions === 'forwarding') {

@@ -1,14 +1,16 @@
-// The reconciler: nothing stays pending for ever. Every async change commits an open execution
+// The reconciler: nothing stays pending for ever, nothing committed goes unannounced. Every async change commits an open execution
 // record with its pending state (workflow.ts); if the start is lost, or a run ends without closing
 // the record, the record stays open. This finds the open records past a grace period (a younger
 // one may still be starting) that no run is working on and starts them again: every task is
 // idempotent, so a run from the first state finishes the job once. It runs on a schedule (an
 // EventBridge rule in the cloud, a timer under `npm start`) and publishes how many executions are
-// open and how old the oldest is, which the open-executions alarm watches.
+// open and how old the oldest is, which the open-executions alarm watches. Each run also offers
+// again the events the outbox still holds (outbox.ts redeliverEvents), past the same grace period.
 import type { WorkflowExecution } from '../../domain/model/execution.ts';
 import { RECONCILER_METRICS } from '../../domain/monitoring.ts';
 import type { MetricDatum } from '../../ports/metrics.ts';
 import type { SweepDependencies } from './context.ts';
+import { type RedeliveryReport, redeliverEvents } from './outbox.ts';
 
 export type ReconcileDependencies = Pick<SweepDependencies, 'store' | 'workflows' | 'log' | 'metrics' | 'now'>;
 
@@ -64,4 +66,13 @@ export async function reconcileWorkflows(deps: ReconcileDependencies, options: R
   ];
   await deps.metrics.publish(metrics);
   return report;
+}
+
+/** One run of the reconciler: open executions, then undelivered events (the report's `events`). */
+export async function reconcile(
+  deps: ReconcileDependencies & Pick<SweepDependencies, 'events'>,
+  options: ReconcileOptions,
+): Promise<ReconcileReport & { events: RedeliveryReport }> {
+  const workflows = await reconcileWorkflows(deps, options);
+  return { ...workflows, events: await redeliverEvents(deps, options) };
 }

@@ -5,12 +5,15 @@ import { randomUUID } from 'node:crypto';
 import type { LifecycleResource, Transition, WorkflowExecution, WorkflowName } from '../../domain/model/execution.ts';
 import type { Write } from '../../ports/store.ts';
 import type { Dependencies } from './context.ts';
+import { type Announcement, outboxFor } from './outbox.ts';
 
+/** `announcements` are the events of the pending state: committed with it, delivered before the workflow starts (so before its own). */
 export async function commitAndStart(
   deps: Dependencies,
   writes: Write[],
   workflow: WorkflowName,
   args: Record<string, unknown>,
+  announcements: readonly Announcement[] = [],
 ): Promise<void> {
   const execution: WorkflowExecution = {
     executionId: randomUUID(),
@@ -20,7 +23,9 @@ export async function commitAndStart(
     startedAt: deps.now().toISOString(),
     version: 1,
   };
-  await deps.store.commit([...writes, { op: 'create', entity: { type: 'execution', value: execution } }]);
+  const outbox = outboxFor(deps, announcements);
+  await deps.store.commit([...writes, { op: 'create', entity: { type: 'execution', value: execution } }, ...outbox.writes]);
+  await outbox.deliver();
   try {
     await deps.workflows.start({ workflow, executionId: execution.executionId, args });
   } catch (error) {

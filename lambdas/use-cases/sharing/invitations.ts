@@ -7,7 +7,8 @@ import { retryOnConflict } from '../free-space.ts';
 import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
 import { presentInvitation } from './present.ts';
-import { announceShare } from './announce.ts';
+import { commitAnnouncing } from '../kernel/outbox.ts';
+import { shareChange } from './announce.ts';
 
 const notFound = (arn: string) =>
   new IpamError('ResourceShareInvitationArnNotFoundException', `The resource share invitation ${arn} could not be found.`);
@@ -72,22 +73,27 @@ async function answerInvitation(deps: Dependencies, context: RequestContext, arn
       );
     }
     const answered: ResourceShareInvitation = { ...invitation, status: answer };
-    await deps.store.commit([
-      // Invariant: the invitation is still PENDING as read, so it is answered once.
-      { op: 'update', entity: { type: 'resource-share-invitation', value: answered } },
-      // Invariant: the account is still ASSOCIATING in the share as read (not removed meanwhile).
-      {
-        op: 'update',
-        entity: {
-          type: 'resource-share-association',
-          value: { ...association, status: answer === 'ACCEPTED' ? 'ASSOCIATED' : 'DISASSOCIATED', lastUpdatedTime: now },
+    await commitAnnouncing(
+      deps,
+      [
+        // Invariant: the invitation is still PENDING as read, so it is answered once.
+        { op: 'update', entity: { type: 'resource-share-invitation', value: answered } },
+        // Invariant: the account is still ASSOCIATING in the share as read (not removed meanwhile).
+        {
+          op: 'update',
+          entity: {
+            type: 'resource-share-association',
+            value: { ...association, status: answer === 'ACCEPTED' ? 'ASSOCIATED' : 'DISASSOCIATED', lastUpdatedTime: now },
+          },
         },
-      },
-    ]);
+      ],
+      [
+        shareChange(context, view.share, answer === 'ACCEPTED' ? 'invitation-accepted' : 'invitation-rejected', {
+          principals: [context.accountId],
+        }),
+      ],
+    );
     return { invitation: { ...answered, version: answered.version + 1 }, share: view.share };
-  });
-  await announceShare(deps, context, result.share, answer === 'ACCEPTED' ? 'invitation-accepted' : 'invitation-rejected', {
-    principals: [context.accountId],
   });
   return { resourceShareInvitation: presentInvitation(result.invitation) };
 }

@@ -8,7 +8,8 @@ import type { Dependencies, RequestContext } from '../kernel/context.ts';
 import { pageOf, queryFingerprint } from '../kernel/pagination.ts';
 import { sharesCoveringAccount } from './access.ts';
 import { presentPermissionDetail, presentPermissionSummary } from './present.ts';
-import { announceShare } from './announce.ts';
+import { commitAnnouncing } from '../kernel/outbox.ts';
+import { shareChange } from './announce.ts';
 import { requireActive, requireOwnShare, requirePermission, requireShareArn, unknownShare } from './share-rules.ts';
 
 interface Paged {
@@ -86,7 +87,7 @@ export async function associateResourceSharePermission(
   if (input.permissionVersion !== undefined && input.permissionVersion !== 1) {
     throw new IpamError('InvalidParameterException', `The permission ${managed.arn} has only version 1.`);
   }
-  const share = await retryOnConflict(async () => {
+  await retryOnConflict(async () => {
     const { share, associations } = await requireOwnShare(deps, context, input.resourceShareArn);
     requireActive(share);
     // A share carrying resources of the type already grants a permission for it: the chosen one, else the type's default.
@@ -94,7 +95,8 @@ export async function associateResourceSharePermission(
       (a) => a.associationType === 'RESOURCE' && a.resourceType === managed.resourceType && a.status === 'ASSOCIATED',
     );
     const current = carries ? permissionOf(share, managed.resourceType).arn : share.permissions[managed.resourceType];
-    if (current === managed.arn) return share;
+    // Already granted: nothing changes, but the request is still announced (alone in its commit).
+    if (current === managed.arn) return commitAnnouncing(deps, [], [shareChange(context, share, 'permission-associated')]);
     if (current !== undefined && input.replace !== true) {
       throw new IpamError(
         'InvalidParameterException',
@@ -107,9 +109,11 @@ export async function associateResourceSharePermission(
       lastUpdatedTime: deps.now().toISOString(),
     };
     // Invariant: the share is still as read, so one permission per resource type holds.
-    await deps.store.commit([{ op: 'update', entity: { type: 'resource-share', value: updated } }]);
-    return updated;
+    await commitAnnouncing(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-share', value: updated } }],
+      [shareChange(context, updated, 'permission-associated')],
+    );
   });
-  await announceShare(deps, context, share, 'permission-associated');
   return { returnValue: true };
 }

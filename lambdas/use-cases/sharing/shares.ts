@@ -8,7 +8,8 @@ import { resourceShareArn } from '../../domain/sharing.ts';
 import type { Write } from '../../ports/store.ts';
 import { retryOnConflict } from '../free-space.ts';
 import type { Dependencies, RequestContext } from '../kernel/context.ts';
-import { announceShare } from './announce.ts';
+import { type Announcement, commitAnnouncing } from '../kernel/outbox.ts';
+import { shareChange } from './announce.ts';
 import { presentAssociation, presentShare } from './present.ts';
 import {
   newAssociation,
@@ -149,8 +150,11 @@ export async function createResourceShare(deps: Dependencies, context: RequestCo
   };
   const { writes } = associationWrites({ share, associations: [] }, resources, principals, now);
   // Invariant (create): the share's ARN is new.
-  await deps.store.commit([{ op: 'create', entity: { type: 'resource-share', value: share } }, ...writes]);
-  await announceShare(deps, context, share, 'created', { resources: input.resourceArns, principals: input.principals });
+  await commitAnnouncing(
+    deps,
+    [{ op: 'create', entity: { type: 'resource-share', value: share } }, ...writes],
+    [shareChange(context, share, 'created', { resources: input.resourceArns, principals: input.principals })],
+  );
   return { resourceShare: presentShare(share) };
 }
 
@@ -171,9 +175,12 @@ export async function updateResourceShare(deps: Dependencies, context: RequestCo
       lastUpdatedTime: deps.now().toISOString(),
     };
     // Invariant: the share is still as read (ACTIVE, same name and permissions).
-    await deps.store.commit([{ op: 'update', entity: { type: 'resource-share', value: updated } }]);
+    await commitAnnouncing(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-share', value: updated } }],
+      [shareChange(context, updated, 'updated')],
+    );
     const stored = { ...updated, version: updated.version + 1 };
-    await announceShare(deps, context, stored, 'updated');
     return { resourceShare: presentShare(stored) };
   });
 }
@@ -187,20 +194,32 @@ export async function deleteResourceShare(deps: Dependencies, context: RequestCo
     const deleted: ResourceShare = { ...current.share, status: 'DELETED', lastUpdatedTime: deps.now().toISOString() };
     // Invariant: the share is still as read. Marking it DELETED is what revokes every principal's
     // access at once (the access check needs an ACTIVE share); the associations follow below.
-    await deps.store.commit([{ op: 'update', entity: { type: 'resource-share', value: deleted } }]);
+    await commitAnnouncing(
+      deps,
+      [{ op: 'update', entity: { type: 'resource-share', value: deleted } }],
+      [shareChange(context, deleted, 'deleted')],
+    );
     return { share: { ...deleted, version: deleted.version + 1 }, associations: current.associations };
   });
   await markDisassociated(
     deps,
     view.associations.filter((a) => a.status !== 'DISASSOCIATED'),
   );
-  await announceShare(deps, context, view.share, 'deleted');
   return { returnValue: true };
 }
 
-/** Marks associations DISASSOCIATED, a transaction at a time; an association changed meanwhile is re-read. */
-async function markDisassociated(deps: Dependencies, associations: ResourceShareAssociation[]): Promise<void> {
+/**
+ * Marks associations DISASSOCIATED, 50 to a commit; an association changed meanwhile is re-read.
+ * `announcements` go in the first commit that changes something, or on their own if none does
+ * (the request still announces what it named).
+ */
+async function markDisassociated(
+  deps: Dependencies,
+  associations: ResourceShareAssociation[],
+  announcements: Announcement[] = [],
+): Promise<void> {
   const now = deps.now().toISOString();
+  let unannounced = announcements;
   for (let start = 0; start < associations.length; start += 50) {
     const batch = associations.slice(start, start + 50);
     await retryOnConflict(async (attempt) => {
@@ -213,15 +232,19 @@ async function markDisassociated(deps: Dependencies, associations: ResourceShare
               ),
             );
       if (current.length === 0) return;
-      await deps.store.commit(
+      await commitAnnouncing(
+        deps,
         // Invariant: each association is still as read, so no concurrent re-association is undone.
         current.map((a) => ({
           op: 'update' as const,
           entity: { type: 'resource-share-association' as const, value: { ...a, status: 'DISASSOCIATED' as const, lastUpdatedTime: now } },
         })),
+        unannounced,
       );
+      unannounced = [];
     });
   }
+  if (unannounced.length > 0) await commitAnnouncing(deps, [], unannounced);
 }
 
 interface AssociationInput {
@@ -247,13 +270,16 @@ export async function associateResourceShare(deps: Dependencies, context: Reques
     const { resources, principals } = await resolveAll(deps, context, input, view.share.allowExternalPrincipals);
     const now = deps.now().toISOString();
     const { writes, associations } = associationWrites(view, resources, principals, now);
-    if (writes.length > 0) {
-      // Invariant: the share is still ACTIVE as read, so nothing is added to a share being deleted.
-      await deps.store.commit([{ op: 'check', entity: { type: 'resource-share', value: view.share } }, ...writes]);
-    }
+    const announced = [shareChange(context, view.share, 'associated', { resources: input.resourceArns, principals: input.principals })];
+    // Invariant: the share is still ACTIVE as read, so nothing is added to a share being deleted.
+    // With nothing new to associate, the request is still announced (and only that is committed).
+    await commitAnnouncing(
+      deps,
+      writes.length > 0 ? [{ op: 'check', entity: { type: 'resource-share', value: view.share } }, ...writes] : [],
+      announced,
+    );
     return { share: view.share, associations };
   });
-  await announceShare(deps, context, result.share, 'associated', { resources: input.resourceArns, principals: input.principals });
   return { resourceShareAssociations: result.associations.map(presentAssociation) };
 }
 
@@ -275,8 +301,9 @@ export async function disassociateResourceShare(deps: Dependencies, context: Req
       return association;
     });
   const associations = [...named('RESOURCE', input.resourceArns), ...named('PRINCIPAL', input.principals)];
-  await markDisassociated(deps, associations);
-  await announceShare(deps, context, view.share, 'disassociated', { resources: input.resourceArns, principals: input.principals });
+  await markDisassociated(deps, associations, [
+    shareChange(context, view.share, 'disassociated', { resources: input.resourceArns, principals: input.principals }),
+  ]);
   const now = deps.now().toISOString();
   return {
     resourceShareAssociations: associations.map((a) => presentAssociation({ ...a, status: 'DISASSOCIATED', lastUpdatedTime: now })),

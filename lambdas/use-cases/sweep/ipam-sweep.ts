@@ -18,7 +18,7 @@ import type { InventorySnapshot } from '../../domain/inventory.ts';
 import type { Ipam } from '../../domain/model/ipam.ts';
 import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
-import type { IpamEvent } from '../../ports/events.ts';
+import type { IpamEvent, OutboxEntry } from '../../domain/model/events.ts';
 import { type Store, StoreConflict, type Write } from '../../ports/store.ts';
 import { importResourceAllocation, releaseAllocation } from '../allocations.ts';
 import { forEachConcurrently } from './concurrency.ts';
@@ -26,6 +26,7 @@ import type { SweepDependencies } from '../kernel/context.ts';
 import { retryOnConflict } from '../free-space.ts';
 import { isSettled } from '../kernel/lookup.ts';
 import { publishIpamMonitoring } from './monitoring.ts';
+import { deliverEntries, outboxFor } from '../kernel/outbox.ts';
 import { SweepLeaseLost } from './sweep-lease.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
 
@@ -281,14 +282,18 @@ async function importDiscovered(deps: SweepDependencies, view: IpamView): Promis
 type CidrIdentity = Pick<IpamResourceCidr, 'ResourceRegion' | 'ResourceId' | 'ResourceCidr'>;
 const keyOf = (record: CidrIdentity) => resourceCidrKey(record.ResourceRegion, record.ResourceId, record.ResourceCidr);
 
-/** Each scope's records brought to the new verdicts, one CIDR per commit (its history moves with it). */
+/**
+ * Each scope's records brought to the new verdicts, one CIDR per commit (its history and its
+ * events move with it); the events of every commit are delivered together at the end.
+ */
 async function writeVerdicts(
   deps: SweepDependencies,
   view: IpamView,
   evaluated: EvaluatedResourceCidr[],
   sampleTime: string,
 ): Promise<void> {
-  const events: IpamEvent[] = [];
+  const committed: OutboxEntry[] = [];
+  const { OwnerId: accountId, IpamRegion: region } = view.ipam;
   for (const scope of view.scopes) {
     const previous = new Map((await deps.store.listResourceCidrs(scope.IpamScopeId)).map((record) => [keyOf(record), record]));
     const next = new Map(
@@ -299,19 +304,24 @@ async function writeVerdicts(
       const entry = next.get(key);
       const first = previous.get(key);
       const identity: CidrIdentity = first ?? entry!.verdict;
-      const before = await retryOnConflict(async (attempt) => {
+      await retryOnConflict(async (attempt) => {
         const current =
           attempt === 0
             ? first
             : await deps.store.getResourceCidr(scope.IpamScopeId, identity.ResourceRegion, identity.ResourceId, identity.ResourceCidr);
         const writes = resourceCidrWrites(current, entry?.verdict, sampleTime);
-        await deps.store.commit(writes);
-        return writes.length > 0 ? { record: current } : undefined;
+        if (writes.length === 0) return;
+        const events = entry ? changeEvents(current, entry) : [];
+        const outbox = outboxFor(
+          deps,
+          events.map((event) => ({ event, accountId, region })),
+        );
+        await deps.store.commit([...writes, ...outbox.writes]);
+        committed.push(...outbox.entries);
       });
-      if (before && entry) events.push(...changeEvents(before.record, entry));
     });
   }
-  await deps.events.publish(events, { accountId: view.ipam.OwnerId, region: view.ipam.IpamRegion, time: deps.now() });
+  await deliverEntries(deps, committed);
 }
 
 /** Compliance changes (and CIDRs that arrive noncompliant), and CIDRs that start overlapping. */

@@ -15,6 +15,7 @@ import {
 } from '../../domain/monitoring.ts';
 import type { SweepDependencies } from '../kernel/context.ts';
 import { retryOnConflict } from '../free-space.ts';
+import { type Announcement, commitAnnouncing } from '../kernel/outbox.ts';
 
 /** Everything a sweep knows about one IPAM once its verdicts are written. */
 export interface IpamObservation {
@@ -49,25 +50,24 @@ export async function publishIpamMonitoring(deps: SweepDependencies, observation
 /** Records the pool's new utilisation band and, when it moved, announces the crossing once. */
 async function reportThresholdCrossing(deps: SweepDependencies, pool: IpamPool, percentUsed: number): Promise<void> {
   const thresholds = deps.discovery.utilisationThresholds;
-  const crossing = await retryOnConflict(async () => {
+  await retryOnConflict(async () => {
     const state = await deps.store.getPoolMonitorState(pool.IpamPoolId);
     const previous = state?.thresholdReached ?? 0;
     const current = thresholdReached(percentUsed, thresholds);
     const crossed = thresholdCrossing(previous, current, thresholds);
     if (!crossed) return undefined;
     const next: PoolMonitorState = { ipamPoolId: pool.IpamPoolId, thresholdReached: current, version: state?.version ?? 1 };
-    // Invariant: each crossing is reported once; a sweep racing on the same band loses here, re-reads and finds nothing to report.
-    await deps.store.commit([{ op: state ? 'update' : 'create', entity: { type: 'pool-monitor-state', value: next } }]);
-    return crossed;
-  });
-  if (!crossing) return;
-  await deps.events.publish(
-    [
-      {
+    // The crossing is computed from the sweep's figures, but the band it moves is a record: the
+    // event commits with the band, so a crossing recorded is a crossing announced.
+    const announced: Announcement = {
+      event: {
         'detail-type': 'IPAM Pool Utilization Threshold Crossed',
-        detail: { ipamId: pool.ipamId, ipamScopeId: pool.ipamScopeId, ipamPoolId: pool.IpamPoolId, percentUsed, ...crossing },
+        detail: { ipamId: pool.ipamId, ipamScopeId: pool.ipamScopeId, ipamPoolId: pool.IpamPoolId, percentUsed, ...crossed },
       },
-    ],
-    { accountId: pool.OwnerId, region: pool.IpamRegion, time: deps.now() },
-  );
+      accountId: pool.OwnerId,
+      region: pool.IpamRegion,
+    };
+    // Invariant: each crossing is reported once; a sweep racing on the same band loses here, re-reads and finds nothing to report.
+    await commitAnnouncing(deps, [{ op: state ? 'update' : 'create', entity: { type: 'pool-monitor-state', value: next } }], [announced]);
+  });
 }

@@ -2,12 +2,13 @@
 // mark expiring items for DynamoDB's TTL, and read named records from the table, never the index.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { elasticIpKey, executionKey, poolCidrKey } from '../../../lambdas/adapters/dynamodb/keys.ts';
+import { elasticIpKey, executionKey, outboxKey, poolCidrKey } from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table-schema.ts';
 import type { ElasticIp } from '../../../lambdas/domain/model/public-space.ts';
 import { StoreConflict } from '../../../lambdas/ports/store.ts';
-import { CLOSED_EXECUTION_RETENTION_MS } from '../../../lambdas/domain/expiry.ts';
+import { CLOSED_EXECUTION_RETENTION_MS, OUTBOX_RETENTION_MS } from '../../../lambdas/domain/expiry.ts';
+import type { OutboxEntry } from '../../../lambdas/domain/model/events.ts';
 import type { WorkflowExecution } from '../../../lambdas/domain/model/execution.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { ADMIN, OUTSIDER, ownerPool, ram, sharingOrganization, useOrganizations } from '../../support/sharing.ts';
@@ -61,6 +62,19 @@ describe('DynamoDbStore and TTL of workflow executions', () => {
     expect(CLOSED_EXECUTION_RETENTION_MS).toBe(7 * 24 * 3600 * 1000);
     expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBe((Date.parse(finishedAt) + CLOSED_EXECUTION_RETENTION_MS) / 1000);
     expect(await store.getExecution('exec-ttl')).toMatchObject({ status: 'succeeded', finishedAt });
+  });
+});
+
+describe('DynamoDbStore and TTL of outbox entries', () => {
+  it('marks an entry for TTL a week after its commit: one never delivered is given up then', async () => {
+    const { doc, tableName } = await createTestTable();
+    const store = new DynamoDbStore(doc, tableName);
+    const entry: OutboxEntry = { outboxId: '7e0e5a2c-0000-4000-8000-000000000001', createdAt: '2030-01-01T00:00:00.000Z', events: [] };
+    await store.commit([{ op: 'create', entity: { type: 'outbox-entry', value: entry } }]);
+    const item = (await doc.send(new GetCommand({ TableName: tableName, Key: outboxKey(entry) }))).Item;
+    expect(OUTBOX_RETENTION_MS).toBe(7 * 24 * 3600 * 1000);
+    expect(item?.[TIME_TO_LIVE_ATTRIBUTE]).toBe((Date.parse(entry.createdAt) + OUTBOX_RETENTION_MS) / 1000);
+    expect(item?.PK).toBe('OUTBOX#7');
   });
 });
 

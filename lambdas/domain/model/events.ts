@@ -1,0 +1,141 @@
+// The events other systems react to (docs/events.md documents each schema), and the outbox that
+// carries them: each change commits its events with it (use-cases/kernel/outbox.ts), so a change
+// and its announcement stand or fall together; delivery happens after the commit and is retried
+// until it succeeds (domain/expiry.ts: for a week). Each event keeps one id for life, so a consumer that sees it twice can tell.
+
+export interface PoolCidrStateChange {
+  'detail-type': 'IPAM Pool CIDR State Change';
+  detail: {
+    ipamId: string;
+    ipamPoolId: string;
+    ipamPoolCidrId: string;
+    cidr?: string;
+    previousState?: string;
+    state: string;
+    failureReason?: string;
+  };
+}
+
+export interface PoolAllocationChange {
+  'detail-type': 'IPAM Pool Allocation Change';
+  detail: {
+    ipamId: string;
+    ipamPoolId: string;
+    ipamPoolAllocationId: string;
+    cidr: string;
+    change: 'created' | 'released';
+    /** api: AllocateIpamPoolCidr/ReleaseIpamPoolAllocation; the others come from discovery sweeps and ModifyIpamResourceCidr. */
+    cause: 'api' | 'auto-import' | 'auto-release' | 'ignored';
+    resourceType: string;
+    resourceId?: string;
+    resourceOwner?: string;
+    resourceRegion?: string;
+  };
+}
+
+interface ResourceCidrComplianceChange {
+  'detail-type': 'IPAM Resource CIDR Compliance Change';
+  detail: {
+    ipamId: string;
+    ipamScopeId: string;
+    ipamPoolId?: string;
+    resourceId: string;
+    resourceType: string;
+    resourceCidr: string;
+    resourceRegion: string;
+    resourceOwnerId: string;
+    previousStatus?: string;
+    status: string;
+  };
+}
+
+interface ResourceCidrOverlapDetected {
+  'detail-type': 'IPAM Resource CIDR Overlap Detected';
+  detail: {
+    ipamId: string;
+    ipamScopeId: string;
+    resourceId: string;
+    resourceType: string;
+    resourceCidr: string;
+    resourceRegion: string;
+    resourceOwnerId: string;
+    /** The CIDRs it overlaps, as `<resource id> <cidr>` (or `<allocation id> <cidr>` for manual allocations). */
+    overlapsWith: string[];
+  };
+}
+
+interface PoolUtilisationThresholdCrossed {
+  'detail-type': 'IPAM Pool Utilization Threshold Crossed';
+  detail: {
+    ipamId: string;
+    ipamScopeId: string;
+    ipamPoolId: string;
+    /** Percent of the pool's provisioned space allocated to pools or resources (100 − PercentAvailable). */
+    percentUsed: number;
+    threshold: number;
+    direction: 'above' | 'below';
+  };
+}
+
+interface OrganizationAdminAccountChange {
+  'detail-type': 'IPAM Organization Admin Account Change';
+  detail: {
+    organizationId: string;
+    delegatedAdminAccountId: string;
+    /** enabled: EnableIpamOrganizationAdminAccount; disabled: DisableIpamOrganizationAdminAccount. */
+    change: 'enabled' | 'disabled';
+  };
+}
+
+export interface ResourceShareChange {
+  'detail-type': 'RAM Resource Share Change';
+  detail: {
+    resourceShareArn: string;
+    name: string;
+    /** The share's owner; the event's account is the caller (a principal accepting or rejecting an invitation is not the owner). */
+    owningAccountId: string;
+    change:
+      | 'created'
+      | 'updated'
+      | 'deleted'
+      | 'associated'
+      | 'disassociated'
+      | 'permission-associated'
+      | 'invitation-accepted'
+      | 'invitation-rejected';
+    status: string;
+    /** Resource ARNs and principals whose association changed. */
+    resources?: string[];
+    principals?: string[];
+  };
+}
+
+export type IpamEvent =
+  | PoolCidrStateChange
+  | PoolAllocationChange
+  | ResourceCidrComplianceChange
+  | ResourceCidrOverlapDetected
+  | PoolUtilisationThresholdCrossed
+  | OrganizationAdminAccountChange
+  | ResourceShareChange;
+
+/** One event as it is delivered: what changed, as whom and where, when it was committed, and its id. */
+export interface OutboxEvent {
+  /** A UUID fixed when the change commits: every delivery of the event carries it, so consumers deduplicate on it. */
+  eventId: string;
+  /** The account the event is published as (the IPAM owner's, or the caller's for share changes). */
+  accountId: string;
+  region: string;
+  /** When the change committed (ISO 8601): the event's time on every delivery. */
+  time: string;
+  event: IpamEvent;
+}
+
+/** The events of one commit not yet delivered: written in the commit, deleted once every event is out. */
+export interface OutboxEntry {
+  outboxId: string;
+  /** The commit's time; entries are redelivered oldest first. */
+  createdAt: string;
+  /** In the order the change produced them. */
+  events: OutboxEvent[];
+}
