@@ -30,3 +30,10 @@ export const CLOSED_EXECUTION_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** When a closed execution's record goes, in epoch milliseconds; an open one (no finishedAt) stays. Nothing reads a closed one after. */
 export const executionExpiresAt = (execution: Pick<WorkflowExecution, 'finishedAt'>): number | undefined =>
   execution.finishedAt === undefined ? undefined : Date.parse(execution.finishedAt) + CLOSED_EXECUTION_RETENTION_MS;
+
+/**
+ * How long a space's free-space epoch outlives its last change. Its value only has to differ from
+ * one read to the next while a scan runs (milliseconds), so an idle space may lose it, and a
+ * deleted pool's or scope's goes with time.
+ */
+export const FREE_SPACE_EPOCH_RETENTION_MS = 30 * 24 * 3600 * 1000;

@@ -71,7 +71,9 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const { pool, netmask, allowed, disallowed } = request;
 
   if (input.PreviewNextCidr) {
-    const placement = await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed });
+    const placement = await retryOnConflict(() =>
+      findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed }),
+    );
     if (!placement) throw noSpaceError(request);
     return { IpamPoolAllocation: { Cidr: formatCidr(placement.target) } };
   }

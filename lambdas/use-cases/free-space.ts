@@ -2,9 +2,9 @@
 // a scope for top-level pools). The planning is pure (domain/free-space.ts); this file adds the
 // reads and writes, and the retry of lost races.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { type AddressFamily, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge } from '../domain/free-space.ts';
+import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge, unmergedBuddies } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model/pool.ts';
 import { type Committer, type FreeSpaceStore, StoreConflict, type Write } from '../ports/store.ts';
 
@@ -57,66 +57,103 @@ class Contention {
 
 export const contention = new Contention();
 
-/** Scans that may disagree before "nothing fits" is answered anyway. */
-const MAX_EMPTY_SCANS = 10;
+/**
+ * Rounds in which the free space may grow under a search (releases committing meanwhile) before
+ * the caller is told to try again; each round is a best-fit scan and an exact check.
+ */
+const MAX_SEARCH_ROUNDS = 20;
 
 /**
- * Best fit for a /n: the smallest free block that can hold it, lowest address among equals.
- * A query is not a snapshot: while it reads, a concurrent allocation can delete a block it has
- * not reached yet and put the split-off pieces where it has already been, so one scan can miss
- * space that was free all along. "Nothing fits" is answered only when two scans in a row saw the
- * same blocks.
+ * Best fit for a /n: the smallest free block that can hold it, lowest address among equals. A
+ * query is not a snapshot, so a best-fit scan that finds nothing proves nothing (a concurrent
+ * split can move a block from where the scan has not been to where it has); undefined is answered
+ * only after noRoom proved that nothing fits, and after healing free buddies that a crash left
+ * apart, which together might.
  */
 export async function findPlacement(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  family: AddressFamily,
+  request: PlacementRequest,
+): Promise<Placement | undefined> {
+  let healed = false;
+  for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
+    const placement = await bestFit(store, spaceId, family, request);
+    if (placement) return placement;
+    const check = await noRoom(store, spaceId, family, request);
+    if (check.found) return check.found;
+    if (!check.proved) continue;
+    if (healed || !(await healFreeSpace(store, spaceId, family))) return undefined;
+    healed = true;
+  }
+  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
+}
+
+async function bestFit(
   store: FreeSpaceStore,
   spaceId: string,
   family: AddressFamily,
   request: PlacementRequest,
 ): Promise<Placement | undefined> {
-  let previousScan: string | undefined;
-  for (let scan = 0; scan < MAX_EMPTY_SCANS; scan++) {
-    const { placement, seen } = await scanForPlacement(store, spaceId, family, request);
-    if (placement) return placement;
-    if (seen === previousScan) return undefined;
-    previousScan = seen;
-  }
-  return undefined;
-}
-
-async function scanForPlacement(
-  store: FreeSpaceStore,
-  spaceId: string,
-  family: AddressFamily,
-  request: PlacementRequest,
-): Promise<{ placement?: Placement; seen: string }> {
   const candidates: Placement[] = [];
-  const seen: string[] = [];
   const wanted = 1 + Math.floor(Math.random() * ((request.spread ?? 0) + 1));
   for await (const block of store.freeBlocksForPrefix(spaceId, family, request.prefixLength)) {
-    seen.push(block.cidr);
-    const target = placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
+    const target = fitIn(block, request);
     if (!target) continue;
     candidates.push({ block, target });
     if (candidates.length >= wanted) break;
   }
-  return { placement: candidates[candidates.length - 1], seen: seen.join(' ') };
+  return candidates.at(-1);
 }
 
-/** Misses in a row before "this CIDR is not free" is answered. */
-const AGREEING_MISSES = 3;
+const fitIn = (block: FreeBlock, request: PlacementRequest) =>
+  placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
 
 /**
- * The free block holding exactly this CIDR, if it is entirely free. The ancestors are read one by
- * one, not as a snapshot: a concurrent split or merge can move the block that holds `cidr` from a
- * key not read yet to one already read, so a single miss is not trusted.
+ * Whether nothing fits, exactly: `proved` when no free block could hold the request at the
+ * instant the check ended, `found` when one does (the largest: this path is rare), neither when
+ * the space grew meanwhile and the check must be run again.
+ *
+ * Why it is exact without a snapshot. The scan reads largest block first. An allocation's commit
+ * deletes a block and creates only pieces of it, strictly smaller, so later in this order: if a
+ * split moves free space while the scan runs, the scan either reaches the block before the split
+ * or a piece after it. Following a block that fits at the end back through the splits that made
+ * it, each step lies later in the scan than the one before and every ancestor fits too (a
+ * placement in a piece is a placement in the block), so the scan meets one of them while it
+ * exists. Only a growing commit (a release, a merge, a provision) can put space where the scan
+ * has been, and each one changes the space's epoch (Store.freeSpaceEpoch): the same epoch before
+ * and after the scan proves none happened. Allocations never write the epoch, so they do not
+ * queue behind one another; growing commits of one space do, and they are the rare ones.
  */
-export async function findSpecificPlacement(store: FreeSpaceStore, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
-  for (let read = 1; ; read++) {
-    const block = await store.freeBlockContaining(spaceId, cidr);
-    if (block) return { block, target: cidr };
-    if (read >= AGREEING_MISSES) return undefined;
-    await sleep(Math.random() * 5);
+async function noRoom(
+  store: FreeSpaceStore,
+  spaceId: string,
+  family: AddressFamily,
+  request: PlacementRequest,
+): Promise<{ proved: boolean; found?: Placement }> {
+  const before = await store.freeSpaceEpoch(spaceId, family);
+  for await (const block of store.freeBlocksLargestFirst(spaceId, family, request.prefixLength)) {
+    const target = fitIn(block, request);
+    if (target) return { proved: false, found: { block, target } };
   }
+  return { proved: (await store.freeSpaceEpoch(spaceId, family)) === before };
+}
+
+/**
+ * The free block holding exactly this CIDR, if it is entirely free. The store's answer is exact
+ * (a snapshot of the ancestors); a CIDR that only free buddies a crash left apart cover together
+ * is found after healing them.
+ */
+export async function findSpecificPlacement(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  cidr: Cidr,
+): Promise<Placement | undefined> {
+  const block = await store.freeBlockContaining(spaceId, cidr);
+  if (block) return { block, target: cidr };
+  if (!(await healFreeSpace(store, spaceId, cidr.family, cidr))) return undefined;
+  const healed = await store.freeBlockContaining(spaceId, cidr);
+  return healed && { block: healed, target: cidr };
 }
 
 /**
@@ -230,15 +267,22 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
 }
 
 /**
- * Merges every free block inside `within` as far as it goes. Releasing commits the freed block
- * first and merges in later commits, so a crash in between leaves free space split; this puts
- * it back into canonical form (each merge is conditional, so racing healers are harmless).
+ * Merges free buddies a crash left apart (a release commits the freed block first and merges in
+ * later commits), in the whole space or only inside `inside`; each merge is conditional, so
+ * racing healers are harmless. Reads every free block of the space: it runs where an answer
+ * would otherwise be "no room" or before a deprovision, never on the way to a success. Returns
+ * whether it merged anything.
  */
-export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, within: Cidr): Promise<void> {
-  const boundary = formatCidr(within);
-  for (const block of await store.listFreeBlocks(spaceId, within.family)) {
-    if (block.within === boundary) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
-  }
+export async function healFreeSpace(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  family: AddressFamily,
+  inside?: Cidr,
+): Promise<boolean> {
+  const blocks = (await store.listFreeBlocks(spaceId, family)).filter((block) => !inside || containsCidr(inside, parseCidr(block.cidr)));
+  const seeds = unmergedBuddies(blocks);
+  for (const seed of seeds) await mergeFreeBlock(store, spaceId, seed.cidr, seed.within);
+  return seeds.length > 0;
 }
 
 /** Runs `attempt` again when it loses a race, with jittered backoff, a bounded number of times. */
