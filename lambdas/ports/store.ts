@@ -145,7 +145,11 @@ export interface FreeSpaceStore {
    * of one instant — a growing commit still in flight reads as a value never returned before.
    */
   freeSpaceEpoch(spaceId: string, family: AddressFamily): Promise<string | undefined>;
-  /** The free block that contains `cidr`, if any: exact, as of one instant during the call (a snapshot of its ancestors). */
+  /**
+   * The free block that contains `cidr`, if any (strongly consistent, but its ancestors are read
+   * at different instants: a miss while others split or merge proves nothing; see
+   * use-cases/free-space.ts findSpecificPlacement).
+   */
   freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
   /** The free block that is exactly `cidr`, if any (strongly consistent). */
   getFreeBlock(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;

@@ -2,7 +2,7 @@
 // a scope for top-level pools). The planning is pure (domain/free-space.ts); this file adds the
 // reads and writes, and the retry of lost races.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AddressFamily, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { type AddressFamily, addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
 import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge, unmergedBuddies } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model/pool.ts';
@@ -59,16 +59,15 @@ export const contention = new Contention();
 
 /**
  * Rounds in which the free space may grow under a search (releases committing meanwhile) before
- * the caller is told to try again; each round is a best-fit scan and an exact check.
+ * the caller is told to try again.
  */
 const MAX_SEARCH_ROUNDS = 20;
 
 /**
  * Best fit for a /n: the smallest free block that can hold it, lowest address among equals. A
- * query is not a snapshot, so a best-fit scan that finds nothing proves nothing (a concurrent
- * split can move a block from where the scan has not been to where it has); undefined is answered
- * only after noRoom proved that nothing fits, and after healing free buddies that a crash left
- * apart, which together might.
+ * best-fit scan that finds nothing proves nothing (a query is not a snapshot: a concurrent split
+ * can move a block from where it has not read yet to where it has); undefined is answered only
+ * when searchExactly proved that nothing fits, after healing free buddies a crash left apart.
  */
 export async function findPlacement(
   store: FreeSpaceStore & Committer,
@@ -76,15 +75,36 @@ export async function findPlacement(
   family: AddressFamily,
   request: PlacementRequest,
 ): Promise<Placement | undefined> {
-  let healed = false;
+  const fits = (block: FreeBlock) => fitIn(block, request);
   for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
     const placement = await bestFit(store, spaceId, family, request);
     if (placement) return placement;
-    const check = await noRoom(store, spaceId, family, request);
-    if (check.found) return check.found;
-    if (!check.proved) continue;
-    if (healed || !(await healFreeSpace(store, spaceId, family))) return undefined;
-    healed = true;
+    const search = await searchExactly(store, spaceId, family, fits);
+    if (search.found) return { block: search.found, target: fits(search.found)! };
+    if (await healBuddies(store, spaceId, search.unmerged)) continue;
+    if (search.proved) return undefined;
+  }
+  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
+}
+
+/**
+ * The free block holding exactly this CIDR, if it is entirely free. A block found by key is the
+ * answer (the commit that takes it checks it is still there); a miss is confirmed by
+ * searchExactly, which also heals free buddies a crash left apart that together hold the CIDR.
+ */
+export async function findSpecificPlacement(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  cidr: Cidr,
+): Promise<Placement | undefined> {
+  const block = await store.freeBlockContaining(spaceId, cidr);
+  if (block) return { block, target: cidr };
+  const fits = (candidate: FreeBlock) => (containsCidr(parseCidr(candidate.cidr), cidr) ? cidr : undefined);
+  for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
+    const search = await searchExactly(store, spaceId, cidr.family, fits);
+    if (search.found) return { block: search.found, target: cidr };
+    if (await healBuddies(store, spaceId, search.unmerged)) continue;
+    if (search.proved) return undefined;
   }
   throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
 }
@@ -109,51 +129,48 @@ async function bestFit(
 const fitIn = (block: FreeBlock, request: PlacementRequest) =>
   placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
 
-/**
- * Whether nothing fits, exactly: `proved` when no free block could hold the request at the
- * instant the check ended, `found` when one does (the largest: this path is rare), neither when
- * the space grew meanwhile and the check must be run again.
- *
- * Why it is exact without a snapshot. The scan reads largest block first. An allocation's commit
- * deletes a block and creates only pieces of it, strictly smaller, so later in this order: if a
- * split moves free space while the scan runs, the scan either reaches the block before the split
- * or a piece after it. Following a block that fits at the end back through the splits that made
- * it, each step lies later in the scan than the one before and every ancestor fits too (a
- * placement in a piece is a placement in the block), so the scan meets one of them while it
- * exists. Only a growing commit (a release, a merge, a provision) can put space where the scan
- * has been, and each one changes the space's epoch (Store.freeSpaceEpoch): the same epoch before
- * and after the scan proves none happened. Allocations never write the epoch, so they do not
- * queue behind one another; growing commits of one space do, and they are the rare ones.
- */
-async function noRoom(
-  store: FreeSpaceStore,
-  spaceId: string,
-  family: AddressFamily,
-  request: PlacementRequest,
-): Promise<{ proved: boolean; found?: Placement }> {
-  const before = await store.freeSpaceEpoch(spaceId, family);
-  for await (const block of store.freeBlocksLargestFirst(spaceId, family, request.prefixLength)) {
-    const target = fitIn(block, request);
-    if (target) return { proved: false, found: { block, target } };
-  }
-  return { proved: (await store.freeSpaceEpoch(spaceId, family)) === before };
+interface ExactSearch {
+  /** A block that fits (the largest: this path is rare, so best fit does not matter here). */
+  found?: FreeBlock;
+  /** Nothing fitted at the instant the search ended. False: the space grew meanwhile, search again. */
+  proved: boolean;
+  /** Free buddies seen apart (what a crash between a release and its merges leaves). */
+  unmerged: FreeBlock[];
 }
 
 /**
- * The free block holding exactly this CIDR, if it is entirely free. The store's answer is exact
- * (a snapshot of the ancestors); a CIDR that only free buddies a crash left apart cover together
- * is found after healing them.
+ * One pass over every free block of the space, largest first, between two reads of the space's
+ * free-space epoch; `fits` says which block would do. Why "nothing fits" is then exact without a
+ * snapshot: an allocation's commit deletes a block and creates only pieces of it, strictly
+ * smaller, so later in this order. Follow a block that fits when the pass ends back through the
+ * splits that made it: each ancestor fits too (a placement in a piece is one in the block) and
+ * lies earlier in the pass than its piece, and the piece was created when the ancestor went, so
+ * the pass meets one of them while it exists. Only a growing commit (a release, a merge, a
+ * provision) can put space where the pass has already been, and each one changes the epoch
+ * (Store.freeSpaceEpoch): the same epoch before and after proves none happened, so nothing fitted
+ * when the pass ended. Allocations never write the epoch, so they do not queue behind one
+ * another; growing commits of one space do, and they are the rare ones. The pass reads every
+ * block only when nothing fits, which is also when it is worth looking for unmerged buddies.
  */
-export async function findSpecificPlacement(
-  store: FreeSpaceStore & Committer,
+async function searchExactly(
+  store: FreeSpaceStore,
   spaceId: string,
-  cidr: Cidr,
-): Promise<Placement | undefined> {
-  const block = await store.freeBlockContaining(spaceId, cidr);
-  if (block) return { block, target: cidr };
-  if (!(await healFreeSpace(store, spaceId, cidr.family, cidr))) return undefined;
-  const healed = await store.freeBlockContaining(spaceId, cidr);
-  return healed && { block: healed, target: cidr };
+  family: AddressFamily,
+  fits: (block: FreeBlock) => Cidr | undefined,
+): Promise<ExactSearch> {
+  const before = await store.freeSpaceEpoch(spaceId, family);
+  const seen: FreeBlock[] = [];
+  for await (const block of store.freeBlocksLargestFirst(spaceId, family, addressBits(family))) {
+    if (fits(block)) return { found: block, proved: false, unmerged: [] };
+    seen.push(block);
+  }
+  return { proved: (await store.freeSpaceEpoch(spaceId, family)) === before, unmerged: unmergedBuddies(seen) };
+}
+
+/** Merges each pair of free buddies (mergeFreeBlock carries on upwards); true when there were any. */
+async function healBuddies(store: FreeSpaceStore & Committer, spaceId: string, unmerged: readonly FreeBlock[]): Promise<boolean> {
+  for (const block of unmerged) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+  return unmerged.length > 0;
 }
 
 /**
@@ -268,21 +285,12 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
 
 /**
  * Merges free buddies a crash left apart (a release commits the freed block first and merges in
- * later commits), in the whole space or only inside `inside`; each merge is conditional, so
- * racing healers are harmless. Reads every free block of the space: it runs where an answer
- * would otherwise be "no room" or before a deprovision, never on the way to a success. Returns
- * whether it merged anything.
+ * later commits) inside `inside`, before a deprovision decides whether the CIDR is all free. Each
+ * merge is conditional, so racing healers are harmless.
  */
-export async function healFreeSpace(
-  store: FreeSpaceStore & Committer,
-  spaceId: string,
-  family: AddressFamily,
-  inside?: Cidr,
-): Promise<boolean> {
-  const blocks = (await store.listFreeBlocks(spaceId, family)).filter((block) => !inside || containsCidr(inside, parseCidr(block.cidr)));
-  const seeds = unmergedBuddies(blocks);
-  for (const seed of seeds) await mergeFreeBlock(store, spaceId, seed.cidr, seed.within);
-  return seeds.length > 0;
+export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, inside: Cidr): Promise<void> {
+  const blocks = await store.listFreeBlocks(spaceId, inside.family);
+  await healBuddies(store, spaceId, unmergedBuddies(blocks.filter((block) => containsCidr(inside, parseCidr(block.cidr)))));
 }
 
 /** Runs `attempt` again when it loses a race, with jittered backoff, a bounded number of times. */

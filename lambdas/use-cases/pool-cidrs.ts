@@ -501,7 +501,7 @@ async function reserveForDeprovision(
     let wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
     if (!wholeCidrFree) {
       // Free space a crash left split is still free: put it back together before deciding.
-      await healFreeSpace(deps.store, poolId, cidr.family, cidr);
+      await healFreeSpace(deps.store, poolId, cidr);
       wholeCidrFree = await deps.store.getFreeBlock(poolId, cidr);
     }
     const pending: IpamPoolCidr = {

@@ -8,7 +8,7 @@
 // | pool             | POOL#<poolId>                    | META                        | OWNER#<account>#pool     | <id>    | get by id; DescribeIpamPools per owner   |
 // | pool CIDR        | POOL#<poolId>                    | CIDR#<poolCidrId>           |                          |         | GetIpamPoolCidrs; at most one per (pool, CIDR); finished ones TTL 24 h |
 // | allocation       | POOL#<poolId>                    | ALLOC#<allocationId>        |                          |         | GetIpamPoolAllocations (paged)           |
-// | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); largest first: the same query descending; containing block: the ancestors by key |
+// | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); largest first: the same query descending; containing block: batch get of the ancestors |
 // | free-space epoch | FREE-EPOCH#<spaceId>#<family>    | META                        |                          |         | changed by every commit that grows the space (spacesGrown); exact "no room" (use-cases/free-space.ts); TTL 30 days after the last change |
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |
 // | client token     | TOKEN#<account>#<action>#<token> | META                        |                          |         | idempotent retries                       |
@@ -83,7 +83,7 @@ export const freeBlockKey = (spaceId: string, cidr: Cidr): ItemKey => ({
 
 export const freeSpaceEpochKey = (spaceId: string, family: AddressFamily): ItemKey => ({ PK: `FREE-EPOCH#${spaceId}#${family}`, SK: META });
 
-/** Keys of every block that could contain `cidr`: itself and each ancestor up to /0, smallest first. */
+/** Keys of every block that could contain `cidr`: itself and each ancestor up to /0. */
 export function containingFreeBlockKeys(spaceId: string, cidr: Cidr): ItemKey[] {
   const keys: ItemKey[] = [];
   for (let prefixLength = cidr.prefixLength; prefixLength >= 0; prefixLength--) {

@@ -51,8 +51,6 @@ const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
 const TRANSACTION_LIMIT = 100;
-/** TransactGetItems' limit. */
-const SNAPSHOT_LIMIT = 100;
 /** A snapshot read that keeps meeting writes in flight gives up after this many tries (a lost race). */
 const SNAPSHOT_ATTEMPTS = 20;
 
@@ -165,25 +163,9 @@ export class DynamoDbStore extends KeyedReads implements Store {
   }
 
   async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
-    const keys = containingFreeBlockKeys(spaceId, cidr);
-    // Free blocks are disjoint, so at most one ancestor is free. A block found is the answer (a
-    // commit taking it checks it is still there); a miss in a BatchGetItem, whose items are read
-    // at different instants, is not: a split or merge may have moved the block between two keys.
-    const found = await this.batchGetAll(keys);
-    if (found.length > 0) return recordOf<FreeBlock>(found[0]);
-    if (keys.length <= SNAPSHOT_LIMIT) return recordOf<FreeBlock>((await this.snapshot(keys))[0]);
-    // More ancestors than one snapshot holds (an IPv6 /101 or longer): largest first, in
-    // snapshots one after another. Splits only move the block to smaller ancestors, read later;
-    // a merge in between (which may move it to larger ones, read earlier) changes the epoch.
-    for (;;) {
-      const before = await this.freeSpaceEpoch(spaceId, cidr.family);
-      const largestFirst = keys.toReversed();
-      let block: Item | undefined;
-      for (let i = 0; i < largestFirst.length && !block; i += SNAPSHOT_LIMIT) {
-        block = (await this.snapshot(largestFirst.slice(i, i + SNAPSHOT_LIMIT)))[0];
-      }
-      if (block || (await this.freeSpaceEpoch(spaceId, cidr.family)) === before) return recordOf<FreeBlock>(block);
-    }
+    const found = await this.batchGetAll(containingFreeBlockKeys(spaceId, cidr));
+    // Free blocks are disjoint, so at most one ancestor is free.
+    return recordOf<FreeBlock>(found[0]);
   }
 
   getFreeBlock(spaceId: string, cidr: Cidr) {

@@ -206,11 +206,13 @@ export class InMemoryStore extends KeyedReads implements Store {
     let limit = FIRST_FREE_BLOCK_PAGE;
     for (;;) {
       // One page at a time from the current state, descending, as the DynamoDB adapter reads them.
-      const sortKeys = this.partitions.get(partition)?.sortKeys() ?? [];
+      const stored = this.partitions.get(partition);
+      const sortKeys = stored?.sortKeys() ?? [];
       const end = before === undefined ? sortKeys.length : firstAtOrAfter(sortKeys, before);
       const begin = Math.max(firstAtOrAfter(sortKeys, from), end - limit);
       const page = sortKeys.slice(begin, end).reverse();
-      for (const sortKey of page) yield recordOf<FreeBlock>(this.partitions.get(partition)!.items.get(sortKey))!;
+      const records = page.map((sortKey) => recordOf<FreeBlock>(stored!.items.get(sortKey))!);
+      yield* records;
       if (page.length < limit) return;
       before = page.at(-1);
       limit = LATER_FREE_BLOCK_PAGE;
