@@ -109,7 +109,8 @@ export async function findSpecificPlacement(
   throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
 }
 
-async function bestFit(
+/** One best-fit scan: a placement, or undefined, which proves nothing (see findPlacement). */
+export async function bestFit(
   store: FreeSpaceStore,
   spaceId: string,
   family: AddressFamily,
