@@ -58,16 +58,10 @@ class Contention {
 export const contention = new Contention();
 
 /**
- * Rounds in which the free space may grow under a search (releases committing meanwhile) before
- * the caller is told to try again.
- */
-const MAX_SEARCH_ROUNDS = 20;
-
-/**
  * Best fit for a /n: the smallest free block that can hold it, lowest address among equals. A
  * best-fit scan that finds nothing proves nothing (a query is not a snapshot: a concurrent split
- * can move a block from where it has not read yet to where it has); undefined is answered only
- * when searchExactly proved that nothing fits, after healing free buddies a crash left apart.
+ * can move a block from where it has not read yet to where it has), so undefined is answered only
+ * when findExactly agrees.
  */
 export async function findPlacement(
   store: FreeSpaceStore & Committer,
@@ -75,38 +69,26 @@ export async function findPlacement(
   family: AddressFamily,
   request: PlacementRequest,
 ): Promise<Placement | undefined> {
-  const fits = (block: FreeBlock) => fitIn(block, request);
-  for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
-    const placement = await bestFit(store, spaceId, family, request);
-    if (placement) return placement;
-    const search = await searchExactly(store, spaceId, family, fits);
-    if (search.found) return { block: search.found, target: fits(search.found)! };
-    if (await healBuddies(store, spaceId, search.unmerged)) continue;
-    if (search.proved) return undefined;
-  }
-  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
+  const placement = await bestFit(store, spaceId, family, request);
+  if (placement) return placement;
+  const block = await findExactly(store, spaceId, family, (candidate) => fitIn(candidate, request) !== undefined);
+  return block && { block, target: fitIn(block, request)! };
 }
 
 /**
  * The free block holding exactly this CIDR, if it is entirely free. A block found by key is the
- * answer (the commit that takes it checks it is still there); a miss is confirmed by
- * searchExactly, which also heals free buddies a crash left apart that together hold the CIDR.
+ * answer (the commit that takes it checks it is still there); its ancestors are read at different
+ * instants, though, so a miss is only answered when findExactly agrees.
  */
 export async function findSpecificPlacement(
   store: FreeSpaceStore & Committer,
   spaceId: string,
   cidr: Cidr,
 ): Promise<Placement | undefined> {
-  const block = await store.freeBlockContaining(spaceId, cidr);
-  if (block) return { block, target: cidr };
-  const fits = (candidate: FreeBlock) => (containsCidr(parseCidr(candidate.cidr), cidr) ? cidr : undefined);
-  for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
-    const search = await searchExactly(store, spaceId, cidr.family, fits);
-    if (search.found) return { block: search.found, target: cidr };
-    if (await healBuddies(store, spaceId, search.unmerged)) continue;
-    if (search.proved) return undefined;
-  }
-  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
+  const block =
+    (await store.freeBlockContaining(spaceId, cidr)) ??
+    (await findExactly(store, spaceId, cidr.family, (candidate) => containsCidr(parseCidr(candidate.cidr), cidr)));
+  return block && { block, target: cidr };
 }
 
 /** One best-fit scan: a placement, or undefined, which proves nothing (see findPlacement). */
@@ -130,48 +112,48 @@ export async function bestFit(
 const fitIn = (block: FreeBlock, request: PlacementRequest) =>
   placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
 
-interface ExactSearch {
-  /** A block that fits (the largest: this path is rare, so best fit does not matter here). */
-  found?: FreeBlock;
-  /** Nothing fitted at the instant the search ended. False: the space grew meanwhile, search again. */
-  proved: boolean;
-  /** Free buddies seen apart (what a crash between a release and its merges leaves). */
-  unmerged: FreeBlock[];
-}
+/**
+ * Passes in which the free space may grow under the search (releases committing meanwhile)
+ * before the caller is told to try again.
+ */
+const MAX_EXACT_PASSES = 20;
 
 /**
- * One pass over every free block of the space, largest first, between two reads of the space's
- * free-space epoch; `fits` says which block would do. Why "nothing fits" is then exact without a
- * snapshot: an allocation's commit deletes a block and creates only pieces of it, strictly
- * smaller, so later in this order. Follow a block that fits when the pass ends back through the
- * splits that made it: each ancestor fits too (a placement in a piece is one in the block) and
- * lies earlier in the pass than its piece, and the piece was created when the ancestor went, so
- * the pass meets one of them while it exists. Only a growing commit (a release, a merge, a
- * provision) can put space where the pass has already been, and each one changes the epoch
- * (Store.freeSpaceEpoch): the same epoch before and after proves none happened, so nothing fitted
- * when the pass ended. Allocations never write the epoch, so they do not queue behind one
- * another; growing commits of one space do, and they are the rare ones. The pass reads every
- * block only when nothing fits, which is also when it is worth looking for unmerged buddies.
+ * A free block that `fits`, or undefined when none did at one instant. Each pass reads every free
+ * block of the space, largest first, between two reads of the space's free-space epoch.
+ *
+ * Why "none" is then exact without a snapshot: an allocation's commit deletes a block and creates
+ * only pieces of it, strictly smaller, so later in this order. Follow a block that fits when the
+ * pass ends back through the splits that made it: each ancestor fits too (a placement in a piece
+ * is one in the block) and lies earlier in the pass than its piece, and the piece was created when
+ * the ancestor went, so the pass meets one of them while it exists. Only a growing commit (a
+ * release, a merge, a provision) can put space where the pass has already been, and each one
+ * changes the epoch (Store.freeSpaceEpoch): the same epoch before and after proves none happened,
+ * so nothing fitted when the pass ended. Allocations never write the epoch, so they do not queue
+ * behind one another; growing commits of one space do, and they are the rare ones.
+ *
+ * A pass that found nothing has read every block, which is when free buddies a crash left apart
+ * (a release commits first and merges after) are worth finding: they are merged, then it passes
+ * again, so space they hold together serves the request.
  */
-async function searchExactly(
-  store: FreeSpaceStore,
+async function findExactly(
+  store: FreeSpaceStore & Committer,
   spaceId: string,
   family: AddressFamily,
-  fits: (block: FreeBlock) => Cidr | undefined,
-): Promise<ExactSearch> {
-  const before = await store.freeSpaceEpoch(spaceId, family);
-  const seen: FreeBlock[] = [];
-  for await (const block of store.freeBlocksLargestFirst(spaceId, family, addressBits(family))) {
-    if (fits(block)) return { found: block, proved: false, unmerged: [] };
-    seen.push(block);
+  fits: (block: FreeBlock) => boolean,
+): Promise<FreeBlock | undefined> {
+  for (let pass = 0; pass < MAX_EXACT_PASSES; pass++) {
+    const before = await store.freeSpaceEpoch(spaceId, family);
+    const seen: FreeBlock[] = [];
+    for await (const block of store.freeBlocksLargestFirst(spaceId, family, addressBits(family))) {
+      if (fits(block)) return block;
+      seen.push(block);
+    }
+    const unmerged = unmergedBuddies(seen);
+    for (const block of unmerged) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+    if (unmerged.length === 0 && (await store.freeSpaceEpoch(spaceId, family)) === before) return undefined;
   }
-  return { proved: (await store.freeSpaceEpoch(spaceId, family)) === before, unmerged: unmergedBuddies(seen) };
-}
-
-/** Merges each pair of free buddies (mergeFreeBlock carries on upwards); true when there were any. */
-async function healBuddies(store: FreeSpaceStore & Committer, spaceId: string, unmerged: readonly FreeBlock[]): Promise<boolean> {
-  for (const block of unmerged) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
-  return unmerged.length > 0;
+  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
 }
 
 /**
@@ -291,7 +273,9 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
  */
 export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, inside: Cidr): Promise<void> {
   const blocks = await store.listFreeBlocks(spaceId, inside.family);
-  await healBuddies(store, spaceId, unmergedBuddies(blocks.filter((block) => containsCidr(inside, parseCidr(block.cidr)))));
+  for (const block of unmergedBuddies(blocks.filter((free) => containsCidr(inside, parseCidr(free.cidr))))) {
+    await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+  }
 }
 
 /** Runs `attempt` again when it loses a race, with jittered backoff, a bounded number of times. */

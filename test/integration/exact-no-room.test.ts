@@ -113,6 +113,26 @@ describe('"no room" is exact', () => {
     expect(placement && formatCidr(placement.target)).toBe('10.0.0.0/25');
   });
 
+  it('for a specific CIDR, a miss of its ancestors read while a split moved the block is confirmed, not trusted', async () => {
+    // The batch read of the ancestors reads each at its own instant: one that missed the block
+    // because a split moved it from an ancestor not read yet to one already read is what this
+    // store answers every time.
+    const inner = await newTestStore();
+    await inner.commit([createFree(free('10.0.0.0/22'))]);
+    const missing = new Proxy(inner, {
+      get(target, name) {
+        if (name === 'freeBlockContaining') return async () => undefined;
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+    const placement = await findSpecificPlacement(missing, SPACE, parseCidr('10.0.2.0/24'));
+
+    expect(placement?.block.cidr).toBe('10.0.0.0/22');
+    expect(await findSpecificPlacement(missing, SPACE, parseCidr('10.0.4.0/24'))).toBeUndefined();
+  });
+
   it('holds for random interleavings of other callers allocating and releasing, wherever their commits land', {
     timeout: 120_000,
   }, async () => {
