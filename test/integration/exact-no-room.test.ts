@@ -136,9 +136,10 @@ describe('"no room" is exact', () => {
   it('holds for random interleavings of other callers allocating and releasing, wherever their commits land', {
     timeout: 120_000,
   }, async () => {
-    const runs = process.env.IPAM_TEST_STORE === 'dynamodb' ? 12 : 60;
+    // About one run in seven ends in "no room"; run until several have (or give up).
+    const maxRuns = process.env.IPAM_TEST_STORE === 'dynamodb' ? 100 : 300;
     let answeredNoRoom = 0;
-    for (let run = 0; run < runs; run++) {
+    for (let run = 0; run < maxRuns && answeredNoRoom < 5; run++) {
       const inner = await newTestStore();
       await inner.commit([createFree(free(WITHIN))]);
       const taken: string[] = [];
@@ -179,7 +180,7 @@ describe('"no room" is exact', () => {
         expect(await fitting(inner, prefixLength, [])).toEqual([]);
       }
     }
-    expect(answeredNoRoom).toBeGreaterThan(0);
+    expect(answeredNoRoom).toBe(5);
   });
 });
 
