@@ -121,7 +121,7 @@ export function planMerge(block: Cidr, within: Cidr, isFree: (buddy: Cidr) => bo
  * free block it deletes there. A split (an allocation's carve) deletes a block and creates only
  * pieces of it, each strictly smaller; only a growing commit (a release, a merge, a provision, a
  * new scope) can put free space where a largest-first scan has already been, so only these
- * advance the space's free-space epoch (use-cases/free-space.ts, `noRoomExactly`).
+ * advance the space's free-space epoch (use-cases/free-space.ts, `findExactly`).
  */
 export function spacesGrown(deleted: readonly FreeBlock[], created: readonly FreeBlock[]): { spaceId: string; family: AddressFamily }[] {
   const grown = new Map<string, { spaceId: string; family: AddressFamily }>();
