@@ -43,3 +43,10 @@ export const outboxEntryExpiresAt = (entry: Pick<OutboxEntry, 'createdAt'>): num
 
 /** The oldest createdAt an outbox entry may have and still be delivered at `now`. */
 export const oldestDeliverableOutboxEntry = (now: Date): string => new Date(now.getTime() - OUTBOX_RETENTION_MS).toISOString();
+
+/**
+ * How long a space's free-space epoch outlives its last change. Its value only has to differ from
+ * one read to the next while a scan runs (milliseconds), so an idle space may lose it, and a
+ * deleted pool's or scope's goes with time.
+ */
+export const FREE_SPACE_EPOCH_RETENTION_MS = 30 * 24 * 3600 * 1000;

@@ -18,9 +18,11 @@ import {
   parentOf,
   sameCidr,
   startHex,
+  parseCidr,
   type AddressFamily,
   type Cidr,
 } from './cidr.ts';
+import type { FreeBlock } from './model/pool.ts';
 
 function assertInside(block: Cidr, target: Cidr): void {
   if (!containsCidr(block, target)) {
@@ -112,6 +114,40 @@ export function planMerge(block: Cidr, within: Cidr, isFree: (buddy: Cidr) => bo
     absorbed.push(step.buddy);
     merged = step.parent;
   }
+}
+
+/**
+ * The spaces a commit grows: those in which it creates a free block that does not lie inside a
+ * free block it deletes there. A split (an allocation's carve) deletes a block and creates only
+ * pieces of it, each strictly smaller; only a growing commit (a release, a merge, a provision, a
+ * new scope) can put free space where a largest-first scan has already been, so only these
+ * advance the space's free-space epoch (use-cases/free-space.ts, `findExactly`).
+ */
+export function spacesGrown(deleted: readonly FreeBlock[], created: readonly FreeBlock[]): { spaceId: string; family: AddressFamily }[] {
+  const grown = new Map<string, { spaceId: string; family: AddressFamily }>();
+  const taken = deleted.map((block) => ({ spaceId: block.spaceId, cidr: parseCidr(block.cidr) }));
+  for (const block of created) {
+    const cidr = parseCidr(block.cidr);
+    const split = taken.some((from) => from.spaceId === block.spaceId && containsCidr(from.cidr, cidr) && !sameCidr(from.cidr, cidr));
+    if (!split) grown.set(`${block.spaceId}#${cidr.family}`, { spaceId: block.spaceId, family: cidr.family });
+  }
+  return [...grown.values()];
+}
+
+/**
+ * Free blocks whose buddy is free too, inside the same provisioned CIDR: the pairs that a crash
+ * between a release's commit and its later merges leaves apart. One block of each pair, lowest
+ * address first; merging it (mergeFreeBlock) carries on upwards.
+ */
+export function unmergedBuddies(blocks: readonly FreeBlock[]): FreeBlock[] {
+  const free = new Set(blocks.map((block) => `${block.within} ${formatCidr(parseCidr(block.cidr))}`));
+  const seeds: FreeBlock[] = [];
+  for (const block of blocks) {
+    const cidr = parseCidr(block.cidr);
+    const step = nextMergeStep(cidr, parseCidr(block.within));
+    if (step && step.buddy.start > cidr.start && free.has(`${block.within} ${formatCidr(step.buddy)}`)) seeds.push(block);
+  }
+  return seeds.sort((a, b) => compareCidrs(parseCidr(a.cidr), parseCidr(b.cidr)));
 }
 
 /**

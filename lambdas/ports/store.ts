@@ -135,7 +135,23 @@ export interface PoolTreeStore {
 export interface FreeSpaceStore {
   /** Free blocks of a space in best-fit order for a /prefixLength request: smallest block first, lowest address among equals. */
   freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock>;
-  /** The free block that contains `cidr`, if any (strongly consistent). */
+  /**
+   * Free blocks of a space that can hold a /prefixLength, largest first (the reverse of best-fit
+   * order). A split puts its pieces after the block it deletes in this order, so a scan of it
+   * misses no free space that only splits moved meanwhile (see freeSpaceEpoch).
+   */
+  freeBlocksLargestFirst(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock>;
+  /**
+   * The space's free-space epoch: a value that changes with every commit that grows the space
+   * (domain/free-space.ts spacesGrown: a release, a merge, a provision) and with no other, read as
+   * of one instant — a growing commit still in flight reads as a value never returned before.
+   */
+  freeSpaceEpoch(spaceId: string, family: AddressFamily): Promise<string | undefined>;
+  /**
+   * The free block that contains `cidr`, if any (strongly consistent, but its ancestors are read
+   * at different instants: a miss while others split or merge proves nothing; see
+   * use-cases/free-space.ts findSpecificPlacement).
+   */
   freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
   /** The free block that is exactly `cidr`, if any (strongly consistent). */
   getFreeBlock(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined>;
@@ -270,7 +286,10 @@ export interface SharingStore {
 
 /** The one way every role's entities are written (see the top of this file). */
 export interface Committer {
-  /** Applies all writes atomically, or throws StoreConflict and applies none. */
+  /**
+   * Applies all writes atomically, or throws StoreConflict and applies none. A commit that grows a
+   * free space (domain/free-space.ts spacesGrown) advances that space's free-space epoch with it.
+   */
   commit(writes: Write[]): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import {
+  bestFit,
   contention,
   findPlacement,
   findSpecificPlacement,
@@ -72,7 +73,9 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const { pool, netmask, allowed, disallowed } = request;
 
   if (input.PreviewNextCidr) {
-    const placement = await findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed });
+    const placement = await retryOnConflict(() =>
+      findPlacement(deps.store, pool.IpamPoolId, pool.AddressFamily, { prefixLength: netmask, allowed, disallowed }),
+    );
     if (!placement) throw noSpaceError(request);
     return { IpamPoolAllocation: { Cidr: formatCidr(placement.target) } };
   }
@@ -198,7 +201,9 @@ function searchEarly(deps: Dependencies, input: AllocateIpamPoolCidrInput): Prom
   const plain = input.Cidr === undefined && !input.PreviewNextCidr && !input.AllowedCidrs?.length && !input.DisallowedCidrs?.length;
   if (!family || input.NetmaskLength === undefined || !plain) return Promise.resolve(undefined);
   const spread = contention.spread(input.IpamPoolId, 0);
-  return findPlacement(deps.store, input.IpamPoolId, family, { prefixLength: input.NetmaskLength, spread }).catch(() => undefined);
+  // Only the best-fit scan: the exact search behind "no room" (which may heal, so write) waits
+  // until the pool has allowed the caller.
+  return bestFit(deps.store, input.IpamPoolId, family, { prefixLength: input.NetmaskLength, spread }).catch(() => undefined);
 }
 
 /** Address family by pool id, as learned from pools read by this process (bounded). */

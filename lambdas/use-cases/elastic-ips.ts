@@ -10,7 +10,7 @@ import type { ElasticIp } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
-import { findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
+import { findPlacement, findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
 import { sharedAccess } from './sharing/access.ts';
 
@@ -133,7 +133,9 @@ async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Pl
     (best, next) => (!best || next.cidr.start < best.cidr.start ? next : best),
     undefined,
   );
-  return lowest && { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
+  if (lowest) return { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
+  // A listing is not a snapshot either: "no address left" only after the exact search agrees.
+  return findPlacement(deps.store, pool.IpamPoolId, 'ipv4', { prefixLength: 32 });
 }
 
 interface ReleaseAddressInput {

@@ -2,9 +2,9 @@
 // a scope for top-level pools). The planning is pure (domain/free-space.ts); this file adds the
 // reads and writes, and the retry of lost races.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AddressFamily, type Cidr, cidrFromStart, formatCidr, parseCidr } from '../domain/cidr.ts';
+import { type AddressFamily, addressBits, type Cidr, cidrFromStart, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError } from '../domain/errors.ts';
-import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge } from '../domain/free-space.ts';
+import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge, unmergedBuddies } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model/pool.ts';
 import { type Committer, type FreeSpaceStore, StoreConflict, type Write } from '../ports/store.ts';
 
@@ -57,66 +57,103 @@ class Contention {
 
 export const contention = new Contention();
 
-/** Scans that may disagree before "nothing fits" is answered anyway. */
-const MAX_EMPTY_SCANS = 10;
-
 /**
- * Best fit for a /n: the smallest free block that can hold it, lowest address among equals.
- * A query is not a snapshot: while it reads, a concurrent allocation can delete a block it has
- * not reached yet and put the split-off pieces where it has already been, so one scan can miss
- * space that was free all along. "Nothing fits" is answered only when two scans in a row saw the
- * same blocks.
+ * Best fit for a /n: the smallest free block that can hold it, lowest address among equals. A
+ * best-fit scan that finds nothing proves nothing (a query is not a snapshot: a concurrent split
+ * can move a block from where it has not read yet to where it has), so undefined is answered only
+ * when findExactly agrees.
  */
 export async function findPlacement(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  family: AddressFamily,
+  request: PlacementRequest,
+): Promise<Placement | undefined> {
+  const placement = await bestFit(store, spaceId, family, request);
+  if (placement) return placement;
+  const block = await findExactly(store, spaceId, family, (candidate) => fitIn(candidate, request) !== undefined);
+  return block && { block, target: fitIn(block, request)! };
+}
+
+/**
+ * The free block holding exactly this CIDR, if it is entirely free. A block found by key is the
+ * answer (the commit that takes it checks it is still there); its ancestors are read at different
+ * instants, though, so a miss is only answered when findExactly agrees.
+ */
+export async function findSpecificPlacement(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  cidr: Cidr,
+): Promise<Placement | undefined> {
+  const block =
+    (await store.freeBlockContaining(spaceId, cidr)) ??
+    (await findExactly(store, spaceId, cidr.family, (candidate) => containsCidr(parseCidr(candidate.cidr), cidr)));
+  return block && { block, target: cidr };
+}
+
+/** One best-fit scan: a placement, or undefined, which proves nothing (see findPlacement). */
+export async function bestFit(
   store: FreeSpaceStore,
   spaceId: string,
   family: AddressFamily,
   request: PlacementRequest,
 ): Promise<Placement | undefined> {
-  let previousScan: string | undefined;
-  for (let scan = 0; scan < MAX_EMPTY_SCANS; scan++) {
-    const { placement, seen } = await scanForPlacement(store, spaceId, family, request);
-    if (placement) return placement;
-    if (seen === previousScan) return undefined;
-    previousScan = seen;
-  }
-  return undefined;
-}
-
-async function scanForPlacement(
-  store: FreeSpaceStore,
-  spaceId: string,
-  family: AddressFamily,
-  request: PlacementRequest,
-): Promise<{ placement?: Placement; seen: string }> {
   const candidates: Placement[] = [];
-  const seen: string[] = [];
   const wanted = 1 + Math.floor(Math.random() * ((request.spread ?? 0) + 1));
   for await (const block of store.freeBlocksForPrefix(spaceId, family, request.prefixLength)) {
-    seen.push(block.cidr);
-    const target = placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
+    const target = fitIn(block, request);
     if (!target) continue;
     candidates.push({ block, target });
     if (candidates.length >= wanted) break;
   }
-  return { placement: candidates[candidates.length - 1], seen: seen.join(' ') };
+  return candidates.at(-1);
 }
 
-/** Misses in a row before "this CIDR is not free" is answered. */
-const AGREEING_MISSES = 3;
+const fitIn = (block: FreeBlock, request: PlacementRequest) =>
+  placeInBlock(parseCidr(block.cidr), request.prefixLength, request.allowed ?? [], request.disallowed ?? []);
 
 /**
- * The free block holding exactly this CIDR, if it is entirely free. The ancestors are read one by
- * one, not as a snapshot: a concurrent split or merge can move the block that holds `cidr` from a
- * key not read yet to one already read, so a single miss is not trusted.
+ * Passes in which the free space may grow under the search (releases committing meanwhile)
+ * before the caller is told to try again.
  */
-export async function findSpecificPlacement(store: FreeSpaceStore, spaceId: string, cidr: Cidr): Promise<Placement | undefined> {
-  for (let read = 1; ; read++) {
-    const block = await store.freeBlockContaining(spaceId, cidr);
-    if (block) return { block, target: cidr };
-    if (read >= AGREEING_MISSES) return undefined;
-    await sleep(Math.random() * 5);
+const MAX_EXACT_PASSES = 20;
+
+/**
+ * A free block that `fits`, or undefined when none did at one instant. Each pass reads every free
+ * block of the space, largest first, between two reads of the space's free-space epoch.
+ *
+ * Why "none" is then exact without a snapshot: an allocation's commit deletes a block and creates
+ * only pieces of it, strictly smaller, so later in this order. Follow a block that fits when the
+ * pass ends back through the splits that made it: each ancestor fits too (a placement in a piece
+ * is one in the block) and lies earlier in the pass than its piece, and the piece was created when
+ * the ancestor went, so the pass meets one of them while it exists. Only a growing commit (a
+ * release, a merge, a provision) can put space where the pass has already been, and each one
+ * changes the epoch (Store.freeSpaceEpoch): the same epoch before and after proves none happened,
+ * so nothing fitted when the pass ended. Allocations never write the epoch, so they do not queue
+ * behind one another; growing commits of one space do, and they are the rare ones.
+ *
+ * A pass that found nothing has read every block, which is when free buddies a crash left apart
+ * (a release commits first and merges after) are worth finding: they are merged, then it passes
+ * again, so space they hold together serves the request.
+ */
+async function findExactly(
+  store: FreeSpaceStore & Committer,
+  spaceId: string,
+  family: AddressFamily,
+  fits: (block: FreeBlock) => boolean,
+): Promise<FreeBlock | undefined> {
+  for (let pass = 0; pass < MAX_EXACT_PASSES; pass++) {
+    const before = await store.freeSpaceEpoch(spaceId, family);
+    const seen: FreeBlock[] = [];
+    for await (const block of store.freeBlocksLargestFirst(spaceId, family, addressBits(family))) {
+      if (fits(block)) return block;
+      seen.push(block);
+    }
+    const unmerged = unmergedBuddies(seen);
+    for (const block of unmerged) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+    if (unmerged.length === 0 && (await store.freeSpaceEpoch(spaceId, family)) === before) return undefined;
   }
+  throw new StoreConflict(`The free space of ${spaceId} kept growing during the search; try again`);
 }
 
 /**
@@ -230,14 +267,14 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
 }
 
 /**
- * Merges every free block inside `within` as far as it goes. Releasing commits the freed block
- * first and merges in later commits, so a crash in between leaves free space split; this puts
- * it back into canonical form (each merge is conditional, so racing healers are harmless).
+ * Merges free buddies a crash left apart (a release commits the freed block first and merges in
+ * later commits) inside `inside`, before a deprovision decides whether the CIDR is all free. Each
+ * merge is conditional, so racing healers are harmless.
  */
-export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, within: Cidr): Promise<void> {
-  const boundary = formatCidr(within);
-  for (const block of await store.listFreeBlocks(spaceId, within.family)) {
-    if (block.within === boundary) await mergeFreeBlock(store, spaceId, block.cidr, block.within);
+export async function healFreeSpace(store: FreeSpaceStore & Committer, spaceId: string, inside: Cidr): Promise<void> {
+  const blocks = await store.listFreeBlocks(spaceId, inside.family);
+  for (const block of unmergedBuddies(blocks.filter((free) => containsCidr(inside, parseCidr(free.cidr))))) {
+    await mergeFreeBlock(store, spaceId, block.cidr, block.within);
   }
 }
 

@@ -304,6 +304,63 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.freeBlockContaining('space-other', parseCidr('10.2.5.0/24'))).toBeUndefined();
       });
 
+      it('lists free blocks largest first, only those that can hold the size asked, past the first page', async () => {
+        const cidrs = Array.from({ length: 30 }, (_, n) => `10.${n}.0.0/${[24, 20, 28][n % 3]}`);
+        await store.commit(cidrs.map((cidr) => createFree('space-largest', cidr)));
+        const largestFirst = async (prefixLength: number) =>
+          (await collect(store.freeBlocksLargestFirst('space-largest', 'ipv4', prefixLength))).map((found) => found.cidr);
+        const sized = (size: number) => cidrs.filter((cidr) => cidr.endsWith(`/${size}`));
+        // Largest first; among equals the order is not promised (an existence check does not need one).
+        const order = await largestFirst(24);
+        expect(order.slice(0, 10).sort()).toEqual(sized(20).sort());
+        expect(order.slice(10).sort()).toEqual(sized(24).sort());
+        expect((await largestFirst(32)).length).toBe(30);
+        expect(await largestFirst(16)).toEqual([]);
+        expect(await collect(store.freeBlocksLargestFirst('space-largest', 'ipv6', 64))).toEqual([]);
+      });
+
+      it('changes a free space epoch with every commit that grows the space, and with no other', async () => {
+        const epoch = () => store.freeSpaceEpoch('space-epoch', 'ipv4');
+        const take = (cidr: string, within = '10.0.0.0/16'): Write => ({
+          op: 'delete',
+          entity: { type: 'free-block', value: block('space-epoch', cidr, within) },
+        });
+        const epochs: (string | undefined)[] = [await epoch()];
+        // Provisioned space arrives: grows.
+        await store.commit([createFree('space-epoch', '10.0.0.0/16')]);
+        epochs.push(await epoch());
+        // A split (an allocation's carve: a block out, only pieces of it in) and a take leave it.
+        await store.commit([take('10.0.0.0/16'), createFree('space-epoch', '10.0.128.0/17', '10.0.0.0/16')]);
+        await store.commit([
+          take('10.0.128.0/17'),
+          createFree('space-epoch', '10.0.192.0/18', '10.0.0.0/16'),
+          createFree('space-epoch', '10.0.128.0/18', '10.0.0.0/16'),
+        ]);
+        await store.commit([take('10.0.128.0/18')]);
+        expect(await epoch()).toBe(epochs[1]);
+        // Another space, or the other family of this one, is another epoch.
+        await store.commit([createFree('space-epoch', 'fd00::/8'), createFree('space-epoch-2', '10.0.0.0/8')]);
+        expect(await epoch()).toBe(epochs[1]);
+        // A release (space back) and a merge (buddies out, their parent in) grow it.
+        await store.commit([createFree('space-epoch', '10.0.128.0/18', '10.0.0.0/16')]);
+        epochs.push(await epoch());
+        await store.commit([take('10.0.128.0/18'), take('10.0.192.0/18'), createFree('space-epoch', '10.0.128.0/17', '10.0.0.0/16')]);
+        epochs.push(await epoch());
+        expect(epochs[1]).toBeDefined();
+        expect(new Set(epochs).size).toBe(epochs.length);
+        // A refused commit changes nothing.
+        await expect(store.commit([createFree('space-epoch', '10.0.128.0/17', '10.0.0.0/16')])).rejects.toThrow(StoreConflict);
+        expect(await epoch()).toBe(epochs.at(-1));
+      });
+
+      it('answers "no free block contains this CIDR" for an IPv6 /128 (more ancestors than one batch) as well as it finds one', async () => {
+        await store.commit([createFree('space-deep', '2001:db8::/120'), createFree('space-deep', '2001:db8:1::/48')]);
+        expect((await store.freeBlockContaining('space-deep', parseCidr('2001:db8::7/128')))?.cidr).toBe('2001:db8::/120');
+        expect((await store.freeBlockContaining('space-deep', parseCidr('2001:db8:1:2::7/128')))?.cidr).toBe('2001:db8:1::/48');
+        expect(await store.freeBlockContaining('space-deep', parseCidr('2001:db8::100/128'))).toBeUndefined();
+        expect(await store.freeBlockContaining('space-deep', parseCidr('2001:db8::/32'))).toBeUndefined();
+      });
+
       it('reads free blocks by exact CIDR, one or several at once', async () => {
         await store.commit([
           createFree('space-exact', '10.0.0.0/28', '10.0.0.0/24'),

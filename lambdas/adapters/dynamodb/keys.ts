@@ -8,7 +8,8 @@
 // | pool             | POOL#<poolId>                    | META                        | OWNER#<account>#pool     | <id>    | get by id; DescribeIpamPools per owner   |
 // | pool CIDR        | POOL#<poolId>                    | CIDR#<poolCidrId>           |                          |         | GetIpamPoolCidrs; at most one per (pool, CIDR); finished ones TTL 24 h |
 // | allocation       | POOL#<poolId>                    | ALLOC#<allocationId>        |                          |         | GetIpamPoolAllocations (paged)           |
-// | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); containing block: batch get of the ancestors |
+// | free block       | FREE#<spaceId>#<family>          | bestFitKey: <host bits, 3 digits>#<start, 32 hex> | |         | best fit: one ascending query from bestFitKeyFloor(n); largest first: the same query descending; containing block: batch get of the ancestors |
+// | free-space epoch | FREE-EPOCH#<spaceId>#<family>    | META                        |                          |         | changed by every commit that grows the space (spacesGrown); exact "no room" (use-cases/free-space.ts); TTL 30 days after the last change |
 // | IPAM region slot | IPAMSLOT#<account>#<region>      | META                        |                          |         | one IPAM per account and Region          |
 // | client token     | TOKEN#<account>#<action>#<token> | META                        |                          |         | idempotent retries                       |
 // | workflow execution | EXEC#<executionId>             | META                        | EXECUTIONS#open (only while open) | <startedAt>#<id> | get by id; open executions to resume at start; closed ones TTL 7 days |
@@ -81,6 +82,8 @@ export const freeBlockKey = (spaceId: string, cidr: Cidr): ItemKey => ({
   PK: freeSpacePartition(spaceId, cidr.family),
   SK: bestFitKey(cidr),
 });
+
+export const freeSpaceEpochKey = (spaceId: string, family: AddressFamily): ItemKey => ({ PK: `FREE-EPOCH#${spaceId}#${family}`, SK: META });
 
 /** Keys of every block that could contain `cidr`: itself and each ancestor up to /0. */
 export function containingFreeBlockKeys(spaceId: string, cidr: Cidr): ItemKey[] {

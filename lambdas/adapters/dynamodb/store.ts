@@ -7,12 +7,16 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  TransactGetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import { clientTokenExpiresAt, executionExpiresAt, outboxEntryExpiresAt } from '../../domain/expiry.ts';
+import { clientTokenExpiresAt, executionExpiresAt, FREE_SPACE_EPOCH_RETENTION_MS, outboxEntryExpiresAt } from '../../domain/expiry.ts';
 import type { OutboxEntry } from '../../domain/model/events.ts';
+import { spacesGrown } from '../../domain/free-space.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
@@ -28,6 +32,7 @@ import {
   containingFreeBlockKeys,
   freeBlockKey,
   freeBlockSortFloor,
+  freeSpaceEpochKey,
   freeSpacePartition,
   type ItemKey,
   keysOf,
@@ -48,6 +53,8 @@ const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
 const TRANSACTION_LIMIT = 100;
+/** A snapshot read that keeps meeting writes in flight gives up after this many tries (a lost race). */
+const SNAPSHOT_ATTEMPTS = 20;
 
 function recordOf<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -129,6 +136,35 @@ export class DynamoDbStore extends KeyedReads implements Store {
     } while (start);
   }
 
+  async *freeBlocksLargestFirst(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    let start: Item | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :from',
+          ExpressionAttributeValues: { ':pk': freeSpacePartition(spaceId, family), ':from': freeBlockSortFloor(family, prefixLength) },
+          ConsistentRead: true,
+          ScanIndexForward: false,
+          Limit: start ? 100 : 10,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of result.Items ?? []) yield recordOf<FreeBlock>(item)!;
+      start = result.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async freeSpaceEpoch(spaceId: string, family: AddressFamily): Promise<string | undefined> {
+    // A GetItem may be served from before a transaction that is still being applied; a
+    // TransactGetItems is refused instead, and such a read must not look unchanged.
+    const found = await this.snapshot([freeSpaceEpochKey(spaceId, family)]).catch((error: unknown) => {
+      if (error instanceof StoreConflict) return [{ epoch: `in-flight ${randomUUID()}` }];
+      throw error;
+    });
+    return found[0]?.epoch as string | undefined;
+  }
+
   async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
     const found = await this.batchGetAll(containingFreeBlockKeys(spaceId, cidr));
     // Free blocks are disjoint, so at most one ancestor is free.
@@ -166,10 +202,11 @@ export class DynamoDbStore extends KeyedReads implements Store {
 
   async commit(writes: Write[]): Promise<void> {
     if (writes.length === 0) return;
-    if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
     refuseRepeatedItems(writes);
+    const items = [...writes.map((write) => this.transactItem(write)), ...this.epochChanges(writes)];
+    if (items.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${items.length} writes exceeds the transaction limit`);
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => this.transactItem(write)) }));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof TransactionCanceledException && isLostRace(error)) throw new StoreConflict(describeCancellation(error));
       throw error;
@@ -229,6 +266,43 @@ export class DynamoDbStore extends KeyedReads implements Store {
     const records: T[] = [];
     for await (const item of this.queryAll(partition, sortPrefix)) records.push(recordOf<T>(item)!);
     return records;
+  }
+
+  /**
+   * A new free-space epoch for each space the commit grows. Unconditional: the value only has to
+   * change, and a fresh random one never repeats. Two growing commits of one space conflict on
+   * it, so releases in one pool take turns; allocations (splits) never write it.
+   */
+  private epochChanges(writes: Write[]): TransactItem[] {
+    const freeBlocks = (op: Write['op']) =>
+      writes.flatMap((write) => (write.op === op && write.entity.type === 'free-block' ? [write.entity.value] : []));
+    return spacesGrown(freeBlocks('delete'), freeBlocks('create')).map(({ spaceId, family }) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...freeSpaceEpochKey(spaceId, family),
+          type: 'free-space-epoch',
+          epoch: randomUUID(),
+          [TIME_TO_LIVE_ATTRIBUTE]: Math.floor((Date.now() + FREE_SPACE_EPOCH_RETENTION_MS) / 1000),
+        },
+      },
+    }));
+  }
+
+  /** TransactGetItems: the items found, all as of one instant; StoreConflict when writes in flight keep refusing it. */
+  private async snapshot(keys: ItemKey[]): Promise<Item[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.doc.send(
+          new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: this.tableName, Key } })) }),
+        );
+        return (result.Responses ?? []).flatMap((response) => (response.Item ? [response.Item] : []));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException && isLostRace(error))) throw error;
+        if (attempt >= SNAPSHOT_ATTEMPTS) throw new StoreConflict(describeCancellation(error));
+        await sleep(Math.random() * Math.min(20, 2 ** attempt));
+      }
+    }
   }
 
   private transactItem(write: Write): TransactItem {

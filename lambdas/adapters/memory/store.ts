@@ -4,8 +4,10 @@
 // does not copy is durability and DynamoDB's limits on item size and throughput: it is for tests
 // and throwaway runs. The shared contract suite (test/adapters/store-contract.ts) holds both to
 // the same behaviour.
+import { randomUUID } from 'node:crypto';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import type { OutboxEntry } from '../../domain/model/events.ts';
+import { spacesGrown } from '../../domain/free-space.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
   type Entity,
@@ -21,6 +23,7 @@ import {
   containingFreeBlockKeys,
   freeBlockKey,
   freeBlockSortFloor,
+  freeSpaceEpochKey,
   freeSpacePartition,
   type ItemKey,
   type ItemKeys,
@@ -173,6 +176,8 @@ export class InMemoryStore extends KeyedReads implements Store {
   private readonly partitions = new Map<string, Partition>();
   /** GSI1: index partition key → items by id. Updated with the table, so never lags (like DynamoDB Local). */
   private readonly index = new Map<string, Map<string, Item>>();
+  /** Free-space epochs by item id (the DynamoDB adapter keeps them as items no other read returns). */
+  private readonly epochs = new Map<string, string>();
 
   async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
     // DynamoDB refuses a Query Limit below 1 with a ValidationException.
@@ -194,6 +199,30 @@ export class InMemoryStore extends KeyedReads implements Store {
       start = result.lastEvaluated?.SK;
       limit = LATER_FREE_BLOCK_PAGE;
     } while (start !== undefined);
+  }
+
+  async *freeBlocksLargestFirst(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    const partition = freeSpacePartition(spaceId, family);
+    const from = freeBlockSortFloor(family, prefixLength);
+    let before: string | undefined;
+    let limit = FIRST_FREE_BLOCK_PAGE;
+    for (;;) {
+      // One page at a time from the current state, descending, as the DynamoDB adapter reads them.
+      const stored = this.partitions.get(partition);
+      const sortKeys = stored?.sortKeys() ?? [];
+      const end = before === undefined ? sortKeys.length : firstAtOrAfter(sortKeys, before);
+      const begin = Math.max(firstAtOrAfter(sortKeys, from), end - limit);
+      const page = sortKeys.slice(begin, end).reverse();
+      const records = page.map((sortKey) => recordOf<FreeBlock>(stored!.items.get(sortKey))!);
+      yield* records;
+      if (page.length < limit) return;
+      before = page.at(-1);
+      limit = LATER_FREE_BLOCK_PAGE;
+    }
+  }
+
+  async freeSpaceEpoch(spaceId: string, family: AddressFamily): Promise<string | undefined> {
+    return this.epochs.get(itemId(freeSpaceEpochKey(spaceId, family)));
   }
 
   async freeBlockContaining(spaceId: string, cidr: Cidr): Promise<FreeBlock | undefined> {
@@ -229,7 +258,12 @@ export class InMemoryStore extends KeyedReads implements Store {
 
   async commit(writes: Write[]): Promise<void> {
     if (writes.length === 0) return;
-    if (writes.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${writes.length} writes exceeds the transaction limit`);
+    const freeBlocks = (op: Write['op']) =>
+      writes.flatMap((write) => (write.op === op && write.entity.type === 'free-block' ? [write.entity.value] : []));
+    const grown = spacesGrown(freeBlocks('delete'), freeBlocks('create'));
+    // Each epoch changed is one more item of the DynamoDB adapter's transaction.
+    const size = writes.length + grown.length;
+    if (size > TRANSACTION_LIMIT) throw new Error(`A commit of ${size} writes exceeds the transaction limit`);
     const planned = writes.map((write) => ({ write, item: this.itemToWrite(write) }));
     // Real DynamoDB refuses a transaction naming one item twice (ValidationException) whatever the
     // conditions; DynamoDB Local may report a conflict instead. Such a plan is a bug, never a race
@@ -243,6 +277,10 @@ export class InMemoryStore extends KeyedReads implements Store {
     for (const { write, item } of planned) {
       if (write.op === 'create' || write.op === 'update') this.put(item);
       else if (write.op === 'delete') this.remove(item);
+    }
+    // A growing commit changes its spaces' epochs with it (a fresh value never repeats).
+    for (const { spaceId, family } of grown) {
+      this.epochs.set(itemId(freeSpaceEpochKey(spaceId, family)), randomUUID());
     }
   }
 

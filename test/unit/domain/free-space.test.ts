@@ -22,6 +22,8 @@ import {
   partialCarve,
   placeInBlock,
   planMerge,
+  spacesGrown,
+  unmergedBuddies,
 } from '../../../lambdas/domain/free-space.ts';
 import { anyCidr, anyFamily, blockAndTarget, cidrInside } from './arbitraries.ts';
 import { bestFitOrder } from './in-memory-allocator.ts';
@@ -158,6 +160,43 @@ describe('planning the merges of a release from the buddies read ahead', () => {
     expect(plan.absorbed).toEqual([]);
     expect(formatCidr(plan.merged)).toBe('2001:db8::/64');
     expect(plan.blockedBy && formatCidr(plan.blockedBy)).toBe('2001:db8:0:1::/64');
+  });
+});
+
+describe('which commits grow a free space (and so change its epoch)', () => {
+  const free = (cidr: string, spaceId = 'pool-a') => ({ spaceId, cidr, within: '10.0.0.0/8' });
+
+  it('a split or a take does not: every block it creates lies inside one it deletes', () => {
+    const block = parseCidr('10.0.0.0/16');
+    const pieces = carve(block, parseCidr('10.0.3.0/24')).map((cidr) => free(formatCidr(cidr)));
+    expect(spacesGrown([free('10.0.0.0/16')], pieces)).toEqual([]);
+    expect(spacesGrown([free('10.0.0.0/16')], [])).toEqual([]);
+  });
+
+  it('a release, a merge or new space does, once per space and family', () => {
+    expect(spacesGrown([], [free('10.0.0.0/24'), free('10.0.1.0/24')])).toEqual([{ spaceId: 'pool-a', family: 'ipv4' }]);
+    expect(spacesGrown([free('10.0.0.0/25'), free('10.0.0.128/25')], [free('10.0.0.0/24')])).toEqual([
+      { spaceId: 'pool-a', family: 'ipv4' },
+    ]);
+    // A piece of a block deleted in another space grows its own space.
+    expect(spacesGrown([free('10.0.0.0/16', 'pool-b')], [free('10.0.0.0/17'), free('fd00::/8')])).toEqual([
+      { spaceId: 'pool-a', family: 'ipv4' },
+      { spaceId: 'pool-a', family: 'ipv6' },
+    ]);
+  });
+});
+
+describe('finding the free buddies a crash left apart', () => {
+  const free = (cidr: string, within = '10.0.0.0/24') => ({ spaceId: 'pool-a', cidr, within });
+
+  it('names one block of each free pair inside the same provisioned CIDR', () => {
+    const blocks = [free('10.0.0.0/26'), free('10.0.0.64/26'), free('10.0.0.128/27'), free('10.0.0.224/27')];
+    expect(unmergedBuddies(blocks)).toEqual([free('10.0.0.0/26')]);
+    expect(unmergedBuddies([free('10.0.0.0/25'), free('10.0.0.128/26')])).toEqual([]);
+  });
+
+  it('never pairs blocks across the edge of a provisioned CIDR', () => {
+    expect(unmergedBuddies([free('10.0.0.0/25', '10.0.0.0/25'), free('10.0.0.128/25', '10.0.0.128/25')])).toEqual([]);
   });
 });
 
