@@ -1,7 +1,7 @@
 // `npm run soak`: N clients mix every space operation against `npm start` on loopback while it is
 // killed with SIGKILL at random moments and restarted; after each restart the invariant checker
 // reads the store. Bounded in time and in operations. Exits 1 if anything was violated.
-// Flags (or SOAK_* variables): --duration-s (300), --max-operations (1000000), --clients (16),
+// Flags (or SOAK_* variables): --duration-s (300), --max-operations (1000000), --max-kills, --clients (16),
 // --kill-min-s (5), --kill-max-s (30), --seed (random; printed), --json (the report as JSON).
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const { runSoak } = await import('./soak.ts');
 
-const HELP = `Usage: npm run soak -- [--duration-s N] [--max-operations N] [--clients N] [--kill-min-s N] [--kill-max-s N] [--seed N] [--json]
+const HELP = `Usage: npm run soak -- [--duration-s N] [--max-operations N] [--max-kills N] [--clients N] [--kill-min-s N] [--kill-max-s N] [--seed N] [--json]
 
 Runs the IPAM (npm start, on 127.0.0.1 with a scratch data directory) under N clients that mix
 every space operation, kills it with SIGKILL at random intervals and restarts it; after each
@@ -19,6 +19,7 @@ pools, and that every acknowledged allocation exists. Exits 1 if any check faile
 
   --duration-s      how long the clients run (SOAK_DURATION_S, default 300)
   --max-operations  stop after this many operations (SOAK_MAX_OPERATIONS, default 1000000)
+  --max-kills       stop after the check that follows this many kills (SOAK_MAX_KILLS, default no limit)
   --clients         concurrent clients (SOAK_CLIENTS, default 16)
   --kill-min-s      shortest time between a restart and the next kill (SOAK_KILL_MIN_S, default 5)
   --kill-max-s      longest (SOAK_KILL_MAX_S, default 30)
@@ -29,6 +30,7 @@ const { values } = parseArgs({
   options: {
     'duration-s': { type: 'string' },
     'max-operations': { type: 'string' },
+    'max-kills': { type: 'string' },
     clients: { type: 'string' },
     'kill-min-s': { type: 'string' },
     'kill-max-s': { type: 'string' },
@@ -44,7 +46,8 @@ if (values.help) {
 
 function setting(flag: keyof typeof values, variable: string, fallback: number, min = 0): number {
   const text = (values[flag] as string | undefined) ?? process.env[variable];
-  const value = text === undefined ? fallback : Number(text);
+  if (text === undefined) return fallback;
+  const value = Number(text);
   if (!Number.isFinite(value) || value < min) {
     console.error(`--${flag} (${variable}) must be a number of at least ${min}; got '${text}'\n\n${HELP}`);
     process.exit(2);
@@ -57,6 +60,7 @@ const options = {
   durationMs: setting('duration-s', 'SOAK_DURATION_S', 300, 1) * 1000,
   maxOperations: setting('max-operations', 'SOAK_MAX_OPERATIONS', 1_000_000, 1),
   clients: setting('clients', 'SOAK_CLIENTS', 16, 1),
+  maxKills: setting('max-kills', 'SOAK_MAX_KILLS', Number.POSITIVE_INFINITY, 1),
   killIntervalMs: { min: killMin * 1000, max: setting('kill-max-s', 'SOAK_KILL_MAX_S', 30, killMin) * 1000 },
   seed: setting('seed', 'SOAK_SEED', randomInt(2 ** 31)),
   log: (line: string) => process.stderr.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`),

@@ -104,7 +104,10 @@ export class ServiceProcess {
     for (;;) {
       if (exitCode !== undefined) throw new Error(`the service exited (${exitCode}) while starting:\n${this.tail()}`);
       if (await this.healthy()) return;
-      if (Date.now() > deadline) throw new Error(`the service was not healthy after ${limitMs} ms:\n${this.tail()}`);
+      if (Date.now() > deadline) {
+        await this.kill();
+        throw new Error(`the service was not healthy after ${limitMs} ms:\n${this.tail()}`);
+      }
       await sleep(100);
     }
   }

@@ -20,6 +20,8 @@ export interface SoakOptions {
   /** The clients stop starting operations once this many have been made. */
   maxOperations: number;
   clients: number;
+  /** The run also ends once the check after this many kills is done. */
+  maxKills?: number;
   /** A kill comes a random time in [min, max] after the service was last (re)started and checked. */
   killIntervalMs: { min: number; max: number };
   seed: number;
@@ -120,12 +122,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dynamoDb = dynamoDbClient(service.dynamoDbEndpoint);
   const store = new DynamoDbStore(documentClient(dynamoDb), SOAK_TABLE);
   const callers = Array.from({ length: options.clients + 1 }, () => new CarefulCaller(soakClient(service.url, ACCOUNT)));
-  const world = await createWorld(callers[options.clients]!, ACCOUNT.accountId);
+  const world = await createWorld(callers[options.clients]!, ACCOUNT.accountId).catch(async (error) => {
+    for (const caller of callers) caller.destroy();
+    dynamoDb.destroy();
+    await service.stop();
+    throw error;
+  });
   const gate = new Gate();
   // The clients' time starts once the service is up and the shared pools exist.
   const loadBegan = Date.now();
   const deadline = loadBegan + options.durationMs;
-  const finished = () => Date.now() >= deadline || ledger.total >= options.maxOperations;
+  let enoughKills = false;
+  const finished = () => enoughKills || Date.now() >= deadline || ledger.total >= options.maxOperations;
 
   const check = async (when: string) => {
     const settleBy = Date.now() + (options.settleMs ?? 60_000);
@@ -199,6 +207,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       holdTimes.push(Date.now() - holdFrom);
       log(`clients held after ${Date.now() - holdFrom} ms`);
       await check(`after restart ${kills}`);
+      enoughKills = kills >= (options.maxKills ?? Number.POSITIVE_INFINITY);
       gate.open();
     }
     await allClients;
