@@ -225,3 +225,20 @@ describe('S14 sequential Elastic IPs', () => {
     );
   });
 });
+
+describe('Elastic IPs and discovery of the embedded companions', () => {
+  it('keeps the eip allocation of an Elastic IP through the discovery refresh a CreateVpc triggers (found by npm run soak)', async () => {
+    const harness = await createUseCaseHarness();
+    const pool = await eipPool(harness);
+    const block = await provisionBlock(harness, pool, 30);
+    const eip = await allocate(harness, { IpamPoolId: pool });
+    await harness.call('CreateVpc', { CidrBlock: '10.0.0.0/24' });
+    await harness.deps.discoveryChanges!.settled();
+    const { IpamPoolAllocations } = await harness.call('GetIpamPoolAllocations', { IpamPoolId: pool });
+    expect(IpamPoolAllocations.map((a: { Cidr: string; ResourceId: string }) => `${a.ResourceId} ${a.Cidr}`)).toEqual([
+      `${eip.AllocationId} ${nth(block, 0)}/32`,
+    ]);
+    // And so the next address goes to the next Elastic IP, not again to the first one's.
+    expect((await allocate(harness, { IpamPoolId: pool })).PublicIp).toBe(nth(block, 1));
+  });
+});

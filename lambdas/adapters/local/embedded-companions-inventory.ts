@@ -1,26 +1,28 @@
 // Discovery over the embedded EC2 companions (issue 16): what another inventory source sees
-// (an inventory file, nothing, or EC2), plus the VPCs and subnets this service keeps itself, so
-// that compliance, overlap and auto-import work for them at the next sweep with no other
-// software. A read the other source fails (an inventory file without the account) fails whole.
+// (an inventory file, nothing, or EC2), plus the VPCs, subnets and Elastic IPs this service keeps
+// itself, so that compliance, overlap and auto-import work for them at the next sweep with no
+// other software — and auto-release does not take back the allocation of one it kept but left
+// out. A read the other source fails (an inventory file without the account) fails whole.
 import type { InventorySnapshot } from '../../domain/inventory.ts';
 import { vpcCidrBlocks } from '../../domain/model/vpc.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
-import type { Ec2CompanionStore } from '../../ports/store.ts';
+import type { Ec2CompanionStore, PublicSpaceStore } from '../../ports/store.ts';
 
 export class EmbeddedCompanionsInventory implements InventorySource {
-  private readonly store: Ec2CompanionStore;
+  private readonly store: Ec2CompanionStore & Pick<PublicSpaceStore, 'listElasticIps'>;
   private readonly others: InventorySource;
 
-  constructor(store: Ec2CompanionStore, others: InventorySource) {
+  constructor(store: Ec2CompanionStore & Pick<PublicSpaceStore, 'listElasticIps'>, others: InventorySource) {
     this.store = store;
     this.others = others;
   }
 
   async read(accountId: string, region: string): Promise<InventorySnapshot> {
-    const [snapshot, vpcs, subnets] = await Promise.all([
+    const [snapshot, vpcs, subnets, elasticIps] = await Promise.all([
       this.others.read(accountId, region),
       this.store.listVpcs(accountId, region),
       this.store.listSubnets(accountId, region),
+      this.store.listElasticIps(accountId, region),
     ]);
     return {
       ...snapshot,
@@ -42,6 +44,16 @@ export class EmbeddedCompanionsInventory implements InventorySource {
           Cidrs: [subnet.CidrBlock, ...(subnet.Ipv6CidrBlockAssociationSet ?? []).map((association) => association.Ipv6CidrBlock)],
           AvailableIpAddressCount: subnet.AvailableIpAddressCount,
           Tags: subnet.Tags,
+        })),
+      ],
+      addresses: [
+        ...snapshot.addresses,
+        ...elasticIps.map((eip) => ({
+          AllocationId: eip.AllocationId,
+          PublicIp: eip.PublicIp,
+          PublicIpv4Pool: eip.PublicIpv4Pool,
+          NetworkBorderGroup: eip.NetworkBorderGroup,
+          Tags: eip.Tags,
         })),
       ],
     };
