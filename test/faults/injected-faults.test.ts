@@ -11,7 +11,7 @@ import { type Cidr, cidrsOverlap, parseCidr } from '../../lambdas/domain/cidr.ts
 import { IpamError, toIpamError } from '../../lambdas/domain/errors.ts';
 import { type Store, StoreConflict, StoreUnavailable } from '../../lambdas/ports/store.ts';
 import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
-import { DYNAMODB_FAULTS, FaultInjector, faultPlanFromEnvironment, faultyTable } from '../support/faults.ts';
+import { DYNAMODB_FAULTS, type DynamoDbFault, FaultInjector, faultPlanFromEnvironment, faultyTable } from '../support/faults.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 
 const plan = faultPlanFromEnvironment();
@@ -107,6 +107,35 @@ describe('the fault layer, one fault at a time', () => {
         expect(error, fault).toBeInstanceOf(StoreUnavailable);
         expect(toIpamError(error)).toMatchObject({ code: 'Unavailable', httpStatus: 503 });
       }
+    } finally {
+      injector.forced.length = 0;
+      injector.enabled = true;
+    }
+  });
+
+  it('a workflow task that meets a store unavailable through every SDK retry is retried by its state machine, not failed', async () => {
+    const { store, clean } = await faultyTable(injector);
+    let failedOnce = false;
+    const harness = await createUseCaseHarness({
+      store,
+      wrapTask: (event, run) => {
+        // The task's first call fails through every attempt of the SDK and a few more.
+        if (event.task === 'provisionPoolCidr' && !failedOnce) {
+          failedOnce = true;
+          injector.forced.push(...Array<DynamoDbFault>(6).fill('internal-server-error'));
+        }
+        return run(event);
+      },
+    });
+    injector.enabled = false;
+    try {
+      const { Ipam } = await harness.call('CreateIpam', {});
+      const { IpamPool } = await harness.call('CreateIpamPool', { IpamScopeId: Ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' });
+      const { IpamPoolCidr } = await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: IpamPool.IpamPoolId, Cidr: '10.0.0.0/16' });
+      expect(failedOnce).toBe(true);
+      expect(injector.forced).toEqual([]);
+      expect(await clean.getPoolCidr(IpamPool.IpamPoolId, IpamPoolCidr.IpamPoolCidrId)).toMatchObject({ State: 'provisioned' });
+      expect(await clean.listOpenExecutions()).toEqual([]);
     } finally {
       injector.forced.length = 0;
       injector.enabled = true;
