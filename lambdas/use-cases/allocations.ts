@@ -22,7 +22,7 @@ import {
   giveBackWrite,
   giveBackWrites,
   mergeCandidates,
-  mergeFreeBlock,
+  mergeAfterCommit,
   type Placement,
   readMergeBuddies,
   retryOnConflict,
@@ -454,7 +454,7 @@ export interface Release {
  * allocation still there is deleted and given back in one commit with `alongside`. Returns the
  * releases committed; none (and `alongside` not committed) when every allocation was already gone.
  * Allocations sharing a pool could merge into the same buddies: those are given back unmerged in
- * the commit and merged right after (mergeFreeBlock), so no two writes of the commit touch one item.
+ * the commit and merged right after (mergeAfterCommit), so no two writes of the commit touch one item.
  */
 export async function releaseAllocations(
   deps: Dependencies,
@@ -495,7 +495,7 @@ export async function releaseAllocations(
     return givenBack;
   });
   for (const { release, allocation, giveBack } of outcome) {
-    if (giveBack.mergeOn) await mergeFreeBlock(deps.store, allocation.ipamPoolId, giveBack.merged, allocation.within);
+    if (giveBack.mergeOn) await mergeAfterCommit(deps, allocation.ipamPoolId, giveBack.merged, allocation.within);
     await announce(deps, release.pool, release.allocation, 'released', cause);
   }
   return outcome.map(({ release }) => release);

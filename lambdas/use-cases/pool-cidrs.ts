@@ -28,7 +28,7 @@ import {
   findSpecificPlacement,
   giveBackWrite,
   healFreeSpace,
-  mergeFreeBlock,
+  mergeAfterCommit,
   type Placement,
   retryOnConflict,
   takeWrites,
@@ -555,7 +555,7 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
       giveBackWrite(record.sourceSpaceId, record.Cidr, sourceAllocation.within),
     ]);
     await announceStateChange(deps, pool, deprovisioned, record.State);
-    await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
+    await mergeAfterCommit(deps, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
   });
 }
 

@@ -11,7 +11,14 @@ import { type Cidr, cidrsOverlap, parseCidr } from '../../lambdas/domain/cidr.ts
 import { IpamError, toIpamError } from '../../lambdas/domain/errors.ts';
 import { type Store, StoreConflict, StoreUnavailable } from '../../lambdas/ports/store.ts';
 import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
-import { DYNAMODB_FAULTS, type DynamoDbFault, FaultInjector, faultPlanFromEnvironment, faultyTable } from '../support/faults.ts';
+import {
+  DEFAULT_FAULT_PLAN,
+  DYNAMODB_FAULTS,
+  type DynamoDbFault,
+  FaultInjector,
+  faultPlanFromEnvironment,
+  faultyTable,
+} from '../support/faults.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 
 const plan = faultPlanFromEnvironment();
@@ -260,7 +267,11 @@ describe(`under ${plan.rate * 100} % injected faults`, () => {
       expect((await clean.listAllocations(poolId, { limit: 100 })).items).toEqual([]);
       expect(await clean.listFreeBlocks(poolId, 'ipv4')).toEqual([]);
     }
-    expect((await clean.listFreeBlocks(scopeId, 'ipv4')).map((block) => block.cidr)).toEqual(['0.0.0.0/0']);
+    // The scope's space is whole again (a merge the store was unavailable for may leave it split, never short).
+    expectTiling(
+      (await clean.listFreeBlocks(scopeId, 'ipv4')).map((block) => block.cidr),
+      '0.0.0.0/0',
+    );
     expect((await clean.getScope(scopeId))!.PoolCount).toBe(0);
 
     const second = await poolTree();
@@ -283,8 +294,11 @@ describe(`under ${plan.rate * 100} % injected faults`, () => {
   it('callers saw only 503s besides the normal answers, and faults of every kind were injected', () => {
     for (const error of retried) expect(error.httpStatus, `${error.code}: ${error.message}`).toBe(503);
     for (const fault of DYNAMODB_FAULTS) expect(injector.injected[fault], fault).toBeGreaterThan(0);
-    // Workflow starts are few: the default seed fails both kinds early in the workflow scenario.
-    expect(injector.injected['start-refused'], 'refused workflow starts').toBeGreaterThan(0);
-    expect(injector.injected['start-answer-lost'], 'workflow starts whose answer was lost').toBeGreaterThan(0);
+    // Workflow starts are few: the default seed fails both kinds early in the workflow scenario
+    // (another seed may fail neither; the run then proves less, and says so in its summary).
+    if (plan.seed === DEFAULT_FAULT_PLAN.seed && plan.rate === DEFAULT_FAULT_PLAN.rate) {
+      expect(injector.injected['start-refused'], 'refused workflow starts').toBeGreaterThan(0);
+      expect(injector.injected['start-answer-lost'], 'workflow starts whose answer was lost').toBeGreaterThan(0);
+    }
   });
 });

@@ -37,10 +37,13 @@ export interface FaultPlan {
   rate: number;
 }
 
-/** The plan of this run: IPAM_TEST_FAULT_SEED / IPAM_TEST_FAULT_RATE, else a fixed seed and 5 %. */
+/** 5 %, as issue 18 asks, with a seed whose few workflow starts include both kinds of failure. */
+export const DEFAULT_FAULT_PLAN: FaultPlan = { seed: 18_035, rate: 0.05 };
+
+/** The plan of this run: IPAM_TEST_FAULT_SEED / IPAM_TEST_FAULT_RATE, else the default one. */
 export function faultPlanFromEnvironment(): FaultPlan {
-  const seed = Number(process.env.IPAM_TEST_FAULT_SEED || 18_035);
-  const rate = Number(process.env.IPAM_TEST_FAULT_RATE || 0.05);
+  const seed = Number(process.env.IPAM_TEST_FAULT_SEED || DEFAULT_FAULT_PLAN.seed);
+  const rate = Number(process.env.IPAM_TEST_FAULT_RATE || DEFAULT_FAULT_PLAN.rate);
   if (!Number.isInteger(seed) || !(rate >= 0 && rate <= 1)) {
     throw new Error('IPAM_TEST_FAULT_SEED must be an integer and IPAM_TEST_FAULT_RATE a number from 0 to 1');
   }

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../../domain/errors.ts';
 import { isExpiredClientToken } from '../../domain/expiry.ts';
 import type { ClientTokenRecord } from '../../domain/model/execution.ts';
-import { StoreConflict } from '../../ports/store.ts';
+import { StoreConflict, StoreUnavailable } from '../../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 
 /** A claim older than this belongs to a request that died; a retry may take it over. */
@@ -105,10 +105,37 @@ export async function runOnce(
       await deps.store.commit([{ op: 'delete', entity: { type: 'client-token', value: claimed } }]).catch(() => undefined);
       throw error;
     }
-    await deps.store.commit([{ op: 'update', entity: { type: 'client-token', value: { ...claimed, response: JSON.stringify(output) } } }]);
+    await rememberAnswer(deps, claimed, output);
     return output;
   }
   throw new IpamError('RequestLimitExceeded', `The request with client token '${clientToken}' is still in progress; try again`);
+}
+
+/**
+ * Stores the answer on the claim. The change is made by now, so nothing here may fail the request
+ * (its retry would make the change twice): a transaction that touched the token meanwhile is retried
+ * while the claim is still ours, and a store that stays unavailable leaves the claim unanswered
+ * (a retry with the token then waits for it to be abandoned) rather than answering 503.
+ */
+async function rememberAnswer(deps: Dependencies, claimed: ClientTokenRecord, output: Output): Promise<void> {
+  const answered = { ...claimed, response: JSON.stringify(output) };
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      try {
+        // Invariant: the claim is still the one this request took, so only its holder answers it.
+        await deps.store.commit([{ op: 'update', entity: { type: 'client-token', value: answered } }]);
+        return;
+      } catch (error) {
+        if (!(error instanceof StoreConflict)) throw error;
+      }
+      const stored = await deps.store.getClientToken(claimed.accountId, claimed.action, claimed.clientToken);
+      // Taken over after it was thought abandoned: the request that took it answers for itself.
+      if (stored?.version !== claimed.version || stored.response) return;
+    }
+  } catch (error) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    deps.log.warn('client token answer not stored: the store was unavailable', { action: claimed.action, error });
+  }
 }
 
 /** The token as readers see it: gone once it expired, whether or not TTL deleted it yet. */
