@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import { type Store, StoreConflict, StoreUnavailable, type Write } from '../../lambdas/ports/store.ts';
 import { createUseCaseHarness, newTestStore, poolWithCidr } from '../support/use-cases.ts';
+import { expectRefusal } from './refusal.ts';
 
 /** `store`, whose first commit matching `target` once `after` matched a committed one (or at once) fails with `failure`. */
 function failingOnce(
@@ -23,6 +24,24 @@ function failingOnce(
   };
   return { store: new Proxy(store, { get: (target, name) => (name === 'commit' ? commit : Reflect.get(target, name, target)) }), state };
 }
+
+describe('after a failed request', () => {
+  it('its ClientToken claim is given up through a concurrent transaction on the token, so a retry runs at once', async () => {
+    const givesUp = (writes: Write[]) => writes.some((write) => write.entity.type === 'client-token' && write.op === 'delete');
+    const { store, state } = failingOnce(
+      await newTestStore(),
+      { target: givesUp },
+      () => new StoreConflict('Transaction cancelled: TransactionConflict'),
+    );
+    const harness = await createUseCaseHarness({ store });
+    const input = { IpamScopeId: 'ipam-scope-0123456789abcdef0', AddressFamily: 'ipv4', ClientToken: 'token-failed' };
+
+    await expectRefusal(harness.call('CreateIpamPool', input), 'InvalidIpamScopeId.NotFound');
+    expect(state.failed).toBe(1);
+    // A claim left behind would keep the retry waiting a minute for it to be abandoned.
+    await expectRefusal(harness.call('CreateIpamPool', input), 'InvalidIpamScopeId.NotFound');
+  }, 10_000);
+});
 
 describe('after a committed change', () => {
   it('a release whose merge meets an unavailable store answers success, and the space is free (if split)', async () => {
