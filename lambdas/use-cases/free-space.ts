@@ -233,7 +233,8 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
 /**
  * mergeFreeBlock once a commit has given the block back: that change is done, so a store that is
  * unavailable now must not fail it (a caller's retry would find it made and answer NotFound). The
- * space is free either way, only split; healFreeSpace puts it back together before a deprovision.
+ * space is free either way, only split; healFreeSpace puts it back together before a deprovision
+ * (and healScopeSpace before a scope's deletion).
  */
 export async function mergeAfterCommit(
   deps: { store: FreeSpaceStore & Committer; log: Log },

@@ -63,6 +63,22 @@ describe('after a committed change', () => {
     expect(free.reduce((total, cidr) => total + 2n ** BigInt(32 - cidr.prefixLength), 0n)).toBe(2n ** 24n);
   });
 
+  it('a deprovision whose merge into the scope meets an unavailable store leaves its space split, and DeleteIpam still takes the scope', async () => {
+    const deprovisioned = (writes: Write[]) =>
+      writes.some((write) => write.entity.type === 'pool-cidr' && write.op === 'update' && write.entity.value.State === 'deprovisioned');
+    const { store, state } = failingOnce(await newTestStore(), { after: deprovisioned }, () => new StoreUnavailable());
+    const harness = await createUseCaseHarness({ store });
+    const { ipam, pool } = await poolWithCidr(harness, '10.0.0.0/8');
+
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/8' });
+    expect(state.failed).toBe(1);
+    expect((await store.listFreeBlocks(ipam.PrivateDefaultScopeId, 'ipv4')).length).toBeGreaterThan(1);
+
+    await harness.call('DeleteIpam', { IpamId: ipam.IpamId, Cascade: true });
+    expect(await store.getIpam(ipam.IpamId)).toBeUndefined();
+    expect(await store.listFreeBlocks(ipam.PrivateDefaultScopeId, 'ipv4')).toEqual([]);
+  });
+
   it('an answer that cannot be remembered at once (a concurrent transaction on the token) is remembered, and a retry gets it', async () => {
     const answers = (writes: Write[]) =>
       writes.some((write) => write.entity.type === 'client-token' && write.op === 'update' && write.entity.value.response !== undefined);
