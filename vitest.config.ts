@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { TEST_STORE } from './test/support/test-store.ts';
 
 // Test files that never reach DynamoDB Local. Vitest runs a project's global setup only when the
@@ -12,22 +11,6 @@ const WITHOUT_DYNAMODB_LOCAL = [
   ...(TEST_STORE === 'memory' ? ['test/integration/**/*.test.ts'] : []),
 ];
 
-/**
- * Without durations from an earlier run (a fresh clone, as in CI), Vitest starts the largest files
- * first; but the longest files are small end-to-end ones that drive Terraform or the AWS CLI, and
- * started last they ran alone at the end of the run. Those wait on other processes, so starting
- * them first overlaps their waits with the CPU-bound files. With durations cached, Vitest's own
- * longest-first order stands.
- */
-class EndToEndFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    if (sorted.every((spec) => this.ctx.cache.getTestSpecificationResult(spec))) return sorted;
-    const endToEnd = (spec: TestSpecification) => spec.moduleId.includes('/test/e2e/');
-    return [...sorted.filter(endToEnd), ...sorted.filter((spec) => !endToEnd(spec))];
-  }
-}
-
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -36,7 +19,6 @@ export default defineConfig({
     // those waits with CPU-bound files. Measured on 2 cores: 13.8 min with one worker.
     maxWorkers: 3,
     hookTimeout: 120_000,
-    sequence: { sequencer: EndToEndFirst },
     // One JSON line per request is useful from `npm start`, noise in a test run.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
     projects: [
