@@ -23,6 +23,7 @@ import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, 
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 import type { Subnet, Vpc } from '../domain/model/vpc.ts';
 import type { ForwardedIntent, ForwardedLink } from '../domain/model/forwarded.ts';
+import { IpamError } from '../domain/errors.ts';
 
 export type Entity =
   | { type: 'ipam'; value: Ipam }
@@ -87,6 +88,19 @@ export class StoreConflict extends Error {
   constructor(message = 'A concurrent change won; re-read and retry') {
     super(message);
     this.name = 'StoreConflict';
+  }
+}
+
+/**
+ * The store stayed unavailable (throttled, failing or unreachable) through the adapter's own
+ * retries. Callers see EC2's `Unavailable` (HTTP 503), which AWS clients retry; the state machines
+ * retry a task that throws it (its name). A commit that throws it may or may not have landed:
+ * callers that must know re-read, or retry with their ClientToken.
+ */
+export class StoreUnavailable extends IpamError {
+  constructor(message = 'The IPAM store is unavailable right now; retry the request') {
+    super('Unavailable', message);
+    this.name = 'StoreUnavailable';
   }
 }
 

@@ -23,7 +23,7 @@ import {
   giveBackWrite,
   giveBackWrites,
   mergeCandidates,
-  mergeFreeBlock,
+  mergeAfterCommit,
   type Placement,
   readMergeBuddies,
   retryOnConflict,
@@ -465,7 +465,7 @@ export interface Release {
  * allocation still there is deleted and given back in one commit with `alongside`. Returns the
  * releases committed; none (and `alongside` not committed) when every allocation was already gone.
  * Allocations sharing a pool could merge into the same buddies: those are given back unmerged in
- * the commit and merged right after (mergeFreeBlock), so no two writes of the commit touch one item.
+ * the commit and merged right after (mergeAfterCommit), so no two writes of the commit touch one item.
  */
 export async function releaseAllocations(
   deps: Dependencies,
@@ -513,7 +513,7 @@ export async function releaseAllocations(
   if (!outcome) return [];
   await outcome.outbox.deliver();
   for (const { allocation, giveBack } of outcome.givenBack) {
-    if (giveBack.mergeOn) await mergeFreeBlock(deps.store, allocation.ipamPoolId, giveBack.merged, allocation.within);
+    if (giveBack.mergeOn) await mergeAfterCommit(deps, allocation.ipamPoolId, giveBack.merged, allocation.within);
   }
   return outcome.givenBack.map(({ release }) => release);
 }

@@ -6,7 +6,8 @@ import { type AddressFamily, addressBits, type Cidr, cidrFromStart, containsCidr
 import { IpamError } from '../domain/errors.ts';
 import { carve, mergeBuddies, nextMergeStep, partialCarve, placeInBlock, planMerge, unmergedBuddies } from '../domain/free-space.ts';
 import type { FreeBlock } from '../domain/model/pool.ts';
-import { type Committer, type FreeSpaceStore, StoreConflict, type Write } from '../ports/store.ts';
+import type { Log } from '../ports/log.ts';
+import { type Committer, type FreeSpaceStore, StoreConflict, StoreUnavailable, type Write } from '../ports/store.ts';
 
 /** Buddies one transaction may create, leaving room for the other items of the use case. */
 const MAX_BUDDIES_PER_COMMIT = 80;
@@ -263,6 +264,26 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
       return;
     }
     block = step.parent;
+  }
+}
+
+/**
+ * mergeFreeBlock once a commit has given the block back: that change is done, so a store that is
+ * unavailable now must not fail it (a caller's retry would find it made and answer NotFound). The
+ * space is free either way, only split: the exact search heals it when an allocation needs it,
+ * healFreeSpace before a deprovision and healScopeSpace before a scope's deletion.
+ */
+export async function mergeAfterCommit(
+  deps: { store: FreeSpaceStore & Committer; log: Log },
+  spaceId: string,
+  cidr: string,
+  within: string,
+): Promise<void> {
+  try {
+    await mergeFreeBlock(deps.store, spaceId, cidr, within);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    deps.log.warn('free space left split: the store was unavailable while merging', { spaceId, cidr, error });
   }
 }
 

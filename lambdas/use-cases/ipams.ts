@@ -11,7 +11,7 @@ import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import { requireIpam, requireModification, requireSettled } from './kernel/lookup.ts';
 import { deletePoolTree } from './pools.ts';
-import { newScope, scopeDeletionWrites } from './scopes.ts';
+import { healScopeSpace, newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { purgeVerificationTokens } from './verification-tokens.ts';
 import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
@@ -312,6 +312,7 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
   const defaultDiscovery = await defaultDiscoveryOf(deps, found);
   if (defaultDiscovery) await deleteObservations(deps, defaultDiscovery);
   await purgeVerificationTokens(deps, found.OwnerId, ipamId);
+  for (const scope of scopes) await healScopeSpace(deps, scope.IpamScopeId);
   await retryOnConflict(async () => {
     // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here
     // or makes the commit fail: nothing is left behind without its IPAM.

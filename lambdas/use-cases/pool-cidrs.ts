@@ -27,7 +27,7 @@ import {
   findSpecificPlacement,
   giveBackWrite,
   healFreeSpace,
-  mergeFreeBlock,
+  mergeAfterCommit,
   type Placement,
   retryOnConflict,
   takeWrites,
@@ -563,7 +563,7 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
       ],
       [stateChange(pool, deprovisioned, record.State)],
     );
-    await mergeFreeBlock(deps.store, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
+    await mergeAfterCommit(deps, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
   });
 }
 

@@ -2,7 +2,7 @@
 //
 // A scope is also a space: it starts with the whole IPv4 and IPv6 address space free, and a
 // top-level pool's CIDR is allocated from it, so top-level pools of one scope never overlap.
-import { formatCidr } from '../domain/cidr.ts';
+import { formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newScopeId } from '../domain/ids.ts';
 import type { IpamScope } from '../domain/model/ipam.ts';
@@ -10,7 +10,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
-import { retryOnConflict, wholeAddressSpace } from './free-space.ts';
+import { healFreeSpace, retryOnConflict, wholeAddressSpace } from './free-space.ts';
 import { requireIpam, requireScope, requireSettled } from './kernel/lookup.ts';
 import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
 import { purgeScopeMonitoringData } from './resource-discovery-records.ts';
@@ -160,10 +160,19 @@ export async function deleteIpamScope(deps: Dependencies, context: RequestContex
 }
 
 /**
+ * Free space a crash or an unavailable store left split is still free: put back together, so that
+ * the deletion's check that the whole space is free (scopeDeletionWrites) can pass.
+ */
+export async function healScopeSpace(deps: Dependencies, scopeId: string): Promise<void> {
+  for (const block of rootBlocks(scopeId)) await healFreeSpace(deps.store, scopeId, parseCidr(block.cidr));
+}
+
+/**
  * settle-state's removal of a scope being deleted, with its free space; its IPAM counts one scope
  * less. Then, once it is gone, what monitoring kept for it (a retried task purges again).
  */
 export async function removeDeletedScope(deps: Dependencies, scopeId: string): Promise<void> {
+  await healScopeSpace(deps, scopeId);
   await retryOnConflict(async () => {
     const scope = await deps.store.getScope(scopeId);
     if (scope?.State !== 'delete-in-progress') return; // removed already (or with its IPAM): a retried task does nothing

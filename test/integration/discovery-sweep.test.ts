@@ -804,13 +804,15 @@ describe('a sweep racing DeleteIpam (issue 18)', () => {
       ipam.DefaultResourceDiscoveryAssociationId,
       ...poolIds,
     ];
-    return (await everyItem(sh.harness.store))
-      .filter((item) => item.type !== 'execution' && item.type !== 'client-token')
-      .filter((item) => !(item.type === 'pool-cidr' && ((item.value ?? item) as { retainedUntil?: string }).retainedUntil))
-      // A space's free-space epoch outlives it by design and expires by TTL (the Retention table).
-      .filter((item) => item.type !== 'free-space-epoch')
-      .filter((item) => ids.some((id) => JSON.stringify(item).includes(id)))
-      .map((item) => `${item.type} ${item.PK} ${item.SK}`);
+    return (
+      (await everyItem(sh.harness.store))
+        .filter((item) => item.type !== 'execution' && item.type !== 'client-token')
+        .filter((item) => !(item.type === 'pool-cidr' && ((item.value ?? item) as { retainedUntil?: string }).retainedUntil))
+        // A space's free-space epoch outlives it by design and expires by TTL (the Retention table).
+        .filter((item) => item.type !== 'free-space-epoch')
+        .filter((item) => ids.some((id) => JSON.stringify(item).includes(id)))
+        .map((item) => `${item.type} ${item.PK} ${item.SK}`)
+    );
   }
 
   it('after it evaluated the IPAM: its writes for the IPAM fail, nothing of the IPAM is left, the sweep ends cleanly', async () => {

@@ -9,7 +9,7 @@ import type { OrganizationDirectory } from '../../lambdas/ports/organization.ts'
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
-import type { TaskEvent } from '../../lambdas/ports/workflows.ts';
+import type { TaskEvent, Workflows } from '../../lambdas/ports/workflows.ts';
 import { dependencies } from '../../lambdas/hosts/dependencies.ts';
 import type { RequestContext, SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
 import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
@@ -47,27 +47,31 @@ export interface UseCaseHarnessOptions {
   organization?: OrganizationDirectory;
   /** An upstream EC2 endpoint: the EC2 companions are then in forwarding mode (default embedded). */
   ec2Upstream?: Ec2Upstream;
+  /** Stands between the use cases (and the reconciler) and the engine, e.g. to make starts fail (test/support/faults.ts). */
+  wrapWorkflows?: (engine: Workflows) => Workflows;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
   const store = options.store ?? (await newTestStore());
   const events = new LocalEventLog();
-  const { wrapTask, pauseBeforeTask } = options;
+  const { wrapTask, pauseBeforeTask, wrapWorkflows } = options;
+  let engine!: LocalWorkflowEngine;
   // Wired as `npm start` wires it (lambdas/hosts/local/service.ts), with the events kept in memory.
   const deps = dependencies(loadConfig(), {
     store,
     registry: options.registry,
     organization: options.organization,
     paginationSecret: 'test-secret',
-    workflows: (_, runTask) =>
-      new LocalWorkflowEngine({ runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask }),
+    workflows: (_, runTask): Workflows => {
+      engine = new LocalWorkflowEngine({ runTask: wrapTask ? (event) => wrapTask(event, runTask) : runTask, pauseBeforeTask });
+      return wrapWorkflows?.(engine) ?? engine;
+    },
     events,
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',
     ...(options.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: options.ec2Upstream } : { ec2Companions: 'embedded' }),
   });
-  const engine = deps.workflows;
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };
   return {
     deps,

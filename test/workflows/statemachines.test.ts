@@ -23,6 +23,7 @@ const DIR = path.resolve(import.meta.dirname, '../../statemachines');
 const PLACEHOLDER = '${WorkflowTaskFunctionArn}';
 const RETRIED_ERRORS = [
   'StoreConflict',
+  'StoreUnavailable',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

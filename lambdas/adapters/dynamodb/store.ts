@@ -25,6 +25,7 @@ import {
   type PageRequest,
   type Store,
   StoreConflict,
+  StoreUnavailable,
   type Write,
 } from '../../ports/store.ts';
 import {
@@ -43,6 +44,7 @@ import {
 } from './keys.ts';
 import { KeyedReads } from './keyed-reads.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from './table-schema.ts';
+import { answerUnavailableWhenRetriesRunOut } from './unavailable.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -100,6 +102,7 @@ export class DynamoDbStore extends KeyedReads implements Store {
     super();
     this.doc = doc;
     this.tableName = tableName;
+    answerUnavailableWhenRetriesRunOut(doc);
   }
 
   async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
@@ -206,9 +209,13 @@ export class DynamoDbStore extends KeyedReads implements Store {
     const items = [...writes.map((write) => this.transactItem(write)), ...this.epochChanges(writes)];
     if (items.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${items.length} writes exceeds the transaction limit`);
     try {
+      // The SDK gives each call a ClientRequestToken of its own (an idempotency token in DynamoDB's
+      // model), so its retry of a transaction that landed but whose answer was lost (a timeout, a
+      // dropped connection) succeeds without applying it twice (test/faults/injected-faults.test.ts).
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof TransactionCanceledException && isLostRace(error)) throw new StoreConflict(describeCancellation(error));
+      if (error instanceof TransactionCanceledException && isThrottled(error)) throw new StoreUnavailable(describeCancellation(error));
       throw error;
     }
   }
@@ -443,6 +450,16 @@ const LOST_RACE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'Transactio
 /** A failed condition or a concurrent transaction is a lost race; anything else is a bug to surface. */
 function isLostRace(error: TransactionCanceledException): boolean {
   return (error.CancellationReasons ?? []).every((reason) => LOST_RACE_REASONS.has(reason.Code ?? 'None'));
+}
+
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** Cancelled because an item was throttled (and otherwise only lost races): nothing was written, a retry may pass. */
+function isThrottled(error: TransactionCanceledException): boolean {
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return (
+    codes.some((code) => THROTTLED_REASONS.has(code)) && codes.every((code) => THROTTLED_REASONS.has(code) || LOST_RACE_REASONS.has(code))
+  );
 }
 
 function describeCancellation(error: TransactionCanceledException): string {

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IpamError } from '../../domain/errors.ts';
+import { StoreUnavailable } from '../../ports/store.ts';
 import { type DynamoDbLocalExit, LocalSetupError, type RunningDynamoDbLocal } from './dynamodb-local.ts';
 
 /** `failed`: restarts ran out; the service is going down. */
@@ -135,8 +135,9 @@ function isConnectionError(error: unknown): boolean {
   return (code !== undefined && CONNECTION_ERRORS.has(code)) || name === 'TimeoutError';
 }
 
+// StoreUnavailable, like a DynamoDB that stays unavailable through retries: a workflow task retries it.
 const unavailable = () =>
-  new IpamError('Unavailable', 'The IPAM store (DynamoDB Local) is restarting and cannot serve requests right now; retry the request');
+  new StoreUnavailable('The IPAM store (DynamoDB Local) is restarting and cannot serve requests right now; retry the request');
 
 /**
  * Makes the store's client fail with IpamError `Unavailable` while the store is not `ok`, at once

@@ -5,6 +5,7 @@ import { ACTIONS } from './actions.ts';
 import type { ActionSpec } from './actions.ts';
 import { type Dependencies, type Input, type Output, type RequestContext, type UseCase, upstreamOf } from './context.ts';
 import { runOnce } from './idempotency.ts';
+import { StoreConflict } from '../../ports/store.ts';
 
 export async function dispatch(deps: Dependencies, context: RequestContext, action: string, input: Input): Promise<Output> {
   const spec = ACTIONS[action];
@@ -19,7 +20,7 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
     throw new IpamError('DryRunOperation', messages.dryRun());
   }
   if (spec.discovery === 'reads') await deps.discoveryChanges?.settled();
-  const run = (runContext = context) => runOf(deps, action, spec)(deps, runContext, params as never);
+  const run = (runContext = context) => runOf(deps, action, spec)(deps, runContext, params as never).catch(lostRaceIsRetriable);
   // A preview changes nothing, so it has nothing to repeat.
   const output =
     !spec.idempotent || typeof ClientToken !== 'string' || params.PreviewNextCidr === true
@@ -33,6 +34,17 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
   // After the answer is decided, off its path: the refresh runs in the background.
   if (spec.discovery === 'changes') deps.discoveryChanges?.changed(context.accountId, context.region);
   return output;
+}
+
+/**
+ * A lost race that reached the caller (a commit no retry loop covers, such as a DynamoDB
+ * TransactionConflict): nothing was written, so it is EC2's retriable 503, not InternalError.
+ */
+function lostRaceIsRetriable(error: unknown): never {
+  if (error instanceof StoreConflict) {
+    throw new IpamError('RequestLimitExceeded', 'A concurrent change to the same resource won; try again');
+  }
+  throw error;
 }
 
 /**

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IpamError } from '../../domain/errors.ts';
 import { isExpiredClientToken } from '../../domain/expiry.ts';
 import type { ClientTokenRecord } from '../../domain/model/execution.ts';
-import { StoreConflict } from '../../ports/store.ts';
+import { StoreConflict, StoreUnavailable, type Write } from '../../ports/store.ts';
 import type { Dependencies, Input, Output, RequestContext, TokenInCommit } from './context.ts';
 
 /** A claim older than this belongs to a request that died; a retry may take it over. */
@@ -102,13 +102,42 @@ export async function runOnce(
       output = await run(context);
     } catch (error) {
       // Errors are not remembered: a retry with the same token runs again.
-      await deps.store.commit([{ op: 'delete', entity: { type: 'client-token', value: claimed } }]).catch(() => undefined);
+      await settleClaim(deps, claimed, { op: 'delete', entity: { type: 'client-token', value: claimed } });
       throw error;
     }
-    await deps.store.commit([{ op: 'update', entity: { type: 'client-token', value: { ...claimed, response: JSON.stringify(output) } } }]);
+    await settleClaim(deps, claimed, {
+      op: 'update',
+      entity: { type: 'client-token', value: { ...claimed, response: JSON.stringify(output) } },
+    });
     return output;
   }
   throw new IpamError('RequestLimitExceeded', `The request with client token '${clientToken}' is still in progress; try again`);
+}
+
+/**
+ * Gives the claim its answer, or gives it up after an error. Neither may fail the request (after a
+ * change, its retry would make it twice): a transaction that touched the token meanwhile is retried
+ * while the claim is still ours, and a store that stays unavailable leaves the claim as it is (a
+ * retry with the token then waits for it to be abandoned) rather than answering 503.
+ */
+async function settleClaim(deps: Dependencies, claimed: ClientTokenRecord, write: Write): Promise<void> {
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      try {
+        // Invariant: the claim is still the one this request took, so only its holder settles it.
+        await deps.store.commit([write]);
+        return;
+      } catch (error) {
+        if (!(error instanceof StoreConflict)) throw error;
+      }
+      const stored = await deps.store.getClientToken(claimed.accountId, claimed.action, claimed.clientToken);
+      // Gone, or taken over after it was thought abandoned: the request that took it answers for itself.
+      if (stored?.version !== claimed.version || stored.response) return;
+    }
+  } catch (error) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    deps.log.warn('client token claim left unsettled: the store was unavailable', { action: claimed.action, error });
+  }
 }
 
 /** The token as readers see it: gone once it expired, whether or not TTL deleted it yet. */
