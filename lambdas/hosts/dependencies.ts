@@ -67,6 +67,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   organization?: OrganizationDirectory;
   /** The accounts that have access keys, members of the default organisation (the api's secret); default none besides the configured ones. */
   accountsWithKeys?: () => Promise<string[]>;
+  /** When this host became the only process serving the store (see Dependencies.soleServerSince); unset in the cloud. */
+  soleServerSince?: Date;
 }
 
 /**
@@ -131,6 +133,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     log: host.log,
     ec2Companions: host.ec2Companions,
     ec2Upstream: host.ec2Upstream,
+    soleServerSince: host.soleServerSince,
     // Embedded VPCs and subnets are seen when they change (the action table's `discovery` flags).
     discoveryChanges:
       host.ec2Companions === 'embedded' ? new DiscoveryRefresher((changed) => refreshDiscovery(deps, changed), host.log) : undefined,

@@ -70,8 +70,7 @@ export class IpamAlarms extends Construct {
     );
     this.alarms.push(poolUtilizationAlarm(this, props.namePrefix, props.poolUtilization));
     if (props.openExecutions) {
-      this.alarms.push(openExecutionAlarm(this, props.namePrefix, props.openExecutions));
-      this.alarms.push(undeliveredEventsAlarm(this, props.namePrefix, props.openExecutions));
+      this.alarms.push(...reconcilerAgeAlarms(this, props.namePrefix, props.openExecutions));
     }
     for (const [name, stateMachine] of Object.entries(props.stateMachines)) {
       alarm(
@@ -119,58 +118,50 @@ function poolUtilizationAlarm(scope: Construct, namePrefix: string, settings: Ip
 }
 
 /**
- * A workflow execution open for longer than the threshold: the reconciler restarts what nothing
- * runs, so one still open is failing again and again (or the reconciler is). Its
- * OldestOpenWorkflowExecutionAge is published at every run, 0 when nothing is open.
+ * Ages the reconciler publishes at every run (0 when nothing waits), alarmed at the open-execution
+ * threshold: the reconciler retries what waits at every run, so anything this old keeps failing.
+ * - workflow-open-too-long: an execution still open (or the reconciler itself is failing).
+ * - events-undelivered: an event the destination keeps refusing (the bus gone, PutEvents not
+ *   allowed); one undelivered after 7 days is given up (docs/events.md).
  */
-function openExecutionAlarm(
-  scope: Construct,
-  namePrefix: string,
-  settings: NonNullable<IpamAlarmsProps['openExecutions']>,
-): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'workflow-open-too-long', {
-    alarmName: `${namePrefix}-workflow-open-too-long`,
-    alarmDescription: `A workflow execution has been open for ${settings.alarmMinutes} minutes or more: its resource stays pending-* or *-in-progress until it finishes. See the reconciler's logs (open workflow execution could not be restarted).`,
-    metric: new cloudwatch.Metric({
-      namespace: settings.namespace,
-      metricName: RECONCILER_METRICS.oldestAge,
-      dimensionsMap: { ...RECONCILER_METRICS.dimensions },
-      statistic: 'Maximum',
-      // A point per reconciler run: a shorter period would have empty ones.
-      period: Duration.minutes(Math.max(settings.reconcileRateMinutes, PERIOD.toMinutes())),
-    }),
-    threshold: settings.alarmMinutes * 60,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    // Between runs there is no news; a reconciler that stopped running has its own errors alarm.
-    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-  });
-}
+const RECONCILER_AGE_ALARMS = [
+  {
+    id: 'workflow-open-too-long',
+    metric: RECONCILER_METRICS,
+    description: (minutes: number) =>
+      `A workflow execution has been open for ${minutes} minutes or more: its resource stays pending-* or *-in-progress until it finishes. See the reconciler's logs (open workflow execution could not be restarted).`,
+  },
+  {
+    id: 'events-undelivered',
+    metric: OUTBOX_METRICS,
+    description: (minutes: number) =>
+      `An event has waited ${minutes} minutes or more to be delivered to the event bus. See the reconciler's logs (events not delivered; they stay in the outbox).`,
+  },
+] as const;
 
-/**
- * An event waiting in the outbox for longer than the open-execution threshold: the reconciler
- * offers it at every run, so the destination keeps refusing it (the bus gone, PutEvents not
- * allowed). OldestUndeliveredEventAge is published at every run, 0 when nothing waits; an event
- * still undelivered after 7 days is given up (docs/events.md).
- */
-function undeliveredEventsAlarm(
+function reconcilerAgeAlarms(
   scope: Construct,
   namePrefix: string,
   settings: NonNullable<IpamAlarmsProps['openExecutions']>,
-): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'events-undelivered', {
-    alarmName: `${namePrefix}-events-undelivered`,
-    alarmDescription: `An event has waited ${settings.alarmMinutes} minutes or more to be delivered to the event bus. See the reconciler's logs (events not delivered; they stay in the outbox).`,
-    metric: new cloudwatch.Metric({
-      namespace: settings.namespace,
-      metricName: OUTBOX_METRICS.oldestAge,
-      dimensionsMap: { ...OUTBOX_METRICS.dimensions },
-      statistic: 'Maximum',
-      period: Duration.minutes(Math.max(settings.reconcileRateMinutes, PERIOD.toMinutes())),
-    }),
-    threshold: settings.alarmMinutes * 60,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-  });
+): cloudwatch.Alarm[] {
+  return RECONCILER_AGE_ALARMS.map(
+    ({ id, metric, description }) =>
+      new cloudwatch.Alarm(scope, id, {
+        alarmName: `${namePrefix}-${id}`,
+        alarmDescription: description(settings.alarmMinutes),
+        metric: new cloudwatch.Metric({
+          namespace: settings.namespace,
+          metricName: metric.oldestAge,
+          dimensionsMap: { ...metric.dimensions },
+          statistic: 'Maximum',
+          // A point per reconciler run: a shorter period would have empty ones.
+          period: Duration.minutes(Math.max(settings.reconcileRateMinutes, PERIOD.toMinutes())),
+        }),
+        threshold: settings.alarmMinutes * 60,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // Between runs there is no news; a reconciler that stopped running has its own errors alarm.
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      }),
+  );
 }

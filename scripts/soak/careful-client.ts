@@ -14,7 +14,8 @@ export type Outcome<T> =
 const RETRY_FOR_MS = 180_000;
 /**
  * Longer than the service's wait for a ClientToken claimed by a request that died (60 s,
- * use-cases/kernel/idempotency.ts): a retry after a kill waits that out in one request.
+ * use-cases/kernel/idempotency.ts; under `npm start` a claim older than the process is taken over
+ * at once), so a retry never gives up on a claim that is about to be abandoned.
  */
 const REQUEST_TIMEOUT_MS = 90_000;
 const THROTTLE_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'Unavailable', 'ServiceUnavailable']);

@@ -1,7 +1,9 @@
 // DryRun and ClientToken (protocol §5): a dry run answers DryRunOperation and changes nothing; a
 // retry with the same token gets the first result; other parameters with it are refused; racing
 // retries create one resource.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { runOnce } from '../../lambdas/use-cases/kernel/idempotency.ts';
 import { createUseCaseHarness, poolWithCidr } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -198,5 +200,40 @@ describe('ClientToken', () => {
     const theirs = await harness.call('CreateIpam', { ClientToken: 'shared-token' }, { accountId: '111122223333' });
     expect(theirs.Ipam.IpamId).not.toBe(mine.Ipam.IpamId);
     expect(theirs.Ipam.OwnerId).toBe('111122223333');
+  });
+});
+
+// The soak (scripts/soak/) found retries after a kill -9 waiting a minute for the dead request's
+// claim to be abandoned. Under `npm start` one process alone serves the store, so a claim older
+// than that process is a dead one (Dependencies.soleServerSince).
+describe('ClientToken claims of a process that is gone', () => {
+  const request = { action: 'CreateIpamPool', clientToken: 'claimed', params: { Description: 'x' }, inCommit: false };
+
+  /** A request that claims the token and runs until `finish` is called, as one cut off by a kill would stay. */
+  async function claimHeld(harness: Awaited<ReturnType<typeof createUseCaseHarness>>) {
+    let finish!: (output: Record<string, unknown>) => void;
+    const first = runOnce(harness.deps, harness.context, request, () => new Promise((resolve) => (finish = resolve)));
+    while (!(await harness.store.getClientToken(harness.context.accountId, request.action, request.clientToken))) await sleep(5);
+    return { first, finish: (output: Record<string, unknown>) => finish(output) };
+  }
+
+  it('a claim taken before the sole server started is taken over at once', async () => {
+    const harness = await createUseCaseHarness();
+    await claimHeld(harness);
+    // The clock stands still: waiting for the claim to be a minute old would never end.
+    const now = new Date();
+    const restarted = { ...harness.deps, now: () => now, soleServerSince: new Date(now.getTime() + 1) };
+    expect(await runOnce(restarted, harness.context, request, async () => ({ answer: 'retry' }))).toEqual({ answer: 'retry' });
+  });
+
+  it('a claim taken since the sole server started is waited for, and its answer returned', async () => {
+    const harness = await createUseCaseHarness();
+    const since = new Date(Date.now() - 1000);
+    const { first, finish } = await claimHeld(harness);
+    const retry = runOnce({ ...harness.deps, soleServerSince: since }, harness.context, request, async () => ({ answer: 'retry' }));
+    await sleep(300); // the retry is waiting on the claim
+    finish({ answer: 'first' });
+    expect(await first).toEqual({ answer: 'first' });
+    expect(await retry).toEqual({ answer: 'first' });
   });
 });

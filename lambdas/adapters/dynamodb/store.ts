@@ -120,26 +120,21 @@ export class DynamoDbStore extends KeyedReads implements Store {
     return { items, next: encodePosition(result.LastEvaluatedKey) };
   }
 
-  async *freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
-    let start: Item | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND SK >= :from',
-          ExpressionAttributeValues: { ':pk': freeSpacePartition(spaceId, family), ':from': freeBlockSortFloor(family, prefixLength) },
-          ConsistentRead: true,
-          // Best fit is almost always the first item; later pages only matter with Allowed/DisallowedCidrs.
-          Limit: start ? 100 : 10,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of result.Items ?? []) yield recordOf<FreeBlock>(item)!;
-      start = result.LastEvaluatedKey;
-    } while (start);
+  freeBlocksForPrefix(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    return this.freeBlocksThatFit(spaceId, family, prefixLength, 'best-fit');
   }
 
-  async *freeBlocksLargestFirst(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+  freeBlocksLargestFirst(spaceId: string, family: AddressFamily, prefixLength: number): AsyncIterable<FreeBlock> {
+    return this.freeBlocksThatFit(spaceId, family, prefixLength, 'largest-first');
+  }
+
+  /** The free blocks that can hold a /prefixLength, in sort-key order (best fit) or reversed. */
+  private async *freeBlocksThatFit(
+    spaceId: string,
+    family: AddressFamily,
+    prefixLength: number,
+    order: 'best-fit' | 'largest-first',
+  ): AsyncIterable<FreeBlock> {
     let start: Item | undefined;
     do {
       const result = await this.doc.send(
@@ -148,7 +143,8 @@ export class DynamoDbStore extends KeyedReads implements Store {
           KeyConditionExpression: 'PK = :pk AND SK >= :from',
           ExpressionAttributeValues: { ':pk': freeSpacePartition(spaceId, family), ':from': freeBlockSortFloor(family, prefixLength) },
           ConsistentRead: true,
-          ScanIndexForward: false,
+          ScanIndexForward: order === 'best-fit',
+          // Best fit is almost always the first item; later pages only matter with Allowed/DisallowedCidrs.
           Limit: start ? 100 : 10,
           ExclusiveStartKey: start,
         }),

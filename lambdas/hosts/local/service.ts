@@ -103,6 +103,8 @@ export function localDependencies(
     accountsWithKeys?: () => Promise<string[]>;
     /** The upstream EC2 endpoint (config.ec2Upstream): the EC2 companions are forwarded there instead of kept here. */
     ec2Upstream?: Ec2Upstream;
+    /** Set when this process alone serves the store (Dependencies.soleServerSince). */
+    soleServerSince?: Date;
   },
 ) {
   const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
@@ -113,6 +115,7 @@ export function localDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
+    soleServerSince: host.soleServerSince,
     ...(host.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: host.ec2Upstream } : { ec2Companions: 'embedded' }),
     organization: new StoredOrganizationDirectory(new OrganizationFile(config.local.organizationFile), {
       managementAccount: config.accountId,
@@ -174,6 +177,8 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
       log,
       accountsWithKeys: () => credentials.store.accountsWithKeys(),
       ec2Upstream,
+      // The data-dir lock keeps any other process off the embedded store; an external one may be shared.
+      soleServerSince: config.dynamoDbEndpoint ? undefined : new Date(),
     });
     const engine = deps.workflows;
     // The reconciler, as the cloud's schedule runs it. One run at a time; a tick during a run is skipped.

@@ -60,6 +60,12 @@ export interface Dependencies {
    * sees them at once (issue 16); absent where the companions are off and the sweep finds them.
    */
   discoveryChanges?: DiscoveryChanges;
+  /**
+   * Set where one process alone serves the store (`npm start`, under its data-dir lock), to when
+   * it started: a ClientToken claim taken before then belongs to a process that is gone (killed
+   * mid-request), so a retry takes it over at once instead of waiting for it to be abandoned.
+   */
+  soleServerSince?: Date;
 }
 
 export type Ec2CompanionsMode = 'embedded' | 'forwarding' | 'off';

@@ -48,6 +48,12 @@ export interface TokenRequest {
   authorize?: () => Promise<unknown>;
 }
 
+/** Whether the request that claimed the token died: it is too old, or older than the only process serving the store. */
+function abandoned(deps: Dependencies, claim: ClientTokenRecord): boolean {
+  const startedAt = Date.parse(claim.startedAt);
+  return deps.now().getTime() - startedAt >= ABANDONED_AFTER_MS || startedAt < (deps.soleServerSince?.getTime() ?? 0);
+}
+
 /** A request with the same token committed while this one ran; this one's commit was undone. */
 export class TokenTaken extends Error {
   constructor() {
@@ -72,7 +78,7 @@ export async function runOnce(
       await authorize();
       return JSON.parse(existing.response) as Output;
     }
-    if (existing && deps.now().getTime() - Date.parse(existing.startedAt) < ABANDONED_AFTER_MS) {
+    if (existing && !abandoned(deps, existing)) {
       await sleep(WAIT_FOR_FIRST_MS); // the first request is still running
       continue;
     }
