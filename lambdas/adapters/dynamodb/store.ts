@@ -48,6 +48,7 @@ import { answerUnavailableWhenRetriesRunOut } from './unavailable.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
+type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', TIME_TO_LIVE_ATTRIBUTE];
 const BATCH_GET_LIMIT = 100;
@@ -217,27 +218,24 @@ export class DynamoDbStore extends KeyedReads implements Store {
   }
 
   async writeObservations(writes: ObservationWrite[]): Promise<void> {
-    for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
-      let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = writes
-        .slice(i, i + BATCH_WRITE_LIMIT)
-        .map((write) => {
-          const { PK, SK } = keysOf(write.entity);
-          return write.op === 'put' ? { PutRequest: { Item: itemOf(write.entity) } } : { DeleteRequest: { Key: { PK, SK } } };
-        });
-      // Observations only: the last sweep wins, so no condition guards these writes.
-      while (pending.length > 0) {
-        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-        pending = result.UnprocessedItems?.[this.tableName] ?? [];
-      }
-    }
+    // Observations only: the last sweep wins, so no condition guards these writes.
+    await this.batchWrite(
+      writes.map((write) => {
+        const { PK, SK } = keysOf(write.entity);
+        return write.op === 'put' ? { PutRequest: { Item: itemOf(write.entity) } } : { DeleteRequest: { Key: { PK, SK } } };
+      }),
+    );
   }
 
   async deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
-      let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = entries
-        .slice(i, i + BATCH_WRITE_LIMIT)
-        .map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } }));
-      // No condition: a delivered entry is forgotten, whoever delivered it.
+    // No condition: a delivered entry is forgotten, whoever delivered it.
+    await this.batchWrite(entries.map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } })));
+  }
+
+  /** Unconditional puts and deletes, in batches, until DynamoDB has processed every one. */
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
       while (pending.length > 0) {
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
         pending = result.UnprocessedItems?.[this.tableName] ?? [];

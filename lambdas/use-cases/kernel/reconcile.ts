@@ -1,11 +1,12 @@
-// The reconciler: nothing stays pending for ever, nothing committed goes unannounced. Every async change commits an open execution
-// record with its pending state (workflow.ts); if the start is lost, or a run ends without closing
-// the record, the record stays open. This finds the open records past a grace period (a younger
-// one may still be starting) that no run is working on and starts them again: every task is
-// idempotent, so a run from the first state finishes the job once. It runs on a schedule (an
-// EventBridge rule in the cloud, a timer under `npm start`) and publishes how many executions are
-// open and how old the oldest is, which the open-executions alarm watches. Each run also offers
-// again the events the outbox still holds (outbox.ts redeliverEvents), past the same grace period.
+// The reconciler: nothing stays pending for ever, nothing committed goes unannounced. Every async
+// change commits an open execution record with its pending state (workflow.ts); if the start is
+// lost, or a run ends without closing the record, the record stays open. This finds the open
+// records past a grace period (a younger one may still be starting) that no run is working on and
+// starts them again: every task is idempotent, so a run from the first state finishes the job once.
+// It runs on a schedule (an EventBridge rule in the cloud, a timer under `npm start`) and publishes
+// how many executions are open and how old the oldest is, which the open-executions alarm watches.
+// Each run also offers again the events the outbox still holds (outbox.ts redeliverEvents), past
+// the same grace period.
 import type { WorkflowExecution } from '../../domain/model/execution.ts';
 import { RECONCILER_METRICS } from '../../domain/monitoring.ts';
 import type { MetricDatum } from '../../ports/metrics.ts';
