@@ -116,7 +116,7 @@ async function main(args: readonly string[]): Promise<void> {
           const run = await measureConcurrency(bench, clients, pools, total);
           runs.push({ ...run, rawPerSecond: raw.perSecond });
           step(
-            `  ${clients} clients on ${pools} pool(s), ${total} each: ${run.perSecond}/s, raw ${raw.perSecond}/s, ${run.conflicts} conflict retries`,
+            `  ${clients} clients on ${pools} pool(s), ${total} allocations: ${run.perSecond}/s, raw ${raw.perSecond}/s, ${run.conflicts} conflict retries`,
           );
         }
       }
@@ -237,8 +237,8 @@ async function main(args: readonly string[]): Promise<void> {
       machine,
       settings,
       phaseSeconds: phases.seconds,
-      latencies,
-      repetitions,
+      // The latencies of every repetition; rows 1, 2 and 7 show the first.
+      latencies: repetitions,
       seeded: { ipv4: seedSummary(ipv4), ipv6: seedSummary(ipv6) },
       concurrency,
       protocol,
