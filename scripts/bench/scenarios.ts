@@ -70,8 +70,8 @@ type ProbeSummary = ReturnType<Probe['summary']>;
  * A raw TransactWriteItems with 3 conditional items, shaped like an allocation: delete a block
  * that must exist, create the allocation and a split-off block that must not.
  */
-function floorTransaction(bench: BenchContext) {
-  const key = (name: string) => ({ PK: `BENCH#floor`, SK: name });
+function floorTransaction(bench: BenchContext, partition: string) {
+  const key = (name: string) => ({ PK: partition, SK: name });
   let current = 0;
   return {
     async prepare() {
@@ -172,7 +172,8 @@ export async function measureLatencies(
   samples: number,
 ): Promise<LatencyResults> {
   const probe = () => new Probe(bench.meter);
-  const floor = floorTransaction(bench);
+  // Its own keys each time: the latencies are measured more than once in a run.
+  const floor = floorTransaction(bench, `BENCH#floor#${randomUUID()}`);
   await floor.prepare();
   const emptyAccount = await bench.newAccount();
   const emptyIpv4 = await bench.newPool(emptyAccount, '10.0.0.0/8');
@@ -249,6 +250,19 @@ export async function measureConcurrency(bench: BenchContext, clients: number, p
     failures,
     overlaps: overlaps(allocations).length,
   };
+}
+
+/**
+ * The floor's transaction by `clients` concurrent callers, `total` in all: the store's own rate
+ * at that concurrency, beside which an allocation run's rate is judged. Each caller works on its
+ * own keys, so the transactions never conflict.
+ */
+export async function measureRawRate(bench: BenchContext, clients: number, total: number): Promise<{ clients: number; perSecond: number }> {
+  const run = randomUUID();
+  const callers = Array.from({ length: Math.min(clients, total) }, (_, worker) => floorTransaction(bench, `BENCH#raw#${run}#${worker}`));
+  for (const caller of callers) await caller.prepare();
+  const seconds = (await timed(() => runConcurrently(total, clients, (_, worker) => callers[worker].run()))) / 1000;
+  return { clients, perSecond: round(total / seconds, 0) };
 }
 
 /** (5): from ProvisionIpamPoolCidr to the pool CIDR being `provisioned`, on the local workflow engine. */
