@@ -12,6 +12,7 @@ import { startDynamoDbLocal } from '../../lambdas/adapters/local/dynamodb-local.
 import { startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
+import { coldStartMeasures, measureColdStart } from './cold-start.ts';
 import { type Measure, table, writeResults } from './report.ts';
 import {
   measureConcurrency,
@@ -82,6 +83,9 @@ async function main(): Promise<void> {
     const provisioning = await measureProvisioning(bench, PROVISIONS);
     step(`CreateVpc through a pool vs AllocateIpamPoolCidr, ${SAMPLES} samples each`);
     const vpcs = await measureCreateVpc(bench, SAMPLES);
+
+    step('api Lambda cold start: bundled as the CDK bundles it, fresh plain node processes');
+    const coldStart = await measureColdStart({ dynamoDbEndpoint: dynamoDb.endpoint });
 
     step('overlap check of the full pools');
     const seededOverlaps =
@@ -173,6 +177,7 @@ async function main(): Promise<void> {
       { item: '7', name: 'capacity per allocation with ClientToken', value: capacityText(latencies.allocateWithClientToken) },
       { item: '7', name: 'capacity per release', value: capacityText(latencies.release) },
       { item: '7', name: 'capacity per floor transaction', value: capacityText(floor) },
+      ...coldStartMeasures(coldStart),
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv4 /28 (${SEED_CLIENTS} callers)`, value: seedText(ipv4) },
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv6 /64 (${SEED_CLIENTS} callers)`, value: seedText(ipv6) },
     ];
@@ -193,6 +198,7 @@ async function main(): Promise<void> {
       provisioning,
       vpcs,
       memory,
+      coldStart,
     });
     console.log(table(measures));
     console.log(
