@@ -18,7 +18,7 @@ import { lambdaContext, signedQueryEvent } from '../../test/cdk/support/api-gate
 import { startFakeAwsEndpoint } from '../../test/cdk/support/fake-aws-endpoint.ts';
 import { createBenchContext } from './bench-context.ts';
 import type { Measure } from './report.ts';
-import { round } from './stats.ts';
+import { latency, round } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const API_ENTRY = path.join(projectRoot, 'lambdas/handlers/api-lambda.ts');
@@ -86,11 +86,7 @@ interface ChildResult {
   answers: { statusCode: number; cidr: string }[];
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const median = (values: readonly number[]) => latency(values).p50;
 
 /** Bundles the api handler as deployed and measures its cold start; throws unless every call answered 200 with a CIDR. */
 export async function measureColdStart(options: ColdStartOptions): Promise<ColdStart> {
