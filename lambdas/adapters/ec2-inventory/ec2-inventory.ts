@@ -8,7 +8,7 @@ import { AccountCredentials, type BaseCredentials } from './account-credentials.
 import { readFailure } from './failures.ts';
 import { addressOf, hasPublicIp, isVpcAddress, networkInterfaceOf, publicIpv4PoolOf, subnetOf, vpcOf } from './snapshot-shapes.ts';
 
-interface Ec2InventoryOptions {
+export interface Ec2InventoryOptions {
   /** Role assumed in every account but the service's own: arn:aws:iam::<account>:role/<roleName>. */
   roleName: string;
   ec2Endpoint?: string;

@@ -1,6 +1,6 @@
 // The EC2 describes of one inventory read. Apart from ec2-inventory.ts, which imports this file on
-// its first read: @aws-sdk/client-ec2 brings all ~3,400 EC2 shapes in one module, whose evaluation
-// was most of the api Lambda's cold start, while most cold starts read no inventory at all.
+// its first read: @aws-sdk/client-ec2 brings all ~3,400 EC2 shapes in one module, costly to
+// evaluate, and a cold start of a sweeping function need not pay for it before it reads.
 import {
   type Address,
   DescribeAddressesCommand,
