@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrganizationItem } from '../adapters/dynamodb/organization-item.ts';
 import { DynamoDbStore } from '../adapters/dynamodb/store.ts';
-import { Ec2Inventory } from '../adapters/ec2-inventory/ec2-inventory.ts';
+import type { Ec2InventoryOptions } from '../adapters/ec2-inventory/ec2-inventory.ts';
 import { DiscoveryRefresher } from '../adapters/local/discovery-refresher.ts';
 import { EmbeddedCompanionsInventory } from '../adapters/local/embedded-companions-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
@@ -39,6 +39,19 @@ export const unwrapped: ClientWrapper = (client) => client;
 /** Where discovery reads when the configuration names no source: EC2 in the cloud, nothing under `npm start`. */
 type DiscoveryDefault = 'aws' | 'none';
 
+/**
+ * Makes the EC2 inventory (adapters/ec2-inventory). A host hands it in rather than this file
+ * importing the adapter, so that a bundle whose host never reads EC2 — the api Lambda: its EC2
+ * companions are off, so no request refreshes discovery — leaves the EC2 client out (about a
+ * third of its cold start, docs/performance.md).
+ */
+export type Ec2InventoryFactory = (options: Ec2InventoryOptions) => InventorySource;
+
+/** A host without the EC2 inventory: any read is a bug, never "nothing exists" (that would release allocations). */
+const noEc2Inventory: Ec2InventoryFactory = () => ({
+  read: () => Promise.reject(new Error('This host reads no EC2 inventory (its host gave dependencies() no ec2Inventory).')),
+});
+
 interface HostAdapters<HostWorkflows extends Workflows> {
   /** How this host runs workflows. `runTask` runs a Task state with the dependencies built here (the local engine calls it in-process). */
   workflows(store: Store, runTask: TaskRunner): HostWorkflows;
@@ -48,6 +61,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   metrics: MetricsSink;
   log: Log;
   defaultDiscoverySource: DiscoveryDefault;
+  /** The EC2 inventory, where discovery may read EC2; default none (see Ec2InventoryFactory). */
+  ec2Inventory?: Ec2InventoryFactory;
   /** Whether this host keeps VPCs and subnets itself (npm start), forwards them (npm start with an upstream) or answers their calls with InvalidAction (the cloud). */
   ec2Companions: Ec2CompanionsMode;
   /** The upstream EC2 endpoint, when ec2Companions is `forwarding`. */
@@ -89,11 +104,15 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-export function inventorySource(discovery: DiscoveryConfig, defaultSource: DiscoveryDefault): InventorySource {
+export function inventorySource(
+  discovery: DiscoveryConfig,
+  defaultSource: DiscoveryDefault,
+  ec2Inventory: Ec2InventoryFactory = noEc2Inventory,
+): InventorySource {
   if (discovery.inventoryFile) return new StaticInventoryFile(discovery.inventoryFile);
   const source = discovery.source ?? (discovery.ec2Endpoint ? 'aws' : defaultSource);
   if (source === 'none') return new EmptyInventory();
-  return new Ec2Inventory({ roleName: discovery.roleName, ec2Endpoint: discovery.ec2Endpoint, stsEndpoint: discovery.stsEndpoint });
+  return ec2Inventory({ roleName: discovery.roleName, ec2Endpoint: discovery.ec2Endpoint, stsEndpoint: discovery.stsEndpoint });
 }
 
 /**
@@ -102,19 +121,25 @@ export function inventorySource(discovery: DiscoveryConfig, defaultSource: Disco
  * the upstream keys' account) — reading nothing there would auto-release the allocations of the
  * VPCs created through it at the next sweep.
  */
-function companionsInventory(config: Config, mode: Ec2CompanionsMode, store: Store, defaultSource: DiscoveryDefault): InventorySource {
+function companionsInventory(
+  config: Config,
+  mode: Ec2CompanionsMode,
+  store: Store,
+  defaultSource: DiscoveryDefault,
+  ec2Inventory: Ec2InventoryFactory | undefined,
+): InventorySource {
   const { discovery, ec2Upstream } = config;
-  if (mode === 'embedded') return new EmbeddedCompanionsInventory(store, inventorySource(discovery, defaultSource));
+  if (mode === 'embedded') return new EmbeddedCompanionsInventory(store, inventorySource(discovery, defaultSource, ec2Inventory));
   const configured = discovery.inventoryFile || discovery.source || discovery.ec2Endpoint;
   if (mode === 'forwarding' && ec2Upstream && !configured) {
-    return new Ec2Inventory({
+    return (ec2Inventory ?? noEc2Inventory)({
       roleName: discovery.roleName,
       ec2Endpoint: ec2Upstream.url,
       stsEndpoint: ec2Upstream.url,
       credentials: { accessKeyId: ec2Upstream.accessKeyId, secretAccessKey: ec2Upstream.secretAccessKey },
     });
   }
-  return inventorySource(discovery, defaultSource);
+  return inventorySource(discovery, defaultSource, ec2Inventory);
 }
 
 /** What every use case, workflow task and discovery sweep needs, on this host. Called once per process (per cold start). */
@@ -149,7 +174,7 @@ export function dependencies<HostWorkflows extends Workflows>(
             keyedAccounts: async () => [...(await accountsWithKeys()), ...config.discovery.memberAccounts],
           })
         : new MemoryOrganizationDirectory([defaultOrganization(config.accountId, config.discovery.memberAccounts)])),
-    inventory: companionsInventory(config, host.ec2Companions, store, host.defaultDiscoverySource),
+    inventory: companionsInventory(config, host.ec2Companions, store, host.defaultDiscoverySource, host.ec2Inventory),
     metrics: host.metrics,
     discovery: {
       administratorAccount: config.accountId,

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../lambda-bundling.ts';
 
 interface IpamFunctionProps {
   /** The handler module, e.g. lambdas/handlers/api-lambda.ts. */
@@ -22,10 +23,6 @@ interface IpamFunctionProps {
   memorySize: number;
   environment?: Record<string, string>;
 }
-
-// ESM output for top-level await; some bundled dependencies still call require().
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);";
 
 export class IpamFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -54,23 +51,16 @@ export class IpamFunction extends Construct {
       role: this.role,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {
         forceDockerBundling: false,
+        ...LAMBDA_BUNDLING,
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Bundle the SDK too: the code is tested against the versions in package-lock.json,
-        // not whatever the runtime ships (the EC2 codec walks @aws-sdk/client-ec2's schemas).
-        bundleAwsSDK: true,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: ESM_REQUIRE_SHIM,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        esbuildArgs: { '--alias': [...LAMBDA_BUNDLING.esbuildArgs['--alias']] },
       },
     });
 

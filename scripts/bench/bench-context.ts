@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/table.ts';
 import { PowertoolsLog } from '../../lambdas/adapters/log/powertools-log.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
@@ -78,6 +79,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: path.join(path.dirname(eventsFile), 'metrics.jsonl') }),
     log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
     defaultDiscoverySource: 'none',
+    ec2Inventory: (options) => new Ec2Inventory(options),
     ec2Companions: 'embedded',
   });
   const engine = deps.workflows;

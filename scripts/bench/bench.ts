@@ -12,6 +12,7 @@ import { startDynamoDbLocal } from '../../lambdas/adapters/local/dynamodb-local.
 import { startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
+import { coldStartMeasures, measureColdStart } from './cold-start.ts';
 import { type Measure, table, writeResults } from './report.ts';
 import {
   measureConcurrency,
@@ -130,6 +131,9 @@ async function main(args: readonly string[]): Promise<void> {
     step(`CreateVpc through a pool vs AllocateIpamPoolCidr, ${SAMPLES} samples each`);
     const vpcs = await phases.time('CreateVpc', () => measureCreateVpc(bench, SAMPLES));
 
+    step('api Lambda cold start: bundled as the CDK bundles it, fresh plain node processes');
+    const coldStart = await phases.time('cold start', () => measureColdStart({ dynamoDbEndpoint: dynamoDb.endpoint }));
+
     step('overlap check of the full pools');
     const seededOverlaps = await phases.time(
       'overlap check',
@@ -224,6 +228,7 @@ async function main(args: readonly string[]): Promise<void> {
       { item: '7', name: 'capacity per allocation with ClientToken', value: capacityText(latencies.allocateWithClientToken) },
       { item: '7', name: 'capacity per release', value: capacityText(latencies.release) },
       { item: '7', name: 'capacity per floor transaction', value: capacityText(floor) },
+      ...coldStartMeasures(coldStart),
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv4 /28 (${SEED_CLIENTS} callers)`, value: seedText(ipv4) },
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv6 /64 (${SEED_CLIENTS} callers)`, value: seedText(ipv6) },
     ];
@@ -245,6 +250,7 @@ async function main(args: readonly string[]): Promise<void> {
       provisioning,
       vpcs,
       memory,
+      coldStart,
     });
     console.log(table(measures));
     console.log(

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
@@ -14,8 +15,9 @@ import { lambdaContext, signedQueryEvent } from './support/api-gateway-event.ts'
 import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './support/fake-aws-endpoint.ts';
 import { createUseCaseHarness } from '../support/use-cases.ts';
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
-import { removeTemporaryDirs, type Synthesised, synthesise, temporaryDir } from './support/synth.ts';
+import { PROJECT_ROOT, removeTemporaryDirs, type Synthesised, synthesise, temporaryDir } from './support/synth.ts';
 import { seedExecution } from '../workflows/support.ts';
+import { lambdaEsbuildOptions } from '../../lib/lambda-bundling.ts';
 
 const CALLER = {
   accessKeyId: 'AKIABUNDLETEST000001',
@@ -58,6 +60,19 @@ test.each(['ApiHandler', 'WorkflowTask', 'DiscoverySweep', 'WorkflowReconciler']
     expect(code.length).toBeLessThan(5 * 1024 * 1024);
   },
 );
+
+test('lambdaEsbuildOptions (the bench bundles with them) write the very index.mjs the synth wrote for the api', async () => {
+  const outdir = temporaryDir('ipam-esbuild-');
+  await build(lambdaEsbuildOptions(PROJECT_ROOT, path.join(PROJECT_ROOT, 'lambdas/handlers/api-lambda.ts'), outdir));
+  expect(readFileSync(path.join(outdir, 'index.mjs')).equals(readFileSync(path.join(bundleDir('ApiHandler'), 'index.mjs')))).toBe(true);
+});
+
+test('the api bundle has only the EC2 shapes its codec knows; the sweep bundle has the EC2 client discovery reads with', () => {
+  // The api function reads no inventory (docs/performance.md, Lambda cold start): no EC2 client, ~860 KB less to load.
+  const shapeOfAnUnknownOperation = '"DescribeInstancesRequest"';
+  expect(readFileSync(path.join(bundleDir('ApiHandler'), 'index.mjs'), 'utf8')).not.toContain(shapeOfAnUnknownOperation);
+  expect(readFileSync(path.join(bundleDir('DiscoverySweep'), 'index.mjs'), 'utf8')).toContain(shapeOfAnUnknownOperation);
+});
 
 test('the bundled api Lambda runs under plain Node and answers a signed CreateIpam with EC2 XML', async () => {
   // Answers the two JSON-protocol calls the api Lambda makes besides DynamoDB.

@@ -19,7 +19,7 @@ import { StepFunctionsWorkflows } from '../../lambdas/adapters/step-functions/wo
 import { type Config, loadConfig } from '../../lambdas/config.ts';
 import { HttpEc2Upstream } from '../../lambdas/adapters/ec2-upstream/ec2-upstream.ts';
 import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
-import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
+import { ec2Inventory, lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
 import { localDependencies } from '../../lambdas/hosts/local/service.ts';
 import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
 import type { EventPublisher } from '../../lambdas/ports/events.ts';
@@ -55,8 +55,10 @@ afterAll(async () => {
 function bothHosts() {
   const wrapped: unknown[] = [];
   const lambdaLog = new RecordingLog();
+  // As the sweeping functions get them (the api function's are below).
   const lambda = lambdaDependencies(config, {
     log: lambdaLog,
+    ec2Inventory,
     wrap: (client) => {
       wrapped.push(client);
       return client;
@@ -91,6 +93,9 @@ test('each host gets the DynamoDB store on one client for the configured endpoin
   expect(lambda.metrics).toBeInstanceOf(EmfMetrics);
   expect(local.metrics).toBeInstanceOf(EmfMetrics);
   expect(lambda.inventory).toBeInstanceOf(Ec2Inventory);
+  // The api function is given no EC2 inventory, so its bundle carries no EC2 client: a read would be a bug, and fails.
+  const api = lambdaDependencies(config, { log: new RecordingLog() });
+  await expect(api.inventory.read('123456789012', 'us-east-1')).rejects.toThrow(/reads no EC2 inventory/);
   // Both keep the organisation where every process of the host sees it: the table item, the file.
   expect(lambda.organization).toBeInstanceOf(StoredOrganizationDirectory);
   expect(local.organization).toBeInstanceOf(StoredOrganizationDirectory);

@@ -7,9 +7,10 @@ import { EmptyInventory } from '../../lambdas/adapters/local/empty-inventory.ts'
 import { StaticInventoryFile } from '../../lambdas/adapters/local/inventory-file.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import { inventorySource } from '../../lambdas/hosts/dependencies.ts';
+import { ec2Inventory } from '../../lambdas/hosts/lambda/functions.ts';
 
 const inventoryOf = (env: Record<string, string>, defaultSource: 'aws' | 'none' = 'aws') =>
-  inventorySource(loadConfig(env, '/project').discovery, defaultSource);
+  inventorySource(loadConfig(env, '/project').discovery, defaultSource, ec2Inventory);
 
 describe('the discovery inventory', () => {
   it('under npm start (default none): nothing, unless told to read a file or EC2', async () => {

@@ -1,6 +1,7 @@
 // Use cases wired to a fresh store, for tests below the HTTP layer: in memory, or a new DynamoDB
 // Local table with IPAM_TEST_STORE=dynamodb (test/support/test-store.ts).
 import { DynamoDbStore } from '../../lambdas/adapters/dynamodb/store.ts';
+import { Ec2Inventory } from '../../lambdas/adapters/ec2-inventory/ec2-inventory.ts';
 import { LocalEventLog } from '../../lambdas/adapters/local/event-log.ts';
 import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { loadConfig } from '../../lambdas/config.ts';
@@ -71,6 +72,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',
+    ec2Inventory: (inventoryOptions) => new Ec2Inventory(inventoryOptions),
     ...(options.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: options.ec2Upstream } : { ec2Companions: 'embedded' }),
   });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };

@@ -1,26 +1,14 @@
 // The inventory port over the EC2 read APIs: one account in one Region per read, the service's
 // own account with its own credentials, others through the discovery role (account-credentials.ts).
 // With endpoints configured (moto in tests) every Region is read from that one endpoint.
-import {
-  type Address,
-  DescribeAddressesCommand,
-  EC2Client,
-  type NetworkInterface,
-  paginateDescribeNetworkInterfaces,
-  paginateDescribePublicIpv4Pools,
-  paginateDescribeSubnets,
-  paginateDescribeVpcs,
-  type PublicIpv4Pool,
-  type Subnet,
-  type Vpc,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, PublicIpv4Pool } from '@aws-sdk/client-ec2';
 import type { InventorySnapshot } from '../../domain/inventory.ts';
 import type { InventorySource } from '../../ports/inventory.ts';
 import { AccountCredentials, type BaseCredentials } from './account-credentials.ts';
 import { readFailure } from './failures.ts';
 import { addressOf, hasPublicIp, isVpcAddress, networkInterfaceOf, publicIpv4PoolOf, subnetOf, vpcOf } from './snapshot-shapes.ts';
 
-interface Ec2InventoryOptions {
+export interface Ec2InventoryOptions {
   /** Role assumed in every account but the service's own: arn:aws:iam::<account>:role/<roleName>. */
   roleName: string;
   ec2Endpoint?: string;
@@ -31,8 +19,8 @@ interface Ec2InventoryOptions {
   sessionName?: string;
 }
 
-// The largest page each paged describe allows: fewer round trips for big accounts.
-const PAGE_SIZE = 1000;
+/** The EC2 calls, loaded on the first read: see ec2-reads.ts. */
+type Ec2Reads = typeof import('./ec2-reads.ts');
 
 export class Ec2Inventory implements InventorySource {
   readonly #ec2Endpoint: string | undefined;
@@ -51,14 +39,15 @@ export class Ec2Inventory implements InventorySource {
 
   async read(accountId: string, region: string): Promise<InventorySnapshot> {
     const credentials = await this.#credentials.forAccount(accountId, region);
-    const ec2 = new EC2Client({ region, endpoint: this.#ec2Endpoint, credentials });
+    const reads: Ec2Reads = await import('./ec2-reads.ts');
+    const ec2 = reads.ec2Client({ region, endpoint: this.#ec2Endpoint, credentials });
     try {
       const [vpcs, subnets, addresses, networkInterfaces, publicIpv4Pools] = await Promise.all([
-        describeVpcs(ec2),
-        describeSubnets(ec2),
-        describeAddresses(ec2),
-        describeNetworkInterfaces(ec2),
-        this.#describePublicIpv4Pools(ec2),
+        reads.describeVpcs(ec2),
+        reads.describeSubnets(ec2),
+        reads.describeAddresses(ec2),
+        reads.describeNetworkInterfaces(ec2),
+        this.#describePublicIpv4Pools(reads, ec2),
       ]);
       return {
         vpcs: vpcs.map(vpcOf),
@@ -74,10 +63,10 @@ export class Ec2Inventory implements InventorySource {
     }
   }
 
-  async #describePublicIpv4Pools(ec2: EC2Client): Promise<PublicIpv4Pool[]> {
+  async #describePublicIpv4Pools(reads: Ec2Reads, ec2: EC2Client): Promise<PublicIpv4Pool[]> {
     if (this.#endpointLacksPublicIpv4Pools) return [];
     try {
-      return await collect(paginateDescribePublicIpv4Pools({ client: ec2 }, {}), (page) => page.PublicIpv4Pools);
+      return await reads.describePublicIpv4Pools(ec2);
     } catch (error) {
       if (this.#ec2Endpoint === undefined || !isMissingActionOnMoto(error)) throw error;
       this.#endpointLacksPublicIpv4Pools = true;
@@ -95,27 +84,4 @@ export class Ec2Inventory implements InventorySource {
 function isMissingActionOnMoto(error: unknown): boolean {
   const response = (error as { $response?: { statusCode?: number; headers?: Record<string, string> } } | undefined)?.$response;
   return response?.statusCode === 500 && (response.headers?.['content-type'] ?? '').startsWith('text/html');
-}
-
-async function collect<Page, Item>(pages: AsyncIterable<Page>, itemsOf: (page: Page) => Item[] | undefined): Promise<Item[]> {
-  const items: Item[] = [];
-  for await (const page of pages) items.push(...(itemsOf(page) ?? []));
-  return items;
-}
-
-function describeVpcs(ec2: EC2Client): Promise<Vpc[]> {
-  return collect(paginateDescribeVpcs({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.Vpcs);
-}
-
-function describeSubnets(ec2: EC2Client): Promise<Subnet[]> {
-  return collect(paginateDescribeSubnets({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.Subnets);
-}
-
-/** DescribeAddresses does not page: one call answers every Elastic IP. */
-async function describeAddresses(ec2: EC2Client): Promise<Address[]> {
-  return (await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
-}
-
-function describeNetworkInterfaces(ec2: EC2Client): Promise<NetworkInterface[]> {
-  return collect(paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, {}), (page) => page.NetworkInterfaces);
 }

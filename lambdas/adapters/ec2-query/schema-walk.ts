@@ -2,15 +2,15 @@
 // @aws-sdk/client-ec2 exports (`CreateIpam$`, `CreateIpamRequest$`, ...). They are the single
 // source of member names, wire names, types and required members for both protocol adapters,
 // so no action needs hand-written codec code (protocol reference §11).
-import * as ec2 from '@aws-sdk/client-ec2';
 import { NormalizedSchema } from '@smithy/core/schema';
 import { IpamError, messages } from '../../domain/errors.ts';
+import * as operations from './operations.generated.ts';
 
 export type Shape = NormalizedSchema;
 type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
 
 const OPERATION = 9;
-const sdkExports = ec2 as unknown as Record<string, unknown>;
+const sdkExports = operations as unknown as Record<string, unknown>;
 
 /** `[9, namespace, name, traits, () => input, () => output]`, or undefined for anything else. */
 function operationSchema(action: string): readonly unknown[] | undefined {

@@ -14,6 +14,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { Ec2Inventory } from '../../adapters/ec2-inventory/ec2-inventory.ts';
 import { EventBridgeBus } from '../../adapters/eventbridge/event-bus.ts';
 import type { ApiServices } from '../../adapters/http/handle-api-request.ts';
 import { PowertoolsLog } from '../../adapters/log/powertools-log.ts';
@@ -25,12 +26,26 @@ import type { Log } from '../../ports/log.ts';
 import type { TaskRunner } from '../../ports/workflows.ts';
 import type { SweepDependencies } from '../../use-cases/kernel/context.ts';
 import { runWorkflowTask } from '../../use-cases/kernel/workflow-tasks.ts';
-import { type ClientWrapper, dependencies, unwrapped } from '../dependencies.ts';
+import { type ClientWrapper, dependencies, type Ec2InventoryFactory, unwrapped } from '../dependencies.ts';
+
+/**
+ * Discovery's EC2 reads, for the functions that sweep. The api function reads no inventory (its
+ * EC2 companions are off) and does not reference this, so esbuild leaves the EC2 client out of
+ * its bundle.
+ */
+export const ec2Inventory: Ec2InventoryFactory = (options) => new Ec2Inventory(options);
 
 /** The shared dependencies with the cloud's adapters. */
 export function lambdaDependencies(
   config: Config,
-  options: { log: Log; paginationSecret?: string; wrap?: ClientWrapper; accountsWithKeys?: () => Promise<string[]> },
+  options: {
+    log: Log;
+    paginationSecret?: string;
+    wrap?: ClientWrapper;
+    accountsWithKeys?: () => Promise<string[]>;
+    /** Where discovery may read EC2 (the sweeping functions); none for the api. */
+    ec2Inventory?: Ec2InventoryFactory;
+  },
 ): SweepDependencies {
   const wrap = options.wrap ?? unwrapped;
   if (!config.eventBusName) throw new Error('IPAM_EVENT_BUS_NAME must name the event bus.');
@@ -42,6 +57,7 @@ export function lambdaDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
     log: options.log,
     defaultDiscoverySource: 'aws',
+    ec2Inventory: options.ec2Inventory,
     // Off in the cloud until acting in member accounts has a safe design (architecture: EC2 companions).
     ec2Companions: 'off',
     paginationSecret: options.paginationSecret,
@@ -82,17 +98,20 @@ export async function apiFunction(logger: Logger): Promise<{ services: ApiServic
  * default secret satisfies the type).
  */
 export function workflowTaskRunner(logger: Logger): TaskRunner {
-  const deps = lambdaDependencies(loadConfig(), { log: new PowertoolsLog(logger) });
+  const deps = lambdaDependencies(loadConfig(), { log: new PowertoolsLog(logger), ec2Inventory });
   return (event) => runWorkflowTask(deps, event);
 }
 
 /** The scheduled discovery sweep's dependencies. A sweep builds no pagination tokens either. */
 export function discoverySweepDependencies(logger: Logger): SweepDependencies {
-  return lambdaDependencies(loadConfig(), { log: new PowertoolsLog(logger) });
+  return lambdaDependencies(loadConfig(), { log: new PowertoolsLog(logger), ec2Inventory });
 }
 
 /** The scheduled workflow reconciler: its dependencies (it starts workflows, so it is given their ARNs) and grace period. */
 export function workflowReconcilerFunction(logger: Logger): { deps: SweepDependencies; graceSeconds: number } {
   const config = loadConfig();
-  return { deps: lambdaDependencies(config, { log: new PowertoolsLog(logger) }), graceSeconds: config.reconciler.graceSeconds };
+  return {
+    deps: lambdaDependencies(config, { log: new PowertoolsLog(logger), ec2Inventory }),
+    graceSeconds: config.reconciler.graceSeconds,
+  };
 }

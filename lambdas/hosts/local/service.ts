@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/table.ts';
+import { Ec2Inventory } from '../../adapters/ec2-inventory/ec2-inventory.ts';
 import { HttpEc2Upstream } from '../../adapters/ec2-upstream/ec2-upstream.ts';
 import { loadLocalCredentials } from '../../adapters/local/credentials-file.ts';
 import { LOCK_FILE, lockDataDir } from '../../adapters/local/data-dir-lock.ts';
@@ -117,6 +118,7 @@ export function localDependencies(
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
+    ec2Inventory: (options) => new Ec2Inventory(options),
     soleServerSince: host.soleServerSince,
     ...(host.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: host.ec2Upstream } : { ec2Companions: 'embedded' }),
     organization: new StoredOrganizationDirectory(new OrganizationFile(config.local.organizationFile), {
