@@ -125,6 +125,31 @@ describe('group commit of concurrent allocations of one pool', () => {
     expect(Math.max(...counts.allocationCommits)).toBeGreaterThan(1);
   });
 
+  it("keeps a lone caller's requests: the pool read and one best-fit query at once, then one transaction", async () => {
+    const calls: string[] = [];
+    const inner = await newTestStore();
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const harness = await createUseCaseHarness({ store });
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/20');
+    await allocate(harness, pool.IpamPoolId); // the process learns the pool's family
+    calls.length = 0;
+    await allocate(harness, pool.IpamPoolId);
+    const first = (name: string) => calls.indexOf(name);
+    expect(calls.filter((name) => name === 'freeBlocksForPrefix')).toHaveLength(1);
+    expect(calls.filter((name) => name === 'commit')).toHaveLength(1);
+    // The search went out before the pool was read, so both take one round trip.
+    expect(first('freeBlocksForPrefix')).toBeLessThan(first('getPool'));
+  });
+
   it("fails a request breaking the pool's netmask rules alone, while its batch-mates succeed", async () => {
     const { harness, counts } = await countedHarness();
     const { Ipam } = await harness.call('CreateIpam', {});
