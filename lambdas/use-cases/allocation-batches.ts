@@ -105,8 +105,12 @@ export async function allocateInBatch(
 async function drain(deps: Dependencies, pools: Map<string, PoolQueue>, poolId: string, queue: PoolQueue): Promise<void> {
   while (queue.waiting.length > 0) {
     const batch = takeBatch(queue.waiting);
-    const deferred = await runBatch(deps, poolId, batch);
-    queue.waiting.unshift(...deferred);
+    try {
+      queue.waiting.unshift(...(await runBatch(deps, poolId, batch)));
+    } catch (error) {
+      // runBatch settles every request itself; this only keeps a defect from leaving callers waiting.
+      for (const waiting of batch) waiting.reject(error);
+    }
   }
   pools.delete(poolId);
 }
@@ -169,8 +173,11 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
     ];
     await deps.store.commit(writes);
     settle = async () => {
-      await outbox.deliver();
-      for (const { waiting, built } of placed) waiting.resolve(built.output);
+      try {
+        await outbox.deliver();
+      } finally {
+        for (const { waiting, built } of placed) waiting.resolve(built.output);
+      }
     };
   } catch (error) {
     if (error instanceof StoreConflict) return afterLostRace(batch);
