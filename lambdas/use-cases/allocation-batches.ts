@@ -143,8 +143,8 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
     return [];
   }
   let outcomes: BatchOutcome[];
-  let writes: Write[];
   let settle: () => Promise<void>;
+  let committing = false;
   try {
     const plan = await planWithReads(deps, poolId, batch);
     outcomes = plan.outcomes;
@@ -163,7 +163,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
       deps,
       placed.map(({ built }) => built.announcement),
     );
-    writes = [
+    const writes: Write[] = [
       // Invariant: each block taken is still free, so nothing else holds any part of it.
       ...plan.taken.map((block): Write => ({ op: 'delete', entity: { type: 'free-block', value: block } })),
       // Invariant (create): the pieces left free lie inside the blocks taken, so no free block covers them yet.
@@ -171,6 +171,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
       ...placed.flatMap(({ built }) => built.writes),
       ...outbox.writes,
     ];
+    committing = true;
     await deps.store.commit(writes);
     settle = async () => {
       try {
@@ -182,7 +183,13 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
   } catch (error) {
     if (error instanceof StoreConflict) return afterLostRace(batch);
     // Any other failure: each request tries alone, in arrival order, and meets its own outcome.
-    for (const waiting of batch) await alone(waiting);
+    // Except after a commit that failed without an answer (the store unavailable): it may have
+    // landed, so a request without a ClientToken to guard a second try gets the error, as it
+    // would alone; one with a token tries again and finds its answer if it landed.
+    for (const [i, waiting] of batch.entries()) {
+      if (committing && typeof outcomes![i] === 'object' && waiting.entry.tokenKey === undefined) waiting.reject(error);
+      else await alone(waiting);
+    }
     return [];
   }
   void settle();

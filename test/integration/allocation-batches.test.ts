@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCidr, parseCidr, cidrFromStart } from '../../lambdas/domain/cidr.ts';
 import { IpamError } from '../../lambdas/domain/errors.ts';
-import { type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
+import { type Store, StoreConflict, StoreUnavailable, type Write } from '../../lambdas/ports/store.ts';
 import { type AcknowledgedAllocation, checkInvariants } from '../../scripts/soak/invariants.ts';
 import { createUseCaseHarness, newTestStore, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
 
@@ -183,6 +183,28 @@ describe('group commit of concurrent allocations of one pool', () => {
     expect(await violations(harness, pool.IpamPoolId, granted)).toEqual([]);
     expect(counts.conflicts).toBe(0);
     expect(Math.max(...counts.allocationCommits)).toBeGreaterThan(1);
+  });
+
+  it('after a commit lost to an outage, retries alone only the requests a ClientToken guards', async () => {
+    let failed = false;
+    const { harness } = await countedHarness(async (writes) => {
+      const allocations = writes.filter((write) => write.op === 'create' && write.entity.type === 'allocation').length;
+      if (allocations > 1 && !failed) {
+        failed = true;
+        // The answer is lost: whether it landed is unknown, so unguarded requests must not run twice.
+        throw new StoreUnavailable('injected: no answer from the store');
+      }
+    });
+    const { pool } = await poolWithCidr(harness, '10.0.0.0/20');
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) => allocate(harness, pool.IpamPoolId, i % 2 === 0 ? { ClientToken: `token-${i}` } : {})),
+    );
+    expect(failed).toBe(true);
+    const refused = results.flatMap((result, i) => (result.status === 'rejected' ? [i] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((i) => i % 2 === 1)).toBe(true);
+    const granted = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.IpamPoolAllocation] : []));
+    expect(await violations(harness, pool.IpamPoolId, granted)).toEqual([]);
   });
 
   it('falls back to one-by-one when another process takes a block the batch planned on', async () => {
