@@ -17,7 +17,6 @@ import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { publicView } from './kernel/context.ts';
 import {
   bestFit,
-  contention,
   findPlacement,
   findSpecificPlacement,
   giveBackWrite,
@@ -29,6 +28,7 @@ import {
   retryOnConflict,
   takeWrites,
 } from './free-space.ts';
+import { allocateInBatch, searchTicket } from './allocation-batches.ts';
 import { authorizedPool, requirePool, requireSettled } from './kernel/lookup.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
@@ -67,7 +67,8 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     );
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
-  const early = searchEarly(deps, input);
+  const ticket = searchTicket(deps.store, input.IpamPoolId);
+  const early = ticket === undefined ? Promise.resolve(undefined) : searchEarly(deps, input);
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
   const request = await allocationRequest(deps, context, input);
   const { pool, netmask, allowed, disallowed } = request;
@@ -80,9 +81,7 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     return { IpamPoolAllocation: { Cidr: formatCidr(placement.target) } };
   }
 
-  return retryOnConflict(async (attempt) => {
-    if (attempt > 0) await context.clientToken?.recheck();
-    const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
+  const allocate = (placement: Placement) => {
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
       Cidr: formatCidr(placement.target),
@@ -96,17 +95,51 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
       createdAt: deps.now().toISOString(),
     };
     const output = { IpamPoolAllocation: presentAllocation(allocation) };
-    const outbox = outboxFor(deps, [allocationChange(pool, allocation, 'created', 'api')]);
-    await deps.store.commit([
-      ...(await takeWrites(deps.store, placement)),
+    const writes: Write[] = [
       { op: 'create', entity: { type: 'allocation', value: allocation } },
       ...(context.clientToken ? [context.clientToken.record(output)] : []),
-      ...outbox.writes,
-    ]);
-    contention.settled(pool.IpamPoolId, attempt);
-    await outbox.deliver();
-    return output;
-  });
+    ];
+    return { writes, announcement: allocationChange(pool, allocation, 'created', 'api'), output };
+  };
+  const alone = (early?: Promise<Placement | undefined>, committed?: () => void) =>
+    retryOnConflict(async (attempt) => {
+      if (attempt > 0) await context.clientToken?.recheck();
+      const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
+      const { writes, announcement, output } = allocate(placement);
+      const outbox = outboxFor(deps, [announcement]);
+      await deps.store.commit([...(await takeWrites(deps.store, placement)), ...writes, ...outbox.writes]);
+      committed?.();
+      await outbox.deliver();
+      return output;
+    });
+  if (request.requested) return alone(early);
+  // By netmask: concurrent callers of the pool in this process commit together (allocation-batches.ts).
+  const token = context.clientToken?.record({});
+  return allocateInBatch(
+    deps,
+    pool.IpamPoolId,
+    {
+      request: { prefixLength: netmask, allowed, disallowed, items: token ? 2 : 1 },
+      family: pool.AddressFamily,
+      tokenKey: token && JSON.stringify(keyOf(token)),
+      tokenTaken:
+        context.clientToken &&
+        (() =>
+          context.clientToken!.recheck().then(
+            () => false,
+            () => true,
+          )),
+      build: allocate,
+      alone,
+    },
+    ticket === undefined ? undefined : { search: early, ticket },
+  );
+}
+
+/** The ClientToken a token's record names, to tell two apart. */
+function keyOf(write: Write): unknown {
+  const { accountId, action, clientToken } = write.entity.value as { accountId?: string; action?: string; clientToken?: string };
+  return [accountId, action, clientToken];
 }
 
 /** What an allocation asks of a pool, by CIDR or by netmask (AllocateIpamPoolCidr's members). */
@@ -185,7 +218,7 @@ export async function placeAllocation(
         prefixLength: netmask,
         allowed,
         disallowed: [...disallowed, ...avoid],
-        spread: contention.spread(pool.IpamPoolId, attempt),
+        spread: attempt,
       })));
   if (!placement) throw requested ? await unavailableCidrError(deps, pool, requested) : noSpaceError(request);
   return placement;
@@ -200,10 +233,9 @@ function searchEarly(deps: Dependencies, input: AllocateIpamPoolCidrInput): Prom
   const family = poolFamilies.get(input.IpamPoolId);
   const plain = input.Cidr === undefined && !input.PreviewNextCidr && !input.AllowedCidrs?.length && !input.DisallowedCidrs?.length;
   if (!family || input.NetmaskLength === undefined || !plain) return Promise.resolve(undefined);
-  const spread = contention.spread(input.IpamPoolId, 0);
   // Only the best-fit scan: the exact search behind "no room" (which may heal, so write) waits
   // until the pool has allowed the caller.
-  return bestFit(deps.store, input.IpamPoolId, family, { prefixLength: input.NetmaskLength, spread }).catch(() => undefined);
+  return bestFit(deps.store, input.IpamPoolId, family, { prefixLength: input.NetmaskLength }).catch(() => undefined);
 }
 
 /** Address family by pool id, as learned from pools read by this process (bounded). */

@@ -26,37 +26,15 @@ interface PlacementRequest {
   allowed?: readonly Cidr[];
   disallowed?: readonly Cidr[];
   /**
-   * Under contention every allocator wants the same best-fit block; after a lost race, taking one
-   * of the next few candidates spreads them out. 0 = the best fit.
+   * Allocators in different processes (Lambda) that lost a race on a best-fit block would all
+   * want it again: after `spread` lost races, one of the next few candidates is taken. 0 (a first
+   * try) = the best fit. In one process concurrent callers commit together (allocation-batches.ts).
    */
   spread?: number;
 }
 
 /** The most candidates a placement spreads over. */
 const MAX_SPREAD = 16;
-
-/**
- * Lost races per space, as seen by this process. A pool whose allocations keep losing races
- * starts the next ones already spread over more candidate blocks, instead of all callers first
- * colliding on the single best fit; the memory fades by one with every first-try success.
- */
-class Contention {
-  private readonly level = new Map<string, number>();
-
-  /** The `spread` for this attempt at placing in `spaceId`. */
-  spread(spaceId: string, attempt: number): number {
-    return Math.min(MAX_SPREAD, attempt + (this.level.get(spaceId) ?? 0));
-  }
-
-  /** Records that a placement in `spaceId` committed after `attempt` lost races. */
-  settled(spaceId: string, attempt: number): void {
-    const next = Math.min(MAX_SPREAD, Math.max(0, (this.level.get(spaceId) ?? 0) + (attempt > 0 ? attempt : -1)));
-    if (next === 0) this.level.delete(spaceId);
-    else this.level.set(spaceId, next);
-  }
-}
-
-export const contention = new Contention();
 
 /**
  * Best fit for a /n: the smallest free block that can hold it, lowest address among equals. A
@@ -100,7 +78,7 @@ export async function bestFit(
   request: PlacementRequest,
 ): Promise<Placement | undefined> {
   const candidates: Placement[] = [];
-  const wanted = 1 + Math.floor(Math.random() * ((request.spread ?? 0) + 1));
+  const wanted = 1 + Math.floor(Math.random() * (Math.min(MAX_SPREAD, request.spread ?? 0) + 1));
   for await (const block of store.freeBlocksForPrefix(spaceId, family, request.prefixLength)) {
     const target = fitIn(block, request);
     if (!target) continue;
