@@ -8,8 +8,12 @@ import type { BuildOptions } from 'esbuild';
 const ESM_REQUIRE_SHIM =
   "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);";
 
-// Paths relative to the project root, where esbuild runs. See lib/bundling/node-http.cjs.
-const ALIASES = { 'node:http': './lib/bundling/node-http.cjs', http: './lib/bundling/node-http.cjs' };
+// Paths relative to the project root, where esbuild runs. See the files in lib/bundling/.
+const ALIASES = {
+  'node:http': './lib/bundling/node-http.cjs',
+  http: './lib/bundling/node-http.cjs',
+  '@aws-sdk/credential-provider-node': './lib/bundling/lambda-credentials.mjs',
+};
 
 /** NodejsFunction's `bundling` settings (forceDockerBundling apart). */
 export const LAMBDA_BUNDLING = {
