@@ -1,9 +1,9 @@
 // The `api` Lambda as deployed (lib/stateless-stack.ts bundles this file): the handler `npm start`
 // also serves, wired with the cloud's services once per cold start (lambdas/hosts/lambda/), plus
-// Powertools tracing and metrics around it. No request logic lives here.
+// Powertools metrics around it. No request logic lives here. Lambda's active tracing records each
+// invocation; the X-Ray SDK's subsegments per AWS call are left out here (apiFunction says why).
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiFunction } from '../hosts/lambda/functions.ts';
@@ -17,9 +17,8 @@ const countResponses = (metrics: Metrics): MiddlewareObj<APIGatewayProxyEvent, A
   },
 });
 
-const { services, tracer, metrics } = await apiFunction(logger);
+const { services, metrics } = await apiFunction(logger);
 
 export const handler = createApiHandler(services)
-  .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(countResponses(metrics));

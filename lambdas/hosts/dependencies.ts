@@ -32,7 +32,7 @@ import { type ForgettingMode, OutboxForgetter } from '../use-cases/kernel/outbox
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 import { refreshDiscovery } from '../use-cases/sweep/discovery-sweep.ts';
 
-/** Wraps each SDK client, e.g. Tracer.captureAWSv3Client for X-Ray subsegments. */
+/** Wraps each SDK client as it is made (the tests look at the clients through it). */
 export type ClientWrapper = <Client>(client: Client) => Client;
 export const unwrapped: ClientWrapper = (client) => client;
 

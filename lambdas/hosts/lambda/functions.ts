@@ -13,7 +13,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { Ec2Inventory } from '../../adapters/ec2-inventory/ec2-inventory.ts';
 import { EventBridgeBus } from '../../adapters/eventbridge/event-bus.ts';
 import type { ApiServices } from '../../adapters/http/handle-api-request.ts';
@@ -24,7 +23,7 @@ import { StepFunctionsWorkflows } from '../../adapters/step-functions/workflows.
 import { type Config, loadConfig } from '../../config.ts';
 import type { Log } from '../../ports/log.ts';
 import type { TaskRunner } from '../../ports/workflows.ts';
-import type { SweepDependencies } from '../../use-cases/kernel/context.ts';
+import type { Dependencies, SweepDependencies } from '../../use-cases/kernel/context.ts';
 import { runWorkflowTask } from '../../use-cases/kernel/workflow-tasks.ts';
 import { type ClientWrapper, dependencies, type Ec2InventoryFactory, unwrapped } from '../dependencies.ts';
 
@@ -67,15 +66,19 @@ export function lambdaDependencies(
   });
 }
 
-/** The api function: its services, and the tracer and metrics its middlewares flush. */
-export async function apiFunction(logger: Logger): Promise<{ services: ApiServices; tracer: Tracer; metrics: Metrics }> {
+/**
+ * The api function: its services, and the metrics its middleware flushes. Unlike the other
+ * functions it does not wrap its SDK clients with the X-Ray SDK (Powertools Tracer): loading
+ * aws-xray-sdk-core and its async-hook context cost about 30 ms of every cold start, a sixth of
+ * it (docs/performance.md); Lambda's active tracing still records each invocation's segment.
+ */
+export async function apiFunction(logger: Logger): Promise<{ services: ApiServices; metrics: Metrics }> {
   const config = loadConfig();
   const secretId = config.cloud.accessKeysSecretId;
   if (!secretId) throw new Error('IPAM_ACCESS_KEYS_SECRET_ID must name the access-key secret.');
-  const tracer = new Tracer({ serviceName: 'ipam-api' });
   const metrics = new Metrics({ serviceName: 'ipam-api' });
   const credentials = new SecretsManagerCredentialStore({
-    client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    client: new SecretsManagerClient({}),
     secretId,
     cacheMs: config.cloud.accessKeysCacheSeconds * 1000,
     missRefreshMs: config.cloud.accessKeysMissRefreshSeconds * 1000,
@@ -86,10 +89,19 @@ export async function apiFunction(logger: Logger): Promise<{ services: ApiServic
   const deps = lambdaDependencies(config, {
     log: new PowertoolsLog(logger),
     paginationSecret,
-    wrap: (client) => tracer.captureAWSv3Client(client),
     accountsWithKeys: () => credentials.accountsWithKeys(),
   });
-  return { services: { deps, credentials }, tracer, metrics };
+  await warmUp(deps);
+  return { services: { deps, credentials }, metrics };
+}
+
+/**
+ * One read of a pool no one can have (ids are hex), during the cold start: the first request would
+ * otherwise open the table's connection and run the DynamoDB client's request path for the first
+ * time itself, about 2.5× a warm request (docs/performance.md, Lambda cold start).
+ */
+async function warmUp(deps: Dependencies): Promise<void> {
+  await deps.store.getPool('ipam-pool-warm-up').catch(() => undefined);
 }
 
 /**
