@@ -198,6 +198,19 @@ export const awsWords = {
   allocationNotFound: (allocationId: string) => `The IPAM pool allocation (${allocationId}) does not exist.`,
   /** CreateSubnet from a pool that plans no VPC: InvalidParameterValue here, AWS's code unseen (landing-zone-accelerator-on-aws #320). */
   missingSourceResource: (poolId: string) => `IpamPool '${poolId}' is missing a source resource`,
+  /**
+   * CreateIpamPool with PubliclyAdvertisable on any pool but a BYOIPv6 one: InvalidParameterCombination
+   * (hashicorp/terraform-provider-aws #39967, an Amazon-provided IPv6 pool).
+   */
+  publiclyAdvertisableOnlyByoipv6: () =>
+    'The request can only contain PubliclyAdvertisable if the AddressFamily is IPv6 and PublicIpSource is byoip.',
+  /**
+   * A BYOIP CIDR provisioned without its proof: InvalidParameterCombination, whose message
+   * aws-ia/terraform-aws-ipam #75 quotes as far as "The request must contain a CIDR Auth"; the
+   * rest names the member as the EC2 model does.
+   */
+  missingCidrAuthorizationContext: () =>
+    'The request must contain a CIDR Authorization Context (CidrAuthorizationContext, with Message and Signature) for VerificationMethod remarks-x509.',
   /** A VPC without the pool's required tags: InvalidParameterValue (the guide, S2 step 7; landing-zone-accelerator-on-aws #917). */
   missingRequiredTags: () => 'The resource is missing one or more of the resource tags required by the IPAM pool.',
 } as const;

@@ -28,6 +28,7 @@ import type { RegistryLookup } from '../ports/registry.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskRunner, Workflows } from '../ports/workflows.ts';
 import type { Ec2CompanionsMode, SweepDependencies } from '../use-cases/kernel/context.ts';
+import { type ForgettingMode, OutboxForgetter } from '../use-cases/kernel/outbox-forgetter.ts';
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 import { refreshDiscovery } from '../use-cases/sweep/discovery-sweep.ts';
 
@@ -42,6 +43,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   /** How this host runs workflows. `runTask` runs a Task state with the dependencies built here (the local engine calls it in-process). */
   workflows(store: Store, runTask: TaskRunner): HostWorkflows;
   events: EventPublisher;
+  /** When delivered outbox entries are deleted: before the use case returns where an environment may stop as it answers (Lambda), else in the background. */
+  forgetDelivered: ForgettingMode;
   metrics: MetricsSink;
   log: Log;
   defaultDiscoverySource: DiscoveryDefault;
@@ -128,6 +131,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     paginationSecret: host.paginationSecret ?? config.paginationSecret,
     now: () => new Date(),
     events: host.events,
+    outboxForgetter: new OutboxForgetter(store, host.log, host.forgetDelivered),
     registry: host.registry ?? createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
     log: host.log,

@@ -4,7 +4,7 @@
 // in failed-provision with the reason and takes no space.
 import { dnsTokenRecordNames, messageNamesCidr, parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { type Cidr, formatCidr, parseCidr } from '../domain/cidr.ts';
-import { IpamError } from '../domain/errors.ts';
+import { awsWords, IpamError } from '../domain/errors.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import type { ByoipProof } from '../domain/model/public-space.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
@@ -79,10 +79,7 @@ export async function byoipProofOf(
   }
   const { Message, Signature } = (input.CidrAuthorizationContext ?? {}) as { Message?: unknown; Signature?: unknown };
   if (typeof Message !== 'string' || typeof Signature !== 'string') {
-    throw new IpamError(
-      'MissingParameter',
-      'The request must contain the parameter CidrAuthorizationContext with Message and Signature for VerificationMethod remarks-x509',
-    );
+    throw new IpamError('InvalidParameterCombination', awsWords.missingCidrAuthorizationContext());
   }
   parseAuthorizationMessage(Message); // a malformed message is the caller's mistake, refused now
   return { method, message: Message, signature: Signature };

@@ -115,10 +115,7 @@ export async function createIpamPool(deps: Dependencies, context: RequestContext
     const planned = sourceResource ?? source?.planningResource;
     const publicIpSource = isPublic && !planned ? publicIpSourceOf(input, source) : undefined;
     if (input.PubliclyAdvertisable !== undefined && !(family === 'ipv6' && publicIpSource === 'byoip')) {
-      throw new IpamError(
-        'InvalidParameterCombination',
-        'PubliclyAdvertisable can only be set on public-scope IPv6 pools with PublicIpSource byoip',
-      );
+      throw new IpamError('InvalidParameterCombination', awsWords.publiclyAdvertisableOnlyByoipv6());
     }
     if (publicIpSource === 'amazon' && input.AwsService === 'global-services') {
       throw new IpamError('InvalidParameterCombination', 'AwsService global-services is for BYOIP space only, not Amazon-provided space');

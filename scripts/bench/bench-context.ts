@@ -28,6 +28,8 @@ export interface BenchContext {
   meter: CapacityMeter;
   /** Commits that lost a race (StoreConflict) so far; each one is retried by the use case. */
   conflicts: () => number;
+  /** Waits for the work the calls so far left in the background (deleting delivered outbox entries). */
+  settle(): Promise<void>;
   /** Runs an action like a decoded request from `accountId`, without waiting for workflows. */
   call(action: string, input: Input, accountId: string): Promise<Output>;
   /** A fresh account with an IPAM: its private scope holds the pools it creates. */
@@ -70,6 +72,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
     store,
     workflows: (_, runTask) => new LocalWorkflowEngine({ runTask }),
     events: new LocalEventLog(eventsFile),
+    forgetDelivered: 'in-background',
     // In a file beside the events: the discovery refresh after each CreateVpc publishes the IPAM's
     // metrics, which on stdout would bury the table.
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: path.join(path.dirname(eventsFile), 'metrics.jsonl') }),
@@ -89,6 +92,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
     tableName,
     meter,
     conflicts: () => counter.conflicts,
+    settle: () => deps.outboxForgetter.flush(),
     call,
     async newAccount() {
       const accountId = String(200_000_000_000 + ++accounts);

@@ -1,8 +1,8 @@
 // The bench itself (run.ts is the entry): starts DynamoDB Local, measures the allocator against
 // the store's physical limit, prints a table and writes bench-results/<timestamp>/{report.json,chart.svg}.
-// Settings: BENCH_ALLOCATIONS (allocations in the "full" pools, default 100000), BENCH_SAMPLES
-// (sequential samples per latency, 300), BENCH_SEED_CLIENTS (callers filling the full pools, 4),
-// BENCH_CONCURRENCY_ALLOCATIONS (allocations per concurrency run, 400), BENCH_PROVISIONS (20).
+// Settings (scripts/bench/settings.ts): `--quick` or BENCH_QUICK=1 for small counts, and
+// BENCH_ALLOCATIONS, BENCH_SAMPLES, BENCH_REPETITIONS, BENCH_SEED_CLIENTS,
+// BENCH_CONCURRENCY_ALLOCATIONS, BENCH_ALLOCATIONS_PER_CALLER, BENCH_PROVISIONS (`--help`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,26 +19,50 @@ import {
   measureLatencies,
   measureProtocol,
   measureProvisioning,
+  measureRawRate,
   residentMiB,
   seedLargePool,
 } from './scenarios.ts';
+import { allocationsPerRun, benchSettings } from './settings.ts';
 import { round } from './stats.ts';
+import { type ConcurrencyResult, concurrencyMeasures, issue19Measures } from './targets.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const setting = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
-const ALLOCATIONS = setting('BENCH_ALLOCATIONS', 100_000);
-const SAMPLES = setting('BENCH_SAMPLES', 300);
-const SEED_CLIENTS = setting('BENCH_SEED_CLIENTS', 4);
-const CONCURRENCY_ALLOCATIONS = setting('BENCH_CONCURRENCY_ALLOCATIONS', 400);
-const PROVISIONS = setting('BENCH_PROVISIONS', 20);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const step = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+const duration = (seconds: number) =>
+  seconds < 60 ? `${round(seconds, 0)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 
-async function main(): Promise<void> {
+/** Wall time of each part of the run, in seconds, to see what each costs. */
+class Phases {
+  readonly seconds: Record<string, number> = {};
+  private readonly started = performance.now();
+
+  async time<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.seconds[name] = round((performance.now() - start) / 1000, 1);
+    }
+  }
+
+  total(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  summary(): string {
+    return Object.entries(this.seconds)
+      .map(([name, seconds]) => `${name} ${duration(seconds)}`)
+      .join(', ');
+  }
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const settings = benchSettings(args, process.env);
+  const { ALLOCATIONS, SAMPLES, REPETITIONS, SEED_CLIENTS, PROVISIONS } = settings;
+  const phases = new Phases();
+  if (settings.quick) step('quick run: small counts, verdicts only indicative');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ipam-bench-'));
   step('starting DynamoDB Local (in memory)');
   const dynamoDb = await startDynamoDbLocal({});
@@ -60,32 +84,58 @@ async function main(): Promise<void> {
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: service.url, credentials: admin, maxAttempts: 1 });
   try {
     step(`seeding an IPv4 and an IPv6 pool with ${ALLOCATIONS} allocations each (${SEED_CLIENTS} concurrent callers)`);
-    const ipv4 = await seedLargePool(bench, 'ipv4', ALLOCATIONS, SEED_CLIENTS);
-    const ipv6 = await seedLargePool(bench, 'ipv6', ALLOCATIONS, SEED_CLIENTS);
+    const [ipv4, ipv6] = await phases.time('seeding', async () => [
+      await seedLargePool(bench, 'ipv4', ALLOCATIONS, SEED_CLIENTS),
+      await seedLargePool(bench, 'ipv6', ALLOCATIONS, SEED_CLIENTS),
+    ]);
     const memory = { serviceMiB: round(process.memoryUsage().rss / 2 ** 20, 0), dynamoDbLocalMiB: await residentMiB(dynamoDb.pid) };
 
-    step(`sequential latencies, ${SAMPLES} samples each`);
-    const latencies = await measureLatencies(bench, { ipv4, ipv6 }, SAMPLES);
-
-    step('concurrency');
-    const concurrency = [];
-    for (const pools of [1, 16]) {
-      for (const clients of [1, 4, 16, 64]) {
-        concurrency.push(await measureConcurrency(bench, clients, pools, CONCURRENCY_ALLOCATIONS));
-        step(`  ${clients} clients on ${pools} pool(s): ${concurrency.at(-1)!.perSecond}/s`);
+    // Issue 19 wants the spread of the floor ratios across runs: the sequential latencies are
+    // repeated; rows 1, 2 and 7 show the first repetition, row 19.3 all of them.
+    const repetitions = await phases.time('latencies', async () => {
+      const all = [];
+      for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
+        step(`sequential latencies, ${SAMPLES} samples each, repetition ${repetition}/${REPETITIONS}`);
+        all.push(await measureLatencies(bench, { ipv4, ipv6 }, SAMPLES));
+        const { floor, allocateEmptyIpv4, release } = all.at(-1)!;
+        step(`  allocate ${round(allocateEmptyIpv4.p50 / floor.p50)}×, release ${round(release.p50 / floor.p50)}× the floor p50`);
       }
-    }
+      return all;
+    });
+    const latencies = repetitions[0];
+
+    // Each allocation run right after a raw-rate run by as many callers, so that drift of the
+    // machine hits both sides of their ratio alike.
+    const concurrency = await phases.time('concurrency', async () => {
+      step('concurrency: raw transactions, then as many allocations, by as many callers');
+      const runs: ConcurrencyResult[] = [];
+      for (const pools of [1, 16]) {
+        for (const clients of [1, 4, 16, 64]) {
+          const total = allocationsPerRun(settings, clients);
+          const raw = await measureRawRate(bench, clients, total);
+          const run = await measureConcurrency(bench, clients, pools, total);
+          runs.push({ ...run, rawPerSecond: raw.perSecond });
+          step(
+            `  ${clients} clients on ${pools} pool(s), ${total} allocations: ${run.perSecond}/s, raw ${raw.perSecond}/s, ${run.conflicts} conflict retries`,
+          );
+        }
+      }
+      return runs;
+    });
 
     step('HTTP vs in-process');
-    const protocol = await measureProtocol(bench, ec2, SAMPLES);
+    const protocol = await phases.time('protocol', () => measureProtocol(bench, ec2, SAMPLES));
     step('provisioning');
-    const provisioning = await measureProvisioning(bench, PROVISIONS);
+    const provisioning = await phases.time('provisioning', () => measureProvisioning(bench, PROVISIONS));
     step(`CreateVpc through a pool vs AllocateIpamPoolCidr, ${SAMPLES} samples each`);
-    const vpcs = await measureCreateVpc(bench, SAMPLES);
+    const vpcs = await phases.time('CreateVpc', () => measureCreateVpc(bench, SAMPLES));
 
     step('overlap check of the full pools');
-    const seededOverlaps =
-      overlaps(await allAllocations(bench.store, ipv4.poolId)).length + overlaps(await allAllocations(bench.store, ipv6.poolId)).length;
+    const seededOverlaps = await phases.time(
+      'overlap check',
+      async () =>
+        overlaps(await allAllocations(bench.store, ipv4.poolId)).length + overlaps(await allAllocations(bench.store, ipv6.poolId)).length,
+    );
 
     const floor = latencies.floor;
     const measures: Measure[] = [
@@ -118,15 +168,16 @@ async function main(): Promise<void> {
         ratio: latencies.allocateFullIpv6.p50 / latencies.allocateEmptyIpv6.p50,
         target: 1.2,
       },
-      ...concurrency.map(
-        (run): Measure => ({
-          item: '3',
-          name: `${run.clients} clients, ${run.pools} pool${run.pools > 1 ? 's' : ''}`,
-          value: `${run.perSecond}/s, ${run.conflicts} conflict retries, ${run.failures} failed, ${run.overlaps} overlaps`,
-          ok: run.overlaps === 0 && run.failures === 0,
-        }),
-      ),
+      ...concurrencyMeasures(concurrency),
       { item: '3', name: 'overlaps in the full pools', value: String(seededOverlaps), ok: seededOverlaps === 0 },
+      ...issue19Measures(
+        concurrency,
+        repetitions.map((repetition) => ({
+          floor: repetition.floor.p50,
+          allocate: repetition.allocateEmptyIpv4.p50,
+          release: repetition.release.p50,
+        })),
+      ),
       {
         item: '4',
         name: 'CreateIpamPool p50: HTTP / in-process',
@@ -182,11 +233,12 @@ async function main(): Promise<void> {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     };
-    const settings = { ALLOCATIONS, SAMPLES, SEED_CLIENTS, CONCURRENCY_ALLOCATIONS, PROVISIONS };
     const folder = await writeResults(projectRoot, measures, {
       machine,
       settings,
-      latencies,
+      phaseSeconds: phases.seconds,
+      // The latencies of every repetition; rows 1, 2 and 7 show the first.
+      latencies: repetitions,
       seeded: { ipv4: seedSummary(ipv4), ipv6: seedSummary(ipv6) },
       concurrency,
       protocol,
@@ -205,6 +257,7 @@ async function main(): Promise<void> {
     await dynamoDb.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+  console.log(`total run time${settings.quick ? ' (--quick)' : ''}: ${duration(phases.total())} (${phases.summary()})`);
 }
 
 type Probed = { capacityUnits: number; requests: number; byOperation: Record<string, number> };

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Measure {
-  /** Issue 8's item number (1–7), or 'seed'. */
+  /** The issue's item: issue 8's number (1–7), '16', '19.1' … for later issues, or 'seed'. */
   item: string;
   name: string;
   /** The measured value as a reader wants it, e.g. "4.1 ms" or "812/s". */
@@ -12,14 +12,33 @@ export interface Measure {
   ratio?: number;
   /** Highest acceptable ratio. */
   target?: number;
+  /** Lowest acceptable ratio (e.g. a throughput that must keep up with a reference). */
+  atLeast?: number;
+  /** Printed after the ratio and its bound: '×' unless the ratio is a count per operation (''). */
+  unit?: string;
   /** A pass/fail check that is not a ratio (e.g. zero overlaps). */
   ok?: boolean;
 }
 
+/** PASS when every check the row carries holds, MISS when one fails, '' when it carries none. */
 export function verdict(measure: Measure): 'PASS' | 'MISS' | '' {
-  if (measure.ratio !== undefined && measure.target !== undefined) return measure.ratio <= measure.target ? 'PASS' : 'MISS';
-  if (measure.ok !== undefined) return measure.ok ? 'PASS' : 'MISS';
-  return '';
+  const checks: boolean[] = [];
+  if (measure.ratio !== undefined && measure.target !== undefined) checks.push(measure.ratio <= measure.target);
+  if (measure.ratio !== undefined && measure.atLeast !== undefined) checks.push(measure.ratio >= measure.atLeast);
+  if (measure.ok !== undefined) checks.push(measure.ok);
+  if (checks.length === 0) return '';
+  return checks.every(Boolean) ? 'PASS' : 'MISS';
+}
+
+/** The bound as printed: "≤ 2×", "≥ 0.6×", "≤ 0.1". */
+export function bound(measure: Measure): string {
+  const unit = measure.unit ?? '×';
+  return [
+    measure.target === undefined ? '' : `≤ ${measure.target}${unit}`,
+    measure.atLeast === undefined ? '' : `≥ ${measure.atLeast}${unit}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function table(measures: readonly Measure[]): string {
@@ -29,8 +48,8 @@ export function table(measures: readonly Measure[]): string {
       measure.item,
       measure.name,
       measure.value,
-      measure.ratio === undefined ? '' : `${measure.ratio.toFixed(2)}×`,
-      measure.target === undefined ? '' : `≤ ${measure.target}×`,
+      measure.ratio === undefined ? '' : `${measure.ratio.toFixed(2)}${measure.unit ?? '×'}`,
+      bound(measure),
       verdict(measure),
     ]),
   ];
@@ -41,10 +60,11 @@ export function table(measures: readonly Measure[]): string {
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** One horizontal bar per ratio with its target as a tick; green within target, red beyond. */
+/** One horizontal bar per ratio with its bound as a tick; green within it, red beyond. */
 export function chart(measures: readonly Measure[]): string {
-  const rated = measures.filter((measure) => measure.ratio !== undefined && measure.target !== undefined);
-  const scaleMax = Math.max(2, ...rated.map((measure) => Math.max(measure.ratio!, measure.target!))) * 1.1;
+  const rated = measures.filter((measure) => measure.ratio !== undefined && (measure.target ?? measure.atLeast) !== undefined);
+  const tick = (measure: Measure) => (measure.target ?? measure.atLeast)!;
+  const scaleMax = Math.max(2, ...rated.map((measure) => Math.max(measure.ratio!, tick(measure)))) * 1.1;
   const labelWidth = 360;
   const barWidth = 480;
   const rowHeight = 28;
@@ -56,8 +76,8 @@ export function chart(measures: readonly Measure[]): string {
     return [
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(`${measure.item}. ${measure.name}`)}</text>`,
       `<rect x="${labelWidth}" y="${y + 3}" width="${(x(measure.ratio!) - labelWidth).toFixed(1)}" height="16" fill="${colour}"/>`,
-      `<line x1="${x(measure.target!).toFixed(1)}" x2="${x(measure.target!).toFixed(1)}" y1="${y}" y2="${y + 22}" stroke="#000" stroke-width="2"/>`,
-      `<text x="${(x(measure.ratio!) + 6).toFixed(1)}" y="${y + 15}">${measure.ratio!.toFixed(2)}× (target ≤ ${measure.target}×)</text>`,
+      `<line x1="${x(tick(measure)).toFixed(1)}" x2="${x(tick(measure)).toFixed(1)}" y1="${y}" y2="${y + 22}" stroke="#000" stroke-width="2"/>`,
+      `<text x="${(x(measure.ratio!) + 6).toFixed(1)}" y="${y + 15}">${escapeXml(`${measure.ratio!.toFixed(2)}${measure.unit ?? '×'} (target ${bound(measure)})`)}</text>`,
     ].join('\n  ');
   });
   const axisY = 40 + rated.length * rowHeight + 8;

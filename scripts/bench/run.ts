@@ -3,5 +3,11 @@
 // otherwise (POWERTOOLS_LOG_LEVEL=INFO npm run bench counts the logging too). The loggers read
 // the level when their modules load, hence the dynamic import.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-const { runBench } = await import('./bench.ts');
-await runBench();
+const args = process.argv.slice(2);
+if (args.includes('--help')) {
+  const { USAGE } = await import('./settings.ts');
+  console.log(USAGE);
+} else {
+  const { runBench } = await import('./bench.ts');
+  await runBench(args);
+}

@@ -25,14 +25,20 @@ async function allocate(bench: BenchContext, account: Account, poolId: string, n
   return (await bench.call('AllocateIpamPoolCidr', input, account.accountId)) as unknown as Allocated;
 }
 
-/** Latency, requests and consumed capacity of one kind of operation, measured one at a time. */
+/**
+ * Latency, requests and consumed capacity of one kind of operation, measured one at a time. What
+ * an operation leaves to the background is waited for after its latency is taken, and counted in
+ * its requests: the next sample starts on a quiet store.
+ */
 class Probe {
   readonly samples: number[] = [];
   private used: CapacityTotals;
   private readonly meter: CapacityMeter;
+  private readonly settle: () => Promise<void>;
 
-  constructor(meter: CapacityMeter) {
+  constructor(meter: CapacityMeter, settle: () => Promise<void> = async () => {}) {
     this.meter = meter;
+    this.settle = settle;
     this.used = { requests: 0, capacityUnits: 0, byOperation: {}, writeItems: 0 };
   }
 
@@ -41,6 +47,7 @@ class Probe {
     const start = performance.now();
     const result = await run();
     this.samples.push(performance.now() - start);
+    await this.settle();
     const after = this.meter.snapshot();
     this.used.requests += after.requests - before.requests;
     this.used.capacityUnits += after.capacityUnits - before.capacityUnits;
@@ -70,8 +77,8 @@ type ProbeSummary = ReturnType<Probe['summary']>;
  * A raw TransactWriteItems with 3 conditional items, shaped like an allocation: delete a block
  * that must exist, create the allocation and a split-off block that must not.
  */
-function floorTransaction(bench: BenchContext) {
-  const key = (name: string) => ({ PK: `BENCH#floor`, SK: name });
+function floorTransaction(bench: BenchContext, partition: string) {
+  const key = (name: string) => ({ PK: partition, SK: name });
   let current = 0;
   return {
     async prepare() {
@@ -171,8 +178,9 @@ export async function measureLatencies(
   seeded: { ipv4: SeededPool; ipv6: SeededPool },
   samples: number,
 ): Promise<LatencyResults> {
-  const probe = () => new Probe(bench.meter);
-  const floor = floorTransaction(bench);
+  const probe = () => new Probe(bench.meter, bench.settle);
+  // Its own keys each time: the latencies are measured more than once in a run.
+  const floor = floorTransaction(bench, `BENCH#floor#${randomUUID()}`);
   await floor.prepare();
   const emptyAccount = await bench.newAccount();
   const emptyIpv4 = await bench.newPool(emptyAccount, '10.0.0.0/8');
@@ -228,15 +236,17 @@ export async function measureConcurrency(bench: BenchContext, clients: number, p
   const conflictsBefore = bench.conflicts();
   let failures = 0;
   const seconds =
-    (await timed(() =>
-      runConcurrently(total, clients, async (job) => {
+    (await timed(async () => {
+      await runConcurrently(total, clients, async (job) => {
         try {
           await allocate(bench, account, pools[job % poolCount], 28);
         } catch {
           failures++;
         }
-      }),
-    )) / 1000;
+      });
+      // The outbox deletes left to the background are part of the run's work.
+      await bench.settle();
+    })) / 1000;
   const conflicts = bench.conflicts() - conflictsBefore;
   const allocations = (await Promise.all(pools.map((poolId) => allAllocations(bench.store, poolId)))).flat();
   if (allocations.length !== total - failures) throw new Error(`expected ${total - failures} allocations, found ${allocations.length}`);
@@ -249,6 +259,19 @@ export async function measureConcurrency(bench: BenchContext, clients: number, p
     failures,
     overlaps: overlaps(allocations).length,
   };
+}
+
+/**
+ * The floor's transaction by `clients` concurrent callers, `total` in all: the store's own rate
+ * at that concurrency, beside which an allocation run's rate is judged. Each caller works on its
+ * own keys, so the transactions never conflict.
+ */
+export async function measureRawRate(bench: BenchContext, clients: number, total: number): Promise<{ clients: number; perSecond: number }> {
+  const run = randomUUID();
+  const callers = Array.from({ length: Math.min(clients, total) }, (_, worker) => floorTransaction(bench, `BENCH#raw#${run}#${worker}`));
+  for (const caller of callers) await caller.prepare();
+  const seconds = (await timed(() => runConcurrently(total, clients, (_, worker) => callers[worker].run()))) / 1000;
+  return { clients, perSecond: round(total / seconds, 0) };
 }
 
 /** (5): from ProvisionIpamPoolCidr to the pool CIDR being `provisioned`, on the local workflow engine. */
@@ -368,7 +391,7 @@ interface CreateVpcResults {
  * refresh is awaited outside its measure and measured on its own.
  */
 export async function measureCreateVpc(bench: BenchContext, samples: number): Promise<CreateVpcResults> {
-  const probe = () => new Probe(bench.meter);
+  const probe = () => new Probe(bench.meter, bench.settle);
   const account = await bench.newAccount();
   // Two pools of one size in one IPAM, so both calls split blocks alike.
   const pool = async (cidr: string) => {

@@ -21,7 +21,11 @@ import { HttpEc2Upstream } from '../../lambdas/adapters/ec2-upstream/ec2-upstrea
 import { dynamoDbClient } from '../../lambdas/hosts/dependencies.ts';
 import { lambdaDependencies } from '../../lambdas/hosts/lambda/functions.ts';
 import { localDependencies } from '../../lambdas/hosts/local/service.ts';
+import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
+import type { EventPublisher } from '../../lambdas/ports/events.ts';
+import type { Store } from '../../lambdas/ports/store.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
+import { type Announcement, commitAnnouncing } from '../../lambdas/use-cases/kernel/outbox.ts';
 import { reconcileWorkflows } from '../../lambdas/use-cases/kernel/reconcile.ts';
 import { createTestTable, dynamoDbEndpoint, type TestTable } from '../support/dynamodb.ts';
 import { RecordingLog } from '../support/recording-log.ts';
@@ -134,6 +138,54 @@ test('an IPAM whose Step Functions start failed is logged, left open on the tabl
   await local.workflows.drain();
   const { Ipams } = (await dispatch(lambda, CONTEXT, 'DescribeIpams', { IpamIds: [Ipam.IpamId] })) as { Ipams: { State: string }[] };
   expect(Ipams.map((ipam) => ipam.State)).toEqual(['create-complete']);
+  await local.workflows.stop();
+  localClient.destroy();
+});
+
+/** A destination that takes every event. */
+const takesAll: EventPublisher = { publish: async (events) => new Set(events.map((event) => event.eventId)) };
+const announcement: Announcement = {
+  event: {
+    'detail-type': 'IPAM Organization Admin Account Change',
+    detail: { organizationId: 'o-2skyuw7u2n', delegatedAdminAccountId: '111111111111', change: 'enabled' },
+  },
+  accountId: CONTEXT.accountId,
+  region: CONTEXT.region,
+};
+
+/** The outbox entries `store` has deleted so far, recorded as each delete completes. */
+function recordForgotten(store: Store): OutboxEntry[] {
+  const forgotten: OutboxEntry[] = [];
+  const forget = store.deleteOutboxEntries.bind(store);
+  store.deleteOutboxEntries = async (entries) => {
+    await forget(entries);
+    forgotten.push(...entries);
+  };
+  return forgotten;
+}
+
+test('the Lambda host forgets delivered events before the use case returns; npm start afterwards, in the background', async () => {
+  const { lambda, local, localClient } = bothHosts();
+  lambda.events = takesAll;
+  local.events = takesAll;
+  const inTable = async (entries: OutboxEntry[]) => {
+    const ids = new Set(entries.map((entry) => entry.outboxId));
+    return (await lambda.store.listOutboxEntries('2000-01-01T00:00:00.000Z', 1000)).filter((entry) => ids.has(entry.outboxId));
+  };
+
+  // A Lambda environment may be frozen as soon as it answers: what it delivered is gone by then.
+  const lambdaForgot = recordForgotten(lambda.store);
+  await commitAnnouncing(lambda, [], [announcement]);
+  expect(lambdaForgot).toHaveLength(1);
+  expect(await inTable(lambdaForgot)).toEqual([]);
+
+  // npm start answers first and forgets after; its stop() flushes (hosts/local/service.ts).
+  const localForgot = recordForgotten(local.store);
+  await commitAnnouncing(local, [], [announcement]);
+  expect(localForgot).toEqual([]);
+  await local.outboxForgetter.flush();
+  expect(localForgot).toHaveLength(1);
+  expect(await inTable(localForgot)).toEqual([]);
   await local.workflows.stop();
   localClient.destroy();
 });

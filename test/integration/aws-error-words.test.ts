@@ -184,6 +184,42 @@ const refusals: Record<string, Refused> = {
     code: 'InvalidParameterCombination',
     message: () => 'The request must contain a modification to the ipam pool.',
   },
+  'CreateIpamPool with PubliclyAdvertisable on an Amazon-provided IPv6 pool': {
+    source:
+      'hashicorp/terraform-provider-aws #39967 (public scope, ipv6, public_ip_source amazon): "api error InvalidParameterCombination: The request can only contain PubliclyAdvertisable if the AddressFamily is IPv6 and PublicIpSource is byoip."',
+    send: async (harness) => {
+      const { Ipam } = await harness.call('CreateIpam', {});
+      return {
+        request: harness.call('CreateIpamPool', {
+          IpamScopeId: Ipam.PublicDefaultScopeId,
+          AddressFamily: 'ipv6',
+          PublicIpSource: 'amazon',
+          AwsService: 'ec2',
+          Locale: 'us-east-1',
+          PubliclyAdvertisable: false,
+        }),
+      };
+    },
+    code: 'InvalidParameterCombination',
+    message: () => 'The request can only contain PubliclyAdvertisable if the AddressFamily is IPv6 and PublicIpSource is byoip.',
+  },
+  'CreateIpamPool with PubliclyAdvertisable on a private IPv6 pool': {
+    source:
+      'hashicorp/terraform-provider-aws PR #39600: provider 5.70 sent publicly_advertisable for a private-scope IPv6 pool and AWS refused the pool (its words not quoted there); the EC2 model states the one rule for both ("The request can only contain PubliclyAdvertisable if AddressFamily is ipv6 and PublicIpSource is byoip"), whose refusal #39967 quotes',
+    send: async (harness) => {
+      const { Ipam } = await harness.call('CreateIpam', {});
+      return {
+        request: harness.call('CreateIpamPool', {
+          IpamScopeId: Ipam.PrivateDefaultScopeId,
+          AddressFamily: 'ipv6',
+          Locale: 'us-east-1',
+          PubliclyAdvertisable: false,
+        }),
+      };
+    },
+    code: 'InvalidParameterCombination',
+    message: () => 'The request can only contain PubliclyAdvertisable if the AddressFamily is IPv6 and PublicIpSource is byoip.',
+  },
   'CreateSubnet from a pool that plans no VPC': {
     source:
       'awslabs/landing-zone-accelerator-on-aws #320 (AWS::EC2::Subnet with Ipv4IpamPoolId): "IpamPool \'ipam-pool-00e118a83a56b5152\' is missing a source resource (Service: Ec2, Status Code: 400 …)"',

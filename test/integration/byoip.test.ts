@@ -320,7 +320,14 @@ describe('BYOIP provisioning with an X.509 signed message (S6.A, S9/S10 step 4)'
       '/60',
     );
     await expectRefusal(provision(poolId, { NetmaskLength: 24 }), 'MissingParameter', 'Cidr');
-    await expectRefusal(provision(poolId, { Cidr: '130.137.247.0/24' }), 'MissingParameter', 'CidrAuthorizationContext');
+    // aws-ia/terraform-aws-ipam #75 (a top-level BYOIP pool's CIDR provisioned without its context):
+    // "api error InvalidParameterCombination: The request must contain a CIDR Auth…".
+    await expectRefusal(
+      provision(poolId, { Cidr: '130.137.247.0/24' }),
+      'InvalidParameterCombination',
+      'The request must contain a CIDR Auth',
+      'CidrAuthorizationContext',
+    );
     await expectRefusal(
       provision(poolId, { Cidr: '130.137.247.0/24', CidrAuthorizationContext: { Message: '1|aws|x|130.137.247.0/24', Signature: 's' } }),
       'InvalidParameterValue',

@@ -1,7 +1,9 @@
 // Events at least once (docs/events.md): each change commits its events to the outbox in the same
 // transaction; they are delivered right after the commit, and what could not be delivered — the
 // destination down, the process killed between the commit and the delivery — is delivered by the
-// reconciler's next run, with the same eventId. Runs on DynamoDB Local with IPAM_TEST_STORE=dynamodb.
+// reconciler's next run, with the same eventId. Delivered entries are forgotten in the background,
+// as `npm start` does (the harness's wiring): off the response path, and delivered again if the
+// process dies first. Runs on DynamoDB Local with IPAM_TEST_STORE=dynamodb.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../lambdas/adapters/local/event-log.ts';
 import type { OutboxEvent, PoolAllocationChange } from '../../lambdas/domain/model/events.ts';
@@ -17,7 +19,12 @@ const EPOCH = '2000-01-01T00:00:00.000Z';
 type AllocationEvent = LoggedEvent & { detail: PoolAllocationChange['detail'] & { eventId: string } };
 const allocationEvents = (harness: UseCaseHarness) =>
   harness.events.published().filter((event): event is AllocationEvent => event['detail-type'] === 'IPAM Pool Allocation Change');
-const waiting = (store: Store) => store.listOutboxEntries(EPOCH, 100);
+/** The entries still undelivered once the harness has forgotten what it delivered. */
+const waiting = async (harness: UseCaseHarness) => {
+  await harness.deps.outboxForgetter.flush();
+  return harness.store.listOutboxEntries(EPOCH, 100);
+};
+const listed = (store: Store) => store.listOutboxEntries(EPOCH, 100);
 /** The harness's dependencies as the reconciler sees them `seconds` from now. */
 const later = (harness: UseCaseHarness, seconds: number) => ({ ...harness.deps, now: () => new Date(Date.now() + seconds * 1000) });
 
@@ -50,7 +57,7 @@ describe('the outbox', () => {
     expect(more).toEqual([]);
     expect(event.detail).toMatchObject({ ipamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, change: 'created' });
     expect(event.detail.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(await waiting(harness.store)).toEqual([]);
+    expect(await waiting(harness)).toEqual([]);
 
     // The reconciler finds nothing to deliver again.
     expect(await redeliverEvents(later(harness, GRACE_SECONDS + 1), { graceSeconds: GRACE_SECONDS })).toEqual({
@@ -66,7 +73,7 @@ describe('the outbox', () => {
     harness.deps.events = down;
     const { IpamPoolAllocation } = await allocate();
     expect(allocationEvents(harness)).toEqual([]);
-    const [entry, ...others] = await waiting(harness.store);
+    const [entry, ...others] = await waiting(harness);
     expect(others).toEqual([]);
     expect(entry.events.map(({ event }) => event.detail)).toMatchObject([
       { ipamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId },
@@ -89,7 +96,7 @@ describe('the outbox', () => {
       { ...entry.events[0].event.detail, eventId: entry.events[0].eventId },
     ]);
     expect(allocationEvents(harness)[0].time).toBe(entry.createdAt);
-    expect(await waiting(harness.store)).toEqual([]);
+    expect(await waiting(harness)).toEqual([]);
   });
 
   it('a process killed between the commit and the delivery: the next one delivers the event at start-up, once', async () => {
@@ -103,7 +110,7 @@ describe('the outbox', () => {
     await expect(allocate()).rejects.toThrow('killed');
     store.commit = commit;
     expect(allocationEvents(harness)).toEqual([]);
-    const [entry] = await waiting(store);
+    const [entry] = await waiting(harness);
 
     // The next process on the same data runs the reconciler at start-up, with no grace period.
     const next = await createUseCaseHarness({ store });
@@ -114,21 +121,63 @@ describe('the outbox', () => {
     expect(allocationEvents(next)).toHaveLength(1);
   });
 
-  it('delivered but not forgotten (a crash in between): delivered again with the same eventId, for consumers to drop', async () => {
+  it('answers before the delivered entry is forgotten; killed in between, the next process delivers it again with the same eventId', async () => {
+    await waiting(harness);
+    const store = harness.store;
+    const forget = store.deleteOutboxEntries.bind(store);
+    // The process is killed before it forgets: its delete never happens.
+    store.deleteOutboxEntries = () => new Promise(() => {});
+    const { IpamPoolAllocation } = await allocate();
+    const [delivered] = allocationEvents(harness);
+    expect(delivered.detail.ipamPoolAllocationId).toBe(IpamPoolAllocation.IpamPoolAllocationId);
+    const [entry, ...others] = await listed(store);
+    expect(others).toEqual([]);
+    expect(entry.events[0].eventId).toBe(delivered.detail.eventId);
+
+    // The next process on the same data runs the reconciler at start-up, with no grace period.
+    store.deleteOutboxEntries = forget;
+    const next = await createUseCaseHarness({ store });
+    expect((await reconcile(next.deps, { graceSeconds: 0 })).events).toMatchObject({ offered: 1, delivered: 1 });
+    expect(allocationEvents(next)).toEqual([delivered]);
+    expect(await waiting(next)).toEqual([]);
+  });
+
+  it('forgets together what several changes delivered while a delete was on its way', async () => {
+    await waiting(harness);
+    const store = harness.store;
+    const forget = store.deleteOutboxEntries.bind(store);
+    const deletes: number[] = [];
+    let letFirstThrough!: () => void;
+    const slowStore = new Promise<void>((resolve) => (letFirstThrough = resolve));
+    store.deleteOutboxEntries = async (entries) => {
+      deletes.push(entries.length);
+      if (deletes.length === 1) await slowStore;
+      await forget(entries);
+    };
+    for (let count = 0; count < 3; count++) await allocate();
+    letFirstThrough();
+    expect(await waiting(harness)).toEqual([]);
+    expect(deletes.reduce((sum, count) => sum + count, 0)).toBe(3);
+    expect(deletes.length).toBeLessThan(3);
+  });
+
+  it('delivered but not forgotten (the delete failed): delivered again with the same eventId, for consumers to drop', async () => {
+    await waiting(harness);
     const store = harness.store;
     const forget = store.deleteOutboxEntries.bind(store);
     store.deleteOutboxEntries = async () => {
-      throw new Error('killed');
+      throw new Error('connect ECONNREFUSED');
     };
     await allocate();
+    await harness.deps.outboxForgetter.flush();
     store.deleteOutboxEntries = forget;
-    expect(await waiting(store)).toHaveLength(1);
+    expect(await waiting(harness)).toHaveLength(1);
 
     await redeliverEvents(later(harness, GRACE_SECONDS + 1), { graceSeconds: GRACE_SECONDS });
     const [first, second] = allocationEvents(harness);
     expect(second.detail.eventId).toBe(first.detail.eventId);
     expect(second).toEqual(first);
-    expect(await waiting(store)).toEqual([]);
+    expect(await waiting(harness)).toEqual([]);
   });
 
   it('redelivers oldest first, and an entry stays until every one of its events went out', async () => {
@@ -146,7 +195,7 @@ describe('the outbox', () => {
       offered: 2,
       delivered: 1,
     });
-    expect((await waiting(harness.store)).flatMap((entry) => entry.events.map(({ event }) => event.detail))).toMatchObject([
+    expect((await waiting(harness)).flatMap((entry) => entry.events.map(({ event }) => event.detail))).toMatchObject([
       { ipamPoolAllocationId: first.IpamPoolAllocation.IpamPoolAllocationId },
     ]);
 
@@ -159,7 +208,7 @@ describe('the outbox', () => {
       second.IpamPoolAllocation.IpamPoolAllocationId,
       first.IpamPoolAllocation.IpamPoolAllocationId,
     ]);
-    expect(await waiting(harness.store)).toEqual([]);
+    expect(await waiting(harness)).toEqual([]);
   });
 
   it('gives up an event still undelivered after 7 days (its entry expires by TTL)', async () => {
@@ -194,6 +243,6 @@ describe('the outbox', () => {
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(allocationEvents(harness).map((event) => event.detail.change)).toEqual(['created', 'released']);
-    expect(await waiting(harness.store)).toEqual([]);
+    expect(await waiting(harness)).toEqual([]);
   });
 });

@@ -219,6 +219,7 @@ describe('modifying pools', () => {
       AllocationMaxNetmaskLength: 26,
       AllocationDefaultNetmaskLength: 24,
       Description: 'regional',
+      State: 'modify-complete', // modify-ipam-pool.rst answers the pool settled, unlike the IPAM's and the scope's
     });
     await expectRefusal(
       harness.call('ModifyIpamPool', { IpamPoolId: pool.IpamPoolId, AllocationMaxNetmaskLength: 20 }),

@@ -67,6 +67,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
       return wrapWorkflows?.(engine) ?? engine;
     },
     events,
+    forgetDelivered: 'in-background',
     metrics: new RecordingMetrics(),
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',

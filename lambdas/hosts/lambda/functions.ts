@@ -37,6 +37,8 @@ export function lambdaDependencies(
   return dependencies(config, {
     workflows: () => new StepFunctionsWorkflows({ client: wrap(new SFNClient({})), stateMachineArns: config.stateMachineArns }),
     events: new EventBridgeBus({ client: wrap(new EventBridgeClient({})), busName: config.eventBusName }),
+    // An environment may be frozen or ended once it has answered: what it delivered, it forgets first.
+    forgetDelivered: 'at-once',
     metrics: new EmfMetrics({ namespace: config.metricsNamespace }),
     log: options.log,
     defaultDiscoverySource: 'aws',

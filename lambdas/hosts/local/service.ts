@@ -112,6 +112,8 @@ export function localDependencies(
     dynamoDb: host.dynamoDb,
     workflows: (_, runTask) => new LocalWorkflowEngine({ runTask, pauseBeforeTask: config.local.workflowPauseBeforeTask }),
     events: new LocalEventLog(host.eventsFile),
+    // Off the response path; flushed by stop(). A kill before that redelivers them (docs/events.md).
+    forgetDelivered: 'in-background',
     metrics: new EmfMetrics({ namespace: config.metricsNamespace, file: host.metricsFile }),
     log: host.log,
     defaultDiscoverySource: 'none',
@@ -251,6 +253,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         clearInterval(reconcileTimer);
         await reconciling;
         await engine.stop();
+        await deps.outboxForgetter.flush();
         ec2Upstream?.destroy();
         client.destroy();
         await store.stop();

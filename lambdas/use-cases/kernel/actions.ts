@@ -73,10 +73,11 @@ export interface ActionSpec {
 }
 
 /**
- * EC2 answers a change to an IPAM, scope, pool or resource discovery without the resource's Tags,
- * which its Describe and Create answers carry (AWS CLI examples modify-ipam.rst, delete-ipam.rst,
- * modify-ipam-scope.rst, delete-ipam-scope.rst, modify-ipam-pool.rst, delete-ipam-pool.rst,
- * modify-ipam-resource-discovery.rst, delete-ipam-resource-discovery.rst).
+ * EC2 answers a change to an IPAM, scope, pool, resource discovery or association without the
+ * resource's Tags, which its Describe and Create answers carry (AWS CLI examples modify-ipam.rst,
+ * delete-ipam.rst, modify-ipam-scope.rst, delete-ipam-scope.rst, modify-ipam-pool.rst,
+ * delete-ipam-pool.rst, modify-ipam-resource-discovery.rst, delete-ipam-resource-discovery.rst,
+ * disassociate-ipam-resource-discovery.rst).
  */
 const withoutTags =
   (member: string, run: UseCase): UseCase =>
@@ -119,7 +120,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     authorize: (deps, context, input: { IpamId: string; IpamResourceDiscoveryId: string }) =>
       requireResourceDiscovery(deps, context, input.IpamResourceDiscoveryId, 'AssociateIpamResourceDiscovery'),
   },
-  DisassociateIpamResourceDiscovery: { run: disassociateIpamResourceDiscovery },
+  DisassociateIpamResourceDiscovery: { run: withoutTags('IpamResourceDiscoveryAssociation', disassociateIpamResourceDiscovery) },
   DescribeIpamResourceDiscoveryAssociations: { run: describeAction('DescribeIpamResourceDiscoveryAssociations') },
   GetIpamDiscoveredResourceCidrs: { run: getIpamDiscoveredResourceCidrs, discovery: 'reads' },
   GetIpamDiscoveredAccounts: { run: getIpamDiscoveredAccounts, discovery: 'reads' },

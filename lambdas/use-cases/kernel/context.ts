@@ -9,6 +9,7 @@ import type { OrganizationDirectory } from '../../ports/organization.ts';
 import type { RegistryLookup } from '../../ports/registry.ts';
 import type { Store, Write } from '../../ports/store.ts';
 import type { Workflows } from '../../ports/workflows.ts';
+import type { OutboxForgetter } from './outbox-forgetter.ts';
 
 export interface RequestContext {
   accountId: string;
@@ -38,6 +39,8 @@ export interface Dependencies {
   now: () => Date;
   /** Where committed changes are announced (EventBridge; locally a JSON-lines file). */
   events: EventPublisher;
+  /** Deletes the outbox entries of delivered events: before the use case returns (Lambda) or in the background (`npm start`). */
+  outboxForgetter: OutboxForgetter;
   /** Reverse DNS and RDAP, where BYOIP/BYOASN ownership is proved. */
   registry: RegistryLookup;
   /** The simulated Amazon-provided space that public pools with PublicIpSource amazon draw from (spec DN-28). */

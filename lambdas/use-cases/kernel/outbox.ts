@@ -1,7 +1,8 @@
 // Events at least once, through an outbox. A change's events are written in the same commit as
 // the change (one `outbox-entry` per commit), so neither is ever committed without the other.
-// Right after the commit they are delivered (the fast path) and the entry is forgotten; if the
-// delivery fails, or the process dies first, the entry stays, and redeliverEvents (run by the
+// Right after the commit they are delivered (the fast path) and the entry is forgotten (at once,
+// or in the background: outbox-forgetter.ts); if the delivery fails, or the process dies first,
+// the entry stays, and redeliverEvents (run by the
 // reconciler on its schedule) offers it again, oldest first, until it goes out or expires
 // (domain/expiry.ts). Each event has a UUID fixed at the commit, so a consumer recognises an
 // event it sees twice: after a crash between delivering and forgetting, or an entry of which only
@@ -14,7 +15,7 @@ import type { MetricsSink } from '../../ports/metrics.ts';
 import type { Write } from '../../ports/store.ts';
 import type { Dependencies } from './context.ts';
 
-export type OutboxDependencies = Pick<Dependencies, 'store' | 'events' | 'log' | 'now'>;
+export type OutboxDependencies = Pick<Dependencies, 'store' | 'events' | 'log' | 'now' | 'outboxForgetter'>;
 
 /** An event to announce, as the account and in the Region it is published as. */
 export interface Announcement {
@@ -29,7 +30,7 @@ export interface Outbox {
   writes: Write[];
   /** The entry written (none when nothing is announced), to deliver with others (deliverEntries). */
   entries: OutboxEntry[];
-  /** Delivers the entry's events now and forgets it; never throws (what fails is delivered later). */
+  /** Delivers the entry's events now and forgets it (see OutboxForgetter); never throws (what fails is delivered later). */
   deliver(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ export async function commitAnnouncing(deps: OutboxDependencies, writes: Write[]
   await outbox.deliver();
 }
 
-/** Offers the entries' events in order and forgets each entry whose events all went out; returns those. Never throws. */
+/** Offers the entries' events in order and forgets each entry whose events all went out (deps.outboxForgetter); returns those. Never throws. */
 export async function deliverEntries(deps: OutboxDependencies, entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
   const events = entries.flatMap((entry) => entry.events);
   if (events.length === 0) return [];
@@ -70,12 +71,7 @@ export async function deliverEntries(deps: OutboxDependencies, entries: readonly
     return [];
   }
   const done = entries.filter((entry) => entry.events.every((event) => delivered.has(event.eventId)));
-  try {
-    await deps.store.deleteOutboxEntries(done);
-  } catch (error) {
-    // They will be delivered a second time, with the same eventIds.
-    deps.log.error('delivered events could not be forgotten', { outboxIds: done.map((entry) => entry.outboxId), error });
-  }
+  await deps.outboxForgetter.forget(done);
   return done;
 }
 
@@ -107,6 +103,8 @@ export async function redeliverEvents(
   deps: OutboxDependencies & { metrics: MetricsSink },
   options: RedeliveryOptions,
 ): Promise<RedeliveryReport> {
+  // Entries this process delivered but has not forgotten yet are not offered again.
+  await deps.outboxForgetter.flush();
   const now = deps.now();
   const dueBy = now.getTime() - options.graceSeconds * 1000;
   const report: RedeliveryReport = { offered: 0, delivered: 0, oldestAgeSeconds: 0 };

@@ -71,7 +71,7 @@ export async function reconcileWorkflows(deps: ReconcileDependencies, options: R
 
 /** One run of the reconciler: open executions, then undelivered events (the report's `events`). */
 export async function reconcile(
-  deps: ReconcileDependencies & Pick<SweepDependencies, 'events'>,
+  deps: ReconcileDependencies & Pick<SweepDependencies, 'events' | 'outboxForgetter'>,
   options: ReconcileOptions,
 ): Promise<ReconcileReport & { events: RedeliveryReport }> {
   const workflows = await reconcileWorkflows(deps, options);
