@@ -79,6 +79,8 @@ export async function createBenchContext(endpoint: string, config: Config, event
     log: new PowertoolsLog(new Logger({ serviceName: 'ipam-bench' })),
     defaultDiscoverySource: 'none',
     ec2Companions: 'embedded',
+    // The bench's table is its own, as `npm start`'s is (warm-free-space.ts).
+    soleServerSince: new Date(),
   });
   const engine = deps.workflows;
   let accounts = 0;
@@ -87,7 +89,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
   return {
     deps,
     engine,
-    store,
+    store: deps.store,
     doc,
     tableName,
     meter,
