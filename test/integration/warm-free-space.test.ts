@@ -2,6 +2,7 @@
 // sequential allocations by one netmask skip every read, and still get exactly what a process
 // without the view gets, whatever happened to the pool in between.
 import { describe, expect, it } from 'vitest';
+import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
 import { ADMIN, MANAGEMENT, MEMBER_A, MEMBER_C, ownerPool, ram, sharingOrganization, useOrganizations } from '../support/sharing.ts';
 import { createUseCaseHarness, newTestStore, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
@@ -172,5 +173,49 @@ describe('a warm free-space view (npm start)', () => {
     expect(member).toMatchObject({ Cidr: '10.0.2.0/24', ResourceOwner: MEMBER_A });
     expect(counts.reads).toBeGreaterThan(0);
     expect((await allocateAs(ADMIN)).Cidr).toBe('10.0.3.0/24');
+  });
+
+  it('after concurrent allocations and releases, still answers what a fresh best-fit search finds, and loses no space', async () => {
+    const setup = await setUp(true);
+    const { harness, poolId } = setup;
+    const preview = async () =>
+      (await harness.call('AllocateIpamPoolCidr', { IpamPoolId: poolId, NetmaskLength: 28, PreviewNextCidr: true })).IpamPoolAllocation
+        .Cidr;
+    const sequentially = async (count: number) => {
+      const taken = [];
+      for (let i = 0; i < count; i++) {
+        const expected = await preview();
+        const allocation = await allocate(setup, 28);
+        expect(allocation.Cidr).toBe(expected);
+        taken.push(allocation);
+      }
+      return taken;
+    };
+    const first = await sequentially(8);
+    await Promise.all([
+      ...Array.from({ length: 24 }, (_, i) => allocate(setup, i % 5 === 0 ? 26 : 28)),
+      ...first
+        .slice(2, 6)
+        .map((allocation) =>
+          harness.call('ReleaseIpamPoolAllocation', {
+            IpamPoolId: poolId,
+            Cidr: allocation.Cidr,
+            IpamPoolAllocationId: allocation.IpamPoolAllocationId,
+          }),
+        ),
+    ]);
+    await sequentially(8);
+
+    // The pool is tiled exactly by its allocations and free blocks.
+    const allocations = await harness.store.listAllocations(poolId, { limit: 1000 });
+    const pieces = [...allocations.items.map((a) => a.Cidr), ...(await harness.store.listFreeBlocks(poolId, 'ipv4')).map((b) => b.cidr)]
+      .map(parseCidr)
+      .sort((a, b) => (a.start < b.start ? -1 : 1));
+    let next = parseCidr('10.0.0.0/16').start;
+    for (const piece of pieces) {
+      expect(piece.start).toBe(next);
+      next = piece.start + (1n << BigInt(32 - piece.prefixLength));
+    }
+    expect(next).toBe(parseCidr('10.1.0.0/16').start);
   });
 });
