@@ -194,15 +194,13 @@ describe('a warm free-space view (npm start)', () => {
     const first = await sequentially(8);
     await Promise.all([
       ...Array.from({ length: 24 }, (_, i) => allocate(setup, i % 5 === 0 ? 26 : 28)),
-      ...first
-        .slice(2, 6)
-        .map((allocation) =>
-          harness.call('ReleaseIpamPoolAllocation', {
-            IpamPoolId: poolId,
-            Cidr: allocation.Cidr,
-            IpamPoolAllocationId: allocation.IpamPoolAllocationId,
-          }),
-        ),
+      ...first.slice(2, 6).map((allocation) =>
+        harness.call('ReleaseIpamPoolAllocation', {
+          IpamPoolId: poolId,
+          Cidr: allocation.Cidr,
+          IpamPoolAllocationId: allocation.IpamPoolAllocationId,
+        }),
+      ),
     ]);
     await sequentially(8);
 
