@@ -31,6 +31,7 @@ import type { Ec2CompanionsMode, SweepDependencies } from '../use-cases/kernel/c
 import { type ForgettingMode, OutboxForgetter } from '../use-cases/kernel/outbox-forgetter.ts';
 import { runWorkflowTask } from '../use-cases/kernel/workflow-tasks.ts';
 import { refreshDiscovery } from '../use-cases/sweep/discovery-sweep.ts';
+import { soleServerStore } from '../use-cases/warm-free-space.ts';
 
 /** Wraps each SDK client as it is made (the tests look at the clients through it). */
 export type ClientWrapper = <Client>(client: Client) => Client;
@@ -148,7 +149,9 @@ export function dependencies<HostWorkflows extends Workflows>(
   host: HostAdapters<HostWorkflows>,
 ): SweepDependencies & { workflows: HostWorkflows; discoveryChanges?: DiscoveryRefresher } {
   const doc = host.store ? undefined : documentClient(host.dynamoDb ?? dynamoDbClient(config.dynamoDbEndpoint, host.wrap));
-  const store = host.store ?? new DynamoDbStore(doc!, config.tableName);
+  const given = host.store ?? new DynamoDbStore(doc!, config.tableName);
+  // A process that alone writes its store keeps a warm view of the free space it carved.
+  const store = host.soleServerSince ? soleServerStore(given) : given;
   const accountsWithKeys = host.accountsWithKeys ?? (async () => []);
   const deps: SweepDependencies & { workflows: HostWorkflows; discoveryChanges?: DiscoveryRefresher } = {
     store,

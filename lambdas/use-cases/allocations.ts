@@ -10,7 +10,7 @@ import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newAllocationId } from '../domain/ids.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { PoolAllocationChange } from '../domain/model/events.ts';
-import type { Write } from '../ports/store.ts';
+import { StoreConflict, type Write } from '../ports/store.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
@@ -29,7 +29,8 @@ import {
   takeWrites,
 } from './free-space.ts';
 import { allocateInBatch, searchTicket } from './allocation-batches.ts';
-import { authorizedPool, requirePool, requireSettled } from './kernel/lookup.ts';
+import { authorizedPool, poolVisible, requirePool, requireSettled } from './kernel/lookup.ts';
+import { forgetWarm, rememberCarve, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
@@ -67,11 +68,61 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
     );
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam-pool-allocation');
+  const plain = input.Cidr === undefined && !input.PreviewNextCidr && !input.AllowedCidrs?.length && !input.DisallowedCidrs?.length;
+  const warm = plain ? warmRequest(deps, context, input) : undefined;
+  if (warm) {
+    try {
+      return await allocateWith(deps, context, input, tags, warm, { warm: true });
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+      // The warm view was stale or lost a race: today's path, from a fresh read of the pool.
+      forgetWarm(deps.store, input.IpamPoolId);
+    }
+  }
+  const mark = plain ? warmMark(deps.store, input.IpamPoolId) : undefined;
   const ticket = searchTicket(deps.store, input.IpamPoolId);
   const early = ticket === undefined ? Promise.resolve(undefined) : searchEarly(deps, input);
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
   const request = await allocationRequest(deps, context, input);
+  return allocateWith(deps, context, input, tags, request, { early, ticket, mark });
+}
+
+/**
+ * The warm start of a plain allocation by netmask (warm-free-space.ts): the pool as this process
+ * last read it, if the view is still exact, the caller owns the pool and sees it in its Region,
+ * and the pool's rules allow the request. Undefined otherwise: today's path then reads the pool
+ * (and answers any refusal from a fresh read).
+ */
+function warmRequest(deps: Dependencies, context: RequestContext, input: AllocateIpamPoolCidrInput): AllocationRequest | undefined {
+  const warm = warmPool(deps.store, input.IpamPoolId);
+  if (!warm || !poolVisible(context, warm.pool)) return undefined;
+  try {
+    const request = allocationRules(warm.pool, input);
+    return request.netmask === warm.netmask ? request : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface AllocationStart {
+  /** The placement is taken from the warm view of the pool, checked at commit; StoreConflict when it is gone or lost a race. */
+  warm?: boolean;
+  early?: Promise<Placement | undefined>;
+  ticket?: number;
+  /** warmMark before the pool was read, for a plain request: its best-fit carve is then remembered. */
+  mark?: number;
+}
+
+async function allocateWith(
+  deps: Dependencies,
+  context: RequestContext,
+  input: AllocateIpamPoolCidrInput,
+  tags: IpamPoolAllocation['Tags'],
+  request: AllocationRequest,
+  start: AllocationStart,
+) {
   const { pool, netmask, allowed, disallowed } = request;
+  const { early, ticket, mark } = start;
 
   if (input.PreviewNextCidr) {
     const placement = await retryOnConflict(() =>
@@ -107,11 +158,33 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
       const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
       const { writes, announcement, output } = allocate(placement);
       const outbox = outboxFor(deps, [announcement]);
-      await deps.store.commit([...(await takeWrites(deps.store, placement)), ...writes, ...outbox.writes]);
+      const takes = await takeWrites(deps.store, placement);
+      await deps.store.commit([...takes, ...writes, ...outbox.writes]);
+      if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, pool, netmask, mark, [], takes);
       committed?.();
       await outbox.deliver();
       return output;
     });
+  // Through the warm view: no read at all. Lost races are not retried here (see allocateIpamPoolCidr).
+  const warmAlone = async (_early?: Promise<Placement | undefined>, committed?: () => void) => {
+    const before = warmMark(deps.store, pool.IpamPoolId);
+    const warm = warmPlacement(deps.store, pool.IpamPoolId, netmask);
+    if (!warm) throw new StoreConflict('The warm view of the pool is gone');
+    const { writes, announcement, output } = allocate(warm.placement);
+    const outbox = outboxFor(deps, [announcement]);
+    const takes = await takeWrites(deps.store, warm.placement);
+    await deps.store.commit([
+      // Invariant: the pool is unchanged since its rules were checked on it (the warm view holds it as read).
+      { op: 'check', entity: { type: 'pool', value: pool } },
+      ...takes,
+      ...writes,
+      ...outbox.writes,
+    ]);
+    rememberCarve(deps.store, pool, netmask, before, warm.rest, takes);
+    committed?.();
+    await outbox.deliver();
+    return output;
+  };
   if (request.requested) return alone(early);
   // By netmask: concurrent callers of the pool in this process commit together (allocation-batches.ts).
   const token = context.clientToken?.record({});
@@ -130,9 +203,9 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
             () => true,
           )),
       build: allocate,
-      alone,
+      alone: start.warm ? warmAlone : alone,
     },
-    ticket === undefined ? undefined : { search: early, ticket },
+    ticket === undefined || early === undefined ? undefined : { search: early, ticket },
   );
 }
 
@@ -172,6 +245,11 @@ export interface AllocationRequest {
 export async function allocationRequest(deps: Dependencies, context: RequestContext, ask: AllocationAsk): Promise<AllocationRequest> {
   const pool = await requirePool(deps, context, ask.IpamPoolId, 'AllocateIpamPoolCidr');
   rememberFamily(pool);
+  return allocationRules(pool, ask);
+}
+
+/** allocationRequest's rules on a pool the caller may allocate from, without reading it. */
+function allocationRules(pool: IpamPool, ask: AllocationAsk): AllocationRequest {
   requireSettled('pool', pool.IpamPoolId, pool.State);
   if (ask.family && pool.AddressFamily !== ask.family.is) {
     throw new IpamError(

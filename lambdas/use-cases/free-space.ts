@@ -19,6 +19,8 @@ const MAX_ATTEMPTS = 200;
 export interface Placement {
   block: FreeBlock;
   target: Cidr;
+  /** Set when a best-fit scan found it as the first candidate: the best fit when the scan ran (warm-free-space.ts). */
+  bestFit?: boolean;
 }
 
 interface PlacementRequest {
@@ -85,7 +87,8 @@ export async function bestFit(
     candidates.push({ block, target });
     if (candidates.length >= wanted) break;
   }
-  return candidates.at(-1);
+  const placement = candidates.at(-1);
+  return placement && { ...placement, bestFit: candidates.length === 1 };
 }
 
 const fitIn = (block: FreeBlock, request: PlacementRequest) =>

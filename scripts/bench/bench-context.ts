@@ -81,6 +81,8 @@ export async function createBenchContext(endpoint: string, config: Config, event
     defaultDiscoverySource: 'none',
     ec2Inventory: (options) => new Ec2Inventory(options),
     ec2Companions: 'embedded',
+    // The bench's table is its own, as `npm start`'s is (warm-free-space.ts).
+    soleServerSince: new Date(),
   });
   const engine = deps.workflows;
   let accounts = 0;
@@ -89,7 +91,7 @@ export async function createBenchContext(endpoint: string, config: Config, event
   return {
     deps,
     engine,
-    store,
+    store: deps.store,
     doc,
     tableName,
     meter,

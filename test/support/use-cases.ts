@@ -50,6 +50,8 @@ export interface UseCaseHarnessOptions {
   ec2Upstream?: Ec2Upstream;
   /** Stands between the use cases (and the reconciler) and the engine, e.g. to make starts fail (test/support/faults.ts). */
   wrapWorkflows?: (engine: Workflows) => Workflows;
+  /** As `npm start` sets it (Dependencies.soleServerSince): this harness alone writes its store. */
+  soleServerSince?: Date;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
@@ -73,6 +75,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     log: new RecordingLog(),
     defaultDiscoverySource: 'none',
     ec2Inventory: (inventoryOptions) => new Ec2Inventory(inventoryOptions),
+    soleServerSince: options.soleServerSince,
     ...(options.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: options.ec2Upstream } : { ec2Companions: 'embedded' }),
   });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };

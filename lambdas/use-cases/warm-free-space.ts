@@ -1,0 +1,137 @@
+// A warm view of free space, for a process that alone writes its store (`npm start` under its
+// data-dir lock: Dependencies.soleServerSince). After an allocation by netmask /p placed by a
+// best-fit scan, the process remembers the pool as read and the pieces the carve left free. The
+// block taken was the smallest free block fitting /p, so its pieces, strictly smaller, are better
+// for the next /p than any other block of the store: the next /p of that pool needs no read at
+// all. Valid for the same /p only (another netmask may have a better block elsewhere), and only
+// while no other commit touched the pool or its free space — which this process sees, since it
+// alone writes: soleServerStore forgets on every such commit. Lambda never wraps its store, so
+// nothing here applies there.
+import { parseCidr } from '../domain/cidr.ts';
+import { placeInBlock } from '../domain/free-space.ts';
+import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
+import type { Store, Write } from '../ports/store.ts';
+import type { Placement } from './free-space.ts';
+
+interface WarmPool {
+  /** The pool as read, at its version: the warm commit checks it is unchanged. */
+  pool: IpamPool;
+  netmask: number;
+  /** The free pieces of the carves since the best-fit scan, in best-fit order. */
+  pieces: FreeBlock[];
+  generation: number;
+}
+
+interface Watch {
+  /** Per pool or space: bumped when a commit touching it starts and when it ends. One number per id written by this process. */
+  generations: Map<string, number>;
+  /** Commits in flight per pool or space. */
+  inflight: Map<string, number>;
+  warm: Map<string, WarmPool>;
+}
+
+const watches = new WeakMap<object, Watch>();
+
+/**
+ * `store`, watched: every commit forgets the warm view of each space whose free blocks it writes
+ * and of each pool it writes. Only for a store this process alone writes.
+ */
+export function soleServerStore(store: Store): Store {
+  const watch: Watch = { generations: new Map(), inflight: new Map(), warm: new Map() };
+  const bump = (id: string, inflight: number) => {
+    watch.generations.set(id, (watch.generations.get(id) ?? 0) + 1);
+    const count = (watch.inflight.get(id) ?? 0) + inflight;
+    if (count === 0) watch.inflight.delete(id);
+    else watch.inflight.set(id, count);
+    watch.warm.delete(id);
+  };
+  const watched = new Proxy(store, {
+    get(target, property) {
+      if (property === 'commit') {
+        return async (writes: Write[]) => {
+          const touched = touchedIds(writes);
+          for (const id of touched) bump(id, 1);
+          try {
+            await target.commit(writes);
+          } finally {
+            for (const id of touched) bump(id, -1);
+          }
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  watches.set(watched, watch);
+  return watched;
+}
+
+function touchedIds(writes: readonly Write[]): Set<string> {
+  const ids = new Set<string>();
+  for (const { entity } of writes) {
+    if (entity.type === 'free-block') ids.add(entity.value.spaceId);
+    else if (entity.type === 'pool') ids.add(entity.value.IpamPoolId);
+  }
+  return ids;
+}
+
+/** Where a pool stands now (a pool's free space is its own space), for rememberCarve; undefined for an unwatched store. */
+export function warmMark(store: object, poolId: string): number | undefined {
+  const watch = watches.get(store);
+  return watch && (watch.generations.get(poolId) ?? 0);
+}
+
+/** The warm view of a pool, if still exact: no commit touched the pool since, and none is in flight. */
+export function warmPool(store: object, poolId: string): WarmPool | undefined {
+  const watch = watches.get(store);
+  const warm = watch?.warm.get(poolId);
+  if (!watch || !warm || watch.inflight.has(poolId) || watch.generations.get(poolId) !== warm.generation) return undefined;
+  return warm;
+}
+
+/** The best fit for /netmask in the warm view of the pool, and the pieces left besides it; undefined when none fits. */
+export function warmPlacement(store: object, poolId: string, netmask: number): { placement: Placement; rest: FreeBlock[] } | undefined {
+  const warm = warmPool(store, poolId);
+  if (!warm || warm.netmask !== netmask) return undefined;
+  for (const [index, block] of warm.pieces.entries()) {
+    const target = placeInBlock(parseCidr(block.cidr), netmask, [], []);
+    if (target) return { placement: { block, target }, rest: warm.pieces.filter((_, i) => i !== index) };
+  }
+  return undefined;
+}
+
+export function forgetWarm(store: object, poolId: string): void {
+  watches.get(store)?.warm.delete(poolId);
+}
+
+/**
+ * After a commit that carved a best-fit block of `pool` for /netmask with `takes`: remembers the
+ * pieces left (`rest` besides the new ones), if no commit but this one touched the pool since
+ * `mark` (taken before the pool and the free space were read) and none is in flight.
+ */
+export function rememberCarve(
+  store: object,
+  pool: IpamPool,
+  netmask: number,
+  mark: number | undefined,
+  rest: readonly FreeBlock[],
+  takes: readonly Write[],
+): void {
+  const watch = watches.get(store);
+  const poolId = pool.IpamPoolId;
+  // This commit's own start and end are the only changes allowed since the mark.
+  if (!watch || mark === undefined || watch.inflight.has(poolId) || watch.generations.get(poolId) !== mark + 2) return;
+  const created = takes.flatMap((write) =>
+    write.op === 'create' && write.entity.type === 'free-block' && write.entity.value.spaceId === poolId ? [write.entity.value] : [],
+  );
+  watch.warm.set(poolId, { pool, netmask, pieces: bestFitOrder([...rest, ...created]), generation: mark + 2 });
+}
+
+/** Smallest block first, lowest address among equals (domain/free-space.ts's best fit). */
+function bestFitOrder(blocks: FreeBlock[]): FreeBlock[] {
+  const keyed = blocks.map((block) => ({ block, cidr: parseCidr(block.cidr) }));
+  keyed.sort((a, b) =>
+    a.cidr.prefixLength !== b.cidr.prefixLength ? b.cidr.prefixLength - a.cidr.prefixLength : a.cidr.start < b.cidr.start ? -1 : 1,
+  );
+  return keyed.map(({ block }) => block);
+}
