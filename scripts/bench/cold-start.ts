@@ -195,16 +195,17 @@ export function coldStartMeasures(cold: ColdStart): Measure[] {
       value: `${kib(cold.bundleBytes)}, ${kib(cold.bundleGzipBytes)}; ${kib(cold.sourceMapBytes)}`,
     },
     {
+      // The issue's "load": the bundle's evaluation before its first network call (the key secret's read).
       item: '19.5',
-      name: `cold load: import() of the bundle / 150 ms (median of ${cold.runs})`,
-      value: `${deployed.loadMs} ms (CPU ${deployed.loadCpuMs} ms; before the first network call ${deployed.evaluateMs} ms)`,
-      ratio: deployed.loadMs / 150,
+      name: `cold load: evaluation before the first network call / 150 ms (median of ${cold.runs})`,
+      value: `${deployed.evaluateMs} ms (the whole import() ${deployed.loadMs} ms with the secret's and the warm-up's reads; CPU ${deployed.loadCpuMs} ms)`,
+      ratio: deployed.evaluateMs / 150,
       target: 1,
     },
     {
       item: '19.5',
       name: 'first signed AllocateIpamPoolCidr / warm one',
-      value: `${deployed.firstMs} ms vs ${deployed.warmMs} ms`,
+      value: `${deployed.firstMs} ms vs ${deployed.warmMs} ms; import() + first call ${round(deployed.loadMs + deployed.firstMs, 0)} ms`,
       ratio: deployed.firstMs / deployed.warmMs,
       target: 2,
     },
