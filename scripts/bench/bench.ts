@@ -81,6 +81,8 @@ async function main(args: readonly string[]): Promise<void> {
       IPAM_SECRET_ACCESS_KEY: admin.secretAccessKey,
       IPAM_ACCOUNT_ID: '123456789012',
     }),
+    // Its table is its own, as the in-process side's is: both keep the warm free-space view.
+    { soleWriterOfExternalStore: true },
   );
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: service.url, credentials: admin, maxAttempts: 1 });
   try {

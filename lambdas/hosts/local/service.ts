@@ -56,6 +56,8 @@ export interface LocalService {
 interface LocalServiceOptions {
   /** Awaited before each restart of DynamoDB Local: tests hold it back to see the service while its store is down. */
   beforeStoreRestart?: () => Promise<void>;
+  /** The caller vouches that nothing else writes the external store's table (the bench's own table). */
+  soleWriterOfExternalStore?: boolean;
 }
 
 /** A data directory made by an earlier start holds one of these. */
@@ -182,7 +184,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
       accountsWithKeys: () => credentials.store.accountsWithKeys(),
       ec2Upstream,
       // The data-dir lock keeps any other process off the embedded store; an external one may be shared.
-      soleServerSince: config.dynamoDbEndpoint ? undefined : new Date(),
+      soleServerSince: config.dynamoDbEndpoint && !options.soleWriterOfExternalStore ? undefined : new Date(),
     });
     const engine = deps.workflows;
     // The reconciler, as the cloud's schedule runs it. One run at a time; a tick during a run is skipped.
