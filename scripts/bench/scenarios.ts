@@ -14,6 +14,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { allAllocations, type BenchContext, overlaps, provision } from './bench-context.ts';
 import { type CapacityTotals, CapacityMeter } from './capacity.ts';
 import { type Latency, latency, round, runConcurrently, timed } from './stats.ts';
+import type { ConcurrencyResult } from './targets.ts';
 
 type Account = Awaited<ReturnType<BenchContext['newAccount']>>;
 interface Allocated {
@@ -218,15 +219,8 @@ export async function measureLatencies(
   return Object.fromEntries(Object.entries(probes).map(([name, each]) => [name, each.summary()])) as unknown as LatencyResults;
 }
 
-interface ConcurrencyRun {
-  clients: number;
-  pools: number;
-  allocations: number;
-  perSecond: number;
-  conflicts: number;
-  failures: number;
-  overlaps: number;
-}
+/** A concurrency run as measured here; the bench adds the raw rate measured beside it. */
+type ConcurrencyRun = Omit<ConcurrencyResult, 'rawPerSecond'>;
 
 /** (3): allocations per second with `clients` callers spread over `poolCount` pools, then the overlap check. */
 export async function measureConcurrency(bench: BenchContext, clients: number, poolCount: number, total: number): Promise<ConcurrencyRun> {
