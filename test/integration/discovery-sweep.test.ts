@@ -804,6 +804,8 @@ describe('a sweep racing DeleteIpam (issue 18)', () => {
       ipam.DefaultResourceDiscoveryAssociationId,
       ...poolIds,
     ];
+    // Delivered events' outbox entries are deleted in the background (kernel/outbox-forgetter.ts).
+    await sh.harness.deps.outboxForgetter.flush();
     return (
       (await everyItem(sh.harness.store))
         .filter((item) => item.type !== 'execution' && item.type !== 'client-token')
