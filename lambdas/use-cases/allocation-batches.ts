@@ -24,7 +24,7 @@ const CANDIDATES_PER_READ = 10;
 export interface BatchEntry {
   request: BatchRequest;
   family: Cidr['family'];
-  /** The ClientToken's record key, if any: two requests with one token never share a transaction. */
+  /** The ClientToken's key (TokenInCommit.key), if any: two requests with one token never share a transaction. */
   tokenKey?: string;
   /** The allocation at `placement`: its own writes (BatchRequest.items of them), event and answer. */
   build(placement: Placement): { writes: Write[]; announcement: Announcement; output: Output };

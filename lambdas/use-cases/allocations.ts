@@ -187,14 +187,13 @@ async function allocateWith(
   };
   if (request.requested) return alone(early);
   // By netmask: concurrent callers of the pool in this process commit together (allocation-batches.ts).
-  const token = context.clientToken?.record({});
   return allocateInBatch(
     deps,
     pool.IpamPoolId,
     {
-      request: { prefixLength: netmask, allowed, disallowed, items: token ? 2 : 1 },
+      request: { prefixLength: netmask, allowed, disallowed, items: context.clientToken ? 2 : 1 },
       family: pool.AddressFamily,
-      tokenKey: token && JSON.stringify(keyOf(token)),
+      tokenKey: context.clientToken?.key,
       tokenTaken:
         context.clientToken &&
         (() =>
@@ -207,12 +206,6 @@ async function allocateWith(
     },
     ticket === undefined || early === undefined ? undefined : { search: early, ticket },
   );
-}
-
-/** The ClientToken a token's record names, to tell two apart. */
-function keyOf(write: Write): unknown {
-  const { accountId, action, clientToken } = write.entity.value as { accountId?: string; action?: string; clientToken?: string };
-  return [accountId, action, clientToken];
 }
 
 /** What an allocation asks of a pool, by CIDR or by netmask (AllocateIpamPoolCidr's members). */

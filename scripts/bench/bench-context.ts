@@ -136,18 +136,6 @@ export async function provision(
   if (state !== 'provisioned') throw new Error(`provisioning ${cidr} to ${poolId} ended in ${state}`);
 }
 
-/** Every allocation of a pool, read page by page straight from the store. */
-export async function allAllocations(store: Store, poolId: string): Promise<IpamPoolAllocation[]> {
-  const all: IpamPoolAllocation[] = [];
-  let after: string | undefined;
-  do {
-    const page = await store.listAllocations(poolId, { limit: 1000, after });
-    all.push(...page.items);
-    after = page.next;
-  } while (after);
-  return all;
-}
-
 /** Allocations that share an address with another: sorted by start, each must end before the next starts. */
 export function overlaps(allocations: readonly IpamPoolAllocation[]): string[] {
   const sorted = allocations

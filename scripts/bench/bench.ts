@@ -11,7 +11,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { startDynamoDbLocal } from '../../lambdas/adapters/local/dynamodb-local.ts';
 import { startLocalService } from '../../lambdas/hosts/local/service.ts';
 import { loadConfig } from '../../lambdas/config.ts';
-import { allAllocations, createBenchContext, overlaps } from './bench-context.ts';
+import { allAllocations } from '../store-reads.ts';
+import { createBenchContext, overlaps } from './bench-context.ts';
 import { coldStartMeasures, measureColdStart } from './cold-start.ts';
 import { type Measure, table, writeResults } from './report.ts';
 import {

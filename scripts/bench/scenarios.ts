@@ -11,7 +11,8 @@ import {
   ProvisionIpamPoolCidrCommand,
 } from '@aws-sdk/client-ec2';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { allAllocations, type BenchContext, overlaps, provision } from './bench-context.ts';
+import { allAllocations } from '../store-reads.ts';
+import { type BenchContext, overlaps, provision } from './bench-context.ts';
 import { type CapacityTotals, CapacityMeter } from './capacity.ts';
 import { type Latency, latency, round, runConcurrently, timed } from './stats.ts';
 import type { ConcurrencyResult } from './targets.ts';

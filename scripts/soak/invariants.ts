@@ -17,6 +17,7 @@ import {
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
 import { wholeAddressSpace } from '../../lambdas/use-cases/free-space.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
+import { allAllocations } from '../store-reads.ts';
 
 export type ViolationKind =
   | 'gap'
@@ -115,20 +116,9 @@ export function tilingViolations(where: string, held: readonly Cidr[], pieces: r
   return violations;
 }
 
-async function everyAllocation(store: Store, spaceId: string): Promise<IpamPoolAllocation[]> {
-  const all: IpamPoolAllocation[] = [];
-  let after: string | undefined;
-  do {
-    const page = await store.listAllocations(spaceId, { limit: 1000, after });
-    all.push(...page.items);
-    after = page.next;
-  } while (after);
-  return all;
-}
-
 async function piecesOf(store: Store, spaceId: string, families: readonly AddressFamily[]) {
   const free = (await Promise.all(families.map((family) => store.listFreeBlocks(spaceId, family)))).flat();
-  const allocations = await everyAllocation(store, spaceId);
+  const allocations = await allAllocations(store, spaceId);
   const pieces: Piece[] = [
     ...free.map((block) => ({ cidr: parseCidr(block.cidr), text: block.cidr, what: 'free block', within: block.within })),
     ...allocations.map((allocation) => ({
@@ -239,7 +229,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   const present = new Set(pools.map((pool) => pool.IpamPoolId));
   for (const gone of (input.everCreatedPools ?? []).filter((pool) => !present.has(pool.poolId))) {
     const free = await store.listFreeBlocks(gone.poolId, gone.family);
-    const allocations = await everyAllocation(store, gone.poolId);
+    const allocations = await allAllocations(store, gone.poolId);
     if (free.length + allocations.length > 0)
       violations.push({
         kind: 'leftover',

@@ -4,7 +4,6 @@
 // JVM it leaves is the kernel's to end (setpriv --pdeathsig) — the soak checks that it does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,18 +17,6 @@ export interface ServiceSettings {
   port: number;
   dynamoDbPort: number;
   admin: { accessKeyId: string; secretAccessKey: string; accountId: string };
-}
-
-/** A port nothing listens on now, on the loopback interface. */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export function isAlive(pid: number): boolean {

@@ -12,7 +12,8 @@ import { documentClient, dynamoDbClient } from '../../lambdas/hosts/dependencies
 import { CarefulCaller, soakClient } from './careful-client.ts';
 import { checkInvariants, type InvariantReport, type Violation } from './invariants.ts';
 import { Random } from './random.ts';
-import { freeLoopbackPort, isAlive, SOAK_TABLE, ServiceProcess } from './service-process.ts';
+import { freePort } from '../../lambdas/adapters/local/free-port.ts';
+import { isAlive, SOAK_TABLE, ServiceProcess } from './service-process.ts';
 import { createWorld, Ledger, type Operation, SoakClient } from './workload.ts';
 
 export interface SoakOptions {
@@ -104,8 +105,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-soak-'));
   const service = new ServiceProcess({
     dataDir,
-    port: await freeLoopbackPort(),
-    dynamoDbPort: await freeLoopbackPort(),
+    port: await freePort('127.0.0.1'),
+    dynamoDbPort: await freePort('127.0.0.1'),
     admin: ACCOUNT,
   });
   const began = Date.now();

@@ -11,6 +11,7 @@ import { type LocalService, startLocalService } from '../../lambdas/hosts/local/
 import { loadConfig } from '../../lambdas/config.ts';
 import { parseEc2Error, rawPost } from './support/signed-fetch.ts';
 import { adminKeyOf, isAlive, javaPidsUsing, killSpawned, runToExit, startService, stopService, waitFor } from './support/local-process.ts';
+import { freePort } from '../../lambdas/adapters/local/free-port.ts';
 
 const services: LocalService[] = [];
 
@@ -143,7 +144,7 @@ describe('a dead store', () => {
 
   it('stops the service with one sentence when it cannot be restarted', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ipam-store-gone-'));
-    const port = await freeLoopbackPort();
+    const port = await freePort('127.0.0.1');
     const service = await startService({ IPAM_DATA_DIR: dataDir, IPAM_DYNAMODB_PORT: String(port) });
     const [jvm] = javaPidsUsing(dataDir);
     process.kill(jvm!, 'SIGKILL');
@@ -165,13 +166,6 @@ describe('a dead store', () => {
     }
   });
 });
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = await listenOn(0);
-  const { port } = server!.address() as net.AddressInfo;
-  await new Promise((resolve) => server!.close(resolve));
-  return port;
-}
 
 function listenOn(port: number): Promise<net.Server | undefined> {
   const server = net.createServer();

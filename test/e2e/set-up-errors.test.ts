@@ -7,6 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../lambdas/adapters/local/free-port.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 const TIMEOUT_MS = 60_000;
@@ -31,15 +32,6 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
   });
 }
 
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function listens(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -58,7 +50,7 @@ function expectOneSentence(result: { code: number | null; stdout: string; stderr
 
 describe('npm start refuses a configuration it cannot use', () => {
   it('IPAM_DATA_DIR set but empty', { timeout: TIMEOUT_MS + 10_000 }, async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const result = await start({ IPAM_DATA_DIR: '', PORT: String(port) });
     expectOneSentence(result, /^IPAM_DATA_DIR is set but empty; .*directory/);
     expect(await listens(port)).toBe(false);
@@ -74,7 +66,7 @@ describe('npm start refuses a configuration it cannot use', () => {
   it('a directory where the credentials file should be', { timeout: TIMEOUT_MS + 10_000 }, async () => {
     const dataDir = path.join(scratch, 'data');
     await mkdir(path.join(dataDir, 'credentials.json'), { recursive: true });
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const result = await start({ IPAM_DATA_DIR: dataDir, PORT: String(port) });
     expectOneSentence(
       result,
@@ -94,7 +86,7 @@ describe('npm start refuses a configuration it cannot use', () => {
         organizations: [{ MasterAccountId: '123456789012', accounts: [{ Id: '111122223333', ParentId: 'ou-abcd-12345678' }] }],
       }),
     );
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const result = await start({ IPAM_DATA_DIR: dataDir, IPAM_ORGANIZATION_FILE: file, PORT: String(port) });
     expectOneSentence(
       result,

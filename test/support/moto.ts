@@ -5,7 +5,7 @@
 // its default 123456789012 for the keys 'testing', the role's account for AssumeRole credentials.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { skipUnless } from './optional-client.ts';
+import { freePort } from '../../lambdas/adapters/local/free-port.ts';
 
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';
 /** Keys moto accepts (and ignores) while IAM is not enforced. */
@@ -84,17 +85,6 @@ export interface MotoServer {
   withIamPaused<T>(act: () => Promise<T>): Promise<T>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -123,7 +113,7 @@ async function waitUntilAnswering(child: ChildProcess, endpoint: string, output:
 export async function startMotoServer(): Promise<MotoServer> {
   const motoServer = motoServerPath();
   if (!motoServer) throw new Error('moto_server is not on PATH');
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const args = [motoServer, '-H', '127.0.0.1', '-p', String(port)];
   // Like DynamoDB Local (lambdas/adapters/local/dynamodb-local.ts): the kernel ends moto_server
   // when its parent dies, so a crashed or killed test run leaves no orphan behind.

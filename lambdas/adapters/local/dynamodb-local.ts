@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureDynamoDbLocal } from './fetch-dynamodb-local.ts';
 import { ensurePrivateDir, makeFilesPrivate, withPrivateUmask } from './private-files.ts';
+import { freePort } from './free-port.ts';
 
 /** A problem with this machine's set-up; the message is one sentence meant for stderr. */
 export class LocalSetupError extends Error {
@@ -163,18 +164,6 @@ async function javaCommand(javaArgs: string[]): Promise<[command: string, args: 
       () => false,
     ));
   return canUseSetpriv ? [SETPRIV, ['--pdeathsig', 'TERM', '--', 'java', ...javaArgs]] : ['java', javaArgs];
-}
-
-/** A port nothing listens on right now, on any interface (so also free on the loopback one). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function requireFreePort(port: number): Promise<void> {

@@ -25,6 +25,8 @@ export interface RequestContext {
  * to its final commit, and after a lost race calls `recheck()` before trying again.
  */
 export interface TokenInCommit {
+  /** Names the token (account, action, ClientToken): two requests with one key never share a transaction. */
+  key: string;
   /** The write that stores `output` as the token's answer; it fails if another request took the token. */
   record(output: Output): Write;
   /** Throws TokenTaken when a request with the same token has committed meanwhile. */

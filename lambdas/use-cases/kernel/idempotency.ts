@@ -188,6 +188,7 @@ function tokenInCommit(
   /** An expired token the last recheck found still stored: the next commit replaces it. */
   let expired: ClientTokenRecord | undefined;
   return {
+    key: JSON.stringify([context.accountId, action, clientToken]),
     record: (output) => {
       const value = {
         accountId: context.accountId,
