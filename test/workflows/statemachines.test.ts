@@ -32,7 +32,7 @@ const RETRIED_ERRORS = [
 
 /** Tasks that ask DNS or RDAP also retry the registry's outage, with a longer backoff, before they fail. */
 const REGISTRY_RETRY = { ErrorEquals: ['RegistryUnavailable'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 5 };
-const ASKS_A_REGISTRY = new Set(['verifyByoipCidr', 'verifyByoasn']);
+const ASKS_A_REGISTRY = new Set(['verifyByoipCidr', 'verifyByoasn', 'verifyByoipRange']);
 
 /** Each workflow's business states in order, their task names, and where failures go. */
 const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; failure: [state: string, task: string] }> = {
@@ -46,6 +46,8 @@ const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; f
     failure: ['FailProvision', 'failPoolCidr'],
   },
   'provision-byoasn': { steps: [['VerifyAsn', 'verifyByoasn']], failure: ['FailAsn', 'failByoasn'] },
+  'provision-byoip-range': { steps: [['VerifyRange', 'verifyByoipRange']], failure: ['FailRange', 'failByoipRange'] },
+  'import-byoip-cidr': { steps: [['ImportCidr', 'importByoipCidr']], failure: ['FailImport', 'failByoipImport'] },
   'deprovision-pool-cidr': { steps: [['DeprovisionCidr', 'deprovisionPoolCidr']], failure: ['FailDeprovision', 'failPoolCidr'] },
   'delete-pool': { steps: [['DeletePoolTree', 'deletePoolTree']], failure: ['MarkDeleteFailed', 'markDeleteFailed'] },
   'delete-ipam': {

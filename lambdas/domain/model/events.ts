@@ -110,7 +110,33 @@ export interface ResourceShareChange {
   };
 }
 
+/** BYOASN: each state an ASN enters (provisioning accepted, provisioned, failed, deprovisioned). */
+export interface ByoasnStateChange {
+  'detail-type': 'IPAM BYOASN State Change';
+  detail: {
+    ipamId: string;
+    asn: string;
+    previousState?: string;
+    state: string;
+    statusMessage?: string;
+  };
+}
+
+/** A BYOIP range provisioned outside IPAM (ProvisionByoipCidr): each state it enters, and its move into IPAM. */
+export interface ByoipCidrStateChange {
+  'detail-type': 'BYOIP CIDR State Change';
+  detail: {
+    cidr: string;
+    poolId: string;
+    previousState?: string;
+    state: string;
+    statusMessage?: string;
+  };
+}
+
 export type IpamEvent =
+  | ByoasnStateChange
+  | ByoipCidrStateChange
   | PoolCidrStateChange
   | PoolAllocationChange
   | ResourceCidrComplianceChange
