@@ -7,7 +7,7 @@
 // import-byoip-cidr workflow then provisions the CIDR to the pool allocated whole to the range's
 // public IPv4 pool (ResourceType ec2-public-ipv4-pool, owned by the range's account) and marks the
 // range complete-transfer in the same commit — or ends them failed-import and failed-transfer.
-// Asking again answers the transfer's state, as the guide polls it.
+// Asking again answers the transfer's state, as the guide polls it (a failure once, with its reason).
 import { formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { newAllocationId } from '../domain/ids.ts';
@@ -43,6 +43,12 @@ export async function moveByoipCidrToIpam(deps: Dependencies, context: RequestCo
     if (!record) throw notProvisioned;
     const transfer = record.range.transfer;
     if (transfer?.ipamPoolId === input.IpamPoolId && transfer.state !== 'failed-transfer') return transferAnswer(text, transfer);
+    if (transfer?.ipamPoolId === input.IpamPoolId && transfer.state === 'failed-transfer') {
+      // The poll learns of the failure once, with the reason; asking again starts a new move.
+      // Invariant: the range is still as read, so the failure is reported once.
+      await deps.store.commit([rangeRecordWrite({ ...record, range: { ...record.range, transfer: undefined } })]);
+      return { ByoipCidr: { Cidr: text, State: transfer.state, StatusMessage: transfer.failureMessage } };
+    }
     if (record.range.state !== 'provisioned' || transfer?.state === 'complete-transfer') throw notProvisioned;
     if (transfer?.state === 'pending-transfer') {
       throw new IpamError('IncorrectState', `The range ${text} is already being moved to IPAM pool ${transfer.ipamPoolId}`);
