@@ -254,6 +254,62 @@ describe('BYOASN provisioning verification', () => {
   });
 });
 
+describe('BYOASN clean-up and events', () => {
+  it('purges failed and deprovisioned ASNs after 7 days (the guide), and announces every state change', async () => {
+    const harness = await newHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    expect((await provisionAsn(harness, Ipam.IpamId, '13300', authorization('13300', { expiry: '20250101' })))?.State).toBe(
+      'failed-provision',
+    );
+    expect((await provisionAsn(harness, Ipam.IpamId, '13301'))?.State).toBe('provisioned');
+    await harness.call('DeprovisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13301' });
+    expect((await provisionAsn(harness, Ipam.IpamId, '13302'))?.State).toBe('provisioned');
+
+    const states = (asn: string) =>
+      harness.events
+        .published()
+        .filter((event) => event['detail-type'] === 'IPAM BYOASN State Change' && (event.detail as { asn: string }).asn === asn)
+        .map((event) => [(event.detail as { previousState?: string }).previousState, (event.detail as { state: string }).state]);
+    expect(states('13300')).toEqual([
+      [undefined, 'pending-provision'],
+      ['pending-provision', 'failed-provision'],
+    ]);
+    expect(states('13301')).toEqual([
+      [undefined, 'pending-provision'],
+      ['pending-provision', 'provisioned'],
+      ['provisioned', 'deprovisioned'],
+    ]);
+    const failed = harness.events.published().find((event) => (event.detail as { state?: string }).state === 'failed-provision');
+    expect(failed).toMatchObject({
+      account: ACCOUNT,
+      region: REGION,
+      detail: { ipamId: Ipam.IpamId, statusMessage: expect.stringContaining('expired') },
+    });
+
+    const listed = async () =>
+      ((await harness.call('DescribeIpamByoasn', {})).Byoasns as { Asn: string }[]).map((record) => record.Asn).sort();
+    const realNow = harness.deps.now;
+    const later = (ms: number) => {
+      harness.deps.now = () => new Date(realNow().getTime() + ms);
+    };
+    try {
+      later(7 * 24 * 3600 * 1000 - 60_000);
+      expect(await listed()).toEqual(['13300', '13301', '13302']);
+      later(7 * 24 * 3600 * 1000 + 60_000);
+      expect(await listed()).toEqual(['13302']);
+      await expectRefusal(harness.call('DeprovisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13301' }), 'InvalidParameterValue', '13301');
+      // A purged ASN can be brought again, as a new one.
+      expect((await provisionAsn(harness, Ipam.IpamId, '13300'))?.State).toBe('provisioned');
+      expect(states('13300').slice(-2)).toEqual([
+        [undefined, 'pending-provision'],
+        ['pending-provision', 'provisioned'],
+      ]);
+    } finally {
+      harness.deps.now = realNow;
+    }
+  });
+});
+
 describe('advertising a BYOIP CIDR with a custom ASN', () => {
   it('refuses an ASN that is not associated with the CIDR', async () => {
     const harness = await newHarness();
