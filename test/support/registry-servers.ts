@@ -17,6 +17,9 @@ export interface RegistryServers {
   down: { dns: boolean; rdap: boolean };
   /** The production adapter, pointed at these servers. */
   registry: RegistryLookup;
+  /** Where the servers listen, as IPAM_BYOIP_DNS_RESOLVER and IPAM_BYOIP_RDAP_URL take them. */
+  dnsResolver: string;
+  rdapBaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export async function startRegistryServers(): Promise<RegistryServers> {
     rdap,
     down,
     registry: createRegistryLookup({ dnsResolver: `127.0.0.1:${dnsPort}`, rdapBaseUrl: `http://127.0.0.1:${httpPort}` }),
+    dnsResolver: `127.0.0.1:${dnsPort}`,
+    rdapBaseUrl: `http://127.0.0.1:${httpPort}`,
     close: async () => {
       await new Promise<void>((resolve) => dns.close(() => resolve()));
       await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
