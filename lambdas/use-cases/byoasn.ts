@@ -38,6 +38,13 @@ const asnStateChange = (record: Byoasn, previousState: Byoasn['State'] | undefin
   region: record.ipamRegion,
 });
 
+/** An ASN associated with or disassociated from a BYOIP CIDR, announced like its state changes. */
+const asnAssociationChange = (record: Byoasn, cidr: string, change: 'associated' | 'disassociated'): Announcement => ({
+  event: { 'detail-type': 'IPAM BYOASN Association Change', detail: { ipamId: record.IpamId, asn: record.Asn, cidr, change } },
+  accountId: record.ownerId,
+  region: record.ipamRegion,
+});
+
 /** The account's ASN record unless it was purged (failed or deprovisioned a week ago). */
 async function liveByoasn(deps: Dependencies, ownerId: string, asn: string): Promise<Byoasn | undefined> {
   const record = await deps.store.getByoasn(ownerId, asn);
@@ -221,11 +228,15 @@ export async function associateIpamByoasn(deps: Dependencies, context: RequestCo
     const association = { Asn: record.Asn, Cidr: byoip.cidr, State: 'associated' };
     const current = await advertisementOf(deps, byoip);
     if (current.associatedAsns.includes(record.Asn)) return { AsnAssociation: association };
-    await deps.store.commit([
-      ...advertisementWrites(byoip, { ...current, associatedAsns: [...current.associatedAsns, record.Asn] }),
-      // Invariant: the ASN is still provisioned, and its count keeps it from being deprovisioned while associated.
-      { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount + 1 } } },
-    ]);
+    await commitAnnouncing(
+      deps,
+      [
+        ...advertisementWrites(byoip, { ...current, associatedAsns: [...current.associatedAsns, record.Asn] }),
+        // Invariant: the ASN is still provisioned, and its count keeps it from being deprovisioned while associated.
+        { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount + 1 } } },
+      ],
+      [asnAssociationChange(record, byoip.cidr, 'associated')],
+    );
     return { AsnAssociation: association };
   });
 }
@@ -244,11 +255,15 @@ export async function disassociateIpamByoasn(deps: Dependencies, context: Reques
         `The CIDR ${byoip.cidr} is advertised with ASN ${record.Asn} as origin; withdraw it or advertise it with another ASN first`,
       );
     }
-    await deps.store.commit([
-      ...advertisementWrites(byoip, { ...current, associatedAsns: current.associatedAsns.filter((asn) => asn !== record.Asn) }),
-      // Invariant: the association count stays exact.
-      { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount - 1 } } },
-    ]);
+    await commitAnnouncing(
+      deps,
+      [
+        ...advertisementWrites(byoip, { ...current, associatedAsns: current.associatedAsns.filter((asn) => asn !== record.Asn) }),
+        // Invariant: the association count stays exact.
+        { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount - 1 } } },
+      ],
+      [asnAssociationChange(record, byoip.cidr, 'disassociated')],
+    );
     return { AsnAssociation: { Asn: record.Asn, Cidr: byoip.cidr, State: 'disassociated' } };
   });
 }

@@ -166,6 +166,22 @@ describe('S5: bring your ASN to IPAM', () => {
     );
     expect(await poolCidrState(harness, regionalPoolId, regionalCidrId)).toBe('deprovisioned');
     expect(await byoipCidr(harness)).toBeUndefined();
+
+    // The ASN's changes were announced as its owner in the IPAM's home Region.
+    const asnEvents = harness.events.published().filter((event) => event['detail-type'].startsWith('IPAM BYOASN'));
+    expect(
+      asnEvents.map((event) => [
+        event['detail-type'],
+        (event.detail as { state?: string; change?: string }).state ?? (event.detail as { change?: string }).change,
+      ]),
+    ).toEqual([
+      ['IPAM BYOASN State Change', 'pending-provision'],
+      ['IPAM BYOASN State Change', 'provisioned'],
+      ['IPAM BYOASN Association Change', 'associated'],
+      ['IPAM BYOASN Association Change', 'disassociated'],
+      ['IPAM BYOASN State Change', 'deprovisioned'],
+    ]);
+    expect(asnEvents[2]).toMatchObject({ account: ACCOUNT, region: REGION, detail: { ipamId, asn: ASN, cidr: BYOIP_CIDR } });
   });
 
   it('lists BYOIP CIDRs only in the pool locale Region', async () => {

@@ -122,6 +122,17 @@ export interface ByoasnStateChange {
   };
 }
 
+/** BYOASN: an ASN associated with or disassociated from a BYOIP CIDR of its IPAM. */
+export interface ByoasnAssociationChange {
+  'detail-type': 'IPAM BYOASN Association Change';
+  detail: {
+    ipamId: string;
+    asn: string;
+    cidr: string;
+    change: 'associated' | 'disassociated';
+  };
+}
+
 /** A BYOIP range provisioned outside IPAM (ProvisionByoipCidr): each state it enters, and its move into IPAM. */
 export interface ByoipCidrStateChange {
   'detail-type': 'BYOIP CIDR State Change';
@@ -136,6 +147,7 @@ export interface ByoipCidrStateChange {
 
 export type IpamEvent =
   | ByoasnStateChange
+  | ByoasnAssociationChange
   | ByoipCidrStateChange
   | PoolCidrStateChange
   | PoolAllocationChange
