@@ -129,12 +129,16 @@ export async function provisionByoipCidr(deps: Dependencies, context: RequestCon
     const records = await deps.store.listByoipAdvertisements(context.accountId, context.region);
     for (const other of records) {
       const held = liveRange(other, now);
-      if (!held || !holdsRange(held.range) || !cidrsOverlap(parseCidr(held.cidr), cidr)) continue;
+      // A range moved into IPAM still takes its space: IPAM holds it now.
+      const occupies = held && (held.range.state === 'pending-provision' || held.range.state === 'provisioned');
+      if (!occupies || !cidrsOverlap(parseCidr(held.cidr), cidr)) continue;
+      const where =
+        held.range.transfer?.state === 'complete-transfer' ? `moved to IPAM pool ${held.range.transfer.ipamPoolId}` : rangeState(held);
       throw new IpamError(
         'InvalidParameterValue',
         held.cidr === text
-          ? `The range ${text} is already ${rangeState(held)} in ${context.region}`
-          : `The range ${text} overlaps ${held.cidr}, which is ${rangeState(held)} in ${context.region}`,
+          ? `The range ${text} is already ${where} in ${context.region}`
+          : `The range ${text} overlaps ${held.cidr}, which is ${where} in ${context.region}`,
       );
     }
     const existing = records.find((record) => record.cidr === text);

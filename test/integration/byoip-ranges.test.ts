@@ -273,6 +273,11 @@ describe('MoveByoipCidrToIpam (S12)', () => {
       ),
     ).toEqual([expect.objectContaining({ State: 'provisioned', StatusMessage: 'Cidr successfully provisioned' })]);
     await expectRefusal(harness.call('DeprovisionByoipCidr', { Cidr: cidr }, as(ADMIN)), 'InvalidParameterValue');
+    await expectRefusal(
+      harness.call('ProvisionByoipCidr', { Cidr: cidr, CidrAuthorizationContext: authorization(cidr, ADMIN) }, as(ADMIN)),
+      'InvalidParameterValue',
+      `moved to IPAM pool ${pool.IpamPoolId}`,
+    );
     const changes = harness.events.published().filter((event) => event['detail-type'] === 'IPAM Pool CIDR State Change');
     expect(
       changes.filter((event) => (event.detail as { cidr: string }).cidr === cidr).map((event) => (event.detail as { state: string }).state),
