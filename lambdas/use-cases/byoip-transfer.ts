@@ -112,7 +112,7 @@ interface ImportArgs {
 
 /** Workflow task: provision the pending-import CIDR with its allocation and complete the range's transfer in one commit. */
 export async function importByoipCidr(deps: Dependencies, args: ImportArgs): Promise<void> {
-  await completeProvision(deps, args.poolId, args.poolCidrId, async (pool, _record, cidr) => {
+  await completeProvision(deps, args.poolId, args.poolCidrId, async (pool, cidr) => {
     const range = await movingRange(deps, args);
     if (!range) return { refusal: `The range ${cidr} is no longer provisioned in ${args.region} and moving to pool ${pool.IpamPoolId}` };
     const allocation: IpamPoolAllocation = {

@@ -225,7 +225,7 @@ export async function acceptImport(
  * whole CIDR for its resource (so none of it is free), and whatever moves with it — or why the
  * import cannot happen after all.
  */
-export type ImportSettlement = (pool: IpamPool, record: IpamPoolCidr, cidr: string) => Promise<{ refusal: string } | { writes: Write[] }>;
+export type ImportSettlement = (pool: IpamPool, cidr: string) => Promise<{ refusal: string } | { writes: Write[] }>;
 
 /** Workflow task: take the space from the source and make it the pool's, or fail the record. */
 export async function completeProvision(
@@ -287,7 +287,7 @@ export async function completeProvision(
       taken = { target: placement.target, within: placement.block.within, writes: await takeWrites(deps.store, placement) };
     }
     const cidr = formatCidr(taken.target);
-    const imported = importing ? await importing(pool, record, cidr) : undefined;
+    const imported = importing ? await importing(pool, cidr) : undefined;
     if (imported && 'refusal' in imported) return failProvision(deps, pool, record, 'cidr-not-available', imported.refusal);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
