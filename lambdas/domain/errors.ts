@@ -105,6 +105,8 @@ export const ERROR_STATUS = {
   IncompleteSignatureException: 400,
   MissingAuthenticationTokenException: 403,
   // UnknownOperationException (a path no RAM operation answers): 400, in the Organizations block above.
+  // EC2's address pools of BYOIP ranges outside IPAM (ipv6pool-ec2-…): DescribeIpv6Pools, GetAssociatedIpv6PoolCidrs.
+  'InvalidPoolID.NotFound': 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

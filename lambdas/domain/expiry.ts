@@ -4,6 +4,7 @@
 import type { OutboxEntry } from './model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from './model/execution.ts';
 import type { IpamPoolCidr } from './model/pool.ts';
+import type { Byoasn, ByoipRange } from './model/public-space.ts';
 
 /** How long a client token is honoured after its request started, like EC2's idempotency window. */
 export const CLIENT_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
@@ -50,3 +51,17 @@ export const oldestDeliverableOutboxEntry = (now: Date): string => new Date(now.
  * deleted pool's or scope's goes with time.
  */
 export const FREE_SPACE_EPOCH_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+/** How long a finished BYOIP range outside IPAM (deprovisioned, failed-provision) stays listed: as long as a finished pool CIDR. */
+export const byoipRangeRetainedUntil = poolCidrRetainedUntil;
+
+export const isForgottenByoipRange = (range: Pick<ByoipRange, 'retainedUntil'>, now: Date): boolean =>
+  range.retainedUntil !== undefined && Date.parse(range.retainedUntil) <= now.getTime();
+
+/** The guide: failed and deprovisioned ASNs are purged after 7 days (they show until then). */
+export const FINISHED_BYOASN_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export const byoasnRetainedUntil = (now: Date): string => new Date(now.getTime() + FINISHED_BYOASN_RETENTION_MS).toISOString();
+
+export const isForgottenByoasn = (record: Pick<Byoasn, 'retainedUntil'>, now: Date): boolean =>
+  record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();

@@ -28,6 +28,8 @@ export const regionalEc2Arn = (region: string, accountId: string, resource: 'vpc
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
+/** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
+export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 
 type ArnResource =
   | 'ipam'

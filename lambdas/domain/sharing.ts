@@ -12,6 +12,7 @@ export type SharedAction =
   | 'GetIpamPoolAllocations'
   | 'AllocateIpamPoolCidr'
   | 'ReleaseIpamPoolAllocation'
+  | 'ImportByoipCidrToIpam'
   | 'DescribeIpamResourceDiscoveries'
   | 'AssociateIpamResourceDiscovery'
   | 'GetIpamDiscoveredResourceCidrs'
@@ -54,8 +55,12 @@ export const MANAGED_PERMISSIONS: readonly ManagedPermission[] = [
     'AllocateIpamPoolCidr',
     'ReleaseIpamPoolAllocation',
   ]),
-  // Recorded for the BYOIP transfer work: it lets the principal see the pool; importing is not built yet.
-  permission('AWSRAMPermissionIpamPoolByoipCidrImport', 'ec2:IpamPool', false, ['DescribeIpamPools', 'GetIpamPoolCidrs']),
+  // The BYOIP range owner moves a range into the pool (MoveByoipCidrToIpam, use-cases/byoip-transfer.ts).
+  permission('AWSRAMPermissionIpamPoolByoipCidrImport', 'ec2:IpamPool', false, [
+    'DescribeIpamPools',
+    'GetIpamPoolCidrs',
+    'ImportByoipCidrToIpam',
+  ]),
   permission('AWSRAMPermissionIpamResourceDiscovery', 'ec2:IpamResourceDiscovery', true, [
     'DescribeIpamResourceDiscoveries',
     'AssociateIpamResourceDiscovery',

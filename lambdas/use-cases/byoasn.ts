@@ -7,11 +7,13 @@
 import { parsePublicAsn } from '../domain/asn.ts';
 import { type AuthorizationMessage, parseAuthorizationMessage, verifySignedMessage } from '../domain/byoip-verification.ts';
 import { IpamError, messages } from '../domain/errors.ts';
+import { byoasnRetainedUntil, isForgottenByoasn } from '../domain/expiry.ts';
 import type { Byoasn } from '../domain/model/public-space.ts';
 import { advertisementOf, advertisementWrites, requireByoipCidr } from './byoip-cidrs.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
 import { requireIpam } from './kernel/lookup.ts';
+import { type Announcement, commitAnnouncing } from './kernel/outbox.ts';
 import { commitAndStart } from './kernel/workflow.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
@@ -25,6 +27,29 @@ const HOLDS_A_PLACE: ReadonlySet<Byoasn['State']> = new Set([
   'pending-deprovision',
   'failed-deprovision',
 ]);
+
+/** An ASN's state change, announced as its owner in its IPAM's home Region. */
+const asnStateChange = (record: Byoasn, previousState: Byoasn['State'] | undefined): Announcement => ({
+  event: {
+    'detail-type': 'IPAM BYOASN State Change',
+    detail: { ipamId: record.IpamId, asn: record.Asn, previousState, state: record.State, statusMessage: record.StatusMessage },
+  },
+  accountId: record.ownerId,
+  region: record.ipamRegion,
+});
+
+/** An ASN associated with or disassociated from a BYOIP CIDR, announced like its state changes. */
+const asnAssociationChange = (record: Byoasn, cidr: string, change: 'associated' | 'disassociated'): Announcement => ({
+  event: { 'detail-type': 'IPAM BYOASN Association Change', detail: { ipamId: record.IpamId, asn: record.Asn, cidr, change } },
+  accountId: record.ownerId,
+  region: record.ipamRegion,
+});
+
+/** The account's ASN record unless it was purged (failed or deprovisioned a week ago). */
+async function liveByoasn(deps: Dependencies, ownerId: string, asn: string): Promise<Byoasn | undefined> {
+  const record = await deps.store.getByoasn(ownerId, asn);
+  return record && !isForgottenByoasn(record, deps.now()) ? record : undefined;
+}
 
 const presentByoasn = (record: Byoasn) => ({
   Asn: record.Asn,
@@ -80,6 +105,8 @@ export async function provisionIpamByoasn(deps: Dependencies, context: RequestCo
       ],
       'provision-byoasn',
       { ownerId: context.accountId, asn, message: Message, signature: Signature },
+      // A purged record is a new ASN to whoever listens.
+      [asnStateChange(record, existing && !isForgottenByoasn(existing, deps.now()) ? existing.State : undefined)],
     );
     return record;
   });
@@ -94,7 +121,7 @@ export async function verifyByoasnProvision(
   message: string,
   signature: string,
 ): Promise<void> {
-  const pending = await deps.store.getByoasn(ownerId, asn);
+  const pending = await liveByoasn(deps, ownerId, asn);
   if (pending?.State !== 'pending-provision') return; // settled already: a retried task does nothing
   // An unreadable registry throws: the workflow's failure branch records it (failByoasnProvision).
   const problem = await authorizationProblem(deps, ownerId, asn, message, signature);
@@ -103,17 +130,17 @@ export async function verifyByoasnProvision(
 
 /** Workflow task on the failure branch: the check could not be made, so the ASN is not provisioned. */
 export async function failByoasnProvision(deps: Dependencies, ownerId: string, asn: string, reason: string): Promise<void> {
-  const pending = await deps.store.getByoasn(ownerId, asn);
+  const pending = await liveByoasn(deps, ownerId, asn);
   if (pending?.State !== 'pending-provision') return;
   await settleProvision(deps, pending, `Provisioning failed: ${reason}`);
 }
 
 async function settleProvision(deps: Dependencies, pending: Byoasn, problem: string | undefined): Promise<void> {
   const settled: Byoasn = problem
-    ? { ...pending, State: 'failed-provision', StatusMessage: problem }
+    ? { ...pending, State: 'failed-provision', StatusMessage: problem, retainedUntil: byoasnRetainedUntil(deps.now()) }
     : { ...pending, State: 'provisioned', StatusMessage: undefined };
   // Invariant: the record is still pending, so it settles exactly once.
-  await deps.store.commit([{ op: 'update', entity: { type: 'byoasn', value: settled } }]);
+  await commitAnnouncing(deps, [{ op: 'update', entity: { type: 'byoasn', value: settled } }], [asnStateChange(settled, pending.State)]);
 }
 
 async function authorizationProblem(
@@ -141,7 +168,10 @@ async function authorizationProblem(
 }
 
 export async function describeIpamByoasn(deps: Dependencies, context: RequestContext, input: ListRequest) {
-  const records = (await deps.store.listByoasns(context.accountId)).filter((record) => record.ipamRegion === context.region);
+  const now = deps.now();
+  const records = (await deps.store.listByoasns(context.accountId)).filter(
+    (record) => record.ipamRegion === context.region && !isForgottenByoasn(record, now),
+  );
   const query = queryFingerprint(['DescribeIpamByoasn', context.accountId, context.region]);
   const page = pageOf(deps.paginationSecret, query, records, (record) => record.Asn.padStart(10, '0'), input, 100);
   return { Byoasns: page.items.map(presentByoasn), NextToken: page.nextToken };
@@ -150,7 +180,7 @@ export async function describeIpamByoasn(deps: Dependencies, context: RequestCon
 /** The caller's ASN record, as NotFound-safe as ids: another account's ASN looks like none. */
 async function requireByoasn(deps: Dependencies, context: RequestContext, asnText: string): Promise<Byoasn> {
   const asn = parsePublicAsn(asnText);
-  const record = await deps.store.getByoasn(context.accountId, asn);
+  const record = await liveByoasn(deps, context.accountId, asn);
   if (!record || record.State === 'deprovisioned')
     throw new IpamError('InvalidParameterValue', `The ASN ${asn} is not provisioned to an IPAM of this account`);
   return record;
@@ -168,9 +198,18 @@ export async function deprovisionIpamByoasn(deps: Dependencies, context: Request
         `The ASN ${record.Asn} is associated with ${record.associationCount} BYOIP CIDR(s); disassociate it first`,
       );
     }
-    const deprovisioned: Byoasn = { ...record, State: 'deprovisioned', StatusMessage: undefined };
+    const deprovisioned: Byoasn = {
+      ...record,
+      State: 'deprovisioned',
+      StatusMessage: undefined,
+      retainedUntil: byoasnRetainedUntil(deps.now()),
+    };
     // Invariant: the ASN still has no associations (associating updates this record).
-    await deps.store.commit([{ op: 'update', entity: { type: 'byoasn', value: deprovisioned } }]);
+    await commitAnnouncing(
+      deps,
+      [{ op: 'update', entity: { type: 'byoasn', value: deprovisioned } }],
+      [asnStateChange(deprovisioned, record.State)],
+    );
     return { Byoasn: presentByoasn(deprovisioned) };
   });
 }
@@ -189,11 +228,15 @@ export async function associateIpamByoasn(deps: Dependencies, context: RequestCo
     const association = { Asn: record.Asn, Cidr: byoip.cidr, State: 'associated' };
     const current = await advertisementOf(deps, byoip);
     if (current.associatedAsns.includes(record.Asn)) return { AsnAssociation: association };
-    await deps.store.commit([
-      ...advertisementWrites(byoip, { ...current, associatedAsns: [...current.associatedAsns, record.Asn] }),
-      // Invariant: the ASN is still provisioned, and its count keeps it from being deprovisioned while associated.
-      { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount + 1 } } },
-    ]);
+    await commitAnnouncing(
+      deps,
+      [
+        ...advertisementWrites(byoip, { ...current, associatedAsns: [...current.associatedAsns, record.Asn] }),
+        // Invariant: the ASN is still provisioned, and its count keeps it from being deprovisioned while associated.
+        { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount + 1 } } },
+      ],
+      [asnAssociationChange(record, byoip.cidr, 'associated')],
+    );
     return { AsnAssociation: association };
   });
 }
@@ -212,11 +255,15 @@ export async function disassociateIpamByoasn(deps: Dependencies, context: Reques
         `The CIDR ${byoip.cidr} is advertised with ASN ${record.Asn} as origin; withdraw it or advertise it with another ASN first`,
       );
     }
-    await deps.store.commit([
-      ...advertisementWrites(byoip, { ...current, associatedAsns: current.associatedAsns.filter((asn) => asn !== record.Asn) }),
-      // Invariant: the association count stays exact.
-      { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount - 1 } } },
-    ]);
+    await commitAnnouncing(
+      deps,
+      [
+        ...advertisementWrites(byoip, { ...current, associatedAsns: current.associatedAsns.filter((asn) => asn !== record.Asn) }),
+        // Invariant: the association count stays exact.
+        { op: 'update', entity: { type: 'byoasn', value: { ...record, associationCount: record.associationCount - 1 } } },
+      ],
+      [asnAssociationChange(record, byoip.cidr, 'disassociated')],
+    );
     return { AsnAssociation: { Asn: record.Asn, Cidr: byoip.cidr, State: 'disassociated' } };
   });
 }

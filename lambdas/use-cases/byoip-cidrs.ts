@@ -11,7 +11,9 @@ import type { IpamPool, IpamPoolCidr } from '../domain/model/pool.ts';
 import type { ByoipCidrAdvertisement } from '../domain/model/public-space.ts';
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
+import { findRange, listedRanges, presentRange, type RangeRecord, rangeRecordWrite, rangeState, rangeStateChange } from './byoip-ranges.ts';
 import { retryOnConflict } from './free-space.ts';
+import { commitAnnouncing } from './kernel/outbox.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** `Asn` value (or its absence) meaning Amazon's own ASN as origin. */
@@ -134,6 +136,8 @@ interface AdvertiseByoipCidrInput {
 export async function advertiseByoipCidr(deps: Dependencies, context: RequestContext, input: AdvertiseByoipCidrInput) {
   const origin = input.Asn ?? AMAZON_ASN;
   return retryOnConflict(async () => {
+    const range = await heldRange(deps, context, input.Cidr);
+    if (range) return advertiseRange(deps, range, origin, input.NetworkBorderGroup);
     const byoip = await requireByoipCidr(deps, context, input.Cidr);
     if (!byoip.advertisable)
       throw new IpamError('IncorrectState', `The BYOIP CIDR ${byoip.cidr} is provisioned as not publicly advertisable`);
@@ -168,6 +172,8 @@ export async function advertiseByoipCidr(deps: Dependencies, context: RequestCon
 
 export async function withdrawByoipCidr(deps: Dependencies, context: RequestContext, input: { Cidr: string }) {
   return retryOnConflict(async () => {
+    const range = await heldRange(deps, context, input.Cidr);
+    if (range) return withdrawRange(deps, range);
     const byoip = await requireByoipCidr(deps, context, input.Cidr);
     const current = await advertisementOf(deps, byoip);
     if (!current.advertised) throw new IpamError('IncorrectState', `The BYOIP CIDR ${byoip.cidr} is not advertised`);
@@ -177,18 +183,70 @@ export async function withdrawByoipCidr(deps: Dependencies, context: RequestCont
   });
 }
 
+/** IPAM's BYOIP CIDRs and the ranges provisioned outside IPAM (byoip-ranges.ts), one list by CIDR. */
 export async function describeByoipCidrs(deps: Dependencies, context: RequestContext, input: ListRequest) {
   if (input.MaxResults === undefined) throw new IpamError('MissingParameter', 'The request must contain the parameter MaxResults');
   const byoipCidrs = await listByoipCidrs(deps, context.accountId, context.region);
   const advertisements = new Map(
     (await deps.store.listByoipAdvertisements(context.accountId, context.region)).map((record) => [record.cidr, record]),
   );
+  const listed = [
+    ...byoipCidrs.map((byoip) => ({
+      cidr: byoip.cidr,
+      present: () =>
+        presentByoipCidr(byoip, advertisements.get(byoip.cidr) ?? withdrawnAdvertisement(context.accountId, context.region, byoip.cidr)),
+    })),
+    ...(await listedRanges(deps, context.accountId, context.region))
+      .filter((range) => !byoipCidrs.some((byoip) => byoip.cidr === range.cidr))
+      .map((range) => ({ cidr: range.cidr, present: () => presentRange(range) })),
+  ];
   const query = queryFingerprint(['DescribeByoipCidrs', context.accountId, context.region]);
-  const page = pageOf(deps.paginationSecret, query, byoipCidrs, (byoip) => byoip.cidr, input, input.MaxResults);
-  return {
-    ByoipCidrs: page.items.map((byoip) =>
-      presentByoipCidr(byoip, advertisements.get(byoip.cidr) ?? withdrawnAdvertisement(context.accountId, context.region, byoip.cidr)),
-    ),
-    NextToken: page.nextToken,
-  };
+  const page = pageOf(deps.paginationSecret, query, listed, (item) => item.cidr, input, input.MaxResults);
+  return { ByoipCidrs: page.items.map((item) => item.present()), NextToken: page.nextToken };
+}
+
+// ---- ranges provisioned outside IPAM --------------------------------------------------------------
+//
+// EC2 answers Advertise and Withdraw of such a range with the state it had when the request was
+// accepted and its address pool as StatusMessage (AWS CLI examples advertise-byoip-cidr.rst:
+// "provisioned", withdraw-byoip-cidr.rst: "advertised"); the change then shows in
+// DescribeByoipCidrs. IPAM's BYOIP CIDRs answer the new state, as the guide's tutorials show.
+
+/** The caller's range outside IPAM that EC2 still holds (not moved into IPAM), if the CIDR names one. */
+async function heldRange(deps: Dependencies, context: RequestContext, cidrText: string): Promise<RangeRecord | undefined> {
+  const range = await findRange(deps, context, cidrText);
+  const held = range && (range.range.state === 'pending-provision' || range.range.state === 'provisioned');
+  return held && range.range.transfer?.state !== 'complete-transfer' ? range : undefined;
+}
+
+async function advertiseRange(deps: Dependencies, range: RangeRecord, origin: string, networkBorderGroup: string | undefined) {
+  if (range.range.state !== 'provisioned')
+    throw new IpamError('IncorrectState', `The range ${range.cidr} is ${range.range.state}, not provisioned`);
+  if (!range.range.publiclyAdvertisable) {
+    throw new IpamError('IncorrectState', `The range ${range.cidr} is provisioned as not publicly advertisable`);
+  }
+  if (networkBorderGroup !== undefined && networkBorderGroup !== range.range.networkBorderGroup) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The network border group ${networkBorderGroup} is not ${range.range.networkBorderGroup}, where ${range.cidr} is provisioned`,
+    );
+  }
+  // ASNs are associated with IPAM's BYOIP CIDRs only (AssociateIpamByoasn), so a range outside IPAM has Amazon's.
+  if (origin !== AMAZON_ASN)
+    throw new IpamError('InvalidParameterValue', `The ASN ${origin} is not associated with the CIDR ${range.cidr}`);
+  const before = rangeState(range);
+  if (range.advertised) return { ByoipCidr: presentRange(range, before) };
+  if (range.range.transfer?.state === 'pending-transfer') {
+    throw new IpamError('IncorrectState', `The range ${range.cidr} is being moved to IPAM pool ${range.range.transfer.ipamPoolId}`);
+  }
+  const advertised: RangeRecord = { ...range, advertised: true, originAsn: AMAZON_ASN };
+  await commitAnnouncing(deps, [rangeRecordWrite(advertised)], [rangeStateChange(advertised, before)]);
+  return { ByoipCidr: presentRange(advertised, before) };
+}
+
+async function withdrawRange(deps: Dependencies, range: RangeRecord) {
+  if (!range.advertised) throw new IpamError('IncorrectState', `The BYOIP CIDR ${range.cidr} is not advertised`);
+  const withdrawn: RangeRecord = { ...range, advertised: false, originAsn: undefined };
+  await commitAnnouncing(deps, [rangeRecordWrite(withdrawn)], [rangeStateChange(withdrawn, 'advertised')]);
+  return { ByoipCidr: presentRange(withdrawn, 'advertised') };
 }

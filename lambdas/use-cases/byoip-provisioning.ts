@@ -86,22 +86,23 @@ export async function byoipProofOf(
 }
 
 function requireByoipSize(pool: IpamPool, cidr: Cidr): void {
+  requireMostSpecificByoip(cidr, pool.PubliclyAdvertisable !== false, `pool ${pool.IpamPoolId}`);
+}
+
+/** The guide's most specific BYOIP sizes, for a CIDR brought to `where`. */
+export function requireMostSpecificByoip(cidr: Cidr, advertisable: boolean, where: string): void {
   const limit =
-    cidr.family === 'ipv4'
-      ? MOST_SPECIFIC.ipv4
-      : pool.PubliclyAdvertisable === false
-        ? MOST_SPECIFIC.ipv6NotAdvertisable
-        : MOST_SPECIFIC.ipv6Advertisable;
+    cidr.family === 'ipv4' ? MOST_SPECIFIC.ipv4 : advertisable ? MOST_SPECIFIC.ipv6Advertisable : MOST_SPECIFIC.ipv6NotAdvertisable;
   if (cidr.prefixLength > limit) {
     throw new IpamError(
       'InvalidParameterValue',
-      `The BYOIP CIDR ${formatCidr(cidr)} is too specific for pool ${pool.IpamPoolId}: the most specific is /${limit}`,
+      `The BYOIP CIDR ${formatCidr(cidr)} is too specific for ${where}: the most specific is /${limit}`,
     );
   }
 }
 
 /** The proof did not hold: the workflow's Catch turns the message into the FailureReason. */
-class ByoipVerificationFailed extends Error {
+export class ByoipVerificationFailed extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ByoipVerificationFailed';
@@ -116,7 +117,7 @@ export async function verifyByoipCidr(deps: Dependencies, poolId: string, poolCi
   if (record?.State !== 'pending-provision' || !record.byoipProof || !record.Cidr || !pool) return;
   const cidr = parseCidr(record.Cidr);
   if (record.byoipProof.method === 'dns-token') await verifyDnsToken(deps, pool, cidr, record.byoipProof.tokenId);
-  else await verifyX509(deps, pool, cidr, record.byoipProof.message, record.byoipProof.signature);
+  else await verifySignedCidrMessage(deps, pool.OwnerId, cidr, record.byoipProof.message, record.byoipProof.signature);
 }
 
 async function verifyDnsToken(deps: Dependencies, pool: IpamPool, cidr: Cidr, tokenId: string): Promise<void> {
@@ -138,11 +139,18 @@ async function verifyDnsToken(deps: Dependencies, pool: IpamPool, cidr: Cidr, to
   }
 }
 
-async function verifyX509(deps: Dependencies, pool: IpamPool, cidr: Cidr, message: string, signature: string): Promise<void> {
+/** The remarks-x509 proof: the message names the owner, the CIDR and a date not past, signed by the key of a certificate in the range's RDAP record. */
+export async function verifySignedCidrMessage(
+  deps: Dependencies,
+  ownerId: string,
+  cidr: Cidr,
+  message: string,
+  signature: string,
+): Promise<void> {
   const text = formatCidr(cidr);
   const parsed = parseAuthorizationMessage(message);
-  if (parsed.accountId !== pool.OwnerId) {
-    throw new ByoipVerificationFailed(`The authorization message names account ${parsed.accountId}, not the pool owner ${pool.OwnerId}`);
+  if (parsed.accountId !== ownerId) {
+    throw new ByoipVerificationFailed(`The authorization message names account ${parsed.accountId}, not the owner ${ownerId}`);
   }
   if (!messageNamesCidr(parsed, cidr)) throw new ByoipVerificationFailed(`The authorization message names ${parsed.resource}, not ${text}`);
   if (deps.now() >= parsed.expiresAt)

@@ -50,7 +50,7 @@ type PoolCidrFailure = NonNullable<IpamPoolCidr['FailureReason']>['Code'];
 
 const CIDRS_PER_POOL = 50;
 /** States after which nothing happens to a record: provisioning its CIDR again replaces it. */
-const FINISHED_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['deprovisioned', 'failed-provision']);
+const FINISHED_STATES: ReadonlySet<IpamPoolCidr['State']> = new Set(['deprovisioned', 'failed-provision', 'failed-import']);
 /** Private IPv6: unique local space outside AWS's reserved fd00::/16, or global unicast when enabled. */
 const ULA_SPACE = parseCidr('fd00::/8');
 const ULA_RESERVED = parseCidr('fd00::/16');
@@ -179,11 +179,65 @@ export async function provisionIpamPoolCidr(deps: Dependencies, context: Request
   return { IpamPoolCidr: presentPoolCidr(record) };
 }
 
+/**
+ * A CIDR coming into a top-level pool from elsewhere (a BYOIP range moved from EC2,
+ * byoip-transfer.ts): its record waits in pending-import, committed with `writes`, and the
+ * import-byoip-cidr workflow provisions it like any CIDR (completeProvision with an ImportSettlement).
+ */
+export async function acceptImport(
+  deps: Dependencies,
+  pool: IpamPool,
+  cidr: Cidr,
+  writes: (record: IpamPoolCidr) => Write[],
+  args: Record<string, unknown>,
+): Promise<IpamPoolCidr> {
+  const record: IpamPoolCidr = {
+    IpamPoolCidrId: newPoolCidrId(),
+    Cidr: formatCidr(cidr),
+    State: 'pending-import',
+    NetmaskLength: cidr.prefixLength,
+    ipamPoolId: pool.IpamPoolId,
+    sourceSpaceId: pool.ipamScopeId,
+    version: 1,
+  };
+  const records = await deps.store.listPoolCidrs(pool.IpamPoolId);
+  if (records.some((other) => other.Cidr === record.Cidr && !FINISHED_STATES.has(other.State))) {
+    throw new IpamError('IncorrectState', awsWords.cidrInInvalidState(pool.IpamPoolId, record.Cidr!));
+  }
+  await commitAndStart(
+    deps,
+    [
+      ...writes(record),
+      { op: 'create', entity: { type: 'pool-cidr', value: record } },
+      ...replacedRecordWrites(records, record.Cidr!, record.IpamPoolCidrId),
+      // Invariant: the pool is not being deleted, and no other record of it took this CIDR since the records were read.
+      { op: 'update', entity: { type: 'pool', value: pool } },
+    ],
+    'import-byoip-cidr',
+    { ...args, poolId: pool.IpamPoolId, poolCidrId: record.IpamPoolCidrId },
+    [stateChange(pool, record)],
+  );
+  return record;
+}
+
+/**
+ * What provisioning a pending-import record adds to its commit: the allocation that holds the
+ * whole CIDR for its resource (so none of it is free), and whatever moves with it — or why the
+ * import cannot happen after all.
+ */
+export type ImportSettlement = (pool: IpamPool, cidr: string) => Promise<{ refusal: string } | { writes: Write[] }>;
+
 /** Workflow task: take the space from the source and make it the pool's, or fail the record. */
-export async function completeProvision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
+export async function completeProvision(
+  deps: Dependencies,
+  poolId: string,
+  poolCidrId: string,
+  importing?: ImportSettlement,
+): Promise<void> {
   await retryOnConflict(async (attempt): Promise<void> => {
     const record = await findPoolCidr(deps, poolId, poolCidrId);
-    if (record?.State !== 'pending-provision') return; // settled already: a retried task does nothing
+    // Settled already: a retried task does nothing.
+    if (record?.State !== (importing ? 'pending-import' : 'pending-provision')) return;
     const pool = await deps.store.getPool(poolId);
     if (!pool || !isSettled(pool.State)) {
       return failProvision(deps, pool, record, 'cidr-not-available', `Pool ${poolId} is ${pool ? pool.State : 'deleted'}`);
@@ -233,6 +287,8 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
       taken = { target: placement.target, within: placement.block.within, writes: await takeWrites(deps.store, placement) };
     }
     const cidr = formatCidr(taken.target);
+    const imported = importing ? await importing(pool, cidr) : undefined;
+    if (imported && 'refusal' in imported) return failProvision(deps, pool, record, 'cidr-not-available', imported.refusal);
     const allocation: IpamPoolAllocation = {
       IpamPoolAllocationId: newAllocationId(),
       Cidr: cidr,
@@ -253,8 +309,11 @@ export async function completeProvision(deps: Dependencies, poolId: string, pool
         { op: 'create', entity: { type: 'allocation', value: allocation } },
         // Invariant: the record is still pending, so the space is taken exactly once.
         { op: 'update', entity: { type: 'pool-cidr', value: provisioned } },
-        // The provisioned CIDR becomes the pool's free space, merging never past its edge.
-        { op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } },
+        // The provisioned CIDR becomes the pool's free space, merging never past its edge — unless
+        // it comes in allocated whole (an import).
+        ...(imported
+          ? imported.writes
+          : [{ op: 'create', entity: { type: 'free-block', value: { spaceId: pool.IpamPoolId, cidr, within: cidr } } } satisfies Write]),
         ...replacedRecordWrites(records, cidr, poolCidrId),
         // Invariant: the pool is still settled, its CIDR count within the quota, and no other record
         // of it took this CIDR since the records were read (every such write updates the pool).
@@ -398,7 +457,8 @@ async function failProvision(
   code: PoolCidrFailure,
   message: string,
 ): Promise<void> {
-  const failed = finished(deps, record, { State: 'failed-provision', FailureReason: { Code: code, Message: message } });
+  const State = record.State === 'pending-import' ? 'failed-import' : 'failed-provision';
+  const failed = finished(deps, record, { State, FailureReason: { Code: code, Message: message } });
   // Invariant: the record is still pending, so it settles exactly once.
   // A deleted pool has no owner or Region left to announce to.
   await commitAnnouncing(
@@ -574,10 +634,16 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
 export async function failPoolCidr(deps: Dependencies, poolId: string, poolCidrId: string, reason: string): Promise<void> {
   await retryOnConflict(async (): Promise<void> => {
     const record = await findPoolCidr(deps, poolId, poolCidrId);
-    if (record?.State !== 'pending-provision' && record?.State !== 'pending-deprovision') return;
+    if (record?.State !== 'pending-provision' && record?.State !== 'pending-deprovision' && record?.State !== 'pending-import') return;
     const pool = await deps.store.getPool(poolId);
-    if (record.State === 'pending-provision')
-      return failProvision(deps, pool, record, 'cidr-not-available', `Provisioning failed: ${reason}`);
+    if (record.State !== 'pending-deprovision')
+      return failProvision(
+        deps,
+        pool,
+        record,
+        'cidr-not-available',
+        `${record.State === 'pending-import' ? 'Import' : 'Provisioning'} failed: ${reason}`,
+      );
     if (!record.Cidr) return;
     const failed: IpamPoolCidr = { ...record, State: 'failed-deprovision', allocationsInside: undefined };
     await commitAnnouncing(

@@ -166,6 +166,22 @@ describe('S5: bring your ASN to IPAM', () => {
     );
     expect(await poolCidrState(harness, regionalPoolId, regionalCidrId)).toBe('deprovisioned');
     expect(await byoipCidr(harness)).toBeUndefined();
+
+    // The ASN's changes were announced as its owner in the IPAM's home Region.
+    const asnEvents = harness.events.published().filter((event) => event['detail-type'].startsWith('IPAM BYOASN'));
+    expect(
+      asnEvents.map((event) => [
+        event['detail-type'],
+        (event.detail as { state?: string; change?: string }).state ?? (event.detail as { change?: string }).change,
+      ]),
+    ).toEqual([
+      ['IPAM BYOASN State Change', 'pending-provision'],
+      ['IPAM BYOASN State Change', 'provisioned'],
+      ['IPAM BYOASN Association Change', 'associated'],
+      ['IPAM BYOASN Association Change', 'disassociated'],
+      ['IPAM BYOASN State Change', 'deprovisioned'],
+    ]);
+    expect(asnEvents[2]).toMatchObject({ account: ACCOUNT, region: REGION, detail: { ipamId, asn: ASN, cidr: BYOIP_CIDR } });
   });
 
   it('lists BYOIP CIDRs only in the pool locale Region', async () => {
@@ -251,6 +267,62 @@ describe('BYOASN provisioning verification', () => {
       'IncorrectState',
       '13001',
     );
+  });
+});
+
+describe('BYOASN clean-up and events', () => {
+  it('purges failed and deprovisioned ASNs after 7 days (the guide), and announces every state change', async () => {
+    const harness = await newHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    expect((await provisionAsn(harness, Ipam.IpamId, '13300', authorization('13300', { expiry: '20250101' })))?.State).toBe(
+      'failed-provision',
+    );
+    expect((await provisionAsn(harness, Ipam.IpamId, '13301'))?.State).toBe('provisioned');
+    await harness.call('DeprovisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13301' });
+    expect((await provisionAsn(harness, Ipam.IpamId, '13302'))?.State).toBe('provisioned');
+
+    const states = (asn: string) =>
+      harness.events
+        .published()
+        .filter((event) => event['detail-type'] === 'IPAM BYOASN State Change' && (event.detail as { asn: string }).asn === asn)
+        .map((event) => [(event.detail as { previousState?: string }).previousState, (event.detail as { state: string }).state]);
+    expect(states('13300')).toEqual([
+      [undefined, 'pending-provision'],
+      ['pending-provision', 'failed-provision'],
+    ]);
+    expect(states('13301')).toEqual([
+      [undefined, 'pending-provision'],
+      ['pending-provision', 'provisioned'],
+      ['provisioned', 'deprovisioned'],
+    ]);
+    const failed = harness.events.published().find((event) => (event.detail as { state?: string }).state === 'failed-provision');
+    expect(failed).toMatchObject({
+      account: ACCOUNT,
+      region: REGION,
+      detail: { ipamId: Ipam.IpamId, statusMessage: expect.stringContaining('expired') },
+    });
+
+    const listed = async () =>
+      ((await harness.call('DescribeIpamByoasn', {})).Byoasns as { Asn: string }[]).map((record) => record.Asn).sort();
+    const realNow = harness.deps.now;
+    const later = (ms: number) => {
+      harness.deps.now = () => new Date(realNow().getTime() + ms);
+    };
+    try {
+      later(7 * 24 * 3600 * 1000 - 60_000);
+      expect(await listed()).toEqual(['13300', '13301', '13302']);
+      later(7 * 24 * 3600 * 1000 + 60_000);
+      expect(await listed()).toEqual(['13302']);
+      await expectRefusal(harness.call('DeprovisionIpamByoasn', { IpamId: Ipam.IpamId, Asn: '13301' }), 'InvalidParameterValue', '13301');
+      // A purged ASN can be brought again, as a new one.
+      expect((await provisionAsn(harness, Ipam.IpamId, '13300'))?.State).toBe('provisioned');
+      expect(states('13300').slice(-2)).toEqual([
+        [undefined, 'pending-provision'],
+        ['pending-provision', 'provisioned'],
+      ]);
+    } finally {
+      harness.deps.now = realNow;
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../../lambdas/adapters/local/free-port.ts';
 import { createRegistryLookup } from '../../lambdas/adapters/registry/registry-lookup.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 
@@ -12,22 +13,31 @@ export interface RegistryServers {
   txt: Map<string, string[]>;
   /** RDAP JSON by `ip/<cidr>` or `autnum/<asn>`. */
   rdap: Map<string, unknown>;
+  /** While true, the DNS server answers SERVFAIL and the RDAP server 503: an outage of each registry. */
+  down: { dns: boolean; rdap: boolean };
   /** The production adapter, pointed at these servers. */
   registry: RegistryLookup;
+  /** Where the servers listen, as IPAM_BYOIP_DNS_RESOLVER and IPAM_BYOIP_RDAP_URL take them. */
+  dnsResolver: string;
+  rdapBaseUrl: string;
   close(): Promise<void>;
 }
 
 export async function startRegistryServers(): Promise<RegistryServers> {
   const txt = new Map<string, string[]>();
   const rdap = new Map<string, unknown>();
-  const dns = await startDnsServer(txt);
-  const http = await startRdapServer(rdap);
+  const down = { dns: false, rdap: false };
+  const dns = await startDnsServer(txt, down);
+  const http = await startRdapServer(rdap, down);
   const dnsPort = (dns.address() as AddressInfo).port;
   const httpPort = (http.address() as AddressInfo).port;
   return {
     txt,
     rdap,
+    down,
     registry: createRegistryLookup({ dnsResolver: `127.0.0.1:${dnsPort}`, rdapBaseUrl: `http://127.0.0.1:${httpPort}` }),
+    dnsResolver: `127.0.0.1:${dnsPort}`,
+    rdapBaseUrl: `http://127.0.0.1:${httpPort}`,
     close: async () => {
       await new Promise<void>((resolve) => dns.close(() => resolve()));
       await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
@@ -39,31 +49,33 @@ export async function startRegistryServers(): Promise<RegistryServers> {
 
 const TYPE_TXT = 16;
 const CLASS_IN = 1;
+const RCODE_SERVFAIL = 2;
 const RCODE_NXDOMAIN = 3;
 
-async function startDnsServer(records: Map<string, string[]>): Promise<Socket> {
+async function startDnsServer(records: Map<string, string[]>, down: { dns: boolean }): Promise<Socket> {
   const socket = createSocket('udp4');
   socket.on('message', (query, peer) => {
-    const answer = dnsAnswer(query, records);
+    const answer = dnsAnswer(query, records, down.dns);
     if (answer) socket.send(answer, peer.port, peer.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   return socket;
 }
 
-/** Answers the query's single question: its TXT strings, NXDOMAIN for an unknown name, no data for other types. */
-function dnsAnswer(query: Buffer, records: Map<string, string[]>): Buffer | undefined {
+/** Answers the query's single question: its TXT strings, NXDOMAIN for an unknown name, no data for other types; SERVFAIL when down. */
+function dnsAnswer(query: Buffer, records: Map<string, string[]>, down: boolean): Buffer | undefined {
   if (query.length < 12 || query.readUInt16BE(4) !== 1) return undefined;
   const { name, end } = readName(query, 12);
   const type = query.readUInt16BE(end);
   const question = query.subarray(12, end + 4);
   const values = records.get(name.toLowerCase());
   // One TXT record per value, as a zone with several TXT records at one name answers.
-  const answers = values && type === TYPE_TXT ? values.map(txtRecord) : [];
+  const answers = values && type === TYPE_TXT && !down ? values.map(txtRecord) : [];
   const header = Buffer.alloc(12);
   header.writeUInt16BE(query.readUInt16BE(0), 0); // id
   const recursionDesired = query.readUInt16BE(2) & 0x0100;
-  header.writeUInt16BE(0x8400 | recursionDesired | (values ? 0 : RCODE_NXDOMAIN), 2); // response, authoritative
+  const rcode = down ? RCODE_SERVFAIL : values ? 0 : RCODE_NXDOMAIN;
+  header.writeUInt16BE(0x8400 | recursionDesired | rcode, 2); // response, authoritative
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(answers.length, 6);
   return Buffer.concat([header, question, ...answers]);
@@ -94,8 +106,9 @@ function txtRecord(value: string): Buffer {
 
 // ---- RDAP ----------------------------------------------------------------------------------------
 
-async function startRdapServer(records: Map<string, unknown>): Promise<Server> {
+async function startRdapServer(records: Map<string, unknown>, down: { rdap: boolean }): Promise<Server> {
   const server = createServer((request, response) => {
+    if (down.rdap) return void response.writeHead(503).end();
     const key = decodeURIComponent((request.url ?? '/').slice(1));
     const record = records.get(key);
     response.writeHead(record === undefined ? 404 : 200, { 'content-type': 'application/rdap+json' });
@@ -103,6 +116,12 @@ async function startRdapServer(records: Map<string, unknown>): Promise<Server> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return server;
+}
+
+/** A RegistryLookup whose resolver and RDAP server are ports nothing listens on: every lookup is refused. */
+export async function unreachableRegistry(): Promise<RegistryLookup> {
+  const port = await freePort('127.0.0.1');
+  return createRegistryLookup({ dnsResolver: `127.0.0.1:${port}`, rdapBaseUrl: `http://127.0.0.1:${port}` });
 }
 
 /** An RDAP `ip` record the way ARIN publishes one: the certificate as lines of a Public Comments remark. */

@@ -68,6 +68,16 @@ const PATHS: Record<WorkflowName, { success: string[]; failing: string; failure:
     failing: 'verifyByoasn',
     failure: ['verifyByoasn', 'failByoasn', 'finishExecution'],
   },
+  'provision-byoip-range': {
+    success: ['verifyByoipRange', 'finishExecution'],
+    failing: 'verifyByoipRange',
+    failure: ['verifyByoipRange', 'failByoipRange', 'finishExecution'],
+  },
+  'import-byoip-cidr': {
+    success: ['importByoipCidr', 'finishExecution'],
+    failing: 'importByoipCidr',
+    failure: ['importByoipCidr', 'failByoipImport', 'finishExecution'],
+  },
   'deprovision-pool-cidr': {
     success: ['deprovisionPoolCidr', 'finishExecution'],
     failing: 'deprovisionPoolCidr',

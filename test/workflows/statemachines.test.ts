@@ -30,6 +30,10 @@ const RETRIED_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
+/** Tasks that ask DNS or RDAP also retry the registry's outage, with a longer backoff, before they fail. */
+const REGISTRY_RETRY = { ErrorEquals: ['RegistryUnavailable'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 5 };
+const ASKS_A_REGISTRY = new Set(['verifyByoipCidr', 'verifyByoasn', 'verifyByoipRange']);
+
 /** Each workflow's business states in order, their task names, and where failures go. */
 const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; failure: [state: string, task: string] }> = {
   'resource-creation': { steps: [['CompleteCreation', 'completeCreation']], failure: ['MarkCreateFailed', 'markCreateFailed'] },
@@ -42,6 +46,8 @@ const EXPECTED: Record<WorkflowName, { steps: [state: string, task: string][]; f
     failure: ['FailProvision', 'failPoolCidr'],
   },
   'provision-byoasn': { steps: [['VerifyAsn', 'verifyByoasn']], failure: ['FailAsn', 'failByoasn'] },
+  'provision-byoip-range': { steps: [['VerifyRange', 'verifyByoipRange']], failure: ['FailRange', 'failByoipRange'] },
+  'import-byoip-cidr': { steps: [['ImportCidr', 'importByoipCidr']], failure: ['FailImport', 'failByoipImport'] },
   'deprovision-pool-cidr': { steps: [['DeprovisionCidr', 'deprovisionPoolCidr']], failure: ['FailDeprovision', 'failPoolCidr'] },
   'delete-pool': { steps: [['DeletePoolTree', 'deletePoolTree']], failure: ['MarkDeleteFailed', 'markDeleteFailed'] },
   'delete-ipam': {
@@ -132,7 +138,10 @@ describe('statemachines/', () => {
         expect(state.Resource).toBe(PLACEHOLDER);
         expect(state.Parameters).toMatchObject({ task: expect.any(String), 'executionId.$': '$.executionId', 'args.$': '$.args' });
         expect(state.ResultPath).toBeNull();
-        expect(state.Retry).toEqual([{ ErrorEquals: RETRIED_ERRORS, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6 }]);
+        expect(state.Retry).toEqual([
+          { ErrorEquals: RETRIED_ERRORS, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6 },
+          ...(ASKS_A_REGISTRY.has(state.Parameters!.task as string) ? [REGISTRY_RETRY] : []),
+        ]);
       }
     });
 

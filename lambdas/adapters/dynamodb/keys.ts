@@ -24,8 +24,8 @@
 // | address history  | HISTORY#<scopeId>#<cidr>          | <SampledStartTime>#<resourceId> |                      |         | GetIpamAddressHistory (exact CIDR); TTL 3 years after the end |
 // | pool monitor     | MONITOR#<poolId>                  | META                        |                          |         | utilisation threshold last reported      |
 // | sweep lease      | SWEEP                             | LEASE                       |                          |         | one discovery sweep at a time            |
-// | BYOASN           | BYOASN#<account>                  | <asn>                       |                          |         | one record per account and ASN; DescribeIpamByoasn |
-// | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR; DescribeByoipCidrs |
+// | BYOASN           | BYOASN#<account>                  | <asn>                       |                          |         | one record per account and ASN; DescribeIpamByoasn; failed and deprovisioned ones TTL 7 days |
+// | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR, and the range if provisioned outside IPAM; DescribeByoipCidrs, DescribeIpv6Pools; finished ranges TTL 24 h |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
 // | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |

@@ -76,6 +76,12 @@ function itemOf(entity: Entity, version?: number): Item {
     const expiresAt = executionExpiresAt(entity.value);
     if (expiresAt !== undefined) item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(expiresAt / 1000);
   }
+  if (entity.type === 'byoasn' && entity.value.retainedUntil)
+    item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
+  // A finished range outside IPAM goes with its record, unless the record still holds an IPAM CIDR's advertisement or ASNs.
+  const advertisement = entity.type === 'byoip-advertisement' ? entity.value : undefined;
+  if (advertisement?.range?.retainedUntil && !advertisement.advertised && advertisement.associatedAsns.length === 0)
+    item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(advertisement.range.retainedUntil) / 1000);
   if (entity.type === 'outbox-entry') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(outboxEntryExpiresAt(entity.value) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;

@@ -30,6 +30,7 @@ export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _Dele
 export const DeleteSubnet$: Schema = [9, n, "DeleteSubnet", 0, () => _DeleteSubnetRequest, () => "unit"];
 export const DeleteTags$: Schema = [9, n, "DeleteTags", 0, () => _DeleteTagsRequest, () => "unit"];
 export const DeleteVpc$: Schema = [9, n, "DeleteVpc", 0, () => _DeleteVpcRequest, () => "unit"];
+export const DeprovisionByoipCidr$: Schema = [9, n, "DeprovisionByoipCidr", 0, () => _DeprovisionByoipCidrRequest, () => _DeprovisionByoipCidrResult];
 export const DeprovisionIpamByoasn$: Schema = [9, n, "DeprovisionIpamByoasn", 0, () => _DeprovisionIpamByoasnRequest, () => _DeprovisionIpamByoasnResult];
 export const DeprovisionIpamPoolCidr$: Schema = [9, n, "DeprovisionIpamPoolCidr", 0, () => _DeprovisionIpamPoolCidrRequest, () => _DeprovisionIpamPoolCidrResult];
 export const DescribeAddresses$: Schema = [9, n, "DescribeAddresses", 0, () => _DescribeAddressesRequest, () => _DescribeAddressesResult];
@@ -79,6 +80,7 @@ export const ModifyIpamResourceCidr$: Schema = [9, n, "ModifyIpamResourceCidr", 
 export const ModifyIpamResourceDiscovery$: Schema = [9, n, "ModifyIpamResourceDiscovery", 0, () => _ModifyIpamResourceDiscoveryRequest, () => _ModifyIpamResourceDiscoveryResult];
 export const ModifyIpamScope$: Schema = [9, n, "ModifyIpamScope", 0, () => _ModifyIpamScopeRequest, () => _ModifyIpamScopeResult];
 export const ModifyManagedPrefixList$: Schema = [9, n, "ModifyManagedPrefixList", 0, () => _ModifyManagedPrefixListRequest, () => _ModifyManagedPrefixListResult];
+export const MoveByoipCidrToIpam$: Schema = [9, n, "MoveByoipCidrToIpam", 0, () => _MoveByoipCidrToIpamRequest, () => _MoveByoipCidrToIpamResult];
 export const ProvisionByoipCidr$: Schema = [9, n, "ProvisionByoipCidr", 0, () => _ProvisionByoipCidrRequest, () => _ProvisionByoipCidrResult];
 export const ProvisionIpamByoasn$: Schema = [9, n, "ProvisionIpamByoasn", 0, () => _ProvisionIpamByoasnRequest, () => _ProvisionIpamByoasnResult];
 export const ProvisionIpamPoolCidr$: Schema = [9, n, "ProvisionIpamPoolCidr", 0, () => _ProvisionIpamPoolCidrRequest, () => _ProvisionIpamPoolCidrResult];
@@ -137,6 +139,8 @@ const _DeleteIpamScopeResult: Schema = [3, n, "DeleteIpamScopeResult", 0, ["Ipam
 const _DeleteSubnetRequest: Schema = [3, n, "DeleteSubnetRequest", 0, ["SubnetId", "DryRun"], [0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]], 1];
 const _DeleteTagsRequest: Schema = [3, n, "DeleteTagsRequest", 0, ["Resources", "DryRun", "Tags"], [[64, { "ec2QueryName": "ResourceId", "xmlName": "resourceId" }], [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }], [() => _TagList, { "ec2QueryName": "Tag", "xmlName": "tag" }]], 1];
 const _DeleteVpcRequest: Schema = [3, n, "DeleteVpcRequest", 0, ["VpcId", "DryRun"], [0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]], 1];
+const _DeprovisionByoipCidrRequest: Schema = [3, n, "DeprovisionByoipCidrRequest", 0, ["Cidr", "DryRun"], [0, 2], 1];
+const _DeprovisionByoipCidrResult: Schema = [3, n, "DeprovisionByoipCidrResult", 0, ["ByoipCidr"], [[() => _ByoipCidr, { "ec2QueryName": "ByoipCidr", "xmlName": "byoipCidr" }]]];
 const _DeprovisionIpamByoasnRequest: Schema = [3, n, "DeprovisionIpamByoasnRequest", 0, ["IpamId", "Asn", "DryRun"], [0, 0, 2], 2];
 const _DeprovisionIpamByoasnResult: Schema = [3, n, "DeprovisionIpamByoasnResult", 0, ["Byoasn"], [[() => _Byoasn, { "ec2QueryName": "Byoasn", "xmlName": "byoasn" }]]];
 const _DeprovisionIpamPoolCidrRequest: Schema = [3, n, "DeprovisionIpamPoolCidrRequest", 0, ["IpamPoolId", "DryRun", "Cidr"], [0, 2, 0], 1];
@@ -235,6 +239,8 @@ const _ModifyIpamScopeRequest: Schema = [3, n, "ModifyIpamScopeRequest", 0, ["Ip
 const _ModifyIpamScopeResult: Schema = [3, n, "ModifyIpamScopeResult", 0, ["IpamScope"], [[() => _IpamScope, { "ec2QueryName": "IpamScope", "xmlName": "ipamScope" }]]];
 const _ModifyManagedPrefixListRequest: Schema = [3, n, "ModifyManagedPrefixListRequest", 0, ["PrefixListId", "DryRun", "CurrentVersion", "PrefixListName", "AddEntries", "RemoveEntries", "MaxEntries", "IpamPrefixListResolverSyncEnabled"], [0, 2, 1, 0, [() => _AddPrefixListEntries, { "xmlName": "AddEntry" }], [() => _RemovePrefixListEntries, { "xmlName": "RemoveEntry" }], 1, 2], 1];
 const _ModifyManagedPrefixListResult: Schema = [3, n, "ModifyManagedPrefixListResult", 0, ["PrefixList"], [[() => _ManagedPrefixList, { "ec2QueryName": "PrefixList", "xmlName": "prefixList" }]]];
+const _MoveByoipCidrToIpamRequest: Schema = [3, n, "MoveByoipCidrToIpamRequest", 0, ["Cidr", "IpamPoolId", "IpamPoolOwner", "DryRun"], [0, 0, 0, 2], 3];
+const _MoveByoipCidrToIpamResult: Schema = [3, n, "MoveByoipCidrToIpamResult", 0, ["ByoipCidr"], [[() => _ByoipCidr, { "ec2QueryName": "ByoipCidr", "xmlName": "byoipCidr" }]]];
 const _ProvisionByoipCidrRequest: Schema = [3, n, "ProvisionByoipCidrRequest", 0, ["Cidr", "CidrAuthorizationContext", "PubliclyAdvertisable", "Description", "DryRun", "PoolTagSpecifications", "MultiRegion", "NetworkBorderGroup"], [0, () => _CidrAuthorizationContext, 2, 0, 2, [() => _TagSpecificationList, { "xmlName": "PoolTagSpecification" }], 2, 0], 1];
 const _ProvisionByoipCidrResult: Schema = [3, n, "ProvisionByoipCidrResult", 0, ["ByoipCidr"], [[() => _ByoipCidr, { "ec2QueryName": "ByoipCidr", "xmlName": "byoipCidr" }]]];
 const _ProvisionIpamByoasnRequest: Schema = [3, n, "ProvisionIpamByoasnRequest", 0, ["IpamId", "Asn", "AsnAuthorizationContext", "DryRun"], [0, 0, () => _AsnAuthorizationContext, 2], 3];

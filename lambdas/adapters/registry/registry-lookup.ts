@@ -2,12 +2,15 @@
 // local test server in tests) and fetch for RDAP JSON (a fixture server in tests).
 import { Resolver } from 'node:dns/promises';
 import type { PublicSpaceConfig } from '../../config.ts';
-import type { RegistryLookup } from '../../ports/registry.ts';
+import { type RegistryLookup, RegistryUnavailable } from '../../ports/registry.ts';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** DNS answers meaning "nothing published here" rather than a broken lookup. */
 const NO_RECORD_CODES = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
+
+/** One RDAP request's limit; the workflow retries a slow registry, it does not wait on it. */
+const RDAP_TIMEOUT_MS = 10_000;
 
 export function createRegistryLookup(config: Pick<PublicSpaceConfig, 'dnsResolver' | 'rdapBaseUrl'>): RegistryLookup {
   const resolver = new Resolver({ timeout: 2000, tries: 2 });
@@ -20,14 +23,26 @@ export function createRegistryLookup(config: Pick<PublicSpaceConfig, 'dnsResolve
         // A TXT record may be split into several strings; they form one value.
         return (await resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
       } catch (error) {
-        if (NO_RECORD_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return [];
-        throw error;
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (NO_RECORD_CODES.has(code)) return [];
+        // Refused, timed out, SERVFAIL…: the resolver gave no verdict.
+        throw new RegistryUnavailable('DNS', `the TXT lookup of ${name} failed (${code || (error as Error).message})`);
       }
     },
 
     async rdapCertificates(kind, resource) {
-      const response = await fetch(`${rdapBase}/${kind}/${resource}`, { headers: { accept: 'application/rdap+json' } });
+      const url = `${rdapBase}/${kind}/${resource}`;
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { accept: 'application/rdap+json' }, signal: AbortSignal.timeout(RDAP_TIMEOUT_MS) });
+      } catch (error) {
+        const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+        throw new RegistryUnavailable('RDAP', `GET ${url} failed (${cause?.code ?? (error as Error).message})`);
+      }
       if (response.status === 404) return [];
+      // Overloaded or failing: the next attempt may get an answer.
+      if (response.status === 429 || response.status >= 500)
+        throw new RegistryUnavailable('RDAP', `GET ${url} answered ${response.status}`);
       if (!response.ok) throw new Error(`RDAP ${kind}/${resource} answered ${response.status}`);
       return certificatesIn(await response.json());
     },

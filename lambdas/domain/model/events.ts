@@ -110,7 +110,45 @@ export interface ResourceShareChange {
   };
 }
 
+/** BYOASN: each state an ASN enters (provisioning accepted, provisioned, failed, deprovisioned). */
+export interface ByoasnStateChange {
+  'detail-type': 'IPAM BYOASN State Change';
+  detail: {
+    ipamId: string;
+    asn: string;
+    previousState?: string;
+    state: string;
+    statusMessage?: string;
+  };
+}
+
+/** BYOASN: an ASN associated with or disassociated from a BYOIP CIDR of its IPAM. */
+export interface ByoasnAssociationChange {
+  'detail-type': 'IPAM BYOASN Association Change';
+  detail: {
+    ipamId: string;
+    asn: string;
+    cidr: string;
+    change: 'associated' | 'disassociated';
+  };
+}
+
+/** A BYOIP range provisioned outside IPAM (ProvisionByoipCidr): each state it enters, and its move into IPAM. */
+export interface ByoipCidrStateChange {
+  'detail-type': 'BYOIP CIDR State Change';
+  detail: {
+    cidr: string;
+    poolId: string;
+    previousState?: string;
+    state: string;
+    statusMessage?: string;
+  };
+}
+
 export type IpamEvent =
+  | ByoasnStateChange
+  | ByoasnAssociationChange
+  | ByoipCidrStateChange
   | PoolCidrStateChange
   | PoolAllocationChange
   | ResourceCidrComplianceChange

@@ -18,6 +18,8 @@ export type WorkflowName =
   | 'provision-pool-cidr'
   | 'provision-byoip-cidr'
   | 'provision-byoasn'
+  | 'provision-byoip-range'
+  | 'import-byoip-cidr'
   | 'deprovision-pool-cidr'
   | 'delete-pool'
   | 'delete-ipam'

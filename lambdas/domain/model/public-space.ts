@@ -15,6 +15,8 @@ export interface Byoasn extends Versioned {
   ipamRegion: string;
   /** Internal: BYOIP CIDRs it is associated with; deprovisioning needs zero. */
   associationCount: number;
+  /** Failed and deprovisioned ASNs only: when the record is purged (domain/expiry.ts). */
+  retainedUntil?: string;
 }
 
 /**
@@ -33,6 +35,43 @@ export interface ByoipCidrAdvertisement extends Versioned {
   customAsnSwitchedAt?: string;
   /** ASNs currently associated (State associated). */
   associatedAsns: string[];
+  /** Set for a range provisioned outside IPAM (ProvisionByoipCidr) in this account and Region; IPAM-held ranges have none. */
+  range?: ByoipRange;
+}
+
+/** Where a range provisioned outside IPAM stands; `provisioned` answers `provisioned-not-publicly-advertisable` when it is not advertisable. */
+type ByoipRangeState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'deprovisioned';
+
+/**
+ * EC2's own BYOIP (ProvisionByoipCidr): a range proved by a signed message and given an address
+ * pool of its own (`ipv4pool-ec2-…`, `ipv6pool-ec2-…`), until it is deprovisioned or moved into
+ * an IPAM pool (MoveByoipCidrToIpam).
+ */
+export interface ByoipRange {
+  state: ByoipRangeState;
+  /** The failure's reason while failed-provision (answered as StatusMessage, where success answers the pool id). */
+  failureMessage?: string;
+  poolId: string;
+  publiclyAdvertisable: boolean;
+  description?: string;
+  networkBorderGroup: string;
+  poolTags: Tag[];
+  /** The signed authorization the provisioning workflow verifies. */
+  message: string;
+  signature: string;
+  /** The move into an IPAM pool, once asked for. */
+  transfer?: ByoipTransfer;
+  /** Finished ranges only (deprovisioned, failed-provision, transferred): when the record is forgotten. */
+  retainedUntil?: string;
+}
+
+export interface ByoipTransfer {
+  ipamPoolId: string;
+  ipamPoolOwner: string;
+  /** The pool CIDR record (state pending-import) that the transfer provisions. */
+  ipamPoolCidrId: string;
+  state: 'pending-transfer' | 'complete-transfer' | 'failed-transfer';
+  failureMessage?: string;
 }
 
 type VerificationTokenState =

@@ -41,6 +41,8 @@ import {
 import { associateVpcCidrBlock, disassociateVpcCidrBlock } from '../vpc-cidr-blocks.ts';
 import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
+import { deprovisionByoipCidr, describeIpv6Pools, getAssociatedIpv6PoolCidrs, provisionByoipCidr } from '../byoip-ranges.ts';
+import { moveByoipCidrToIpam } from '../byoip-transfer.ts';
 
 export interface ActionSpec {
   run: UseCase;
@@ -181,6 +183,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
   AssociateSubnetCidrBlock: { run: associateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
   DisassociateSubnetCidrBlock: { run: disassociateSubnetCidrBlock, ec2Companion: true, discovery: 'changes' },
+  // EC2's own BYOIP outside IPAM, its IPv6 pools, and the move into IPAM (issue 21, S12)
+  ProvisionByoipCidr: { run: provisionByoipCidr },
+  DeprovisionByoipCidr: { run: deprovisionByoipCidr },
+  MoveByoipCidrToIpam: { run: moveByoipCidrToIpam },
+  DescribeIpv6Pools: { run: describeIpv6Pools },
+  GetAssociatedIpv6PoolCidrs: { run: getAssociatedIpv6PoolCidrs },
   // Organisations: the delegated IPAM administrator
   EnableIpamOrganizationAdminAccount: {
     run: enableIpamOrganizationAdminAccount,

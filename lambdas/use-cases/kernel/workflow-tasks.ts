@@ -7,6 +7,8 @@ import type { TaskEvent } from '../../ports/workflows.ts';
 import type { Dependencies } from './context.ts';
 import { failByoasnProvision, verifyByoasnProvision } from '../byoasn.ts';
 import { verifyByoipCidr } from '../byoip-provisioning.ts';
+import { failByoipRange, verifyByoipRange } from '../byoip-ranges.ts';
+import { failByoipImport, importByoipCidr } from '../byoip-transfer.ts';
 import { retryOnConflict } from '../free-space.ts';
 import { deleteIpamPools, deleteIpamRecord } from '../ipams.ts';
 import { failSettling, moveState, settleState } from '../lifecycle.ts';
@@ -41,6 +43,15 @@ function reasonOf(event: TaskEvent): string {
 const deleted = (args: TaskArgs): { type: LifecycleResource; id: string } =>
   typeof args.poolId === 'string' ? { type: 'pool', id: args.poolId } : { type: 'ipam', id: text(args, 'ipamId') };
 
+/** The import-byoip-cidr workflow's args: the range (owner, Region, CIDR) and the pool CIDR it becomes. */
+const importArgs = (args: TaskArgs) => ({
+  ownerId: text(args, 'ownerId'),
+  region: text(args, 'region'),
+  cidr: text(args, 'cidr'),
+  poolId: text(args, 'poolId'),
+  poolCidrId: text(args, 'poolCidrId'),
+});
+
 const TASKS: Readonly<Record<string, Task>> = {
   completeCreation: (deps, args) =>
     moveState(deps, text(args, 'resourceType') as LifecycleResource, text(args, 'id'), 'create-in-progress', 'create-complete'),
@@ -58,6 +69,11 @@ const TASKS: Readonly<Record<string, Task>> = {
   verifyByoasn: (deps, args) =>
     verifyByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), text(args, 'message'), text(args, 'signature')),
   failByoasn: (deps, args, event) => failByoasnProvision(deps, text(args, 'ownerId'), text(args, 'asn'), reasonOf(event)),
+  verifyByoipRange: (deps, args) => verifyByoipRange(deps, text(args, 'ownerId'), text(args, 'region'), text(args, 'cidr')),
+  failByoipRange: (deps, args, event) =>
+    failByoipRange(deps, text(args, 'ownerId'), text(args, 'region'), text(args, 'cidr'), reasonOf(event)),
+  importByoipCidr: (deps, args) => importByoipCidr(deps, importArgs(args)),
+  failByoipImport: (deps, args, event) => failByoipImport(deps, importArgs(args), reasonOf(event)),
   deprovisionPoolCidr: (deps, args) => completeDeprovision(deps, text(args, 'poolId'), text(args, 'poolCidrId')),
   failPoolCidr: (deps, args, event) => failPoolCidr(deps, text(args, 'poolId'), text(args, 'poolCidrId'), reasonOf(event)),
   deletePoolTree: (deps, args) => deletePoolTree(deps, text(args, 'poolId'), args.cascade === true),

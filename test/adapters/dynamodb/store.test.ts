@@ -2,10 +2,17 @@
 // mark expiring items for DynamoDB's TTL, and read named records from the table, never the index.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { elasticIpKey, executionKey, outboxKey, poolCidrKey } from '../../../lambdas/adapters/dynamodb/keys.ts';
+import {
+  byoasnKey,
+  byoipAdvertisementKey,
+  elasticIpKey,
+  executionKey,
+  outboxKey,
+  poolCidrKey,
+} from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table-schema.ts';
-import type { ElasticIp } from '../../../lambdas/domain/model/public-space.ts';
+import type { Byoasn, ByoipCidrAdvertisement, ElasticIp } from '../../../lambdas/domain/model/public-space.ts';
 import { StoreConflict } from '../../../lambdas/ports/store.ts';
 import { CLOSED_EXECUTION_RETENTION_MS, OUTBOX_RETENTION_MS } from '../../../lambdas/domain/expiry.ts';
 import type { OutboxEntry } from '../../../lambdas/domain/model/events.ts';
@@ -39,6 +46,58 @@ describe('DynamoDbStore and TTL', () => {
     await store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...live, State: 'deprovisioned', retainedUntil } } }]);
     expect((await rawItem(poolCidrKey('pool-ttl', 'ipam-pool-cidr-ttl')))?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
     expect(await store.getPoolCidr('pool-ttl', 'ipam-pool-cidr-ttl')).toMatchObject({ State: 'deprovisioned', retainedUntil });
+  });
+});
+
+describe('DynamoDbStore and TTL of public-space records', () => {
+  it('marks a failed or deprovisioned BYOASN at its retainedUntil, and a provisioned one not at all', async () => {
+    const { doc, tableName } = await createTestTable();
+    const store = new DynamoDbStore(doc, tableName);
+    const rawItem = async () => (await doc.send(new GetCommand({ TableName: tableName, Key: byoasnKey('123456789012', '12345') }))).Item;
+    const provisioned: Byoasn = {
+      Asn: '12345',
+      IpamId: 'ipam-ttl',
+      State: 'provisioned',
+      ownerId: '123456789012',
+      ipamRegion: 'us-east-1',
+      associationCount: 0,
+      version: 1,
+    };
+    await store.commit([{ op: 'create', entity: { type: 'byoasn', value: provisioned } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
+    const retainedUntil = '2030-01-08T00:00:00.000Z';
+    await store.commit([{ op: 'update', entity: { type: 'byoasn', value: { ...provisioned, State: 'deprovisioned', retainedUntil } } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
+  });
+
+  it('marks the record of a finished BYOIP range outside IPAM, unless it still holds an advertisement or ASNs', async () => {
+    const { doc, tableName } = await createTestTable();
+    const store = new DynamoDbStore(doc, tableName);
+    const key = byoipAdvertisementKey('123456789012', 'us-west-2', '130.137.249.0/24');
+    const rawItem = async () => (await doc.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
+    const retainedUntil = '2030-01-02T00:00:00.000Z';
+    const record: ByoipCidrAdvertisement = {
+      ownerId: '123456789012',
+      region: 'us-west-2',
+      cidr: '130.137.249.0/24',
+      advertised: false,
+      associatedAsns: ['12345'],
+      range: {
+        state: 'deprovisioned',
+        poolId: 'ipv4pool-ec2-0123456789abcdef0',
+        publiclyAdvertisable: true,
+        networkBorderGroup: 'us-west-2',
+        poolTags: [],
+        message: 'm',
+        signature: 's',
+        retainedUntil,
+      },
+      version: 1,
+    };
+    await store.commit([{ op: 'create', entity: { type: 'byoip-advertisement', value: record } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
+    await store.commit([{ op: 'update', entity: { type: 'byoip-advertisement', value: { ...record, associatedAsns: [] } } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
   });
 });
 

@@ -72,6 +72,8 @@ describe('shareGrants', () => {
     expect(permissionOf(narrowed.share, 'ec2:IpamPool')).toBe(importOnly);
     expect(shareGrants([narrowed], org, A, POOL, 'DescribeIpamPools')).toBe(true);
     expect(shareGrants([narrowed], org, A, POOL, 'AllocateIpamPoolCidr')).toBe(false);
+    expect(shareGrants([narrowed], org, A, POOL, 'ImportByoipCidrToIpam')).toBe(true);
+    expect(shareGrants([view(A)], org, A, POOL, 'ImportByoipCidrToIpam')).toBe(false);
   });
 });
 
