@@ -17,6 +17,10 @@ export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-0${hex(32)}`;
 /** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
 export const newElasticIpAllocationId = () => shortId('eipalloc');
+/** Elastic IP associations: `eipassoc-` and 17 hex digits. */
+export const newElasticIpAssociationId = () => shortId('eipassoc');
+/** Public IPv4 pools: `ipv4pool-ec2-` and 17 hex digits, like `ipv4pool-ec2-0019eed22a684e0b2` (the guide, S9). */
+export const newPublicIpv4PoolId = () => shortId('ipv4pool-ec2');
 /** EC2 companions: `vpc-` and 17 hex digits; CIDR block associations `vpc-cidr-assoc-` likewise. */
 export const newVpcId = () => shortId('vpc');
 export const newVpcCidrAssociationId = () => shortId('vpc-cidr-assoc');
