@@ -12,6 +12,7 @@ import type { ByoipCidrAdvertisement } from '../domain/model/public-space.ts';
 import type { Write } from '../ports/store.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { retryOnConflict } from './free-space.ts';
+import { publicIpv4PoolRanges } from './public-ipv4-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** `Asn` value (or its absence) meaning Amazon's own ASN as origin. */
@@ -183,12 +184,24 @@ export async function describeByoipCidrs(deps: Dependencies, context: RequestCon
   const advertisements = new Map(
     (await deps.store.listByoipAdvertisements(context.accountId, context.region)).map((record) => [record.cidr, record]),
   );
+  const presented = byoipCidrs.map((byoip) =>
+    presentByoipCidr(byoip, advertisements.get(byoip.cidr) ?? withdrawnAdvertisement(context.accountId, context.region, byoip.cidr)),
+  );
+  // The ranges of the caller's public IPv4 pools are BYOIP CIDRs of the caller too (the guide, S9 A3).
+  for (const range of await publicIpv4PoolRanges(deps, context.accountId, context.region)) {
+    if (!presented.some((byoip) => byoip.Cidr === range)) {
+      const state = 'provisioned' as const;
+      presented.push({
+        Cidr: range,
+        Description: undefined,
+        StatusMessage: PROVISIONED_STATUS,
+        State: state,
+        NetworkBorderGroup: context.region,
+        AsnAssociations: [],
+      });
+    }
+  }
   const query = queryFingerprint(['DescribeByoipCidrs', context.accountId, context.region]);
-  const page = pageOf(deps.paginationSecret, query, byoipCidrs, (byoip) => byoip.cidr, input, input.MaxResults);
-  return {
-    ByoipCidrs: page.items.map((byoip) =>
-      presentByoipCidr(byoip, advertisements.get(byoip.cidr) ?? withdrawnAdvertisement(context.accountId, context.region, byoip.cidr)),
-    ),
-    NextToken: page.nextToken,
-  };
+  const page = pageOf(deps.paginationSecret, query, presented, (byoip) => byoip.Cidr, input, input.MaxResults);
+  return { ByoipCidrs: page.items, NextToken: page.nextToken };
 }

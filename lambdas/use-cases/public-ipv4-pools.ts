@@ -345,3 +345,10 @@ export async function releaseToPublicIpv4Pool(deps: Dependencies, elasticIp: Ela
     await deps.store.commit(writes);
   });
 }
+
+/** The address ranges of an account's public IPv4 pools in one Region (DescribeByoipCidrs lists them). */
+export async function publicIpv4PoolRanges(deps: Dependencies, ownerId: string, region: string): Promise<string[]> {
+  return (await deps.store.listPublicIpv4Pools(ownerId))
+    .filter((pool) => pool.region === region)
+    .flatMap((pool) => pool.ranges.map((range) => range.cidr));
+}
