@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnsTokenRecordNames } from '../../lambdas/domain/byoip-verification.ts';
 import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import { releaseAllocationsOfPool } from '../../lambdas/use-cases/allocations.ts';
+import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
+import { runDiscoverySweep } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
 import { type RegistryServers, startRegistryServers } from '../support/registry-servers.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
@@ -107,7 +109,8 @@ describe('public IPv4 pools (S7/S9 alternative paths)', () => {
     );
     // EC2 objects are regional: the pool is not found from us-east-1.
     await expectRefusal(harness.call('AllocateAddress', { PublicIpv4Pool: PoolId }), 'InvalidPublicIpv4PoolID.NotFound', PoolId);
-    // The EIPs are not IPAM allocations on this path (S9 A5).
+    // The EIPs are not IPAM allocations on this path (S9 A5); discovery sees the pool's range, so a sweep keeps its allocation.
+    await runDiscoverySweep(harness.deps as SweepDependencies);
     expect((await harness.call('GetIpamPoolAllocations', { IpamPoolId: regional }, WEST)).IpamPoolAllocations).toHaveLength(1);
     expect(await describePool(PoolId)).toMatchObject({ TotalAddressCount: 256, TotalAvailableAddressCount: 253 });
     const { Addresses } = await harness.call('DescribeAddresses', { Filters: [{ Name: 'public-ipv4-pool', Values: [PoolId] }] }, WEST);
