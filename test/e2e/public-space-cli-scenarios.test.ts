@@ -22,7 +22,8 @@ const probe = await probeAwsCli();
 const describeCli = describe.skipIf(skipUnless(probe.available, 'the public-space AWS CLI scenarios (S7, S9, S14)', probe.reason));
 
 const INSTANCE = 'i-07459a6fca5b35823';
-const SCENARIO_TIMEOUT_MS = 400_000;
+/** Each CLI run starts Python and loads the EC2 model; a scenario makes 40–60 of them, slower on a busy machine. */
+const SCENARIO_TIMEOUT_MS = 600_000;
 /** The guide's profiles: management-account, ipam-account (the delegated IPAM administrator), member-account. */
 const PROFILES = { 'management-account': ADMIN, 'ipam-account': OTHER, 'member-account': MEMBER };
 
