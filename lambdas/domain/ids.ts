@@ -46,9 +46,9 @@ export const arnOf = (accountId: string, resource: ArnResource, id: string) => `
 
 /**
  * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
- * IPAM resources with ARNs, and the Elastic IPs, VPCs and subnets it keeps.
+ * IPAM resources with ARNs, and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
  */
-export type TaggableKind = ArnResource | 'elastic-ip' | 'vpc' | 'subnet';
+export type TaggableKind = ArnResource | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
 
 /** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
 const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
@@ -59,6 +59,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-[0-9a-f]+$/, 'ipam'],
   [/^eipalloc-[0-9a-f]+$/, 'elastic-ip'],
+  [/^ipv4pool-ec2-[0-9a-f]+$/, 'ipv4pool-ec2'],
   [/^vpc-[0-9a-f]+$/, 'vpc'],
   [/^subnet-[0-9a-f]+$/, 'subnet'],
 ];

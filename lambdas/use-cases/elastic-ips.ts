@@ -40,7 +40,10 @@ interface AllocateAddressInput {
 
 /** Checks in the order of DN-302; each step names what was wrong. */
 export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
-  if (input.IpamPoolId === undefined && input.PublicIpv4Pool !== undefined && input.CustomerOwnedIpv4Pool === undefined) {
+  if (input.IpamPoolId === undefined && input.PublicIpv4Pool !== undefined) {
+    if (input.CustomerOwnedIpv4Pool !== undefined) {
+      throw new IpamError('InvalidParameterCombination', 'PublicIpv4Pool cannot be combined with CustomerOwnedIpv4Pool');
+    }
     return allocateFromPublicIpv4Pool(deps, context, { ...input, PublicIpv4Pool: input.PublicIpv4Pool });
   }
   if (input.IpamPoolId === undefined) {

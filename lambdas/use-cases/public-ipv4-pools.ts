@@ -45,6 +45,14 @@ async function requirePublicIpv4Pool(deps: Dependencies, context: RequestContext
   return pool;
 }
 
+/** The caller's public IPv4 pool in the request's Region (as CreateTags and AllocateAddress find EC2 objects). */
+export async function requirePublicIpv4PoolInRegion(deps: Dependencies, context: RequestContext, poolId: string): Promise<PublicIpv4Pool> {
+  const pool = await deps.store.getPublicIpv4Pool(context.accountId, poolId);
+  // EC2 objects are regional: a pool of another Region is not found here.
+  if (!pool || pool.region !== context.region) throw poolNotFound(poolId);
+  return pool;
+}
+
 function requireNetworkBorderGroup(given: string | undefined, region: string): void {
   if (given !== undefined && given !== region) {
     throw new IpamError('InvalidParameterValue', `NetworkBorderGroup '${given}' must be the Region of the request, ${region}`);
@@ -259,9 +267,7 @@ interface AllocateInput {
  */
 export async function allocateFromPublicIpv4Pool(deps: Dependencies, context: RequestContext, input: AllocateInput) {
   const tags = tagsFromSpecifications(input.TagSpecifications, 'elastic-ip');
-  const first = await deps.store.getPublicIpv4Pool(context.accountId, input.PublicIpv4Pool);
-  // EC2 objects are regional: a pool of another Region is not found here.
-  if (!first || first.region !== context.region) throw poolNotFound(input.PublicIpv4Pool);
+  const first = await requirePublicIpv4PoolInRegion(deps, context, input.PublicIpv4Pool);
   if (input.Domain !== undefined && input.Domain !== 'vpc') {
     throw new IpamError(
       'InvalidParameterValue',

@@ -199,6 +199,18 @@ describe('public IPv4 pools (S7/S9 alternative paths)', () => {
     expect(seen).toEqual([...ids].sort());
     const tagged = await paging.call('DescribePublicIpv4Pools', { Filters: [{ Name: 'tag:team', Values: ['b'] }] }, WEST);
     expect(tagged.PublicIpv4Pools.map((pool: { PoolId: string }) => pool.PoolId)).toEqual([ids[1]]);
+    // CreateTags and DescribeTags take public IPv4 pools, in their Region.
+    await paging.call('CreateTags', { Resources: [ids[0]], Tags: [{ Key: 'env', Value: 'prod' }] }, WEST);
+    expect((await paging.call('DescribePublicIpv4Pools', { PoolIds: [ids[0]] }, WEST)).PublicIpv4Pools[0].Tags).toEqual([
+      { Key: 'team', Value: 'a' },
+      { Key: 'env', Value: 'prod' },
+    ]);
+    const described = await paging.call('DescribeTags', { Filters: [{ Name: 'resource-id', Values: [ids[0]] }] }, WEST);
+    expect(described.Tags).toContainEqual({ ResourceId: ids[0], ResourceType: 'ipv4pool-ec2', Key: 'env', Value: 'prod' });
+    await expectRefusal(
+      paging.call('CreateTags', { Resources: [ids[0]], Tags: [{ Key: 'x', Value: 'y' }] }),
+      'InvalidPublicIpv4PoolID.NotFound',
+    );
     await paging.engine.stop();
   });
 });
