@@ -335,6 +335,7 @@ function lowestFree(pool: PublicIpv4Pool, taken: Set<string>): string | undefine
 export async function releaseToPublicIpv4Pool(deps: Dependencies, elasticIp: ElasticIp, reread: () => Promise<ElasticIp>): Promise<void> {
   await retryOnConflict(async (attempt) => {
     const current = attempt === 0 ? elasticIp : await reread();
+    if (current.AssociationId !== undefined) throw new IpamError('InvalidIPAddress.InUse', `Address ${current.PublicIp} is in use.`);
     const pool = await deps.store.getPublicIpv4Pool(current.ownerId, current.PublicIpv4Pool);
     const writes: Write[] = [
       // Invariant (delete): the EIP still exists at the version read, so exactly one concurrent release succeeds.
