@@ -69,6 +69,14 @@ export interface PublicSpaceConfig {
   amazonIpv6Space: string;
   /** Simulated Amazon-owned IPv4 space for contiguous Elastic IP blocks. */
   amazonIpv4Space: string;
+  /**
+   * Seconds a released Elastic IP address waits before it is handed out again
+   * (IPAM_RELEASE_COOLDOWN_S, spec DN-35). Default 0: at once, our deliberate improvement over
+   * AWS's minutes to 48 hours.
+   */
+  releaseCooldownSeconds: number;
+  /** The instances and network interfaces of embedded mode (IPAM_EC2_INSTANCES_FILE, ports/ec2-instances.ts); undefined = none. */
+  instancesFile: string | undefined;
 }
 
 export interface Ec2UpstreamConfig {
@@ -254,6 +262,8 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       // Documentation ranges (RFC 3849, RFC 5737): nothing real is ever handed out.
       amazonIpv6Space: env.IPAM_AMAZON_IPV6_SPACE || '2001:db8::/32',
       amazonIpv4Space: env.IPAM_AMAZON_IPV4_SPACE || '198.51.100.0/24',
+      releaseCooldownSeconds: integer(env, 'IPAM_RELEASE_COOLDOWN_S', 0),
+      instancesFile: env.IPAM_EC2_INSTANCES_FILE ? path.resolve(projectRoot, env.IPAM_EC2_INSTANCES_FILE) : undefined,
     },
     ec2Upstream: ec2Upstream(env),
     local: {

@@ -28,6 +28,12 @@ export const ERROR_STATUS = {
   'InvalidAddress.NotFound': 400,
   'InvalidIPAddress.InUse': 400,
   InsufficientAddressCapacity: 400,
+  // Public IPv4 pools and Elastic IP associations (issue 21 part A)
+  'InvalidPublicIpv4PoolID.NotFound': 400,
+  'InvalidAssociationID.NotFound': 400,
+  'InvalidInstanceID.NotFound': 400,
+  'InvalidNetworkInterfaceID.NotFound': 400,
+  'Resource.AlreadyAssociated': 400,
   // VPCs (EC2 companions, embedded mode)
   'InvalidVpcID.NotFound': 400,
   'InvalidVpc.Range': 400,

@@ -17,6 +17,10 @@ export const newPoolCidrId = () => `ipam-pool-cidr-0${hex(32)}`;
 export const newAllocationId = () => `ipam-pool-alloc-0${hex(32)}`;
 /** Elastic IP allocations: `eipalloc-` and 17 hex digits, like `eipalloc-0a1b2c3d4e5f60718`. */
 export const newElasticIpAllocationId = () => shortId('eipalloc');
+/** Elastic IP associations: `eipassoc-` and 17 hex digits. */
+export const newElasticIpAssociationId = () => shortId('eipassoc');
+/** Public IPv4 pools: `ipv4pool-ec2-` and 17 hex digits, like `ipv4pool-ec2-0019eed22a684e0b2` (the guide, S9). */
+export const newPublicIpv4PoolId = () => shortId('ipv4pool-ec2');
 /** EC2 companions: `vpc-` and 17 hex digits; CIDR block associations `vpc-cidr-assoc-` likewise. */
 export const newVpcId = () => shortId('vpc');
 export const newVpcCidrAssociationId = () => shortId('vpc-cidr-assoc');
@@ -44,9 +48,9 @@ export const arnOf = (accountId: string, resource: ArnResource, id: string) => `
 
 /**
  * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
- * IPAM resources with ARNs, and the Elastic IPs, VPCs and subnets it keeps.
+ * IPAM resources with ARNs, and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
  */
-export type TaggableKind = ArnResource | 'elastic-ip' | 'vpc' | 'subnet';
+export type TaggableKind = ArnResource | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
 
 /** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
 const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
@@ -57,6 +61,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-[0-9a-f]+$/, 'ipam'],
   [/^eipalloc-[0-9a-f]+$/, 'elastic-ip'],
+  [/^ipv4pool-ec2-[0-9a-f]+$/, 'ipv4pool-ec2'],
   [/^vpc-[0-9a-f]+$/, 'vpc'],
   [/^subnet-[0-9a-f]+$/, 'subnet'],
 ];

@@ -13,10 +13,13 @@ import { DiscoveryRefresher } from '../adapters/local/discovery-refresher.ts';
 import { EmbeddedCompanionsInventory } from '../adapters/local/embedded-companions-inventory.ts';
 import { EmptyInventory } from '../adapters/local/empty-inventory.ts';
 import { StaticInventoryFile } from '../adapters/local/inventory-file.ts';
+import { InstancesFile, noInstances } from '../adapters/local/instances-file.ts';
+import { UpstreamInstances } from '../adapters/ec2-upstream/upstream-instances.ts';
 import { MemoryOrganizationDirectory } from '../adapters/memory/organization.ts';
 import { StoredOrganizationDirectory } from '../adapters/organization-directory.ts';
 import { createRegistryLookup } from '../adapters/registry/registry-lookup.ts';
 import type { Config, DiscoveryConfig } from '../config.ts';
+import type { InstanceRegistry } from '../ports/ec2-instances.ts';
 import { defaultOrganization } from '../domain/organization.ts';
 import type { Ec2Upstream } from '../ports/ec2-upstream.ts';
 import type { EventPublisher } from '../ports/events.ts';
@@ -68,6 +71,8 @@ interface HostAdapters<HostWorkflows extends Workflows> {
   ec2Companions: Ec2CompanionsMode;
   /** The upstream EC2 endpoint, when ec2Companions is `forwarding`. */
   ec2Upstream?: Ec2Upstream;
+  /** Instead of the configured instance registry (tests bring their own). */
+  instances?: InstanceRegistry;
   /** Signs pagination tokens; default config.paginationSecret (the api Lambda's comes from its secret). */
   paginationSecret?: string;
   /** The client the store uses, when the host needs it too (the local host creates the table with it); default dynamoDbClient(config.dynamoDbEndpoint). */
@@ -143,6 +148,12 @@ function companionsInventory(
   return inventorySource(discovery, defaultSource, ec2Inventory);
 }
 
+/** Where Elastic IPs find instances: the upstream's in forwarding mode, else the instances file, else none. */
+function instanceRegistry(config: Config, upstream: Ec2Upstream | undefined): InstanceRegistry {
+  if (upstream) return new UpstreamInstances(upstream);
+  return config.publicSpace.instancesFile ? new InstancesFile(config.publicSpace.instancesFile) : noInstances;
+}
+
 /** What every use case, workflow task and discovery sweep needs, on this host. Called once per process (per cold start). */
 export function dependencies<HostWorkflows extends Workflows>(
   config: Config,
@@ -165,6 +176,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     log: host.log,
     ec2Companions: host.ec2Companions,
     ec2Upstream: host.ec2Upstream,
+    instances: host.instances ?? instanceRegistry(config, host.ec2Upstream),
     soleServerSince: host.soleServerSince,
     // Embedded VPCs and subnets are seen when they change (the action table's `discovery` flags).
     discoveryChanges:

@@ -18,7 +18,14 @@ import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain
 import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
-import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
+import type {
+  AddressCooldown,
+  Byoasn,
+  ByoipCidrAdvertisement,
+  ElasticIp,
+  IpamExternalResourceVerificationToken,
+  PublicIpv4Pool,
+} from '../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 import type { Subnet, Vpc } from '../domain/model/vpc.ts';
@@ -47,6 +54,8 @@ export type Entity =
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
   | { type: 'elastic-ip'; value: ElasticIp }
+  | { type: 'public-ipv4-pool'; value: PublicIpv4Pool }
+  | { type: 'address-cooldown'; value: AddressCooldown }
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
   | { type: 'outbox-entry'; value: OutboxEntry }
@@ -262,6 +271,12 @@ export interface PublicSpaceStore {
   getElasticIp(ownerId: string, region: string, allocationId: string): Promise<ElasticIp | undefined>;
   /** Every IPAM-pool Elastic IP of an account in one Region. */
   listElasticIps(ownerId: string, region: string): Promise<ElasticIp[]>;
+  /** One public IPv4 pool of an account, by id, whatever its Region. */
+  getPublicIpv4Pool(ownerId: string, poolId: string): Promise<PublicIpv4Pool | undefined>;
+  /** Every public IPv4 pool of an account, in any Region, by id. */
+  listPublicIpv4Pools(ownerId: string): Promise<PublicIpv4Pool[]>;
+  /** The released addresses of a pool (IPAM pool or public IPv4 pool) with a cool-down record, expired or not. */
+  listAddressCooldowns(poolId: string): Promise<AddressCooldown[]>;
 }
 
 /** EC2 companions kept by this service in embedded mode (issue 16): VPCs and their subnets. */

@@ -623,7 +623,8 @@ export async function releaseAllocations(
 
 /**
  * Cascade: releases every allocation of a pool except child-pool ones (those go when the child
- * deprovisions). Resources keep their CIDRs; they simply stop being IPAM allocations.
+ * deprovisions). Resources keep their CIDRs; they simply stop being IPAM allocations — except an
+ * Elastic IP, which is nothing but its address: it is released with its allocation (issue 21).
  */
 export async function releaseAllocationsOfPool(deps: Dependencies, poolId: string): Promise<void> {
   const pool = await deps.store.getPool(poolId);
@@ -632,8 +633,19 @@ export async function releaseAllocationsOfPool(deps: Dependencies, poolId: strin
   do {
     const page = await deps.store.listAllocations(poolId, { limit: 1000, after });
     for (const allocation of page.items) {
-      if (allocation.ResourceType !== 'ipam-pool') await releaseAllocation(deps, pool, allocation, 'api');
+      if (allocation.ResourceType === 'eip')
+        await releaseAllocation(deps, pool, allocation, 'api', undefined, () => elasticIpGone(deps, allocation));
+      else if (allocation.ResourceType !== 'ipam-pool') await releaseAllocation(deps, pool, allocation, 'api');
     }
     after = page.next;
   } while (after);
+}
+
+/** The delete of the Elastic IP an `eip` allocation holds the address of, if it is still there. */
+async function elasticIpGone(deps: Dependencies, allocation: IpamPoolAllocation): Promise<Write[]> {
+  const { ResourceOwner, ResourceRegion, ResourceId } = allocation;
+  const eip =
+    ResourceId && ResourceOwner && ResourceRegion ? await deps.store.getElasticIp(ResourceOwner, ResourceRegion, ResourceId) : undefined;
+  // Invariant (delete): the EIP is at the version read (a concurrent ReleaseAddress deletes it once).
+  return eip ? [{ op: 'delete', entity: { type: 'elastic-ip', value: eip } }] : [];
 }

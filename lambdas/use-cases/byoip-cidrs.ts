@@ -14,6 +14,7 @@ import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { findRange, listedRanges, presentRange, type RangeRecord, rangeRecordWrite, rangeState, rangeStateChange } from './byoip-ranges.ts';
 import { retryOnConflict } from './free-space.ts';
 import { commitAnnouncing } from './kernel/outbox.ts';
+import { publicIpv4PoolRanges } from './public-ipv4-pools.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
 /** `Asn` value (or its absence) meaning Amazon's own ASN as origin. */
@@ -200,6 +201,12 @@ export async function describeByoipCidrs(deps: Dependencies, context: RequestCon
       .filter((range) => !byoipCidrs.some((byoip) => byoip.cidr === range.cidr))
       .map((range) => ({ cidr: range.cidr, present: () => presentRange(range) })),
   ];
+  // The ranges of the caller's public IPv4 pools are BYOIP CIDRs of the caller too (the guide, S9 A3).
+  for (const cidr of await publicIpv4PoolRanges(deps, context.accountId, context.region)) {
+    if (listed.some((item) => item.cidr === cidr)) continue;
+    const provisioned = { Cidr: cidr, StatusMessage: PROVISIONED_STATUS, State: 'provisioned', NetworkBorderGroup: context.region };
+    listed.push({ cidr, present: () => ({ ...provisioned, Description: undefined, AsnAssociations: [] }) });
+  }
   const query = queryFingerprint(['DescribeByoipCidrs', context.accountId, context.region]);
   const page = pageOf(deps.paginationSecret, query, listed, (item) => item.cidr, input, input.MaxResults);
   return { ByoipCidrs: page.items.map((item) => item.present()), NextToken: page.nextToken };

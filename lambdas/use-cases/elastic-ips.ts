@@ -1,14 +1,26 @@
 // AllocateAddress, ReleaseAddress and DescribeAddresses for Elastic IPs drawn from an IPAM pool
-// (30-eips-iam-quotas §1, scenario S14): each EIP is an `eip` allocation of one /32 of the pool.
-// Only this form of Elastic IP is served here; EC2's own address pools are not simulated.
-import { type Cidr, cidrFromStart, containsCidr, formatAddress, parseAddress, parseCidr } from '../domain/cidr.ts';
+// (30-eips-iam-quotas §1, scenario S14): each EIP is an `eip` allocation of one /32 of the pool;
+// or from a public IPv4 pool fed by an IPAM pool (public-ipv4-pools.ts; S7/S9 alternatives).
+// Only these forms of Elastic IP are served here; Amazon's own address pool is not simulated.
+import {
+  type Cidr,
+  cidrFromStart,
+  compareCidrs,
+  containsCidr,
+  formatAddress,
+  lastAddress,
+  parseAddress,
+  parseCidr,
+} from '../domain/cidr.ts';
 import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newElasticIpAllocationId } from '../domain/ids.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import type { ElasticIp } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import { coolingAddresses, startCooldown } from './address-cooldowns.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
+import { allocateFromPublicIpv4Pool, releaseToPublicIpv4Pool } from './public-ipv4-pools.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { findPlacement, findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
@@ -28,10 +40,16 @@ interface AllocateAddressInput {
 
 /** Checks in the order of DN-302; each step names what was wrong. */
 export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
+  if (input.IpamPoolId === undefined && input.PublicIpv4Pool !== undefined) {
+    if (input.CustomerOwnedIpv4Pool !== undefined) {
+      throw new IpamError('InvalidParameterCombination', 'PublicIpv4Pool cannot be combined with CustomerOwnedIpv4Pool');
+    }
+    return allocateFromPublicIpv4Pool(deps, context, { ...input, PublicIpv4Pool: input.PublicIpv4Pool });
+  }
   if (input.IpamPoolId === undefined) {
     throw new IpamError(
       'InvalidParameterValue',
-      'This service allocates only Elastic IP addresses from an IPAM pool: IpamPoolId is required',
+      'This service allocates only Elastic IP addresses from an IPAM pool or a public IPv4 pool: IpamPoolId or PublicIpv4Pool is required',
     );
   }
   if (input.PublicIpv4Pool !== undefined || input.CustomerOwnedIpv4Pool !== undefined) {
@@ -59,6 +77,8 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
     );
   }
   const requested = input.Address === undefined ? undefined : addressInPool(input.Address, pool, provisioned);
+  const inUse = () =>
+    new IpamError('InvalidIPAddress.InUse', `The address ${input.Address} is already in use in IPAM pool ${pool.IpamPoolId}`);
 
   const AllocationId = newElasticIpAllocationId();
   const elasticIpOf = (placement: Placement, ipamPoolAllocationId: string): ElasticIp => ({
@@ -78,10 +98,10 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
   const elasticIp = await retryOnConflict(async () => {
     const placement = requested ? await findSpecificPlacement(deps.store, pool.IpamPoolId, requested) : await lowestFreeAddress(deps, pool);
     if (!placement) {
-      throw requested
-        ? new IpamError('InvalidIPAddress.InUse', `The address ${input.Address} is already in use in IPAM pool ${pool.IpamPoolId}`)
-        : new IpamError('InsufficientAddressCapacity', `IPAM pool ${pool.IpamPoolId} has no free address left`);
+      throw requested ? inUse() : new IpamError('InsufficientAddressCapacity', `IPAM pool ${pool.IpamPoolId} has no free address left`);
     }
+    // Read after the space: a release that freed the address committed its cool-down with it.
+    if (requested && (await coolingAddresses(deps, pool.IpamPoolId)).has(formatAddress('ipv4', requested.start))) throw inUse();
     // Invariant (create): the EIP and the allocation holding its address exist together or not at all.
     const allocation = await takeForResource(deps, pool, placement, resource, 'api', ({ IpamPoolAllocationId }) => [
       { op: 'create', entity: { type: 'elastic-ip', value: elasticIpOf(placement, IpamPoolAllocationId) } },
@@ -123,17 +143,22 @@ async function requireEipPool(deps: Dependencies, context: RequestContext, poolI
 }
 
 /**
- * DN-301: the lowest free address of the pool, not the allocator's best fit (which prefers the
- * smallest free block), so EIPs come out in address order. EIP pools are /29–/30 blocks or a few
- * BYOIP CIDRs, so reading every free block is cheap.
+ * DN-301: the lowest free address of the pool not cooling down, not the allocator's best fit
+ * (which prefers the smallest free block), so EIPs come out in address order. EIP pools are
+ * /29–/30 blocks or a few BYOIP CIDRs, so reading every free block is cheap.
  */
 async function lowestFreeAddress(deps: Dependencies, pool: IpamPool): Promise<Placement | undefined> {
-  const blocks = (await deps.store.listFreeBlocks(pool.IpamPoolId, 'ipv4')).map((block) => ({ block, cidr: parseCidr(block.cidr) }));
-  const lowest = blocks.reduce<(typeof blocks)[number] | undefined>(
-    (best, next) => (!best || next.cidr.start < best.cidr.start ? next : best),
-    undefined,
-  );
-  if (lowest) return { block: lowest.block, target: cidrFromStart('ipv4', lowest.cidr.start, 32) };
+  const blocks = (await deps.store.listFreeBlocks(pool.IpamPoolId, 'ipv4'))
+    .map((block) => ({ block, cidr: parseCidr(block.cidr) }))
+    .sort((a, b) => compareCidrs(a.cidr, b.cidr));
+  // Read after the space: a release that freed an address committed its cool-down with it.
+  const cooling = await coolingAddresses(deps, pool.IpamPoolId);
+  for (const { block, cidr } of blocks) {
+    for (let value = cidr.start; value <= lastAddress(cidr); value++) {
+      if (!cooling.has(formatAddress('ipv4', value))) return { block, target: cidrFromStart('ipv4', value, 32) };
+    }
+  }
+  if (blocks.length > 0) return undefined;
   // A listing is not a snapshot either: "no address left" only after the exact search agrees.
   return findPlacement(deps.store, pool.IpamPoolId, 'ipv4', { prefixLength: 32 });
 }
@@ -145,18 +170,30 @@ interface ReleaseAddressInput {
 }
 
 /**
- * Gives the address back, then deletes the EIP. In this order a crash in between leaves an EIP
- * without an allocation, which the next ReleaseAddress cleans up; the other order would leave an
- * address held by nothing anyone can release.
+ * Refused while associated (DN-303). An IPAM-pool EIP gives its address back, then is deleted: in
+ * this order a crash in between leaves an EIP without an allocation, which the next
+ * ReleaseAddress cleans up; the other order would leave an address held by nothing anyone can
+ * release. A public-IPv4-pool EIP and its pool's address go in one commit.
  */
 export async function releaseAddress(deps: Dependencies, context: RequestContext, input: ReleaseAddressInput) {
   const elasticIp = await requireElasticIp(deps, context, input);
+  if (elasticIp.AssociationId !== undefined) {
+    throw new IpamError('InvalidIPAddress.InUse', `Address ${elasticIp.PublicIp} is in use.`);
+  }
+  // A tag change since the read (CreateTags) is a new version: read again; gone means released.
+  const reread = () => requireElasticIpByAllocationId(deps, context, elasticIp.AllocationId);
+  if (elasticIp.ipamPoolId === undefined || elasticIp.ipamPoolAllocationId === undefined) {
+    await releaseToPublicIpv4Pool(deps, elasticIp, reread);
+    return { Return: true };
+  }
   const pool = await deps.store.getPool(elasticIp.ipamPoolId);
   const allocation = pool && (await deps.store.getAllocation(pool.IpamPoolId, elasticIp.ipamPoolAllocationId));
-  if (pool && allocation) await releaseAllocation(deps, pool, allocation, 'api');
+  const poolId = elasticIp.ipamPoolId;
+  if (pool && allocation)
+    await releaseAllocation(deps, pool, allocation, 'api', undefined, () => startCooldown(deps, poolId, elasticIp.PublicIp));
   await retryOnConflict(async (attempt) => {
-    // A tag change since the read (CreateTags) is a new version: read again; gone means released.
-    const current = attempt === 0 ? elasticIp : await requireElasticIpByAllocationId(deps, context, elasticIp.AllocationId);
+    const current = attempt === 0 ? elasticIp : await reread();
+    if (current.AssociationId !== undefined) throw new IpamError('InvalidIPAddress.InUse', `Address ${current.PublicIp} is in use.`);
     // Invariant (delete): the EIP still exists at the version read, so exactly one concurrent release succeeds.
     await deps.store.commit([{ op: 'delete', entity: { type: 'elastic-ip', value: current } }]);
   });
@@ -192,9 +229,8 @@ interface DescribeAddressesInput {
 
 /**
  * The filters EC2's model documents for DescribeAddresses (with `tag:<key>` and `tag-key`, which
- * every filter takes). The Elastic IPs here are never associated, so the association's filters
- * (association-id, instance-id, network-interface-id, network-interface-owner-id,
- * private-ip-address) match none of them, as they match no unassociated address in EC2.
+ * every filter takes). The association's filters (association-id, instance-id,
+ * network-interface-id, network-interface-owner-id, private-ip-address) match associated EIPs only.
  */
 const ADDRESS_FILTER_FIELDS = [
   'AllocationId',

@@ -9,6 +9,7 @@ import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
 import { type Dependencies, type RequestContext, upstreamOf } from './kernel/context.ts';
 import { requireElasticIpByAllocationId } from './elastic-ips.ts';
+import { requirePublicIpv4PoolInRegion } from './public-ipv4-pools.ts';
 import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
@@ -36,6 +37,7 @@ type TaggableEntity = Extract<
       | 'resource-discovery-association'
       | 'verification-token'
       | 'elastic-ip'
+      | 'public-ipv4-pool'
       | 'vpc'
       | 'subnet';
   }
@@ -63,6 +65,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'verification-token', value: await requireVerificationToken(deps, context, id) };
     case 'elastic-ip':
       return { type: 'elastic-ip', value: await requireElasticIpByAllocationId(deps, context, id) };
+    case 'ipv4pool-ec2':
+      return { type: 'public-ipv4-pool', value: await requirePublicIpv4PoolInRegion(deps, context, id) };
     case 'vpc':
       return { type: 'vpc', value: await requireVpc(deps, context, id) };
     case 'subnet':
@@ -168,7 +172,7 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, vpcs, subnets] = await Promise.all([
+  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, publicPools, vpcs, subnets] = await Promise.all([
     store.listIpams(accountId),
     store.listScopes(accountId),
     store.listPools(accountId),
@@ -176,6 +180,7 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     store.listResourceDiscoveryAssociations(accountId),
     store.listVerificationTokens(accountId),
     store.listElasticIps(accountId, region),
+    store.listPublicIpv4Pools(accountId),
     deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
     deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
   ]);
@@ -199,6 +204,11 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
       (token) => token.IpamExternalResourceVerificationTokenId,
     ),
     ...tagsOf('elastic-ip', elasticIps, (eip) => eip.AllocationId),
+    ...tagsOf(
+      'ipv4pool-ec2',
+      publicPools.filter((pool) => pool.region === region),
+      (pool) => pool.PoolId,
+    ),
     ...tagsOf('vpc', vpcs, (vpc) => vpc.VpcId),
     ...tagsOf('subnet', subnets, (subnet) => subnet.SubnetId),
   ];

@@ -19,7 +19,9 @@ import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../.
 import type {
   Byoasn,
   ByoipCidrAdvertisement,
+  AddressCooldown,
   ElasticIp,
+  PublicIpv4Pool,
   IpamExternalResourceVerificationToken,
 } from '../../lambdas/domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
@@ -554,6 +556,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listElasticIps(OWNER, 'us-east-1')).map((found) => found.AllocationId)).toEqual(['eipalloc-1', 'eipalloc-2']);
         expect(await store.getElasticIp(OTHER, 'us-east-1', 'eipalloc-3')).toEqual(eip('eipalloc-3', 'us-east-1', OTHER));
         expect(await store.listElasticIps(OWNER, 'eu-west-1')).toEqual([]);
+      });
+
+      it('finds public IPv4 pools by owner and id in any Region, lists them per owner, and updates them only at the version read', async () => {
+        const pool = (PoolId: string, region = 'us-east-1', ownerId = OWNER) =>
+          ({ PoolId, region, ownerId, NetworkBorderGroup: region, Tags: [], ranges: [], allocated: [], version: 0 }) as PublicIpv4Pool;
+        await store.commit([
+          create({ type: 'public-ipv4-pool', value: pool('ipv4pool-ec2-2') }),
+          create({ type: 'public-ipv4-pool', value: pool('ipv4pool-ec2-1', 'us-west-2') }),
+          create({ type: 'public-ipv4-pool', value: pool('ipv4pool-ec2-3', 'us-east-1', OTHER) }),
+        ]);
+        expect((await store.listPublicIpv4Pools(OWNER)).map((found) => found.PoolId)).toEqual(['ipv4pool-ec2-1', 'ipv4pool-ec2-2']);
+        expect(await store.getPublicIpv4Pool(OWNER, 'ipv4pool-ec2-1')).toEqual(pool('ipv4pool-ec2-1', 'us-west-2'));
+        expect(await store.getPublicIpv4Pool(OWNER, 'ipv4pool-ec2-3')).toBeUndefined();
+        const taken = { ...pool('ipv4pool-ec2-2'), allocated: ['192.0.2.1'] };
+        await store.commit([{ op: 'update', entity: { type: 'public-ipv4-pool', value: taken } }]);
+        expect((await store.getPublicIpv4Pool(OWNER, 'ipv4pool-ec2-2'))?.allocated).toEqual(['192.0.2.1']);
+        // A second address taken at the version first read loses: no address goes out twice.
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'public-ipv4-pool', value: { ...taken, allocated: ['192.0.2.2'] } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('keeps one cool-down record per pool and address', async () => {
+        const cooldown = (poolId: string, address: string) =>
+          ({ poolId, address, until: '2030-01-01T00:00:00.000Z', version: 0 }) as AddressCooldown;
+        await store.commit([
+          create({ type: 'address-cooldown', value: cooldown('ipam-pool-a', '192.0.2.2') }),
+          create({ type: 'address-cooldown', value: cooldown('ipam-pool-a', '192.0.2.1') }),
+          create({ type: 'address-cooldown', value: cooldown('ipam-pool-b', '192.0.2.1') }),
+        ]);
+        expect((await store.listAddressCooldowns('ipam-pool-a')).map((found) => found.address)).toEqual(['192.0.2.1', '192.0.2.2']);
+        await expect(
+          store.commit([create({ type: 'address-cooldown', value: cooldown('ipam-pool-b', '192.0.2.1') })]),
+        ).rejects.toBeInstanceOf(StoreConflict);
       });
 
       // CreateTags and DeleteTags (use-cases/tags.ts) change any of these in one conditional commit.

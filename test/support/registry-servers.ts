@@ -17,7 +17,7 @@ export interface RegistryServers {
   down: { dns: boolean; rdap: boolean };
   /** The production adapter, pointed at these servers. */
   registry: RegistryLookup;
-  /** Where the servers listen, as IPAM_BYOIP_DNS_RESOLVER and IPAM_BYOIP_RDAP_URL take them. */
+  /** The settings that point a service at them: IPAM_BYOIP_DNS_RESOLVER and IPAM_BYOIP_RDAP_URL. */
   dnsResolver: string;
   rdapBaseUrl: string;
   close(): Promise<void>;
@@ -31,13 +31,15 @@ export async function startRegistryServers(): Promise<RegistryServers> {
   const http = await startRdapServer(rdap, down);
   const dnsPort = (dns.address() as AddressInfo).port;
   const httpPort = (http.address() as AddressInfo).port;
+  const dnsResolver = `127.0.0.1:${dnsPort}`;
+  const rdapBaseUrl = `http://127.0.0.1:${httpPort}`;
   return {
     txt,
     rdap,
     down,
-    registry: createRegistryLookup({ dnsResolver: `127.0.0.1:${dnsPort}`, rdapBaseUrl: `http://127.0.0.1:${httpPort}` }),
-    dnsResolver: `127.0.0.1:${dnsPort}`,
-    rdapBaseUrl: `http://127.0.0.1:${httpPort}`,
+    registry: createRegistryLookup({ dnsResolver, rdapBaseUrl }),
+    dnsResolver,
+    rdapBaseUrl,
     close: async () => {
       await new Promise<void>((resolve) => dns.close(() => resolve()));
       await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));

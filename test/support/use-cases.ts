@@ -7,6 +7,7 @@ import { InMemoryStore } from '../../lambdas/adapters/memory/store.ts';
 import { loadConfig } from '../../lambdas/config.ts';
 import type { Ec2Upstream } from '../../lambdas/ports/ec2-upstream.ts';
 import type { OrganizationDirectory } from '../../lambdas/ports/organization.ts';
+import type { InstanceRegistry } from '../../lambdas/ports/ec2-instances.ts';
 import type { RegistryLookup } from '../../lambdas/ports/registry.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
 import { LocalWorkflowEngine, type TaskRunner } from '../../lambdas/adapters/local/workflow-engine.ts';
@@ -52,6 +53,8 @@ export interface UseCaseHarnessOptions {
   wrapWorkflows?: (engine: Workflows) => Workflows;
   /** As `npm start` sets it (Dependencies.soleServerSince): this harness alone writes its store. */
   soleServerSince?: Date;
+  /** Where Elastic IPs find instances (e.g. an InstancesFile); default as configured (none, or the upstream's). */
+  instances?: InstanceRegistry;
 }
 
 export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}): Promise<UseCaseHarness> {
@@ -76,6 +79,7 @@ export async function createUseCaseHarness(options: UseCaseHarnessOptions = {}):
     defaultDiscoverySource: 'none',
     ec2Inventory: (inventoryOptions) => new Ec2Inventory(inventoryOptions),
     soleServerSince: options.soleServerSince,
+    instances: options.instances,
     ...(options.ec2Upstream ? { ec2Companions: 'forwarding', ec2Upstream: options.ec2Upstream } : { ec2Companions: 'embedded' }),
   });
   const context: RequestContext = { accountId: '123456789012', region: 'us-east-1', requestId: 'test' };

@@ -16,7 +16,14 @@ import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, Resource
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
-import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../../domain/model/public-space.ts';
+import type {
+  AddressCooldown,
+  Byoasn,
+  ByoipCidrAdvertisement,
+  ElasticIp,
+  IpamExternalResourceVerificationToken,
+  PublicIpv4Pool,
+} from '../../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../../domain/model/sharing.ts';
 import {
   ASSOCIATIONS_INDEX_KEY,
@@ -33,6 +40,9 @@ import {
   discoveredResourceCidrPartition,
   elasticIpKey,
   elasticIpPartition,
+  publicIpv4PoolKey,
+  publicIpv4PoolPartition,
+  addressCooldownPartition,
   FORWARDED_INTENTS_PARTITION,
   forwardedLinkKey,
   forwardedLinkPartition,
@@ -216,6 +226,17 @@ export abstract class KeyedReads {
   }
   listElasticIps(ownerId: string, region: string) {
     return this.queryRecords<ElasticIp>(elasticIpPartition(ownerId, region));
+  }
+
+  // ---- Public IPv4 pools and released addresses cooling down ----
+  getPublicIpv4Pool(ownerId: string, poolId: string) {
+    return this.get<PublicIpv4Pool>(publicIpv4PoolKey(ownerId, poolId));
+  }
+  listPublicIpv4Pools(ownerId: string) {
+    return this.queryRecords<PublicIpv4Pool>(publicIpv4PoolPartition(ownerId));
+  }
+  listAddressCooldowns(poolId: string) {
+    return this.queryRecords<AddressCooldown>(addressCooldownPartition(poolId));
   }
 
   // ---- EC2 companions (embedded VPCs) ----

@@ -28,6 +28,8 @@
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR, and the range if provisioned outside IPAM; DescribeByoipCidrs, DescribeIpv6Pools; finished ranges TTL 24 h |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
+// | public IPv4 pool | PUBLIC-IPV4-POOL#<account>        | <poolId>                    |                          |         | get by owner and id in any Region; DescribePublicIpv4Pools per account |
+// | address cool-down | COOLDOWN#<poolId>                | <address>                   |                          |         | released EIP addresses not handed out again yet (IPAM_RELEASE_COOLDOWN_S) |
 // | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
 // | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
@@ -153,6 +155,11 @@ export const elasticIpKey = (accountId: string, region: string, allocationId: st
   PK: elasticIpPartition(accountId, region),
   SK: allocationId,
 });
+
+export const publicIpv4PoolPartition = (accountId: string) => `PUBLIC-IPV4-POOL#${accountId}`;
+export const publicIpv4PoolKey = (accountId: string, poolId: string): ItemKey => ({ PK: publicIpv4PoolPartition(accountId), SK: poolId });
+export const addressCooldownPartition = (poolId: string) => `COOLDOWN#${poolId}`;
+export const addressCooldownKey = (poolId: string, address: string): ItemKey => ({ PK: addressCooldownPartition(poolId), SK: address });
 
 export const vpcPartition = (accountId: string, region: string) => `VPC#${accountId}#${region}`;
 export const vpcKey = (accountId: string, region: string, vpcId: string): ItemKey => ({ PK: vpcPartition(accountId, region), SK: vpcId });
@@ -297,6 +304,10 @@ export function keysOf(entity: Entity): ItemKeys {
     }
     case 'elastic-ip':
       return elasticIpKey(entity.value.ownerId, entity.value.region, entity.value.AllocationId);
+    case 'public-ipv4-pool':
+      return publicIpv4PoolKey(entity.value.ownerId, entity.value.PoolId);
+    case 'address-cooldown':
+      return addressCooldownKey(entity.value.poolId, entity.value.address);
     case 'vpc':
       return vpcKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId);
     case 'subnet':

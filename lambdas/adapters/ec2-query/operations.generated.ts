@@ -5,6 +5,7 @@ const n = "com.amazonaws.ec2";
 export const AdvertiseByoipCidr$: Schema = [9, n, "AdvertiseByoipCidr", 0, () => _AdvertiseByoipCidrRequest, () => _AdvertiseByoipCidrResult];
 export const AllocateAddress$: Schema = [9, n, "AllocateAddress", 0, () => _AllocateAddressRequest, () => _AllocateAddressResult];
 export const AllocateIpamPoolCidr$: Schema = [9, n, "AllocateIpamPoolCidr", 0, () => _AllocateIpamPoolCidrRequest, () => _AllocateIpamPoolCidrResult];
+export const AssociateAddress$: Schema = [9, n, "AssociateAddress", 0, () => _AssociateAddressRequest, () => _AssociateAddressResult];
 export const AssociateIpamByoasn$: Schema = [9, n, "AssociateIpamByoasn", 0, () => _AssociateIpamByoasnRequest, () => _AssociateIpamByoasnResult];
 export const AssociateIpamResourceDiscovery$: Schema = [9, n, "AssociateIpamResourceDiscovery", 0, () => _AssociateIpamResourceDiscoveryRequest, () => _AssociateIpamResourceDiscoveryResult];
 export const AssociateSubnetCidrBlock$: Schema = [9, n, "AssociateSubnetCidrBlock", 0, () => _AssociateSubnetCidrBlockRequest, () => _AssociateSubnetCidrBlockResult];
@@ -27,12 +28,14 @@ export const DeleteIpamExternalResourceVerificationToken$: Schema = [9, n, "Dele
 export const DeleteIpamPool$: Schema = [9, n, "DeleteIpamPool", 0, () => _DeleteIpamPoolRequest, () => _DeleteIpamPoolResult];
 export const DeleteIpamResourceDiscovery$: Schema = [9, n, "DeleteIpamResourceDiscovery", 0, () => _DeleteIpamResourceDiscoveryRequest, () => _DeleteIpamResourceDiscoveryResult];
 export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _DeleteIpamScopeRequest, () => _DeleteIpamScopeResult];
+export const DeletePublicIpv4Pool$: Schema = [9, n, "DeletePublicIpv4Pool", 0, () => _DeletePublicIpv4PoolRequest, () => _DeletePublicIpv4PoolResult];
 export const DeleteSubnet$: Schema = [9, n, "DeleteSubnet", 0, () => _DeleteSubnetRequest, () => "unit"];
 export const DeleteTags$: Schema = [9, n, "DeleteTags", 0, () => _DeleteTagsRequest, () => "unit"];
 export const DeleteVpc$: Schema = [9, n, "DeleteVpc", 0, () => _DeleteVpcRequest, () => "unit"];
 export const DeprovisionByoipCidr$: Schema = [9, n, "DeprovisionByoipCidr", 0, () => _DeprovisionByoipCidrRequest, () => _DeprovisionByoipCidrResult];
 export const DeprovisionIpamByoasn$: Schema = [9, n, "DeprovisionIpamByoasn", 0, () => _DeprovisionIpamByoasnRequest, () => _DeprovisionIpamByoasnResult];
 export const DeprovisionIpamPoolCidr$: Schema = [9, n, "DeprovisionIpamPoolCidr", 0, () => _DeprovisionIpamPoolCidrRequest, () => _DeprovisionIpamPoolCidrResult];
+export const DeprovisionPublicIpv4PoolCidr$: Schema = [9, n, "DeprovisionPublicIpv4PoolCidr", 0, () => _DeprovisionPublicIpv4PoolCidrRequest, () => _DeprovisionPublicIpv4PoolCidrResult];
 export const DescribeAddresses$: Schema = [9, n, "DescribeAddresses", 0, () => _DescribeAddressesRequest, () => _DescribeAddressesResult];
 export const DescribeByoipCidrs$: Schema = [9, n, "DescribeByoipCidrs", 0, () => _DescribeByoipCidrsRequest, () => _DescribeByoipCidrsResult];
 export const DescribeIpamByoasn$: Schema = [9, n, "DescribeIpamByoasn", 0, () => _DescribeIpamByoasnRequest, () => _DescribeIpamByoasnResult];
@@ -53,6 +56,7 @@ export const DescribeSubnets$: Schema = [9, n, "DescribeSubnets", 0, () => _Desc
 export const DescribeTags$: Schema = [9, n, "DescribeTags", 0, () => _DescribeTagsRequest, () => _DescribeTagsResult];
 export const DescribeVpcs$: Schema = [9, n, "DescribeVpcs", 0, () => _DescribeVpcsRequest, () => _DescribeVpcsResult];
 export const DisableIpamOrganizationAdminAccount$: Schema = [9, n, "DisableIpamOrganizationAdminAccount", 0, () => _DisableIpamOrganizationAdminAccountRequest, () => _DisableIpamOrganizationAdminAccountResult];
+export const DisassociateAddress$: Schema = [9, n, "DisassociateAddress", 0, () => _DisassociateAddressRequest, () => "unit"];
 export const DisassociateIpamByoasn$: Schema = [9, n, "DisassociateIpamByoasn", 0, () => _DisassociateIpamByoasnRequest, () => _DisassociateIpamByoasnResult];
 export const DisassociateIpamResourceDiscovery$: Schema = [9, n, "DisassociateIpamResourceDiscovery", 0, () => _DisassociateIpamResourceDiscoveryRequest, () => _DisassociateIpamResourceDiscoveryResult];
 export const DisassociateSubnetCidrBlock$: Schema = [9, n, "DisassociateSubnetCidrBlock", 0, () => _DisassociateSubnetCidrBlockRequest, () => _DisassociateSubnetCidrBlockResult];
@@ -84,6 +88,7 @@ export const MoveByoipCidrToIpam$: Schema = [9, n, "MoveByoipCidrToIpam", 0, () 
 export const ProvisionByoipCidr$: Schema = [9, n, "ProvisionByoipCidr", 0, () => _ProvisionByoipCidrRequest, () => _ProvisionByoipCidrResult];
 export const ProvisionIpamByoasn$: Schema = [9, n, "ProvisionIpamByoasn", 0, () => _ProvisionIpamByoasnRequest, () => _ProvisionIpamByoasnResult];
 export const ProvisionIpamPoolCidr$: Schema = [9, n, "ProvisionIpamPoolCidr", 0, () => _ProvisionIpamPoolCidrRequest, () => _ProvisionIpamPoolCidrResult];
+export const ProvisionPublicIpv4PoolCidr$: Schema = [9, n, "ProvisionPublicIpv4PoolCidr", 0, () => _ProvisionPublicIpv4PoolCidrRequest, () => _ProvisionPublicIpv4PoolCidrResult];
 export const ReleaseAddress$: Schema = [9, n, "ReleaseAddress", 0, () => _ReleaseAddressRequest, () => "unit"];
 export const ReleaseIpamPoolAllocation$: Schema = [9, n, "ReleaseIpamPoolAllocation", 0, () => _ReleaseIpamPoolAllocationRequest, () => _ReleaseIpamPoolAllocationResult];
 export const WithdrawByoipCidr$: Schema = [9, n, "WithdrawByoipCidr", 0, () => _WithdrawByoipCidrRequest, () => _WithdrawByoipCidrResult];
@@ -93,6 +98,8 @@ const _AllocateAddressRequest: Schema = [3, n, "AllocateAddressRequest", 0, ["Do
 const _AllocateAddressResult: Schema = [3, n, "AllocateAddressResult", 0, ["AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain", "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp", "PublicIp"], [[0, { "ec2QueryName": "AllocationId", "xmlName": "allocationId" }], [0, { "ec2QueryName": "PublicIpv4Pool", "xmlName": "publicIpv4Pool" }], [0, { "ec2QueryName": "NetworkBorderGroup", "xmlName": "networkBorderGroup" }], [0, { "ec2QueryName": "Domain", "xmlName": "domain" }], [0, { "ec2QueryName": "CustomerOwnedIp", "xmlName": "customerOwnedIp" }], [0, { "ec2QueryName": "CustomerOwnedIpv4Pool", "xmlName": "customerOwnedIpv4Pool" }], [0, { "ec2QueryName": "CarrierIp", "xmlName": "carrierIp" }], [0, { "ec2QueryName": "PublicIp", "xmlName": "publicIp" }]]];
 const _AllocateIpamPoolCidrRequest: Schema = [3, n, "AllocateIpamPoolCidrRequest", 0, ["IpamPoolId", "DryRun", "Cidr", "NetmaskLength", "ClientToken", "Description", "PreviewNextCidr", "AllowedCidrs", "DisallowedCidrs", "TagSpecifications"], [0, 2, 0, 1, [0, 4], 0, 2, [() => _IpamPoolAllocationAllowedCidrs, { "xmlName": "AllowedCidr" }], [() => _IpamPoolAllocationDisallowedCidrs, { "xmlName": "DisallowedCidr" }], [() => _TagSpecificationList, { "xmlName": "TagSpecification" }]], 1];
 const _AllocateIpamPoolCidrResult: Schema = [3, n, "AllocateIpamPoolCidrResult", 0, ["IpamPoolAllocation"], [[() => _IpamPoolAllocation, { "ec2QueryName": "IpamPoolAllocation", "xmlName": "ipamPoolAllocation" }]]];
+const _AssociateAddressRequest: Schema = [3, n, "AssociateAddressRequest", 0, ["AllocationId", "InstanceId", "PublicIp", "DryRun", "NetworkInterfaceId", "PrivateIpAddress", "AllowReassociation"], [0, 0, 0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }], [0, { "ec2QueryName": "NetworkInterfaceId", "xmlName": "networkInterfaceId" }], [0, { "ec2QueryName": "PrivateIpAddress", "xmlName": "privateIpAddress" }], [2, { "ec2QueryName": "AllowReassociation", "xmlName": "allowReassociation" }]]];
+const _AssociateAddressResult: Schema = [3, n, "AssociateAddressResult", 0, ["AssociationId"], [[0, { "ec2QueryName": "AssociationId", "xmlName": "associationId" }]]];
 const _AssociateIpamByoasnRequest: Schema = [3, n, "AssociateIpamByoasnRequest", 0, ["Asn", "Cidr", "DryRun"], [0, 0, 2], 2];
 const _AssociateIpamByoasnResult: Schema = [3, n, "AssociateIpamByoasnResult", 0, ["AsnAssociation"], [[() => _AsnAssociation, { "ec2QueryName": "AsnAssociation", "xmlName": "asnAssociation" }]]];
 const _AssociateIpamResourceDiscoveryRequest: Schema = [3, n, "AssociateIpamResourceDiscoveryRequest", 0, ["IpamId", "IpamResourceDiscoveryId", "DryRun", "TagSpecifications", "ClientToken"], [0, 0, 2, [() => _TagSpecificationList, { "xmlName": "TagSpecification" }], [0, 4]], 2];
@@ -136,6 +143,8 @@ const _DeleteIpamResourceDiscoveryRequest: Schema = [3, n, "DeleteIpamResourceDi
 const _DeleteIpamResourceDiscoveryResult: Schema = [3, n, "DeleteIpamResourceDiscoveryResult", 0, ["IpamResourceDiscovery"], [[() => _IpamResourceDiscovery, { "ec2QueryName": "IpamResourceDiscovery", "xmlName": "ipamResourceDiscovery" }]]];
 const _DeleteIpamScopeRequest: Schema = [3, n, "DeleteIpamScopeRequest", 0, ["IpamScopeId", "DryRun"], [0, 2], 1];
 const _DeleteIpamScopeResult: Schema = [3, n, "DeleteIpamScopeResult", 0, ["IpamScope"], [[() => _IpamScope, { "ec2QueryName": "IpamScope", "xmlName": "ipamScope" }]]];
+const _DeletePublicIpv4PoolRequest: Schema = [3, n, "DeletePublicIpv4PoolRequest", 0, ["PoolId", "DryRun", "NetworkBorderGroup"], [0, 2, 0], 1];
+const _DeletePublicIpv4PoolResult: Schema = [3, n, "DeletePublicIpv4PoolResult", 0, ["ReturnValue"], [[2, { "ec2QueryName": "ReturnValue", "xmlName": "returnValue" }]]];
 const _DeleteSubnetRequest: Schema = [3, n, "DeleteSubnetRequest", 0, ["SubnetId", "DryRun"], [0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]], 1];
 const _DeleteTagsRequest: Schema = [3, n, "DeleteTagsRequest", 0, ["Resources", "DryRun", "Tags"], [[64, { "ec2QueryName": "ResourceId", "xmlName": "resourceId" }], [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }], [() => _TagList, { "ec2QueryName": "Tag", "xmlName": "tag" }]], 1];
 const _DeleteVpcRequest: Schema = [3, n, "DeleteVpcRequest", 0, ["VpcId", "DryRun"], [0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]], 1];
@@ -145,6 +154,8 @@ const _DeprovisionIpamByoasnRequest: Schema = [3, n, "DeprovisionIpamByoasnReque
 const _DeprovisionIpamByoasnResult: Schema = [3, n, "DeprovisionIpamByoasnResult", 0, ["Byoasn"], [[() => _Byoasn, { "ec2QueryName": "Byoasn", "xmlName": "byoasn" }]]];
 const _DeprovisionIpamPoolCidrRequest: Schema = [3, n, "DeprovisionIpamPoolCidrRequest", 0, ["IpamPoolId", "DryRun", "Cidr"], [0, 2, 0], 1];
 const _DeprovisionIpamPoolCidrResult: Schema = [3, n, "DeprovisionIpamPoolCidrResult", 0, ["IpamPoolCidr"], [[() => _IpamPoolCidr, { "ec2QueryName": "IpamPoolCidr", "xmlName": "ipamPoolCidr" }]]];
+const _DeprovisionPublicIpv4PoolCidrRequest: Schema = [3, n, "DeprovisionPublicIpv4PoolCidrRequest", 0, ["PoolId", "Cidr", "DryRun"], [0, 0, 2], 2];
+const _DeprovisionPublicIpv4PoolCidrResult: Schema = [3, n, "DeprovisionPublicIpv4PoolCidrResult", 0, ["PoolId", "DeprovisionedAddresses"], [[0, { "ec2QueryName": "PoolId", "xmlName": "poolId" }], [() => _DeprovisionedAddressSet, { "ec2QueryName": "DeprovisionedAddressSet", "xmlName": "deprovisionedAddressSet" }]]];
 const _DescribeAddressesRequest: Schema = [3, n, "DescribeAddressesRequest", 0, ["PublicIps", "DryRun", "Filters", "AllocationIds"], [[() => _PublicIpStringList, { "xmlName": "PublicIp" }], [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }], [() => _FilterList, { "xmlName": "Filter" }], [() => _AllocationIdList, { "xmlName": "AllocationId" }]]];
 const _DescribeAddressesResult: Schema = [3, n, "DescribeAddressesResult", 0, ["Addresses"], [[() => _AddressList, { "ec2QueryName": "AddressesSet", "xmlName": "addressesSet" }]]];
 const _DescribeByoipCidrsRequest: Schema = [3, n, "DescribeByoipCidrsRequest", 0, ["MaxResults", "DryRun", "NextToken"], [1, 2, 0], 1];
@@ -185,6 +196,7 @@ const _DescribeVpcsRequest: Schema = [3, n, "DescribeVpcsRequest", 0, ["Filters"
 const _DescribeVpcsResult: Schema = [3, n, "DescribeVpcsResult", 0, ["NextToken", "Vpcs"], [[0, { "ec2QueryName": "NextToken", "xmlName": "nextToken" }], [() => _VpcList, { "ec2QueryName": "VpcSet", "xmlName": "vpcSet" }]]];
 const _DisableIpamOrganizationAdminAccountRequest: Schema = [3, n, "DisableIpamOrganizationAdminAccountRequest", 0, ["DelegatedAdminAccountId", "DryRun"], [0, 2], 1];
 const _DisableIpamOrganizationAdminAccountResult: Schema = [3, n, "DisableIpamOrganizationAdminAccountResult", 0, ["Success"], [[2, { "ec2QueryName": "Success", "xmlName": "success" }]]];
+const _DisassociateAddressRequest: Schema = [3, n, "DisassociateAddressRequest", 0, ["AssociationId", "PublicIp", "DryRun"], [0, 0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]]];
 const _DisassociateIpamByoasnRequest: Schema = [3, n, "DisassociateIpamByoasnRequest", 0, ["Asn", "Cidr", "DryRun"], [0, 0, 2], 2];
 const _DisassociateIpamByoasnResult: Schema = [3, n, "DisassociateIpamByoasnResult", 0, ["AsnAssociation"], [[() => _AsnAssociation, { "ec2QueryName": "AsnAssociation", "xmlName": "asnAssociation" }]]];
 const _DisassociateIpamResourceDiscoveryRequest: Schema = [3, n, "DisassociateIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryAssociationId", "DryRun"], [0, 2], 1];
@@ -247,6 +259,8 @@ const _ProvisionIpamByoasnRequest: Schema = [3, n, "ProvisionIpamByoasnRequest",
 const _ProvisionIpamByoasnResult: Schema = [3, n, "ProvisionIpamByoasnResult", 0, ["Byoasn"], [[() => _Byoasn, { "ec2QueryName": "Byoasn", "xmlName": "byoasn" }]]];
 const _ProvisionIpamPoolCidrRequest: Schema = [3, n, "ProvisionIpamPoolCidrRequest", 0, ["IpamPoolId", "DryRun", "Cidr", "CidrAuthorizationContext", "NetmaskLength", "ClientToken", "VerificationMethod", "IpamExternalResourceVerificationTokenId"], [0, 2, 0, () => _IpamCidrAuthorizationContext, 1, [0, 4], 0, 0], 1];
 const _ProvisionIpamPoolCidrResult: Schema = [3, n, "ProvisionIpamPoolCidrResult", 0, ["IpamPoolCidr"], [[() => _IpamPoolCidr, { "ec2QueryName": "IpamPoolCidr", "xmlName": "ipamPoolCidr" }]]];
+const _ProvisionPublicIpv4PoolCidrRequest: Schema = [3, n, "ProvisionPublicIpv4PoolCidrRequest", 0, ["IpamPoolId", "PoolId", "NetmaskLength", "DryRun", "NetworkBorderGroup"], [0, 0, 1, 2, 0], 3];
+const _ProvisionPublicIpv4PoolCidrResult: Schema = [3, n, "ProvisionPublicIpv4PoolCidrResult", 0, ["PoolId", "PoolAddressRange"], [[0, { "ec2QueryName": "PoolId", "xmlName": "poolId" }], [() => _PublicIpv4PoolRange, { "ec2QueryName": "PoolAddressRange", "xmlName": "poolAddressRange" }]]];
 const _ReleaseAddressRequest: Schema = [3, n, "ReleaseAddressRequest", 0, ["AllocationId", "PublicIp", "NetworkBorderGroup", "DryRun"], [0, 0, 0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]]];
 const _ReleaseIpamPoolAllocationRequest: Schema = [3, n, "ReleaseIpamPoolAllocationRequest", 0, ["IpamPoolId", "Cidr", "IpamPoolAllocationId", "DryRun"], [0, 0, 0, 2], 3];
 const _ReleaseIpamPoolAllocationResult: Schema = [3, n, "ReleaseIpamPoolAllocationResult", 0, ["Success"], [[2, { "ec2QueryName": "Success", "xmlName": "success" }]]];
@@ -283,6 +297,7 @@ const _VpcEncryptionControlConfiguration: Schema = [3, n, "VpcEncryptionControlC
 const _Vpc: Schema = [3, n, "Vpc", 0, ["OwnerId", "InstanceTenancy", "Ipv6CidrBlockAssociationSet", "CidrBlockAssociationSet", "IsDefault", "EncryptionControl", "Tags", "BlockPublicAccessStates", "VpcId", "State", "CidrBlock", "DhcpOptionsId"], [[0, { "ec2QueryName": "OwnerId", "xmlName": "ownerId" }], [0, { "ec2QueryName": "InstanceTenancy", "xmlName": "instanceTenancy" }], [() => _VpcIpv6CidrBlockAssociationSet, { "ec2QueryName": "Ipv6CidrBlockAssociationSet", "xmlName": "ipv6CidrBlockAssociationSet" }], [() => _VpcCidrBlockAssociationSet, { "ec2QueryName": "CidrBlockAssociationSet", "xmlName": "cidrBlockAssociationSet" }], [2, { "ec2QueryName": "IsDefault", "xmlName": "isDefault" }], [() => _VpcEncryptionControl, { "ec2QueryName": "EncryptionControl", "xmlName": "encryptionControl" }], [() => _TagList, { "ec2QueryName": "TagSet", "xmlName": "tagSet" }], [() => _BlockPublicAccessStates, { "ec2QueryName": "BlockPublicAccessStates", "xmlName": "blockPublicAccessStates" }], [0, { "ec2QueryName": "VpcId", "xmlName": "vpcId" }], [0, { "ec2QueryName": "State", "xmlName": "state" }], [0, { "ec2QueryName": "CidrBlock", "xmlName": "cidrBlock" }], [0, { "ec2QueryName": "DhcpOptionsId", "xmlName": "dhcpOptionsId" }]]];
 const _Byoasn: Schema = [3, n, "Byoasn", 0, ["Asn", "IpamId", "StatusMessage", "State"], [[0, { "ec2QueryName": "Asn", "xmlName": "asn" }], [0, { "ec2QueryName": "IpamId", "xmlName": "ipamId" }], [0, { "ec2QueryName": "StatusMessage", "xmlName": "statusMessage" }], [0, { "ec2QueryName": "State", "xmlName": "state" }]]];
 const _IpamPoolCidr: Schema = [3, n, "IpamPoolCidr", 0, ["Cidr", "State", "FailureReason", "IpamPoolCidrId", "NetmaskLength"], [[0, { "ec2QueryName": "Cidr", "xmlName": "cidr" }], [0, { "ec2QueryName": "State", "xmlName": "state" }], [() => _IpamPoolCidrFailureReason, { "ec2QueryName": "FailureReason", "xmlName": "failureReason" }], [0, { "ec2QueryName": "IpamPoolCidrId", "xmlName": "ipamPoolCidrId" }], [1, { "ec2QueryName": "NetmaskLength", "xmlName": "netmaskLength" }]]];
+const _DeprovisionedAddressSet: Schema = [1, n, "DeprovisionedAddressSet", 0, [0, { "xmlName": "item" }]];
 const _PublicIpStringList: Schema = [1, n, "PublicIpStringList", 0, [0, { "xmlName": "PublicIp" }]];
 const _FilterList: Schema = [1, n, "FilterList", 0, [() => _Filter, { "xmlName": "Filter" }]];
 const _AllocationIdList: Schema = [1, n, "AllocationIdList", 0, [0, { "xmlName": "AllocationId" }]];
@@ -335,6 +350,7 @@ const _RemovePrefixListEntries: Schema = [1, n, "RemovePrefixListEntries", 0, ()
 const _CidrAuthorizationContext: Schema = [3, n, "CidrAuthorizationContext", 0, ["Message", "Signature"], [0, 0], 2];
 const _AsnAuthorizationContext: Schema = [3, n, "AsnAuthorizationContext", 0, ["Message", "Signature"], [0, 0], 2];
 const _IpamCidrAuthorizationContext: Schema = [3, n, "IpamCidrAuthorizationContext", 0, ["Message", "Signature"], [0, 0]];
+const _PublicIpv4PoolRange: Schema = [3, n, "PublicIpv4PoolRange", 0, ["FirstAddress", "LastAddress", "AddressCount", "AvailableAddressCount"], [[0, { "ec2QueryName": "FirstAddress", "xmlName": "firstAddress" }], [0, { "ec2QueryName": "LastAddress", "xmlName": "lastAddress" }], [1, { "ec2QueryName": "AddressCount", "xmlName": "addressCount" }], [1, { "ec2QueryName": "AvailableAddressCount", "xmlName": "availableAddressCount" }]]];
 const _AsnAssociationSet: Schema = [1, n, "AsnAssociationSet", 0, [() => _AsnAssociation, { "xmlName": "item" }]];
 const _TagSpecification: Schema = [3, n, "TagSpecification", 0, ["ResourceType", "Tags"], [[0, { "ec2QueryName": "ResourceType", "xmlName": "resourceType" }], [() => _TagList, { "xmlName": "Tag" }]]];
 const _SubnetCidrBlockState: Schema = [3, n, "SubnetCidrBlockState", 0, ["State", "StatusMessage"], [[0, { "ec2QueryName": "State", "xmlName": "state" }], [0, { "ec2QueryName": "StatusMessage", "xmlName": "statusMessage" }]]];
@@ -391,7 +407,6 @@ const _IpamPolicyAllocationRule: Schema = [3, n, "IpamPolicyAllocationRule", 0, 
 const _IpamPrefixListResolverRuleConditionRequest: Schema = [3, n, "IpamPrefixListResolverRuleConditionRequest", 0, ["Operation", "IpamPoolId", "ResourceId", "ResourceOwner", "ResourceRegion", "ResourceTag", "Cidr"], [0, 0, 0, 0, 0, () => _RequestIpamResourceTag, 0], 1];
 const _VpcEncryptionControlExclusion: Schema = [3, n, "VpcEncryptionControlExclusion", 0, ["State", "StateMessage"], [[0, { "ec2QueryName": "State", "xmlName": "state" }], [0, { "ec2QueryName": "StateMessage", "xmlName": "stateMessage" }]]];
 const _PoolCidrBlock: Schema = [3, n, "PoolCidrBlock", 0, ["Cidr"], [[0, { "ec2QueryName": "PoolCidrBlock", "xmlName": "poolCidrBlock" }]]];
-const _PublicIpv4PoolRange: Schema = [3, n, "PublicIpv4PoolRange", 0, ["FirstAddress", "LastAddress", "AddressCount", "AvailableAddressCount"], [[0, { "ec2QueryName": "FirstAddress", "xmlName": "firstAddress" }], [0, { "ec2QueryName": "LastAddress", "xmlName": "lastAddress" }], [1, { "ec2QueryName": "AddressCount", "xmlName": "addressCount" }], [1, { "ec2QueryName": "AvailableAddressCount", "xmlName": "availableAddressCount" }]]];
 const _IpamPublicAddressTagList: Schema = [1, n, "IpamPublicAddressTagList", 0, [() => _IpamPublicAddressTag, { "xmlName": "item" }]];
 const _IpamPublicAddressSecurityGroup: Schema = [3, n, "IpamPublicAddressSecurityGroup", 0, ["GroupName", "GroupId"], [[0, { "ec2QueryName": "GroupName", "xmlName": "groupName" }], [0, { "ec2QueryName": "GroupId", "xmlName": "groupId" }]]];
 const _IpamPrefixListResolverRuleCondition: Schema = [3, n, "IpamPrefixListResolverRuleCondition", 0, ["Operation", "IpamPoolId", "ResourceId", "ResourceOwner", "ResourceRegion", "ResourceTag", "Cidr"], [[0, { "ec2QueryName": "Operation", "xmlName": "operation" }], [0, { "ec2QueryName": "IpamPoolId", "xmlName": "ipamPoolId" }], [0, { "ec2QueryName": "ResourceId", "xmlName": "resourceId" }], [0, { "ec2QueryName": "ResourceOwner", "xmlName": "resourceOwner" }], [0, { "ec2QueryName": "ResourceRegion", "xmlName": "resourceRegion" }], [() => _IpamResourceTag, { "ec2QueryName": "ResourceTag", "xmlName": "resourceTag" }], [0, { "ec2QueryName": "Cidr", "xmlName": "cidr" }]]];

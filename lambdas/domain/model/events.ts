@@ -145,6 +145,32 @@ export interface ByoipCidrStateChange {
   };
 }
 
+/** An EC2 public IPv4 pool changed (issue 21): created or deleted, or a range came from or went back to an IPAM pool. */
+export interface PublicIpv4PoolChange {
+  'detail-type': 'Public IPv4 Pool Change';
+  detail: {
+    poolId: string;
+    change: 'created' | 'deleted' | 'cidr-provisioned' | 'cidr-deprovisioned';
+    /** The range provisioned or deprovisioned, and the IPAM pool it came from. */
+    cidr?: string;
+    ipamPoolId?: string;
+  };
+}
+
+/** An Elastic IP was associated with or disassociated from a network interface (issue 21). */
+export interface ElasticIpAssociationChange {
+  'detail-type': 'Elastic IP Association Change';
+  detail: {
+    allocationId: string;
+    publicIp: string;
+    associationId: string;
+    change: 'associated' | 'disassociated';
+    networkInterfaceId: string;
+    instanceId?: string;
+    privateIpAddress: string;
+  };
+}
+
 export type IpamEvent =
   | ByoasnStateChange
   | ByoasnAssociationChange
@@ -155,7 +181,9 @@ export type IpamEvent =
   | ResourceCidrOverlapDetected
   | PoolUtilisationThresholdCrossed
   | OrganizationAdminAccountChange
-  | ResourceShareChange;
+  | ResourceShareChange
+  | PublicIpv4PoolChange
+  | ElasticIpAssociationChange;
 
 /** One event as it is delivered: what changed, as whom and where, when it was committed, and its id. */
 export interface OutboxEvent {

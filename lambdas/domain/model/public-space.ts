@@ -106,20 +106,64 @@ export interface IpamExternalResourceVerificationToken extends Versioned {
 export type ByoipProof = { method: 'remarks-x509'; message: string; signature: string } | { method: 'dns-token'; tokenId: string };
 
 /**
- * An Elastic IP handed out from an IPAM pool (AllocateAddress with IpamPoolId). The address is
- * held by the `eip` allocation `ipamPoolAllocationId`, written in the same commit.
+ * An Elastic IP: handed out from an IPAM pool (AllocateAddress with IpamPoolId), its address held
+ * by the `eip` allocation `ipamPoolAllocationId` written in the same commit; or from one of the
+ * account's public IPv4 pools (AllocateAddress with PublicIpv4Pool), its address held by the
+ * pool record (PublicIpv4Pool.allocated), written in the same commit.
  */
 export interface ElasticIp extends Versioned {
   AllocationId: string;
   PublicIp: string;
-  /** The IPAM pool id, not an `ipv4pool-ec2-` id (UG L9272–9278). */
+  /** The IPAM pool id (UG L9272–9278) or the `ipv4pool-ec2-` id of the public IPv4 pool. */
   PublicIpv4Pool: string;
   NetworkBorderGroup: string;
   Domain: 'vpc';
   Tags: Tag[];
+  /** Set while associated (AssociateAddress): `eipassoc-…`, and what it is associated with. */
+  AssociationId?: string;
+  InstanceId?: string;
+  NetworkInterfaceId?: string;
+  NetworkInterfaceOwnerId?: string;
+  PrivateIpAddress?: string;
   /** Internal: the allocating account and the Region it was made in (the pool's locale). */
   ownerId: string;
   region: string;
+  /** Internal, IPAM-pool EIPs only: the pool and the allocation that holds the address. */
+  ipamPoolId?: string;
+  ipamPoolAllocationId?: string;
+}
+
+/** One range of a public IPv4 pool: a block an IPAM pool allocated to it (`ec2-public-ipv4-pool`). */
+export interface PublicIpv4PoolRange {
+  cidr: string;
   ipamPoolId: string;
   ipamPoolAllocationId: string;
+}
+
+/**
+ * An EC2 public IPv4 pool (CreatePublicIpv4Pool): a single-account EC2 object whose address
+ * ranges come from IPAM pools. Its version guards its addresses: every EIP taken or given back
+ * updates the record, so no address is handed out twice and no range leaves while in use.
+ */
+export interface PublicIpv4Pool extends Versioned {
+  PoolId: string;
+  Description?: string;
+  NetworkBorderGroup: string;
+  Tags: Tag[];
+  /** Internal: the owner and the Region it was created in. */
+  ownerId: string;
+  region: string;
+  ranges: PublicIpv4PoolRange[];
+  /** Addresses held by Elastic IPs, in no order. */
+  allocated: string[];
+}
+
+/**
+ * A released Elastic IP address that is not handed out again before `until`
+ * (IPAM_RELEASE_COOLDOWN_S, spec DN-35/DN-301). `poolId` is the IPAM pool or public IPv4 pool.
+ */
+export interface AddressCooldown extends Versioned {
+  poolId: string;
+  address: string;
+  until: string;
 }

@@ -43,6 +43,14 @@ import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 import { deprovisionByoipCidr, describeIpv6Pools, getAssociatedIpv6PoolCidrs, provisionByoipCidr } from '../byoip-ranges.ts';
 import { moveByoipCidrToIpam } from '../byoip-transfer.ts';
+import {
+  createPublicIpv4Pool,
+  deletePublicIpv4Pool,
+  deprovisionPublicIpv4PoolCidr,
+  describePublicIpv4Pools,
+  provisionPublicIpv4PoolCidr,
+} from '../public-ipv4-pools.ts';
+import { associateAddress, disassociateAddress, forwardAssociateAddress, forwardDisassociateAddress } from '../elastic-ip-associations.ts';
 
 export interface ActionSpec {
   run: UseCase;
@@ -150,6 +158,17 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
   DescribeAddresses: { run: describeAddresses },
+  // Public IPv4 pools fed by IPAM pools, and Elastic IP associations (issue 21 part A)
+  CreatePublicIpv4Pool: { run: createPublicIpv4Pool },
+  DeletePublicIpv4Pool: { run: deletePublicIpv4Pool },
+  ProvisionPublicIpv4PoolCidr: {
+    run: provisionPublicIpv4PoolCidr,
+    authorize: (deps, context, input: { IpamPoolId: string }) => requirePool(deps, context, input.IpamPoolId, 'AllocateIpamPoolCidr'),
+  },
+  DeprovisionPublicIpv4PoolCidr: { run: deprovisionPublicIpv4PoolCidr },
+  DescribePublicIpv4Pools: { run: describePublicIpv4Pools },
+  AssociateAddress: { run: associateAddress, forward: forwardAssociateAddress },
+  DisassociateAddress: { run: disassociateAddress, forward: forwardDisassociateAddress },
   // EC2 companions, embedded (issue 16): VPCs drawn from IPAM pools, and their subnets
   CreateVpc: {
     run: createVpc,

@@ -1,4 +1,5 @@
 // What every use case receives: who is asking, from where, and the ports to work with.
+import type { InstanceRegistry } from '../../ports/ec2-instances.ts';
 import type { Ec2Upstream } from '../../ports/ec2-upstream.ts';
 import type { DiscoveryChanges } from '../../ports/discovery-changes.ts';
 import type { EventPublisher } from '../../ports/events.ts';
@@ -47,6 +48,8 @@ export interface Dependencies {
   registry: RegistryLookup;
   /** The simulated Amazon-provided space that public pools with PublicIpSource amazon draw from (spec DN-28). */
   publicSpace: AmazonProvidedSpace;
+  /** The instances and network interfaces Elastic IPs are associated with (ports/ec2-instances.ts); absent = none. */
+  instances?: InstanceRegistry;
   /** Where the use cases report what they cannot return to a caller (a sweep's skipped IPAM, a workflow that did not start). */
   log: Log;
   /** The organisations: accounts and OUs, the delegated IPAM administrator (sharing, delegation and discovery read them). */
@@ -99,6 +102,8 @@ export interface SweepDependencies extends Dependencies {
 interface AmazonProvidedSpace {
   amazonIpv6Space: string;
   amazonIpv4Space: string;
+  /** Seconds a released Elastic IP address waits before it is handed out again (IPAM_RELEASE_COOLDOWN_S; absent = 0). */
+  releaseCooldownSeconds?: number;
 }
 
 export type Input = Record<string, unknown>;

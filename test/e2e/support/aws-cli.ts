@@ -83,12 +83,26 @@ export interface AwsCli {
   readonly invocations: number;
 }
 
-export async function awsCli(endpointUrl: string, account: CliAccount, region = 'us-east-1'): Promise<AwsCli> {
+/**
+ * `profiles` become named profiles of the credentials file, for the guide's commands that carry
+ * `--profile ipam-account` and the like.
+ */
+export async function awsCli(
+  endpointUrl: string,
+  account: CliAccount,
+  region = 'us-east-1',
+  profiles: Record<string, CliAccount> = {},
+): Promise<AwsCli> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ipam-aws-cli-'));
   const configFile = path.join(dir, 'config');
   const credentialsFile = path.join(dir, 'credentials');
   await writeFile(configFile, '');
-  await writeFile(credentialsFile, '');
+  await writeFile(
+    credentialsFile,
+    Object.entries(profiles)
+      .map(([name, keys]) => `[${name}]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`)
+      .join(''),
+  );
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/i.test(name)));
   Object.assign(env, {
     AWS_ACCESS_KEY_ID: account.accessKeyId,

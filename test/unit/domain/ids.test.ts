@@ -6,6 +6,8 @@ import {
   arnOf,
   newAllocationId,
   newElasticIpAllocationId,
+  newElasticIpAssociationId,
+  newPublicIpv4PoolId,
   newIpamId,
   newPoolCidrId,
   newPoolId,
@@ -115,9 +117,13 @@ describe('ARNs', () => {
     expect(taggableKindOfId(newResourceDiscoveryAssociationId())).toBe('ipam-resource-discovery-association');
     expect(taggableKindOfId(newVerificationTokenId())).toBe('ipam-external-resource-verification-token');
     expect(taggableKindOfId(newElasticIpAllocationId())).toBe('elastic-ip');
+    expect(taggableKindOfId(newPublicIpv4PoolId())).toBe('ipv4pool-ec2');
     expect(taggableKindOfId(newVpcId())).toBe('vpc');
     expect(taggableKindOfId(newSubnetId())).toBe('subnet');
+    expect(newPublicIpv4PoolId()).toMatch(/^ipv4pool-ec2-0[0-9a-f]{16}$/);
+    expect(newElasticIpAssociationId()).toMatch(/^eipassoc-0[0-9a-f]{16}$/);
     for (const other of [
+      newElasticIpAssociationId(),
       newAllocationId(),
       newPoolCidrId(),
       newVpcCidrAssociationId(),
