@@ -7,6 +7,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { parseEc2Error, rawPost, type RawResponse } from './support/signed-fetch.ts';
+import { programPath } from './support/program.ts';
 import { skipUnless } from '../support/optional-client.ts';
 
 let service: TestService;
@@ -260,7 +261,7 @@ function python(args: string[]): Promise<{ status: number; stdout: string; stder
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   };
   return new Promise((resolve) => {
-    execFile('python3', args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(programPath('python3'), args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

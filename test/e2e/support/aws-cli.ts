@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { programPath } from './program.ts';
 
 export interface CliAccount {
   accessKeyId: string;
@@ -27,7 +28,7 @@ export interface CliResult {
 /** Whether `aws` runs at all; the reason when it does not. */
 export async function probeAwsCli(): Promise<{ available: boolean; version?: string; reason?: string }> {
   return new Promise((resolve) => {
-    execFile('aws', ['--version'], { timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(programPath('aws'), ['--version'], { timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
         const reason = missing
@@ -121,7 +122,7 @@ export async function awsCli(
     invocations++;
     return new Promise((resolve) => {
       execFile(
-        'aws',
+        programPath('aws'),
         [...args, '--endpoint-url', endpointUrl],
         { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => {

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { programPath } from './program.ts';
 
 /** The environment without the machine's AWS settings, so only the script's explicit ones count. */
 export async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
@@ -28,7 +29,7 @@ export interface PythonRun {
 
 export function python(args: string[], env?: NodeJS.ProcessEnv, timeout = 60_000): Promise<PythonRun> {
   return new Promise((resolve) => {
-    execFile('python3', args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(programPath('python3'), args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const startError = typeof error?.code === 'string' ? error.code : undefined;
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, startError });
     });
