@@ -30,7 +30,7 @@ import {
 } from './free-space.ts';
 import { allocateInBatch, searchTicket } from './allocation-batches.ts';
 import { authorizedPool, poolVisible, requirePool, requireSettled } from './kernel/lookup.ts';
-import { forgetWarm, rememberCarve, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
+import { forgetWarm, knownPool, poolMark, rememberCarve, rememberPool, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
@@ -82,9 +82,12 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const mark = plain ? warmMark(deps.store, input.IpamPoolId) : undefined;
   const ticket = searchTicket(deps.store, input.IpamPoolId);
   const early = ticket === undefined ? Promise.resolve(undefined) : searchEarly(deps, input);
+  // A caller that will queue behind its pool's batch in flight checks the rules on the pool as
+  // this process last read it, if still exact: the batch's commit checks its version.
+  const known = ticket === undefined ? knownRequest(deps, context, input) : undefined;
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
-  const request = await allocationRequest(deps, context, input);
-  return allocateWith(deps, context, input, tags, request, { early, ticket, mark });
+  const request = known ?? (await allocationRequest(deps, context, input));
+  return allocateWith(deps, context, input, tags, request, { early, ticket, mark, known: known !== undefined });
 }
 
 /**
@@ -104,6 +107,21 @@ function warmRequest(deps: Dependencies, context: RequestContext, input: Allocat
   }
 }
 
+/**
+ * An allocation by netmask checked on the pool as this process last read it (warm-free-space.ts
+ * knownPool), if the caller owns the pool and sees it in its Region and the rules allow the
+ * request; undefined otherwise (the pool is then read, and any refusal answered from that read).
+ */
+function knownRequest(deps: Dependencies, context: RequestContext, input: AllocateIpamPoolCidrInput): AllocationRequest | undefined {
+  const pool = input.Cidr === undefined && !input.PreviewNextCidr ? knownPool(deps.store, input.IpamPoolId) : undefined;
+  if (!pool || !poolVisible(context, pool)) return undefined;
+  try {
+    return allocationRules(pool, input);
+  } catch {
+    return undefined;
+  }
+}
+
 interface AllocationStart {
   /** The placement is taken from the warm view of the pool, checked at commit; StoreConflict when it is gone or lost a race. */
   warm?: boolean;
@@ -111,6 +129,8 @@ interface AllocationStart {
   ticket?: number;
   /** warmMark before the pool was read, for a plain request: its best-fit carve is then remembered. */
   mark?: number;
+  /** The request was checked on a remembered pool, not read for it (knownRequest): its batch checks the pool's version, and alone it reads the pool first. */
+  known?: boolean;
 }
 
 async function allocateWith(
@@ -152,19 +172,22 @@ async function allocateWith(
     ];
     return { writes, announcement: allocationChange(pool, allocation, 'created', 'api'), output };
   };
-  const alone = (early?: Promise<Placement | undefined>, committed?: () => void) =>
-    retryOnConflict(async (attempt) => {
+  const alone = async (early?: Promise<Placement | undefined>, committed?: () => void) => {
+    // Alone, no commit checks a remembered pool: read it, and apply its rules, as any caller does.
+    const current = start.known ? await allocationRequest(deps, context, input) : request;
+    return retryOnConflict(async (attempt) => {
       if (attempt > 0) await context.clientToken?.recheck();
-      const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
+      const placement = await placeAllocation(deps, current, attempt, attempt === 0 ? early : undefined);
       const { writes, announcement, output } = allocate(placement);
       const outbox = outboxFor(deps, [announcement]);
       const takes = await takeWrites(deps.store, placement);
       await deps.store.commit([...takes, ...writes, ...outbox.writes]);
-      if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, pool, netmask, mark, [], takes);
+      if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, current.pool, netmask, mark, [], takes);
       committed?.();
       await outbox.deliver();
       return output;
     });
+  };
   // Through the warm view: no read at all. Lost races are not retried here (see allocateIpamPoolCidr).
   const warmAlone = async (_early?: Promise<Placement | undefined>, committed?: () => void) => {
     const before = warmMark(deps.store, pool.IpamPoolId);
@@ -193,6 +216,7 @@ async function allocateWith(
     {
       request: { prefixLength: netmask, allowed, disallowed, items: context.clientToken ? 2 : 1 },
       family: pool.AddressFamily,
+      checkedOn: start.known ? pool : undefined,
       tokenKey: context.clientToken?.key,
       tokenTaken:
         context.clientToken &&
@@ -236,8 +260,10 @@ export interface AllocationRequest {
  * the pool's family, the netmask is within the family and the pool's bounds.
  */
 export async function allocationRequest(deps: Dependencies, context: RequestContext, ask: AllocationAsk): Promise<AllocationRequest> {
+  const mark = poolMark(deps.store, ask.IpamPoolId);
   const pool = await requirePool(deps, context, ask.IpamPoolId, 'AllocateIpamPoolCidr');
   rememberFamily(pool);
+  rememberPool(deps.store, pool, mark);
   return allocationRules(pool, ask);
 }
 
