@@ -82,9 +82,9 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const mark = plain ? warmMark(deps.store, input.IpamPoolId) : undefined;
   const ticket = searchTicket(deps.store, input.IpamPoolId);
   const early = ticket === undefined ? Promise.resolve(undefined) : searchEarly(deps, input);
-  // A caller that will queue behind its pool's batch in flight checks the rules on the pool as
-  // this process last read it, if still exact: the batch's commit checks its version.
-  const known = ticket === undefined ? knownRequest(deps, context, input) : undefined;
+  // The rules are checked on the pool as this process last read it, if still exact: the commit
+  // checks its version (so a caller queueing behind its pool's batch in flight reads nothing).
+  const known = knownRequest(deps, context, input);
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
   const request = known ?? (await allocationRequest(deps, context, input));
   return allocateWith(deps, context, input, tags, request, { early, ticket, mark, known: known !== undefined });
@@ -129,7 +129,7 @@ interface AllocationStart {
   ticket?: number;
   /** warmMark before the pool was read, for a plain request: its best-fit carve is then remembered. */
   mark?: number;
-  /** The request was checked on a remembered pool, not read for it (knownRequest): its batch checks the pool's version, and alone it reads the pool first. */
+  /** The request was checked on a remembered pool, not read for it (knownRequest): its commit checks the pool's version; after a lost race it reads the pool. */
   known?: boolean;
 }
 
@@ -172,16 +172,25 @@ async function allocateWith(
     ];
     return { writes, announcement: allocationChange(pool, allocation, 'created', 'api'), output };
   };
-  const alone = async (early?: Promise<Placement | undefined>, committed?: () => void) => {
-    // Alone, no commit checks a remembered pool: read it, and apply its rules, as any caller does.
-    const current = start.known ? await allocationRequest(deps, context, input) : request;
+  const alone = (early?: Promise<Placement | undefined>, committed?: () => void) => {
+    let current = request;
     return retryOnConflict(async (attempt) => {
       if (attempt > 0) await context.clientToken?.recheck();
+      // A remembered pool (start.known) is checked by the first attempt's commit; after a lost
+      // race the pool is read, and its rules applied, as any caller does.
+      if (attempt > 0 && start.known && current === request) current = await allocationRequest(deps, context, input);
+      const checked = start.known && current === request;
       const placement = await placeAllocation(deps, current, attempt, attempt === 0 ? early : undefined);
       const { writes, announcement, output } = allocate(placement);
       const outbox = outboxFor(deps, [announcement]);
       const takes = await takeWrites(deps.store, placement);
-      await deps.store.commit([...takes, ...writes, ...outbox.writes]);
+      await deps.store.commit([
+        // Invariant: the pool is unchanged since its rules were checked on it (as this process last read it).
+        ...(checked ? [{ op: 'check', entity: { type: 'pool', value: pool } } satisfies Write] : []),
+        ...takes,
+        ...writes,
+        ...outbox.writes,
+      ]);
       if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, current.pool, netmask, mark, [], takes);
       committed?.();
       await outbox.deliver();

@@ -266,10 +266,11 @@ describe('a warm free-space view (npm start)', () => {
     const burst = async (warm: boolean) => {
       const gated = await gatedSetUp(warm);
       const { first } = await gated.hold(28);
-      const queued = Array.from({ length: 24 }, (_, i) => allocate(gated.setup, i % 3 === 0 ? 27 : 28));
+      const queued = Array.from({ length: 24 }, () => allocate(gated.setup, 28));
       await new Promise((resolve) => setTimeout(resolve, 20));
       gated.release();
-      const cidrs = [(await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr)];
+      // One netmask: whatever order the store's latency queues them in, the same 25 /28s.
+      const cidrs = [(await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr)].sort();
       return { cidrs, poolReads: gated.poolReads() };
     };
     const warm = await burst(true);
