@@ -207,8 +207,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listFreeBlocks('space-limit', 'ipv4')).toEqual([]);
       });
 
-      // The DynamoDB adapter sends the commits that wait for their turn together (transaction-packing.ts):
-      // each still lands or fails on its own.
+      // Many commits at once, some racing, some sharing an item (a space's epoch), some that together
+      // exceed one transaction: each lands or fails on its own.
       it('keeps concurrent commits independent: each lands or fails alone, whatever they share', async () => {
         await store.commit([createFree('space-race-2', '10.0.0.0/24'), create({ type: 'pool', value: pool('pool-moved') })]);
         await store.commit([{ op: 'update', entity: { type: 'pool', value: { ...pool('pool-moved'), Description: 'moved on' } } }]);

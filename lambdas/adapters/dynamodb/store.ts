@@ -9,6 +9,7 @@ import {
   QueryCommand,
   TransactGetCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,9 +44,9 @@ import {
 } from './keys.ts';
 import { KeyedReads } from './keyed-reads.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from './table-schema.ts';
-import { type Reasons, TRANSACTION_LIMIT, type TransactItem, TransactionPacker } from './transaction-packing.ts';
 import { answerUnavailableWhenRetriesRunOut } from './unavailable.ts';
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
 type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
@@ -54,6 +55,7 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
+const TRANSACTION_LIMIT = 100;
 /** A snapshot read that keeps meeting writes in flight gives up after this many tries (a lost race). */
 const SNAPSHOT_ATTEMPTS = 20;
 
@@ -96,19 +98,12 @@ function decodePosition(position: string | undefined): Item | undefined {
 export class DynamoDbStore extends KeyedReads implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly packer: TransactionPacker;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     super();
     this.doc = doc;
     this.tableName = tableName;
     answerUnavailableWhenRetriesRunOut(doc);
-    // The SDK gives each call a ClientRequestToken of its own (an idempotency token in DynamoDB's
-    // model), so its retry of a transaction that landed but whose answer was lost (a timeout, a
-    // dropped connection) succeeds without applying it twice (test/faults/injected-faults.test.ts).
-    this.packer = new TransactionPacker(async (items) => {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    });
   }
 
   async listAllocations(poolId: string, page: PageRequest): Promise<Page<IpamPoolAllocation>> {
@@ -210,7 +205,16 @@ export class DynamoDbStore extends KeyedReads implements Store {
     refuseRepeatedItems(writes);
     const items = [...writes.map((write) => this.transactItem(write)), ...this.epochChanges(writes)];
     if (items.length > TRANSACTION_LIMIT) throw new Error(`A commit of ${items.length} writes exceeds the transaction limit`);
-    await this.packer.commit(items, commitFailure);
+    try {
+      // The SDK gives each call a ClientRequestToken of its own (an idempotency token in DynamoDB's
+      // model), so its retry of a transaction that landed but whose answer was lost (a timeout, a
+      // dropped connection) succeeds without applying it twice (test/faults/injected-faults.test.ts).
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isLostRace(error)) throw new StoreConflict(describeCancellation(error));
+      if (error instanceof TransactionCanceledException && isThrottled(error)) throw new StoreUnavailable(describeCancellation(error));
+      throw error;
+    }
   }
 
   async writeObservations(writes: ObservationWrite[]): Promise<void> {
@@ -295,8 +299,8 @@ export class DynamoDbStore extends KeyedReads implements Store {
         );
         return (result.Responses ?? []).flatMap((response) => (response.Item ? [response.Item] : []));
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException && isLostRace(codesOf(error)))) throw error;
-        if (attempt >= SNAPSHOT_ATTEMPTS) throw new StoreConflict(describeCancellation(codesOf(error)));
+        if (!(error instanceof TransactionCanceledException && isLostRace(error))) throw error;
+        if (attempt >= SNAPSHOT_ATTEMPTS) throw new StoreConflict(describeCancellation(error));
         await sleep(Math.random() * Math.min(20, 2 ** attempt));
       }
     }
@@ -437,33 +441,22 @@ function refuseRepeatedItems(writes: Write[]): void {
 
 const LOST_RACE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
 
-const codesOf = (error: TransactionCanceledException): Reasons => (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-
-/**
- * What a failed commit throws: StoreConflict for a lost race, StoreUnavailable for a throttled
- * item, else the error. `reasons` are the commit's own items' when its call held others too.
- */
-function commitFailure(error: unknown, reasons?: Reasons): unknown {
-  const codes = reasons ?? (error instanceof TransactionCanceledException ? codesOf(error) : undefined);
-  if (codes && isLostRace(codes)) return new StoreConflict(describeCancellation(codes));
-  if (codes && isThrottled(codes)) return new StoreUnavailable(describeCancellation(codes));
-  return error;
-}
-
 /** A failed condition or a concurrent transaction is a lost race; anything else is a bug to surface. */
-function isLostRace(codes: Reasons): boolean {
-  return codes.every((code) => LOST_RACE_REASONS.has(code));
+function isLostRace(error: TransactionCanceledException): boolean {
+  return (error.CancellationReasons ?? []).every((reason) => LOST_RACE_REASONS.has(reason.Code ?? 'None'));
 }
 
 const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 /** Cancelled because an item was throttled (and otherwise only lost races): nothing was written, a retry may pass. */
-function isThrottled(codes: Reasons): boolean {
+function isThrottled(error: TransactionCanceledException): boolean {
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
   return (
     codes.some((code) => THROTTLED_REASONS.has(code)) && codes.every((code) => THROTTLED_REASONS.has(code) || LOST_RACE_REASONS.has(code))
   );
 }
 
-function describeCancellation(codes: Reasons): string {
-  return `Transaction cancelled: ${codes.join(', ')}`;
+function describeCancellation(error: TransactionCanceledException): string {
+  const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return `Transaction cancelled: ${reasons.join(', ')}`;
 }

@@ -20,37 +20,6 @@ describeStoreContract('DynamoDbStore', async () => {
   return new DynamoDbStore(doc, tableName);
 });
 
-describe('DynamoDbStore packs commits that wait for their turn', () => {
-  it('sends 40 concurrent commits in far fewer transactions, and a lone commit at once in its own', async () => {
-    const { doc, tableName } = await createTestTable();
-    const store = new DynamoDbStore(doc, tableName);
-    const sizes: number[] = [];
-    doc.middlewareStack.add(
-      (next) => async (args) => {
-        const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
-        if (items) sizes.push(items.length);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countTransactions' },
-    );
-    const free = (n: number) => ({
-      op: 'create' as const,
-      entity: { type: 'free-block' as const, value: { spaceId: `space-${n}`, cidr: '10.0.0.0/24', within: '10.0.0.0/24' } },
-    });
-    await store.commit([free(-1)]);
-    // One item and its space's epoch each.
-    expect(sizes).toEqual([2]);
-    sizes.length = 0;
-    await Promise.all(Array.from({ length: 40 }, (_, n) => store.commit([free(n)])));
-    // The first goes alone; the 39 that queued behind it fill transactions of up to 100 items.
-    expect(sizes[0]).toBe(2);
-    expect(sizes.length).toBeLessThanOrEqual(3);
-    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(80);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
-    for (let n = 0; n < 40; n++) expect(await store.listFreeBlocks(`space-${n}`, 'ipv4')).toHaveLength(1);
-  });
-});
-
 describe('DynamoDbStore and TTL', () => {
   it("marks a finished pool CIDR for DynamoDB's TTL at its retainedUntil, and a live one not at all", async () => {
     const { doc, tableName } = await createTestTable();
