@@ -1,7 +1,8 @@
 // AllocateIpamPoolCidr, GetIpamPoolAllocations, ReleaseIpamPoolAllocation.
 //
-// The hot path: the pool read and the best-fit query at once, then one transaction (take the
-// block, write the allocation, the split-off buddies and the ClientToken's answer). Nothing per
+// The hot path: the pool read (or, under npm start, the pool as last read) and the best-fit
+// query at once, then one transaction (take the block, write the allocation, the split-off
+// buddies and the ClientToken's answer). Nothing per
 // pool is updated, so allocations in one pool do not queue behind a counter. A release is one
 // read round and one transaction too: it merges with the buddies it read ahead (free-space.ts).
 import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';

@@ -5,8 +5,10 @@
 // for the next /p than any other block of the store: the next /p of that pool needs no read at
 // all. Valid for the same /p only (another netmask may have a better block elsewhere), and only
 // while no other commit touched the pool or its free space — which this process sees, since it
-// alone writes: soleServerStore forgets on every such commit. Lambda never wraps its store, so
-// nothing here applies there.
+// alone writes: soleServerStore forgets on every such commit. The same watch keeps each pool as
+// last read until a commit writes the pool itself (knownPool): an allocation checks its rules on
+// it, and its commit checks the pool's version, instead of reading it. Lambda never wraps its
+// store, so nothing here applies there.
 import { parseCidr } from '../domain/cidr.ts';
 import { placeInBlock } from '../domain/free-space.ts';
 import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
