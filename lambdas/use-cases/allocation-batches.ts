@@ -9,13 +9,13 @@
 // one request at a time, so every batch is of one there.
 import { type BatchOutcome, type BatchRequest, type CandidateStream, planBatch } from '../domain/batch-placement.ts';
 import type { Cidr } from '../domain/cidr.ts';
-import type { FreeBlock } from '../domain/model/pool.ts';
+import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, Output } from './kernel/context.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import type { Placement } from './free-space.ts';
 
-/** Items a batch's transaction may hold: DynamoDB's limit is 100, and the margin is for the adapters. */
+/** Items a batch's transaction may hold: DynamoDB's limit is 100, and the margin is for the adapters and the pool's check. */
 const MAX_BATCH_ITEMS = 90;
 /** Best-fit candidates read per round while planning; the first page of a query holds 10. */
 const CANDIDATES_PER_READ = 10;
@@ -24,6 +24,8 @@ const CANDIDATES_PER_READ = 10;
 export interface BatchEntry {
   request: BatchRequest;
   family: Cidr['family'];
+  /** The pool as the request's rules were checked on it, when it was remembered rather than read: the batch's commit checks its version. */
+  checkedOn?: IpamPool;
   /** The ClientToken's key (TokenInCommit.key), if any: two requests with one token never share a transaction. */
   tokenKey?: string;
   /** The allocation at `placement`: its own writes (BatchRequest.items of them), event and answer. */
@@ -164,6 +166,8 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
       placed.map(({ built }) => built.announcement),
     );
     const writes: Write[] = [
+      // Invariant: the pool is unchanged since the rules of requests that did not read it were checked on it.
+      ...poolChecks(placed.map(({ waiting }) => waiting.entry)),
       // Invariant: each block taken is still free, so nothing else holds any part of it.
       ...plan.taken.map((block): Write => ({ op: 'delete', entity: { type: 'free-block', value: block } })),
       // Invariant (create): the pieces left free lie inside the blocks taken, so no free block covers them yet.
@@ -196,6 +200,18 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
   // Requests the plan could not place try the exact search alone: "no room" must be exact.
   for (const waiting of batch.filter((_, i) => outcomes[i] === 'unplaced')) await alone(waiting);
   return batch.filter((_, i) => outcomes[i] === 'deferred');
+}
+
+/**
+ * One check of the remembered pool the batch's requests were checked on (they share one pool). If
+ * they saw different versions, the oldest is checked: the commit then fails, and each tries again
+ * until alone, where it reads the pool.
+ */
+function poolChecks(entries: readonly BatchEntry[]): Write[] {
+  const pools = entries.flatMap((entry) => (entry.checkedOn ? [entry.checkedOn] : []));
+  if (pools.length === 0) return [];
+  const oldest = pools.reduce((a, b) => (b.version < a.version ? b : a));
+  return [{ op: 'check', entity: { type: 'pool', value: oldest } }];
 }
 
 /**

@@ -1,7 +1,8 @@
 // AllocateIpamPoolCidr, GetIpamPoolAllocations, ReleaseIpamPoolAllocation.
 //
-// The hot path: the pool read and the best-fit query at once, then one transaction (take the
-// block, write the allocation, the split-off buddies and the ClientToken's answer). Nothing per
+// The hot path: the pool read (or, under npm start, the pool as last read) and the best-fit
+// query at once, then one transaction (take the block, write the allocation, the split-off
+// buddies and the ClientToken's answer). Nothing per
 // pool is updated, so allocations in one pool do not queue behind a counter. A release is one
 // read round and one transaction too: it merges with the buddies it read ahead (free-space.ts).
 import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
@@ -30,7 +31,7 @@ import {
 } from './free-space.ts';
 import { allocateInBatch, searchTicket } from './allocation-batches.ts';
 import { authorizedPool, poolVisible, requirePool, requireSettled } from './kernel/lookup.ts';
-import { forgetWarm, rememberCarve, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
+import { forgetWarm, knownPool, poolMark, rememberCarve, rememberPool, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
@@ -82,9 +83,12 @@ export async function allocateIpamPoolCidr(deps: Dependencies, context: RequestC
   const mark = plain ? warmMark(deps.store, input.IpamPoolId) : undefined;
   const ticket = searchTicket(deps.store, input.IpamPoolId);
   const early = ticket === undefined ? Promise.resolve(undefined) : searchEarly(deps, input);
+  // The rules are checked on the pool as this process last read it, if still exact: the commit
+  // checks its version (so a caller queueing behind its pool's batch in flight reads nothing).
+  const known = knownRequest(deps, context, input);
   // A principal of a share allocates too; the allocation is then its own (ResourceOwner below).
-  const request = await allocationRequest(deps, context, input);
-  return allocateWith(deps, context, input, tags, request, { early, ticket, mark });
+  const request = known ?? (await allocationRequest(deps, context, input));
+  return allocateWith(deps, context, input, tags, request, { early, ticket, mark, known: known !== undefined });
 }
 
 /**
@@ -104,6 +108,21 @@ function warmRequest(deps: Dependencies, context: RequestContext, input: Allocat
   }
 }
 
+/**
+ * An allocation by netmask checked on the pool as this process last read it (warm-free-space.ts
+ * knownPool), if the caller owns the pool and sees it in its Region and the rules allow the
+ * request; undefined otherwise (the pool is then read, and any refusal answered from that read).
+ */
+function knownRequest(deps: Dependencies, context: RequestContext, input: AllocateIpamPoolCidrInput): AllocationRequest | undefined {
+  const pool = input.Cidr === undefined && !input.PreviewNextCidr ? knownPool(deps.store, input.IpamPoolId) : undefined;
+  if (!pool || !poolVisible(context, pool)) return undefined;
+  try {
+    return allocationRules(pool, input);
+  } catch {
+    return undefined;
+  }
+}
+
 interface AllocationStart {
   /** The placement is taken from the warm view of the pool, checked at commit; StoreConflict when it is gone or lost a race. */
   warm?: boolean;
@@ -111,6 +130,8 @@ interface AllocationStart {
   ticket?: number;
   /** warmMark before the pool was read, for a plain request: its best-fit carve is then remembered. */
   mark?: number;
+  /** The request was checked on a remembered pool, not read for it (knownRequest): its commit checks the pool's version; after a lost race it reads the pool. */
+  known?: boolean;
 }
 
 async function allocateWith(
@@ -152,19 +173,31 @@ async function allocateWith(
     ];
     return { writes, announcement: allocationChange(pool, allocation, 'created', 'api'), output };
   };
-  const alone = (early?: Promise<Placement | undefined>, committed?: () => void) =>
-    retryOnConflict(async (attempt) => {
+  const alone = (early?: Promise<Placement | undefined>, committed?: () => void) => {
+    let current = request;
+    return retryOnConflict(async (attempt) => {
       if (attempt > 0) await context.clientToken?.recheck();
-      const placement = await placeAllocation(deps, request, attempt, attempt === 0 ? early : undefined);
+      // A remembered pool (start.known) is checked by the first attempt's commit; after a lost
+      // race the pool is read, and its rules applied, as any caller does.
+      if (attempt > 0 && start.known && current === request) current = await allocationRequest(deps, context, input);
+      const checked = start.known && current === request;
+      const placement = await placeAllocation(deps, current, attempt, attempt === 0 ? early : undefined);
       const { writes, announcement, output } = allocate(placement);
       const outbox = outboxFor(deps, [announcement]);
       const takes = await takeWrites(deps.store, placement);
-      await deps.store.commit([...takes, ...writes, ...outbox.writes]);
-      if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, pool, netmask, mark, [], takes);
+      await deps.store.commit([
+        // Invariant: the pool is unchanged since its rules were checked on it (as this process last read it).
+        ...(checked ? [{ op: 'check', entity: { type: 'pool', value: pool } } satisfies Write] : []),
+        ...takes,
+        ...writes,
+        ...outbox.writes,
+      ]);
+      if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, current.pool, netmask, mark, [], takes);
       committed?.();
       await outbox.deliver();
       return output;
     });
+  };
   // Through the warm view: no read at all. Lost races are not retried here (see allocateIpamPoolCidr).
   const warmAlone = async (_early?: Promise<Placement | undefined>, committed?: () => void) => {
     const before = warmMark(deps.store, pool.IpamPoolId);
@@ -193,6 +226,7 @@ async function allocateWith(
     {
       request: { prefixLength: netmask, allowed, disallowed, items: context.clientToken ? 2 : 1 },
       family: pool.AddressFamily,
+      checkedOn: start.known ? pool : undefined,
       tokenKey: context.clientToken?.key,
       tokenTaken:
         context.clientToken &&
@@ -236,8 +270,10 @@ export interface AllocationRequest {
  * the pool's family, the netmask is within the family and the pool's bounds.
  */
 export async function allocationRequest(deps: Dependencies, context: RequestContext, ask: AllocationAsk): Promise<AllocationRequest> {
+  const mark = poolMark(deps.store, ask.IpamPoolId);
   const pool = await requirePool(deps, context, ask.IpamPoolId, 'AllocateIpamPoolCidr');
   rememberFamily(pool);
+  rememberPool(deps.store, pool, mark);
   return allocationRules(pool, ask);
 }
 

@@ -5,8 +5,10 @@
 // for the next /p than any other block of the store: the next /p of that pool needs no read at
 // all. Valid for the same /p only (another netmask may have a better block elsewhere), and only
 // while no other commit touched the pool or its free space — which this process sees, since it
-// alone writes: soleServerStore forgets on every such commit. Lambda never wraps its store, so
-// nothing here applies there.
+// alone writes: soleServerStore forgets on every such commit. The same watch keeps each pool as
+// last read until a commit writes the pool itself (knownPool): an allocation checks its rules on
+// it, and its commit checks the pool's version, instead of reading it. Lambda never wraps its
+// store, so nothing here applies there.
 import { parseCidr } from '../domain/cidr.ts';
 import { placeInBlock } from '../domain/free-space.ts';
 import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
@@ -28,7 +30,15 @@ interface Watch {
   /** Commits in flight per pool or space. */
   inflight: Map<string, number>;
   warm: Map<string, WarmPool>;
+  /** The same for pool records alone (a commit writing the pool itself, not its free space). */
+  poolGenerations: Map<string, number>;
+  poolsInflight: Map<string, number>;
+  /** Each pool as last read, while no commit wrote it since (knownPool). */
+  pools: Map<string, { pool: IpamPool; generation: number }>;
 }
+
+/** Pools remembered at most (knownPool); the oldest go first. */
+const POOLS_KEPT = 10_000;
 
 const watches = new WeakMap<object, Watch>();
 
@@ -37,24 +47,42 @@ const watches = new WeakMap<object, Watch>();
  * and of each pool it writes. Only for a store this process alone writes.
  */
 export function soleServerStore(store: Store): Store {
-  const watch: Watch = { generations: new Map(), inflight: new Map(), warm: new Map() };
+  const watch: Watch = {
+    generations: new Map(),
+    inflight: new Map(),
+    warm: new Map(),
+    poolGenerations: new Map(),
+    poolsInflight: new Map(),
+    pools: new Map(),
+  };
+  const count = (counts: Map<string, number>, id: string, change: number) => {
+    const value = (counts.get(id) ?? 0) + change;
+    if (value === 0) counts.delete(id);
+    else counts.set(id, value);
+  };
   const bump = (id: string, inflight: number) => {
     watch.generations.set(id, (watch.generations.get(id) ?? 0) + 1);
-    const count = (watch.inflight.get(id) ?? 0) + inflight;
-    if (count === 0) watch.inflight.delete(id);
-    else watch.inflight.set(id, count);
+    count(watch.inflight, id, inflight);
     watch.warm.delete(id);
+  };
+  const bumpPool = (id: string, inflight: number) => {
+    watch.poolGenerations.set(id, (watch.poolGenerations.get(id) ?? 0) + 1);
+    count(watch.poolsInflight, id, inflight);
+    watch.pools.delete(id);
   };
   const watched = new Proxy(store, {
     get(target, property) {
       if (property === 'commit') {
         return async (writes: Write[]) => {
           const touched = touchedIds(writes);
+          const pools = writtenPools(writes);
           for (const id of touched) bump(id, 1);
+          for (const id of pools) bumpPool(id, 1);
           try {
             await target.commit(writes);
           } finally {
             for (const id of touched) bump(id, -1);
+            for (const id of pools) bumpPool(id, -1);
           }
         };
       }
@@ -73,6 +101,39 @@ function touchedIds(writes: readonly Write[]): Set<string> {
     else if (entity.type === 'pool') ids.add(entity.value.IpamPoolId);
   }
   return ids;
+}
+
+/** The pools a commit writes (a `check` writes nothing). */
+function writtenPools(writes: readonly Write[]): string[] {
+  return writes.flatMap(({ op, entity }) => (entity.type === 'pool' && op !== 'check' ? [entity.value.IpamPoolId] : []));
+}
+
+/** Where a pool's record stands now, for rememberPool; undefined for an unwatched store. */
+export function poolMark(store: object, poolId: string): number | undefined {
+  const watch = watches.get(store);
+  return watch && (watch.poolGenerations.get(poolId) ?? 0);
+}
+
+/** Remembers `pool` as read, if no commit wrote it since `mark` (taken before the read) and none is in flight. */
+export function rememberPool(store: object, pool: IpamPool, mark: number | undefined): void {
+  const watch = watches.get(store);
+  const poolId = pool.IpamPoolId;
+  if (!watch || mark === undefined || watch.poolsInflight.has(poolId) || (watch.poolGenerations.get(poolId) ?? 0) !== mark) return;
+  watch.pools.delete(poolId);
+  if (watch.pools.size >= POOLS_KEPT) watch.pools.delete(watch.pools.keys().next().value!);
+  watch.pools.set(poolId, { pool, generation: mark });
+}
+
+/**
+ * The pool as this process last read it, if no commit has written it since (this process alone
+ * writes the store, so it sees every such commit) and none is in flight; undefined otherwise.
+ */
+export function knownPool(store: object, poolId: string): IpamPool | undefined {
+  const watch = watches.get(store);
+  const known = watch?.pools.get(poolId);
+  if (!watch || !known || watch.poolsInflight.has(poolId) || (watch.poolGenerations.get(poolId) ?? 0) !== known.generation)
+    return undefined;
+  return known.pool;
 }
 
 /** Where a pool stands now (a pool's free space is its own space), for rememberCarve; undefined for an unwatched store. */

@@ -209,6 +209,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listFreeBlocks('space-limit', 'ipv4')).toEqual([]);
       });
 
+      // Many commits at once, some racing, some sharing an item (a space's epoch), some that together
+      // exceed one transaction: each lands or fails on its own.
+      it('keeps concurrent commits independent: each lands or fails alone, whatever they share', async () => {
+        await store.commit([createFree('space-race-2', '10.0.0.0/24'), create({ type: 'pool', value: pool('pool-moved') })]);
+        await store.commit([{ op: 'update', entity: { type: 'pool', value: { ...pool('pool-moved'), Description: 'moved on' } } }]);
+        const take = { op: 'delete', entity: { type: 'free-block', value: block('space-race-2', '10.0.0.0/24') } } as const;
+        const commits: Write[][] = [
+          // Independent: 30 spaces, each growing (so each advances its own epoch as well).
+          ...Array.from({ length: 30 }, (_, n) => [
+            createFree(`space-many-${n}`, `10.${n}.0.0/16`),
+            createFree(`space-many-${n}`, `10.${n}.1.0/24`),
+          ]),
+          // Two takers of one free block: one wins.
+          [take, createFree('space-race-2', '10.0.0.0/25', '10.0.0.0/24')],
+          [take, createFree('space-race-2', '10.0.0.128/25', '10.0.0.0/24')],
+          // A check of a version that moved on: fails, and writes nothing.
+          [{ op: 'check', entity: { type: 'pool', value: pool('pool-moved') } }, createFree('space-stale', '10.9.0.0/16')],
+          // Commits that grow one space write its epoch item each: both land.
+          [createFree('space-shared', '10.8.0.0/24')],
+          [createFree('space-shared', '10.8.1.0/24')],
+          // Together more than one transaction holds.
+          ...Array.from({ length: 3 }, (_, n) => Array.from({ length: 45 }, (_, m) => createFree(`space-big-${n}`, `10.${n}.${m}.0/24`))),
+        ];
+        const results = await Promise.allSettled(commits.map((writes) => store.commit(writes)));
+        const rejected = results.map((result) => result.status === 'rejected');
+        expect(rejected.filter(Boolean)).toHaveLength(2);
+        expect(rejected[30]).not.toBe(rejected[31]);
+        expect(rejected[32]).toBe(true);
+        for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(StoreConflict);
+        for (let n = 0; n < 30; n++) expect(await store.listFreeBlocks(`space-many-${n}`, 'ipv4')).toHaveLength(2);
+        expect(await store.listFreeBlocks('space-race-2', 'ipv4')).toHaveLength(1);
+        expect(await store.listFreeBlocks('space-stale', 'ipv4')).toEqual([]);
+        expect(await store.listFreeBlocks('space-shared', 'ipv4')).toHaveLength(2);
+        for (let n = 0; n < 3; n++) expect(await store.listFreeBlocks(`space-big-${n}`, 'ipv4')).toHaveLength(45);
+      });
+
       // DynamoDB refuses such a transaction with a ValidationException whatever its conditions. A
       // write plan that does it is a bug, so it fails as one (a plain Error), never as a conflict
       // that a retry loop would spin on.

@@ -59,6 +59,51 @@ async function sameWithAndWithout<T>(script: (setup: Setup) => Promise<T>): Prom
   return { warm, setup: warmSetup };
 }
 
+/**
+ * A /16 pool whose store holds the first allocation commit after `hold()` until `release()`, so
+ * that the callers after it queue behind a batch in flight; `poolReads` counts the pool's reads.
+ */
+async function gatedSetUp(warm: boolean) {
+  let release: (() => void) | undefined;
+  let held: Promise<void> | undefined;
+  let armed = false;
+  let poolReads = 0;
+  const store = await newTestStore();
+  const gated = new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (property === 'getPool') poolReads++;
+      if (property !== 'commit') return value.bind(target);
+      return async (writes: Parameters<Store['commit']>[0]) => {
+        if (armed && !held && writes.some((write) => write.entity.type === 'allocation')) {
+          held = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          await held;
+        }
+        return target.commit(writes);
+      };
+    },
+  });
+  const harness = await createUseCaseHarness({ store: gated, soleServerSince: warm ? new Date() : undefined });
+  const { pool } = await poolWithCidr(harness, '10.0.0.0/16');
+  const setup: Setup = { harness, counts: { reads: 0, commits: 0 }, poolId: pool.IpamPoolId };
+  return {
+    setup,
+    /** Starts an allocation and waits until its commit is held: the pool is busy from then on. */
+    async hold(netmask: number) {
+      armed = true;
+      poolReads = 0;
+      const first = allocate(setup, netmask);
+      while (!release) await new Promise((resolve) => setTimeout(resolve, 1));
+      return { first };
+    },
+    release: () => release!(),
+    poolReads: () => poolReads,
+  };
+}
+
 describe('a warm free-space view (npm start)', () => {
   it('sequential /28s from a /16 take one transaction each and no read after the first, and the same CIDRs as without it', async () => {
     const perAllocation: Counts[] = [];
@@ -215,5 +260,36 @@ describe('a warm free-space view (npm start)', () => {
       next = piece.start + (1n << BigInt(32 - piece.prefixLength));
     }
     expect(next).toBe(parseCidr('10.1.0.0/16').start);
+  });
+
+  it('lets callers queued behind a batch in flight check the rules on the pool as last read, not read it again', async () => {
+    const burst = async (warm: boolean) => {
+      const gated = await gatedSetUp(warm);
+      const { first } = await gated.hold(28);
+      const queued = Array.from({ length: 24 }, () => allocate(gated.setup, 28));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gated.release();
+      // One netmask: whatever order the store's latency queues them in, the same 25 /28s.
+      const cidrs = [(await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr)].sort();
+      return { cidrs, poolReads: gated.poolReads() };
+    };
+    const warm = await burst(true);
+    const cold = await burst(false);
+    expect(warm.cidrs).toEqual(cold.cidrs);
+    // Without the view every caller reads the pool; with it, only the first, which found it idle.
+    expect(cold.poolReads).toBeGreaterThanOrEqual(25);
+    expect(warm.poolReads).toBe(1);
+  });
+
+  it('refuses queued callers checked on a pool that changed while they waited, as a fresh read would', async () => {
+    const gated = await gatedSetUp(true);
+    const { first } = await gated.hold(28);
+    // Queued behind the first, on the pool as it read it.
+    const queued = Array.from({ length: 6 }, () => refusal(allocate(gated.setup, 28)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await gated.setup.harness.call('ModifyIpamPool', { IpamPoolId: gated.setup.poolId, AllocationMaxNetmaskLength: 27 });
+    gated.release();
+    expect((await first).Cidr).toBe('10.0.0.0/28');
+    for (const answer of await Promise.all(queued)) expect(answer.message).toMatch(/maximum netmask length is 27/);
   });
 });
