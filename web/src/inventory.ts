@@ -52,3 +52,9 @@ export const tagValue = (resource: ApiOutput, key: string): string | undefined =
 
 /** A pool's name for people: its Name tag, else its description, else its id. */
 export const poolLabel = (pool: ApiOutput): string => tagValue(pool, 'Name') ?? pool.Description ?? pool.IpamPoolId;
+
+/** A pool's scope id: pools name their scope by ARN only (`…:ipam-scope/ipam-scope-…`). */
+export const scopeIdOf = (pool: ApiOutput): string =>
+  String(pool.IpamScopeArn ?? '')
+    .split('/')
+    .pop() ?? '';

@@ -36,10 +36,18 @@ function showSignIn(): void {
 
 function showShell(client: ApiClient): void {
   const main = h('main', { id: 'main', tabindex: '-1' });
+  // Outlives each render: the outcome of the last action, read out by screen readers.
+  const flash = h('div', { id: 'flash', class: 'status', role: 'status', 'aria-live': 'polite' });
+  const notify = (kind: 'ok' | 'error', text: string) => {
+    flash.className = `status ${kind}`;
+    flash.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    flash.textContent = text;
+  };
   const links = ROUTES.filter((route) => route.nav).map((route) => h('a', { href: route.nav!, 'data-nav': route.nav! }, route.title));
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => {
     forgetCredentials();
+    window.onhashchange = null;
     location.hash = '';
     showSignIn();
   });
@@ -54,25 +62,52 @@ function showShell(client: ApiClient): void {
       h('span', { class: 'who' }, `${client.credentials.accessKeyId} · ${client.credentials.region}`),
       signOut,
     ),
+    h('div', { class: 'flash-wrap' }, flash),
     main,
   );
+  const editing = () =>
+    [...main.querySelectorAll('input')].some((input) => input.value !== input.defaultValue) ||
+    [...main.querySelectorAll('form')].some((form) => form.contains(document.activeElement)) ||
+    document.querySelector('dialog[open]') !== null;
   let rendering = 0;
-  const render = async () => {
+  /** Renders the route; a navigation moves focus to the new heading, a refresh keeps it where it was. */
+  const render = async (refresh = false) => {
     const hash = location.hash;
     const route = ROUTES.find((candidate) => candidate.pattern.test(hash));
     for (const link of links) link.toggleAttribute('aria-current', link.dataset.nav === route?.nav);
     const turn = ++rendering;
+    if (!refresh) notify('ok', '');
     if (!route) {
       replaceChildren(main, h('h1', {}, 'Not found'), h('p', {}, 'No page has this address. ', h('a', { href: '#/' }, 'Dashboard')));
       return;
     }
     document.title = `${route.title} · IPAM console`;
+    const focusedId = document.activeElement?.id;
     main.setAttribute('aria-busy', 'true');
-    replaceChildren(main, h('p', { class: 'loading' }, 'Loading…'));
+    if (!refresh) replaceChildren(main, h('p', { class: 'loading' }, 'Loading…'));
     const params = route.pattern.exec(hash)?.groups ?? {};
     let content: HTMLElement;
     try {
-      content = await route.page({ client, params, refresh: () => void render(), navigate: (to) => (location.hash = to) });
+      content = await route.page({
+        client,
+        params,
+        refresh: (note) => {
+          if (note) notify('ok', note);
+          void render(true);
+        },
+        notify,
+        refreshLater: (ms) => {
+          const at = rendering;
+          const later = () => {
+            if (at !== rendering || location.hash !== hash) return;
+            // Never under the user's hands: a form being filled in waits.
+            if (editing()) setTimeout(later, ms);
+            else void render(true);
+          };
+          setTimeout(later, ms);
+        },
+        navigate: (to) => (location.hash = to),
+      });
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'AuthFailure' || error.code === 'SignatureDoesNotMatch')) {
         forgetCredentials();
@@ -84,6 +119,10 @@ function showShell(client: ApiClient): void {
     if (turn !== rendering) return;
     main.removeAttribute('aria-busy');
     replaceChildren(main, content);
+    if (refresh) {
+      if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+      return;
+    }
     // Screen readers and keyboards land on the new page's heading, not on the link just used.
     const heading = main.querySelector('h1');
     if (heading) {

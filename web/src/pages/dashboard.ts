@@ -2,7 +2,7 @@
 // (provisioned to top-level pools, allocated from them, free). The API has no feed of recent
 // events (they go to EventBridge or events.jsonl), so none is shown.
 import { h } from '../dom.ts';
-import { loadInventory, poolSpace, utilisation } from '../inventory.ts';
+import { loadInventory, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
 import { formatCount } from '../map/cidr.ts';
 import type { PageContext } from '../page.ts';
 import { table, utilisationBar } from '../widgets.ts';
@@ -16,8 +16,8 @@ export async function dashboardPage({ client }: PageContext): Promise<HTMLElemen
   const spaces = await Promise.all(topLevel.map(async (pool) => ({ pool, space: await poolSpace(client, pool) })));
   const perScope = new Map<string, { scopeId: string; family: string; provisioned: bigint; allocated: bigint }>();
   for (const { pool, space } of spaces) {
-    const key = `${pool.IpamScopeId} ${space.family}`;
-    const row = perScope.get(key) ?? { scopeId: pool.IpamScopeId, family: space.family, provisioned: 0n, allocated: 0n };
+    const key = `${scopeIdOf(pool)} ${space.family}`;
+    const row = perScope.get(key) ?? { scopeId: scopeIdOf(pool), family: space.family, provisioned: 0n, allocated: 0n };
     row.provisioned += space.provisioned;
     row.allocated += space.allocated;
     perScope.set(key, row);
