@@ -68,7 +68,15 @@ export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions)
   const progress = h('p', { class: 'meta', id: 'map-progress', role: 'status' }, 'Loading allocations…');
   const windowLabel = h('strong', { id: 'map-window' });
   const details = h('p', { class: 'details', id: 'map-details', 'aria-live': 'polite' }, 'Hover over or select a block.');
-  const picture = svg('svg', { viewBox: `0 0 ${WIDTH} ${ROW_HEIGHT}`, role: 'img' });
+  // Focusable: arrow keys select blocks, Enter zooms in on the selection, Backspace zooms out.
+  const picture = svg('svg', {
+    viewBox: `0 0 ${WIDTH} ${ROW_HEIGHT}`,
+    role: 'img',
+    tabindex: 0,
+    'aria-describedby': 'map-keys map-details',
+  });
+  const keys = h('p', { class: 'meta', id: 'map-keys' }, 'Keyboard: arrow keys select a block, Enter zooms in on it, Backspace zooms out.');
+  let segments: Segment[] = [];
   const outerSelect = h(
     'select',
     { id: 'map-cidr', 'aria-label': 'Pool CIDR to draw' },
@@ -81,6 +89,7 @@ export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions)
 
   const draw = () => {
     const layout = layoutMap(window, blocks, WIDTH);
+    segments = layout.segments;
     const height = layout.rows * (ROW_HEIGHT + ROW_GAP);
     picture.setAttribute('viewBox', `0 0 ${WIDTH} ${height}`);
     const used = blocks.filter((block) => block.start < window.start + sizeOf(window) && block.start + block.size > window.start);
@@ -142,6 +151,17 @@ export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions)
     allocateButton.disabled = segment.kind !== 'free';
   };
 
+  picture.addEventListener('keydown', (event) => {
+    const index = selected ? segments.indexOf(selected) : -1;
+    const move = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (move !== undefined) {
+      const next = Math.min(segments.length - 1, Math.max(0, index + move));
+      select(segments[next], picture.querySelector<SVGRectElement>(`rect[data-index="${next}"]`)!);
+    } else if (event.key === 'Enter' && selected) zoomInButton.click();
+    else if (event.key === 'Backspace') zoomOutButton.click();
+    else return;
+    event.preventDefault();
+  });
   zoomInButton.addEventListener('click', () => {
     if (!selected) return;
     window = zoomIn(window, selected.start + selected.size / 2n);
@@ -215,6 +235,7 @@ export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions)
       h('span', {}, h('span', { class: 'swatch dense' }), 'many small blocks'),
     ),
     picture,
+    keys,
     details,
     progress,
     h('h3', {}, 'Largest free CIDRs in view'),
