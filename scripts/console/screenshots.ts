@@ -33,7 +33,12 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   throw new Error('gave up waiting');
 }
 
-async function pool(ec2: EC2Client, input: ConstructorParameters<typeof CreateIpamPoolCommand>[0], name: string, cidr: string): Promise<string> {
+async function pool(
+  ec2: EC2Client,
+  input: ConstructorParameters<typeof CreateIpamPoolCommand>[0],
+  name: string,
+  cidr: string,
+): Promise<string> {
   const { IpamPool } = await ec2.send(
     new CreateIpamPoolCommand({ ...input, TagSpecifications: [{ ResourceType: 'ipam-pool', Tags: [{ Key: 'Name', Value: name }] }] }),
   );

@@ -58,3 +58,9 @@ export const scopeIdOf = (pool: ApiOutput): string =>
   String(pool.IpamScopeArn ?? '')
     .split('/')
     .pop() ?? '';
+
+/** A scope's IPAM id: scopes name their IPAM by ARN only (`…:ipam/ipam-…`). */
+export const ipamIdOf = (scope: ApiOutput): string =>
+  String(scope.IpamArn ?? '')
+    .split('/')
+    .pop() ?? '';

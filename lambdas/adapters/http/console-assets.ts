@@ -11,6 +11,13 @@ export interface ConsoleAsset {
 /** By path below the service's base path: '' for the page, 'console/console.js', … */
 export type ConsoleAssets = ReadonlyMap<string, ConsoleAsset>;
 
+/** The console's files: path below the base path → file name in a built console folder, and type. */
+export const CONSOLE_FILES: readonly { path: string; file: string; contentType: string }[] = [
+  { path: '', file: 'index.html', contentType: 'text/html; charset=utf-8' },
+  { path: 'console/console.js', file: 'console.js', contentType: 'text/javascript; charset=utf-8' },
+  { path: 'console/console.css', file: 'console.css', contentType: 'text/css; charset=utf-8' },
+];
+
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",

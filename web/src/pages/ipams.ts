@@ -2,7 +2,7 @@
 // everything in it (cascade), a private scope when empty. Messages are the API's.
 import { h } from '../dom.ts';
 import { actionButton, actionForm, textOf } from '../forms.ts';
-import { loadInventory } from '../inventory.ts';
+import { ipamIdOf, loadInventory } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
 import { confirmByTyping, table } from '../widgets.ts';
 
@@ -129,7 +129,7 @@ export async function ipamsPage(context: PageContext): Promise<HTMLElement> {
 
   const scopeRows = scopes.map((scope) => [
     scope.IpamScopeId,
-    scope.IpamId,
+    ipamIdOf(scope),
     scope.IpamScopeType,
     scope.IsDefault ? 'yes' : 'no',
     scope.Description ?? '',

@@ -3,7 +3,7 @@
 import { type ApiOutput, errorText } from '../api/client.ts';
 import { h } from '../dom.ts';
 import { actionForm, textOf } from '../forms.ts';
-import { loadInventory, poolLabel, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
+import { ipamIdOf, loadInventory, poolLabel, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
 import { createPool, poolFields } from '../pool-form.ts';
 import { utilisationBar } from '../widgets.ts';
@@ -61,7 +61,7 @@ export async function poolsPage(context: PageContext): Promise<HTMLElement> {
           'select',
           { name: 'IpamScopeId', id: 'create-pool-scope' },
           scopes.map((scope) =>
-            h('option', { value: scope.IpamScopeId }, `${scope.IpamScopeId} (${scope.IpamScopeType}, ${scope.IpamId})`),
+            h('option', { value: scope.IpamScopeId }, `${scope.IpamScopeId} (${scope.IpamScopeType}, ${ipamIdOf(scope)})`),
           ),
         ),
       ),
@@ -86,7 +86,7 @@ export async function poolsPage(context: PageContext): Promise<HTMLElement> {
           'h2',
           { id: `scope-${scope.IpamScopeId}` },
           `${scope.IpamScopeType} scope ${scope.IpamScopeId}`,
-          h('span', { class: 'meta' }, ` · ${scope.IpamId}`),
+          h('span', { class: 'meta' }, ` · ${ipamIdOf(scope)}`),
         ),
         topLevel.length
           ? h(
