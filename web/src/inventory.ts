@@ -27,18 +27,26 @@ export interface PoolSpace {
 
 const total = (cidrs: (Cidr | undefined)[]) => cidrs.reduce((sum, cidr) => sum + (cidr ? sizeOf(cidr) : 0n), 0n);
 
-/** A pool's provisioned and allocated address counts (allocations read 1,000 a page). */
-export async function poolSpace(client: ApiClient, pool: ApiOutput): Promise<PoolSpace> {
-  const [cidrs, allocations] = await Promise.all([
-    callAll(client, 'GetIpamPoolCidrs', { IpamPoolId: pool.IpamPoolId, MaxResults: 1000 }, 'IpamPoolCidrs'),
-    callAll(client, 'GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId, MaxResults: 1000 }, 'IpamPoolAllocations'),
-  ]);
+/** A pool's CIDRs and the addresses its provisioned ones hold. */
+export async function poolCidrs(client: ApiClient, pool: ApiOutput): Promise<Omit<PoolSpace, 'allocated'>> {
+  const cidrs = await callAll(client, 'GetIpamPoolCidrs', { IpamPoolId: pool.IpamPoolId, MaxResults: 1000 }, 'IpamPoolCidrs');
   return {
     family: pool.AddressFamily,
     provisioned: total(cidrs.filter((cidr) => cidr.State === 'provisioned').map((cidr) => parseCidr(cidr.Cidr))),
-    allocated: total(allocations.map((allocation) => parseCidr(allocation.Cidr))),
     cidrs,
   };
+}
+
+/** The addresses a list of allocations holds. */
+export const allocatedBy = (allocations: ApiOutput[]): bigint => total(allocations.map((allocation) => parseCidr(allocation.Cidr)));
+
+/** A pool's provisioned and allocated address counts (every allocation read, 1,000 a page). */
+export async function poolSpace(client: ApiClient, pool: ApiOutput): Promise<PoolSpace> {
+  const [cidrs, allocations] = await Promise.all([
+    poolCidrs(client, pool),
+    callAll(client, 'GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId, MaxResults: 1000 }, 'IpamPoolAllocations'),
+  ]);
+  return { ...cidrs, allocated: allocatedBy(allocations) };
 }
 
 /** Allocated / provisioned as a percentage with one decimal (0 when nothing is provisioned). */

@@ -52,12 +52,15 @@ export interface CidrMapOptions {
   cidrs: string[];
   /** Puts a CIDR into the allocation form. */
   onAllocateHere(cidr: string): void;
+  /** After each page of allocations: the addresses they hold so far, and whether that was the last page. */
+  onAllocated?(addresses: bigint, complete: boolean): void;
 }
 
-export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions): HTMLElement {
+export function cidrMap({ client, pool, cidrs, onAllocateHere, onAllocated }: CidrMapOptions): HTMLElement {
   const outerChoices = cidrs.map((text) => parseCidr(text)).filter((cidr): cidr is Cidr => cidr !== undefined);
   const container = h('section', { class: 'panel cidr-map', 'aria-labelledby': 'map-title' }, h('h2', { id: 'map-title' }, 'CIDR map'));
   if (outerChoices.length === 0) {
+    onAllocated?.(0n, true);
     container.append(h('p', { class: 'empty' }, 'No provisioned CIDR to draw yet.'));
     return container;
   }
@@ -204,6 +207,10 @@ export function cidrMap({ client, pool, cidrs, onAllocateHere }: CidrMapOptions)
           if (block) blocks.push(block);
         }
         NextToken = page.NextToken;
+        onAllocated?.(
+          blocks.reduce((sum, block) => sum + block.size, 0n),
+          !NextToken,
+        );
         progress.textContent = NextToken ? `Loaded ${blocks.length} allocations; more coming…` : `All ${blocks.length} allocations loaded.`;
         if (!container.isConnected && blocks.length > PAGE_SIZE) return;
         draw();

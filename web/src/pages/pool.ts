@@ -4,7 +4,8 @@
 import { type ApiClient, type ApiOutput, callAll, errorText } from '../api/client.ts';
 import { h } from '../dom.ts';
 import { actionButton, actionForm, numberOf, textOf } from '../forms.ts';
-import { poolLabel, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
+import { poolCidrs, poolLabel, scopeIdOf, utilisation } from '../inventory.ts';
+import { formatCount } from '../map/cidr.ts';
 import { cidrMap } from '../map/cidr-map.ts';
 import type { PageContext } from '../page.ts';
 import { createPool, poolFields } from '../pool-form.ts';
@@ -90,10 +91,13 @@ export async function poolPage(context: PageContext): Promise<HTMLElement> {
   const { client, params } = context;
   const { IpamPools } = await client.call('DescribeIpamPools', { IpamPoolIds: [params.poolId] });
   const pool: ApiOutput = IpamPools[0];
+  // Not every allocation before the page shows: the map reads them page by page, and the
+  // utilisation is filled in once it has them all.
   const [space, allPools] = await Promise.all([
-    poolSpace(client, pool),
+    poolCidrs(client, pool),
     callAll(client, 'DescribeIpamPools', { MaxResults: 1000 }, 'IpamPools'),
   ]);
+  const usage = h('span', { id: 'pool-utilisation' }, 'measuring…');
   const childPools = allPools.filter((candidate) => candidate.SourceIpamPoolId === pool.IpamPoolId);
   const label = poolLabel(pool);
   const busy = String(pool.State).endsWith('in-progress') || space.cidrs.some((cidr) => String(cidr.State).startsWith('pending'));
@@ -252,6 +256,12 @@ export async function poolPage(context: PageContext): Promise<HTMLElement> {
     client,
     pool,
     cidrs: space.cidrs.filter((cidr) => cidr.State === 'provisioned').map((cidr) => cidr.Cidr),
+    onAllocated: (allocated, complete) =>
+      usage.replaceChildren(
+        complete
+          ? utilisationBar(utilisation({ provisioned: space.provisioned, allocated }), `Utilisation of ${label}`)
+          : `measuring… (${formatCount(allocated)} addresses allocated so far)`,
+      ),
     onAllocateHere: (cidr) => {
       allocateInput().value = cidr;
       allocateInput().focus();
@@ -283,7 +293,7 @@ export async function poolPage(context: PageContext): Promise<HTMLElement> {
         ['Scope', `${scopeIdOf(pool)} (${pool.IpamScopeType})`],
         ['Parent pool', pool.SourceIpamPoolId],
         ['Description', pool.Description],
-        ['Utilisation', utilisationBar(utilisation(space), `Utilisation of ${label}`)],
+        ['Utilisation', usage],
         [
           'Allocation netmask',
           `min ${pool.AllocationMinNetmaskLength ?? '–'}, max ${pool.AllocationMaxNetmaskLength ?? '–'}, default ${pool.AllocationDefaultNetmaskLength ?? '–'}`,
