@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
+import { skipUnless } from '../support/optional-client.ts';
 import { hasChromium, launchBrowser, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
 
 let service: TestService;
@@ -29,39 +30,42 @@ async function freshPage(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-describe.skipIf(!hasChromium)('console sign-in', () => {
-  it('a wrong secret is refused with the API error, and nothing is stored', async () => {
-    const { page } = await freshPage();
-    await page.goto(service.url);
-    await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
-    await page.getByLabel('Secret access key').fill('not-the-secret');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent()).toMatch(/^SignatureDoesNotMatch: /);
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
-    await screenshot(page, 'sign-in-refused');
-    await page.close();
-  });
+describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromium at /usr/bin/chromium (apt-get install chromium)'))(
+  'console sign-in',
+  () => {
+    it('a wrong secret is refused with the API error, and nothing is stored', async () => {
+      const { page } = await freshPage();
+      await page.goto(service.url);
+      await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
+      await page.getByLabel('Secret access key').fill('not-the-secret');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const alert = page.getByRole('alert');
+      await expect.poll(() => alert.textContent()).toMatch(/^SignatureDoesNotMatch: /);
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      await screenshot(page, 'sign-in-refused');
+      await page.close();
+    });
 
-  it('the right key signs in; the secret lives in session storage only; sign-out forgets it', async () => {
-    const { page, problems } = await freshPage();
-    await page.goto(service.url);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'sign-in');
-    await signIn(page, service.url, ADMIN);
-    // Evaluated in the page (as text: the tests compile without the DOM's types).
-    const stored = await page.evaluate<{ session: string; local: number; cookies: string }>(
-      '({ session: JSON.stringify(sessionStorage), local: localStorage.length, cookies: document.cookie })',
-    );
-    expect(stored.session).toContain(ADMIN.secretAccessKey);
-    expect(stored).toMatchObject({ local: 0, cookies: '' });
-    // A reload keeps the tab signed in (session storage), without asking again.
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to the IPAM console' }).waitFor();
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-});
+    it('the right key signs in; the secret lives in session storage only; sign-out forgets it', async () => {
+      const { page, problems } = await freshPage();
+      await page.goto(service.url);
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshot(page, 'sign-in');
+      await signIn(page, service.url, ADMIN);
+      // Evaluated in the page (as text: the tests compile without the DOM's types).
+      const stored = await page.evaluate<{ session: string; local: number; cookies: string }>(
+        '({ session: JSON.stringify(sessionStorage), local: localStorage.length, cookies: document.cookie })',
+      );
+      expect(stored.session).toContain(ADMIN.secretAccessKey);
+      expect(stored).toMatchObject({ local: 0, cookies: '' });
+      // A reload keeps the tab signed in (session storage), without asking again.
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in to the IPAM console' }).waitFor();
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  },
+);

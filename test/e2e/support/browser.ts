@@ -1,5 +1,5 @@
 // The real browser for the console tests: Debian's chromium driven by playwright-core. Absent
-// chromium, the console tests skip with one printed line (.ci/run installs it).
+// chromium, the console tests skip with one printed line (skipUnless; .ci/run installs it).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`console browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 const projectRoot = path.resolve(import.meta.dirname, '../../..');
 /** Screenshots of test runs (gitignored); `npm run screenshots` refreshes docs/screenshots/. */
