@@ -1,6 +1,8 @@
-// Dashboard: IPAMs, scopes, pools by state, and the space per scope and address family
-// (provisioned to top-level pools, allocated from them, free). The API has no feed of recent
+// Dashboard: IPAMs, scopes, pools by state, the space per scope and address family
+// (provisioned to top-level pools, allocated from them, free), and the compliance and overlap
+// counts of each scope's resource CIDRs. The API has no feed of recent
 // events (they go to EventBridge or events.jsonl), so none is shown.
+import { callAll } from '../api/client.ts';
 import { h } from '../dom.ts';
 import { loadInventory, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
 import { formatCount } from '../map/cidr.ts';
@@ -22,6 +24,13 @@ export async function dashboardPage({ client }: PageContext): Promise<HTMLElemen
     row.allocated += space.allocated;
     perScope.set(key, row);
   }
+  // Compliance and overlap of the resource CIDRs discovery found, per scope.
+  const resourceCidrs = await Promise.all(
+    scopes.map(async (scope) => ({
+      scope,
+      cidrs: await callAll(client, 'GetIpamResourceCidrs', { IpamScopeId: scope.IpamScopeId, MaxResults: 1000 }, 'IpamResourceCidrs'),
+    })),
+  );
   const scopeType = (scopeId: string) => scopes.find((scope) => scope.IpamScopeId === scopeId)?.IpamScopeType ?? '';
   return h(
     'div',
@@ -48,6 +57,20 @@ export async function dashboardPage({ client }: PageContext): Promise<HTMLElemen
         utilisationBar(utilisation(row), `Utilisation of ${row.family} space in ${row.scopeId}`),
       ]),
       'no space provisioned yet.',
+    ),
+    h('h2', {}, 'Resource CIDRs'),
+    table(
+      'Resource CIDRs per scope',
+      ['Scope', 'Type', 'Resource CIDRs', 'Noncompliant', 'Overlapping', 'Unmanaged'],
+      resourceCidrs.map(({ scope, cidrs }) => [
+        scope.IpamScopeId,
+        scope.IpamScopeType,
+        String(cidrs.length),
+        String(cidrs.filter((cidr) => cidr.ComplianceStatus === 'noncompliant').length),
+        String(cidrs.filter((cidr) => cidr.OverlapStatus === 'overlapping').length),
+        String(cidrs.filter((cidr) => cidr.ManagementState === 'unmanaged').length),
+      ]),
+      'no scopes yet.',
     ),
     h('h2', {}, 'Pools by state'),
     table(
