@@ -140,8 +140,8 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
       const space = page.getByRole('table', { name: 'Space per scope and address family' });
       await expect.poll(() => space.textContent()).toContain('16,777,216');
-    // No discovery has run: every scope is listed with no resource CIDR.
-    expect(await page.getByRole('table', { name: 'Resource CIDRs per scope' }).locator('tbody tr').count()).toBe(2);
+      // No discovery has run: every scope is listed with no resource CIDR.
+      expect(await page.getByRole('table', { name: 'Resource CIDRs per scope' }).locator('tbody tr').count()).toBe(2);
       await accessible('dashboard');
     });
 
