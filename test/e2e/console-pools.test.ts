@@ -88,6 +88,8 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.keyboard.press('Shift+Tab');
       expect(await focused()).toBe('Sign out');
       await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('key-switcher');
+      await page.keyboard.press('Shift+Tab');
       expect(await focused()).toBe('Pools');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Pools' }).waitFor();

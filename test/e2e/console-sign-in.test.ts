@@ -3,7 +3,8 @@
 // API's own error, and the page's policy holding (no third-party request, no CSP violation).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTestService, type TestService } from '../support/service.ts';
+import { CreateIpamCommand } from '@aws-sdk/client-ec2';
+import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { skipUnless } from '../support/optional-client.ts';
 import { hasChromium, launchBrowser, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
 
@@ -64,6 +65,34 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in to the IPAM console' }).waitFor();
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('several keys signed in at once: the account switcher moves between their accounts', async () => {
+      await service.ec2().send(new CreateIpamCommand({ OperatingRegions: [{ RegionName: 'us-east-1' }] }));
+      const { page, problems } = await freshPage();
+      await signIn(page, service.url, ADMIN);
+      const ipamCount = () => page.locator('.tiles li').first().textContent();
+      await expect.poll(ipamCount).toBe('1 IPAMs');
+      await page.getByLabel('Signed-in key').selectOption({ label: 'Sign in with another key…' });
+      // The sign-in form again, in the same tab (no reload: that would open the key in use).
+      await page.getByLabel('Access key ID').fill(OTHER.accessKeyId);
+      await page.getByLabel('Secret access key').fill(OTHER.secretAccessKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(ipamCount).toBe('0 IPAMs');
+      const switcher = page.getByLabel('Signed-in key');
+      expect(await switcher.locator('option').allTextContents()).toEqual([
+        `${ADMIN.accessKeyId} · us-east-1`,
+        `${OTHER.accessKeyId} · us-east-1`,
+        'Sign in with another key…',
+      ]);
+      await switcher.selectOption({ label: `${ADMIN.accessKeyId} · us-east-1` });
+      await expect.poll(ipamCount).toBe('1 IPAMs');
+      // A reload keeps both keys and the one in use.
+      await page.reload();
+      await expect.poll(ipamCount).toBe('1 IPAMs');
+      expect(await page.getByLabel('Signed-in key').locator('option').count()).toBe(3);
       expect(problems).toEqual([]);
       await page.close();
     });

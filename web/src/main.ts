@@ -8,7 +8,7 @@ import { ipamsPage } from './pages/ipams.ts';
 import { poolPage } from './pages/pool.ts';
 import { poolsPage } from './pages/pools.ts';
 import { signInPage } from './pages/sign-in.ts';
-import { forgetCredentials, loadCredentials, saveCredentials } from './session.ts';
+import { forgetCredentials, loadCredentials, saveCredentials, signedInKeys, useCredentials } from './session.ts';
 
 const base = new URL('.', location.href);
 const root = document.getElementById('app')!;
@@ -22,6 +22,7 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
 
 function showSignIn(): void {
   document.title = 'Sign in · IPAM console';
+  window.onhashchange = null;
   const page = signInPage(
     base,
     (credentials) => createApiClient(credentials, base),
@@ -44,6 +45,28 @@ function showShell(client: ApiClient): void {
     flash.textContent = text;
   };
   const links = ROUTES.filter((route) => route.nav).map((route) => h('a', { href: route.nav!, 'data-nav': route.nav! }, route.title));
+  // The account switcher: every key signed in in this tab, and another to add.
+  const keys = signedInKeys();
+  const switcher = h(
+    'select',
+    { 'aria-label': 'Signed-in key', id: 'key-switcher' },
+    keys.map((key, index) =>
+      h(
+        'option',
+        { value: String(index), selected: key.accessKeyId === client.credentials.accessKeyId && key.region === client.credentials.region },
+        `${key.accessKeyId} · ${key.region}`,
+      ),
+    ),
+    h('option', { value: 'add' }, 'Sign in with another key…'),
+  );
+  switcher.addEventListener('change', () => {
+    if (switcher.value === 'add') {
+      showSignIn();
+      return;
+    }
+    const credentials = useCredentials(Number(switcher.value));
+    if (credentials) showShell(createApiClient(credentials, base));
+  });
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => {
     forgetCredentials();
@@ -59,7 +82,7 @@ function showShell(client: ApiClient): void {
       { class: 'shell' },
       h('span', { class: 'brand' }, 'IPAM console'),
       h('nav', { 'aria-label': 'Main' }, links),
-      h('span', { class: 'who' }, `${client.credentials.accessKeyId} · ${client.credentials.region}`),
+      h('span', { class: 'who' }, switcher),
       signOut,
     ),
     h('div', { class: 'flash-wrap' }, flash),
