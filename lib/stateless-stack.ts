@@ -14,6 +14,7 @@ import type { DeploymentConfig } from './config.ts';
 import { grantInventoryRead, grantSecretRead, grantTableReadWrite, type TableAccess } from './constructs/grants.ts';
 import { IpamAlarms } from './constructs/ipam-alarms.ts';
 import { IpamApi } from './constructs/ipam-api.ts';
+import { ConsoleFunction } from './constructs/console-function.ts';
 import { IpamFunction } from './constructs/ipam-function.ts';
 import { findWorkflowDefinitions, Workflows } from './constructs/workflows.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -33,6 +34,8 @@ export interface LambdaSources {
   workflowTaskEntry: string;
   discoverySweepEntry: string;
   workflowReconcilerEntry: string;
+  /** The web console's Lambda (its files are built from web/ at synth). */
+  consoleEntry: string;
   /** Folder of *.asl.json files. */
   stateMachinesDir: string;
 }
@@ -44,12 +47,14 @@ export function defaultSources(projectRoot = PROJECT_ROOT): LambdaSources {
     workflowTaskEntry: path.join(projectRoot, 'lambdas/handlers/workflow-task.ts'),
     discoverySweepEntry: path.join(projectRoot, 'lambdas/handlers/discovery-sweep.ts'),
     workflowReconcilerEntry: path.join(projectRoot, 'lambdas/handlers/workflow-reconciler.ts'),
+    consoleEntry: path.join(projectRoot, 'lambdas/handlers/console-lambda.ts'),
     stateMachinesDir: path.join(projectRoot, 'statemachines'),
   };
 }
 
 export class StatelessStack extends Stack {
   readonly api: IpamApi;
+  readonly webConsole: ConsoleFunction;
   readonly functions: Record<string, IpamFunction> = {};
   readonly stateMachines: Record<string, sfn.StateMachine> = {};
 
@@ -205,8 +210,13 @@ export class StatelessStack extends Stack {
     });
     this.functions['discovery-sweep'] = sweep;
 
+    this.webConsole = new ConsoleFunction(this, 'Console', {
+      projectRoot: sources.projectRoot,
+      entry: sources.consoleEntry,
+    });
     this.api = new IpamApi(this, 'Api', {
       handler: api.function,
+      consoleHandler: this.webConsole.function,
       restApiName: `${config.namePrefix}-api`,
       stageName: config.stageName,
       throttlingRateLimit: config.throttlingRateLimit,

@@ -1,5 +1,6 @@
 // The public front door: a REST API whose every route is a Lambda proxy to the `api` function
-// (EC2 Query at `/`, the JSON API at `/api/{Action}` and its OpenAPI document at `GET /api/openapi.json`), stage-wide throttling, JSON access logs,
+// (EC2 Query at `/`, the JSON API at `/api/{Action}` and its OpenAPI document at `GET /api/openapi.json`), the web console's
+// files from the `console` function (`GET /`, `GET /console/{file}`), stage-wide throttling, JSON access logs,
 // EC2-shaped gateway errors and, optionally, a source-IP allow-list.
 import { Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -12,6 +13,8 @@ import { addEc2GatewayResponses } from './ec2-gateway-responses.ts';
 
 interface IpamApiProps {
   handler: lambda.IFunction;
+  /** Answers `GET /` and `GET /console/{file}`: the web console's files. */
+  consoleHandler?: lambda.IFunction;
   restApiName: string;
   stageName: string;
   throttlingRateLimit: number;
@@ -76,6 +79,13 @@ export class IpamApi extends Construct {
     proxy.addMethod('GET', integration);
     // RAM's REST-JSON API deletes a share with DELETE /deleteresourceshare?resourceShareArn=….
     proxy.addMethod('DELETE', integration);
+    if (props.consoleHandler) {
+      // The web console: its page at the stage's root, its two files under /console/ (unsigned;
+      // the console signs its JSON API calls in the browser). GET / had no method before.
+      const consoleIntegration = new apigateway.LambdaIntegration(props.consoleHandler, { proxy: true, allowTestInvoke: false });
+      this.api.root.addMethod('GET', consoleIntegration);
+      this.api.root.addResource('console').addResource('{file}').addMethod('GET', consoleIntegration);
+    }
     addEc2GatewayResponses(this.api);
 
     new logs.MetricFilter(this, 'ThrottledFilter', {

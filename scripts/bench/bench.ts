@@ -14,6 +14,7 @@ import { loadConfig } from '../../lambdas/config.ts';
 import { allAllocations } from '../store-reads.ts';
 import { createBenchContext, overlaps } from './bench-context.ts';
 import { coldStartMeasures, measureColdStart } from './cold-start.ts';
+import { measureConsolePoolPage } from './console-page.ts';
 import { type Measure, table, writeResults } from './report.ts';
 import {
   measureConcurrency,
@@ -137,6 +138,16 @@ async function main(args: readonly string[]): Promise<void> {
     step('api Lambda cold start: bundled as the CDK bundles it, fresh plain node processes');
     const coldStart = await phases.time('cold start', () => measureColdStart({ dynamoDbEndpoint: dynamoDb.endpoint }));
 
+    step('console: the pool page of a pool of 10,000 allocations, in chromium');
+    const consolePage = await phases.time('console', () =>
+      measureConsolePoolPage(bench, {
+        dynamoDbEndpoint: dynamoDb.endpoint,
+        dataDir,
+        allocations: settings.quick ? 1_000 : 10_000,
+        clients: SEED_CLIENTS,
+      }),
+    );
+
     step('overlap check of the full pools');
     const seededOverlaps = await phases.time(
       'overlap check',
@@ -232,6 +243,11 @@ async function main(args: readonly string[]): Promise<void> {
       { item: '7', name: 'capacity per release', value: capacityText(latencies.release) },
       { item: '7', name: 'capacity per floor transaction', value: capacityText(floor) },
       ...coldStartMeasures(coldStart),
+      {
+        item: '20',
+        name: `console pool page, ${consolePage?.allocations ?? 10_000} allocations: first map / whole map`,
+        value: consolePage ? `${consolePage.firstDrawMs} ms / ${consolePage.completeMs} ms` : 'skipped: no chromium',
+      },
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv4 /28 (${SEED_CLIENTS} callers)`, value: seedText(ipv4) },
       { item: 'seed', name: `fill ${ALLOCATIONS} IPv6 /64 (${SEED_CLIENTS} callers)`, value: seedText(ipv6) },
     ];
@@ -254,6 +270,7 @@ async function main(args: readonly string[]): Promise<void> {
       vpcs,
       memory,
       coldStart,
+      consolePage,
     });
     console.log(table(measures));
     console.log(

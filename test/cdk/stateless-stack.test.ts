@@ -68,7 +68,8 @@ describe('Lambda functions', () => {
       });
       expect(functionId(name)).toBeTruthy();
     }
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    // And the web console's (test/cdk/console.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   test('the api Lambda learns the table, the secret and every state machine ARN by workflow name', () => {
@@ -168,19 +169,24 @@ describe('state machines', () => {
 });
 
 describe('API Gateway', () => {
-  test('a regional REST API with POST on / and /{proxy+}, GET on /{proxy+} (the OpenAPI document) and DELETE on /{proxy+} (RAM), all Lambda proxy integrations to the api Lambda, and nothing else', () => {
+  test('a regional REST API with POST on / and /{proxy+}, GET on /{proxy+} (the OpenAPI document) and DELETE on /{proxy+} (RAM), all Lambda proxy integrations to the api Lambda; GET / and GET /console/{file} to the console Lambda; nothing else', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'ipam-api', EndpointConfiguration: { Types: ['REGIONAL'] } });
-    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
-    const resources = Object.keys(template.findResources('AWS::ApiGateway::Resource'));
-    expect(resources).toHaveLength(1);
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    expect(
+      Object.values(resources)
+        .map((resource) => resource.Properties.PathPart)
+        .sort(),
+    ).toEqual(['console', '{file}', '{proxy+}']);
+    const proxyId = Object.keys(resources).find((id) => resources[id].Properties.PathPart === '{proxy+}');
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'POST', 'POST']);
-    // GET only below / (the Lambda serves /api/openapi.json; the home page is the local server's).
-    expect(methods.find((method) => method.Properties.HttpMethod === 'GET')?.Properties.ResourceId).toEqual({ Ref: resources[0] });
+    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'POST', 'POST']);
+    const consoleFunctionId = logicalId('AWS::Lambda::Function', 'ConsoleFunction');
     for (const method of methods) {
       expect(method.Properties.AuthorizationType).toBe('NONE');
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
-      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(functionId('ApiHandler'));
+      const toConsole =
+        method.Properties.HttpMethod === 'GET' && JSON.stringify(method.Properties.ResourceId) !== JSON.stringify({ Ref: proxyId });
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(toConsole ? consoleFunctionId : functionId('ApiHandler'));
     }
   });
 

@@ -49,7 +49,8 @@ test('without lambdas/handlers/workflow-task.ts the stack deploys no workflows a
   });
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-  template.resourceCountIs('AWS::Lambda::Function', 2);
+  // The api's and the web console's.
+  template.resourceCountIs('AWS::Lambda::Function', 3);
   Annotations.fromStack(stack).hasWarning(
     '/Stateless',
     Match.stringLikeRegexp('no-such-handler\\.ts does not exist: no workflow task Lambda and none of the 2 state machine\\(s\\)'),

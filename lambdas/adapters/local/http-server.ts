@@ -1,7 +1,7 @@
 // `npm start`'s front door: node:http in, API Gateway proxy events to the Lambda handler, out
 // again. GET /health answers once the service is ready; local-only routes (the on-demand
 // discovery sweep) are answered here, before the API, with the raw request. A browser's
-// unsigned `GET /` gets a page saying what this is.
+// unsigned GET of `/` and of the console's files gets the web console (../http/console-assets.ts).
 //
 // HTTP hygiene for a local service: the body is read up to the API's limit and a larger one is
 // answered 413 (not reset); a request that does not arrive whole within requestTimeoutMs is
@@ -14,7 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { IpamError, toIpamError } from '../../domain/errors.ts';
 import { encodeQueryError } from '../ec2-query/codec.ts';
 import { bodyTooLarge, errorResponse, type HttpRequest, type HttpResponse, MAX_REQUEST_BODY_BYTES } from '../http/handle-api-request.ts';
-import { homePage } from './home-page.ts';
+import { type ConsoleAssets, consoleResponse } from '../http/console-assets.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -32,6 +32,8 @@ export interface LocalServerOptions {
   maxConnections?: number;
   /** The store's health for GET /health: `ok`, or why it cannot serve (e.g. `restarting`). */
   storeState?: () => string;
+  /** The web console's files (console-bundle.ts); without them an unsigned `GET /` goes to the API too. */
+  console?: ConsoleAssets;
 }
 
 /** After a 413 the rest of the body is read and dropped, so the client sees the answer; past this much, the socket is closed. */
@@ -148,11 +150,6 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
 }
 
-/** Only a browser's plain `GET /` gets the page: signed requests and queries go to the API. */
-function wantsHomePage(request: IncomingMessage): boolean {
-  return (request.method === 'GET' || request.method === 'HEAD') && request.url === '/' && request.headers.authorization === undefined;
-}
-
 export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {}, options: LocalServerOptions = {}): Server {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const server = createServer(
@@ -164,7 +161,7 @@ export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {
       connectionsCheckingInterval: Math.min(5_000, Math.max(250, requestTimeout / 4)),
     },
     async (request, response) => {
-      const path = (request.url ?? '/').split('?')[0];
+      const [path, ...queryParts] = (request.url ?? '/').split('?');
       try {
         if (request.method === 'GET' && request.url === '/health') {
           // 503 while the store is down, so that a load balancer or a script waits.
@@ -175,8 +172,16 @@ export function createLocalServer(handler: ProxyHandler, routes: LocalRoutes = {
             .end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', store }));
           return;
         }
-        if (wantsHomePage(request)) {
-          response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(homePage(request.headers.host));
+        const page =
+          options.console &&
+          consoleResponse(options.console, {
+            method: request.method ?? 'GET',
+            path,
+            query: queryParts.join('?'),
+            headers: headersOf(request),
+          });
+        if (page) {
+          response.writeHead(page.statusCode, page.headers).end(page.body);
           return;
         }
         const url = new URL(request.url ?? '/', 'http://local');

@@ -17,6 +17,7 @@ import { loadLocalCredentials } from '../../adapters/local/credentials-file.ts';
 import { LOCK_FILE, lockDataDir } from '../../adapters/local/data-dir-lock.ts';
 import { LocalSetupError, startDynamoDbLocal } from '../../adapters/local/dynamodb-local.ts';
 import { LocalEventLog } from '../../adapters/local/event-log.ts';
+import { consoleAssets } from '../../adapters/local/console-bundle.ts';
 import { createLocalServer } from '../../adapters/local/http-server.ts';
 import { ensurePrivateDir, ensurePrivateFile } from '../../adapters/local/private-files.ts';
 import { failWhileStoreDown, type StoreState, SupervisedDynamoDbLocal } from '../../adapters/local/supervised-dynamodb-local.ts';
@@ -225,7 +226,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
           trigger: () => sweeps.trigger(),
         }),
       },
-      { storeState: () => store.state },
+      { storeState: () => store.state, console: await consoleAssets() },
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {

@@ -1,13 +1,13 @@
 // The local front door's HTTP hygiene: slow requests end in 408, idle sockets do not stay open,
-// connections are capped, an oversized body is answered 413 — and a browser at `GET /` gets a
-// page instead of an EC2 error. A stub handler stands in for the API.
+// connections are capped, an oversized body is answered 413 — and a browser at `GET /` gets the
+// web console (the real build) instead of an EC2 error. A stub handler stands in for the API.
 import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalServer, type LocalServerOptions, type ProxyHandler } from '../../../lambdas/adapters/local/http-server.ts';
-import packageJson from '../../../package.json' with { type: 'json' };
+import { consoleAssets } from '../../../lambdas/adapters/local/console-bundle.ts';
 
 const seen: { method: string; path: string; bodyBytes: number }[] = [];
 const stubApi: ProxyHandler = async (event) => {
@@ -141,32 +141,38 @@ describe('body size', () => {
 });
 
 describe('GET / in a browser', () => {
-  it('answers an HTML page naming the service, its version, the endpoint and /health', async () => {
-    const port = await start();
-    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    const page = await response.text();
-    expect(page).toContain('Self-hosted IPAM');
-    expect(page).toContain(packageJson.version);
-    expect(page).toContain(`--endpoint-url http://127.0.0.1:${port}`);
-    expect(page).toContain('/health');
+  it('answers the console page, its script and its stylesheet with a strict CSP', async () => {
+    const port = await start({ console: await consoleAssets() });
+    const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="console/console.js">');
+    // No third-party origin anywhere: the page and its files name none.
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = await fetch(`http://127.0.0.1:${port}/console/console.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain('DescribeIpams');
+    const styles = await fetch(`http://127.0.0.1:${port}/console/console.css`);
+    expect(styles.headers.get('content-type')).toMatch(/^text\/css/);
     expect(seen).toEqual([]);
   });
 
-  it('escapes the Host header it shows', async () => {
+  it('without the console, GET / goes to the API as before', async () => {
     const port = await start();
-    const { received } = await rawConnection(port, `GET / HTTP/1.1\r\nHost: <script>x</script>\r\nConnection: close\r\n\r\n`);
-    expect(received).toMatch(/^HTTP\/1\.1 200 /);
-    expect(received).not.toContain('<script>');
-    expect(received).toContain('&lt;script&gt;');
+    await fetch(`http://127.0.0.1:${port}/`);
+    expect(seen.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /']);
   });
 
-  it('a GET with a query string, a signed GET and POST / still go to the API', async () => {
-    const port = await start();
+  it('a GET with a query string, a signed GET, POST / and unknown files still go to the API', async () => {
+    const port = await start({ console: await consoleAssets() });
     await fetch(`http://127.0.0.1:${port}/?Action=DescribeIpams&Version=2016-11-15`);
     await fetch(`http://127.0.0.1:${port}/`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x' } });
     await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'Action=DescribeIpams' });
-    expect(seen.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /', 'GET /', 'POST /']);
+    await fetch(`http://127.0.0.1:${port}/console/other.js`);
+    expect(seen.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /', 'GET /', 'POST /', 'GET /console/other.js']);
   });
 });

@@ -1,0 +1,38 @@
+// The console signs in the browser with WebCrypto behind @smithy/signature-v4's Checksum shape:
+// the same digests and HMACs as Node's crypto, for strings, bytes and keys of each kind.
+import { createHash, createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WebCryptoSha256 } from '../../../web/src/api/sha256.ts';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+describe('WebCryptoSha256', () => {
+  it('hashes what it is fed, in pieces, as one SHA-256', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.string(), fc.uint8Array())), async (pieces) => {
+        const hash = new WebCryptoSha256();
+        for (const piece of pieces) hash.update(piece);
+        const expected = createHash('sha256');
+        for (const piece of pieces) expected.update(piece);
+        expect(hex(await hash.digest())).toBe(expected.digest('hex'));
+      }),
+    );
+  });
+
+  it('with a secret (string or bytes, a view into a larger buffer too), is HMAC-SHA-256', async () => {
+    const larger = new Uint8Array([9, 1, 2, 3, 9]);
+    for (const secret of ['AWS4secret', new Uint8Array([1, 2, 3]), larger.subarray(1, 4)]) {
+      const hmac = new WebCryptoSha256(secret);
+      hmac.update('20261207');
+      expect(hex(await hmac.digest())).toBe(createHmac('sha256', secret).update('20261207').digest('hex'));
+    }
+  });
+
+  it('reset starts again', async () => {
+    const hash = new WebCryptoSha256();
+    hash.update('something');
+    hash.reset();
+    expect(hex(await hash.digest())).toBe(createHash('sha256').digest('hex'));
+  });
+});

@@ -1,0 +1,162 @@
+// The console's entry: sign-in, then the shell (header, navigation, main region) and a hash router.
+// The page's folder is the service's base path (`/` locally, `/prod/` behind API Gateway).
+import { type ApiClient, ApiError, createApiClient, errorText } from './api/client.ts';
+import { h, replaceChildren } from './dom.ts';
+import type { Page } from './page.ts';
+import { dashboardPage } from './pages/dashboard.ts';
+import { ipamsPage } from './pages/ipams.ts';
+import { poolPage } from './pages/pool.ts';
+import { poolsPage } from './pages/pools.ts';
+import { signInPage } from './pages/sign-in.ts';
+import { forgetCredentials, loadCredentials, saveCredentials, signedInKeys, useCredentials } from './session.ts';
+
+const base = new URL('.', location.href);
+const root = document.getElementById('app')!;
+
+const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
+  { pattern: /^#?\/?$/, title: 'Dashboard', page: dashboardPage, nav: '#/' },
+  { pattern: /^#\/ipams$/, title: 'IPAMs and scopes', page: ipamsPage, nav: '#/ipams' },
+  { pattern: /^#\/pools$/, title: 'Pools', page: poolsPage, nav: '#/pools' },
+  { pattern: /^#\/pools\/(?<poolId>[\w-]+)$/, title: 'Pool', page: poolPage },
+];
+
+function showSignIn(): void {
+  document.title = 'Sign in · IPAM console';
+  window.onhashchange = null;
+  const page = signInPage(
+    base,
+    (credentials) => createApiClient(credentials, base),
+    (client) => {
+      saveCredentials(client.credentials);
+      showShell(client);
+    },
+  );
+  replaceChildren(root, page);
+  page.querySelector('input')?.focus();
+}
+
+function showShell(client: ApiClient): void {
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  // Outlives each render: the outcome of the last action, read out by screen readers.
+  const flash = h('div', { id: 'flash', class: 'status', role: 'status', 'aria-live': 'polite' });
+  const notify = (kind: 'ok' | 'error', text: string) => {
+    flash.className = `status ${kind}`;
+    flash.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    flash.textContent = text;
+  };
+  const links = ROUTES.filter((route) => route.nav).map((route) => h('a', { href: route.nav!, 'data-nav': route.nav! }, route.title));
+  // The account switcher: every key signed in in this tab, and another to add.
+  const keys = signedInKeys();
+  const switcher = h(
+    'select',
+    { 'aria-label': 'Signed-in key', id: 'key-switcher' },
+    keys.map((key, index) =>
+      h(
+        'option',
+        { value: String(index), selected: key.accessKeyId === client.credentials.accessKeyId && key.region === client.credentials.region },
+        `${key.accessKeyId} · ${key.region}`,
+      ),
+    ),
+    h('option', { value: 'add' }, 'Sign in with another key…'),
+  );
+  switcher.addEventListener('change', () => {
+    if (switcher.value === 'add') {
+      showSignIn();
+      return;
+    }
+    const credentials = useCredentials(Number(switcher.value));
+    if (credentials) showShell(createApiClient(credentials, base));
+  });
+  const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    forgetCredentials();
+    window.onhashchange = null;
+    location.hash = '';
+    showSignIn();
+  });
+  replaceChildren(
+    root,
+    h('a', { href: '#main', class: 'skip-link' }, 'Skip to content'),
+    h(
+      'header',
+      { class: 'shell' },
+      h('span', { class: 'brand' }, 'IPAM console'),
+      h('nav', { 'aria-label': 'Main' }, links),
+      h('span', { class: 'who' }, switcher),
+      signOut,
+    ),
+    h('div', { class: 'flash-wrap' }, flash),
+    main,
+  );
+  const editing = () =>
+    [...main.querySelectorAll('input')].some((input) => input.value !== input.defaultValue) ||
+    [...main.querySelectorAll('form')].some((form) => form.contains(document.activeElement)) ||
+    document.querySelector('dialog[open]') !== null;
+  let rendering = 0;
+  /** Renders the route; a navigation moves focus to the new heading, a refresh keeps it where it was. */
+  const render = async (refresh = false) => {
+    const hash = location.hash;
+    const route = ROUTES.find((candidate) => candidate.pattern.test(hash));
+    for (const link of links) link.toggleAttribute('aria-current', link.dataset.nav === route?.nav);
+    const turn = ++rendering;
+    if (!refresh) notify('ok', '');
+    if (!route) {
+      replaceChildren(main, h('h1', {}, 'Not found'), h('p', {}, 'No page has this address. ', h('a', { href: '#/' }, 'Dashboard')));
+      return;
+    }
+    document.title = `${route.title} · IPAM console`;
+    const focusedId = document.activeElement?.id;
+    main.setAttribute('aria-busy', 'true');
+    if (!refresh) replaceChildren(main, h('p', { class: 'loading' }, 'Loading…'));
+    const params = route.pattern.exec(hash)?.groups ?? {};
+    let content: HTMLElement;
+    try {
+      content = await route.page({
+        client,
+        params,
+        refresh: (note) => {
+          if (note) notify('ok', note);
+          void render(true);
+        },
+        notify,
+        refreshLater: (ms) => {
+          const at = rendering;
+          const later = () => {
+            if (at !== rendering || location.hash !== hash) return;
+            // Never under the user's hands: a form being filled in waits.
+            if (editing()) setTimeout(later, ms);
+            else void render(true);
+          };
+          setTimeout(later, ms);
+        },
+        navigate: (to) => (location.hash = to),
+      });
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'AuthFailure' || error.code === 'SignatureDoesNotMatch')) {
+        forgetCredentials();
+        showSignIn();
+        return;
+      }
+      content = h('div', {}, h('h1', {}, route.title), h('p', { class: 'status error', role: 'alert' }, errorText(error)));
+    }
+    if (turn !== rendering) return;
+    main.removeAttribute('aria-busy');
+    replaceChildren(main, content);
+    if (refresh) {
+      if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+      return;
+    }
+    // Screen readers and keyboards land on the new page's heading, not on the link just used.
+    const heading = main.querySelector('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  };
+  window.onhashchange = () => void render();
+  void render();
+}
+
+const credentials = loadCredentials();
+if (credentials) showShell(createApiClient(credentials, base));
+else showSignIn();
