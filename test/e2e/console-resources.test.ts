@@ -99,6 +99,9 @@ describe.skipIf(!hasChromium)('console resources, history, discoveries and publi
     const { page, problems } = await signedIn();
     await open(page, '#/history', 'Address history');
     await page.getByLabel('Scope').selectOption(scopeId);
+    expect(await page.getByLabel('Scope').locator('option:checked').textContent()).toBe(`${scopeId} (private, default, ${ipamId})`);
+    // The custom bounds show only for a custom range.
+    expect(await page.getByLabel('Start').isVisible()).toBe(false);
     await page.getByLabel('Time range').selectOption('24h');
     const results = page.getByRole('table', { name: /^History of / });
 
@@ -128,6 +131,7 @@ describe.skipIf(!hasChromium)('console resources, history, discoveries and publi
 
     // A custom range: one that ended before the VPC began finds nothing.
     await page.getByLabel('Time range').selectOption('custom');
+    expect(await page.getByLabel('Start').isVisible()).toBe(true);
     await page.getByLabel('Start').fill('2020-01-01T00:00');
     await page.getByLabel('End').fill('2020-01-02T00:00');
     await page.getByLabel('CIDR or IP address').fill('10.0.0.0/26');
@@ -246,7 +250,7 @@ describe.skipIf(!hasChromium)('console resources, history, discoveries and publi
     await page.close();
   });
 
-  it('public space lists BYOIP CIDRs, BYOASNs, Elastic IPs and a verification token it created', async () => {
+  it('public space lists BYOIP CIDRs, BYOASNs, Elastic IPs and a verification token it created, then deletes it by typing delete', async () => {
     const { page, problems } = await signedIn();
     await open(page, '#/public', 'Public space');
     for (const name of ['BYOIP CIDRs in us-east-1', 'BYOASNs', 'Verification tokens', 'Elastic IPs in us-east-1']) {
@@ -264,6 +268,18 @@ describe.skipIf(!hasChromium)('console resources, history, discoveries and publi
     );
     expect(await accessibilityInBothThemes(page)).toEqual([]);
     await screenshot(page, 'public-space');
+
+    // Deleted by typing delete.
+    await page.getByRole('button', { name: `Delete ${token.IpamExternalResourceVerificationTokenId}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete verification token ${token.IpamExternalResourceVerificationTokenId}?` });
+    await dialog.getByLabel('Type delete to confirm').fill('delete');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Verification tokens: none.').waitFor();
+    expect(
+      (await ec2.send(new DescribeIpamExternalResourceVerificationTokensCommand({}))).IpamExternalResourceVerificationTokens?.map(
+        (each) => each.State,
+      ),
+    ).not.toContain('create-complete');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -121,7 +121,7 @@ export async function discoveriesPage({ client, refresh }: PageContext): Promise
       h('h2', { id: 'discoveries-title' }, 'Discoveries'),
       table(
         'Resource discoveries',
-        ['Resource discovery', 'Description', 'Owner', 'Home Region', 'Operating Regions', 'State', ''],
+        ['Resource discovery', 'Description', 'Owner', 'Home Region', 'Operating Regions', 'State', 'Actions'],
         discoveries.map((discovery) => [
           h('a', { href: `#/discoveries/${discovery.IpamResourceDiscoveryId}` }, discovery.IpamResourceDiscoveryId),
           discovery.Description ?? '',
@@ -141,7 +141,7 @@ export async function discoveriesPage({ client, refresh }: PageContext): Promise
       h('h2', { id: 'associations-title' }, 'Associations'),
       table(
         'Resource discovery associations',
-        ['Association', 'Resource discovery', 'IPAM', 'IPAM Region', 'Owner', 'Discovery status', 'State', ''],
+        ['Association', 'Resource discovery', 'IPAM', 'IPAM Region', 'Owner', 'Discovery status', 'State', 'Actions'],
         associations.map((association) => [
           association.IpamResourceDiscoveryAssociationId,
           association.IpamResourceDiscoveryId,

@@ -23,8 +23,13 @@ export async function historyPage({ client }: PageContext): Promise<HTMLElement>
   );
   const start = h('input', { name: 'start', type: 'datetime-local', step: 1 });
   const end = h('input', { name: 'end', type: 'datetime-local', step: 1 });
-  const custom = h('div', { class: 'inline custom-range', hidden: true }, field('Start', start), field('End', end));
-  range.addEventListener('change', () => (custom.hidden = range.value !== 'custom'));
+  // The custom bounds show only for a custom range (a style, as .field's display would outrank `hidden`).
+  const custom = [field('Start', start), field('End', end)];
+  const showCustom = () => {
+    for (const each of custom) each.style.display = range.value === 'custom' ? '' : 'none';
+  };
+  showCustom();
+  range.addEventListener('change', showCustom);
   const status = statusArea();
   const results = h('div', { class: 'results' });
   const form = h(

@@ -94,7 +94,7 @@ export async function publicSpacePage({ client, refresh }: PageContext): Promise
       h('h2', { id: 'tokens-title' }, 'Verification tokens'),
       table(
         'Verification tokens',
-        ['Token', 'IPAM', 'Token name', 'Token value', 'Not after', 'Status', 'State', ''],
+        ['Token', 'IPAM', 'Token name', 'Token value', 'Not after', 'Status', 'State', 'Actions'],
         tokens.map((token) => [
           token.IpamExternalResourceVerificationTokenId,
           token.IpamId,

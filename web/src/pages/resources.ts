@@ -14,6 +14,12 @@ export async function loadScopes(client: ApiClient): Promise<ApiOutput[]> {
   return scopes.sort((a, b) => (a.IpamScopeType === b.IpamScopeType ? 0 : a.IpamScopeType === 'private' ? -1 : 1));
 }
 
+/** A scope's IPAM: the last part of its IpamArn (`arn:aws:ec2::123456789012:ipam/ipam-…`). */
+const ipamOf = (scope: ApiOutput): string =>
+  String(scope.IpamArn ?? '')
+    .split('/')
+    .pop() ?? '';
+
 export function scopeSelect(scopes: ApiOutput[], selected?: string): HTMLSelectElement {
   return h(
     'select',
@@ -22,7 +28,7 @@ export function scopeSelect(scopes: ApiOutput[], selected?: string): HTMLSelectE
       h(
         'option',
         { value: scope.IpamScopeId, selected: scope.IpamScopeId === selected },
-        `${scope.IpamScopeId} (${scope.IpamScopeType}${scope.IsDefault ? ', default' : ''}, ${scope.IpamId})`,
+        `${scope.IpamScopeId} (${scope.IpamScopeType}${scope.IsDefault ? ', default' : ''}, ${ipamOf(scope)})`,
       ),
     ),
   );
