@@ -290,6 +290,10 @@ describe.skipIf(!hasChromium)('console resources, history, discoveries and publi
     const ipams = page.getByRole('table', { name: 'IPAMs' });
     await ipams.getByText('admin-ipam').waitFor();
 
+    // Adding a key can be abandoned: back to the console, still signed in with the first.
+    await page.getByRole('button', { name: 'Add a key' }).click();
+    await page.getByRole('button', { name: 'Back to the console' }).click();
+    await ipams.getByText('admin-ipam').waitFor();
     await page.getByRole('button', { name: 'Add a key' }).click();
     await page.getByLabel('Access key ID').fill(OTHER.accessKeyId);
     await page.getByLabel('Secret access key').fill(OTHER.secretAccessKey);
