@@ -75,6 +75,10 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await signIn(page, service.url, ADMIN);
       const ipamCount = () => page.locator('.tiles li').first().textContent();
       await expect.poll(ipamCount).toBe('1 IPAMs');
+      // Adding a key can be abandoned: back to the console, still signed in with the first.
+      await page.getByLabel('Signed-in key').selectOption({ label: 'Sign in with another key…' });
+      await page.getByRole('button', { name: 'Back to the console' }).click();
+      await expect.poll(ipamCount).toBe('1 IPAMs');
       await page.getByLabel('Signed-in key').selectOption({ label: 'Sign in with another key…' });
       // The sign-in form again, in the same tab (no reload: that would open the key in use).
       await page.getByLabel('Access key ID').fill(OTHER.accessKeyId);
@@ -93,6 +97,10 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.reload();
       await expect.poll(ipamCount).toBe('1 IPAMs');
       expect(await page.getByLabel('Signed-in key').locator('option').count()).toBe(3);
+      // Signing out forgets every key of the tab.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Access key ID').waitFor();
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
       expect(problems).toEqual([]);
       await page.close();
     });

@@ -4,9 +4,13 @@ import { type ApiClient, ApiError, createApiClient, errorText } from './api/clie
 import { h, replaceChildren } from './dom.ts';
 import type { Page } from './page.ts';
 import { dashboardPage } from './pages/dashboard.ts';
+import { discoveriesPage, discoveryPage } from './pages/discoveries.ts';
+import { historyPage } from './pages/history.ts';
 import { ipamsPage } from './pages/ipams.ts';
 import { poolPage } from './pages/pool.ts';
 import { poolsPage } from './pages/pools.ts';
+import { publicSpacePage } from './pages/public-space.ts';
+import { resourcesPage } from './pages/resources.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { forgetCredentials, loadCredentials, saveCredentials, signedInKeys, useCredentials } from './session.ts';
 
@@ -18,9 +22,15 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
   { pattern: /^#\/ipams$/, title: 'IPAMs and scopes', page: ipamsPage, nav: '#/ipams' },
   { pattern: /^#\/pools$/, title: 'Pools', page: poolsPage, nav: '#/pools' },
   { pattern: /^#\/pools\/(?<poolId>[\w-]+)$/, title: 'Pool', page: poolPage },
+  { pattern: /^#\/resources$/, title: 'Resources', page: resourcesPage, nav: '#/resources' },
+  { pattern: /^#\/history$/, title: 'Address history', page: historyPage, nav: '#/history' },
+  { pattern: /^#\/discoveries$/, title: 'Resource discoveries', page: discoveriesPage, nav: '#/discoveries' },
+  { pattern: /^#\/discoveries\/(?<discoveryId>[\w-]+)$/, title: 'Resource discovery', page: discoveryPage },
+  { pattern: /^#\/public$/, title: 'Public space', page: publicSpacePage, nav: '#/public' },
 ];
 
-function showSignIn(): void {
+/** The sign-in form; `back` (adding a key while signed in) offers a way back to the console. */
+function showSignIn(back?: () => void): void {
   document.title = 'Sign in · IPAM console';
   window.onhashchange = null;
   const page = signInPage(
@@ -31,6 +41,7 @@ function showSignIn(): void {
       showShell(client);
     },
   );
+  if (back) page.append(h('button', { type: 'button', onclick: back }, 'Back to the console'));
   replaceChildren(root, page);
   page.querySelector('input')?.focus();
 }
@@ -61,7 +72,7 @@ function showShell(client: ApiClient): void {
   );
   switcher.addEventListener('change', () => {
     if (switcher.value === 'add') {
-      showSignIn();
+      showSignIn(() => showShell(client));
       return;
     }
     const credentials = useCredentials(Number(switcher.value));
