@@ -4,6 +4,7 @@ import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
 import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
+import { type MeteredAccount, meteringAfter, requireResourceOwnerMetering } from '../domain/ipam-tier.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
@@ -44,16 +45,6 @@ export function regionNames(regions: RegionList, parameter: string): string[] {
   return names;
 }
 
-/** Cost distribution to resource owners needs AWS Organizations, which a self-hosted IPAM does not integrate. */
-function requireOwnerMetering(meteredAccount: string | undefined): void {
-  if (meteredAccount === 'resource-owner') {
-    throw new IpamError(
-      'InvalidParameterValue',
-      "MeteredAccount 'resource-owner' requires an IPAM integrated with AWS Organizations by its delegated administrator",
-    );
-  }
-}
-
 export const presentIpam = (ipam: Ipam) => publicView(ipam);
 
 interface CreateIpamInput {
@@ -61,7 +52,7 @@ interface CreateIpamInput {
   OperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
   EnablePrivateGua?: boolean;
-  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+  MeteredAccount?: MeteredAccount;
   TagSpecifications?: TagSpecification[];
 }
 
@@ -70,7 +61,13 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   // The home Region is always an operating Region, listed once.
   const operatingRegions = [...new Set([...requested, context.region])].map((RegionName) => ({ RegionName }));
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam');
-  requireOwnerMetering(input.MeteredAccount);
+  if (input.MeteredAccount === 'resource-owner') {
+    requireResourceOwnerMetering(
+      { OwnerId: context.accountId, IpamRegion: context.region },
+      await deps.organization.organizationOf(context.accountId),
+    );
+  }
+  const metering = meteringAfter({ MeteredAccount: 'ipam-owner' }, input.MeteredAccount, deps.now());
 
   const ipamId = newIpamId();
   const ipamArn = arnOf(context.accountId, 'ipam', ipamId);
@@ -97,7 +94,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
     Tags: tags,
     Tier: input.Tier ?? 'advanced',
     EnablePrivateGua: input.EnablePrivateGua ?? false,
-    MeteredAccount: input.MeteredAccount ?? 'ipam-owner',
+    ...metering,
     ResourceDiscoveryAssociationCount: 1,
     DefaultResourceDiscoveryId: discovery.resourceDiscovery.IpamResourceDiscoveryId,
     DefaultResourceDiscoveryAssociationId: discovery.association.IpamResourceDiscoveryAssociationId,
@@ -135,17 +132,20 @@ interface ModifyIpamInput {
   RemoveOperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
   EnablePrivateGua?: boolean;
-  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+  MeteredAccount?: MeteredAccount;
 }
 
 export async function modifyIpam(deps: Dependencies, context: RequestContext, input: ModifyIpamInput) {
   requireModification(input, 'IpamId', 'ipam');
   const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
   const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
-  requireOwnerMetering(input.MeteredAccount);
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
+    if (input.MeteredAccount === 'resource-owner' && ipam.MeteredAccount !== 'resource-owner') {
+      requireResourceOwnerMetering(ipam, await deps.organization.organizationOf(ipam.OwnerId));
+    }
+    const { MeteredAccount, meteredAccountChangedAt } = meteringAfter(ipam, input.MeteredAccount, deps.now());
     // Scopes before pools: a pool created after this read changes its scope, which fails the checks below.
     const scopes = (await deps.store.listScopes(ipam.OwnerId)).filter((scope) => scope.ipamId === ipam.IpamId);
     const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
@@ -213,7 +213,8 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       OperatingRegions: regions.map((RegionName) => ({ RegionName })),
       Tier: input.Tier ?? ipam.Tier,
       EnablePrivateGua: input.EnablePrivateGua ?? ipam.EnablePrivateGua,
-      MeteredAccount: input.MeteredAccount ?? ipam.MeteredAccount,
+      MeteredAccount,
+      meteredAccountChangedAt,
       State: 'modify-in-progress',
     };
     await commitAndSettle(
