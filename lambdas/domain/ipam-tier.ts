@@ -65,3 +65,23 @@ export function meteringAfter(current: Metering, requested: MeteredAccount | und
     `Cost distribution was enabled at ${current.meteredAccountChangedAt}: it can be disabled within 24 hours of enabling it, or after 7 days (from ${unlocks})`,
   );
 }
+
+/** The guide's five preconditions of a move from the Advanced to the Free Tier (UG L1928–1934). */
+const DOWNGRADE_PRECONDITIONS = {
+  privatePools: 'delete private scope pools',
+  privateScopes: 'delete non-default private scopes',
+  foreignLocales: 'delete pools with locales different than the IPAM home Region',
+  associations: 'delete non-default resource discovery associations',
+  foreignAllocations: 'delete pool allocations to accounts that are not the IPAM owner',
+} as const;
+
+/** ModifyIpam Tier=free while a precondition is unmet: IncorrectState in the guide's words, naming what is in the way (DN-10). */
+export const downgradeRefusal = (precondition: keyof typeof DOWNGRADE_PRECONDITIONS, blocker: string) =>
+  new IpamError(
+    'IncorrectState',
+    `Before you can switch from the Advanced Tier to the Free Tier, you must ${DOWNGRADE_PRECONDITIONS[precondition]}: ${blocker}`,
+  );
+
+/** An advanced-tier feature asked of a free-tier IPAM: InvalidParameterValue naming the tier (DN-10). */
+export const freeTierRefusal = (ipamId: string, feature: string) =>
+  new IpamError('InvalidParameterValue', `${feature} requires the Advanced Tier; IPAM ${ipamId} is in the Free Tier`);

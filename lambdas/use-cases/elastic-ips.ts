@@ -9,6 +9,7 @@ import type { IpamPool } from '../domain/model/pool.ts';
 import type { ElasticIp } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
+import { requireTierAllowsAllocationTo } from './ipam-tiers.ts';
 import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
 import { findPlacement, findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
@@ -113,6 +114,7 @@ async function requireEipPool(deps: Dependencies, context: RequestContext, poolI
     (pool.OwnerId === context.accountId ||
       (await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId))('AllocateIpamPoolCidr'));
   if (!pool || !mayUse) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  await requireTierAllowsAllocationTo(deps, pool, context.accountId);
   if (pool.IpamScopeType !== 'public' || pool.AddressFamily !== 'ipv4') {
     throw new IpamError('InvalidParameterValue', `IPAM pool ${poolId} is not a public IPv4 pool; Elastic IPs come only from those`);
   }

@@ -3,8 +3,8 @@ import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
 import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
-import type { IpamPool } from '../domain/model/pool.ts';
-import { type MeteredAccount, meteringAfter, requireResourceOwnerMetering } from '../domain/ipam-tier.ts';
+import type { IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
+import { downgradeRefusal, type MeteredAccount, meteringAfter, requireResourceOwnerMetering } from '../domain/ipam-tier.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
@@ -171,25 +171,22 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       checks.push(...scopes.map((scope): Write => ({ op: 'check', entity: { type: 'scope', value: scope } })));
     }
     if (input.Tier === 'free' && ipam.Tier !== 'free') {
-      const blocker = pools.find((pool) => pool.IpamScopeType === 'private' || pool.Locale !== ipam.IpamRegion);
-      if (blocker) {
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while pool ${blocker.IpamPoolId} exists: delete private-scope pools and pools whose locale is not ${ipam.IpamRegion} first`,
-        );
-      }
+      const privatePool = pools.find((pool) => pool.IpamScopeType === 'private');
+      if (privatePool) throw downgradeRefusal('privatePools', `pool ${privatePool.IpamPoolId} is in a private scope`);
       const extraScope = scopes.find((scope) => !scope.IsDefault);
-      if (extraScope) {
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`,
-        );
-      }
+      if (extraScope) throw downgradeRefusal('privateScopes', `scope ${extraScope.IpamScopeId} is not a default scope`);
+      const elsewhere = pools.find((pool) => pool.Locale !== ipam.IpamRegion);
+      if (elsewhere)
+        throw downgradeRefusal('foreignLocales', `pool ${elsewhere.IpamPoolId} has locale ${elsewhere.Locale}, not ${ipam.IpamRegion}`);
       if (ipam.ResourceDiscoveryAssociationCount > FREE_TIER_ASSOCIATIONS) {
         const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while it is associated with resource discoveries other than its default (${extra?.IpamResourceDiscoveryAssociationId}); disassociate them first`,
+        throw downgradeRefusal('associations', `association ${extra?.IpamResourceDiscoveryAssociationId} is not the default`);
+      }
+      const foreign = await foreignAllocation(deps, ipam, pools);
+      if (foreign) {
+        throw downgradeRefusal(
+          'foreignAllocations',
+          `allocation ${foreign.IpamPoolAllocationId} of pool ${foreign.ipamPoolId} belongs to account ${foreign.ResourceOwner}`,
         );
       }
     }
@@ -226,6 +223,20 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
     );
     return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
   });
+}
+
+/** An allocation of the IPAM's pools to an account other than its owner, if any (the fifth downgrade precondition). */
+async function foreignAllocation(deps: Dependencies, ipam: Ipam, pools: IpamPool[]): Promise<IpamPoolAllocation | undefined> {
+  for (const pool of pools) {
+    let after: string | undefined;
+    do {
+      const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: 1000, after });
+      const found = page.items.find((allocation) => allocation.ResourceOwner !== ipam.OwnerId);
+      if (found) return found;
+      after = page.next;
+    } while (after);
+  }
+  return undefined;
 }
 
 /** The default resource discovery discovers where its IPAM operates: it follows every change. */
