@@ -18,6 +18,7 @@ import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain
 import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { IpamPolicy } from '../domain/model/ipam-policy.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp, IpamExternalResourceVerificationToken } from '../domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
@@ -46,6 +47,7 @@ export type Entity =
   | { type: 'byoasn'; value: Byoasn }
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
+  | { type: 'ipam-policy'; value: IpamPolicy }
   | { type: 'elastic-ip'; value: ElasticIp }
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
@@ -254,6 +256,10 @@ export interface PublicSpaceStore {
   getByoipAdvertisement(ownerId: string, region: string, cidr: string): Promise<ByoipCidrAdvertisement | undefined>;
   /** Every BYOIP CIDR advertisement of an account in one Region. */
   listByoipAdvertisements(ownerId: string, region: string): Promise<ByoipCidrAdvertisement[]>;
+  /** One IPAM policy, by id. */
+  getIpamPolicy(policyId: string): Promise<IpamPolicy | undefined>;
+  /** Every IPAM policy of an account, in any Region. */
+  listIpamPolicies(ownerId: string): Promise<IpamPolicy[]>;
   /** One external resource verification token, by id. */
   getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
   /** Every token of an account's IPAMs, in any Region. */
