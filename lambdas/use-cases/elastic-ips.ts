@@ -10,7 +10,9 @@ import type { ElasticIp } from '../domain/model/public-space.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
 import { requireTierAllowsAllocationTo } from './ipam-tiers.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
+import { governingPolicy } from './ipam-policies.ts';
+import { policyPools } from '../domain/ipam-policies.ts';
+import { type Dependencies, type Output, publicView, type RequestContext } from './kernel/context.ts';
 import { findPlacement, findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
 import { sharedAccess } from './sharing/access.ts';
@@ -28,8 +30,9 @@ interface AllocateAddressInput {
 }
 
 /** Checks in the order of DN-302; each step names what was wrong. */
-export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
+export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput): Promise<Output> {
   if (input.IpamPoolId === undefined) {
+    if (input.PublicIpv4Pool === undefined && input.CustomerOwnedIpv4Pool === undefined) return allocateUnderPolicy(deps, context, input);
     throw new IpamError(
       'InvalidParameterValue',
       'This service allocates only Elastic IP addresses from an IPAM pool: IpamPoolId is required',
@@ -91,6 +94,31 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
   });
   const { Tags: _tags, ...answer } = publicView(elasticIp);
   return answer;
+}
+
+/**
+ * AllocateAddress naming no pool (spec §13): the IPAM policy governing the caller picks the pools
+ * of its `eip` rules for the request's Region, tried in order; an exhausted pool (or one without
+ * a provisioned CIDR) passes to the next. Past the last one AWS hands out an Amazon-provided
+ * address, which this service does not simulate: refused, saying so. Naming a pool overrides the policy.
+ */
+async function allocateUnderPolicy(deps: Dependencies, context: RequestContext, input: AllocateAddressInput): Promise<Output> {
+  const policy = await governingPolicy(deps, context.accountId);
+  const poolIds = policy ? policyPools(policy, context.region, 'eip') : [];
+  for (const IpamPoolId of poolIds) {
+    try {
+      return await allocateAddress(deps, context, { ...input, IpamPoolId });
+    } catch (error) {
+      if (!(error instanceof IpamError) || (error.code !== 'InsufficientAddressCapacity' && error.code !== 'IncorrectState')) throw error;
+    }
+  }
+  const why = policy
+    ? `the pools of IPAM policy ${policy.IpamPolicyId} for eip in ${context.region} (${poolIds.join(', ') || 'none'}) have no free address`
+    : 'no IPAM policy governs this account';
+  throw new IpamError(
+    'InvalidParameterValue',
+    `This service allocates only Elastic IP addresses from an IPAM pool, and ${why}: name an IpamPoolId (Amazon-provided addresses are not simulated)`,
+  );
 }
 
 /** The /32 of a requested Address, which must lie in a provisioned CIDR of the pool (DN-302 step 7). */

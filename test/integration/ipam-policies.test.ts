@@ -196,3 +196,44 @@ describe('enabling policies', () => {
     });
   });
 });
+
+describe('enforcement on Elastic IPs (AllocateAddress without a pool)', () => {
+  it("draws from the governing policy's eip pools in order, passes an exhausted one, and a named pool overrides the policy", async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const eipPool = async () => {
+      const { IpamPool } = await harness.call('CreateIpamPool', {
+        IpamScopeId: Ipam.PublicDefaultScopeId,
+        AddressFamily: 'ipv4',
+        Locale: 'us-east-1',
+        AwsService: 'ec2',
+        PublicIpSource: 'amazon',
+      });
+      return IpamPool.IpamPoolId as string;
+    };
+    const [empty, first, second] = [await eipPool(), await eipPool(), await eipPool()];
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: first, NetmaskLength: 30 });
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: second, NetmaskLength: 30 });
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }), 'InvalidParameterValue', 'no IPAM policy governs this account');
+
+    const { IpamPolicy } = await harness.call('CreateIpamPolicy', { IpamId: Ipam.IpamId });
+    await harness.call('ModifyIpamPolicyAllocationRules', {
+      IpamPolicyId: IpamPolicy.IpamPolicyId,
+      Locale: 'us-east-1',
+      ResourceType: 'eip',
+      AllocationRules: rules(empty, first, second),
+    });
+    // Created but not enabled: nothing governs yet.
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }), 'InvalidParameterValue', 'no IPAM policy');
+    await harness.call('EnableIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId });
+
+    const pools: string[] = [];
+    for (let i = 0; i < 8; i++) pools.push((await harness.call('AllocateAddress', { Domain: 'vpc' })).PublicIpv4Pool);
+    expect(pools).toEqual([first, first, first, first, second, second, second, second]);
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }), 'InvalidParameterValue', 'have no free address');
+    // Another Region has no rules: the policy gives nothing there.
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }, { region: 'us-west-2' }), 'InvalidParameterValue', 'none');
+    // Naming a pool overrides the policy (here: its own refusal).
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc', IpamPoolId: empty }), 'IncorrectState');
+  });
+});
