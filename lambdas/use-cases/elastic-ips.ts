@@ -109,7 +109,9 @@ async function allocateUnderPolicy(deps: Dependencies, context: RequestContext, 
     try {
       return await allocateAddress(deps, context, { ...input, IpamPoolId });
     } catch (error) {
-      if (!(error instanceof IpamError) || (error.code !== 'InsufficientAddressCapacity' && error.code !== 'IncorrectState')) throw error;
+      // A pool full, without a provisioned CIDR, or gone since the rule named it: the next one.
+      const passes = ['InsufficientAddressCapacity', 'IncorrectState', 'InvalidIpamPoolId.NotFound'];
+      if (!(error instanceof IpamError) || !passes.includes(error.code)) throw error;
     }
   }
   const why = policy

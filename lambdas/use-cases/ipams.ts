@@ -335,12 +335,15 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
     // Cascade takes the extra scopes along (their pools went in the task before); without it, anything left refuses.
     requireNothingLeft(ipam, pools, cascade ? scopes.filter((scope) => scope.IsDefault) : scopes);
     const discovery = await ipamDiscoveryDeletion(deps, ipam);
+    // A policy cannot outlive its IPAM (DN-13); deleted at the version read, so one changed meanwhile retries.
+    const policies = (await deps.store.listIpamPolicies(ipam.OwnerId)).filter((policy) => policy.IpamId === ipamId);
     await deps.store.commit([
       // Invariant: nothing changed the IPAM or its scopes (no new pool, scope or association) since the checks.
       { op: 'delete', entity: { type: 'ipam', value: ipam } },
       { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: ipam.OwnerId, region: ipam.IpamRegion, ipamId } } },
       ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
       ...discovery.writes,
+      ...policies.map((policy): Write => ({ op: 'delete', entity: { type: 'ipam-policy', value: policy } })),
     ]);
   });
 }

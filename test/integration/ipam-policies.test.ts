@@ -89,6 +89,18 @@ describe('IPAM policy records', () => {
   });
 });
 
+describe('deleting the IPAM', () => {
+  it('deletes its policies, enabled or not', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', {});
+    const { IpamPolicy } = await harness.call('CreateIpamPolicy', { IpamId: Ipam.IpamId });
+    await harness.call('EnableIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId });
+    await harness.call('DeleteIpam', { IpamId: Ipam.IpamId });
+    expect((await harness.call('DescribeIpamPolicies', {})).IpamPolicies).toEqual([]);
+    expect(await harness.call('GetEnabledIpamPolicy', {})).toEqual({ IpamPolicyEnabled: false });
+  });
+});
+
 describe('allocation rules', () => {
   it('replace the list of one (Locale, ResourceType) pair with public IPv4 pools of that locale, in order', async () => {
     const { harness, ipam, publicPool } = await organisationIpam();
@@ -235,5 +247,8 @@ describe('enforcement on Elastic IPs (AllocateAddress without a pool)', () => {
     await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }, { region: 'us-west-2' }), 'InvalidParameterValue', 'none');
     // Naming a pool overrides the policy (here: its own refusal).
     await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc', IpamPoolId: empty }), 'IncorrectState');
+    // A pool deleted since the rule named it is passed over.
+    await harness.call('DeleteIpamPool', { IpamPoolId: empty });
+    await expectRefusal(harness.call('AllocateAddress', { Domain: 'vpc' }), 'InvalidParameterValue', 'have no free address');
   });
 });
