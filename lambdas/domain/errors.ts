@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   'InvalidIpamResourceDiscoveryId.NotFound': 400,
   'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
   'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
+  'InvalidIpamPolicyId.NotFound': 400,
   // Elastic IPs from IPAM pools
   'InvalidAllocationID.NotFound': 400,
   'InvalidAddress.NotFound': 400,

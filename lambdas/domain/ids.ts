@@ -32,6 +32,9 @@ export const regionalEc2Arn = (region: string, accountId: string, resource: 'vpc
 export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
+export const newIpamPolicyId = () => shortId('ipam-policy');
+/** Like arnOf (empty Region field); not a taggable kind here: CreateTags does not reach policies yet. */
+export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 

@@ -39,3 +39,26 @@ const AWS_REGIONS: ReadonlySet<string> = new Set([
 ]);
 
 export const isAwsRegion = (name: string) => AWS_REGIONS.has(name);
+
+/** Regions an account must opt in to (not enabled by default): cost distribution refuses them as home Region (UG L1483). */
+const OPT_IN_REGIONS: ReadonlySet<string> = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-west-1',
+  'eu-central-2',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+]);
+
+export const isOptInRegion = (name: string) => OPT_IN_REGIONS.has(name);

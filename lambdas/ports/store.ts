@@ -18,6 +18,7 @@ import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain
 import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
+import type { IpamPolicy } from '../domain/model/ipam-policy.ts';
 import type {
   AddressCooldown,
   Byoasn,
@@ -53,6 +54,7 @@ export type Entity =
   | { type: 'byoasn'; value: Byoasn }
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
+  | { type: 'ipam-policy'; value: IpamPolicy }
   | { type: 'elastic-ip'; value: ElasticIp }
   | { type: 'public-ipv4-pool'; value: PublicIpv4Pool }
   | { type: 'address-cooldown'; value: AddressCooldown }
@@ -263,6 +265,10 @@ export interface PublicSpaceStore {
   getByoipAdvertisement(ownerId: string, region: string, cidr: string): Promise<ByoipCidrAdvertisement | undefined>;
   /** Every BYOIP CIDR advertisement of an account in one Region. */
   listByoipAdvertisements(ownerId: string, region: string): Promise<ByoipCidrAdvertisement[]>;
+  /** One IPAM policy, by id. */
+  getIpamPolicy(policyId: string): Promise<IpamPolicy | undefined>;
+  /** Every IPAM policy of an account, in any Region. */
+  listIpamPolicies(ownerId: string): Promise<IpamPolicy[]>;
   /** One external resource verification token, by id. */
   getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
   /** Every token of an account's IPAMs, in any Region. */

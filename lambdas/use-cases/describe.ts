@@ -8,6 +8,7 @@ import type { Tag } from '../domain/model/record.ts';
 import type { Store } from '../ports/store.ts';
 import type { Dependencies, Output, RequestContext, UseCase } from './kernel/context.ts';
 import { presentIpam } from './ipams.ts';
+import { ipamPolicyVisible, presentIpamPolicy } from './ipam-policies.ts';
 import type { IpamResourceDiscovery } from '../domain/model/discovery.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import { ipamVisible, poolInRegion, poolVisible, scopeVisible } from './kernel/lookup.ts';
@@ -223,6 +224,16 @@ const DESCRIBE_ROWS = {
     computedFilters: (now) => ({ status: (token) => [tokenStatus(token, now)] }),
     output: 'IpamExternalResourceVerificationTokens',
     present: presentToken,
+  }),
+  DescribeIpamPolicies: row({
+    list: (store, accountId) => store.listIpamPolicies(accountId),
+    get: (store, id) => store.getIpamPolicy(id),
+    visible: ipamPolicyVisible,
+    id: 'IpamPolicyId',
+    kind: 'ipam-policy',
+    filterFields: ['IpamPolicyId', 'IpamPolicyArn', 'IpamPolicyRegion', 'IpamId', 'OwnerId', 'State'],
+    output: 'IpamPolicies',
+    present: presentIpamPolicy,
   }),
 } satisfies Record<string, RunRow>;
 

@@ -21,7 +21,10 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import { coolingAddresses, startCooldown } from './address-cooldowns.ts';
 import { releaseAllocation, takeForResource } from './allocations.ts';
 import { allocateFromPublicIpv4Pool, releaseToPublicIpv4Pool } from './public-ipv4-pools.ts';
-import { type Dependencies, publicView, type RequestContext } from './kernel/context.ts';
+import { requireTierAllowsAllocationTo } from './ipam-tiers.ts';
+import { governingPolicy } from './ipam-policies.ts';
+import { policyPools } from '../domain/ipam-policies.ts';
+import { type Dependencies, type Output, publicView, type RequestContext } from './kernel/context.ts';
 import { findPlacement, findSpecificPlacement, type Placement, retryOnConflict } from './free-space.ts';
 import { isSettled } from './kernel/lookup.ts';
 import { sharedAccess } from './sharing/access.ts';
@@ -39,7 +42,7 @@ interface AllocateAddressInput {
 }
 
 /** Checks in the order of DN-302; each step names what was wrong. */
-export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput) {
+export async function allocateAddress(deps: Dependencies, context: RequestContext, input: AllocateAddressInput): Promise<Output> {
   if (input.IpamPoolId === undefined && input.PublicIpv4Pool !== undefined) {
     if (input.CustomerOwnedIpv4Pool !== undefined) {
       throw new IpamError('InvalidParameterCombination', 'PublicIpv4Pool cannot be combined with CustomerOwnedIpv4Pool');
@@ -47,9 +50,10 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
     return allocateFromPublicIpv4Pool(deps, context, { ...input, PublicIpv4Pool: input.PublicIpv4Pool });
   }
   if (input.IpamPoolId === undefined) {
+    if (input.CustomerOwnedIpv4Pool === undefined) return allocateUnderPolicy(deps, context, input);
     throw new IpamError(
       'InvalidParameterValue',
-      'This service allocates only Elastic IP addresses from an IPAM pool or a public IPv4 pool: IpamPoolId or PublicIpv4Pool is required',
+      'This service serves no customer-owned IP pools (Outposts): allocate from an IPAM pool or a public IPv4 pool',
     );
   }
   if (input.PublicIpv4Pool !== undefined || input.CustomerOwnedIpv4Pool !== undefined) {
@@ -112,6 +116,33 @@ export async function allocateAddress(deps: Dependencies, context: RequestContex
   return answer;
 }
 
+/**
+ * AllocateAddress naming no pool (spec §13): the IPAM policy governing the caller picks the pools
+ * of its `eip` rules for the request's Region, tried in order; an exhausted pool (or one without
+ * a provisioned CIDR) passes to the next. Past the last one AWS hands out an Amazon-provided
+ * address, which this service does not simulate: refused, saying so. Naming a pool overrides the policy.
+ */
+async function allocateUnderPolicy(deps: Dependencies, context: RequestContext, input: AllocateAddressInput): Promise<Output> {
+  const policy = await governingPolicy(deps, context.accountId);
+  const poolIds = policy ? policyPools(policy, context.region, 'eip') : [];
+  for (const IpamPoolId of poolIds) {
+    try {
+      return await allocateAddress(deps, context, { ...input, IpamPoolId });
+    } catch (error) {
+      // A pool full, without a provisioned CIDR, or gone since the rule named it: the next one.
+      const passes = ['InsufficientAddressCapacity', 'IncorrectState', 'InvalidIpamPoolId.NotFound'];
+      if (!(error instanceof IpamError) || !passes.includes(error.code)) throw error;
+    }
+  }
+  const why = policy
+    ? `the pools of IPAM policy ${policy.IpamPolicyId} for eip in ${context.region} (${poolIds.join(', ') || 'none'}) have no free address`
+    : 'no IPAM policy governs this account';
+  throw new IpamError(
+    'InvalidParameterValue',
+    `This service allocates only Elastic IP addresses from an IPAM pool, and ${why}: name an IpamPoolId (Amazon-provided addresses are not simulated)`,
+  );
+}
+
 /** The /32 of a requested Address, which must lie in a provisioned CIDR of the pool (DN-302 step 7). */
 function addressInPool(text: string, pool: IpamPool, provisioned: Cidr[]): Cidr {
   const address = parseAddress(text);
@@ -133,6 +164,7 @@ async function requireEipPool(deps: Dependencies, context: RequestContext, poolI
     (pool.OwnerId === context.accountId ||
       (await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId))('AllocateIpamPoolCidr'));
   if (!pool || !mayUse) throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
+  await requireTierAllowsAllocationTo(deps, pool, context.accountId);
   if (pool.IpamScopeType !== 'public' || pool.AddressFamily !== 'ipv4') {
     throw new IpamError('InvalidParameterValue', `IPAM pool ${poolId} is not a public IPv4 pool; Elastic IPs come only from those`);
   }

@@ -3,7 +3,8 @@ import { parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
 import { arnOf, newIpamId } from '../domain/ids.ts';
 import type { Ipam, IpamScope } from '../domain/model/ipam.ts';
-import type { IpamPool } from '../domain/model/pool.ts';
+import type { IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
+import { downgradeRefusal, type MeteredAccount, meteringAfter, requireResourceOwnerMetering } from '../domain/ipam-tier.ts';
 import { isAwsRegion } from '../domain/regions.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
@@ -44,16 +45,6 @@ export function regionNames(regions: RegionList, parameter: string): string[] {
   return names;
 }
 
-/** Cost distribution to resource owners needs AWS Organizations, which a self-hosted IPAM does not integrate. */
-function requireOwnerMetering(meteredAccount: string | undefined): void {
-  if (meteredAccount === 'resource-owner') {
-    throw new IpamError(
-      'InvalidParameterValue',
-      "MeteredAccount 'resource-owner' requires an IPAM integrated with AWS Organizations by its delegated administrator",
-    );
-  }
-}
-
 export const presentIpam = (ipam: Ipam) => publicView(ipam);
 
 interface CreateIpamInput {
@@ -61,7 +52,7 @@ interface CreateIpamInput {
   OperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
   EnablePrivateGua?: boolean;
-  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+  MeteredAccount?: MeteredAccount;
   TagSpecifications?: TagSpecification[];
 }
 
@@ -70,7 +61,13 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
   // The home Region is always an operating Region, listed once.
   const operatingRegions = [...new Set([...requested, context.region])].map((RegionName) => ({ RegionName }));
   const tags = tagsFromSpecifications(input.TagSpecifications, 'ipam');
-  requireOwnerMetering(input.MeteredAccount);
+  if (input.MeteredAccount === 'resource-owner') {
+    requireResourceOwnerMetering(
+      { OwnerId: context.accountId, IpamRegion: context.region },
+      await deps.organization.organizationOf(context.accountId),
+    );
+  }
+  const metering = meteringAfter({ MeteredAccount: 'ipam-owner' }, input.MeteredAccount, deps.now());
 
   const ipamId = newIpamId();
   const ipamArn = arnOf(context.accountId, 'ipam', ipamId);
@@ -97,7 +94,7 @@ export async function createIpam(deps: Dependencies, context: RequestContext, in
     Tags: tags,
     Tier: input.Tier ?? 'advanced',
     EnablePrivateGua: input.EnablePrivateGua ?? false,
-    MeteredAccount: input.MeteredAccount ?? 'ipam-owner',
+    ...metering,
     ResourceDiscoveryAssociationCount: 1,
     DefaultResourceDiscoveryId: discovery.resourceDiscovery.IpamResourceDiscoveryId,
     DefaultResourceDiscoveryAssociationId: discovery.association.IpamResourceDiscoveryAssociationId,
@@ -135,17 +132,20 @@ interface ModifyIpamInput {
   RemoveOperatingRegions?: { RegionName?: string }[];
   Tier?: 'free' | 'advanced';
   EnablePrivateGua?: boolean;
-  MeteredAccount?: 'ipam-owner' | 'resource-owner';
+  MeteredAccount?: MeteredAccount;
 }
 
 export async function modifyIpam(deps: Dependencies, context: RequestContext, input: ModifyIpamInput) {
   requireModification(input, 'IpamId', 'ipam');
   const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
   const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
-  requireOwnerMetering(input.MeteredAccount);
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
+    if (input.MeteredAccount === 'resource-owner' && ipam.MeteredAccount !== 'resource-owner') {
+      requireResourceOwnerMetering(ipam, await deps.organization.organizationOf(ipam.OwnerId));
+    }
+    const { MeteredAccount, meteredAccountChangedAt } = meteringAfter(ipam, input.MeteredAccount, deps.now());
     // Scopes before pools: a pool created after this read changes its scope, which fails the checks below.
     const scopes = (await deps.store.listScopes(ipam.OwnerId)).filter((scope) => scope.ipamId === ipam.IpamId);
     const pools = (await deps.store.listPools(context.accountId)).filter((pool) => pool.ipamId === ipam.IpamId);
@@ -171,25 +171,22 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       checks.push(...scopes.map((scope): Write => ({ op: 'check', entity: { type: 'scope', value: scope } })));
     }
     if (input.Tier === 'free' && ipam.Tier !== 'free') {
-      const blocker = pools.find((pool) => pool.IpamScopeType === 'private' || pool.Locale !== ipam.IpamRegion);
-      if (blocker) {
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while pool ${blocker.IpamPoolId} exists: delete private-scope pools and pools whose locale is not ${ipam.IpamRegion} first`,
-        );
-      }
+      const privatePool = pools.find((pool) => pool.IpamScopeType === 'private');
+      if (privatePool) throw downgradeRefusal('privatePools', `pool ${privatePool.IpamPoolId} is in a private scope`);
       const extraScope = scopes.find((scope) => !scope.IsDefault);
-      if (extraScope) {
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while non-default scope ${extraScope.IpamScopeId} exists`,
-        );
-      }
+      if (extraScope) throw downgradeRefusal('privateScopes', `scope ${extraScope.IpamScopeId} is not a default scope`);
+      const elsewhere = pools.find((pool) => pool.Locale !== ipam.IpamRegion);
+      if (elsewhere)
+        throw downgradeRefusal('foreignLocales', `pool ${elsewhere.IpamPoolId} has locale ${elsewhere.Locale}, not ${ipam.IpamRegion}`);
       if (ipam.ResourceDiscoveryAssociationCount > FREE_TIER_ASSOCIATIONS) {
         const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
-        throw new IpamError(
-          'IncorrectState',
-          `The IPAM cannot move to the free tier while it is associated with resource discoveries other than its default (${extra?.IpamResourceDiscoveryAssociationId}); disassociate them first`,
+        throw downgradeRefusal('associations', `association ${extra?.IpamResourceDiscoveryAssociationId} is not the default`);
+      }
+      const foreign = await foreignAllocation(deps, ipam, pools);
+      if (foreign) {
+        throw downgradeRefusal(
+          'foreignAllocations',
+          `allocation ${foreign.IpamPoolAllocationId} of pool ${foreign.ipamPoolId} belongs to account ${foreign.ResourceOwner}`,
         );
       }
     }
@@ -213,7 +210,8 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       OperatingRegions: regions.map((RegionName) => ({ RegionName })),
       Tier: input.Tier ?? ipam.Tier,
       EnablePrivateGua: input.EnablePrivateGua ?? ipam.EnablePrivateGua,
-      MeteredAccount: input.MeteredAccount ?? ipam.MeteredAccount,
+      MeteredAccount,
+      meteredAccountChangedAt,
       State: 'modify-in-progress',
     };
     await commitAndSettle(
@@ -225,6 +223,20 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
     );
     return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
   });
+}
+
+/** An allocation of the IPAM's pools to an account other than its owner, if any (the fifth downgrade precondition). */
+async function foreignAllocation(deps: Dependencies, ipam: Ipam, pools: IpamPool[]): Promise<IpamPoolAllocation | undefined> {
+  for (const pool of pools) {
+    let after: string | undefined;
+    do {
+      const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: 1000, after });
+      const found = page.items.find((allocation) => allocation.ResourceOwner !== ipam.OwnerId);
+      if (found) return found;
+      after = page.next;
+    } while (after);
+  }
+  return undefined;
 }
 
 /** The default resource discovery discovers where its IPAM operates: it follows every change. */
@@ -323,12 +335,15 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
     // Cascade takes the extra scopes along (their pools went in the task before); without it, anything left refuses.
     requireNothingLeft(ipam, pools, cascade ? scopes.filter((scope) => scope.IsDefault) : scopes);
     const discovery = await ipamDiscoveryDeletion(deps, ipam);
+    // A policy cannot outlive its IPAM (DN-13); deleted at the version read, so one changed meanwhile retries.
+    const policies = (await deps.store.listIpamPolicies(ipam.OwnerId)).filter((policy) => policy.IpamId === ipamId);
     await deps.store.commit([
       // Invariant: nothing changed the IPAM or its scopes (no new pool, scope or association) since the checks.
       { op: 'delete', entity: { type: 'ipam', value: ipam } },
       { op: 'delete', entity: { type: 'ipam-region-slot', value: { accountId: ipam.OwnerId, region: ipam.IpamRegion, ipamId } } },
       ...scopes.flatMap((scope) => scopeDeletionWrites(scope)),
       ...discovery.writes,
+      ...policies.map((policy): Write => ({ op: 'delete', entity: { type: 'ipam-policy', value: policy } })),
     ]);
   });
 }

@@ -14,6 +14,7 @@ import type {
 import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../../lambdas/domain/model/ipam.ts';
+import type { IpamPolicy } from '../../lambdas/domain/model/ipam-policy.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, ResourceCidrOverride } from '../../lambdas/domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
 import type {
@@ -542,6 +543,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           'ipam-ext-res-ver-token-b',
         ]);
         expect(await store.getVerificationToken('ipam-ext-res-ver-token-c')).toEqual(token('ipam-ext-res-ver-token-c', OTHER));
+      });
+
+      it('keeps IPAM policies by id, listed by owner in id order, versioned', async () => {
+        const policy = (id: string, OwnerId = OWNER) =>
+          ({ IpamPolicyId: id, OwnerId, targets: [], documents: [], version: 1 }) as unknown as IpamPolicy;
+        await store.commit([
+          create({ type: 'ipam-policy', value: policy('ipam-policy-b') }),
+          create({ type: 'ipam-policy', value: policy('ipam-policy-a') }),
+          create({ type: 'ipam-policy', value: policy('ipam-policy-c', OTHER) }),
+        ]);
+        expect((await store.listIpamPolicies(OWNER)).map((found) => found.IpamPolicyId)).toEqual(['ipam-policy-a', 'ipam-policy-b']);
+        expect(await store.getIpamPolicy('ipam-policy-c')).toEqual(policy('ipam-policy-c', OTHER));
+        await store.commit([{ op: 'update', entity: { type: 'ipam-policy', value: { ...policy('ipam-policy-a'), targets: [OWNER] } } }]);
+        expect(await store.getIpamPolicy('ipam-policy-a')).toMatchObject({ targets: [OWNER], version: 2 });
+        // A stale version loses: enabling and deleting race on it.
+        await expect(store.commit([{ op: 'delete', entity: { type: 'ipam-policy', value: policy('ipam-policy-a') } }])).rejects.toThrow(
+          StoreConflict,
+        );
+        expect(await store.getIpamPolicy('ipam-policy-a')).toBeDefined();
       });
 
       it('lists open executions oldest first; a closed one leaves the list but stays readable', async () => {

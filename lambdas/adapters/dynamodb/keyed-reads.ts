@@ -16,6 +16,7 @@ import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, Resource
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
+import type { IpamPolicy } from '../../domain/model/ipam-policy.ts';
 import type {
   AddressCooldown,
   Byoasn,
@@ -78,6 +79,8 @@ import {
   scopeKey,
   sweepLeaseKey,
   VERIFICATION_TOKENS_INDEX_KEY,
+  IPAM_POLICIES_INDEX_KEY,
+  ipamPolicyKey,
   verificationTokenKey,
 } from './keys.ts';
 
@@ -212,6 +215,12 @@ export abstract class KeyedReads {
   }
   listByoipAdvertisements(ownerId: string, region: string) {
     return this.queryRecords<ByoipCidrAdvertisement>(byoipAdvertisementPartition(ownerId, region));
+  }
+  getIpamPolicy(policyId: string) {
+    return this.get<IpamPolicy>(ipamPolicyKey(policyId));
+  }
+  listIpamPolicies(ownerId: string) {
+    return this.queryIndex<IpamPolicy>(IPAM_POLICIES_INDEX_KEY, ownedSortPrefix(ownerId));
   }
   getVerificationToken(tokenId: string) {
     return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));

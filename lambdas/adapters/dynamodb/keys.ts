@@ -147,6 +147,9 @@ export const byoipAdvertisementKey = (accountId: string, region: string, cidr: s
   SK: cidr,
 });
 
+export const IPAM_POLICIES_INDEX_KEY = 'IPAM-POLICIES';
+export const ipamPolicyKey = (policyId: string): ItemKey => ({ PK: `IPAMPOLICY#${policyId}`, SK: META });
+
 export const VERIFICATION_TOKENS_INDEX_KEY = 'VERIFICATION-TOKENS';
 export const verificationTokenKey = (tokenId: string): ItemKey => ({ PK: `VERTOKEN#${tokenId}`, SK: META });
 
@@ -300,6 +303,14 @@ export function keysOf(entity: Entity): ItemKeys {
         ...verificationTokenKey(token.IpamExternalResourceVerificationTokenId),
         GSI1PK: VERIFICATION_TOKENS_INDEX_KEY,
         GSI1SK: ownedSortKey(token.ownerId, token.IpamExternalResourceVerificationTokenId),
+      };
+    }
+    case 'ipam-policy': {
+      const policy = entity.value;
+      return {
+        ...ipamPolicyKey(policy.IpamPolicyId),
+        GSI1PK: IPAM_POLICIES_INDEX_KEY,
+        GSI1SK: ownedSortKey(policy.OwnerId, policy.IpamPolicyId),
       };
     }
     case 'elastic-ip':

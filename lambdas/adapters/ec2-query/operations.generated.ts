@@ -25,6 +25,7 @@ export const CreateTags$: Schema = [9, n, "CreateTags", 0, () => _CreateTagsRequ
 export const CreateVpc$: Schema = [9, n, "CreateVpc", 0, () => _CreateVpcRequest, () => _CreateVpcResult];
 export const DeleteIpam$: Schema = [9, n, "DeleteIpam", 0, () => _DeleteIpamRequest, () => _DeleteIpamResult];
 export const DeleteIpamExternalResourceVerificationToken$: Schema = [9, n, "DeleteIpamExternalResourceVerificationToken", 0, () => _DeleteIpamExternalResourceVerificationTokenRequest, () => _DeleteIpamExternalResourceVerificationTokenResult];
+export const DeleteIpamPolicy$: Schema = [9, n, "DeleteIpamPolicy", 0, () => _DeleteIpamPolicyRequest, () => _DeleteIpamPolicyResult];
 export const DeleteIpamPool$: Schema = [9, n, "DeleteIpamPool", 0, () => _DeleteIpamPoolRequest, () => _DeleteIpamPoolResult];
 export const DeleteIpamResourceDiscovery$: Schema = [9, n, "DeleteIpamResourceDiscovery", 0, () => _DeleteIpamResourceDiscoveryRequest, () => _DeleteIpamResourceDiscoveryResult];
 export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _DeleteIpamScopeRequest, () => _DeleteIpamScopeResult];
@@ -56,13 +57,16 @@ export const DescribeSubnets$: Schema = [9, n, "DescribeSubnets", 0, () => _Desc
 export const DescribeTags$: Schema = [9, n, "DescribeTags", 0, () => _DescribeTagsRequest, () => _DescribeTagsResult];
 export const DescribeVpcs$: Schema = [9, n, "DescribeVpcs", 0, () => _DescribeVpcsRequest, () => _DescribeVpcsResult];
 export const DisableIpamOrganizationAdminAccount$: Schema = [9, n, "DisableIpamOrganizationAdminAccount", 0, () => _DisableIpamOrganizationAdminAccountRequest, () => _DisableIpamOrganizationAdminAccountResult];
+export const DisableIpamPolicy$: Schema = [9, n, "DisableIpamPolicy", 0, () => _DisableIpamPolicyRequest, () => _DisableIpamPolicyResult];
 export const DisassociateAddress$: Schema = [9, n, "DisassociateAddress", 0, () => _DisassociateAddressRequest, () => "unit"];
 export const DisassociateIpamByoasn$: Schema = [9, n, "DisassociateIpamByoasn", 0, () => _DisassociateIpamByoasnRequest, () => _DisassociateIpamByoasnResult];
 export const DisassociateIpamResourceDiscovery$: Schema = [9, n, "DisassociateIpamResourceDiscovery", 0, () => _DisassociateIpamResourceDiscoveryRequest, () => _DisassociateIpamResourceDiscoveryResult];
 export const DisassociateSubnetCidrBlock$: Schema = [9, n, "DisassociateSubnetCidrBlock", 0, () => _DisassociateSubnetCidrBlockRequest, () => _DisassociateSubnetCidrBlockResult];
 export const DisassociateVpcCidrBlock$: Schema = [9, n, "DisassociateVpcCidrBlock", 0, () => _DisassociateVpcCidrBlockRequest, () => _DisassociateVpcCidrBlockResult];
 export const EnableIpamOrganizationAdminAccount$: Schema = [9, n, "EnableIpamOrganizationAdminAccount", 0, () => _EnableIpamOrganizationAdminAccountRequest, () => _EnableIpamOrganizationAdminAccountResult];
+export const EnableIpamPolicy$: Schema = [9, n, "EnableIpamPolicy", 0, () => _EnableIpamPolicyRequest, () => _EnableIpamPolicyResult];
 export const GetAssociatedIpv6PoolCidrs$: Schema = [9, n, "GetAssociatedIpv6PoolCidrs", 0, () => _GetAssociatedIpv6PoolCidrsRequest, () => _GetAssociatedIpv6PoolCidrsResult];
+export const GetEnabledIpamPolicy$: Schema = [9, n, "GetEnabledIpamPolicy", 0, () => _GetEnabledIpamPolicyRequest, () => _GetEnabledIpamPolicyResult];
 export const GetIpamAddressHistory$: Schema = [9, n, "GetIpamAddressHistory", 0, () => _GetIpamAddressHistoryRequest, () => _GetIpamAddressHistoryResult];
 export const GetIpamDiscoveredAccounts$: Schema = [9, n, "GetIpamDiscoveredAccounts", 0, () => _GetIpamDiscoveredAccountsRequest, () => _GetIpamDiscoveredAccountsResult];
 export const GetIpamDiscoveredPublicAddresses$: Schema = [9, n, "GetIpamDiscoveredPublicAddresses", 0, () => _GetIpamDiscoveredPublicAddressesRequest, () => _GetIpamDiscoveredPublicAddressesResult];
@@ -137,6 +141,8 @@ const _DeleteIpamRequest: Schema = [3, n, "DeleteIpamRequest", 0, ["IpamId", "Dr
 const _DeleteIpamResult: Schema = [3, n, "DeleteIpamResult", 0, ["Ipam"], [[() => _Ipam, { "ec2QueryName": "Ipam", "xmlName": "ipam" }]]];
 const _DeleteIpamExternalResourceVerificationTokenRequest: Schema = [3, n, "DeleteIpamExternalResourceVerificationTokenRequest", 0, ["IpamExternalResourceVerificationTokenId", "DryRun"], [0, 2], 1];
 const _DeleteIpamExternalResourceVerificationTokenResult: Schema = [3, n, "DeleteIpamExternalResourceVerificationTokenResult", 0, ["IpamExternalResourceVerificationToken"], [[() => _IpamExternalResourceVerificationToken, { "ec2QueryName": "IpamExternalResourceVerificationToken", "xmlName": "ipamExternalResourceVerificationToken" }]]];
+const _DeleteIpamPolicyRequest: Schema = [3, n, "DeleteIpamPolicyRequest", 0, ["IpamPolicyId", "DryRun"], [0, 2], 1];
+const _DeleteIpamPolicyResult: Schema = [3, n, "DeleteIpamPolicyResult", 0, ["IpamPolicy"], [[() => _IpamPolicy, { "ec2QueryName": "IpamPolicy", "xmlName": "ipamPolicy" }]]];
 const _DeleteIpamPoolRequest: Schema = [3, n, "DeleteIpamPoolRequest", 0, ["IpamPoolId", "DryRun", "Cascade"], [0, 2, 2], 1];
 const _DeleteIpamPoolResult: Schema = [3, n, "DeleteIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
 const _DeleteIpamResourceDiscoveryRequest: Schema = [3, n, "DeleteIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun"], [0, 2], 1];
@@ -196,6 +202,8 @@ const _DescribeVpcsRequest: Schema = [3, n, "DescribeVpcsRequest", 0, ["Filters"
 const _DescribeVpcsResult: Schema = [3, n, "DescribeVpcsResult", 0, ["NextToken", "Vpcs"], [[0, { "ec2QueryName": "NextToken", "xmlName": "nextToken" }], [() => _VpcList, { "ec2QueryName": "VpcSet", "xmlName": "vpcSet" }]]];
 const _DisableIpamOrganizationAdminAccountRequest: Schema = [3, n, "DisableIpamOrganizationAdminAccountRequest", 0, ["DelegatedAdminAccountId", "DryRun"], [0, 2], 1];
 const _DisableIpamOrganizationAdminAccountResult: Schema = [3, n, "DisableIpamOrganizationAdminAccountResult", 0, ["Success"], [[2, { "ec2QueryName": "Success", "xmlName": "success" }]]];
+const _DisableIpamPolicyRequest: Schema = [3, n, "DisableIpamPolicyRequest", 0, ["IpamPolicyId", "DryRun", "OrganizationTargetId"], [0, 2, 0], 1];
+const _DisableIpamPolicyResult: Schema = [3, n, "DisableIpamPolicyResult", 0, ["Return"], [[2, { "ec2QueryName": "Return", "xmlName": "return" }]]];
 const _DisassociateAddressRequest: Schema = [3, n, "DisassociateAddressRequest", 0, ["AssociationId", "PublicIp", "DryRun"], [0, 0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]]];
 const _DisassociateIpamByoasnRequest: Schema = [3, n, "DisassociateIpamByoasnRequest", 0, ["Asn", "Cidr", "DryRun"], [0, 0, 2], 2];
 const _DisassociateIpamByoasnResult: Schema = [3, n, "DisassociateIpamByoasnResult", 0, ["AsnAssociation"], [[() => _AsnAssociation, { "ec2QueryName": "AsnAssociation", "xmlName": "asnAssociation" }]]];
@@ -207,8 +215,12 @@ const _DisassociateVpcCidrBlockRequest: Schema = [3, n, "DisassociateVpcCidrBloc
 const _DisassociateVpcCidrBlockResult: Schema = [3, n, "DisassociateVpcCidrBlockResult", 0, ["Ipv6CidrBlockAssociation", "CidrBlockAssociation", "VpcId"], [[() => _VpcIpv6CidrBlockAssociation, { "ec2QueryName": "Ipv6CidrBlockAssociation", "xmlName": "ipv6CidrBlockAssociation" }], [() => _VpcCidrBlockAssociation, { "ec2QueryName": "CidrBlockAssociation", "xmlName": "cidrBlockAssociation" }], [0, { "ec2QueryName": "VpcId", "xmlName": "vpcId" }]]];
 const _EnableIpamOrganizationAdminAccountRequest: Schema = [3, n, "EnableIpamOrganizationAdminAccountRequest", 0, ["DelegatedAdminAccountId", "DryRun"], [0, 2], 1];
 const _EnableIpamOrganizationAdminAccountResult: Schema = [3, n, "EnableIpamOrganizationAdminAccountResult", 0, ["Success"], [[2, { "ec2QueryName": "Success", "xmlName": "success" }]]];
+const _EnableIpamPolicyRequest: Schema = [3, n, "EnableIpamPolicyRequest", 0, ["IpamPolicyId", "DryRun", "OrganizationTargetId"], [0, 2, 0], 1];
+const _EnableIpamPolicyResult: Schema = [3, n, "EnableIpamPolicyResult", 0, ["IpamPolicyId"], [[0, { "ec2QueryName": "IpamPolicyId", "xmlName": "ipamPolicyId" }]]];
 const _GetAssociatedIpv6PoolCidrsRequest: Schema = [3, n, "GetAssociatedIpv6PoolCidrsRequest", 0, ["PoolId", "NextToken", "MaxResults", "DryRun"], [0, 0, 1, 2], 1];
 const _GetAssociatedIpv6PoolCidrsResult: Schema = [3, n, "GetAssociatedIpv6PoolCidrsResult", 0, ["Ipv6CidrAssociations", "NextToken"], [[() => _Ipv6CidrAssociationSet, { "ec2QueryName": "Ipv6CidrAssociationSet", "xmlName": "ipv6CidrAssociationSet" }], [0, { "ec2QueryName": "NextToken", "xmlName": "nextToken" }]]];
+const _GetEnabledIpamPolicyRequest: Schema = [3, n, "GetEnabledIpamPolicyRequest", 0, ["DryRun"], [2]];
+const _GetEnabledIpamPolicyResult: Schema = [3, n, "GetEnabledIpamPolicyResult", 0, ["IpamPolicyEnabled", "IpamPolicyId", "ManagedBy"], [[2, { "ec2QueryName": "IpamPolicyEnabled", "xmlName": "ipamPolicyEnabled" }], [0, { "ec2QueryName": "IpamPolicyId", "xmlName": "ipamPolicyId" }], [0, { "ec2QueryName": "ManagedBy", "xmlName": "managedBy" }]]];
 const _GetIpamAddressHistoryRequest: Schema = [3, n, "GetIpamAddressHistoryRequest", 0, ["Cidr", "IpamScopeId", "DryRun", "VpcId", "StartTime", "EndTime", "MaxResults", "NextToken"], [0, 0, 2, 0, 4, 4, 1, 0], 2];
 const _GetIpamAddressHistoryResult: Schema = [3, n, "GetIpamAddressHistoryResult", 0, ["HistoryRecords", "NextToken"], [[() => _IpamAddressHistoryRecordSet, { "ec2QueryName": "HistoryRecordSet", "xmlName": "historyRecordSet" }], [0, { "ec2QueryName": "NextToken", "xmlName": "nextToken" }]]];
 const _GetIpamDiscoveredAccountsRequest: Schema = [3, n, "GetIpamDiscoveredAccountsRequest", 0, ["IpamResourceDiscoveryId", "DiscoveryRegion", "DryRun", "Filters", "NextToken", "MaxResults"], [0, 0, 2, [() => _FilterList, { "xmlName": "Filter" }], 0, 1], 2];

@@ -32,6 +32,8 @@ export interface Ipam extends Versioned {
   Tier: 'free' | 'advanced';
   EnablePrivateGua: boolean;
   MeteredAccount: 'ipam-owner' | 'resource-owner';
+  /** Internal: when `resource-owner` metering was last switched on (ISO), the clock of DN-12's time restriction. */
+  meteredAccountChangedAt?: string;
   ResourceDiscoveryAssociationCount: number;
   /** Created with the IPAM, deleted with it (spec §10.2); absent only on IPAMs stored before resource discoveries existed. */
   DefaultResourceDiscoveryId?: string;

@@ -11,6 +11,16 @@ import { allocateAddress, describeAddresses, releaseAddress } from '../elastic-i
 import { describeAction } from '../describe.ts';
 import { createIpam, deleteIpam, modifyIpam } from '../ipams.ts';
 import {
+  createIpamPolicy,
+  deleteIpamPolicy,
+  disableIpamPolicy,
+  enableIpamPolicy,
+  getEnabledIpamPolicy,
+  getIpamPolicyAllocationRules,
+  getIpamPolicyOrganizationTargets,
+  modifyIpamPolicyAllocationRules,
+} from '../ipam-policies.ts';
+import {
   authorizeOrganizationAdminChange,
   disableIpamOrganizationAdminAccount,
   enableIpamOrganizationAdminAccount,
@@ -154,6 +164,16 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   CreateIpamExternalResourceVerificationToken: { run: createIpamExternalResourceVerificationToken, idempotent: true },
   DescribeIpamExternalResourceVerificationTokens: { run: describeAction('DescribeIpamExternalResourceVerificationTokens') },
   DeleteIpamExternalResourceVerificationToken: { run: deleteIpamExternalResourceVerificationToken },
+  // IPAM policies (issue 22): advanced tier
+  CreateIpamPolicy: { run: createIpamPolicy, idempotent: true },
+  DescribeIpamPolicies: { run: describeAction('DescribeIpamPolicies') },
+  DeleteIpamPolicy: { run: deleteIpamPolicy },
+  ModifyIpamPolicyAllocationRules: { run: modifyIpamPolicyAllocationRules },
+  GetIpamPolicyAllocationRules: { run: getIpamPolicyAllocationRules },
+  EnableIpamPolicy: { run: enableIpamPolicy },
+  DisableIpamPolicy: { run: disableIpamPolicy },
+  GetEnabledIpamPolicy: { run: getEnabledIpamPolicy },
+  GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },

@@ -5,6 +5,7 @@ import { isForgottenPoolCidr } from '../../domain/expiry.ts';
 import type { Ipam, IpamScope, ResourceState } from '../../domain/model/ipam.ts';
 import type { IpamPool, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { SharedAction } from '../../domain/sharing.ts';
+import { requireTierAllowsAllocationTo } from '../ipam-tiers.ts';
 import { sharedAccess } from '../sharing/access.ts';
 import type { Dependencies, RequestContext } from './context.ts';
 
@@ -63,7 +64,12 @@ export async function authorizedPool(
   }
   if (pool && pool.OwnerId !== context.accountId && poolInRegion(context, pool)) {
     const allows = await sharedAccess(deps, context.accountId, pool.IpamPoolArn, pool.OwnerId);
-    if (action && allows(action)) return pool;
+    if (action && allows(action)) {
+      // A shared pool allocates to its principal: an advanced-tier feature (DN-10).
+      if (action === 'AllocateIpamPoolCidr' || action === 'ImportByoipCidrToIpam')
+        await requireTierAllowsAllocationTo(deps, pool, context.accountId);
+      return pool;
+    }
     if (allows('DescribeIpamPools')) throw new IpamError('UnauthorizedOperation', messages.unauthorized());
   }
   throw new IpamError('InvalidIpamPoolId.NotFound', messages.notFound('ipam-pool', poolId));
