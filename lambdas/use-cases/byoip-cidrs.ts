@@ -204,6 +204,8 @@ export async function describeByoipCidrs(deps: Dependencies, context: RequestCon
   // The ranges of the caller's public IPv4 pools are BYOIP CIDRs of the caller too (the guide, S9 A3).
   for (const cidr of await publicIpv4PoolRanges(deps, context.accountId, context.region)) {
     if (listed.some((item) => item.cidr === cidr)) continue;
+    // A range moved into IPAM stays in its pool, but is the IPAM pool owner's BYOIP CIDR now.
+    if (advertisements.get(cidr)?.range?.transfer?.state === 'complete-transfer') continue;
     const provisioned = { Cidr: cidr, StatusMessage: PROVISIONED_STATUS, State: 'provisioned', NetworkBorderGroup: context.region };
     listed.push({ cidr, present: () => ({ ...provisioned, Description: undefined, AsnAssociations: [] }) });
   }

@@ -6,6 +6,10 @@
 // pool of its own (`ipv4pool-ec2-…`, `ipv6pool-ec2-…`), answered as its StatusMessage. It lives
 // on the account's BYOIP record of its Region and CIDR (ByoipCidrAdvertisement.range), beside the
 // advertisement, so DescribeByoipCidrs, Advertise and Withdraw see one record per CIDR.
+//
+// An IPv4 range's pool is a public IPv4 pool like CreatePublicIpv4Pool's (as in EC2): its
+// successful verification creates the `public-ipv4-pool` record (public-ipv4-pools.ts), which
+// then holds the range's addresses for Elastic IPs; the range record keeps only the pool's id.
 import { parseAuthorizationMessage } from '../domain/byoip-verification.ts';
 import { type Cidr, cidrsOverlap, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { awsWords, IpamError } from '../domain/errors.ts';
@@ -17,6 +21,7 @@ import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts
 import type { Write } from '../ports/store.ts';
 import { ByoipVerificationFailed, requireMostSpecificByoip, verifySignedCidrMessage } from './byoip-provisioning.ts';
 import { retryOnConflict } from './free-space.ts';
+import { byoipPublicIpv4Pool, publicIpv4PoolDeleted } from './public-ipv4-pools.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import type { Announcement } from './kernel/outbox.ts';
 import { commitAnnouncing } from './kernel/outbox.ts';
@@ -216,8 +221,13 @@ async function settleRange(deps: Dependencies, pending: RangeRecord, problem: st
     ? { ...pending.range, state: 'failed-provision', failureMessage: problem, retainedUntil: byoipRangeRetainedUntil(deps.now()) }
     : { ...pending.range, state: 'provisioned' };
   const settled: RangeRecord = { ...pending, range };
-  // Invariant: the record is still pending, so it settles exactly once.
-  await commitAnnouncing(deps, [rangeRecordWrite(settled)], [rangeStateChange(settled, 'pending-provision')]);
+  const pool = !problem && parseCidr(pending.cidr).family === 'ipv4' ? byoipPublicIpv4Pool({ ...pending, ...pending.range }) : undefined;
+  // Invariant: the record is still pending, so it settles (and its IPv4 pool is made) exactly once.
+  await commitAnnouncing(
+    deps,
+    [rangeRecordWrite(settled), ...(pool ? [pool.write] : [])],
+    [rangeStateChange(settled, 'pending-provision'), ...(pool ? [pool.announcement] : [])],
+  );
 }
 
 export async function deprovisionByoipCidr(deps: Dependencies, context: RequestContext, input: { Cidr: string }) {
@@ -235,6 +245,14 @@ export async function deprovisionByoipCidr(deps: Dependencies, context: RequestC
     if (record.range.transfer?.state === 'pending-transfer') {
       throw new IpamError('IncorrectState', `The range ${record.cidr} is being moved to IPAM pool ${record.range.transfer.ipamPoolId}`);
     }
+    // EC2 deletes the range's address pool, and refuses while "IP addresses [are] allocated from its address range".
+    const pool = await deps.store.getPublicIpv4Pool(record.ownerId, record.range.poolId);
+    if (pool && pool.allocated.length > 0) {
+      throw new IpamError(
+        'IncorrectState',
+        `The range ${record.cidr} has ${pool.allocated.length} IP addresses allocated from its address range; release them before deprovisioning it`,
+      );
+    }
     const before = rangeState(record);
     // Nothing outside is asked, so the deprovision completes with the request; the answer is the
     // state it started from, as EC2 answers (describe-byoip-cidrs shows deprovisioned).
@@ -242,7 +260,15 @@ export async function deprovisionByoipCidr(deps: Dependencies, context: RequestC
       ...record,
       range: { ...record.range, state: 'deprovisioned', retainedUntil: byoipRangeRetainedUntil(deps.now()) },
     };
-    await commitAnnouncing(deps, [rangeRecordWrite(deprovisioned)], [rangeStateChange(deprovisioned, before)]);
+    await commitAnnouncing(
+      deps,
+      // Invariant (the pool's delete): it is at the version read, so no Elastic IP took an address meanwhile.
+      [
+        rangeRecordWrite(deprovisioned),
+        ...(pool ? [{ op: 'delete' as const, entity: { type: 'public-ipv4-pool' as const, value: pool } }] : []),
+      ],
+      [rangeStateChange(deprovisioned, before), ...(pool ? [publicIpv4PoolDeleted(pool)] : [])],
+    );
     return { ByoipCidr: presentRange(deprovisioned, 'pending-deprovision') };
   });
 }

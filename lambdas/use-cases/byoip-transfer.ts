@@ -7,6 +7,8 @@
 // import-byoip-cidr workflow then provisions the CIDR to the pool allocated whole to the range's
 // public IPv4 pool (ResourceType ec2-public-ipv4-pool, owned by the range's account) and marks the
 // range complete-transfer in the same commit — or ends them failed-import and failed-transfer.
+// The same commit gives the range's public IPv4 pool (made by ProvisionByoipCidr) that allocation,
+// so its Elastic IPs stay and DeprovisionPublicIpv4PoolCidr later returns the block to the IPAM pool.
 // Asking again answers the transfer's state, as the guide polls it (a failure once, with its reason).
 import { formatCidr, parseCidr } from '../domain/cidr.ts';
 import { IpamError, messages } from '../domain/errors.ts';
@@ -128,8 +130,24 @@ export async function importByoipCidr(deps: Dependencies, args: ImportArgs): Pro
       createdAt: deps.now().toISOString(),
     };
     const moved: RangeRecord = { ...range, range: { ...range.range, transfer: { ...range.range.transfer!, state: 'complete-transfer' } } };
-    // Invariant (the range's update): it is still provisioned and moving here, so it moves once.
-    return { writes: [{ op: 'create', entity: { type: 'allocation', value: allocation } }, rangeRecordWrite(moved)] };
+    // The range's public IPv4 pool now holds the block through this allocation, so
+    // DeprovisionPublicIpv4PoolCidr gives it back to the IPAM pool (S12 C5).
+    const publicPool = await deps.store.getPublicIpv4Pool(args.ownerId, range.range.poolId);
+    const held = publicPool && {
+      ...publicPool,
+      ranges: publicPool.ranges.map((entry) =>
+        entry.cidr === cidr ? { ...entry, ipamPoolId: pool.IpamPoolId, ipamPoolAllocationId: allocation.IpamPoolAllocationId } : entry,
+      ),
+    };
+    return {
+      writes: [
+        { op: 'create', entity: { type: 'allocation', value: allocation } },
+        // Invariant (the range's update): it is still provisioned and moving here, so it moves once.
+        rangeRecordWrite(moved),
+        // Invariant (the pool's update): it is at the version read (its Elastic IPs unchanged).
+        ...(held ? [{ op: 'update' as const, entity: { type: 'public-ipv4-pool' as const, value: held } }] : []),
+      ],
+    };
   });
   // The provisioning may have ended the record failed-import (no room in the scope, the range gone): so does the transfer.
   const record = await findPoolCidr(deps, args.poolId, args.poolCidrId);

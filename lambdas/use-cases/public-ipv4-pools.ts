@@ -4,6 +4,13 @@
 // (AllocateAddress --public-ipv4-pool) are not IPAM allocations, the pool record holds their
 // addresses. Pools are found by owner and id in any Region, so the guide's S9 clean-up, which
 // names a us-west-2 pool from us-east-1, works as written (spec S9 "Guide defects").
+//
+// A BYOIPv4 range provisioned outside IPAM (ProvisionByoipCidr, byoip-ranges.ts) gets the same
+// kind of pool: its successful verification creates a `public-ipv4-pool` record holding the range
+// (without IPAM pool), so Describe, AllocateAddress, release, associations and the cool-down below
+// apply to it unchanged. DeprovisionByoipCidr deletes that record (refused while an EIP holds an
+// address of it); MoveByoipCidrToIpam gives its range the IPAM allocation, after which
+// DeprovisionPublicIpv4PoolCidr returns the block to the IPAM pool as for any other range.
 import {
   type Cidr,
   cidrFromStart,
@@ -65,6 +72,9 @@ const poolChange = (pool: PublicIpv4Pool, detail: Omit<PublicIpv4PoolChange['det
   region: pool.region,
 });
 
+/** The deletion's announcement (DeletePublicIpv4Pool, or DeprovisionByoipCidr of the range that made the pool). */
+export const publicIpv4PoolDeleted = (pool: PublicIpv4Pool) => poolChange(pool, { change: 'deleted' });
+
 export async function createPublicIpv4Pool(
   deps: Dependencies,
   context: RequestContext,
@@ -104,11 +114,7 @@ export async function deletePublicIpv4Pool(
     );
   }
   // Invariant (delete): the pool is still at the version read, so no range came in meanwhile.
-  await commitAnnouncing(
-    deps,
-    [{ op: 'delete', entity: { type: 'public-ipv4-pool', value: pool } }],
-    [poolChange(pool, { change: 'deleted' })],
-  );
+  await commitAnnouncing(deps, [{ op: 'delete', entity: { type: 'public-ipv4-pool', value: pool } }], [publicIpv4PoolDeleted(pool)]);
   return { ReturnValue: true };
 }
 
@@ -177,6 +183,13 @@ export async function deprovisionPublicIpv4PoolCidr(deps: Dependencies, context:
   const cidr = formatCidr(parseCidr(input.Cidr));
   const range = first.ranges.find((candidate) => candidate.cidr === cidr);
   if (!range) throw new IpamError('InvalidParameterValue', `The CIDR ${input.Cidr} is not provisioned in public IPv4 pool ${first.PoolId}`);
+  const { ipamPoolId, ipamPoolAllocationId } = range;
+  if (ipamPoolId === undefined || ipamPoolAllocationId === undefined) {
+    throw new IpamError(
+      'InvalidParameterValue',
+      `The CIDR ${cidr} is a BYOIP range provisioned outside IPAM; deprovision it with DeprovisionByoipCidr`,
+    );
+  }
   let announced = outboxFor(deps, []);
   const leave = async (attempt: number): Promise<Write[]> => {
     const current = attempt === 0 ? first : await requirePublicIpv4Pool(deps, context, input.PoolId);
@@ -190,13 +203,13 @@ export async function deprovisionPublicIpv4PoolCidr(deps: Dependencies, context:
       );
     }
     const value = { ...current, ranges: current.ranges.filter((candidate) => candidate.cidr !== cidr) };
-    announced = outboxFor(deps, [poolChange(current, { change: 'cidr-deprovisioned', cidr, ipamPoolId: range.ipamPoolId })]);
+    announced = outboxFor(deps, [poolChange(current, { change: 'cidr-deprovisioned', cidr, ipamPoolId })]);
     // Invariant (update): the public pool is at the version read, so no Elastic IP took an address of the range meanwhile.
     return [{ op: 'update', entity: { type: 'public-ipv4-pool', value } }, ...announced.writes];
   };
   await leave(0); // refuses before anything is released
-  const ipamPool = await deps.store.getPool(range.ipamPoolId);
-  const allocation = ipamPool && (await deps.store.getAllocation(range.ipamPoolId, range.ipamPoolAllocationId));
+  const ipamPool = await deps.store.getPool(ipamPoolId);
+  const allocation = ipamPool && (await deps.store.getAllocation(ipamPoolId, ipamPoolAllocationId));
   const released = ipamPool && allocation ? await releaseAllocation(deps, ipamPool, allocation, 'api', undefined, leave) : false;
   if (!released) await retryOnConflict(async (attempt) => deps.store.commit(await leave(attempt)));
   await announced.deliver();
@@ -274,7 +287,8 @@ export async function allocateFromPublicIpv4Pool(deps: Dependencies, context: Re
       `Domain '${input.Domain}' is not supported for Elastic IPs from a public IPv4 pool; use 'vpc'`,
     );
   }
-  requireNetworkBorderGroup(input.NetworkBorderGroup, first.region);
+  // A BYOIP range's pool may sit in a Local Zone group of the Region (ProvisionByoipCidr --network-border-group).
+  requireNetworkBorderGroup(input.NetworkBorderGroup, first.NetworkBorderGroup);
   const requested = input.Address === undefined ? undefined : requestedAddress(input.Address, first);
   const AllocationId = newElasticIpAllocationId();
   const elasticIp = await retryOnConflict(async (attempt) => {
@@ -358,4 +372,30 @@ export async function publicIpv4PoolRanges(deps: Dependencies, ownerId: string, 
   return (await deps.store.listPublicIpv4Pools(ownerId))
     .filter((pool) => pool.region === region)
     .flatMap((pool) => pool.ranges.map((range) => range.cidr));
+}
+
+/** The public IPv4 pool a BYOIPv4 range outside IPAM gets when ProvisionByoipCidr succeeds: the range, its id, border group, description and pool tags. */
+export function byoipPublicIpv4Pool(range: {
+  ownerId: string;
+  region: string;
+  cidr: string;
+  poolId: string;
+  networkBorderGroup: string;
+  description?: string;
+  poolTags: PublicIpv4Pool['Tags'];
+}) {
+  const pool: PublicIpv4Pool = {
+    PoolId: range.poolId,
+    ...(range.description !== undefined && { Description: range.description }),
+    NetworkBorderGroup: range.networkBorderGroup,
+    Tags: range.poolTags,
+    ownerId: range.ownerId,
+    region: range.region,
+    ranges: [{ cidr: range.cidr }],
+    allocated: [],
+    version: 0,
+  };
+  // Invariant (create): the range's pool id is fresh, so the range settles (and makes its pool) once.
+  const write: Write = { op: 'create', entity: { type: 'public-ipv4-pool', value: pool } };
+  return { write, announcement: poolChange(pool, { change: 'created' }) };
 }

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describeCli('S12 transfer a BYOIP IPv4 CIDR to IPAM with the AWS CLI', () => {
-  it('moves the owner account range into the shared top-level pool and shows it as an ec2-public-ipv4-pool allocation', {
+  it('moves the owner account range into the shared top-level pool, shows it as an ec2-public-ipv4-pool allocation, and cleans up (C1–C7)', {
     timeout: TIMEOUT_MS,
   }, async () => {
     // Precondition: the owner's range, provisioned through EC2 BYOIP (signed message, RDAP certificate).
@@ -68,6 +68,15 @@ describeCli('S12 transfer a BYOIP IPv4 CIDR to IPAM with the AWS CLI', () => {
     );
     const publicPoolId: string = range.StatusMessage;
     expect(publicPoolId).toMatch(/^ipv4pool-ec2-0[0-9a-f]{16}$/);
+    // The range's address pool is a public IPv4 pool (as in EC2), holding the whole range.
+    expect((await byoipOwner.ok('aws ec2 describe-public-ipv4-pools --region us-west-2')).json.PublicIpv4Pools).toEqual([
+      expect.objectContaining({
+        PoolId: publicPoolId,
+        NetworkBorderGroup: 'us-west-2',
+        TotalAddressCount: 256,
+        TotalAvailableAddressCount: 256,
+      }),
+    ]);
 
     // 2. The IPAM (home us-east-1, operating in us-west-2) and its public default scope.
     await ipamAccount.ok('aws ec2 create-ipam --region us-east-1 --operating-regions RegionName=us-west-2');
@@ -152,8 +161,44 @@ describeCli('S12 transfer a BYOIP IPv4 CIDR to IPAM with the AWS CLI', () => {
     expect(
       (await ipamAccount.ok(`aws ec2 get-ipam-pool-allocations --region us-west-2 --ipam-pool-id ${poolId}`)).json.IpamPoolAllocations,
     ).toHaveLength(1);
+    // C5: the owner gives the range's block back to the IPAM pool from its public IPv4 pool (the
+    // guide's us-east-1: public IPv4 pool ids resolve in any Region).
+    expect(
+      (await byoipOwner.ok(`aws ec2 deprovision-public-ipv4-pool-cidr --region us-east-1 --pool-id ${publicPoolId} --cidr ${CIDR}`)).json,
+    ).toEqual({ PoolId: publicPoolId, DeprovisionedAddresses: [CIDR] });
+    // C6, acceptance variant: the pool's Region (us-east-1 lists that Region's pools only); the allocation is gone.
+    expect((await byoipOwner.ok('aws ec2 describe-public-ipv4-pools --region us-west-2')).json.PublicIpv4Pools).toEqual([
+      expect.objectContaining({
+        PoolId: publicPoolId,
+        NetworkBorderGroup: 'us-west-2',
+        PoolAddressRanges: [],
+        TotalAddressCount: 0,
+        TotalAvailableAddressCount: 0,
+      }),
+    ]);
+    expect(
+      (await ipamAccount.ok(`aws ec2 get-ipam-pool-allocations --region us-west-2 --ipam-pool-id ${poolId}`)).json.IpamPoolAllocations,
+    ).toEqual([]);
     // C7 without deprovisioning the CIDR first is refused, as the guide's own rule says.
     const early = await ipamAccount.run(`aws ec2 delete-ipam-pool --region us-east-1 --ipam-pool-id ${poolId}`);
     expect({ status: early.status, code: early.errorCode }).toEqual({ status: 255, code: 'DependencyViolation' });
+    // Acceptance inserts the pool CIDR's deprovision (polled to deprovisioned) before C7.
+    expect(
+      (await ipamAccount.ok(`aws ec2 deprovision-ipam-pool-cidr --region us-east-1 --ipam-pool-id ${poolId} --cidr ${CIDR}`)).json
+        .IpamPoolCidr,
+    ).toMatchObject({ Cidr: CIDR, State: 'pending-deprovision' });
+    await poll(
+      async () => (await ipamAccount.ok(`aws ec2 get-ipam-pool-cidrs --region us-east-1 --ipam-pool-id ${poolId}`)).json.IpamPoolCidrs,
+      (cidrs) => cidrs.length === 1 && cidrs[0].State === 'deprovisioned',
+      `${CIDR} deprovisioned from ${poolId}`,
+    );
+    // C7: the pool goes (Locale and PoolDepth as created, not the guide's sample).
+    expect((await ipamAccount.ok(`aws ec2 delete-ipam-pool --region us-east-1 --ipam-pool-id ${poolId}`)).json.IpamPool).toMatchObject({
+      IpamPoolId: poolId,
+      State: 'delete-in-progress',
+      AwsService: 'ec2',
+      Locale: 'us-west-2',
+      PoolDepth: 1,
+    });
   });
 });

@@ -360,3 +360,116 @@ describe('MoveByoipCidrToIpam (S12)', () => {
     expect((await move(cidr, first, ADMIN, ADMIN)).ByoipCidr.State).toBe('pending-transfer');
   });
 });
+
+// ProvisionByoipCidr of an IPv4 range makes a public IPv4 pool, the same object CreatePublicIpv4Pool
+// makes: listed, allocated from, and (after MoveByoipCidrToIpam) given back to the IPAM pool like one.
+describe('the public IPv4 pool of a BYOIPv4 range outside IPAM', () => {
+  const pools = async (input: Record<string, unknown> = {}) =>
+    (await harness.call('DescribePublicIpv4Pools', input, as(ADMIN))).PublicIpv4Pools as Record<string, unknown>[];
+  const allocate = (PublicIpv4Pool: string) => harness.call('AllocateAddress', { Domain: 'vpc', PublicIpv4Pool }, as(ADMIN));
+  const release = (eip: { AllocationId: string }) => harness.call('ReleaseAddress', { AllocationId: eip.AllocationId }, as(ADMIN));
+  const range = (available: number) => ({
+    FirstAddress: '130.137.230.0',
+    LastAddress: '130.137.230.255',
+    AddressCount: 256,
+    AvailableAddressCount: available,
+  });
+
+  it('is listed with its range, counts, border group and pool tags; Elastic IPs come from it and block DeprovisionByoipCidr', async () => {
+    const cidr = '130.137.230.0/24';
+    const tags = [{ Key: 'team', Value: 'edge' }];
+    const provisioned = await provisionRange(cidr, ADMIN, {
+      Description: 'edge range',
+      PoolTagSpecifications: [{ ResourceType: 'ipv4pool-ec2', Tags: tags }],
+    });
+    const PoolId = provisioned.StatusMessage!;
+    expect(await pools({ PoolIds: [PoolId] })).toEqual([
+      {
+        PoolId,
+        Description: 'edge range',
+        NetworkBorderGroup: REGION,
+        Tags: tags,
+        PoolAddressRanges: [range(256)],
+        TotalAddressCount: 256,
+        TotalAvailableAddressCount: 256,
+      },
+    ]);
+    expect((await pools()).map((pool) => pool.PoolId)).toContain(PoolId);
+    // Listed once in DescribeByoipCidrs: as the range outside IPAM, not again as a pool range.
+    const listed = (await harness.call('DescribeByoipCidrs', { MaxResults: 100 }, as(ADMIN))).ByoipCidrs;
+    expect(listed.filter((answer: Answer) => answer.Cidr === cidr)).toEqual([expect.objectContaining({ StatusMessage: PoolId })]);
+
+    const eip = await allocate(PoolId);
+    expect(eip).toMatchObject({ PublicIp: '130.137.230.0', PublicIpv4Pool: PoolId, NetworkBorderGroup: REGION, Domain: 'vpc' });
+    expect((await pools({ PoolIds: [PoolId] }))[0]).toMatchObject({ PoolAddressRanges: [range(255)], TotalAvailableAddressCount: 255 });
+    // The range is EC2's until moved: DeprovisionByoipCidr is its way out, not DeprovisionPublicIpv4PoolCidr or DeletePublicIpv4Pool.
+    await expectRefusal(
+      harness.call('DeprovisionPublicIpv4PoolCidr', { PoolId, Cidr: cidr }, as(ADMIN)),
+      'InvalidParameterValue',
+      'DeprovisionByoipCidr',
+    );
+    await expectRefusal(harness.call('DeletePublicIpv4Pool', { PoolId }, as(ADMIN)), 'DependencyViolation', PoolId);
+    await expectRefusal(
+      harness.call('DeprovisionByoipCidr', { Cidr: cidr }, as(ADMIN)),
+      'IncorrectState',
+      'IP addresses allocated from its address range',
+    );
+    await release(eip);
+    expect((await harness.call('DeprovisionByoipCidr', { Cidr: cidr }, as(ADMIN))).ByoipCidr.State).toBe('pending-deprovision');
+    // EC2 "deletes the corresponding address pool".
+    await expectRefusal(pools({ PoolIds: [PoolId] }), 'InvalidPublicIpv4PoolID.NotFound', PoolId);
+    const changes = harness.events
+      .published()
+      .filter((event) => event['detail-type'] === 'Public IPv4 Pool Change' && (event.detail as { poolId: string }).poolId === PoolId)
+      .map((event) => (event.detail as { change: string }).change);
+    expect(changes).toEqual(['created', 'deleted']);
+  });
+
+  it('makes no public IPv4 pool for an IPv6 range or a range that failed', async () => {
+    const before = (await pools()).length;
+    expect((await provisionRange('2605:9cc0:700::/48')).State).toBe('provisioned');
+    const failed = '130.137.231.0/24';
+    await harness.call(
+      'ProvisionByoipCidr',
+      { Cidr: failed, CidrAuthorizationContext: authorization(failed, ADMIN, { signer: createSigningIdentity() }) },
+      as(ADMIN),
+    );
+    expect(await describeRange(failed)).toMatchObject({ State: 'failed-provision' });
+    expect(await pools()).toHaveLength(before);
+  });
+
+  it('after MoveByoipCidrToIpam holds the IPAM allocation, keeps its Elastic IPs, and gives the block back (S12 C5/C6)', async () => {
+    const cidr = '130.137.230.0/24';
+    const PoolId = (await provisionRange(cidr)).StatusMessage!;
+    const eip = await allocate(PoolId);
+    const ipamPool = await transferPool(ADMIN);
+    await move(cidr, ipamPool, ADMIN, ADMIN);
+    expect((await move(cidr, ipamPool, ADMIN, ADMIN)).ByoipCidr.State).toBe('complete-transfer');
+    const allocations = async () =>
+      (await harness.call('GetIpamPoolAllocations', { IpamPoolId: ipamPool.IpamPoolId }, as(ADMIN))).IpamPoolAllocations;
+    expect(await allocations()).toMatchObject([{ Cidr: cidr, ResourceId: PoolId, ResourceType: 'ec2-public-ipv4-pool' }]);
+    // The EIP is unaffected; the range moved, so DeprovisionByoipCidr no longer applies.
+    expect((await pools({ PoolIds: [PoolId] }))[0]).toMatchObject({ PoolAddressRanges: [range(255)] });
+    await expectRefusal(harness.call('DeprovisionByoipCidr', { Cidr: cidr }, as(ADMIN)), 'InvalidParameterValue');
+    await expectRefusal(harness.call('DeprovisionPublicIpv4PoolCidr', { PoolId, Cidr: cidr }, as(ADMIN)), 'DependencyViolation', cidr);
+    await release(eip);
+    // C5 (in the IPAM's Region, as the guide writes it), C6.
+    expect(await harness.call('DeprovisionPublicIpv4PoolCidr', { PoolId, Cidr: cidr }, as(ADMIN, 'us-east-1'))).toEqual({
+      PoolId,
+      DeprovisionedAddresses: [cidr],
+    });
+    expect((await pools({ PoolIds: [PoolId] }))[0]).toMatchObject({
+      PoolAddressRanges: [],
+      TotalAddressCount: 0,
+      TotalAvailableAddressCount: 0,
+    });
+    expect(await allocations()).toEqual([]);
+    // The IPAM pool CIDR can go now, and the pool with it.
+    await harness.call('DeprovisionIpamPoolCidr', { IpamPoolId: ipamPool.IpamPoolId, Cidr: cidr }, as(ADMIN, 'us-east-1'));
+    const { IpamPoolCidrs } = await harness.call('GetIpamPoolCidrs', { IpamPoolId: ipamPool.IpamPoolId }, as(ADMIN, 'us-east-1'));
+    expect(IpamPoolCidrs).toMatchObject([{ Cidr: cidr, State: 'deprovisioned' }]);
+    expect((await harness.call('DeleteIpamPool', { IpamPoolId: ipamPool.IpamPoolId }, as(ADMIN, 'us-east-1'))).IpamPool).toMatchObject({
+      State: 'delete-in-progress',
+    });
+  });
+});

@@ -133,11 +133,15 @@ export interface ElasticIp extends Versioned {
   ipamPoolAllocationId?: string;
 }
 
-/** One range of a public IPv4 pool: a block an IPAM pool allocated to it (`ec2-public-ipv4-pool`). */
+/**
+ * One range of a public IPv4 pool: a block an IPAM pool allocated to it (`ec2-public-ipv4-pool`),
+ * or the BYOIPv4 range whose ProvisionByoipCidr made the pool (no IPAM pool until
+ * MoveByoipCidrToIpam gives it the IPAM allocation that now holds it).
+ */
 export interface PublicIpv4PoolRange {
   cidr: string;
-  ipamPoolId: string;
-  ipamPoolAllocationId: string;
+  ipamPoolId?: string;
+  ipamPoolAllocationId?: string;
 }
 
 /**
