@@ -1,7 +1,7 @@
 // Forms that run one API action: the API's validation message (code and message) shown beside the
 // form when it refuses; on success the page is rendered again with a note in the shell's live region.
 import { ApiError, type ApiOutput, errorText } from './api/client.ts';
-import { h, statusArea } from './dom.ts';
+import { h, type StatusArea, statusArea } from './dom.ts';
 import type { PageContext } from './page.ts';
 
 export interface ActionFormOptions {
@@ -89,3 +89,16 @@ export function numberOf(form: HTMLFormElement, name: string): number | undefine
 
 export const isApiError = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
 export type { ApiOutput };
+
+/** A page's way to act: clear its status, run, then render the page again, or show the API's error there. */
+export const pageAction =
+  (status: StatusArea, refresh: () => void) =>
+  async (run: () => Promise<unknown>): Promise<void> => {
+    status.clear();
+    try {
+      await run();
+      refresh();
+    } catch (error) {
+      status.show('error', errorText(error));
+    }
+  };

@@ -2,6 +2,7 @@
 // (typed "delete"), and one discovery's discovered accounts and resource CIDRs per Region.
 import { type ApiOutput, callAll, errorText } from '../api/client.ts';
 import { field, h, replaceChildren, statusArea } from '../dom.ts';
+import { pageAction } from '../forms.ts';
 import type { PageContext } from '../page.ts';
 import { formatTime } from '../search/history.ts';
 import { formatUsage } from '../search/resources.ts';
@@ -16,16 +17,7 @@ export async function discoveriesPage({ client, refresh }: PageContext): Promise
     callAll(client, 'DescribeIpams', { MaxResults: 1000 }, 'Ipams'),
   ]);
   const status = statusArea();
-  /** Runs an action, then draws the page again (with the new state), or shows the API's error. */
-  const act = async (run: () => Promise<unknown>) => {
-    status.clear();
-    try {
-      await run();
-      refresh();
-    } catch (error) {
-      status.show('error', errorText(error));
-    }
-  };
+  const act = pageAction(status, refresh);
 
   const description = h('input', { name: 'description' });
   const regions = h('input', { name: 'regions', value: client.credentials.region, spellcheck: 'false' });

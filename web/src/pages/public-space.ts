@@ -1,7 +1,8 @@
 // Public space: BYOIP CIDRs (DescribeByoipCidrs, the signed-in Region), BYOASNs, the IPAM's
 // external-resource verification tokens (create, delete by typing "delete"), and Elastic IPs.
-import { type ApiOutput, callAll, errorText } from '../api/client.ts';
+import { type ApiOutput, callAll } from '../api/client.ts';
 import { field, h, statusArea } from '../dom.ts';
+import { pageAction } from '../forms.ts';
 import type { PageContext } from '../page.ts';
 import { formatTime } from '../search/history.ts';
 import { confirmByTyping, table } from '../widgets.ts';
@@ -17,15 +18,7 @@ export async function publicSpacePage({ client, refresh }: PageContext): Promise
     callAll(client, 'DescribeIpams', { MaxResults: 1000 }, 'Ipams'),
   ]);
   const status = statusArea();
-  const act = async (run: () => Promise<unknown>) => {
-    status.clear();
-    try {
-      await run();
-      refresh();
-    } catch (error) {
-      status.show('error', errorText(error));
-    }
-  };
+  const act = pageAction(status, refresh);
 
   const ipamChoice = h(
     'select',
