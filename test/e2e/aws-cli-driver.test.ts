@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../support/optional-client.ts';
 import { ADMIN, OTHER, startTestService, type TestService } from '../support/service.ts';
 import { type AwsCli, awsCli, type CliResult, probeAwsCli } from './support/aws-cli.ts';
-import { cliDriverPids, closeCliDrivers, probeCliDriver } from './support/aws-cli-driver.ts';
+import { cliDriverPids, closeCliDrivers, probeCliDriver, runInDriver } from './support/aws-cli-driver.ts';
 
 const probe = await probeAwsCli();
 const driver = probe.available && (await probeCliDriver());
@@ -99,6 +99,25 @@ describeDriver('the AWS CLI driver', () => {
       await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
       // The next command starts a driver again.
       expect(await inDriver.run(commands[0]!)).toEqual(expected[0]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'kills a driver whose command outlives its timeout, as execFile kills an aws process, and starts another',
+    async () => {
+      expect((await inDriver.run('aws ec2 describe-ipams')).status).toBe(0);
+      const before = cliDriverPids();
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        AWS_DEFAULT_REGION: 'us-east-1',
+      };
+      const timedOut = await runInDriver(['ec2', 'describe-ipams', '--endpoint-url', service.url], env, 1);
+      expect(timedOut).toEqual({ status: -1, stdout: '', stderr: '' });
+      expect(cliDriverPids().length).toBe(before.length - 1);
+      expect((await inDriver.run('aws ec2 describe-ipams')).status).toBe(0);
     },
     TIMEOUT_MS,
   );
