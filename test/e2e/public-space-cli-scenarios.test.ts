@@ -191,6 +191,14 @@ async function cleanUpFromC4(setup: ByoipSetup, cidr: string, locale: string): P
     (result) => result.status === 0,
     'the IPAM to be deleted',
   );
+  // Deleting is asynchronous and a deleting IPAM still counts toward the account's one IPAM: the
+  // next scenario's create-ipam waits until it is gone.
+  await pollJson(
+    'aws ec2 describe-ipams --region us-east-1 --profile ipam-account',
+    (json) => json.Ipams.some((ipam: { IpamId: string }) => ipam.IpamId === setup.ipamId),
+    (present) => !present,
+    'the IPAM to be gone',
+  );
 }
 
 describeCli('S14 sequential Elastic IPs with the AWS CLI', () => {

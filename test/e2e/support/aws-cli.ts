@@ -1,11 +1,17 @@
 // Runs the real AWS CLI against the test service, with a clean environment: only the given
 // account's keys, us-east-1 as the default Region, and empty config/credentials files so the
-// machine's own AWS set-up cannot leak in.
+// machine's own AWS set-up cannot leak in. With AWS CLI v1 the commands run in long-lived Python
+// processes (aws-cli-driver.ts), otherwise one `aws` process per command.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import { closeCliDrivers, runInDriver } from './aws-cli-driver.ts';
 import { programPath } from './program.ts';
+
+// The driver processes end with the test file.
+afterAll(closeCliDrivers);
 
 export interface CliAccount {
   accessKeyId: string;
@@ -73,6 +79,7 @@ export function shellWords(line: string): string[] {
   return words;
 }
 
+const COMMAND_TIMEOUT_MS = 60_000;
 const ERROR_LINE = /An error occurred \(([^)]+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: (.*)/;
 
 export interface AwsCli {
@@ -80,7 +87,7 @@ export interface AwsCli {
   run(command: string): Promise<CliResult>;
   /** Like run, but fails the test unless the command exits 0. */
   ok(command: string): Promise<CliResult>;
-  /** Number of CLI processes started so far. */
+  /** Number of AWS CLI commands run so far. */
   readonly invocations: number;
 }
 
@@ -93,6 +100,8 @@ export async function awsCli(
   account: CliAccount,
   region = 'us-east-1',
   profiles: Record<string, CliAccount> = {},
+  /** `subprocess: true` runs each command as its own `aws` process, even where the driver would do. */
+  options: { subprocess?: boolean } = {},
 ): Promise<AwsCli> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ipam-aws-cli-'));
   const configFile = path.join(dir, 'config');
@@ -116,27 +125,27 @@ export async function awsCli(
   });
   let invocations = 0;
 
-  const run = (command: string): Promise<CliResult> => {
+  const run = async (command: string): Promise<CliResult> => {
     const [program, ...args] = shellWords(command);
     if (program !== 'aws') throw new Error(`not an aws command: ${command}`);
     invocations++;
+    const argv = [...args, '--endpoint-url', endpointUrl];
+    const done = (status: number, stdout: string, stderr: string): CliResult => {
+      const result: CliResult = { status, stdout, stderr };
+      const match = ERROR_LINE.exec(stderr);
+      if (match) [, result.errorCode, result.errorAction, result.errorMessage] = match;
+      try {
+        if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) result.json = JSON.parse(stdout);
+      } catch {
+        // not JSON: --output text
+      }
+      return result;
+    };
+    const inDriver = options.subprocess ? undefined : await runInDriver(argv, env, COMMAND_TIMEOUT_MS);
+    if (inDriver) return done(inDriver.status, inDriver.stdout, inDriver.stderr);
     return new Promise((resolve) => {
-      execFile(
-        programPath('aws'),
-        [...args, '--endpoint-url', endpointUrl],
-        { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          const result: CliResult = { status, stdout, stderr };
-          const match = ERROR_LINE.exec(stderr);
-          if (match) [, result.errorCode, result.errorAction, result.errorMessage] = match;
-          try {
-            if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) result.json = JSON.parse(stdout);
-          } catch {
-            // not JSON: --output text
-          }
-          resolve(result);
-        },
+      execFile(programPath('aws'), argv, { env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve(done(error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr)),
       );
     });
   };
