@@ -9,13 +9,8 @@ import { cliDriverPids, closeCliDrivers, probeCliDriver, runInDriver } from './s
 
 const probe = await probeAwsCli();
 const driver = probe.available && (await probeCliDriver());
-const describeDriver = describe.skipIf(
-  skipUnless(
-    driver,
-    'the AWS CLI driver tests',
-    probe.available ? 'the aws program is not AWS CLI v1 on a Python that imports awscli' : probe.reason,
-  ),
-);
+const whyNot = probe.available ? 'the aws program is not AWS CLI v1 on a Python that imports awscli' : probe.reason;
+const describeDriver = describe.skipIf(skipUnless(driver, 'the AWS CLI driver tests', whyNot));
 const TIMEOUT_MS = 120_000;
 
 let service: TestService;
