@@ -84,8 +84,15 @@ describe('IPAM policy records', () => {
     );
     await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'advanced' });
     const { IpamPolicy } = await harness.call('CreateIpamPolicy', { IpamId: Ipam.IpamId });
-    await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' });
-    await expectRefusal(harness.call('EnableIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId }), 'InvalidParameterValue', 'Free Tier');
+    // While the IPAM has a policy it stays on the advanced tier.
+    await expectRefusal(
+      harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }),
+      'IncorrectState',
+      'Before you can switch from the Advanced Tier to the Free Tier, you must delete IPAM policies',
+      IpamPolicy.IpamPolicyId,
+    );
+    await harness.call('DeleteIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId });
+    expect((await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' })).Ipam.Tier).toBe('free');
   });
 });
 
