@@ -33,7 +33,7 @@ export const newResourceDiscoveryId = () => shortId('ipam-res-disco');
 export const newResourceDiscoveryAssociationId = () => shortId('ipam-res-disco-assoc');
 export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 export const newIpamPolicyId = () => shortId('ipam-policy');
-/** Like arnOf (empty Region field); not a taggable kind here: CreateTags does not reach policies yet. */
+/** Like arnOf (empty Region field). */
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
@@ -51,9 +51,9 @@ export const arnOf = (accountId: string, resource: ArnResource, id: string) => `
 
 /**
  * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
- * IPAM resources with ARNs, and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
+ * IPAM resources with ARNs (IPAM policies too), and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
  */
-export type TaggableKind = ArnResource | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
+export type TaggableKind = ArnResource | 'ipam-policy' | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
 
 /** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
 const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
@@ -62,6 +62,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
   [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
+  [/^ipam-policy-[0-9a-f]+$/, 'ipam-policy'],
   [/^ipam-[0-9a-f]+$/, 'ipam'],
   [/^eipalloc-[0-9a-f]+$/, 'elastic-ip'],
   [/^ipv4pool-ec2-[0-9a-f]+$/, 'ipv4pool-ec2'],

@@ -66,8 +66,12 @@ export function meteringAfter(current: Metering, requested: MeteredAccount | und
   );
 }
 
-/** The guide's five preconditions of a move from the Advanced to the Free Tier (UG L1928–1934). */
+/**
+ * The guide's five preconditions of a move from the Advanced to the Free Tier (UG L1928–1934),
+ * and ours for the advanced-tier features the guide's list predates (spec §2.4, issue 22).
+ */
 const DOWNGRADE_PRECONDITIONS = {
+  policies: 'delete IPAM policies',
   privatePools: 'delete private scope pools',
   privateScopes: 'delete non-default private scopes',
   foreignLocales: 'delete pools with locales different than the IPAM home Region',
@@ -83,5 +87,11 @@ export const downgradeRefusal = (precondition: keyof typeof DOWNGRADE_PRECONDITI
   );
 
 /** An advanced-tier feature asked of a free-tier IPAM: InvalidParameterValue naming the tier (DN-10). */
-export const freeTierRefusal = (ipamId: string, feature: string) =>
-  new IpamError('InvalidParameterValue', `${feature} requires the Advanced Tier; IPAM ${ipamId} is in the Free Tier`);
+export class FreeTierRefusal extends IpamError {
+  constructor(ipamId: string, feature: string) {
+    super('InvalidParameterValue', `${feature} requires the Advanced Tier; IPAM ${ipamId} is in the Free Tier`);
+    this.name = 'FreeTierRefusal';
+  }
+}
+
+export const freeTierRefusal = (ipamId: string, feature: string) => new FreeTierRefusal(ipamId, feature);

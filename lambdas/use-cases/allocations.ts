@@ -30,6 +30,8 @@ import {
   takeWrites,
 } from './free-space.ts';
 import { allocateInBatch, searchTicket } from './allocation-batches.ts';
+import { tierGuard } from './ipam-tiers.ts';
+import { FreeTierRefusal } from '../domain/ipam-tier.ts';
 import { authorizedPool, poolVisible, requirePool, requireSettled } from './kernel/lookup.ts';
 import { forgetWarm, knownPool, poolMark, rememberCarve, rememberPool, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
@@ -190,6 +192,7 @@ async function allocateWith(
         ...(checked ? [{ op: 'check', entity: { type: 'pool', value: pool } } satisfies Write] : []),
         ...takes,
         ...writes,
+        ...(await tierGuard(deps, [current.pool], context.accountId)),
         ...outbox.writes,
       ]);
       if (attempt === 0 && placement.bestFit) rememberCarve(deps.store, current.pool, netmask, mark, [], takes);
@@ -218,7 +221,8 @@ async function allocateWith(
     await outbox.deliver();
     return output;
   };
-  if (request.requested) return alone(early);
+  // An allocation to another account commits with its IPAM's tier guard (ipam-tiers.ts), one item per IPAM: alone.
+  if (request.requested || pool.OwnerId !== context.accountId) return alone(early);
   // By netmask: concurrent callers of the pool in this process commit together (allocation-batches.ts).
   return allocateInBatch(
     deps,
@@ -375,7 +379,13 @@ export async function importResourceAllocation(
 ): Promise<IpamPoolAllocation | undefined> {
   return retryOnConflict(async () => {
     const placement = await findSpecificPlacement(deps.store, pool.IpamPoolId, cidr);
-    return placement && takeForResource(deps, pool, placement, resource, 'auto-import');
+    try {
+      return placement && (await takeForResource(deps, pool, placement, resource, 'auto-import'));
+    } catch (error) {
+      // A free-tier IPAM imports no resource of another account (tierGuard's refusal): it stays unmanaged.
+      if (error instanceof FreeTierRefusal) return undefined;
+      throw error;
+    }
   });
 }
 
@@ -424,7 +434,14 @@ export async function takeAllForResource(
       ...(resource.id === undefined ? { version: 1 } : {}),
     }),
   );
-  const takes = await Promise.all(draws.map(({ placement }) => takeWrites(deps.store, placement)));
+  const [takes, guard] = await Promise.all([
+    Promise.all(draws.map(({ placement }) => takeWrites(deps.store, placement))),
+    tierGuard(
+      deps,
+      draws.map(({ pool }) => pool),
+      resource.owner,
+    ),
+  ]);
   const outbox = outboxFor(
     deps,
     allocations.map((allocation, i) => allocationChange(draws[i].pool, allocation, 'created', cause)),
@@ -433,6 +450,7 @@ export async function takeAllForResource(
     // Invariant (takeWrites): each free block is still there, so the space is given out once.
     ...takes.flat(),
     ...allocations.map((allocation): Write => ({ op: 'create', entity: { type: 'allocation', value: allocation } })),
+    ...guard,
     ...alongside(allocations),
     ...outbox.writes,
   ]);

@@ -16,7 +16,10 @@ import { newAllocationId } from '../domain/ids.ts';
 import type { IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
 import type { ByoipTransfer } from '../domain/model/public-space.ts';
 import { findRange, liveRange, type RangeRecord, rangeRecordWrite } from './byoip-ranges.ts';
+import type { Write } from '../ports/store.ts';
 import { retryOnConflict } from './free-space.ts';
+import { tierGuard } from './ipam-tiers.ts';
+import { FreeTierRefusal } from '../domain/ipam-tier.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
 import { findPoolCidr, requireSettled } from './kernel/lookup.ts';
 import { acceptImport, completeProvision, failPoolCidr } from './pool-cidrs.ts';
@@ -129,6 +132,14 @@ export async function importByoipCidr(deps: Dependencies, args: ImportArgs): Pro
       within: cidr,
       createdAt: deps.now().toISOString(),
     };
+    let guard: Write[];
+    try {
+      guard = await tierGuard(deps, [pool], args.ownerId);
+    } catch (error) {
+      // The IPAM moved to the free tier since the request: it takes no range of another account.
+      if (error instanceof FreeTierRefusal) return { refusal: error.message };
+      throw error;
+    }
     const moved: RangeRecord = { ...range, range: { ...range.range, transfer: { ...range.range.transfer!, state: 'complete-transfer' } } };
     // The range's public IPv4 pool now holds the block through this allocation, so
     // DeprovisionPublicIpv4PoolCidr gives it back to the IPAM pool (S12 C5).
@@ -142,6 +153,7 @@ export async function importByoipCidr(deps: Dependencies, args: ImportArgs): Pro
     return {
       writes: [
         { op: 'create', entity: { type: 'allocation', value: allocation } },
+        ...guard,
         // Invariant (the range's update): it is still provisioned and moving here, so it moves once.
         rangeRecordWrite(moved),
         // Invariant (the pool's update): it is at the version read (its Elastic IPs unchanged).

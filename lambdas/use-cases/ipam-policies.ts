@@ -54,9 +54,9 @@ export async function createIpamPolicy(
   return retryOnConflict(async () => {
     const ipam = await requireIpam(deps, context, input.IpamId);
     requireAdvancedTier(ipam);
-    const existing = (await deps.store.listIpamPolicies(ipam.OwnerId)).filter((policy) => policy.IpamId === ipam.IpamId);
-    if (existing.length >= POLICIES_PER_IPAM) {
-      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('IPAM policies', existing.length, POLICIES_PER_IPAM));
+    const count = ipam.policyCount ?? 0;
+    if (count >= POLICIES_PER_IPAM) {
+      throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('IPAM policies', count, POLICIES_PER_IPAM));
     }
     const IpamPolicyId = newIpamPolicyId();
     const policy: IpamPolicy = {
@@ -73,23 +73,35 @@ export async function createIpamPolicy(
     };
     await deps.store.commit([
       { op: 'create', entity: { type: 'ipam-policy', value: policy } },
-      // Invariant: the IPAM is unchanged since read (still advanced, still there); a concurrent create or tier change retries.
-      { op: 'check', entity: { type: 'ipam', value: ipam } },
+      // Invariant: the IPAM is unchanged since read (still advanced, still there, its policies counted);
+      // a concurrent create or tier change retries, and a move to the free tier sees the count.
+      { op: 'update', entity: { type: 'ipam', value: { ...ipam, policyCount: count + 1 } } },
     ]);
     return { IpamPolicy: presentIpamPolicy(policy) };
   });
 }
 
 export async function deleteIpamPolicy(deps: Dependencies, context: RequestContext, input: { IpamPolicyId: string }) {
-  const policy = await requireIpamPolicy(deps, context, input.IpamPolicyId);
-  if (policy.targets.length > 0) {
-    throw new IpamError(
-      'IncorrectState',
-      `The IPAM policy ${policy.IpamPolicyId} is enabled on ${policy.targets.join(', ')}; disable it first`,
-    );
-  }
-  // Invariant: deleted at the version read, so a policy enabled meanwhile is not deleted.
-  await deps.store.commit([{ op: 'delete', entity: { type: 'ipam-policy', value: policy } }]);
+  const policy = await retryOnConflict(async () => {
+    const policy = await requireIpamPolicy(deps, context, input.IpamPolicyId);
+    if (policy.targets.length > 0) {
+      throw new IpamError(
+        'IncorrectState',
+        `The IPAM policy ${policy.IpamPolicyId} is enabled on ${policy.targets.join(', ')}; disable it first`,
+      );
+    }
+    const ipam = await deps.store.getIpam(policy.IpamId);
+    const counted: Write[] = ipam
+      ? [{ op: 'update', entity: { type: 'ipam', value: { ...ipam, policyCount: Math.max(0, (ipam.policyCount ?? 0) - 1) } } }]
+      : [];
+    await deps.store.commit([
+      // Invariant: deleted at the version read, so a policy enabled meanwhile is not deleted.
+      { op: 'delete', entity: { type: 'ipam-policy', value: policy } },
+      // Invariant: the IPAM's count of policies goes down with the policy, once.
+      ...counted,
+    ]);
+    return policy;
+  });
   const { Tags: _tags, ...answer } = presentIpamPolicy({ ...policy, State: 'delete-complete' });
   return { IpamPolicy: answer };
 }

@@ -140,7 +140,7 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
   const added = regionNames(input.AddOperatingRegions, 'AddOperatingRegions');
   const removed = regionNames(input.RemoveOperatingRegions, 'RemoveOperatingRegions');
   return retryOnConflict(async () => {
-    const ipam = await requireIpam(deps, context, input.IpamId);
+    let ipam = await requireIpam(deps, context, input.IpamId);
     requireSettled('IPAM', ipam.IpamId, ipam.State);
     if (input.MeteredAccount === 'resource-owner' && ipam.MeteredAccount !== 'resource-owner') {
       requireResourceOwnerMetering(ipam, await deps.organization.organizationOf(ipam.OwnerId));
@@ -171,6 +171,7 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
       checks.push(...scopes.map((scope): Write => ({ op: 'check', entity: { type: 'scope', value: scope } })));
     }
     if (input.Tier === 'free' && ipam.Tier !== 'free') {
+      if ((ipam.policyCount ?? 0) > 0) throw downgradeRefusal('policies', await policiesBlocking(deps, ipam));
       const privatePool = pools.find((pool) => pool.IpamScopeType === 'private');
       if (privatePool) throw downgradeRefusal('privatePools', `pool ${privatePool.IpamPoolId} is in a private scope`);
       const extraScope = scopes.find((scope) => !scope.IsDefault);
@@ -182,8 +183,10 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
         const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
         throw downgradeRefusal('associations', `association ${extra?.IpamResourceDiscoveryAssociationId} is not the default`);
       }
+      ipam = await markFreeTierCheck(deps, ipam);
       const foreign = await foreignAllocation(deps, ipam, pools);
       if (foreign) {
+        await clearFreeTierCheck(deps, ipam);
         throw downgradeRefusal(
           'foreignAllocations',
           `allocation ${foreign.IpamPoolAllocationId} of pool ${foreign.ipamPoolId} belongs to account ${foreign.ResourceOwner}`,
@@ -204,8 +207,9 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
         checks.push({ op: 'check', entity: { type: 'pool', value: pool } });
       }
     }
+    const { freeTierCheck: _done, ...unmarked } = ipam;
     const updated: Ipam = {
-      ...ipam,
+      ...unmarked,
       Description: input.Description ?? ipam.Description,
       OperatingRegions: regions.map((RegionName) => ({ RegionName })),
       Tier: input.Tier ?? ipam.Tier,
@@ -216,13 +220,49 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
     };
     await commitAndSettle(
       deps,
-      [{ op: 'update', entity: { type: 'ipam', value: updated } }, ...checks, ...(await defaultDiscoveryRegionWrites(deps, ipam, regions))],
+      [
+        // Invariant: the IPAM is at the version read (on a move to the free tier: the marked one,
+        // so no allocation to another account saw it since the allocations were read; tierGuard).
+        { op: 'update', entity: { type: 'ipam', value: updated } },
+        ...checks,
+        ...(await defaultDiscoveryRegionWrites(deps, ipam, regions)),
+      ],
       'ipam',
       ipam.IpamId,
       'modify',
     );
     return { Ipam: presentIpam({ ...updated, version: updated.version + 1 }) };
   });
+}
+
+/**
+ * The IPAM marked before a move to the free tier reads its allocations (ipam-tiers.ts tierGuard):
+ * from the mark on, an allocation to another account either fails (it read the IPAM before) or
+ * clears the mark (it read it after), and the move's commit at the marked version then fails.
+ */
+async function markFreeTierCheck(deps: Dependencies, ipam: Ipam): Promise<Ipam> {
+  const marked: Ipam = { ...ipam, freeTierCheck: true };
+  // Invariant: the IPAM is at the version read (every decision above was made on it).
+  await deps.store.commit([{ op: 'update', entity: { type: 'ipam', value: marked } }]);
+  return { ...marked, version: marked.version + 1 };
+}
+
+/** Takes the mark off after a refused move, so allocations to other accounts stop paying for it; a lost race leaves it to them. */
+async function clearFreeTierCheck(deps: Dependencies, ipam: Ipam): Promise<void> {
+  const { freeTierCheck: _done, ...cleared } = ipam;
+  try {
+    // Invariant: the IPAM is at the marked version; anyone who changed it since took the mark off already.
+    await deps.store.commit([{ op: 'update', entity: { type: 'ipam', value: cleared } }]);
+  } catch (error) {
+    if (!(error instanceof StoreConflict)) throw error;
+  }
+}
+
+/** What a move to the free tier says of the IPAM's policies: one by id, if the listing has caught up. */
+async function policiesBlocking(deps: Dependencies, ipam: Ipam): Promise<string> {
+  const policy = (await deps.store.listIpamPolicies(ipam.OwnerId)).find((p) => p.IpamId === ipam.IpamId);
+  const count = ipam.policyCount ?? 0;
+  return `IPAM ${ipam.IpamId} has ${count} IPAM ${count === 1 ? 'policy' : 'policies'}${policy ? ` (${policy.IpamPolicyId})` : ''}`;
 }
 
 /** An allocation of the IPAM's pools to an account other than its owner, if any (the fifth downgrade precondition). */

@@ -1,5 +1,5 @@
 // CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
-// discoveries and their associations, verification tokens, Elastic IPs, and VPCs and subnets when
+// discoveries and their associations, verification tokens, IPAM policies, Elastic IPs, and VPCs and subnets when
 // embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -9,6 +9,7 @@ import { mergeTags, removeTags, validTag } from '../domain/tags.ts';
 import type { Entity, Write } from '../ports/store.ts';
 import { type Dependencies, type RequestContext, upstreamOf } from './kernel/context.ts';
 import { requireElasticIpByAllocationId } from './elastic-ips.ts';
+import { ipamPolicyVisible, requireIpamPolicy } from './ipam-policies.ts';
 import { requirePublicIpv4PoolInRegion } from './public-ipv4-pools.ts';
 import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
@@ -36,6 +37,7 @@ type TaggableEntity = Extract<
       | 'resource-discovery'
       | 'resource-discovery-association'
       | 'verification-token'
+      | 'ipam-policy'
       | 'elastic-ip'
       | 'public-ipv4-pool'
       | 'vpc'
@@ -63,6 +65,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'resource-discovery-association', value: await requireAssociation(deps, context, id) };
     case 'ipam-external-resource-verification-token':
       return { type: 'verification-token', value: await requireVerificationToken(deps, context, id) };
+    case 'ipam-policy':
+      return { type: 'ipam-policy', value: await requireIpamPolicy(deps, context, id) };
     case 'elastic-ip':
       return { type: 'elastic-ip', value: await requireElasticIpByAllocationId(deps, context, id) };
     case 'ipv4pool-ec2':
@@ -166,19 +170,20 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 
 /**
  * The tags of the caller's resources it can describe in the request's Region, each resource seen
- * as its own Describe action sees it: IPAMs, scopes and resource discoveries in their home Region,
+ * as its own Describe action sees it: IPAMs, scopes, resource discoveries and IPAM policies in their home Region,
  * pools there and in their locale, Elastic IPs, VPCs and subnets in theirs.
  */
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, publicPools, vpcs, subnets] = await Promise.all([
+  const [ipams, scopes, pools, discoveries, associations, tokens, policies, elasticIps, publicPools, vpcs, subnets] = await Promise.all([
     store.listIpams(accountId),
     store.listScopes(accountId),
     store.listPools(accountId),
     store.listResourceDiscoveries(accountId),
     store.listResourceDiscoveryAssociations(accountId),
     store.listVerificationTokens(accountId),
+    store.listIpamPolicies(accountId),
     store.listElasticIps(accountId, region),
     store.listPublicIpv4Pools(accountId),
     deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
@@ -203,6 +208,7 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
       tokens.filter(visible(tokenVisible)),
       (token) => token.IpamExternalResourceVerificationTokenId,
     ),
+    ...tagsOf('ipam-policy', policies.filter(visible(ipamPolicyVisible)), (policy) => policy.IpamPolicyId),
     ...tagsOf('elastic-ip', elasticIps, (eip) => eip.AllocationId),
     ...tagsOf(
       'ipv4pool-ec2',

@@ -6,8 +6,10 @@ import {
   CreateIpamCommand,
   CreateIpamPolicyCommand,
   CreateIpamPoolCommand,
+  DeleteIpamPolicyCommand,
   DescribeIpamPoliciesCommand,
   DescribeIpamsCommand,
+  DisableIpamPolicyCommand,
   type EC2Client,
   EnableIpamPolicyCommand,
   GetEnabledIpamPolicyCommand,
@@ -85,9 +87,14 @@ describe('IPAM policies with the JS SDK', () => {
     ]);
     expect((await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).PublicIpv4Pool).toBe(IpamPoolId);
 
-    // The tier: a pool whose locale is the home Region is no obstacle, the policy stays but cannot be enabled again.
+    // The tier: a pool whose locale is the home Region is no obstacle, a policy is until it is deleted.
     const refused = await rejection(ec2.send(new ModifyIpamCommand({ IpamId: Ipam!.IpamId, MeteredAccount: 'resource-owner' })));
     expect(refused.name).toBe('InvalidParameterValue');
+    const kept = await rejection(ec2.send(new ModifyIpamCommand({ IpamId: Ipam!.IpamId, Tier: 'free' })));
+    expect(kept.name).toBe('IncorrectState');
+    expect(kept.message).toContain(`you must delete IPAM policies: IPAM ${Ipam!.IpamId} has 1 IPAM policy (${IpamPolicyId})`);
+    await ec2.send(new DisableIpamPolicyCommand({ IpamPolicyId }));
+    await ec2.send(new DeleteIpamPolicyCommand({ IpamPolicyId }));
     await ec2.send(new ModifyIpamCommand({ IpamId: Ipam!.IpamId, Tier: 'free' }));
     expect((await ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] }))).Ipams?.[0]?.Tier).toBe('free');
     const free = await rejection(ec2.send(new CreateIpamPolicyCommand({ IpamId: Ipam!.IpamId })));

@@ -84,8 +84,65 @@ describe('IPAM policy records', () => {
     );
     await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'advanced' });
     const { IpamPolicy } = await harness.call('CreateIpamPolicy', { IpamId: Ipam.IpamId });
-    await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' });
-    await expectRefusal(harness.call('EnableIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId }), 'InvalidParameterValue', 'Free Tier');
+    // While the IPAM has a policy it stays on the advanced tier.
+    await expectRefusal(
+      harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }),
+      'IncorrectState',
+      'Before you can switch from the Advanced Tier to the Free Tier, you must delete IPAM policies',
+      IpamPolicy.IpamPolicyId,
+    );
+    await harness.call('DeleteIpamPolicy', { IpamPolicyId: IpamPolicy.IpamPolicyId });
+    expect((await harness.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' })).Ipam.Tier).toBe('free');
+  });
+});
+
+describe('tags on IPAM policies', () => {
+  it('are changed by CreateTags and DeleteTags, shown by DescribeIpamPolicies and DescribeTags, and filter by tag:Key and tag-key', async () => {
+    const { harness, ipam } = await organisationIpam();
+    const tagged = await newPolicy(harness, ipam.IpamId);
+    const other = await newPolicy(harness, ipam.IpamId); // team=net, as created
+    const id = tagged.IpamPolicyId as string;
+    await harness.call(
+      'CreateTags',
+      {
+        Resources: [id],
+        Tags: [
+          { Key: 'team', Value: 'edge' },
+          { Key: 'env', Value: 'prod' },
+        ],
+      },
+      admin,
+    );
+    const described = async (Filters?: { Name: string; Values: string[] }[]) =>
+      (await harness.call('DescribeIpamPolicies', { Filters }, admin)).IpamPolicies.map((p: { IpamPolicyId: string }) => p.IpamPolicyId);
+    expect((await harness.call('DescribeIpamPolicies', { IpamPolicyIds: [id] }, admin)).IpamPolicies[0].Tags).toEqual([
+      { Key: 'team', Value: 'edge' },
+      { Key: 'env', Value: 'prod' },
+    ]);
+    expect(await described([{ Name: 'tag:team', Values: ['edge'] }])).toEqual([id]);
+    expect(await described([{ Name: 'tag:team', Values: ['net'] }])).toEqual([other.IpamPolicyId]);
+    expect(await described([{ Name: 'tag-key', Values: ['env'] }])).toEqual([id]);
+    const { Tags } = await harness.call('DescribeTags', { Filters: [{ Name: 'resource-type', Values: ['ipam-policy'] }] }, admin);
+    expect(Tags).toHaveLength(3);
+    expect(Tags).toEqual(
+      expect.arrayContaining([
+        { ResourceId: id, ResourceType: 'ipam-policy', Key: 'team', Value: 'edge' },
+        { ResourceId: id, ResourceType: 'ipam-policy', Key: 'env', Value: 'prod' },
+        { ResourceId: other.IpamPolicyId, ResourceType: 'ipam-policy', Key: 'team', Value: 'net' },
+      ]),
+    );
+
+    await harness.call('DeleteTags', { Resources: [id], Tags: [{ Key: 'env' }] }, admin);
+    expect(await described([{ Name: 'tag-key', Values: ['env'] }])).toEqual([]);
+    // Another account, or another Region, finds no such policy, and nothing changes.
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: [id], Tags: [{ Key: 'x', Value: 'y' }] }, { accountId: MEMBER_A }),
+      'InvalidIpamPolicyId.NotFound',
+    );
+    await expectRefusal(harness.call('DeleteTags', { Resources: [id] }, { ...admin, region: 'us-west-2' }), 'InvalidIpamPolicyId.NotFound');
+    expect((await harness.call('DescribeTags', { Filters: [{ Name: 'resource-id', Values: [id] }] }, admin)).Tags).toEqual([
+      { ResourceId: id, ResourceType: 'ipam-policy', Key: 'team', Value: 'edge' },
+    ]);
   });
 });
 

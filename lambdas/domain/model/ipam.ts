@@ -40,6 +40,14 @@ export interface Ipam extends Versioned {
   DefaultResourceDiscoveryAssociationId?: string;
   /** Internal: verification tokens of this IPAM (quota 100); absent = 0. */
   verificationTokenCount?: number;
+  /** Internal: IPAM policies of this IPAM (quota 10; a move to the free tier waits for none); absent = 0. */
+  policyCount?: number;
+  /**
+   * Internal: a move to the free tier is looking for allocations to other accounts. Set before it
+   * reads them; an allocation to another account that sees it clears it, so the move, which
+   * commits only at the marked version, looks again (use-cases/ipam-tiers.ts tierGuard).
+   */
+  freeTierCheck?: true;
 }
 
 export interface IpamScope extends Versioned {

@@ -109,6 +109,13 @@ function whileIpamLives(store: Store, read: Ipam): Store {
   let ipam = read;
   const commit = async (writes: Write[]): Promise<void> => {
     if (writes.length === 0) return store.commit(writes);
+    // An import for another account carries the IPAM itself (ipam-tiers.ts tierGuard), conditional
+    // on the version it read: the IPAM is then exactly that at commit, so that one must not be deleting.
+    const own = writes.find((write) => write.entity.type === 'ipam' && write.entity.value.IpamId === ipam.IpamId);
+    if (own) {
+      if ((own.entity.value as Ipam).State === 'delete-in-progress') throw new IpamGone(ipam.IpamId);
+      return store.commit(writes);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         // Invariant: the IPAM still exists, not being deleted, at the version this sweep last read.

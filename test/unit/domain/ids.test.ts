@@ -9,6 +9,7 @@ import {
   newElasticIpAssociationId,
   newPublicIpv4PoolId,
   newIpamId,
+  newIpamPolicyId,
   newPoolCidrId,
   newPoolId,
   newResourceDiscoveryAssociationId,
@@ -116,6 +117,7 @@ describe('ARNs', () => {
     expect(taggableKindOfId(newResourceDiscoveryId())).toBe('ipam-resource-discovery');
     expect(taggableKindOfId(newResourceDiscoveryAssociationId())).toBe('ipam-resource-discovery-association');
     expect(taggableKindOfId(newVerificationTokenId())).toBe('ipam-external-resource-verification-token');
+    expect(taggableKindOfId(newIpamPolicyId())).toBe('ipam-policy');
     expect(taggableKindOfId(newElasticIpAllocationId())).toBe('elastic-ip');
     expect(taggableKindOfId(newPublicIpv4PoolId())).toBe('ipv4pool-ec2');
     expect(taggableKindOfId(newVpcId())).toBe('vpc');
