@@ -215,8 +215,8 @@ export interface OutboxStore {
   /** Entries not yet delivered created at or after `from` (an ISO time), oldest first, at most `limit` (strongly consistent). */
   listOutboxEntries(from: string, limit: number): Promise<OutboxEntry[]>;
   /**
-   * Forgets delivered entries and keeps their events as `recentEvents`, in the same batches:
-   * unconditional deletes and puts, not atomic (an entry deleted twice, or already gone, is fine;
+   * Keeps delivered events as `recentEvents` and forgets their entries, in the same batches, puts
+   * before deletes: unconditional, not atomic (an entry deleted twice, or already gone, is fine;
    * a recent event put twice is the same record).
    */
   deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents?: readonly RecentEvent[]): Promise<void>;

@@ -237,10 +237,11 @@ export class DynamoDbStore extends KeyedReads implements Store {
 
   async deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents: readonly RecentEvent[] = []): Promise<void> {
     // No condition: a delivered entry is forgotten, whoever delivered it, and its events' records
-    // are the same whoever writes them (keyed by eventId).
+    // are the same whoever writes them (keyed by eventId). Puts first: a batch that fails leaves
+    // its entries in the outbox, so their events are delivered, and kept, again.
     await this.batchWrite([
-      ...entries.map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } })),
       ...recentEvents.map((event) => ({ PutRequest: { Item: itemOf({ type: 'recent-event', value: event }) } })),
+      ...entries.map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } })),
     ]);
   }
 

@@ -302,9 +302,10 @@ export class InMemoryStore extends KeyedReads implements Store {
   }
 
   async deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents: readonly RecentEvent[] = []): Promise<void> {
+    // Puts first, as the DynamoDB adapter sends them.
     const requests = [
-      ...entries.map((entry) => ({ op: 'delete' as const, key: outboxKey(entry) })),
       ...recentEvents.map((event) => ({ op: 'put' as const, item: itemOf({ type: 'recent-event', value: event }) })),
+      ...entries.map((entry) => ({ op: 'delete' as const, key: outboxKey(entry) })),
     ];
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       const batch = requests.slice(i, i + BATCH_WRITE_LIMIT);
