@@ -5,8 +5,8 @@ import type { ApiOutput } from './api/client.ts';
 /** The detail members naming what an event is about, most specific first. */
 const RESOURCE_MEMBERS = [
   'ipamPoolAllocationId',
-  'ipamPoolId',
   'resourceId',
+  'ipamPoolId',
   'resourceShareArn',
   'allocationId',
   'poolId',
