@@ -7,6 +7,7 @@ import { dashboardPage } from './pages/dashboard.ts';
 import { discoveriesPage, discoveryPage } from './pages/discoveries.ts';
 import { historyPage } from './pages/history.ts';
 import { ipamsPage } from './pages/ipams.ts';
+import { policiesPage, policyPage } from './pages/policies.ts';
 import { poolPage } from './pages/pool.ts';
 import { poolsPage } from './pages/pools.ts';
 import { publicSpacePage } from './pages/public-space.ts';
@@ -27,6 +28,8 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
   { pattern: /^#\/discoveries$/, title: 'Resource discoveries', page: discoveriesPage, nav: '#/discoveries' },
   { pattern: /^#\/discoveries\/(?<discoveryId>[\w-]+)$/, title: 'Resource discovery', page: discoveryPage },
   { pattern: /^#\/public$/, title: 'Public space', page: publicSpacePage, nav: '#/public' },
+  { pattern: /^#\/policies$/, title: 'IPAM policies', page: policiesPage, nav: '#/policies' },
+  { pattern: /^#\/policies\/(?<policyId>[\w-]+)$/, title: 'IPAM policy', page: policyPage },
 ];
 
 /** The sign-in form; `back` (adding a key while signed in) offers a way back to the console. */
