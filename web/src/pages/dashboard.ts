@@ -7,6 +7,7 @@ import { loadInventory, poolSpace, scopeIdOf, utilisation } from '../inventory.t
 import { formatCount } from '../map/cidr.ts';
 import type { PageContext } from '../page.ts';
 import { eventLine } from '../recent-events.ts';
+import { formatTime } from '../search/history.ts';
 import { table, utilisationBar } from '../widgets.ts';
 
 /** How many of the latest events the dashboard lists. */
@@ -111,7 +112,7 @@ async function recentEvents(client: ApiClient): Promise<HTMLElement> {
       ['Time', 'Type', 'Resource', 'State'],
       (Events as Record<string, unknown>[])
         .map(eventLine)
-        .map((line) => [h('time', { datetime: line.time }, line.time), line.type, line.resource, line.state]),
+        .map((line) => [h('time', { datetime: line.time }, formatTime(line.time)), line.type, line.resource, line.state]),
       'none recently.',
     );
   } catch (error) {
