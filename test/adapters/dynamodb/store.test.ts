@@ -296,3 +296,27 @@ describe('DynamoDbStore and records stored before their type was versioned', () 
     expect(await store.getElasticIp('123456789012', 'us-east-1', 'eipalloc-0legacy')).toMatchObject({ version: 2, Tags: [] });
   });
 });
+
+// Issue 20: the recent-event record rides on the write that forgets the delivered outbox entry.
+describe('DynamoDbStore: a delivered event is kept without a request of its own', () => {
+  it('an allocation sends the same requests as before: its event’s record is one more item in the BatchWriteItem that forgets its entry', async () => {
+    const { store, sent } = await recordedStore();
+    const harness = await createUseCaseHarness({ store });
+    const { Ipam: ipam } = await harness.call('CreateIpam', {});
+    const { IpamPool: pool } = await harness.call('CreateIpamPool', { IpamScopeId: ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' });
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
+    await harness.deps.outboxForgetter.flush();
+    sent.length = 0;
+    await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 });
+    await harness.deps.outboxForgetter.flush();
+    const writes = sent.filter((request) => /Write|Put|Delete|Update/.test(request.command));
+    expect(writes.map((request) => request.command)).toEqual(['TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+    const batch = Object.values(
+      writes[1].input.RequestItems as Record<string, { PutRequest?: { Item: { PK: string } }; DeleteRequest?: object }[]>,
+    )[0];
+    expect(batch.map((request) => (request.PutRequest ? `put ${request.PutRequest.Item.PK}` : 'delete'))).toEqual([
+      `put RECENT-EVENTS#${harness.context.accountId}#us-east-1`,
+      'delete',
+    ]);
+  });
+});
