@@ -170,6 +170,8 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'IPAM policies' }).waitFor();
       await expect.poll(() => page.locator('p.empty').textContent()).toBe(`Policies of ${ipamId}: none yet.`);
+      // The note of the delete outlives the navigation it made.
+      expect(await flash().textContent()).toBe(`Deleted ${policyId}.`);
       // The API agrees: creating one again works, the old one is gone.
       expect((await ec2.send(new CreateIpamPolicyCommand({ IpamId: ipamId }))).IpamPolicy?.IpamPolicyId).not.toBe(policyId);
     });

@@ -107,13 +107,16 @@ function showShell(client: ApiClient): void {
     [...main.querySelectorAll('form')].some((form) => form.contains(document.activeElement)) ||
     document.querySelector('dialog[open]') !== null;
   let rendering = 0;
+  /** The note of an action that navigated away (a delete): the new page shows it instead of clearing the flash. */
+  let carriedNote: string | undefined;
   /** Renders the route; a navigation moves focus to the new heading, a refresh keeps it where it was. */
   const render = async (refresh = false) => {
     const hash = location.hash;
     const route = ROUTES.find((candidate) => candidate.pattern.test(hash));
     for (const link of links) link.toggleAttribute('aria-current', link.dataset.nav === route?.nav);
     const turn = ++rendering;
-    if (!refresh) notify('ok', '');
+    if (!refresh) notify('ok', carriedNote ?? '');
+    carriedNote = undefined;
     if (!route) {
       replaceChildren(main, h('h1', {}, 'Not found'), h('p', {}, 'No page has this address. ', h('a', { href: '#/' }, 'Dashboard')));
       return;
@@ -130,7 +133,9 @@ function showShell(client: ApiClient): void {
         params,
         refresh: (note) => {
           if (note) notify('ok', note);
-          void render(true);
+          // The action went to another page: that navigation renders it, with the note.
+          if (location.hash !== hash) carriedNote = note;
+          else void render(true);
         },
         notify,
         refreshLater: (ms) => {
