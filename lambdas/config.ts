@@ -19,6 +19,8 @@ export interface Config {
   metricsNamespace: string;
   discovery: DiscoveryConfig;
   reconciler: ReconcilerConfig;
+  /** Days a delivered event stays readable through ListRecentEvents (IPAM_RECENT_EVENTS_RETENTION_DAYS, default 7). */
+  recentEventRetentionDays: number;
   publicSpace: PublicSpaceConfig;
   /**
    * Forwarding mode of the EC2 companions under `npm start` (IPAM_EC2_UPSTREAM_URL): the EC2
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       // Well past the api Lambda's 25 s timeout: a request that committed an execution has started it by then.
       graceSeconds: integer(env, 'IPAM_RECONCILE_GRACE_S', 60),
     },
+    recentEventRetentionDays: integer(env, 'IPAM_RECENT_EVENTS_RETENTION_DAYS', 7),
     publicSpace: {
       dnsResolver: env.IPAM_BYOIP_DNS_RESOLVER || undefined,
       rdapBaseUrl: env.IPAM_BYOIP_RDAP_URL || 'https://rdap.org',

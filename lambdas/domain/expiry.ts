@@ -1,7 +1,7 @@
 // Records that expire. DynamoDB's TTL (dynamodb/table-schema.ts) deletes them late, DynamoDB Local
 // and the in-memory store never, so the instant one is gone is decided here: every reader treats
 // it as absent from then on, and the DynamoDB adapter marks the same instant for TTL.
-import type { OutboxEntry } from './model/events.ts';
+import type { OutboxEntry, OutboxEvent, RecentEvent } from './model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from './model/execution.ts';
 import type { IpamPoolCidr } from './model/pool.ts';
 import type { Byoasn, ByoipRange } from './model/public-space.ts';
@@ -65,3 +65,15 @@ export const byoasnRetainedUntil = (now: Date): string => new Date(now.getTime()
 
 export const isForgottenByoasn = (record: Pick<Byoasn, 'retainedUntil'>, now: Date): boolean =>
   record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();
+
+/** How long a delivered event stays readable as a recent event, unless configured (IPAM_RECENT_EVENTS_RETENTION_DAYS). */
+export const DEFAULT_RECENT_EVENT_RETENTION_DAYS = 7;
+
+/** The recent-event record of a delivered event, kept for `retentionMs` after the event's commit. */
+export const recentEventOf = (event: OutboxEvent, retentionMs: number): RecentEvent => ({
+  ...event,
+  retainedUntil: new Date(Date.parse(event.time) + retentionMs).toISOString(),
+});
+
+export const isForgottenRecentEvent = (record: Pick<RecentEvent, 'retainedUntil'>, now: Date): boolean =>
+  Date.parse(record.retainedUntil) <= now.getTime();

@@ -170,7 +170,7 @@ export function dependencies<HostWorkflows extends Workflows>(
     paginationSecret: host.paginationSecret ?? config.paginationSecret,
     now: () => new Date(),
     events: host.events,
-    outboxForgetter: new OutboxForgetter(store, host.log, host.forgetDelivered),
+    outboxForgetter: new OutboxForgetter(store, host.log, host.forgetDelivered, config.recentEventRetentionDays),
     registry: host.registry ?? createRegistryLookup(config.publicSpace),
     publicSpace: config.publicSpace,
     log: host.log,

@@ -13,7 +13,7 @@ import type {
   IpamResourceDiscoveryAssociation,
   ResourceDiscoverySlot,
 } from '../domain/model/discovery.ts';
-import type { OutboxEntry } from '../domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../domain/model/events.ts';
 import type { ClientTokenRecord, SweepLease, WorkflowExecution } from '../domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
@@ -61,6 +61,7 @@ export type Entity =
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
   | { type: 'outbox-entry'; value: OutboxEntry }
+  | { type: 'recent-event'; value: RecentEvent }
   | { type: 'forwarded-intent'; value: ForwardedIntent }
   | { type: 'forwarded-link'; value: ForwardedLink }
   | { type: 'resource-share'; value: ResourceShare }
@@ -213,8 +214,17 @@ export interface ExecutionStore {
 export interface OutboxStore {
   /** Entries not yet delivered created at or after `from` (an ISO time), oldest first, at most `limit` (strongly consistent). */
   listOutboxEntries(from: string, limit: number): Promise<OutboxEntry[]>;
-  /** Forgets delivered entries: unconditional deletes, in batches, not atomic (an entry deleted twice, or already gone, is fine). */
-  deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void>;
+  /**
+   * Keeps delivered events as `recentEvents` and forgets their entries, in the same batches, puts
+   * before deletes: unconditional, not atomic (an entry deleted twice, or already gone, is fine;
+   * a recent event put twice is the same record).
+   */
+  deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents?: readonly RecentEvent[]): Promise<void>;
+  /**
+   * One account's recent events in one Region, newest first, one page at a time (eventually
+   * consistent; expired ones may still be listed: domain/expiry.ts decides).
+   */
+  listRecentEvents(accountId: string, region: string, page: PageRequest): Promise<Page<RecentEvent>>;
 }
 
 /**

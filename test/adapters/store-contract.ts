@@ -11,7 +11,7 @@ import type {
   IpamResourceDiscovery,
   IpamResourceDiscoveryAssociation,
 } from '../../lambdas/domain/model/discovery.ts';
-import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../../lambdas/domain/model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../../lambdas/domain/model/ipam.ts';
 import type { IpamPolicy } from '../../lambdas/domain/model/ipam-policy.ts';
@@ -89,6 +89,11 @@ const outboxEntry = (digit: string, n: number, createdAt: string): OutboxEntry =
       },
     },
   ],
+});
+const recentEvent = (entry: OutboxEntry, overrides: Partial<RecentEvent> = {}): RecentEvent => ({
+  ...entry.events[0],
+  retainedUntil: '2030-01-08T00:00:00.000Z',
+  ...overrides,
 });
 const at = (second: number) => `2030-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
 
@@ -989,6 +994,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.deleteOutboxEntries(many);
         await store.deleteOutboxEntries(many.slice(0, 3));
         expect(await store.listOutboxEntries(at(0), 100)).toEqual([kept]);
+      });
+    });
+
+    describe('recent events', () => {
+      it('are put with the delete of their delivered entries, and listed per account and Region newest first, page by page', async () => {
+        const entries = Array.from({ length: 30 }, (_, n) => outboxEntry('0123456789abcdef'[n % 16], n + 1, at(n + 1)));
+        for (let i = 0; i < entries.length; i += 10) {
+          await store.commit(entries.slice(i, i + 10).map((entry) => create({ type: 'outbox-entry', value: entry })));
+        }
+        const elsewhere = recentEvent(outboxEntry('1', 99, at(40)), { region: 'eu-west-1' });
+        const otherAccount = recentEvent(outboxEntry('2', 98, at(41)), { accountId: OTHER });
+        // 32 puts and 30 deletes: more than one batch.
+        await store.deleteOutboxEntries(entries, [...entries.map((entry) => recentEvent(entry)), elsewhere, otherAccount]);
+        expect(await store.listOutboxEntries(at(0), 100)).toEqual([]);
+
+        const newestFirst = entries.map((entry) => recentEvent(entry)).reverse();
+        const seen: RecentEvent[] = [];
+        let after: string | undefined;
+        do {
+          const page = await store.listRecentEvents(OWNER, 'us-east-1', { limit: 7, after });
+          expect(page.items.length).toBeLessThanOrEqual(7);
+          seen.push(...page.items);
+          after = page.next;
+        } while (after);
+        expect(seen).toEqual(newestFirst);
+        expect((await store.listRecentEvents(OWNER, 'us-east-1', { limit: 30 })).items).toEqual(newestFirst);
+        expect(await store.listRecentEvents(OWNER, 'eu-west-1', { limit: 10 })).toEqual({ items: [elsewhere] });
+        expect(await store.listRecentEvents(OTHER, 'us-east-1', { limit: 10 })).toEqual({ items: [otherAccount] });
+        expect(await store.listRecentEvents(OTHER, 'eu-west-1', { limit: 10 })).toEqual({ items: [] });
+      });
+
+      it('are the same record when an event is kept twice (a redelivery), and stay listed past their retention', async () => {
+        const entry = outboxEntry('3', 1, at(1));
+        const expired = recentEvent(entry, { retainedUntil: '2000-01-01T00:00:00.000Z' });
+        await store.deleteOutboxEntries([entry], [expired]);
+        await store.deleteOutboxEntries([entry], [expired]);
+        expect(await store.listRecentEvents(OWNER, 'us-east-1', { limit: 10 })).toEqual({ items: [expired] });
       });
     });
 

@@ -142,6 +142,19 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await expect.poll(() => space.textContent()).toContain('16,777,216');
       // No discovery has run: every scope is listed with no resource CIDR.
       expect(await page.getByRole('table', { name: 'Resource CIDRs per scope' }).locator('tbody tr').count()).toBe(2);
+      // The latest events first: the /24 released, then allocated; the pool CIDRs provisioned before them.
+      const events = page.getByRole('table', { name: 'Recent events' }).locator('tbody tr');
+      // Three pool CIDRs provisioned (two events each), one allocation made and released.
+      expect(await events.count()).toBe(8);
+      const row = async (n: number) => (await events.nth(n).locator('td').allTextContents()).slice(1);
+      expect(await row(0)).toEqual([
+        'IPAM Pool Allocation Change',
+        expect.stringMatching(/^ipam-pool-alloc-[0-9a-f]+ 10\.0\.0\.0\/24$/),
+        'released',
+      ]);
+      expect(await row(1)).toEqual(['IPAM Pool Allocation Change', expect.stringMatching(/ 10\.0\.0\.0\/24$/), 'created']);
+      expect(await row(2)).toEqual(['IPAM Pool CIDR State Change', `${devPoolId} 10.0.0.0/20`, 'pending-provision → provisioned']);
+      expect(await events.first().locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
       await accessible('dashboard');
     });
 

@@ -123,5 +123,15 @@ describe('real answers conform to the published schemas', () => {
     const refused = await conforming('AllocateIpamPoolCidr', { IpamPoolId: 'ipam-pool-0123456789abcdef0', NetmaskLength: 24 }, 400);
     expect(refused).toMatchObject({ code: 'InvalidIpamPoolId.NotFound' });
     expect(await conforming('CreateIpam', { DryRun: true }, 412)).toMatchObject({ code: 'DryRunOperation' });
+
+    // This service's own action, over HTTP: the allocation's event among the latest (its record is written just after the answer).
+    const recent = await poll(
+      () => callJson('ListRecentEvents', { MaxResults: 5 }),
+      (answer) => (answer.body.Events as { DetailType: string }[]).some((event) => event.DetailType === 'IPAM Pool Allocation Change'),
+      'the allocation event to be kept',
+      { intervalMs: 100 },
+    );
+    expect(schemaErrors(document, publishedSchema('ListRecentEvents', 200), recent.body)).toEqual([]);
+    expect(await conforming('ListRecentEvents', { MaxResults: 500 }, 400)).toMatchObject({ code: 'InvalidParameterValue' });
   });
 });

@@ -7,6 +7,7 @@ import { dashboardPage } from './pages/dashboard.ts';
 import { discoveriesPage, discoveryPage } from './pages/discoveries.ts';
 import { historyPage } from './pages/history.ts';
 import { ipamsPage } from './pages/ipams.ts';
+import { policiesPage, policyPage } from './pages/policies.ts';
 import { poolPage } from './pages/pool.ts';
 import { poolsPage } from './pages/pools.ts';
 import { publicSpacePage } from './pages/public-space.ts';
@@ -27,6 +28,8 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
   { pattern: /^#\/discoveries$/, title: 'Resource discoveries', page: discoveriesPage, nav: '#/discoveries' },
   { pattern: /^#\/discoveries\/(?<discoveryId>[\w-]+)$/, title: 'Resource discovery', page: discoveryPage },
   { pattern: /^#\/public$/, title: 'Public space', page: publicSpacePage, nav: '#/public' },
+  { pattern: /^#\/policies$/, title: 'IPAM policies', page: policiesPage, nav: '#/policies' },
+  { pattern: /^#\/policies\/(?<policyId>[\w-]+)$/, title: 'IPAM policy', page: policyPage },
 ];
 
 /** The sign-in form; `back` (adding a key while signed in) offers a way back to the console. */
@@ -104,13 +107,16 @@ function showShell(client: ApiClient): void {
     [...main.querySelectorAll('form')].some((form) => form.contains(document.activeElement)) ||
     document.querySelector('dialog[open]') !== null;
   let rendering = 0;
+  /** The note of an action that navigated away (a delete): the new page shows it instead of clearing the flash. */
+  let carriedNote: string | undefined;
   /** Renders the route; a navigation moves focus to the new heading, a refresh keeps it where it was. */
   const render = async (refresh = false) => {
     const hash = location.hash;
     const route = ROUTES.find((candidate) => candidate.pattern.test(hash));
     for (const link of links) link.toggleAttribute('aria-current', link.dataset.nav === route?.nav);
     const turn = ++rendering;
-    if (!refresh) notify('ok', '');
+    if (!refresh) notify('ok', carriedNote ?? '');
+    carriedNote = undefined;
     if (!route) {
       replaceChildren(main, h('h1', {}, 'Not found'), h('p', {}, 'No page has this address. ', h('a', { href: '#/' }, 'Dashboard')));
       return;
@@ -127,7 +133,9 @@ function showShell(client: ApiClient): void {
         params,
         refresh: (note) => {
           if (note) notify('ok', note);
-          void render(true);
+          // The action went to another page: that navigation renders it, with the note.
+          if (location.hash !== hash) carriedNote = note;
+          else void render(true);
         },
         notify,
         refreshLater: (ms) => {

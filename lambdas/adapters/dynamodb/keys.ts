@@ -34,6 +34,7 @@
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
 // | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
 // | outbox entry     | OUTBOX#<first hex digit of outboxId> | <createdAt>#<outboxId>  |                          |         | events of one commit until delivered; the redelivery queries the 16 partitions oldest first (strongly consistent); TTL 7 days |
+// | recent event     | RECENT-EVENTS#<account>#<region>  | <time>#<eventId>            |                          |         | ListRecentEvents: one account's delivered events in a Region, newest first (descending query); put with the outbox entry's delete; TTL 7 days (configurable) |
 // | forwarded link   | FORWARDED#<account>#<region>      | <resourceId>                |                          |         | forwarding mode: upstream resource id → the allocation holding its CIDR (deletes release it) |
 // | organisations    | ORGANIZATIONS                     | META                        |                          |         | the organisation document (docs/organizations.md); versioned, one conditional put per change |
 // | resource share   | RSHARE#<shareArn>                 | META                        | RESOURCE-SHARES          | <owner>#<arn> | the share and its associations in one query; GetResourceShares per owner |
@@ -49,7 +50,7 @@
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import { enclosingCidr, parseCidr } from '../../domain/cidr.ts';
 import { bestFitKey, bestFitKeyFloor } from '../../domain/free-space.ts';
-import type { OutboxEntry } from '../../domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../../domain/model/events.ts';
 import type { Entity } from '../../ports/store.ts';
 
 export interface ItemKey {
@@ -196,6 +197,17 @@ export const outboxKey = (entry: Pick<OutboxEntry, 'outboxId' | 'createdAt'>): I
   SK: `${entry.createdAt}#${entry.outboxId}`,
 });
 
+/**
+ * One partition per account and Region, read newest first. It takes one put per event delivered,
+ * so an account's event rate in one Region caps near DynamoDB's 1,000 writes a second per
+ * partition: above what one pool's allocations reach (docs/events.md).
+ */
+export const recentEventsPartition = (accountId: string, region: string) => `RECENT-EVENTS#${accountId}#${region}`;
+export const recentEventKey = (event: Pick<RecentEvent, 'accountId' | 'region' | 'time' | 'eventId'>): ItemKey => ({
+  PK: recentEventsPartition(event.accountId, event.region),
+  SK: `${event.time}#${event.eventId}`,
+});
+
 /** The one item holding every organisation (adapters/dynamodb/organization-item.ts). */
 export const organizationDocumentKey: ItemKey = { PK: 'ORGANIZATIONS', SK: META };
 export const RESOURCE_SHARES_INDEX_KEY = 'RESOURCE-SHARES';
@@ -327,6 +339,8 @@ export function keysOf(entity: Entity): ItemKeys {
       return forwardedIntentKey(entity.value.createdAt, entity.value.intentId);
     case 'outbox-entry':
       return outboxKey(entity.value);
+    case 'recent-event':
+      return recentEventKey(entity.value);
     case 'forwarded-link':
       return forwardedLinkKey(entity.value.ownerId, entity.value.region, entity.value.resourceId);
     case 'resource-share': {

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
 import { clientTokenExpiresAt, executionExpiresAt, FREE_SPACE_EPOCH_RETENTION_MS, outboxEntryExpiresAt } from '../../domain/expiry.ts';
-import type { OutboxEntry } from '../../domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../../domain/model/events.ts';
 import { spacesGrown } from '../../domain/free-space.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
@@ -38,6 +38,7 @@ import {
   type ItemKey,
   keysOf,
   outboxKey,
+  recentEventsPartition,
   poolChildrenPrefix,
   poolKey,
   poolPartition,
@@ -82,6 +83,7 @@ function itemOf(entity: Entity, version?: number): Item {
   const advertisement = entity.type === 'byoip-advertisement' ? entity.value : undefined;
   if (advertisement?.range?.retainedUntil && !advertisement.advertised && advertisement.associatedAsns.length === 0)
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(advertisement.range.retainedUntil) / 1000);
+  if (entity.type === 'recent-event') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'outbox-entry') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(outboxEntryExpiresAt(entity.value) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.SampledEndTime) / 1000) + HISTORY_RETENTION_SECONDS;
@@ -233,9 +235,29 @@ export class DynamoDbStore extends KeyedReads implements Store {
     );
   }
 
-  async deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void> {
-    // No condition: a delivered entry is forgotten, whoever delivered it.
-    await this.batchWrite(entries.map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } })));
+  async deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents: readonly RecentEvent[] = []): Promise<void> {
+    // No condition: a delivered entry is forgotten, whoever delivered it, and its events' records
+    // are the same whoever writes them (keyed by eventId). Puts first: a batch that fails leaves
+    // its entries in the outbox, so their events are delivered, and kept, again.
+    await this.batchWrite([
+      ...recentEvents.map((event) => ({ PutRequest: { Item: itemOf({ type: 'recent-event', value: event }) } })),
+      ...entries.map((entry) => ({ DeleteRequest: { Key: outboxKey(entry) } })),
+    ]);
+  }
+
+  async listRecentEvents(accountId: string, region: string, page: PageRequest): Promise<Page<RecentEvent>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': recentEventsPartition(accountId, region) },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodePosition(page.after),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => recordOf<RecentEvent>(item)!);
+    return { items, next: encodePosition(result.LastEvaluatedKey) };
   }
 
   /** Unconditional puts and deletes, in batches, until DynamoDB has processed every one. */

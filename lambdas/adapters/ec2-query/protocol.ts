@@ -1,9 +1,9 @@
 // EC2's two encodings as wire protocols: EC2 Query (form body at any path, XML answers) and this
 // service's JSON API (POST /api/{Action}, JSON both ways). One action table and one dispatch.
-import { isImplementedAction, passesThroughUpstream } from '../../use-cases/kernel/actions.ts';
-import { dispatch } from '../../use-cases/kernel/dispatch.ts';
+import { isImplementedAction, passesThroughUpstream, serviceActionOf } from '../../use-cases/kernel/actions.ts';
+import { dispatch, dispatchJson } from '../../use-cases/kernel/dispatch.ts';
 import type { HttpResponse, WireProtocol } from '../http/protocol.ts';
-import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
+import { decodeJsonRequest, decodeServiceJsonRequest, encodeJsonError, encodeJsonResponse } from '../json-api/codec.ts';
 import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, validateInput } from './codec.ts';
 
 const xml = (statusCode: number, body: string): HttpResponse => ({
@@ -36,9 +36,11 @@ export const ec2QueryProtocol: WireProtocol = {
 export const ec2JsonProtocol: WireProtocol = {
   decode(request) {
     const action = JSON_API_PATH.exec(request.path)?.[1] ?? '';
-    return decodeJsonRequest(action, new TextDecoder().decode(request.body), isImplementedAction);
+    const body = new TextDecoder().decode(request.body);
+    const service = serviceActionOf(action);
+    return service ? decodeServiceJsonRequest(action, body, service.input) : decodeJsonRequest(action, body, isImplementedAction);
   },
-  run: dispatch,
+  run: dispatchJson,
   encode: (_action, output) => json(200, encodeJsonResponse(output)),
   encodeError: (error, requestId) => json(error.httpStatus, encodeJsonError(error, requestId)),
 };

@@ -15,6 +15,25 @@ export function decodeJsonRequest(action: string, body: string, isImplemented: (
   return { action, input };
 }
 
+/** A request for one of this service's own actions, whose input is flat: member → string or integer. */
+export function decodeServiceJsonRequest(
+  action: string,
+  body: string,
+  members: Readonly<Record<string, 'string' | 'integer'>>,
+): DecodedRequest {
+  const value = parseBody(body);
+  if (!isRecord(value)) throw wrongType('body', value, 'an object');
+  const input: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    if (!Object.hasOwn(members, name)) throw new IpamError('UnknownParameter', messages.unknownParameter(name));
+    if (member === null) continue;
+    if (members[name] === 'integer' && !Number.isSafeInteger(member)) throw wrongType(name, member, 'an integer');
+    if (members[name] === 'string' && typeof member !== 'string') throw wrongType(name, member, 'a string');
+    input[name] = member;
+  }
+  return { action, input };
+}
+
 /**
  * Decision: an empty body is an empty input, so `POST /api/DescribeIpams` needs no `{}`. The
  * nesting is checked on the text, before JSON.parse and our recursive walks see it.

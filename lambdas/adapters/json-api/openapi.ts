@@ -2,10 +2,12 @@
 // the action table says which paths exist, @aws-sdk/client-ec2's static schemas give each
 // action's input and output shapes (schema-walk.ts), model-details.generated.json adds what those
 // schemas lack (enum values, integer/long/double, each action's purpose), and the error table
-// gives the error responses. Nothing here is written per action, so the document cannot drift
-// from what `POST /api/{Action}` accepts and answers.
+// gives the error responses. Nothing here is written per EC2 action, so the document cannot drift
+// from what `POST /api/{Action}` accepts and answers. This service's own actions (SERVICE_ACTIONS),
+// which no SDK model knows, take their input from their table row and their output from
+// SERVICE_ACTION_OUTPUTS below.
 import { ERROR_STATUS, type ErrorCode } from '../../domain/errors.ts';
-import { ACTIONS } from '../../use-cases/kernel/actions.ts';
+import { ACTIONS, SERVICE_ACTIONS, type ServiceActionSpec } from '../../use-cases/kernel/actions.ts';
 import { inputOf, outputOf, requiredMembers, type Shape } from '../ec2-query/schema-walk.ts';
 import details from './model-details.generated.json' with { type: 'json' };
 
@@ -168,6 +170,67 @@ function actionPath(action: string, builder: SchemaBuilder, errors: readonly str
   };
 }
 
+/** The answers of this service's own actions, and what each is for. */
+const SERVICE_ACTION_OUTPUTS: Readonly<Record<string, { purpose: string; output: JsonSchema }>> = {
+  ListRecentEvents: {
+    purpose:
+      "This service's own action (not EC2's): the events delivered lately, newest first — those published as the caller's account in the request's Region, " +
+      'each as its envelope carried it (docs/events.md), kept for IPAM_RECENT_EVENTS_RETENTION_DAYS (default 7). MaxResults 1–100 (default 20).',
+    output: {
+      type: 'object',
+      properties: {
+        Events: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              EventId: { type: 'string', description: 'The detail.eventId every delivery of the event carries.' },
+              Time: { type: 'string', format: 'date-time' },
+              Source: { type: 'string' },
+              DetailType: { type: 'string' },
+              Account: { type: 'string' },
+              Region: { type: 'string' },
+              Detail: { type: 'object', description: 'The detail of the detail-type, as docs/events.md describes it.' },
+            },
+            required: ['EventId', 'Time', 'Source', 'DetailType', 'Account', 'Region', 'Detail'],
+            additionalProperties: false,
+          },
+        },
+        NextToken: { type: 'string' },
+      },
+      required: ['Events'],
+      additionalProperties: false,
+    },
+  },
+};
+
+function serviceActionPath(action: string, spec: ServiceActionSpec, builder: SchemaBuilder, errors: readonly string[]) {
+  const { purpose, output } = SERVICE_ACTION_OUTPUTS[action];
+  const kinds = { integer: { type: 'integer', format: 'int32' }, string: { type: 'string' } } as const;
+  builder.schemas[`${action}Request`] = {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(spec.input).map(([name, kind]) => [name, kinds[kind]])),
+    additionalProperties: false,
+  };
+  builder.schemas[`${action}Result`] = output;
+  return {
+    post: {
+      operationId: action,
+      summary: action,
+      description: purpose,
+      requestBody: { required: false, content: { 'application/json': { schema: ref(`${action}Request`) } } },
+      responses: {
+        200: {
+          description: `The ${action} output.`,
+          headers: REQUEST_ID_HEADER,
+          content: { 'application/json': { schema: ref(`${action}Result`) } },
+        },
+        ...Object.fromEntries(errors.map((name) => [name.slice('Error'.length), { $ref: `#/components/responses/${name}` }])),
+      },
+    },
+  };
+}
+
 const DESCRIPTION = [
   'The JSON API of a self-hosted Amazon VPC IP Address Manager: `POST /api/{Action}` for each EC2 IPAM action the service implements.',
   'The body is the input object a JavaScript SDK caller passes to the action (member names as in @aws-sdk/client-ec2, timestamps as ISO 8601 strings);',
@@ -180,6 +243,10 @@ function buildOpenApiDocument(actions: readonly string[]): OpenApiDocument {
   const errors = errorResponses();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const action of actions) paths[`/api/${action}`] = actionPath(action, builder, Object.keys(errors));
+  for (const [action, spec] of Object.entries(SERVICE_ACTIONS)) {
+    if (`${action}Request` in builder.schemas) throw new Error(`${action} is both an EC2 action and one of this service's`);
+    paths[`/api/${action}`] = serviceActionPath(action, spec, builder, Object.keys(errors));
+  }
   if (ERROR_SCHEMA in builder.schemas) throw new Error(`an EC2 shape is named ${ERROR_SCHEMA}, the name of the error schema`);
   paths[OPENAPI_DOCUMENT_PATH] = {
     get: {

@@ -6,7 +6,7 @@
 // the same behaviour.
 import { randomUUID } from 'node:crypto';
 import type { AddressFamily, Cidr } from '../../domain/cidr.ts';
-import type { OutboxEntry } from '../../domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../../domain/model/events.ts';
 import { spacesGrown } from '../../domain/free-space.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import {
@@ -29,6 +29,7 @@ import {
   type ItemKeys,
   keysOf,
   outboxKey,
+  recentEventsPartition,
   poolChildrenPrefix,
   poolKey,
   poolPartition,
@@ -300,13 +301,41 @@ export class InMemoryStore extends KeyedReads implements Store {
     }
   }
 
-  async deleteOutboxEntries(entries: readonly OutboxEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
-      const batch = entries.slice(i, i + BATCH_WRITE_LIMIT).map((entry) => outboxKey(entry));
-      refuseDuplicates(batch, 'A batch of outbox deletes');
-      // No condition: a delivered entry is forgotten, whoever delivered it.
-      for (const key of batch) this.remove(key);
+  async deleteOutboxEntries(entries: readonly OutboxEntry[], recentEvents: readonly RecentEvent[] = []): Promise<void> {
+    // Puts first, as the DynamoDB adapter sends them.
+    const requests = [
+      ...recentEvents.map((event) => ({ op: 'put' as const, item: itemOf({ type: 'recent-event', value: event }) })),
+      ...entries.map((entry) => ({ op: 'delete' as const, key: outboxKey(entry) })),
+    ];
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      const batch = requests.slice(i, i + BATCH_WRITE_LIMIT);
+      refuseDuplicates(
+        batch.map((request) => (request.op === 'delete' ? request.key : request.item)),
+        'A batch of outbox deletes and recent-event puts',
+      );
+      // No condition: a delivered entry is forgotten, whoever delivered it; an event's record is the same whoever writes it.
+      for (const request of batch) {
+        if (request.op === 'delete') this.remove(request.key);
+        else this.put(request.item);
+      }
     }
+  }
+
+  async listRecentEvents(accountId: string, region: string, page: PageRequest): Promise<Page<RecentEvent>> {
+    if (!(page.limit >= 1)) throw new Error(`A page limit of ${page.limit} is not at least 1`);
+    const partition = recentEventsPartition(accountId, region);
+    const after = decodePosition(page.after, partition);
+    const stored = this.partitions.get(partition);
+    const sortKeys = stored?.sortKeys() ?? [];
+    // Newest first, as DynamoDB's descending query: from the key just before `after`.
+    const items: Item[] = [];
+    for (let i = (after === undefined ? sortKeys.length : firstAtOrAfter(sortKeys, after)) - 1; i >= 0 && items.length < page.limit; i--) {
+      items.push(stored!.items.get(sortKeys[i])!);
+    }
+    return {
+      items: items.map((item) => recordOf<RecentEvent>(item)!),
+      next: encodePosition(items.length === page.limit ? items.at(-1) : undefined),
+    };
   }
 
   /** The item a write stores (create, update) or names (delete, check, absent). */

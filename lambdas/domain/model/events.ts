@@ -205,3 +205,12 @@ export interface OutboxEntry {
   /** In the order the change produced them. */
   events: OutboxEvent[];
 }
+
+/**
+ * A delivered event kept to be read back (ListRecentEvents; the console's dashboard) until
+ * retainedUntil: written when its outbox entry is forgotten, in the same batch as that delete.
+ */
+export interface RecentEvent extends OutboxEvent {
+  /** When the record is gone for every reader (domain/expiry.ts); DynamoDB's TTL removes it later. */
+  retainedUntil: string;
+}

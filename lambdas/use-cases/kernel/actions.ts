@@ -61,6 +61,7 @@ import {
   provisionPublicIpv4PoolCidr,
 } from '../public-ipv4-pools.ts';
 import { associateAddress, disassociateAddress, forwardAssociateAddress, forwardDisassociateAddress } from '../elastic-ip-associations.ts';
+import { listRecentEvents } from '../recent-events.ts';
 
 export interface ActionSpec {
   run: UseCase;
@@ -240,6 +241,24 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
 };
 
 export const isImplementedAction = (action: string) => Object.hasOwn(ACTIONS, action);
+
+/** An action of this service alone: its input is flat, each member a string or an integer. */
+export interface ServiceActionSpec {
+  run: UseCase;
+  input: Readonly<Record<string, 'string' | 'integer'>>;
+}
+
+/**
+ * The actions this service adds to EC2's, with names EC2 does not use: only the JSON API serves
+ * them (the EC2 Query API answers InvalidAction, as EC2 would), signed and scoped to the caller's
+ * account and Region like every other action, without DryRun or ClientToken.
+ */
+export const SERVICE_ACTIONS: Readonly<Record<string, ServiceActionSpec>> = {
+  ListRecentEvents: { run: listRecentEvents, input: { MaxResults: 'integer', NextToken: 'string' } },
+};
+
+export const serviceActionOf = (action: string): ServiceActionSpec | undefined =>
+  Object.hasOwn(SERVICE_ACTIONS, action) ? SERVICE_ACTIONS[action] : undefined;
 
 /**
  * In forwarding mode, the EC2 Query requests that go to the upstream unchanged: every action this

@@ -1,7 +1,7 @@
 // Runs one decoded, validated request: DryRun answer, ClientToken idempotency, then the use case;
 // then tells discovery what the action changed, or first waits for discovery to catch up (spec.discovery).
 import { IpamError, messages } from '../../domain/errors.ts';
-import { ACTIONS } from './actions.ts';
+import { ACTIONS, serviceActionOf } from './actions.ts';
 import type { ActionSpec } from './actions.ts';
 import { type Dependencies, type Input, type Output, type RequestContext, type UseCase, upstreamOf } from './context.ts';
 import { runOnce } from './idempotency.ts';
@@ -34,6 +34,13 @@ export async function dispatch(deps: Dependencies, context: RequestContext, acti
   // After the answer is decided, off its path: the refresh runs in the background.
   if (spec.discovery === 'changes') deps.discoveryChanges?.changed(context.accountId, context.region);
   return output;
+}
+
+/** The JSON API's dispatch: this service's own actions (SERVICE_ACTIONS), then EC2's. */
+export async function dispatchJson(deps: Dependencies, context: RequestContext, action: string, input: Input): Promise<Output> {
+  const service = serviceActionOf(action);
+  if (!service) return dispatch(deps, context, action, input);
+  return service.run(deps, context, input as never).catch(lostRaceIsRetriable);
 }
 
 /**

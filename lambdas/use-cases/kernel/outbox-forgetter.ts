@@ -5,7 +5,10 @@
 // the outbox, and the reconciler offers them again with the same eventIds: at least once, as
 // docs/events.md promises. A Lambda environment may be frozen or ended as soon as it answers,
 // so there each delivery deletes its entries before the use case returns.
+// The same batches put each delivered event as a recent-event record (ListRecentEvents): no
+// request of its own, and nothing added to the commit of the change (the allocation hot path).
 import { setImmediate as afterIo } from 'node:timers/promises';
+import { DEFAULT_RECENT_EVENT_RETENTION_DAYS, recentEventOf } from '../../domain/expiry.ts';
 import type { OutboxEntry } from '../../domain/model/events.ts';
 import type { Log } from '../../ports/log.ts';
 import type { OutboxStore } from '../../ports/store.ts';
@@ -19,11 +22,13 @@ export class OutboxForgetter {
   readonly mode: ForgettingMode;
   private pending: OutboxEntry[] = [];
   private draining: Promise<void> | undefined;
+  private readonly recentEventRetentionMs: number;
 
-  constructor(store: OutboxStore, log: Log, mode: ForgettingMode) {
+  constructor(store: OutboxStore, log: Log, mode: ForgettingMode, recentEventRetentionDays = DEFAULT_RECENT_EVENT_RETENTION_DAYS) {
     this.store = store;
     this.log = log;
     this.mode = mode;
+    this.recentEventRetentionMs = recentEventRetentionDays * 24 * 3600 * 1000;
   }
 
   /** Deletes delivered entries, now or in the background (see the mode). Never throws: what is not deleted is delivered again. */
@@ -52,7 +57,8 @@ export class OutboxForgetter {
 
   private async delete(entries: readonly OutboxEntry[]): Promise<void> {
     try {
-      await this.store.deleteOutboxEntries(entries);
+      const recentEvents = entries.flatMap((entry) => entry.events.map((event) => recentEventOf(event, this.recentEventRetentionMs)));
+      await this.store.deleteOutboxEntries(entries, recentEvents);
     } catch (error) {
       // They will be delivered a second time, with the same eventIds.
       this.log.error('delivered events could not be forgotten', { outboxIds: entries.map((entry) => entry.outboxId), error });

@@ -9,13 +9,14 @@ import {
   executionKey,
   outboxKey,
   poolCidrKey,
+  recentEventKey,
 } from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from '../../../lambdas/adapters/dynamodb/table-schema.ts';
 import type { Byoasn, ByoipCidrAdvertisement, ElasticIp } from '../../../lambdas/domain/model/public-space.ts';
 import { StoreConflict } from '../../../lambdas/ports/store.ts';
 import { CLOSED_EXECUTION_RETENTION_MS, OUTBOX_RETENTION_MS } from '../../../lambdas/domain/expiry.ts';
-import type { OutboxEntry } from '../../../lambdas/domain/model/events.ts';
+import type { OutboxEntry, RecentEvent } from '../../../lambdas/domain/model/events.ts';
 import type { WorkflowExecution } from '../../../lambdas/domain/model/execution.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 import { ADMIN, OUTSIDER, ownerPool, ram, sharingOrganization, useOrganizations } from '../../support/sharing.ts';
@@ -134,6 +135,24 @@ describe('DynamoDbStore and TTL of outbox entries', () => {
     expect(OUTBOX_RETENTION_MS).toBe(7 * 24 * 3600 * 1000);
     expect(item?.[TIME_TO_LIVE_ATTRIBUTE]).toBe((Date.parse(entry.createdAt) + OUTBOX_RETENTION_MS) / 1000);
     expect(item?.PK).toBe('OUTBOX#7');
+  });
+
+  it('marks a recent event for TTL at its retainedUntil, in its account and Region’s partition', async () => {
+    const { doc, tableName } = await createTestTable();
+    const store = new DynamoDbStore(doc, tableName);
+    const entry: OutboxEntry = { outboxId: '7e0e5a2c-0000-4000-8000-000000000002', createdAt: '2030-01-01T00:00:00.000Z', events: [] };
+    const recent: RecentEvent = {
+      eventId: 'ev-1',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      time: entry.createdAt,
+      event: { 'detail-type': 'Public IPv4 Pool Change', detail: { poolId: 'ipv4pool-ec2-1', change: 'created' } },
+      retainedUntil: '2030-01-08T00:00:00.000Z',
+    };
+    await store.deleteOutboxEntries([entry], [recent]);
+    const item = (await doc.send(new GetCommand({ TableName: tableName, Key: recentEventKey(recent) }))).Item;
+    expect(item?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(recent.retainedUntil) / 1000);
+    expect(item?.PK).toBe('RECENT-EVENTS#123456789012#eu-west-1');
   });
 });
 
@@ -275,5 +294,29 @@ describe('DynamoDbStore and records stored before their type was versioned', () 
     expect(now).toMatchObject({ version: 1, Tags: [{ Key: 'team', Value: 'net' }] });
     await store.commit([{ op: 'update', entity: { type: 'elastic-ip', value: { ...now, Tags: [] } } }]);
     expect(await store.getElasticIp('123456789012', 'us-east-1', 'eipalloc-0legacy')).toMatchObject({ version: 2, Tags: [] });
+  });
+});
+
+// Issue 20: the recent-event record rides on the write that forgets the delivered outbox entry.
+describe('DynamoDbStore: a delivered event is kept without a request of its own', () => {
+  it('an allocation sends the same requests as before: its event’s record is one more item in the BatchWriteItem that forgets its entry', async () => {
+    const { store, sent } = await recordedStore();
+    const harness = await createUseCaseHarness({ store });
+    const { Ipam: ipam } = await harness.call('CreateIpam', {});
+    const { IpamPool: pool } = await harness.call('CreateIpamPool', { IpamScopeId: ipam.PrivateDefaultScopeId, AddressFamily: 'ipv4' });
+    await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
+    await harness.deps.outboxForgetter.flush();
+    sent.length = 0;
+    await harness.call('AllocateIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, NetmaskLength: 24 });
+    await harness.deps.outboxForgetter.flush();
+    const writes = sent.filter((request) => /Write|Put|Delete|Update/.test(request.command));
+    expect(writes.map((request) => request.command)).toEqual(['TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+    const batch = Object.values(
+      writes[1].input.RequestItems as Record<string, { PutRequest?: { Item: { PK: string } }; DeleteRequest?: object }[]>,
+    )[0];
+    expect(batch.map((request) => (request.PutRequest ? `put ${request.PutRequest.Item.PK}` : 'delete'))).toEqual([
+      `put RECENT-EVENTS#${harness.context.accountId}#us-east-1`,
+      'delete',
+    ]);
   });
 });

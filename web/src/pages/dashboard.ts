@@ -1,15 +1,20 @@
 // Dashboard: IPAMs, scopes, pools by state, the space per scope and address family
 // (provisioned to top-level pools, allocated from them, free), and the compliance and overlap
-// counts of each scope's resource CIDRs. The API has no feed of recent
-// events (they go to EventBridge or events.jsonl), so none is shown.
-import { callAll } from '../api/client.ts';
+// counts of each scope's resource CIDRs, and the last events delivered (ListRecentEvents).
+import { type ApiClient, callAll, errorText } from '../api/client.ts';
 import { h } from '../dom.ts';
 import { loadInventory, poolSpace, scopeIdOf, utilisation } from '../inventory.ts';
 import { formatCount } from '../map/cidr.ts';
 import type { PageContext } from '../page.ts';
+import { eventLine } from '../recent-events.ts';
+import { formatTime } from '../search/history.ts';
 import { table, utilisationBar } from '../widgets.ts';
 
+/** How many of the latest events the dashboard lists. */
+const RECENT_EVENTS_SHOWN = 10;
+
 export async function dashboardPage({ client }: PageContext): Promise<HTMLElement> {
+  const recent = recentEvents(client);
   const { ipams, scopes, pools } = await loadInventory(client);
   const byState = new Map<string, number>();
   for (const pool of pools) byState.set(pool.State, (byState.get(pool.State) ?? 0) + 1);
@@ -93,6 +98,24 @@ export async function dashboardPage({ client }: PageContext): Promise<HTMLElemen
       ]),
       'none yet. Create one on the IPAMs page.',
     ),
-    h('p', { class: 'note' }, 'Recent events: the API does not expose them; they go to EventBridge (or events.jsonl under npm start).'),
+    h('h2', {}, 'Recent events'),
+    await recent,
   );
+}
+
+/** The latest events as a table, or the API's refusal in its words: the rest of the dashboard stands without them. */
+async function recentEvents(client: ApiClient): Promise<HTMLElement> {
+  try {
+    const { Events = [] } = await client.call('ListRecentEvents', { MaxResults: RECENT_EVENTS_SHOWN });
+    return table(
+      'Recent events',
+      ['Time', 'Type', 'Resource', 'State'],
+      (Events as Record<string, unknown>[])
+        .map(eventLine)
+        .map((line) => [h('time', { datetime: line.time }, formatTime(line.time)), line.type, line.resource, line.state]),
+      'none recently.',
+    );
+  } catch (error) {
+    return h('p', { class: 'status error', role: 'alert' }, `Recent events: ${errorText(error)}`);
+  }
 }

@@ -1,5 +1,6 @@
-// IPAMs and their scopes: create, modify (description, tier, Regions) and delete — an IPAM with
-// everything in it (cascade), a private scope when empty. Messages are the API's.
+// IPAMs and their scopes: create, modify (description, tier, cost distribution, Regions) and
+// delete — an IPAM with everything in it (cascade), a private scope when empty. Messages are the
+// API's (docs/tiers-and-policies.md: a tier or metered account it refuses is refused here in its words).
 import { h } from '../dom.ts';
 import { actionButton, actionForm, textOf } from '../forms.ts';
 import { ipamIdOf, loadInventory } from '../inventory.ts';
@@ -20,6 +21,10 @@ function input(name: string, attributes: Record<string, string> = {}): HTMLInput
 function labelled(label: string, control: HTMLInputElement | HTMLSelectElement): HTMLElement {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
 }
+
+/** Who pays for the IPAM's addresses (docs/tiers-and-policies.md); the API's default when it says nothing. */
+const METERED_ACCOUNTS = ['ipam-owner', 'resource-owner'];
+const meteredAccountOf = (ipam: { MeteredAccount?: string }) => ipam.MeteredAccount ?? 'ipam-owner';
 
 export async function ipamsPage(context: PageContext): Promise<HTMLElement> {
   const { client } = context;
@@ -70,14 +75,25 @@ export async function ipamsPage(context: PageContext): Promise<HTMLElement> {
             ['advanced', 'free'].map((tier) => h('option', { value: tier, selected: ipam.Tier === tier }, tier)),
           ),
         ),
+        labelled(
+          'Metered account',
+          h(
+            'select',
+            { name: 'MeteredAccount', id: `modify-${ipam.IpamId}-metered-account` },
+            METERED_ACCOUNTS.map((metered) => h('option', { value: metered, selected: meteredAccountOf(ipam) === metered }, metered)),
+          ),
+        ),
         labelled('Add operating Regions (comma-separated)', input('AddRegions', { id: `modify-${ipam.IpamId}-add-regions` })),
       ],
       run: async (form) => {
         const AddOperatingRegions = regionsOf(textOf(form, 'AddRegions'));
+        const MeteredAccount = textOf(form, 'MeteredAccount');
         await client.call('ModifyIpam', {
           IpamId: ipam.IpamId,
           Description: textOf(form, 'Description'),
           Tier: textOf(form, 'Tier'),
+          // Sent only when changed: the API judges a switch (its time restriction), not a repeat.
+          ...(MeteredAccount !== meteredAccountOf(ipam) ? { MeteredAccount } : {}),
           ...(AddOperatingRegions.length ? { AddOperatingRegions } : {}),
         });
         return `Modified ${ipam.IpamId}.`;
@@ -96,6 +112,7 @@ export async function ipamsPage(context: PageContext): Promise<HTMLElement> {
       ipam.IpamId,
       ipam.Description ?? '',
       ipam.Tier ?? '',
+      meteredAccountOf(ipam),
       ipam.State,
       (ipam.OperatingRegions ?? []).map((operating: { RegionName: string }) => operating.RegionName).join(', '),
       h('div', { class: 'actions' }, h('details', {}, h('summary', {}, 'Modify'), modify), remove),
@@ -154,7 +171,7 @@ export async function ipamsPage(context: PageContext): Promise<HTMLElement> {
     { class: 'page' },
     h('h1', {}, 'IPAMs and scopes'),
     h('section', { class: 'panel' }, createIpam),
-    table('IPAMs', ['IPAM', 'Description', 'Tier', 'State', 'Operating Regions', 'Actions'], ipamRows, 'none yet.'),
+    table('IPAMs', ['IPAM', 'Description', 'Tier', 'Metered account', 'State', 'Operating Regions', 'Actions'], ipamRows, 'none yet.'),
     h('h2', {}, 'Scopes'),
     ipams.length ? h('section', { class: 'panel' }, createScope) : null,
     table('Scopes', ['Scope', 'IPAM', 'Type', 'Default', 'Description', 'State', 'Pools', 'Actions'], scopeRows, 'none yet.'),
