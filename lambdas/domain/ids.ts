@@ -35,6 +35,9 @@ export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 export const newIpamPolicyId = () => shortId('ipam-policy');
 /** Like arnOf (empty Region field); not a taggable kind here: CreateTags does not reach policies yet. */
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
+export const newPrefixListResolverId = () => shortId('ipam-prefix-list-resolver');
+/** Like ipamPolicyArn: not a taggable kind here (CreateTags does not reach resolvers yet). */
+export const prefixListResolverArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-prefix-list-resolver/${id}`;
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 

@@ -21,6 +21,14 @@ import {
   modifyIpamPolicyAllocationRules,
 } from '../ipam-policies.ts';
 import {
+  createIpamPrefixListResolver,
+  deleteIpamPrefixListResolver,
+  getIpamPrefixListResolverRules,
+  getIpamPrefixListResolverVersionEntries,
+  getIpamPrefixListResolverVersions,
+  modifyIpamPrefixListResolver,
+} from '../prefix-list-resolvers.ts';
+import {
   authorizeOrganizationAdminChange,
   disableIpamOrganizationAdminAccount,
   enableIpamOrganizationAdminAccount,
@@ -174,6 +182,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DisableIpamPolicy: { run: disableIpamPolicy },
   GetEnabledIpamPolicy: { run: getEnabledIpamPolicy },
   GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
+  // Prefix list resolvers (issue 22): advanced tier
+  CreateIpamPrefixListResolver: { run: createIpamPrefixListResolver, idempotent: true },
+  DescribeIpamPrefixListResolvers: { run: describeAction('DescribeIpamPrefixListResolvers') },
+  ModifyIpamPrefixListResolver: { run: modifyIpamPrefixListResolver },
+  DeleteIpamPrefixListResolver: { run: deleteIpamPrefixListResolver },
+  GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
+  GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions },
+  GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
