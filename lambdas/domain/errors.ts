@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
   'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
   'InvalidIpamPolicyId.NotFound': 400,
+  'InvalidIpamPrefixListResolverId.NotFound': 400,
   // Elastic IPs from IPAM pools
   'InvalidAllocationID.NotFound': 400,
   'InvalidAddress.NotFound': 400,

@@ -35,6 +35,8 @@ export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 export const newIpamPolicyId = () => shortId('ipam-policy');
 /** Like arnOf (empty Region field). */
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
+export const newPrefixListResolverId = () => shortId('ipam-prefix-list-resolver');
+export const prefixListResolverArn = (accountId: string, id: string) => arnOf(accountId, 'ipam-prefix-list-resolver', id);
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 
@@ -44,7 +46,8 @@ type ArnResource =
   | 'ipam-pool'
   | 'ipam-resource-discovery'
   | 'ipam-resource-discovery-association'
-  | 'ipam-external-resource-verification-token';
+  | 'ipam-external-resource-verification-token'
+  | 'ipam-prefix-list-resolver';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
@@ -60,6 +63,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-res-disco-assoc-[0-9a-f]+$/, 'ipam-resource-discovery-association'],
   [/^ipam-res-disco-[0-9a-f]+$/, 'ipam-resource-discovery'],
   [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
+  [/^ipam-prefix-list-resolver-[0-9a-f]+$/, 'ipam-prefix-list-resolver'],
   [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-policy-[0-9a-f]+$/, 'ipam-policy'],

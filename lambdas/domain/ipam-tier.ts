@@ -77,6 +77,8 @@ const DOWNGRADE_PRECONDITIONS = {
   foreignLocales: 'delete pools with locales different than the IPAM home Region',
   associations: 'delete non-default resource discovery associations',
   foreignAllocations: 'delete pool allocations to accounts that are not the IPAM owner',
+  // Not among the guide's five: resolvers need the Advanced Tier (UG L1050), so they go first too.
+  prefixListResolvers: 'delete prefix list resolvers',
 } as const;
 
 /** ModifyIpam Tier=free while a precondition is unmet: IncorrectState in the guide's words, naming what is in the way (DN-10). */

@@ -1,5 +1,5 @@
 // CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
-// discoveries and their associations, verification tokens, IPAM policies, Elastic IPs, and VPCs and subnets when
+// discoveries and their associations, verification tokens, IPAM policies, prefix list resolvers, Elastic IPs, and VPCs and subnets when
 // embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -15,6 +15,7 @@ import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { associationVisible, requireAssociation, requireResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
+import { prefixListResolverVisible, requirePrefixListResolver } from './prefix-list-resolvers.ts';
 import { requireSubnet } from './subnet-cidr-blocks.ts';
 import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
 import { requireVpc } from './vpcs.ts';
@@ -38,6 +39,7 @@ type TaggableEntity = Extract<
       | 'resource-discovery-association'
       | 'verification-token'
       | 'ipam-policy'
+      | 'prefix-list-resolver'
       | 'elastic-ip'
       | 'public-ipv4-pool'
       | 'vpc'
@@ -67,6 +69,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'verification-token', value: await requireVerificationToken(deps, context, id) };
     case 'ipam-policy':
       return { type: 'ipam-policy', value: await requireIpamPolicy(deps, context, id) };
+    case 'ipam-prefix-list-resolver':
+      return { type: 'prefix-list-resolver', value: await requirePrefixListResolver(deps, context, id) };
     case 'elastic-ip':
       return { type: 'elastic-ip', value: await requireElasticIpByAllocationId(deps, context, id) };
     case 'ipv4pool-ec2':
@@ -176,19 +180,21 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, policies, elasticIps, publicPools, vpcs, subnets] = await Promise.all([
-    store.listIpams(accountId),
-    store.listScopes(accountId),
-    store.listPools(accountId),
-    store.listResourceDiscoveries(accountId),
-    store.listResourceDiscoveryAssociations(accountId),
-    store.listVerificationTokens(accountId),
-    store.listIpamPolicies(accountId),
-    store.listElasticIps(accountId, region),
-    store.listPublicIpv4Pools(accountId),
-    deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
-    deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
-  ]);
+  const [ipams, scopes, pools, discoveries, associations, tokens, policies, resolvers, elasticIps, publicPools, vpcs, subnets] =
+    await Promise.all([
+      store.listIpams(accountId),
+      store.listScopes(accountId),
+      store.listPools(accountId),
+      store.listResourceDiscoveries(accountId),
+      store.listResourceDiscoveryAssociations(accountId),
+      store.listVerificationTokens(accountId),
+      store.listIpamPolicies(accountId),
+      store.listPrefixListResolvers(accountId),
+      store.listElasticIps(accountId, region),
+      store.listPublicIpv4Pools(accountId),
+      deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
+      deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
+    ]);
   const visible =
     <T>(test: (context: RequestContext, record: T) => boolean) =>
     (record: T) =>
@@ -209,6 +215,11 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
       (token) => token.IpamExternalResourceVerificationTokenId,
     ),
     ...tagsOf('ipam-policy', policies.filter(visible(ipamPolicyVisible)), (policy) => policy.IpamPolicyId),
+    ...tagsOf(
+      'ipam-prefix-list-resolver',
+      resolvers.filter(visible(prefixListResolverVisible)),
+      (resolver) => resolver.IpamPrefixListResolverId,
+    ),
     ...tagsOf('elastic-ip', elasticIps, (eip) => eip.AllocationId),
     ...tagsOf(
       'ipv4pool-ec2',

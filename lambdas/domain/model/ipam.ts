@@ -48,6 +48,8 @@ export interface Ipam extends Versioned {
    * commits only at the marked version, looks again (use-cases/ipam-tiers.ts tierGuard).
    */
   freeTierCheck?: true;
+  /** Internal: prefix list resolvers of this IPAM (quota 10; an advanced-tier feature); absent = 0. */
+  prefixListResolverCount?: number;
 }
 
 export interface IpamScope extends Versioned {

@@ -21,6 +21,14 @@ import {
   modifyIpamPolicyAllocationRules,
 } from '../ipam-policies.ts';
 import {
+  createIpamPrefixListResolver,
+  deleteIpamPrefixListResolver,
+  getIpamPrefixListResolverRules,
+  getIpamPrefixListResolverVersionEntries,
+  getIpamPrefixListResolverVersions,
+  modifyIpamPrefixListResolver,
+} from '../prefix-list-resolvers.ts';
+import {
   authorizeOrganizationAdminChange,
   disableIpamOrganizationAdminAccount,
   enableIpamOrganizationAdminAccount,
@@ -175,6 +183,15 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DisableIpamPolicy: { run: disableIpamPolicy },
   GetEnabledIpamPolicy: { run: getEnabledIpamPolicy },
   GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
+  // Prefix list resolvers (issue 22): advanced tier
+  CreateIpamPrefixListResolver: { run: createIpamPrefixListResolver, idempotent: true },
+  // Version reads wait for discovery: an embedded VPC just created is in the version it makes.
+  DescribeIpamPrefixListResolvers: { run: describeAction('DescribeIpamPrefixListResolvers'), discovery: 'reads' },
+  ModifyIpamPrefixListResolver: { run: withoutTags('IpamPrefixListResolver', modifyIpamPrefixListResolver) },
+  DeleteIpamPrefixListResolver: { run: withoutTags('IpamPrefixListResolver', deleteIpamPrefixListResolver) },
+  GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
+  GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions, discovery: 'reads' },
+  GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries, discovery: 'reads' },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
