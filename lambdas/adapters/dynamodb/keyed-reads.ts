@@ -15,6 +15,7 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
+import type { ManagedPrefixList, PrefixListVersion } from '../../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
 import type { IpamPolicy } from '../../domain/model/ipam-policy.ts';
 import type {
@@ -51,6 +52,9 @@ import {
   subnetSortPrefix,
   vpcKey,
   vpcPartition,
+  prefixListKey,
+  prefixListPartition,
+  prefixListVersionKey,
   executionKey,
   historyPartition,
   invitationKey,
@@ -257,6 +261,17 @@ export abstract class KeyedReads {
   }
   listSubnets(ownerId: string, region: string, vpcId?: string) {
     return this.queryRecords<Subnet>(subnetPartition(ownerId, region), vpcId === undefined ? undefined : subnetSortPrefix(vpcId));
+  }
+
+  // ---- Managed prefix lists ----
+  getManagedPrefixList(ownerId: string, region: string, prefixListId: string) {
+    return this.get<ManagedPrefixList>(prefixListKey(ownerId, region, prefixListId));
+  }
+  listManagedPrefixLists(ownerId: string, region: string) {
+    return this.queryRecords<ManagedPrefixList>(prefixListPartition(ownerId, region));
+  }
+  getPrefixListVersion(prefixListId: string, version: number) {
+    return this.get<PrefixListVersion>(prefixListVersionKey(prefixListId, version));
   }
 
   // ---- EC2 companions, forwarding mode ----

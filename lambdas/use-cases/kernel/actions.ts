@@ -49,6 +49,14 @@ import {
   forwardDisassociateVpcCidrBlock,
 } from '../forwarded-companions.ts';
 import { associateVpcCidrBlock, disassociateVpcCidrBlock } from '../vpc-cidr-blocks.ts';
+import {
+  createManagedPrefixList,
+  deleteManagedPrefixList,
+  describeManagedPrefixLists,
+  getManagedPrefixListEntries,
+  modifyManagedPrefixList,
+  restoreManagedPrefixListVersion,
+} from '../managed-prefix-lists.ts';
 import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 import { deprovisionByoipCidr, describeIpv6Pools, getAssociatedIpv6PoolCidrs, provisionByoipCidr } from '../byoip-ranges.ts';
@@ -174,6 +182,13 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DisableIpamPolicy: { run: disableIpamPolicy },
   GetEnabledIpamPolicy: { run: getEnabledIpamPolicy },
   GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
+  // Managed prefix lists (issue 22): kept here in every mode, as the lists resolver targets sync
+  CreateManagedPrefixList: { run: createManagedPrefixList, idempotent: true },
+  DescribeManagedPrefixLists: { run: describeManagedPrefixLists },
+  GetManagedPrefixListEntries: { run: getManagedPrefixListEntries },
+  ModifyManagedPrefixList: { run: modifyManagedPrefixList },
+  RestoreManagedPrefixListVersion: { run: restoreManagedPrefixListVersion },
+  DeleteManagedPrefixList: { run: deleteManagedPrefixList },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },
