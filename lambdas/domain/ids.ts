@@ -54,9 +54,9 @@ export const arnOf = (accountId: string, resource: ArnResource, id: string) => `
 
 /**
  * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
- * IPAM resources with ARNs, and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
+ * IPAM resources with ARNs, and the Elastic IPs, public IPv4 pools, VPCs, subnets and prefix lists it keeps.
  */
-export type TaggableKind = ArnResource | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
+export type TaggableKind = ArnResource | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet' | 'prefix-list';
 
 /** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
 const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
@@ -70,6 +70,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipv4pool-ec2-[0-9a-f]+$/, 'ipv4pool-ec2'],
   [/^vpc-[0-9a-f]+$/, 'vpc'],
   [/^subnet-[0-9a-f]+$/, 'subnet'],
+  [/^pl-[0-9a-f]+$/, 'prefix-list'],
 ];
 
 /** The kind of resource an id names, by its shape, if it is one this service can tag. */

@@ -1,6 +1,6 @@
 // CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
-// discoveries and their associations, verification tokens, Elastic IPs, and VPCs and subnets when
-// embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
+// discoveries and their associations, verification tokens, Elastic IPs, prefix lists, and VPCs and
+// subnets when embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { type TaggableKind, taggableKindOfId } from '../domain/ids.ts';
@@ -17,6 +17,7 @@ import { associationVisible, requireAssociation, requireResourceDiscovery, resou
 import { requireSubnet } from './subnet-cidr-blocks.ts';
 import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
 import { requireVpc } from './vpcs.ts';
+import { requirePrefixList } from './managed-prefix-lists.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -39,7 +40,8 @@ type TaggableEntity = Extract<
       | 'elastic-ip'
       | 'public-ipv4-pool'
       | 'vpc'
-      | 'subnet';
+      | 'subnet'
+      | 'managed-prefix-list';
   }
 >;
 
@@ -71,6 +73,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'vpc', value: await requireVpc(deps, context, id) };
     case 'subnet':
       return { type: 'subnet', value: await requireSubnet(deps, context, id) };
+    case 'prefix-list':
+      return { type: 'managed-prefix-list', value: await requirePrefixList(deps, context, id) };
     default:
       throw new IpamError('InvalidID', `The ID '${id}' is not valid`);
   }
@@ -172,7 +176,7 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, publicPools, vpcs, subnets] = await Promise.all([
+  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, publicPools, vpcs, subnets, prefixLists] = await Promise.all([
     store.listIpams(accountId),
     store.listScopes(accountId),
     store.listPools(accountId),
@@ -183,6 +187,7 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     store.listPublicIpv4Pools(accountId),
     deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
     deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
+    store.listManagedPrefixLists(accountId, region),
   ]);
   const visible =
     <T>(test: (context: RequestContext, record: T) => boolean) =>
@@ -211,6 +216,7 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     ),
     ...tagsOf('vpc', vpcs, (vpc) => vpc.VpcId),
     ...tagsOf('subnet', subnets, (subnet) => subnet.SubnetId),
+    ...tagsOf('prefix-list', prefixLists, (list) => list.PrefixListId),
   ];
 }
 

@@ -172,6 +172,20 @@ describe('RestoreManagedPrefixListVersion and DeleteManagedPrefixList', () => {
     await expectRefusal(harness.call('DeleteManagedPrefixList', { PrefixListId: list.PrefixListId }), 'InvalidPrefixListID.NotFound');
   });
 
+  it('are tagged and untagged with CreateTags and DeleteTags, and listed by DescribeTags', async () => {
+    const harness = await createUseCaseHarness();
+    const list = await newList(harness);
+    await harness.call('CreateTags', { Resources: [list.PrefixListId], Tags: [{ Key: 'team', Value: 'net' }] });
+    const { Tags } = await harness.call('DescribeTags', { Filters: [{ Name: 'resource-type', Values: ['prefix-list'] }] });
+    expect(Tags).toEqual([{ ResourceId: list.PrefixListId, ResourceType: 'prefix-list', Key: 'team', Value: 'net' }]);
+    await harness.call('DeleteTags', { Resources: [list.PrefixListId] });
+    expect((await harness.call('DescribeManagedPrefixLists', { PrefixListIds: [list.PrefixListId] })).PrefixLists[0].Tags).toEqual([]);
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: [list.PrefixListId], Tags: [{ Key: 'a', Value: 'b' }] }, { region: 'eu-west-1' }),
+      'InvalidPrefixListID.NotFound',
+    );
+  });
+
   it('answers a CreateManagedPrefixList retried with its ClientToken with the first list', async () => {
     const harness = await createUseCaseHarness();
     const first = await newList(harness, { ClientToken: 'once' });

@@ -11,6 +11,7 @@ import {
   newIpamId,
   newPoolCidrId,
   newPoolId,
+  newPrefixListId,
   newResourceDiscoveryAssociationId,
   newResourceDiscoveryId,
   newScopeId,
@@ -120,6 +121,8 @@ describe('ARNs', () => {
     expect(taggableKindOfId(newPublicIpv4PoolId())).toBe('ipv4pool-ec2');
     expect(taggableKindOfId(newVpcId())).toBe('vpc');
     expect(taggableKindOfId(newSubnetId())).toBe('subnet');
+    expect(taggableKindOfId(newPrefixListId())).toBe('prefix-list');
+    expect(newPrefixListId()).toMatch(/^pl-0[0-9a-f]{16}$/);
     expect(newPublicIpv4PoolId()).toMatch(/^ipv4pool-ec2-0[0-9a-f]{16}$/);
     expect(newElasticIpAssociationId()).toMatch(/^eipassoc-0[0-9a-f]{16}$/);
     for (const other of [
