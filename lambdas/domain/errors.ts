@@ -30,6 +30,7 @@ export const ERROR_STATUS = {
   PrefixListVersionMismatch: 400,
   PrefixListMaxEntriesExceeded: 400,
   InvalidPrefixListModification: 400,
+  'InvalidIpamPrefixListResolverTargetId.NotFound': 400,
   // Elastic IPs from IPAM pools
   'InvalidAllocationID.NotFound': 400,
   'InvalidAddress.NotFound': 400,

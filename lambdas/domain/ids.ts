@@ -38,6 +38,10 @@ export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${
 /** Managed prefix lists: `pl-` and 17 hex digits; their ARNs name their Region. */
 export const newPrefixListId = () => shortId('pl');
 export const prefixListArn = (region: string, accountId: string, id: string) => `arn:aws:ec2:${region}:${accountId}:prefix-list/${id}`;
+/** Resolver targets: like the resolvers' ids and ARNs (empty Region field). */
+export const newPrefixListResolverTargetId = () => shortId('ipam-prefix-list-resolver-target');
+export const prefixListResolverTargetArn = (accountId: string, id: string) =>
+  `arn:aws:ec2::${accountId}:ipam-prefix-list-resolver-target/${id}`;
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 

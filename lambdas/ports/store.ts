@@ -30,7 +30,7 @@ import type {
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 import type { Subnet, Vpc } from '../domain/model/vpc.ts';
-import type { ManagedPrefixList, PrefixListVersion } from '../domain/model/prefix-list.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList, PrefixListVersion } from '../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../domain/model/forwarded.ts';
 import { IpamError } from '../domain/errors.ts';
 
@@ -64,6 +64,7 @@ export type Entity =
   | { type: 'managed-prefix-list'; value: ManagedPrefixList }
   /** Written once (create) when its version is made; never updated. */
   | { type: 'prefix-list-version'; value: PrefixListVersion }
+  | { type: 'prefix-list-resolver-target'; value: IpamPrefixListResolverTarget }
   | { type: 'outbox-entry'; value: OutboxEntry }
   | { type: 'forwarded-intent'; value: ForwardedIntent }
   | { type: 'forwarded-link'; value: ForwardedLink }
@@ -303,6 +304,10 @@ export interface Ec2CompanionStore {
   listManagedPrefixLists(ownerId: string, region: string): Promise<ManagedPrefixList[]>;
   /** The entries of one version of a prefix list, if that version was made. */
   getPrefixListVersion(prefixListId: string, version: number): Promise<PrefixListVersion | undefined>;
+  /** One prefix list resolver target, by id. */
+  getPrefixListResolverTarget(targetId: string): Promise<IpamPrefixListResolverTarget | undefined>;
+  /** Every target of a resolver, by id (an eventually consistent index). */
+  listPrefixListResolverTargets(resolverId: string): Promise<IpamPrefixListResolverTarget[]>;
   /** Forwarding mode: every forwarded create still in flight (or left by a crash), oldest first. */
   listForwardedIntents(): Promise<ForwardedIntent[]>;
   /** Forwarding mode: the allocation link of an upstream resource of an account in one Region, by the id its delete names. */

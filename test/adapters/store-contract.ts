@@ -27,7 +27,7 @@ import type {
 } from '../../lambdas/domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
 import type { Subnet, Vpc } from '../../lambdas/domain/model/vpc.ts';
-import type { ManagedPrefixList } from '../../lambdas/domain/model/prefix-list.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList } from '../../lambdas/domain/model/prefix-list.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';
@@ -723,6 +723,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           store.commit([{ op: 'update', entity: { type: 'managed-prefix-list', value: { ...list('pl-1'), Version: 3 } } }]),
         ).rejects.toBeInstanceOf(StoreConflict);
         expect(await store.getManagedPrefixList(OWNER, 'us-east-1', 'pl-1')).toMatchObject({ Version: 2, version: 2 });
+      });
+
+      it("finds a resolver target by id and lists a resolver's targets by id", async () => {
+        const target = (IpamPrefixListResolverTargetId: string, IpamPrefixListResolverId = 'plr-a') =>
+          ({
+            IpamPrefixListResolverTargetId,
+            IpamPrefixListResolverId,
+            OwnerId: OWNER,
+            Tags: [],
+            version: 1,
+          }) as unknown as IpamPrefixListResolverTarget;
+        await store.commit([
+          create({ type: 'prefix-list-resolver-target', value: target('t-2') }),
+          create({ type: 'prefix-list-resolver-target', value: target('t-1') }),
+          create({ type: 'prefix-list-resolver-target', value: target('t-3', 'plr-b') }),
+        ]);
+        expect((await store.listPrefixListResolverTargets('plr-a')).map((found) => found.IpamPrefixListResolverTargetId)).toEqual([
+          't-1',
+          't-2',
+        ]);
+        expect(await store.getPrefixListResolverTarget('t-3')).toEqual(target('t-3', 'plr-b'));
+        await store.commit([{ op: 'delete', entity: { type: 'prefix-list-resolver-target', value: target('t-1') } }]);
+        expect(await store.getPrefixListResolverTarget('t-1')).toBeUndefined();
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-target', value: target('t-1') } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
       });
 
       it('lists subnets of an account in one Region, or of one VPC, by VPC then id', async () => {

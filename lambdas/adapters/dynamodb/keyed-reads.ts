@@ -15,7 +15,7 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
-import type { ManagedPrefixList, PrefixListVersion } from '../../domain/model/prefix-list.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList, PrefixListVersion } from '../../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
 import type { IpamPolicy } from '../../domain/model/ipam-policy.ts';
 import type {
@@ -55,6 +55,8 @@ import {
   prefixListKey,
   prefixListPartition,
   prefixListVersionKey,
+  prefixListResolverTargetKey,
+  resolverTargetsIndexKey,
   executionKey,
   historyPartition,
   invitationKey,
@@ -272,6 +274,12 @@ export abstract class KeyedReads {
   }
   getPrefixListVersion(prefixListId: string, version: number) {
     return this.get<PrefixListVersion>(prefixListVersionKey(prefixListId, version));
+  }
+  getPrefixListResolverTarget(targetId: string) {
+    return this.get<IpamPrefixListResolverTarget>(prefixListResolverTargetKey(targetId));
+  }
+  listPrefixListResolverTargets(resolverId: string) {
+    return this.queryIndex<IpamPrefixListResolverTarget>(resolverTargetsIndexKey(resolverId));
   }
 
   // ---- EC2 companions, forwarding mode ----

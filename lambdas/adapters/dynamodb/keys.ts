@@ -34,6 +34,7 @@
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
 // | prefix list      | PREFIXLIST#<account>#<region>     | <prefixListId>              |                          |         | managed prefix lists: get by id; DescribeManagedPrefixLists per account and Region |
 // | prefix list version | PLVERSION#<prefixListId>       | <version, 10 digits>        |                          |         | the entries of each version (GetManagedPrefixListEntries TargetVersion, Restore) |
+// | resolver target  | PLRTARGET#<targetId>              | META                        | PLR-TARGETS#<resolverId> | <targetId> | get by id; a resolver's targets (sync on a new version, the sweep, Describe) |
 // | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
 // | outbox entry     | OUTBOX#<first hex digit of outboxId> | <createdAt>#<outboxId>  |                          |         | events of one commit until delivered; the redelivery queries the 16 partitions oldest first (strongly consistent); TTL 7 days |
 // | forwarded link   | FORWARDED#<account>#<region>      | <resourceId>                |                          |         | forwarding mode: upstream resource id → the allocation holding its CIDR (deletes release it) |
@@ -185,6 +186,9 @@ export const prefixListVersionKey = (prefixListId: string, version: number): Ite
   PK: `PLVERSION#${prefixListId}`,
   SK: String(version).padStart(10, '0'),
 });
+
+export const prefixListResolverTargetKey = (targetId: string): ItemKey => ({ PK: `PLRTARGET#${targetId}`, SK: META });
+export const resolverTargetsIndexKey = (resolverId: string) => `PLR-TARGETS#${resolverId}`;
 
 export const FORWARDED_INTENTS_PARTITION = 'FORWARDED-INTENTS';
 export const forwardedIntentKey = (createdAt: string, intentId: string): ItemKey => ({
@@ -339,6 +343,14 @@ export function keysOf(entity: Entity): ItemKeys {
       return prefixListKey(entity.value.OwnerId, entity.value.region, entity.value.PrefixListId);
     case 'prefix-list-version':
       return prefixListVersionKey(entity.value.prefixListId, entity.value.version);
+    case 'prefix-list-resolver-target': {
+      const target = entity.value;
+      return {
+        ...prefixListResolverTargetKey(target.IpamPrefixListResolverTargetId),
+        GSI1PK: resolverTargetsIndexKey(target.IpamPrefixListResolverId),
+        GSI1SK: target.IpamPrefixListResolverTargetId,
+      };
+    }
     case 'forwarded-intent':
       return forwardedIntentKey(entity.value.createdAt, entity.value.intentId);
     case 'outbox-entry':

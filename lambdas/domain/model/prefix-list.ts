@@ -39,3 +39,28 @@ export interface PrefixListVersion {
   version: number;
   entries: PrefixListEntry[];
 }
+
+export type PrefixListResolverTargetState = 'create-complete' | 'modify-complete' | 'sync-complete' | 'sync-failed' | 'delete-complete';
+
+/**
+ * A resolver target (spec §12.3): keeps one prefix list in sync with one resolver's versions. It is
+ * managed where its resolver is (the IPAM's home Region); its prefix list may be in another Region.
+ */
+export interface IpamPrefixListResolverTarget extends Versioned {
+  IpamPrefixListResolverTargetId: string;
+  IpamPrefixListResolverTargetArn: string;
+  IpamPrefixListResolverId: string;
+  OwnerId: string;
+  PrefixListId: string;
+  PrefixListRegion: string;
+  TrackLatestVersion: boolean;
+  /** Pinned version (TrackLatestVersion false): the one the list is kept at. */
+  DesiredVersion?: number;
+  /** The resolver version whose CIDRs the list last received. */
+  LastSyncedVersion?: number;
+  State: PrefixListResolverTargetState;
+  StateMessage?: string;
+  Tags: Tag[];
+  /** The resolver's Region, where the target is described and changed. */
+  region: string;
+}
