@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   'InvalidIpamResourceDiscoveryAssociationId.NotFound': 400,
   'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
   'InvalidIpamPolicyId.NotFound': 400,
+  'InvalidIpamPrefixListResolverId.NotFound': 400,
   // Managed prefix lists (issue 22): the codes EC2 answers, as AWS tooling handles them
   // (Terraform's provider: InvalidPrefixListID.NotFound, PrefixListVersionMismatch).
   'InvalidPrefixListID.NotFound': 400,

@@ -35,6 +35,9 @@ export const newVerificationTokenId = () => shortId('ipam-ext-res-ver-token');
 export const newIpamPolicyId = () => shortId('ipam-policy');
 /** Like arnOf (empty Region field); not a taggable kind here: CreateTags does not reach policies yet. */
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
+export const newPrefixListResolverId = () => shortId('ipam-prefix-list-resolver');
+/** Like ipamPolicyArn: not a taggable kind here (CreateTags does not reach resolvers yet). */
+export const prefixListResolverArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-prefix-list-resolver/${id}`;
 /** Managed prefix lists: `pl-` and 17 hex digits; their ARNs name their Region. */
 export const newPrefixListId = () => shortId('pl');
 export const prefixListArn = (region: string, accountId: string, id: string) => `arn:aws:ec2:${region}:${accountId}:prefix-list/${id}`;

@@ -66,13 +66,15 @@ export function meteringAfter(current: Metering, requested: MeteredAccount | und
   );
 }
 
-/** The guide's five preconditions of a move from the Advanced to the Free Tier (UG L1928–1934). */
+/** The guide's five preconditions, and the advanced-tier features in use, of a move from the Advanced to the Free Tier (UG L1928–1934). */
 const DOWNGRADE_PRECONDITIONS = {
   privatePools: 'delete private scope pools',
   privateScopes: 'delete non-default private scopes',
   foreignLocales: 'delete pools with locales different than the IPAM home Region',
   associations: 'delete non-default resource discovery associations',
   foreignAllocations: 'delete pool allocations to accounts that are not the IPAM owner',
+  // Not among the guide's five: resolvers need the Advanced Tier (UG L1050), so they go first too.
+  prefixListResolvers: 'delete prefix list resolvers',
 } as const;
 
 /** ModifyIpam Tier=free while a precondition is unmet: IncorrectState in the guide's words, naming what is in the way (DN-10). */

@@ -19,6 +19,7 @@ import type { Ipam, IpamRegionSlot, IpamScope } from '../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model/pool.ts';
 import type { IpamPolicy } from '../domain/model/ipam-policy.ts';
+import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../domain/model/prefix-list-resolver.ts';
 import type {
   AddressCooldown,
   Byoasn,
@@ -56,6 +57,8 @@ export type Entity =
   | { type: 'byoip-advertisement'; value: ByoipCidrAdvertisement }
   | { type: 'verification-token'; value: IpamExternalResourceVerificationToken }
   | { type: 'ipam-policy'; value: IpamPolicy }
+  | { type: 'prefix-list-resolver'; value: IpamPrefixListResolver }
+  | { type: 'prefix-list-resolver-version'; value: PrefixListResolverVersion }
   | { type: 'elastic-ip'; value: ElasticIp }
   | { type: 'public-ipv4-pool'; value: PublicIpv4Pool }
   | { type: 'address-cooldown'; value: AddressCooldown }
@@ -274,6 +277,14 @@ export interface PublicSpaceStore {
   getIpamPolicy(policyId: string): Promise<IpamPolicy | undefined>;
   /** Every IPAM policy of an account, in any Region. */
   listIpamPolicies(ownerId: string): Promise<IpamPolicy[]>;
+  /** One IPAM prefix list resolver, by id. */
+  getPrefixListResolver(resolverId: string): Promise<IpamPrefixListResolver | undefined>;
+  /** Every prefix list resolver of an account, in any Region, by id. */
+  listPrefixListResolvers(ownerId: string): Promise<IpamPrefixListResolver[]>;
+  /** One version of a resolver, by number (strongly consistent). */
+  getPrefixListResolverVersion(resolverId: string, version: number): Promise<PrefixListResolverVersion | undefined>;
+  /** Every version of a resolver, oldest first (strongly consistent). */
+  listPrefixListResolverVersions(resolverId: string): Promise<PrefixListResolverVersion[]>;
   /** One external resource verification token, by id. */
   getVerificationToken(tokenId: string): Promise<IpamExternalResourceVerificationToken | undefined>;
   /** Every token of an account's IPAMs, in any Region. */

@@ -9,6 +9,7 @@ import type { Store } from '../ports/store.ts';
 import type { Dependencies, Output, RequestContext, UseCase } from './kernel/context.ts';
 import { presentIpam } from './ipams.ts';
 import { ipamPolicyVisible, presentIpamPolicy } from './ipam-policies.ts';
+import { prefixListResolverVisible, presentPrefixListResolver } from './prefix-list-resolvers.ts';
 import type { IpamResourceDiscovery } from '../domain/model/discovery.ts';
 import type { IpamPool } from '../domain/model/pool.ts';
 import { ipamVisible, poolInRegion, poolVisible, scopeVisible } from './kernel/lookup.ts';
@@ -234,6 +235,26 @@ const DESCRIBE_ROWS = {
     filterFields: ['IpamPolicyId', 'IpamPolicyArn', 'IpamPolicyRegion', 'IpamId', 'OwnerId', 'State'],
     output: 'IpamPolicies',
     present: presentIpamPolicy,
+  }),
+  DescribeIpamPrefixListResolvers: row({
+    list: (store, accountId) => store.listPrefixListResolvers(accountId),
+    get: (store, id) => store.getPrefixListResolver(id),
+    visible: prefixListResolverVisible,
+    id: 'IpamPrefixListResolverId',
+    kind: 'ipam-prefix-list-resolver',
+    filterFields: [
+      'IpamPrefixListResolverId',
+      'IpamPrefixListResolverArn',
+      'IpamArn',
+      'IpamRegion',
+      'ipamId',
+      'AddressFamily',
+      'OwnerId',
+      'State',
+      'LastVersionCreationStatus',
+    ],
+    output: 'IpamPrefixListResolvers',
+    present: presentPrefixListResolver,
   }),
 } satisfies Record<string, RunRow>;
 

@@ -15,6 +15,7 @@ import { deletePoolTree } from './pools.ts';
 import { healScopeSpace, newScope, scopeDeletionWrites } from './scopes.ts';
 import { retryOnConflict } from './free-space.ts';
 import { purgeVerificationTokens } from './verification-tokens.ts';
+import { deletePrefixListResolversOf } from './prefix-list-resolvers.ts';
 import { commitAndSettle, commitAndStart } from './kernel/workflow.ts';
 import {
   associationsOf,
@@ -182,6 +183,11 @@ export async function modifyIpam(deps: Dependencies, context: RequestContext, in
         const extra = (await associationsOf(deps, ipam)).find((association) => !association.IsDefault);
         throw downgradeRefusal('associations', `association ${extra?.IpamResourceDiscoveryAssociationId} is not the default`);
       }
+      if (ipam.prefixListResolverCount) {
+        // The count is on the IPAM record, whose version this commit checks: a resolver created meanwhile retries.
+        const resolver = (await deps.store.listPrefixListResolvers(ipam.OwnerId)).find((each) => each.ipamId === ipam.IpamId);
+        throw downgradeRefusal('prefixListResolvers', `resolver ${resolver?.IpamPrefixListResolverId ?? ''} uses IPAM ${ipam.IpamId}`);
+      }
       const foreign = await foreignAllocation(deps, ipam, pools);
       if (foreign) {
         throw downgradeRefusal(
@@ -324,6 +330,7 @@ export async function deleteIpamRecord(deps: Dependencies, ipamId: string, casca
   const defaultDiscovery = await defaultDiscoveryOf(deps, found);
   if (defaultDiscovery) await deleteObservations(deps, defaultDiscovery);
   await purgeVerificationTokens(deps, found.OwnerId, ipamId);
+  await deletePrefixListResolversOf(deps, ipamId);
   for (const scope of scopes) await healScopeSpace(deps, scope.IpamScopeId);
   await retryOnConflict(async () => {
     // Decided on this attempt's reads, so a scope or pool created meanwhile is either seen here

@@ -18,6 +18,7 @@ import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../domain/model
 import type { ByoipProof } from '../domain/model/public-space.ts';
 import { requireWithinNetmaskRules } from '../domain/pool-rules.ts';
 import type { Write } from '../ports/store.ts';
+import { reevaluateIpamResolvers } from './prefix-list-resolver-evaluation.ts';
 import { byoipCidrInUse } from './byoip-cidrs.ts';
 import { byoipProofOf, isByoipPool, requireNoProof } from './byoip-provisioning.ts';
 import type { Dependencies, RequestContext } from './kernel/context.ts';
@@ -234,6 +235,7 @@ export async function completeProvision(
   poolCidrId: string,
   importing?: ImportSettlement,
 ): Promise<void> {
+  let provisionedIn: string | undefined;
   await retryOnConflict(async (attempt): Promise<void> => {
     const record = await findPoolCidr(deps, poolId, poolCidrId);
     // Settled already: a retried task does nothing.
@@ -322,7 +324,10 @@ export async function completeProvision(
       ],
       [stateChange(pool, provisioned, record.State)],
     );
+    provisionedIn = pool.ipamId;
   });
+  // A new pool CIDR can change what prefix list resolvers select.
+  if (provisionedIn) await reevaluateIpamResolvers(deps, provisionedIn);
 }
 
 /** A top-level public pool whose space AWS provides, rather than the customer (BYOIP). */
@@ -589,6 +594,7 @@ async function reserveForDeprovision(
 
 /** Workflow task: give a reserved CIDR back to the source pool (or scope) it came from. */
 export async function completeDeprovision(deps: Dependencies, poolId: string, poolCidrId: string): Promise<void> {
+  let deprovisionedIn: string | undefined;
   await retryOnConflict(async () => {
     const record = await findPoolCidr(deps, poolId, poolCidrId);
     if (record?.State !== 'pending-deprovision') return; // settled already: a retried task does nothing
@@ -624,7 +630,9 @@ export async function completeDeprovision(deps: Dependencies, poolId: string, po
       [stateChange(pool, deprovisioned, record.State)],
     );
     await mergeAfterCommit(deps, record.sourceSpaceId, record.Cidr, sourceAllocation.within);
+    deprovisionedIn = pool.ipamId;
   });
+  if (deprovisionedIn) await reevaluateIpamResolvers(deps, deprovisionedIn);
 }
 
 /**

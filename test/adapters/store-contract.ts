@@ -15,6 +15,7 @@ import type { OutboxEntry } from '../../lambdas/domain/model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from '../../lambdas/domain/model/execution.ts';
 import type { Ipam, IpamRegionSlot, IpamScope } from '../../lambdas/domain/model/ipam.ts';
 import type { IpamPolicy } from '../../lambdas/domain/model/ipam-policy.ts';
+import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../../lambdas/domain/model/prefix-list-resolver.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, ResourceCidrOverride } from '../../lambdas/domain/model/monitoring.ts';
 import type { FreeBlock, IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../lambdas/domain/model/pool.ts';
 import type {
@@ -544,6 +545,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           'ipam-ext-res-ver-token-b',
         ]);
         expect(await store.getVerificationToken('ipam-ext-res-ver-token-c')).toEqual(token('ipam-ext-res-ver-token-c', OTHER));
+      });
+
+      it('keeps prefix list resolvers by id, listed by owner, and their versions in numeric order', async () => {
+        const resolver = (id: string, OwnerId = OWNER) =>
+          ({ IpamPrefixListResolverId: id, OwnerId, rules: [], latestVersion: 0, version: 1 }) as unknown as IpamPrefixListResolver;
+        const version = (Version: number, cidrs: string[] = []): PrefixListResolverVersion => ({
+          resolverId: 'ipam-prefix-list-resolver-a',
+          Version,
+          cidrs,
+          createdAt: '2030-01-01T00:00:00.000Z',
+        });
+        await store.commit([
+          create({ type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-b') }),
+          create({ type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-a') }),
+          create({ type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-c', OTHER) }),
+        ]);
+        expect((await store.listPrefixListResolvers(OWNER)).map((found) => found.IpamPrefixListResolverId)).toEqual([
+          'ipam-prefix-list-resolver-a',
+          'ipam-prefix-list-resolver-b',
+        ]);
+        // Version 10 after 9 (numeric, not text, order); the resolver's own item is not a version.
+        const versions = [9, 10, 2, 1].map((n) => version(n, [`10.${n}.0.0/16`]));
+        await store.commit([
+          {
+            op: 'update',
+            entity: { type: 'prefix-list-resolver', value: { ...resolver('ipam-prefix-list-resolver-a'), latestVersion: 10 } },
+          },
+          ...versions.map((value) => create({ type: 'prefix-list-resolver-version', value })),
+        ]);
+        expect((await store.listPrefixListResolverVersions('ipam-prefix-list-resolver-a')).map((v) => v.Version)).toEqual([1, 2, 9, 10]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 10)).toEqual(version(10, ['10.10.0.0/16']));
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 3)).toBeUndefined();
+        expect(await store.getPrefixListResolver('ipam-prefix-list-resolver-a')).toMatchObject({ latestVersion: 10, version: 2 });
+        // A version number is written once: two evaluations racing for it, one loses.
+        await expect(store.commit([create({ type: 'prefix-list-resolver-version', value: version(10) })])).rejects.toThrow(StoreConflict);
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-a') } }]),
+        ).rejects.toThrow(StoreConflict);
       });
 
       it('keeps IPAM policies by id, listed by owner in id order, versioned', async () => {

@@ -18,6 +18,7 @@ import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
 import type { IpamPrefixListResolverTarget, ManagedPrefixList, PrefixListVersion } from '../../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
 import type { IpamPolicy } from '../../domain/model/ipam-policy.ts';
+import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../../domain/model/prefix-list-resolver.ts';
 import type {
   AddressCooldown,
   Byoasn,
@@ -87,6 +88,11 @@ import {
   VERIFICATION_TOKENS_INDEX_KEY,
   IPAM_POLICIES_INDEX_KEY,
   ipamPolicyKey,
+  PREFIX_LIST_RESOLVER_VERSION_PREFIX,
+  PREFIX_LIST_RESOLVERS_INDEX_KEY,
+  prefixListResolverKey,
+  prefixListResolverPartition,
+  prefixListResolverVersionKey,
   verificationTokenKey,
 } from './keys.ts';
 
@@ -227,6 +233,18 @@ export abstract class KeyedReads {
   }
   listIpamPolicies(ownerId: string) {
     return this.queryIndex<IpamPolicy>(IPAM_POLICIES_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+  getPrefixListResolver(resolverId: string) {
+    return this.get<IpamPrefixListResolver>(prefixListResolverKey(resolverId));
+  }
+  listPrefixListResolvers(ownerId: string) {
+    return this.queryIndex<IpamPrefixListResolver>(PREFIX_LIST_RESOLVERS_INDEX_KEY, ownedSortPrefix(ownerId));
+  }
+  getPrefixListResolverVersion(resolverId: string, version: number) {
+    return this.get<PrefixListResolverVersion>(prefixListResolverVersionKey(resolverId, version));
+  }
+  listPrefixListResolverVersions(resolverId: string) {
+    return this.queryRecords<PrefixListResolverVersion>(prefixListResolverPartition(resolverId), PREFIX_LIST_RESOLVER_VERSION_PREFIX);
   }
   getVerificationToken(tokenId: string) {
     return this.get<IpamExternalResourceVerificationToken>(verificationTokenKey(tokenId));

@@ -26,6 +26,9 @@
 // | sweep lease      | SWEEP                             | LEASE                       |                          |         | one discovery sweep at a time            |
 // | BYOASN           | BYOASN#<account>                  | <asn>                       |                          |         | one record per account and ASN; DescribeIpamByoasn; failed and deprovisioned ones TTL 7 days |
 // | BYOIP advertisement | BYOIP#<account>#<region>       | <cidr>                      |                          |         | advertisement and ASN associations of a BYOIP CIDR, and the range if provisioned outside IPAM; DescribeByoipCidrs, DescribeIpv6Pools; finished ranges TTL 24 h |
+// | IPAM policy      | IPAMPOLICY#<policyId>             | META                        | IPAM-POLICIES            | <owner>#<id> | get by id; per owner (begins_with)  |
+// | prefix list resolver | PLR#<resolverId>              | META                        | PREFIX-LIST-RESOLVERS    | <owner>#<id> | get by id; per owner (begins_with)  |
+// | resolver version | PLR#<resolverId>                  | VERSION#<number, 10 digits> |                          |         | GetIpamPrefixListResolverVersions (numeric order); one version by number |
 // | verification token | VERTOKEN#<tokenId>              | META                        | VERIFICATION-TOKENS      | <owner>#<id> | get by id; per owner (begins_with)  |
 // | Elastic IP       | EIP#<account>#<region>            | <allocationId>              |                          |         | IPAM-pool EIPs: Release by id; DescribeAddresses per account and Region |
 // | public IPv4 pool | PUBLIC-IPV4-POOL#<account>        | <poolId>                    |                          |         | get by owner and id in any Region; DescribePublicIpv4Pools per account |
@@ -152,6 +155,16 @@ export const byoipAdvertisementKey = (accountId: string, region: string, cidr: s
 
 export const IPAM_POLICIES_INDEX_KEY = 'IPAM-POLICIES';
 export const ipamPolicyKey = (policyId: string): ItemKey => ({ PK: `IPAMPOLICY#${policyId}`, SK: META });
+
+export const PREFIX_LIST_RESOLVERS_INDEX_KEY = 'PREFIX-LIST-RESOLVERS';
+export const prefixListResolverPartition = (resolverId: string) => `PLR#${resolverId}`;
+export const prefixListResolverKey = (resolverId: string): ItemKey => ({ PK: prefixListResolverPartition(resolverId), SK: META });
+export const PREFIX_LIST_RESOLVER_VERSION_PREFIX = 'VERSION#';
+/** Zero-padded, so that sort-key order is numeric order. */
+export const prefixListResolverVersionKey = (resolverId: string, version: number): ItemKey => ({
+  PK: prefixListResolverPartition(resolverId),
+  SK: `${PREFIX_LIST_RESOLVER_VERSION_PREFIX}${String(version).padStart(10, '0')}`,
+});
 
 export const VERIFICATION_TOKENS_INDEX_KEY = 'VERIFICATION-TOKENS';
 export const verificationTokenKey = (tokenId: string): ItemKey => ({ PK: `VERTOKEN#${tokenId}`, SK: META });
@@ -329,6 +342,16 @@ export function keysOf(entity: Entity): ItemKeys {
         GSI1SK: ownedSortKey(policy.OwnerId, policy.IpamPolicyId),
       };
     }
+    case 'prefix-list-resolver': {
+      const resolver = entity.value;
+      return {
+        ...prefixListResolverKey(resolver.IpamPrefixListResolverId),
+        GSI1PK: PREFIX_LIST_RESOLVERS_INDEX_KEY,
+        GSI1SK: ownedSortKey(resolver.OwnerId, resolver.IpamPrefixListResolverId),
+      };
+    }
+    case 'prefix-list-resolver-version':
+      return prefixListResolverVersionKey(entity.value.resolverId, entity.value.Version);
     case 'elastic-ip':
       return elasticIpKey(entity.value.ownerId, entity.value.region, entity.value.AllocationId);
     case 'public-ipv4-pool':

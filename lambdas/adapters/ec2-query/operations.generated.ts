@@ -27,6 +27,7 @@ export const DeleteIpam$: Schema = [9, n, "DeleteIpam", 0, () => _DeleteIpamRequ
 export const DeleteIpamExternalResourceVerificationToken$: Schema = [9, n, "DeleteIpamExternalResourceVerificationToken", 0, () => _DeleteIpamExternalResourceVerificationTokenRequest, () => _DeleteIpamExternalResourceVerificationTokenResult];
 export const DeleteIpamPolicy$: Schema = [9, n, "DeleteIpamPolicy", 0, () => _DeleteIpamPolicyRequest, () => _DeleteIpamPolicyResult];
 export const DeleteIpamPool$: Schema = [9, n, "DeleteIpamPool", 0, () => _DeleteIpamPoolRequest, () => _DeleteIpamPoolResult];
+export const DeleteIpamPrefixListResolver$: Schema = [9, n, "DeleteIpamPrefixListResolver", 0, () => _DeleteIpamPrefixListResolverRequest, () => _DeleteIpamPrefixListResolverResult];
 export const DeleteIpamResourceDiscovery$: Schema = [9, n, "DeleteIpamResourceDiscovery", 0, () => _DeleteIpamResourceDiscoveryRequest, () => _DeleteIpamResourceDiscoveryResult];
 export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _DeleteIpamScopeRequest, () => _DeleteIpamScopeResult];
 export const DeleteManagedPrefixList$: Schema = [9, n, "DeleteManagedPrefixList", 0, () => _DeleteManagedPrefixListRequest, () => _DeleteManagedPrefixListResult];
@@ -147,6 +148,8 @@ const _DeleteIpamPolicyRequest: Schema = [3, n, "DeleteIpamPolicyRequest", 0, ["
 const _DeleteIpamPolicyResult: Schema = [3, n, "DeleteIpamPolicyResult", 0, ["IpamPolicy"], [[() => _IpamPolicy, { "ec2QueryName": "IpamPolicy", "xmlName": "ipamPolicy" }]]];
 const _DeleteIpamPoolRequest: Schema = [3, n, "DeleteIpamPoolRequest", 0, ["IpamPoolId", "DryRun", "Cascade"], [0, 2, 2], 1];
 const _DeleteIpamPoolResult: Schema = [3, n, "DeleteIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
+const _DeleteIpamPrefixListResolverRequest: Schema = [3, n, "DeleteIpamPrefixListResolverRequest", 0, ["IpamPrefixListResolverId", "DryRun"], [0, 2], 1];
+const _DeleteIpamPrefixListResolverResult: Schema = [3, n, "DeleteIpamPrefixListResolverResult", 0, ["IpamPrefixListResolver"], [[() => _IpamPrefixListResolver, { "ec2QueryName": "IpamPrefixListResolver", "xmlName": "ipamPrefixListResolver" }]]];
 const _DeleteIpamResourceDiscoveryRequest: Schema = [3, n, "DeleteIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun"], [0, 2], 1];
 const _DeleteIpamResourceDiscoveryResult: Schema = [3, n, "DeleteIpamResourceDiscoveryResult", 0, ["IpamResourceDiscovery"], [[() => _IpamResourceDiscovery, { "ec2QueryName": "IpamResourceDiscovery", "xmlName": "ipamResourceDiscovery" }]]];
 const _DeleteIpamScopeRequest: Schema = [3, n, "DeleteIpamScopeRequest", 0, ["IpamScopeId", "DryRun"], [0, 2], 1];

@@ -40,6 +40,8 @@ export interface Ipam extends Versioned {
   DefaultResourceDiscoveryAssociationId?: string;
   /** Internal: verification tokens of this IPAM (quota 100); absent = 0. */
   verificationTokenCount?: number;
+  /** Internal: prefix list resolvers of this IPAM (quota 10; an advanced-tier feature); absent = 0. */
+  prefixListResolverCount?: number;
 }
 
 export interface IpamScope extends Versioned {

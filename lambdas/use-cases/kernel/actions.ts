@@ -21,6 +21,14 @@ import {
   modifyIpamPolicyAllocationRules,
 } from '../ipam-policies.ts';
 import {
+  createIpamPrefixListResolver,
+  deleteIpamPrefixListResolver,
+  getIpamPrefixListResolverRules,
+  getIpamPrefixListResolverVersionEntries,
+  getIpamPrefixListResolverVersions,
+  modifyIpamPrefixListResolver,
+} from '../prefix-list-resolvers.ts';
+import {
   authorizeOrganizationAdminChange,
   disableIpamOrganizationAdminAccount,
   enableIpamOrganizationAdminAccount,
@@ -182,6 +190,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   DisableIpamPolicy: { run: disableIpamPolicy },
   GetEnabledIpamPolicy: { run: getEnabledIpamPolicy },
   GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
+  // Prefix list resolvers (issue 22): advanced tier
+  CreateIpamPrefixListResolver: { run: createIpamPrefixListResolver, idempotent: true },
+  DescribeIpamPrefixListResolvers: { run: describeAction('DescribeIpamPrefixListResolvers') },
+  ModifyIpamPrefixListResolver: { run: modifyIpamPrefixListResolver },
+  DeleteIpamPrefixListResolver: { run: deleteIpamPrefixListResolver },
+  GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
+  GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions },
+  GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries },
   // Managed prefix lists (issue 22): kept here in every mode, as the lists resolver targets sync
   CreateManagedPrefixList: { run: createManagedPrefixList, idempotent: true },
   DescribeManagedPrefixLists: { run: describeManagedPrefixLists },
