@@ -6,7 +6,7 @@
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newPrefixListId, prefixListArn } from '../domain/ids.ts';
-import type { ManagedPrefixList, PrefixListEntry, PrefixListState } from '../domain/model/prefix-list.ts';
+import type { ManagedPrefixList, PrefixListEntry } from '../domain/model/prefix-list.ts';
 import {
   editedEntries,
   entryOrderKey,
@@ -17,8 +17,8 @@ import {
   requireName,
 } from '../domain/prefix-lists.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
-import type { Write } from '../ports/store.ts';
 import { retryOnConflict } from './free-space.ts';
+import { newVersionWrites, syncTargetOfList } from './prefix-list-sync.ts';
 import { type Dependencies, type Output, publicView, type RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 
@@ -38,27 +38,6 @@ export async function requirePrefixList(
   const list = await deps.store.getManagedPrefixList(context.accountId, region, prefixListId);
   if (!list) throw prefixListNotFound(prefixListId);
   return list;
-}
-
-/**
- * The writes that make `entries` the list's next version, with `State`: the list at its next
- * Version and that version's entries, created once.
- */
-export function newVersionWrites(
-  list: ManagedPrefixList,
-  entries: PrefixListEntry[],
-  State: PrefixListState,
-  changes: Partial<ManagedPrefixList> = {},
-) {
-  const next: ManagedPrefixList = { ...list, ...changes, entries, Version: list.Version + 1, State };
-  const writes: Write[] = [
-    // Invariant: the list is changed at the store version read, so the Version check and the
-    // MaxEntries check made on what was read still hold (a concurrent edit retries or is refused).
-    { op: 'update', entity: { type: 'managed-prefix-list', value: next } },
-    // Invariant: each version is made once; its entries never change afterwards.
-    { op: 'create', entity: { type: 'prefix-list-version', value: { prefixListId: list.PrefixListId, version: next.Version, entries } } },
-  ];
-  return { next, writes };
 }
 
 interface CreateInput {
@@ -180,7 +159,7 @@ export async function modifyManagedPrefixList(deps: Dependencies, context: Reque
   }
   const name = input.PrefixListName === undefined ? undefined : requireName(input.PrefixListName);
   const maxEntries = input.MaxEntries === undefined ? undefined : requireMaxEntries(input.MaxEntries);
-  return retryOnConflict(async () => {
+  const modified = await retryOnConflict(async () => {
     const list = await requirePrefixList(deps, context, input.PrefixListId);
     requireCurrentVersion(list, input.CurrentVersion);
     const changes: Partial<ManagedPrefixList> = {
@@ -203,13 +182,16 @@ export async function modifyManagedPrefixList(deps: Dependencies, context: Reque
       requireHandEditable({ ...list, ...changes });
       const { next, writes } = newVersionWrites(list, editedEntries(list, add, remove), 'modify-complete', changes);
       await deps.store.commit(writes);
-      return { PrefixList: presentPrefixList(next) };
+      return next;
     }
     const next: ManagedPrefixList = { ...list, ...changes, State: 'modify-complete' };
     // Invariant: a rename, resize or sync switch applies to the list as read (MaxEntries still holds its entries).
     await deps.store.commit([{ op: 'update', entity: { type: 'managed-prefix-list', value: next } }]);
-    return { PrefixList: presentPrefixList(next) };
+    return next;
   });
+  // Sync turned back on, or room made for a version that did not fit: the list's target catches up now.
+  if (!editsEntries) await syncTargetOfList(deps, modified);
+  return { PrefixList: presentPrefixList(modified) };
 }
 
 export async function restoreManagedPrefixListVersion(

@@ -28,6 +28,7 @@ export const DeleteIpamExternalResourceVerificationToken$: Schema = [9, n, "Dele
 export const DeleteIpamPolicy$: Schema = [9, n, "DeleteIpamPolicy", 0, () => _DeleteIpamPolicyRequest, () => _DeleteIpamPolicyResult];
 export const DeleteIpamPool$: Schema = [9, n, "DeleteIpamPool", 0, () => _DeleteIpamPoolRequest, () => _DeleteIpamPoolResult];
 export const DeleteIpamPrefixListResolver$: Schema = [9, n, "DeleteIpamPrefixListResolver", 0, () => _DeleteIpamPrefixListResolverRequest, () => _DeleteIpamPrefixListResolverResult];
+export const DeleteIpamPrefixListResolverTarget$: Schema = [9, n, "DeleteIpamPrefixListResolverTarget", 0, () => _DeleteIpamPrefixListResolverTargetRequest, () => _DeleteIpamPrefixListResolverTargetResult];
 export const DeleteIpamResourceDiscovery$: Schema = [9, n, "DeleteIpamResourceDiscovery", 0, () => _DeleteIpamResourceDiscoveryRequest, () => _DeleteIpamResourceDiscoveryResult];
 export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _DeleteIpamScopeRequest, () => _DeleteIpamScopeResult];
 export const DeleteManagedPrefixList$: Schema = [9, n, "DeleteManagedPrefixList", 0, () => _DeleteManagedPrefixListRequest, () => _DeleteManagedPrefixListResult];
@@ -86,6 +87,7 @@ export const ModifyIpam$: Schema = [9, n, "ModifyIpam", 0, () => _ModifyIpamRequ
 export const ModifyIpamPolicyAllocationRules$: Schema = [9, n, "ModifyIpamPolicyAllocationRules", 0, () => _ModifyIpamPolicyAllocationRulesRequest, () => _ModifyIpamPolicyAllocationRulesResult];
 export const ModifyIpamPool$: Schema = [9, n, "ModifyIpamPool", 0, () => _ModifyIpamPoolRequest, () => _ModifyIpamPoolResult];
 export const ModifyIpamPrefixListResolver$: Schema = [9, n, "ModifyIpamPrefixListResolver", 0, () => _ModifyIpamPrefixListResolverRequest, () => _ModifyIpamPrefixListResolverResult];
+export const ModifyIpamPrefixListResolverTarget$: Schema = [9, n, "ModifyIpamPrefixListResolverTarget", 0, () => _ModifyIpamPrefixListResolverTargetRequest, () => _ModifyIpamPrefixListResolverTargetResult];
 export const ModifyIpamResourceCidr$: Schema = [9, n, "ModifyIpamResourceCidr", 0, () => _ModifyIpamResourceCidrRequest, () => _ModifyIpamResourceCidrResult];
 export const ModifyIpamResourceDiscovery$: Schema = [9, n, "ModifyIpamResourceDiscovery", 0, () => _ModifyIpamResourceDiscoveryRequest, () => _ModifyIpamResourceDiscoveryResult];
 export const ModifyIpamScope$: Schema = [9, n, "ModifyIpamScope", 0, () => _ModifyIpamScopeRequest, () => _ModifyIpamScopeResult];
@@ -150,6 +152,8 @@ const _DeleteIpamPoolRequest: Schema = [3, n, "DeleteIpamPoolRequest", 0, ["Ipam
 const _DeleteIpamPoolResult: Schema = [3, n, "DeleteIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
 const _DeleteIpamPrefixListResolverRequest: Schema = [3, n, "DeleteIpamPrefixListResolverRequest", 0, ["IpamPrefixListResolverId", "DryRun"], [0, 2], 1];
 const _DeleteIpamPrefixListResolverResult: Schema = [3, n, "DeleteIpamPrefixListResolverResult", 0, ["IpamPrefixListResolver"], [[() => _IpamPrefixListResolver, { "ec2QueryName": "IpamPrefixListResolver", "xmlName": "ipamPrefixListResolver" }]]];
+const _DeleteIpamPrefixListResolverTargetRequest: Schema = [3, n, "DeleteIpamPrefixListResolverTargetRequest", 0, ["IpamPrefixListResolverTargetId", "DryRun"], [0, 2], 1];
+const _DeleteIpamPrefixListResolverTargetResult: Schema = [3, n, "DeleteIpamPrefixListResolverTargetResult", 0, ["IpamPrefixListResolverTarget"], [[() => _IpamPrefixListResolverTarget, { "ec2QueryName": "IpamPrefixListResolverTarget", "xmlName": "ipamPrefixListResolverTarget" }]]];
 const _DeleteIpamResourceDiscoveryRequest: Schema = [3, n, "DeleteIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun"], [0, 2], 1];
 const _DeleteIpamResourceDiscoveryResult: Schema = [3, n, "DeleteIpamResourceDiscoveryResult", 0, ["IpamResourceDiscovery"], [[() => _IpamResourceDiscovery, { "ec2QueryName": "IpamResourceDiscovery", "xmlName": "ipamResourceDiscovery" }]]];
 const _DeleteIpamScopeRequest: Schema = [3, n, "DeleteIpamScopeRequest", 0, ["IpamScopeId", "DryRun"], [0, 2], 1];
@@ -262,6 +266,8 @@ const _ModifyIpamPoolRequest: Schema = [3, n, "ModifyIpamPoolRequest", 0, ["Ipam
 const _ModifyIpamPoolResult: Schema = [3, n, "ModifyIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
 const _ModifyIpamPrefixListResolverRequest: Schema = [3, n, "ModifyIpamPrefixListResolverRequest", 0, ["IpamPrefixListResolverId", "DryRun", "Description", "Rules"], [0, 2, 0, [() => _IpamPrefixListResolverRuleRequestSet, { "xmlName": "Rule" }]], 1];
 const _ModifyIpamPrefixListResolverResult: Schema = [3, n, "ModifyIpamPrefixListResolverResult", 0, ["IpamPrefixListResolver"], [[() => _IpamPrefixListResolver, { "ec2QueryName": "IpamPrefixListResolver", "xmlName": "ipamPrefixListResolver" }]]];
+const _ModifyIpamPrefixListResolverTargetRequest: Schema = [3, n, "ModifyIpamPrefixListResolverTargetRequest", 0, ["IpamPrefixListResolverTargetId", "DryRun", "DesiredVersion", "TrackLatestVersion", "ClientToken"], [0, 2, 1, 2, [0, 4]], 1];
+const _ModifyIpamPrefixListResolverTargetResult: Schema = [3, n, "ModifyIpamPrefixListResolverTargetResult", 0, ["IpamPrefixListResolverTarget"], [[() => _IpamPrefixListResolverTarget, { "ec2QueryName": "IpamPrefixListResolverTarget", "xmlName": "ipamPrefixListResolverTarget" }]]];
 const _ModifyIpamResourceCidrRequest: Schema = [3, n, "ModifyIpamResourceCidrRequest", 0, ["ResourceId", "ResourceCidr", "ResourceRegion", "CurrentIpamScopeId", "Monitored", "DryRun", "DestinationIpamScopeId"], [0, 0, 0, 0, 2, 2, 0], 5];
 const _ModifyIpamResourceCidrResult: Schema = [3, n, "ModifyIpamResourceCidrResult", 0, ["IpamResourceCidr"], [[() => _IpamResourceCidr, { "ec2QueryName": "IpamResourceCidr", "xmlName": "ipamResourceCidr" }]]];
 const _ModifyIpamResourceDiscoveryRequest: Schema = [3, n, "ModifyIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun", "Description", "AddOperatingRegions", "RemoveOperatingRegions", "AddOrganizationalUnitExclusions", "RemoveOrganizationalUnitExclusions"], [0, 2, 0, [() => _AddIpamOperatingRegionSet, { "xmlName": "AddOperatingRegion" }], [() => _RemoveIpamOperatingRegionSet, { "xmlName": "RemoveOperatingRegion" }], [() => _AddIpamOrganizationalUnitExclusionSet, { "xmlName": "AddOrganizationalUnitExclusion" }], [() => _RemoveIpamOrganizationalUnitExclusionSet, { "xmlName": "RemoveOrganizationalUnitExclusion" }]], 1];

@@ -65,6 +65,12 @@ import {
   modifyManagedPrefixList,
   restoreManagedPrefixListVersion,
 } from '../managed-prefix-lists.ts';
+import {
+  createIpamPrefixListResolverTarget,
+  deleteIpamPrefixListResolverTarget,
+  describeIpamPrefixListResolverTargets,
+  modifyIpamPrefixListResolverTarget,
+} from '../prefix-list-targets.ts';
 import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 import { deprovisionByoipCidr, describeIpv6Pools, getAssociatedIpv6PoolCidrs, provisionByoipCidr } from '../byoip-ranges.ts';
@@ -198,6 +204,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
   GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions },
   GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries },
+  CreateIpamPrefixListResolverTarget: { run: createIpamPrefixListResolverTarget, idempotent: true },
+  DescribeIpamPrefixListResolverTargets: { run: describeIpamPrefixListResolverTargets },
+  ModifyIpamPrefixListResolverTarget: { run: modifyIpamPrefixListResolverTarget, idempotent: true },
+  DeleteIpamPrefixListResolverTarget: { run: deleteIpamPrefixListResolverTarget },
   // Managed prefix lists (issue 22): kept here in every mode, as the lists resolver targets sync
   CreateManagedPrefixList: { run: createManagedPrefixList, idempotent: true },
   DescribeManagedPrefixLists: { run: describeManagedPrefixLists },
