@@ -221,8 +221,7 @@ export async function deleteIpamPrefixListResolver(
       messages.notFound('ipam-prefix-list-resolver', input.IpamPrefixListResolverId),
     );
   }
-  const { Tags: _tags, ...answer } = presentPrefixListResolver({ ...resolver, State: 'delete-complete' });
-  return { IpamPrefixListResolver: answer };
+  return { IpamPrefixListResolver: presentPrefixListResolver({ ...resolver, State: 'delete-complete' }) };
 }
 
 /** Rule fields the GetIpamPrefixListResolverRules filters name (rule-type, ipam-scope-id, resource-type, static-cidr). */

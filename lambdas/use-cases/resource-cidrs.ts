@@ -16,6 +16,7 @@ import { retryOnConflict } from './free-space.ts';
 import { requireScope } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { resourceCidrWrites } from './sweep/resource-cidr-records.ts';
+import { reevaluateIpamResolvers } from './prefix-list-resolver-evaluation.ts';
 
 const presentResourceCidr = (record: IpamResourceCidr) => publicView(record);
 
@@ -108,6 +109,8 @@ export async function modifyIpamResourceCidr(deps: Dependencies, context: Reques
 
   let record = await (input.Monitored ? monitor(deps, found) : ignore(deps, found));
   if (destination) record = await moveToScope(deps, record, destination);
+  // Ignoring or moving a CIDR can change what prefix list resolvers select.
+  await reevaluateIpamResolvers(deps, scope.ipamId);
   return { IpamResourceCidr: presentResourceCidr(record) };
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IpamResourceCidr } from '../../lambdas/domain/model/monitoring.ts';
 import { evaluatePrefixListResolver } from '../../lambdas/use-cases/prefix-list-resolver-evaluation.ts';
+import type { RecordingMetrics } from '../support/recording-metrics.ts';
 import { createUseCaseHarness, poolCidrState, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -234,6 +235,56 @@ describe('prefix list resolver versions', () => {
     expect(await poolCidrState(harness, pool.IpamPoolId, added)).toBe('deprovisioned');
     expect(await versions(harness, id)).toEqual([1, 2, 3]);
     expect(await entries(harness, id, 3)).toEqual(['10.0.0.0/16']);
+  });
+
+  it('follow the scope resource CIDRs that discovery records: VPCs by tag, as they come and go', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam: ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
+    const scope = ipam.PrivateDefaultScopeId;
+    const pool = (await harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv4', Locale: 'us-east-1' })).IpamPool;
+    await provision(harness, pool.IpamPoolId, '10.0.0.0/16');
+    const resolver = await createResolver(harness, {
+      IpamId: ipam.IpamId,
+      Rules: [
+        {
+          RuleType: 'ipam-resource-cidr',
+          IpamScopeId: scope,
+          ResourceType: 'vpc',
+          Conditions: [
+            { Operation: 'equals', ResourceTag: { Key: 'env', Value: 'prod' } },
+            { Operation: 'subnet-of', Cidr: '10.0.0.0/16' },
+          ],
+        },
+      ],
+    });
+    const id = resolver.IpamPrefixListResolverId as string;
+    expect(await entries(harness, id, 1)).toEqual([]);
+    const vpc = async (env: string) =>
+      (
+        await harness.call('CreateVpc', {
+          Ipv4IpamPoolId: pool.IpamPoolId,
+          Ipv4NetmaskLength: 24,
+          TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'env', Value: env }] }],
+        })
+      ).Vpc;
+    const prod = await vpc('prod');
+    expect(await versions(harness, id)).toEqual([1, 2]);
+    expect(await entries(harness, id, 2)).toEqual([prod.CidrBlock]);
+    await vpc('dev');
+    expect(await versions(harness, id)).toEqual([1, 2]);
+    const second = await vpc('prod');
+    expect(await entries(harness, id, 3)).toEqual([prod.CidrBlock, second.CidrBlock].sort());
+    await harness.call('DeleteVpc', { VpcId: prod.VpcId });
+    expect(await versions(harness, id)).toEqual([1, 2, 3, 4]);
+    expect(await entries(harness, id, 4)).toEqual([second.CidrBlock]);
+    // The sweep publishes the guide's version-creation metric for the resolver.
+    const metrics = (harness.deps.metrics as RecordingMetrics).all();
+    expect(metrics).toContainEqual({
+      name: 'IpamPrefixListResolverVersionCreationSuccess',
+      unit: 'Count',
+      value: 1,
+      dimensions: { IpamPrefixListResolverId: id },
+    });
   });
 
   it('record a failure, and no version, when the rules select more than 1000 CIDRs', async () => {

@@ -198,12 +198,13 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamPolicyOrganizationTargets: { run: getIpamPolicyOrganizationTargets },
   // Prefix list resolvers (issue 22): advanced tier
   CreateIpamPrefixListResolver: { run: createIpamPrefixListResolver, idempotent: true },
-  DescribeIpamPrefixListResolvers: { run: describeAction('DescribeIpamPrefixListResolvers') },
-  ModifyIpamPrefixListResolver: { run: modifyIpamPrefixListResolver },
-  DeleteIpamPrefixListResolver: { run: deleteIpamPrefixListResolver },
+  // Version reads wait for discovery: an embedded VPC just created is in the version it makes.
+  DescribeIpamPrefixListResolvers: { run: describeAction('DescribeIpamPrefixListResolvers'), discovery: 'reads' },
+  ModifyIpamPrefixListResolver: { run: withoutTags('IpamPrefixListResolver', modifyIpamPrefixListResolver) },
+  DeleteIpamPrefixListResolver: { run: withoutTags('IpamPrefixListResolver', deleteIpamPrefixListResolver) },
   GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
-  GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions },
-  GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries },
+  GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions, discovery: 'reads' },
+  GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries, discovery: 'reads' },
   CreateIpamPrefixListResolverTarget: { run: createIpamPrefixListResolverTarget, idempotent: true },
   DescribeIpamPrefixListResolverTargets: { run: describeIpamPrefixListResolverTargets },
   ModifyIpamPrefixListResolverTarget: { run: modifyIpamPrefixListResolverTarget, idempotent: true },

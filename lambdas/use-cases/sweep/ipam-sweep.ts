@@ -29,6 +29,7 @@ import { publishIpamMonitoring } from './monitoring.ts';
 import { deliverEntries, outboxFor } from '../kernel/outbox.ts';
 import { SweepLeaseLost } from './sweep-lease.ts';
 import { resourceCidrWrites } from './resource-cidr-records.ts';
+import { reevaluateIpamResolvers, versionCreationMetrics } from '../prefix-list-resolver-evaluation.ts';
 
 /** Resource-CIDR commits in flight at once: each is a small transaction on its own CIDR. */
 const WRITE_CONCURRENCY = 8;
@@ -92,6 +93,9 @@ export async function sweepIpam(
 
   await writeVerdicts(deps, view, evaluateIpam(view), sampleTime);
   await publishMonitoring(deps, view, sources);
+  // The sweep is the periodic re-evaluation of the IPAM's prefix list resolvers (spec §12.4); none: no read.
+  const evaluated = await reevaluateIpamResolvers(sweepDeps, ipam);
+  if (evaluated.length > 0) await deps.metrics.publish(versionCreationMetrics(evaluated));
   return { imported, released };
 }
 
