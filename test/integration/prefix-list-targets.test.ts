@@ -2,7 +2,8 @@
 // its resolver's latest or pinned version; a list that is gone, has sync disabled or is too small
 // is left alone and the target is sync-failed; a targeted list refuses hand edits while synced.
 import { describe, expect, it } from 'vitest';
-import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
+import type { RecordingMetrics } from '../support/recording-metrics.ts';
+import { createUseCaseHarness, poolCidrState, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
 const staticRules = (...cidrs: string[]) => cidrs.map((StaticCidr) => ({ RuleType: 'static-cidr', StaticCidr }));
@@ -144,6 +145,58 @@ describe('a target tracking the latest version', () => {
     await harness.call('DeleteManagedPrefixList', { PrefixListId: listId });
     await setRules(harness, resolverId, '10.3.0.0/16');
     expect(await targetOf(harness, id)).toMatchObject({ State: 'sync-failed', StateMessage: expect.stringContaining('not found') });
+  });
+});
+
+describe('a target on VPCs from a pool (the guide: "include all VPCs tagged env=prod")', () => {
+  it('puts a VPC allocated from the pool into the list once discovery sees it, and out when it goes, with the sync metrics', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam: ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }] });
+    const scope = ipam.PrivateDefaultScopeId;
+    const pool = (await harness.call('CreateIpamPool', { IpamScopeId: scope, AddressFamily: 'ipv4', Locale: 'us-east-1' })).IpamPool;
+    const { IpamPoolCidr } = await harness.call('ProvisionIpamPoolCidr', { IpamPoolId: pool.IpamPoolId, Cidr: '10.0.0.0/16' });
+    expect(await poolCidrState(harness, pool.IpamPoolId, IpamPoolCidr.IpamPoolCidrId)).toBe('provisioned');
+    const resolver = (
+      await harness.call('CreateIpamPrefixListResolver', {
+        IpamId: ipam.IpamId,
+        AddressFamily: 'ipv4',
+        Rules: [
+          {
+            RuleType: 'ipam-resource-cidr',
+            IpamScopeId: scope,
+            ResourceType: 'vpc',
+            Conditions: [{ Operation: 'equals', ResourceTag: { Key: 'env', Value: 'prod' } }],
+          },
+        ],
+      })
+    ).IpamPrefixListResolver;
+    const resolverId = resolver.IpamPrefixListResolverId as string;
+    const listId = (await newList(harness)).PrefixListId as string;
+    const targetId = (await newTarget(harness, resolverId, listId)).IpamPrefixListResolverTargetId;
+    expect(await cidrsOf(harness, listId)).toEqual([]);
+
+    const vpc = async (env: string) =>
+      (
+        await harness.call('CreateVpc', {
+          Ipv4IpamPoolId: pool.IpamPoolId,
+          Ipv4NetmaskLength: 24,
+          TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'env', Value: env }] }],
+        })
+      ).Vpc;
+    const prod = await vpc('prod');
+    await vpc('dev');
+    expect(await cidrsOf(harness, listId)).toEqual([prod.CidrBlock]);
+    expect(await targetOf(harness, targetId)).toMatchObject({ State: 'sync-complete', LastSyncedVersion: 2 });
+    await harness.call('DeleteVpc', { VpcId: prod.VpcId });
+    expect(await cidrsOf(harness, listId)).toEqual([]);
+
+    const metrics = (harness.deps.metrics as RecordingMetrics).all();
+    expect(metrics).toContainEqual({
+      name: 'IpamPrefixListResolverSyncSuccess',
+      unit: 'Count',
+      value: 1,
+      dimensions: { IpamPrefixListResolverId: resolverId },
+    });
   });
 });
 

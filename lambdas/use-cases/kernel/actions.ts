@@ -206,13 +206,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions, discovery: 'reads' },
   GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries, discovery: 'reads' },
   CreateIpamPrefixListResolverTarget: { run: createIpamPrefixListResolverTarget, idempotent: true },
-  DescribeIpamPrefixListResolverTargets: { run: describeIpamPrefixListResolverTargets },
+  DescribeIpamPrefixListResolverTargets: { run: describeIpamPrefixListResolverTargets, discovery: 'reads' },
   ModifyIpamPrefixListResolverTarget: { run: modifyIpamPrefixListResolverTarget, idempotent: true },
   DeleteIpamPrefixListResolverTarget: { run: deleteIpamPrefixListResolverTarget },
   // Managed prefix lists (issue 22): kept here in every mode, as the lists resolver targets sync
   CreateManagedPrefixList: { run: createManagedPrefixList, idempotent: true },
   DescribeManagedPrefixLists: { run: describeManagedPrefixLists },
-  GetManagedPrefixListEntries: { run: getManagedPrefixListEntries },
+  // Waits for discovery too: a target's list holds an embedded VPC just created.
+  GetManagedPrefixListEntries: { run: getManagedPrefixListEntries, discovery: 'reads' },
   ModifyManagedPrefixList: { run: modifyManagedPrefixList },
   RestoreManagedPrefixListVersion: { run: restoreManagedPrefixListVersion },
   DeleteManagedPrefixList: { run: deleteManagedPrefixList },
