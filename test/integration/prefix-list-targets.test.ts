@@ -282,4 +282,16 @@ describe('target rules', () => {
     expect(await cidrsOf(harness, listId)).toEqual(['10.1.0.0/16', '10.9.0.0/16']);
     await harness.call('ModifyManagedPrefixList', { PrefixListId: listId, RemoveEntries: [{ Cidr: '10.9.0.0/16' }] });
   });
+
+  it('go with their IPAM: DeleteIpam deletes the resolvers, their targets too', async () => {
+    const harness = await createUseCaseHarness();
+    const { ipam, resolverId, listId } = await setUp(harness);
+    const id = (await newTarget(harness, resolverId, listId)).IpamPrefixListResolverTargetId;
+    await harness.call('DeleteIpam', { IpamId: ipam.IpamId });
+    await expectRefusal(
+      harness.call('DescribeIpamPrefixListResolverTargets', { IpamPrefixListResolverTargetIds: [id] }),
+      'InvalidIpamPrefixListResolverTargetId.NotFound',
+    );
+    expect((await listOf(harness, listId)).IpamPrefixListResolverTargetId).toBeUndefined();
+  });
 });
