@@ -127,6 +127,16 @@ describe('prefix list resolver records', () => {
     expect(await harness.store.listPrefixListResolverVersions(ids[0]!)).toEqual([]);
   });
 
+  it('stay within 10 per IPAM when created at the same time', async () => {
+    const harness = await createUseCaseHarness();
+    const ipam = await advancedIpam(harness);
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => createResolver(harness, { IpamId: ipam.IpamId })));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(10);
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason.code] : []));
+    expect(refused).toEqual(['ResourceLimitExceeded', 'ResourceLimitExceeded']);
+    expect(await harness.store.listPrefixListResolvers(harness.context.accountId)).toHaveLength(10);
+  });
+
   it('need the advanced tier, and keep an IPAM from moving to the free tier', async () => {
     const harness = await createUseCaseHarness();
     const free = (await harness.call('CreateIpam', { Tier: 'free' })).Ipam;
@@ -285,6 +295,24 @@ describe('prefix list resolver versions', () => {
       value: 1,
       dimensions: { IpamPrefixListResolverId: id },
     });
+  });
+
+  it('are written once when evaluations race (a sweep and a request at the same time)', async () => {
+    const harness = await createUseCaseHarness();
+    const ipam = await advancedIpam(harness);
+    const id = (await createResolver(harness, { IpamId: ipam.IpamId })).IpamPrefixListResolverId as string;
+    // New rules land without their evaluation (as if the modify's process had died right after its commit).
+    const stored = (await harness.store.getPrefixListResolver(id))!;
+    await harness.store.commit([
+      {
+        op: 'update',
+        entity: { type: 'prefix-list-resolver', value: { ...stored, rules: [{ RuleType: 'static-cidr', StaticCidr: '10.0.0.0/8' }] } },
+      },
+    ]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => evaluatePrefixListResolver(harness.deps, id)));
+    expect(outcomes.filter((outcome) => outcome?.created).map((outcome) => outcome?.created?.Version)).toEqual([2]);
+    expect(await versions(harness, id)).toEqual([1, 2]);
+    expect(await entries(harness, id, 2)).toEqual(['10.0.0.0/8']);
   });
 
   it('record a failure, and no version, when the rules select more than 1000 CIDRs', async () => {
