@@ -163,6 +163,8 @@ export async function deletePrefixListResolverRecord(deps: Dependencies, resolve
       await deleteResolverTargets(deps, resolverId);
       resolver = await deps.store.getPrefixListResolver(resolverId);
       if (!resolver) return undefined;
+      // The count, strongly consistent, says whether the listing (an index) missed a target: then again.
+      if ((resolver.targetCount ?? 0) > 0) throw new StoreConflict(`Resolver ${resolverId} has targets the listing missed`);
     }
     const ipam = await deps.store.getIpam(resolver.ipamId);
     const versions = await deps.store.listPrefixListResolverVersions(resolverId);
