@@ -294,4 +294,19 @@ describe('target rules', () => {
     );
     expect((await listOf(harness, listId)).IpamPrefixListResolverTargetId).toBeUndefined();
   });
+
+  it('hold their invariants under racing creates: one target per list, at most 50 per resolver', async () => {
+    const harness = await createUseCaseHarness();
+    const { resolverId, listId } = await setUp(harness);
+    const settled = await Promise.allSettled([1, 2, 3].map(() => newTarget(harness, resolverId, listId)));
+    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (let i = 1; i < 48; i++) await newTarget(harness, resolverId, (await newList(harness)).PrefixListId);
+    const lists = await Promise.all([1, 2, 3, 4].map(() => newList(harness)));
+    const racing = await Promise.allSettled(lists.map((list) => newTarget(harness, resolverId, list.PrefixListId)));
+    expect(racing.filter((result) => result.status === 'fulfilled')).toHaveLength(2);
+    const { IpamPrefixListResolverTargets } = await harness.call('DescribeIpamPrefixListResolverTargets', {
+      IpamPrefixListResolverId: resolverId,
+    });
+    expect(IpamPrefixListResolverTargets).toHaveLength(50);
+  });
 });
