@@ -36,8 +36,7 @@ export const newIpamPolicyId = () => shortId('ipam-policy');
 /** Like arnOf (empty Region field); not a taggable kind here: CreateTags does not reach policies yet. */
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
 export const newPrefixListResolverId = () => shortId('ipam-prefix-list-resolver');
-/** Like ipamPolicyArn: not a taggable kind here (CreateTags does not reach resolvers yet). */
-export const prefixListResolverArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-prefix-list-resolver/${id}`;
+export const prefixListResolverArn = (accountId: string, id: string) => arnOf(accountId, 'ipam-prefix-list-resolver', id);
 /** Managed prefix lists: `pl-` and 17 hex digits; their ARNs name their Region. */
 export const newPrefixListId = () => shortId('pl');
 export const prefixListArn = (region: string, accountId: string, id: string) => `arn:aws:ec2:${region}:${accountId}:prefix-list/${id}`;
@@ -54,7 +53,8 @@ type ArnResource =
   | 'ipam-pool'
   | 'ipam-resource-discovery'
   | 'ipam-resource-discovery-association'
-  | 'ipam-external-resource-verification-token';
+  | 'ipam-external-resource-verification-token'
+  | 'ipam-prefix-list-resolver';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
@@ -70,6 +70,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-res-disco-assoc-[0-9a-f]+$/, 'ipam-resource-discovery-association'],
   [/^ipam-res-disco-[0-9a-f]+$/, 'ipam-resource-discovery'],
   [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
+  [/^ipam-prefix-list-resolver-[0-9a-f]+$/, 'ipam-prefix-list-resolver'],
   [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-[0-9a-f]+$/, 'ipam'],

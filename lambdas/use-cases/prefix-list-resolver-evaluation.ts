@@ -52,7 +52,10 @@ async function sourcesOf(deps: EvaluationDependencies, resolver: IpamPrefixListR
  * first evaluation, even empty), a failure status when the set is over the entries quota, nothing
  * otherwise. Undefined when the resolver is gone. Each write is conditional on the resolver as
  * read, so two evaluations never write the same version number and a rule change wins over an
- * evaluation of the old rules (which then re-reads and evaluates the new ones).
+ * evaluation of the old rules (which then re-reads and evaluates the new ones). The pool and
+ * resource CIDRs read are not part of the condition: every change to them is followed by an
+ * evaluation of its own (the hooks, the sweep), which reads them after it, so the latest version
+ * converges on the data even when an evaluation that read them just before wrote a version first.
  */
 export async function evaluatePrefixListResolver(deps: EvaluationDependencies, resolverId: string): Promise<EvaluationOutcome | undefined> {
   const outcome = await retryOnConflict(async (): Promise<EvaluationOutcome | undefined> => {

@@ -1,6 +1,7 @@
 // CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
-// discoveries and their associations, verification tokens, Elastic IPs, prefix lists, and VPCs and
-// subnets when embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
+// discoveries and their associations, verification tokens, prefix list resolvers, Elastic IPs, prefix
+// lists, and VPCs and subnets when embedded); DescribeTags over all of them. In forwarding mode the
+// other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { type TaggableKind, taggableKindOfId } from '../domain/ids.ts';
@@ -14,6 +15,7 @@ import { retryOnConflict } from './free-space.ts';
 import { ipamVisible, poolVisible, requireIpam, requirePoolInHomeRegion, requireScope, scopeVisible } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { associationVisible, requireAssociation, requireResourceDiscovery, resourceDiscoveryVisible } from './resource-discoveries.ts';
+import { prefixListResolverVisible, requirePrefixListResolver } from './prefix-list-resolvers.ts';
 import { requireSubnet } from './subnet-cidr-blocks.ts';
 import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
 import { requireVpc } from './vpcs.ts';
@@ -37,6 +39,7 @@ type TaggableEntity = Extract<
       | 'resource-discovery'
       | 'resource-discovery-association'
       | 'verification-token'
+      | 'prefix-list-resolver'
       | 'elastic-ip'
       | 'public-ipv4-pool'
       | 'vpc'
@@ -65,6 +68,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'resource-discovery-association', value: await requireAssociation(deps, context, id) };
     case 'ipam-external-resource-verification-token':
       return { type: 'verification-token', value: await requireVerificationToken(deps, context, id) };
+    case 'ipam-prefix-list-resolver':
+      return { type: 'prefix-list-resolver', value: await requirePrefixListResolver(deps, context, id) };
     case 'elastic-ip':
       return { type: 'elastic-ip', value: await requireElasticIpByAllocationId(deps, context, id) };
     case 'ipv4pool-ec2':
@@ -176,19 +181,21 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, elasticIps, publicPools, vpcs, subnets, prefixLists] = await Promise.all([
-    store.listIpams(accountId),
-    store.listScopes(accountId),
-    store.listPools(accountId),
-    store.listResourceDiscoveries(accountId),
-    store.listResourceDiscoveryAssociations(accountId),
-    store.listVerificationTokens(accountId),
-    store.listElasticIps(accountId, region),
-    store.listPublicIpv4Pools(accountId),
-    deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
-    deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
-    store.listManagedPrefixLists(accountId, region),
-  ]);
+  const [ipams, scopes, pools, discoveries, associations, tokens, resolvers, elasticIps, publicPools, vpcs, subnets, prefixLists] =
+    await Promise.all([
+      store.listIpams(accountId),
+      store.listScopes(accountId),
+      store.listPools(accountId),
+      store.listResourceDiscoveries(accountId),
+      store.listResourceDiscoveryAssociations(accountId),
+      store.listVerificationTokens(accountId),
+      store.listPrefixListResolvers(accountId),
+      store.listElasticIps(accountId, region),
+      store.listPublicIpv4Pools(accountId),
+      deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
+      deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
+      store.listManagedPrefixLists(accountId, region),
+    ]);
   const visible =
     <T>(test: (context: RequestContext, record: T) => boolean) =>
     (record: T) =>
@@ -207,6 +214,11 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
       'ipam-external-resource-verification-token',
       tokens.filter(visible(tokenVisible)),
       (token) => token.IpamExternalResourceVerificationTokenId,
+    ),
+    ...tagsOf(
+      'ipam-prefix-list-resolver',
+      resolvers.filter(visible(prefixListResolverVisible)),
+      (resolver) => resolver.IpamPrefixListResolverId,
     ),
     ...tagsOf('elastic-ip', elasticIps, (eip) => eip.AllocationId),
     ...tagsOf(

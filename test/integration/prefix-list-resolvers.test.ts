@@ -127,6 +127,25 @@ describe('prefix list resolver records', () => {
     expect(await harness.store.listPrefixListResolverVersions(ids[0]!)).toEqual([]);
   });
 
+  it('are tagged with CreateTags and DeleteTags, and listed by DescribeTags', async () => {
+    const harness = await createUseCaseHarness();
+    const ipam = await advancedIpam(harness);
+    const id = (await createResolver(harness, { IpamId: ipam.IpamId })).IpamPrefixListResolverId as string;
+    await harness.call('CreateTags', { Resources: [id], Tags: [{ Key: 'env', Value: 'prod' }] });
+    const { Tags } = await harness.call('DescribeTags', { Filters: [{ Name: 'resource-type', Values: ['ipam-prefix-list-resolver'] }] });
+    expect(Tags).toEqual([{ ResourceId: id, ResourceType: 'ipam-prefix-list-resolver', Key: 'env', Value: 'prod' }]);
+    const tagged = await harness.call('DescribeIpamPrefixListResolvers', { Filters: [{ Name: 'tag:env', Values: ['prod'] }] });
+    expect(tagged.IpamPrefixListResolvers.map((r: { IpamPrefixListResolverId: string }) => r.IpamPrefixListResolverId)).toEqual([id]);
+    await harness.call('DeleteTags', { Resources: [id] });
+    expect(
+      (await harness.call('DescribeIpamPrefixListResolvers', { IpamPrefixListResolverIds: [id] })).IpamPrefixListResolvers[0].Tags,
+    ).toEqual([]);
+    await expectRefusal(
+      harness.call('CreateTags', { Resources: [id], Tags: [{ Key: 'a', Value: 'b' }] }, { region: 'us-west-2' }),
+      'InvalidIpamPrefixListResolverId.NotFound',
+    );
+  });
+
   it('stay within 10 per IPAM when created at the same time', async () => {
     const harness = await createUseCaseHarness();
     const ipam = await advancedIpam(harness);

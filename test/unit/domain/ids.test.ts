@@ -21,6 +21,7 @@ import {
   newVpcCidrAssociationId,
   newVpcId,
   regionalEc2Arn,
+  newPrefixListResolverId,
   taggableKindOfId,
 } from '../../../lambdas/domain/ids.ts';
 
@@ -117,6 +118,7 @@ describe('ARNs', () => {
     expect(taggableKindOfId(newResourceDiscoveryId())).toBe('ipam-resource-discovery');
     expect(taggableKindOfId(newResourceDiscoveryAssociationId())).toBe('ipam-resource-discovery-association');
     expect(taggableKindOfId(newVerificationTokenId())).toBe('ipam-external-resource-verification-token');
+    expect(taggableKindOfId(newPrefixListResolverId())).toBe('ipam-prefix-list-resolver');
     expect(taggableKindOfId(newElasticIpAllocationId())).toBe('elastic-ip');
     expect(taggableKindOfId(newPublicIpv4PoolId())).toBe('ipv4pool-ec2');
     expect(taggableKindOfId(newVpcId())).toBe('vpc');
