@@ -42,8 +42,7 @@ export const newPrefixListId = () => shortId('pl');
 export const prefixListArn = (region: string, accountId: string, id: string) => `arn:aws:ec2:${region}:${accountId}:prefix-list/${id}`;
 /** Resolver targets: like the resolvers' ids and ARNs (empty Region field). */
 export const newPrefixListResolverTargetId = () => shortId('ipam-prefix-list-resolver-target');
-export const prefixListResolverTargetArn = (accountId: string, id: string) =>
-  `arn:aws:ec2::${accountId}:ipam-prefix-list-resolver-target/${id}`;
+export const prefixListResolverTargetArn = (accountId: string, id: string) => arnOf(accountId, 'ipam-prefix-list-resolver-target', id);
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 
@@ -54,7 +53,8 @@ type ArnResource =
   | 'ipam-resource-discovery'
   | 'ipam-resource-discovery-association'
   | 'ipam-external-resource-verification-token'
-  | 'ipam-prefix-list-resolver';
+  | 'ipam-prefix-list-resolver'
+  | 'ipam-prefix-list-resolver-target';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
@@ -71,6 +71,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-res-disco-[0-9a-f]+$/, 'ipam-resource-discovery'],
   [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
   [/^ipam-prefix-list-resolver-[0-9a-f]+$/, 'ipam-prefix-list-resolver'],
+  [/^ipam-prefix-list-resolver-target-[0-9a-f]+$/, 'ipam-prefix-list-resolver-target'],
   [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-[0-9a-f]+$/, 'ipam'],

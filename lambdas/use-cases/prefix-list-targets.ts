@@ -20,7 +20,7 @@ import { syncPrefixListResolverTarget, targetDeleteWrites } from './prefix-list-
 export const presentTarget = (target: IpamPrefixListResolverTarget): Output => publicView(target);
 
 /** Targets are managed where their resolver is: by its owner, in the IPAM's home Region. */
-const targetVisible = (context: RequestContext, target: IpamPrefixListResolverTarget) =>
+export const targetVisible = (context: RequestContext, target: IpamPrefixListResolverTarget) =>
   target.OwnerId === context.accountId && target.region === context.region;
 
 const targetNotFound = (targetId: string) =>

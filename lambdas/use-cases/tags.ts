@@ -20,6 +20,7 @@ import { requireSubnet } from './subnet-cidr-blocks.ts';
 import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
 import { requireVpc } from './vpcs.ts';
 import { requirePrefixList } from './managed-prefix-lists.ts';
+import { requireTarget, targetVisible } from './prefix-list-targets.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -44,7 +45,8 @@ type TaggableEntity = Extract<
       | 'public-ipv4-pool'
       | 'vpc'
       | 'subnet'
-      | 'managed-prefix-list';
+      | 'managed-prefix-list'
+      | 'prefix-list-resolver-target';
   }
 >;
 
@@ -80,6 +82,8 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'subnet', value: await requireSubnet(deps, context, id) };
     case 'prefix-list':
       return { type: 'managed-prefix-list', value: await requirePrefixList(deps, context, id) };
+    case 'ipam-prefix-list-resolver-target':
+      return { type: 'prefix-list-resolver-target', value: await requireTarget(deps, context, id) };
     default:
       throw new IpamError('InvalidID', `The ID '${id}' is not valid`);
   }
@@ -200,6 +204,13 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     <T>(test: (context: RequestContext, record: T) => boolean) =>
     (record: T) =>
       test(context, record);
+  const targets = (
+    await Promise.all(
+      resolvers
+        .filter(visible(prefixListResolverVisible))
+        .map((resolver) => store.listPrefixListResolverTargets(resolver.IpamPrefixListResolverId)),
+    )
+  ).flat();
   return [
     ...tagsOf('ipam', ipams.filter(visible(ipamVisible)), (ipam) => ipam.IpamId),
     ...tagsOf('ipam-scope', scopes.filter(visible(scopeVisible)), (scope) => scope.IpamScopeId),
@@ -229,6 +240,11 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     ...tagsOf('vpc', vpcs, (vpc) => vpc.VpcId),
     ...tagsOf('subnet', subnets, (subnet) => subnet.SubnetId),
     ...tagsOf('prefix-list', prefixLists, (list) => list.PrefixListId),
+    ...tagsOf(
+      'ipam-prefix-list-resolver-target',
+      targets.filter(visible(targetVisible)),
+      (target) => target.IpamPrefixListResolverTargetId,
+    ),
   ];
 }
 

@@ -91,6 +91,15 @@ describe('a target tracking the latest version', () => {
       harness.call('DescribeIpamPrefixListResolverTargets', { IpamPrefixListResolverTargetIds: [id] }, { region: 'us-west-2' }),
       'InvalidIpamPrefixListResolverTargetId.NotFound',
     );
+    // Tagged like every resource kept here.
+    await harness.call('CreateTags', { Resources: [id], Tags: [{ Key: 'team', Value: 'net' }] });
+    const { Tags } = await harness.call('DescribeTags', {
+      Filters: [{ Name: 'resource-type', Values: ['ipam-prefix-list-resolver-target'] }],
+    });
+    expect(Tags).toEqual([
+      { ResourceId: id, ResourceType: 'ipam-prefix-list-resolver-target', Key: 'env', Value: 'prod' },
+      { ResourceId: id, ResourceType: 'ipam-prefix-list-resolver-target', Key: 'team', Value: 'net' },
+    ]);
   });
 
   it('makes the list IPAM-managed: hand edits are refused until sync is disabled, and sync resumes when enabled', async () => {
