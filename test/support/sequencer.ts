@@ -11,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * per-file durations; only the order matters, so rough numbers serve.
  */
 export const SLOW_FILES: Readonly<Record<string, number>> = {
-  'test/e2e/terraform-example.test.ts': 360,
+  'test/e2e/terraform-example.test.ts': 300,
   'test/e2e/terraform-organization.test.ts': 185,
   'test/e2e/terraform-forwarding.test.ts': 160,
   'test/e2e/aws-cli-scenarios.test.ts': 135,
