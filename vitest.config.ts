@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/sequencer.ts';
 import { TEST_STORE } from './test/support/test-store.ts';
 
 // Test files that never reach DynamoDB Local. Vitest runs a project's global setup only when the
@@ -18,6 +19,8 @@ export default defineConfig({
     // waiting on other processes (Terraform's pollers, the AWS CLI, Java): a third worker overlaps
     // those waits with CPU-bound files. Measured on 2 cores: 13.8 min with one worker.
     maxWorkers: 3,
+    // Longest files first, with or without Vitest's cache of the last run (test/support/sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     hookTimeout: 120_000,
     // One JSON line per request is useful from `npm start`, noise in a test run.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
