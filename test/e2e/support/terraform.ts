@@ -2,7 +2,7 @@
 // comes from a local filesystem mirror, found at run time, and talks only to the service on
 // loopback. `terraformWorkspace` writes a configuration into a fresh directory, runs `init`, and
 // runs terraform there with only the settings Terraform needs.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,29 @@ const exists = (file: string) =>
     () => false,
   );
 
+/**
+ * Runs a command in its own process group: on the timeout the whole group is killed, so the
+ * provider processes Terraform started do not outlive it (killing terraform alone left them running).
+ */
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
   return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(command, args, { ...options, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const timer =
+      options.timeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+          }, options.timeout);
+    const finish = (status: number) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+    };
+    child.on('error', () => finish(-1));
+    child.on('close', (code) => finish(code ?? -1));
   });
 }
 
