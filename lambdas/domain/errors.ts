@@ -25,6 +25,13 @@ export const ERROR_STATUS = {
   'InvalidIpamExternalResourceVerificationTokenId.NotFound': 400,
   'InvalidIpamPolicyId.NotFound': 400,
   'InvalidIpamPrefixListResolverId.NotFound': 400,
+  // Managed prefix lists (issue 22): the codes EC2 answers, as AWS tooling handles them
+  // (Terraform's provider: InvalidPrefixListID.NotFound, PrefixListVersionMismatch).
+  'InvalidPrefixListID.NotFound': 400,
+  PrefixListVersionMismatch: 400,
+  PrefixListMaxEntriesExceeded: 400,
+  InvalidPrefixListModification: 400,
+  'InvalidIpamPrefixListResolverTargetId.NotFound': 400,
   // Elastic IPs from IPAM pools
   'InvalidAllocationID.NotFound': 400,
   'InvalidAddress.NotFound': 400,

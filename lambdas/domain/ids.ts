@@ -37,6 +37,12 @@ export const newIpamPolicyId = () => shortId('ipam-policy');
 export const ipamPolicyArn = (accountId: string, id: string) => `arn:aws:ec2::${accountId}:ipam-policy/${id}`;
 export const newPrefixListResolverId = () => shortId('ipam-prefix-list-resolver');
 export const prefixListResolverArn = (accountId: string, id: string) => arnOf(accountId, 'ipam-prefix-list-resolver', id);
+/** Managed prefix lists: `pl-` and 17 hex digits; their ARNs name their Region. */
+export const newPrefixListId = () => shortId('pl');
+export const prefixListArn = (region: string, accountId: string, id: string) => `arn:aws:ec2:${region}:${accountId}:prefix-list/${id}`;
+/** Resolver targets: like the resolvers' ids and ARNs (empty Region field). */
+export const newPrefixListResolverTargetId = () => shortId('ipam-prefix-list-resolver-target');
+export const prefixListResolverTargetArn = (accountId: string, id: string) => arnOf(accountId, 'ipam-prefix-list-resolver-target', id);
 /** The address pool EC2 creates for a range brought outside IPAM (ProvisionByoipCidr). */
 export const newByoipAddressPoolId = (family: 'ipv4' | 'ipv6') => shortId(`${family}pool-ec2`);
 
@@ -47,16 +53,17 @@ type ArnResource =
   | 'ipam-resource-discovery'
   | 'ipam-resource-discovery-association'
   | 'ipam-external-resource-verification-token'
-  | 'ipam-prefix-list-resolver';
+  | 'ipam-prefix-list-resolver'
+  | 'ipam-prefix-list-resolver-target';
 
 /** IPAM ARNs have an empty Region field. */
 export const arnOf = (accountId: string, resource: ArnResource, id: string) => `arn:aws:ec2::${accountId}:${resource}/${id}`;
 
 /**
  * The kinds of resource this service tags, named as DescribeTags' ResourceType names them: the
- * IPAM resources with ARNs (IPAM policies too), and the Elastic IPs, public IPv4 pools, VPCs and subnets it keeps.
+ * IPAM resources with ARNs (IPAM policies too), and the Elastic IPs, public IPv4 pools, VPCs, subnets and prefix lists it keeps.
  */
-export type TaggableKind = ArnResource | 'ipam-policy' | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet';
+export type TaggableKind = ArnResource | 'ipam-policy' | 'elastic-ip' | 'ipv4pool-ec2' | 'vpc' | 'subnet' | 'prefix-list';
 
 /** Id shapes by kind; anchored, hex after the prefix, so `ipam-pool-alloc-…` or `vpc-cidr-assoc-…` match none. */
 const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
@@ -64,6 +71,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipam-res-disco-[0-9a-f]+$/, 'ipam-resource-discovery'],
   [/^ipam-ext-res-ver-token-[0-9a-f]+$/, 'ipam-external-resource-verification-token'],
   [/^ipam-prefix-list-resolver-[0-9a-f]+$/, 'ipam-prefix-list-resolver'],
+  [/^ipam-prefix-list-resolver-target-[0-9a-f]+$/, 'ipam-prefix-list-resolver-target'],
   [/^ipam-scope-[0-9a-f]+$/, 'ipam-scope'],
   [/^ipam-pool-[0-9a-f]+$/, 'ipam-pool'],
   [/^ipam-policy-[0-9a-f]+$/, 'ipam-policy'],
@@ -72,6 +80,7 @@ const TAGGABLE_ID_SHAPES: readonly [RegExp, TaggableKind][] = [
   [/^ipv4pool-ec2-[0-9a-f]+$/, 'ipv4pool-ec2'],
   [/^vpc-[0-9a-f]+$/, 'vpc'],
   [/^subnet-[0-9a-f]+$/, 'subnet'],
+  [/^pl-[0-9a-f]+$/, 'prefix-list'],
 ];
 
 /** The kind of resource an id names, by its shape, if it is one this service can tag. */

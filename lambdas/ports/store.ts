@@ -31,6 +31,7 @@ import type {
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation, ShareView } from '../domain/model/sharing.ts';
 import type { AddressFamily, Cidr } from '../domain/cidr.ts';
 import type { Subnet, Vpc } from '../domain/model/vpc.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList, PrefixListVersion } from '../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../domain/model/forwarded.ts';
 import { IpamError } from '../domain/errors.ts';
 
@@ -63,6 +64,10 @@ export type Entity =
   | { type: 'address-cooldown'; value: AddressCooldown }
   | { type: 'vpc'; value: Vpc }
   | { type: 'subnet'; value: Subnet }
+  | { type: 'managed-prefix-list'; value: ManagedPrefixList }
+  /** Written once (create) when its version is made; never updated. */
+  | { type: 'prefix-list-version'; value: PrefixListVersion }
+  | { type: 'prefix-list-resolver-target'; value: IpamPrefixListResolverTarget }
   | { type: 'outbox-entry'; value: OutboxEntry }
   | { type: 'recent-event'; value: RecentEvent }
   | { type: 'forwarded-intent'; value: ForwardedIntent }
@@ -306,7 +311,7 @@ export interface PublicSpaceStore {
   listAddressCooldowns(poolId: string): Promise<AddressCooldown[]>;
 }
 
-/** EC2 companions kept by this service in embedded mode (issue 16): VPCs and their subnets. */
+/** EC2 resources kept by this service: VPCs and their subnets in embedded mode (issue 16); managed prefix lists always. */
 export interface Ec2CompanionStore {
   /** One VPC of an account in one Region, by id. */
   getVpc(ownerId: string, region: string, vpcId: string): Promise<Vpc | undefined>;
@@ -314,6 +319,16 @@ export interface Ec2CompanionStore {
   listVpcs(ownerId: string, region: string): Promise<Vpc[]>;
   /** The subnets of an account in one Region (strongly consistent), optionally only one VPC's; by VPC, then id. */
   listSubnets(ownerId: string, region: string, vpcId?: string): Promise<Subnet[]>;
+  /** One managed prefix list of an account in one Region, by id. */
+  getManagedPrefixList(ownerId: string, region: string, prefixListId: string): Promise<ManagedPrefixList | undefined>;
+  /** Every managed prefix list of an account in one Region, by id. */
+  listManagedPrefixLists(ownerId: string, region: string): Promise<ManagedPrefixList[]>;
+  /** The entries of one version of a prefix list, if that version was made. */
+  getPrefixListVersion(prefixListId: string, version: number): Promise<PrefixListVersion | undefined>;
+  /** One prefix list resolver target, by id. */
+  getPrefixListResolverTarget(targetId: string): Promise<IpamPrefixListResolverTarget | undefined>;
+  /** Every target of a resolver, by id (an eventually consistent index). */
+  listPrefixListResolverTargets(resolverId: string): Promise<IpamPrefixListResolverTarget[]>;
   /** Forwarding mode: every forwarded create still in flight (or left by a crash), oldest first. */
   listForwardedIntents(): Promise<ForwardedIntent[]>;
   /** Forwarding mode: the allocation link of an upstream resource of an account in one Region, by the id its delete names. */

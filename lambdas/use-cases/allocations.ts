@@ -5,6 +5,7 @@
 // buddies and the ClientToken's answer). Nothing per
 // pool is updated, so allocations in one pool do not queue behind a counter. A release is one
 // read round and one transaction too: it merges with the buddies it read ahead (free-space.ts).
+// Under npm start the owner's release reads nothing: one transaction, merged after the answer.
 import { type AddressFamily, addressBits, type Cidr, containsCidr, formatCidr, parseCidr } from '../domain/cidr.ts';
 import { awsWords, IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
@@ -33,7 +34,19 @@ import { allocateInBatch, searchTicket } from './allocation-batches.ts';
 import { tierGuard } from './ipam-tiers.ts';
 import { FreeTierRefusal } from '../domain/ipam-tier.ts';
 import { authorizedPool, poolVisible, requirePool, requireSettled } from './kernel/lookup.ts';
-import { forgetWarm, knownPool, poolMark, rememberCarve, rememberPool, warmMark, warmPlacement, warmPool } from './warm-free-space.ts';
+import {
+  deferMerge,
+  forgetWarm,
+  knownAllocation,
+  knownPool,
+  mergesDeferred,
+  poolMark,
+  rememberCarve,
+  rememberPool,
+  warmMark,
+  warmPlacement,
+  warmPool,
+} from './warm-free-space.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import { decodeNextToken, encodeNextToken, type ListRequest, queryFingerprint } from './kernel/pagination.ts';
 
@@ -563,9 +576,20 @@ interface ReleaseIpamPoolAllocationInput {
 
 export async function releaseIpamPoolAllocation(deps: Dependencies, context: RequestContext, input: ReleaseIpamPoolAllocationInput) {
   const cidr = formatCidr(parseCidr(input.Cidr));
+  const remembered = rememberedRelease(deps, context, input, cidr);
+  if (remembered) {
+    // Straight to the transaction: its conditions (the allocation is there to take, no free block
+    // covers its CIDR) fail safely on a stale guess, and the retry reads the allocation.
+    if (!(await releaseAllocation(deps, remembered.pool, remembered.allocation, 'api'))) {
+      throw noAllocationFound(input.IpamPoolAllocationId, cidr, input.IpamPoolId);
+    }
+    return { Success: true };
+  }
   // Everything the release reads is named by the request, so it is one read; what belongs to a
   // pool the caller may not see is thrown away unused.
+  const mark = poolMark(deps.store, input.IpamPoolId);
   const view = await deps.store.getReleaseView(input.IpamPoolId, input.IpamPoolAllocationId, mergeCandidates(cidr));
+  if (view.pool) rememberPool(deps.store, view.pool, mark);
   const pool = await authorizedPool(deps, context, input.IpamPoolId, view.pool, 'ReleaseIpamPoolAllocation');
   const allocation = view.allocation;
   if (!allocation || allocation.Cidr !== cidr) {
@@ -585,6 +609,20 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
   return { Success: true };
+}
+
+/**
+ * Under `npm start`, the pool and the allocation as this process remembers them
+ * (warm-free-space.ts), when that is the owner releasing a custom allocation of that CIDR: then
+ * the release reads nothing. Anything else (a share principal, an allocation this process did
+ * not create, a mismatch that needs its error) takes the read.
+ */
+function rememberedRelease(deps: Dependencies, context: RequestContext, input: ReleaseIpamPoolAllocationInput, cidr: string) {
+  const pool = knownPool(deps.store, input.IpamPoolId);
+  const allocation = knownAllocation(deps.store, input.IpamPoolId, input.IpamPoolAllocationId);
+  if (!pool || !allocation || !poolVisible(context, pool) || pool.OwnerId !== context.accountId) return undefined;
+  if (allocation.Cidr !== cidr || allocation.ResourceType !== 'custom') return undefined;
+  return { pool, allocation };
 }
 
 /** Terraform's provider relies on this code and the words "No allocation found". */
@@ -623,6 +661,9 @@ export interface Release {
  * releases committed; none (and `alongside` not committed) when every allocation was already gone.
  * Allocations sharing a pool could merge into the same buddies: those are given back unmerged in
  * the commit and merged right after (mergeAfterCommit), so no two writes of the commit touch one item.
+ * Under `npm start` a release whose buddies were not read already reads none: it gives the space
+ * back unmerged and merges after the answer, before any read of that pool's free space
+ * (warm-free-space.ts deferMerge), so a release is one transaction and nothing else.
  */
 export async function releaseAllocations(
   deps: Dependencies,
@@ -630,17 +671,16 @@ export async function releaseAllocations(
   cause: PoolAllocationChange['detail']['cause'],
   alongside: (attempt: number) => Promise<Write[]> = async () => [],
 ): Promise<Release[]> {
+  const deferred = mergesDeferred(deps.store);
+  const buddiesOf = (poolId: string, cidr: string) => (deferred ? undefined : readMergeBuddies(deps.store, poolId, cidr));
   const outcome = await retryOnConflict(async (attempt) => {
     const current = await Promise.all(
       releases.map(async (release) => {
         const { ipamPoolId, IpamPoolAllocationId, Cidr } = release.allocation;
         const [allocation, buddies] =
           attempt === 0
-            ? [release.allocation, release.freeBuddies ?? (await readMergeBuddies(deps.store, ipamPoolId, Cidr))]
-            : await Promise.all([
-                deps.store.getAllocation(ipamPoolId, IpamPoolAllocationId),
-                readMergeBuddies(deps.store, ipamPoolId, Cidr),
-              ]);
+            ? [release.allocation, release.freeBuddies ?? (await buddiesOf(ipamPoolId, Cidr))]
+            : await Promise.all([deps.store.getAllocation(ipamPoolId, IpamPoolAllocationId), buddiesOf(ipamPoolId, Cidr)]);
         return allocation && { release, allocation, buddies };
       }),
     );
@@ -649,9 +689,10 @@ export async function releaseAllocations(
     const givenBack = present.map(({ release, allocation, buddies }) => {
       const { ipamPoolId, Cidr, within } = allocation;
       const shared = present.some((other) => other.allocation !== allocation && other.allocation.ipamPoolId === ipamPoolId);
-      const giveBack = shared
-        ? { writes: [giveBackWrite(ipamPoolId, Cidr, within)], merged: Cidr, mergeOn: true }
-        : giveBackWrites(ipamPoolId, Cidr, within, buddies);
+      const giveBack =
+        shared || !buddies
+          ? { writes: [giveBackWrite(ipamPoolId, Cidr, within)], merged: Cidr, mergeOn: true }
+          : giveBackWrites(ipamPoolId, Cidr, within, buddies);
       return { release, allocation, giveBack };
     });
     const outbox = outboxFor(
@@ -670,7 +711,10 @@ export async function releaseAllocations(
   if (!outcome) return [];
   await outcome.outbox.deliver();
   for (const { allocation, giveBack } of outcome.givenBack) {
-    if (giveBack.mergeOn) await mergeAfterCommit(deps, allocation.ipamPoolId, giveBack.merged, allocation.within);
+    if (!giveBack.mergeOn) continue;
+    const { ipamPoolId, within } = allocation;
+    const merge = (store: Dependencies['store']) => mergeAfterCommit({ store, log: deps.log }, ipamPoolId, giveBack.merged, within);
+    if (!deferMerge(deps.store, ipamPoolId, deps.log, merge)) await merge(deps.store);
   }
   return outcome.givenBack.map(({ release }) => release);
 }

@@ -249,7 +249,34 @@ export async function mergeFreeBlock(store: FreeSpaceStore & Committer, spaceId:
 }
 
 /**
- * mergeFreeBlock once a commit has given the block back: that change is done, so a store that is
+ * mergeFreeBlock a few levels at a time: the buddies of MERGE_LOOKAHEAD levels in one read, and
+ * the free ones merged in one commit, as a release merges in its own commit. For a block given
+ * back unmerged (mergeAfterCommit).
+ */
+export async function mergeFreeBlockAhead(store: FreeSpaceStore & Committer, spaceId: string, cidr: string, within: string): Promise<void> {
+  let block = formatCidr(parseCidr(cidr));
+  for (;;) {
+    const { writes, merged, mergeOn } = giveBackWrites(spaceId, block, within, await readMergeBuddies(store, spaceId, block));
+    if (merged === block) return; // no free buddy
+    try {
+      await store.commit([
+        // Invariant (delete): the block is still free, so merging it takes nobody's space.
+        { op: 'delete', entity: { type: 'free-block', value: { spaceId, cidr: block, within } } },
+        ...writes,
+      ]);
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+      // Someone merged or took our block, or freed the buddy that stopped the merge: if ours is still there, look again.
+      if (await store.getFreeBlock(spaceId, parseCidr(block))) continue;
+      return;
+    }
+    if (!mergeOn) return;
+    block = merged;
+  }
+}
+
+/**
+ * mergeFreeBlockAhead once a commit has given the block back: that change is done, so a store that is
  * unavailable now must not fail it (a caller's retry would find it made and answer NotFound). The
  * space is free either way, only split: the exact search heals it when an allocation needs it,
  * healFreeSpace before a deprovision and healScopeSpace before a scope's deletion.
@@ -261,7 +288,7 @@ export async function mergeAfterCommit(
   within: string,
 ): Promise<void> {
   try {
-    await mergeFreeBlock(deps.store, spaceId, cidr, within);
+    await mergeFreeBlockAhead(deps.store, spaceId, cidr, within);
   } catch (error) {
     if (!(error instanceof StoreUnavailable)) throw error;
     deps.log.warn('free space left split: the store was unavailable while merging', { spaceId, cidr, error });

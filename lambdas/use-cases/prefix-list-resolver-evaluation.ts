@@ -8,6 +8,7 @@ import { nextVersion, type PoolCidrCandidate, type ResolverSources, resolvePrefi
 import type { MetricDatum } from '../domain/monitoring.ts';
 import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../domain/model/prefix-list-resolver.ts';
 import { retryOnConflict } from './free-space.ts';
+import { type SyncOutcome, syncMetrics, syncResolverTargets } from './prefix-list-sync.ts';
 import type { Dependencies } from './kernel/context.ts';
 
 export type EvaluationDependencies = Pick<Dependencies, 'store' | 'now' | 'log'>;
@@ -19,6 +20,8 @@ export interface EvaluationOutcome {
   created?: PrefixListResolverVersion;
   /** Why version creation failed (LastVersionCreationStatusMessage), if it did. */
   failure?: string;
+  /** The targets synced after the evaluation (prefix-list-sync.ts), if it has any. */
+  syncs?: SyncOutcome[];
 }
 
 /** The provisioned pool CIDRs and resource CIDRs of the scopes the rules name, and nothing for static rules. */
@@ -96,19 +99,10 @@ export async function evaluatePrefixListResolver(deps: EvaluationDependencies, r
     ]);
     return { resolver: { ...updated, version: resolver.version + 1 }, created };
   });
-  if (outcome?.created) await afterNewPrefixListResolverVersion(deps, outcome.resolver, outcome.created);
+  // Its targets follow a new version; without one, those that failed or lag behind try again (the sweep's retry).
+  if (outcome && (outcome.resolver.targetCount ?? 0) > 0) outcome.syncs = await syncResolverTargets(deps, resolverId);
   return outcome;
 }
-
-/**
- * The hook run once a resolver has a new version: where its targets' prefix lists are synced
- * (issue 22, managed prefix lists). Nothing to sync until targets exist.
- */
-export async function afterNewPrefixListResolverVersion(
-  _deps: EvaluationDependencies,
-  _resolver: IpamPrefixListResolver,
-  _version: PrefixListResolverVersion,
-): Promise<void> {}
 
 /**
  * Evaluates every resolver of an IPAM; an IPAM without resolvers costs no read beyond the IPAM
@@ -139,12 +133,16 @@ export async function reevaluateIpamResolvers(
   }
 }
 
-/** The guide's version-creation metrics (spec §15.2, dimension IpamPrefixListResolverId): one datum per version created or failed. */
+/**
+ * The guide's resolver metrics (spec §15.2, dimension IpamPrefixListResolverId): one datum per
+ * version created or failed, and one per target sync attempted (IpamPrefixListResolverSync…).
+ */
 export function versionCreationMetrics(outcomes: readonly EvaluationOutcome[]): MetricDatum[] {
   return outcomes.flatMap((outcome): MetricDatum[] => {
     const dimensions = { IpamPrefixListResolverId: outcome.resolver.IpamPrefixListResolverId };
-    if (outcome.created) return [{ name: 'IpamPrefixListResolverVersionCreationSuccess', unit: 'Count', value: 1, dimensions }];
-    if (outcome.failure) return [{ name: 'IpamPrefixListResolverVersionCreationFailure', unit: 'Count', value: 1, dimensions }];
-    return [];
+    const syncs = syncMetrics(outcome.syncs ?? []);
+    if (outcome.created) return [{ name: 'IpamPrefixListResolverVersionCreationSuccess', unit: 'Count', value: 1, dimensions }, ...syncs];
+    if (outcome.failure) return [{ name: 'IpamPrefixListResolverVersionCreationFailure', unit: 'Count', value: 1, dimensions }, ...syncs];
+    return syncs;
   });
 }

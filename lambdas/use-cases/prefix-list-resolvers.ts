@@ -19,6 +19,7 @@ import { publicView } from './kernel/context.ts';
 import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { evaluatePrefixListResolver } from './prefix-list-resolver-evaluation.ts';
+import { deleteResolverTargets } from './prefix-list-sync.ts';
 
 export const presentPrefixListResolver = (resolver: IpamPrefixListResolver): Output => publicView(resolver);
 
@@ -149,14 +150,22 @@ export async function modifyIpamPrefixListResolver(deps: Dependencies, context: 
 const VERSIONS_PER_COMMIT = 98;
 
 /**
- * Deletes a resolver and its versions, and counts it off its IPAM. The resolver goes in the first
+ * Deletes a resolver, its targets and its versions, and counts it off its IPAM. The resolver goes in the first
  * commit with as many versions as fit; versions left over (only a resolver with more than 98 has
  * any) are unreachable once the resolver is gone and are deleted after it.
  */
 export async function deletePrefixListResolverRecord(deps: Dependencies, resolverId: string): Promise<IpamPrefixListResolver | undefined> {
   const deleted = await retryOnConflict(async () => {
-    const resolver = await deps.store.getPrefixListResolver(resolverId);
+    let resolver = await deps.store.getPrefixListResolver(resolverId);
     if (!resolver) return undefined;
+    // Its targets go first (each gives its list back); a target made meanwhile changes the count, so the delete below retries.
+    if ((resolver.targetCount ?? 0) > 0) {
+      await deleteResolverTargets(deps, resolverId);
+      resolver = await deps.store.getPrefixListResolver(resolverId);
+      if (!resolver) return undefined;
+      // The count, strongly consistent, says whether the listing (an index) missed a target: then again.
+      if ((resolver.targetCount ?? 0) > 0) throw new StoreConflict(`Resolver ${resolverId} has targets the listing missed`);
+    }
     const ipam = await deps.store.getIpam(resolver.ipamId);
     const versions = await deps.store.listPrefixListResolverVersions(resolverId);
     await deps.store.commit([

@@ -1,6 +1,7 @@
 // CreateTags and DeleteTags on every resource this service keeps (IPAMs, scopes, pools, resource
-// discoveries and their associations, verification tokens, IPAM policies, prefix list resolvers, Elastic IPs, and VPCs and subnets when
-// embedded); DescribeTags over all of them. In forwarding mode the other ids are the upstream's.
+// discoveries and their associations, verification tokens, IPAM policies, prefix list resolvers, Elastic
+// IPs, prefix lists, and VPCs and subnets when embedded); DescribeTags over all of them. In forwarding
+// mode the other ids are the upstream's.
 import { IpamError } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { type TaggableKind, taggableKindOfId } from '../domain/ids.ts';
@@ -19,6 +20,8 @@ import { prefixListResolverVisible, requirePrefixListResolver } from './prefix-l
 import { requireSubnet } from './subnet-cidr-blocks.ts';
 import { requireVerificationToken, tokenVisible } from './verification-tokens.ts';
 import { requireVpc } from './vpcs.ts';
+import { requirePrefixList } from './managed-prefix-lists.ts';
+import { requireTarget, targetVisible } from './prefix-list-targets.ts';
 
 /** One request changes its resources in one transaction, which holds at most 100 items. */
 const MAX_RESOURCES_PER_REQUEST = 100;
@@ -43,7 +46,9 @@ type TaggableEntity = Extract<
       | 'elastic-ip'
       | 'public-ipv4-pool'
       | 'vpc'
-      | 'subnet';
+      | 'subnet'
+      | 'managed-prefix-list'
+      | 'prefix-list-resolver-target';
   }
 >;
 
@@ -79,6 +84,10 @@ async function taggable(deps: Dependencies, context: RequestContext, id: string)
       return { type: 'vpc', value: await requireVpc(deps, context, id) };
     case 'subnet':
       return { type: 'subnet', value: await requireSubnet(deps, context, id) };
+    case 'prefix-list':
+      return { type: 'managed-prefix-list', value: await requirePrefixList(deps, context, id) };
+    case 'ipam-prefix-list-resolver-target':
+      return { type: 'prefix-list-resolver-target', value: await requireTarget(deps, context, id) };
     default:
       throw new IpamError('InvalidID', `The ID '${id}' is not valid`);
   }
@@ -180,25 +189,46 @@ const TAG_FILTER_FIELDS = ['ResourceId', 'ResourceType', 'Key', 'Value'] as cons
 async function ownTags(deps: Dependencies, context: RequestContext): Promise<TagDescription[]> {
   const { store } = deps;
   const { accountId, region } = context;
-  const [ipams, scopes, pools, discoveries, associations, tokens, policies, resolvers, elasticIps, publicPools, vpcs, subnets] =
-    await Promise.all([
-      store.listIpams(accountId),
-      store.listScopes(accountId),
-      store.listPools(accountId),
-      store.listResourceDiscoveries(accountId),
-      store.listResourceDiscoveryAssociations(accountId),
-      store.listVerificationTokens(accountId),
-      store.listIpamPolicies(accountId),
-      store.listPrefixListResolvers(accountId),
-      store.listElasticIps(accountId, region),
-      store.listPublicIpv4Pools(accountId),
-      deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
-      deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
-    ]);
+  const [
+    ipams,
+    scopes,
+    pools,
+    discoveries,
+    associations,
+    tokens,
+    policies,
+    resolvers,
+    elasticIps,
+    publicPools,
+    vpcs,
+    subnets,
+    prefixLists,
+  ] = await Promise.all([
+    store.listIpams(accountId),
+    store.listScopes(accountId),
+    store.listPools(accountId),
+    store.listResourceDiscoveries(accountId),
+    store.listResourceDiscoveryAssociations(accountId),
+    store.listVerificationTokens(accountId),
+    store.listIpamPolicies(accountId),
+    store.listPrefixListResolvers(accountId),
+    store.listElasticIps(accountId, region),
+    store.listPublicIpv4Pools(accountId),
+    deps.ec2Companions === 'embedded' ? store.listVpcs(accountId, region) : [],
+    deps.ec2Companions === 'embedded' ? store.listSubnets(accountId, region) : [],
+    store.listManagedPrefixLists(accountId, region),
+  ]);
   const visible =
     <T>(test: (context: RequestContext, record: T) => boolean) =>
     (record: T) =>
       test(context, record);
+  const targets = (
+    await Promise.all(
+      resolvers
+        .filter(visible(prefixListResolverVisible))
+        .map((resolver) => store.listPrefixListResolverTargets(resolver.IpamPrefixListResolverId)),
+    )
+  ).flat();
   return [
     ...tagsOf('ipam', ipams.filter(visible(ipamVisible)), (ipam) => ipam.IpamId),
     ...tagsOf('ipam-scope', scopes.filter(visible(scopeVisible)), (scope) => scope.IpamScopeId),
@@ -228,6 +258,12 @@ async function ownTags(deps: Dependencies, context: RequestContext): Promise<Tag
     ),
     ...tagsOf('vpc', vpcs, (vpc) => vpc.VpcId),
     ...tagsOf('subnet', subnets, (subnet) => subnet.SubnetId),
+    ...tagsOf('prefix-list', prefixLists, (list) => list.PrefixListId),
+    ...tagsOf(
+      'ipam-prefix-list-resolver-target',
+      targets.filter(visible(targetVisible)),
+      (target) => target.IpamPrefixListResolverTargetId,
+    ),
   ];
 }
 

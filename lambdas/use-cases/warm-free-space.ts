@@ -7,11 +7,17 @@
 // while no other commit touched the pool or its free space — which this process sees, since it
 // alone writes: soleServerStore forgets on every such commit. The same watch keeps each pool as
 // last read until a commit writes the pool itself (knownPool): an allocation checks its rules on
-// it, and its commit checks the pool's version, instead of reading it. Lambda never wraps its
-// store, so nothing here applies there.
+// it, and its commit checks the pool's version, instead of reading it. It also keeps the
+// allocations this process created until a commit writes them again (knownAllocation), so the
+// owner's release reads nothing either, and it runs a release's merges after the answer
+// (deferMerge): until they have committed, every free-space read of that space waits for them,
+// so no caller sees the released block apart from its free buddies. Lambda never wraps its store,
+// so nothing here applies there.
+import { setImmediate as afterIo } from 'node:timers/promises';
 import { parseCidr } from '../domain/cidr.ts';
 import { placeInBlock } from '../domain/free-space.ts';
-import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
+import type { FreeBlock, IpamPool, IpamPoolAllocation } from '../domain/model/pool.ts';
+import type { Log } from '../ports/log.ts';
 import type { Store, Write } from '../ports/store.ts';
 import type { Placement } from './free-space.ts';
 
@@ -35,10 +41,25 @@ interface Watch {
   poolsInflight: Map<string, number>;
   /** Each pool as last read, while no commit wrote it since (knownPool). */
   pools: Map<string, { pool: IpamPool; generation: number }>;
+  /** Allocations this process created, by allocationKey, while no commit wrote them since (knownAllocation). */
+  allocations: Map<string, IpamPoolAllocation>;
+  /** Per space: its deferred merges, chained in order (deferMerge); they never reject. */
+  merges: Map<string, Promise<void>>;
+  /** The store as watched, without waiting for deferred merges: what the merges themselves use. */
+  direct: Store;
 }
 
 /** Pools remembered at most (knownPool); the oldest go first. */
 const POOLS_KEPT = 10_000;
+/** Allocations remembered at most (knownAllocation); the oldest go first. About 0.5 KB each. */
+const ALLOCATIONS_KEPT = 20_000;
+
+/** Free-space reads of one space (its id first) that wait for the space's deferred merges. */
+const SPACE_READS = new Set<PropertyKey>(['freeBlockContaining', 'getFreeBlock', 'getFreeBlocks', 'listFreeBlocks', 'freeSpaceEpoch']);
+/** The same for scans (async iterables). */
+const SPACE_SCANS = new Set<PropertyKey>(['freeBlocksForPrefix', 'freeBlocksLargestFirst']);
+
+const allocationKey = (poolId: string, allocationId: string) => `${poolId} ${allocationId}`;
 
 const watches = new WeakMap<object, Watch>();
 
@@ -47,14 +68,16 @@ const watches = new WeakMap<object, Watch>();
  * and of each pool it writes. Only for a store this process alone writes.
  */
 export function soleServerStore(store: Store): Store {
-  const watch: Watch = {
+  const watch = {
     generations: new Map(),
     inflight: new Map(),
     warm: new Map(),
     poolGenerations: new Map(),
     poolsInflight: new Map(),
     pools: new Map(),
-  };
+    allocations: new Map(),
+    merges: new Map(),
+  } as Omit<Watch, 'direct'> as Watch;
   const count = (counts: Map<string, number>, id: string, change: number) => {
     const value = (counts.get(id) ?? 0) + change;
     if (value === 0) counts.delete(id);
@@ -70,26 +93,51 @@ export function soleServerStore(store: Store): Store {
     count(watch.poolsInflight, id, inflight);
     watch.pools.delete(id);
   };
-  const watched = new Proxy(store, {
-    get(target, property) {
-      if (property === 'commit') {
-        return async (writes: Write[]) => {
-          const touched = touchedIds(writes);
-          const pools = writtenPools(writes);
-          for (const id of touched) bump(id, 1);
-          for (const id of pools) bumpPool(id, 1);
-          try {
-            await target.commit(writes);
-          } finally {
-            for (const id of touched) bump(id, -1);
-            for (const id of pools) bumpPool(id, -1);
-          }
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const commit = async (writes: Write[]) => {
+    const touched = touchedIds(writes);
+    const pools = writtenPools(writes);
+    for (const id of touched) bump(id, 1);
+    for (const id of pools) bumpPool(id, 1);
+    for (const allocation of writtenAllocations(writes))
+      watch.allocations.delete(allocationKey(allocation.ipamPoolId, allocation.IpamPoolAllocationId));
+    try {
+      await store.commit(writes);
+    } finally {
+      for (const id of touched) bump(id, -1);
+      for (const id of pools) bumpPool(id, -1);
+    }
+    // A created allocation is stored exactly as written (allocations carry no version). Should a
+    // commit racing this one have deleted it already, the remembered copy's delete fails on its
+    // condition (the allocation is there to take) and the release reads: stale is safe.
+    for (const { op, entity } of writes) {
+      if (op !== 'create' || entity.type !== 'allocation') continue;
+      if (watch.allocations.size >= ALLOCATIONS_KEPT) watch.allocations.delete(watch.allocations.keys().next().value!);
+      watch.allocations.set(allocationKey(entity.value.ipamPoolId, entity.value.IpamPoolAllocationId), entity.value);
+    }
+  };
+  const wrap = (waitForMerges: boolean) =>
+    new Proxy(store, {
+      get(target, property) {
+        if (property === 'commit') return commit;
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        if (waitForMerges && SPACE_READS.has(property)) {
+          return async (spaceId: string, ...rest: unknown[]) => {
+            await watch.merges.get(spaceId);
+            return value.call(target, spaceId, ...rest);
+          };
+        }
+        if (waitForMerges && SPACE_SCANS.has(property)) {
+          return async function* (spaceId: string, ...rest: unknown[]) {
+            await watch.merges.get(spaceId);
+            yield* value.call(target, spaceId, ...rest);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+  watch.direct = wrap(false);
+  const watched = wrap(true);
   watches.set(watched, watch);
   return watched;
 }
@@ -101,6 +149,11 @@ function touchedIds(writes: readonly Write[]): Set<string> {
     else if (entity.type === 'pool') ids.add(entity.value.IpamPoolId);
   }
   return ids;
+}
+
+/** The allocations a commit writes. */
+function writtenAllocations(writes: readonly Write[]): IpamPoolAllocation[] {
+  return writes.flatMap(({ op, entity }) => (entity.type === 'allocation' && op !== 'check' && op !== 'absent' ? [entity.value] : []));
 }
 
 /** The pools a commit writes (a `check` writes nothing). */
@@ -195,4 +248,45 @@ function bestFitOrder(blocks: FreeBlock[]): FreeBlock[] {
     a.cidr.prefixLength !== b.cidr.prefixLength ? b.cidr.prefixLength - a.cidr.prefixLength : a.cidr.start < b.cidr.start ? -1 : 1,
   );
   return keyed.map(({ block }) => block);
+}
+
+/**
+ * The allocation as this process created it, while no commit has written it since; undefined
+ * otherwise, or for an unwatched store (a Lambda's).
+ */
+export function knownAllocation(store: object, poolId: string, allocationId: string): IpamPoolAllocation | undefined {
+  return watches.get(store)?.allocations.get(allocationKey(poolId, allocationId));
+}
+
+/** Whether releases in this store merge after their answer (deferMerge): a store this process alone writes. */
+export function mergesDeferred(store: object): boolean {
+  return watches.has(store);
+}
+
+/**
+ * Runs `merge` after the answer that gave space back to `spaceId`, after the space's earlier
+ * deferred merges; until it has committed, reads of that space's free blocks wait for it, so
+ * every placement sees the space merged, as if the release had merged in its own commit. `merge`
+ * is handed the store without that wait; a failure is logged (a merge not done leaves free space
+ * split, which the exact search and the heals merge later) and the reads go on. Returns false for
+ * a store this process does not alone write: there the caller merges before answering.
+ */
+export function deferMerge(store: object, spaceId: string, log: Log, merge: (direct: Store) => Promise<void>): boolean {
+  const watch = watches.get(store);
+  if (!watch) return false;
+  // After the I/O callbacks of this turn: the answer of the release goes out first.
+  const next = (watch.merges.get(spaceId) ?? afterIo())
+    .then(() => merge(watch.direct))
+    .catch((error: unknown) => log.error('free space left split: a merge after a release failed', { spaceId, error }));
+  watch.merges.set(spaceId, next);
+  void next.finally(() => {
+    if (watch.merges.get(spaceId) === next) watch.merges.delete(spaceId);
+  });
+  return true;
+}
+
+/** Resolves once every merge deferred so far (and any they chain) has run: for a stopping service, the bench and tests. */
+export async function settleFreeSpace(store: object): Promise<void> {
+  const watch = watches.get(store);
+  while (watch && watch.merges.size > 0) await Promise.all(watch.merges.values());
 }

@@ -18,6 +18,7 @@ import type { IpamPoolAllocation } from '../../lambdas/domain/model/pool.ts';
 import { type Store, StoreConflict } from '../../lambdas/ports/store.ts';
 import type { Dependencies, Input, Output } from '../../lambdas/use-cases/kernel/context.ts';
 import { dispatch } from '../../lambdas/use-cases/kernel/dispatch.ts';
+import { settleFreeSpace } from '../../lambdas/use-cases/warm-free-space.ts';
 import { CapacityMeter } from './capacity.ts';
 
 export interface BenchContext {
@@ -29,7 +30,7 @@ export interface BenchContext {
   meter: CapacityMeter;
   /** Commits that lost a race (StoreConflict) so far; each one is retried by the use case. */
   conflicts: () => number;
-  /** Waits for the work the calls so far left in the background (deleting delivered outbox entries). */
+  /** Waits for the work the calls so far left in the background (merges after releases, deleting delivered outbox entries). */
   settle(): Promise<void>;
   /** Runs an action like a decoded request from `accountId`, without waiting for workflows. */
   call(action: string, input: Input, accountId: string): Promise<Output>;
@@ -96,7 +97,10 @@ export async function createBenchContext(endpoint: string, config: Config, event
     tableName,
     meter,
     conflicts: () => counter.conflicts,
-    settle: () => deps.outboxForgetter.flush(),
+    async settle() {
+      await settleFreeSpace(deps.store);
+      await deps.outboxForgetter.flush();
+    },
     call,
     async newAccount() {
       const accountId = String(200_000_000_000 + ++accounts);

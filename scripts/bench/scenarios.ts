@@ -173,7 +173,8 @@ interface LatencyResults {
 /**
  * Measures (1), (2) and (7) one operation at a time, interleaved so that drift of the machine or
  * of DynamoDB Local hits every kind alike: the raw floor transaction, allocations in an empty and
- * in a full pool of each family, allocations with a ClientToken, then the releases.
+ * in a full pool of each family, allocations with a ClientToken, then the releases, each beside
+ * a floor transaction of its own.
  */
 export async function measureLatencies(
   bench: BenchContext,
@@ -209,6 +210,8 @@ export async function measureLatencies(
     await probes.allocateWithClientToken.measure(() => allocate(bench, tokenAccount, tokenPool, 28, randomUUID()));
   }
   for (const allocation of toRelease) {
+    // The floor is sampled beside the releases too, so drift between the two loops hits both alike.
+    await probes.floor.measure(() => floor.run());
     await probes.release.measure(() =>
       bench.call(
         'ReleaseIpamPoolAllocation',

@@ -28,6 +28,7 @@ import type {
 } from '../../lambdas/domain/model/public-space.ts';
 import type { ResourceShare, ResourceShareAssociation, ResourceShareInvitation } from '../../lambdas/domain/model/sharing.ts';
 import type { Subnet, Vpc } from '../../lambdas/domain/model/vpc.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList } from '../../lambdas/domain/model/prefix-list.ts';
 import { type Entity, type ObservationWrite, type Store, StoreConflict, type Write } from '../../lambdas/ports/store.ts';
 
 const OWNER = '123456789012';
@@ -739,6 +740,59 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }]);
         expect((await store.listVpcs(OWNER, 'us-east-1')).map((found) => found.VpcId)).toEqual(['vpc-2']);
         await expect(store.commit([{ op: 'delete', entity: { type: 'vpc', value: vpc('vpc-1') } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
+      it('lists prefix lists of an account in one Region by id, and keeps each version once', async () => {
+        const list = (PrefixListId: string, region = 'us-east-1', OwnerId = OWNER) =>
+          ({ PrefixListId, region, OwnerId, Version: 1, entries: [], Tags: [], version: 1 }) as unknown as ManagedPrefixList;
+        const version = (prefixListId: string, n: number) => ({ prefixListId, version: n, entries: [{ Cidr: `10.${n}.0.0/16` }] });
+        await store.commit([
+          create({ type: 'managed-prefix-list', value: list('pl-2') }),
+          create({ type: 'managed-prefix-list', value: list('pl-1') }),
+          create({ type: 'managed-prefix-list', value: list('pl-3', 'eu-west-1') }),
+          create({ type: 'managed-prefix-list', value: list('pl-4', 'us-east-1', OTHER) }),
+          create({ type: 'prefix-list-version', value: version('pl-1', 1) }),
+          create({ type: 'prefix-list-version', value: version('pl-1', 10) }),
+        ]);
+        expect((await store.listManagedPrefixLists(OWNER, 'us-east-1')).map((found) => found.PrefixListId)).toEqual(['pl-1', 'pl-2']);
+        expect(await store.getManagedPrefixList(OWNER, 'us-east-1', 'pl-4')).toBeUndefined();
+        expect(await store.getPrefixListVersion('pl-1', 10)).toEqual(version('pl-1', 10));
+        expect(await store.getPrefixListVersion('pl-1', 2)).toBeUndefined();
+        // A version is made once: a second commit making it loses, and so does an edit of a list at a stale version.
+        await expect(store.commit([create({ type: 'prefix-list-version', value: version('pl-1', 10) })])).rejects.toBeInstanceOf(
+          StoreConflict,
+        );
+        await store.commit([{ op: 'update', entity: { type: 'managed-prefix-list', value: { ...list('pl-1'), Version: 2 } } }]);
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'managed-prefix-list', value: { ...list('pl-1'), Version: 3 } } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getManagedPrefixList(OWNER, 'us-east-1', 'pl-1')).toMatchObject({ Version: 2, version: 2 });
+      });
+
+      it("finds a resolver target by id and lists a resolver's targets by id", async () => {
+        const target = (IpamPrefixListResolverTargetId: string, IpamPrefixListResolverId = 'plr-a') =>
+          ({
+            IpamPrefixListResolverTargetId,
+            IpamPrefixListResolverId,
+            OwnerId: OWNER,
+            Tags: [],
+            version: 1,
+          }) as unknown as IpamPrefixListResolverTarget;
+        await store.commit([
+          create({ type: 'prefix-list-resolver-target', value: target('t-2') }),
+          create({ type: 'prefix-list-resolver-target', value: target('t-1') }),
+          create({ type: 'prefix-list-resolver-target', value: target('t-3', 'plr-b') }),
+        ]);
+        expect((await store.listPrefixListResolverTargets('plr-a')).map((found) => found.IpamPrefixListResolverTargetId)).toEqual([
+          't-1',
+          't-2',
+        ]);
+        expect(await store.getPrefixListResolverTarget('t-3')).toEqual(target('t-3', 'plr-b'));
+        await store.commit([{ op: 'delete', entity: { type: 'prefix-list-resolver-target', value: target('t-1') } }]);
+        expect(await store.getPrefixListResolverTarget('t-1')).toBeUndefined();
+        await expect(
+          store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-target', value: target('t-1') } }]),
+        ).rejects.toBeInstanceOf(StoreConflict);
       });
 
       it('lists subnets of an account in one Region, or of one VPC, by VPC then id', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../lambdas/domain/cidr.ts';
 import type { Store } from '../../lambdas/ports/store.ts';
+import { settleFreeSpace } from '../../lambdas/use-cases/warm-free-space.ts';
 import { ADMIN, MANAGEMENT, MEMBER_A, MEMBER_C, ownerPool, ram, sharingOrganization, useOrganizations } from '../support/sharing.ts';
 import { createUseCaseHarness, newTestStore, poolWithCidr, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal, refusal } from './refusal.ts';
@@ -149,6 +150,63 @@ describe('a warm free-space view (npm start)', () => {
       return [(await allocate(setup, 28)).Cidr, (await allocate(setup, 28)).Cidr];
     });
     expect(warm).toEqual(['10.0.0.32/28', '10.0.0.96/28']);
+  });
+
+  it("releases the owner's allocations with one commit and no read, merging after the answer, with the same placements as without", async () => {
+    const perRelease: Counts[] = [];
+    const { warm } = await sameWithAndWithout(async (setup) => {
+      const { harness, poolId, counts } = setup;
+      const taken = [];
+      for (let i = 0; i < 8; i++) taken.push(await allocate(setup, 28));
+      // Each second release merges with the first's block: 10.0.0.0/27, then 10.0.0.64/27, whose
+      // merge is still to run when the next allocation searches (a /28 there would not be best fit).
+      for (const allocation of [taken[1], taken[0], taken[4], taken[5]]) {
+        await settleFreeSpace(harness.deps.store);
+        counts.reads = 0;
+        counts.commits = 0;
+        await harness.call('ReleaseIpamPoolAllocation', {
+          IpamPoolId: poolId,
+          Cidr: allocation.Cidr,
+          IpamPoolAllocationId: allocation.IpamPoolAllocationId,
+        });
+        if (harness.deps.soleServerSince) perRelease.push({ ...counts });
+      }
+      const placed = [(await allocate(setup, 28)).Cidr, (await allocate(setup, 27)).Cidr];
+      await settleFreeSpace(harness.deps.store);
+      const free = (await harness.store.listFreeBlocks(poolId, 'ipv4')).map((block) => block.cidr).sort();
+      return { placed, free };
+    });
+    expect(perRelease).toEqual(Array.from({ length: 4 }, () => ({ reads: 0, commits: 1 })));
+    expect(warm.placed).toEqual(['10.0.0.0/28', '10.0.0.64/27']);
+    expect(warm.free.slice(0, 2)).toEqual(['10.0.0.128/25', '10.0.0.16/28']);
+  });
+
+  it('reads before releasing an allocation it does not remember, and answers a wrong CIDR as without it', async () => {
+    const { warm } = await sameWithAndWithout(async (setup) => {
+      const { harness, poolId } = setup;
+      const [first, second] = [await allocate(setup, 28), await allocate(setup, 28)];
+      const wrong = await refusal(
+        harness.call('ReleaseIpamPoolAllocation', {
+          IpamPoolId: poolId,
+          Cidr: second.Cidr,
+          IpamPoolAllocationId: first.IpamPoolAllocationId,
+        }),
+      );
+      await harness.call('ReleaseIpamPoolAllocation', {
+        IpamPoolId: poolId,
+        Cidr: first.Cidr,
+        IpamPoolAllocationId: first.IpamPoolAllocationId,
+      });
+      const again = await refusal(
+        harness.call('ReleaseIpamPoolAllocation', {
+          IpamPoolId: poolId,
+          Cidr: first.Cidr,
+          IpamPoolAllocationId: first.IpamPoolAllocationId,
+        }),
+      );
+      return [wrong.code, again.code, (await allocate(setup, 28)).Cidr];
+    });
+    expect(warm).toEqual(['InvalidParameterCombination', 'InvalidParameterCombination', '10.0.0.0/28']);
   });
 
   it('obeys a netmask rule set by ModifyIpamPool in between', async () => {

@@ -15,6 +15,7 @@ import type { Ipam, IpamScope } from '../../domain/model/ipam.ts';
 import type { AddressHistoryRecord, IpamResourceCidr, PoolMonitorState, ResourceCidrOverride } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation, IpamPoolCidr } from '../../domain/model/pool.ts';
 import type { Subnet, Vpc } from '../../domain/model/vpc.ts';
+import type { IpamPrefixListResolverTarget, ManagedPrefixList, PrefixListVersion } from '../../domain/model/prefix-list.ts';
 import type { ForwardedIntent, ForwardedLink } from '../../domain/model/forwarded.ts';
 import type { IpamPolicy } from '../../domain/model/ipam-policy.ts';
 import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../../domain/model/prefix-list-resolver.ts';
@@ -52,6 +53,11 @@ import {
   subnetSortPrefix,
   vpcKey,
   vpcPartition,
+  prefixListKey,
+  prefixListPartition,
+  prefixListVersionKey,
+  prefixListResolverTargetKey,
+  resolverTargetsIndexKey,
   executionKey,
   historyPartition,
   invitationKey,
@@ -275,6 +281,23 @@ export abstract class KeyedReads {
   }
   listSubnets(ownerId: string, region: string, vpcId?: string) {
     return this.queryRecords<Subnet>(subnetPartition(ownerId, region), vpcId === undefined ? undefined : subnetSortPrefix(vpcId));
+  }
+
+  // ---- Managed prefix lists ----
+  getManagedPrefixList(ownerId: string, region: string, prefixListId: string) {
+    return this.get<ManagedPrefixList>(prefixListKey(ownerId, region, prefixListId));
+  }
+  listManagedPrefixLists(ownerId: string, region: string) {
+    return this.queryRecords<ManagedPrefixList>(prefixListPartition(ownerId, region));
+  }
+  getPrefixListVersion(prefixListId: string, version: number) {
+    return this.get<PrefixListVersion>(prefixListVersionKey(prefixListId, version));
+  }
+  getPrefixListResolverTarget(targetId: string) {
+    return this.get<IpamPrefixListResolverTarget>(prefixListResolverTargetKey(targetId));
+  }
+  listPrefixListResolverTargets(resolverId: string) {
+    return this.queryIndex<IpamPrefixListResolverTarget>(resolverTargetsIndexKey(resolverId));
   }
 
   // ---- EC2 companions, forwarding mode ----

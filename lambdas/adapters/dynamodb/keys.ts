@@ -35,6 +35,9 @@
 // | address cool-down | COOLDOWN#<poolId>                | <address>                   |                          |         | released EIP addresses not handed out again yet (IPAM_RELEASE_COOLDOWN_S) |
 // | VPC              | VPC#<account>#<region>            | <vpcId>                     |                          |         | embedded VPCs: get by id; DescribeVpcs per account and Region |
 // | subnet           | SUBNET#<account>#<region>         | <vpcId>#<subnetId>          |                          |         | DescribeSubnets per account and Region; a VPC's subnets (begins_with) |
+// | prefix list      | PREFIXLIST#<account>#<region>     | <prefixListId>              |                          |         | managed prefix lists: get by id; DescribeManagedPrefixLists per account and Region |
+// | prefix list version | PLVERSION#<prefixListId>       | <version, 10 digits>        |                          |         | the entries of each version (GetManagedPrefixListEntries TargetVersion, Restore) |
+// | resolver target  | PLRTARGET#<targetId>              | META                        | PLR-TARGETS#<resolverId> | <targetId> | get by id; a resolver's targets (sync on a new version, the sweep, Describe) |
 // | forwarded intent | FORWARDED-INTENTS                 | <createdAt>#<intentId>      |                          |         | forwarding mode: creates in flight, oldest first; few and short-lived (the recovery lists them all) |
 // | outbox entry     | OUTBOX#<first hex digit of outboxId> | <createdAt>#<outboxId>  |                          |         | events of one commit until delivered; the redelivery queries the 16 partitions oldest first (strongly consistent); TTL 7 days |
 // | recent event     | RECENT-EVENTS#<account>#<region>  | <time>#<eventId>            |                          |         | ListRecentEvents: one account's delivered events in a Region, newest first (descending query); put with the outbox entry's delete; TTL 7 days (configurable) |
@@ -187,6 +190,19 @@ export const subnetKey = (accountId: string, region: string, vpcId: string, subn
   PK: subnetPartition(accountId, region),
   SK: `${subnetSortPrefix(vpcId)}${subnetId}`,
 });
+
+export const prefixListPartition = (accountId: string, region: string) => `PREFIXLIST#${accountId}#${region}`;
+export const prefixListKey = (accountId: string, region: string, prefixListId: string): ItemKey => ({
+  PK: prefixListPartition(accountId, region),
+  SK: prefixListId,
+});
+export const prefixListVersionKey = (prefixListId: string, version: number): ItemKey => ({
+  PK: `PLVERSION#${prefixListId}`,
+  SK: String(version).padStart(10, '0'),
+});
+
+export const prefixListResolverTargetKey = (targetId: string): ItemKey => ({ PK: `PLRTARGET#${targetId}`, SK: META });
+export const resolverTargetsIndexKey = (resolverId: string) => `PLR-TARGETS#${resolverId}`;
 
 export const FORWARDED_INTENTS_PARTITION = 'FORWARDED-INTENTS';
 export const forwardedIntentKey = (createdAt: string, intentId: string): ItemKey => ({
@@ -358,6 +374,18 @@ export function keysOf(entity: Entity): ItemKeys {
       return vpcKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId);
     case 'subnet':
       return subnetKey(entity.value.OwnerId, entity.value.region, entity.value.VpcId, entity.value.SubnetId);
+    case 'managed-prefix-list':
+      return prefixListKey(entity.value.OwnerId, entity.value.region, entity.value.PrefixListId);
+    case 'prefix-list-version':
+      return prefixListVersionKey(entity.value.prefixListId, entity.value.version);
+    case 'prefix-list-resolver-target': {
+      const target = entity.value;
+      return {
+        ...prefixListResolverTargetKey(target.IpamPrefixListResolverTargetId),
+        GSI1PK: resolverTargetsIndexKey(target.IpamPrefixListResolverId),
+        GSI1SK: target.IpamPrefixListResolverTargetId,
+      };
+    }
     case 'forwarded-intent':
       return forwardedIntentKey(entity.value.createdAt, entity.value.intentId);
     case 'outbox-entry':

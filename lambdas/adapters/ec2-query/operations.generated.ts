@@ -28,8 +28,10 @@ export const DeleteIpamExternalResourceVerificationToken$: Schema = [9, n, "Dele
 export const DeleteIpamPolicy$: Schema = [9, n, "DeleteIpamPolicy", 0, () => _DeleteIpamPolicyRequest, () => _DeleteIpamPolicyResult];
 export const DeleteIpamPool$: Schema = [9, n, "DeleteIpamPool", 0, () => _DeleteIpamPoolRequest, () => _DeleteIpamPoolResult];
 export const DeleteIpamPrefixListResolver$: Schema = [9, n, "DeleteIpamPrefixListResolver", 0, () => _DeleteIpamPrefixListResolverRequest, () => _DeleteIpamPrefixListResolverResult];
+export const DeleteIpamPrefixListResolverTarget$: Schema = [9, n, "DeleteIpamPrefixListResolverTarget", 0, () => _DeleteIpamPrefixListResolverTargetRequest, () => _DeleteIpamPrefixListResolverTargetResult];
 export const DeleteIpamResourceDiscovery$: Schema = [9, n, "DeleteIpamResourceDiscovery", 0, () => _DeleteIpamResourceDiscoveryRequest, () => _DeleteIpamResourceDiscoveryResult];
 export const DeleteIpamScope$: Schema = [9, n, "DeleteIpamScope", 0, () => _DeleteIpamScopeRequest, () => _DeleteIpamScopeResult];
+export const DeleteManagedPrefixList$: Schema = [9, n, "DeleteManagedPrefixList", 0, () => _DeleteManagedPrefixListRequest, () => _DeleteManagedPrefixListResult];
 export const DeletePublicIpv4Pool$: Schema = [9, n, "DeletePublicIpv4Pool", 0, () => _DeletePublicIpv4PoolRequest, () => _DeletePublicIpv4PoolResult];
 export const DeleteSubnet$: Schema = [9, n, "DeleteSubnet", 0, () => _DeleteSubnetRequest, () => "unit"];
 export const DeleteTags$: Schema = [9, n, "DeleteTags", 0, () => _DeleteTagsRequest, () => "unit"];
@@ -85,6 +87,7 @@ export const ModifyIpam$: Schema = [9, n, "ModifyIpam", 0, () => _ModifyIpamRequ
 export const ModifyIpamPolicyAllocationRules$: Schema = [9, n, "ModifyIpamPolicyAllocationRules", 0, () => _ModifyIpamPolicyAllocationRulesRequest, () => _ModifyIpamPolicyAllocationRulesResult];
 export const ModifyIpamPool$: Schema = [9, n, "ModifyIpamPool", 0, () => _ModifyIpamPoolRequest, () => _ModifyIpamPoolResult];
 export const ModifyIpamPrefixListResolver$: Schema = [9, n, "ModifyIpamPrefixListResolver", 0, () => _ModifyIpamPrefixListResolverRequest, () => _ModifyIpamPrefixListResolverResult];
+export const ModifyIpamPrefixListResolverTarget$: Schema = [9, n, "ModifyIpamPrefixListResolverTarget", 0, () => _ModifyIpamPrefixListResolverTargetRequest, () => _ModifyIpamPrefixListResolverTargetResult];
 export const ModifyIpamResourceCidr$: Schema = [9, n, "ModifyIpamResourceCidr", 0, () => _ModifyIpamResourceCidrRequest, () => _ModifyIpamResourceCidrResult];
 export const ModifyIpamResourceDiscovery$: Schema = [9, n, "ModifyIpamResourceDiscovery", 0, () => _ModifyIpamResourceDiscoveryRequest, () => _ModifyIpamResourceDiscoveryResult];
 export const ModifyIpamScope$: Schema = [9, n, "ModifyIpamScope", 0, () => _ModifyIpamScopeRequest, () => _ModifyIpamScopeResult];
@@ -96,6 +99,7 @@ export const ProvisionIpamPoolCidr$: Schema = [9, n, "ProvisionIpamPoolCidr", 0,
 export const ProvisionPublicIpv4PoolCidr$: Schema = [9, n, "ProvisionPublicIpv4PoolCidr", 0, () => _ProvisionPublicIpv4PoolCidrRequest, () => _ProvisionPublicIpv4PoolCidrResult];
 export const ReleaseAddress$: Schema = [9, n, "ReleaseAddress", 0, () => _ReleaseAddressRequest, () => "unit"];
 export const ReleaseIpamPoolAllocation$: Schema = [9, n, "ReleaseIpamPoolAllocation", 0, () => _ReleaseIpamPoolAllocationRequest, () => _ReleaseIpamPoolAllocationResult];
+export const RestoreManagedPrefixListVersion$: Schema = [9, n, "RestoreManagedPrefixListVersion", 0, () => _RestoreManagedPrefixListVersionRequest, () => _RestoreManagedPrefixListVersionResult];
 export const WithdrawByoipCidr$: Schema = [9, n, "WithdrawByoipCidr", 0, () => _WithdrawByoipCidrRequest, () => _WithdrawByoipCidrResult];
 const _AdvertiseByoipCidrRequest: Schema = [3, n, "AdvertiseByoipCidrRequest", 0, ["Cidr", "Asn", "DryRun", "NetworkBorderGroup"], [0, 0, 2, 0], 1];
 const _AdvertiseByoipCidrResult: Schema = [3, n, "AdvertiseByoipCidrResult", 0, ["ByoipCidr"], [[() => _ByoipCidr, { "ec2QueryName": "ByoipCidr", "xmlName": "byoipCidr" }]]];
@@ -148,10 +152,14 @@ const _DeleteIpamPoolRequest: Schema = [3, n, "DeleteIpamPoolRequest", 0, ["Ipam
 const _DeleteIpamPoolResult: Schema = [3, n, "DeleteIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
 const _DeleteIpamPrefixListResolverRequest: Schema = [3, n, "DeleteIpamPrefixListResolverRequest", 0, ["IpamPrefixListResolverId", "DryRun"], [0, 2], 1];
 const _DeleteIpamPrefixListResolverResult: Schema = [3, n, "DeleteIpamPrefixListResolverResult", 0, ["IpamPrefixListResolver"], [[() => _IpamPrefixListResolver, { "ec2QueryName": "IpamPrefixListResolver", "xmlName": "ipamPrefixListResolver" }]]];
+const _DeleteIpamPrefixListResolverTargetRequest: Schema = [3, n, "DeleteIpamPrefixListResolverTargetRequest", 0, ["IpamPrefixListResolverTargetId", "DryRun"], [0, 2], 1];
+const _DeleteIpamPrefixListResolverTargetResult: Schema = [3, n, "DeleteIpamPrefixListResolverTargetResult", 0, ["IpamPrefixListResolverTarget"], [[() => _IpamPrefixListResolverTarget, { "ec2QueryName": "IpamPrefixListResolverTarget", "xmlName": "ipamPrefixListResolverTarget" }]]];
 const _DeleteIpamResourceDiscoveryRequest: Schema = [3, n, "DeleteIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun"], [0, 2], 1];
 const _DeleteIpamResourceDiscoveryResult: Schema = [3, n, "DeleteIpamResourceDiscoveryResult", 0, ["IpamResourceDiscovery"], [[() => _IpamResourceDiscovery, { "ec2QueryName": "IpamResourceDiscovery", "xmlName": "ipamResourceDiscovery" }]]];
 const _DeleteIpamScopeRequest: Schema = [3, n, "DeleteIpamScopeRequest", 0, ["IpamScopeId", "DryRun"], [0, 2], 1];
 const _DeleteIpamScopeResult: Schema = [3, n, "DeleteIpamScopeResult", 0, ["IpamScope"], [[() => _IpamScope, { "ec2QueryName": "IpamScope", "xmlName": "ipamScope" }]]];
+const _DeleteManagedPrefixListRequest: Schema = [3, n, "DeleteManagedPrefixListRequest", 0, ["PrefixListId", "DryRun"], [0, 2], 1];
+const _DeleteManagedPrefixListResult: Schema = [3, n, "DeleteManagedPrefixListResult", 0, ["PrefixList"], [[() => _ManagedPrefixList, { "ec2QueryName": "PrefixList", "xmlName": "prefixList" }]]];
 const _DeletePublicIpv4PoolRequest: Schema = [3, n, "DeletePublicIpv4PoolRequest", 0, ["PoolId", "DryRun", "NetworkBorderGroup"], [0, 2, 0], 1];
 const _DeletePublicIpv4PoolResult: Schema = [3, n, "DeletePublicIpv4PoolResult", 0, ["ReturnValue"], [[2, { "ec2QueryName": "ReturnValue", "xmlName": "returnValue" }]]];
 const _DeleteSubnetRequest: Schema = [3, n, "DeleteSubnetRequest", 0, ["SubnetId", "DryRun"], [0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]], 1];
@@ -258,6 +266,8 @@ const _ModifyIpamPoolRequest: Schema = [3, n, "ModifyIpamPoolRequest", 0, ["Ipam
 const _ModifyIpamPoolResult: Schema = [3, n, "ModifyIpamPoolResult", 0, ["IpamPool"], [[() => _IpamPool, { "ec2QueryName": "IpamPool", "xmlName": "ipamPool" }]]];
 const _ModifyIpamPrefixListResolverRequest: Schema = [3, n, "ModifyIpamPrefixListResolverRequest", 0, ["IpamPrefixListResolverId", "DryRun", "Description", "Rules"], [0, 2, 0, [() => _IpamPrefixListResolverRuleRequestSet, { "xmlName": "Rule" }]], 1];
 const _ModifyIpamPrefixListResolverResult: Schema = [3, n, "ModifyIpamPrefixListResolverResult", 0, ["IpamPrefixListResolver"], [[() => _IpamPrefixListResolver, { "ec2QueryName": "IpamPrefixListResolver", "xmlName": "ipamPrefixListResolver" }]]];
+const _ModifyIpamPrefixListResolverTargetRequest: Schema = [3, n, "ModifyIpamPrefixListResolverTargetRequest", 0, ["IpamPrefixListResolverTargetId", "DryRun", "DesiredVersion", "TrackLatestVersion", "ClientToken"], [0, 2, 1, 2, [0, 4]], 1];
+const _ModifyIpamPrefixListResolverTargetResult: Schema = [3, n, "ModifyIpamPrefixListResolverTargetResult", 0, ["IpamPrefixListResolverTarget"], [[() => _IpamPrefixListResolverTarget, { "ec2QueryName": "IpamPrefixListResolverTarget", "xmlName": "ipamPrefixListResolverTarget" }]]];
 const _ModifyIpamResourceCidrRequest: Schema = [3, n, "ModifyIpamResourceCidrRequest", 0, ["ResourceId", "ResourceCidr", "ResourceRegion", "CurrentIpamScopeId", "Monitored", "DryRun", "DestinationIpamScopeId"], [0, 0, 0, 0, 2, 2, 0], 5];
 const _ModifyIpamResourceCidrResult: Schema = [3, n, "ModifyIpamResourceCidrResult", 0, ["IpamResourceCidr"], [[() => _IpamResourceCidr, { "ec2QueryName": "IpamResourceCidr", "xmlName": "ipamResourceCidr" }]]];
 const _ModifyIpamResourceDiscoveryRequest: Schema = [3, n, "ModifyIpamResourceDiscoveryRequest", 0, ["IpamResourceDiscoveryId", "DryRun", "Description", "AddOperatingRegions", "RemoveOperatingRegions", "AddOrganizationalUnitExclusions", "RemoveOrganizationalUnitExclusions"], [0, 2, 0, [() => _AddIpamOperatingRegionSet, { "xmlName": "AddOperatingRegion" }], [() => _RemoveIpamOperatingRegionSet, { "xmlName": "RemoveOperatingRegion" }], [() => _AddIpamOrganizationalUnitExclusionSet, { "xmlName": "AddOrganizationalUnitExclusion" }], [() => _RemoveIpamOrganizationalUnitExclusionSet, { "xmlName": "RemoveOrganizationalUnitExclusion" }]], 1];
@@ -279,6 +289,8 @@ const _ProvisionPublicIpv4PoolCidrResult: Schema = [3, n, "ProvisionPublicIpv4Po
 const _ReleaseAddressRequest: Schema = [3, n, "ReleaseAddressRequest", 0, ["AllocationId", "PublicIp", "NetworkBorderGroup", "DryRun"], [0, 0, 0, [2, { "ec2QueryName": "DryRun", "xmlName": "dryRun" }]]];
 const _ReleaseIpamPoolAllocationRequest: Schema = [3, n, "ReleaseIpamPoolAllocationRequest", 0, ["IpamPoolId", "Cidr", "IpamPoolAllocationId", "DryRun"], [0, 0, 0, 2], 3];
 const _ReleaseIpamPoolAllocationResult: Schema = [3, n, "ReleaseIpamPoolAllocationResult", 0, ["Success"], [[2, { "ec2QueryName": "Success", "xmlName": "success" }]]];
+const _RestoreManagedPrefixListVersionRequest: Schema = [3, n, "RestoreManagedPrefixListVersionRequest", 0, ["PrefixListId", "PreviousVersion", "CurrentVersion", "DryRun"], [0, 1, 1, 2], 3];
+const _RestoreManagedPrefixListVersionResult: Schema = [3, n, "RestoreManagedPrefixListVersionResult", 0, ["PrefixList"], [[() => _ManagedPrefixList, { "ec2QueryName": "PrefixList", "xmlName": "prefixList" }]]];
 const _WithdrawByoipCidrRequest: Schema = [3, n, "WithdrawByoipCidrRequest", 0, ["Cidr", "DryRun"], [0, 2], 1];
 const _WithdrawByoipCidrResult: Schema = [3, n, "WithdrawByoipCidrResult", 0, ["ByoipCidr"], [[() => _ByoipCidr, { "ec2QueryName": "ByoipCidr", "xmlName": "byoipCidr" }]]];
 const _ByoipCidr: Schema = [3, n, "ByoipCidr", 0, ["Cidr", "Description", "AsnAssociations", "StatusMessage", "State", "NetworkBorderGroup", "AdvertisementType", "PoolId", "IpamPoolId"], [[0, { "ec2QueryName": "Cidr", "xmlName": "cidr" }], [0, { "ec2QueryName": "Description", "xmlName": "description" }], [() => _AsnAssociationSet, { "ec2QueryName": "AsnAssociationSet", "xmlName": "asnAssociationSet" }], [0, { "ec2QueryName": "StatusMessage", "xmlName": "statusMessage" }], [0, { "ec2QueryName": "State", "xmlName": "state" }], [0, { "ec2QueryName": "NetworkBorderGroup", "xmlName": "networkBorderGroup" }], [0, { "ec2QueryName": "AdvertisementType", "xmlName": "advertisementType" }], [0, { "ec2QueryName": "PoolId", "xmlName": "poolId" }], [0, { "ec2QueryName": "IpamPoolId", "xmlName": "ipamPoolId" }]]];

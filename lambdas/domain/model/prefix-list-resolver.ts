@@ -51,6 +51,8 @@ export interface IpamPrefixListResolver extends Versioned {
   rules: PrefixListResolverRule[];
   /** Internal: the number of the latest version (0 before the first). */
   latestVersion: number;
+  /** Internal: targets of this resolver (quota 50, issue 22's prefix-list-targets.ts); absent = 0. */
+  targetCount?: number;
 }
 
 /** One version of a resolver: immutable once written (DN-44). */

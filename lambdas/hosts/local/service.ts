@@ -36,6 +36,7 @@ import type { Log } from '../../ports/log.ts';
 import { resolveForwardedIntents } from '../../use-cases/forwarded-companions.ts';
 import { reconcile as reconcileOnce } from '../../use-cases/kernel/reconcile.ts';
 import { runDiscoverySweep, type SweepReport } from '../../use-cases/sweep/discovery-sweep.ts';
+import { settleFreeSpace } from '../../use-cases/warm-free-space.ts';
 import { dependencies, dynamoDbClient } from '../dependencies.ts';
 
 export interface LocalService {
@@ -258,6 +259,7 @@ export async function startLocalService(config: Config, options: LocalServiceOpt
         clearInterval(reconcileTimer);
         await reconciling;
         await engine.stop();
+        await settleFreeSpace(deps.store);
         await deps.outboxForgetter.flush();
         ec2Upstream?.destroy();
         client.destroy();

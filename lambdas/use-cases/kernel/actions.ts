@@ -57,6 +57,20 @@ import {
   forwardDisassociateVpcCidrBlock,
 } from '../forwarded-companions.ts';
 import { associateVpcCidrBlock, disassociateVpcCidrBlock } from '../vpc-cidr-blocks.ts';
+import {
+  createManagedPrefixList,
+  deleteManagedPrefixList,
+  describeManagedPrefixLists,
+  getManagedPrefixListEntries,
+  modifyManagedPrefixList,
+  restoreManagedPrefixListVersion,
+} from '../managed-prefix-lists.ts';
+import {
+  createIpamPrefixListResolverTarget,
+  deleteIpamPrefixListResolverTarget,
+  describeIpamPrefixListResolverTargets,
+  modifyIpamPrefixListResolverTarget,
+} from '../prefix-list-targets.ts';
 import { associateSubnetCidrBlock, disassociateSubnetCidrBlock } from '../subnet-cidr-blocks.ts';
 import { createIpamExternalResourceVerificationToken, deleteIpamExternalResourceVerificationToken } from '../verification-tokens.ts';
 import { deprovisionByoipCidr, describeIpv6Pools, getAssociatedIpv6PoolCidrs, provisionByoipCidr } from '../byoip-ranges.ts';
@@ -192,6 +206,18 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   GetIpamPrefixListResolverRules: { run: getIpamPrefixListResolverRules },
   GetIpamPrefixListResolverVersions: { run: getIpamPrefixListResolverVersions, discovery: 'reads' },
   GetIpamPrefixListResolverVersionEntries: { run: getIpamPrefixListResolverVersionEntries, discovery: 'reads' },
+  CreateIpamPrefixListResolverTarget: { run: createIpamPrefixListResolverTarget, idempotent: true },
+  DescribeIpamPrefixListResolverTargets: { run: describeIpamPrefixListResolverTargets, discovery: 'reads' },
+  ModifyIpamPrefixListResolverTarget: { run: modifyIpamPrefixListResolverTarget, idempotent: true },
+  DeleteIpamPrefixListResolverTarget: { run: deleteIpamPrefixListResolverTarget },
+  // Managed prefix lists (issue 22): kept here in every mode, as the lists resolver targets sync
+  CreateManagedPrefixList: { run: createManagedPrefixList, idempotent: true },
+  DescribeManagedPrefixLists: { run: describeManagedPrefixLists },
+  // Waits for discovery too: a target's list holds an embedded VPC just created.
+  GetManagedPrefixListEntries: { run: getManagedPrefixListEntries, discovery: 'reads' },
+  ModifyManagedPrefixList: { run: modifyManagedPrefixList },
+  RestoreManagedPrefixListVersion: { run: restoreManagedPrefixListVersion },
+  DeleteManagedPrefixList: { run: deleteManagedPrefixList },
   // Elastic IPs from IPAM pools
   AllocateAddress: { run: allocateAddress },
   ReleaseAddress: { run: releaseAddress },

@@ -12,6 +12,8 @@ import {
   newIpamPolicyId,
   newPoolCidrId,
   newPoolId,
+  newPrefixListId,
+  newPrefixListResolverTargetId,
   newResourceDiscoveryAssociationId,
   newResourceDiscoveryId,
   newScopeId,
@@ -124,6 +126,9 @@ describe('ARNs', () => {
     expect(taggableKindOfId(newPublicIpv4PoolId())).toBe('ipv4pool-ec2');
     expect(taggableKindOfId(newVpcId())).toBe('vpc');
     expect(taggableKindOfId(newSubnetId())).toBe('subnet');
+    expect(taggableKindOfId(newPrefixListId())).toBe('prefix-list');
+    expect(taggableKindOfId(newPrefixListResolverTargetId())).toBe('ipam-prefix-list-resolver-target');
+    expect(newPrefixListId()).toMatch(/^pl-0[0-9a-f]{16}$/);
     expect(newPublicIpv4PoolId()).toMatch(/^ipv4pool-ec2-0[0-9a-f]{16}$/);
     expect(newElasticIpAssociationId()).toMatch(/^eipassoc-0[0-9a-f]{16}$/);
     for (const other of [
