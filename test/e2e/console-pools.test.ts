@@ -91,6 +91,7 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       expect(await page.evaluate<string>('document.activeElement.id')).toBe('key-switcher');
       // Back along the navigation, last link first.
       for (const link of [
+        'Prefix lists',
         'Prefix list resolvers',
         'IPAM policies',
         'Public space',

@@ -1,11 +1,13 @@
 // Prefix list resolvers in the console (docs/prefix-lists.md), in a real browser: a resolver created
 // with a pool rule and its empty v1, a static CIDR of the other family refused in the API's words,
 // a CIDR provisioned on the pool making v2 with its entry, the rules modified (v3) and the resolver
+// kept in a managed prefix list by a target (tracking the latest, then pinned), and everything
 // deleted by typing *delete*.
 import {
   CreateIpamCommand,
   CreateIpamPoolCommand,
   CreateIpamPrefixListResolverCommand,
+  CreateManagedPrefixListCommand,
   DescribeIpamsCommand,
   type EC2Client,
   GetIpamPoolCidrsCommand,
@@ -82,12 +84,14 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await form.getByRole('button', { name: 'Create resolver' }).click();
       await expect.poll(() => flash().textContent()).toMatch(/^Created ipam-prefix-list-resolver-[0-9a-f]+\.$/);
       resolverId = /(ipam-prefix-list-resolver-[0-9a-f]+)/.exec((await flash().textContent())!)![1];
-      expect(await cells(`Resolvers of ${ipamId}`)).toEqual([resolverId, 'ipv4', 'private pool', 'create-complete', 'success', 'Delete']);
+      await expect
+        .poll(() => cells(`Resolvers of ${ipamId}`))
+        .toEqual([resolverId, 'ipv4', 'private pool', 'create-complete', 'success', 'Delete']);
       await accessible('prefix-list-resolvers');
 
       await page.getByRole('link', { name: resolverId }).click();
       await page.getByRole('heading', { level: 1, name: resolverId }).waitFor();
-      expect(await cells('Rules')).toEqual(['ipam-pool-cidr', scopeId, '', `IpamPoolId equals ${poolId}`]);
+      await expect.poll(() => cells('Rules')).toEqual(['ipam-pool-cidr', scopeId, '', `IpamPoolId equals ${poolId}`]);
       expect(await page.locator('#versions').textContent()).toBe('Versions: v1');
       // The pool has no CIDR yet: v1 is empty.
       expect(await page.locator('p.empty', { hasText: 'Entries of version 1' }).textContent()).toBe('Entries of version 1: none.');
@@ -147,7 +151,7 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.goto(`${service.url}/#/prefix-list-resolvers/${resolverId}`);
       await page.getByRole('heading', { level: 1, name: resolverId }).waitFor();
       expect(await page.locator('#versions').textContent()).toBe('Versions: v1, v2');
-      expect(await cells('Entries of version 2')).toEqual(['10.0.0.0/16']);
+      await expect.poll(() => cells('Entries of version 2')).toEqual(['10.0.0.0/16']);
       await page.getByRole('link', { name: 'v1', exact: true }).click();
       await page.locator('p.empty', { hasText: 'Entries of version 1: none.' }).waitFor();
     });
@@ -163,17 +167,90 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.goto(`${service.url}/#/prefix-list-resolvers/${resolverId}`);
       await page.getByRole('heading', { level: 1, name: resolverId }).waitFor();
       expect(await page.locator('#versions').textContent()).toBe('Versions: v1, v2, v3');
-      expect(await cells('Entries of version 3')).toEqual(['10.0.0.0/16', '192.168.0.0/24']);
-      expect(await cells('Rules')).toEqual([
-        'ipam-pool-cidr',
-        scopeId,
-        '',
-        `IpamPoolId equals ${poolId}`,
-        'static-cidr',
-        '192.168.0.0/24',
-        '',
-        '',
-      ]);
+      await expect.poll(() => cells('Entries of version 3')).toEqual(['10.0.0.0/16', '192.168.0.0/24']);
+      await expect
+        .poll(() => cells('Rules'))
+        .toEqual(['ipam-pool-cidr', scopeId, '', `IpamPoolId equals ${poolId}`, 'static-cidr', '192.168.0.0/24', '', '']);
+    });
+
+    let prefixListId: string;
+
+    it('creates a prefix list (a CIDR of the other family refused in the API’s words) and shows its entries', async () => {
+      await page.getByRole('link', { name: 'Prefix lists', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Prefix lists' }).waitFor();
+      const form = page.getByRole('form', { name: 'Create prefix list' });
+      await form.getByLabel('Name', { exact: true }).fill('resolver-cidrs');
+      await form.getByLabel('Max entries').fill('10');
+      await form.getByLabel('Entries', { exact: true }).fill('2001:db8::/32');
+      await form.getByRole('button', { name: 'Create prefix list' }).click();
+      const refused = await ec2
+        .send(
+          new CreateManagedPrefixListCommand({
+            PrefixListName: 'resolver-cidrs',
+            AddressFamily: 'IPv4',
+            MaxEntries: 10,
+            Entries: [{ Cidr: '2001:db8::/32' }],
+          }),
+        )
+        .then(
+          () => 'accepted',
+          (error: Error) => `${error.name}: ${error.message}`,
+        );
+      expect(refused).toMatch(/^InvalidParameterValue: /);
+      await expect.poll(() => form.getByRole('alert').textContent()).toBe(refused);
+
+      await form.getByLabel('Entries', { exact: true }).fill('172.16.0.0/16 by hand');
+      await form.getByRole('button', { name: 'Create prefix list' }).click();
+      await expect.poll(() => flash().textContent()).toMatch(/^Created pl-[0-9a-f]+\.$/);
+      prefixListId = /(pl-[0-9a-f]+)/.exec((await flash().textContent())!)![1];
+      await expect
+        .poll(() => cells('Prefix lists'))
+        .toEqual([prefixListId, 'resolver-cidrs', 'IPv4', '10', '1', 'create-complete', '', 'Delete']);
+      await accessible('prefix-lists');
+      await page.getByRole('link', { name: prefixListId }).click();
+      await page.getByRole('heading', { level: 1, name: prefixListId }).waitFor();
+      await expect.poll(() => cells('Entries of version 1')).toEqual(['172.16.0.0/16', 'by hand']);
+    });
+
+    it('keeps the list at the latest version by a target, then at a pinned version', async () => {
+      await page.goto(`${service.url}/#/prefix-list-resolvers/${resolverId}`);
+      await page.getByRole('heading', { level: 1, name: resolverId }).waitFor();
+      const form = page.getByRole('form', { name: 'Create target' });
+      await form.getByLabel('Prefix list').selectOption(prefixListId);
+      await form.getByLabel('Version').selectOption('latest');
+      await form.getByRole('button', { name: 'Create target' }).click();
+      await expect.poll(() => flash().textContent()).toMatch(/^Created ipam-prefix-list-resolver-target-[0-9a-f]+\.$/);
+      const targetId = /(ipam-prefix-list-resolver-target-[0-9a-f]+)/.exec((await flash().textContent())!)![1];
+      await expect.poll(() => cells('Targets')).toEqual([targetId, prefixListId, 'us-east-1', 'latest', 'v3', 'sync-complete', 'Delete']);
+      await accessible('prefix-list-resolver-targets');
+
+      // The list took v3's CIDRs as its version 2; its version 1 is still readable.
+      await page.getByRole('link', { name: prefixListId }).click();
+      await page.getByRole('heading', { level: 1, name: prefixListId }).waitFor();
+      expect(await page.locator('#versions').textContent()).toBe('Versions: v1, v2');
+      await expect.poll(() => cells('Entries of version 2')).toEqual(['10.0.0.0/16', '', '192.168.0.0/24', '']);
+      expect(await page.locator('dl.facts').textContent()).toContain(`${targetId} (sync on)`);
+      await page.getByRole('link', { name: 'v1', exact: true }).click();
+      await expect.poll(() => cells('Entries of version 1')).toEqual(['172.16.0.0/16', 'by hand']);
+
+      // Deleted (type delete), then a target pinned at v2.
+      await page.goto(`${service.url}/#/prefix-list-resolvers/${resolverId}`);
+      await page.getByRole('button', { name: `Delete ${targetId}` }).click();
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.type('delete');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => flash().textContent()).toBe(`Deleted ${targetId}.`);
+      await page.locator('p.empty', { hasText: 'Targets: none' }).waitFor();
+      await form.getByLabel('Prefix list').selectOption(prefixListId);
+      await form.getByLabel('Version').selectOption('2');
+      await form.getByRole('button', { name: 'Create target' }).click();
+      await expect.poll(() => flash().textContent()).toMatch(/^Created ipam-prefix-list-resolver-target-/);
+      await expect.poll(async () => (await cells('Targets')).slice(3, 6)).toEqual(['v2', 'v2', 'sync-complete']);
+      await page.goto(`${service.url}/#/prefix-lists/${prefixListId}`);
+      await page.getByRole('heading', { level: 1, name: prefixListId }).waitFor();
+      await expect.poll(() => cells('Entries of version 3')).toEqual(['10.0.0.0/16', '']);
+      await page.goto(`${service.url}/#/prefix-list-resolvers/${resolverId}`);
+      await page.getByRole('heading', { level: 1, name: resolverId }).waitFor();
     });
 
     it('deletes the resolver by typing delete', async () => {
@@ -184,6 +261,16 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.getByRole('heading', { level: 1, name: 'Prefix list resolvers' }).waitFor();
       await expect.poll(() => page.locator('p.empty').textContent()).toBe(`Resolvers of ${ipamId}: none yet.`);
       expect(await flash().textContent()).toBe(`Deleted ${resolverId}.`);
+
+      // Its target went with it; the list stays, no longer synced, and is deleted from its page.
+      await page.getByRole('link', { name: 'Prefix lists', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Prefix lists' }).waitFor();
+      await expect.poll(async () => (await cells('Prefix lists')).slice(4, 7)).toEqual(['3', 'modify-complete', '']);
+      await page.getByRole('button', { name: `Delete ${prefixListId}` }).click();
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.type('delete');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('p.empty').textContent()).toBe('Prefix lists: none yet.');
     });
   },
 );

@@ -9,6 +9,7 @@ import { historyPage } from './pages/history.ts';
 import { ipamsPage } from './pages/ipams.ts';
 import { policiesPage, policyPage } from './pages/policies.ts';
 import { poolPage } from './pages/pool.ts';
+import { prefixListPage, prefixListsPage } from './pages/prefix-lists.ts';
 import { prefixListResolverPage, prefixListResolversPage } from './pages/prefix-list-resolvers.ts';
 import { poolsPage } from './pages/pools.ts';
 import { publicSpacePage } from './pages/public-space.ts';
@@ -37,6 +38,8 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
     title: 'Prefix list resolver',
     page: prefixListResolverPage,
   },
+  { pattern: /^#\/prefix-lists$/, title: 'Prefix lists', page: prefixListsPage, nav: '#/prefix-lists' },
+  { pattern: /^#\/prefix-lists\/(?<prefixListId>[\w-]+)(?:\/versions\/(?<version>\d+))?$/, title: 'Prefix list', page: prefixListPage },
 ];
 
 /** The sign-in form; `back` (adding a key while signed in) offers a way back to the console. */

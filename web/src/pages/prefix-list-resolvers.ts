@@ -6,6 +6,7 @@ import { field, h } from '../dom.ts';
 import { actionButton, actionForm, textOf } from '../forms.ts';
 import { ipamIdOf, loadInventory } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
+import { describePrefixLists } from './prefix-lists.ts';
 import { conditionText, ruleEditor } from '../resolver-rules.ts';
 import { confirmByTyping, table } from '../widgets.ts';
 
@@ -111,11 +112,13 @@ export async function prefixListResolversPage(context: PageContext): Promise<HTM
 export async function prefixListResolverPage(context: PageContext): Promise<HTMLElement> {
   const { client } = context;
   const id = context.params.resolverId;
-  const [[resolver], rules, versions, { scopes }] = await Promise.all([
+  const [[resolver], rules, versions, { scopes }, targets, lists] = await Promise.all([
     describeResolvers(client, { IpamPrefixListResolverIds: [id] }),
     callAll(client, 'GetIpamPrefixListResolverRules', { IpamPrefixListResolverId: id }, 'Rules'),
     callAll(client, 'GetIpamPrefixListResolverVersions', { IpamPrefixListResolverId: id }, 'IpamPrefixListResolverVersions'),
     loadInventory(client),
+    callAll(client, 'DescribeIpamPrefixListResolverTargets', { IpamPrefixListResolverId: id }, 'IpamPrefixListResolverTargets'),
+    describePrefixLists(client),
   ]);
   const ipamId = ipamIdOf(resolver);
   const numbers = versions.map((version) => Number(version.Version));
@@ -154,6 +157,55 @@ export async function prefixListResolverPage(context: PageContext): Promise<HTML
       return `Saved ${id}.`;
     },
   });
+
+  // Lists a target may take here: this Region's, of the resolver's family, not yet targeted.
+  const free = lists.filter((list) => list.AddressFamily.toLowerCase() === resolver.AddressFamily && !list.IpamPrefixListResolverTargetId);
+  const createTarget = actionForm({
+    title: 'Create target',
+    id: 'create-target',
+    context,
+    submitLabel: 'Create target',
+    fields: [
+      field(
+        'Prefix list',
+        h(
+          'select',
+          { name: 'PrefixListId', id: 'create-target-list' },
+          free.map((list) => h('option', { value: list.PrefixListId }, `${list.PrefixListId} (${list.PrefixListName})`)),
+        ),
+        `The ${resolver.AddressFamily} prefix lists of ${client.credentials.region} that no resolver keeps yet (Prefix lists).`,
+      ),
+      field(
+        'Version',
+        h(
+          'select',
+          { name: 'Version', id: 'create-target-version' },
+          h('option', { value: 'latest' }, 'track the latest'),
+          numbers.map((number) => h('option', { value: String(number) }, `keep at v${number}`)),
+        ),
+      ),
+    ],
+    run: async (form) => {
+      const version = textOf(form, 'Version');
+      const { IpamPrefixListResolverTarget } = await client.call('CreateIpamPrefixListResolverTarget', {
+        IpamPrefixListResolverId: id,
+        PrefixListId: textOf(form, 'PrefixListId'),
+        PrefixListRegion: client.credentials.region,
+        ...(version === 'latest' ? { TrackLatestVersion: true } : { TrackLatestVersion: false, DesiredVersion: Number(version) }),
+      });
+      return `Created ${IpamPrefixListResolverTarget.IpamPrefixListResolverTargetId}.`;
+    },
+  });
+  const deleteTarget = (targetId: string) =>
+    actionButton(
+      'Delete',
+      context,
+      async () => {
+        await client.call('DeleteIpamPrefixListResolverTarget', { IpamPrefixListResolverTargetId: targetId });
+        return `Deleted ${targetId}.`;
+      },
+      { danger: true, ariaLabel: `Delete ${targetId}`, confirm: () => confirmByTyping(targetId) },
+    );
 
   return h(
     'div',
@@ -209,11 +261,27 @@ export async function prefixListResolverPage(context: PageContext): Promise<HTML
           entries.map((entry) => [entry.Cidr]),
           'none.',
         ),
+    h('h2', {}, 'Targets'),
+    table(
+      'Targets',
+      ['Target', 'Prefix list', 'Region', 'Version', 'Last synced', 'State', 'Actions'],
+      targets.map((target) => [
+        target.IpamPrefixListResolverTargetId,
+        h('a', { href: `#/prefix-lists/${target.PrefixListId}` }, target.PrefixListId),
+        target.PrefixListRegion,
+        target.TrackLatestVersion ? 'latest' : `v${target.DesiredVersion}`,
+        target.LastSyncedVersion === undefined ? '' : `v${target.LastSyncedVersion}`,
+        [target.State, target.StateMessage].filter(Boolean).join(': '),
+        deleteTarget(target.IpamPrefixListResolverTargetId),
+      ]),
+      'none: no prefix list follows this resolver.',
+    ),
+    h('section', { class: 'panel' }, createTarget),
     h('h2', {}, 'Delete'),
     h(
       'p',
       {},
-      'Deletes the resolver and all its versions. ',
+      'Deletes the resolver, its versions and its targets (their prefix lists stay). ',
       deleteResolverButton(context, id, () => context.navigate('#/prefix-list-resolvers')),
     ),
   );
