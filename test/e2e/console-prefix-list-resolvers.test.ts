@@ -102,8 +102,14 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.getByRole('link', { name: 'Prefix list resolvers', exact: true }).first().click();
       const form = page.getByRole('form', { name: 'Create prefix list resolver' });
       await form.getByLabel('IPAM').selectOption(ipamId);
+      // Two rules, the first removed: the second becomes Rule 1.
       await form.getByRole('button', { name: 'Add a rule' }).click();
-      await form.getByRole('group', { name: 'Rule 1' }).getByLabel('Static CIDR').fill('2001:db8::/32');
+      await form.getByRole('group', { name: 'Rule 1' }).getByLabel('Static CIDR').fill('10.0.0.0/8');
+      await form.getByRole('button', { name: 'Add a rule' }).click();
+      await form.getByRole('group', { name: 'Rule 2' }).getByLabel('Static CIDR').fill('2001:db8::/32');
+      await form.getByRole('button', { name: 'Remove rule 1' }).click();
+      expect(await form.getByRole('group', { name: 'Rule 1' }).getByLabel('Static CIDR').inputValue()).toBe('2001:db8::/32');
+      expect(await form.getByRole('group').count()).toBe(1);
       await form.getByRole('button', { name: 'Create resolver' }).click();
       const refused = await ec2
         .send(

@@ -3,31 +3,11 @@
 // line, `Property operation value`; the console only splits them, the API judges them.
 import type { ApiOutput } from './api/client.ts';
 import { field, h } from './dom.ts';
+import { conditionText, parseCondition } from './resolver-conditions.ts';
 
 const RULE_TYPES = ['static-cidr', 'ipam-pool-cidr', 'ipam-resource-cidr'];
 /** The resource types of ipam-resource-cidr rules; empty: every type. */
 const RESOURCE_TYPES = ['', 'vpc', 'subnet', 'eip', 'public-ipv4-pool', 'ipv6-pool', 'eni', 'anycast-ip-list'];
-const PROPERTIES = ['IpamPoolId', 'ResourceId', 'ResourceOwner', 'ResourceRegion', 'ResourceTag', 'Cidr'];
-
-/** A condition as text: `IpamPoolId equals ipam-pool-…`, `ResourceTag equals env=prod`. */
-export function conditionText(condition: ApiOutput): string {
-  const property = PROPERTIES.find((name) => condition[name] !== undefined) ?? '';
-  const value = condition[property];
-  const shown = property === 'ResourceTag' ? (value.Value === undefined ? value.Key : `${value.Key}=${value.Value}`) : value;
-  return `${property} ${condition.Operation} ${shown}`;
-}
-
-/** A line back into a condition; a line that is not three words is sent as it is read, for the API to refuse. */
-export function parseCondition(line: string): Record<string, unknown> {
-  const [property = '', Operation, ...rest] = line.trim().split(/\s+/);
-  const value = rest.join(' ');
-  if (property === 'ResourceTag') {
-    const at = value.indexOf('=');
-    return { Operation, ResourceTag: at < 0 ? { Key: value } : { Key: value.slice(0, at), Value: value.slice(at + 1) } };
-  }
-  return { Operation, [property]: value };
-}
-
 export interface RuleEditor {
   element: HTMLElement;
   /** The rules as the API takes them. */
@@ -40,7 +20,10 @@ export function ruleEditor(idPrefix: string, scopes: ApiOutput[], initial: ApiOu
   const readers: (() => Record<string, unknown> | undefined)[] = [];
 
   const renumber = () => {
-    for (const [index, legend] of [...list.querySelectorAll('legend')].entries()) legend.textContent = `Rule ${index + 1}`;
+    for (const [index, fieldset] of [...list.querySelectorAll('fieldset')].entries()) {
+      fieldset.querySelector('legend')!.textContent = `Rule ${index + 1}`;
+      fieldset.querySelector('button')!.setAttribute('aria-label', `Remove rule ${index + 1}`);
+    }
   };
 
   const addRule = (rule: ApiOutput = { RuleType: 'static-cidr' }) => {

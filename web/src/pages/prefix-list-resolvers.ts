@@ -7,7 +7,8 @@ import { actionButton, actionForm, textOf } from '../forms.ts';
 import { ipamIdOf, loadInventory } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
 import { describePrefixLists } from './prefix-lists.ts';
-import { conditionText, ruleEditor } from '../resolver-rules.ts';
+import { conditionText } from '../resolver-conditions.ts';
+import { ruleEditor } from '../resolver-rules.ts';
 import { confirmByTyping, table } from '../widgets.ts';
 
 const describeResolvers = (client: ApiClient, input: Record<string, unknown> = {}) =>
