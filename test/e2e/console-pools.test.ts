@@ -90,7 +90,16 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await page.keyboard.press('Shift+Tab');
       expect(await page.evaluate<string>('document.activeElement.id')).toBe('key-switcher');
       // Back along the navigation, last link first.
-      for (const link of ['IPAM policies', 'Public space', 'Resource discoveries', 'Address history', 'Resources', 'Pools']) {
+      for (const link of [
+        'Prefix lists',
+        'Prefix list resolvers',
+        'IPAM policies',
+        'Public space',
+        'Resource discoveries',
+        'Address history',
+        'Resources',
+        'Pools',
+      ]) {
         await page.keyboard.press('Shift+Tab');
         expect(await focused()).toBe(link);
       }

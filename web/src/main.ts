@@ -9,6 +9,8 @@ import { historyPage } from './pages/history.ts';
 import { ipamsPage } from './pages/ipams.ts';
 import { policiesPage, policyPage } from './pages/policies.ts';
 import { poolPage } from './pages/pool.ts';
+import { prefixListPage, prefixListsPage } from './pages/prefix-lists.ts';
+import { prefixListResolverPage, prefixListResolversPage } from './pages/prefix-list-resolvers.ts';
 import { poolsPage } from './pages/pools.ts';
 import { publicSpacePage } from './pages/public-space.ts';
 import { resourcesPage } from './pages/resources.ts';
@@ -30,6 +32,14 @@ const ROUTES: { pattern: RegExp; title: string; page: Page; nav?: string }[] = [
   { pattern: /^#\/public$/, title: 'Public space', page: publicSpacePage, nav: '#/public' },
   { pattern: /^#\/policies$/, title: 'IPAM policies', page: policiesPage, nav: '#/policies' },
   { pattern: /^#\/policies\/(?<policyId>[\w-]+)$/, title: 'IPAM policy', page: policyPage },
+  { pattern: /^#\/prefix-list-resolvers$/, title: 'Prefix list resolvers', page: prefixListResolversPage, nav: '#/prefix-list-resolvers' },
+  {
+    pattern: /^#\/prefix-list-resolvers\/(?<resolverId>[\w-]+)(?:\/versions\/(?<version>\d+))?$/,
+    title: 'Prefix list resolver',
+    page: prefixListResolverPage,
+  },
+  { pattern: /^#\/prefix-lists$/, title: 'Prefix lists', page: prefixListsPage, nav: '#/prefix-lists' },
+  { pattern: /^#\/prefix-lists\/(?<prefixListId>[\w-]+)(?:\/versions\/(?<version>\d+))?$/, title: 'Prefix list', page: prefixListPage },
 ];
 
 /** The sign-in form; `back` (adding a key while signed in) offers a way back to the console. */
