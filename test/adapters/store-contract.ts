@@ -588,6 +588,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await expect(
           store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-a') } }]),
         ).rejects.toThrow(StoreConflict);
+        // Retention marks and unmarks a version (created at 0) conditionally: a second change from the same read loses.
+        const kept = { ...version(11, ['10.11.0.0/16']), version: 0 };
+        await store.commit([create({ type: 'prefix-list-resolver-version', value: kept })]);
+        const marked = { ...kept, retainedUntil: '2030-01-08T00:00:00.000Z' };
+        await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: marked } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toEqual({ ...marked, version: 1 });
+        await expect(store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: kept } }])).rejects.toThrow(
+          StoreConflict,
+        );
+        await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: { ...kept, version: 1 } } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toEqual({ ...kept, version: 2 });
+        await store.commit([{ op: 'delete', entity: { type: 'prefix-list-resolver-version', value: { ...kept, version: 2 } } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toBeUndefined();
       });
 
       it('keeps IPAM policies by id, listed by owner in id order, versioned', async () => {
