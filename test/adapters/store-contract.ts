@@ -771,6 +771,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getManagedPrefixList(OWNER, 'us-east-1', 'pl-4')).toBeUndefined();
         expect(await store.getPrefixListVersion('pl-1', 10)).toEqual(version('pl-1', 10));
         expect(await store.getPrefixListVersion('pl-1', 2)).toBeUndefined();
+        // Every version of one list, in numeric order (10 after 1, not another list's).
+        expect(await store.listPrefixListVersions('pl-1')).toEqual([version('pl-1', 1), version('pl-1', 10)]);
+        expect(await store.listPrefixListVersions('pl-2')).toEqual([]);
         // A version is made once: a second commit making it loses, and so does an edit of a list at a stale version.
         await expect(store.commit([create({ type: 'prefix-list-version', value: version('pl-1', 10) })])).rejects.toBeInstanceOf(
           StoreConflict,
