@@ -75,6 +75,14 @@ export async function createIpamPrefixListResolverTarget(deps: Dependencies, con
     if (count >= TARGETS_PER_RESOLVER) {
       throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('prefix list resolver targets', count, TARGETS_PER_RESOLVER));
     }
+    // The list must be where the IPAM manages addresses: one of its operating Regions (and it must be there).
+    const ipam = await deps.store.getIpam(resolver.ipamId);
+    if (!ipam?.OperatingRegions.some(({ RegionName }) => RegionName === prefixListRegion)) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The prefix list Region ${prefixListRegion} is not an operating Region of IPAM ${resolver.ipamId}`,
+      );
+    }
     const list = await requirePrefixList(deps, context, input.PrefixListId, prefixListRegion);
     requireSameFamily(resolver.AddressFamily, list);
     if (list.IpamPrefixListResolverTargetId !== undefined) {
