@@ -104,9 +104,9 @@ export function keptResolverVersions(
 export interface RetentionPlan<V> {
   /** Out of the kept set and unmarked: marked to go 7 days on. */
   mark: V[];
-  /** Marked, not yet gone, and kept again (a target references it): the mark is cleared. */
+  /** Marked and kept again (a target references it): the mark is cleared — a referenced version is never purged. */
   unmark: V[];
-  /** Marked and past the mark: deleted now (DynamoDB's TTL may be late). */
+  /** Marked, not kept, and past the mark: deleted now (DynamoDB's TTL may be late). */
   purge: V[];
 }
 
@@ -118,10 +118,10 @@ export function planRetention<V extends { Version: number; retainedUntil?: strin
 ): RetentionPlan<V> {
   const plan: RetentionPlan<V> = { mark: [], unmark: [], purge: [] };
   for (const version of versions) {
-    if (version.retainedUntil !== undefined && isGone(version)) plan.purge.push(version);
-    else if (kept.has(version.Version)) {
+    if (kept.has(version.Version)) {
       if (version.retainedUntil !== undefined) plan.unmark.push(version);
     } else if (version.retainedUntil === undefined) plan.mark.push(version);
+    else if (isGone(version)) plan.purge.push(version);
   }
   return plan;
 }

@@ -69,12 +69,13 @@ describe('keptResolverVersions and planRetention (spec §12.4, DN-44)', () => {
 
   it('marks what fell out, unmarks what is kept again, and purges what is past its mark', () => {
     const v = (Version: number, retainedUntil?: string) => ({ Version, retainedUntil });
-    const gone = new Set([3]);
-    const plan = planRetention([v(1), v(2, 'soon'), v(3, 'past'), v(4, 'soon'), v(5)], new Set([2, 5]), (version) =>
+    const gone = new Set([3, 6]);
+    // v6 is past its mark but referenced again: a referenced version is never purged.
+    const plan = planRetention([v(1), v(2, 'soon'), v(3, 'past'), v(4, 'soon'), v(5), v(6, 'past')], new Set([2, 5, 6]), (version) =>
       gone.has(version.Version),
     );
     expect(plan.mark.map((x) => x.Version)).toEqual([1]);
-    expect(plan.unmark.map((x) => x.Version)).toEqual([2]);
+    expect(plan.unmark.map((x) => x.Version)).toEqual([2, 6]);
     expect(plan.purge.map((x) => x.Version)).toEqual([3]);
   });
 });
