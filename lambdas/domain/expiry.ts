@@ -4,6 +4,7 @@
 import type { OutboxEntry, OutboxEvent, RecentEvent } from './model/events.ts';
 import type { ClientTokenRecord, WorkflowExecution } from './model/execution.ts';
 import type { IpamPoolCidr } from './model/pool.ts';
+import type { PrefixListResolverVersion } from './model/prefix-list-resolver.ts';
 import type { Byoasn, ByoipRange } from './model/public-space.ts';
 
 /** How long a client token is honoured after its request started, like EC2's idempotency window. */
@@ -77,3 +78,12 @@ export const recentEventOf = (event: OutboxEvent, retentionMs: number): RecentEv
 
 export const isForgottenRecentEvent = (record: Pick<RecentEvent, 'retainedUntil'>, now: Date): boolean =>
   Date.parse(record.retainedUntil) <= now.getTime();
+
+/** The guide (UG L1214): a resolver version out of every target's kept set goes once unreferenced for a further 7 days. */
+export const UNREFERENCED_RESOLVER_VERSION_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export const resolverVersionRetainedUntil = (now: Date): string =>
+  new Date(now.getTime() + UNREFERENCED_RESOLVER_VERSION_RETENTION_MS).toISOString();
+
+export const isForgottenResolverVersion = (record: Pick<PrefixListResolverVersion, 'retainedUntil'>, now: Date): boolean =>
+  record.retainedUntil !== undefined && Date.parse(record.retainedUntil) <= now.getTime();

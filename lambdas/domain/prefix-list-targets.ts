@@ -74,3 +74,54 @@ export function planSync(
   }
   return sameEntries(entries, list.entries) ? { kind: 'unchanged' } : { kind: 'write', entries };
 }
+
+/** The guide (UG L1214): the previous 10 versions are kept for each target, for rollback. */
+export const VERSIONS_KEPT_PER_TARGET = 10;
+
+/** The versions numbered `top` and the 9 below it (that exist: from 1). */
+const windowEndingAt = (top: number): number[] => Array.from({ length: Math.min(top, VERSIONS_KEPT_PER_TARGET) }, (_, i) => top - i);
+
+/**
+ * The resolver versions retention keeps (spec §12.4, DN-44): the latest 10 (with or without
+ * targets), and for each target the versions it references (DesiredVersion, LastSyncedVersion)
+ * with the 10 up to the newer of them — its most recent synced/desired versions, as numbers.
+ */
+export function keptResolverVersions(
+  latest: number,
+  targets: readonly Pick<IpamPrefixListResolverTarget, 'TrackLatestVersion' | 'DesiredVersion' | 'LastSyncedVersion'>[],
+): Set<number> {
+  const kept = new Set(windowEndingAt(latest));
+  for (const target of targets) {
+    const referenced = [target.DesiredVersion, target.LastSyncedVersion, target.TrackLatestVersion ? latest : undefined].filter(
+      (n): n is number => n !== undefined && n > 0,
+    );
+    for (const n of referenced) kept.add(n);
+    if (referenced.length > 0) for (const n of windowEndingAt(Math.max(...referenced))) kept.add(n);
+  }
+  return kept;
+}
+
+export interface RetentionPlan<V> {
+  /** Out of the kept set and unmarked: marked to go 7 days on. */
+  mark: V[];
+  /** Marked and kept again (a target references it): the mark is cleared — a referenced version is never purged. */
+  unmark: V[];
+  /** Marked, not kept, and past the mark: deleted now (DynamoDB's TTL may be late). */
+  purge: V[];
+}
+
+/** What retention does to a resolver's versions, given the kept set and whether each mark has passed. */
+export function planRetention<V extends { Version: number; retainedUntil?: string }>(
+  versions: readonly V[],
+  kept: ReadonlySet<number>,
+  isGone: (version: V) => boolean,
+): RetentionPlan<V> {
+  const plan: RetentionPlan<V> = { mark: [], unmark: [], purge: [] };
+  for (const version of versions) {
+    if (kept.has(version.Version)) {
+      if (version.retainedUntil !== undefined) plan.unmark.push(version);
+    } else if (version.retainedUntil === undefined) plan.mark.push(version);
+    else if (isGone(version)) plan.purge.push(version);
+  }
+  return plan;
+}

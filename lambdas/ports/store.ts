@@ -325,6 +325,8 @@ export interface Ec2CompanionStore {
   listManagedPrefixLists(ownerId: string, region: string): Promise<ManagedPrefixList[]>;
   /** The entries of one version of a prefix list, if that version was made. */
   getPrefixListVersion(prefixListId: string, version: number): Promise<PrefixListVersion | undefined>;
+  /** Every version of a prefix list still stored, oldest first (strongly consistent): what its delete removes. */
+  listPrefixListVersions(prefixListId: string): Promise<PrefixListVersion[]>;
   /** One prefix list resolver target, by id. */
   getPrefixListResolverTarget(targetId: string): Promise<IpamPrefixListResolverTarget | undefined>;
   /** Every target of a resolver, by id (an eventually consistent index). */

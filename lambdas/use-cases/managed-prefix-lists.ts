@@ -6,7 +6,7 @@
 import { IpamError, messages } from '../domain/errors.ts';
 import { compileFilters, type Filter } from '../domain/filters.ts';
 import { newPrefixListId, prefixListArn } from '../domain/ids.ts';
-import type { ManagedPrefixList, PrefixListEntry } from '../domain/model/prefix-list.ts';
+import type { ManagedPrefixList, PrefixListEntry, PrefixListVersion } from '../domain/model/prefix-list.ts';
 import {
   editedEntries,
   entryOrderKey,
@@ -17,6 +17,7 @@ import {
   requireName,
 } from '../domain/prefix-lists.ts';
 import { type TagSpecification, tagsFromSpecifications } from '../domain/tags.ts';
+import type { Write } from '../ports/store.ts';
 import { retryOnConflict } from './free-space.ts';
 import { newVersionWrites, syncTargetOfList } from './prefix-list-sync.ts';
 import { type Dependencies, type Output, publicView, type RequestContext } from './kernel/context.ts';
@@ -228,11 +229,30 @@ export async function restoreManagedPrefixListVersion(
  * Deletes the list; a resolver target that keeps it goes sync-failed at its next sync (UG L2852:
  * "the target prefix list is not found"). Its versions' entries are left behind, unreachable.
  */
+/** Writes per commit when a list's versions are deleted (the store's transactions hold 100 items). */
+const VERSIONS_PER_COMMIT = 98;
+
+/**
+ * Deletes the list and every version of it it left (nothing of it stays unreachable). A list of
+ * few versions goes in one commit; a longer history loses its oldest versions first, batch by
+ * batch, and the last commit deletes the list with the rest: a crash between leaves the list,
+ * and the delete retried finishes (it lists what is left).
+ */
 export async function deleteManagedPrefixList(deps: Dependencies, context: RequestContext, input: { PrefixListId?: string }) {
   return retryOnConflict(async () => {
     const list = await requirePrefixList(deps, context, input.PrefixListId);
-    // Invariant: deleted at the store version read, so an edit committed meanwhile retries on the new one.
-    await deps.store.commit([{ op: 'delete', entity: { type: 'managed-prefix-list', value: list } }]);
+    const versions = await deps.store.listPrefixListVersions(list.PrefixListId);
+    const deleteVersion = (value: PrefixListVersion): Write => ({ op: 'delete', entity: { type: 'prefix-list-version', value } });
+    const oldest = versions.slice(0, Math.max(0, versions.length - VERSIONS_PER_COMMIT));
+    for (let i = 0; i < oldest.length; i += VERSIONS_PER_COMMIT) {
+      await deps.store.commit(oldest.slice(i, i + VERSIONS_PER_COMMIT).map(deleteVersion));
+    }
+    await deps.store.commit([
+      // Invariant: deleted at the store version read, so an edit committed meanwhile (a version not
+      // listed above) retries on the new one.
+      { op: 'delete', entity: { type: 'managed-prefix-list', value: list } },
+      ...versions.slice(oldest.length).map(deleteVersion),
+    ]);
     return { PrefixList: presentPrefixList({ ...list, State: 'delete-complete' }) };
   });
 }

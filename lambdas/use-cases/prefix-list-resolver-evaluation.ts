@@ -8,6 +8,7 @@ import { nextVersion, type PoolCidrCandidate, type ResolverSources, resolvePrefi
 import type { MetricDatum } from '../domain/monitoring.ts';
 import type { IpamPrefixListResolver, PrefixListResolverVersion } from '../domain/model/prefix-list-resolver.ts';
 import { retryOnConflict } from './free-space.ts';
+import { retainResolverVersions } from './prefix-list-resolver-retention.ts';
 import { type SyncOutcome, syncMetrics, syncResolverTargets } from './prefix-list-sync.ts';
 import type { Dependencies } from './kernel/context.ts';
 
@@ -81,6 +82,7 @@ export async function evaluatePrefixListResolver(deps: EvaluationDependencies, r
       return { resolver: { ...updated, version: resolver.version + 1 }, failure };
     }
     const created: PrefixListResolverVersion = {
+      version: 0,
       resolverId,
       Version: decision.Version,
       cidrs: decision.cidrs,
@@ -101,6 +103,8 @@ export async function evaluatePrefixListResolver(deps: EvaluationDependencies, r
   });
   // Its targets follow a new version; without one, those that failed or lag behind try again (the sweep's retry).
   if (outcome && (outcome.resolver.targetCount ?? 0) > 0) outcome.syncs = await syncResolverTargets(deps, resolverId);
+  // The kept set moved only if a version was written or a target synced to another one.
+  if (outcome && (outcome.created || outcome.syncs?.some(({ synced }) => synced))) await retainResolverVersions(deps, resolverId);
   return outcome;
 }
 

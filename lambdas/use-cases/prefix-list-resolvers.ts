@@ -19,6 +19,7 @@ import { publicView } from './kernel/context.ts';
 import { requireIpam, requireSettled } from './kernel/lookup.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { evaluatePrefixListResolver } from './prefix-list-resolver-evaluation.ts';
+import { liveResolverVersion, liveResolverVersions } from './prefix-list-resolver-retention.ts';
 import { deleteResolverTargets } from './prefix-list-sync.ts';
 
 export const presentPrefixListResolver = (resolver: IpamPrefixListResolver): Output => publicView(resolver);
@@ -257,7 +258,7 @@ export async function getIpamPrefixListResolverVersions(
   const matches = compileFilters<{ Version: string }>(input.Filters, ['Version']);
   const resolver = await requirePrefixListResolver(deps, context, input.IpamPrefixListResolverId);
   const wanted = input.IpamPrefixListResolverVersions;
-  const versions = (await deps.store.listPrefixListResolverVersions(resolver.IpamPrefixListResolverId))
+  const versions = (await liveResolverVersions(deps, resolver.IpamPrefixListResolverId))
     .map(({ Version }) => ({ Version }))
     .filter(({ Version }) => (wanted === undefined || wanted.includes(Version)) && matches({ Version: String(Version) }));
   const query = queryFingerprint([
@@ -279,7 +280,7 @@ export async function getIpamPrefixListResolverVersionEntries(
   const resolver = await requirePrefixListResolver(deps, context, input.IpamPrefixListResolverId);
   const number = input.IpamPrefixListResolverVersion;
   if (number === undefined) throw new IpamError('MissingParameter', messages.missingParameter('IpamPrefixListResolverVersion'));
-  const version = await deps.store.getPrefixListResolverVersion(resolver.IpamPrefixListResolverId, number);
+  const version = await liveResolverVersion(deps, resolver.IpamPrefixListResolverId, number);
   if (!version) {
     throw new IpamError(
       'InvalidParameterValue',

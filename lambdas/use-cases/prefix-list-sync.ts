@@ -11,9 +11,10 @@ import type { MetricDatum } from '../domain/monitoring.ts';
 import { needsSync, planSync, wantedVersion } from '../domain/prefix-list-targets.ts';
 import type { Write } from '../ports/store.ts';
 import { retryOnConflict } from './free-space.ts';
+import { liveResolverVersion } from './prefix-list-resolver-retention.ts';
 import type { Dependencies } from './kernel/context.ts';
 
-export type SyncDependencies = Pick<Dependencies, 'store' | 'log'>;
+export type SyncDependencies = Pick<Dependencies, 'store' | 'log' | 'now'>;
 
 export interface SyncOutcome {
   target: IpamPrefixListResolverTarget;
@@ -80,7 +81,7 @@ export async function syncPrefixListResolverTarget(deps: SyncDependencies, targe
     const resolver = target && (await deps.store.getPrefixListResolver(target.IpamPrefixListResolverId));
     if (!target || !resolver || !needsSync(target, resolver.latestVersion)) return undefined;
     const wanted = wantedVersion(target, resolver.latestVersion);
-    const version = await deps.store.getPrefixListResolverVersion(resolver.IpamPrefixListResolverId, wanted);
+    const version = await liveResolverVersion(deps, resolver.IpamPrefixListResolverId, wanted);
     const list = await deps.store.getManagedPrefixList(target.OwnerId, target.PrefixListRegion, target.PrefixListId);
     const plan = version
       ? planSync(target, list, wanted, version.cidrs)

@@ -14,6 +14,7 @@ import { retryOnConflict } from './free-space.ts';
 import { type Dependencies, type Output, publicView, type RequestContext } from './kernel/context.ts';
 import { type ListRequest, pageOf, queryFingerprint } from './kernel/pagination.ts';
 import { requirePrefixList } from './managed-prefix-lists.ts';
+import { liveResolverVersion, retainResolverVersions } from './prefix-list-resolver-retention.ts';
 import { prefixListResolverVisible, requirePrefixListResolver } from './prefix-list-resolvers.ts';
 import { syncPrefixListResolverTarget, targetDeleteWrites } from './prefix-list-sync.ts';
 
@@ -33,9 +34,9 @@ export async function requireTarget(deps: Dependencies, context: RequestContext,
   return target;
 }
 
-/** A pinned version must be one the resolver has made. */
-function requireExistingVersion(resolver: IpamPrefixListResolver, version: number | undefined): void {
-  if (version !== undefined && version > resolver.latestVersion) {
+/** A pinned version must be one the resolver has made and retention has not let go. */
+async function requireExistingVersion(deps: Dependencies, resolver: IpamPrefixListResolver, version: number | undefined): Promise<void> {
+  if (version !== undefined && !(await liveResolverVersion(deps, resolver.IpamPrefixListResolverId, version))) {
     throw new IpamError(
       'InvalidParameterValue',
       `The resolver ${resolver.IpamPrefixListResolverId} has no version ${version}; its latest version is ${resolver.latestVersion}`,
@@ -74,6 +75,14 @@ export async function createIpamPrefixListResolverTarget(deps: Dependencies, con
     if (count >= TARGETS_PER_RESOLVER) {
       throw new IpamError('ResourceLimitExceeded', messages.limitExceeded('prefix list resolver targets', count, TARGETS_PER_RESOLVER));
     }
+    // The list must be where the IPAM manages addresses: one of its operating Regions (and it must be there).
+    const ipam = await deps.store.getIpam(resolver.ipamId);
+    if (!ipam?.OperatingRegions.some(({ RegionName }) => RegionName === prefixListRegion)) {
+      throw new IpamError(
+        'InvalidParameterValue',
+        `The prefix list Region ${prefixListRegion} is not an operating Region of IPAM ${resolver.ipamId}`,
+      );
+    }
     const list = await requirePrefixList(deps, context, input.PrefixListId, prefixListRegion);
     requireSameFamily(resolver.AddressFamily, list);
     if (list.IpamPrefixListResolverTargetId !== undefined) {
@@ -82,7 +91,7 @@ export async function createIpamPrefixListResolverTarget(deps: Dependencies, con
         `The prefix list ${list.PrefixListId} is already the target of ${list.IpamPrefixListResolverTargetId}; a prefix list has one resolver target`,
       );
     }
-    requireExistingVersion(resolver, input.DesiredVersion);
+    await requireExistingVersion(deps, resolver, input.DesiredVersion);
     // "If not specified, the resolver will target the latest version": a pinned target without one is pinned to the latest now.
     const desired = track ? undefined : (input.DesiredVersion ?? (resolver.latestVersion || undefined));
     const IpamPrefixListResolverTargetId = newPrefixListResolverTargetId();
@@ -115,6 +124,7 @@ export async function createIpamPrefixListResolverTarget(deps: Dependencies, con
     return target;
   });
   await syncNow(deps, created.IpamPrefixListResolverTargetId);
+  await retainResolverVersions(deps, created.IpamPrefixListResolverId);
   return { IpamPrefixListResolverTarget: presentTarget(created) };
 }
 
@@ -134,7 +144,7 @@ export async function modifyIpamPrefixListResolverTarget(deps: Dependencies, con
   const modified = await retryOnConflict(async () => {
     const target = await requireTarget(deps, context, input.IpamPrefixListResolverTargetId);
     const resolver = await requirePrefixListResolver(deps, context, target.IpamPrefixListResolverId);
-    requireExistingVersion(resolver, input.DesiredVersion);
+    await requireExistingVersion(deps, resolver, input.DesiredVersion);
     // Pinned without a version named: kept at the version it has (or the latest, if none synced yet).
     const desired = track
       ? undefined
@@ -151,6 +161,7 @@ export async function modifyIpamPrefixListResolverTarget(deps: Dependencies, con
     return updated;
   });
   await syncNow(deps, modified.IpamPrefixListResolverTargetId);
+  await retainResolverVersions(deps, modified.IpamPrefixListResolverId);
   return { IpamPrefixListResolverTarget: presentTarget(modified) };
 }
 
@@ -159,12 +170,15 @@ export async function deleteIpamPrefixListResolverTarget(
   context: RequestContext,
   input: { IpamPrefixListResolverTargetId?: string },
 ) {
-  return retryOnConflict(async () => {
+  const deleted = await retryOnConflict(async () => {
     const target = await requireTarget(deps, context, input.IpamPrefixListResolverTargetId);
     await deps.store.commit(await targetDeleteWrites(deps, target));
-    const { Tags: _tags, ...answer } = presentTarget({ ...target, State: 'delete-complete' });
-    return { IpamPrefixListResolverTarget: answer };
+    return target;
   });
+  // The versions only this target kept start their 7 days.
+  await retainResolverVersions(deps, deleted.IpamPrefixListResolverId);
+  const { Tags: _tags, ...answer } = presentTarget({ ...deleted, State: 'delete-complete' });
+  return { IpamPrefixListResolverTarget: answer };
 }
 
 interface DescribeInput extends ListRequest {

@@ -588,6 +588,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await expect(
           store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver', value: resolver('ipam-prefix-list-resolver-a') } }]),
         ).rejects.toThrow(StoreConflict);
+        // Retention marks and unmarks a version (created at 0) conditionally: a second change from the same read loses.
+        const kept = { ...version(11, ['10.11.0.0/16']), version: 0 };
+        await store.commit([create({ type: 'prefix-list-resolver-version', value: kept })]);
+        const marked = { ...kept, retainedUntil: '2030-01-08T00:00:00.000Z' };
+        await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: marked } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toEqual({ ...marked, version: 1 });
+        await expect(store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: kept } }])).rejects.toThrow(
+          StoreConflict,
+        );
+        await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: { ...kept, version: 1 } } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toEqual({ ...kept, version: 2 });
+        await store.commit([{ op: 'delete', entity: { type: 'prefix-list-resolver-version', value: { ...kept, version: 2 } } }]);
+        expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-a', 11)).toBeUndefined();
       });
 
       it('keeps IPAM policies by id, listed by owner in id order, versioned', async () => {
@@ -758,6 +771,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getManagedPrefixList(OWNER, 'us-east-1', 'pl-4')).toBeUndefined();
         expect(await store.getPrefixListVersion('pl-1', 10)).toEqual(version('pl-1', 10));
         expect(await store.getPrefixListVersion('pl-1', 2)).toBeUndefined();
+        // Every version of one list, in numeric order (10 after 1, not another list's).
+        expect(await store.listPrefixListVersions('pl-1')).toEqual([version('pl-1', 1), version('pl-1', 10)]);
+        expect(await store.listPrefixListVersions('pl-2')).toEqual([]);
         // A version is made once: a second commit making it loses, and so does an edit of a list at a stale version.
         await expect(store.commit([create({ type: 'prefix-list-version', value: version('pl-1', 10) })])).rejects.toBeInstanceOf(
           StoreConflict,

@@ -166,10 +166,26 @@ describe('RestoreManagedPrefixListVersion and DeleteManagedPrefixList', () => {
     expect(restored).toMatchObject({ Version: 3, State: 'restore-complete' });
     expect(await entriesOf(harness, list.PrefixListId)).toEqual(await entriesOf(harness, list.PrefixListId, 1));
 
+    expect((await harness.store.listPrefixListVersions(list.PrefixListId)).map((v) => v.version)).toEqual([1, 2, 3]);
     const deleted = (await harness.call('DeleteManagedPrefixList', { PrefixListId: list.PrefixListId })).PrefixList;
     expect(deleted).toMatchObject({ PrefixListId: list.PrefixListId, State: 'delete-complete' });
     await expectRefusal(harness.call('DescribeManagedPrefixLists', { PrefixListIds: [list.PrefixListId] }), 'InvalidPrefixListID.NotFound');
     await expectRefusal(harness.call('DeleteManagedPrefixList', { PrefixListId: list.PrefixListId }), 'InvalidPrefixListID.NotFound');
+    // Nothing of the list is left in the store: its versions went with it.
+    expect(await harness.store.listPrefixListVersions(list.PrefixListId)).toEqual([]);
+  });
+
+  it('deletes every version of a list with a history longer than one commit holds', async () => {
+    const harness = await createUseCaseHarness();
+    const list = await newList(harness);
+    for (let n = 0; n < 60; n++) {
+      await harness.call('ModifyManagedPrefixList', { PrefixListId: list.PrefixListId, AddEntries: [{ Cidr: '10.200.0.0/16' }] });
+      await harness.call('ModifyManagedPrefixList', { PrefixListId: list.PrefixListId, RemoveEntries: [{ Cidr: '10.200.0.0/16' }] });
+    }
+    expect(await harness.store.listPrefixListVersions(list.PrefixListId)).toHaveLength(121);
+    await harness.call('DeleteManagedPrefixList', { PrefixListId: list.PrefixListId });
+    expect(await harness.store.listPrefixListVersions(list.PrefixListId)).toEqual([]);
+    expect(await harness.store.getManagedPrefixList(harness.context.accountId, 'us-east-1', list.PrefixListId)).toBeUndefined();
   });
 
   it('are tagged and untagged with CreateTags and DeleteTags, and listed by DescribeTags', async () => {

@@ -246,7 +246,11 @@ describe('target rules', () => {
     await expectRefusal(newTarget(harness, resolverId, v6.PrefixListId), 'InvalidParameterValue', 'IPv6', 'ipv4');
     await newTarget(harness, resolverId, listId);
     await expectRefusal(newTarget(harness, resolverId, listId), 'InvalidParameterValue', 'already the target');
-    await expectRefusal(newTarget(harness, resolverId, listId, { PrefixListRegion: 'us-west-2' }), 'InvalidPrefixListID.NotFound');
+    await expectRefusal(
+      newTarget(harness, resolverId, listId, { PrefixListRegion: 'us-west-2' }),
+      'InvalidParameterValue',
+      'us-west-2 is not an operating Region',
+    );
     await expectRefusal(
       newTarget(harness, 'ipam-prefix-list-resolver-0123456789abcdef0', listId),
       'InvalidIpamPrefixListResolverId.NotFound',
@@ -259,6 +263,40 @@ describe('target rules', () => {
     );
     for (let i = 1; i < 50; i++) await newTarget(harness, resolverId, (await newList(harness)).PrefixListId);
     await expectRefusal(newTarget(harness, resolverId, (await newList(harness)).PrefixListId), 'ResourceLimitExceeded', '50');
+  });
+
+  it('takes a list in another operating Region of the IPAM, and only one that is in the Region named', async () => {
+    const harness = await createUseCaseHarness();
+    const { Ipam } = await harness.call('CreateIpam', { OperatingRegions: [{ RegionName: 'us-east-1' }, { RegionName: 'us-west-2' }] });
+    const { IpamPrefixListResolver } = await harness.call('CreateIpamPrefixListResolver', {
+      IpamId: Ipam.IpamId,
+      AddressFamily: 'ipv4',
+      Rules: staticRules('10.1.0.0/16'),
+    });
+    const resolverId = IpamPrefixListResolver.IpamPrefixListResolverId;
+    const home = await newList(harness);
+    // An operating Region, but the list is not there.
+    await expectRefusal(
+      newTarget(harness, resolverId, home.PrefixListId, { PrefixListRegion: 'us-west-2' }),
+      'InvalidPrefixListID.NotFound',
+    );
+    const { PrefixList: west } = await harness.call(
+      'CreateManagedPrefixList',
+      { PrefixListName: 'west', AddressFamily: 'IPv4', MaxEntries: 10 },
+      { region: 'us-west-2' },
+    );
+    await expectRefusal(
+      newTarget(harness, resolverId, west.PrefixListId, { PrefixListRegion: 'eu-west-1' }),
+      'InvalidParameterValue',
+      'eu-west-1 is not an operating Region',
+    );
+    const target = await newTarget(harness, resolverId, west.PrefixListId, { PrefixListRegion: 'us-west-2' });
+    expect(await targetOf(harness, target.IpamPrefixListResolverTargetId)).toMatchObject({
+      PrefixListRegion: 'us-west-2',
+      State: 'sync-complete',
+    });
+    const entries = await harness.call('GetManagedPrefixListEntries', { PrefixListId: west.PrefixListId }, { region: 'us-west-2' });
+    expect(entries.Entries).toEqual([{ Cidr: '10.1.0.0/16' }]);
   });
 
   it('gives the list back to its owner when the target is deleted', async () => {

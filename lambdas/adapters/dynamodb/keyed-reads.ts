@@ -56,6 +56,7 @@ import {
   prefixListKey,
   prefixListPartition,
   prefixListVersionKey,
+  prefixListVersionPartition,
   prefixListResolverTargetKey,
   resolverTargetsIndexKey,
   executionKey,
@@ -292,6 +293,9 @@ export abstract class KeyedReads {
   }
   getPrefixListVersion(prefixListId: string, version: number) {
     return this.get<PrefixListVersion>(prefixListVersionKey(prefixListId, version));
+  }
+  listPrefixListVersions(prefixListId: string) {
+    return this.queryRecords<PrefixListVersion>(prefixListVersionPartition(prefixListId));
   }
   getPrefixListResolverTarget(targetId: string) {
     return this.get<IpamPrefixListResolverTarget>(prefixListResolverTargetKey(targetId));

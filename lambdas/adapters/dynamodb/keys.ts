@@ -196,8 +196,9 @@ export const prefixListKey = (accountId: string, region: string, prefixListId: s
   PK: prefixListPartition(accountId, region),
   SK: prefixListId,
 });
+export const prefixListVersionPartition = (prefixListId: string) => `PLVERSION#${prefixListId}`;
 export const prefixListVersionKey = (prefixListId: string, version: number): ItemKey => ({
-  PK: `PLVERSION#${prefixListId}`,
+  PK: prefixListVersionPartition(prefixListId),
   SK: String(version).padStart(10, '0'),
 });
 

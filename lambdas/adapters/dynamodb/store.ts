@@ -83,6 +83,9 @@ function itemOf(entity: Entity, version?: number): Item {
   const advertisement = entity.type === 'byoip-advertisement' ? entity.value : undefined;
   if (advertisement?.range?.retainedUntil && !advertisement.advertised && advertisement.associatedAsns.length === 0)
     item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(advertisement.range.retainedUntil) / 1000);
+  // A resolver version out of every target's kept set (prefix-list-resolver-retention.ts); an unmark rewrites the item without it.
+  if (entity.type === 'prefix-list-resolver-version' && entity.value.retainedUntil)
+    item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'recent-event') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(Date.parse(entity.value.retainedUntil) / 1000);
   if (entity.type === 'outbox-entry') item[TIME_TO_LIVE_ATTRIBUTE] = Math.floor(outboxEntryExpiresAt(entity.value) / 1000);
   if (entity.type === 'address-history' && entity.value.SampledEndTime) {

@@ -55,8 +55,12 @@ export interface IpamPrefixListResolver extends Versioned {
   targetCount?: number;
 }
 
-/** One version of a resolver: immutable once written (DN-44). */
+/** One version of a resolver: its CIDRs never change once written (DN-44); only its retention mark does. */
 export interface PrefixListResolverVersion {
+  /** Created at 0, so that the retention mark can be set and cleared conditionally. */
+  version?: number;
+  /** Out of the kept set since (expiry.ts): gone at this instant unless a target references it again first. */
+  retainedUntil?: string;
   resolverId: string;
   Version: number;
   /** De-duplicated, sorted by address then prefix length (DN-43). */

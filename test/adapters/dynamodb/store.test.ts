@@ -9,6 +9,7 @@ import {
   executionKey,
   outboxKey,
   poolCidrKey,
+  prefixListResolverVersionKey,
   recentEventKey,
 } from '../../../lambdas/adapters/dynamodb/keys.ts';
 import { DynamoDbStore } from '../../../lambdas/adapters/dynamodb/store.ts';
@@ -47,6 +48,30 @@ describe('DynamoDbStore and TTL', () => {
     await store.commit([{ op: 'update', entity: { type: 'pool-cidr', value: { ...live, State: 'deprovisioned', retainedUntil } } }]);
     expect((await rawItem(poolCidrKey('pool-ttl', 'ipam-pool-cidr-ttl')))?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
     expect(await store.getPoolCidr('pool-ttl', 'ipam-pool-cidr-ttl')).toMatchObject({ State: 'deprovisioned', retainedUntil });
+  });
+});
+
+describe('DynamoDbStore and TTL of prefix list resolver versions', () => {
+  it('marks a version retention let go at its retainedUntil, and unmarks it when kept again', async () => {
+    const { doc, tableName } = await createTestTable();
+    const store = new DynamoDbStore(doc, tableName);
+    const rawItem = async () =>
+      (await doc.send(new GetCommand({ TableName: tableName, Key: prefixListResolverVersionKey('ipam-prefix-list-resolver-t', 1) }))).Item;
+    const kept = {
+      version: 0,
+      resolverId: 'ipam-prefix-list-resolver-t',
+      Version: 1,
+      cidrs: ['10.0.0.0/16'],
+      createdAt: '2030-01-01T00:00:00.000Z',
+    };
+    await store.commit([{ op: 'create', entity: { type: 'prefix-list-resolver-version', value: kept } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
+    const retainedUntil = '2030-01-08T00:00:00.000Z';
+    await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: { ...kept, retainedUntil } } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBe(Date.parse(retainedUntil) / 1000);
+    await store.commit([{ op: 'update', entity: { type: 'prefix-list-resolver-version', value: { ...kept, version: 1 } } }]);
+    expect((await rawItem())?.[TIME_TO_LIVE_ATTRIBUTE]).toBeUndefined();
+    expect(await store.getPrefixListResolverVersion('ipam-prefix-list-resolver-t', 1)).toEqual({ ...kept, version: 2 });
   });
 });
 
