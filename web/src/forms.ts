@@ -3,6 +3,7 @@
 import { ApiError, type ApiOutput, errorText } from './api/client.ts';
 import { h, type StatusArea, statusArea } from './dom.ts';
 import type { PageContext } from './page.ts';
+import { confirmByTyping } from './widgets.ts';
 
 export interface ActionFormOptions {
   /** The form's accessible name and heading. */
@@ -72,6 +73,20 @@ export function actionButton(
     }
   });
   return button;
+}
+
+/** A Delete button for one resource: confirmed by typing its id, then `remove`, then `after` (e.g. leave its page). */
+export function deleteButton(context: PageContext, id: string, remove: () => Promise<unknown>, after?: () => void): HTMLButtonElement {
+  return actionButton(
+    'Delete',
+    context,
+    async () => {
+      await remove();
+      after?.();
+      return `Deleted ${id}.`;
+    },
+    { danger: true, ariaLabel: `Delete ${id}`, confirm: () => confirmByTyping(id) },
+  );
 }
 
 /** The form's named value: trimmed text, undefined when empty. */

@@ -4,10 +4,10 @@
 // confirmed by typing *delete*. Every refusal is the API's code and message.
 import { type ApiClient, type ApiOutput, callAll } from '../api/client.ts';
 import { field, h } from '../dom.ts';
-import { actionButton, actionForm, textOf } from '../forms.ts';
+import { actionButton, actionForm, deleteButton, textOf } from '../forms.ts';
 import { ipamIdOf, loadInventory } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
-import { confirmByTyping, table } from '../widgets.ts';
+import { table } from '../widgets.ts';
 
 /** The resource types a policy's rules are for (ModifyIpamPolicyAllocationRules' ResourceType). */
 const RESOURCE_TYPES = ['eip', 'alb', 'rds', 'rnat'];
@@ -21,19 +21,6 @@ const targetsOf = async (client: ApiClient, policyId: string) =>
   );
 
 const policyLink = (policyId: string) => h('a', { href: `#/policies/${policyId}` }, policyId);
-
-function deletePolicyButton(context: PageContext, policyId: string, after?: () => void): HTMLButtonElement {
-  return actionButton(
-    'Delete',
-    context,
-    async () => {
-      await context.client.call('DeleteIpamPolicy', { IpamPolicyId: policyId });
-      after?.();
-      return `Deleted ${policyId}.`;
-    },
-    { danger: true, ariaLabel: `Delete ${policyId}`, confirm: () => confirmByTyping(policyId) },
-  );
-}
 
 export async function policiesPage(context: PageContext): Promise<HTMLElement> {
   const { client } = context;
@@ -103,7 +90,7 @@ export async function policiesPage(context: PageContext): Promise<HTMLElement> {
               policy.State,
               policy.IpamPolicyRegion ?? '',
               (targets.get(policy.IpamPolicyId) ?? []).join(', ') || 'nowhere',
-              deletePolicyButton(context, policy.IpamPolicyId),
+              deleteButton(context, policy.IpamPolicyId, () => client.call('DeleteIpamPolicy', { IpamPolicyId: policy.IpamPolicyId })),
             ]),
           'none yet.',
         ),
@@ -253,7 +240,12 @@ export async function policyPage(context: PageContext): Promise<HTMLElement> {
       'p',
       {},
       'A policy still enabled cannot be deleted. ',
-      deletePolicyButton(context, policyId, () => context.navigate('#/policies')),
+      deleteButton(
+        context,
+        policyId,
+        () => client.call('DeleteIpamPolicy', { IpamPolicyId: policyId }),
+        () => context.navigate('#/policies'),
+      ),
     ),
   );
 }

@@ -3,13 +3,13 @@
 // its rules (replaced as a whole), its versions and one version's entries (the latest by default).
 import { type ApiClient, callAll } from '../api/client.ts';
 import { field, h } from '../dom.ts';
-import { actionButton, actionForm, textOf } from '../forms.ts';
+import { actionForm, deleteButton, textOf } from '../forms.ts';
 import { ipamIdOf, loadInventory } from '../inventory.ts';
 import type { PageContext } from '../page.ts';
 import { describePrefixLists } from './prefix-lists.ts';
 import { conditionText } from '../resolver-conditions.ts';
 import { ruleEditor } from '../resolver-rules.ts';
-import { confirmByTyping, table } from '../widgets.ts';
+import { table } from '../widgets.ts';
 
 const describeResolvers = (client: ApiClient, input: Record<string, unknown> = {}) =>
   callAll(client, 'DescribeIpamPrefixListResolvers', input, 'IpamPrefixListResolvers');
@@ -19,19 +19,6 @@ const resolverLink = (id: string) => h('a', { href: `#/prefix-list-resolvers/${i
 /** The last evaluation's outcome: `success`, or `failure: <message>`. */
 const lastVersion = (resolver: Record<string, string | undefined>) =>
   [resolver.LastVersionCreationStatus, resolver.LastVersionCreationStatusMessage].filter(Boolean).join(': ');
-
-function deleteResolverButton(context: PageContext, id: string, after?: () => void): HTMLButtonElement {
-  return actionButton(
-    'Delete',
-    context,
-    async () => {
-      await context.client.call('DeleteIpamPrefixListResolver', { IpamPrefixListResolverId: id });
-      after?.();
-      return `Deleted ${id}.`;
-    },
-    { danger: true, ariaLabel: `Delete ${id}`, confirm: () => confirmByTyping(id) },
-  );
-}
 
 export async function prefixListResolversPage(context: PageContext): Promise<HTMLElement> {
   const { client } = context;
@@ -101,7 +88,9 @@ export async function prefixListResolversPage(context: PageContext): Promise<HTM
               resolver.Description ?? '',
               resolver.State,
               lastVersion(resolver),
-              deleteResolverButton(context, resolver.IpamPrefixListResolverId),
+              deleteButton(context, resolver.IpamPrefixListResolverId, () =>
+                client.call('DeleteIpamPrefixListResolver', { IpamPrefixListResolverId: resolver.IpamPrefixListResolverId }),
+              ),
             ]),
           'none yet.',
         ),
@@ -198,15 +187,7 @@ export async function prefixListResolverPage(context: PageContext): Promise<HTML
     },
   });
   const deleteTarget = (targetId: string) =>
-    actionButton(
-      'Delete',
-      context,
-      async () => {
-        await client.call('DeleteIpamPrefixListResolverTarget', { IpamPrefixListResolverTargetId: targetId });
-        return `Deleted ${targetId}.`;
-      },
-      { danger: true, ariaLabel: `Delete ${targetId}`, confirm: () => confirmByTyping(targetId) },
-    );
+    deleteButton(context, targetId, () => client.call('DeleteIpamPrefixListResolverTarget', { IpamPrefixListResolverTargetId: targetId }));
 
   return h(
     'div',
@@ -283,7 +264,12 @@ export async function prefixListResolverPage(context: PageContext): Promise<HTML
       'p',
       {},
       'Deletes the resolver, its versions and its targets (their prefix lists stay). ',
-      deleteResolverButton(context, id, () => context.navigate('#/prefix-list-resolvers')),
+      deleteButton(
+        context,
+        id,
+        () => client.call('DeleteIpamPrefixListResolver', { IpamPrefixListResolverId: id }),
+        () => context.navigate('#/prefix-list-resolvers'),
+      ),
     ),
   );
 }

@@ -3,9 +3,9 @@
 // with its versions and one version's entries (the current one by default).
 import { type ApiClient, callAll } from '../api/client.ts';
 import { field, h } from '../dom.ts';
-import { actionButton, actionForm, numberOf, textOf } from '../forms.ts';
+import { actionForm, deleteButton, numberOf, textOf } from '../forms.ts';
 import type { PageContext } from '../page.ts';
-import { confirmByTyping, table } from '../widgets.ts';
+import { table } from '../widgets.ts';
 
 export const describePrefixLists = (client: ApiClient, input: Record<string, unknown> = {}) =>
   callAll(client, 'DescribeManagedPrefixLists', input, 'PrefixLists');
@@ -28,19 +28,6 @@ const entriesOf = (text: string) =>
       const [Cidr, ...description] = line.split(/\s+/);
       return description.length ? { Cidr, Description: description.join(' ') } : { Cidr };
     });
-
-function deleteListButton(context: PageContext, id: string, after?: () => void): HTMLButtonElement {
-  return actionButton(
-    'Delete',
-    context,
-    async () => {
-      await context.client.call('DeleteManagedPrefixList', { PrefixListId: id });
-      after?.();
-      return `Deleted ${id}.`;
-    },
-    { danger: true, ariaLabel: `Delete ${id}`, confirm: () => confirmByTyping(id) },
-  );
-}
 
 export async function prefixListsPage(context: PageContext): Promise<HTMLElement> {
   const { client } = context;
@@ -99,7 +86,7 @@ export async function prefixListsPage(context: PageContext): Promise<HTMLElement
         String(list.Version),
         list.State,
         syncedBy(list),
-        deleteListButton(context, list.PrefixListId),
+        deleteButton(context, list.PrefixListId, () => client.call('DeleteManagedPrefixList', { PrefixListId: list.PrefixListId })),
       ]),
       'none yet.',
     ),
@@ -157,7 +144,12 @@ export async function prefixListPage(context: PageContext): Promise<HTMLElement>
     h(
       'p',
       {},
-      deleteListButton(context, id, () => context.navigate('#/prefix-lists')),
+      deleteButton(
+        context,
+        id,
+        () => client.call('DeleteManagedPrefixList', { PrefixListId: id }),
+        () => context.navigate('#/prefix-lists'),
+      ),
     ),
   );
 }
