@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { skipUnless } from '../support/optional-client.ts';
-import { hasChromium, launchBrowser, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
+import { expectAccessible, hasChromium, screenshot, signedInPage } from './support/browser.ts';
 
 let service: TestService;
 let browser: Browser;
@@ -16,19 +16,14 @@ let page: Page;
 beforeAll(async () => {
   if (!hasChromium) return;
   service = await startTestService();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(page, service.url, ADMIN);
+  ({ browser, page } = await signedInPage(service.url, ADMIN));
 });
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
 });
 
-async function accessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-}
+const accessible = (name: string) => expectAccessible(page, name);
 
 /** Fills a form of the page (by its heading) and submits it with its main button. */
 async function submitForm(title: string, values: Record<string, string>, button?: string): Promise<void> {

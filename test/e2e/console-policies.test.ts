@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { skipUnless } from '../support/optional-client.ts';
-import { hasChromium, launchBrowser, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
+import { expectAccessible, hasChromium, signedInPage } from './support/browser.ts';
 import { poll } from './support/poll.ts';
 
 let service: TestService;
@@ -51,19 +51,14 @@ beforeAll(async () => {
   publicPoolId = publicPool.IpamPool!.IpamPoolId!;
   const privatePool = await ec2.send(new CreateIpamPoolCommand({ IpamScopeId: Ipam!.PrivateDefaultScopeId, AddressFamily: 'ipv4' }));
   privatePoolId = privatePool.IpamPool!.IpamPoolId!;
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(page, service.url, ADMIN);
+  ({ browser, page } = await signedInPage(service.url, ADMIN));
 });
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
 });
 
-async function accessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-}
+const accessible = (name: string) => expectAccessible(page, name);
 
 const flash = () => page.locator('#flash');
 
