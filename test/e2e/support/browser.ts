@@ -14,10 +14,10 @@ const projectRoot = path.resolve(import.meta.dirname, '../../..');
 /** Screenshots of test runs (gitignored); `npm run screenshots` refreshes docs/screenshots/. */
 export const ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts', 'console');
 
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(args: string[] = []): Promise<Browser> {
   // Root has no user namespace for chromium's sandbox here; the page is our own console.
   const asRoot = process.getuid?.() === 0;
-  return chromium.launch({ executablePath: CHROMIUM, args: asRoot ? ['--no-sandbox'] : [] });
+  return chromium.launch({ executablePath: CHROMIUM, args: asRoot ? ['--no-sandbox', ...args] : args });
 }
 
 /** Signs in through the form as a person would, and waits for the dashboard. */

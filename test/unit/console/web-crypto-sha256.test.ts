@@ -1,9 +1,10 @@
-// The console signs in the browser with WebCrypto behind @smithy/signature-v4's Checksum shape:
-// the same digests and HMACs as Node's crypto, for strings, bytes and keys of each kind.
+// The console signs in the browser with WebCrypto (or, outside a secure context, a pure-JS hash)
+// behind @smithy/signature-v4's Checksum shape: the same digests and HMACs as Node's crypto, for
+// strings, bytes and keys of each kind.
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { WebCryptoSha256 } from '../../../web/src/api/sha256.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signingSha256, WebCryptoSha256 } from '../../../web/src/api/sha256.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -34,5 +35,22 @@ describe('WebCryptoSha256', () => {
     hash.update('something');
     hash.reset();
     expect(hex(await hash.digest())).toBe(createHash('sha256').digest('hex'));
+  });
+});
+
+describe('signingSha256', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is WebCrypto in a secure context', () => {
+    expect(signingSha256()).toBe(WebCryptoSha256);
+  });
+
+  it('without crypto.subtle (plain http from another machine), is a pure-JS HMAC-SHA-256 giving the same answers', async () => {
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    const Hash = signingSha256();
+    expect(Hash).not.toBe(WebCryptoSha256);
+    const hmac = new Hash('AWS4secret');
+    hmac.update('20261207');
+    expect(hex(await hmac.digest())).toBe(createHmac('sha256', 'AWS4secret').update('20261207').digest('hex'));
   });
 });

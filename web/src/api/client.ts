@@ -2,7 +2,7 @@
 // signed with SigV4 for service `ec2` in the browser, exactly as an SDK would (docs/json-api.md).
 // No cookies, no server-side session: the key lives in the tab (session.ts).
 import { SignatureV4 } from '@smithy/signature-v4';
-import { WebCryptoSha256 } from './sha256.ts';
+import { signingSha256 } from './sha256.ts';
 
 export interface Credentials {
   accessKeyId: string;
@@ -57,7 +57,7 @@ export function createApiClient(credentials: Credentials, base: URL): ApiClient 
     service: 'ec2',
     region: credentials.region,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-    sha256: WebCryptoSha256,
+    sha256: signingSha256(),
   });
   return {
     credentials,

@@ -1,6 +1,9 @@
-// SHA-256 and HMAC-SHA-256 for @smithy/signature-v4 in the browser, from WebCrypto: the shape of
-// its `sha256` option (a Checksum constructor, keyed for HMAC). WebCrypto only exists in a secure
-// context: https, or http on localhost / 127.0.0.1.
+// SHA-256 and HMAC-SHA-256 for @smithy/signature-v4 in the browser: the shape of its `sha256`
+// option (a Checksum constructor, keyed for HMAC). WebCrypto's crypto.subtle only exists in a
+// secure context (https, or http on localhost / 127.0.0.1); on plain http from another machine the
+// console signs with the SDK's own pure-JS SHA-256 instead.
+import { Sha256 } from '@aws-crypto/sha256-js';
+
 /** What @smithy/signature-v4 hands a Checksum (its SourceData). */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
@@ -40,3 +43,6 @@ export class WebCryptoSha256 {
     this.chunks = [];
   }
 }
+
+/** WebCrypto where the browser offers it (a secure context), the pure-JS hash everywhere else. */
+export const signingSha256 = (): typeof WebCryptoSha256 | typeof Sha256 => (globalThis.crypto?.subtle ? WebCryptoSha256 : Sha256);
