@@ -812,6 +812,8 @@ describe('a sweep racing DeleteIpam (issue 18)', () => {
         .filter((item) => !(item.type === 'pool-cidr' && ((item.value ?? item) as { retainedUntil?: string }).retainedUntil))
         // A space's free-space epoch outlives it by design and expires by TTL (the Retention table).
         .filter((item) => item.type !== 'free-space-epoch')
+        // So do the recent events that tell of it (ListRecentEvents): history, kept until their TTL.
+        .filter((item) => item.type !== 'recent-event')
         .filter((item) => ids.some((id) => JSON.stringify(item).includes(id)))
         .map((item) => `${item.type} ${item.PK} ${item.SK}`)
     );
