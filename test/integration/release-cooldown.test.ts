@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SweepDependencies } from '../../lambdas/use-cases/kernel/context.ts';
 import { runDiscoverySweep } from '../../lambdas/use-cases/sweep/discovery-sweep.ts';
+import { ADMIN, MEMBER_A, MANAGEMENT as ORG_MANAGEMENT, ram, sharingOrganization, useOrganizations } from '../support/sharing.ts';
 import { createUseCaseHarness, type UseCaseHarness } from '../support/use-cases.ts';
 import { expectRefusal } from './refusal.ts';
 
@@ -139,5 +140,45 @@ describe('the release cool-down of IPAM pool allocations', () => {
     expect(await pool.free()).toEqual(['10.0.0.128/25']);
     await Promise.all([sweepAfter(pool.harness, 61), sweepAfter(pool.harness, 61)]);
     expect(await pool.free()).toEqual(['10.0.0.0/24']);
+  });
+
+  it("does not count a member's hold against the move to the free tier, and gives it back after", async () => {
+    const h = await createUseCaseHarness();
+    harnesses.push(h);
+    h.deps.publicSpace.releaseCooldownSeconds = 60;
+    useOrganizations(h, [sharingOrganization().org]);
+    expect((await ram(h, ORG_MANAGEMENT, { path: '/enablesharingwithawsorganization' })).status).toBe(200);
+    const admin = { accountId: ADMIN };
+    const member = { accountId: MEMBER_A };
+    const { Ipam } = await h.call('CreateIpam', {}, admin);
+    const { IpamPool } = await h.call(
+      'CreateIpamPool',
+      { IpamScopeId: Ipam.PublicDefaultScopeId, AddressFamily: 'ipv4', Locale: 'us-east-1', AwsService: 'ec2', PublicIpSource: 'amazon' },
+      admin,
+    );
+    const IpamPoolId = IpamPool.IpamPoolId as string;
+    await h.call('ProvisionIpamPoolCidr', { IpamPoolId, NetmaskLength: 29 }, admin);
+    await expect.poll(async () => (await h.call('GetIpamPoolCidrs', { IpamPoolId }, admin)).IpamPoolCidrs[0]?.State).toBe('provisioned');
+    const shared = await ram(h, ADMIN, {
+      path: '/createresourceshare',
+      body: { name: 'pool', resourceArns: [IpamPool.IpamPoolArn], principals: [MEMBER_A] },
+    });
+    expect(shared.status, JSON.stringify(shared.body)).toBe(200);
+
+    const { IpamPoolAllocation } = await h.call('AllocateIpamPoolCidr', { IpamPoolId, NetmaskLength: 29 }, member);
+    await expectRefusal(h.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }, admin), 'IncorrectState', MEMBER_A);
+    await h.call(
+      'ReleaseIpamPoolAllocation',
+      { IpamPoolId, IpamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, Cidr: IpamPoolAllocation.Cidr },
+      member,
+    );
+    // Held (the space is still taken), yet released: no obstacle to the free tier.
+    await expectRefusal(h.call('AllocateIpamPoolCidr', { IpamPoolId, NetmaskLength: 29 }, admin), 'InvalidParameterValue', TOO_BIG);
+    expect((await h.call('ModifyIpam', { IpamId: Ipam.IpamId, Tier: 'free' }, admin)).Ipam.Tier).toBe('free');
+    // Now the free tier's cool-down (0) applies to new releases; the hold still ends at its own time.
+    await sweepAfter(h, 61);
+    expect((await h.call('AllocateIpamPoolCidr', { IpamPoolId, NetmaskLength: 29 }, admin)).IpamPoolAllocation.Cidr).toBe(
+      IpamPoolAllocation.Cidr,
+    );
   });
 });
