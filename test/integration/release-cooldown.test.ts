@@ -20,8 +20,8 @@ afterEach(async () => {
  * free tier (public scopes only) a public pool holding an Amazon-provided /29. Allocations take
  * half the pool.
  */
-async function poolOf(tier: 'free' | 'advanced', configure: (h: UseCaseHarness) => void = () => {}) {
-  const h = await createUseCaseHarness();
+async function poolOf(tier: 'free' | 'advanced', configure: (h: UseCaseHarness) => void = () => {}, soleServerSince?: Date) {
+  const h = await createUseCaseHarness({ soleServerSince });
   harnesses.push(h);
   configure(h);
   const { Ipam } = await h.call('CreateIpam', { Tier: tier });
@@ -74,10 +74,18 @@ describe('the release cool-down of IPAM pool allocations', () => {
     }
   });
 
-  it('holds released space on an advanced-tier IPAM until the sweep after the end time gives it back', async () => {
-    const pool = await poolOf('advanced', (h) => {
-      h.deps.publicSpace.releaseCooldownSeconds = 60;
-    });
+  // Under npm start (soleServerSince) the owner's release reads nothing (rememberedRelease): the hold takes that path too.
+  it.each([
+    ['', undefined],
+    [' (npm start: the release that reads nothing)', new Date()],
+  ])('holds released space on an advanced-tier IPAM until the sweep after the end time gives it back%s', async (_, soleServerSince) => {
+    const pool = await poolOf(
+      'advanced',
+      (h) => {
+        h.deps.publicSpace.releaseCooldownSeconds = 60;
+      },
+      soleServerSince,
+    );
     const { harness } = pool;
     const first = await pool.allocate();
     expect(first.Cidr).toBe('10.0.0.0/25');
