@@ -91,7 +91,15 @@ describe('the release cool-down of IPAM pool allocations', () => {
     expect(first.Cidr).toBe('10.0.0.0/25');
     await pool.release(first);
 
-    // Released as far as any caller sees: not listed, not found by id, not releasable again.
+    // Released as far as any caller sees: announced once, not listed, not found by id, not releasable again.
+    const releasedEvents = () =>
+      harness.events
+        .published()
+        .filter((event) => event['detail-type'] === 'IPAM Pool Allocation Change')
+        .map((event) => event.detail as { change: string; ipamPoolAllocationId: string })
+        .filter((detail) => detail.change === 'released')
+        .map((detail) => detail.ipamPoolAllocationId);
+    expect(releasedEvents()).toEqual([first.IpamPoolAllocationId]);
     expect(await pool.listed()).toEqual([]);
     await expectRefusal(
       harness.call('GetIpamPoolAllocations', { IpamPoolId: pool.IpamPoolId, IpamPoolAllocationId: first.IpamPoolAllocationId }),
@@ -114,6 +122,7 @@ describe('the release cool-down of IPAM pool allocations', () => {
     await sweepAfter(harness, 61);
     await sweepAfter(harness, 61);
     expect(await pool.free()).toEqual(['10.0.0.0/25']);
+    expect(releasedEvents()).toEqual([first.IpamPoolAllocationId]);
     expect((await pool.allocate()).Cidr).toBe('10.0.0.0/25');
     expect((await pool.listed()).sort()).toEqual(['10.0.0.0/25', '10.0.0.128/25']);
   });
