@@ -72,11 +72,13 @@ export interface PublicSpaceConfig {
   /** Simulated Amazon-owned IPv4 space for contiguous Elastic IP blocks. */
   amazonIpv4Space: string;
   /**
-   * Seconds a released Elastic IP address waits before it is handed out again
-   * (IPAM_RELEASE_COOLDOWN_S, spec DN-35). Default 0: at once, our deliberate improvement over
-   * AWS's minutes to 48 hours.
+   * Seconds a released Elastic IP address (any IPAM tier), or a released allocation of an
+   * advanced-tier IPAM's pool, waits before it is handed out again (IPAM_RELEASE_COOLDOWN_S,
+   * spec §2.4, DN-35). Default 0: at once, our deliberate improvement over AWS's minutes to 48 hours.
    */
   releaseCooldownSeconds: number;
+  /** The same for a released allocation of a free-tier IPAM's pool (IPAM_FREE_TIER_RELEASE_COOLDOWN_S; AWS: up to 48 hours). Default 0. */
+  freeTierReleaseCooldownSeconds: number;
   /** The instances and network interfaces of embedded mode (IPAM_EC2_INSTANCES_FILE, ports/ec2-instances.ts); undefined = none. */
   instancesFile: string | undefined;
 }
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env, projectRoot = process.cwd()):
       amazonIpv6Space: env.IPAM_AMAZON_IPV6_SPACE || '2001:db8::/32',
       amazonIpv4Space: env.IPAM_AMAZON_IPV4_SPACE || '198.51.100.0/24',
       releaseCooldownSeconds: integer(env, 'IPAM_RELEASE_COOLDOWN_S', 0),
+      freeTierReleaseCooldownSeconds: integer(env, 'IPAM_FREE_TIER_RELEASE_COOLDOWN_S', 0),
       instancesFile: env.IPAM_EC2_INSTANCES_FILE ? path.resolve(projectRoot, env.IPAM_EC2_INSTANCES_FILE) : undefined,
     },
     ec2Upstream: ec2Upstream(env),

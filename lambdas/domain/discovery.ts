@@ -457,7 +457,8 @@ function markOverlaps(evaluated: EvaluatedResourceCidr[], view: IpamView): void 
     });
   }
   const scopeOfPool = new Map(view.pools.map((pool) => [pool.IpamPoolId, pool.ipamScopeId]));
-  for (const allocation of view.allocations.filter((candidate) => candidate.ResourceType === 'custom')) {
+  // A hold of the release cool-down is released: its space is taken, but it overlaps nothing.
+  for (const allocation of view.allocations.filter((candidate) => candidate.ResourceType === 'custom' && !candidate.heldUntil)) {
     const scopeId = scopeOfPool.get(allocation.ipamPoolId);
     if (scopeId !== undefined)
       add(scopeId, { cidr: parseCidr(allocation.Cidr), label: `${allocation.IpamPoolAllocationId} ${allocation.Cidr}` });

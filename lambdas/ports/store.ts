@@ -94,7 +94,11 @@ export interface ObservationWrite {
 export type Write =
   /** Fails if the entity already exists. */
   | { op: 'create'; entity: Entity }
-  /** Stores `entity` with version + 1; fails unless the stored version is `entity.value.version`. */
+  /**
+   * Stores `entity` with version + 1; fails unless the stored version is `entity.value.version`.
+   * A record stored without a version (a custom allocation) is updated with version undefined:
+   * it must exist and still have none, and carries version 1 from then on.
+   */
   | { op: 'update'; entity: Entity & { value: { version: number } } }
   /** Fails unless the entity exists (and, for versioned entities, is at the version given). */
   | { op: 'delete'; entity: Entity }

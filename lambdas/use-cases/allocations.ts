@@ -546,7 +546,7 @@ export async function getIpamPoolAllocations(deps: Dependencies, context: Reques
   const pool = await requirePool(deps, context, input.IpamPoolId, 'GetIpamPoolAllocations');
   if (input.IpamPoolAllocationId !== undefined) {
     const allocation = await deps.store.getAllocation(pool.IpamPoolId, input.IpamPoolAllocationId);
-    if (!allocation) {
+    if (!allocation || allocation.heldUntil) {
       throw new IpamError('InvalidIpamPoolAllocationId.NotFound', awsWords.allocationNotFound(input.IpamPoolAllocationId));
     }
     return { IpamPoolAllocations: matches(allocation) ? [presentAllocation(allocation)] : [] };
@@ -559,7 +559,8 @@ export async function getIpamPoolAllocations(deps: Dependencies, context: Reques
   // out, and the store's position is exactly where the next page starts.
   do {
     const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: limit - found.length, after: position });
-    found.push(...page.items.filter(matches));
+    // A hold (the release cool-down) is released as far as the caller knows.
+    found.push(...page.items.filter((allocation) => !allocation.heldUntil && matches(allocation)));
     position = page.next;
   } while (position && found.length < limit);
   return {
@@ -580,7 +581,7 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
   if (remembered) {
     // Straight to the transaction: its conditions (the allocation is there to take, no free block
     // covers its CIDR) fail safely on a stale guess, and the retry reads the allocation.
-    if (!(await releaseAllocation(deps, remembered.pool, remembered.allocation, 'api'))) {
+    if (!(await releaseOrHold(deps, remembered.pool, remembered.allocation))) {
       throw noAllocationFound(input.IpamPoolAllocationId, cidr, input.IpamPoolId);
     }
     return { Success: true };
@@ -592,7 +593,8 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
   if (view.pool) rememberPool(deps.store, view.pool, mark);
   const pool = await authorizedPool(deps, context, input.IpamPoolId, view.pool, 'ReleaseIpamPoolAllocation');
   const allocation = view.allocation;
-  if (!allocation || allocation.Cidr !== cidr) {
+  // A held allocation (the release cool-down) was released already.
+  if (!allocation || allocation.Cidr !== cidr || allocation.heldUntil) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
   // A principal of a share releases only its own allocations; the pool's owner releases any.
@@ -605,10 +607,75 @@ export async function releaseIpamPoolAllocation(deps: Dependencies, context: Req
       `Allocation ${allocation.IpamPoolAllocationId} belongs to a ${allocation.ResourceType} resource; only custom allocations can be released`,
     );
   }
-  if (!(await releaseAllocation(deps, pool, allocation, 'api', view.freeBuddies))) {
+  if (!(await releaseOrHold(deps, pool, allocation, view.freeBuddies))) {
     throw noAllocationFound(input.IpamPoolAllocationId, cidr, pool.IpamPoolId);
   }
   return { Success: true };
+}
+
+/**
+ * ReleaseIpamPoolAllocation's release: at once (releaseAllocation, today's path, no extra read or
+ * write) unless the IPAM's tier has a release cool-down (spec §2.4, DN-35). Then the allocation
+ * becomes a hold: its space stays taken until the sweep gives it back (holdAllocation). False
+ * when the allocation is already gone or held (a concurrent release won).
+ */
+async function releaseOrHold(deps: Dependencies, pool: IpamPool, allocation: IpamPoolAllocation, freeBuddies?: FreeBlock[]) {
+  const seconds = await releaseCooldownSeconds(deps, pool);
+  return seconds > 0 ? holdAllocation(deps, pool, allocation, seconds) : releaseAllocation(deps, pool, allocation, 'api', freeBuddies);
+}
+
+/**
+ * The release cool-down of an allocation of `pool`, by its IPAM's tier: IPAM_RELEASE_COOLDOWN_S
+ * on the advanced tier, IPAM_FREE_TIER_RELEASE_COOLDOWN_S on the free tier. With neither set
+ * (the default) it reads nothing.
+ */
+async function releaseCooldownSeconds(deps: Dependencies, pool: IpamPool): Promise<number> {
+  const advanced = deps.publicSpace.releaseCooldownSeconds ?? 0;
+  const free = deps.publicSpace.freeTierReleaseCooldownSeconds ?? 0;
+  if (advanced <= 0 && free <= 0) return 0;
+  const ipam = await deps.store.getIpam(pool.ipamId);
+  return ipam?.Tier === 'free' ? free : advanced;
+}
+
+/**
+ * Releases an allocation as the API sees it (announced, hidden, no longer releasable) while its
+ * space stays taken until `seconds` from now: the allocation record stays, marked heldUntil, so
+ * no free block is written and the allocator cannot hand the space out. The sweep gives expired
+ * holds back (giveBackExpiredHolds). False when the allocation is gone or already held.
+ */
+async function holdAllocation(deps: Dependencies, pool: IpamPool, allocation: IpamPoolAllocation, seconds: number): Promise<boolean> {
+  const heldUntil = new Date(deps.now().getTime() + seconds * 1000).toISOString();
+  return retryOnConflict(async (attempt) => {
+    const current = attempt === 0 ? allocation : await deps.store.getAllocation(allocation.ipamPoolId, allocation.IpamPoolAllocationId);
+    if (!current || current.heldUntil) return false;
+    const outbox = outboxFor(deps, [allocationChange(pool, current, 'released', 'api')]);
+    // A custom allocation has no version: the update is conditional on the record existing with none.
+    const hold = { ...current, heldUntil } as IpamPoolAllocation & { version: number };
+    await deps.store.commit([
+      // Invariant: the allocation is still there and not held (a concurrent release or hold fails this), so it is released once.
+      { op: 'update', entity: { type: 'allocation', value: hold } },
+      ...outbox.writes,
+    ]);
+    await outbox.deliver();
+    return true;
+  });
+}
+
+/**
+ * The sweep's part of the release cool-down: gives the space of every hold among `allocations`
+ * whose time is up back to its pool's free space (releaseAllocation: the delete is conditional
+ * on the hold's version, so the space is given back once). Returns how many it gave back.
+ */
+export async function giveBackExpiredHolds(deps: Dependencies, pools: readonly IpamPool[], allocations: readonly IpamPoolAllocation[]) {
+  const now = deps.now().toISOString();
+  const byId = new Map(pools.map((pool) => [pool.IpamPoolId, pool]));
+  let givenBack = 0;
+  for (const allocation of allocations) {
+    const pool = byId.get(allocation.ipamPoolId);
+    if (!pool || !allocation.heldUntil || allocation.heldUntil > now) continue;
+    if (await releaseAllocation(deps, pool, allocation, 'api')) givenBack++;
+  }
+  return givenBack;
 }
 
 /**
@@ -697,7 +764,10 @@ export async function releaseAllocations(
     });
     const outbox = outboxFor(
       deps,
-      givenBack.map(({ release }) => allocationChange(release.pool, release.allocation, 'released', cause)),
+      // A hold (the release cool-down) was announced released when it was held.
+      givenBack
+        .filter(({ allocation }) => !allocation.heldUntil)
+        .map(({ release }) => allocationChange(release.pool, release.allocation, 'released', cause)),
     );
     await deps.store.commit([
       // Invariant: each allocation still exists, so its space is given back exactly once.

@@ -277,7 +277,8 @@ async function foreignAllocation(deps: Dependencies, ipam: Ipam, pools: IpamPool
     let after: string | undefined;
     do {
       const page = await deps.store.listAllocations(pool.IpamPoolId, { limit: 1000, after });
-      const found = page.items.find((allocation) => allocation.ResourceOwner !== ipam.OwnerId);
+      // A hold (the release cool-down) is released already: it only keeps its space taken.
+      const found = page.items.find((allocation) => !allocation.heldUntil && allocation.ResourceOwner !== ipam.OwnerId);
       if (found) return found;
       after = page.next;
     } while (after);

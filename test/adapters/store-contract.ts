@@ -143,6 +143,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getPool('pool-missing')).toBeUndefined();
       });
 
+      it('updates a record stored without a version only while it exists and still has none (a held allocation)', async () => {
+        const read = allocation('pool-hold', 1);
+        // A custom allocation has no version: its update (the release cool-down's hold) is written with none.
+        const hold = { ...read, heldUntil: '2030-01-01T00:00:00.000Z' } as IpamPoolAllocation & { version: number };
+        await expect(store.commit([{ op: 'update', entity: { type: 'allocation', value: hold } }])).rejects.toBeInstanceOf(StoreConflict);
+        expect(await store.getAllocation('pool-hold', read.IpamPoolAllocationId)).toBeUndefined();
+        await store.commit([create({ type: 'allocation', value: read })]);
+        await store.commit([{ op: 'update', entity: { type: 'allocation', value: hold } }]);
+        expect(await store.getAllocation('pool-hold', read.IpamPoolAllocationId)).toEqual({ ...hold, version: 1 });
+        await expect(store.commit([{ op: 'update', entity: { type: 'allocation', value: hold } }])).rejects.toBeInstanceOf(StoreConflict);
+        // Given back at the version read, once.
+        const held = { ...hold, version: 1 };
+        await store.commit([{ op: 'delete', entity: { type: 'allocation', value: held } }]);
+        await expect(store.commit([{ op: 'delete', entity: { type: 'allocation', value: held } }])).rejects.toBeInstanceOf(StoreConflict);
+      });
+
       it('deletes a versioned record only at the version read', async () => {
         await store.commit([create({ type: 'pool', value: pool('pool-d') })]);
         await expect(

@@ -348,7 +348,8 @@ export class DynamoDbStore extends KeyedReads implements Store {
       case 'update': {
         // Invariant: nothing changed the record since it was read and checked. A record stored
         // before its type was versioned (Elastic IPs of 0.1.0) has none: it is updated only while
-        // it still has none, and carries version 1 from then on.
+        // it still has none, and carries version 1 from then on (an allocation put on hold by the
+        // release cool-down too); it must still exist, as in the memory store.
         const read: number | undefined = isVersioned(entity) ? entity.value.version : undefined;
         return {
           Put: {
@@ -356,7 +357,7 @@ export class DynamoDbStore extends KeyedReads implements Store {
             Item: itemOf(entity, (read ?? 0) + 1),
             ExpressionAttributeNames: { '#version': 'version' },
             ...(read === undefined
-              ? { ConditionExpression: 'attribute_not_exists(#version)' }
+              ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#version)' }
               : { ConditionExpression: '#version = :version', ExpressionAttributeValues: { ':version': read } }),
           },
         };

@@ -340,7 +340,8 @@ export class InMemoryStore extends KeyedReads implements Store {
 
   /** The item a write stores (create, update) or names (delete, check, absent). */
   private itemToWrite(write: Write): Item {
-    return write.op === 'update' ? itemOf(write.entity, write.entity.value.version + 1) : itemOf(write.entity);
+    // A record without a version yet (as the DynamoDB store) carries version 1 from its first update.
+    return write.op === 'update' ? itemOf(write.entity, (write.entity.value.version ?? 0) + 1) : itemOf(write.entity);
   }
 
   private conditionHolds(write: Write, stored: Item | undefined): boolean {

@@ -104,6 +104,12 @@ export interface IpamPoolAllocation {
   within: string;
   createdAt: string;
   /**
+   * Set on a released allocation still held by the release cool-down (IPAM_RELEASE_COOLDOWN_S,
+   * IPAM_FREE_TIER_RELEASE_COOLDOWN_S): its space stays taken, it is no longer shown or
+   * releasable, and the sweep gives the space back after this time (ISO 8601).
+   */
+  heldUntil?: string;
+  /**
    * Set only on an allocation waiting for its resource's id (a forwarded create in flight,
    * use-cases/forwarded-companions.ts): the id is then written by a conditional update.
    */

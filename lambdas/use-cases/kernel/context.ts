@@ -102,8 +102,10 @@ export interface SweepDependencies extends Dependencies {
 interface AmazonProvidedSpace {
   amazonIpv6Space: string;
   amazonIpv4Space: string;
-  /** Seconds a released Elastic IP address waits before it is handed out again (IPAM_RELEASE_COOLDOWN_S; absent = 0). */
+  /** Seconds a released Elastic IP address, or a released allocation of an advanced-tier IPAM's pool, waits before it is handed out again (IPAM_RELEASE_COOLDOWN_S; absent = 0). */
   releaseCooldownSeconds?: number;
+  /** Seconds a released allocation of a free-tier IPAM's pool is held (IPAM_FREE_TIER_RELEASE_COOLDOWN_S; absent = 0). */
+  freeTierReleaseCooldownSeconds?: number;
 }
 
 export type Input = Record<string, unknown>;

@@ -20,7 +20,7 @@ import type { IpamResourceCidr } from '../../domain/model/monitoring.ts';
 import type { IpamPool, IpamPoolAllocation } from '../../domain/model/pool.ts';
 import type { IpamEvent, OutboxEntry } from '../../domain/model/events.ts';
 import { type Store, StoreConflict, type Write } from '../../ports/store.ts';
-import { importResourceAllocation, releaseAllocation } from '../allocations.ts';
+import { giveBackExpiredHolds, importResourceAllocation, releaseAllocation } from '../allocations.ts';
 import { forEachConcurrently } from './concurrency.ts';
 import type { SweepDependencies } from '../kernel/context.ts';
 import { retryOnConflict } from '../free-space.ts';
@@ -86,6 +86,8 @@ export async function sweepIpam(
 
   let view = await loadView(deps, ipam, discovered);
   if (await completePendingMoves(deps, view)) view = { ...view, overrides: await deps.store.listResourceCidrOverrides(ipam.IpamId) };
+  // Holds of the release cool-down whose time is up give their space back; the re-read below drops them.
+  await giveBackExpiredHolds(deps, view.pools, view.allocations);
   const released = await releaseVanished(deps, view, readAccounts, sampleTime);
   view = { ...view, allocations: await allocationsOf(deps, view.pools) };
   const imported = await importDiscovered(deps, view);
