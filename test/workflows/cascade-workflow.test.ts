@@ -156,15 +156,17 @@ describe('cascade deletes', () => {
   });
 
   // Each commit is atomic, so a crash lands between two of them. The cascade of poolTree() commits
-  // in this order: 1-2 mark the middle and bottom pools deleting; 3 releases the bottom pool's
-  // allocation and 4-11 merge its space back into one block; 12-14 deprovision the bottom CIDR
-  // (giving it back to the middle pool) and delete the bottom pool; 15-24 the same release and
-  // merges in the middle pool; 25 deprovisions the middle CIDR and 26-28 merge it into the top pool…
+  // in this order (a merge takes up to four levels of buddies per commit): 1-2 mark the middle and
+  // bottom pools deleting; 3 releases the bottom pool's allocation and 4 merges its space back into
+  // one block; 5-6 deprovision the bottom CIDR (giving it back to the middle pool) and 7 deletes the
+  // bottom pool; 8-9 the same release and merge in the middle pool; 10-11 deprovision the middle
+  // CIDR (giving it back to the top pool) and 12 merges it there; 13 deletes the middle pool; 14-20
+  // do the same for the top pool, and 21 finishes the execution.
   it.each([
     [2, 'after marking the children deleting'],
-    [5, "while merging the bottom pool's released allocation"],
-    [14, 'after the bottom pool is gone'],
-    [26, "while merging the middle pool's CIDR back into the top pool"],
+    [3, "while merging the bottom pool's released allocation"],
+    [7, 'after the bottom pool is gone'],
+    [11, "while merging the middle pool's CIDR back into the top pool"],
   ])('a cascade that died after %i commits of deletePoolTree (%s) is finished by the resumed execution', async (commits) => {
     const store = await dyingStore();
     const crashed = await createUseCaseHarness({
