@@ -47,6 +47,12 @@ export interface DeploymentConfig {
   amazonIpv6Space: string;
   /** The simulated Amazon-provided IPv4 space of contiguous blocks (IPAM_AMAZON_IPV4_SPACE). */
   amazonIpv4Space: string;
+  /** Seconds released Elastic IPs and advanced-tier pool allocations are held before reuse (IPAM_RELEASE_COOLDOWN_S; 0 = at once). */
+  releaseCooldownSeconds: number;
+  /** The same for free-tier IPAMs' pool allocations (IPAM_FREE_TIER_RELEASE_COOLDOWN_S; AWS: up to 48 hours). */
+  freeTierReleaseCooldownSeconds: number;
+  /** Days a delivered event stays readable through ListRecentEvents (IPAM_RECENT_EVENTS_RETENTION_DAYS). */
+  recentEventsRetentionDays: number;
 }
 
 /** Where each setting comes from: [context key, environment variable]. */
@@ -68,6 +74,9 @@ const SOURCES = {
   throttlingBurstLimit: ['throttlingBurstLimit', 'IPAM_THROTTLING_BURST_LIMIT'],
   byoipDnsResolver: ['byoipDnsResolver', 'IPAM_BYOIP_DNS_RESOLVER'],
   byoipRdapUrl: ['byoipRdapUrl', 'IPAM_BYOIP_RDAP_URL'],
+  releaseCooldownSeconds: ['releaseCooldownSeconds', 'IPAM_RELEASE_COOLDOWN_S'],
+  freeTierReleaseCooldownSeconds: ['freeTierReleaseCooldownSeconds', 'IPAM_FREE_TIER_RELEASE_COOLDOWN_S'],
+  recentEventsRetentionDays: ['recentEventsRetentionDays', 'IPAM_RECENT_EVENTS_RETENTION_DAYS'],
   amazonIpv6Space: ['amazonIpv6Space', 'IPAM_AMAZON_IPV6_SPACE'],
   amazonIpv4Space: ['amazonIpv4Space', 'IPAM_AMAZON_IPV4_SPACE'],
 } as const satisfies Record<keyof DeploymentConfig, readonly [string, string]>;
@@ -163,6 +172,10 @@ export function loadDeploymentConfig(node: Pick<Node, 'tryGetContext'>, env: Env
     // Documentation ranges (RFC 3849, RFC 5737) by default, as under npm start: nothing real is handed out.
     amazonIpv6Space: text('amazonIpv6Space', '2001:db8::/32', IPV6_CIDR, 'an IPv6 CIDR'),
     amazonIpv4Space: text('amazonIpv4Space', '198.51.100.0/24', IPV4_CIDR, 'an IPv4 CIDR'),
+    // Released space is reusable at once by default (DN-35); up to a week when mimicking AWS's delays.
+    releaseCooldownSeconds: count('releaseCooldownSeconds', 0, 0, 7 * 24 * 3600),
+    freeTierReleaseCooldownSeconds: count('freeTierReleaseCooldownSeconds', 0, 0, 7 * 24 * 3600),
+    recentEventsRetentionDays: count('recentEventsRetentionDays', 7, 1, 365),
   };
 }
 

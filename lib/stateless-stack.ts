@@ -79,6 +79,10 @@ export class StatelessStack extends Stack {
       IPAM_BYOIP_RDAP_URL: config.byoipRdapUrl,
       IPAM_AMAZON_IPV6_SPACE: config.amazonIpv6Space,
       IPAM_AMAZON_IPV4_SPACE: config.amazonIpv4Space,
+      // Release cool-downs (the api's releases, the sweep's give-backs) and how long recent events stay listed.
+      IPAM_RELEASE_COOLDOWN_S: String(config.releaseCooldownSeconds),
+      IPAM_FREE_TIER_RELEASE_COOLDOWN_S: String(config.freeTierReleaseCooldownSeconds),
+      IPAM_RECENT_EVENTS_RETENTION_DAYS: String(config.recentEventsRetentionDays),
     };
 
     // Workflows: the task Lambda and one state machine per ASL file. Without the task handler

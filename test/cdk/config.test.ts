@@ -27,6 +27,9 @@ test('defaults: stage prod, prefix ipam, retain, open to all, 5-minute sweeps, E
     byoipRdapUrl: 'https://rdap.org',
     amazonIpv6Space: '2001:db8::/32',
     amazonIpv4Space: '198.51.100.0/24',
+    releaseCooldownSeconds: 0,
+    freeTierReleaseCooldownSeconds: 0,
+    recentEventsRetentionDays: 7,
   });
   expect(load({ namePrefix: 'team-a' }).metricsNamespace).toBe('team-a');
 });
@@ -121,4 +124,14 @@ describe('bad values name the setting and the value', () => {
   ])('%o', (context, message) => {
     expect(() => load(context)).toThrow(message);
   });
+});
+
+test('release cool-downs and recent-event retention: integers in range, passed to the functions as the runtime reads them', () => {
+  expect(load({ releaseCooldownSeconds: '300', freeTierReleaseCooldownSeconds: 172800, recentEventsRetentionDays: '30' })).toMatchObject({
+    releaseCooldownSeconds: 300,
+    freeTierReleaseCooldownSeconds: 172800,
+    recentEventsRetentionDays: 30,
+  });
+  expect(() => load({ releaseCooldownSeconds: '-1' })).toThrow(/releaseCooldownSeconds .* must be an integer from 0 to 604800, got '-1'/);
+  expect(() => load({ recentEventsRetentionDays: 0 })).toThrow(/recentEventsRetentionDays .* must be an integer from 1 to 365, got '0'/);
 });

@@ -131,6 +131,16 @@ describe('Lambda functions', () => {
       IPAM_RECONCILE_GRACE_S: '60',
     });
   });
+
+  test('the api and the sweep hold released space and keep recent events as configured (defaults: at once, 7 days)', () => {
+    for (const name of ['ApiHandler', 'DiscoverySweep']) {
+      expect(variablesOf(name)).toMatchObject({
+        IPAM_RELEASE_COOLDOWN_S: '0',
+        IPAM_FREE_TIER_RELEASE_COOLDOWN_S: '0',
+        IPAM_RECENT_EVENTS_RETENTION_DAYS: '7',
+      });
+    }
+  });
 });
 
 describe('state machines', () => {
