@@ -9,7 +9,6 @@ import {
   QueryCommand,
   TransactGetCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,10 +43,10 @@ import {
   poolPartition,
 } from './keys.ts';
 import { KeyedReads } from './keyed-reads.ts';
+import { SharedTransactions, TRANSACTION_LIMIT, type TransactItem } from './shared-transactions.ts';
 import { TIME_TO_LIVE_ATTRIBUTE } from './table-schema.ts';
 import { answerUnavailableWhenRetriesRunOut } from './unavailable.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
 type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
@@ -56,7 +55,6 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** History is kept for three years after it ends (spec §17). */
 const HISTORY_RETENTION_SECONDS = 3 * 365 * 24 * 3600;
-const TRANSACTION_LIMIT = 100;
 /** A snapshot read that keeps meeting writes in flight gives up after this many tries (a lost race). */
 const SNAPSHOT_ATTEMPTS = 20;
 
@@ -109,11 +107,15 @@ function decodePosition(position: string | undefined): Item | undefined {
 export class DynamoDbStore extends KeyedReads implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly transactions: SharedTransactions;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     super();
     this.doc = doc;
     this.tableName = tableName;
+    this.transactions = new SharedTransactions(async (items) => {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+    });
     answerUnavailableWhenRetriesRunOut(doc);
   }
 
@@ -220,7 +222,8 @@ export class DynamoDbStore extends KeyedReads implements Store {
       // The SDK gives each call a ClientRequestToken of its own (an idempotency token in DynamoDB's
       // model), so its retry of a transaction that landed but whose answer was lost (a timeout, a
       // dropped connection) succeeds without applying it twice (test/faults/injected-faults.test.ts).
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      // Concurrent commits of this process may share one transaction (shared-transactions.ts).
+      await this.transactions.commit(items);
     } catch (error) {
       if (error instanceof TransactionCanceledException && isLostRace(error)) throw new StoreConflict(describeCancellation(error));
       if (error instanceof TransactionCanceledException && isThrottled(error)) throw new StoreUnavailable(describeCancellation(error));
