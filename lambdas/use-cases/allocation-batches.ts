@@ -7,13 +7,14 @@
 // committed in turn) and commits it in one transaction. A caller that finds its pool idle is a
 // batch of one and takes today's single path (allocations.ts). In Lambda each environment serves
 // one request at a time, so every batch is of one there.
-import { type BatchOutcome, type BatchRequest, type CandidateStream, planBatch } from '../domain/batch-placement.ts';
+import { type BatchOutcome, type BatchPlan, type BatchRequest, type CandidateStream, planBatch } from '../domain/batch-placement.ts';
 import type { Cidr } from '../domain/cidr.ts';
 import type { FreeBlock, IpamPool } from '../domain/model/pool.ts';
 import { StoreConflict, type Write } from '../ports/store.ts';
 import type { Dependencies, Output } from './kernel/context.ts';
 import { type Announcement, outboxFor } from './kernel/outbox.ts';
 import type { Placement } from './free-space.ts';
+import { forgetWarm, rememberCarve, warmMark, warmPool } from './warm-free-space.ts';
 
 /** Items a batch's transaction may hold: DynamoDB's limit is 100, and the margin is for the adapters and the pool's check. */
 const MAX_BATCH_ITEMS = 90;
@@ -24,7 +25,9 @@ const CANDIDATES_PER_READ = 10;
 export interface BatchEntry {
   request: BatchRequest;
   family: Cidr['family'];
-  /** The pool as the request's rules were checked on it, when it was remembered rather than read: the batch's commit checks its version. */
+  /** The pool as the request's rules were checked on it. */
+  pool: IpamPool;
+  /** The same, when it was remembered rather than read: the batch's commit checks its version. */
   checkedOn?: IpamPool;
   /** The ClientToken's key (TokenInCommit.key), if any: two requests with one token never share a transaction. */
   tokenKey?: string;
@@ -147,8 +150,10 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
   let outcomes: BatchOutcome[];
   let settle: () => Promise<void>;
   let committing = false;
+  // Before the plan's reads: its carve is remembered only if no other commit touches the pool meanwhile.
+  const mark = warmMark(deps.store, poolId);
   try {
-    const plan = await planWithReads(deps, poolId, batch);
+    const { streams, ...plan } = await planWithReads(deps, poolId, batch);
     outcomes = plan.outcomes;
     const placed = batch.flatMap((waiting, i) => {
       const outcome = outcomes[i];
@@ -177,6 +182,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
     ];
     committing = true;
     await deps.store.commit(writes);
+    rememberBatchCarve(deps, batch, outcomes, mark, streams, writes);
     settle = async () => {
       try {
         await outbox.deliver();
@@ -185,6 +191,8 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
       }
     };
   } catch (error) {
+    // The plan may have come from the warm view: the next one reads the store.
+    forgetWarm(deps.store, poolId);
     if (error instanceof StoreConflict) return afterLostRace(batch);
     // Any other failure: each request tries alone, in arrival order, and meets its own outcome.
     // Except after a commit that failed without an answer (the store unavailable): it may have
@@ -230,11 +238,25 @@ async function afterLostRace(batch: Waiting[]): Promise<Waiting[]> {
   return again;
 }
 
-/** planBatch, reading the best-fit candidates of each netmask as far as the plan needs them. */
-async function planWithReads(deps: Dependencies, spaceId: string, batch: Waiting[]) {
+/**
+ * planBatch, reading the best-fit candidates of each netmask as far as the plan needs them. The
+ * pool's warm view (warm-free-space.ts), while exact, holds the best /p candidates of the store in
+ * order: the plan starts from them without a read, and reads the store only if it needs more.
+ */
+async function planWithReads(
+  deps: Dependencies,
+  spaceId: string,
+  batch: Waiting[],
+): Promise<BatchPlan & { streams: ReadonlyMap<number, CandidateStream> }> {
+  const requests = batch.map((waiting) => waiting.entry.request);
+  const warm = warmPool(deps.store, spaceId);
+  if (warm) {
+    const stream: CandidateStream = { blocks: warm.pieces, complete: false };
+    const plan = planBatch(requests, (prefixLength) => (prefixLength === warm.netmask ? stream : EMPTY_STREAM), MAX_BATCH_ITEMS);
+    if (!('more' in plan)) return { ...plan, streams: new Map([[warm.netmask, stream]]) };
+  }
   const family = batch[0].entry.family;
   const streams = new Map<number, { stream: CandidateStream & { blocks: FreeBlock[] }; next: AsyncIterator<FreeBlock> }>();
-  const requests = batch.map((waiting) => waiting.entry.request);
   const read = async (prefixLength: number) => {
     let reading = streams.get(prefixLength);
     if (!reading) {
@@ -257,7 +279,35 @@ async function planWithReads(deps: Dependencies, spaceId: string, batch: Waiting
   await Promise.all([...new Set(requests.map((request) => request.prefixLength))].map(read));
   for (;;) {
     const plan = planBatch(requests, (prefixLength) => streams.get(prefixLength)!.stream, MAX_BATCH_ITEMS);
-    if (!('more' in plan)) return plan;
+    if (!('more' in plan)) return { ...plan, streams: new Map([...streams].map(([prefixLength, { stream }]) => [prefixLength, stream])) };
     await read(plan.more);
   }
+}
+
+/** Not read yet: the plan asks for more, and planWithReads reads the store. */
+const EMPTY_STREAM: CandidateStream = { blocks: [], complete: false };
+
+/**
+ * After a batch of plain /p requests committed: remembers the pool's warm view as the single path
+ * does (rememberCarve). The blocks it read for /p and did not take, with the pieces it left, are
+ * the store's best /p candidates: every block it did not read comes after them in best-fit order.
+ */
+function rememberBatchCarve(
+  deps: Dependencies,
+  batch: readonly Waiting[],
+  outcomes: readonly BatchOutcome[],
+  mark: number | undefined,
+  streams: ReadonlyMap<number, CandidateStream>,
+  writes: readonly Write[],
+): void {
+  const { prefixLength } = batch[0].entry.request;
+  const plain = batch.every(
+    ({ entry: { request } }) => request.prefixLength === prefixLength && !request.allowed.length && !request.disallowed.length,
+  );
+  const stream = streams.get(prefixLength);
+  if (!plain || !stream || outcomes.includes('unplaced')) return;
+  const taken = new Set(writes.flatMap(({ op, entity }) => (op === 'delete' && entity.type === 'free-block' ? [entity.value.cidr] : [])));
+  const pool = batch.map(({ entry }) => entry.pool).reduce((a, b) => (b.version > a.version ? b : a));
+  const rest = stream.blocks.filter((block) => !taken.has(block.cidr));
+  rememberCarve(deps.store, pool, prefixLength, mark, rest, writes);
 }

@@ -243,7 +243,9 @@ async function allocateWith(
     {
       request: { prefixLength: netmask, allowed, disallowed, items: context.clientToken ? 2 : 1 },
       family: pool.AddressFamily,
-      checkedOn: start.known ? pool : undefined,
+      pool,
+      // Checked on a remembered pool (known, or the warm view's): the batch's commit checks its version.
+      checkedOn: start.known || start.warm ? pool : undefined,
       tokenKey: context.clientToken?.key,
       tokenTaken:
         context.clientToken &&

@@ -69,12 +69,14 @@ async function gatedSetUp(warm: boolean) {
   let held: Promise<void> | undefined;
   let armed = false;
   let poolReads = 0;
+  let reads = 0;
   const store = await newTestStore();
   const gated = new Proxy(store, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       if (property === 'getPool') poolReads++;
+      if (property !== 'commit' && property !== 'deleteOutboxEntries') reads++;
       if (property !== 'commit') return value.bind(target);
       return async (writes: Parameters<Store['commit']>[0]) => {
         if (armed && !held && writes.some((write) => write.entity.type === 'allocation')) {
@@ -96,12 +98,19 @@ async function gatedSetUp(warm: boolean) {
     async hold(netmask: number) {
       armed = true;
       poolReads = 0;
+      reads = 0;
       const first = allocate(setup, netmask);
       while (!release) await new Promise((resolve) => setTimeout(resolve, 1));
       return { first };
     },
     release: () => release!(),
     poolReads: () => poolReads,
+    /** Reads of any kind since hold() or the last call. */
+    takeReads: () => {
+      const count = reads;
+      reads = 0;
+      return count;
+    },
   };
 }
 
@@ -349,5 +358,25 @@ describe('a warm free-space view (npm start)', () => {
     gated.release();
     expect((await first).Cidr).toBe('10.0.0.0/28');
     for (const answer of await Promise.all(queued)) expect(answer.message).toMatch(/maximum netmask length is 27/);
+  });
+
+  it('plans a batch on a warm pool from the view, without a read, and leaves the pool warm for the next caller', async () => {
+    const burst = async (warm: boolean) => {
+      const gated = await gatedSetUp(warm);
+      const cidrs = [(await allocate(gated.setup, 28)).Cidr];
+      const { first } = await gated.hold(28);
+      const queued = Array.from({ length: 12 }, () => allocate(gated.setup, 28));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gated.release();
+      cidrs.push((await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr));
+      const burstReads = gated.takeReads();
+      cidrs.push((await allocate(gated.setup, 28)).Cidr);
+      return { cidrs: cidrs.sort(), burstReads, nextReads: gated.takeReads() };
+    };
+    const warm = await burst(true);
+    const cold = await burst(false);
+    expect(warm.cidrs).toEqual(cold.cidrs);
+    expect(cold.burstReads).toBeGreaterThan(0);
+    expect(warm).toMatchObject({ burstReads: 0, nextReads: 0 });
   });
 });
