@@ -143,7 +143,8 @@ function alone(waiting: Waiting): Promise<void> {
 
 /** Plans and commits one batch; returns the requests that did not fit in its transaction. Never throws. */
 async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): Promise<Waiting[]> {
-  if (batch.length === 1) {
+  // A batch of one takes the single path, unless the warm view places it without a read.
+  if (batch.length === 1 && !warmPool(deps.store, poolId)) {
     await alone(batch[0]);
     return [];
   }

@@ -360,23 +360,29 @@ describe('a warm free-space view (npm start)', () => {
     for (const answer of await Promise.all(queued)) expect(answer.message).toMatch(/maximum netmask length is 27/);
   });
 
-  it('plans a batch on a warm pool from the view, without a read, and leaves the pool warm for the next caller', async () => {
-    const burst = async (warm: boolean) => {
-      const gated = await gatedSetUp(warm);
-      const cidrs = [(await allocate(gated.setup, 28)).Cidr];
-      const { first } = await gated.hold(28);
-      const queued = Array.from({ length: 12 }, () => allocate(gated.setup, 28));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      gated.release();
-      cidrs.push((await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr));
-      const burstReads = gated.takeReads();
-      cidrs.push((await allocate(gated.setup, 28)).Cidr);
-      return { cidrs: cidrs.sort(), burstReads, nextReads: gated.takeReads() };
-    };
-    const warm = await burst(true);
-    const cold = await burst(false);
-    expect(warm.cidrs).toEqual(cold.cidrs);
-    expect(cold.burstReads).toBeGreaterThan(0);
-    expect(warm).toMatchObject({ burstReads: 0, nextReads: 0 });
-  });
+  it.each([
+    [12, 'a batch'],
+    [1, 'a lone caller'],
+  ])(
+    'places %i caller(s) queued on a warm pool (%s) from the view, without a read, and leaves the pool warm for the next caller',
+    async (count) => {
+      const burst = async (warm: boolean) => {
+        const gated = await gatedSetUp(warm);
+        const cidrs = [(await allocate(gated.setup, 28)).Cidr];
+        const { first } = await gated.hold(28);
+        const queued = Array.from({ length: count }, () => allocate(gated.setup, 28));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        gated.release();
+        cidrs.push((await first).Cidr, ...(await Promise.all(queued)).map((allocation) => allocation.Cidr));
+        const burstReads = gated.takeReads();
+        cidrs.push((await allocate(gated.setup, 28)).Cidr);
+        return { cidrs: cidrs.sort(), burstReads, nextReads: gated.takeReads() };
+      };
+      const warm = await burst(true);
+      const cold = await burst(false);
+      expect(warm.cidrs).toEqual(cold.cidrs);
+      expect(cold.burstReads).toBeGreaterThan(0);
+      expect(warm).toMatchObject({ burstReads: 0, nextReads: 0 });
+    },
+  );
 });
