@@ -89,13 +89,10 @@ describe.skipIf(skipUnless(hasChromium, 'the console browser tests', 'no chromiu
       await expect.poll(() => flash().textContent()).toMatch(/^Created ipam-policy-[0-9a-f]+\.$/);
       policyId = /(ipam-policy-[0-9a-f]+)/.exec((await flash().textContent())!)![1];
       const policies = page.getByRole('table', { name: `Policies of ${ipamId}` });
-      expect(await policies.locator('tbody tr td').allTextContents()).toEqual([
-        policyId,
-        'create-complete',
-        'us-east-1',
-        'nowhere',
-        'Delete',
-      ]);
+      // The note shows as soon as the call answers; the page renders again right after.
+      await expect
+        .poll(() => policies.locator('tbody tr td').allTextContents())
+        .toEqual([policyId, 'create-complete', 'us-east-1', 'nowhere', 'Delete']);
       await accessible('policies');
     });
 
