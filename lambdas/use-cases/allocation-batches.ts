@@ -27,8 +27,8 @@ export interface BatchEntry {
   family: Cidr['family'];
   /** The pool as the request's rules were checked on it. */
   pool: IpamPool;
-  /** The same, when it was remembered rather than read: the batch's commit checks its version. */
-  checkedOn?: IpamPool;
+  /** That pool was remembered rather than read: the batch's commit checks its version. */
+  poolRemembered: boolean;
   /** The ClientToken's key (TokenInCommit.key), if any: two requests with one token never share a transaction. */
   tokenKey?: string;
   /** The allocation at `placement`: its own writes (BatchRequest.items of them), event and answer. */
@@ -154,7 +154,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
   // Before the plan's reads: its carve is remembered only if no other commit touches the pool meanwhile.
   const mark = warmMark(deps.store, poolId);
   try {
-    const { streams, ...plan } = await planWithReads(deps, poolId, batch);
+    const plan = await planWithReads(deps, poolId, batch);
     outcomes = plan.outcomes;
     const placed = batch.flatMap((waiting, i) => {
       const outcome = outcomes[i];
@@ -183,7 +183,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
     ];
     committing = true;
     await deps.store.commit(writes);
-    rememberBatchCarve(deps, batch, outcomes, mark, streams, writes);
+    rememberBatchCarve(deps, batch, plan, mark, writes);
     settle = async () => {
       try {
         await outbox.deliver();
@@ -217,7 +217,7 @@ async function runBatch(deps: Dependencies, poolId: string, batch: Waiting[]): P
  * until alone, where it reads the pool.
  */
 function poolChecks(entries: readonly BatchEntry[]): Write[] {
-  const pools = entries.flatMap((entry) => (entry.checkedOn ? [entry.checkedOn] : []));
+  const pools = entries.flatMap((entry) => (entry.poolRemembered ? [entry.pool] : []));
   if (pools.length === 0) return [];
   const oldest = pools.reduce((a, b) => (b.version < a.version ? b : a));
   return [{ op: 'check', entity: { type: 'pool', value: oldest } }];
@@ -239,16 +239,15 @@ async function afterLostRace(batch: Waiting[]): Promise<Waiting[]> {
   return again;
 }
 
+/** A batch's plan, with the candidates it was made from, by netmask. */
+type PlanWithReads = BatchPlan & { streams: ReadonlyMap<number, CandidateStream> };
+
 /**
  * planBatch, reading the best-fit candidates of each netmask as far as the plan needs them. The
  * pool's warm view (warm-free-space.ts), while exact, holds the best /p candidates of the store in
  * order: the plan starts from them without a read, and reads the store only if it needs more.
  */
-async function planWithReads(
-  deps: Dependencies,
-  spaceId: string,
-  batch: Waiting[],
-): Promise<BatchPlan & { streams: ReadonlyMap<number, CandidateStream> }> {
+async function planWithReads(deps: Dependencies, spaceId: string, batch: Waiting[]): Promise<PlanWithReads> {
   const requests = batch.map((waiting) => waiting.entry.request);
   const warm = warmPool(deps.store, spaceId);
   if (warm) {
@@ -296,18 +295,17 @@ const EMPTY_STREAM: CandidateStream = { blocks: [], complete: false };
 function rememberBatchCarve(
   deps: Dependencies,
   batch: readonly Waiting[],
-  outcomes: readonly BatchOutcome[],
+  plan: PlanWithReads,
   mark: number | undefined,
-  streams: ReadonlyMap<number, CandidateStream>,
   writes: readonly Write[],
 ): void {
   const { prefixLength } = batch[0].entry.request;
   const plain = batch.every(
     ({ entry: { request } }) => request.prefixLength === prefixLength && !request.allowed.length && !request.disallowed.length,
   );
-  const stream = streams.get(prefixLength);
-  if (!plain || !stream || outcomes.includes('unplaced')) return;
-  const taken = new Set(writes.flatMap(({ op, entity }) => (op === 'delete' && entity.type === 'free-block' ? [entity.value.cidr] : [])));
+  const stream = plan.streams.get(prefixLength);
+  if (!plain || !stream || plan.outcomes.includes('unplaced')) return;
+  const taken = new Set(plan.taken.map((block) => block.cidr));
   const pool = batch.map(({ entry }) => entry.pool).reduce((a, b) => (b.version > a.version ? b : a));
   const rest = stream.blocks.filter((block) => !taken.has(block.cidr));
   rememberCarve(deps.store, pool, prefixLength, mark, rest, writes);

@@ -245,7 +245,7 @@ async function allocateWith(
       family: pool.AddressFamily,
       pool,
       // Checked on a remembered pool (known, or the warm view's): the batch's commit checks its version.
-      checkedOn: start.known || start.warm ? pool : undefined,
+      poolRemembered: Boolean(start.known || start.warm),
       tokenKey: context.clientToken?.key,
       tokenTaken:
         context.clientToken &&

@@ -40,19 +40,11 @@ export class SharedTransactions {
     this.send = send;
   }
 
-  /** Commits `items` in one transaction, alone or with other commits queued beside it. */
-  async commit(items: TransactItem[]): Promise<void> {
-    if (this.inFlight < LANES && this.queue.length === 0) {
-      this.inFlight++;
-      try {
-        await this.send(items);
-      } finally {
-        this.inFlight--;
-        this.next();
-      }
-      return;
-    }
-    return new Promise<void>((resolve, reject) => this.queue.push({ items, keys: items.map(itemKey), resolve, reject }));
+  /** Commits `items` in one transaction: at once while a lane is free, else with the commits queued beside it. */
+  commit(items: TransactItem[]): Promise<void> {
+    const committed = new Promise<void>((resolve, reject) => this.queue.push({ items, keys: items.map(itemKey), resolve, reject }));
+    this.next();
+    return committed;
   }
 
   /** Sends the next shared transaction while a lane is free. */
