@@ -53,12 +53,16 @@ async function poolOf(tier: 'free' | 'advanced', configure: (h: UseCaseHarness) 
   };
 }
 
-/** Runs the sweep as if `seconds` had passed (the injected clock), then puts the clock back. */
-async function sweepAfter(h: UseCaseHarness, seconds: number) {
+/**
+ * Runs `sweeps` concurrent sweeps as if `seconds` had passed (the injected clock), then puts the
+ * clock back once all are done: a sweep that puts it back while another still runs would send that
+ * one back in time.
+ */
+async function sweepAfter(h: UseCaseHarness, seconds: number, sweeps = 1) {
   const realNow = h.deps.now;
   h.deps.now = () => new Date(realNow().getTime() + seconds * 1000);
   try {
-    await runDiscoverySweep(h.deps as SweepDependencies);
+    await Promise.all(Array.from({ length: sweeps }, () => runDiscoverySweep(h.deps as SweepDependencies)));
   } finally {
     h.deps.now = realNow;
   }
@@ -155,7 +159,7 @@ describe('the release cool-down of IPAM pool allocations', () => {
     const results = await Promise.allSettled([pool.release(first), pool.release(first), pool.release(first)]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect(await pool.free()).toEqual(['10.0.0.128/25']);
-    await Promise.all([sweepAfter(pool.harness, 61), sweepAfter(pool.harness, 61)]);
+    await sweepAfter(pool.harness, 61, 2);
     expect(await pool.free()).toEqual(['10.0.0.0/24']);
   });
 
