@@ -263,7 +263,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey },
     maxAttempts: 1,
   });
-  workspace = await terraformWorkspace((directory) => configuration(directory, service.url), 'main.tf.json');
+  workspace = await terraformWorkspace((directory) => configuration(directory, service.url), 'main.tf.json', { shareProvider: true });
 }, 120_000);
 
 afterAll(async () => {

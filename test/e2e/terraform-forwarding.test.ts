@@ -77,7 +77,7 @@ describe.skipIf(motoMissing() || skipUnless(!terraformSkipReason, 'the Terraform
       upstream = await ec2As(moto.endpoint, MOTO_DEFAULT_ACCOUNT, 'us-east-1');
       await deleteDefaultVpc(upstream);
       service = await startTestService({ env: forwardingTo(moto.endpoint) });
-      workspace = await terraformWorkspace(configuration(service.url));
+      workspace = await terraformWorkspace(configuration(service.url), 'main.tf', { shareProvider: true });
     }, 120_000);
     afterAll(async () => {
       upstream?.destroy();

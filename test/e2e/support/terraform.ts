@@ -97,13 +97,66 @@ export interface TerraformWorkspace {
 }
 
 /**
+ * Starts the workspace's installed provider once, in its debug mode, and returns the
+ * TF_REATTACH_PROVIDERS value that makes every later terraform command in the workspace talk to
+ * that process instead of starting its own. Each start of hashicorp/aws costs 3-4 s of CPU (it
+ * builds every resource's schema), and an apply starts it four times or more: in a full `npm test`
+ * the provider's starts took about a quarter of all the CPU. Same binary, same gRPC protocol;
+ * only its lifetime differs. One process holds one provider configuration, so a configuration
+ * with aliases must not share it (their credentials would overwrite each other).
+ */
+async function startSharedProvider(workDir: string, env: NodeJS.ProcessEnv): Promise<{ reattach: string; stop: () => void }> {
+  // .terraform/providers/<address>/<version>/<platform>/terraform-provider-aws_v<version>_x5, where
+  // <platform> is a symlink into the mirror (so no glob: it does not follow links).
+  let binary: string | undefined;
+  const installed = path.join(workDir, '.terraform/providers', PROVIDER);
+  for (const version of await readdir(installed).catch(() => []))
+    for (const platform of await readdir(path.join(installed, version)))
+      for (const file of await readdir(path.join(installed, version, platform)))
+        if (file.startsWith('terraform-provider-aws')) binary = path.join(installed, version, platform, file);
+  if (!binary) throw new Error(`terraform init installed no ${PROVIDER} under ${workDir}`);
+  const child = spawn(binary, ['-debug'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const stop = () => child.kill('SIGKILL');
+  // A test worker that dies without its afterAll must not leave a provider serving forever.
+  process.once('exit', stop);
+  const reattach = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    const timer = setTimeout(() => fail(new Error(`the provider printed no TF_REATTACH_PROVIDERS within 60 s:\n${printed}`)), 60_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      stop();
+      reject(error);
+    };
+    child.on('exit', (code) => fail(new Error(`the provider exited (${code}) before it could be shared:\n${printed}`)));
+    child.stdout.on('data', function read(chunk: Buffer) {
+      printed += chunk.toString();
+      const value = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(printed)?.[1];
+      if (value) {
+        clearTimeout(timer);
+        child.stdout.off('data', read).resume();
+        resolve(value);
+      }
+    });
+  });
+  return {
+    reattach,
+    stop: () => {
+      process.removeListener('exit', stop);
+      stop();
+    },
+  };
+}
+
+/**
  * A fresh directory holding the configuration `text` (in `fileName`: `main.tf.json` for JSON),
  * initialised against the local mirror. `text` may be a function of the directory's path, for a
- * configuration that names a module relative to it.
+ * configuration that names a module relative to it. With `shareProvider`, every command reuses
+ * one provider process (startSharedProvider); only for a configuration with one `aws` provider.
  */
 export async function terraformWorkspace(
   text: string | ((directory: string) => string),
   fileName = 'main.tf',
+  options: { shareProvider?: boolean } = {},
 ): Promise<TerraformWorkspace> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'ipam-terraform-'));
   const cliConfig = path.join(workDir, 'terraform.rc');
@@ -113,7 +166,7 @@ export async function terraformWorkspace(
   );
   const configure = (content: string) => writeFile(path.join(workDir, fileName), content);
   await configure(typeof text === 'string' ? text : text(workDir));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     // Only what Terraform needs: no AWS settings or credentials of the machine, no plugin cache.
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|TF_)/i.test(name))),
     TF_CLI_CONFIG_FILE: cliConfig,
@@ -134,7 +187,17 @@ export async function terraformWorkspace(
     return result;
   };
   await terraform('init', '-input=false', '-no-color');
-  return { terraform, configure, directory: workDir, remove: () => rm(workDir, { recursive: true, force: true }) };
+  const shared = options.shareProvider ? await startSharedProvider(workDir, env) : undefined;
+  if (shared) env.TF_REATTACH_PROVIDERS = shared.reattach;
+  return {
+    terraform,
+    configure,
+    directory: workDir,
+    remove: async () => {
+      shared?.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
