@@ -8,31 +8,21 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Seconds each file of more than 20 s took in a full run on 2 cores (three workers), from its
- * per-file durations; only the order matters, so rough numbers serve.
+ * per-file durations (2026-12-08); only the order matters, so rough numbers serve.
  */
 export const SLOW_FILES: Readonly<Record<string, number>> = {
-  'test/e2e/terraform-example.test.ts': 300,
-  'test/e2e/terraform-organization.test.ts': 185,
-  'test/e2e/terraform-forwarding.test.ts': 160,
-  'test/e2e/aws-cli-scenarios.test.ts': 135,
-  'test/e2e/aws-cli.test.ts': 115,
-  'test/e2e/vpc-cidr-blocks-cli.test.ts': 110,
-  'test/e2e/sharing-clients.test.ts': 80,
-  'test/e2e/forwarding.test.ts': 80,
-  'test/e2e/local-service-safety.test.ts': 75,
-  'test/e2e/local-service.test.ts': 60,
-  'test/e2e/sharing-organizational-units.test.ts': 55,
-  'test/e2e/soak.test.ts': 50,
-  'test/e2e/organization-walkthrough.test.ts': 45,
-  'test/e2e/organizations.test.ts': 40,
-  'test/e2e/command-line-tools.test.ts': 37,
-  'test/cdk/bundling.test.ts': 36,
-  'test/e2e/resource-discoveries.test.ts': 31,
-  'test/e2e/organization-admin.test.ts': 28,
-  'test/e2e/set-up-errors.test.ts': 25,
-  'test/faults/injected-faults.test.ts': 24,
-  'test/e2e/vpc-crash.test.ts': 21,
-  'test/e2e/boto3.test.ts': 20,
+  'test/e2e/terraform-organization.test.ts': 200,
+  'test/e2e/terraform-example.test.ts': 190,
+  'test/e2e/terraform-forwarding.test.ts': 90,
+  'test/e2e/local-service-safety.test.ts': 62,
+  'test/e2e/local-service.test.ts': 62,
+  'test/e2e/soak.test.ts': 54,
+  'test/e2e/command-line-tools.test.ts': 45,
+  'test/e2e/vpc-crash.test.ts': 31,
+  'test/e2e/public-space-cli-scenarios.test.ts': 25,
+  'test/e2e/console-resources.test.ts': 25,
+  'test/e2e/console-pools.test.ts': 23,
+  'test/e2e/set-up-errors.test.ts': 23,
 };
 
 export class LongestFirstSequencer extends BaseSequencer {

@@ -30,7 +30,7 @@ async function order(files: TestSpecification[], cachedMs: Record<string, number
 describe('LongestFirstSequencer', () => {
   it('starts the slow files first without a cache, by SLOW_FILES, then the rest by size', async () => {
     const files = [
-      spec('test/e2e/public-space-cli-scenarios.test.ts'), // the largest file, not in SLOW_FILES
+      spec('test/e2e/aws-cli-scenarios.test.ts'), // a large file, not in SLOW_FILES
       spec('test/e2e/terraform-forwarding.test.ts'),
       spec('test/e2e/sts.test.ts'),
       spec('test/e2e/terraform-example.test.ts'),
@@ -38,7 +38,7 @@ describe('LongestFirstSequencer', () => {
     expect(await order(files)).toEqual([
       'dynamodb-local test/e2e/terraform-example.test.ts',
       'dynamodb-local test/e2e/terraform-forwarding.test.ts',
-      'dynamodb-local test/e2e/public-space-cli-scenarios.test.ts',
+      'dynamodb-local test/e2e/aws-cli-scenarios.test.ts',
       'dynamodb-local test/e2e/sts.test.ts',
     ]);
   });
