@@ -9,6 +9,35 @@ const hex = (digits: number) =>
 /** A leading 0 then 16 hex digits, like `ipam-0de83dba6694560a9`. */
 const shortId = (prefix: string) => `${prefix}-0${hex(16)}`;
 
+/**
+ * Event ids: UUIDs in version 7's layout (RFC 9562 §5.7: milliseconds since the epoch, a 12-bit
+ * counter, random bits), so that the ids one minter makes sort in the order it made them. Recent
+ * events are kept under `<time>#<eventId>`: two events of one millisecond (a CIDR's
+ * pending-provision and provisioned) must still list in the order they happened.
+ */
+export function eventIdMinter(): (now?: number) => string {
+  let lastMs = 0;
+  let counter = 0;
+  return (now = Date.now()) => {
+    if (now > lastMs) counter = 0;
+    else counter++; // the same millisecond, or the clock went back: count on from the last id
+    lastMs = Math.max(now, lastMs);
+    if (counter > 0xfff) {
+      // 4,096 ids in one millisecond: carry into the next one.
+      lastMs++;
+      counter = 0;
+    }
+    const ms = lastMs.toString(16).padStart(12, '0');
+    const random = randomBytes(8);
+    random[0] = (random[0] & 0x3f) | 0x80; // RFC 9562's variant
+    const tail = random.toString('hex');
+    return `${ms.slice(0, 8)}-${ms.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${tail.slice(0, 4)}-${tail.slice(4)}`;
+  };
+}
+
+/** This process's event ids. */
+export const newEventId = eventIdMinter();
+
 export const newIpamId = () => shortId('ipam');
 export const newScopeId = () => shortId('ipam-scope');
 export const newPoolId = () => shortId('ipam-pool');

@@ -1,7 +1,7 @@
 // Events at least once under `npm start` (docs/events.md): an allocation whose event cannot be
 // written (events.jsonl is, for the moment, a directory) still succeeds; the service is then
 // killed with SIGKILL, and the next start delivers the event from the outbox at start-up, once,
-// with a UUID eventId.
+// with a UUID (version 7) eventId.
 import { mkdir, mkdtemp, readFile, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -67,6 +67,6 @@ it('an event the service could not write before it was killed is written at the 
     source: 'self-hosted.ipam',
     detail: { ipamPoolAllocationId: IpamPoolAllocation!.IpamPoolAllocationId, cidr: '10.0.0.0/24', change: 'created', cause: 'api' },
   });
-  expect(events[0].detail.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(events[0].detail.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   expect(await stopService(second)).toBe(0);
 });

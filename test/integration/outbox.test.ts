@@ -51,12 +51,12 @@ describe('the outbox', () => {
   });
   const allocate = () => harness.call('AllocateIpamPoolCidr', { IpamPoolId: poolId, NetmaskLength: 24 });
 
-  it('delivers an event once under normal operation, with a UUID as its eventId, and keeps nothing', async () => {
+  it('delivers an event once under normal operation, with a time-ordered UUID (version 7) as its eventId, and keeps nothing', async () => {
     const { IpamPoolAllocation } = await allocate();
     const [event, ...more] = allocationEvents(harness);
     expect(more).toEqual([]);
     expect(event.detail).toMatchObject({ ipamPoolAllocationId: IpamPoolAllocation.IpamPoolAllocationId, change: 'created' });
-    expect(event.detail.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event.detail.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(await waiting(harness)).toEqual([]);
 
     // The reconciler finds nothing to deliver again.

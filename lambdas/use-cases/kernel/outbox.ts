@@ -9,6 +9,7 @@
 // some events went out (an entry is offered whole).
 import { randomUUID } from 'node:crypto';
 import { oldestDeliverableOutboxEntry } from '../../domain/expiry.ts';
+import { newEventId } from '../../domain/ids.ts';
 import type { IpamEvent, OutboxEntry } from '../../domain/model/events.ts';
 import { OUTBOX_METRICS } from '../../domain/monitoring.ts';
 import type { MetricsSink } from '../../ports/metrics.ts';
@@ -40,7 +41,7 @@ export function outboxFor(deps: OutboxDependencies, announcements: readonly Anno
   const entry: OutboxEntry = {
     outboxId: randomUUID(),
     createdAt,
-    events: announcements.map(({ event, accountId, region }) => ({ eventId: randomUUID(), accountId, region, time: createdAt, event })),
+    events: announcements.map(({ event, accountId, region }) => ({ eventId: newEventId(), accountId, region, time: createdAt, event })),
   };
   return {
     // Invariant (create): a fresh UUID, so the entry is new — and it commits exactly when the change does.

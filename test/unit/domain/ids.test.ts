@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   arnOf,
+  eventIdMinter,
   newAllocationId,
   newElasticIpAllocationId,
   newElasticIpAssociationId,
@@ -141,5 +142,21 @@ describe('ARNs', () => {
     ]) {
       expect(taggableKindOfId(other)).toBeUndefined();
     }
+  });
+});
+
+describe('event ids', () => {
+  it('are version 7 UUIDs that sort in the order they were minted, within a millisecond and when the clock goes back', () => {
+    const newEventId = eventIdMinter();
+    const minted = [
+      ...Array.from({ length: 5000 }, () => newEventId(1_796_700_000_000)),
+      newEventId(1_796_699_999_000),
+      newEventId(1_796_700_000_002),
+    ];
+    for (const id of minted) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...minted].sort()).toEqual(minted);
+    expect(new Set(minted).size).toBe(minted.length);
+    // The time is readable from the id (RFC 9562): the first 48 bits are the milliseconds.
+    expect(Number.parseInt(minted[0].replace('-', '').slice(0, 12), 16)).toBe(1_796_700_000_000);
   });
 });
