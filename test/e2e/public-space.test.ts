@@ -8,11 +8,12 @@ import {
   DescribeByoipCidrsCommand,
   DescribeIpamByoasnCommand,
   DescribeIpamExternalResourceVerificationTokensCommand,
+  DescribeIpamsCommand,
   type EC2Client,
   ProvisionIpamByoasnCommand,
   ProvisionIpamPoolCidrCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestService, type TestService } from '../support/service.ts';
 import { rejection } from './support/rejection.ts';
 
@@ -28,6 +29,14 @@ afterAll(async () => service?.stop());
 describe('public space with the JS SDK', () => {
   it('creates, lists and deletes a verification token, and refuses bad BYOIP and BYOASN input', async () => {
     const { Ipam } = await ec2.send(new CreateIpamCommand({}));
+    // Its pool below needs the IPAM created (IncorrectState while its workflow still runs).
+    await vi.waitFor(
+      async () => {
+        const { Ipams } = await ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] }));
+        expect(Ipams?.[0]?.State).toBe('create-complete');
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     const { IpamExternalResourceVerificationToken: token } = await ec2.send(
       new CreateIpamExternalResourceVerificationTokenCommand({ IpamId: Ipam!.IpamId }),
     );
