@@ -19,6 +19,12 @@ export default defineConfig({
     // waiting on other processes (Terraform's pollers, the AWS CLI, Java): a third worker overlaps
     // those waits with CPU-bound files. Measured on 2 cores: 13.8 min with one worker.
     maxWorkers: 3,
+    // No fresh module graph per file: a worker imports the service, the SDK clients and Vitest's
+    // transforms once. Re-importing them for each file was most of the in-process project's CPU
+    // (77 s → 27 s alone) and a third of a full run's (11 min → under 8). The files share no
+    // process state they do not set up and put back themselves (--sequence.shuffle.files passes);
+    // per-file clean-up lives in test/support/each-file.ts.
+    isolate: false,
     // Longest files first, with or without Vitest's cache of the last run (test/support/sequencer.ts).
     sequence: { sequencer: LongestFirstSequencer },
     hookTimeout: 120_000,
@@ -32,12 +38,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: WITHOUT_DYNAMODB_LOCAL,
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/support/each-file.ts'],
         },
       },
-      // No fresh module graph per file: these files share no process state they do not set up
-      // themselves (they pass in any order: --sequence.shuffle.files), and re-importing the service
-      // for each of them was two thirds of the project's CPU (77 s → 27 s alone on 2 cores).
-      { extends: true, test: { name: 'in-process', include: WITHOUT_DYNAMODB_LOCAL, isolate: false } },
+      { extends: true, test: { name: 'in-process', include: WITHOUT_DYNAMODB_LOCAL } },
     ],
   },
 });

@@ -6,12 +6,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
-import { closeCliDrivers, runInDriver } from './aws-cli-driver.ts';
+import { runInDriver } from './aws-cli-driver.ts';
 import { programPath } from './program.ts';
-
-// The driver processes end with the test file.
-afterAll(closeCliDrivers);
 
 export interface CliAccount {
   accessKeyId: string;
