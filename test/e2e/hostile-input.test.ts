@@ -4,9 +4,10 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.ts';
 import { parseEc2Error, rawPost, type RawResponse } from './support/signed-fetch.ts';
+import { poll } from './support/poll.ts';
 import { programPath } from './support/program.ts';
 import { skipUnless } from '../support/optional-client.ts';
 
@@ -24,12 +25,10 @@ beforeAll(async () => {
   scopeId = /<privateDefaultScopeId>([^<]+)</.exec(created.text)![1];
   discoveryId = /<defaultResourceDiscoveryId>([^<]+)</.exec(created.text)![1];
   // A pool needs the IPAM created (IncorrectState while its workflow still runs).
-  await vi.waitFor(
-    async () => {
-      const described = await query(`Action=DescribeIpams&Version=2016-11-15&IpamId.1=${ipamId}`);
-      expect(/<state>([^<]+)</.exec(described.text)?.[1]).toBe('create-complete');
-    },
-    { timeout: 30_000, interval: 100 },
+  await poll(
+    async () => /<state>([^<]+)</.exec((await query(`Action=DescribeIpams&Version=2016-11-15&IpamId.1=${ipamId}`)).text)?.[1],
+    (state) => state === 'create-complete',
+    'create-complete',
   );
   const pool = await query(`Action=CreateIpamPool&Version=2016-11-15&IpamScopeId=${scopeId}&AddressFamily=ipv4&Description=first`);
   poolId = /<ipamPoolId>([^<]+)</.exec(pool.text)![1];

@@ -13,8 +13,9 @@ import {
   ProvisionIpamByoasnCommand,
   ProvisionIpamPoolCidrCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.ts';
+import { poll } from './support/poll.ts';
 import { rejection } from './support/rejection.ts';
 
 let service: TestService;
@@ -30,12 +31,10 @@ describe('public space with the JS SDK', () => {
   it('creates, lists and deletes a verification token, and refuses bad BYOIP and BYOASN input', async () => {
     const { Ipam } = await ec2.send(new CreateIpamCommand({}));
     // Its pool below needs the IPAM created (IncorrectState while its workflow still runs).
-    await vi.waitFor(
-      async () => {
-        const { Ipams } = await ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] }));
-        expect(Ipams?.[0]?.State).toBe('create-complete');
-      },
-      { timeout: 30_000, interval: 100 },
+    await poll(
+      async () => (await ec2.send(new DescribeIpamsCommand({ IpamIds: [Ipam!.IpamId!] }))).Ipams?.[0]?.State,
+      (state) => state === 'create-complete',
+      'create-complete',
     );
     const { IpamExternalResourceVerificationToken: token } = await ec2.send(
       new CreateIpamExternalResourceVerificationTokenCommand({ IpamId: Ipam!.IpamId }),

@@ -116,15 +116,15 @@ async function startSharedProvider(workDir: string, env: NodeJS.ProcessEnv): Pro
         if (file.startsWith('terraform-provider-aws')) binary = path.join(installed, version, platform, file);
   if (!binary) throw new Error(`terraform init installed no ${PROVIDER} under ${workDir}`);
   const child = spawn(binary, ['-debug'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'ignore'] });
-  const stop = () => child.kill('SIGKILL');
+  const kill = () => child.kill('SIGKILL');
   // A test worker that dies without its afterAll must not leave a provider serving forever.
-  process.once('exit', stop);
+  process.once('exit', kill);
   const reattach = await new Promise<string>((resolve, reject) => {
     let printed = '';
     const timer = setTimeout(() => fail(new Error(`the provider printed no TF_REATTACH_PROVIDERS within 60 s:\n${printed}`)), 60_000);
     const fail = (error: Error) => {
       clearTimeout(timer);
-      stop();
+      kill();
       reject(error);
     };
     child.on('exit', (code) => fail(new Error(`the provider exited (${code}) before it could be shared:\n${printed}`)));
@@ -141,8 +141,8 @@ async function startSharedProvider(workDir: string, env: NodeJS.ProcessEnv): Pro
   return {
     reattach,
     stop: () => {
-      process.removeListener('exit', stop);
-      stop();
+      process.removeListener('exit', kill);
+      kill();
     },
   };
 }
